@@ -1,0 +1,147 @@
+import { InputError, ShapeError } from './errors.js';
+
+export type DType = 'float32' | 'float64';
+export type FloatArray = Float32Array | Float64Array;
+
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+export function dtypeOf(data: FloatArray): DType {
+  return data instanceof Float64Array ? 'float64' : 'float32';
+}
+
+/**
+ * A dense 2-D matrix, row-major, one sample per row: element (i, j) is `data[i * cols + j]`.
+ * `data` may be a view on a larger buffer (its length is at least rows·cols).
+ */
+export class Matrix {
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly data: FloatArray,
+  ) {
+    if (data.length < rows * cols) throw new ShapeError(`Matrix: buffer of ${data.length} cannot hold [${rows}, ${cols}]`);
+  }
+
+  static zeros(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
+    return new Matrix(rows, cols, allocate(dtype, rows * cols));
+  }
+
+  /** Copies a number[][] (all rows the same length) into a new matrix. */
+  static fromArray(rows: readonly (readonly number[])[], dtype: DType = 'float32'): Matrix {
+    const n = rows.length;
+    const d = n === 0 ? 0 : rows[0]!.length;
+    const m = Matrix.zeros(n, d, dtype);
+    for (let i = 0; i < n; i++) {
+      const row = rows[i]!;
+      if (row.length !== d) throw new ShapeError(`row ${i} has ${row.length} values, row 0 has ${d}`);
+      m.data.set(row, i * d);
+    }
+    return m;
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data);
+  }
+
+  get shape(): [number, number] {
+    return [this.rows, this.cols];
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j]!;
+  }
+
+  set(i: number, j: number, value: number): void {
+    this.data[i * this.cols + j] = value;
+  }
+
+  /** A fresh copy of row i. */
+  row(i: number): number[] {
+    return Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols));
+  }
+
+  toArray(): number[][] {
+    const out: number[][] = new Array(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.row(i);
+    return out;
+  }
+
+  /** A compact copy (never a view) in the given dtype. */
+  clone(dtype: DType = this.dtype): Matrix {
+    const m = Matrix.zeros(this.rows, this.cols, dtype);
+    m.data.set(this.data.subarray(0, this.rows * this.cols));
+    return m;
+  }
+
+  /** A view of the first `rows` rows, sharing this matrix's buffer. */
+  topRows(rows: number): Matrix {
+    return rows === this.rows ? this : new Matrix(rows, this.cols, this.data.subarray(0, rows * this.cols));
+  }
+}
+
+/** What the public API accepts as a 2-D data set. */
+export type MatrixLike = Matrix | readonly (ArrayLike<number>)[];
+
+/**
+ * Converts user data to a compact Matrix, rejecting what cannot be trained on: 1-D input, ragged
+ * rows, 0 rows or 0 columns, NaN and ±Infinity (RELIABILITY V1, V3, V5, V14). Never mutates or
+ * aliases the input.
+ */
+export function toMatrix(x: unknown, what: string, dtype: DType, allowEmpty = false): Matrix {
+  if (x instanceof Matrix) {
+    checkFinite(x, what);
+    if (!allowEmpty) checkNotEmpty(x.rows, x.cols, what);
+    return x.clone(dtype);
+  }
+  if (!Array.isArray(x)) {
+    throw new InputError(`${what}: expected 2-D input [n, d] as number[][] or a Matrix, got ${x === null ? 'null' : typeof x}`);
+  }
+  const n = x.length;
+  if (n === 0) {
+    if (allowEmpty) return Matrix.zeros(0, 0, dtype);
+    throw new InputError(`${what}: 0 samples; need at least 1 row`);
+  }
+  const first: unknown = x[0];
+  if (typeof first === 'number') {
+    throw new InputError(`${what}: expected 2-D input [n, d], got a 1-D array of ${n} numbers; wrap a single sample as [[...]] or each value as [v]`);
+  }
+  if (!isArrayLikeOfNumbers(first)) throw new InputError(`${what}: row 0 is not an array of numbers`);
+  const d = first.length;
+  if (d === 0 && !allowEmpty) throw new InputError(`${what}: 0 features (shape=(${n}, 0))`);
+  const m = Matrix.zeros(n, d, dtype);
+  for (let i = 0; i < n; i++) {
+    const row: unknown = x[i];
+    if (!isArrayLikeOfNumbers(row)) throw new InputError(`${what}: row ${i} is not an array of numbers`);
+    if (row.length !== d) throw new ShapeError(`${what}: row ${i} has ${row.length} values, expected ${d} (as row 0)`);
+    const offset = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') throw new InputError(`${what}: row ${i}, column ${j} is ${JSON.stringify(v)}, not a number`);
+      if (!Number.isFinite(v)) throw new InputError(`${what}: row ${i}, column ${j} is ${v}; remove or impute it before training`);
+      m.data[offset + j] = v;
+    }
+  }
+  return m;
+}
+
+function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || ArrayBuffer.isView(v);
+}
+
+function checkNotEmpty(rows: number, cols: number, what: string): void {
+  if (rows === 0) throw new InputError(`${what}: 0 samples; need at least 1 row`);
+  if (cols === 0) throw new InputError(`${what}: 0 features (shape=(${rows}, 0))`);
+}
+
+function checkFinite(m: Matrix, what: string): void {
+  const n = m.rows * m.cols;
+  const data = m.data;
+  for (let k = 0; k < n; k++) {
+    const v = data[k]!;
+    if (v - v !== 0) {
+      throw new InputError(`${what}: row ${Math.floor(k / m.cols)}, column ${k % m.cols} is ${v}; remove or impute it before training`);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * backprop: multilayer perceptrons trained by backpropagation.
+ * The one public entry point; the CLI and the playground use nothing else.
+ */
+export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from './core/matrix.js';
+export { Rng, type RngState } from './core/rng.js';
+export {
+  BackpropError, InputError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError,
+} from './core/errors.js';
+
+export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
+export * as initializers from './initializers.js';
+export { initializerNames, type Initializer, type InitializerName, type InitializerSpec } from './initializers.js';
+export * as regularizers from './regularizers.js';
+export type { Regularizer, RegularizerSpec } from './regularizers.js';
+
+export {
+  layers, layerFromConfig, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization,
+  type LayerConfig, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs,
+} from './layers/index.js';
+export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
+export {
+  optimizers, optimizerNames, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
+  type OptimizerName, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
+  type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
+} from './optimizers/index.js';
+export { getMetric, metricNames, accuracyMetric, argmaxRow, type Metric, type MetricFactory, type MetricSpec } from './metrics/index.js';
+export { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
+export { History } from './callbacks/history.js';
+
+export { sequential, Sequential, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
+export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
+export type { Label, TargetsLike } from './model/targets.js';
+export { Backprop } from './model/step.js';
+export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';

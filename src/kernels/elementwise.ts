@@ -1,0 +1,59 @@
+import type { FloatArray } from '../core/matrix.js';
+
+/** out[i, j] += bias[j] for an m×n matrix. */
+export function addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) out[o + j]! += bias[j]!;
+  }
+}
+
+/** out[j] (+)= Σ_i d[i, j]: the bias gradient, column sums of δ. */
+export function columnSums(d: FloatArray, out: FloatArray, m: number, n: number, accumulate: boolean): void {
+  if (!accumulate) out.fill(0, 0, n);
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) out[j]! += d[o + j]!;
+  }
+}
+
+/** y[i] += alpha · x[i] for i < n. */
+export function axpy(alpha: number, x: FloatArray, y: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) y[i]! += alpha * x[i]!;
+}
+
+/** out[i] = a[i] · b[i] for i < n (out may alias a or b). */
+export function multiply(a: FloatArray, b: FloatArray, out: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+}
+
+/** Σ x[i]², accumulated in float64. */
+export function sumOfSquares(x: FloatArray, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i]! * x[i]!;
+  return s;
+}
+
+/** Σ |x[i]|. */
+export function sumOfAbs(x: FloatArray, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(x[i]!);
+  return s;
+}
+
+/** True when every x[i] (i < n) is finite. */
+export function allFinite(x: FloatArray, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) return false;
+  }
+  return true;
+}
+
+/** Copies rows `indices[start..start+count)` of src (m×n) into the first `count` rows of out. */
+export function gatherRows(src: FloatArray, n: number, indices: Int32Array, start: number, count: number, out: FloatArray): void {
+  for (let r = 0; r < count; r++) {
+    const from = indices[start + r]! * n;
+    out.set(src.subarray(from, from + n), r * n);
+  }
+}

@@ -1,0 +1,74 @@
+import type { DType, Matrix } from '../core/matrix.js';
+import { checkKeys } from '../core/validate.js';
+import { getActivation, type Activation, type ActivationSpec } from '../activations.js';
+import { Layer, type LayerConfig } from './layer.js';
+import type { Param } from './param.js';
+import { Workspace } from './workspace.js';
+import { parseInputShape } from './dense.js';
+
+export interface ActivationArgs {
+  /** The function applied element-wise (softmax: row-wise). */
+  activation: ActivationSpec;
+  inputShape?: readonly number[];
+  name?: string;
+}
+
+/** a = g(x), shape-preserving: [batch, n] → [batch, n]. */
+export class ActivationLayer extends Layer {
+  readonly className = 'Activation';
+  readonly activation: Activation;
+  private readonly inputShape: number | undefined;
+  private ws!: Workspace;
+  private x!: Matrix;
+  private a!: Matrix;
+
+  constructor(args: ActivationArgs) {
+    checkKeys('activation layer', args, ['activation', 'inputShape', 'name']);
+    super(args.name);
+    this.activation = getActivation(args.activation, 'activation layer');
+    this.inputShape = parseInputShape('activation layer', args.inputShape);
+  }
+
+  declaredInputUnits(): number | undefined {
+    return this.inputShape;
+  }
+
+  build(inputUnits: number, dtype: DType): void {
+    this.inputUnits = inputUnits;
+    this.outputUnits = inputUnits;
+    this.ws = new Workspace(dtype);
+    this.built = true;
+  }
+
+  forward(x: Matrix): Matrix {
+    this.x = x;
+    this.a = this.ws.matrix('a', x.rows, x.cols);
+    this.activation.forward(x.data, this.a.data, x.rows, x.cols);
+    return this.a;
+  }
+
+  backward(dY: Matrix): Matrix {
+    const dX = this.ws.matrix('dx', dY.rows, dY.cols);
+    this.activation.backward(this.x.data, this.a.data, dY.data, dX.data, dY.rows, dY.cols);
+    return dX;
+  }
+
+  override outputActivation(): Activation {
+    return this.activation;
+  }
+
+  override backwardFromPreactivation(dZ: Matrix): Matrix {
+    return dZ;
+  }
+
+  weights(): Param[] {
+    return [];
+  }
+
+  getConfig(): LayerConfig {
+    return {
+      className: this.className,
+      config: { name: this.name, activation: this.activation.spec, inputShape: this.inputShape === undefined ? undefined : [this.inputShape] },
+    };
+  }
+}

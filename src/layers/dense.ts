@@ -1,0 +1,163 @@
+import { Matrix, type DType } from '../core/matrix.js';
+import type { Rng } from '../core/rng.js';
+import { InputError } from '../core/errors.js';
+import { checkKeys, integerAtLeast, booleanOption } from '../core/validate.js';
+import { getActivation, type Activation, type ActivationSpec } from '../activations.js';
+import { getInitializer, type InitializerSpec, type Initializer } from '../initializers.js';
+import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
+import { kernels } from '../kernels/backend.js';
+import { addRowVector, columnSums } from '../kernels/elementwise.js';
+import { Layer, type LayerConfig } from './layer.js';
+import { Param } from './param.js';
+import { Workspace } from './workspace.js';
+
+export interface DenseArgs {
+  /** Number of output units (> 0). */
+  units: number;
+  /** g in a = g(z); default 'linear'. */
+  activation?: ActivationSpec;
+  /** Whether z includes the bias b; default true. */
+  useBias?: boolean;
+  /** Initial W; default 'glorotUniform' (Keras). */
+  kernelInitializer?: InitializerSpec;
+  /** Initial b; default 'zeros'. */
+  biasInitializer?: InitializerSpec;
+  /** Penalty on W added to the loss. */
+  kernelRegularizer?: RegularizerSpec;
+  /** On the first layer: `[features]`. */
+  inputShape?: readonly number[];
+  /** Keras' `input_dim`, the same as `inputShape: [inputDim]`. */
+  inputDim?: number;
+  name?: string;
+}
+
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'inputShape', 'inputDim', 'name'];
+
+/**
+ * Fully connected layer: z = a·W + b, a' = g(z).
+ * Shapes: input [batch, in] → output [batch, units]; W is [in, units] (Keras layout), b is [units].
+ */
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | undefined;
+  private readonly inputShape: number | undefined;
+  kernel!: Param;
+  bias: Param | undefined;
+  private ws!: Workspace;
+  private input!: Matrix;
+  private z!: Matrix;
+  private a!: Matrix;
+
+  constructor(args: DenseArgs) {
+    checkKeys('dense', args, DENSE_KEYS);
+    super(args.name);
+    const where = `dense${args.name ? ` "${args.name}"` : ''}`;
+    this.units = integerAtLeast(where, 'units', args.units, 1);
+    this.activation = getActivation(args.activation, where);
+    this.useBias = booleanOption(where, 'useBias', args.useBias ?? true);
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernelInitializer`);
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} biasInitializer`);
+    this.kernelRegularizer = args.kernelRegularizer === undefined ? undefined : getRegularizer(args.kernelRegularizer);
+    this.inputShape = parseInputShape(where, args.inputShape, args.inputDim);
+    this.outputUnits = this.units;
+  }
+
+  declaredInputUnits(): number | undefined {
+    return this.inputShape;
+  }
+
+  build(inputUnits: number, dtype: DType, rng: Rng): void {
+    this.inputUnits = inputUnits;
+    this.ws = new Workspace(dtype);
+    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], zerosOf(dtype, inputUnits * this.units), true, this.kernelRegularizer);
+    this.kernelInitializer.fill(w.value, inputUnits, this.units, rng);
+    this.kernel = w;
+    if (this.useBias) {
+      const b = new Param(`${this.name}/bias`, [this.units], zerosOf(dtype, this.units));
+      this.biasInitializer.fill(b.value, inputUnits, this.units, rng);
+      this.bias = b;
+    }
+    this.built = true;
+  }
+
+  forward(x: Matrix, _training: boolean): Matrix {
+    const m = x.rows;
+    this.input = x;
+    const z = this.ws.matrix('z', m, this.units);
+    kernels().gemmNN(x.data, this.kernel.value, z.data, m, this.inputUnits, this.units, false);
+    if (this.bias) addRowVector(z.data, this.bias.value, m, this.units);
+    this.z = z;
+    if (this.activation.name === 'linear') {
+      this.a = z;
+    } else {
+      this.a = this.ws.matrix('a', m, this.units);
+      this.activation.forward(z.data, this.a.data, m, this.units);
+    }
+    return this.a;
+  }
+
+  backward(dY: Matrix, needInputGradient: boolean): Matrix {
+    if (this.activation.name === 'linear') return this.backwardFromPreactivation(dY, needInputGradient);
+    const dZ = this.ws.matrix('dz', dY.rows, this.units);
+    // δ = ∂E/∂a ⊙ g'(z)
+    this.activation.backward(this.z.data, this.a.data, dY.data, dZ.data, dY.rows, this.units);
+    return this.backwardFromPreactivation(dZ, needInputGradient);
+  }
+
+  override backwardFromPreactivation(dZ: Matrix, needInputGradient: boolean): Matrix {
+    const m = dZ.rows;
+    // ∂E/∂W += aᵀ·δ ; ∂E/∂b += Σ_rows δ ; ∂E/∂a_prev = δ·Wᵀ
+    kernels().gemmTN(this.input.data, dZ.data, this.kernel.grad, m, this.inputUnits, this.units, true);
+    if (this.bias) columnSums(dZ.data, this.bias.grad, m, this.units, true);
+    const dX = this.ws.matrix('dx', needInputGradient ? m : 0, this.inputUnits);
+    if (needInputGradient) kernels().gemmNT(dZ.data, this.kernel.value, dX.data, m, this.units, this.inputUnits, false);
+    return dX;
+  }
+
+  override outputActivation(): Activation {
+    return this.activation;
+  }
+
+  /** The pre-activation z of the last forward pass (a view; read before the next call). */
+  lastPreactivation(): Matrix {
+    return this.z;
+  }
+
+  weights(): Param[] {
+    return this.bias ? [this.kernel, this.bias] : [this.kernel];
+  }
+
+  getConfig(): LayerConfig {
+    return {
+      className: this.className,
+      config: {
+        name: this.name,
+        units: this.units,
+        activation: this.activation.spec,
+        useBias: this.useBias,
+        kernelInitializer: { name: this.kernelInitializer.name, config: this.kernelInitializer.config },
+        biasInitializer: { name: this.biasInitializer.name, config: this.biasInitializer.config },
+        kernelRegularizer: this.kernelRegularizer ? { name: this.kernelRegularizer.name, ...this.kernelRegularizer.config } : undefined,
+        inputShape: this.inputShape === undefined ? undefined : [this.inputShape],
+      },
+    };
+  }
+}
+
+function zerosOf(dtype: DType, n: number): Float32Array | Float64Array {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+export function parseInputShape(where: string, inputShape: readonly number[] | undefined, inputDim?: number): number | undefined {
+  if (inputDim !== undefined) return integerAtLeast(where, 'inputDim', inputDim, 1);
+  if (inputShape === undefined) return undefined;
+  if (!Array.isArray(inputShape) || inputShape.length !== 1) {
+    throw new InputError(`${where}: inputShape must be [features] for an MLP, got ${JSON.stringify(inputShape)}`);
+  }
+  return integerAtLeast(where, 'inputShape[0]', inputShape[0], 1);
+}

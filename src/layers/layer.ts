@@ -1,0 +1,70 @@
+import type { DType, Matrix } from '../core/matrix.js';
+import type { Rng } from '../core/rng.js';
+import type { Activation } from '../activations.js';
+import { NotFittedError } from '../core/errors.js';
+import type { Param } from './param.js';
+
+/** Plain-JSON description of a layer: its class and the options that recreate it. */
+export interface LayerConfig {
+  readonly className: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A differentiable block. `forward` caches exactly what `backward` needs; `backward(dY)` returns
+ * ∂E/∂X and *adds* into each param's grad. Returned matrices are the layer's own buffers, valid
+ * until its next call: the model copies what it hands to users.
+ */
+export abstract class Layer {
+  abstract readonly className: string;
+  /** Set by the model when added (`dense_1`, ...) unless given in the options. */
+  name: string;
+  /** Fixed at build. */
+  inputUnits = 0;
+  outputUnits = 0;
+  protected built = false;
+
+  constructor(name: string | undefined) {
+    this.name = name ?? '';
+  }
+
+  /** Units given by `inputShape` on a first layer, if any. */
+  abstract declaredInputUnits(): number | undefined;
+
+  /** Creates parameters for `inputUnits` inputs, drawing initial values from `rng`. */
+  abstract build(inputUnits: number, dtype: DType, rng: Rng): void;
+
+  /** [batch, inputUnits] → [batch, outputUnits]. */
+  abstract forward(x: Matrix, training: boolean): Matrix;
+
+  /**
+   * dY = ∂E/∂Y [batch, outputUnits] → ∂E/∂X [batch, inputUnits]. When `needInputGradient` is
+   * false (first layer) the input gradient may be skipped and an empty matrix returned.
+   */
+  abstract backward(dY: Matrix, needInputGradient: boolean): Matrix;
+
+  /** All tensors in Keras' getWeights order (trainable and not). */
+  abstract weights(): Param[];
+
+  abstract getConfig(): LayerConfig;
+
+  /** The activation applied last, when the model may fuse it with the loss (sigmoid+BCE, softmax+CE). */
+  outputActivation(): Activation | undefined {
+    return undefined;
+  }
+
+  /** Backward from ∂E/∂z of the output activation (the fused-loss path). */
+  backwardFromPreactivation(_dZ: Matrix, _needInputGradient: boolean): Matrix {
+    throw new NotFittedError(`${this.name}: has no output activation to fuse with the loss`);
+  }
+
+  get isBuilt(): boolean {
+    return this.built;
+  }
+
+  countParams(): number {
+    let n = 0;
+    for (const p of this.weights()) n += p.size;
+    return n;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Matrix } from '../core/matrix.js';
+import type { ActivationName } from '../activations.js';
+
+export type LossName = 'mse' | 'sse' | 'mae' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
+
+/**
+ * A loss J = (1/m) Σ_samples L(ŷ, y) over a batch of m rows.
+ * `yTrue` is [m, outputs], except for the sparse loss where it is [m, 1] of class indices.
+ */
+export interface Loss {
+  readonly name: LossName;
+  /** Plain-JSON options (base, fromLogits) that recreate it. */
+  readonly config: Readonly<Record<string, number | boolean>>;
+  /** How targets are laid out: one value per output, or one class index per row. */
+  readonly targets: 'dense' | 'sparse';
+  /**
+   * The batch mean. With `logits` (the output layer's z, when the loss is fused with its
+   * sigmoid/softmax) the value is computed from z, exact and finite even for saturated outputs.
+   */
+  value(yPred: Matrix, yTrue: Matrix, logits?: Matrix): number;
+  /** out = ∂J/∂ŷ (the 1/m included). */
+  gradient(yPred: Matrix, yTrue: Matrix, out: Matrix): void;
+  /**
+   * When this loss pairs with the output activation (sigmoid+BCE, softmax+CE), writes
+   * out = ∂J/∂z = (ŷ − y)/m directly and returns true; otherwise returns false.
+   */
+  fusedGradient(activation: ActivationName, yPred: Matrix, yTrue: Matrix, out: Matrix): boolean;
+}

@@ -1,0 +1,318 @@
+import { Matrix, toMatrix, type DType } from '../core/matrix.js';
+import { Rng } from '../core/rng.js';
+import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
+import { checkKeys, describe } from '../core/validate.js';
+import { Layer } from '../layers/layer.js';
+import type { Param } from '../layers/param.js';
+import { getLoss, type Loss, type LossSpec } from '../losses/index.js';
+import { getOptimizer, type Optimizer, type OptimizerSpec } from '../optimizers/index.js';
+import { getMetric, type MetricSpec } from '../metrics/index.js';
+import type { Metric } from '../metrics/metric.js';
+import type { Label, TargetsLike } from './targets.js';
+import { Backprop } from './step.js';
+import { summaryTable } from './summary.js';
+import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
+import type { History } from '../callbacks/history.js';
+import type { Logs } from '../callbacks/callback.js';
+
+export interface SequentialArgs {
+  /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
+  seed?: number;
+  /** Element type of weights and buffers; 'float64' for gradient checks. Default 'float32'. */
+  dtype?: DType;
+  name?: string;
+}
+
+export interface CompileArgs {
+  /** An optimiser instance or a name ('sgd', 'adam', 'rmsprop', 'adagrad') with its defaults. */
+  optimizer: OptimizerSpec;
+  /** A loss name or instance ('mse', 'sse', 'mae', 'binaryCrossentropy', ...). */
+  loss: LossSpec;
+  /** Metric names ('accuracy', ...) or factories. */
+  metrics?: readonly MetricSpec[];
+}
+
+/** A weight tensor in Keras' layout: a kernel as [inputs][units], a vector as [units]. */
+export type WeightArray = number[] | number[][];
+
+const SNAKE: Record<string, string> = { Dense: 'dense', Activation: 'activation', Dropout: 'dropout', BatchNormalization: 'batch_normalization' };
+
+/**
+ * A stack of layers, each feeding the next. Keras-like:
+ * @example
+ * const model = sequential([layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }),
+ *                           layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 42 });
+ * model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+ * await model.fit(x, y, { epochs: 100 });
+ */
+export class Sequential {
+  readonly layers: Layer[] = [];
+  readonly dtype: DType;
+  readonly seed: number;
+  readonly name: string;
+  /** Set true from a callback to end `fit` after the current batch. */
+  stopTraining = false;
+  /** Class labels in output order, when the model was trained on labels (for predictClasses). */
+  classes: Label[] | undefined;
+  optimizer: Optimizer | undefined;
+  loss: Loss | undefined;
+  metricSpecs: readonly MetricSpec[] = [];
+  /** Generator for shuffling; forked from the seed (its state is part of a resumable checkpoint). */
+  readonly shuffleRng: Rng;
+  private readonly initRng: Rng;
+  private engine: Backprop | undefined;
+  private readonly counters = new Map<string, number>();
+
+  constructor(layerList: readonly Layer[] = [], args: SequentialArgs = {}) {
+    checkKeys('sequential', args, ['seed', 'dtype', 'name']);
+    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) {
+      throw new InputError(`sequential: seed must be a finite number, got ${describe(args.seed)}`);
+    }
+    if (args.dtype !== undefined && args.dtype !== 'float32' && args.dtype !== 'float64') {
+      throw new InputError(`sequential: dtype must be 'float32' or 'float64', got ${describe(args.dtype)}`);
+    }
+    this.seed = args.seed ?? 0;
+    this.dtype = args.dtype ?? 'float32';
+    this.name = args.name ?? 'sequential';
+    const root = new Rng(this.seed);
+    this.initRng = root.fork();
+    this.shuffleRng = root.fork();
+    for (const layer of layerList) this.add(layer);
+  }
+
+  /** Appends a layer (before the model is built). */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new InputError(`sequential.add: expected a layer (from layers.dense(...) etc.), got ${describe(layer)}`);
+    if (this.layers.includes(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
+    const base = SNAKE[layer.className] ?? layer.className.toLowerCase();
+    const count = (this.counters.get(base) ?? 0) + 1;
+    this.counters.set(base, count);
+    if (layer.name === '') layer.name = `${base}_${count}`;
+    if (this.layers.some((l) => l.name === layer.name)) throw new InputError(`sequential.add: duplicate layer name "${layer.name}"`);
+    if (this.layers.length > 0 && layer.declaredInputUnits() !== undefined) {
+      const prev = this.layers[this.layers.length - 1]!;
+      if (prev.outputUnits > 0 && prev.outputUnits !== layer.declaredInputUnits()) {
+        throw new ShapeError(`${layer.name}: inputShape [${layer.declaredInputUnits()}] does not match the previous layer's ${prev.outputUnits} units`);
+      }
+    }
+    if (layer.isBuilt) throw new InputError(`sequential.add: layer "${layer.name}" is already built in another model`);
+    const wasBuilt = this.built;
+    this.layers.push(layer);
+    // Keras: a model that knows its input size builds each layer as it is added.
+    if (wasBuilt) this.build(this.inputUnits);
+    else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
+  }
+
+  get built(): boolean {
+    return this.layers.length > 0 && this.layers.every((l) => l.isBuilt);
+  }
+
+  /** Number of input features; 0 before build. */
+  get inputUnits(): number {
+    return this.layers[0]?.inputUnits ?? 0;
+  }
+
+  get outputUnits(): number {
+    return this.layers[this.layers.length - 1]?.outputUnits ?? 0;
+  }
+
+  /** Creates every layer's parameters for `inputUnits` features (done by fit/predict when needed). */
+  build(inputUnits: number): void {
+    if (this.layers.length === 0) throw new InputError('sequential: the model has no layers');
+    if (this.layers[0]!.isBuilt && inputUnits !== this.inputUnits) {
+      throw new ShapeError(`X has ${inputUnits} features, model expects ${this.inputUnits}`);
+    }
+    if (this.built) {
+      if (inputUnits !== this.inputUnits) throw new ShapeError(`X has ${inputUnits} features, model expects ${this.inputUnits}`);
+      return;
+    }
+    let units = inputUnits;
+    for (const layer of this.layers) {
+      if (!layer.isBuilt) layer.build(units, this.dtype, this.initRng);
+      units = layer.outputUnits;
+    }
+    this.engine = undefined;
+  }
+
+  /** Sets optimiser, loss and metrics. Unknown names throw and list the known ones. */
+  compile(args: CompileArgs): void {
+    checkKeys('compile', args, ['optimizer', 'loss', 'metrics']);
+    if (args.optimizer === undefined) throw new InputError('compile: optimizer is required (e.g. "adam")');
+    if (args.loss === undefined) throw new InputError('compile: loss is required (e.g. "binaryCrossentropy")');
+    const loss = getLoss(args.loss);
+    const optimizer = getOptimizer(args.optimizer);
+    const metrics = args.metrics ?? [];
+    if (!Array.isArray(metrics)) throw new InputError(`compile: metrics must be an array, got ${describe(metrics)}`);
+    for (const m of metrics) getMetric(m, loss); // validate names now, before data is touched
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.metricSpecs = [...metrics];
+    this.engine = undefined;
+  }
+
+  /** Fresh metric instances for the compiled loss. */
+  createMetrics(): Metric[] {
+    const loss = this.requireCompiled('metrics');
+    return this.metricSpecs.map((m) => getMetric(m, loss));
+  }
+
+  /** Every tensor in getWeights order (trainable and not). */
+  params(): Param[] {
+    return this.layers.flatMap((l) => (l.isBuilt ? l.weights() : []));
+  }
+
+  trainableParams(): Param[] {
+    return this.params().filter((p) => p.trainable);
+  }
+
+  countParams(): number {
+    this.requireBuilt('countParams');
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /** Layer table with output shapes and parameter counts; printed unless `print` is null. */
+  summary(print: ((line: string) => void) | null = console.log): string {
+    const text = summaryTable(this);
+    if (print) print(text);
+    return text;
+  }
+
+  /** [W1, b1, W2, b2, ...] as plain arrays in Keras' layout; never aliases the model's buffers. */
+  getWeights(): WeightArray[] {
+    this.requireBuilt('getWeights');
+    return this.params().map((p) => toNested(p.value, p.shape));
+  }
+
+  /** Sets every tensor from arrays in getWeights' layout; shapes are checked. */
+  setWeights(weights: readonly WeightArray[]): void {
+    this.requireBuilt('setWeights');
+    const params = this.params();
+    if (!Array.isArray(weights) || weights.length !== params.length) {
+      throw new ShapeError(`setWeights: expected ${params.length} arrays (${params.map((p) => p.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`);
+    }
+    const flat = params.map((p, i) => flatten(weights[i], p));
+    params.forEach((p, i) => p.value.set(flat[i]!));
+  }
+
+  /** Outputs for each row of x: number[][] of shape [n, outputUnits]. Runs in inference mode. */
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number } = {}): number[][] {
+    return this.predictMatrix(x, args).toArray();
+  }
+
+  /** As predict, returning a fresh Matrix. */
+  predictMatrix(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number } = {}): Matrix {
+    const X = this.prepareInput(x, 'predict x');
+    return predictMatrix(this, X, args.batchSize);
+  }
+
+  /** The predicted label per row, in the labels the model was trained on. */
+  predictClasses(x: readonly (ArrayLike<number>)[] | Matrix): Label[] {
+    const p = this.predictMatrix(x);
+    const classes = this.classes;
+    const out: Label[] = [];
+    for (let i = 0; i < p.rows; i++) {
+      let k: number;
+      if (p.cols === 1) k = p.data[i]! > (this.loss?.config.fromLogits ? 0 : 0.5) ? 1 : 0;
+      else {
+        k = 0;
+        for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
+      }
+      out.push(classes ? classes[k]! : k);
+    }
+    return out;
+  }
+
+  /** Trains; see FitArgs. Async so progress shows and a page stays responsive. */
+  fit(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike, args: FitArgs = {}): Promise<History> {
+    return fit(this, x, y, args);
+  }
+
+  /** Loss and metrics on (x, y), in inference mode. */
+  evaluate(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike, args: EvaluateArgs = {}): Logs {
+    return evaluate(this, x, y, args);
+  }
+
+  /** One optimiser step on exactly this batch; returns its loss and metrics. */
+  trainOnBatch(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike): Promise<Logs> {
+    return trainOnBatch(this, x, y);
+  }
+
+  /** Loss and ∂J/∂θ in getWeights' layout for (x, y) in training mode, without updating. */
+  computeGradients(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike): Gradients {
+    return computeGradients(this, x, y);
+  }
+
+  /** The forward/backward engine for the compiled loss (internal, shared by fit and inspect tools). */
+  backprop(): Backprop {
+    const loss = this.requireCompiled('training');
+    this.requireBuilt('training');
+    if (this.engine === undefined || this.engine.loss !== loss) {
+      this.engine = new Backprop(this.layers, this.params(), loss, this.dtype);
+    }
+    return this.engine;
+  }
+
+  /** Validates x against the model and converts it (building the model on first use). */
+  prepareInput(x: unknown, what: string): Matrix {
+    const X = toMatrix(x, what, this.dtype);
+    if (!this.built) {
+      if (this.layers.length === 0) throw new NotFittedError('the model has no layers');
+      this.build(X.cols);
+    }
+    if (X.cols !== this.inputUnits) throw new ShapeError(`${what} has ${X.cols} features, model expects ${this.inputUnits}`);
+    return X;
+  }
+
+  requireCompiled(what: string): Loss {
+    if (this.loss === undefined || this.optimizer === undefined) {
+      throw new NotFittedError(`${what}: the model is not compiled; call model.compile({ optimizer, loss }) first`);
+    }
+    return this.loss;
+  }
+
+  requireBuilt(what: string): void {
+    if (!this.built) {
+      throw new NotFittedError(`${what}: the model is not built; give inputShape on the first layer, or call fit/predict/build first`);
+    }
+  }
+}
+
+/** Builds a Sequential model: `sequential([layers...], { seed, dtype })`. */
+export function sequential(layerList: readonly Layer[] = [], args: SequentialArgs = {}): Sequential {
+  return new Sequential(layerList, args);
+}
+
+function toNested(value: Float32Array | Float64Array, shape: readonly number[]): WeightArray {
+  if (shape.length === 1) return Array.from(value);
+  const [rows, cols] = shape as [number, number];
+  const out: number[][] = [];
+  for (let i = 0; i < rows; i++) out.push(Array.from(value.subarray(i * cols, (i + 1) * cols)));
+  return out;
+}
+
+function flatten(w: unknown, p: Param): number[] {
+  const label = p.name.replace('/', ' ');
+  const shapeOf = (v: unknown): string => {
+    if (!Array.isArray(v)) return describe(v);
+    if (v.length > 0 && Array.isArray(v[0])) return `[${v.length}, ${(v[0] as unknown[]).length}]`;
+    return `[${v.length}]`;
+  };
+  const mismatch = () => new ShapeError(`${label}: expected [${p.shape.join(', ')}], got ${shapeOf(w)}`);
+  if (!Array.isArray(w)) throw mismatch();
+  const out: number[] = [];
+  if (p.shape.length === 1) {
+    if (w.length !== p.shape[0] || w.some((v) => typeof v !== 'number')) throw mismatch();
+    out.push(...(w as number[]));
+  } else {
+    const [rows, cols] = p.shape as [number, number];
+    if (w.length !== rows) throw mismatch();
+    for (const row of w) {
+      if (!Array.isArray(row) || row.length !== cols) throw mismatch();
+      out.push(...(row as number[]));
+    }
+  }
+  out.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${label}: element ${i} is ${describe(v)}; weights must be finite numbers`);
+  });
+  return out;
+}

@@ -1,0 +1,106 @@
+import type { Matrix } from '../core/matrix.js';
+import { allFinite } from '../kernels/elementwise.js';
+import type { Layer } from '../layers/layer.js';
+import type { Param } from '../layers/param.js';
+import type { Loss } from '../losses/loss.js';
+import { Workspace } from '../layers/workspace.js';
+import type { DType } from '../core/matrix.js';
+
+/**
+ * Forward and backward through a stack of layers with a loss: the part of a training step that
+ * does not update anything. Buffers are reused between calls.
+ */
+export class Backprop {
+  private readonly ws: Workspace;
+  /** The output of the last forward pass. */
+  output!: Matrix;
+
+  constructor(
+    readonly layers: readonly Layer[],
+    readonly params: readonly Param[],
+    readonly loss: Loss,
+    dtype: DType,
+  ) {
+    this.ws = new Workspace(dtype);
+  }
+
+  forward(x: Matrix, training: boolean): Matrix {
+    let a = x;
+    for (const layer of this.layers) a = layer.forward(a, training);
+    this.output = a;
+    return a;
+  }
+
+  /** Logits for the loss value when the output activation fuses with the loss. */
+  private fusedLogits(): Matrix | undefined {
+    const last = this.layers[this.layers.length - 1]!;
+    const act = last.outputActivation();
+    if (act === undefined) return undefined;
+    const pair = (act.name === 'sigmoid' && this.loss.name === 'binaryCrossentropy') ||
+      (act.name === 'softmax' && (this.loss.name === 'categoricalCrossentropy' || this.loss.name === 'sparseCategoricalCrossentropy'));
+    if (!pair || this.loss.config.fromLogits) return undefined;
+    const z = (last as { lastPreactivation?: () => Matrix }).lastPreactivation?.();
+    return z;
+  }
+
+  /** The loss of the last forward pass against y, without regularisation. */
+  lossValue(y: Matrix): number {
+    return this.loss.value(this.output, y, this.fusedLogits());
+  }
+
+  /** Σ of kernel penalties (L1/L2) over all params. */
+  penalty(): number {
+    let s = 0;
+    for (const p of this.params) if (p.regularizer) s += p.regularizer.penalty(p.value, p.size);
+    return s;
+  }
+
+  zeroGrads(): void {
+    for (const p of this.params) if (p.trainable) p.grad.fill(0);
+  }
+
+  /**
+   * Backpropagates the loss of the last forward pass, adding into every param's grad
+   * (gradients accumulate; call zeroGrads first for a fresh step). Returns the loss including
+   * the regularisation penalty.
+   */
+  backward(y: Matrix): number {
+    const out = this.output;
+    const last = this.layers.length - 1;
+    const lastLayer = this.layers[last]!;
+    const dOut = this.ws.matrix('dOut', out.rows, out.cols);
+    const act = lastLayer.outputActivation();
+    let d: Matrix;
+    if (act !== undefined && this.loss.fusedGradient(act.name, out, y, dOut)) {
+      // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
+      d = lastLayer.backwardFromPreactivation(dOut, last > 0);
+    } else {
+      this.loss.gradient(out, y, dOut);
+      d = lastLayer.backward(dOut, last > 0);
+    }
+    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0);
+    let penalty = 0;
+    for (const p of this.params) {
+      if (!p.regularizer) continue;
+      penalty += p.regularizer.penalty(p.value, p.size);
+      p.regularizer.addGradient(p.value, p.grad, p.size);
+    }
+    return this.lossValue(y) + penalty;
+  }
+
+  /** The first trainable param whose gradient holds NaN or ±Infinity, if any. */
+  firstNonFiniteGradient(): Param | undefined {
+    for (const p of this.params) if (p.trainable && !allFinite(p.grad, p.size)) return p;
+    return undefined;
+  }
+
+  /** The first layer whose last output holds NaN or ±Infinity, if any. */
+  firstNonFiniteLayer(x: Matrix): Layer | undefined {
+    let a = x;
+    for (const layer of this.layers) {
+      a = layer.forward(a, false);
+      if (!allFinite(a.data, a.rows * a.cols)) return layer;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+import { numberInRange, positiveNumber } from '../core/validate.js';
+import type { Param } from '../layers/param.js';
+import { Optimizer, type OptimizerBaseArgs } from './optimizer.js';
+
+export interface AdamArgs extends OptimizerBaseArgs {
+  /** Default 0.001. */
+  learningRate?: OptimizerBaseArgs['learningRate'];
+  /** Decay of the first moment; default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment; default 0.999. */
+  beta2?: number;
+  /** Default 1e-7 (Keras). */
+  epsilon?: number;
+}
+
+/**
+ * Adam, Keras' rule (bias correction folded into the step size, *divided*, not multiplied):
+ *   m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  t ← t + 1
+ *   α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ);  w ← w − α·m/(√v + ε)
+ * The first step moves each weight by ≈ η·sign(g).
+ */
+export class Adam extends Optimizer {
+  readonly name = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  protected readonly slotCount = 2;
+
+  constructor(args: AdamArgs = {}) {
+    super('adam', args, ['beta1', 'beta2', 'epsilon'], 0.001);
+    this.beta1 = numberInRange('adam', 'beta1', args.beta1 ?? 0.9, 0, 1);
+    this.beta2 = numberInRange('adam', 'beta2', args.beta2 ?? 0.999, 0, 1);
+    this.epsilon = positiveNumber('adam', 'epsilon', args.epsilon ?? 1e-7);
+  }
+
+  protected update(p: Param, lr: number): void {
+    const [m, v] = this.slots(p) as [Float32Array, Float32Array];
+    const t = this.iterations + 1;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const alpha = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+    const w = p.value;
+    const g = p.grad;
+    const eps = this.epsilon;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i]!;
+      const mi = b1 * m[i]! + (1 - b1) * gi;
+      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i]! -= (alpha * mi) / (Math.sqrt(vi) + eps);
+    }
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,36 @@
+import { lookupName } from '../core/names.js';
+import { Adagrad, type AdagradArgs } from './adagrad.js';
+import { Adam, type AdamArgs } from './adam.js';
+import type { Optimizer, OptimizerName } from './optimizer.js';
+import { Rmsprop, type RmspropArgs } from './rmsprop.js';
+import { Sgd, type SgdArgs } from './sgd.js';
+
+export { Optimizer, type OptimizerName, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule } from './optimizer.js';
+export { Sgd, type SgdArgs, Adam, type AdamArgs, Rmsprop, type RmspropArgs, Adagrad, type AdagradArgs };
+
+/** Optimiser factories with Keras' argument names and defaults. */
+export const optimizers = {
+  sgd: (args: SgdArgs = {}): Sgd => new Sgd(args),
+  adam: (args: AdamArgs = {}): Adam => new Adam(args),
+  rmsprop: (args: RmspropArgs = {}): Rmsprop => new Rmsprop(args),
+  adagrad: (args: AdagradArgs = {}): Adagrad => new Adagrad(args),
+};
+
+type AnyOptimizerArgs = SgdArgs & AdamArgs & RmspropArgs & AdagradArgs;
+
+const registry = new Map<string, (args: AnyOptimizerArgs) => Optimizer>([
+  ['sgd', (a) => new Sgd(a)],
+  ['adam', (a) => new Adam(a)],
+  ['rmsprop', (a) => new Rmsprop(a)],
+  ['adagrad', (a) => new Adagrad(a)],
+]);
+
+export const optimizerNames: readonly OptimizerName[] = [...registry.keys()] as OptimizerName[];
+
+export type OptimizerSpec = OptimizerName | Optimizer;
+
+/** A name gets the optimiser with its defaults; an instance is used as is. */
+export function getOptimizer(spec: OptimizerSpec, args: Record<string, unknown> = {}): Optimizer {
+  if (typeof spec === 'object' && spec !== null && typeof spec.step === 'function') return spec;
+  return lookupName('optimizer', spec, registry)(args as AnyOptimizerArgs);
+}

@@ -1,0 +1,153 @@
+import type { FloatArray } from '../core/matrix.js';
+import { InputError } from '../core/errors.js';
+import { checkKeys, positiveNumber } from '../core/validate.js';
+import type { Param } from '../layers/param.js';
+
+export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
+
+/** A learning rate that depends on the optimiser's step count (0 on the first update). */
+export interface LearningRateSchedule {
+  readonly name: string;
+  readonly config: Readonly<Record<string, number | boolean>>;
+  at(step: number): number;
+}
+
+/** Options every optimiser takes. */
+export interface OptimizerBaseArgs {
+  /** A positive number or a schedule of the step count. */
+  learningRate?: number | LearningRateSchedule;
+  /** Rescale each gradient tensor whose L2 norm exceeds this (Keras' per-variable clipnorm). */
+  clipNorm?: number;
+  /** Clamp every gradient element to [−clipValue, clipValue]. */
+  clipValue?: number;
+}
+
+/** Saved optimiser state: the step count and each parameter's slots, by parameter name. */
+export interface OptimizerState {
+  readonly iterations: number;
+  readonly learningRate: number | undefined;
+  readonly slots: Readonly<Record<string, number[][]>>;
+}
+
+export const BASE_KEYS = ['learningRate', 'clipNorm', 'clipValue'] as const;
+
+/**
+ * Owns per-parameter state (keyed by the Param, never by position), the step count, clipping
+ * and the learning-rate schedule; subclasses write one update rule.
+ */
+export abstract class Optimizer {
+  abstract readonly name: OptimizerName;
+  /** Completed update steps. */
+  iterations = 0;
+  learningRate: number | LearningRateSchedule;
+  readonly clipNorm: number | undefined;
+  readonly clipValue: number | undefined;
+  private readonly state = new Map<Param, FloatArray[]>();
+
+  protected constructor(where: string, args: OptimizerBaseArgs, extraKeys: readonly string[], defaultLearningRate: number) {
+    checkKeys(where, args, [...BASE_KEYS, ...extraKeys]);
+    const lr = args.learningRate ?? defaultLearningRate;
+    this.learningRate = typeof lr === 'object' && lr !== null && typeof lr.at === 'function' ? lr : positiveNumber(where, 'learningRate', lr);
+    this.clipNorm = args.clipNorm === undefined ? undefined : positiveNumber(where, 'clipNorm', args.clipNorm);
+    this.clipValue = args.clipValue === undefined ? undefined : positiveNumber(where, 'clipValue', args.clipValue);
+  }
+
+  /** The rate the next step will use. */
+  currentLearningRate(): number {
+    const lr = typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.at(this.iterations);
+    if (!(lr > 0) || !Number.isFinite(lr)) {
+      throw new InputError(`${this.name}: learning rate must be a finite number > 0, got ${lr} at step ${this.iterations}`);
+    }
+    return lr;
+  }
+
+  /** One update of every trainable parameter from its accumulated gradient. */
+  step(params: readonly Param[]): void {
+    const lr = this.currentLearningRate();
+    for (const p of params) {
+      if (!p.trainable) continue;
+      this.clip(p.grad);
+      this.update(p, lr);
+    }
+    this.iterations++;
+  }
+
+  /** Applies the rule to one tensor: p.value ← f(p.value, p.grad, slots). */
+  protected abstract update(p: Param, lr: number): void;
+
+  /** Number of state tensors per parameter (momentum, m and v, ...). */
+  protected abstract readonly slotCount: number;
+
+  /** Initial value of the state tensors. */
+  protected initialSlotValue(): number {
+    return 0;
+  }
+
+  protected slots(p: Param): FloatArray[] {
+    let s = this.state.get(p);
+    if (s === undefined) {
+      s = [];
+      for (let i = 0; i < this.slotCount; i++) {
+        const t = p.value instanceof Float64Array ? new Float64Array(p.size) : new Float32Array(p.size);
+        t.fill(this.initialSlotValue());
+        s.push(t);
+      }
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  private clip(g: FloatArray): void {
+    if (this.clipValue !== undefined) {
+      const c = this.clipValue;
+      for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
+    }
+    if (this.clipNorm !== undefined) {
+      let sq = 0;
+      for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+      const norm = Math.sqrt(sq);
+      if (norm > this.clipNorm) {
+        const s = this.clipNorm / norm;
+        for (let i = 0; i < g.length; i++) g[i]! *= s;
+      }
+    }
+  }
+
+  /** Forgets all state (a fresh fit). */
+  reset(): void {
+    this.state.clear();
+    this.iterations = 0;
+  }
+
+  abstract getConfig(): Record<string, unknown>;
+
+  protected baseConfig(): Record<string, unknown> {
+    const lr = this.learningRate;
+    return {
+      learningRate: typeof lr === 'number' ? lr : { name: lr.name, config: lr.config },
+      ...(this.clipNorm !== undefined ? { clipNorm: this.clipNorm } : {}),
+      ...(this.clipValue !== undefined ? { clipValue: this.clipValue } : {}),
+    };
+  }
+
+  getState(params: readonly Param[]): OptimizerState {
+    const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;
+    for (const p of params) {
+      const s = this.state.get(p);
+      if (s) slots[p.name] = s.map((t) => Array.from(t));
+    }
+    return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
+  }
+
+  setState(params: readonly Param[], state: OptimizerState): void {
+    this.reset();
+    this.iterations = state.iterations;
+    if (state.learningRate !== undefined) this.learningRate = state.learningRate;
+    for (const p of params) {
+      const saved = state.slots[p.name];
+      if (!saved) continue;
+      const s = this.slots(p);
+      saved.forEach((values, i) => s[i]?.set(values));
+    }
+  }
+}
