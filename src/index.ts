@@ -33,3 +33,4 @@ export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './model/targets.js';
 export { Backprop } from './model/step.js';
 export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
+export * from './data/index.js';
