@@ -25,10 +25,10 @@ export {
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
 } from './optimizers/index.js';
 export { getMetric, metricNames, accuracyMetric, argmaxRow, type Metric, type MetricFactory, type MetricSpec } from './metrics/index.js';
-export { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
+export { CallbackList, emitWarning, type Callback, type Logs } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 
-export { sequential, Sequential, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
+export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './model/targets.js';
 export { Backprop } from './model/step.js';

@@ -15,6 +15,13 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** A diagnosis raised during fit (not converging, saturated layer, ...); History records them all. */
+  onWarning?(message: string): void;
+}
+
+/** Reports a warning to every callback that listens. */
+export function emitWarning(list: CallbackList, message: string): void {
+  for (const c of list.callbacks) c.onWarning?.(message);
 }
 
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';

@@ -13,6 +13,10 @@ export class History implements Callback {
   /** Warnings raised during fit (convergence, divergence, ...). */
   readonly warnings: string[] = [];
 
+  onWarning(message: string): void {
+    this.warnings.push(message);
+  }
+
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) {

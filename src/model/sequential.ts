@@ -2,7 +2,8 @@ import { Matrix, toMatrix, type DType } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
-import { Layer } from '../layers/layer.js';
+import { Layer, type LayerConfig } from '../layers/layer.js';
+import { layerFromConfig } from '../layers/index.js';
 import type { Param } from '../layers/param.js';
 import { getLoss, type Loss, type LossSpec } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec } from '../optimizers/index.js';
@@ -80,7 +81,18 @@ export class Sequential {
     for (const layer of layerList) this.add(layer);
   }
 
-  /** Appends a layer (before the model is built). */
+  /** Architecture as plain JSON; `sequentialFromConfig` rebuilds it. */
+  getConfig(): SequentialConfig {
+    return {
+      name: this.name,
+      seed: this.seed,
+      dtype: this.dtype,
+      inputUnits: this.built ? this.inputUnits : undefined,
+      layers: this.layers.map((l) => l.getConfig()),
+    };
+  }
+
+  /** Appends a layer; built at once when the model already knows its input size. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new InputError(`sequential.add: expected a layer (from layers.dense(...) etc.), got ${describe(layer)}`);
     if (this.layers.includes(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
@@ -275,6 +287,23 @@ export class Sequential {
       throw new NotFittedError(`${what}: the model is not built; give inputShape on the first layer, or call fit/predict/build first`);
     }
   }
+}
+
+/** Plain-JSON description of a model's architecture (no weights). */
+export interface SequentialConfig {
+  readonly name: string;
+  readonly seed: number;
+  readonly dtype: DType;
+  readonly inputUnits: number | undefined;
+  readonly layers: readonly LayerConfig[];
+}
+
+/** Rebuilds an (untrained) model from `getConfig()`; layers are built when inputUnits is known. */
+export function sequentialFromConfig(config: SequentialConfig): Sequential {
+  const model = new Sequential([], { seed: config.seed, dtype: config.dtype, name: config.name });
+  for (const lc of config.layers) model.add(layerFromConfig(lc));
+  if (config.inputUnits !== undefined && !model.built) model.build(config.inputUnits);
+  return model;
 }
 
 /** Builds a Sequential model: `sequential([layers...], { seed, dtype })`. */

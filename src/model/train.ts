@@ -4,7 +4,7 @@ import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } fro
 import { now, yieldToEventLoop } from '../core/async.js';
 import { Rng } from '../core/rng.js';
 import { gatherRows } from '../kernels/elementwise.js';
-import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
+import { CallbackList, emitWarning, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { EpochLogger } from '../callbacks/epochLogger.js';
 import type { Metric } from '../metrics/metric.js';
@@ -206,7 +206,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const reachedLimit = !model.stopTraining && epochsRun > 0;
   if (reachedLimit && lastImprovement === opts.epochs - 1 && epochsRun > 1) {
     history.converged = false;
-    history.warnings.push(`Maximum epochs (${opts.epochs}) reached and the loss was still falling; training may not have converged.`);
+    emitWarning(callbacks, `Maximum epochs (${opts.epochs}) reached and the loss was still falling; training may not have converged.`);
   }
   await callbacks.call('onTrainEnd', {});
   return history;
