@@ -152,9 +152,17 @@ function crossentropy(name: 'categoricalCrossentropy' | 'sparseCategoricalCrosse
           for (let c = 0; c < k; c++) ySum += target(y, i, c, k);
           for (let c = 0; c < k; c++) out.data[i * k + c] = c0 * (Math.exp(p.data[i * k + c]! - lse) * ySum - target(y, i, c, k));
         } else {
+          // L = −Σ y_c log(q_c / S) with S = Σ q (the renormalised value above), so
+          // ∂L/∂q_j = −y_j/q_j + Σy/S. The second term vanishes through a softmax Jacobian.
+          let rowSum = 0;
+          let ySum = 0;
           for (let c = 0; c < k; c++) {
-            const q = Math.max(p.data[i * k + c]!, EPS);
-            out.data[i * k + c] = (-c0 * target(y, i, c, k)) / q;
+            rowSum += Math.min(Math.max(p.data[i * k + c]!, EPS), 1 - EPS);
+            ySum += target(y, i, c, k);
+          }
+          for (let c = 0; c < k; c++) {
+            const q = Math.min(Math.max(p.data[i * k + c]!, EPS), 1 - EPS);
+            out.data[i * k + c] = c0 * (ySum / rowSum - target(y, i, c, k) / q);
           }
         }
       }
