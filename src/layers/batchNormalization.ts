@@ -1,3 +1,4 @@
+import type { Rng } from '../core/rng.js';
 import type { DType, Matrix } from '../core/matrix.js';
 import { allocate } from '../core/matrix.js';
 import { checkKeys, numberInRange, positiveNumber } from '../core/validate.js';
@@ -47,7 +48,7 @@ export class BatchNormalization extends Layer {
     return this.inputShape;
   }
 
-  build(inputUnits: number, dtype: DType): void {
+  build(inputUnits: number, dtype: DType, _rng?: Rng): void {
     const n = inputUnits;
     this.inputUnits = n;
     this.outputUnits = n;

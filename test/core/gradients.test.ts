@@ -12,7 +12,7 @@ const TOL = 1e-6;
 /** f = Σ Y ⊙ R for a random R, so ∂f/∂Y = R and backward(R) is ∂f/∂X. */
 function checkLayer(layer: Layer, x: Matrix, training = true): void {
   const rng = new Rng(11);
-  layer.build(x.cols, 'float64', rng);
+  if (!layer.isBuilt) layer.build(x.cols, 'float64', rng);
   const y0 = layer.forward(x, training);
   const r = randomMatrix(y0.rows, y0.cols, 5);
   const f = () => {
