@@ -4,7 +4,7 @@ import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import type { Loss } from '../losses/loss.js';
 import { Workspace } from '../layers/workspace.js';
-import type { DType } from '../core/matrix.js';
+import type { DType, FloatArray } from '../core/matrix.js';
 
 /**
  * Forward and backward through a stack of layers with a loss: the part of a training step that
@@ -60,11 +60,12 @@ export class Backprop {
   }
 
   /**
-   * Backpropagates the loss of the last forward pass, adding into every param's grad
-   * (gradients accumulate; call zeroGrads first for a fresh step). Returns the loss including
-   * the regularisation penalty.
+   * Backpropagates the loss of the last forward pass into every trainable param's grad: added
+   * (gradients accumulate; call zeroGrads first for a fresh step), or with `accumulate = false`
+   * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
+   * is needed). Returns the loss including the regularisation penalty.
    */
-  backward(y: Matrix): number {
+  backward(y: Matrix, accumulate = true): number {
     const out = this.output;
     const last = this.layers.length - 1;
     const lastLayer = this.layers[last]!;
@@ -73,12 +74,12 @@ export class Backprop {
     let d: Matrix;
     if (act !== undefined && this.loss.fusedGradient(act.name, out, y, dOut)) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
-      d = lastLayer.backwardFromPreactivation(dOut, last > 0);
+      d = lastLayer.backwardFromPreactivation(dOut, last > 0, accumulate);
     } else {
       this.loss.gradient(out, y, dOut);
-      d = lastLayer.backward(dOut, last > 0);
+      d = lastLayer.backward(dOut, last > 0, accumulate);
     }
-    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0);
+    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0, accumulate);
     let penalty = 0;
     for (const p of this.params) {
       if (!p.regularizer) continue;
@@ -90,7 +91,10 @@ export class Backprop {
 
   /** The first trainable param whose gradient holds NaN or ±Infinity, if any. */
   firstNonFiniteGradient(): Param | undefined {
-    for (const p of this.params) if (p.trainable && !allFinite(p.grad, p.size)) return p;
+    for (const p of this.params) {
+      if (!p.trainable) continue;
+      if (!finiteProbe(p.grad)) return p;
+    }
     return undefined;
   }
 
@@ -103,4 +107,22 @@ export class Backprop {
     }
     return undefined;
   }
+}
+
+/**
+ * True when every element is finite. Branch-free (x·0 is 0 for finite x, NaN for NaN or ±∞)
+ * with four independent sums, because this runs over every gradient on every training step.
+ */
+function finiteProbe(g: FloatArray): boolean {
+  const n = g.length;
+  let a = 0, b = 0, c = 0, d = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a += g[i]! * 0;
+    b += g[i + 1]! * 0;
+    c += g[i + 2]! * 0;
+    d += g[i + 3]! * 0;
+  }
+  for (; i < n; i++) a += g[i]! * 0;
+  return a + b + c + d === 0;
 }

@@ -102,16 +102,16 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
  * One training step on a batch: zero grads, forward, loss, backward, check, update.
  * Throws DivergenceError (weights untouched) when the loss or a gradient is not finite.
  */
-function step(model: Sequential, engine: Backprop, x: Matrix, y: Matrix, metrics: readonly Metric[], where: string): number {
-  engine.zeroGrads();
+function step(model: Sequential, engine: Backprop, x: Matrix, y: Matrix, metrics: readonly Metric[], epoch: number, batch: number): number {
   const out = engine.forward(x, true);
-  const loss = engine.backward(y);
+  const loss = engine.backward(y, false);
+  const where = () => (epoch < 0 ? 'trainOnBatch' : `epoch ${epoch + 1}, batch ${batch + 1}`);
   if (!Number.isFinite(loss)) {
     const layer = engine.firstNonFiniteLayer(x);
-    throw new DivergenceError(`${where}: loss is ${loss}${layer ? ` (non-finite output first in layer ${layer.name})` : ''}; training stopped and the weights are those before this batch. Lower the learning rate.`);
+    throw new DivergenceError(`${where()}: loss is ${loss}${layer ? ` (non-finite output first in layer ${layer.name})` : ''}; training stopped and the weights are those before this batch. Lower the learning rate.`);
   }
   const bad = engine.firstNonFiniteGradient();
-  if (bad) throw new DivergenceError(`${where}: gradient of ${bad.name} is not finite while the loss is ${loss}; update skipped and training stopped`);
+  if (bad) throw new DivergenceError(`${where()}: gradient of ${bad.name} is not finite while the loss is ${loss}; update skipped and training stopped`);
   for (const m of metrics) m.update(out, y);
   model.optimizer!.step(engine.params);
   return loss;
@@ -169,7 +169,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
       gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
       gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-      const loss = step(model, engine, xb, yb, metrics, `epoch ${epoch + 1}, batch ${b + 1}`);
+      const loss = step(model, engine, xb, yb, metrics, epoch, b);
       lossSum += loss * count;
       seen += count;
       stepsTaken++;
@@ -244,7 +244,7 @@ export function evaluate(model: Sequential, x: unknown, y: unknown, args: Evalua
 export async function trainOnBatch(model: Sequential, x: unknown, y: unknown): Promise<Logs> {
   const data = prepareData(model, x, y, 'trainOnBatch');
   const metrics = model.createMetrics();
-  const loss = step(model, model.backprop(), data.x, data.y, metrics, 'trainOnBatch');
+  const loss = step(model, model.backprop(), data.x, data.y, metrics, -1, 0);
   const logs: Logs = { loss };
   for (const m of metrics) logs[m.name] = m.result();
   return logs;
