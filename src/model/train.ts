@@ -98,6 +98,11 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
   ];
 }
 
+/** Where a step happened, for error messages (built only when one is thrown). */
+function where(epoch: number, batch: number): string {
+  return epoch < 0 ? 'trainOnBatch' : `epoch ${epoch + 1}, batch ${batch + 1}`;
+}
+
 /**
  * One training step on a batch: zero grads, forward, loss, backward, check, update.
  * Throws DivergenceError (weights untouched) when the loss or a gradient is not finite.
@@ -105,13 +110,12 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
 function step(model: Sequential, engine: Backprop, x: Matrix, y: Matrix, metrics: readonly Metric[], epoch: number, batch: number): number {
   const out = engine.forward(x, true);
   const loss = engine.backward(y, false);
-  const where = () => (epoch < 0 ? 'trainOnBatch' : `epoch ${epoch + 1}, batch ${batch + 1}`);
   if (!Number.isFinite(loss)) {
     const layer = engine.firstNonFiniteLayer(x);
-    throw new DivergenceError(`${where()}: loss is ${loss}${layer ? ` (non-finite output first in layer ${layer.name})` : ''}; training stopped and the weights are those before this batch. Lower the learning rate.`);
+    throw new DivergenceError(`${where(epoch, batch)}: loss is ${loss}${layer ? ` (non-finite output first in layer ${layer.name})` : ''}; training stopped and the weights are those before this batch. Lower the learning rate.`);
   }
   const bad = engine.firstNonFiniteGradient();
-  if (bad) throw new DivergenceError(`${where()}: gradient of ${bad.name} is not finite while the loss is ${loss}; update skipped and training stopped`);
+  if (bad) throw new DivergenceError(`${where(epoch, batch)}: gradient of ${bad.name} is not finite while the loss is ${loss}; update skipped and training stopped`);
   for (const m of metrics) m.update(out, y);
   model.optimizer!.step(engine.params);
   return loss;
