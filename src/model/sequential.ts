@@ -146,6 +146,25 @@ export class Sequential {
     this.engine = undefined;
   }
 
+  /**
+   * Draws every weight again from the model's seed and forgets the optimiser's state and the
+   * shuffling position: the model is as it was right after build, so a second
+   * `reinitialize(); fit(...)` gives bit-identical results to the first fit (RELIABILITY V11).
+   */
+  reinitialize(): void {
+    this.requireBuilt('reinitialize');
+    const root = new Rng(this.seed);
+    this.initRng.setState(root.fork().getState());
+    this.shuffleRng.setState(root.fork().getState());
+    let units = this.inputUnits;
+    for (const layer of this.layers) {
+      layer.build(units, this.dtype, this.initRng);
+      units = layer.outputUnits;
+    }
+    this.optimizer?.reset();
+    this.engine = undefined;
+  }
+
   /** Sets optimiser, loss and metrics. Unknown names throw and list the known ones. */
   compile(args: CompileArgs): void {
     checkKeys('compile', args, ['optimizer', 'loss', 'metrics']);

@@ -101,3 +101,16 @@ test('full batch, mini-batch and batchSize 1 all lower the loss; history has eve
     assert.equal(h.iterations, 8 * Math.ceil(90 / batchSize));
   }
 });
+
+test('reinitialize then fit again reproduces the first fit exactly (V11)', async () => {
+  const data = datasets.moons({ n: 100, seed: 3 });
+  const model = sequential([layers.dense({ units: 6, inputShape: [2], activation: 'tanh' }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 5 });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const initial = model.getWeights();
+  await model.fit(data.x, data.y, { epochs: 3, batchSize: 10, verbose: 0 });
+  const first = model.predict(data.x);
+  model.reinitialize();
+  assert.deepEqual(model.getWeights(), initial);
+  await model.fit(data.x, data.y, { epochs: 3, batchSize: 10, verbose: 0 });
+  assert.deepEqual(model.predict(data.x), first);
+});
