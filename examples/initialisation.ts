@@ -5,7 +5,13 @@
 import { pathToFileURL } from 'node:url';
 import { sequential, layers, initializers, activationStatistics, Matrix, Rng, type InitializerSpec, type LayerActivationStatistics } from '../src/index.js';
 
-/** The notes' table for W = randn/√fan_in, hidden layers 1..10 (std of each layer's output). */
+/**
+ * The notes' table for W = randn/√fan_in, hidden layers 1..10 (std of each layer's output).
+ * The seed's transcription of the slide has two slips, corrected here from the slide's source
+ * (CS231n, "Weight Initialization"): layer 6 reads 0.222116 for 0.292116 (a lone drop that
+ * breaks the monotone decay), and the line for layer 9 (0.239266) is missing, so that the
+ * seed's "hidden layer 9" carries layer 10's 0.228008. Measured here: 0.2952 and 0.2413.
+ */
 export const NOTES_XAVIER_STD = [0.627953, 0.486051, 0.407723, 0.357108, 0.320917, 0.292116, 0.273387, 0.254935, 0.239266, 0.228008];
 
 export interface ExperimentArgs {
