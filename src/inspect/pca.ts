@@ -81,8 +81,7 @@ function topEigenpair(G: Float64Array, n: number): { lambda: number; u: Float64A
   for (let i = 0; i < n; i++) u[i] = 1 + 0.1 * Math.sin(i + 1);
   normalise(u);
   let v = new Float64Array(n);
-  let lambda = 0;
-  for (let iter = 0; iter < 2000; iter++) {
+  for (let iter = 0; iter < 5000; iter++) {
     for (let a = 0; a < n; a++) {
       let s = 0;
       const row = a * n;
@@ -91,12 +90,13 @@ function topEigenpair(G: Float64Array, n: number): { lambda: number; u: Float64A
     }
     const norm = normalise(v);
     if (norm === 0) return { lambda: 0, u };
+    // G is positive semi-definite, so the iterate does not flip sign: stop when it stands still.
+    // (With a repeated eigenvalue it may keep turning inside the eigenspace until the cap,
+    // where every direction is as good.)
+    let diff = 0;
+    for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(v[i]! - u[i]!));
     [u, v] = [v, u];
-    // Converged when the eigenvalue settles; with a (near-)repeated eigenvalue u may still turn
-    // inside its eigenspace, where every direction is as good.
-    const converged = Math.abs(norm - lambda) <= 1e-13 * norm;
-    lambda = norm;
-    if (converged) break;
+    if (diff < 1e-13) break;
   }
   // Rayleigh quotient: the eigenvalue estimate that does not depend on the last step's error.
   let num = 0;

@@ -36,6 +36,8 @@ export interface Trajectory {
 }
 
 interface Snapshot {
+  /** Index among all snapshot opportunities (0 = initial weights); kept when a multiple of the stride. */
+  candidate: number;
   step: number;
   epoch: number;
   loss: number | undefined;
@@ -61,7 +63,7 @@ export class ParameterTrajectory implements Callback {
   private steps = 0;
   private epoch = -1;
   private stride = 1;
-  private counter = 0;
+  private candidates = 0;
 
   constructor(args: ParameterTrajectoryArgs = {}) {
     checkKeys('parameterTrajectory', args, ['everySteps', 'maxSnapshots']);
@@ -77,9 +79,9 @@ export class ParameterTrajectory implements Callback {
     this.snapshots = [];
     this.steps = 0;
     this.stride = 1;
-    this.counter = 0;
+    this.candidates = 0;
     this.epoch = -1;
-    this.take(undefined, true);
+    this.take(undefined);
   }
 
   onEpochBegin(epoch: number): void {
@@ -88,12 +90,12 @@ export class ParameterTrajectory implements Callback {
 
   onBatchEnd(): void {
     this.steps++;
-    if (this.everySteps !== undefined && this.steps % this.everySteps === 0) this.take(undefined, false);
+    if (this.everySteps !== undefined && this.steps % this.everySteps === 0) this.take(undefined);
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch = epoch;
-    if (this.everySteps === undefined) this.take(logs.loss, false);
+    if (this.everySteps === undefined) this.take(logs.loss);
   }
 
   /** Snapshots recorded so far (flattened parameters), oldest first. */
@@ -101,10 +103,10 @@ export class ParameterTrajectory implements Callback {
     return this.snapshots.length;
   }
 
-  private take(loss: number | undefined, force: boolean): void {
+  private take(loss: number | undefined): void {
     if (!this.model) return;
-    // After thinning, only every stride-th candidate is kept.
-    if (!force && this.counter++ % this.stride !== 0) return;
+    const candidate = this.candidates++;
+    if (candidate % this.stride !== 0) return;
     const params = this.model.trainableParams();
     let size = 0;
     for (const p of params) size += p.size;
@@ -114,11 +116,11 @@ export class ParameterTrajectory implements Callback {
       values.set(p.value, o);
       o += p.size;
     }
-    this.snapshots.push({ step: this.steps, epoch: this.epoch, loss, values });
+    this.snapshots.push({ candidate, step: this.steps, epoch: this.epoch, loss, values });
     if (this.snapshots.length > this.maxSnapshots) {
-      this.snapshots = this.snapshots.filter((_, i) => i % 2 === 0);
+      // Thin evenly: keep every other kept snapshot and from now on every 2·stride-th candidate.
       this.stride *= 2;
-      this.counter = 1;
+      this.snapshots = this.snapshots.filter((s) => s.candidate % this.stride === 0);
     }
   }
 
