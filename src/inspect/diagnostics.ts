@@ -37,8 +37,8 @@ const KEYS = ['saturationThreshold', 'patience', 'explodingNorm', 'vanishingRati
  * A fit callback that explains why a network is not learning, as the notes do: it raises a
  * warning (through fit's warning channel, so History.warnings has it) at most once per kind
  * and layer per fit, when
- * - a hidden layer starts with all-zero or identical columns of weights (the symmetry problem:
- *   its units compute and learn the same thing);
+ * - a hidden layer's units start with identical weights in and out, all zeros for example (the
+ *   symmetry problem: they compute and learn the same thing);
  * - more than `saturationThreshold` of a layer's sigmoid/tanh outputs are saturated, or of its
  *   ReLU units are dead, for `patience` epochs in a row (gradients through it are ~0);
  * - a layer's gradient norm exceeds `explodingNorm` in a step, or the first layer's mean
@@ -134,30 +134,36 @@ export class Diagnostics implements Callback {
     return this.model ? this.model.layers.filter((l): l is Dense => l instanceof Dense) : [];
   }
 
-  /** Hidden layers whose units all start with the same incoming weights and bias. */
+  /**
+   * Hidden layers whose units start identical and stay so: the same incoming weights and bias
+   * (so the same output) and the same outgoing weights in the next Dense layer (so the same δ).
+   * Random outgoing weights would give each unit its own gradient and break the tie by
+   * themselves; so would dropout between the two layers.
+   */
   private checkSymmetry(): void {
-    const dense = this.denseLayers();
-    for (const layer of dense.slice(0, -1)) {
-      if (layer.units < 2) continue;
+    if (!this.model) return;
+    const stack = this.model.layers;
+    stack.forEach((layer, i) => {
+      if (!(layer instanceof Dense) || layer.units < 2) return;
+      const nextIndex = stack.findIndex((l, k) => k > i && l instanceof Dense);
+      if (nextIndex < 0) return;
+      if (stack.slice(i + 1, nextIndex).some((l) => l.className === 'Dropout')) return;
+      const next = stack[nextIndex] as Dense;
       const w = layer.kernel.value;
       const u = layer.units;
-      let identical = true;
-      let allZero = true;
-      for (let i = 0; i < layer.inputUnits && identical; i++) {
-        const first = w[i * u]!;
-        for (let j = 0; j < u; j++) {
-          const v = w[i * u + j]!;
-          if (v !== first) identical = false;
-          if (v !== 0) allZero = false;
-        }
-      }
+      const columnsEqual = everyIndex(layer.inputUnits, (r) => everyIndex(u, (j) => w[r * u + j] === w[r * u]));
       const b = layer.bias?.value;
-      if (b) for (let j = 1; j < u; j++) if (b[j] !== b[0]) identical = false;
-      if (!identical) continue;
+      const biasEqual = b === undefined || everyIndex(u, (j) => b[j] === b[0]);
+      const v = next.kernel.value;
+      const n = next.units;
+      const rowsEqual = everyIndex(u, (j) => everyIndex(n, (k) => v[j * n + k] === v[k]));
+      if (!(columnsEqual && biasEqual && rowsEqual)) return;
+      const allZero = w.every((x) => x === 0);
       this.raise('symmetry', layer.name,
-        `${layer.name}: all ${u} units start with ${allZero ? 'all-zero' : 'identical'} weights, so they compute the same output, get the same gradient ` +
-          'and stay identical (the symmetry problem): the layer acts as one unit. Initialise the weights randomly (e.g. glorotUniform) to break the symmetry.');
-    }
+        `${layer.name}: all ${u} units start with ${allZero ? 'all-zero' : 'identical'} weights, and ${next.name} weighs them identically, so they compute ` +
+          'the same output, get the same gradient and stay identical (the symmetry problem): the layer acts as one unit. ' +
+          'Initialise the weights randomly (e.g. glorotUniform) to break the symmetry.');
+    });
   }
 
   private checkExploding(): void {
@@ -228,6 +234,11 @@ export class Diagnostics implements Callback {
           'the learning rate may be far too small (or so large that steps bounce), the units may be saturated or dead, or the weights symmetric.');
     }
   }
+}
+
+function everyIndex(n: number, f: (i: number) => boolean): boolean {
+  for (let i = 0; i < n; i++) if (!f(i)) return false;
+  return true;
 }
 
 /** The diagnostics callback: `fit(x, y, { callbacks: [diagnostics()] })`. */
