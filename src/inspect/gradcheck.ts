@@ -164,7 +164,8 @@ function positionOf(index: number, shape: readonly number[]): number[] {
 
 /** A table: one line per tensor, its worst entry, and the verdict. */
 export function renderGradcheck(r: GradcheckResult): string {
-  const lines = [`Gradient check (central differences, h = ${r.epsilon}, pass when |a − n| ≤ ${r.atol} + ${r.rtol}·|n|), loss ${fmt(r.loss)}`];
+  const e = (v: number) => v.toExponential();
+  const lines = [`Gradient check (central differences, h = ${e(r.epsilon)}; pass when |a − n| ≤ ${e(r.atol)} + ${e(r.rtol)}·|n|), loss ${fmt(r.loss)}`];
   const width = Math.max(6, ...r.tensors.map((t) => t.name.length));
   lines.push(`${'tensor'.padEnd(width)}  ${'shape'.padEnd(10)}  ${'max rel err'.padStart(11)}  worst entry`);
   for (const t of r.tensors) {

@@ -33,8 +33,10 @@ export interface PerceptronResult {
   converged: boolean;
   /** Epochs run (the last one is the error-free one when converged). */
   epochs: number;
-  /** Misclassified samples in each epoch (counted while learning). */
+  /** Misclassified samples in each epoch (counted while learning, before each correction). */
   errorsPerEpoch: number[];
+  /** Samples the final weights misclassify. */
+  finalErrors: number;
   weights: number[];
   bias: number;
   /**
@@ -117,13 +119,13 @@ export class Perceptron {
     this.weights = w;
     this.bias = b;
     const epochs = errorsPerEpoch.length;
-    const last = errorsPerEpoch[epochs - 1]!;
+    const finalErrors = this.predict(X).reduce((n, p, i) => n + (p === labels[i] ? 0 : 1), 0);
     const message = converged
       ? `converged after ${epochs} epoch${epochs === 1 ? '' : 's'}: the data are linearly separable (w = [${w.join(', ')}], b = ${b})`
-      : `not linearly separable: still ${last} of ${X.rows} misclassified after ${epochs} epochs` +
+      : `not linearly separable: after ${epochs} epochs every epoch still made mistakes and the final line misclassifies ${finalErrors} of ${X.rows}` +
         (cycleFrom !== undefined ? ` (the weights repeat from epoch ${cycleFrom}: the rule cycles forever)` : '') +
         '; a single perceptron draws one straight line, and these classes need more (use an MLP with a hidden layer)';
-    return { converged, epochs, errorsPerEpoch, weights: [...w], bias: b, cycleFrom, message };
+    return { converged, epochs, errorsPerEpoch, finalErrors, weights: [...w], bias: b, cycleFrom, message };
   }
 
   /** step(w·x + b) per row. */
