@@ -1,9 +1,9 @@
 /** Seeing inside: the lecture notes as software (SPEC §10). */
 export { explain, type Explanation, type ExplainLayer, type ExplainParam, type ExplainArgs, type DeltaRule } from './explain.js';
-export { renderExplanation, formatNumber, type ExplainFormat } from './explainRender.js';
+export { renderExplanation, type ExplainFormat } from './explainRender.js';
 export { gradcheck, renderGradcheck, type GradcheckArgs, type GradcheckResult, type GradcheckTensor, type GradcheckEntry } from './gradcheck.js';
 export {
-  layerStatistics, LayerStatistics, activationStatistics, summarizeActivations, percentile, SATURATION,
+  layerStatistics, LayerStatistics, activationStatistics, summarizeActivations, SATURATION,
   type ActivationSummary, type LayerActivationStatistics, type LayerEpochStatistics, type EpochStatistics,
   type GradientSummary, type LayerStatisticsArgs,
 } from './layerStats.js';

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sequential, layers, initializers, optimizers, datasets, layerStatistics, activationStatistics, summarizeActivations, percentile,
+  sequential, layers, initializers, optimizers, datasets, layerStatistics, activationStatistics, summarizeActivations,
   InputError, ShapeError,
 } from '../../src/index.js';
+import { percentile } from '../../src/inspect/layerStats.js';
 import { initialisationExperiment, NOTES_XAVIER_STD } from '../../examples/initialisation.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
 
