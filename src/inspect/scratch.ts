@@ -57,11 +57,6 @@ export function cloneFloat64(model: Sequential): Sequential {
   return clone;
 }
 
-/** A compact number[][] copy of the first rows×cols of a matrix (never a view). */
-export function nested(m: Matrix): number[][] {
-  return m.toArray();
-}
-
 /** Nested copy of a flat tensor in Keras' layout ([rows][cols] for 2-D shapes). */
 export function tensorToNested(data: ArrayLike<number>, shape: readonly number[]): number[] | number[][] {
   if (shape.length === 1) return Array.from(data).slice(0, shape[0]);
