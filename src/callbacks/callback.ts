@@ -17,6 +17,8 @@ export interface Callback {
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   /** A diagnosis raised during fit (not converging, saturated layer, ...); History records them all. */
   onWarning?(message: string): void;
+  /** Receives the function that raises a warning to every callback of this fit (diagnostics use it). */
+  setWarningSink?(warn: (message: string) => void): void;
 }
 
 /** Reports a warning to every callback that listens. */
@@ -30,7 +32,10 @@ type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onB
 export class CallbackList {
   readonly hasBatchHooks: boolean;
   constructor(readonly callbacks: readonly Callback[], model: Sequential) {
-    for (const c of callbacks) c.setModel?.(model);
+    for (const c of callbacks) {
+      c.setModel?.(model);
+      c.setWarningSink?.((message) => emitWarning(this, message));
+    }
     this.hasBatchHooks = callbacks.some((c) => c.onBatchBegin !== undefined || c.onBatchEnd !== undefined);
   }
 

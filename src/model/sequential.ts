@@ -15,6 +15,7 @@ import { summaryTable } from './summary.js';
 import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
 import type { History } from '../callbacks/history.js';
 import type { Logs } from '../callbacks/callback.js';
+import { mcDropoutPredict, type McPrediction } from '../inspect/mcDropout.js';
 
 export interface SequentialArgs {
   /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
@@ -225,8 +226,15 @@ export class Sequential {
     params.forEach((p, i) => p.value.set(flat[i]!));
   }
 
-  /** Outputs for each row of x: number[][] of shape [n, outputUnits]. Runs in inference mode. */
-  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number } = {}): number[][] {
+  /**
+   * Outputs for each row of x: number[][] of shape [n, outputUnits]. Runs in inference mode.
+   * With `mcSamples`, Monte Carlo dropout: that many passes with dropout on, `{ mean, std }`.
+   */
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args?: { batchSize?: number }): number[][];
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples: number }): McPrediction;
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples?: number } = {}): number[][] | McPrediction {
+    checkKeys('predict', args, ['batchSize', 'mcSamples']);
+    if (args.mcSamples !== undefined) return mcDropoutPredict(this, this.prepareInput(x, 'predict x'), args.mcSamples, args.batchSize);
     return this.predictMatrix(x, args).toArray();
   }
 
