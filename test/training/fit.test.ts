@@ -2,7 +2,7 @@
 // event loop free: a timer and a SIGINT handler run during a long fit and can stop it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sequential, layers, optimizers, callbacks, datasets, DivergenceError, InputError, type Callback } from '../../src/index.js';
+import { sequential, sequentialFromConfig, layers, optimizers, callbacks, datasets, DivergenceError, InputError, type Callback } from '../../src/index.js';
 import { assertRejectsWith } from '../helpers/assert.js';
 
 const moons = datasets.moons({ n: 200, noise: 0.15, seed: 8 });
@@ -110,4 +110,53 @@ test('a timer fires during a long fit and a SIGINT handler can stop it after the
     clearInterval(interrupter);
     process.removeListener('SIGINT', onSigint);
   }
+});
+
+test('V11: fitting a model rebuilt from the config (same seed) gives the same predictions as one fit', async () => {
+  const a = model(3);
+  const b = sequentialFromConfig(a.getConfig());
+  b.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  await a.fit(moons.x, moons.y, { epochs: 3, verbose: 0 });
+  await b.fit(moons.x, moons.y, { epochs: 3, verbose: 0 });
+  assert.deepEqual(b.predict(moons.x), a.predict(moons.x));
+  // A second fit continues training (Keras semantics), with the optimiser state it had.
+  const before = a.optimizer!.iterations;
+  await a.fit(moons.x, moons.y, { epochs: 1, verbose: 0 });
+  assert.equal(a.optimizer!.iterations, before + 7);
+});
+
+test('V12: fit mutates neither the data, nor the options, nor the configuration', async () => {
+  const m = model();
+  const x = moons.x.map((r) => [...r]);
+  const y = [...moons.y];
+  const val: [number[][], number[]] = [moons.x.slice(0, 20).map((r) => [...r]), moons.y.slice(0, 20)];
+  const cbs = [callbacks.earlyStopping({ monitor: 'val_loss', patience: 2 })];
+  const args = { epochs: 3, batchSize: 16, validationData: val, callbacks: cbs, verbose: 0 as const, seed: 3 };
+  const copy = structuredClone({ x, y, val, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed });
+  const config = structuredClone(m.getConfig());
+  const optimizerConfig = structuredClone(m.optimizer!.getConfig());
+  await m.fit(x, y, args);
+  assert.deepEqual({ x, y, val, epochs: args.epochs, batchSize: args.batchSize, seed: args.seed }, copy);
+  assert.equal(args.callbacks, cbs);
+  assert.equal(cbs.length, 1);
+  assert.deepEqual(m.getConfig(), config);
+  assert.deepEqual(m.optimizer!.getConfig(), optimizerConfig);
+});
+
+test('V13: predictions per row do not depend on the batch, a subset or the order', async () => {
+  const m = sequential([
+    layers.dense({ units: 16, inputShape: [2], activation: 'relu' }),
+    layers.batchNormalization(),
+    layers.dropout({ rate: 0.3 }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ], { seed: 2 });
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  await m.fit(moons.x, moons.y, { epochs: 3, verbose: 0 });
+  const all = m.predict(moons.x);
+  for (const batchSize of [1, 7, moons.x.length]) {
+    m.predict(moons.x, { batchSize }).forEach((r, i) => assert.ok(Math.abs(r[0]! - all[i]![0]!) <= 1e-6, `batch ${batchSize} row ${i}`));
+  }
+  const order = moons.x.map((_, i) => (i * 37) % moons.x.length);
+  m.predict(order.map((i) => moons.x[i]!)).forEach((r, k) => assert.ok(Math.abs(r[0]! - all[order[k]!]![0]!) <= 1e-6));
+  m.predict(moons.x.slice(50, 60)).forEach((r, k) => assert.ok(Math.abs(r[0]! - all[50 + k]![0]!) <= 1e-6));
 });
