@@ -13,14 +13,13 @@ export type EpochSchedule = (epoch: number, learningRate: number) => number;
  */
 export class LearningRateScheduler implements Callback {
   private model: Sequential | undefined;
+  private readonly verbose: 0 | 1;
 
   constructor(private readonly schedule: EpochSchedule, args: { verbose?: 0 | 1 } = {}) {
     checkKeys('learningRateScheduler', args, ['verbose']);
     if (typeof schedule !== 'function') throw new InputError(`learningRateScheduler: schedule must be a function (epoch, lr) => lr, got ${describe(schedule)}`);
     this.verbose = args.verbose === 1 ? 1 : 0;
   }
-
-  private readonly verbose: 0 | 1;
 
   setModel(model: Sequential): void {
     this.model = model;

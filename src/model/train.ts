@@ -27,6 +27,7 @@ export interface FitArgs {
   validationSplit?: number;
   /** Explicit validation set; overrides validationSplit. */
   validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike];
+  /** Hooks (`callbacks.earlyStopping(...)`, ...); a History is always recorded and returned. */
   callbacks?: readonly Callback[];
   /** 0 silent, 1 a line per epoch (default, as Keras). */
   verbose?: 0 | 1;
@@ -104,7 +105,13 @@ function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix
   return failure;
 }
 
-/** The training loop behind `model.fit`. */
+/**
+ * The training loop behind `model.fit`. Each epoch's logs hold loss and metrics (training, then
+ * `val_` ones), and `lr`, the rate the epoch's last step used. A step whose loss, gradient or
+ * updated weights are not finite is undone; fit then throws a DivergenceError naming the epoch,
+ * batch, layer and tensor, unless a callback (terminateOnNaN) sets stopTraining, in which case
+ * it ends cleanly with the message in history.warnings.
+ */
 export async function fit(model: Sequential, x: unknown, y: unknown, args: FitArgs): Promise<History> {
   const opts = parseFitArgs(args);
   const all = prepareData(model, x, y, 'fit');
