@@ -4,7 +4,7 @@ import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import type { Loss } from '../losses/loss.js';
 import { Workspace } from '../layers/workspace.js';
-import type { DType, FloatArray } from '../core/matrix.js';
+import type { DType } from '../core/matrix.js';
 
 /**
  * Forward and backward through a stack of layers with a loss: the part of a training step that
@@ -89,15 +89,6 @@ export class Backprop {
     return this.lossValue(y) + penalty;
   }
 
-  /** The first trainable param whose gradient holds NaN or ±Infinity, if any. */
-  firstNonFiniteGradient(): Param | undefined {
-    for (const p of this.params) {
-      if (!p.trainable) continue;
-      if (!finiteProbe(p.grad)) return p;
-    }
-    return undefined;
-  }
-
   /** The first layer whose last output holds NaN or ±Infinity, if any. */
   firstNonFiniteLayer(x: Matrix): Layer | undefined {
     let a = x;
@@ -109,20 +100,3 @@ export class Backprop {
   }
 }
 
-/**
- * True when every element is finite. Branch-free (x·0 is 0 for finite x, NaN for NaN or ±∞)
- * with four independent sums, because this runs over every gradient on every training step.
- */
-function finiteProbe(g: FloatArray): boolean {
-  const n = g.length;
-  let a = 0, b = 0, c = 0, d = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a += g[i]! * 0;
-    b += g[i + 1]! * 0;
-    c += g[i + 2]! * 0;
-    d += g[i + 3]! * 0;
-  }
-  for (; i < n; i++) a += g[i]! * 0;
-  return a + b + c + d === 0;
-}
