@@ -31,7 +31,7 @@ export {
   type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
 } from './metrics/index.js';
 export {
-  callbacks, CallbackList, emitWarning, History, EarlyStopping, ModelCheckpoint, CsvLogger, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau,
+  CallbackList, emitWarning, History, EarlyStopping, ModelCheckpoint, CsvLogger, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau,
   type Callback, type Logs, type TrainParams, type DivergenceEvent, type Checkpoint, type MonitorMode, type EpochSchedule,
   type EarlyStoppingArgs, type ModelCheckpointArgs, type CsvLoggerArgs, type ReduceLROnPlateauArgs,
 } from './callbacks/index.js';
@@ -43,3 +43,13 @@ export { Backprop } from './model/step.js';
 export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
 export * from './data/index.js';
 export * from './inspect/index.js';
+
+import { callbacks as trainingCallbacks } from './callbacks/index.js';
+import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';
+
+/**
+ * Callback factories, as tfjs' `callbacks` namespace: the training ones (earlyStopping,
+ * modelCheckpoint, csvLogger, terminateOnNaN, learningRateScheduler, reduceLROnPlateau) and the
+ * seeing-inside ones (layerStatistics, parameterTrajectory, diagnostics).
+ */
+export const callbacks = { ...trainingCallbacks, layerStatistics, parameterTrajectory, diagnostics };
