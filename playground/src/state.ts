@@ -20,6 +20,8 @@ export type LossChoice = (typeof lossChoices)[number];
 
 export const learningRates = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
 export const regularizationRates = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1] as const;
+/** Epochs per second offered while playing (0 = as fast as the machine goes). */
+export const speeds = [1, 5, 20, 60, 250, 0] as const;
 
 export const LIMITS = {
   hiddenLayers: 6,
@@ -59,6 +61,8 @@ export interface PlaygroundConfig {
   loss: LossChoice;
   /** Seed of the initial weights, shuffling and dropout masks. */
   seed: number;
+  /** Most epochs trained per second while playing, so the learning can be watched; 0 = as fast as possible. */
+  speed: number;
 }
 
 export function defaultConfig(): PlaygroundConfig {
@@ -81,6 +85,7 @@ export function defaultConfig(): PlaygroundConfig {
     batchNorm: false,
     loss: 'default',
     seed: 1,
+    speed: 60,
   };
 }
 
@@ -104,6 +109,7 @@ const KEY = {
   batchNorm: 'bn',
   loss: 'loss',
   seed: 'seed',
+  speed: 'speed',
 } as const satisfies Record<keyof PlaygroundConfig, string>;
 
 /** Encodes every field into a URL hash (without the leading '#'), in a fixed order. */
@@ -127,6 +133,7 @@ export function toHash(c: PlaygroundConfig): string {
   p.set(KEY.batchNorm, c.batchNorm ? '1' : '0');
   p.set(KEY.loss, c.loss);
   p.set(KEY.seed, String(c.seed));
+  p.set(KEY.speed, String(c.speed));
   return p.toString();
 }
 
@@ -200,6 +207,7 @@ export function fromHash(hash: string): ParsedHash {
   }
   oneOf(KEY.loss, lossChoices, (v) => (c.loss = v));
   num(KEY.seed, 0, 2 ** 31 - 1, true, (v) => (c.seed = v));
+  num(KEY.speed, 0, 10000, false, (v) => (c.speed = v));
   return { config: c, problems };
 }
 
@@ -212,7 +220,7 @@ export function fitActivations(acts: readonly ActivationName[], layers: number):
 
 /** Which changes need a fresh network (anything but the training settings the worker can swap live). */
 export function needsReset(a: PlaygroundConfig, b: PlaygroundConfig): boolean {
-  const live: (keyof PlaygroundConfig)[] = ['learningRate', 'batchSize', 'optimizer'];
+  const live: (keyof PlaygroundConfig)[] = ['learningRate', 'batchSize', 'optimizer', 'speed'];
   return (Object.keys(a) as (keyof PlaygroundConfig)[]).some((k) => !live.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
