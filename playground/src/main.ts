@@ -151,9 +151,9 @@ byId('one-epoch').addEventListener('click', () => {
 });
 byId('reset').addEventListener('click', () => restart());
 
-function showDiverged(value: string, detail: string): void {
+function showDiverged(reason: string, detail: string): void {
   const box = byId('diverged');
-  box.textContent = `diverged (loss is ${value}) — lower the learning rate`;
+  box.textContent = `diverged (${reason}) — lower the learning rate`;
   box.title = detail;
   box.hidden = false;
 }
@@ -179,7 +179,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'diverged':
       setRunning(false);
-      showDiverged(m.value, m.message);
+      showDiverged(m.reason, m.message);
       break;
     case 'error':
       setRunning(false);

@@ -68,7 +68,8 @@ export interface Snapshot {
 
 export type FromWorker =
   | Snapshot
-  | { type: 'diverged'; generation: number; message: string; value: string }
+  /** `reason` is short ("loss is NaN"); `message` the library's full DivergenceError message. */
+  | { type: 'diverged'; generation: number; message: string; reason: string }
   | { type: 'error'; generation: number; message: string }
   | { type: 'explanation'; generation: number; set: 'train' | 'test'; index: number; explanation: Explanation; source: string }
   | { type: 'explainError'; generation: number; message: string };

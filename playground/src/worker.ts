@@ -5,6 +5,7 @@
 import { DivergenceError, Matrix, type Sequential } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
 import { explain, explainSource, type Explanation } from './inspectAdapter.js';
+import { divergenceReason } from './divergence.js';
 import { boundaryGrid, makeGrid, unitGrids, type Grid } from './snapshot.js';
 import type { PlayData } from './data.js';
 import type { PlaygroundConfig } from './state.js';
@@ -131,13 +132,14 @@ function record(s: Session): void {
   s.latest = point;
   s.pending.push(point);
   if (!Number.isFinite(point.trainLoss) || !Number.isFinite(point.testLoss)) {
-    diverged(s, `the loss after epoch ${s.epoch.toFixed(2)} is ${point.trainLoss}`, String(Number.isNaN(point.trainLoss) || Number.isNaN(point.testLoss) ? NaN : Infinity));
+    const value = Number.isNaN(point.trainLoss) || Number.isNaN(point.testLoss) ? NaN : Infinity;
+    diverged(s, `the loss after epoch ${s.epoch.toFixed(2)} is ${value}`, `loss is ${value}`);
   }
 }
 
-function diverged(s: Session, message: string, value: string): void {
+function diverged(s: Session, message: string, reason: string): void {
   running = false;
-  post({ type: 'diverged', generation: s.generation, message, value });
+  post({ type: 'diverged', generation: s.generation, message, reason });
 }
 
 function batchesPerEpoch(s: Session): number {
@@ -164,8 +166,7 @@ async function train(s: Session, oneStep: boolean): Promise<boolean> {
   } catch (e) {
     if (s !== session) return false;
     if (e instanceof DivergenceError) {
-      const value = /loss is (NaN|-?Infinity)/.exec(e.message)?.[1] ?? 'NaN';
-      diverged(s, e.message, value);
+      diverged(s, e.message, divergenceReason(e.message));
       dirty = true;
       return false;
     }
