@@ -125,7 +125,9 @@ export function serveStatic(args: ServeArgs): Promise<RunningServer> {
 function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}"`);
+    const error = new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}"`);
+    error.exitCode = 2; // a usage error (RELIABILITY U1)
+    throw error;
   }
   return n;
 }
@@ -136,8 +138,13 @@ export interface PlaygroundOptions {
   dir?: string;
 }
 
+export interface RegisterHooks {
+  /** Called with the running server once it listens (the tests use it to stop the server). */
+  onListening?(server: RunningServer): void;
+}
+
 /** Adds `backprop playground [--port n] [--host h] [--dir folder]` to the CLI. */
-export function register(program: Command): void {
+export function register(program: Command, hooks: RegisterHooks = {}): void {
   const command: Command = program
     .command('playground')
     .description('serve the browser playground on localhost and print its address')
@@ -155,9 +162,12 @@ export function register(program: Command): void {
     } catch (e) {
       command.error(`backprop playground: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'backprop.playground.listen' });
     }
-    process.stdout.write(`backprop playground: ${running.url} (serving ${root}; Ctrl-C to stop)\n`);
-    process.once('SIGINT', () => {
-      void running.close().then(() => process.exit(0));
-    });
+    // Through commander's output, so a program that redirects its output redirects this too.
+    const writeOut = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
+    writeOut(`backprop playground: ${running.url} (serving ${root}; Ctrl-C to stop)\n`);
+    const stop = () => void running.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    running.server.once('close', () => process.off('SIGINT', stop));
+    hooks.onListening?.(running);
   });
 }

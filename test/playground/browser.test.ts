@@ -79,6 +79,9 @@ describe('playground in chromium', { skip: missing, timeout: 85_000 }, () => {
     assert.deepEqual(at(160, 160).map((v) => Math.round(v / 16)), regionColor(1, 2).map((v) => Math.round(v / 16)), 'centre is class 1 (inner circle)');
     assert.deepEqual(at(5, 5).map((v) => Math.round(v / 16)), regionColor(0, 2).map((v) => Math.round(v / 16)), 'corner is class 0 (outer circle)');
 
+    // The README's picture: the trained network with one step explained next to it.
+    await page.click('#explain');
+    await page.waitForSelector('#explain-panel td[data-key="loss"]');
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/playground.png' });
     await page.close();

@@ -29,9 +29,9 @@ export interface NetworkEvents {
   editWeight(block: number, kind: 'kernel' | 'bias', i: number, j: number, value: number): void;
 }
 
-const NODE = 34;
+const NODE = 44;
 const GAP = 10;
-const COL = 118;
+const COL = 130;
 const TOP = 70;
 const LEFT = 40;
 
@@ -121,7 +121,7 @@ export class NetworkView {
       for (let u = 0; u < units; u++) {
         const y = TOP + u * (NODE + GAP);
         const canvas = el('canvas', {
-          class: 'unit', width: layout.oneD ? 64 : 40, height: layout.oneD ? 40 : 40,
+          class: 'unit', width: layout.oneD ? 88 : 50, height: layout.oneD ? 88 : 50,
           style: `left:${x}px;top:${y}px`, 'data-col': c, 'data-unit': u,
         });
         if (c === 0) canvas.title = layout.inputNames[u]!;
