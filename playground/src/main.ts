@@ -100,6 +100,10 @@ function restart(): void {
     task: data.task,
   });
   inputMaps = makeInputMaps(data);
+  byId('network-note').textContent = data.inputDim === 1
+    ? 'Each square is a unit\'s output as a function of x.'
+    : 'Each square is a unit\'s output over the input plane (orange negative, blue positive; unbounded units scaled to their largest value).';
+  byId('accuracy-chart').hidden = data.task === 'regression';
   byId('data-note').textContent = data.note;
   drawLegend();
   drawPoints();

@@ -5,9 +5,9 @@
  */
 import { activationNames, type ActivationName } from '../../../src/index.js';
 import type { Snapshot } from '../protocol.js';
-import { classColor, css, divergingColor, NEGATIVE, POSITIVE, HEAT_STRENGTH, type Rgb } from './colors.js';
+import { css, divergingColor, NEGATIVE, POSITIVE } from './colors.js';
 import { el, fmt, select, svg } from './dom.js';
-import { paintCurve, paintGrid, paintUnit } from './draw.js';
+import { paintClassProbability, paintCurve, paintUnit } from './draw.js';
 import { LIMITS } from '../state.js';
 
 export interface NetworkLayout {
@@ -33,6 +33,8 @@ const NODE = 44;
 const GAP = 10;
 const COL = 130;
 const TOP = 70;
+const POSITIVE_CSS = css(POSITIVE);
+const NEGATIVE_CSS = css(NEGATIVE);
 const LEFT = 40;
 
 interface EdgeRef {
@@ -40,9 +42,11 @@ interface EdgeRef {
   block: number;
   i: number;
   j: number;
+  /** Last drawn stroke and width, so unchanged edges are not touched (setAttribute restyles). */
+  stroke: string;
+  width: string;
 }
 
-const mixTo = (c: Rgb, t: number): Rgb => [255 + (c[0] - 255) * t, 255 + (c[1] - 255) * t, 255 + (c[2] - 255) * t];
 
 export class NetworkView {
   private layout: NetworkLayout | undefined;
@@ -162,7 +166,7 @@ export class NetworkView {
           hit.addEventListener('click', (e) => this.openEditor(ref, e));
           this.edgeLayer.append(path);
           this.hitLayer.append(hit);
-          this.edges.push({ path, block: c, i, j });
+          this.edges.push({ path, block: c, i, j, stroke: '', width: '' });
         }
       }
     }
@@ -190,8 +194,10 @@ export class NetworkView {
       const b = s.blocks[e.block];
       if (!b) continue;
       const w = b.kernel[e.i * b.units + e.j]!;
-      e.path.setAttribute('stroke', css(w >= 0 ? POSITIVE : NEGATIVE));
-      e.path.setAttribute('stroke-width', Number.isFinite(w) ? (0.4 + Math.min(Math.abs(w), 4) * 1.4).toFixed(2) : '1');
+      const stroke = w >= 0 ? POSITIVE_CSS : NEGATIVE_CSS;
+      const width = Number.isFinite(w) ? (0.4 + Math.min(Math.abs(w), 4) * 1.4).toFixed(1) : '1';
+      if (stroke !== e.stroke) e.path.setAttribute('stroke', (e.stroke = stroke));
+      if (width !== e.width) e.path.setAttribute('stroke-width', (e.width = width));
     }
     // Inputs.
     this.canvases[0]?.forEach((canvas, u) => this.paint(canvas, inputMaps[u]!, 1, 0, resolution, 'unit'));
@@ -226,9 +232,14 @@ export class NetworkView {
       paintCurve(canvas, grid, units, u, [mid - span * 0.6, mid + span * 0.6], css(POSITIVE), true, 1.5);
       return;
     }
-    if (kind === 'probability') paintUnit(canvas, grid, units, u, res, (p) => 2 * p - 1);
-    else if (kind === 'class') paintGrid(canvas, res, (i) => mixTo(classColor(u), grid[i * units + u]! * HEAT_STRENGTH));
-    else paintUnit(canvas, grid, units, u, res);
+    if (kind === 'probability') paintUnit(canvas, grid, units, u, res, 2, -1);
+    else if (kind === 'class') paintClassProbability(canvas, grid, units, u, res);
+    else {
+      // Unbounded units (ReLU, linear) are scaled by their largest |value|, so their shape shows.
+      let max = 1;
+      for (let i = u; i < grid.length; i += units) if (Math.abs(grid[i]!) > max && Number.isFinite(grid[i]!)) max = Math.abs(grid[i]!);
+      paintUnit(canvas, grid, units, u, res, 1 / max, 0);
+    }
   }
 
   private describe(ref: { block: number; kind: 'kernel' | 'bias'; i: number; j: number }): string {
