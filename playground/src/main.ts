@@ -39,6 +39,8 @@ let pending: Snapshot | undefined;
 let frameScheduled = false;
 let selected: { set: 'train' | 'test'; index: number } = { set: 'train', index: 0 };
 let inputMaps: Float32Array[] = [];
+/** Snapshots drawn so far (the tests compare it with animation frames). */
+let draws = 0;
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker) => worker.postMessage(m);
@@ -222,6 +224,7 @@ function draw(): void {
   const s = pending;
   pending = undefined;
   if (s && s.generation === generation) {
+    draws++;
     snapshot = s;
     curves.add(s.history);
     curves.draw();
@@ -380,6 +383,9 @@ void enableOffline();
   },
   get snapshot() {
     return snapshot;
+  },
+  get draws() {
+    return draws;
   },
   defaults: defaultConfig,
 };

@@ -286,6 +286,34 @@ describe('playground in chromium', { skip: missing, timeout: 85_000 }, () => {
     await context.close();
   });
 
+  test('training at full speed in the worker: the page stays responsive and draws at most once per frame', async () => {
+    const page = await h.open(hashOf({ dataset: 'spirals', hidden: [8, 8], activations: ['relu', 'relu'], speed: 0 }));
+    await page.evaluate(`(() => {
+      window.__frames = 0;
+      const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    })()`);
+    const draws0 = await page.evaluate(() => (window as unknown as { backpropPlayground: { draws: number } }).backpropPlayground.draws);
+    await page.click('#play');
+    const t0 = performance.now();
+    let worst = 0;
+    while (performance.now() - t0 < 2500) {
+      const t = performance.now();
+      await page.evaluate(() => document.querySelector('#epoch')!.textContent);
+      worst = Math.max(worst, performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { frames, draws, epoch } = await page.evaluate(`({ frames: window.__frames, draws: window.backpropPlayground.draws, epoch: Number(document.querySelector('#epoch').textContent) })`) as { frames: number; draws: number; epoch: number };
+    await page.click('#play');
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`# full speed, spirals 8-8 relu: ${epoch} epochs, ${draws - draws0} redraws in ${frames} animation frames over ${seconds.toFixed(1)} s; slowest page round trip ${worst.toFixed(0)} ms`);
+    assert.ok(draws - draws0 <= frames + 1, `${draws - draws0} redraws in ${frames} frames`);
+    assert.ok(draws - draws0 >= 10, `the picture kept updating (${draws - draws0} redraws)`);
+    assert.ok(worst < 1000, `the page answered within ${worst.toFixed(0)} ms while training`);
+    assert.ok(epoch > 50, `${epoch} epochs trained`);
+    await page.close();
+  });
+
   test('no console errors or page errors on any page', () => {
     assert.deepEqual(h.errors, []);
   });

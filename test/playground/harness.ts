@@ -1,6 +1,6 @@
 // Builds the playground with Vite into a temporary folder, serves it with the CLI's static
 // server on 127.0.0.1 and drives Debian's chromium through playwright-core.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -31,20 +31,24 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const outDir = mkdtempSync(join(tmpdir(), 'backprop-playground-'));
+  // The page is served from a sub-folder of a site, as from any static file server: its URLs
+  // must all be relative.
+  const site = mkdtempSync(join(tmpdir(), 'backprop-site-'));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>another site</title>');
+  const outDir = join(site, 'tools', 'playground');
   await build({ configFile: 'playground/vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await serveStatic({ root: outDir, port: 0 });
+    server = await serveStatic({ root: site, port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } catch (e) {
     await server?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
     throw e;
   }
   const errors: string[] = [];
-  const url = server.url;
+  const url = `${server.url}tools/playground/`;
   const b = browser;
   const s = server;
   return {
@@ -64,7 +68,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       await b.close();
       await s.close();
-      rmSync(outDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
     },
   };
 }
