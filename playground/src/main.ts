@@ -56,7 +56,10 @@ const network = new NetworkView(byId('network'), {
   addUnit: (l) => apply({ hidden: config.hidden.map((u, i) => (i === l ? Math.min(LIMITS.units, u + 1) : u)) }),
   removeUnit: (l) => apply({ hidden: config.hidden.map((u, i) => (i === l ? Math.max(1, u - 1) : u)) }),
   setActivation: (l, a) => apply({ activations: config.activations.map((x, i) => (i === l ? a : x)) }),
-  editWeight: (block, kind, i, j, value) => send({ type: 'setWeight', block, kind, i, j, value }),
+  editWeight: (block, kind, i, j, value) => {
+    staleExplanation();
+    send({ type: 'setWeight', block, kind, i, j, value });
+  },
 });
 const plotWidth = Math.min(360, byId('plot').clientWidth || 320);
 const curves = new Curves(byId('loss-chart'), byId('accuracy-chart'), plotWidth);
@@ -64,12 +67,13 @@ const curves = new Curves(byId('loss-chart'), byId('accuracy-chart'), plotWidth)
 // ---------------------------------------------------------------------------------------------
 // Configuration changes.
 
-function apply(change: Change): void {
+/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload). */
+function apply(change: Change, freshData = false): void {
   const next: PlaygroundConfig = { ...config, ...change };
   next.activations = fitActivations(next.activations, next.hidden.length);
   if (next.dataset === 'csv' && !uploaded) return;
-  const newData = needsNewData(config, next);
-  const reset = needsReset(config, next);
+  const newData = freshData || needsNewData(config, next);
+  const reset = newData || needsReset(config, next);
   const live = !reset && (next.learningRate !== config.learningRate || next.batchSize !== config.batchSize || next.optimizer !== config.optimizer || next.speed !== config.speed);
   config = next;
   history.replaceState(null, '', `#${toHash(config)}`);
@@ -141,6 +145,7 @@ byId('play').addEventListener('click', () => {
     send({ type: 'pause' });
   } else {
     hideDiverged();
+    staleExplanation();
     setRunning(true);
     send({ type: 'play' });
   }
@@ -148,13 +153,20 @@ byId('play').addEventListener('click', () => {
 byId('step').addEventListener('click', () => {
   if (running) return;
   hideDiverged();
+  staleExplanation();
   send({ type: 'step' });
 });
 byId('one-epoch').addEventListener('click', () => {
   if (running) return;
   hideDiverged();
+  staleExplanation();
   send({ type: 'epoch' });
 });
+
+/** Once the network trains on, the explained step no longer applies to it. */
+function staleExplanation(): void {
+  byId<HTMLButtonElement>('apply-step').disabled = true;
+}
 byId('reset').addEventListener('click', () => restart());
 
 function showDiverged(reason: string, detail: string): void {
@@ -346,9 +358,7 @@ byId<HTMLInputElement>('csv-file').addEventListener('change', async (e) => {
   if (!result.ok) return fail(result.error);
   error.hidden = true;
   uploaded = result.data;
-  // A new upload always needs new data, even when the data set was already 'csv'.
-  config = { ...config, dataset: 'circles' };
-  apply({ dataset: 'csv' });
+  apply({ dataset: 'csv' }, true);
 });
 
 // ---------------------------------------------------------------------------------------------

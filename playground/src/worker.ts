@@ -157,8 +157,9 @@ async function train(s: Session, oneStep: boolean): Promise<boolean> {
       ...(oneStep ? { maxIterations: 1 } : {}),
     });
     if (s !== session) return false;
-    const steps = history.iterations ?? (oneStep ? 1 : batchesPerEpoch(s));
+    const steps = history.iterations;
     s.steps += steps;
+    s.explanation = undefined; // the explained step was for the weights before this training
     s.epoch += steps / batchesPerEpoch(s);
     record(s);
     dirty = true;
@@ -298,6 +299,7 @@ function setWeight(block: number, kind: 'kernel' | 'bias', i: number, j: number,
   if (kind === 'kernel' && i >= 0 && i < b.dense.inputUnits && j >= 0 && j < b.units) b.dense.kernel.value[i * b.units + j] = value;
   else if (kind === 'bias' && b.dense.bias && j >= 0 && j < b.units) b.dense.bias.value[j] = value;
   else return;
+  s.explanation = undefined;
   record(s);
   dirty = true;
   flush();

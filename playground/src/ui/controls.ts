@@ -65,7 +65,6 @@ export class Controls {
     points.addEventListener('input', () => (byId('points-value').textContent = points.value));
     points.addEventListener('change', () => this.onChange({ points: Number(points.value) }));
     byId('regenerate').addEventListener('click', () => this.onChange({ dataSeed: (this.config.dataSeed + 1) % 2 ** 31 }));
-    this.sync(config, 'binary');
   }
 
   private buildDatasets(): void {
