@@ -136,6 +136,13 @@ describe('playground in chromium', { skip: missing, timeout: 85_000 }, () => {
     assert.deepEqual(d2.trainX, d1.trainX);
     const [s1, s2] = [await pageState<Snapshot>(page, 'snapshot'), await pageState<Snapshot>(again, 'snapshot')];
     assert.deepEqual(s2.blocks[0]!.kernel, s1.blocks[0]!.kernel);
+    // A hand-edited address is applied, and what cannot be read is named on the page.
+    await again.evaluate(() => (location.hash = '#data=xor&layers=3&lr=abc'));
+    await again.waitForFunction(() => (window as unknown as { backpropPlayground: { config: PlaygroundConfig } }).backpropPlayground.config.dataset === 'xor');
+    const edited = await pageState<PlaygroundConfig>(again, 'config');
+    assert.deepEqual(edited, { ...defaultConfig(), dataset: 'xor', hidden: [3], activations: ['tanh'] });
+    assert.match((await again.textContent('#problems'))!, /lr="abc" ignored: expected a number/);
+    assert.equal(await again.locator('canvas.unit[data-col="1"]').count(), 3);
     await page.close();
     await again.close();
   });
