@@ -3,7 +3,7 @@
 // CI (CI=true), where a missing browser fails.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { browserMissing, canvasPixels, pageState, startHarness, type Harness } from './harness.js';
 import { defaultConfig, fromHash, toHash, type PlaygroundConfig } from '../../playground/src/state.js';
@@ -82,8 +82,14 @@ describe('playground in chromium', { skip: missing, timeout: 85_000 }, () => {
     // The README's picture: the trained network with one step explained next to it.
     await page.click('#explain');
     await page.waitForSelector('#explain-panel td[data-key="loss"]');
-    mkdirSync('docs', { recursive: true });
-    await page.screenshot({ path: 'docs/playground.png' });
+    // Every run leaves its picture in test-output/; the README's copy in docs/ is written when it
+    // is missing or when PLAYGROUND_SCREENSHOT=update, so a test run does not dirty the tree.
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/playground.png' });
+    if (!existsSync('docs/playground.png') || process.env.PLAYGROUND_SCREENSHOT === 'update') {
+      mkdirSync('docs', { recursive: true });
+      copyFileSync('test-output/playground.png', 'docs/playground.png');
+    }
     await page.close();
   });
 
