@@ -1,0 +1,94 @@
+/**
+ * Reads a CSV of 2-D labelled points for the playground: two numeric feature columns and one
+ * label column, with or without a header. Every problem is returned as one message naming the
+ * line and column, so the page can show it and keep the current data. Pure: no DOM.
+ */
+
+/** Most classes the page has colours for. */
+export const MAX_CSV_CLASSES = 8;
+
+export interface CsvPoints {
+  /** Column names (from the header, or x1, x2, label). */
+  columns: [string, string, string];
+  x: number[][];
+  /** Class index per row, into `classNames`. */
+  y: number[];
+  /** The label values as written, in class-index order (numbers ascending, then text). */
+  classNames: string[];
+}
+
+export type CsvResult = { ok: true; data: CsvPoints } | { ok: false; error: string };
+
+/** Splits one CSV line into fields; double quotes may wrap a field and "" is a quote inside one. */
+function splitLine(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (ch === ',') {
+      out.push(field.trim());
+      field = '';
+    } else field += ch;
+  }
+  out.push(field.trim());
+  return out;
+}
+
+function isNumber(s: string): boolean {
+  return s !== '' && Number.isFinite(Number(s));
+}
+
+/** Parses the text of an uploaded file; see CsvResult. */
+export function parsePointsCsv(text: string): CsvResult {
+  const fail = (error: string): CsvResult => ({ ok: false, error });
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const rows: { line: number; fields: string[] }[] = [];
+  lines.forEach((l, i) => {
+    if (l.trim() !== '') rows.push({ line: i + 1, fields: splitLine(l) });
+  });
+  if (rows.length === 0) return fail('the file is empty: expected rows of x1, x2, label');
+  const first = rows[0]!;
+  const hasHeader = !(isNumber(first.fields[0] ?? '') && isNumber(first.fields[1] ?? ''));
+  if (first.fields.length !== 3) {
+    return fail(`expected 3 columns (2 numeric features and a label), but line ${first.line} has ${first.fields.length}${first.fields.length > 3 ? ': the playground draws 2-D data only' : ''}`);
+  }
+  const columns: [string, string, string] = hasHeader ? [first.fields[0]!, first.fields[1]!, first.fields[2]!] : ['x1', 'x2', 'label'];
+  const body = hasHeader ? rows.slice(1) : rows;
+  if (body.length === 0) return fail('no data rows: the file has a header only');
+
+  const x: number[][] = [];
+  const labels: string[] = [];
+  for (const { line, fields } of body) {
+    if (fields.length !== 3) return fail(`line ${line}: expected 3 fields (x1, x2, label), got ${fields.length}`);
+    for (let c = 0; c < 2; c++) {
+      const v = fields[c]!;
+      if (!isNumber(v)) return fail(`line ${line}, column "${columns[c]}": ${JSON.stringify(v)} is not a finite number`);
+    }
+    if (fields[2] === '') return fail(`line ${line}, column "${columns[2]}": the label is empty`);
+    x.push([Number(fields[0]), Number(fields[1])]);
+    labels.push(fields[2]!);
+  }
+  const classNames = [...new Set(labels)].sort((a, b) => {
+    const na = isNumber(a);
+    const nb = isNumber(b);
+    if (na && nb) return Number(a) - Number(b);
+    if (na !== nb) return na ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  if (classNames.length < 2) return fail(`column "${columns[2]}" has a single class (${JSON.stringify(classNames[0])}); need at least 2`);
+  if (classNames.length > MAX_CSV_CLASSES) {
+    return fail(`column "${columns[2]}" has ${classNames.length} distinct labels; the playground classifies 2 to ${MAX_CSV_CLASSES} classes`);
+  }
+  const index = new Map(classNames.map((c, i) => [c, i]));
+  return { ok: true, data: { columns, x, y: labels.map((l) => index.get(l)!), classNames } };
+}

@@ -1,0 +1,401 @@
+/**
+ * The playground page: reads the configuration from the URL, generates the data, starts the
+ * training worker, and draws what the worker reports at most once per animation frame.
+ */
+import { defaultConfig, fitActivations, fromHash, LIMITS, needsNewData, needsReset, toHash, type PlaygroundConfig } from './state.js';
+import { makeData, type PlayData } from './data.js';
+import { parsePointsCsv, type CsvPoints } from './csv.js';
+import { outputFor } from './model.js';
+import { makeGrid } from './snapshot.js';
+import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
+import { Controls, type Change } from './ui/controls.js';
+import { NetworkView } from './ui/network.js';
+import { Curves } from './ui/charts.js';
+import { renderExplanation } from './ui/explain.js';
+import { byId, el, fmt } from './ui/dom.js';
+import { paintBoundary, paintCurve, paintPoints, type PointSet } from './ui/draw.js';
+import { classColor, css, POSITIVE } from './ui/colors.js';
+import { enableOffline } from './offline.js';
+import './style.css';
+
+/** Grid points per side of the decision-boundary and unit maps (1-D data: twice as many x values). */
+const RESOLUTION = 50;
+/** Largest CSV the page reads (bytes). */
+const MAX_CSV_BYTES = 5_000_000;
+
+const parsed = fromHash(location.hash);
+let config: PlaygroundConfig = parsed.config;
+let uploaded: CsvPoints | undefined;
+if (config.dataset === 'csv') {
+  // Uploaded points are not in the link; start from the default data instead.
+  parsed.problems.push('data=csv: uploaded data are not part of a link; showing circles (upload the file again)');
+  config = { ...config, dataset: 'circles' };
+}
+let data: PlayData = makeData(config);
+let generation = 0;
+let running = false;
+let snapshot: Snapshot | undefined;
+let pending: Snapshot | undefined;
+let frameScheduled = false;
+let selected: { set: 'train' | 'test'; index: number } = { set: 'train', index: 0 };
+let inputMaps: Float32Array[] = [];
+/** Snapshots drawn so far (the tests compare it with animation frames). */
+let draws = 0;
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (m: ToWorker) => worker.postMessage(m);
+
+const controls = new Controls(config, (change) => apply(change));
+const network = new NetworkView(byId('network'), {
+  addLayer: () => {
+    if (config.hidden.length >= LIMITS.hiddenLayers) return;
+    const units = config.hidden[config.hidden.length - 1] ?? 4;
+    apply({ hidden: [...config.hidden, units], activations: [...config.activations, config.activations[config.activations.length - 1] ?? 'tanh'] });
+  },
+  removeLayer: () => apply({ hidden: config.hidden.slice(0, -1) }),
+  addUnit: (l) => apply({ hidden: config.hidden.map((u, i) => (i === l ? Math.min(LIMITS.units, u + 1) : u)) }),
+  removeUnit: (l) => apply({ hidden: config.hidden.map((u, i) => (i === l ? Math.max(1, u - 1) : u)) }),
+  setActivation: (l, a) => apply({ activations: config.activations.map((x, i) => (i === l ? a : x)) }),
+  editWeight: (block, kind, i, j, value) => {
+    staleExplanation();
+    send({ type: 'setWeight', block, kind, i, j, value });
+  },
+});
+const plotWidth = Math.min(360, byId('plot').clientWidth || 320);
+const curves = new Curves(byId('loss-chart'), byId('accuracy-chart'), plotWidth);
+
+// ---------------------------------------------------------------------------------------------
+// Configuration changes.
+
+/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload). */
+function apply(change: Change, freshData = false): void {
+  const next: PlaygroundConfig = { ...config, ...change };
+  next.activations = fitActivations(next.activations, next.hidden.length);
+  if (next.dataset === 'csv' && !uploaded) return;
+  const newData = freshData || needsNewData(config, next);
+  const reset = newData || needsReset(config, next);
+  const live = !reset && (next.learningRate !== config.learningRate || next.batchSize !== config.batchSize || next.optimizer !== config.optimizer || next.speed !== config.speed);
+  config = next;
+  history.replaceState(null, '', `#${toHash(config)}`);
+  if (newData) {
+    data = makeData(config, uploaded);
+    selected = { set: 'train', index: 0 };
+  }
+  if (reset) restart();
+  else if (live) send({ type: 'settings', settings: { learningRate: config.learningRate, batchSize: config.batchSize, optimizer: config.optimizer, speed: config.speed } });
+  controls.sync(config, data.task);
+}
+
+/** A fresh network on the current data (training stops; curves and explanation are cleared). */
+function restart(): void {
+  generation++;
+  setRunning(false);
+  snapshot = undefined;
+  pending = undefined;
+  curves.clear();
+  hideDiverged();
+  byId('explain-panel').replaceChildren();
+  byId('explain-error').hidden = true;
+  byId<HTMLButtonElement>('apply-step').disabled = true;
+  const out = outputFor(data, config.loss);
+  network.setLayout({
+    inputNames: data.inputDim === 1 ? ['x'] : ['x₁', 'x₂'],
+    hidden: config.hidden.map((units, i) => ({ units, activation: config.activations[i] ?? 'tanh' })),
+    output: { units: out.units, activation: out.activation, names: data.task === 'multiclass' ? data.classNames : [] },
+    oneD: data.inputDim === 1,
+    task: data.task,
+  });
+  inputMaps = makeInputMaps(data);
+  byId('network-note').textContent = data.inputDim === 1
+    ? 'Each square is a unit\'s output as a function of x.'
+    : 'Each square is a unit\'s output over the input plane (orange negative, blue positive; unbounded units scaled to their largest value).';
+  byId('accuracy-chart').hidden = data.task === 'regression';
+  byId('data-note').textContent = data.note;
+  drawLegend();
+  drawPoints();
+  updateSelectedText();
+  send({ type: 'init', config, data, resolution: RESOLUTION });
+}
+
+/** The input units' maps: each feature itself over the grid, scaled to [−1, 1]. */
+function makeInputMaps(d: PlayData): Float32Array[] {
+  const grid = makeGrid(d.inputDim, d.xDomain, d.yDomain, d.inputDim === 1 ? RESOLUTION * 2 : RESOLUTION);
+  const ranges = [d.xDomain, d.yDomain];
+  return ranges.slice(0, d.inputDim).map((r, f) => {
+    const mid = (r[0] + r[1]) / 2;
+    const half = (r[1] - r[0]) / 2;
+    const cols = grid.points.cols;
+    return Float32Array.from({ length: grid.points.rows }, (_, i) => (grid.points.data[i * cols + f]! - mid) / half);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running.
+
+function setRunning(on: boolean): void {
+  running = on;
+  const play = byId('play');
+  play.textContent = on ? '❚❚ Pause' : '▶ Play';
+  play.setAttribute('aria-pressed', String(on));
+}
+
+byId('play').addEventListener('click', () => {
+  if (running) {
+    setRunning(false);
+    send({ type: 'pause' });
+  } else {
+    hideDiverged();
+    staleExplanation();
+    setRunning(true);
+    send({ type: 'play' });
+  }
+});
+byId('step').addEventListener('click', () => {
+  if (running) return;
+  hideDiverged();
+  staleExplanation();
+  send({ type: 'step' });
+});
+byId('one-epoch').addEventListener('click', () => {
+  if (running) return;
+  hideDiverged();
+  staleExplanation();
+  send({ type: 'epoch' });
+});
+
+/** Once the network trains on, the explained step no longer applies to it. */
+function staleExplanation(): void {
+  byId<HTMLButtonElement>('apply-step').disabled = true;
+}
+byId('reset').addEventListener('click', () => restart());
+
+function showDiverged(reason: string, detail: string): void {
+  const box = byId('diverged');
+  box.textContent = `diverged (${reason}) — lower the learning rate`;
+  box.title = detail;
+  box.hidden = false;
+}
+
+function hideDiverged(): void {
+  byId('diverged').hidden = true;
+}
+
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  if (m.generation !== generation) {
+    if (m.type === 'snapshot') send({ type: 'frame' });
+    return;
+  }
+  switch (m.type) {
+    case 'snapshot':
+      if (pending) curves.add(pending.history);
+      pending = m;
+      if (!frameScheduled) {
+        frameScheduled = true;
+        requestAnimationFrame(draw);
+      }
+      break;
+    case 'diverged':
+      setRunning(false);
+      showDiverged(m.reason, m.message);
+      break;
+    case 'error':
+      setRunning(false);
+      showError(m.message);
+      break;
+    case 'explanation': {
+      const what = `${m.set === 'train' ? 'training' : 'test'} point #${m.index + 1}`;
+      renderExplanation(byId('explain-panel'), m.explanation, what, m.source);
+      byId('explain-error').hidden = true;
+      byId<HTMLButtonElement>('apply-step').disabled = false;
+      break;
+    }
+    case 'explainError':
+      byId('explain-error').textContent = m.message;
+      byId('explain-error').hidden = false;
+      byId<HTMLButtonElement>('apply-step').disabled = true;
+      break;
+  }
+};
+worker.onerror = (e) => {
+  console.error('training worker failed:', e.message);
+  showError(`the training worker failed: ${e.message}`);
+};
+
+function showError(message: string): void {
+  const p = byId('problems');
+  p.textContent = message;
+  p.hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing: once per animation frame, from the latest snapshot.
+
+function draw(): void {
+  frameScheduled = false;
+  const s = pending;
+  pending = undefined;
+  if (s && s.generation === generation) {
+    draws++;
+    snapshot = s;
+    curves.add(s.history);
+    curves.draw();
+    drawOutput(s);
+    network.update(s, RESOLUTION, inputMaps);
+    drawStats(s);
+  }
+  send({ type: 'frame' });
+}
+
+function drawOutput(s: Snapshot): void {
+  const canvas = byId<HTMLCanvasElement>('boundary');
+  if (data.task === 'regression') {
+    const out = s.unitGrids[s.unitGrids.length - 1];
+    if (out) paintCurve(canvas, out, 1, 0, data.yDomain, css(POSITIVE), true, 3);
+  } else if (s.boundary) {
+    const k = s.boundary.length / (RESOLUTION * RESOLUTION);
+    paintBoundary(canvas, s.boundary, k, RESOLUTION);
+  }
+}
+
+function drawStats(s: Snapshot): void {
+  const p = s.latest;
+  byId('epoch').textContent = String(Math.floor(s.epoch + 1e-9)).padStart(3, '0');
+  byId('steps').textContent = String(s.steps);
+  byId('train-loss').textContent = fmt(p.trainLoss);
+  byId('test-loss').textContent = fmt(p.testLoss);
+  const pct = (v: number) => (Number.isNaN(v) ? '–' : `${(100 * v).toFixed(1)}%`);
+  byId('train-accuracy').textContent = pct(p.trainAccuracy);
+  byId('test-accuracy').textContent = pct(p.testAccuracy);
+}
+
+function pointSets(): PointSet[] {
+  const sets: PointSet[] = [{ x: data.trainX, y: data.trainY, test: false }];
+  if (byId<HTMLInputElement>('show-test').checked) sets.push({ x: data.testX, y: data.testY, test: true });
+  return sets;
+}
+
+function selectedPoint(): [number, number] | undefined {
+  const xs = selected.set === 'train' ? data.trainX : data.testX;
+  const ys = selected.set === 'train' ? data.trainY : data.testY;
+  const p = xs[selected.index];
+  if (!p) return undefined;
+  return data.task === 'regression' ? [p[0]!, ys[selected.index]!] : [p[0]!, p[1]!];
+}
+
+function drawPoints(): void {
+  paintPoints(byId<HTMLCanvasElement>('data-points'), data, pointSets(), data.task === 'regression', selectedPoint());
+}
+
+function drawLegend(): void {
+  const legend = byId('legend');
+  if (data.task === 'regression') {
+    legend.replaceChildren(el('span', {}, 'points: (x, y) samples; line: the network’s prediction'));
+    return;
+  }
+  legend.replaceChildren(...data.classNames.map((name, k) => el('span', { class: 'swatch' }, el('i', { style: `background:${css(classColor(k))}` }), name)));
+}
+
+byId('show-test').addEventListener('change', () => drawPoints());
+
+// Choosing the sample to explain: the nearest shown point to the click.
+byId('data-points').addEventListener('click', (e) => {
+  const canvas = byId<HTMLCanvasElement>('data-points');
+  const r = canvas.getBoundingClientRect();
+  const px = ((e.clientX - r.left) / r.width) * canvas.width;
+  const py = ((e.clientY - r.top) / r.height) * canvas.height;
+  let best = { set: 'train' as 'train' | 'test', index: 0, d: Infinity };
+  for (const set of pointSets()) {
+    set.x.forEach((p, i) => {
+      const x = p[0]!;
+      const y = data.task === 'regression' ? set.y[i]! : p[1]!;
+      const qx = ((x - data.xDomain[0]) / (data.xDomain[1] - data.xDomain[0])) * canvas.width;
+      const qy = (1 - (y - data.yDomain[0]) / (data.yDomain[1] - data.yDomain[0])) * canvas.height;
+      const d = (qx - px) ** 2 + (qy - py) ** 2;
+      if (d < best.d) best = { set: set.test ? 'test' : 'train', index: i, d };
+    });
+  }
+  selected = { set: best.set, index: best.index };
+  drawPoints();
+  updateSelectedText();
+});
+
+function updateSelectedText(): void {
+  const p = selectedPoint();
+  byId('selected-sample').textContent = p ? `sample: ${selected.set === 'train' ? 'training' : 'test'} point #${selected.index + 1} at (${p.map((v) => fmt(v)).join(', ')})` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explain this step.
+
+byId('explain').addEventListener('click', () => {
+  if (running) {
+    setRunning(false);
+    send({ type: 'pause' });
+  }
+  send({ type: 'explain', set: selected.set, index: selected.index });
+});
+byId('apply-step').addEventListener('click', () => {
+  byId<HTMLButtonElement>('apply-step').disabled = true;
+  send({ type: 'applyExplanation' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// CSV upload: errors are shown and the current data stay.
+
+byId<HTMLInputElement>('csv-file').addEventListener('change', async (e) => {
+  const input = e.target as HTMLInputElement;
+  const file = input.files?.[0];
+  if (!file) return;
+  const error = byId('csv-error');
+  const fail = (message: string) => {
+    error.textContent = `${file.name}: ${message}. The current data are kept.`;
+    error.hidden = false;
+  };
+  if (file.size > MAX_CSV_BYTES) return fail(`the file is ${(file.size / 1e6).toFixed(1)} MB; the playground reads up to ${MAX_CSV_BYTES / 1e6} MB`);
+  const result = parsePointsCsv(await file.text());
+  input.value = '';
+  if (!result.ok) return fail(result.error);
+  error.hidden = true;
+  uploaded = result.data;
+  apply({ dataset: 'csv' }, true);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The URL: a hand-edited hash is applied as a whole.
+
+window.addEventListener('hashchange', () => {
+  const next = fromHash(location.hash);
+  showProblems(next.problems);
+  if (next.config.dataset === 'csv' && !uploaded) next.config.dataset = config.dataset === 'csv' ? 'circles' : config.dataset;
+  apply(next.config);
+});
+
+function showProblems(problems: string[]): void {
+  const p = byId('problems');
+  p.textContent = problems.length ? `Link settings ignored: ${problems.join('; ')}` : '';
+  p.hidden = problems.length === 0;
+}
+
+showProblems(parsed.problems);
+history.replaceState(null, '', `#${toHash(config)}`);
+controls.sync(config, data.task);
+restart();
+void enableOffline();
+
+/** For the browser tests and the curious: the current configuration and data. */
+(window as unknown as { backpropPlayground: unknown }).backpropPlayground = {
+  get config() {
+    return structuredClone(config);
+  },
+  get data() {
+    return data;
+  },
+  get snapshot() {
+    return snapshot;
+  },
+  get draws() {
+    return draws;
+  },
+  defaults: defaultConfig,
+};

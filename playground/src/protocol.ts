@@ -1,0 +1,75 @@
+/** Messages between the page and the training worker (structured-clone friendly). */
+import type { PlaygroundConfig } from './state.js';
+import type { PlayData } from './data.js';
+import type { Explanation } from './inspectAdapter.js';
+
+/** Which training settings the worker can change without a new network. */
+export type LiveSettings = Pick<PlaygroundConfig, 'learningRate' | 'batchSize' | 'optimizer' | 'speed'>;
+
+export type ToWorker =
+  | { type: 'init'; config: PlaygroundConfig; data: PlayData; resolution: number }
+  | { type: 'settings'; settings: LiveSettings }
+  | { type: 'play' }
+  | { type: 'pause' }
+  /** One mini-batch. */
+  | { type: 'step' }
+  /** One pass over the training data. */
+  | { type: 'epoch' }
+  /** The page has drawn the last snapshot and can take another. */
+  | { type: 'frame' }
+  | { type: 'explain'; set: 'train' | 'test'; index: number }
+  /** Sets the model to the weights after the last explained step. */
+  | { type: 'applyExplanation' }
+  | { type: 'setWeight'; block: number; kind: 'kernel' | 'bias'; i: number; j: number; value: number };
+
+/** Losses and accuracies after an epoch (accuracy NaN for regression). */
+export interface HistoryPoint {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+/** One drawn layer's parameters: kernel [inputs × units] row-major, and the last batch's gradients. */
+export interface BlockWeights {
+  inputs: number;
+  units: number;
+  kernel: Float32Array;
+  bias: Float32Array | null;
+  dKernel: Float32Array;
+  dBias: Float32Array | null;
+}
+
+export interface Snapshot {
+  type: 'snapshot';
+  /** Counts inits; the page drops snapshots of an older network. */
+  generation: number;
+  /** Completed passes over the training data (fractional after single steps). */
+  epoch: number;
+  steps: number;
+  running: boolean;
+  /** History points recorded since the previous snapshot. */
+  history: HistoryPoint[];
+  latest: HistoryPoint;
+  blocks: BlockWeights[];
+  /**
+   * Each block's unit values on the grid, [points × units] row-major. For 2-D data the points
+   * are resolution² in image order (row 0 at the top, largest y); for 1-D data `resolution`
+   * values of x from left to right.
+   */
+  unitGrids: Float32Array[];
+  /**
+   * Class probabilities from decisionBoundary, [resolution² × classes] in image order (2-D
+   * classification only; for one sigmoid output the classes are [1 − p, p]).
+   */
+  boundary: Float32Array | null;
+}
+
+export type FromWorker =
+  | Snapshot
+  /** `reason` is short ("loss is NaN"); `message` the library's full DivergenceError message. */
+  | { type: 'diverged'; generation: number; message: string; reason: string }
+  | { type: 'error'; generation: number; message: string }
+  | { type: 'explanation'; generation: number; set: 'train' | 'test'; index: number; explanation: Explanation; source: string }
+  | { type: 'explainError'; generation: number; message: string };

@@ -1,0 +1,58 @@
+/**
+ * What the worker sends the page to draw: every unit's output on a grid over the input space
+ * and the decision boundary. Pure (no DOM, no worker globals), so the tests can run it in Node.
+ */
+import { Matrix, type Sequential } from '../../src/index.js';
+import type { Block } from './model.js';
+import { decisionBoundary } from './inspectAdapter.js';
+
+export interface Grid {
+  /** The grid's input rows, in image order (see Snapshot.unitGrids). */
+  points: Matrix;
+  resolution: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  inputDim: 1 | 2;
+}
+
+/** resolution² points for 2-D data (row 0 the largest y), or `resolution` values of x for 1-D data. */
+export function makeGrid(inputDim: 1 | 2, xRange: [number, number], yRange: [number, number], resolution: number): Grid {
+  const at = (r: [number, number], i: number) => r[0] + ((r[1] - r[0]) * i) / (resolution - 1);
+  const rows: number[][] = [];
+  if (inputDim === 1) for (let j = 0; j < resolution; j++) rows.push([at(xRange, j)]);
+  else for (let i = resolution - 1; i >= 0; i--) for (let j = 0; j < resolution; j++) rows.push([at(xRange, j), at(yRange, i)]);
+  return { points: Matrix.fromArray(rows, 'float32'), resolution, xRange, yRange, inputDim };
+}
+
+/**
+ * Each block's output on the grid, [points × units], from the layers' own forward passes in
+ * inference mode (dropout off, batch norm on its moving averages), as the model predicts.
+ */
+export function unitGrids(model: Sequential, blocks: readonly Block[], grid: Grid): Float32Array[] {
+  const out: Float32Array[] = [];
+  let a = grid.points;
+  let next = 0;
+  model.layers.forEach((layer, i) => {
+    a = layer.forward(a, false);
+    if (blocks[next]?.end === i) {
+      out.push(Float32Array.from(a.data.subarray(0, a.rows * a.cols)));
+      next++;
+    }
+  });
+  return out;
+}
+
+/** decisionBoundary's probabilities as one flat array in image order, whatever order its axes come in. */
+export function boundaryGrid(model: Sequential, grid: Grid): Float32Array {
+  const n = grid.resolution;
+  const b = decisionBoundary(model, { xRange: grid.xRange, yRange: grid.yRange, resolution: n });
+  const k = b.probabilities[0]?.[0]?.length ?? 0;
+  const yUp = b.ys[0]! < b.ys[n - 1]!;
+  const xRight = b.xs[0]! <= b.xs[n - 1]!;
+  const flat = new Float32Array(n * n * k);
+  for (let r = 0; r < n; r++) {
+    const row = b.probabilities[yUp ? n - 1 - r : r]!;
+    for (let c = 0; c < n; c++) flat.set(row[xRight ? c : n - 1 - c]!, (r * n + c) * k);
+  }
+  return flat;
+}

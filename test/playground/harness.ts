@@ -1,0 +1,90 @@
+// Builds the playground with Vite into a temporary folder, serves it with the CLI's static
+// server on 127.0.0.1 and drives Debian's chromium through playwright-core.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { serveStatic, type RunningServer } from '../../cli/commands/playground.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+/** Why the browser tests cannot run here, or undefined. In CI a missing browser is a failure, not a skip. */
+export function browserMissing(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  const why = `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (process.env.CI === 'true') throw new Error(`playground browser tests: ${why}; CI=true, so this is a failure`);
+  return why;
+}
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  /** Console errors and page errors seen on every page opened through `open`. */
+  errors: string[];
+  open(hash?: string, context?: BrowserContext): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  // The page is served from a sub-folder of a site, as from any static file server: its URLs
+  // must all be relative.
+  const site = mkdtempSync(join(tmpdir(), 'backprop-site-'));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>another site</title>');
+  const outDir = join(site, 'tools', 'playground');
+  await build({ configFile: 'playground/vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await serveStatic({ root: site, port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (e) {
+    await server?.close();
+    rmSync(site, { recursive: true, force: true });
+    throw e;
+  }
+  const errors: string[] = [];
+  const url = `${server.url}tools/playground/`;
+  const b = browser;
+  const s = server;
+  return {
+    url,
+    browser: b,
+    errors,
+    async open(hash = '', context?: BrowserContext) {
+      const page = await (context ?? b).newPage({ viewport: { width: 1400, height: 1000 } });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await page.goto(url + (hash ? `#${hash}` : ''));
+      await page.waitForFunction(() => (window as unknown as { backpropPlayground?: { snapshot?: unknown } }).backpropPlayground?.snapshot !== undefined);
+      return page;
+    },
+    async close() {
+      await b.close();
+      await s.close();
+      rmSync(site, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads the page's debugging handle (config, data, latest snapshot) as plain JSON. */
+export async function pageState<T>(page: Page, pick: string): Promise<T> {
+  return page.evaluate((p) => {
+    const pg = (window as unknown as { backpropPlayground: Record<string, unknown> }).backpropPlayground;
+    return JSON.parse(JSON.stringify(pg[p], (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v))) as unknown;
+  }, pick) as Promise<T>;
+}
+
+/** The RGBA pixels of a canvas. */
+export async function canvasPixels(page: Page, selector: string): Promise<number[]> {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel) as HTMLCanvasElement;
+    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+  }, selector);
+}
