@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sequential, layers, optimizers } from '../../src/index.js';
-import { explain, fallbackExplain, decisionBoundary, fallbackDecisionBoundary } from '../../playground/src/inspectAdapter.js';
+import { explain, decisionBoundary } from '../../playground/src/inspectAdapter.js';
 import { buildModel, encodeY } from '../../playground/src/model.js';
 import { defaultConfig } from '../../playground/src/state.js';
 import { assertClose } from '../helpers/assert.js';
@@ -19,7 +19,7 @@ function seed003Network() {
   return model;
 }
 
-for (const [name, fn] of [['explain (adapter)', explain], ['fallbackExplain', fallbackExplain]] as const) {
+for (const [name, fn] of [['explain (adapter)', explain]] as const) {
   test(`${name} reproduces the 2-2-2 example of seed 003`, () => {
     const e = fn(seed003Network(), [[0.05, 0.1]], [[0.01, 0.99]], { learningRate: 0.5 });
     assert.equal(e.layers.length, 2);
@@ -37,7 +37,7 @@ for (const [name, fn] of [['explain (adapter)', explain], ['fallbackExplain', fa
   });
 }
 
-test('fallback: every δ is ∂E/∂a ⊙ g′(z) and every ∂E/∂W is inputᵀ·δ (+ L2), for each task of the playground', () => {
+test('adapter: every δ is ∂E/∂a ⊙ g′(z) and every ∂E/∂W is inputᵀ·δ (+ L2), for each task of the playground', () => {
   const tasks = [
     { task: 'binary' as const, classes: 2, y: [1, 0, 1] },
     { task: 'multiclass' as const, classes: 3, y: [2, 0, 1] },
@@ -49,7 +49,7 @@ test('fallback: every δ is ∂E/∂a ⊙ g′(z) and every ∂E/∂W is input�
     const { model } = buildModel(c, shape);
     const x = shape.inputDim === 1 ? [[0.2], [-0.5], [0.9]] : [[0.2, -0.4], [-0.5, 0.3], [0.9, 0.1]];
     const y = encodeY(t.y, shape);
-    const e = fallbackExplain(model, x, y, { learningRate: 0.1 });
+    const e = explain(model, x, y, { learningRate: 0.1 });
     const { loss, grads } = model.computeGradients(x, y);
     assertClose(e.loss, loss, 1e-6, 1e-5, `${t.task} loss`);
     e.layers.forEach((l, li) => {
@@ -74,16 +74,18 @@ test('fallback: every δ is ∂E/∂a ⊙ g′(z) and every ∂E/∂W is input�
   }
 });
 
-test('fallback explain refuses dropout and batch norm layers by name', () => {
+test('the adapter explains networks with dropout and batch norm too (the library handles them)', () => {
   const { model } = buildModel({ ...defaultConfig(), dropout: 0.2 }, { task: 'binary', inputDim: 2, classes: 2 });
-  assert.throws(() => fallbackExplain(model, [[0, 0]], [[1]], { learningRate: 0.1 }), /dropout_1 is Dropout/);
+  const e = explain(model, [[0.3, -0.2]], [[1]], { learningRate: 0.1 });
+  assert.ok(e.layers.some((l) => l.className === 'Dropout'), 'the dropout layer is shown');
+  assert.ok(Number.isFinite(e.loss));
 });
 
 test('decision boundary grid: corners and orientation', () => {
   const { model } = buildModel({ ...defaultConfig(), hidden: [] }, { task: 'binary', inputDim: 2, classes: 2 });
   model.setWeights([[[5], [0]], [0]]); // p = σ(5·x1): class 1 on the right
-  for (const fn of [decisionBoundary, fallbackDecisionBoundary]) {
-    const b = fn(model, { xRange: [-1, 1], yRange: [-2, 2], resolution: 5 });
+  {
+    const b = decisionBoundary(model, { xRange: [-1, 1], yRange: [-2, 2], resolution: 5 });
     assert.deepEqual(b.xs, [-1, -0.5, 0, 0.5, 1]);
     assert.deepEqual(b.ys, [-2, -1, 0, 1, 2]);
     assert.deepEqual(b.classes[0], [0, 0, 0, 1, 1]); // a tie (p = ½ at x1 = 0) goes to the first class
