@@ -34,3 +34,4 @@ export type { Label, TargetsLike } from './model/targets.js';
 export { Backprop } from './model/step.js';
 export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
 export * from './data/index.js';
+export * from './io/index.js';

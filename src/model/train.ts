@@ -157,7 +157,12 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let stepsTaken = 0;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
-    if (opts.shuffle) model.shuffleRng.shuffle(order);
+    if (opts.shuffle) {
+      // Each epoch's order depends only on the generator's state, so a checkpoint that saves the
+      // state resumes with exactly the orders an uninterrupted run uses (RELIABILITY T5).
+      for (let i = 0; i < n; i++) order[i] = i;
+      model.shuffleRng.shuffle(order);
+    }
     for (const m of metrics) m.reset();
     let lossSum = 0;
     let seen = 0;
