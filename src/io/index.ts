@@ -2,3 +2,4 @@ export { modelToBytes, modelFromBytes, readModelHeader, MODEL_FORMAT, type Model
 export { saveModel, loadModel, writeFileAtomic, type SaveArgs, type WriterFs } from './file.js';
 export { FORMAT_VERSION, DEFAULT_LIMITS, type ContainerLimits } from './container.js';
 export { crc32 } from './crc32.js';
+export type { Json, JsonObject } from './json.js';

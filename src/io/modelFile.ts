@@ -179,7 +179,7 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
     model.optimizer!.setState(params, { iterations: compile.optimizer.iterations, learningRate: compile.optimizer.learningRate, slots });
   }
   if (header.rng !== undefined) restoreRng(r.at('rng'), header.rng, model);
-  const preprocessing = header.preprocessing === undefined ? {} : validatePreprocessing(r.at('preprocessing'), header.preprocessing, model.inputUnits);
+  const preprocessing = header.preprocessing === undefined ? {} : validatePreprocessing(r.at('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
   const training = header.training === undefined ? undefined : readTraining(r.at('training'), header.training, tensors, used);
   const metadata = header.metadata === undefined ? {} : r.at('metadata').object(header.metadata);
   for (const name of tensors.keys()) if (!used.has(name)) throw new ModelFormatError(`model file has an unexpected tensor ${JSON.stringify(name)}`);

@@ -12,16 +12,18 @@ export interface Preprocessing {
   readonly scaler?: ScalerJSON;
   /** The model's input features in order (defaults to the schema's). */
   readonly featureNames?: readonly string[];
+  /** A scaler on regression targets: the model predicts scaled values, inverse-transformed for users. */
+  readonly targetScaler?: ScalerJSON;
 }
 
 const MAX_COLUMNS = 100_000;
 const MAX_CATEGORIES = 100_000;
 
 /** Checks saved preprocessing against the model's input and output sizes. */
-export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits: number): Preprocessing {
+export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits: number, outputUnits: number): Preprocessing {
   const o = r.object(v);
-  r.keys(o, ['schema', 'scaler', 'featureNames']);
-  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[] } = {};
+  r.keys(o, ['schema', 'scaler', 'featureNames', 'targetScaler']);
+  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[]; targetScaler?: ScalerJSON } = {};
   if (o.schema !== undefined) {
     out.schema = validateSchema(r.at('schema'), o.schema);
     const n = schemaFeatureNames(out.schema).length;
@@ -32,21 +34,23 @@ export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits
     out.featureNames = rf.array(o.featureNames, MAX_COLUMNS).map((s, i) => rf.at(i).string(s));
     if (out.featureNames.length !== inputUnits) throw rf.fail(`lists ${out.featureNames.length} names but the model has ${inputUnits} inputs`);
   }
-  if (o.scaler !== undefined) {
-    const rs = r.at('scaler');
-    const so = rs.object(o.scaler);
-    rs.keys(so, ['kind', 'offset', 'scale']);
-    const kind = rs.at('kind').oneOf(so.kind, ['standard', 'minMax'] as const);
-    const offset = rs.at('offset').array(so.offset, MAX_COLUMNS).map((x, i) => rs.at('offset').at(i).number(x));
-    const scale = rs.at('scale').array(so.scale, MAX_COLUMNS).map((x, i) => {
-      const s = rs.at('scale').at(i).number(x);
-      if (s === 0) throw rs.at('scale').at(i).fail('must not be 0');
-      return s;
-    });
-    if (offset.length !== inputUnits || scale.length !== inputUnits) throw rs.fail(`has ${offset.length}/${scale.length} columns but the model has ${inputUnits} inputs`);
-    out.scaler = { kind, offset, scale };
-  }
+  if (o.scaler !== undefined) out.scaler = validateScaler(r.at('scaler'), o.scaler, inputUnits, 'inputs');
+  if (o.targetScaler !== undefined) out.targetScaler = validateScaler(r.at('targetScaler'), o.targetScaler, outputUnits, 'outputs');
   return out;
+}
+
+function validateScaler(r: Reader, v: Json, columns: number, what: string): ScalerJSON {
+  const o = r.object(v);
+  r.keys(o, ['kind', 'offset', 'scale']);
+  const kind = r.at('kind').oneOf(o.kind, ['standard', 'minMax'] as const);
+  const offset = r.at('offset').array(o.offset, MAX_COLUMNS).map((x, i) => r.at('offset').at(i).number(x));
+  const scale = r.at('scale').array(o.scale, MAX_COLUMNS).map((x, i) => {
+    const s = r.at('scale').at(i).number(x);
+    if (s === 0) throw r.at('scale').at(i).fail('must not be 0');
+    return s;
+  });
+  if (offset.length !== columns || scale.length !== columns) throw r.fail(`has ${offset.length}/${scale.length} columns but the model has ${columns} ${what}`);
+  return { kind, offset, scale };
 }
 
 function validateSchema(r: Reader, v: Json): TableSchema {
