@@ -96,5 +96,5 @@ export function labelEncoderFromJSON(json: { classes: readonly Label[] }): Label
 
 function checkLabel(v: unknown, i: number): void {
   if (typeof v === 'string') return;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`labelEncoder: row ${i} is ${JSON.stringify(v)}; labels are finite numbers or strings`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`labelEncoder: row ${i} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; labels are finite numbers or strings`);
 }

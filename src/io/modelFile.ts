@@ -218,9 +218,15 @@ function readTraining(r: Reader, v: Json, tensors: Map<string, StoredTensor>, us
   const o = r.object(v);
   r.keys(o, ['epoch', 'epochs', 'historyKeys']);
   const epoch = r.at('epoch').integer(o.epoch, 0, 1e9);
+  const seen = new Set<string>();
   const epochs = r.at('epochs').array(o.epochs ?? [], 1e7).map((e, i) => r.at('epochs').at(i).integer(e, 0, 1e9));
-  const keys = r.at('historyKeys').array(o.historyKeys ?? [], 1000).map((k, i) => r.at('historyKeys').at(i).string(k, 200));
-  const history: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  const keys = r.at('historyKeys').array(o.historyKeys ?? [], 1000).map((k, i) => {
+    const key = r.at('historyKeys').at(i).string(k, 200);
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype' || seen.has(key)) throw r.at('historyKeys').at(i).fail(`${JSON.stringify(key)} is not a usable log name`);
+    seen.add(key);
+    return key;
+  });
+  const history: Record<string, number[]> = {};
   for (const k of keys) {
     const name = `history:${k}`;
     const t = tensors.get(name);
