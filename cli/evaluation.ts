@@ -32,16 +32,43 @@ export function predictedCodes(p: Matrix): Int32Array {
  * accuracy for classification; MAE, RMSE and R² in original units for regression.
  */
 export function measure(model: Sequential, task: Task, x: Matrix, y: Matrix, targetScaler: Scaler | undefined, rawTargets: Matrix | undefined): SetMetrics {
-  const logs = model.evaluate(x, y);
-  const out: SetMetrics = { rows: x.rows, loss: logs.loss! };
+  // In chunks, so a million rows are never copied whole again (evaluate validates a copy of its input).
+  let loss = 0;
+  let correct = 0;
+  const preds: Matrix[] = [];
+  for (let start = 0; start < x.rows; start += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, x.rows - start);
+    const xs = rowsOf(x, start, n);
+    const logs = model.evaluate(xs, rowsOf(y, start, n));
+    loss += logs.loss! * n;
+    if (task !== 'regression') correct += logs.accuracy! * n;
+    else preds.push(model.predictMatrix(xs));
+  }
+  const out: SetMetrics = { rows: x.rows, loss: loss / x.rows };
   if (task !== 'regression') {
-    out.accuracy = logs.accuracy!;
+    out.accuracy = correct / x.rows;
     return out;
   }
-  const scaled = model.predictMatrix(x);
+  const scaled = concatRows(preds, model.outputUnits);
   const pred = targetScaler ? targetScaler.inverseTransform(scaled, 'float64') : scaled;
-  const truth = rawTargets ?? y;
-  Object.assign(out, regressionMetrics(pred, truth));
+  Object.assign(out, regressionMetrics(pred, rawTargets ?? y));
+  return out;
+}
+
+const CHUNK_ROWS = 65_536;
+
+function rowsOf(m: Matrix, start: number, n: number): Matrix {
+  return new Matrix(n, m.cols, m.data.subarray(start * m.cols, (start + n) * m.cols));
+}
+
+function concatRows(parts: readonly Matrix[], cols: number): Matrix {
+  const rows = parts.reduce((a, p) => a + p.rows, 0);
+  const out = Matrix.zeros(rows, cols, 'float64');
+  let at = 0;
+  for (const p of parts) {
+    out.data.set(p.data.subarray(0, p.rows * cols), at);
+    at += p.rows * cols;
+  }
   return out;
 }
 

@@ -21,7 +21,7 @@ export function splitRows(table: Table, fraction: number, seed: number): Split {
   const all = Array.from({ length: table.rows }, (_, i) => i);
   if (fraction === 0) return { train: all, validation: [], note: undefined };
   const y = table.y;
-  const labels = y?.kind === 'classes' ? Array.from(y.codes) : undefined;
+  const labels = y?.kind === 'classes' ? y.codes : undefined;
   try {
     const { train, test } = trainTestSplitIndices(table.rows, labels, { testSize: fraction, seed, stratify: labels !== undefined });
     return { train, validation: test, note: undefined };
@@ -43,10 +43,18 @@ export function makeScaler(kind: ScaleKind): Scaler | undefined {
   return kind === 'standard' ? standardScaler() : kind === 'minmax' ? minMaxScaler() : undefined;
 }
 
-/** Inputs of the given rows, scaled (the scaler is fitted on training rows only, by the caller). */
+/** Inputs of the given rows, scaled in place (one copy of the data, not two). */
 export function inputs(table: Table, rows: readonly number[], scaler: Scaler | undefined): Matrix {
   const x = gatherRows(table.x, rows);
-  return scaler ? scaler.transform(x, 'float32') : x;
+  if (scaler) scaleInPlace(x, scaler);
+  return x;
+}
+
+/** x ← (x − offset)/scale column by column, with a fitted scaler's statistics. */
+export function scaleInPlace(x: Matrix, scaler: Scaler): void {
+  const { offset, scale } = scaler.toJSON();
+  const d = x.cols;
+  for (let i = 0; i < x.rows * d; i++) x.data[i] = (x.data[i]! - offset[i % d]!) / scale[i % d]!;
 }
 
 /**

@@ -48,6 +48,6 @@ export async function loadSource(file: string | undefined, dataset: string | und
     }
     throw e;
   }
-  const table = tableFromRecords(records, { ...tableArgs, source: name });
+  const table = tableFromRecords(records, { dtype: 'float32', ...tableArgs, source: name });
   return { table, label: `${name} (synthetic, ${table.rows} samples)`, note };
 }

@@ -8,7 +8,7 @@ import { LocalEarlyStopping } from '../earlyStopping.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, confusionMatrix, formatMetric, measure, predictedCodes, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
-import { gatherRows, inputs, makeScaler, savedScaler, splitRows, targets, type Split } from '../prepare.js';
+import { gatherRows, inputs, makeScaler, savedScaler, scaleInPlace, splitRows, targets, type Split } from '../prepare.js';
 import { Progress } from '../progress.js';
 import { decisionBoundary, regressionFit } from '../report/boundary.js';
 import { reportHtml } from '../report/html.js';
@@ -50,6 +50,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   let model: Sequential;
   let scaler: Scaler | undefined;
   let targetScaler: Scaler | undefined;
+  let scaledTrain: Matrix | undefined;
   let initialEpoch = 0;
   let past: HistoryData = { epoch: [], history: {} };
   if (resumed) {
@@ -64,7 +65,12 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     }
   } else {
     scaler = makeScaler(s.scale);
-    scaler?.fit(gatherRows(table.x, split.train));
+    // Gathered once: the scaler is fitted on the training rows, which are then scaled in place.
+    scaledTrain = gatherRows(table.x, split.train);
+    if (scaler) {
+      scaler.fit(scaledTrain);
+      scaleInPlace(scaledTrain, scaler);
+    }
     if (plan.task === 'regression' && s.scale !== 'none' && table.y?.kind === 'numeric') {
       targetScaler = makeScaler('standard')!.fit(gatherRows(table.y.values, split.train));
     }
@@ -72,7 +78,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     if (table.y?.kind === 'classes') model.classes = [...table.y.classes];
   }
 
-  const xTrain = inputs(table, split.train, scaler);
+  const xTrain = scaledTrain ?? inputs(table, split.train, scaler);
   const yTrain = targets(table.y!, split.train, plan, targetScaler);
   const hasVal = split.validation.length > 0;
   const xVal = hasVal ? inputs(table, split.validation, scaler) : undefined;

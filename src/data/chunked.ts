@@ -4,9 +4,9 @@
  */
 const CHUNK = 1 << 16;
 
-abstract class Chunked<T extends Float64Array | Int32Array> {
+abstract class Chunked<T extends Float64Array | Float32Array | Int32Array> {
   protected readonly chunks: T[] = [];
-  private fill = CHUNK;
+  protected fill = CHUNK;
   length = 0;
 
   protected abstract allocate(n: number): T;
@@ -18,6 +18,19 @@ abstract class Chunked<T extends Float64Array | Int32Array> {
     }
     this.chunks[this.chunks.length - 1]![this.fill++] = value;
     this.length++;
+  }
+
+  /** As forEach, releasing each chunk once visited; the column is empty afterwards. */
+  drain(fn: (value: number, index: number) => void): void {
+    let index = 0;
+    const total = this.length;
+    while (this.chunks.length > 0) {
+      const chunk = this.chunks.shift()!;
+      const n = Math.min(CHUNK, total - index);
+      for (let k = 0; k < n; k++) fn(chunk[k]!, index++);
+    }
+    this.length = 0;
+    this.fill = CHUNK;
   }
 
   get(i: number): number {
@@ -37,6 +50,13 @@ abstract class Chunked<T extends Float64Array | Int32Array> {
 export class ChunkedFloat64 extends Chunked<Float64Array> {
   protected allocate(n: number): Float64Array {
     return new Float64Array(n);
+  }
+}
+
+/** Float32 storage, for a table read as float32 (half the memory of float64). */
+export class ChunkedFloat32 extends Chunked<Float32Array> {
+  protected allocate(n: number): Float32Array {
+    return new Float32Array(n);
   }
 }
 

@@ -1,9 +1,9 @@
-import { Matrix } from '../core/matrix.js';
+import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe } from '../core/validate.js';
 import type { Label } from '../model/targets.js';
-import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
+import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
 import { featureNames, sortLabels, type InputColumn, type TableSchema, type TargetSpec } from './schema.js';
 
@@ -25,6 +25,8 @@ export interface TableArgs {
   schema?: TableSchema;
   /** With `schema`: whether the target column(s) must be present. Default false. */
   requireTarget?: boolean;
+  /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
+  dtype?: DType;
 }
 
 /** The targets read from a table: class indices into `classes`, or a numeric matrix. */
@@ -38,7 +40,7 @@ export interface Table {
   readonly rows: number;
   readonly schema: TableSchema;
   readonly featureNames: readonly string[];
-  /** [rows, features] in float64. */
+  /** [rows, features], float64 unless asked otherwise. */
   readonly x: Matrix;
   readonly y: TableTarget | undefined;
 }
@@ -97,13 +99,16 @@ export class TableBuilder {
   private readonly classIndex: Map<string, number> | undefined;
   private readonly classCodes = new ChunkedInt32();
   private readonly task: 'auto' | 'classification' | 'regression';
+  private readonly dtype: DType;
   private readonly forcedCategorical: ReadonlySet<string>;
-  private numeric: ChunkedFloat64 | undefined;
+  private numeric: ChunkedFloat64 | ChunkedFloat32 | undefined;
   private numericCount = 0;
   private rows = 0;
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget', 'dtype']);
+    this.dtype = args.dtype ?? 'float64';
+    if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
     this.source = args.source ?? 'data';
     this.task = args.task ?? 'auto';
     if (!['auto', 'classification', 'regression'].includes(this.task)) {
@@ -170,7 +175,7 @@ export class TableBuilder {
       if (s.kind === 'categorical') s.codes = new ChunkedInt32();
       else this.numericCount++;
     }
-    this.numeric = new ChunkedFloat64();
+    this.numeric = this.dtype === 'float32' ? new ChunkedFloat32() : new ChunkedFloat64();
   }
 
   /** Adds one record; `line` is its line number in the source (for messages). */
@@ -263,7 +268,7 @@ export class TableBuilder {
   private assembleX(schema: TableSchema): Matrix {
     const names = featureNames(schema);
     const d = names.length;
-    const x = Matrix.zeros(this.rows, d, 'float64');
+    const x = Matrix.zeros(this.rows, d, this.dtype);
     const out = x.data;
     const offsets: number[] = [];
     let o = 0;
@@ -275,7 +280,8 @@ export class TableBuilder {
     const numericOffsets = this.slots.flatMap((s, k) => (s.kind === 'numeric' ? [offsets[k]!] : []));
     const w = this.numericCount;
     if (w > 0) {
-      this.numeric!.forEach((v, k) => {
+      // drain() hands each chunk over and forgets it, so the raw values and x never both exist in full.
+      this.numeric!.drain((v, k) => {
         const row = Math.floor(k / w);
         out[row * d + numericOffsets[k % w]!] = v;
       });
