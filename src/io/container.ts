@@ -127,13 +127,13 @@ export function decodeContainer(bytes: Uint8Array, limits: ContainerLimits): { h
   const n = bytes.length;
   if (n > limits.maxBytes) throw new ModelFormatError(`model file is ${n} bytes, over the limit of ${limits.maxBytes}`);
   if (n === 0) throw new ModelFormatError('model file is empty');
-  if (n < PREFIX) throw new ModelFormatError(`model file is truncated: ${n} bytes, shorter than the ${PREFIX}-byte prefix`);
   let magic = '';
-  for (let i = 0; i < MAGIC.length; i++) magic += String.fromCharCode(bytes[i]!);
-  if (magic !== MAGIC) {
+  for (let i = 0; i < Math.min(n, MAGIC.length); i++) magic += String.fromCharCode(bytes[i]!);
+  if (magic !== MAGIC.slice(0, magic.length)) {
     const hint = bytes[0] === 0x7b ? ' (it looks like JSON: a TensorFlow.js model.json is read with the tfjs importer)' : '';
     throw new ModelFormatError(`not a backprop model file: it does not start with "${MAGIC}"${hint}`);
   }
+  if (n < PREFIX) throw new ModelFormatError(`model file is truncated: ${n} bytes, shorter than the ${PREFIX}-byte prefix`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version === 0) throw new ModelFormatError('model file has format version 0, which does not exist');
