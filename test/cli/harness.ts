@@ -13,10 +13,15 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * path of the bundle. Running `node bundle.mjs` is what `npx backprop` does, minus tsx's start-up.
  */
 export async function buildCli(): Promise<string> {
+  return buildEntry(join(ROOT, 'cli', 'main.ts'), 'backprop.mjs');
+}
+
+/** Bundles any entry file the same way (for probes run in their own process). */
+export async function buildEntry(entry: string, name: string): Promise<string> {
   const dir = join(ROOT, 'test-output', `cli-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'backprop.mjs');
-  await build({ entryPoints: [join(ROOT, 'cli', 'main.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+  const outfile = join(dir, name);
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return outfile;
 }
