@@ -32,10 +32,3 @@ export function units(value: string): number[] {
     return Number(p);
   });
 }
-
-export function oneOf<T extends string>(options: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!options.includes(value as T)) throw new InvalidArgumentError(`expected one of ${options.join(', ')}, got ${JSON.stringify(value)}.`);
-    return value as T;
-  };
-}

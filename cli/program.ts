@@ -9,7 +9,7 @@ import { summaryCommand } from './commands/summary.js';
 import { exportDataset, listDatasets } from './commands/datasets.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { integer, list, number, oneOf, units } from './options.js';
+import { integer, list, number, units } from './options.js';
 import type { TrainSettings } from './settings.js';
 
 /** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */

@@ -1,17 +1,17 @@
 import {
-  History, loadModel, saveModel, writeFileAtomic,
+  History, loadModel, saveModel,
   type Callback, type LoadedModel, type Matrix, type Scaler, type Sequential, type Table, type TableSchema,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { describeTable, taskName } from '../describe.js';
 import { LocalEarlyStopping } from '../earlyStopping.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, confusionMatrix, formatMetric, measure, predictedCodes, type SetMetrics } from '../evaluation.js';
+import { boxTable, formatMetric, measure, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { gatherRows, inputs, makeScaler, savedScaler, scaleInPlace, splitRows, targets, type Split } from '../prepare.js';
 import { Progress } from '../progress.js';
-import { decisionBoundary, regressionFit } from '../report/boundary.js';
-import { reportHtml } from '../report/html.js';
+import { Interrupt } from '../interrupt.js';
+import { writeTrainingReport } from '../report/write.js';
 import { settingsFromJson, settingsToJson, type TrainSettings } from '../settings.js';
 import { loadSource, type DataSource } from '../source.js';
 import { buildModel, describeArchitecture, planOutput, type OutputPlan } from '../task.js';
@@ -144,24 +144,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
-    const confusion = confusionFor(model, table, split, scaler);
-    const html = reportHtml({
-      title: `backprop report: ${source.label}`,
-      command: run.command,
-      dataLabel: source.label,
-      table,
-      task: plan.task,
-      split: { train: split.train.length, validation: split.validation.length, stratified: table.y?.kind === 'classes' && hasVal },
-      settings: settingRows(model, plan, s, epochsDone),
-      summary: model.summary(null),
-      history: all,
-      metrics,
-      confusion,
-      boundary: decisionBoundary(model, table, scaler),
-      fit: regressionFit(model, table, scaler, targetScaler),
-      notes,
-    });
-    writeFileAtomic(run.report, new TextEncoder().encode(html));
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });
@@ -230,59 +213,3 @@ function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefi
     .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—']);
   return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`], rows);
 }
-
-function settingRows(model: Sequential, plan: OutputPlan, s: TrainSettings, epochs: number): [string, string][] {
-  return [
-    ['architecture', describeArchitecture(model)],
-    ['parameters', model.countParams().toLocaleString('en-US')],
-    ['loss', plan.loss],
-    ['optimizer', `${model.optimizer!.name}, learning rate ${model.optimizer!.currentLearningRate()}`],
-    ['batch size', String(s.batchSize)],
-    ['epochs run', `${epochs} of ${s.epochs}`],
-    ['input scaling', s.scale],
-    ['seed', String(s.seed)],
-  ];
-}
-
-function confusionFor(model: Sequential, table: Table, split: Split, scaler: Scaler | undefined) {
-  const y = table.y;
-  if (y?.kind !== 'classes') return undefined;
-  const rows = split.validation.length > 0 ? split.validation : split.train;
-  const x: Matrix = inputs(table, rows, scaler);
-  const predicted = predictedCodes(model.predictMatrix(x));
-  const truth = rows.map((r) => y.codes[r]!);
-  return { on: split.validation.length > 0 ? 'validation' : 'training', classes: y.classes.map(String), matrix: confusionMatrix(truth, predicted, y.classes.length) };
-}
-
-/**
- * Ctrl-C during training: the first stops after the current batch (the fit loop yields to the
- * event loop between batches, so the signal is seen), the second exits at once.
- */
-class Interrupt implements Callback {
-  interrupted = false;
-  private model: Sequential | undefined;
-  private handler: (() => void) | undefined;
-
-  setModel(model: Sequential): void {
-    this.model = model;
-  }
-
-  listen(io: Io): void {
-    this.handler = () => {
-      if (this.interrupted) process.exit(EXIT_INTERRUPTED);
-      this.interrupted = true;
-      if (this.model) this.model.stopTraining = true;
-      io.stderr.write('\nInterrupted: stopping after the current batch (Ctrl-C again to quit without saving)\n');
-    };
-    process.on('SIGINT', this.handler);
-  }
-
-  unlisten(): void {
-    if (this.handler) process.off('SIGINT', this.handler);
-  }
-
-  onBatchEnd(): void {
-    if (this.interrupted && this.model) this.model.stopTraining = true;
-  }
-}
-

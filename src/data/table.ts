@@ -2,10 +2,12 @@ import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe } from '../core/validate.js';
-import type { Label } from '../model/targets.js';
 import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
-import { featureNames, sortLabels, type InputColumn, type TableSchema, type TargetSpec } from './schema.js';
+import { featureNames, type InputColumn, type TableSchema } from './schema.js';
+import { TargetReader, isMissingOrInfinite, type TableTarget, type TargetTask } from './targetReader.js';
+
+export { MAX_AUTO_CLASSES, type TableTarget } from './targetReader.js';
 
 export interface TableArgs {
   /** Name of the data in messages, e.g. the file name. Default 'data'. */
@@ -29,11 +31,6 @@ export interface TableArgs {
   dtype?: DType;
 }
 
-/** The targets read from a table: class indices into `classes`, or a numeric matrix. */
-export type TableTarget =
-  | { readonly kind: 'classes'; readonly classes: readonly Label[]; readonly codes: Int32Array; readonly counts: readonly number[] }
-  | { readonly kind: 'numeric'; readonly names: readonly string[]; readonly values: Matrix };
-
 /** A table read into model inputs: features one-hot expanded, targets encoded. */
 export interface Table {
   readonly source: string;
@@ -44,11 +41,6 @@ export interface Table {
   readonly x: Matrix;
   readonly y: TableTarget | undefined;
 }
-
-/** Integer targets with at most this many distinct values are read as classes in 'auto' mode. */
-export const MAX_AUTO_CLASSES = 20;
-/** Distinct target strings remembered while reading; beyond this a target cannot be a class label. */
-const MAX_DISTINCT = 1000;
 
 /** The index of column `name` in `header`, or an InputError listing the columns (and the nearest name). */
 export function findColumn(header: readonly string[], name: string, source: string, role = 'column'): number {
@@ -72,17 +64,6 @@ interface InputSlot {
   codes: ChunkedInt32 | undefined;
 }
 
-/** Streaming state of one target column in fit mode (kind decided at the end). */
-interface TargetState {
-  readonly index: number;
-  readonly name: string;
-  readonly numbers: ChunkedFloat64;
-  raw: Map<string, number> | undefined;
-  readonly rawCodes: ChunkedInt32;
-  firstText: { line: number; text: string; reason: string } | undefined;
-  firstInvalidNumber: { line: number; reason: string } | undefined;
-}
-
 /**
  * Builds a Table from parsed CSV records, one at a time (so a 1,000,000-row file can be read from
  * a stream): `new TableBuilder(header, args)`, `add(fields, line)` per record, `finish()`.
@@ -93,12 +74,8 @@ export class TableBuilder {
   private readonly source: string;
   private readonly header: readonly string[];
   private readonly slots: InputSlot[] = [];
-  private readonly targets: TargetState[] = [];
-  private readonly targetCells: ChunkedFloat64 | undefined;
-  private readonly fixedTarget: TargetSpec | undefined;
-  private readonly classIndex: Map<string, number> | undefined;
-  private readonly classCodes = new ChunkedInt32();
-  private readonly task: 'auto' | 'classification' | 'regression';
+  private readonly targets: TargetReader;
+  private readonly task: TargetTask;
   private readonly dtype: DType;
   private readonly forcedCategorical: ReadonlySet<string>;
   private numeric: ChunkedFloat64 | ChunkedFloat32 | undefined;
@@ -137,26 +114,23 @@ export class TableBuilder {
         const missing = t.names.find((n) => !this.header.includes(n))!;
         findColumn(this.header, missing, this.source, 'target column');
       }
-      if (t !== undefined && present) {
-        this.fixedTarget = t;
-        for (const name of t.names) this.targets.push(newTargetState(this.header.indexOf(name), name));
-        if (t.kind === 'classes') this.classIndex = new Map(t.classes.map((c, k) => [String(c), k]));
-        else this.targetCells = new ChunkedFloat64();
-      }
+      const columns = t !== undefined && present ? t.names.map((name) => ({ index: this.header.indexOf(name), name })) : [];
+      this.targets = new TargetReader(columns, t, this.task, this.source, this.cellError);
       this.decideKinds(undefined);
       return;
     }
 
     const targetNames = args.target === undefined ? [this.header[this.header.length - 1]!] : typeof args.target === 'string' ? [args.target] : [...args.target];
+    const columns: { index: number; name: string }[] = [];
     for (const name of targetNames) {
       const index = findColumn(this.header, name, this.source, 'target column');
-      if (this.targets.some((t) => t.index === index)) throw new InputError(`${this.source}: target column ${JSON.stringify(name)} given twice`);
+      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${JSON.stringify(name)} given twice`);
       if (this.forcedCategorical.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be a categorical input`);
-      this.targets.push(newTargetState(index, name));
+      columns.push({ index, name });
     }
-    if (targetNames.length > 1) this.targetCells = new ChunkedFloat64();
+    this.targets = new TargetReader(columns, undefined, this.task, this.source, this.cellError);
     this.header.forEach((name, index) => {
-      if (this.targets.some((t) => t.index === index) || ignored.has(name)) return;
+      if (columns.some((c) => c.index === index) || ignored.has(name)) return;
       this.slots.push({ index, name, kind: undefined, categories: new Map(), fixedCategories: false, codes: undefined });
     });
     if (this.slots.length === 0) {
@@ -170,7 +144,7 @@ export class TableBuilder {
       if (s.kind === undefined) {
         const forced = this.forcedCategorical.has(s.name);
         const cell = first![s.index]!;
-        s.kind = forced || (!parseNumberCell(cell).ok && !isBlankLike(cell)) ? 'categorical' : 'numeric';
+        s.kind = forced || (!parseNumberCell(cell).ok && !isMissingOrInfinite(cell)) ? 'categorical' : 'numeric';
       }
       if (s.kind === 'categorical') s.codes = new ChunkedInt32();
       else this.numericCount++;
@@ -204,55 +178,15 @@ export class TableBuilder {
         s.codes!.push(code);
       }
     }
-    this.addTargets(fields, line);
+    this.targets.add(fields, line);
     this.rows++;
   }
 
-  private addTargets(fields: readonly string[], line: number): void {
-    for (const t of this.targets) {
-      const cell = fields[t.index]!;
-      const text = cell.trim();
-      if (text === '') throw this.cellError(line, t.index, 'is blank; every row needs a target value');
-      if (this.classIndex !== undefined) {
-        const key = classKey(text, this.fixedTarget!);
-        const code = this.classIndex.get(key);
-        if (code === undefined) {
-          throw this.cellError(line, t.index, `label ${JSON.stringify(text)} is not one of the model's classes (${[...this.classIndex.keys()].join(', ')})`);
-        }
-        this.classCodes.push(code);
-        continue;
-      }
-      if (this.targetCells !== undefined) {
-        const r = parseNumberCell(cell);
-        if (!r.ok) throw this.cellError(line, t.index, r.reason, 'numeric target');
-        this.targetCells.push(r.value);
-        continue;
-      }
-      const r = parseNumberCell(cell);
-      t.numbers.push(r.ok ? r.value : NaN);
-      if (!r.ok) {
-        if (isBlankLike(cell) || /overflows/.test(r.reason)) t.firstInvalidNumber ??= { line, reason: r.reason };
-        else t.firstText ??= { line, text, reason: r.reason };
-      }
-      if (t.raw !== undefined) {
-        let code = t.raw.get(text);
-        if (code === undefined) {
-          if (t.raw.size >= MAX_DISTINCT) t.raw = undefined;
-          else {
-            code = t.raw.size;
-            t.raw.set(text, code);
-          }
-        }
-        if (t.raw !== undefined) t.rawCodes.push(code!);
-      }
-    }
-  }
-
-  private cellError(line: number, column: number, reason: string, kind?: string): InputError {
+  private readonly cellError = (line: number, column: number, reason: string, kind?: string): InputError => {
     const name = this.header[column]!;
     const hint = kind === 'numeric' ? `; the column is numeric (list it as categorical if it holds categories, or fill missing values)` : '';
     return new InputError(`${this.source} line ${line}, column ${column + 1} (${JSON.stringify(name)}): ${reason}${hint}`);
-  }
+  };
 
   /** The table, once every record has been added. */
   finish(): Table {
@@ -260,7 +194,7 @@ export class TableBuilder {
     const inputs: InputColumn[] = this.slots.map((s) =>
       s.kind === 'categorical' ? { name: s.name, kind: 'categorical', categories: [...s.categories.keys()] } : { name: s.name, kind: 'numeric' },
     );
-    const { spec, target } = this.finishTarget();
+    const { spec, target } = this.targets.finish(this.rows);
     const schema: TableSchema = { inputs, target: spec };
     return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(schema), y: target };
   }
@@ -296,101 +230,6 @@ export class TableBuilder {
     return x;
   }
 
-  private finishTarget(): { spec: TargetSpec | undefined; target: TableTarget | undefined } {
-    if (this.targets.length === 0) return { spec: this.fixedTarget, target: undefined };
-    const names = this.targets.map((t) => t.name);
-    if (this.fixedTarget?.kind === 'classes') {
-      return { spec: this.fixedTarget, target: classTarget(this.fixedTarget.classes, this.classCodes.toInt32Array()) };
-    }
-    if (this.targetCells !== undefined) {
-      if (this.task === 'classification' && this.fixedTarget === undefined) {
-        throw new InputError(`${this.source}: classification needs one target column, got ${names.length} (${names.join(', ')})`);
-      }
-      const values = new Matrix(this.rows, names.length, new Float64Array(this.rows * names.length));
-      this.targetCells.forEach((v, k) => (values.data[k] = v));
-      return { spec: { kind: 'numeric', names }, target: { kind: 'numeric', names, values } };
-    }
-    return this.finishSingleTarget(this.targets[0]!);
-  }
-
-  private finishSingleTarget(t: TargetState): { spec: TargetSpec; target: TableTarget } {
-    const where = `${this.source}, target column ${JSON.stringify(t.name)}`;
-    const numericColumn = t.firstText === undefined;
-    if (numericColumn && t.firstInvalidNumber !== undefined) {
-      throw new InputError(`${this.source} line ${t.firstInvalidNumber.line}, column ${t.index + 1} (${JSON.stringify(t.name)}): ${t.firstInvalidNumber.reason}`);
-    }
-    if (this.task === 'regression') {
-      if (!numericColumn) throw new InputError(`${this.source} line ${t.firstText!.line}, column ${t.index + 1} (${JSON.stringify(t.name)}): ${t.firstText!.reason}; a regression target must be numeric`);
-      return this.numericTarget(t);
-    }
-    const integers = numericColumn && allIntegers(t.numbers);
-    if (numericColumn && !integers) {
-      if (this.task === 'classification') {
-        throw new InputError(`${where}: continuous target (values like ${sampleValues(t.numbers)}) cannot be classes; train a regressor instead (task regression)`);
-      }
-      return this.numericTarget(t);
-    }
-    if (t.raw === undefined) {
-      if (numericColumn && this.task === 'auto') return this.numericTarget(t);
-      throw new InputError(`${where}: more than ${MAX_DISTINCT} distinct values; too many to be class labels`);
-    }
-    // Labels: numbers when every value is a number ("1" and "1.0" are one class), else strings.
-    const rawLabels: Label[] = [...t.raw.keys()].map((s) => (numericColumn ? Number(s) : s));
-    const classes = sortLabels([...new Set(rawLabels)]);
-    if (numericColumn && this.task === 'auto' && classes.length > MAX_AUTO_CLASSES) return this.numericTarget(t);
-    if (classes.length < 2) {
-      throw new InputError(`${where}: every row has the class ${JSON.stringify(classes[0])}; a classifier needs at least two classes`);
-    }
-    const position = new Map<Label, number>(classes.map((c, k) => [c, k]));
-    const remap = Int32Array.from(rawLabels, (l) => position.get(l)!);
-    const codes = t.rawCodes.toInt32Array();
-    for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]!]!;
-    return { spec: { kind: 'classes', names: [t.name], classes }, target: classTarget(classes, codes) };
-  }
-
-  private numericTarget(t: TargetState): { spec: TargetSpec; target: TableTarget } {
-    const values = new Matrix(this.rows, 1, new Float64Array(this.rows));
-    t.numbers.forEach((v, k) => (values.data[k] = v));
-    return { spec: { kind: 'numeric', names: [t.name] }, target: { kind: 'numeric', names: [t.name], values } };
-  }
-}
-
-function newTargetState(index: number, name: string): TargetState {
-  return { index, name, numbers: new ChunkedFloat64(), raw: new Map(), rawCodes: new ChunkedInt32(), firstText: undefined, firstInvalidNumber: undefined };
-}
-
-function classTarget(classes: readonly Label[], codes: Int32Array): TableTarget {
-  const counts = new Array<number>(classes.length).fill(0);
-  for (const c of codes) counts[c]!++;
-  return { kind: 'classes', classes, codes, counts };
-}
-
-/** The key a label is looked up by: numeric classes match "1" and "1.0" alike. */
-function classKey(text: string, spec: TargetSpec): string {
-  if (spec.kind === 'classes' && spec.classes.every((c) => typeof c === 'number')) {
-    const r = parseNumberCell(text);
-    if (r.ok) return String(r.value);
-  }
-  return text;
-}
-
-function isBlankLike(cell: string): boolean {
-  const s = cell.trim().toLowerCase();
-  return s === '' || s === 'nan' || s === 'na' || s === 'n/a' || s === 'null' || s === 'none' || s === '?' || s.includes('inf');
-}
-
-function allIntegers(values: ChunkedFloat64): boolean {
-  let ok = true;
-  values.forEach((v) => {
-    if (!Number.isInteger(v)) ok = false;
-  });
-  return ok;
-}
-
-function sampleValues(values: ChunkedFloat64): string {
-  const out: number[] = [];
-  for (let i = 0; i < values.length && out.length < 3; i++) if (!Number.isInteger(values.get(i))) out.push(values.get(i));
-  return out.join(', ');
 }
 
 function checkHeader(header: readonly string[], source: string): string[] {
