@@ -31,7 +31,8 @@ export function modelPlan(loaded: LoadedModel): OutputPlan {
 export async function readForModel(loaded: LoadedModel, file: string, requireTarget: boolean): Promise<Applied> {
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
-  const table = await readCsvTable(file, { schema, requireTarget });
+  // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
+  const table = await readCsvTable(file, requireTarget ? { schema, requireTarget } : { schema: { inputs: schema.inputs, target: undefined } });
   const scaler = savedScaler(loaded.preprocessing.scaler);
   const targetScaler = savedScaler(loaded.preprocessing.targetScaler);
   const x = scaler ? scaler.transform(table.x, 'float32') : table.x.clone('float32');
@@ -42,4 +43,18 @@ export async function readForModel(loaded: LoadedModel, file: string, requireTar
 export function csvField(v: string | number): string {
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 (a float32 printed as a double shows
+ * digits it does not have: 0.1f is 0.10000000149011612).
+ */
+export function formatFloat32(v: number): string {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f) || f === 0) return String(f);
+  for (let p = 6; p < 9; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === f) return String(s);
+  }
+  return String(Number(f.toPrecision(9)));
 }

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { bundledFile, datasets, syntheticSet, tableFromRecords, type Table, type TableArgs } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
@@ -30,12 +31,18 @@ export function syntheticRecords(name: string, args: SyntheticOptions): string[]
   return [[...set.featureNames, set.targetName], ...x.map((row, i) => [...row.map(String), String(y[i])])];
 }
 
+/** A path relative to the working directory when it lies below it, else as is. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 /** Reads the training table: a CSV file, a named bundled or synthetic set, or the default. */
 export async function loadSource(file: string | undefined, dataset: string | undefined, tableArgs: TableArgs, synthetic: SyntheticOptions): Promise<DataSource> {
   if (file !== undefined && dataset !== undefined) throw new UsageError('give either a data file or --dataset, not both');
   if (file !== undefined) return { table: await readCsvTable(file, tableArgs), label: file, note: undefined };
   const name = dataset ?? DEFAULT_DATASET;
-  const note = dataset === undefined ? `No data file given: training on the bundled "${DEFAULT_DATASET}" data set (${bundledFile(DEFAULT_DATASET)}).` : undefined;
+  const note = dataset === undefined ? `No data file given: training on the bundled "${DEFAULT_DATASET}" data set (${shortPath(bundledFile(DEFAULT_DATASET))}).` : undefined;
   if (datasets.bundledNames.includes(name)) {
     return { table: await readCsvTable(bundledFile(name), { ...tableArgs, source: `${name}.csv` }), label: `${name} (bundled)`, note };
   }

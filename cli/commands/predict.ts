@@ -1,5 +1,5 @@
 import { loadModel, writeFileAtomic } from '../../src/index.js';
-import { csvField, readForModel } from '../apply.js';
+import { csvField, formatFloat32, readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
 import { predictedCodes } from '../evaluation.js';
@@ -22,7 +22,9 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
     const values = a.targetScaler ? a.targetScaler.inverseTransform(p, 'float64') : p;
     const names = target?.names ?? ['prediction'];
     lines.push(names.map((n) => csvField(n)).join(','));
-    for (let i = 0; i < values.rows; i++) lines.push(Array.from(values.data.subarray(i * values.cols, (i + 1) * values.cols), String).join(','));
+    // Outputs are float32: 7 significant digits is all they hold, after the inverse scaling too.
+    const format = a.targetScaler ? (v: number) => String(Number(v.toPrecision(7))) : formatFloat32;
+    for (let i = 0; i < values.rows; i++) lines.push(Array.from(values.data.subarray(i * values.cols, (i + 1) * values.cols), format).join(','));
   } else {
     const classes = loaded.model.classes ?? Array.from({ length: Math.max(2, p.cols) }, (_, k) => k);
     const codes = predictedCodes(p);
@@ -30,8 +32,8 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
     for (let i = 0; i < p.rows; i++) {
       const row: (string | number)[] = [String(classes[codes[i]!])];
       if (opts.probabilities) {
-        if (p.cols === 1) row.push(1 - p.data[i]!, p.data[i]!);
-        else for (let c = 0; c < p.cols; c++) row.push(p.data[i * p.cols + c]!);
+        if (p.cols === 1) row.push(formatFloat32(1 - p.data[i]!), formatFloat32(p.data[i]!));
+        else for (let c = 0; c < p.cols; c++) row.push(formatFloat32(p.data[i * p.cols + c]!));
       }
       lines.push(row.map(csvField).join(','));
     }

@@ -84,6 +84,7 @@ test('a prediction file whose columns differ from the training ones (C4, V6)', (
   fails(runCli(bin, ['evaluate', 'good.bpm', 'nolabel.csv'], dir), 1, /no target column "label"/);
   file('newlabel.csv', 'a,b,label\n1,2,z\n');
   fails(runCli(bin, ['evaluate', 'good.bpm', 'newlabel.csv'], dir), 1, /label "z" is not one of the model's classes \(x, y\)/);
+  assert.equal(runCli(bin, ['predict', 'good.bpm', 'newlabel.csv'], dir).code, 0, 'predict ignores the labels of the file');
 });
 
 test('corrupt, truncated and hostile model files exit 1 with the reason; a truncated checkpoint is never trained from (L1, L6, T6)', () => {

@@ -5,6 +5,7 @@ import { datasets, layers, sequential } from '../../src/index.js';
 import { Printer, type Io } from '../../cli/io.js';
 import { Progress, formatLogs } from '../../cli/progress.js';
 import { boxTable } from '../../cli/evaluation.js';
+import { csvField, formatFloat32 } from '../../cli/apply.js';
 
 /** A stream that records what is written, posing as a terminal or as a pipe. */
 function fakeStream(isTTY: boolean): Writable & { text: string; isTTY: boolean; columns: number } {
@@ -60,4 +61,11 @@ test('--json: one parseable object per epoch', async () => {
 test('log and table formatting', () => {
   assert.equal(formatLogs({ loss: 0.123456, accuracy: 1, val_loss: 2e-5, lr: 0.001 }), 'loss: 0.1235 - accuracy: 1.0000 - val_loss: 2.000e-5');
   assert.equal(boxTable(['metric', 'value'], [['loss', '0.1235']]), ['┌────────┬────────┐', '│ metric │ value  │', '├────────┼────────┤', '│ loss   │ 0.1235 │', '└────────┴────────┘'].join('\n'));
+  assert.equal(formatFloat32(Math.fround(0.1)), '0.1');
+  assert.equal(formatFloat32(Math.fround(1 / 3)), '0.33333334');
+  assert.equal(formatFloat32(1 - Math.fround(4.6773063e-12)), '1');
+  assert.equal(formatFloat32(Math.fround(123456.789)), '123456.79');
+  assert.equal(csvField('dog, large'), '"dog, large"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField(2.5), '2.5');
 });
