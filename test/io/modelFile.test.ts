@@ -195,26 +195,35 @@ test('prototype-polluting keys are rejected and pollute nothing (RELIABILITY L5)
   assert.deepEqual(modelFromBytes(modelToBytes(m)).model.classes, ['__proto__', 'constructor', 'toString']);
 });
 
+/** The parts of a saved header the hostile-file tests rewrite. */
+interface EditableHeader {
+  model: { layers: { className: string; config: Record<string, unknown> }[] };
+  compile: { loss: { name: string }; optimizer: { name: string; config: Record<string, unknown> }; metrics: string[] };
+  rng: { shuffle: { s: number[] }; dropout: Record<string, unknown> };
+  classes: unknown[];
+  [key: string]: unknown;
+}
+
 test('unknown layer classes, activations, initialisers, losses, optimisers are UnsupportedError; nothing is evaluated (RELIABILITY L6)', async () => {
   const good = modelToBytes(await smallModel());
-  const edit = (f: (h: Record<string, any>) => void): Uint8Array => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const edit = (f: (h: EditableHeader) => void): Uint8Array => {
     const { header, data } = split(good);
-    f(header);
+    f(header as EditableHeader);
     return forge(header, data);
   };
   let evaluated = false;
   (globalThis as { __backpropEvaluated?: () => void }).__backpropEvaluated = () => (evaluated = true);
-  rejects(edit((h) => (h.model.layers[0].className = 'Lambda')), UnsupportedError, /unknown layer class "Lambda"/);
-  rejects(edit((h) => (h.model.layers[0].className = 'constructor')), UnsupportedError, /unknown layer class "constructor"/);
-  rejects(edit((h) => (h.model.layers[0].config.activation = 'eval')), UnsupportedError, /unknown activation "eval"/);
-  rejects(edit((h) => (h.model.layers[0].config.activation = 'globalThis.__backpropEvaluated()')), UnsupportedError, /unknown activation/);
-  rejects(edit((h) => (h.model.layers[0].config.kernelInitializer = { name: 'x => x' })), UnsupportedError, /unknown initializer/);
+  rejects(edit((h) => (h.model.layers[0]!.className = 'Lambda')), UnsupportedError, /unknown layer class "Lambda"/);
+  rejects(edit((h) => (h.model.layers[0]!.className = 'constructor')), UnsupportedError, /unknown layer class "constructor"/);
+  rejects(edit((h) => (h.model.layers[0]!.config.activation = 'eval')), UnsupportedError, /unknown activation "eval"/);
+  rejects(edit((h) => (h.model.layers[0]!.config.activation = 'globalThis.__backpropEvaluated()')), UnsupportedError, /unknown activation/);
+  rejects(edit((h) => (h.model.layers[0]!.config.kernelInitializer = { name: 'x => x' })), UnsupportedError, /unknown initializer/);
   rejects(edit((h) => (h.compile.loss.name = 'customLoss')), UnsupportedError, /unknown loss "customLoss"/);
   rejects(edit((h) => (h.compile.optimizer.name = 'lbfgs')), UnsupportedError, /unknown optimizer "lbfgs"/);
   rejects(edit((h) => (h.compile.metrics = ['f1'])), UnsupportedError, /unknown metric "f1"/);
   rejects(edit((h) => (h.compile.optimizer.config.learningRate = { name: 'cosine', config: {} })), UnsupportedError, /schedule "cosine" cannot be restored/);
-  rejects(edit((h) => (h.model.layers[0].config.units = '6')), ModelFormatError, /units: expected an integer/);
-  rejects(edit((h) => (h.model.layers[1].config.rate = 1.5)), ModelFormatError, /rate: must be in \[0, 1\)/);
+  rejects(edit((h) => (h.model.layers[0]!.config.units = '6')), ModelFormatError, /units: expected an integer/);
+  rejects(edit((h) => (h.model.layers[1]!.config.rate = 1.5)), ModelFormatError, /rate: must be in \[0, 1\)/);
   rejects(edit((h) => (h.rng.dropout.dense_1 = h.rng.shuffle)), ModelFormatError, /"dense_1" is not a dropout layer/);
   rejects(edit((h) => (h.rng.shuffle.s = [0, 0, 0, 0])), ModelFormatError, /all-zero state/);
   rejects(edit((h) => (h.classes = ['a', 'a', 'b'])), ModelFormatError, /classes must be distinct/);
