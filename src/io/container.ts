@@ -20,12 +20,18 @@ export const MAGIC = 'BACKPROP';
 export const FORMAT_VERSION = 1;
 const PREFIX = 20;
 
-export type TensorDType = 'float32' | 'float64';
+export type TensorDType = 'float32' | 'float64' | 'int32';
+
+type TensorArray = FloatArray | Int32Array;
 
 export interface TensorEntry {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly data: FloatArray;
+  readonly data: TensorArray;
+}
+
+function dtypeOf(data: TensorArray): TensorDType {
+  return data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'float32';
 }
 
 /** A tensor located in a decoded container; its bytes are a view into the file. */
@@ -63,12 +69,13 @@ function bytesPer(dtype: TensorDType): number {
   return dtype === 'float64' ? 8 : 4;
 }
 
+
 /** Lays out header + tensors; the manifest is added to the header as `tensors`. */
 export function encodeContainer(header: JsonObject, tensors: readonly TensorEntry[]): Uint8Array {
   const manifest: Json[] = [];
   let offset = 0;
   for (const t of tensors) {
-    const dtype: TensorDType = t.data instanceof Float64Array ? 'float64' : 'float32';
+    const dtype = dtypeOf(t.data);
     const byteLength = t.data.length * bytesPer(dtype);
     manifest.push({ name: t.name, dtype, shape: [...t.shape], offset, byteLength });
     offset += byteLength;
@@ -82,8 +89,8 @@ export function encodeContainer(header: JsonObject, tensors: readonly TensorEntr
   out.set(json, PREFIX);
   let at = PREFIX + json.length;
   for (const t of tensors) {
-    writeFloats(out, at, t.data);
-    at += t.data.length * bytesPer(t.data instanceof Float64Array ? 'float64' : 'float32');
+    writeTensor(out, at, t.data);
+    at += t.data.byteLength;
   }
   view.setUint32(16, checksum(out), true);
   return out;
@@ -93,29 +100,43 @@ function checksum(bytes: Uint8Array): number {
   return crc32(bytes, crc32(bytes, 0, 0, 16), PREFIX, bytes.length);
 }
 
-function writeFloats(out: Uint8Array, at: number, data: FloatArray): void {
+function writeTensor(out: Uint8Array, at: number, data: TensorArray): void {
   if (LITTLE_ENDIAN) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
     return;
   }
   const view = new DataView(out.buffer, out.byteOffset);
-  const step = data instanceof Float64Array ? 8 : 4;
   for (let i = 0; i < data.length; i++) {
-    if (step === 8) view.setFloat64(at + 8 * i, data[i]!, true);
+    if (data instanceof Float64Array) view.setFloat64(at + 8 * i, data[i]!, true);
+    else if (data instanceof Int32Array) view.setInt32(at + 4 * i, data[i]!, true);
     else view.setFloat32(at + 4 * i, data[i]!, true);
   }
 }
 
 /** Copies a stored tensor into a fresh typed array of its dtype (bit-exact on little-endian hosts). */
-export function readFloats(t: StoredTensor): FloatArray {
-  const out = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
+function readTensor(t: StoredTensor): TensorArray {
+  const out = t.dtype === 'float64' ? new Float64Array(t.size) : t.dtype === 'int32' ? new Int32Array(t.size) : new Float32Array(t.size);
   if (LITTLE_ENDIAN) {
     new Uint8Array(out.buffer).set(t.bytes);
     return out;
   }
   const view = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
-  for (let i = 0; i < t.size; i++) out[i] = t.dtype === 'float64' ? view.getFloat64(8 * i, true) : view.getFloat32(4 * i, true);
+  for (let i = 0; i < t.size; i++) {
+    out[i] = t.dtype === 'float64' ? view.getFloat64(8 * i, true) : t.dtype === 'int32' ? view.getInt32(4 * i, true) : view.getFloat32(4 * i, true);
+  }
   return out;
+}
+
+/** A float tensor's values (the caller has checked its dtype). */
+export function readFloats(t: StoredTensor): FloatArray {
+  if (t.dtype === 'int32') throw new ModelFormatError(`tensor ${JSON.stringify(t.name)} is int32, expected floats`);
+  return readTensor(t) as FloatArray;
+}
+
+/** An int32 tensor's values. */
+export function readInt32(t: StoredTensor): Int32Array {
+  if (t.dtype !== 'int32') throw new ModelFormatError(`tensor ${JSON.stringify(t.name)} is ${t.dtype}, expected int32`);
+  return readTensor(t) as Int32Array;
 }
 
 /**
@@ -179,7 +200,7 @@ function readManifest(header: JsonObject, bytes: Uint8Array, dataStart: number, 
     const name = ri.at('name').string(o.name, 500);
     const rn = new Reader(`tensor ${JSON.stringify(name)}`);
     if (tensors.has(name)) throw rn.fail('appears twice in the manifest');
-    const dtype = rn.at('dtype').oneOf(o.dtype, ['float32', 'float64'] as const);
+    const dtype = rn.at('dtype').oneOf(o.dtype, ['float32', 'float64', 'int32'] as const);
     const dims = rn.at('shape').array(o.shape, MAX_DIMS);
     let size = 1;
     const shape = dims.map((d, k) => {

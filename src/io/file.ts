@@ -5,8 +5,18 @@ import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
 import { modelFromBytes, modelToBytes, type LoadArgs, type LoadedModel, type ModelFileArgs } from './modelFile.js';
 
-/** The subset of node:fs the writer uses; tests pass a stand-in that fails on purpose (RELIABILITY T7). */
-export type WriterFs = Pick<typeof FsModule, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync'>;
+/**
+ * The part of node:fs the writer uses (node:fs itself fits); tests pass a stand-in that fails on
+ * purpose (RELIABILITY T7). Spelt out so the library's types need no @types/node.
+ */
+export interface WriterFs {
+  openSync(path: string, flags: string, mode?: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+  renameSync(oldPath: string, newPath: string): void;
+  unlinkSync(path: string): void;
+}
 
 export interface SaveArgs extends ModelFileArgs {
   /** File-system functions to use instead of node:fs (for fault-injection tests). */
@@ -31,7 +41,7 @@ let counter = 0;
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array, args: Pick<SaveArgs, 'fs' | 'beforeRename'> = {}): void {
   const { fs: realFs, path: paths } = node();
-  const fs = args.fs ?? realFs;
+  const fs: WriterFs = args.fs ?? realFs;
   const dir = paths.dirname(paths.resolve(path));
   const temp = paths.join(dir, `.${paths.basename(path)}.${process.pid}.${Date.now().toString(36)}${(counter++).toString(36)}.tmp`);
   let fd: number | undefined;

@@ -6,7 +6,7 @@ import { getLoss, type LossName } from '../losses/index.js';
 import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
 import type { Label } from '../model/targets.js';
-import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
+import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
 import { Reader, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
@@ -47,6 +47,8 @@ export interface LoadArgs {
 }
 
 export const MODEL_FORMAT = 'backprop-model';
+/** The permutation of training rows a resumed fit continues from. */
+const SHUFFLE_ORDER = 'state:shuffleOrder';
 const HEADER_KEYS = ['format', 'formatVersion', 'model', 'classes', 'compile', 'rng', 'preprocessing', 'training', 'metadata', 'tensors'];
 
 /**
@@ -87,6 +89,7 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
       });
     }
   }
+  if (model.shuffleOrder !== undefined) tensors.push({ name: SHUFFLE_ORDER, shape: [model.shuffleOrder.length], data: model.shuffleOrder });
   const dropout: JsonObject = {};
   for (const layer of model.layers) if (layer instanceof Dropout) dropout[layer.name] = rngJson(layer.getRngState());
   header.rng = { shuffle: rngJson(model.shuffleRng.getState()), dropout };
@@ -179,6 +182,11 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
     model.optimizer!.setState(params, { iterations: compile.optimizer.iterations, learningRate: compile.optimizer.learningRate, slots });
   }
   if (header.rng !== undefined) restoreRng(r.at('rng'), header.rng, model);
+  const order = tensors.get(SHUFFLE_ORDER);
+  if (order !== undefined) {
+    model.shuffleOrder = readPermutation(order);
+    used.add(SHUFFLE_ORDER);
+  }
   const preprocessing = header.preprocessing === undefined ? {} : validatePreprocessing(r.at('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
   const training = header.training === undefined ? undefined : readTraining(r.at('training'), header.training, tensors, used);
   const metadata = header.metadata === undefined ? {} : r.at('metadata').object(header.metadata);
@@ -189,6 +197,19 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
 function copyInto(target: FloatArray, source: FloatArray): void {
   if (target.length !== source.length) throw new ModelFormatError(`tensor of ${source.length} values does not fit ${target.length}`);
   target.set(source);
+}
+
+/** The saved row order: int32, one dimension, each of 0..n−1 exactly once (they index the training rows). */
+function readPermutation(t: StoredTensor): Int32Array {
+  if (t.dtype !== 'int32' || t.shape.length !== 1) throw new ModelFormatError(`tensor ${JSON.stringify(t.name)} must be a 1-D int32 permutation`);
+  const order = readInt32(t);
+  const seen = new Uint8Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i]!;
+    if (k < 0 || k >= order.length || seen[k] === 1) throw new ModelFormatError(`tensor ${JSON.stringify(t.name)} is not a permutation of 0..${order.length - 1} (entry ${i} is ${k})`);
+    seen[k] = 1;
+  }
+  return order;
 }
 
 function readRngState(r: Reader, v: Json | undefined): RngState {

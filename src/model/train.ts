@@ -139,8 +139,11 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const lastSize = n % batchSize;
   const views = new Map<number, [Matrix, Matrix]>([[batchSize, [bx, by]]]);
   if (lastSize > 0) views.set(lastSize, [bx.topRows(lastSize), by.topRows(lastSize)]);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  // A resumed fit (initialEpoch > 0) continues the permutation the earlier epochs left, so that
+  // 5 epochs + resume 5 shuffle exactly as 10 straight (RELIABILITY T5); a fresh fit starts at 0..n-1.
+  const saved = model.shuffleOrder;
+  const order = opts.initialEpoch > 0 && saved !== undefined && saved.length === n ? saved.slice() : Int32Array.from({ length: n }, (_, i) => i);
+  model.shuffleOrder = order;
 
   const history = new History();
   const userCallbacks = args.callbacks ?? [];
@@ -157,12 +160,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let stepsTaken = 0;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
-    if (opts.shuffle) {
-      // Each epoch's order depends only on the generator's state, so a checkpoint that saves the
-      // state resumes with exactly the orders an uninterrupted run uses (RELIABILITY T5).
-      for (let i = 0; i < n; i++) order[i] = i;
-      model.shuffleRng.shuffle(order);
-    }
+    if (opts.shuffle) model.shuffleRng.shuffle(order);
     for (const m of metrics) m.reset();
     let lossSum = 0;
     let seen = 0;

@@ -254,3 +254,13 @@ test('the loader never throws a raw TypeError or RangeError on structural nonsen
   }
   assert.ok(Matrix.zeros(1, 1));
 });
+
+test('the saved row order must be a permutation: it indexes the training rows', async () => {
+  const model = await smallModel();
+  assert.equal(model.shuffleOrder?.length, 60);
+  assert.deepEqual(modelFromBytes(modelToBytes(model)).model.shuffleOrder, model.shuffleOrder);
+  model.shuffleOrder = Int32Array.from([0, 2, 2, 1]);
+  rejects(modelToBytes(model), ModelFormatError, /"state:shuffleOrder" is not a permutation of 0\.\.3 \(entry 2 is 2\)/);
+  model.shuffleOrder = Int32Array.from([0, 7]);
+  rejects(modelToBytes(model), ModelFormatError, /entry 1 is 7/);
+});
