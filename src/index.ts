@@ -23,10 +23,18 @@ export {
   optimizers, optimizerNames, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
   type OptimizerName, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
+  schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, type ScheduleConfig,
+  type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
 } from './optimizers/index.js';
-export { getMetric, metricNames, accuracyMetric, argmaxRow, type Metric, type MetricFactory, type MetricSpec } from './metrics/index.js';
-export { CallbackList, emitWarning, type Callback, type Logs } from './callbacks/callback.js';
-export { History } from './callbacks/history.js';
+export {
+  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter,
+  type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
+} from './metrics/index.js';
+export {
+  CallbackList, emitWarning, History, EarlyStopping, ModelCheckpoint, CsvLogger, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau,
+  type Callback, type Logs, type TrainParams, type DivergenceEvent, type Checkpoint, type MonitorMode, type EpochSchedule,
+  type EarlyStoppingArgs, type ModelCheckpointArgs, type CsvLoggerArgs, type ReduceLROnPlateauArgs,
+} from './callbacks/index.js';
 
 export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
@@ -35,3 +43,14 @@ export { Backprop } from './model/step.js';
 export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './inspect/index.js';
+
+import { callbacks as trainingCallbacks } from './callbacks/index.js';
+import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';
+
+/**
+ * Callback factories, as tfjs' `callbacks` namespace: the training ones (earlyStopping,
+ * modelCheckpoint, csvLogger, terminateOnNaN, learningRateScheduler, reduceLROnPlateau) and the
+ * seeing-inside ones (layerStatistics, parameterTrajectory, diagnostics).
+ */
+export const callbacks = { ...trainingCallbacks, layerStatistics, parameterTrajectory, diagnostics };

@@ -72,6 +72,16 @@ export function gemmNT(d: FloatArray, w: FloatArray, out: FloatArray, m: number,
 
 /** Backward to the weights: out[k×n] (+)= x[m×k]ᵀ · d[m×n]  (∂E/∂W = Xᵀ·δ). */
 export function gemmTN(x: FloatArray, d: FloatArray, out: FloatArray, m: number, k: number, n: number, accumulate: boolean): void {
+  if (m === 1 && !accumulate) {
+    // One sample (SGD with batch size 1): the outer product x·δ written straight into out.
+    for (let p = 0; p < k; p++) {
+      const v = x[p]!;
+      const op = p * n;
+      if (v === 0) out.fill(0, op, op + n);
+      else for (let j = 0; j < n; j++) out[op + j] = v * d[j]!;
+    }
+    return;
+  }
   if (!accumulate) out.fill(0, 0, k * n);
   let i = 0;
   for (; i + 4 <= m; i += 4) {

@@ -1,3 +1,4 @@
+import type { Rng } from '../core/rng.js';
 import type { DType, Matrix } from '../core/matrix.js';
 import { checkKeys } from '../core/validate.js';
 import { getActivation, type Activation, type ActivationSpec } from '../activations.js';
@@ -33,7 +34,7 @@ export class ActivationLayer extends Layer {
     return this.inputShape;
   }
 
-  build(inputUnits: number, dtype: DType): void {
+  build(inputUnits: number, dtype: DType, _rng?: Rng): void {
     this.inputUnits = inputUnits;
     this.outputUnits = inputUnits;
     this.ws = new Workspace(dtype);

@@ -1,3 +1,4 @@
+import type { Rng } from '../core/rng.js';
 import type { DType, Matrix } from '../core/matrix.js';
 import { allocate } from '../core/matrix.js';
 import { checkKeys, numberInRange, positiveNumber } from '../core/validate.js';
@@ -47,7 +48,7 @@ export class BatchNormalization extends Layer {
     return this.inputShape;
   }
 
-  build(inputUnits: number, dtype: DType): void {
+  build(inputUnits: number, dtype: DType, _rng?: Rng): void {
     const n = inputUnits;
     this.inputUnits = n;
     this.outputUnits = n;
@@ -104,7 +105,7 @@ export class BatchNormalization extends Layer {
     return out;
   }
 
-  backward(dY: Matrix, needInputGradient: boolean): Matrix {
+  backward(dY: Matrix, needInputGradient: boolean, accumulate = true): Matrix {
     const m = dY.rows;
     const n = dY.cols;
     const dy = dY.data;
@@ -118,8 +119,8 @@ export class BatchNormalization extends Layer {
         sumDy += dy[k]!;
         sumDyXhat += dy[k]! * xh[k]!;
       }
-      this.gamma.grad[j]! += sumDyXhat;
-      this.beta.grad[j]! += sumDy;
+      this.gamma.grad[j] = (accumulate ? this.gamma.grad[j]! : 0) + sumDyXhat;
+      this.beta.grad[j] = (accumulate ? this.beta.grad[j]! : 0) + sumDy;
       if (!needInputGradient) continue;
       const scale = this.gamma.value[j]! * this.invStd[j]!;
       if (this.trainingPass) {

@@ -101,19 +101,19 @@ export class Dense extends Layer {
     return this.a;
   }
 
-  backward(dY: Matrix, needInputGradient: boolean): Matrix {
-    if (this.activation.name === 'linear') return this.backwardFromPreactivation(dY, needInputGradient);
+  backward(dY: Matrix, needInputGradient: boolean, accumulate = true): Matrix {
+    if (this.activation.name === 'linear') return this.backwardFromPreactivation(dY, needInputGradient, accumulate);
     const dZ = this.ws.matrix('dz', dY.rows, this.units);
     // δ = ∂E/∂a ⊙ g'(z)
     this.activation.backward(this.z.data, this.a.data, dY.data, dZ.data, dY.rows, this.units);
-    return this.backwardFromPreactivation(dZ, needInputGradient);
+    return this.backwardFromPreactivation(dZ, needInputGradient, accumulate);
   }
 
-  override backwardFromPreactivation(dZ: Matrix, needInputGradient: boolean): Matrix {
+  override backwardFromPreactivation(dZ: Matrix, needInputGradient: boolean, accumulate = true): Matrix {
     const m = dZ.rows;
     // ∂E/∂W += aᵀ·δ ; ∂E/∂b += Σ_rows δ ; ∂E/∂a_prev = δ·Wᵀ
-    kernels().gemmTN(this.input.data, dZ.data, this.kernel.grad, m, this.inputUnits, this.units, true);
-    if (this.bias) columnSums(dZ.data, this.bias.grad, m, this.units, true);
+    kernels().gemmTN(this.input.data, dZ.data, this.kernel.grad, m, this.inputUnits, this.units, accumulate);
+    if (this.bias) columnSums(dZ.data, this.bias.grad, m, this.units, accumulate);
     const dX = this.ws.matrix('dx', needInputGradient ? m : 0, this.inputUnits);
     if (needInputGradient) kernels().gemmNT(dZ.data, this.kernel.value, dX.data, m, this.units, this.inputUnits, false);
     return dX;

@@ -40,8 +40,10 @@ export abstract class Layer {
   /**
    * dY = ∂E/∂Y [batch, outputUnits] → ∂E/∂X [batch, inputUnits]. When `needInputGradient` is
    * false (first layer) the input gradient may be skipped and an empty matrix returned.
+   * Parameter gradients are added into `param.grad`; with `accumulate = false` they overwrite
+   * it instead (a fresh training step, which saves zeroing every gradient first).
    */
-  abstract backward(dY: Matrix, needInputGradient: boolean): Matrix;
+  abstract backward(dY: Matrix, needInputGradient: boolean, accumulate?: boolean): Matrix;
 
   /** All tensors in Keras' getWeights order (trainable and not). */
   abstract weights(): Param[];
@@ -54,7 +56,7 @@ export abstract class Layer {
   }
 
   /** Backward from ∂E/∂z of the output activation (the fused-loss path). */
-  backwardFromPreactivation(_dZ: Matrix, _needInputGradient: boolean): Matrix {
+  backwardFromPreactivation(_dZ: Matrix, _needInputGradient: boolean, _accumulate?: boolean): Matrix {
     throw new NotFittedError(`${this.name}: has no output activation to fuse with the loss`);
   }
 

@@ -131,12 +131,10 @@ function crossentropy(name: 'categoricalCrossentropy' | 'sparseCategoricalCrosse
       const k = p.cols;
       let s = 0;
       for (let i = 0; i < p.rows; i++) {
-        // Clip to [ε, 1 − ε] and renormalise the row, as Keras does for reported values.
-        let rowSum = 0;
-        for (let c = 0; c < k; c++) rowSum += Math.min(Math.max(p.data[i * k + c]!, EPS), 1 - EPS);
+        // Clipped to [ε, 1 − ε] so exact 0 and 1 give a finite value (RELIABILITY N2).
         for (let c = 0; c < k; c++) {
           const t = target(y, i, c, k);
-          if (t !== 0) s -= t * Math.log(Math.min(Math.max(p.data[i * k + c]!, EPS), 1 - EPS) / rowSum);
+          if (t !== 0) s -= t * Math.log(Math.min(Math.max(p.data[i * k + c]!, EPS), 1 - EPS));
         }
       }
       return (scale * s) / p.rows;
@@ -152,8 +150,9 @@ function crossentropy(name: 'categoricalCrossentropy' | 'sparseCategoricalCrosse
           for (let c = 0; c < k; c++) ySum += target(y, i, c, k);
           for (let c = 0; c < k; c++) out.data[i * k + c] = c0 * (Math.exp(p.data[i * k + c]! - lse) * ySum - target(y, i, c, k));
         } else {
+          // ∂L/∂ŷ_c = −y_c/ŷ_c (ŷ clipped as in the value).
           for (let c = 0; c < k; c++) {
-            const q = Math.max(p.data[i * k + c]!, EPS);
+            const q = Math.min(Math.max(p.data[i * k + c]!, EPS), 1 - EPS);
             out.data[i * k + c] = (-c0 * target(y, i, c, k)) / q;
           }
         }

@@ -1,15 +1,41 @@
 import { lookupName } from '../core/names.js';
 import type { Loss } from '../losses/loss.js';
-import { accuracyMetric } from './accuracy.js';
+import { accuracyMetric, binaryAccuracyMetric, categoricalAccuracyMetric, sparseCategoricalAccuracyMetric } from './accuracy.js';
+import { classScoreMetric } from './classification.js';
+import { maeMetric, mseMetric, r2Metric } from './regression.js';
+import * as functions from './functions.js';
 import type { Metric, MetricFactory } from './metric.js';
 
 export type { Metric, MetricFactory } from './metric.js';
-export { accuracyMetric, argmaxRow } from './accuracy.js';
+export { accuracyMetric, argmaxRow, binaryAccuracyMetric, categoricalAccuracyMetric, sparseCategoricalAccuracyMetric } from './accuracy.js';
+export { ConfusionCounter, classScoreMetric } from './classification.js';
+export { mseMetric, maeMetric, r2Metric } from './regression.js';
+export type { Average } from './counts.js';
+export type { ClassScoreArgs, ConfusionMatrixArgs } from './functions.js';
 
-/** Metrics usable by name in `compile({ metrics: [...] })`. */
+/**
+ * Metrics usable by name in `compile({ metrics: [...] })`; the log uses the name given
+ * (`val_` prefixed for validation). precision/recall/f1 without a suffix mean the positive class
+ * for one output and the macro average for several classes or labels.
+ */
 const registry = new Map<string, MetricFactory>([
   ['accuracy', accuracyMetric],
   ['acc', accuracyMetric],
+  ['binaryAccuracy', binaryAccuracyMetric],
+  ['categoricalAccuracy', categoricalAccuracyMetric],
+  ['sparseCategoricalAccuracy', sparseCategoricalAccuracyMetric],
+  ['precision', classScoreMetric('precision', 'precision', undefined)],
+  ['recall', classScoreMetric('recall', 'recall', undefined)],
+  ['f1', classScoreMetric('f1', 'f1', undefined)],
+  ['precisionMacro', classScoreMetric('precisionMacro', 'precision', 'macro')],
+  ['precisionMicro', classScoreMetric('precisionMicro', 'precision', 'micro')],
+  ['recallMacro', classScoreMetric('recallMacro', 'recall', 'macro')],
+  ['recallMicro', classScoreMetric('recallMicro', 'recall', 'micro')],
+  ['f1Macro', classScoreMetric('f1Macro', 'f1', 'macro')],
+  ['f1Micro', classScoreMetric('f1Micro', 'f1', 'micro')],
+  ['mse', mseMetric],
+  ['mae', maeMetric],
+  ['r2', r2Metric],
 ]);
 
 export type MetricSpec = string | MetricFactory;
@@ -22,3 +48,19 @@ export function getMetric(spec: MetricSpec, loss: Loss): Metric {
 export function metricNames(): string[] {
   return [...registry.keys()];
 }
+
+/**
+ * Metrics as plain functions (scikit-learn style) on label arrays or numbers:
+ * `metrics.f1Score(yTrue, model.predictClasses(x), { average: 'macro' })`, `metrics.confusionMatrix(...)`,
+ * `metrics.r2Score(y, model.predict(x))`.
+ */
+export const metrics = {
+  accuracyScore: functions.accuracyScore,
+  precisionScore: functions.precisionScore,
+  recallScore: functions.recallScore,
+  f1Score: functions.f1Score,
+  confusionMatrix: functions.confusionMatrix,
+  meanSquaredError: functions.meanSquaredError,
+  meanAbsoluteError: functions.meanAbsoluteError,
+  r2Score: functions.r2Score,
+};

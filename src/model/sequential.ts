@@ -15,6 +15,7 @@ import { summaryTable } from './summary.js';
 import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
 import type { History } from '../callbacks/history.js';
 import type { Logs } from '../callbacks/callback.js';
+import { mcDropoutPredict, type McPrediction } from '../inspect/mcDropout.js';
 
 export interface SequentialArgs {
   /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
@@ -148,6 +149,25 @@ export class Sequential {
     this.engine = undefined;
   }
 
+  /**
+   * Draws every weight again from the model's seed and forgets the optimiser's state and the
+   * shuffling position: the model is as it was right after build, so a second
+   * `reinitialize(); fit(...)` gives bit-identical results to the first fit (RELIABILITY V11).
+   */
+  reinitialize(): void {
+    this.requireBuilt('reinitialize');
+    const root = new Rng(this.seed);
+    this.initRng.setState(root.fork().getState());
+    this.shuffleRng.setState(root.fork().getState());
+    let units = this.inputUnits;
+    for (const layer of this.layers) {
+      layer.build(units, this.dtype, this.initRng);
+      units = layer.outputUnits;
+    }
+    this.optimizer?.reset();
+    this.engine = undefined;
+  }
+
   /** Sets optimiser, loss and metrics. Unknown names throw and list the known ones. */
   compile(args: CompileArgs): void {
     checkKeys('compile', args, ['optimizer', 'loss', 'metrics']);
@@ -208,8 +228,15 @@ export class Sequential {
     params.forEach((p, i) => p.value.set(flat[i]!));
   }
 
-  /** Outputs for each row of x: number[][] of shape [n, outputUnits]. Runs in inference mode. */
-  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number } = {}): number[][] {
+  /**
+   * Outputs for each row of x: number[][] of shape [n, outputUnits]. Runs in inference mode.
+   * With `mcSamples`, Monte Carlo dropout: that many passes with dropout on, `{ mean, std }`.
+   */
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args?: { batchSize?: number }): number[][];
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples: number }): McPrediction;
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples?: number } = {}): number[][] | McPrediction {
+    checkKeys('predict', args, ['batchSize', 'mcSamples']);
+    if (args.mcSamples !== undefined) return mcDropoutPredict(this, this.prepareInput(x, 'predict x'), args.mcSamples, args.batchSize);
     return this.predictMatrix(x, args).toArray();
   }
 

@@ -60,11 +60,12 @@ export class Backprop {
   }
 
   /**
-   * Backpropagates the loss of the last forward pass, adding into every param's grad
-   * (gradients accumulate; call zeroGrads first for a fresh step). Returns the loss including
-   * the regularisation penalty.
+   * Backpropagates the loss of the last forward pass into every trainable param's grad: added
+   * (gradients accumulate; call zeroGrads first for a fresh step), or with `accumulate = false`
+   * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
+   * is needed). Returns the loss including the regularisation penalty.
    */
-  backward(y: Matrix): number {
+  backward(y: Matrix, accumulate = true): number {
     const out = this.output;
     const last = this.layers.length - 1;
     const lastLayer = this.layers[last]!;
@@ -73,12 +74,12 @@ export class Backprop {
     let d: Matrix;
     if (act !== undefined && this.loss.fusedGradient(act.name, out, y, dOut)) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
-      d = lastLayer.backwardFromPreactivation(dOut, last > 0);
+      d = lastLayer.backwardFromPreactivation(dOut, last > 0, accumulate);
     } else {
       this.loss.gradient(out, y, dOut);
-      d = lastLayer.backward(dOut, last > 0);
+      d = lastLayer.backward(dOut, last > 0, accumulate);
     }
-    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0);
+    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0, accumulate);
     let penalty = 0;
     for (const p of this.params) {
       if (!p.regularizer) continue;
@@ -86,12 +87,6 @@ export class Backprop {
       p.regularizer.addGradient(p.value, p.grad, p.size);
     }
     return this.lossValue(y) + penalty;
-  }
-
-  /** The first trainable param whose gradient holds NaN or ±Infinity, if any. */
-  firstNonFiniteGradient(): Param | undefined {
-    for (const p of this.params) if (p.trainable && !allFinite(p.grad, p.size)) return p;
-    return undefined;
   }
 
   /** The first layer whose last output holds NaN or ±Infinity, if any. */
@@ -104,3 +99,4 @@ export class Backprop {
     return undefined;
   }
 }
+

@@ -1,5 +1,5 @@
 import { Matrix, allocate } from '../core/matrix.js';
-import { DivergenceError, InputError, ShapeError } from '../core/errors.js';
+import { DivergenceError, InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
 import { Rng } from '../core/rng.js';
@@ -8,9 +8,13 @@ import { CallbackList, emitWarning, type Callback, type Logs } from '../callback
 import { History } from '../callbacks/history.js';
 import { EpochLogger } from '../callbacks/epochLogger.js';
 import type { Metric } from '../metrics/metric.js';
-import type { Sequential, WeightArray } from './sequential.js';
-import { encodeTargets, type TargetsLike } from './targets.js';
+import type { Sequential } from './sequential.js';
+import type { TargetsLike } from './targets.js';
 import type { Backprop } from './step.js';
+import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
+import { WeightGuard, describeDivergence, firstNonFiniteGradient, type Failure } from './divergence.js';
+
+export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
 
 export interface FitArgs {
   /** Passes over the training data; default 1. */
@@ -23,6 +27,7 @@ export interface FitArgs {
   validationSplit?: number;
   /** Explicit validation set; overrides validationSplit. */
   validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike];
+  /** Hooks (`callbacks.earlyStopping(...)`, ...); a History is always recorded and returned. */
   callbacks?: readonly Callback[];
   /** 0 silent, 1 a line per epoch (default, as Keras). */
   verbose?: 0 | 1;
@@ -36,32 +41,7 @@ export interface FitArgs {
   yieldEveryMs?: number;
 }
 
-export interface EvaluateArgs {
-  batchSize?: number;
-}
-
-export interface Gradients {
-  loss: number;
-  /** ∂J/∂θ per tensor, in getWeights' layout (zeros for non-trainable tensors). */
-  grads: WeightArray[];
-}
-
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs'];
-
-interface Prepared {
-  x: Matrix;
-  y: Matrix;
-}
-
-/** Validates and encodes (x, y) for the compiled model, checking their lengths agree. */
-export function prepareData(model: Sequential, x: unknown, y: unknown, what: string): Prepared {
-  const loss = model.requireCompiled(what);
-  const X = model.prepareInput(x, `${what} x`);
-  const { y: Y, classes } = encodeTargets(y, loss, model.outputUnits, model.dtype, model.classes);
-  if (Y.rows !== X.rows) throw new ShapeError(`${what}: x has ${X.rows} rows but y has ${Y.rows}`);
-  if (classes !== undefined) model.classes = classes;
-  return { x: X, y: Y };
-}
 
 function parseFitArgs(args: FitArgs) {
   checkKeys('fit', args, FIT_KEYS);
@@ -99,25 +79,39 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
 }
 
 /**
- * One training step on a batch: zero grads, forward, loss, backward, check, update.
- * Throws DivergenceError (weights untouched) when the loss or a gradient is not finite.
+ * One training step on a batch: save weights, forward, loss, backward, check,
+ * update, check. Returns the loss, or what went wrong with the weights restored to their state
+ * before the step (RELIABILITY T1/T2). Allocates nothing on success.
  */
-function step(model: Sequential, engine: Backprop, x: Matrix, y: Matrix, metrics: readonly Metric[], where: string): number {
-  engine.zeroGrads();
+function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[]): number | Failure {
+  guard.save();
   const out = engine.forward(x, true);
-  const loss = engine.backward(y);
-  if (!Number.isFinite(loss)) {
-    const layer = engine.firstNonFiniteLayer(x);
-    throw new DivergenceError(`${where}: loss is ${loss}${layer ? ` (non-finite output first in layer ${layer.name})` : ''}; training stopped and the weights are those before this batch. Lower the learning rate.`);
+  // Gradients are written over (accumulate = false): no zeroing pass needed.
+  const loss = engine.backward(y, false);
+  let failure: Failure | undefined;
+  if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
+  else {
+    const bad = firstNonFiniteGradient(engine.params);
+    if (bad) failure = { kind: 'gradient', loss, param: bad };
   }
-  const bad = engine.firstNonFiniteGradient();
-  if (bad) throw new DivergenceError(`${where}: gradient of ${bad.name} is not finite while the loss is ${loss}; update skipped and training stopped`);
-  for (const m of metrics) m.update(out, y);
-  model.optimizer!.step(engine.params);
-  return loss;
+  if (failure === undefined) {
+    for (const m of metrics) m.update(out, y);
+    model.optimizer!.step(engine.params);
+    const bad = guard.firstNonFinite();
+    if (bad === undefined) return loss;
+    failure = { kind: 'weight', loss, param: bad };
+  }
+  guard.restore();
+  return failure;
 }
 
-/** The training loop behind `model.fit`. */
+/**
+ * The training loop behind `model.fit`. Each epoch's logs hold loss and metrics (training, then
+ * `val_` ones), and `lr`, the rate the epoch's last step used. A step whose loss, gradient or
+ * updated weights are not finite is undone; fit then throws a DivergenceError naming the epoch,
+ * batch, layer and tensor, unless a callback (terminateOnNaN) sets stopTraining, in which case
+ * it ends cleanly with the message in history.warnings.
+ */
 export async function fit(model: Sequential, x: unknown, y: unknown, args: FitArgs): Promise<History> {
   const opts = parseFitArgs(args);
   const all = prepareData(model, x, y, 'fit');
@@ -131,24 +125,32 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   }
   if (args.seed !== undefined) model.shuffleRng.setState(new Rng(integerAtLeast('fit', 'seed', args.seed, 0)).getState());
 
+  const optimizer = model.optimizer!;
   const engine = model.backprop();
   const n = train.x.rows;
   const batchSize = Math.min(opts.batchSize, n);
+  const steps = Math.ceil(n / batchSize);
+  // A schedule that reaches a rate ≤ 0 within this fit fails now, not halfway through.
+  optimizer.learningRateAt(optimizer.iterations + Math.min(steps * (opts.epochs - opts.initialEpoch), opts.maxIterations) - 1);
   const bx = new Matrix(batchSize, train.x.cols, allocate(model.dtype, batchSize * train.x.cols));
   const by = new Matrix(batchSize, train.y.cols, allocate(model.dtype, batchSize * train.y.cols));
-  const lastSize = n % batchSize;
   const views = new Map<number, [Matrix, Matrix]>([[batchSize, [bx, by]]]);
-  if (lastSize > 0) views.set(lastSize, [bx.topRows(lastSize), by.topRows(lastSize)]);
+  if (n % batchSize > 0) views.set(n % batchSize, [bx.topRows(n % batchSize), by.topRows(n % batchSize)]);
   // A resumed fit (initialEpoch > 0) continues the permutation the earlier epochs left, so that
   // 5 epochs + resume 5 shuffle exactly as 10 straight (RELIABILITY T5); a fresh fit starts at 0..n-1.
   const saved = model.shuffleOrder;
   const order = opts.initialEpoch > 0 && saved !== undefined && saved.length === n ? saved.slice() : Int32Array.from({ length: n }, (_, i) => i);
   model.shuffleOrder = order;
+  const guard = new WeightGuard(engine.params);
 
   const history = new History();
-  const userCallbacks = args.callbacks ?? [];
-  const callbacks = new CallbackList([history, ...(opts.verbose === 1 ? [new EpochLogger(opts.epochs)] : []), ...userCallbacks], model);
+  const callbacks = new CallbackList([history, ...(opts.verbose === 1 ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
   const metrics = model.createMetrics();
+  const names = ['loss', ...metrics.map((m) => m.name)];
+  callbacks.setParams({
+    epochs: opts.epochs, initialEpoch: opts.initialEpoch, steps, samples: n, batchSize, verbose: opts.verbose, validation: val !== undefined,
+    metrics: [...names, ...(val ? names.map((k) => `val_${k}`) : []), 'lr'],
+  });
   const batchLogs: Logs = {};
   model.stopTraining = false;
   await callbacks.call('onTrainBegin', {});
@@ -158,21 +160,29 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let bestLoss = Infinity;
   let lastImprovement = 0;
   let stepsTaken = 0;
+  let diverged = false;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
     if (opts.shuffle) model.shuffleRng.shuffle(order);
     for (const m of metrics) m.reset();
     let lossSum = 0;
     let seen = 0;
-    const batches = Math.ceil(n / batchSize);
-    for (let b = 0; b < batches; b++) {
+    for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const count = Math.min(batchSize, n - start);
       const [xb, yb] = views.get(count)!;
       gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
       gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-      const loss = step(model, engine, xb, yb, metrics, `epoch ${epoch + 1}, batch ${b + 1}`);
+      const loss = step(model, engine, guard, xb, yb, metrics);
+      if (typeof loss !== 'number') {
+        const event = describeDivergence(engine, xb, loss, optimizer.learningRateAt(optimizer.iterations), { epoch, batch: b });
+        for (const c of callbacks.callbacks) c.onDivergence?.(event);
+        if (!model.stopTraining) throw new DivergenceError(event.message);
+        emitWarning(callbacks, event.message);
+        diverged = true;
+        break;
+      }
       lossSum += loss * count;
       seen += count;
       stepsTaken++;
@@ -189,25 +199,28 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         lastYield = now();
       }
     }
+    // An epoch cut short by divergence before any step is not logged.
+    if (seen === 0) break;
     const logs: Logs = { loss: lossSum / seen };
     for (const m of metrics) logs[m.name] = m.result();
     if (val) {
       const v = evaluatePrepared(model, val, 1024);
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
-    logs.lr = model.optimizer!.currentLearningRate();
+    // The rate the epoch's last step used (Keras logs the next one; the same for constant rates).
+    logs.lr = optimizer.learningRateAt(Math.max(0, optimizer.iterations - 1));
     if (logs.loss! < bestLoss * (1 - 1e-4) - 1e-12) {
       bestLoss = logs.loss!;
       lastImprovement = epoch;
     }
     epochsRun++;
     await callbacks.call('onEpochEnd', epoch, logs);
+    if (diverged) break;
     await yieldToEventLoop();
     lastYield = now();
   }
   history.iterations = stepsTaken;
-  const reachedLimit = !model.stopTraining && epochsRun > 0;
-  if (reachedLimit && lastImprovement === opts.epochs - 1 && epochsRun > 1) {
+  if (!model.stopTraining && epochsRun > 1 && lastImprovement === opts.epochs - 1) {
     history.converged = false;
     emitWarning(callbacks, `Maximum epochs (${opts.epochs}) reached and the loss was still falling; training may not have converged.`);
   }
@@ -215,71 +228,17 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   return history;
 }
 
-/** Loss (with regularisation) and metrics over prepared data, in inference mode. */
-function evaluatePrepared(model: Sequential, data: Prepared, batchSize: number): Logs {
-  const engine = model.backprop();
-  const metrics = model.createMetrics();
-  const n = data.x.rows;
-  let lossSum = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const count = Math.min(batchSize, n - start);
-    const xb = rowsView(data.x, start, count);
-    const yb = rowsView(data.y, start, count);
-    const out = engine.forward(xb, false);
-    lossSum += engine.lossValue(yb) * count;
-    for (const m of metrics) m.update(out, yb);
-  }
-  const logs: Logs = { loss: lossSum / n + engine.penalty() };
-  for (const m of metrics) logs[m.name] = m.result();
-  return logs;
-}
-
-function rowsView(m: Matrix, start: number, count: number): Matrix {
-  return new Matrix(count, m.cols, m.data.subarray(start * m.cols, (start + count) * m.cols));
-}
-
-export function evaluate(model: Sequential, x: unknown, y: unknown, args: EvaluateArgs): Logs {
-  checkKeys('evaluate', args, ['batchSize']);
-  const batchSize = integerAtLeast('evaluate', 'batchSize', args.batchSize ?? 1024, 1);
-  return evaluatePrepared(model, prepareData(model, x, y, 'evaluate'), batchSize);
-}
-
 export async function trainOnBatch(model: Sequential, x: unknown, y: unknown): Promise<Logs> {
   const data = prepareData(model, x, y, 'trainOnBatch');
   const metrics = model.createMetrics();
-  const loss = step(model, model.backprop(), data.x, data.y, metrics, 'trainOnBatch');
+  const engine = model.backprop();
+  const optimizer = model.optimizer!;
+  const loss = step(model, engine, new WeightGuard(engine.params), data.x, data.y, metrics);
+  if (typeof loss !== 'number') {
+    throw new DivergenceError(describeDivergence(engine, data.x, loss, optimizer.learningRateAt(optimizer.iterations)).message);
+  }
   const logs: Logs = { loss };
   for (const m of metrics) logs[m.name] = m.result();
   return logs;
-}
-
-export function computeGradients(model: Sequential, x: unknown, y: unknown): { loss: number; grads: WeightArray[] } {
-  const data = prepareData(model, x, y, 'computeGradients');
-  const engine = model.backprop();
-  engine.zeroGrads();
-  engine.forward(data.x, true);
-  const loss = engine.backward(data.y);
-  const grads = model.params().map((p) => {
-    const g = p.trainable ? p.grad : new Float64Array(p.size);
-    if (p.shape.length === 1) return Array.from(g);
-    const cols = p.shape[1]!;
-    const out: number[][] = [];
-    for (let i = 0; i < p.shape[0]!; i++) out.push(Array.from(g.subarray(i * cols, (i + 1) * cols)));
-    return out;
-  });
-  return { loss, grads };
-}
-
-/** Forward in inference mode in chunks, copied into a fresh matrix. */
-export function predictMatrix(model: Sequential, X: Matrix, batchSize = 1024): Matrix {
-  integerAtLeast('predict', 'batchSize', batchSize, 1);
-  const out = Matrix.zeros(X.rows, model.outputUnits, model.dtype);
-  for (let start = 0; start < X.rows; start += batchSize) {
-    const count = Math.min(batchSize, X.rows - start);
-    let a = rowsView(X, start, count);
-    for (const layer of model.layers) a = layer.forward(a, false);
-    out.data.set(a.data.subarray(0, count * a.cols), start * a.cols);
-  }
-  return out;
 }
 

@@ -4,8 +4,26 @@ import { Adam, type AdamArgs } from './adam.js';
 import type { Optimizer, OptimizerName } from './optimizer.js';
 import { Rmsprop, type RmspropArgs } from './rmsprop.js';
 import { Sgd, type SgdArgs } from './sgd.js';
+import * as sched from './schedules.js';
 
-export { Optimizer, type OptimizerName, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule } from './optimizer.js';
+export { Optimizer, type OptimizerName, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule, type ScheduleConfig } from './optimizer.js';
+export {
+  ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, scheduleFromConfig, getScheduleConfig, scheduleNames,
+  type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
+} from './schedules.js';
+
+/**
+ * Learning-rate schedules of the step count, usable as any optimiser's `learningRate`
+ * (Keras' keras.optimizers.schedules): exponentialDecay, inverseTimeDecay, cosineDecay,
+ * piecewiseConstantDecay; `fromConfig` rebuilds one from its `{ name, config }`.
+ */
+export const schedules = {
+  exponentialDecay: sched.exponentialDecay,
+  inverseTimeDecay: sched.inverseTimeDecay,
+  cosineDecay: sched.cosineDecay,
+  piecewiseConstantDecay: sched.piecewiseConstantDecay,
+  fromConfig: sched.scheduleFromConfig,
+};
 export { Sgd, type SgdArgs, Adam, type AdamArgs, Rmsprop, type RmspropArgs, Adagrad, type AdagradArgs };
 
 /** Optimiser factories with Keras' argument names and defaults. */

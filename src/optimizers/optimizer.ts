@@ -2,20 +2,24 @@ import type { FloatArray } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { checkKeys, positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
+import { getScheduleConfig, scheduleFromConfig } from './schedules.js';
 
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
+
+/** Plain-JSON settings of a learning-rate schedule. */
+export type ScheduleConfig = Readonly<Record<string, number | boolean | readonly number[]>>;
 
 /** A learning rate that depends on the optimiser's step count (0 on the first update). */
 export interface LearningRateSchedule {
   readonly name: string;
-  readonly config: Readonly<Record<string, number | boolean>>;
+  readonly config: ScheduleConfig;
   at(step: number): number;
 }
 
 /** Options every optimiser takes. */
 export interface OptimizerBaseArgs {
-  /** A positive number or a schedule of the step count. */
-  learningRate?: number | LearningRateSchedule;
+  /** A positive number, a schedule of the step count, or a schedule's `{ name, config }` (from getConfig). */
+  learningRate?: number | LearningRateSchedule | { readonly name: string; readonly config: ScheduleConfig };
   /** Rescale each gradient tensor whose L2 norm exceeds this (Keras' per-variable clipnorm). */
   clipNorm?: number;
   /** Clamp every gradient element to [−clipValue, clipValue]. */
@@ -47,16 +51,27 @@ export abstract class Optimizer {
   protected constructor(where: string, args: OptimizerBaseArgs, extraKeys: readonly string[], defaultLearningRate: number) {
     checkKeys(where, args, [...BASE_KEYS, ...extraKeys]);
     const lr = args.learningRate ?? defaultLearningRate;
-    this.learningRate = typeof lr === 'object' && lr !== null && typeof lr.at === 'function' ? lr : positiveNumber(where, 'learningRate', lr);
+    this.learningRate = parseLearningRate(where, lr);
     this.clipNorm = args.clipNorm === undefined ? undefined : positiveNumber(where, 'clipNorm', args.clipNorm);
     this.clipValue = args.clipValue === undefined ? undefined : positiveNumber(where, 'clipValue', args.clipValue);
+    // Keras applies only one kind of clipping and refuses both (base_optimizer.py).
+    if (this.clipNorm !== undefined && this.clipValue !== undefined) {
+      throw new InputError(`${where}: give clipNorm or clipValue, not both (got clipNorm ${this.clipNorm} and clipValue ${this.clipValue}), as Keras`);
+    }
   }
 
   /** The rate the next step will use. */
   currentLearningRate(): number {
-    const lr = typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.at(this.iterations);
-    if (!(lr > 0) || !Number.isFinite(lr)) {
-      throw new InputError(`${this.name}: learning rate must be a finite number > 0, got ${lr} at step ${this.iterations}`);
+    return this.learningRateAt(this.iterations);
+  }
+
+  /** The rate at a given step count; throws when a schedule gives a rate that is not > 0. */
+  learningRateAt(step: number): number {
+    const schedule = this.learningRate;
+    const lr = typeof schedule === 'number' ? schedule : schedule.at(step);
+    if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) {
+      const from = typeof schedule === 'number' ? '' : ` from the schedule ${schedule.name} ${JSON.stringify(schedule.config)}`;
+      throw new InputError(`${this.name}: learning rate must be a finite number > 0, got ${String(lr)} at step ${step}${from}`);
     }
     return lr;
   }
@@ -97,12 +112,15 @@ export abstract class Optimizer {
     return s;
   }
 
+  /**
+   * Keras' clipping, per tensor: clipValue clamps each element to [−c, c]; clipNorm rescales
+   * g ← g·c / max(‖g‖₂, c), so a tensor whose norm exceeds c gets norm c and others are unchanged.
+   */
   private clip(g: FloatArray): void {
     if (this.clipValue !== undefined) {
       const c = this.clipValue;
       for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
-    }
-    if (this.clipNorm !== undefined) {
+    } else if (this.clipNorm !== undefined) {
       let sq = 0;
       for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
       const norm = Math.sqrt(sq);
@@ -124,7 +142,7 @@ export abstract class Optimizer {
   protected baseConfig(): Record<string, unknown> {
     const lr = this.learningRate;
     return {
-      learningRate: typeof lr === 'number' ? lr : { name: lr.name, config: lr.config },
+      learningRate: typeof lr === 'number' ? lr : getScheduleConfig(lr),
       ...(this.clipNorm !== undefined ? { clipNorm: this.clipNorm } : {}),
       ...(this.clipValue !== undefined ? { clipValue: this.clipValue } : {}),
     };
@@ -150,4 +168,13 @@ export abstract class Optimizer {
       saved.forEach((values, i) => s[i]?.set(values));
     }
   }
+}
+
+function parseLearningRate(where: string, lr: unknown): number | LearningRateSchedule {
+  if (typeof lr === 'object' && lr !== null && !Array.isArray(lr)) {
+    const candidate = lr as Partial<LearningRateSchedule>;
+    if (typeof candidate.at === 'function') return lr as LearningRateSchedule;
+    if (typeof candidate.name === 'string' && typeof candidate.config === 'object') return scheduleFromConfig(lr as { name: string; config: ScheduleConfig });
+  }
+  return positiveNumber(where, 'learningRate', lr);
 }

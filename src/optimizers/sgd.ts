@@ -34,7 +34,15 @@ export class Sgd extends Optimizer {
     const g = p.grad;
     const n = w.length;
     if (this.momentum === 0) {
-      for (let i = 0; i < n; i++) w[i]! -= lr * g[i]!;
+      // Unrolled: this loop runs over every weight on every step.
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        w[i]! -= lr * g[i]!;
+        w[i + 1]! -= lr * g[i + 1]!;
+        w[i + 2]! -= lr * g[i + 2]!;
+        w[i + 3]! -= lr * g[i + 3]!;
+      }
+      for (; i < n; i++) w[i]! -= lr * g[i]!;
       return;
     }
     const mu = this.momentum;

@@ -1,0 +1,56 @@
+'use strict';
+// backprop as a peer in ../shared/bench/peers/run.js (same adapter shape as the others there).
+// Loads the built library (npm run build) so the measurement is of what users import.
+const path = require('path');
+const { pathToFileURL } = require('url');
+
+let lib;
+
+module.exports = {
+  peer: 'backprop',
+  async init() {
+    lib = await import(pathToFileURL(path.join(__dirname, '..', 'dist', 'src', 'index.js')).href);
+    return { version: require('../package.json').version, backend: lib.kernels().name, threads: 1, dtype: 'float32' };
+  },
+  prepare(data, spec) {
+    const x = new lib.Matrix(data.n, data.d, data.x);
+    const k = spec.sizes[spec.sizes.length - 1];
+    // Sparse labels for softmax outputs; a 0/1 column for the sigmoid output.
+    const y = new lib.Matrix(data.n, 1, Float32Array.from(data.y));
+    return { x, y, k };
+  },
+  async build(spec, seed) {
+    const { sequential, layers, optimizers } = lib;
+    const sizes = spec.sizes;
+    const model = sequential([], { seed });
+    for (let i = 1; i < sizes.length; i++) {
+      const last = i === sizes.length - 1;
+      model.add(layers.dense({
+        units: sizes[i],
+        activation: last ? spec.output : spec.hidden,
+        ...(i === 1 ? { inputShape: [sizes[0]] } : {}),
+      }));
+    }
+    const opt = spec.optimizer.name === 'adam' ? optimizers.adam({ learningRate: spec.optimizer.lr }) : optimizers.sgd({ learningRate: spec.optimizer.lr });
+    model.compile({ optimizer: opt, loss: spec.loss === 'bce' ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy' });
+    return model;
+  },
+  async train(model, prepared, spec) {
+    await model.fit(prepared.x, prepared.y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, verbose: 0 });
+  },
+  async predict(model, x, n, d, batch) {
+    const out = model.predictMatrix(new lib.Matrix(n, d, x), { batchSize: batch });
+    const labels = new Uint8Array(n);
+    const k = out.cols;
+    for (let i = 0; i < n; i++) {
+      if (k === 1) { labels[i] = out.data[i] >= 0.5 ? 1 : 0; continue; }
+      let best = 0;
+      for (let j = 1; j < k; j++) if (out.data[i * k + j] > out.data[i * k + best]) best = j;
+      labels[i] = best;
+    }
+    return labels;
+  },
+  notes() {
+    return 'plain TypeScript kernels, float32, one thread; the fit loop includes input validation and seeded shuffling';
+  },
+};

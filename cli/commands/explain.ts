@@ -1,0 +1,117 @@
+// `backprop explain`: one backprop step printed as the notes write it (SPEC §10, §13).
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { explain, renderExplanation, networkFromSpec, InputError, type Sequential, type TargetsLike } from '../../src/index.js';
+
+/** What the command modules of the inspect tools need from the CLI around them. */
+export interface InspectCommandDeps {
+  /** Loads a native model file (wired by the CLI at merge); without it, model files must be network JSON. */
+  loadModel?: (path: string) => Sequential;
+  /** Where the output goes; default process.stdout. */
+  write?: (text: string) => void;
+}
+
+export type OutputFormat = 'text' | 'markdown' | 'json';
+
+export interface ExplainOptions {
+  /** A network typed inline (parsed JSON, see NetworkSpec). */
+  network?: unknown;
+  /** Input rows (parsed JSON): [[...], ...], or one sample [...]. */
+  x: unknown;
+  /** Targets (parsed JSON): rows, labels, or one target row [...] when x is one sample. */
+  y: unknown;
+  lr?: number;
+  format: OutputFormat;
+}
+
+/** JSON from an option value, as a commander argument parser (a usage error when it is not JSON). */
+export function jsonArgument(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new InvalidArgumentError(`not valid JSON: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`);
+  }
+}
+
+export function positiveArgument(value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+  return v;
+}
+
+export function integerArgument(value: string): number {
+  const v = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got "${value}"`);
+  return v;
+}
+
+/** x and y from the parsed JSON options: a single sample `[a, b]` is one row, and then y is its target row. */
+export function samplesFromJson(x: unknown, y: unknown): { x: number[][]; y: TargetsLike } {
+  if (!Array.isArray(x) || x.length === 0) throw new InputError('--x: expected rows of numbers like [[0.05, 0.1]] (or one sample [0.05, 0.1])');
+  if (!Array.isArray(y) || y.length === 0) throw new InputError('--y: expected targets like [[0.01, 0.99]], labels [0, 1], or one target row');
+  const single = x.every((v) => typeof v === 'number');
+  const rows = (single ? [x] : x) as number[][];
+  const targets = (single && y.every((v) => typeof v === 'number') ? [y] : y) as TargetsLike;
+  return { x: rows, y: targets };
+}
+
+/**
+ * The model for an inspect command: an inline `--network`, a network JSON file, or (through
+ * `deps.loadModel`) a native model file. `inputs` is x's width, used when the network omits it.
+ */
+export function modelFrom(file: string | undefined, network: unknown, inputs: number | undefined, deps: InspectCommandDeps): Sequential {
+  if (network !== undefined) {
+    if (file !== undefined) throw new InputError(`give either a model file or --network, not both (got "${file}")`);
+    return networkFromSpec(network, inputs);
+  }
+  if (file === undefined) throw new InputError('no model: give a model file or --network \'{"layers": [...], "weights": [...]}\'');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read model file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text) as unknown;
+  } catch {
+    spec = undefined;
+  }
+  const isNetwork = typeof spec === 'object' && spec !== null && Array.isArray((spec as { layers?: unknown }).layers) &&
+    (spec as { layers: unknown[] }).layers.every((l) => typeof l === 'object' && l !== null && 'units' in l);
+  if (isNetwork) return networkFromSpec(spec, inputs);
+  if (deps.loadModel) return deps.loadModel(file);
+  throw new InputError(`"${file}" is not a network JSON file ({"layers": [{"units": ..}], "weights": [...]})`);
+}
+
+/** The command's work: the rendered explanation of one step. */
+export function runExplain(file: string | undefined, opts: ExplainOptions, deps: InspectCommandDeps = {}): string {
+  const { x, y } = samplesFromJson(opts.x, opts.y);
+  const model = modelFrom(file, opts.network, x[0]?.length, deps);
+  const e = explain(model, x, y, opts.lr === undefined ? {} : { learningRate: opts.lr });
+  return opts.format === 'json' ? JSON.stringify(e, null, 2) + '\n' : renderExplanation(e, opts.format);
+}
+
+export function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text');
+}
+
+/** Adds `backprop explain [model] --x .. --y .. [--network ..] [--lr ..] [--format ..]`. */
+export function register(program: Command, deps: InspectCommandDeps = {}): Command {
+  return program
+    .command('explain')
+    .description('Show one backpropagation step: z, a, δ, every ∂E/∂w and ∂E/∂b, and the updated weights')
+    .argument('[model]', 'a network JSON file (or a model file)')
+    .option('--network <json>', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}', jsonArgument)
+    .requiredOption('--x <json>', 'input rows, e.g. [[0.05, 0.1]]', jsonArgument)
+    .requiredOption('--y <json>', 'targets, e.g. [[0.01, 0.99]]', jsonArgument)
+    .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positiveArgument)
+    .addOption(formatOption())
+    .addHelpText('after', `
+Example (seed 003's 2-2-2 network):
+  backprop explain --x '[0.05, 0.1]' --y '[0.01, 0.99]' --lr 0.5 \\
+    --network '{"layers": [{"units": 2}, {"units": 2}], "weights": [[[0.15, 0.25], [0.2, 0.3]], [0.35, 0.35], [[0.4, 0.5], [0.45, 0.55]], [0.6, 0.6]]}'`)
+    .action((file: string | undefined, opts: ExplainOptions) => {
+      (deps.write ?? ((t: string) => process.stdout.write(t)))(runExplain(file, opts, deps));
+    });
+}

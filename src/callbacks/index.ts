@@ -1,0 +1,29 @@
+import { EarlyStopping, type EarlyStoppingArgs } from './earlyStopping.js';
+import { ModelCheckpoint, type ModelCheckpointArgs } from './modelCheckpoint.js';
+import { CsvLogger, type CsvLoggerArgs } from './csvLogger.js';
+import { TerminateOnNaN } from './terminateOnNaN.js';
+import { LearningRateScheduler, type EpochSchedule } from './learningRateScheduler.js';
+import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduceLROnPlateau.js';
+
+export { CallbackList, emitWarning, type Callback, type Logs, type TrainParams, type DivergenceEvent } from './callback.js';
+export { History } from './history.js';
+export { EarlyStopping, type EarlyStoppingArgs, ModelCheckpoint, type ModelCheckpointArgs, CsvLogger, type CsvLoggerArgs };
+export { TerminateOnNaN, LearningRateScheduler, type EpochSchedule, ReduceLROnPlateau, type ReduceLROnPlateauArgs };
+export type { Checkpoint } from './modelCheckpoint.js';
+export type { MonitorMode } from './monitor.js';
+
+/**
+ * The built-in callbacks, as `tf.callbacks` in TensorFlow.js:
+ * @example
+ * await model.fit(x, y, { epochs: 500, validationSplit: 0.2,
+ *   callbacks: [callbacks.earlyStopping({ monitor: 'val_loss', patience: 20, restoreBestWeights: true })] });
+ * History is always recorded (fit returns it); the terminal progress bar lives in the CLI.
+ */
+export const callbacks = {
+  earlyStopping: (args: EarlyStoppingArgs = {}): EarlyStopping => new EarlyStopping(args),
+  modelCheckpoint: (args: ModelCheckpointArgs = {}): ModelCheckpoint => new ModelCheckpoint(args),
+  csvLogger: (args: CsvLoggerArgs): CsvLogger => new CsvLogger(args),
+  terminateOnNaN: (args: { verbose?: 0 | 1 } = {}): TerminateOnNaN => new TerminateOnNaN(args),
+  learningRateScheduler: (schedule: EpochSchedule, args: { verbose?: 0 | 1 } = {}): LearningRateScheduler => new LearningRateScheduler(schedule, args),
+  reduceLROnPlateau: (args: ReduceLROnPlateauArgs = {}): ReduceLROnPlateau => new ReduceLROnPlateau(args),
+};

@@ -1,0 +1,78 @@
+import { Matrix, type FloatArray } from '../core/matrix.js';
+import { NotFittedError } from '../core/errors.js';
+import { Dropout } from '../layers/dropout.js';
+import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
+
+/**
+ * A float64 model to inspect, and how to put the user's model back as it was.
+ *
+ * Inspection tools (explain, gradcheck) run forward and backward passes, perturb weights and
+ * overwrite gradients. They must leave the user's model as they found it, and they want float64
+ * so that the worked examples come out to 1e-9. A float32 model is cloned into float64 through
+ * its config and weights (the clone is thrown away). A float64 model is used in place, so that
+ * layers that have no config round trip (a test's deliberately broken layer) can be inspected
+ * too; every tensor, gradient, dropout flag and the decoded classes are restored afterwards.
+ */
+export interface Scratch {
+  readonly model: Sequential;
+  restore(): void;
+}
+
+export function scratchModel(model: Sequential, what: string): Scratch {
+  model.requireCompiled(what);
+  model.requireBuilt(what);
+  if (model.dtype === 'float64') {
+    const params = model.params();
+    const values = params.map((p) => p.value.slice());
+    const grads = params.map((p) => p.grad.slice());
+    const dropouts = model.layers.filter((l): l is Dropout => l instanceof Dropout);
+    const flags = dropouts.map((d) => [d.freezeMask, d.monteCarlo] as const);
+    const classes = model.classes;
+    return {
+      model,
+      restore() {
+        params.forEach((p, i) => {
+          p.value.set(values[i]!);
+          p.grad.set(grads[i]!);
+        });
+        dropouts.forEach((d, i) => {
+          [d.freezeMask, d.monteCarlo] = flags[i]!;
+        });
+        model.classes = classes;
+      },
+    };
+  }
+  return { model: cloneFloat64(model), restore: () => undefined };
+}
+
+/** A compiled float64 copy (config + weights + classes); its optimiser is a fresh plain SGD. */
+export function cloneFloat64(model: Sequential): Sequential {
+  const loss = model.requireCompiled('clone');
+  if (!model.built) throw new NotFittedError('clone: the model is not built');
+  const clone = sequentialFromConfig({ ...model.getConfig(), dtype: 'float64' });
+  if (!clone.built) clone.build(model.inputUnits);
+  clone.setWeights(model.getWeights());
+  clone.classes = model.classes === undefined ? undefined : [...model.classes];
+  clone.compile({ optimizer: 'sgd', loss });
+  return clone;
+}
+
+/** Nested copy of a flat tensor in Keras' layout ([rows][cols] for 2-D shapes). */
+export function tensorToNested(data: ArrayLike<number>, shape: readonly number[]): number[] | number[][] {
+  if (shape.length === 1) return Array.from(data).slice(0, shape[0]);
+  const [rows, cols] = shape as [number, number];
+  const out: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const row: number[] = new Array(cols);
+    for (let j = 0; j < cols; j++) row[j] = data[i * cols + j]!;
+    out.push(row);
+  }
+  return out;
+}
+
+/** A fresh compact copy of a matrix. */
+export function copyMatrix(m: Matrix): Matrix {
+  const data: FloatArray = m.data instanceof Float64Array ? new Float64Array(m.rows * m.cols) : new Float32Array(m.rows * m.cols);
+  data.set(m.data.subarray(0, m.rows * m.cols));
+  return new Matrix(m.rows, m.cols, data);
+}

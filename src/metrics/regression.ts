@@ -1,0 +1,91 @@
+import { InputError } from '../core/errors.js';
+import type { Loss } from '../losses/loss.js';
+import type { Metric, MetricFactory } from './metric.js';
+
+function needDenseTargets(name: string, loss: Loss): void {
+  if (loss.targets === 'sparse') {
+    throw new InputError(`metric "${name}" compares outputs with targets of the same shape; sparseCategoricalCrossentropy gives one class index per row`);
+  }
+}
+
+/** Mean over rows and outputs of a per-element error (squared or absolute). */
+function meanErrorMetric(name: string, f: (d: number) => number): MetricFactory {
+  return (loss) => {
+    needDenseTargets(name, loss);
+    let sum = 0;
+    let count = 0;
+    return {
+      name,
+      reset() {
+        sum = 0;
+        count = 0;
+      },
+      update(p, y) {
+        const n = p.rows * p.cols;
+        for (let i = 0; i < n; i++) sum += f(p.data[i]! - y.data[i]!);
+        count += n;
+      },
+      result: () => (count === 0 ? NaN : sum / count),
+    };
+  };
+}
+
+/** mse = (1/(m·k)) Σ (ŷ − y)². */
+export const mseMetric: MetricFactory = meanErrorMetric('mse', (d) => d * d);
+/** mae = (1/(m·k)) Σ |ŷ − y|. */
+export const maeMetric: MetricFactory = meanErrorMetric('mae', Math.abs);
+
+/**
+ * R² = 1 − SS_res/SS_tot per output, averaged uniformly over outputs (scikit-learn's
+ * r2_score default and Keras' R2Score). SS_tot is accumulated with Welford's update (a running
+ * mean and sum of squared deviations), which stays exact for constant columns where
+ * Σy² − (Σy)²/m would leave rounding noise. An output with constant targets scores 1 if
+ * predicted exactly, else 0 (scikit-learn's force_finite).
+ */
+export const r2Metric: MetricFactory = (loss: Loss): Metric => {
+  needDenseTargets('r2', loss);
+  let mean = new Float64Array(0);
+  let ssTot = new Float64Array(0);
+  let ssRes = new Float64Array(0);
+  let m = 0;
+  return {
+    name: 'r2',
+    reset() {
+      mean.fill(0);
+      ssTot.fill(0);
+      ssRes.fill(0);
+      m = 0;
+    },
+    update(p, y) {
+      const k = p.cols;
+      if (mean.length !== k) {
+        mean = new Float64Array(k);
+        ssTot = new Float64Array(k);
+        ssRes = new Float64Array(k);
+      }
+      for (let i = 0; i < p.rows; i++) {
+        m++;
+        for (let j = 0; j < k; j++) {
+          const t = y.data[i * k + j]!;
+          const d = t - p.data[i * k + j]!;
+          ssRes[j]! += d * d;
+          const delta = t - mean[j]!;
+          mean[j]! += delta / m;
+          ssTot[j]! += delta * (t - mean[j]!);
+        }
+      }
+    },
+    result() {
+      if (m === 0) return NaN;
+      let total = 0;
+      for (let j = 0; j < mean.length; j++) total += r2FromSums(ssRes[j]!, ssTot[j]!);
+      return total / mean.length;
+    },
+  };
+};
+
+/** 1 − ssRes/ssTot, with scikit-learn's finite values for a constant target (ssTot = 0). */
+export function r2FromSums(ssRes: number, ssTot: number): number {
+  if (ssTot <= 0) return ssRes === 0 ? 1 : 0;
+  return 1 - ssRes / ssTot;
+}
