@@ -1,5 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { parse, CsvError } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
 
@@ -58,5 +59,25 @@ export async function readCsvTable(path: string, args: TableArgs = {}): Promise<
     input.destroy();
   }
   if (builder === undefined) throw emptyTableError(source);
+  return builder.finish();
+}
+
+/**
+ * Reads a small CSV file at once (for commands that need data synchronously, such as gradcheck),
+ * with the same parsing options and errors as readCsvTable.
+ */
+export function readCsvTableSync(path: string, args: TableArgs = {}): Table {
+  checkFile(path);
+  const source = args.source ?? path;
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseSync(readFileSync(path), { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    if (e instanceof CsvError) throw new InputError(`${source}: ${e.message}`);
+    throw e;
+  }
+  if (records.length === 0) throw emptyTableError(source);
+  const builder = new TableBuilder(records[0]!.record, { ...args, source });
+  for (let i = 1; i < records.length; i++) builder.add(records[i]!.record, records[i]!.info.lines);
   return builder.finish();
 }

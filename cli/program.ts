@@ -7,6 +7,11 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { summaryCommand } from './commands/summary.js';
 import { exportDataset, listDatasets } from './commands/datasets.js';
+import { register as registerExplain } from './commands/explain.js';
+import { register as registerGradcheck } from './commands/gradcheck.js';
+import { register as registerPerceptron } from './commands/perceptron.js';
+import { checkFile, readCsvTableSync } from './csv.js';
+import { loadModel, type Label, type TargetsLike } from '../src/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { integer, list, number, units } from './options.js';
@@ -162,8 +167,25 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       code = exportDataset(name, file, o, io);
     });
 
+  // The inspect tools (issue 5) bring their own command modules; the CLI gives them model files and CSV.
+  const inspectDeps = {
+    loadModel: (path: string) => {
+      checkFile(path, 'model file');
+      return loadModel(path).model;
+    },
+    write: (text: string) => {
+      io.stdout.write(text);
+    },
+  };
+  registerExplain(program, inspectDeps);
+  registerGradcheck(program, { ...inspectDeps, loadData: csvSamples });
+  registerPerceptron(program, inspectDeps);
+
+  const exitCodeBefore = process.exitCode;
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    // A command may report failure through process.exitCode (gradcheck does when the check fails).
+    if (code === EXIT_OK && process.exitCode !== exitCodeBefore && typeof process.exitCode === 'number') code = process.exitCode;
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -171,10 +193,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
       const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
       const sub = argv.find((a) => !a.startsWith('-'));
-      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'datasets'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
       io.stderr.write(`backprop: ${message} (see "${hint}")\n`);
       return EXIT_USAGE;
     }
     return reportError(e, io, debug);
   }
+}
+
+/** x and y of a CSV file (target: the last column), for gradcheck's data argument. */
+function csvSamples(path: string): { x: number[][]; y: TargetsLike } {
+  const table = readCsvTableSync(path);
+  const y = table.y!;
+  if (y.kind === 'classes') return { x: table.x.toArray(), y: Array.from(y.codes, (c): Label => y.classes[c]!) };
+  return { x: table.x.toArray(), y: y.names.length === 1 ? Array.from(y.values.data) : y.values.toArray() };
 }

@@ -1,10 +1,9 @@
 import {
-  History, loadModel, saveModel,
+  EarlyStopping, History, loadModel, saveModel,
   type Callback, type LoadedModel, type Matrix, type Scaler, type Sequential, type Table, type TableSchema,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { describeTable, taskName } from '../describe.js';
-import { LocalEarlyStopping } from '../earlyStopping.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -91,7 +90,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: s.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
   const callbacks: Callback[] = [progress, interrupt];
-  const early = s.earlyStopping !== undefined ? new LocalEarlyStopping(s.earlyStopping, hasVal ? 'val_loss' : 'loss') : undefined;
+  const early = s.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: s.earlyStopping, restoreBestWeights: true }) : undefined;
   if (early) callbacks.push(early);
 
   interrupt.listen(io);
@@ -135,7 +134,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   };
   saveModel(model, run.out, fileArgs);
   const notes: string[] = [];
-  if (early?.stoppedEpoch !== undefined) notes.push(`Early stopping after epoch ${early.stoppedEpoch} (no improvement for ${s.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch}.`);
+  if (early !== undefined && early.stoppedEpoch >= 0) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${s.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
   if (history.warnings.length > 0) notes.push(...history.warnings);
 

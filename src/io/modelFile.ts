@@ -164,7 +164,7 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
   if (compile !== undefined) {
     model.compile({
       loss: getLoss(compile.loss.name as LossName, compile.loss.config),
-      optimizer: getOptimizer(compile.optimizer.name as OptimizerName, compile.optimizer.config),
+      optimizer: getOptimizer(compile.optimizer.name as OptimizerName, compile.optimizer.config as Record<string, unknown>),
       metrics: compile.metrics,
     });
     const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;

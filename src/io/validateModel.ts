@@ -4,7 +4,7 @@ import { initializerNames } from '../initializers.js';
 import type { LayerConfig } from '../layers/layer.js';
 import type { SequentialConfig } from '../model/sequential.js';
 import { lossNames } from '../losses/index.js';
-import { optimizerNames } from '../optimizers/index.js';
+import { optimizerNames, scheduleNames } from '../optimizers/index.js';
 import { metricNames } from '../metrics/index.js';
 import type { Json, JsonObject, Reader } from './json.js';
 
@@ -139,11 +139,31 @@ export function numberRecord(r: Reader, v: Json, known: readonly string[], boole
 
 export interface SavedCompile {
   readonly loss: { readonly name: string; readonly config: Record<string, number | boolean> };
-  readonly optimizer: { readonly name: string; readonly config: Record<string, number | boolean>; readonly iterations: number; readonly learningRate: number | undefined };
+  readonly optimizer: { readonly name: string; readonly config: Record<string, number | boolean | SavedSchedule>; readonly iterations: number; readonly learningRate: number | undefined };
   readonly metrics: readonly string[];
 }
 
-const OPTIMIZER_KEYS = ['learningRate', 'clipNorm', 'clipValue', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'rho', 'initialAccumulatorValue'];
+/** A learning-rate schedule as saved: a registered name and its numbers (rebuilt by the optimiser). */
+export interface SavedSchedule {
+  readonly name: string;
+  readonly config: Record<string, number | boolean | number[]>;
+}
+
+function validateSchedule(r: Reader, v: Json): SavedSchedule {
+  const o = r.object(v);
+  r.keys(o, ['name', 'config']);
+  const name = r.at('name').string(o.name, 100);
+  if (!scheduleNames.includes(name)) throw new UnsupportedError(`${r.path}: unknown learning-rate schedule ${JSON.stringify(name)}; known: ${scheduleNames.join(', ')}`);
+  const c = r.at('config').object(o.config);
+  const config: Record<string, number | boolean | number[]> = {};
+  for (const [k, x] of Object.entries(c)) {
+    const rk = r.at('config').at(k);
+    config[k] = Array.isArray(x) ? rk.array(x, 10_000).map((e, i) => rk.at(i).number(e)) : typeof x === 'boolean' ? x : rk.number(x);
+  }
+  return { name, config };
+}
+
+const OPTIMIZER_KEYS = ['clipNorm', 'clipValue', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'rho', 'initialAccumulatorValue'];
 
 /** Checks the saved loss, optimiser (with its step count) and metric names. */
 export function validateCompile(r: Reader, v: Json | undefined): SavedCompile {
@@ -164,11 +184,9 @@ export function validateCompile(r: Reader, v: Json | undefined): SavedCompile {
   }
   const rc = ro.at('config');
   const oc = rc.object(oo.config);
-  if (oc.learningRate !== null && typeof oc.learningRate === 'object') {
-    const schedule = JSON.stringify((oc.learningRate as JsonObject).name ?? 'unnamed');
-    throw new UnsupportedError(`${rc.path}.learningRate: the learning-rate schedule ${schedule} cannot be restored from a file yet`);
-  }
-  const optConfig = numberRecord(rc, oc, OPTIMIZER_KEYS, true);
+  const { learningRate: lr, ...rest } = oc;
+  const optConfig: Record<string, number | boolean | SavedSchedule> = numberRecord(rc, rest, OPTIMIZER_KEYS, true);
+  if (lr !== undefined) optConfig.learningRate = typeof lr === 'number' ? rc.at('learningRate').number(lr) : validateSchedule(rc.at('learningRate'), lr);
   const iterations = ro.at('iterations').integer(oo.iterations, 0, Number.MAX_SAFE_INTEGER);
   const learningRate = oo.learningRate === undefined ? undefined : ro.at('learningRate').number(oo.learningRate);
   const metrics = r.at('metrics').array(o.metrics ?? [], 100).map((m, i) => {

@@ -172,3 +172,15 @@ test('the report is written; npm start\'s bin shim runs the TypeScript sources t
   assert.equal(shim.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   assert.ok(existsSync(join(dir, 'c.bpm')));
 });
+
+test('the inspect commands are wired: explain and gradcheck read native model files and CSV data', () => {
+  let r = runCli(bin, ['explain', 'moons.bpm', '--x', '[[0.5, 0.25]]', '--y', '[1]'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^One step of backpropagation: loss binaryCrossentropy, learning rate η = 0\.01, 1 sample/);
+  r = runCli(bin, ['gradcheck', 'moons.bpm', 'moons.csv', '--rows', '8'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /PASSED: backprop agrees with central differences\./);
+  r = runCli(bin, ['explain', 'missing.bpm', '--x', '[[1, 2]]', '--y', '[1]'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^backprop: cannot read model file "missing\.bpm": ENOENT\n$/);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sequential, layers, losses, optimizers, regularizers, initializers, modelToBytes, modelFromBytes, datasets,
+  sequential, layers, losses, optimizers, schedules, regularizers, initializers, modelToBytes, modelFromBytes, datasets,
   ModelFormatError, UnsupportedError, NotFittedError, Matrix,
   type ActivationSpec, type LossName, type Optimizer, type Sequential,
 } from '../../src/index.js';
@@ -17,6 +17,8 @@ function optimizerList(): [string, () => Optimizer][] {
     ['adam', () => optimizers.adam({ learningRate: 0.01, clipValue: 0.5 })],
     ['rmsprop+momentum', () => optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5 })],
     ['adagrad', () => optimizers.adagrad({ learningRate: 0.05 })],
+    ['adam+exponentialDecay', () => optimizers.adam({ learningRate: schedules.exponentialDecay({ initialLearningRate: 0.02, decaySteps: 3, decayRate: 0.5, staircase: true }) })],
+    ['sgd+piecewiseConstantDecay', () => optimizers.sgd({ learningRate: schedules.piecewiseConstantDecay({ boundaries: [2, 5], values: [0.1, 0.05, 0.01] }), momentum: 0.5 })],
   ];
 }
 
@@ -220,8 +222,9 @@ test('unknown layer classes, activations, initialisers, losses, optimisers are U
   rejects(edit((h) => (h.model.layers[0]!.config.kernelInitializer = { name: 'x => x' })), UnsupportedError, /unknown initializer/);
   rejects(edit((h) => (h.compile.loss.name = 'customLoss')), UnsupportedError, /unknown loss "customLoss"/);
   rejects(edit((h) => (h.compile.optimizer.name = 'lbfgs')), UnsupportedError, /unknown optimizer "lbfgs"/);
-  rejects(edit((h) => (h.compile.metrics = ['f1'])), UnsupportedError, /unknown metric "f1"/);
-  rejects(edit((h) => (h.compile.optimizer.config.learningRate = { name: 'cosine', config: {} })), UnsupportedError, /schedule "cosine" cannot be restored/);
+  rejects(edit((h) => (h.compile.metrics = ['bleu'])), UnsupportedError, /unknown metric "bleu"/);
+  rejects(edit((h) => (h.compile.optimizer.config.learningRate = { name: 'cosine', config: {} })), UnsupportedError, /unknown learning-rate schedule "cosine"; known: exponentialDecay/);
+  rejects(edit((h) => (h.compile.optimizer.config.learningRate = { name: 'exponentialDecay', config: { initialLearningRate: -1, decaySteps: 10, decayRate: 0.5 } })), ModelFormatError, /initialLearningRate/);
   rejects(edit((h) => (h.model.layers[0]!.config.units = '6')), ModelFormatError, /units: expected an integer/);
   rejects(edit((h) => (h.model.layers[1]!.config.rate = 1.5)), ModelFormatError, /rate: must be in \[0, 1\)/);
   rejects(edit((h) => (h.rng.dropout.dense_1 = h.rng.shuffle)), ModelFormatError, /"dense_1" is not a dropout layer/);
