@@ -54,6 +54,7 @@ interface TrainFlags {
   out: string;
   report?: string;
   resume?: string;
+  checkpoint?: string;
   json: boolean;
 }
 
@@ -105,6 +106,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <file>', 'where to save the model', 'model.bpm')
     .option('--report <file>', 'write an HTML report')
     .option('--resume <checkpoint>', 'continue training from a saved model or checkpoint')
+    .option('--checkpoint <file>', 'also save a resumable checkpoint at the end of every epoch')
     .option('--json', 'machine-readable progress: one JSON object per line', false)
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
@@ -114,7 +116,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       };
       const optional = { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping };
       for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
-      code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
+      code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
     });
 
   program

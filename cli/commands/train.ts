@@ -1,6 +1,6 @@
 import {
-  EarlyStopping, History, loadModel, saveModel,
-  type Callback, type LoadedModel, type Matrix, type Scaler, type Sequential, type Table, type TableSchema,
+  EarlyStopping, History, ModelCheckpoint, loadModel, saveModel,
+  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Matrix, type Scaler, type Sequential, type Table, type TableSchema,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { describeTable, taskName } from '../describe.js';
@@ -20,6 +20,8 @@ export interface TrainRun {
   readonly out: string;
   readonly report: string | undefined;
   readonly resume: string | undefined;
+  /** Save a resumable checkpoint here at the end of every epoch. */
+  readonly checkpoint: string | undefined;
   readonly json: boolean;
   /** Options the user typed (the rest are defaults), for --resume. */
   readonly given: ReadonlySet<string>;
@@ -93,6 +95,15 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const early = s.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: s.earlyStopping, restoreBestWeights: true }) : undefined;
   if (early) callbacks.push(early);
 
+  const preprocessing = {
+    schema: table.schema,
+    featureNames: [...table.featureNames],
+    ...(scaler ? { scaler: scaler.toJSON() } : {}),
+    ...(targetScaler ? { targetScaler: targetScaler.toJSON() } : {}),
+  };
+  const metadata = { train: settingsToJson(s), producer: 'backprop train' };
+  if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
+
   interrupt.listen(io);
   let history: History;
   try {
@@ -110,13 +121,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   }
   const all = mergeHistory(past, history);
   const epochsDone = initialEpoch + history.epoch.length;
-  const preprocessing = {
-    schema: table.schema,
-    featureNames: [...table.featureNames],
-    ...(scaler ? { scaler: scaler.toJSON() } : {}),
-    ...(targetScaler ? { targetScaler: targetScaler.toJSON() } : {}),
-  };
-  const fileArgs = { preprocessing, training: { epoch: epochsDone, history: all }, metadata: { train: settingsToJson(s), producer: 'backprop train' } };
+  const fileArgs = { preprocessing, training: { epoch: epochsDone, history: all }, metadata };
 
   if (interrupt.interrupted) {
     saveModel(model, run.out, fileArgs);
@@ -179,6 +184,22 @@ function tableArgs(s: TrainSettings) {
 
 function syntheticArgs(s: TrainSettings) {
   return { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
+}
+
+/**
+ * Writes a resumable checkpoint (atomically) after every epoch through the library's
+ * ModelCheckpoint: an epoch boundary is an exact resume point, unlike a Ctrl-C mid-epoch.
+ */
+function epochCheckpoints(path: string, past: HistoryData, file: { preprocessing: Preprocessing; metadata: JsonObject }): ModelCheckpoint {
+  const sofar: HistoryData = { epoch: [...past.epoch], history: Object.fromEntries(Object.entries(past.history).map(([k, v]) => [k, [...v]])) };
+  return new ModelCheckpoint({
+    monitor: 'loss',
+    save: (c, model) => {
+      sofar.epoch.push(c.epoch);
+      for (const [k, v] of Object.entries(c.logs)) (sofar.history[k] ??= new Array<number>(sofar.epoch.length - 1).fill(NaN)).push(v);
+      saveModel(model, path, { ...file, training: { epoch: c.epoch + 1, history: sofar } });
+    },
+  });
 }
 
 function mergeHistory(past: HistoryData, h: History): HistoryData {

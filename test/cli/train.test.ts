@@ -184,3 +184,14 @@ test('the inspect commands are wired: explain and gradcheck read native model fi
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^backprop: cannot read model file "missing\.bpm": ENOENT\n$/);
 });
+
+test('--checkpoint writes a resumable checkpoint after every epoch (the last one equals the saved model)', () => {
+  const r = runCli(bin, ['train', '--dataset', 'blobs', '--epochs', '4', '--checkpoint', 'every.bpm', '--out', 'final.bpm', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const ck = loadModel(join(dir, 'every.bpm'));
+  const fin = loadModel(join(dir, 'final.bpm'));
+  assert.equal(ck.training!.epoch, 4);
+  assert.deepEqual(ck.training, fin.training);
+  fin.model.params().forEach((p, i) => assert.deepEqual(Buffer.from(ck.model.params()[i]!.value.buffer), Buffer.from(p.value.buffer)));
+  assert.deepEqual(ck.model.shuffleOrder, fin.model.shuffleOrder);
+});
