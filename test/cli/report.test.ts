@@ -83,9 +83,17 @@ test('the report of a 2-D classifier opens offline in Chromium with loss, accura
 test('reports written in-process (the tsx path of npm start) and for a regression draw too', async (t) => {
   if (!browser) return t.skip(`Chromium not found at ${CHROMIUM}`);
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
-  const code = await run(['train', '--out', join(dir, 'iris.bpm'), '--report', join(dir, 'iris.html')], { stdout: sink, stderr: process.stderr });
+  // Exactly what `npm start` runs, in a scratch directory.
+  const cwd = process.cwd();
+  process.chdir(dir);
+  let code: number;
+  try {
+    code = await run(['train', '--report', 'report.html'], { stdout: sink, stderr: process.stderr });
+  } finally {
+    process.chdir(cwd);
+  }
   assert.equal(code, 0);
-  const iris = await open(join(dir, 'iris.html'), 'report-iris.png');
+  const iris = await open(join(dir, 'report.html'), 'report-iris.png');
   assert.deepEqual(iris.errors, []);
   assert.equal(iris.state, 'drawn');
   assert.deepEqual(iris.charts.map((c) => c.id), ['loss-chart', 'accuracy-chart']);
