@@ -42,6 +42,7 @@ export type { Label, TargetsLike } from './model/targets.js';
 export { Backprop } from './model/step.js';
 export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
 export * from './data/index.js';
+export * from './io/index.js';
 export * from './inspect/index.js';
 
 import { callbacks as trainingCallbacks } from './callbacks/index.js';

@@ -60,6 +60,12 @@ export function dataDirectory(): string {
   throw new InputError('bundled data folder not found next to the backprop package');
 }
 
+/** The CSV file of a bundled set (Node only), for readers that want the raw file. */
+export function bundledFile(name: string): string {
+  const entry = lookupName('bundled data set', name, SETS);
+  return nodeModules().path.join(dataDirectory(), entry.file);
+}
+
 /**
  * Loads a bundled set by name (`iris`, `wine`, `breast-cancer`, `digits`,
  * `pima-indians-diabetes`, `diabetes-progression`). Node only. The bundled files are clean

@@ -1,13 +1,30 @@
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
+import { Matrix, allocate, type DType } from '../core/matrix.js';
 
-/** Per-column transform fitted on training rows only, saved with the model as plain JSON. */
+type Rows = readonly (readonly number[])[];
+export type ScalerKind = 'standard' | 'minMax';
+
+/** A fitted scaler as plain JSON, saved with a model. */
+export interface ScalerJSON {
+  kind: ScalerKind;
+  offset: number[];
+  scale: number[];
+}
+
+/**
+ * Per-column transform fitted on training rows only, saved with the model as plain JSON.
+ * Takes number[][] (giving number[][]) or a Matrix (giving a new Matrix, for large tables).
+ */
 export interface Scaler {
-  readonly kind: 'standard' | 'minMax';
-  fit(x: readonly (readonly number[])[]): this;
-  transform(x: readonly (readonly number[])[]): number[][];
-  inverseTransform(x: readonly (readonly number[])[]): number[][];
-  fitTransform(x: readonly (readonly number[])[]): number[][];
-  toJSON(): { kind: 'standard' | 'minMax'; offset: number[]; scale: number[] };
+  readonly kind: ScalerKind;
+  fit(x: Rows | Matrix): this;
+  transform(x: Matrix, dtype?: DType): Matrix;
+  transform(x: Rows): number[][];
+  inverseTransform(x: Matrix, dtype?: DType): Matrix;
+  inverseTransform(x: Rows): number[][];
+  fitTransform(x: Matrix): Matrix;
+  fitTransform(x: Rows): number[][];
+  toJSON(): ScalerJSON;
 }
 
 /**
@@ -15,55 +32,88 @@ export interface Scaler {
  * 0 instead of NaN (as scikit-learn).
  */
 abstract class AffineScaler implements Scaler {
-  abstract readonly kind: 'standard' | 'minMax';
+  abstract readonly kind: ScalerKind;
   offset: number[] | undefined;
   scale: number[] | undefined;
 
-  protected abstract stats(column: number[]): [offset: number, scale: number];
+  /** Offset and scale of one column, read through `at(i)` for i < n. */
+  protected abstract stats(at: (i: number) => number, n: number): [offset: number, scale: number];
 
-  fit(x: readonly (readonly number[])[]): this {
-    if (x.length === 0) throw new InputError(`${this.kind} scaler: 0 samples to fit on`);
-    const d = x[0]!.length;
-    this.offset = [];
-    this.scale = [];
+  fit(x: Rows | Matrix): this {
+    const n = x instanceof Matrix ? x.rows : x.length;
+    if (n === 0) throw new InputError(`${this.kind} scaler: 0 samples to fit on`);
+    const d = x instanceof Matrix ? x.cols : x[0]!.length;
+    const offset: number[] = [];
+    const scale: number[] = [];
     for (let j = 0; j < d; j++) {
-      const col = x.map((r, i) => {
-        const v = r[j];
+      const at =
+        x instanceof Matrix
+          ? (i: number) => x.data[i * d + j]!
+          : (i: number) => {
+              const r = x[i]!;
+              if (r.length !== d) throw new ShapeError(`${this.kind} scaler: row ${i} has ${r.length} values, row 0 has ${d}`);
+              return r[j]!;
+            };
+      for (let i = 0; i < n; i++) {
+        const v = at(i);
         if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${this.kind} scaler: row ${i}, column ${j} is ${String(v)}`);
-        return v;
-      });
-      const [o, s] = this.stats(col);
-      this.offset.push(o);
-      this.scale.push(s === 0 || !Number.isFinite(s) ? 1 : s);
+      }
+      const [o, s] = this.stats(at, n);
+      offset.push(o);
+      scale.push(s === 0 || !Number.isFinite(s) ? 1 : s);
     }
+    this.offset = offset;
+    this.scale = scale;
     return this;
   }
 
-  private check(x: readonly (readonly number[])[]): [number[], number[]] {
+  private fitted(): [number[], number[]] {
     if (!this.offset || !this.scale) throw new NotFittedError(`${this.kind} scaler: call fit before transform`);
-    const d = this.offset.length;
-    x.forEach((r, i) => {
-      if (r.length !== d) throw new ShapeError(`${this.kind} scaler: row ${i} has ${r.length} features, the scaler was fitted on ${d}`);
-    });
     return [this.offset, this.scale];
   }
 
-  transform(x: readonly (readonly number[])[]): number[][] {
-    const [o, s] = this.check(x);
-    return x.map((r) => r.map((v, j) => (v - o[j]!) / s[j]!));
+  private check(cols: number, row: number): void {
+    const d = this.offset!.length;
+    if (cols !== d) throw new ShapeError(`${this.kind} scaler: ${row >= 0 ? `row ${row} has` : 'x has'} ${cols} features, the scaler was fitted on ${d}`);
   }
 
-  inverseTransform(x: readonly (readonly number[])[]): number[][] {
-    const [o, s] = this.check(x);
-    return x.map((r) => r.map((v, j) => v * s[j]! + o[j]!));
+  private apply(x: Rows | Matrix, inverse: boolean, dtype?: DType): number[][] | Matrix {
+    const [o, s] = this.fitted();
+    const f = inverse ? (v: number, j: number) => v * s[j]! + o[j]! : (v: number, j: number) => (v - o[j]!) / s[j]!;
+    if (x instanceof Matrix) {
+      this.check(x.cols, -1);
+      const out = new Matrix(x.rows, x.cols, allocate(dtype ?? x.dtype, x.rows * x.cols));
+      const d = x.cols;
+      for (let i = 0; i < x.rows * d; i++) out.data[i] = f(x.data[i]!, i % d);
+      return out;
+    }
+    return x.map((r, i) => {
+      this.check(r.length, i);
+      return r.map(f);
+    });
   }
 
-  fitTransform(x: readonly (readonly number[])[]): number[][] {
-    return this.fit(x).transform(x);
+  transform(x: Matrix, dtype?: DType): Matrix;
+  transform(x: Rows): number[][];
+  transform(x: Rows | Matrix, dtype?: DType): number[][] | Matrix {
+    return this.apply(x, false, dtype);
   }
 
-  toJSON(): { kind: 'standard' | 'minMax'; offset: number[]; scale: number[] } {
-    const [o, s] = this.check([]);
+  inverseTransform(x: Matrix, dtype?: DType): Matrix;
+  inverseTransform(x: Rows): number[][];
+  inverseTransform(x: Rows | Matrix, dtype?: DType): number[][] | Matrix {
+    return this.apply(x, true, dtype);
+  }
+
+  fitTransform(x: Matrix): Matrix;
+  fitTransform(x: Rows): number[][];
+  fitTransform(x: Rows | Matrix): number[][] | Matrix {
+    this.fit(x);
+    return x instanceof Matrix ? this.transform(x) : this.transform(x);
+  }
+
+  toJSON(): ScalerJSON {
+    const [o, s] = this.fitted();
     return { kind: this.kind, offset: [...o], scale: [...s] };
   }
 }
@@ -71,20 +121,24 @@ abstract class AffineScaler implements Scaler {
 /** Zero mean and unit (population) variance per column. */
 export class StandardScaler extends AffineScaler {
   readonly kind = 'standard';
-  protected stats(col: number[]): [number, number] {
-    const mean = col.reduce((a, b) => a + b, 0) / col.length;
-    const variance = col.reduce((a, b) => a + (b - mean) ** 2, 0) / col.length;
-    return [mean, Math.sqrt(variance)];
+  protected stats(at: (i: number) => number, n: number): [number, number] {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += at(i);
+    const mean = sum / n;
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += (at(i) - mean) ** 2;
+    return [mean, Math.sqrt(sq / n)];
   }
 }
 
 /** Each column mapped onto [0, 1] by its training minimum and maximum. */
 export class MinMaxScaler extends AffineScaler {
   readonly kind = 'minMax';
-  protected stats(col: number[]): [number, number] {
+  protected stats(at: (i: number) => number, n: number): [number, number] {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of col) {
+    for (let i = 0; i < n; i++) {
+      const v = at(i);
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
@@ -99,12 +153,17 @@ export function minMaxScaler(): MinMaxScaler {
   return new MinMaxScaler();
 }
 
-/** Rebuilds a fitted scaler from toJSON() output. */
+/** Rebuilds a fitted scaler from toJSON() output; rejects anything but finite numbers (scale ≠ 0). */
 export function scalerFromJSON(json: { kind: string; offset: number[]; scale: number[] }): Scaler {
+  if (json === null || typeof json !== 'object') throw new InputError('scaler: expected { kind, offset, scale }');
   const s = json.kind === 'standard' ? new StandardScaler() : json.kind === 'minMax' ? new MinMaxScaler() : undefined;
   if (!s) throw new InputError(`unknown scaler kind ${JSON.stringify(json.kind)}; known: standard, minMax`);
   if (!Array.isArray(json.offset) || !Array.isArray(json.scale) || json.offset.length !== json.scale.length) {
     throw new InputError('scaler: offset and scale must be arrays of the same length');
+  }
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (!json.offset.every(finite) || !json.scale.every((v) => finite(v) && v !== 0)) {
+    throw new InputError('scaler: offset and scale must be finite numbers (scale ≠ 0)');
   }
   s.offset = [...json.offset];
   s.scale = [...json.scale];

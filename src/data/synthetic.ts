@@ -1,5 +1,6 @@
 import { Rng } from '../core/rng.js';
 import { checkKeys, integerAtLeast, positiveNumber } from '../core/validate.js';
+import { InputError } from '../core/errors.js';
 
 /** A labelled data set: rows of features and one label per row. */
 export interface Dataset {
@@ -120,4 +121,99 @@ export function blobs(args: CommonArgs & { classes?: number; spread?: number } =
     y.push(c);
   }
   return shuffled({ x, y }, rng);
+}
+
+/**
+ * Four Gaussian clusters centred at (±c, ±c). With `classes: 2` (default) diagonal quadrants share
+ * a class (the XOR pattern: class 1 where x·y < 0, as TensorFlow Playground's "exclusive or");
+ * with `classes: 4` each quadrant is its own class (0: x>0,y>0; 1: x<0,y>0; 2: x<0,y<0; 3: x>0,y<0).
+ */
+export function gaussianQuadrants(args: CommonArgs & { classes?: 2 | 4; centre?: number } = {}): Dataset {
+  checkKeys('gaussianQuadrants', args, ['n', 'noise', 'seed', 'classes', 'centre']);
+  const { n, noise, rng } = common('gaussianQuadrants', args, 0.5);
+  const classes = args.classes ?? 2;
+  if (classes !== 2 && classes !== 4) throw new InputError(`gaussianQuadrants: classes must be 2 or 4, got ${String(classes)}`);
+  const c = positiveNumber('gaussianQuadrants', 'centre', args.centre ?? 1.5);
+  const signs: [number, number][] = [[1, 1], [-1, 1], [-1, -1], [1, -1]];
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const q = i % 4;
+    const [sx, sy] = signs[q]!;
+    x.push([sx * c + rng.normal(0, noise), sy * c + rng.normal(0, noise)]);
+    y.push(classes === 4 ? q : q % 2);
+  }
+  return shuffled({ x, y }, rng);
+}
+
+export type TruthTableName = 'and' | 'or' | 'not' | 'xor' | 'nand' | 'nor';
+
+const TRUTH: Record<TruthTableName, (a: number, b: number) => number> = {
+  and: (a, b) => a & b,
+  or: (a, b) => a | b,
+  xor: (a, b) => a ^ b,
+  nand: (a, b) => 1 - (a & b),
+  nor: (a, b) => 1 - (a | b),
+  not: (a) => 1 - a,
+};
+
+/**
+ * The truth table of a logic gate, the perceptron's classic data (seed 003): rows [0,0], [0,1],
+ * [1,0], [1,1] (NOT: [0], [1]) with the gate's output as label. `repeat` stacks copies.
+ */
+export function truthTable(gate: TruthTableName, args: { repeat?: number } = {}): Dataset {
+  checkKeys('truthTable', args, ['repeat']);
+  const f = TRUTH[gate as TruthTableName];
+  if (typeof gate !== 'string' || !Object.hasOwn(TRUTH, gate) || f === undefined) {
+    throw new InputError(`truthTable: unknown gate ${JSON.stringify(gate)}; known: ${Object.keys(TRUTH).join(', ')}`);
+  }
+  const repeat = integerAtLeast('truthTable', 'repeat', args.repeat ?? 1, 1);
+  const inputs = gate === 'not' ? [[0], [1]] : [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    for (const row of inputs) {
+      x.push([...row]);
+      y.push(f(row[0]!, row[1] ?? 0));
+    }
+  }
+  return { x, y };
+}
+
+export type RegressionFunctionName = 'linear' | 'quadratic' | 'cubic' | 'sine' | 'abs' | 'step';
+
+const FUNCTIONS: Record<RegressionFunctionName, (x: number) => number> = {
+  linear: (x) => 2 * x + 1,
+  quadratic: (x) => x * x,
+  cubic: (x) => x * x * x - x,
+  sine: (x) => Math.sin(Math.PI * x),
+  abs: (x) => Math.abs(x),
+  step: (x) => (x >= 0 ? 1 : 0),
+};
+
+export const regressionFunctionNames = Object.keys(FUNCTIONS) as RegressionFunctionName[];
+
+/**
+ * A 1-D regression set: x uniform in [min, max] (default [−1, 1]), y = f(x) + N(0, noise²),
+ * for f one of linear (2x+1), quadratic (x²), cubic (x³−x), sine (sin πx), abs (|x|), step.
+ */
+export function regression1d(args: CommonArgs & { fn?: RegressionFunctionName; min?: number; max?: number } = {}): { x: number[][]; y: number[] } {
+  checkKeys('regression1d', args, ['n', 'noise', 'seed', 'fn', 'min', 'max']);
+  const { n, noise, rng } = common('regression1d', args, 0.05);
+  const name = args.fn ?? 'sine';
+  if (typeof name !== 'string' || !Object.hasOwn(FUNCTIONS, name)) {
+    throw new InputError(`regression1d: unknown function ${JSON.stringify(name)}; known: ${regressionFunctionNames.join(', ')}`);
+  }
+  const f = FUNCTIONS[name];
+  const min = args.min ?? -1;
+  const max = args.max ?? 1;
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min)) throw new InputError(`regression1d: need finite min < max, got [${min}, ${max}]`);
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = rng.uniform(min, max);
+    x.push([v]);
+    y.push(f(v) + rng.normal(0, noise));
+  }
+  return { x, y };
 }

@@ -1,5 +1,6 @@
 import type { DType, FloatArray, Matrix } from '../core/matrix.js';
-import type { Rng } from '../core/rng.js';
+import type { Rng, RngState } from '../core/rng.js';
+import { NotFittedError } from '../core/errors.js';
 import { checkKeys, numberInRange, booleanOption } from '../core/validate.js';
 import { Layer, type LayerConfig } from './layer.js';
 import type { Param } from './param.js';
@@ -82,6 +83,17 @@ export class Dropout extends Layer {
 
   weights(): Param[] {
     return [];
+  }
+
+  /** The mask generator's state, so a saved checkpoint resumes with the same masks (RELIABILITY T5). */
+  getRngState(): RngState {
+    if (!this.built) throw new NotFittedError(`${this.name}: not built; it has no mask generator yet`);
+    return this.rng.getState();
+  }
+
+  setRngState(state: RngState): void {
+    if (!this.built) throw new NotFittedError(`${this.name}: not built; build the model before restoring its state`);
+    this.rng.setState(state);
   }
 
   getConfig(): LayerConfig {

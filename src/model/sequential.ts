@@ -61,6 +61,8 @@ export class Sequential {
   metricSpecs: readonly MetricSpec[] = [];
   /** Generator for shuffling; forked from the seed (its state is part of a resumable checkpoint). */
   readonly shuffleRng: Rng;
+  /** The training rows' order after the last shuffle; a fit with initialEpoch > 0 continues from it (saved in checkpoints). */
+  shuffleOrder: Int32Array | undefined;
   private readonly initRng: Rng;
   private engine: Backprop | undefined;
   private readonly counters = new Map<string, number>();

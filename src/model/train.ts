@@ -136,8 +136,11 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const by = new Matrix(batchSize, train.y.cols, allocate(model.dtype, batchSize * train.y.cols));
   const views = new Map<number, [Matrix, Matrix]>([[batchSize, [bx, by]]]);
   if (n % batchSize > 0) views.set(n % batchSize, [bx.topRows(n % batchSize), by.topRows(n % batchSize)]);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  // A resumed fit (initialEpoch > 0) continues the permutation the earlier epochs left, so that
+  // 5 epochs + resume 5 shuffle exactly as 10 straight (RELIABILITY T5); a fresh fit starts at 0..n-1.
+  const saved = model.shuffleOrder;
+  const order = opts.initialEpoch > 0 && saved !== undefined && saved.length === n ? saved.slice() : Int32Array.from({ length: n }, (_, i) => i);
+  model.shuffleOrder = order;
   const guard = new WeightGuard(engine.params);
 
   const history = new History();

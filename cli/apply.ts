@@ -1,0 +1,60 @@
+import type { LoadedModel, Matrix, Scaler, Table } from '../src/index.js';
+import { readCsvTable } from './csv.js';
+import { UsageError } from './errors.js';
+import { savedScaler } from './prepare.js';
+import type { OutputPlan, Task } from './task.js';
+
+/** A loaded model with what it needs to read new files the way it was trained. */
+export interface Applied {
+  readonly table: Table;
+  /** Inputs scaled as in training, float32. */
+  readonly x: Matrix;
+  readonly scaler: Scaler | undefined;
+  readonly targetScaler: Scaler | undefined;
+  readonly plan: OutputPlan;
+}
+
+/** The model's task and output from its saved schema and loss. */
+export function modelPlan(loaded: LoadedModel): OutputPlan {
+  const target = loaded.preprocessing.schema?.target;
+  const model = loaded.model;
+  let task: Task;
+  if (target?.kind === 'numeric') task = 'regression';
+  else if (target?.kind === 'classes') task = target.classes.length === 2 ? 'binary' : 'multiclass';
+  else if (model.classes !== undefined) task = model.classes.length === 2 ? 'binary' : 'multiclass';
+  else task = 'regression';
+  if (model.loss === undefined) throw new UsageError('the model file has no loss (it was saved before compile)');
+  return { task, units: model.outputUnits, activation: 'linear', loss: model.loss.name, metrics: task === 'regression' ? [] : ['accuracy'] };
+}
+
+/** Reads a CSV with the model's column schema (columns by name, same categories) and scales it. */
+export async function readForModel(loaded: LoadedModel, file: string, requireTarget: boolean): Promise<Applied> {
+  const schema = loaded.preprocessing.schema;
+  if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
+  // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
+  const table = await readCsvTable(file, requireTarget ? { schema, requireTarget } : { schema: { inputs: schema.inputs, target: undefined } });
+  const scaler = savedScaler(loaded.preprocessing.scaler);
+  const targetScaler = savedScaler(loaded.preprocessing.targetScaler);
+  const x = scaler ? scaler.transform(table.x, 'float32') : table.x.clone('float32');
+  return { table, x, scaler, targetScaler, plan: modelPlan(loaded) };
+}
+
+/** A CSV field, quoted when it holds a comma, quote or line break. */
+export function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 (a float32 printed as a double shows
+ * digits it does not have: 0.1f is 0.10000000149011612).
+ */
+export function formatFloat32(v: number): string {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f) || f === 0) return String(f);
+  for (let p = 6; p < 9; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === f) return String(s);
+  }
+  return String(Number(f.toPrecision(9)));
+}

@@ -1,0 +1,235 @@
+import {
+  EarlyStopping, History, ModelCheckpoint, loadModel, saveModel,
+  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Matrix, type Scaler, type Sequential, type Table, type TableSchema,
+} from '../../src/index.js';
+import { checkFile, readCsvTable } from '../csv.js';
+import { describeTable, taskName } from '../describe.js';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
+import { boxTable, formatMetric, measure, type SetMetrics } from '../evaluation.js';
+import { Printer, type Io } from '../io.js';
+import { gatherRows, inputs, makeScaler, savedScaler, scaleInPlace, splitRows, targets, type Split } from '../prepare.js';
+import { Progress } from '../progress.js';
+import { Interrupt } from '../interrupt.js';
+import { writeTrainingReport } from '../report/write.js';
+import { settingsFromJson, settingsToJson, type TrainSettings } from '../settings.js';
+import { loadSource, type DataSource } from '../source.js';
+import { buildModel, describeArchitecture, planOutput, type OutputPlan } from '../task.js';
+
+export interface TrainRun {
+  readonly settings: TrainSettings;
+  readonly out: string;
+  readonly report: string | undefined;
+  readonly resume: string | undefined;
+  /** Save a resumable checkpoint here at the end of every epoch. */
+  readonly checkpoint: string | undefined;
+  readonly json: boolean;
+  /** Options the user typed (the rest are defaults), for --resume. */
+  readonly given: ReadonlySet<string>;
+  /** The command line, for the report. */
+  readonly command: string;
+}
+
+type HistoryData = { epoch: number[]; history: Record<string, number[]> };
+
+/** `backprop train`: read data, pick a network for the target, train with progress, save, report. */
+export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
+  const printer = new Printer(io, run.json);
+  let resumed: LoadedModel | undefined;
+  let s = run.settings;
+  if (run.resume !== undefined) {
+    checkFile(run.resume, 'checkpoint');
+    resumed = loadModel(run.resume);
+    s = resumeSettings(settingsFromJson(resumed.metadata.train, run.resume), run);
+  }
+
+  const source = resumed ? await resumedSource(s, resumed) : await loadSource(s.data, s.dataset, tableArgs(s), syntheticArgs(s));
+  const table = source.table;
+  if (source.note) printer.line(source.note);
+  const plan = planOutput(table, s.loss);
+  const split = splitRows(table, s.validationSplit, s.seed);
+
+  let model: Sequential;
+  let scaler: Scaler | undefined;
+  let targetScaler: Scaler | undefined;
+  let scaledTrain: Matrix | undefined;
+  let initialEpoch = 0;
+  let past: HistoryData = { epoch: [], history: {} };
+  if (resumed) {
+    model = resumed.model;
+    scaler = savedScaler(resumed.preprocessing.scaler);
+    targetScaler = savedScaler(resumed.preprocessing.targetScaler);
+    initialEpoch = resumed.training?.epoch ?? 0;
+    const h = resumed.training?.history;
+    if (h) past = { epoch: [...h.epoch], history: Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, [...v]])) };
+    if (s.epochs <= initialEpoch) {
+      throw new UsageError(`${run.resume} has already trained ${initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
+    }
+  } else {
+    scaler = makeScaler(s.scale);
+    // Gathered once: the scaler is fitted on the training rows, which are then scaled in place.
+    scaledTrain = gatherRows(table.x, split.train);
+    if (scaler) {
+      scaler.fit(scaledTrain);
+      scaleInPlace(scaledTrain, scaler);
+    }
+    if (plan.task === 'regression' && s.scale !== 'none' && table.y?.kind === 'numeric') {
+      targetScaler = makeScaler('standard')!.fit(gatherRows(table.y.values, split.train));
+    }
+    model = buildModel(table.x.cols, plan, { hidden: s.layers, activation: s.activation, dropout: s.dropout, optimizer: s.optimizer, lr: s.lr, seed: s.seed });
+    if (table.y?.kind === 'classes') model.classes = [...table.y.classes];
+  }
+
+  const xTrain = scaledTrain ?? inputs(table, split.train, scaler);
+  const yTrain = targets(table.y!, split.train, plan, targetScaler);
+  const hasVal = split.validation.length > 0;
+  const xVal = hasVal ? inputs(table, split.validation, scaler) : undefined;
+  const yVal = hasVal ? targets(table.y!, split.validation, plan, targetScaler) : undefined;
+  const batches = Math.ceil(xTrain.rows / Math.min(s.batchSize, xTrain.rows));
+
+  printHeader(printer, source, table, plan, split, model, s, initialEpoch);
+  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: split.validation.length, parameters: model.countParams(), epochs: s.epochs, initialEpoch });
+
+  const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: s.epochs, batches, initialEpoch });
+  const interrupt = new Interrupt();
+  const callbacks: Callback[] = [progress, interrupt];
+  const early = s.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: s.earlyStopping, restoreBestWeights: true }) : undefined;
+  if (early) callbacks.push(early);
+
+  const preprocessing = {
+    schema: table.schema,
+    featureNames: [...table.featureNames],
+    ...(scaler ? { scaler: scaler.toJSON() } : {}),
+    ...(targetScaler ? { targetScaler: targetScaler.toJSON() } : {}),
+  };
+  const metadata = { train: settingsToJson(s), producer: 'backprop train' };
+  if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
+
+  interrupt.listen(io);
+  let history: History;
+  try {
+    history = await model.fit(xTrain, yTrain, {
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      ...(hasVal ? { validationData: [xVal!, yVal!] as const } : {}),
+      callbacks,
+      verbose: 0,
+      initialEpoch,
+    });
+  } finally {
+    interrupt.unlisten();
+    progress.stop();
+  }
+  const all = mergeHistory(past, history);
+  const epochsDone = initialEpoch + history.epoch.length;
+  const fileArgs = { preprocessing, training: { epoch: epochsDone, history: all }, metadata };
+
+  if (interrupt.interrupted) {
+    saveModel(model, run.out, fileArgs);
+    const resumeHint = `backprop train ${s.data ?? (s.dataset ? `--dataset ${s.dataset}` : '')} --resume ${run.out} --epochs ${s.epochs}`.replace(/\s+/g, ' ');
+    printer.event({ event: 'interrupted', epoch: epochsDone, checkpoint: run.out });
+    io.stderr.write(`Interrupted at epoch ${epochsDone}/${s.epochs}: checkpoint saved to ${run.out}. Resume with: ${resumeHint}\n`);
+    return EXIT_INTERRUPTED;
+  }
+
+  const rawTrain = table.y?.kind === 'numeric' ? gatherRows(table.y.values, split.train) : undefined;
+  const rawVal = hasVal && table.y?.kind === 'numeric' ? gatherRows(table.y.values, split.validation) : undefined;
+  const metrics = {
+    training: measure(model, plan.task, xTrain, yTrain, targetScaler, rawTrain),
+    validation: hasVal ? measure(model, plan.task, xVal!, yVal!, targetScaler, rawVal) : undefined,
+  };
+  saveModel(model, run.out, fileArgs);
+  const notes: string[] = [];
+  if (early !== undefined && early.stoppedEpoch >= 0) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${s.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
+  if (split.note) notes.push(split.note);
+  if (history.warnings.length > 0) notes.push(...history.warnings);
+
+  printer.line();
+  printer.line(metricsTable(metrics));
+  for (const n of notes) printer.line(n);
+  printer.line(`Model saved to ${run.out}`);
+  if (run.report !== undefined) {
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler });
+    printer.line(`Report written to ${run.report}`);
+  }
+  printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });
+  return EXIT_OK;
+}
+
+/** On --resume the checkpoint's settings hold, except what the user typed again (epochs, early stopping, data path). */
+function resumeSettings(saved: TrainSettings, run: TrainRun): TrainSettings {
+  const s = { ...saved };
+  if (run.given.has('epochs')) s.epochs = run.settings.epochs;
+  if (run.given.has('earlyStopping')) s.earlyStopping = run.settings.earlyStopping;
+  if (run.settings.data !== undefined) s.data = run.settings.data;
+  return s;
+}
+
+/** The training table of a resumed run, read with the checkpoint's column schema. */
+async function resumedSource(s: TrainSettings, resumed: LoadedModel): Promise<DataSource> {
+  const schema: TableSchema | undefined = resumed.preprocessing.schema;
+  if (schema === undefined) throw new UsageError('the checkpoint has no column schema; it was not written by "backprop train"');
+  const args = { schema, requireTarget: true };
+  if (s.data !== undefined) return { table: await readCsvTable(s.data, args), label: s.data, note: undefined };
+  return loadSource(undefined, s.dataset, args, syntheticArgs(s));
+}
+
+function tableArgs(s: TrainSettings) {
+  return {
+    ...(s.target ? { target: s.target } : {}),
+    ...(s.categorical ? { categorical: s.categorical } : {}),
+    ...(s.ignore ? { ignore: s.ignore } : {}),
+    task: s.task,
+  };
+}
+
+function syntheticArgs(s: TrainSettings) {
+  return { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
+}
+
+/**
+ * Writes a resumable checkpoint (atomically) after every epoch through the library's
+ * ModelCheckpoint: an epoch boundary is an exact resume point, unlike a Ctrl-C mid-epoch.
+ */
+function epochCheckpoints(path: string, past: HistoryData, file: { preprocessing: Preprocessing; metadata: JsonObject }): ModelCheckpoint {
+  const sofar: HistoryData = { epoch: [...past.epoch], history: Object.fromEntries(Object.entries(past.history).map(([k, v]) => [k, [...v]])) };
+  return new ModelCheckpoint({
+    monitor: 'loss',
+    save: (c, model) => {
+      sofar.epoch.push(c.epoch);
+      for (const [k, v] of Object.entries(c.logs)) (sofar.history[k] ??= new Array<number>(sofar.epoch.length - 1).fill(NaN)).push(v);
+      saveModel(model, path, { ...file, training: { epoch: c.epoch + 1, history: sofar } });
+    },
+  });
+}
+
+function mergeHistory(past: HistoryData, h: History): HistoryData {
+  const keys = new Set([...Object.keys(past.history), ...Object.keys(h.history)]);
+  const out: HistoryData = { epoch: [...past.epoch, ...h.epoch], history: {} };
+  for (const k of keys) {
+    const a = past.history[k] ?? new Array<number>(past.epoch.length).fill(NaN);
+    const b = h.history[k] ?? new Array<number>(h.epoch.length).fill(NaN);
+    out.history[k] = [...a, ...b];
+  }
+  return out;
+}
+
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, s: TrainSettings, initialEpoch: number): void {
+  const scaled = s.scale === 'none' ? 'inputs not scaled' : `inputs ${s.scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
+  const opt = model.optimizer!;
+  p.line(`Data    ${source.label}: ${describeTable(table)}`);
+  p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
+  const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
+  p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
+  p.line(`Model   ${describeArchitecture(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${s.epochs} epochs`);
+  if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
+  if (split.note) p.line(`Note    ${split.note}`);
+  p.line();
+}
+
+function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }): string {
+  const names: [keyof SetMetrics, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+  const rows = names
+    .filter(([k]) => m.training[k] !== undefined)
+    .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—']);
+  return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`], rows);
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `backprop` command. Everything happens in run(); this file only connects it to the process.
+import { run } from './program.js';
+
+process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

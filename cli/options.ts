@@ -1,0 +1,34 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parsers that reject bad values with a message naming the value (exit 2). */
+export function integer(min: number): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(v) || v < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got ${JSON.stringify(value)}.`);
+    return v;
+  };
+}
+
+export function number(min: number, max: number, closedMin = true, closedMax = true): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    const ok = value.trim() !== '' && Number.isFinite(v) && (closedMin ? v >= min : v > min) && (closedMax ? v <= max : v < max);
+    if (!ok) throw new InvalidArgumentError(`expected a number in ${closedMin ? '[' : '('}${min}, ${max}${closedMax ? ']' : ')'}, got ${JSON.stringify(value)}.`);
+    return v;
+  };
+}
+
+/** "a,b , c" → ["a", "b", "c"]. */
+export function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** "64,32" → [64, 32]; "" or "0" → [] (no hidden layer). */
+export function units(value: string): number[] {
+  const parts = list(value);
+  if (parts.length === 1 && parts[0] === '0') return [];
+  return parts.map((p) => {
+    if (!/^\d+$/.test(p) || Number(p) < 1) throw new InvalidArgumentError(`expected layer sizes like 64,32 (positive integers), got ${JSON.stringify(value)}.`);
+    return Number(p);
+  });
+}

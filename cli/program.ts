@@ -1,0 +1,212 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { trainCommand } from './commands/train.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { summaryCommand } from './commands/summary.js';
+import { exportDataset, listDatasets } from './commands/datasets.js';
+import { register as registerExplain } from './commands/explain.js';
+import { register as registerGradcheck } from './commands/gradcheck.js';
+import { register as registerPerceptron } from './commands/perceptron.js';
+import { checkFile, readCsvTableSync } from './csv.js';
+import { loadModel, type Label, type TargetsLike } from '../src/index.js';
+import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
+import type { Io } from './io.js';
+import { integer, list, number, units } from './options.js';
+import type { TrainSettings } from './settings.js';
+
+/** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */
+function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const p = join(dir, 'package.json');
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'backprop') return pkg.version ?? '0.0.0';
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}
+
+interface TrainFlags {
+  dataset?: string;
+  samples?: number;
+  noise?: number;
+  target?: string[];
+  categorical?: string[];
+  ignore?: string[];
+  task: TrainSettings['task'];
+  layers: number[];
+  activation: string;
+  dropout: number;
+  loss?: string;
+  optimizer: string;
+  lr?: number;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  earlyStopping?: number;
+  scale: TrainSettings['scale'];
+  seed: number;
+  out: string;
+  report?: string;
+  resume?: string;
+  checkpoint?: string;
+  json: boolean;
+}
+
+/**
+ * The command table: each command parses its options with commander and hands them to one file
+ * in commands/. Returns the exit code: 0 ok, 1 runtime error, 2 usage error, 130 interrupted.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const debug = argv.includes('--debug');
+  let code = EXIT_OK;
+  let commanderMessage = '';
+  const program = new Command('backprop')
+    .description('Train multilayer perceptrons on CSV files; evaluate, predict, inspect models.')
+    .version(version(), '-v, --version')
+    .option('--debug', 'print stack traces with errors')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s) => {
+        commanderMessage = s;
+      },
+    });
+
+  program
+    .command('train')
+    .description('train a network on a CSV file (default: the bundled iris set) and save it')
+    .argument('[data]', 'CSV file with a header row')
+    .option('--dataset <name>', 'train on a bundled or synthetic data set instead (see "backprop datasets")')
+    .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
+    .option('--categorical <columns>', 'columns to one-hot encode (text columns are found automatically)', list)
+    .option('--ignore <columns>', 'columns to leave out', list)
+    .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
+    .option('--layers <units>', 'hidden layer sizes, e.g. 64,32 (0 for none)', units, [32, 16])
+    .option('--activation <name>', 'hidden-layer activation', 'relu')
+    .option('--dropout <rate>', 'dropout after each hidden layer', number(0, 1, true, false), 0)
+    .option('--loss <name>', 'loss (default: from the task)')
+    .option('--optimizer <name>', 'sgd, adam, rmsprop or adagrad', 'adam')
+    .option('--lr <rate>', "learning rate (default: the optimizer's own, adam 0.001)", number(0, Infinity, false, false))
+    .option('--epochs <n>', 'passes over the training rows', integer(1), 100)
+    .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
+    .option('--validation-split <fraction>', 'rows held out for validation (stratified)', number(0, 1, true, false), 0.2)
+    .option('--early-stopping <patience>', 'stop when the validation loss has not improved for this many epochs', integer(1))
+    .addOption(new Option('--scale <kind>', 'input scaling, fitted on training rows').choices(['standard', 'minmax', 'none']).default('standard'))
+    .option('--seed <n>', 'seed of every random choice', integer(0), 1)
+    .option('--samples <n>', 'rows of a synthetic data set', integer(1))
+    .option('--noise <sd>', 'noise of a synthetic data set', number(0, Infinity))
+    .option('--out <file>', 'where to save the model', 'model.bpm')
+    .option('--report <file>', 'write an HTML report')
+    .option('--resume <checkpoint>', 'continue training from a saved model or checkpoint')
+    .option('--checkpoint <file>', 'also save a resumable checkpoint at the end of every epoch')
+    .option('--json', 'machine-readable progress: one JSON object per line', false)
+    .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
+      const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      const settings: TrainSettings = {
+        task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
+        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
+      };
+      const optional = { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping };
+      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
+    });
+
+  program
+    .command('evaluate')
+    .description('loss and metrics of a saved model on a labelled CSV file')
+    .argument('<model>', 'model file from "backprop train"')
+    .argument('<data>', 'CSV file with the training columns and the target')
+    .option('--json', 'print the result as JSON', false)
+    .action(async (model: string, data: string, o: { json: boolean }) => {
+      code = await evaluateCommand(model, data, o.json, io);
+    });
+
+  program
+    .command('predict')
+    .description('predict each row of a CSV file (class names, or numbers for regression)')
+    .argument('<model>', 'model file from "backprop train"')
+    .argument('<data>', 'CSV file with the training columns (the target may be absent)')
+    .option('--out <file>', 'write the predictions to this CSV file instead of stdout')
+    .option('--probabilities', 'add one probability column per class', false)
+    .option('--json', 'print a JSON object instead of CSV', false)
+    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean }) => {
+      code = await predictCommand(model, data, o, io);
+    });
+
+  program
+    .command('summary')
+    .description('the layers of a saved model and what the file holds')
+    .argument('<model>', 'model file')
+    .option('--json', 'print the summary as JSON', false)
+    .action((model: string, o: { json: boolean }) => {
+      code = summaryCommand(model, o.json, io);
+    });
+
+  const ds = program
+    .command('datasets')
+    .description('list the bundled and synthetic data sets')
+    .option('--json', 'print the list as JSON', false)
+    .action((o: { json: boolean }) => {
+      code = listDatasets(o.json, io);
+    });
+  ds.command('export')
+    .description('write a data set to a CSV file')
+    .argument('<name>', 'a bundled or synthetic data set')
+    .argument('<file>', 'CSV file to write')
+    .option('--samples <n>', 'rows of a synthetic set', integer(1))
+    .option('--noise <sd>', 'noise of a synthetic set', number(0, Infinity))
+    .option('--seed <n>', 'seed of a synthetic set', integer(0))
+    .option('--json', 'print the result as JSON', false)
+    .action((name: string, file: string, o: { samples?: number; noise?: number; seed?: number; json: boolean }) => {
+      code = exportDataset(name, file, o, io);
+    });
+
+  // The inspect tools (issue 5) bring their own command modules; the CLI gives them model files and CSV.
+  const inspectDeps = {
+    loadModel: (path: string) => {
+      checkFile(path, 'model file');
+      return loadModel(path).model;
+    },
+    write: (text: string) => {
+      io.stdout.write(text);
+    },
+  };
+  registerExplain(program, inspectDeps);
+  registerGradcheck(program, { ...inspectDeps, loadData: csvSamples });
+  registerPerceptron(program, inspectDeps);
+
+  const exitCodeBefore = process.exitCode;
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    // A command may report failure through process.exitCode (gradcheck does when the check fails).
+    if (code === EXIT_OK && process.exitCode !== exitCodeBefore && typeof process.exitCode === 'number') code = process.exitCode;
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT_OK; // --help, --version
+      if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
+      const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+      const sub = argv.find((a) => !a.startsWith('-'));
+      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      io.stderr.write(`backprop: ${message} (see "${hint}")\n`);
+      return EXIT_USAGE;
+    }
+    return reportError(e, io, debug);
+  }
+}
+
+/** x and y of a CSV file (target: the last column), for gradcheck's data argument. */
+function csvSamples(path: string): { x: number[][]; y: TargetsLike } {
+  const table = readCsvTableSync(path);
+  const y = table.y!;
+  if (y.kind === 'classes') return { x: table.x.toArray(), y: Array.from(y.codes, (c): Label => y.classes[c]!) };
+  return { x: table.x.toArray(), y: y.names.length === 1 ? Array.from(y.values.data) : y.values.toArray() };
+}

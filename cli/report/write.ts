@@ -1,0 +1,70 @@
+import { writeFileAtomic, type Matrix, type Scaler, type Sequential, type Table } from '../../src/index.js';
+import type { SetMetrics } from '../evaluation.js';
+import { confusionMatrix, predictedCodes } from '../evaluation.js';
+import { inputs, type Split } from '../prepare.js';
+import type { TrainSettings } from '../settings.js';
+import type { DataSource } from '../source.js';
+import { describeArchitecture, type OutputPlan } from '../task.js';
+import { decisionBoundary, regressionFit } from './boundary.js';
+import { reportHtml } from './html.js';
+
+/** What `train` knows at the end, for its report. */
+export interface TrainingOutcome {
+  readonly command: string;
+  readonly source: DataSource;
+  readonly table: Table;
+  readonly plan: OutputPlan;
+  readonly model: Sequential;
+  readonly settings: TrainSettings;
+  readonly split: Split;
+  readonly history: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
+  readonly metrics: { readonly training: SetMetrics; readonly validation: SetMetrics | undefined };
+  readonly notes: readonly string[];
+  readonly epochs: number;
+  readonly scaler: Scaler | undefined;
+  readonly targetScaler: Scaler | undefined;
+}
+
+/** Writes the HTML report of a training run (atomically, like the model). */
+export function writeTrainingReport(path: string, o: TrainingOutcome): void {
+  const html = reportHtml({
+    title: `backprop report: ${o.source.label}`,
+    command: o.command,
+    dataLabel: o.source.label,
+    table: o.table,
+    task: o.plan.task,
+    split: { train: o.split.train.length, validation: o.split.validation.length, stratified: o.table.y?.kind === 'classes' && o.split.validation.length > 0 },
+    settings: settingRows(o.model, o.plan, o.settings, o.epochs),
+    summary: o.model.summary(null),
+    history: o.history,
+    metrics: o.metrics,
+    confusion: confusionFor(o.model, o.table, o.split, o.scaler),
+    boundary: decisionBoundary(o.model, o.table, o.scaler),
+    fit: regressionFit(o.model, o.table, o.scaler, o.targetScaler),
+    notes: o.notes,
+  });
+  writeFileAtomic(path, new TextEncoder().encode(html));
+}
+
+function settingRows(model: Sequential, plan: OutputPlan, s: TrainSettings, epochs: number): [string, string][] {
+  return [
+    ['architecture', describeArchitecture(model)],
+    ['parameters', model.countParams().toLocaleString('en-US')],
+    ['loss', plan.loss],
+    ['optimizer', `${model.optimizer!.name}, learning rate ${model.optimizer!.currentLearningRate()}`],
+    ['batch size', String(s.batchSize)],
+    ['epochs run', `${epochs} of ${s.epochs}`],
+    ['input scaling', s.scale],
+    ['seed', String(s.seed)],
+  ];
+}
+
+function confusionFor(model: Sequential, table: Table, split: Split, scaler: Scaler | undefined) {
+  const y = table.y;
+  if (y?.kind !== 'classes') return undefined;
+  const rows = split.validation.length > 0 ? split.validation : split.train;
+  const x: Matrix = inputs(table, rows, scaler);
+  const predicted = predictedCodes(model.predictMatrix(x));
+  const truth = rows.map((r) => y.codes[r]!);
+  return { on: split.validation.length > 0 ? 'validation' : 'training', classes: y.classes.map(String), matrix: confusionMatrix(truth, predicted, y.classes.length) };
+}

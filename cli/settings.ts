@@ -1,0 +1,79 @@
+import type { Json, JsonObject } from '../src/index.js';
+import { UsageError } from './errors.js';
+import type { ScaleKind } from './prepare.js';
+
+/** What `train` was asked to do; saved in the model file so that `--resume` repeats it exactly. */
+export interface TrainSettings {
+  data?: string;
+  dataset?: string;
+  samples?: number;
+  noise?: number;
+  target?: string[];
+  categorical?: string[];
+  ignore?: string[];
+  task: 'auto' | 'classification' | 'regression';
+  layers: number[];
+  activation: string;
+  dropout: number;
+  loss?: string;
+  optimizer: string;
+  lr?: number;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  earlyStopping?: number;
+  scale: ScaleKind;
+  seed: number;
+}
+
+export function settingsToJson(s: TrainSettings): JsonObject {
+  return JSON.parse(JSON.stringify(s)) as JsonObject;
+}
+
+/** Reads the settings saved in a checkpoint, checking each field's type. */
+export function settingsFromJson(v: Json | undefined, path: string): TrainSettings {
+  const bad = (field: string) => new UsageError(`${path} has no usable training settings (${field}); it was not written by "backprop train"`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('metadata.train');
+  const o = v;
+  const str = (k: string): string | undefined => {
+    if (o[k] === undefined) return undefined;
+    if (typeof o[k] !== 'string') throw bad(k);
+    return o[k];
+  };
+  const num = (k: string): number | undefined => {
+    if (o[k] === undefined) return undefined;
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw bad(k);
+    return o[k];
+  };
+  const strs = (k: string): string[] | undefined => {
+    if (o[k] === undefined) return undefined;
+    const a = o[k];
+    if (!Array.isArray(a) || !a.every((x) => typeof x === 'string')) throw bad(k);
+    return a as string[];
+  };
+  const need = <T>(k: string, x: T | undefined): T => {
+    if (x === undefined) throw bad(k);
+    return x;
+  };
+  const layers = o.layers;
+  if (!Array.isArray(layers) || !layers.every((x) => typeof x === 'number' && Number.isInteger(x) && x > 0)) throw bad('layers');
+  const task = need('task', str('task'));
+  const scale = need('scale', str('scale'));
+  if (!['auto', 'classification', 'regression'].includes(task)) throw bad('task');
+  if (!['standard', 'minmax', 'none'].includes(scale)) throw bad('scale');
+  const s: TrainSettings = {
+    task: task as TrainSettings['task'],
+    layers: layers as number[],
+    activation: need('activation', str('activation')),
+    dropout: need('dropout', num('dropout')),
+    optimizer: need('optimizer', str('optimizer')),
+    epochs: need('epochs', num('epochs')),
+    batchSize: need('batchSize', num('batchSize')),
+    validationSplit: need('validationSplit', num('validationSplit')),
+    scale: scale as ScaleKind,
+    seed: need('seed', num('seed')),
+  };
+  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), ignore: strs('ignore'), loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
+  for (const [k, x] of Object.entries(optional)) if (x !== undefined) (s as unknown as Record<string, unknown>)[k] = x;
+  return s;
+}

@@ -1,0 +1,100 @@
+import type { ScalerJSON } from '../data/scalers.js';
+import type { InputColumn, TableSchema, TargetSpec } from '../data/schema.js';
+import { featureNames as schemaFeatureNames } from '../data/schema.js';
+import type { Label } from '../model/targets.js';
+import type { Json, Reader } from './json.js';
+
+/** What turns raw rows into model inputs and outputs back into labels; saved with the model. */
+export interface Preprocessing {
+  /** The columns of the training table: names, kinds, categories, target and classes. */
+  readonly schema?: TableSchema;
+  /** The fitted input scaler (applied after one-hot encoding). */
+  readonly scaler?: ScalerJSON;
+  /** The model's input features in order (defaults to the schema's). */
+  readonly featureNames?: readonly string[];
+  /** A scaler on regression targets: the model predicts scaled values, inverse-transformed for users. */
+  readonly targetScaler?: ScalerJSON;
+}
+
+const MAX_COLUMNS = 100_000;
+const MAX_CATEGORIES = 100_000;
+
+/** Checks saved preprocessing against the model's input and output sizes. */
+export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits: number, outputUnits: number): Preprocessing {
+  const o = r.object(v);
+  r.keys(o, ['schema', 'scaler', 'featureNames', 'targetScaler']);
+  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[]; targetScaler?: ScalerJSON } = {};
+  if (o.schema !== undefined) {
+    out.schema = validateSchema(r.at('schema'), o.schema);
+    const n = schemaFeatureNames(out.schema).length;
+    if (n !== inputUnits) throw r.at('schema').fail(`describes ${n} features but the model has ${inputUnits} inputs`);
+  }
+  if (o.featureNames !== undefined) {
+    const rf = r.at('featureNames');
+    out.featureNames = rf.array(o.featureNames, MAX_COLUMNS).map((s, i) => rf.at(i).string(s));
+    if (out.featureNames.length !== inputUnits) throw rf.fail(`lists ${out.featureNames.length} names but the model has ${inputUnits} inputs`);
+  }
+  if (o.scaler !== undefined) out.scaler = validateScaler(r.at('scaler'), o.scaler, inputUnits, 'inputs');
+  if (o.targetScaler !== undefined) out.targetScaler = validateScaler(r.at('targetScaler'), o.targetScaler, outputUnits, 'outputs');
+  return out;
+}
+
+function validateScaler(r: Reader, v: Json, columns: number, what: string): ScalerJSON {
+  const o = r.object(v);
+  r.keys(o, ['kind', 'offset', 'scale']);
+  const kind = r.at('kind').oneOf(o.kind, ['standard', 'minMax'] as const);
+  const offset = r.at('offset').array(o.offset, MAX_COLUMNS).map((x, i) => r.at('offset').at(i).number(x));
+  const scale = r.at('scale').array(o.scale, MAX_COLUMNS).map((x, i) => {
+    const s = r.at('scale').at(i).number(x);
+    if (s === 0) throw r.at('scale').at(i).fail('must not be 0');
+    return s;
+  });
+  if (offset.length !== columns || scale.length !== columns) throw r.fail(`has ${offset.length}/${scale.length} columns but the model has ${columns} ${what}`);
+  return { kind, offset, scale };
+}
+
+function validateSchema(r: Reader, v: Json): TableSchema {
+  const o = r.object(v);
+  r.keys(o, ['inputs', 'target']);
+  const seen = new Set<string>();
+  const inputs: InputColumn[] = r.at('inputs').array(o.inputs, MAX_COLUMNS).map((c, i) => {
+    const rc = r.at('inputs').at(i);
+    const co = rc.object(c);
+    const kind = rc.at('kind').oneOf(co.kind, ['numeric', 'categorical'] as const);
+    rc.keys(co, kind === 'numeric' ? ['name', 'kind'] : ['name', 'kind', 'categories']);
+    const name = rc.at('name').string(co.name);
+    if (seen.has(name)) throw rc.at('name').fail(`column ${JSON.stringify(name)} appears twice`);
+    seen.add(name);
+    if (kind === 'numeric') return { name, kind };
+    const categories = distinctStrings(rc.at('categories'), co.categories);
+    return { name, kind, categories };
+  });
+  if (o.target === undefined) return { inputs, target: undefined };
+  const rt = r.at('target');
+  const to = rt.object(o.target);
+  const kind = rt.at('kind').oneOf(to.kind, ['classes', 'numeric'] as const);
+  rt.keys(to, kind === 'classes' ? ['kind', 'names', 'classes'] : ['kind', 'names']);
+  const names = distinctStrings(rt.at('names'), to.names);
+  if (names.length === 0 || (kind === 'classes' && names.length !== 1)) throw rt.at('names').fail(`${names.length} target columns is not valid for ${kind}`);
+  let target: TargetSpec;
+  if (kind === 'classes') {
+    target = { kind, names, classes: validateClasses(rt.at('classes'), to.classes) };
+  } else {
+    target = { kind, names };
+  }
+  return { inputs, target };
+}
+
+function distinctStrings(r: Reader, v: Json | undefined): string[] {
+  const list = r.array(v, MAX_CATEGORIES).map((s, i) => r.at(i).string(s));
+  if (new Set(list).size !== list.length) throw r.fail('values must be distinct');
+  return list;
+}
+
+/** Class labels: distinct finite numbers or strings. */
+export function validateClasses(r: Reader, v: Json | undefined): Label[] {
+  const list = r.array(v, MAX_CATEGORIES).map((c, i) => (typeof c === 'number' ? r.at(i).number(c) : r.at(i).string(c)));
+  if (list.length === 0) throw r.fail('needs at least one class');
+  if (new Set(list).size !== list.length) throw r.fail('classes must be distinct');
+  return list;
+}
