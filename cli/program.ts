@@ -10,9 +10,10 @@ import { exportDataset, listDatasets } from './commands/datasets.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerGradcheck } from './commands/gradcheck.js';
 import { register as registerPerceptron } from './commands/perceptron.js';
+import { register as registerPlayground } from './commands/playground.js';
 import { checkFile, readCsvTableSync } from './csv.js';
 import { loadModel, type Label, type TargetsLike } from '../src/index.js';
-import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { integer, list, number, units } from './options.js';
 import type { TrainSettings } from './settings.js';
@@ -182,6 +183,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   registerExplain(program, inspectDeps);
   registerGradcheck(program, { ...inspectDeps, loadData: csvSamples });
   registerPerceptron(program, inspectDeps);
+  registerPlayground(program);
 
   const exitCodeBefore = process.exitCode;
   try {
@@ -195,7 +197,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
       const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
       const sub = argv.find((a) => !a.startsWith('-'));
-      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      // A command's own runtime failure raised through commander (exit code 1) keeps its code.
+      if (e.code.startsWith('backprop.') && e.exitCode === EXIT_RUNTIME) {
+        io.stderr.write(`${message.startsWith('backprop') ? '' : 'backprop: '}${message}\n`);
+        return EXIT_RUNTIME;
+      }
       io.stderr.write(`backprop: ${message} (see "${hint}")\n`);
       return EXIT_USAGE;
     }
