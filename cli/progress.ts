@@ -27,7 +27,7 @@ function seconds(ms: number): string {
 }
 
 /**
- * Training progress: in a terminal a cli-progress bar per epoch (batches done, running loss, ETA
+ * Training progress: in a terminal a cli-progress bar per epoch (batches done, running loss and metrics, ETA
  * of the epoch and of the whole run) followed by the epoch's line; when stdout is not a terminal
  * only the plain epoch lines (no control codes); with --json one JSON object per epoch.
  */
@@ -57,7 +57,7 @@ export class Progress implements Callback {
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.printer.io.stdout as unknown as NodeJS.WritableStream,
-        format: `Epoch ${epoch + 1}/${this.args.epochs} {bar} {value}/{total} | loss {loss} | ETA {eta_formatted} (run {run_eta})`,
+        format: `Epoch ${epoch + 1}/${this.args.epochs} {bar} {value}/{total} | loss {loss}{metrics} | ETA {eta_formatted} (run {run_eta})`,
         barsize: 24,
         hideCursor: true,
         clearOnComplete: true,
@@ -66,7 +66,7 @@ export class Progress implements Callback {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(this.args.batches, 0, { loss: '…', run_eta: this.runEta(0) });
+    this.bar.start(this.args.batches, 0, { loss: '…', metrics: '', run_eta: this.runEta(0) });
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
@@ -75,7 +75,12 @@ export class Progress implements Callback {
     this.lossSum += (logs.loss ?? NaN) * size;
     this.seen += size;
     const fraction = (batch + 1) / this.args.batches;
-    this.bar.update(batch + 1, { loss: formatMetric(this.lossSum / this.seen), run_eta: this.runEta(fraction) });
+    // The running metrics of the epoch so far (fit puts them in the batch logs).
+    const metrics = Object.entries(logs)
+      .filter(([k]) => k !== 'batch' && k !== 'size' && k !== 'loss')
+      .map(([k, v]) => ` | ${k} ${formatMetric(v)}`)
+      .join('');
+    this.bar.update(batch + 1, { loss: formatMetric(this.lossSum / this.seen), metrics, run_eta: this.runEta(fraction) });
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

@@ -190,6 +190,8 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         batchLogs.batch = b;
         batchLogs.size = count;
         batchLogs.loss = loss;
+        // Metrics so far this epoch (running, as Keras' batch logs), for progress displays.
+        for (const m of metrics) batchLogs[m.name] = m.result();
         await callbacks.call('onBatchEnd', b, batchLogs);
       }
       if (stepsTaken >= opts.maxIterations) model.stopTraining = true;

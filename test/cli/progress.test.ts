@@ -35,10 +35,10 @@ async function train(mode: 'tty' | 'plain' | 'json', isTTY: boolean): Promise<st
   return out.text;
 }
 
-test('in a terminal: a cli-progress bar per epoch with batches, running loss and ETAs, then the epoch line', async () => {
+test('in a terminal: a cli-progress bar per epoch with batches, running loss and metrics and ETAs, then the epoch line', async () => {
   const text = await train('tty', true);
   assert.match(text, /\x1b\[/, 'terminal control codes drive the bar');
-  assert.match(text, /Epoch 1\/3 [░█]+ \d+\/500 \| loss [\d.]+ \| ETA \d+s \(run \d+s\)/);
+  assert.match(text, /Epoch 1\/3 [░█]+ \d+\/500 \| loss [\d.]+ \| accuracy [\d.]+ \| ETA \d+s \(run \d+s\)/);
   assert.match(text, /Epoch 3\/3 - loss: [\d.]+ - accuracy: [\d.]+ - \d+ms\n/);
 });
 
