@@ -4,7 +4,6 @@
  */
 import { datasets, trainTestSplit } from '../../src/index.js';
 import type { PlaygroundConfig } from './state.js';
-import { gaussianQuadrants, regression1d } from './localGenerators.js';
 import type { CsvPoints } from './csv.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -48,13 +47,14 @@ function generate(c: PlaygroundConfig): Raw {
     case 'xor':
       return { ...datasets.xor(common), task: 'binary', classes: 2 };
     case 'quadrants':
-      return { ...gaussianQuadrants(common), task: 'binary', classes: 2 };
+      // Clusters at (±½, ±½) with sd 0.1 + noise, so they fit the [−1, 1] view.
+      return { ...datasets.gaussianQuadrants({ ...common, noise: 0.1 + c.noise, centre: 0.5 }), task: 'binary', classes: 2 };
     case 'spirals':
       return { ...datasets.spirals({ ...common, classes: c.spiralClasses }), task: c.spiralClasses === 2 ? 'binary' : 'multiclass', classes: c.spiralClasses };
     case 'blobs':
       return { ...datasets.blobs({ ...common, classes: 3, spread: 1 }), task: 'multiclass', classes: 3 };
     case 'regression':
-      return { ...regression1d(common), task: 'regression', classes: 1 };
+      return { ...datasets.regression1d({ ...common, fn: 'sine' }), task: 'regression', classes: 1 };
     case 'csv':
       throw new Error('csv data come from an upload, not from the configuration');
   }

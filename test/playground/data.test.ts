@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeData } from '../../playground/src/data.js';
-import { gaussianQuadrants, regression1d, regressionTarget } from '../../playground/src/localGenerators.js';
 import { parsePointsCsv, MAX_CSV_CLASSES } from '../../playground/src/csv.js';
 import { divergenceReason } from '../../playground/src/divergence.js';
 import { defaultConfig, datasetNames } from '../../playground/src/state.js';
@@ -48,12 +47,16 @@ test('every data set: task, classes, sizes, split ratio, points inside the drawn
 });
 
 test('gaussian quadrants: four clusters, diagonal pairs share a class; the 1-D function with its noise', () => {
-  const q = gaussianQuadrants({ n: 400, noise: 0, seed: 3 });
-  q.x.forEach((p, i) => assert.equal(q.y[i], Math.sign(p[0]!) === Math.sign(p[1]!) ? 0 : 1, `point ${p} (clusters are 5 sd from the axes)`));
-  const clean = regression1d({ n: 50, noise: 0, seed: 1 });
-  clean.x.forEach((p, i) => assert.equal(clean.y[i], regressionTarget(p[0]!)));
-  const noisy = regression1d({ n: 4000, noise: 0.2, seed: 1 });
-  const residuals = noisy.x.map((p, i) => noisy.y[i]! - regressionTarget(p[0]!));
+  const q = makeData({ ...defaultConfig(), dataset: 'quadrants', noise: 0, points: 400 });
+  [...q.trainX, ...q.testX].forEach((p, i) => {
+    const label = [...q.trainY, ...q.testY][i];
+    assert.equal(label, Math.sign(p[0]!) === Math.sign(p[1]!) ? 0 : 1, `point ${p} (clusters are 5 sd from the axes)`);
+  });
+  const target = (x: number) => Math.sin(Math.PI * x);
+  const clean = makeData({ ...defaultConfig(), dataset: 'regression', noise: 0, points: 50 });
+  clean.trainX.forEach((p, i) => assert.ok(Math.abs(clean.trainY[i]! - target(p[0]!)) < 1e-12));
+  const noisy = makeData({ ...defaultConfig(), dataset: 'regression', noise: 0.2, points: 4000 });
+  const residuals = noisy.trainX.map((p, i) => noisy.trainY[i]! - target(p[0]!));
   const sd = Math.sqrt(residuals.reduce((s, r) => s + r * r, 0) / residuals.length);
   assert.ok(Math.abs(sd - 0.2) < 0.01, `noise sd ${sd}`);
 });
