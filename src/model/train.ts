@@ -96,10 +96,9 @@ function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix
   }
   if (failure === undefined) {
     for (const m of metrics) m.update(out, y);
-    model.optimizer!.step(engine.params);
-    const bad = guard.firstNonFinite();
-    if (bad === undefined) return loss;
-    failure = { kind: 'weight', loss, param: bad };
+    if (model.optimizer!.step(engine.params)) return loss;
+    // An update overflowed: find which tensor (only on this rare path).
+    failure = { kind: 'weight', loss, param: guard.firstNonFinite() };
   }
   guard.restore();
   return failure;

@@ -33,7 +33,7 @@ export class Adam extends Optimizer {
     this.epsilon = positiveNumber('adam', 'epsilon', args.epsilon ?? 1e-7);
   }
 
-  protected update(p: Param, lr: number): void {
+  protected update(p: Param, lr: number): number {
     const [m, v] = this.slots(p) as [Float32Array, Float32Array];
     const t = this.iterations + 1;
     const b1 = this.beta1;
@@ -42,6 +42,7 @@ export class Adam extends Optimizer {
     const w = p.value;
     const g = p.grad;
     const eps = this.epsilon;
+    let probe = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       const mi = b1 * m[i]! + (1 - b1) * gi;
@@ -49,7 +50,9 @@ export class Adam extends Optimizer {
       m[i] = mi;
       v[i] = vi;
       w[i]! -= (alpha * mi) / (Math.sqrt(vi) + eps);
+      probe += w[i]! * 0;
     }
+    return probe;
   }
 
   getConfig(): Record<string, unknown> {

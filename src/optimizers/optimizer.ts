@@ -76,19 +76,28 @@ export abstract class Optimizer {
     return lr;
   }
 
-  /** One update of every trainable parameter from its accumulated gradient. */
-  step(params: readonly Param[]): void {
+  /**
+   * One update of every trainable parameter from its accumulated gradient. Returns false when
+   * an updated weight is NaN or ±Infinity (an overflow): the training step then restores the
+   * weights it saved. The check rides along in the update loops instead of a separate pass.
+   */
+  step(params: readonly Param[]): boolean {
     const lr = this.currentLearningRate();
+    let probe = 0;
     for (const p of params) {
       if (!p.trainable) continue;
       this.clip(p.grad);
-      this.update(p, lr);
+      probe += this.update(p, lr);
     }
     this.iterations++;
+    return probe === 0;
   }
 
-  /** Applies the rule to one tensor: p.value ← f(p.value, p.grad, slots). */
-  protected abstract update(p: Param, lr: number): void;
+  /**
+   * Applies the rule to one tensor: p.value ← f(p.value, p.grad, slots). Returns Σ w·0 over the
+   * stored new values: 0 when all are finite, NaN otherwise.
+   */
+  protected abstract update(p: Param, lr: number): number;
 
   /** Number of state tensors per parameter (momentum, m and v, ...). */
   protected abstract readonly slotCount: number;

@@ -32,12 +32,13 @@ export class Rmsprop extends Optimizer {
     this.epsilon = positiveNumber('rmsprop', 'epsilon', args.epsilon ?? 1e-7);
   }
 
-  protected update(p: Param, lr: number): void {
+  protected update(p: Param, lr: number): number {
     const [s, u] = this.slots(p) as [Float32Array, Float32Array];
     const w = p.value;
     const g = p.grad;
     const rho = this.rho;
     const mu = this.momentum;
+    let probe = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       const si = rho * s[i]! + (1 - rho) * gi * gi;
@@ -50,7 +51,9 @@ export class Rmsprop extends Optimizer {
       } else {
         w[i]! -= delta;
       }
+      probe += w[i]! * 0;
     }
+    return probe;
   }
 
   getConfig(): Record<string, unknown> {
