@@ -92,7 +92,8 @@ export class InsideRecorder {
   trajectory(): TrajectoryData | undefined {
     if (!this.path) return undefined;
     const t = this.path.result();
-    if (t.points.length < 2) return undefined;
+    // A path with non-finite weights (a run that blew up) has no meaningful projection.
+    if (t.points.length < 2 || !t.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))) return undefined;
     const round = (v: number) => Math.round(v * 1000) / 1000;
     return {
       epoch: t.points.map((p) => round(this.run.initialEpoch + p.step / this.run.batches)),
