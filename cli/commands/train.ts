@@ -10,6 +10,7 @@ import { Printer, type Io } from '../io.js';
 import { gatherRows, inputs, makeScaler, savedScaler, scaleInPlace, splitRows, targets, type Split } from '../prepare.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
+import { InsideRecorder } from '../report/inside.js';
 import { writeTrainingReport } from '../report/write.js';
 import { settingsFromJson, settingsToJson, type TrainSettings } from '../settings.js';
 import { loadSource, type DataSource } from '../source.js';
@@ -91,7 +92,12 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: s.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
-  const callbacks: Callback[] = [progress, interrupt];
+  // The report's "Inside the network" charts; placed before early stopping so that the path's
+  // last point is the last trained weights, not the restored best ones.
+  const inside = run.report !== undefined
+    ? new InsideRecorder({ parameters: model.trainableParams().reduce((n, p) => n + p.size, 0), initialEpoch, epochs: s.epochs, batches })
+    : undefined;
+  const callbacks: Callback[] = [progress, interrupt, ...(inside?.callbacks ?? [])];
   const early = s.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: s.earlyStopping, restoreBestWeights: true }) : undefined;
   if (early) callbacks.push(early);
 
@@ -148,7 +154,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler });
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler, inside });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });

@@ -127,11 +127,193 @@ export function drawReport(data: ReportCharts, UPlot: typeof uPlot): void {
     );
   }
 
+  interface Line {
+    readonly label: string;
+    readonly colour: string;
+    readonly dash: boolean;
+    readonly values: readonly (number | null)[];
+  }
+
+  /** Lines over the epochs; `log` plots only the positive values, on a log10 axis. */
+  function epochChart(id: string, title: string, epochs: readonly number[], lines: readonly Line[], yLabel: string, y: { log?: boolean; range?: [number, number] }): void {
+    const el = document.getElementById(id);
+    if (!el || lines.length === 0) return;
+    const series: uPlot.Series[] = [{ label: 'epoch' }];
+    for (const l of lines) series.push({ label: l.label, stroke: l.colour, width: 2, dash: l.dash ? [6, 4] : [], spanGaps: true, points: { show: epochs.length === 1 } });
+    const clean = (v: number | null) => (v === null || (y.log && !(v > 0)) ? null : v);
+    const aligned = [epochs, ...lines.map((l) => l.values.map(clean))] as unknown as uPlot.AlignedData;
+    const yScale: uPlot.Scale = y.log ? { distr: 3, log: 10 } : y.range ? { auto: false, range: y.range } : {};
+    // Log ticks as powers of ten, 10⁻⁴ (uPlot's default prints 0.0001 as "0" at this width).
+    const sup = (k: number) => String(k).replace(/[-0-9]/g, (c) => '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'['-0123456789'.indexOf(c)]!);
+    const logTicks = (_u: uPlot, ticks: number[]) =>
+      ticks.map((v) => {
+        const k = Math.round(Math.log10(v));
+        return Math.abs(Math.log10(v) - k) < 1e-9 ? (k === 0 ? '1' : `10${sup(k)}`) : '';
+      });
+    new UPlot(
+      {
+        title,
+        width,
+        height,
+        series,
+        scales: { x: { time: false }, y: yScale },
+        axes: [{ label: 'epoch' }, { label: yLabel, ...(y.log ? { values: logTicks } : {}) }],
+        // Many lines: a compact legend of names, no hover values.
+        legend: { show: true, live: false },
+      },
+      aligned,
+      el,
+    );
+  }
+
+  function insideCharts(): void {
+    const s = data.inside;
+    if (!s) return;
+    const colour = (i: number) => data.colors[i % data.colors.length]!;
+    const name = (l: (typeof s.layers)[number]) => `${l.name} (${l.activation})`;
+    epochChart(
+      'activation-chart',
+      'Layer outputs: std (solid) and mean (dashed)',
+      s.epochs,
+      s.layers.flatMap((l, i) => [
+        { label: `${name(l)} std`, colour: colour(i), dash: false, values: l.std },
+        { label: `${name(l)} mean`, colour: colour(i), dash: true, values: l.mean },
+      ]),
+      'output a = g(z)',
+      {},
+    );
+    const fractions: Line[] = [];
+    s.layers.forEach((l, i) => {
+      if (l.saturated) fractions.push({ label: `${name(l)} saturated`, colour: colour(i), dash: false, values: l.saturated });
+      if (l.dead) fractions.push({ label: `${name(l)} dead`, colour: colour(i), dash: true, values: l.dead });
+    });
+    epochChart('saturation-chart', 'Saturated outputs (sigmoid, tanh), dead units (ReLU)', s.epochs, fractions, 'fraction', { range: [0, 1] });
+    epochChart('gradient-chart', 'Gradient norm ‖∂J/∂θ‖ per layer', s.epochs, s.layers.map((l, i) => ({ label: name(l), colour: colour(i), dash: false, values: l.gradientNorm })), 'norm (log scale)', { log: true });
+    const healthy: Line = { label: '10⁻³', colour: '#8c959f', dash: true, values: s.epochs.map(() => 1e-3) };
+    epochChart(
+      'update-chart',
+      'Update-to-weight ratio ‖ΔW‖ / ‖W‖ per step',
+      s.epochs,
+      [...s.layers.map((l, i) => ({ label: name(l), colour: colour(i), dash: false, values: l.updateRatio })), healthy],
+      'ratio (log scale)',
+      { log: true },
+    );
+  }
+
+  /**
+   * A path builder for uPlot's xy mode: the points in their order, joined by a line when `line`,
+   * each a dot of `radius` CSS pixels (the stroke path gets the line, the fill path the dots).
+   */
+  function xyPaths(line: boolean, radius: number): uPlot.Series.PathBuilder {
+    return (u, si) => {
+      const [xs, ys] = u.data[si] as unknown as [number[], number[]];
+      const r = radius * (devicePixelRatio || 1);
+      const stroke = new Path2D();
+      const fill = new Path2D();
+      xs.forEach((xv, i) => {
+        const x = u.valToPos(xv, 'x', true);
+        const y = u.valToPos(ys[i]!, 'y', true);
+        if (line) {
+          if (i === 0) stroke.moveTo(x, y);
+          else stroke.lineTo(x, y);
+        }
+        fill.moveTo(x + r, y);
+        fill.arc(x, y, r, 0, 2 * Math.PI);
+      });
+      if (!line) stroke.addPath(fill);
+      return { stroke, fill, clip: null, band: null, flags: 0 };
+    };
+  }
+
+  /** [min, max] of values widened by `pad` of their span on both sides (markers are not clipped). */
+  function padded(values: readonly number[], pad: number): [number, number] {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const span = hi - lo || Math.abs(hi) || 1;
+    return [lo - pad * span, hi + pad * span];
+  }
+
+  /** The PCA projection of the parameters' path (uPlot's xy mode), start and end marked, epochs labelled. */
+  function trajectoryChart(): void {
+    const t = data.trajectory;
+    const el = document.getElementById('trajectory-chart');
+    if (!t || !el) return;
+    const n = t.x.length;
+    const facets: uPlot.Series.Facet[] = [
+      { scale: 'x', auto: false },
+      { scale: 'y', auto: false },
+    ];
+    const path = data.colors[0]!;
+    const start = data.colors[4]!;
+    const end = data.colors[2]!;
+    const pct = (v: number) => `${(100 * v).toFixed(v >= 0.1 ? 0 : 1)}%`;
+    const epochText = (e: number) => (Number.isInteger(e) ? String(e) : e.toFixed(1));
+    const first = t.epoch[0]!;
+    const last = t.epoch[n - 1]!;
+    new UPlot(
+      {
+        mode: 2,
+        title: 'Parameter trajectory on the first two principal components',
+        width,
+        height: 420,
+        scales: { x: { time: false, auto: false, range: padded(t.x, 0.06) }, y: { auto: false, range: padded(t.y, 0.08) } },
+        axes: [{ label: `PC1 (${pct(t.explained[0])} of variance)` }, { label: `PC2 (${pct(t.explained[1])} of variance)` }],
+        legend: { live: false },
+        cursor: { show: false },
+        series: [
+          {},
+          { label: `path (${n} snapshots)`, stroke: path, fill: path, width: 1.5, facets, paths: xyPaths(true, 2) },
+          { label: `start (epoch ${epochText(first)})`, stroke: '#fff', fill: start, width: 2, facets, paths: xyPaths(false, 7) },
+          { label: `end (epoch ${epochText(last)})`, stroke: '#fff', fill: end, width: 2, facets, paths: xyPaths(false, 7) },
+        ],
+        hooks: {
+          draw: [
+            (u: uPlot) => {
+              const ctx = u.ctx;
+              const dpr = devicePixelRatio || 1;
+              const placed: [number, number][] = [];
+              ctx.save();
+              ctx.font = `${12 * dpr}px system-ui, sans-serif`;
+              ctx.fillStyle = '#1f2328';
+              ctx.textBaseline = 'bottom';
+              ctx.textAlign = 'left';
+              // The start and the end, then five points evenly spaced along the drawn path (where
+              // the weights move fast, labels are far apart in epochs), skipping any that would overlap.
+              const xy = t.x.map((x, i) => [u.valToPos(x, 'x', true), u.valToPos(t.y[i]!, 'y', true)] as const);
+              const along = [0];
+              for (let i = 1; i < n; i++) along.push(along[i - 1]! + Math.hypot(xy[i]![0] - xy[i - 1]![0], xy[i]![1] - xy[i - 1]![1]));
+              const wanted = [0, n - 1];
+              for (let k = 1; k < 6; k++) {
+                const i = along.findIndex((d) => d >= (along[n - 1]! * k) / 6);
+                if (i > 0 && i < n - 1 && !wanted.includes(i)) wanted.push(i);
+              }
+              for (const i of wanted) {
+                const [px, py] = xy[i]!;
+                if (placed.some(([x, y]) => Math.hypot(x - px, y - py) < 32 * dpr)) continue;
+                placed.push([px, py]);
+                const text = `${i === 0 || i === n - 1 ? 'epoch ' : ''}${epochText(t.epoch[i]!)}`;
+                // Keep the label inside the plot: to the left of points near the right edge.
+                const w = ctx.measureText(text).width;
+                const right = px + 9 * dpr + w > u.bbox.left + u.bbox.width;
+                ctx.fillText(text, right ? px - 9 * dpr - w : px + 9 * dpr, py - 5 * dpr);
+              }
+              ctx.restore();
+            },
+          ],
+        },
+      },
+      [null, [t.x, t.y], [[t.x[0]!], [t.y[0]!]], [[t.x[n - 1]!], [t.y[n - 1]!]]] as unknown as uPlot.AlignedData,
+      el,
+    );
+  }
+
   try {
     lineChart('loss-chart', 'Loss', data.loss, 'loss');
     if (data.accuracy) lineChart('accuracy-chart', 'Accuracy', data.accuracy, 'accuracy');
     boundaryChart();
     fitChart();
+    insideCharts();
+    trajectoryChart();
     document.body.dataset.charts = 'drawn';
   } catch (e) {
     document.body.dataset.charts = 'failed';

@@ -5,6 +5,10 @@ export interface ReportCharts {
   readonly accuracy: ChartSeries | undefined;
   readonly boundary: BoundaryData | undefined;
   readonly fit: FitData | undefined;
+  /** Per-layer statistics over the epochs (the "Inside the network" charts); absent when not recorded. */
+  readonly inside: InsideData | undefined;
+  /** The parameters' path projected to 2-D by PCA; absent when not recorded. */
+  readonly trajectory: TrajectoryData | undefined;
   readonly colors: readonly string[];
 }
 
@@ -34,6 +38,43 @@ export interface FitData {
   readonly yName: string;
   readonly points: { readonly x: readonly number[]; readonly y: readonly number[] };
   readonly curve: { readonly x: readonly number[]; readonly y: readonly number[] };
+}
+
+/**
+ * What `callbacks.layerStatistics` recorded, per Dense layer over the collected epochs (1-based).
+ * Values that are not finite are null (JSON has no NaN); `saturated` is null for layers other
+ * than sigmoid/tanh and `dead` null for layers other than ReLU.
+ */
+export interface InsideData {
+  readonly epochs: readonly number[];
+  readonly layers: readonly LayerSeries[];
+  /** Values sampled per layer per epoch for the quartiles. */
+  readonly reservoir: number;
+}
+
+export interface LayerSeries {
+  readonly name: string;
+  readonly activation: string;
+  readonly units: number;
+  readonly mean: readonly (number | null)[];
+  readonly std: readonly (number | null)[];
+  /** Per epoch the 25th, 50th and 75th percentiles of the layer's outputs. */
+  readonly quartiles: readonly (readonly [number | null, number | null, number | null])[];
+  readonly saturated: readonly (number | null)[] | null;
+  readonly dead: readonly (number | null)[] | null;
+  readonly gradientNorm: readonly (number | null)[];
+  readonly updateRatio: readonly (number | null)[];
+}
+
+/** What `callbacks.parameterTrajectory` recorded: snapshots of all trainable parameters on their first two principal components. */
+export interface TrajectoryData {
+  /** Per snapshot: the (fractional) epoch it was taken at, 0 = the initial weights. */
+  readonly epoch: readonly number[];
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  /** Share of the path's variance along each of the two axes. */
+  readonly explained: readonly [number, number];
+  readonly parameters: number;
 }
 
 /** Tableau 10: distinguishable, and readable by most colour-blind people. */

@@ -4,7 +4,7 @@ import { taskName } from '../describe.js';
 import type { Task } from '../task.js';
 import { uplotAssets } from './assets.js';
 import { drawReport } from './client.js';
-import { PALETTE, type BoundaryData, type ChartSeries, type FitData, type ReportCharts } from './data.js';
+import { PALETTE, type BoundaryData, type ChartSeries, type FitData, type InsideData, type ReportCharts, type TrajectoryData } from './data.js';
 
 /** Everything a training report shows. */
 export interface ReportInput {
@@ -21,6 +21,10 @@ export interface ReportInput {
   readonly confusion: { readonly on: string; readonly classes: readonly string[]; readonly matrix: readonly (readonly number[])[] } | undefined;
   readonly boundary: BoundaryData | undefined;
   readonly fit: FitData | undefined;
+  readonly inside: InsideData | undefined;
+  readonly trajectory: TrajectoryData | undefined;
+  /** Why a part of "Inside the network" is missing, when it is. */
+  readonly insideNote: string | undefined;
   readonly notes: readonly string[];
 }
 
@@ -99,6 +103,44 @@ function dataSection(input: ReportInput): string {
   return `<section id="data"><h2>Data</h2>${table(['', ''], rows, 'facts')}${balance}</section>`;
 }
 
+function percent(v: number): string {
+  return `${(100 * v).toFixed(v >= 0.1 ? 0 : 1)}%`;
+}
+
+/** "Inside the network": per-layer statistics over the epochs and the parameters' path. */
+function insideSection(input: ReportInput): string {
+  const s = input.inside;
+  const t = input.trajectory;
+  if (!s && !t) return '';
+  const parts: string[] = ['<section id="inside"><h2>Inside the network</h2>'];
+  if (s) {
+    const every = s.epochs.length > 1 ? s.epochs[1]! - s.epochs[0]! : 1;
+    const fractions = s.layers.some((l) => l.saturated !== null || l.dead !== null);
+    parts.push(
+      `<p class="lead">Per Dense layer, measured on the training batches of ${every === 1 ? 'every epoch' : `every ${every}th epoch`} while it trained. ` +
+        'Healthy layers keep a spread of outputs (std neither collapsing to 0 nor pinned at the saturated tails), ' +
+        'gradient norms that neither vanish nor explode from layer to layer, and updates of about 10⁻³ of the weights per step (dashed line). ' +
+        'A saturated sigmoid output layer is a confident classifier, not a problem; saturated or dead hidden layers stop passing gradients back.</p>',
+      '<div class="grid"><div id="activation-chart"></div>',
+      fractions ? '<div id="saturation-chart"></div>' : '',
+      '<div id="gradient-chart"></div><div id="update-chart"></div></div>',
+    );
+  }
+  if (t) {
+    const explained = t.explained[0] + t.explained[1];
+    parts.push(
+      '<h3>Parameter trajectory</h3>',
+      `<p class="lead">All ${t.parameters.toLocaleString('en-US')} trainable parameters, recorded ${t.epoch.length} times from the initial weights to the trained ones, ` +
+        `projected on the path's first two principal components: PC1 explains ${percent(t.explained[0])} and PC2 ${percent(t.explained[1])} of its variance ` +
+        `(${percent(explained)} together). Labels are epochs.</p>`,
+      '<div id="trajectory-chart"></div>',
+    );
+  }
+  if (input.insideNote) parts.push(`<p class="lead">${escape(input.insideNote)}</p>`);
+  parts.push('</section>');
+  return parts.join('');
+}
+
 const CSS = `
 :root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; }
 body { max-width: 1200px; margin: 0 auto; padding: 24px; }
@@ -119,8 +161,9 @@ footer { margin-top: 40px; color: #57606a; font-size: 0.8rem; }
 `;
 
 /**
- * The report as one self-contained HTML file: uPlot's script and stylesheet inlined, the data
- * embedded as JSON, the charts drawn on load by `drawReport`. Opens offline in any browser.
+ * The report as one self-contained HTML file: uPlot's script and stylesheet inlined, the chart
+ * data embedded as JSON (`<script type="application/json" id="report-data">`, a ReportCharts),
+ * the charts drawn on load by `drawReport`. Opens offline in any browser.
  */
 export function reportHtml(input: ReportInput): string {
   const { js, css } = uplotAssets();
@@ -129,6 +172,8 @@ export function reportHtml(input: ReportInput): string {
     accuracy: series(input.history, ['accuracy', 'val_accuracy']),
     boundary: input.boundary,
     fit: input.fit,
+    inside: input.inside,
+    trajectory: input.trajectory,
     colors: PALETTE,
   };
   const json = JSON.stringify(charts).replace(/</g, '\\u003c');
@@ -140,7 +185,8 @@ export function reportHtml(input: ReportInput): string {
     : '';
   const notes = input.notes.length > 0 ? `<ul class="notes">${input.notes.map((n) => `<li>${escape(n)}</li>`).join('')}</ul>` : '';
   // tsx (esbuild with keepNames) wraps inner functions in __name(...); a no-op keeps the source valid anywhere.
-  const script = `var __name = function (f) { return f; };\n(${drawReport.toString()})(${json}, uPlot);`;
+  // The data sits in its own JSON block so that anything (a test, a user's script) can read it back.
+  const script = `var __name = function (f) { return f; };\n(${drawReport.toString()})(JSON.parse(document.getElementById('report-data').textContent), uPlot);`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -155,9 +201,11 @@ export function reportHtml(input: ReportInput): string {
 <section id="results"><h2>Results</h2>${metricsTable(input.metrics)}</section>
 <section id="curves"><h2>Training curves</h2><div class="grid"><div id="loss-chart"></div><div id="accuracy-chart"></div></div></section>
 ${boundary}${fit}${confusion}
+${insideSection(input)}
 ${dataSection(input)}
 <section id="model"><h2>Model</h2>${settings}<pre>${escape(input.summary)}</pre></section>
 <footer>Written by backprop. Charts drawn with uPlot (MIT), inlined so the file works offline.</footer>
+<script type="application/json" id="report-data">${json}</script>
 <script>${js.replace(/<\/script/gi, '<\\/script')}</script>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
 </body>

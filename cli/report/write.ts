@@ -7,6 +7,7 @@ import type { DataSource } from '../source.js';
 import { describeArchitecture, type OutputPlan } from '../task.js';
 import { decisionBoundary, regressionFit } from './boundary.js';
 import { reportHtml } from './html.js';
+import type { InsideRecorder } from './inside.js';
 
 /** What `train` knows at the end, for its report. */
 export interface TrainingOutcome {
@@ -23,6 +24,8 @@ export interface TrainingOutcome {
   readonly epochs: number;
   readonly scaler: Scaler | undefined;
   readonly targetScaler: Scaler | undefined;
+  /** What the layer-statistics and trajectory callbacks recorded during the fit. */
+  readonly inside: InsideRecorder | undefined;
 }
 
 /** Writes the HTML report of a training run (atomically, like the model). */
@@ -41,6 +44,9 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     confusion: confusionFor(o.model, o.table, o.split, o.scaler),
     boundary: decisionBoundary(o.model, o.table, o.scaler),
     fit: regressionFit(o.model, o.table, o.scaler, o.targetScaler),
+    inside: o.inside?.statistics(o.model),
+    trajectory: o.inside?.trajectory(),
+    insideNote: o.inside?.note,
     notes: o.notes,
   });
   writeFileAtomic(path, new TextEncoder().encode(html));

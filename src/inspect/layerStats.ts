@@ -44,7 +44,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 
 /**
  * Streaming summary of a layer's outputs: moments, extremes, saturated count, units ever
- * active, and a uniform reservoir sample for the quartiles (Vitter's algorithm R, seeded).
+ * active, and a uniform reservoir sample for the quartiles (Li's algorithm L, seeded).
  */
 export class ActivationAccumulator {
   private n = 0;
@@ -56,6 +56,9 @@ export class ActivationAccumulator {
   private readonly active: Uint8Array;
   private readonly sample: Float64Array;
   private filled = 0;
+  /** Algorithm L's state: the running weight and the index of the next value to sample. */
+  private w = 1;
+  private next = Infinity;
   private readonly rng: Rng;
 
   constructor(readonly activation: string, readonly units: number, reservoir: number, seed = 0) {
@@ -80,14 +83,30 @@ export class ActivationAccumulator {
         if (v > this.max) this.max = v;
         if (sat && isSaturated(this.activation, v)) this.saturated++;
         if (relu && v > 0) this.active[j] = 1;
-        if (this.filled < cap) this.sample[this.filled++] = v;
-        else {
-          const k = Math.floor(this.rng.uniform() * (this.n + 1));
-          if (k < cap) this.sample[k] = v;
+        if (this.filled < cap) {
+          this.sample[this.filled++] = v;
+          if (this.filled === cap) this.skip(true);
+        } else if (this.n === this.next) {
+          this.sample[Math.floor(this.rng.uniform() * cap)] = v;
+          this.skip(false);
         }
         this.n++;
       }
     }
+  }
+
+  /**
+   * Li's algorithm L: rather than one random number per value (algorithm R), draw how many values
+   * to pass over before the next one enters the reservoir, so that a full reservoir costs
+   * O(k·(1 + log(n/k))) random numbers for n values instead of n. Same uniform sample.
+   */
+  private skip(start: boolean): void {
+    const k = this.sample.length;
+    // 1 − uniform ∈ (0, 1]: its log is finite.
+    const step = Math.exp(Math.log(1 - this.rng.uniform()) / k);
+    this.w = start ? step : this.w * step;
+    const gap = Math.floor(Math.log(1 - this.rng.uniform()) / Math.log(1 - this.w));
+    this.next = this.n + 1 + (Number.isFinite(gap) ? gap : 0);
   }
 
   result(): ActivationSummary {

@@ -1,4 +1,4 @@
-import { checkKeys, integerAtLeast } from '../core/validate.js';
+import { booleanOption, checkKeys, integerAtLeast } from '../core/validate.js';
 import type { Callback, Logs } from '../callbacks/callback.js';
 import type { Sequential } from '../model/sequential.js';
 import { pca } from './pca.js';
@@ -11,6 +11,12 @@ export interface ParameterTrajectoryArgs {
    * memory stays at maxSnapshots × parameters × 8 bytes. Default 500.
    */
   maxSnapshots?: number;
+  /**
+   * Also record the weights at the end of training when the last snapshot is not of them (the
+   * step count is not a multiple of everySteps, or thinning dropped it), so that the path ends
+   * where training did; its last interval may then be shorter. Default false.
+   */
+  final?: boolean;
 }
 
 /** Where the parameters were when a snapshot was taken. */
@@ -58,6 +64,7 @@ interface Snapshot {
 export class ParameterTrajectory implements Callback {
   private everySteps: number | undefined;
   readonly maxSnapshots: number;
+  readonly final: boolean;
   private model: Sequential | undefined;
   private snapshots: Snapshot[] = [];
   private steps = 0;
@@ -66,9 +73,10 @@ export class ParameterTrajectory implements Callback {
   private candidates = 0;
 
   constructor(args: ParameterTrajectoryArgs = {}) {
-    checkKeys('parameterTrajectory', args, ['everySteps', 'maxSnapshots']);
+    checkKeys('parameterTrajectory', args, ['everySteps', 'maxSnapshots', 'final']);
     this.everySteps = args.everySteps === undefined ? undefined : integerAtLeast('parameterTrajectory', 'everySteps', args.everySteps, 1);
     this.maxSnapshots = integerAtLeast('parameterTrajectory', 'maxSnapshots', args.maxSnapshots ?? 500, 3);
+    this.final = booleanOption('parameterTrajectory', 'final', args.final ?? false);
   }
 
   setModel(model: Sequential): void {
@@ -98,6 +106,14 @@ export class ParameterTrajectory implements Callback {
     if (this.everySteps === undefined) this.take(logs.loss);
   }
 
+  onTrainEnd(): void {
+    if (!this.final || !this.model) return;
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (last !== undefined && last.step === this.steps) return;
+    // Outside the stride: training is over, so no later thinning has to account for it.
+    this.snapshots.push({ candidate: -1, step: this.steps, epoch: this.epoch, loss: undefined, values: this.flatten() });
+  }
+
   /** Snapshots recorded so far (flattened parameters), oldest first. */
   get count(): number {
     return this.snapshots.length;
@@ -107,7 +123,16 @@ export class ParameterTrajectory implements Callback {
     if (!this.model) return;
     const candidate = this.candidates++;
     if (candidate % this.stride !== 0) return;
-    const params = this.model.trainableParams();
+    this.snapshots.push({ candidate, step: this.steps, epoch: this.epoch, loss, values: this.flatten() });
+    if (this.snapshots.length > this.maxSnapshots) {
+      // Thin evenly: keep every other kept snapshot and from now on every 2·stride-th candidate.
+      this.stride *= 2;
+      this.snapshots = this.snapshots.filter((s) => s.candidate % this.stride === 0);
+    }
+  }
+
+  private flatten(): Float64Array {
+    const params = this.model!.trainableParams();
     let size = 0;
     for (const p of params) size += p.size;
     const values = new Float64Array(size);
@@ -116,12 +141,7 @@ export class ParameterTrajectory implements Callback {
       values.set(p.value, o);
       o += p.size;
     }
-    this.snapshots.push({ candidate, step: this.steps, epoch: this.epoch, loss, values });
-    if (this.snapshots.length > this.maxSnapshots) {
-      // Thin evenly: keep every other kept snapshot and from now on every 2·stride-th candidate.
-      this.stride *= 2;
-      this.snapshots = this.snapshots.filter((s) => s.candidate % this.stride === 0);
-    }
+    return values;
   }
 
   /** The path projected on its first two principal components. */

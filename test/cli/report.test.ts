@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser } from 'playwright-core';
 import { run } from '../../cli/program.js';
+import type { InsideData, ReportCharts } from '../../cli/report/data.js';
 import { buildCli, runCli, tempDir, ROOT } from './harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,7 +31,11 @@ interface Drawn {
   readonly state: string | undefined;
   readonly errors: string[];
   readonly charts: { id: string; painted: number; total: number }[];
+  /** The report's embedded chart data, read back from the page. */
+  readonly data: ReportCharts;
 }
+
+const INSIDE = ['activation-chart', 'saturation-chart', 'gradient-chart', 'update-chart', 'trajectory-chart'];
 
 /** Opens a report, waits for its charts, measures how much of each uPlot canvas is painted, screenshots it. */
 async function open(file: string, shot: string): Promise<Drawn> {
@@ -57,6 +62,7 @@ async function open(file: string, shot: string): Promise<Drawn> {
       return [{ id: el.id, painted, total: canvas.width * canvas.height }];
     }),
   );
+  const data = JSON.parse(await page.evaluate(() => document.getElementById('report-data')!.textContent!)) as ReportCharts;
   mkdirSync(join(ROOT, 'test-output'), { recursive: true });
   const png = join(ROOT, 'test-output', shot);
   await page.screenshot({ path: png, fullPage: true });
@@ -64,7 +70,26 @@ async function open(file: string, shot: string): Promise<Drawn> {
   const doc = join(ROOT, 'docs', shot);
   if (!existsSync(doc) || process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(png, doc);
   await page.close();
-  return { state, errors, charts };
+  return { state, errors, charts, data };
+}
+
+/** Every statistic of every layer is a finite number for every epoch, and the fractions are fractions. */
+function assertStatistics(inside: InsideData | undefined, epochs: number, layers: readonly (readonly [string, number])[]): void {
+  assert.ok(inside, 'the report carries the layer statistics');
+  assert.deepEqual(inside.epochs, Array.from({ length: epochs }, (_, i) => i + 1));
+  assert.deepEqual(inside.layers.map((l) => [l.activation, l.units]), layers);
+  for (const l of inside.layers) {
+    for (const key of ['mean', 'std', 'gradientNorm', 'updateRatio'] as const) {
+      assert.equal(l[key].length, epochs, `${l.name} ${key}`);
+      assert.ok(l[key].every((v) => typeof v === 'number' && Number.isFinite(v)), `${l.name} ${key} finite`);
+    }
+    assert.ok(l.std.every((v) => v! >= 0) && l.gradientNorm.every((v) => v! > 0) && l.updateRatio.every((v) => v! > 0), `${l.name}: norms positive`);
+    assert.ok(l.quartiles.every(([a, b, c]) => a! <= b! && b! <= c!), `${l.name}: quartiles ordered`);
+    // A fraction for the activations that have one, and only for those.
+    assert.equal(l.dead !== null, l.activation === 'relu', `${l.name} dead`);
+    assert.equal(l.saturated !== null, l.activation === 'sigmoid' || l.activation === 'tanh', `${l.name} saturated`);
+    for (const f of [l.dead, l.saturated]) if (f) assert.ok(f.length === epochs && f.every((v) => v !== null && v >= 0 && v <= 1), `${l.name}: fractions in [0, 1]`);
+  }
 }
 
 test('the report of a 2-D classifier opens offline in Chromium with loss, accuracy and decision-boundary charts drawn (RELIABILITY U3)', async (t) => {
@@ -74,10 +99,29 @@ test('the report of a 2-D classifier opens offline in Chromium with loss, accura
   const drawn = await open(join(dir, 'moons.html'), 'report-moons.png');
   assert.deepEqual(drawn.errors, []);
   assert.equal(drawn.state, 'drawn');
-  assert.deepEqual(drawn.charts.map((c) => c.id), ['loss-chart', 'accuracy-chart', 'boundary-chart']);
+  assert.deepEqual(drawn.charts.map((c) => c.id), ['loss-chart', 'accuracy-chart', 'boundary-chart', ...INSIDE]);
   for (const c of drawn.charts) assert.ok(c.painted > 2000, `${c.id}: ${c.painted} pixels painted`);
   const boundary = drawn.charts.find((c) => c.id === 'boundary-chart')!;
   assert.ok(boundary.painted / boundary.total > 0.4, `the boundary image fills the plot (${(boundary.painted / boundary.total).toFixed(2)})`);
+
+  // Inside the network: 200 epochs of statistics for the three Dense layers 2→16→8→1.
+  const inside = drawn.data.inside;
+  assertStatistics(inside, 200, [['relu', 16], ['relu', 8], ['sigmoid', 1]]);
+  // Training converges: every layer's gradient norm at the end is a fraction of the first epoch's.
+  for (const l of inside!.layers) assert.ok(l.gradientNorm[199]! < 0.2 * l.gradientNorm[0]!, `${l.name}: ${l.gradientNorm[0]} → ${l.gradientNorm[199]}`);
+  // A sigmoid output in (0, 1): its outputs' mean and quartiles are too.
+  const out = inside!.layers[2]!;
+  assert.ok(out.mean.every((v) => v! > 0 && v! < 1) && out.quartiles.every((q) => q.every((v) => v! > 0 && v! < 1)));
+
+  // The trajectory: one snapshot per epoch plus the initial weights, of all 193 parameters.
+  const path = drawn.data.trajectory!;
+  assert.equal(path.parameters, 2 * 16 + 16 + 16 * 8 + 8 + 8 + 1);
+  assert.deepEqual(path.epoch, Array.from({ length: 201 }, (_, i) => i));
+  assert.equal(path.x.length, 201);
+  assert.ok(path.x.every(Number.isFinite) && path.y.every(Number.isFinite));
+  assert.ok(path.explained[0] >= path.explained[1] && path.explained[1] >= 0 && path.explained[0] + path.explained[1] <= 1 + 1e-9, `${path.explained}`);
+  // Centred projections: the coordinates average to 0 on each axis.
+  assert.ok(Math.abs(path.x.reduce((a, b) => a + b, 0) / 201) < 1e-9 * Math.max(...path.x.map(Math.abs)));
 });
 
 test('reports written in-process (the tsx path of npm start) and for a regression draw too', async (t) => {
@@ -96,12 +140,23 @@ test('reports written in-process (the tsx path of npm start) and for a regressio
   const iris = await open(join(dir, 'report.html'), 'report-iris.png');
   assert.deepEqual(iris.errors, []);
   assert.equal(iris.state, 'drawn');
-  assert.deepEqual(iris.charts.map((c) => c.id), ['loss-chart', 'accuracy-chart']);
+  // Iris through relu layers: dead fractions, no sigmoid or tanh, so no saturated series.
+  assert.deepEqual(iris.charts.map((c) => c.id), ['loss-chart', 'accuracy-chart', ...INSIDE]);
+  for (const c of iris.charts) assert.ok(c.painted > 2000, `${c.id}: ${c.painted} pixels painted`);
+  assertStatistics(iris.data.inside, iris.data.loss.epochs.length, iris.data.inside!.layers.map((l) => [l.activation, l.units] as const));
+  assert.ok(iris.data.inside!.layers.every((l) => l.saturated === null));
 
   const r = runCli(bin, ['train', '--dataset', 'sine', '--epochs', '100', '--lr', '0.01', '--out', 'sine.bpm', '--report', 'sine.html'], dir);
   assert.equal(r.code, 0, r.stderr);
   const sine = await open(join(dir, 'sine.html'), 'report-sine.png');
   assert.deepEqual(sine.errors, []);
-  assert.deepEqual(sine.charts.map((c) => c.id), ['loss-chart', 'fit-chart']);
+  assert.deepEqual(sine.charts.map((c) => c.id), ['loss-chart', 'fit-chart', ...INSIDE]);
   for (const c of sine.charts) assert.ok(c.painted > 2000, `${c.id}: ${c.painted} pixels painted`);
+  assertStatistics(sine.data.inside, 100, sine.data.inside!.layers.map((l) => [l.activation, l.units] as const));
+  // A short run is recorded every k steps instead of every epoch: more than 100 points, at most 201, ending at epoch 100.
+  const path = sine.data.trajectory!;
+  assert.ok(path.epoch.length > 101 && path.epoch.length <= 201, `${path.epoch.length} snapshots`);
+  assert.equal(path.epoch[0], 0);
+  assert.equal(path.epoch.at(-1), 100);
+  assert.ok(path.epoch.every((e, i) => i === 0 || e > path.epoch[i - 1]!), 'snapshots in order');
 });

@@ -4,7 +4,7 @@ import {
   sequential, layers, initializers, optimizers, datasets, layerStatistics, activationStatistics, summarizeActivations,
   InputError, ShapeError,
 } from '../../src/index.js';
-import { percentile } from '../../src/inspect/layerStats.js';
+import { ActivationAccumulator, percentile } from '../../src/inspect/layerStats.js';
 import { initialisationExperiment, NOTES_XAVIER_STD } from '../../examples/initialisation.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
 
@@ -107,4 +107,26 @@ test('update-to-weight ratio is exact for plain SGD on one full batch', async ()
   const l = stats.epochs[0]!.layers[0]!;
   assertClose(l.gradient.norm, Math.hypot(...g, ...gb), 1e-12, 0, 'gradient norm over kernel and bias');
   assertClose(l.gradient.mean, (g[0]! + g[1]! + gb[0]!) / 3, 1e-12, 0, 'gradient mean');
+});
+
+test('the quartile reservoir is a uniform sample of the whole stream, early and late values alike', () => {
+  // 200 000 values i/N streamed in blocks; a uniform sample of 1000 has quartiles ≈ 0.25, 0.5,
+  // 0.75 (standard error ≈ 0.014). A sampler favouring early or late values would shift them.
+  const N = 200_000;
+  for (const seed of [1, 2, 3]) {
+    const acc = new ActivationAccumulator('linear', 100, 1000, seed);
+    const block = new Float64Array(100 * 20);
+    for (let start = 0; start < N; start += block.length) {
+      for (let j = 0; j < block.length; j++) block[j] = (start + j) / N;
+      acc.add(block, 20);
+    }
+    const r = acc.result();
+    assert.equal(r.count, N);
+    assertClose(r.mean, (N - 1) / (2 * N), 1e-9);
+    r.quartiles.forEach((q, i) => assertClose(q, 0.25 * (i + 1), 0.045, 0, `seed ${seed} quartile ${i + 1}`));
+  }
+  // Below its capacity the reservoir holds every value: the quartiles are exact.
+  const exact = new ActivationAccumulator('linear', 4, 1000, 9);
+  exact.add(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), 2);
+  assert.deepEqual(exact.result().quartiles, [2.75, 4.5, 6.25]);
 });

@@ -73,3 +73,24 @@ test('everySteps records every k optimiser steps and thinning keeps at most maxS
   for (let i = 2; i < steps.length; i++) assert.equal(steps[i]! - steps[i - 1]!, steps[1]! - steps[0]!, `evenly spaced: ${steps}`);
   assertThrowsWith(() => parameterTrajectory({ everySteps: 0 }), InputError, /everySteps must be an integer ≥ 1, got 0/);
 });
+
+test('final: true ends the path at the trained weights even when the steps or the thinning miss them', async () => {
+  const data = datasets.moons({ n: 40, seed: 2 });
+  const m = sequential([layers.dense({ units: 3, activation: 'tanh', inputShape: [2] }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 1 });
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  // 3 epochs × 4 batches = 12 steps: every 5 steps records 0, 5, 10, and the final weights at 12.
+  const path = parameterTrajectory({ everySteps: 5, final: true });
+  await m.fit(data.x, data.y, { epochs: 3, batchSize: 10, verbose: 0, callbacks: [path] });
+  assert.deepEqual(path.result().points.map((p) => p.step), [0, 5, 10, 12]);
+  // Per epoch with thinning: 9 epochs (10 candidates) into at most 4 keeps steps 0, 16, 32 and adds 36.
+  const thin = parameterTrajectory({ maxSnapshots: 4, final: true });
+  await m.fit(data.x, data.y, { epochs: 9, batchSize: 10, verbose: 0, callbacks: [thin] });
+  const t = thin.result();
+  assert.deepEqual(t.points.map((p) => p.step), [0, 16, 32, 36]);
+  assert.equal(t.points[3]!.epoch, 8);
+  // Not added twice when the last snapshot already is the final one.
+  const exact = parameterTrajectory({ everySteps: 4, final: true });
+  await m.fit(data.x, data.y, { epochs: 3, batchSize: 10, verbose: 0, callbacks: [exact] });
+  assert.deepEqual(exact.result().points.map((p) => p.step), [0, 4, 8, 12]);
+  assertThrowsWith(() => parameterTrajectory({ final: 1 as unknown as boolean }), InputError, /final must be true or false, got 1/);
+});
