@@ -32,26 +32,8 @@ function version(): string {
   return '0.0.0';
 }
 
-interface TrainFlags {
-  dataset?: string;
-  samples?: number;
-  noise?: number;
-  target?: string[];
-  categorical?: string[];
-  ignore?: string[];
-  task: TrainSettings['task'];
-  layers: number[];
-  activation: string;
-  dropout: number;
-  loss?: string;
-  optimizer: string;
-  lr?: number;
-  epochs: number;
-  batchSize: number;
-  validationSplit: number;
-  earlyStopping?: number;
-  scale: TrainSettings['scale'];
-  seed: number;
+/** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
+interface TrainFlags extends Omit<TrainSettings, 'data'> {
   out: string;
   report?: string;
   resume?: string;
