@@ -51,6 +51,31 @@ export function playgroundDist(): string | undefined {
   return undefined;
 }
 
+/**
+ * In a clone of the repository (the page's sources and Vite present) builds playground/dist
+ * the first time it is served, so `npx backprop playground` works right after `npm install`.
+ * Returns the built folder, or undefined where there is nothing to build from.
+ */
+export async function buildPlaygroundIfPossible(say: (text: string) => void): Promise<string | undefined> {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const config = join(dir, 'playground', 'vite.config.ts');
+    if (existsSync(config)) {
+      let vite: { build(options: { configFile: string; logLevel: 'warn' }): Promise<unknown> };
+      try {
+        vite = (await import('vite')) as typeof vite;
+      } catch {
+        return undefined; // an installed package without its dev tools: nothing to build with
+      }
+      say('backprop playground: building the page (first run) ...\n');
+      await vite.build({ configFile: config, logLevel: 'warn' });
+      return playgroundDist();
+    }
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
 /** Maps a request path to a file under root, or undefined when it is outside root or malformed. */
 export function resolveRequestPath(root: string, urlPath: string): string | undefined {
   let path: string;
@@ -152,7 +177,8 @@ export function register(program: Command, hooks: RegisterHooks = {}): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--dir <folder>', 'folder of the built playground (default: the package\'s playground/dist)');
   command.action(async (opts: PlaygroundOptions) => {
-    const root = opts.dir ?? playgroundDist();
+    const writeOut = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
+    const root = opts.dir ?? playgroundDist() ?? (await buildPlaygroundIfPossible(writeOut));
     if (root === undefined) {
       command.error('backprop playground: the playground is not built; run "npm run build:playground" first', { exitCode: 1, code: 'backprop.playground.notBuilt' });
     }
@@ -163,7 +189,6 @@ export function register(program: Command, hooks: RegisterHooks = {}): void {
       command.error(`backprop playground: ${e instanceof Error ? e.message : String(e)}`, { exitCode: 1, code: 'backprop.playground.listen' });
     }
     // Through commander's output, so a program that redirects its output redirects this too.
-    const writeOut = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
     writeOut(`backprop playground: ${running.url} (serving ${root}; Ctrl-C to stop)\n`);
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -6,7 +6,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { register, resolveRequestPath, serveStatic, type RunningServer } from '../../cli/commands/playground.js';
+import { register, resolveRequestPath, serveStatic, buildPlaygroundIfPossible, playgroundDist, type RunningServer } from '../../cli/commands/playground.js';
+import { existsSync } from 'node:fs';
 
 function site(): string {
   const root = mkdtempSync(join(tmpdir(), 'backprop-serve-'));
@@ -105,4 +106,12 @@ test('the command: serves --dir on --port and prints the address; a bad port is 
     assert.match(e.message, /expected a port number from 0 to 65535, got "abc"/);
     return true;
   });
+});
+
+test('in a clone, the command builds playground/dist on first use (npx backprop playground after npm install)', async () => {
+  const said: string[] = [];
+  const dist = await buildPlaygroundIfPossible((t) => said.push(t));
+  assert.ok(dist !== undefined && existsSync(join(dist, 'index.html')), `built into ${dist}`);
+  assert.equal(playgroundDist(), dist);
+  assert.match(said.join(''), /building the page \(first run\)/);
 });
