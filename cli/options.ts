@@ -32,3 +32,19 @@ export function units(value: string): number[] {
     return Number(p);
   });
 }
+
+/** A number > 0 (learning rates, finite-difference steps). */
+export function positive(value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+  return v;
+}
+
+/** JSON from an option value (a usage error when it is not JSON). */
+export function json(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new InvalidArgumentError(`not valid JSON: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`);
+  }
+}

@@ -10,8 +10,8 @@ export interface Regularizer {
   readonly name: 'l1' | 'l2' | 'l1l2';
   readonly config: { readonly l1: number; readonly l2: number };
   penalty(w: FloatArray, n: number): number;
-  /** grad += ∂penalty/∂w. */
-  addGradient(w: FloatArray, grad: FloatArray, n: number): void;
+  /** grad += ∂penalty/∂w; returns the penalty, so a training step reads the weights once. */
+  addGradient(w: FloatArray, grad: FloatArray, n: number): number;
 }
 
 function make(name: Regularizer['name'], l1: number, l2: number): Regularizer {
@@ -30,10 +30,15 @@ function make(name: Regularizer['name'], l1: number, l2: number): Regularizer {
     },
     addGradient(w, grad, n) {
       const twoL2 = 2 * l2;
+      let s1 = 0;
+      let s2 = 0;
       for (let i = 0; i < n; i++) {
         const v = w[i]!;
+        s1 += Math.abs(v);
+        s2 += v * v;
         grad[i]! += l1 * (v > 0 ? 1 : v < 0 ? -1 : 0) + twoL2 * v;
       }
+      return l1 * s1 + l2 * s2;
     },
   };
 }

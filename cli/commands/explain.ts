@@ -1,6 +1,7 @@
 // `backprop explain`: one backprop step printed as the notes write it (SPEC §10, §13).
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { json, positive } from '../options.js';
 import { explain, renderExplanation, networkFromSpec, InputError, type Sequential, type TargetsLike } from '../../src/index.js';
 
 /** What the command modules of the inspect tools need from the CLI around them. */
@@ -22,27 +23,6 @@ export interface ExplainOptions {
   y: unknown;
   lr?: number;
   format: OutputFormat;
-}
-
-/** JSON from an option value, as a commander argument parser (a usage error when it is not JSON). */
-export function jsonArgument(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new InvalidArgumentError(`not valid JSON: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`);
-  }
-}
-
-export function positiveArgument(value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
-  return v;
-}
-
-export function integerArgument(value: string): number {
-  const v = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got "${value}"`);
-  return v;
 }
 
 /** x and y from the parsed JSON options: a single sample `[a, b]` is one row, and then y is its target row. */
@@ -102,10 +82,10 @@ export function register(program: Command, deps: InspectCommandDeps = {}): Comma
     .command('explain')
     .description('Show one backpropagation step: z, a, δ, every ∂E/∂w and ∂E/∂b, and the updated weights')
     .argument('[model]', 'a network JSON file (or a model file)')
-    .option('--network <json>', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}', jsonArgument)
-    .requiredOption('--x <json>', 'input rows, e.g. [[0.05, 0.1]]', jsonArgument)
-    .requiredOption('--y <json>', 'targets, e.g. [[0.01, 0.99]]', jsonArgument)
-    .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positiveArgument)
+    .option('--network <json>', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}', json)
+    .requiredOption('--x <json>', 'input rows, e.g. [[0.05, 0.1]]', json)
+    .requiredOption('--y <json>', 'targets, e.g. [[0.01, 0.99]]', json)
+    .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positive)
     .addOption(formatOption())
     .addHelpText('after', `
 Example (seed 003's 2-2-2 network):

@@ -1,7 +1,8 @@
 // `backprop perceptron --gate and|or|not|xor`: Rosenblatt's rule on a truth table (seed 004).
 import { Command, Option } from 'commander';
 import { perceptron, gateData, type Gate, type PerceptronResult } from '../../src/index.js';
-import { integerArgument, positiveArgument, type InspectCommandDeps } from './explain.js';
+import type { InspectCommandDeps } from './explain.js';
+import { integer, positive } from '../options.js';
 
 export interface PerceptronOptions {
   gate: Gate;
@@ -34,8 +35,8 @@ export function register(program: Command, deps: InspectCommandDeps = {}): Comma
     .command('perceptron')
     .description('Train the classic perceptron on a logic gate: it learns AND, OR and NOT, and cannot learn XOR')
     .addOption(new Option('--gate <gate>', 'the truth table').choices(['and', 'or', 'not', 'xor']).makeOptionMandatory())
-    .option('--epochs <n>', 'epoch limit', integerArgument, 100)
-    .option('--lr <number>', 'learning rate η', positiveArgument, 1)
+    .option('--epochs <n>', 'epoch limit', integer(1), 100)
+    .option('--lr <number>', 'learning rate η', positive, 1)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((opts: PerceptronOptions) => {
       (deps.write ?? ((t: string) => process.stdout.write(t)))(runPerceptron(opts).text);

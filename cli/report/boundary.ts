@@ -1,4 +1,4 @@
-import { Matrix, type Scaler, type Sequential, type Table } from '../../src/index.js';
+import { Matrix, decisionBoundary as boundaryGrid, type Scaler, type Sequential, type Table } from '../../src/index.js';
 import type { BoundaryData, FitData } from './data.js';
 
 const GRID = 120;
@@ -29,9 +29,17 @@ function column(m: Matrix, j: number): Float64Array {
   return out;
 }
 
+/** The model's input range for a column range in the file's units (the scalers are increasing affine maps). */
+function scaledRange(scaler: Scaler | undefined, lo: [number, number], hi: [number, number]): { x: [number, number]; y: [number, number] } {
+  if (!scaler) return { x: [lo[0], hi[0]], y: [lo[1], hi[1]] };
+  const ends = scaler.transform(new Matrix(2, 2, Float64Array.of(lo[0], lo[1], hi[0], hi[1])), 'float64');
+  return { x: [ends.get(0, 0), ends.get(1, 0)], y: [ends.get(0, 1), ends.get(1, 1)] };
+}
+
 /**
  * For a classifier on two numeric inputs: the predicted class and its probability on a grid over
  * the data's range (in the original units, scaled the way the model was trained), and the points.
+ * The grid is the library's decisionBoundary at the centres of GRID × GRID cells, rows top first.
  */
 export function decisionBoundary(model: Sequential, table: Table, scaler: Scaler | undefined): BoundaryData | undefined {
   const y = table.y;
@@ -40,28 +48,18 @@ export function decisionBoundary(model: Sequential, table: Table, scaler: Scaler
   const ys = column(table.x, 1);
   const xRange = range(xs, 0.08);
   const yRange = range(ys, 0.08);
-  const grid = Matrix.zeros(GRID * GRID, 2, 'float64');
-  for (let r = 0; r < GRID; r++) {
-    const yv = yRange[1] - ((r + 0.5) / GRID) * (yRange[1] - yRange[0]);
-    for (let c = 0; c < GRID; c++) {
-      const k = r * GRID + c;
-      grid.data[2 * k] = xRange[0] + ((c + 0.5) / GRID) * (xRange[1] - xRange[0]);
-      grid.data[2 * k + 1] = yv;
-    }
-  }
-  const p = model.predictMatrix(scaler ? scaler.transform(grid, 'float32') : grid.clone('float32'));
+  // Cell centres: half a cell in from each edge.
+  const hx = (xRange[1] - xRange[0]) / (2 * GRID);
+  const hy = (yRange[1] - yRange[0]) / (2 * GRID);
+  const scaled = scaledRange(scaler, [xRange[0] + hx, yRange[0] + hy], [xRange[1] - hx, yRange[1] - hy]);
+  const grid = boundaryGrid(model, { xRange: scaled.x, yRange: scaled.y, resolution: GRID });
   const cells: number[] = [];
   const confidence: number[] = [];
-  for (let i = 0; i < p.rows; i++) {
-    if (p.cols === 1) {
-      const q = p.data[i]!;
-      cells.push(q > 0.5 ? 1 : 0);
-      confidence.push(q > 0.5 ? q : 1 - q);
-    } else {
-      let k = 0;
-      for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
+  for (let r = GRID - 1; r >= 0; r--) {
+    for (let c = 0; c < GRID; c++) {
+      const k = grid.classes[r]![c]!;
       cells.push(k);
-      confidence.push(p.data[i * p.cols + k]!);
+      confidence.push(grid.probabilities[r]![c]![k]!);
     }
   }
   const rows = sampleRows(table.rows);

@@ -1,5 +1,6 @@
 import type * as FsModule from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import { booleanOption, checkKeys, describe } from '../core/validate.js';
 import type { Callback, Logs } from './callback.js';
 
@@ -67,8 +68,7 @@ export class CsvLogger implements Callback {
   }
 }
 
+/** In a browser: "csvLogger with path needs Node.js (>= 20.16); in a browser give write instead". */
 function nodeFs(): typeof FsModule {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof p?.getBuiltinModule !== 'function') throw new InputError('csvLogger: path needs Node.js (>= 20.16); in a browser give write instead');
-  return p.getBuiltinModule('node:fs') as typeof FsModule;
+  return nodeBuiltins('csvLogger with path (in a browser give write instead)').fs;
 }

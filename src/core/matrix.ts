@@ -86,14 +86,15 @@ export type MatrixLike = Matrix | readonly (ArrayLike<number>)[];
 
 /**
  * Converts user data to a compact Matrix, rejecting what cannot be trained on: 1-D input, ragged
- * rows, 0 rows or 0 columns, NaN and ±Infinity (RELIABILITY V1, V3, V5, V14). Never mutates or
- * aliases the input.
+ * rows, 0 rows or 0 columns, NaN and ±Infinity (RELIABILITY V1, V3, V5, V14). Never mutates the
+ * input. A compact Matrix already in `dtype` is used as it is (the library only reads it), so a
+ * large data set is not copied a second time; anything else is copied into a new Matrix.
  */
 export function toMatrix(x: unknown, what: string, dtype: DType, allowEmpty = false): Matrix {
   if (x instanceof Matrix) {
     checkFinite(x, what);
     if (!allowEmpty) checkNotEmpty(x.rows, x.cols, what);
-    return x.clone(dtype);
+    return x.dtype === dtype && x.data.length === x.rows * x.cols ? x : x.clone(dtype);
   }
   if (!Array.isArray(x)) {
     throw new InputError(`${what}: expected 2-D input [n, d] as number[][] or a Matrix, got ${x === null ? 'null' : typeof x}`);

@@ -1,6 +1,4 @@
-import type * as FsModule from 'node:fs';
-import type * as PathModule from 'node:path';
-import type * as UrlModule from 'node:url';
+import { nodeBuiltins, type NodeBuiltins } from '../core/nodeBuiltins.js';
 import { InputError } from '../core/errors.js';
 import { lookupName } from '../core/names.js';
 
@@ -27,24 +25,8 @@ const SETS = new Map<string, { file: string; task: BundledDataset['task'] }>([
 
 export const bundledNames: readonly string[] = [...SETS.keys()];
 
-interface NodeModules {
-  fs: typeof FsModule;
-  path: typeof PathModule;
-  url: typeof UrlModule;
-}
-
-/**
- * Node's modules, fetched at call time so that importing the library in a browser bundle does
- * not pull in node:fs (bundled sets are Node-only; the playground generates its data).
- */
-function nodeModules(): NodeModules {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof p?.getBuiltinModule !== 'function') throw new InputError('bundled data sets can only be loaded in Node.js (>= 20.16)');
-  return {
-    fs: p.getBuiltinModule('node:fs') as typeof FsModule,
-    path: p.getBuiltinModule('node:path') as typeof PathModule,
-    url: p.getBuiltinModule('node:url') as typeof UrlModule,
-  };
+function nodeModules(): NodeBuiltins {
+  return nodeBuiltins('loading a bundled data set');
 }
 
 /** The package's data/ folder, found from this module whether it runs from src/ or dist/. */

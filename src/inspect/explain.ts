@@ -8,7 +8,8 @@ import type { Param } from '../layers/param.js';
 import { prepareData } from '../model/train.js';
 import type { Sequential } from '../model/sequential.js';
 import type { TargetsLike } from '../model/targets.js';
-import { copyMatrix, scratchModel, tensorToNested } from './scratch.js';
+import { scratchModel } from './scratch.js';
+import { tensorToNested } from '../layers/param.js';
 
 export interface ExplainArgs {
   /** η of the plain gradient-descent step shown; default the compiled optimiser's current rate. */
@@ -137,13 +138,13 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
   const forward: ForwardRecord[] = [];
   let a = X;
   for (const layer of layers) {
-    const input = copyMatrix(a);
+    const input = a.clone();
     a = layer.forward(a, true);
-    const z = layer instanceof Dense ? copyMatrix(layer.lastPreactivation()) : input;
-    forward.push({ input, z, a: copyMatrix(a) });
+    const z = layer instanceof Dense ? layer.lastPreactivation().clone() : input;
+    forward.push({ input, z, a: a.clone() });
   }
   engine.output = a;
-  const output = copyMatrix(a);
+  const output = a.clone();
   const dataLoss = engine.lossValue(Y);
 
   const L = layers.length;
@@ -161,21 +162,16 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
     const rec = forward[i]!;
     let step: (typeof backward)[number];
     if (i === L - 1 && fused) {
-      const dInput = copyMatrix(layer.backwardFromPreactivation(fusedDelta, true));
+      const dInput = layer.backwardFromPreactivation(fusedDelta, true).clone();
       step = { dA, gPrime: null, delta: fusedDelta, dInput, rule: 'fused' };
     } else {
-      const dInput = copyMatrix(layer.backward(dA, true));
+      const dInput = layer.backward(dA, true).clone();
       step = { dA, ...deltaOf(layer, rec, dA, dInput), dInput };
     }
     backward[i] = step;
     dA = step.dInput;
   }
-  let penalty = 0;
-  for (const p of engine.params) {
-    if (!p.regularizer) continue;
-    penalty += p.regularizer.penalty(p.value, p.size);
-    p.regularizer.addGradient(p.value, p.grad, p.size);
-  }
+  const penalty = engine.addPenaltyGradients();
 
   const explained: ExplainLayer[] = layers.map((layer, i) => {
     const rec = forward[i]!;
@@ -238,7 +234,7 @@ function deltaOf(layer: Layer, rec: ForwardRecord, dA: Matrix, dInput: Matrix): 
   }
   if (layer instanceof Dropout) {
     // The layer's input plays z; δ = ∂E/∂a ⊙ mask, and the mask is the backward of ones.
-    const mask = copyMatrix(layer.backward(ones(rows, cols)));
+    const mask = layer.backward(ones(rows, cols)).clone();
     return { gPrime: mask, delta: dInput, rule: 'layer' };
   }
   return { gPrime: null, delta: dInput, rule: 'layer' };

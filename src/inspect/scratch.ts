@@ -1,4 +1,3 @@
-import { Matrix, type FloatArray } from '../core/matrix.js';
 import { NotFittedError } from '../core/errors.js';
 import { Dropout } from '../layers/dropout.js';
 import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
@@ -57,22 +56,3 @@ export function cloneFloat64(model: Sequential): Sequential {
   return clone;
 }
 
-/** Nested copy of a flat tensor in Keras' layout ([rows][cols] for 2-D shapes). */
-export function tensorToNested(data: ArrayLike<number>, shape: readonly number[]): number[] | number[][] {
-  if (shape.length === 1) return Array.from(data).slice(0, shape[0]);
-  const [rows, cols] = shape as [number, number];
-  const out: number[][] = [];
-  for (let i = 0; i < rows; i++) {
-    const row: number[] = new Array(cols);
-    for (let j = 0; j < cols; j++) row[j] = data[i * cols + j]!;
-    out.push(row);
-  }
-  return out;
-}
-
-/** A fresh compact copy of a matrix. */
-export function copyMatrix(m: Matrix): Matrix {
-  const data: FloatArray = m.data instanceof Float64Array ? new Float64Array(m.rows * m.cols) : new Float32Array(m.rows * m.cols);
-  data.set(m.data.subarray(0, m.rows * m.cols));
-  return new Matrix(m.rows, m.cols, data);
-}

@@ -1,6 +1,7 @@
 import type * as FsModule from 'node:fs';
 import type * as PathModule from 'node:path';
 import { InputError, ModelFormatError } from '../core/errors.js';
+import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
 import { modelFromBytes, modelToBytes, type LoadArgs, type LoadedModel, type ModelFileArgs } from './modelFile.js';
@@ -26,9 +27,7 @@ export interface SaveArgs extends ModelFileArgs {
 }
 
 function node(): { fs: typeof FsModule; path: typeof PathModule } {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof p?.getBuiltinModule !== 'function') throw new InputError('saving and loading model files by path needs Node.js (>= 20.16); use modelToBytes/modelFromBytes elsewhere');
-  return { fs: p.getBuiltinModule('node:fs') as typeof FsModule, path: p.getBuiltinModule('node:path') as typeof PathModule };
+  return nodeBuiltins('saving and loading model files by path (elsewhere use modelToBytes/modelFromBytes)');
 }
 
 let counter = 0;

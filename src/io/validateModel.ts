@@ -6,7 +6,7 @@ import type { SequentialConfig } from '../model/sequential.js';
 import { lossNames } from '../losses/index.js';
 import { optimizerNames, scheduleNames } from '../optimizers/index.js';
 import { metricNames } from '../metrics/index.js';
-import type { Json, JsonObject, Reader } from './json.js';
+import type { Json, Reader } from './json.js';
 
 /** The shape every parameter tensor of a layer will have, known from its config before building. */
 export interface ExpectedParam {

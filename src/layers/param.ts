@@ -23,3 +23,19 @@ export class Param {
     return this.value.length;
   }
 }
+
+/** A tensor in Keras' layout as plain arrays: a kernel as [inputs][units], a vector as [units]. */
+export type WeightArray = number[] | number[][];
+
+/** A fresh nested copy of a flat tensor of the given shape (1-D or 2-D). */
+export function tensorToNested(data: ArrayLike<number>, shape: readonly number[]): WeightArray {
+  if (shape.length === 1) return Array.from({ length: shape[0]! }, (_, i) => data[i]!);
+  const [rows, cols] = shape as [number, number];
+  const out: number[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const row: number[] = new Array(cols);
+    for (let j = 0; j < cols; j++) row[j] = data[i * cols + j]!;
+    out[i] = row;
+  }
+  return out;
+}

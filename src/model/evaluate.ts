@@ -1,4 +1,5 @@
 import { Matrix } from '../core/matrix.js';
+import { tensorToNested } from '../layers/param.js';
 import { ShapeError } from '../core/errors.js';
 import { checkKeys, integerAtLeast } from '../core/validate.js';
 import type { Logs } from '../callbacks/callback.js';
@@ -67,14 +68,7 @@ export function computeGradients(model: Sequential, x: unknown, y: unknown): { l
   engine.zeroGrads();
   engine.forward(data.x, true);
   const loss = engine.backward(data.y);
-  const grads = model.params().map((p) => {
-    const g = p.trainable ? p.grad : new Float64Array(p.size);
-    if (p.shape.length === 1) return Array.from(g);
-    const cols = p.shape[1]!;
-    const out: number[][] = [];
-    for (let i = 0; i < p.shape[0]!; i++) out.push(Array.from(g.subarray(i * cols, (i + 1) * cols)));
-    return out;
-  });
+  const grads = model.params().map((p) => tensorToNested(p.trainable ? p.grad : new Float64Array(p.size), p.shape));
   return { loss, grads };
 }
 

@@ -4,7 +4,7 @@ import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import { Layer, type LayerConfig } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/index.js';
-import type { Param } from '../layers/param.js';
+import { tensorToNested, type Param, type WeightArray } from '../layers/param.js';
 import { getLoss, type Loss, type LossSpec } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec } from '../optimizers/index.js';
 import { getMetric, type MetricSpec } from '../metrics/index.js';
@@ -34,8 +34,7 @@ export interface CompileArgs {
   metrics?: readonly MetricSpec[];
 }
 
-/** A weight tensor in Keras' layout: a kernel as [inputs][units], a vector as [units]. */
-export type WeightArray = number[] | number[][];
+export type { WeightArray } from '../layers/param.js';
 
 const SNAKE: Record<string, string> = { Dense: 'dense', Activation: 'activation', Dropout: 'dropout', BatchNormalization: 'batch_normalization' };
 
@@ -214,7 +213,7 @@ export class Sequential {
   /** [W1, b1, W2, b2, ...] as plain arrays in Keras' layout; never aliases the model's buffers. */
   getWeights(): WeightArray[] {
     this.requireBuilt('getWeights');
-    return this.params().map((p) => toNested(p.value, p.shape));
+    return this.params().map((p) => tensorToNested(p.value, p.shape));
   }
 
   /** Sets every tensor from arrays in getWeights' layout; shapes are checked. */
@@ -338,14 +337,6 @@ export function sequentialFromConfig(config: SequentialConfig): Sequential {
 /** Builds a Sequential model: `sequential([layers...], { seed, dtype })`. */
 export function sequential(layerList: readonly Layer[] = [], args: SequentialArgs = {}): Sequential {
   return new Sequential(layerList, args);
-}
-
-function toNested(value: Float32Array | Float64Array, shape: readonly number[]): WeightArray {
-  if (shape.length === 1) return Array.from(value);
-  const [rows, cols] = shape as [number, number];
-  const out: number[][] = [];
-  for (let i = 0; i < rows; i++) out.push(Array.from(value.subarray(i * cols, (i + 1) * cols)));
-  return out;
 }
 
 function flatten(w: unknown, p: Param): number[] {

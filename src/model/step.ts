@@ -80,13 +80,14 @@ export class Backprop {
       d = lastLayer.backward(dOut, last > 0, accumulate);
     }
     for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0, accumulate);
+    return this.lossValue(y) + this.addPenaltyGradients();
+  }
+
+  /** Adds every kernel penalty's gradient into its param's grad; returns the sum of the penalties. */
+  addPenaltyGradients(): number {
     let penalty = 0;
-    for (const p of this.params) {
-      if (!p.regularizer) continue;
-      penalty += p.regularizer.penalty(p.value, p.size);
-      p.regularizer.addGradient(p.value, p.grad, p.size);
-    }
-    return this.lossValue(y) + penalty;
+    for (const p of this.params) if (p.regularizer) penalty += p.regularizer.addGradient(p.value, p.grad, p.size);
+    return penalty;
   }
 
   /** The first layer whose last output holds NaN or ±Infinity, if any. */

@@ -23,24 +23,33 @@ export interface ExponentialDecayArgs {
   staircase?: boolean;
 }
 
+/** The validated options shared by the exponential and inverse-time decays. */
+function decayConfig(where: string, args: ExponentialDecayArgs, rateMayBeZero: boolean): Required<ExponentialDecayArgs> {
+  checkKeys(where, args, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+  return {
+    initialLearningRate: positiveNumber(where, 'initialLearningRate', args.initialLearningRate),
+    decaySteps: positiveNumber(where, 'decaySteps', args.decaySteps),
+    decayRate: positiveNumber(where, 'decayRate', args.decayRate, rateMayBeZero),
+    staircase: booleanOption(where, 'staircase', args.staircase ?? false),
+  };
+}
+
+/** t/decaySteps, or ⌊t/decaySteps⌋ with staircase. */
+function decayProgress(c: Required<ExponentialDecayArgs>, step: number): number {
+  const p = step / c.decaySteps;
+  return c.staircase ? Math.floor(p) : p;
+}
+
 /** ηₜ = η₀ · decayRate^(t/decaySteps)  (exponent ⌊t/decaySteps⌋ when staircase). */
 export class ExponentialDecay implements LearningRateSchedule {
   readonly name = 'exponentialDecay';
   readonly config: Readonly<Required<ExponentialDecayArgs>>;
   constructor(args: ExponentialDecayArgs) {
-    const where = 'exponentialDecay';
-    checkKeys(where, args, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
-    this.config = {
-      initialLearningRate: positiveNumber(where, 'initialLearningRate', args.initialLearningRate),
-      decaySteps: positiveNumber(where, 'decaySteps', args.decaySteps),
-      decayRate: positiveNumber(where, 'decayRate', args.decayRate),
-      staircase: booleanOption(where, 'staircase', args.staircase ?? false),
-    };
+    this.config = decayConfig('exponentialDecay', args, false);
   }
   at(step: number): number {
     const c = this.config;
-    const p = step / c.decaySteps;
-    return c.initialLearningRate * Math.pow(c.decayRate, c.staircase ? Math.floor(p) : p);
+    return c.initialLearningRate * Math.pow(c.decayRate, decayProgress(c, step));
   }
 }
 
@@ -60,19 +69,11 @@ export class InverseTimeDecay implements LearningRateSchedule {
   readonly name = 'inverseTimeDecay';
   readonly config: Readonly<Required<InverseTimeDecayArgs>>;
   constructor(args: InverseTimeDecayArgs) {
-    const where = 'inverseTimeDecay';
-    checkKeys(where, args, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
-    this.config = {
-      initialLearningRate: positiveNumber(where, 'initialLearningRate', args.initialLearningRate),
-      decaySteps: positiveNumber(where, 'decaySteps', args.decaySteps),
-      decayRate: positiveNumber(where, 'decayRate', args.decayRate, true),
-      staircase: booleanOption(where, 'staircase', args.staircase ?? false),
-    };
+    this.config = decayConfig('inverseTimeDecay', args, true);
   }
   at(step: number): number {
     const c = this.config;
-    const p = step / c.decaySteps;
-    return c.initialLearningRate / (1 + c.decayRate * (c.staircase ? Math.floor(p) : p));
+    return c.initialLearningRate / (1 + c.decayRate * decayProgress(c, step));
   }
 }
 
