@@ -1,8 +1,5 @@
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkKeys, positiveNumber } from '../core/validate.js';
-import { Dense } from '../layers/dense.js';
-import { ActivationLayer } from '../layers/activationLayer.js';
-import { Dropout } from '../layers/dropout.js';
 import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import { prepareData } from '../model/train.js';
@@ -140,7 +137,7 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
   for (const layer of layers) {
     const input = a.clone();
     a = layer.forward(a, true);
-    const z = layer instanceof Dense ? layer.lastPreactivation().clone() : input;
+    const z = layer.lastPreactivation()?.clone() ?? input;
     forward.push({ input, z, a: a.clone() });
   }
   engine.output = a;
@@ -152,8 +149,7 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
   const lossGrad = Matrix.zeros(output.rows, output.cols, 'float64');
   loss.gradient(output, Y, lossGrad);
   const fusedDelta = Matrix.zeros(output.rows, output.cols, 'float64');
-  const act = lastLayer.outputActivation();
-  const fused = act !== undefined && loss.fusedGradient(act.name, output, Y, fusedDelta);
+  const fused = engine.fused() && loss.fusedGradient(loss.fusesWith!, output, Y, fusedDelta);
 
   const backward: { dA: Matrix; gPrime: Matrix | null; delta: Matrix; dInput: Matrix; rule: DeltaRule }[] = new Array(L);
   let dA = lossGrad;
@@ -177,8 +173,8 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
     const rec = forward[i]!;
     const back = backward[i]!;
     const params = layer.weights().map((p) => explainParam(p, learningRate));
-    const kernel = layer instanceof Dense ? params[0] : undefined;
-    const bias = layer instanceof Dense && layer.bias ? params[1] : undefined;
+    const kernel = params.find((p) => p.name.endsWith('/kernel'));
+    const bias = params.find((p) => p.name.endsWith('/bias'));
     return {
       name: layer.name,
       className: layer.className,
@@ -218,8 +214,8 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
 function deltaOf(layer: Layer, rec: ForwardRecord, dA: Matrix, dInput: Matrix): { gPrime: Matrix | null; delta: Matrix; rule: DeltaRule } {
   const rows = dA.rows;
   const cols = dA.cols;
-  if (layer instanceof Dense || layer instanceof ActivationLayer) {
-    const g = layer.activation;
+  const g = layer.outputActivation();
+  if (g !== undefined) {
     const delta = Matrix.zeros(rows, cols, 'float64');
     if (g.name === 'softmax') {
       // Not element-wise: δ_j = a_j (∂E/∂a_j − Σ_k ∂E/∂a_k a_k).
@@ -232,9 +228,9 @@ function deltaOf(layer: Layer, rec: ForwardRecord, dA: Matrix, dInput: Matrix): 
     for (let k = 0; k < rows * cols; k++) delta.data[k] = dA.data[k]! * gPrime.data[k]!;
     return { gPrime, delta, rule: 'chain' };
   }
-  if (layer instanceof Dropout) {
+  if (layer.className === 'Dropout') {
     // The layer's input plays z; δ = ∂E/∂a ⊙ mask, and the mask is the backward of ones.
-    const mask = layer.backward(ones(rows, cols)).clone();
+    const mask = layer.backward(ones(rows, cols), true).clone();
     return { gPrime: mask, delta: dInput, rule: 'layer' };
   }
   return { gPrime: null, delta: dInput, rule: 'layer' };
@@ -261,6 +257,7 @@ function explainParam(p: Param, learningRate: number): ExplainParam {
 }
 
 function activationLabel(layer: Layer): string {
-  if (layer instanceof Dense || layer instanceof ActivationLayer) return layer.activation.name;
+  const g = layer.outputActivation();
+  if (g !== undefined) return g.name;
   return layer.className.charAt(0).toLowerCase() + layer.className.slice(1);
 }

@@ -31,16 +31,15 @@ export class Backprop {
     return a;
   }
 
+  /** Whether the output layer's activation is the one the loss fuses with (the loss says which). */
+  fused(): boolean {
+    const act = this.layers[this.layers.length - 1]!.outputActivation();
+    return act !== undefined && act.name === this.loss.fusesWith;
+  }
+
   /** Logits for the loss value when the output activation fuses with the loss. */
   private fusedLogits(): Matrix | undefined {
-    const last = this.layers[this.layers.length - 1]!;
-    const act = last.outputActivation();
-    if (act === undefined) return undefined;
-    const pair = (act.name === 'sigmoid' && this.loss.name === 'binaryCrossentropy') ||
-      (act.name === 'softmax' && (this.loss.name === 'categoricalCrossentropy' || this.loss.name === 'sparseCategoricalCrossentropy'));
-    if (!pair || this.loss.config.fromLogits) return undefined;
-    const z = (last as { lastPreactivation?: () => Matrix }).lastPreactivation?.();
-    return z;
+    return this.fused() ? this.layers[this.layers.length - 1]!.lastPreactivation() : undefined;
   }
 
   /** The loss of the last forward pass against y, without regularisation. */
@@ -70,9 +69,8 @@ export class Backprop {
     const last = this.layers.length - 1;
     const lastLayer = this.layers[last]!;
     const dOut = this.ws.matrix('dOut', out.rows, out.cols);
-    const act = lastLayer.outputActivation();
     let d: Matrix;
-    if (act !== undefined && this.loss.fusedGradient(act.name, out, y, dOut)) {
+    if (this.fused() && this.loss.fusedGradient(this.loss.fusesWith!, out, y, dOut)) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
       d = lastLayer.backwardFromPreactivation(dOut, last > 0, accumulate);
     } else {
