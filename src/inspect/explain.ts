@@ -132,42 +132,31 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
   const layers = model.layers;
   engine.zeroGrads();
 
-  const forward: ForwardRecord[] = [];
-  let a = X;
-  for (const layer of layers) {
-    const input = a.clone();
-    a = layer.forward(a, true);
-    const z = layer.lastPreactivation()?.clone() ?? input;
-    forward.push({ input, z, a: a.clone() });
-  }
-  engine.output = a;
-  const output = a.clone();
-  const dataLoss = engine.lossValue(Y);
-
+  // One recorded step of the engine the training loop runs: nothing re-derived here.
   const L = layers.length;
-  const lastLayer = layers[L - 1]!;
+  const forward: ForwardRecord[] = new Array(L);
+  const backward: { dA: Matrix; gPrime: Matrix | null; delta: Matrix; dInput: Matrix; rule: DeltaRule }[] = new Array(L);
+  const output = engine.forward(X, true, {
+    forward(i, layer, input, a) {
+      forward[i] = { input: input.clone(), z: layer.lastPreactivation()?.clone() ?? input.clone(), a: a.clone() };
+    },
+  }).clone();
+  const dataLoss = engine.lossValue(Y);
   const lossGrad = Matrix.zeros(output.rows, output.cols, 'float64');
   loss.gradient(output, Y, lossGrad);
-  const fusedDelta = Matrix.zeros(output.rows, output.cols, 'float64');
-  const fused = engine.fused() && loss.fusedGradient(loss.fusesWith!, output, Y, fusedDelta);
-
-  const backward: { dA: Matrix; gPrime: Matrix | null; delta: Matrix; dInput: Matrix; rule: DeltaRule }[] = new Array(L);
-  let dA = lossGrad;
-  for (let i = L - 1; i >= 0; i--) {
-    const layer = layers[i]!;
-    const rec = forward[i]!;
-    let step: (typeof backward)[number];
-    if (i === L - 1 && fused) {
-      const dInput = layer.backwardFromPreactivation(fusedDelta, true).clone();
-      step = { dA, gPrime: null, delta: fusedDelta, dInput, rule: 'fused' };
-    } else {
-      const dInput = layer.backward(dA, true).clone();
-      step = { dA, ...deltaOf(layer, rec, dA, dInput), dInput };
-    }
-    backward[i] = step;
-    dA = step.dInput;
-  }
-  const penalty = engine.addPenaltyGradients();
+  const given: { dOutput: Matrix; dInput: Matrix; fused: boolean }[] = new Array(L);
+  engine.backward(Y, true, {
+    backward(i, _layer, dOutput, dInput, fused) {
+      given[i] = { dOutput: dOutput.clone(), dInput: dInput.clone(), fused };
+    },
+  });
+  // Factored after the pass: deltaOf may run a layer again (dropout's mask is its backward of ones).
+  given.forEach((g, i) => {
+    backward[i] = g.fused
+      ? { dA: lossGrad, gPrime: null, delta: g.dOutput, dInput: g.dInput, rule: 'fused' }
+      : { dA: g.dOutput, ...deltaOf(layers[i]!, forward[i]!, g.dOutput, g.dInput), dInput: g.dInput };
+  });
+  const penalty = engine.penalty();
 
   const explained: ExplainLayer[] = layers.map((layer, i) => {
     const rec = forward[i]!;

@@ -4,7 +4,7 @@ import { checkKeys, integerAtLeast, booleanOption } from '../core/validate.js';
 import type { ActivationName } from '../activations.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
-import type { Callback, Logs } from '../callbacks/callback.js';
+import type { Callback, Logs } from '../model/callback.js';
 import type { Sequential } from '../model/sequential.js';
 
 /** Distribution of one layer's outputs over the samples seen. */

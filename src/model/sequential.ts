@@ -13,9 +13,9 @@ import type { Label, TargetsLike } from './targets.js';
 import { Backprop } from './step.js';
 import { summaryTable } from './summary.js';
 import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
-import type { History } from '../callbacks/history.js';
-import type { Logs } from '../callbacks/callback.js';
-import { mcDropoutPredict, type McPrediction } from '../inspect/mcDropout.js';
+import type { History } from './history.js';
+import type { Logs } from './callback.js';
+import { mcDropoutPredict, type McPrediction } from './mcDropout.js';
 
 export interface SequentialArgs {
   /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
