@@ -5,7 +5,7 @@ import { layers } from '../../layers/index.js';
 import type { Layer } from '../../layers/layer.js';
 import { parseUntrustedJson, Reader, type Json, type JsonObject } from '../json.js';
 import type { LoadedModel } from '../modelFile.js';
-import { preprocessingOf, readPortableInfo } from '../portable.js';
+import { compileImported, preprocessingOf, readPortableInfo } from '../portable.js';
 import { littleEndianFloats } from '../onnx/protobuf.js';
 import { LEAKY_SUFFIX } from './export.js';
 
@@ -191,6 +191,7 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
     }, model.inputUnits, model.outputUnits);
   })();
   if (info.classes !== undefined) model.classes = [...info.classes];
+  compileImported(model);
   return {
     model,
     preprocessing: preprocessingOf(info),
