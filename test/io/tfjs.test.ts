@@ -156,6 +156,6 @@ test('tfjs import: unknown layers and activations are UnsupportedError; wrong na
   assertThrowsWith(() => modelFromTfjs(edit((j) => (j.modelTopology.config.layers[0]!.config.activation = 'selu')), f.bin), UnsupportedError, /selu/);
   assertThrowsWith(() => modelFromTfjs(edit((j) => (j.weightsManifest[0]!.weights[0]!.name = 'dense_Dense1/kernelX')), f.bin), ModelFormatError, /dense_Dense1\/kernel/);
   assertThrowsWith(() => modelFromTfjs(edit((j) => (j.weightsManifest[0]!.weights[1]!.shape = [4])), f.bin), ModelFormatError, /bytes/);
-  assertThrowsWith(() => modelFromTfjs(f.json, f.bin.subarray(0, 100)), ModelFormatError, /describes 396 bytes but the weights data has 100/);
+  assertThrowsWith(() => modelFromTfjs(f.json, f.bin.subarray(0, 100)), ModelFormatError, /need 396 bytes of float32 weights but the weights data has 100/);
   assertThrowsWith(() => modelFromTfjs(edit((j) => (j.weightsManifest[0]!.weights[0]!.shape = [1e6, 1e6])), f.bin), ModelFormatError, /more than/);
 });

@@ -178,6 +178,7 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
   if (found.length === 0) throw rc.fail('the model has no layers');
   if (inputUnits === undefined) throw rc.fail('the first layer declares no input shape (batch_input_shape, batch_shape or input_shape)');
 
+  checkWeightBytes(found, inputUnits, weightData.length, maxElements);
   const model = buildModel(found, inputUnits, modelName);
   setWeights(r, root, model, found, weightData, maxElements);
   const meta = root.userDefinedMetadata;
@@ -199,6 +200,20 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
     metadata: { format: 'tfjs', generatedBy: typeof root.generatedBy === 'string' ? root.generatedBy.slice(0, 200) : null },
     formatVersion: 1,
   };
+}
+
+/** The bytes the layers' weights need, against the data given, before any buffer is allocated. */
+function checkWeightBytes(found: readonly Found[], inputUnits: number, bytes: number, maxElements: number): void {
+  let units = inputUnits;
+  let total = 0;
+  for (const f of found) {
+    if (f.kind === 'dense') {
+      total += units * f.units + (f.useBias ? f.units : 0);
+      units = f.units;
+    } else if (f.kind === 'batchNorm') total += units * (2 + (f.center ? 1 : 0) + (f.scale ? 1 : 0));
+    if (total > maxElements) throw new ModelFormatError(`model.json: the layers need more than ${maxElements} weights`);
+  }
+  if (total * 4 !== bytes) throw new ModelFormatError(`weights: the layers need ${total * 4} bytes of float32 weights but the weights data has ${bytes}`);
 }
 
 function buildModel(found: readonly Found[], inputUnits: number, name: string): Sequential {
