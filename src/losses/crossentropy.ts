@@ -31,6 +31,7 @@ export function binaryCrossentropy(args: CrossentropyArgs = {}): Loss {
     name: 'binaryCrossentropy',
     config: configOf(args),
     targets: 'dense',
+    fusesWith: fromLogits ? undefined : 'sigmoid',
     value(p, y, logits, k = referenceKernels(p)) {
       const z = fromLogits ? p : logits;
       const n = p.rows * p.cols;
@@ -71,6 +72,7 @@ function crossentropy(name: 'categoricalCrossentropy' | 'sparseCategoricalCrosse
     name,
     config: configOf(args),
     targets,
+    fusesWith: fromLogits ? undefined : 'softmax',
     value(p, y, logits, k = referenceKernels(p)) {
       const z = fromLogits ? p : logits;
       if (z) return (scale * k.lossValue(onLogits, z.data, y.data, z.rows, z.cols)) / z.rows;

@@ -12,6 +12,7 @@ export function meanSquaredError(): Loss {
     name: 'mse',
     config: {},
     targets: 'dense',
+    fusesWith: undefined,
     value(p, y, _logits, k = referenceKernels(p)) {
       return k.lossValue('mse', p.data, y.data, p.rows, p.cols) / p.rows / p.cols;
     },
@@ -28,6 +29,7 @@ export function sumSquaredError(): Loss {
     name: 'sse',
     config: {},
     targets: 'dense',
+    fusesWith: undefined,
     value(p, y, _logits, k = referenceKernels(p)) {
       return k.lossValue('sse', p.data, y.data, p.rows, p.cols) / p.rows;
     },
@@ -44,6 +46,7 @@ export function meanAbsoluteError(): Loss {
     name: 'mae',
     config: {},
     targets: 'dense',
+    fusesWith: undefined,
     value(p, y, _logits, k = referenceKernels(p)) {
       return k.lossValue('mae', p.data, y.data, p.rows, p.cols) / p.rows / p.cols;
     },

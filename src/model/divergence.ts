@@ -1,6 +1,6 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import type { Param } from '../layers/param.js';
-import type { DivergenceEvent } from '../callbacks/callback.js';
+import type { DivergenceEvent } from './callback.js';
 import type { Backprop } from './step.js';
 
 /**
