@@ -76,7 +76,7 @@ export class ActivationAccumulator {
     for (let i = 0; i < rows; i++) {
       const o = i * cols;
       for (let j = 0; j < cols; j++) {
-        const v = a[o + j]!;
+        const v = a[o + j]! + 0; // -0 (a ReLU kernel may give it) counts as 0, so min/max survive JSON
         this.sum += v;
         this.sumSq += v * v;
         if (v < this.min) this.min = v;

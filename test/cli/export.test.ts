@@ -63,6 +63,12 @@ test('CLI: train on a CSV, export to ONNX, and ONNX Runtime on the raw CSV colum
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /dense/);
   }
+  r = runCli(bin, ['explain', 'iris.onnx', '--x', '[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]', '--y', '["setosa", "virginica"]', '--format', 'json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const explained = JSON.parse(r.stdout) as { lossName: string; layers: { name: string }[]; output: number[][] };
+  assert.equal(explained.lossName, 'sparseCategoricalCrossentropy');
+  const first = x.findIndex((row) => row.join() === '5.1,3.5,1.4,0.2');
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(explained.output[0]![c]! - p[first * 3 + c]!) <= 1e-5, 'explain runs the imported network');
   assert.deepEqual(modelFromOnnx(bytes).preprocessing.featureNames, features);
   r = runCli(bin, ['export', 'iris.bpm', '--out', 'iris.model'], dir);
   assert.notEqual(r.code, 0);
