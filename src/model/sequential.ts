@@ -1,5 +1,5 @@
 import { Matrix, toMatrix, type DType } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
+import { Rng, checkSeed } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import { Layer, type LayerConfig } from '../layers/layer.js';
@@ -68,9 +68,7 @@ export class Sequential {
 
   constructor(layerList: readonly Layer[] = [], args: SequentialArgs = {}) {
     checkKeys('sequential', args, ['seed', 'dtype', 'name']);
-    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) {
-      throw new InputError(`sequential: seed must be a finite number, got ${describe(args.seed)}`);
-    }
+    if (args.seed !== undefined) checkSeed('sequential', args.seed);
     if (args.dtype !== undefined && args.dtype !== 'float32' && args.dtype !== 'float64') {
       throw new InputError(`sequential: dtype must be 'float32' or 'float64', got ${describe(args.dtype)}`);
     }

@@ -2,7 +2,7 @@ import { Matrix, allocate } from '../core/matrix.js';
 import { DivergenceError, InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
-import { Rng } from '../core/rng.js';
+import { Rng, checkSeed } from '../core/rng.js';
 import { gatherRows } from '../kernels/elementwise.js';
 import { CallbackList, emitWarning, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -122,7 +122,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   } else if (opts.validationSplit > 0) {
     [train, val] = splitTail(all, opts.validationSplit);
   }
-  if (args.seed !== undefined) model.shuffleRng.setState(new Rng(integerAtLeast('fit', 'seed', args.seed, 0)).getState());
+  if (args.seed !== undefined) model.shuffleRng.setState(new Rng(checkSeed('fit', args.seed)).getState());
 
   const optimizer = model.optimizer!;
   const engine = model.backprop();
