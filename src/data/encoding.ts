@@ -1,5 +1,5 @@
 import { InputError, NotFittedError } from '../core/errors.js';
-import { integerAtLeast } from '../core/validate.js';
+import { describe, integerAtLeast, listValues } from '../core/validate.js';
 import type { Label } from '../model/targets.js';
 import { sortLabels } from './schema.js';
 
@@ -51,7 +51,7 @@ export class LabelEncoder {
     const index = this.requireFitted();
     return labels.map((v, i) => {
       const k = index.get(v);
-      if (k === undefined) throw new InputError(`labelEncoder: row ${i} has label ${JSON.stringify(v)}, not one of ${JSON.stringify(this.classes)}`);
+      if (k === undefined) throw new InputError(`labelEncoder: row ${i} has label ${describe(v)}, not one of [${listValues(this.classes ?? [], true)}]`);
       return k;
     });
   }
@@ -96,5 +96,5 @@ export function labelEncoderFromJSON(json: { classes: readonly Label[] }): Label
 
 function checkLabel(v: unknown, i: number): void {
   if (typeof v === 'string') return;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`labelEncoder: row ${i} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; labels are finite numbers or strings`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`labelEncoder: row ${i} is ${describe(v)}; labels are finite numbers or strings`);
 }

@@ -1,7 +1,7 @@
 import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
-import { checkKeys, describe } from '../core/validate.js';
+import { checkKeys, describe, listValues, quote } from '../core/validate.js';
 import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
 import { featureNames, type InputColumn, type TableSchema } from './schema.js';
@@ -47,7 +47,7 @@ export function findColumn(header: readonly string[], name: string, source: stri
   const i = header.indexOf(name);
   if (i >= 0) return i;
   const guess = nearestName(name, header);
-  throw new InputError(`${source}: no ${role} ${JSON.stringify(name)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''} Columns are: ${header.join(', ')}`);
+  throw new InputError(`${source}: no ${role} ${quote(name)}${guess ? `; did you mean ${quote(guess)}?` : ''} Columns are: ${listValues(header)}`);
 }
 
 /** The error for a file with no header row. */
@@ -102,7 +102,7 @@ export class TableBuilder {
       for (const c of schema.inputs) {
         const index = this.header.indexOf(c.name);
         if (index < 0) {
-          throw new InputError(`${this.source}: column ${JSON.stringify(c.name)} used to train the model is missing; the model expects ${schema.inputs.map((i) => i.name).join(', ')}; the file has ${this.header.join(', ')}`);
+          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(schema.inputs.map((i) => i.name))}; the file has ${listValues(this.header)}`);
         }
         const categories = new Map<string, number>(c.kind === 'categorical' ? c.categories.map((v, k) => [v, k]) : []);
         this.slots.push({ index, name: c.name, kind: c.kind, categories, fixedCategories: true, codes: undefined });
@@ -124,8 +124,8 @@ export class TableBuilder {
     const columns: { index: number; name: string }[] = [];
     for (const name of targetNames) {
       const index = findColumn(this.header, name, this.source, 'target column');
-      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${JSON.stringify(name)} given twice`);
-      if (this.forcedCategorical.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be a categorical input`);
+      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${quote(name)} given twice`);
+      if (this.forcedCategorical.has(name)) throw new InputError(`${this.source}: ${quote(name)} is the target; it cannot also be a categorical input`);
       columns.push({ index, name });
     }
     this.targets = new TargetReader(columns, undefined, this.task, this.source, this.cellError);
@@ -134,7 +134,7 @@ export class TableBuilder {
       this.slots.push({ index, name, kind: undefined, categories: new Map(), fixedCategories: false, codes: undefined });
     });
     if (this.slots.length === 0) {
-      throw new InputError(`${this.source}: no feature columns left (columns: ${this.header.join(', ')}; target: ${targetNames.join(', ')})`);
+      throw new InputError(`${this.source}: no feature columns left (columns: ${listValues(this.header)}; target: ${listValues(targetNames)})`);
     }
   }
 
@@ -170,7 +170,7 @@ export class TableBuilder {
         let code = s.categories.get(key);
         if (code === undefined) {
           if (s.fixedCategories) {
-            throw this.cellError(line, s.index, `category ${JSON.stringify(key)} was not seen in training (known: ${[...s.categories.keys()].join(', ')})`);
+            throw this.cellError(line, s.index, `category ${quote(key)} was not seen in training (known: ${listValues(s.categories.keys())})`);
           }
           code = s.categories.size;
           s.categories.set(key, code);
@@ -185,7 +185,7 @@ export class TableBuilder {
   private readonly cellError = (line: number, column: number, reason: string, kind?: string): InputError => {
     const name = this.header[column]!;
     const hint = kind === 'numeric' ? `; the column is numeric (list it as categorical if it holds categories, or fill missing values)` : '';
-    return new InputError(`${this.source} line ${line}, column ${column + 1} (${JSON.stringify(name)}): ${reason}${hint}`);
+    return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}${hint}`);
   };
 
   /** The table, once every record has been added. */
@@ -242,7 +242,7 @@ function checkHeader(header: readonly string[], source: string): string[] {
   names.forEach((name, i) => {
     if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header`);
     const before = seen.get(name);
-    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})`);
+    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${quote(name)} (columns ${before + 1} and ${i + 1})`);
     seen.set(name, i);
   });
   return names;

@@ -1,5 +1,6 @@
 import { Matrix, toMatrix, type DType } from '../core/matrix.js';
 import { InputError, ShapeError } from '../core/errors.js';
+import { describe, listValues } from '../core/validate.js';
 import type { Loss } from '../losses/loss.js';
 
 export type Label = number | string;
@@ -66,7 +67,7 @@ export function encodeTargets(
   const codes = labels.map((v, i) => {
     const k = index.get(v);
     if (k === undefined) {
-      throw new InputError(`y: row ${i} has label ${JSON.stringify(v)}, which is not one of the model's classes [${known.map((c) => JSON.stringify(c)).join(', ')}]`);
+      throw new InputError(`y: row ${i} has label ${describe(v)}, which is not one of the model's classes [${listValues(known, true)}]`);
     }
     return k;
   });
