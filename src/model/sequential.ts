@@ -243,17 +243,22 @@ export class Sequential {
     return predictMatrix(this, X, args.batchSize);
   }
 
-  /** The predicted label per row, in the labels the model was trained on. */
+  /**
+   * The predicted label per row, in the labels the model was trained on. When the output layer
+   * has more units than classes, the argmax runs over the units that have a class, so a
+   * prediction is always a known label (RELIABILITY V7).
+   */
   predictClasses(x: readonly (ArrayLike<number>)[] | Matrix): Label[] {
     const p = this.predictMatrix(x);
     const classes = this.classes;
+    const units = classes === undefined ? p.cols : Math.min(p.cols, classes.length);
     const out: Label[] = [];
     for (let i = 0; i < p.rows; i++) {
       let k: number;
-      if (p.cols === 1) k = p.data[i]! > (this.loss?.config.fromLogits ? 0 : 0.5) ? 1 : 0;
+      if (p.cols === 1) k = classes !== undefined && classes.length < 2 ? 0 : p.data[i]! > (this.loss?.config.fromLogits ? 0 : 0.5) ? 1 : 0;
       else {
         k = 0;
-        for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
+        for (let c = 1; c < units; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
       }
       out.push(classes ? classes[k]! : k);
     }
