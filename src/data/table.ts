@@ -1,4 +1,4 @@
-import { Matrix, type DType } from '../core/matrix.js';
+import { Matrix, overflowReason, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, listValues, quote } from '../core/validate.js';
@@ -164,6 +164,8 @@ export class TableBuilder {
       if (s.kind === 'numeric') {
         const r = parseNumberCell(cell);
         if (!r.ok) throw this.cellError(line, s.index, r.reason, 'numeric');
+        const overflow = overflowReason(r.value, this.dtype);
+        if (overflow !== undefined) throw this.cellError(line, s.index, `is ${overflow}`);
         numeric.push(r.value);
       } else {
         const key = cell.trim();

@@ -127,7 +127,7 @@ function inferClasses(labels: readonly Label[], loss: Loss, outputUnits: number)
     if (ints[0]! >= 0 && ints[ints.length - 1]! < outputUnits) return Array.from({ length: outputUnits }, (_, i) => i);
     if (ints.length > outputUnits) {
       const row = labels.findIndex((v) => typeof v === 'number' && (v < 0 || v >= outputUnits));
-      throw new InputError(`y: row ${row} has label ${labels[row]}, out of range for ${outputUnits} output units (${ints.length} distinct labels)`);
+      throw new InputError(`y: label ${labels[row]} in row ${row} is out of range for ${outputUnits} output units (${ints.length} distinct labels)`);
     }
     return ints;
   }

@@ -36,5 +36,5 @@ test('N5: an out-of-range integer label names its row', async () => {
   const m = sequential([layers.dense({ units: 3, activation: 'softmax', inputShape: [1] })]);
   m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd' });
   await assertRejectsWith(() => m.fit([[0], [1], [2], [3]], [0, 1, 2, 7], { epochs: 1, verbose: 0 }), InputError,
-    /y: row 3 has label 7, out of range for 3 output units \(4 distinct labels\)/);
+    /y: label 7 in row 3 is out of range for 3 output units \(4 distinct labels\)/);
 });
