@@ -12,7 +12,7 @@ import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
 import type { Backprop } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
-import { WeightGuard, describeDivergence, firstNonFiniteGradient, type Failure } from './divergence.js';
+import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
 
@@ -160,6 +160,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let lastImprovement = 0;
   let stepsTaken = 0;
   let diverged = false;
+  let referenceLoss: number | undefined;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
     if (opts.shuffle) model.shuffleRng.shuffle(order);
@@ -182,6 +183,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         diverged = true;
         break;
       }
+      if (referenceLoss === undefined) referenceLoss = loss;
       lossSum += loss * count;
       seen += count;
       stepsTaken++;
@@ -213,6 +215,15 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
     if (logs.loss! < bestLoss * (1 - 1e-4) - 1e-12) {
       bestLoss = logs.loss!;
       lastImprovement = epoch;
+    }
+    // A finite loss that grew by orders of magnitude is divergence too (RELIABILITY R6); the
+    // epoch is not logged, so no checkpoint holds it.
+    const exploding = diverged ? undefined : explodingLoss(logs, referenceLoss!, epoch, logs.lr);
+    if (exploding !== undefined) {
+      for (const c of callbacks.callbacks) c.onDivergence?.(exploding);
+      if (!model.stopTraining) throw new DivergenceError(exploding.message);
+      emitWarning(callbacks, exploding.message);
+      break;
     }
     epochsRun++;
     await callbacks.call('onEpochEnd', epoch, logs);
