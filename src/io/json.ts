@@ -26,23 +26,62 @@ export function parseUntrustedJson(text: string, what: string, limits: JsonLimit
   } catch (e) {
     throw new ModelFormatError(`${what}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const stack: [unknown, number, string][] = [[value, 0, '']];
-  let nodes = 0;
+  // One pass with no per-node allocation (a 10 MB header holds millions of values, RELIABILITY
+  // R11); only objects and arrays go on the stack. The path is worked out only for an error.
+  const problem = scan(value, limits);
+  if (problem !== undefined) throw new ModelFormatError(`${what}: ${problem === 'nodes' ? `more than ${limits.maxNodes} JSON values; refusing to read further` : describeProblem(value, limits)}`);
+  return value as Json;
+}
+
+/** Walks the parsed value iteratively; returns what is wrong, or undefined. */
+function scan(root: unknown, limits: JsonLimits): 'nodes' | 'depth' | 'key' | undefined {
+  const values: object[] = [];
+  const depths: number[] = [];
+  let nodes = 1;
+  if (root === null || typeof root !== 'object') return undefined;
+  values.push(root);
+  depths.push(0);
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= limits.maxDepth) return 'depth';
+    const children: unknown[] = Array.isArray(v) ? v : [];
+    if (!Array.isArray(v)) {
+      for (const key of Object.keys(v)) {
+        if (FORBIDDEN_KEYS.has(key)) return 'key';
+        children.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    nodes += children.length;
+    if (nodes > limits.maxNodes) return 'nodes';
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      if (c !== null && typeof c === 'object') {
+        values.push(c);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The message for a too-deep value or a forbidden key, with its path (the slow walk, run only on failure). */
+function describeProblem(root: unknown, limits: JsonLimits): string {
+  const stack: [unknown, number, string][] = [[root, 0, '']];
   while (stack.length > 0) {
     const [v, depth, path] = stack.pop()!;
-    if (++nodes > limits.maxNodes) throw new ModelFormatError(`${what}: more than ${limits.maxNodes} JSON values; refusing to read further`);
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= limits.maxDepth) throw new ModelFormatError(`${what}: JSON nested deeper than ${limits.maxDepth} levels at ${path || '(root)'}`);
+    if (depth >= limits.maxDepth) return `JSON nested deeper than ${limits.maxDepth} levels at ${path || '(root)'}`;
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1, `${path}[${i}]`]);
     } else {
       for (const key of Object.keys(v)) {
-        if (FORBIDDEN_KEYS.has(key)) throw new ModelFormatError(`${what}: forbidden key ${JSON.stringify(key)} at ${path || '(root)'}`);
+        if (FORBIDDEN_KEYS.has(key)) return `forbidden key ${JSON.stringify(key)} at ${path || '(root)'}`;
         stack.push([(v as Record<string, unknown>)[key], depth + 1, `${path}.${key}`]);
       }
     }
   }
-  return value as Json;
+  return 'invalid JSON structure';
 }
 
 /** Field readers that throw ModelFormatError naming the path; used to validate a file's header. */

@@ -46,6 +46,9 @@ export type { WeightArray } from '../layers/param.js';
  */
 export class Sequential {
   readonly layers: Layer[] = [];
+  /** The layers and their names, for constant-time checks in add. */
+  private readonly members = new Set<Layer>();
+  private readonly layerNames = new Set<string>();
   readonly dtype: DType;
   readonly seed: number;
   readonly name: string;
@@ -93,12 +96,12 @@ export class Sequential {
   /** Appends a layer; built at once when the model already knows its input size. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new InputError(`sequential.add: expected a layer (from layers.dense(...) etc.), got ${describe(layer)}`);
-    if (this.layers.includes(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
+    if (this.members.has(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
     const base = defaultNameOf(layer);
     const count = (this.counters.get(base) ?? 0) + 1;
     this.counters.set(base, count);
     if (layer.name === '') layer.name = `${base}_${count}`;
-    if (this.layers.some((l) => l.name === layer.name)) throw new InputError(`sequential.add: duplicate layer name "${layer.name}"`);
+    if (this.layerNames.has(layer.name)) throw new InputError(`sequential.add: duplicate layer name "${layer.name}"`);
     if (this.layers.length > 0 && layer.declaredInputUnits() !== undefined) {
       const prev = this.layers[this.layers.length - 1]!;
       if (prev.outputUnits > 0 && prev.outputUnits !== layer.declaredInputUnits()) {
@@ -107,14 +110,21 @@ export class Sequential {
     }
     if (layer.isBuilt) throw new InputError(`sequential.add: layer "${layer.name}" is already built in another model`);
     const wasBuilt = this.built;
+    const prevUnits = this.outputUnits;
     this.layers.push(layer);
-    // Keras: a model that knows its input size builds each layer as it is added.
-    if (wasBuilt) this.build(this.inputUnits);
-    else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
+    this.members.add(layer);
+    this.layerNames.add(layer.name);
+    // Keras: a model that knows its input size builds each layer as it is added (only the new
+    // one: adding n layers stays linear, RELIABILITY R11).
+    if (wasBuilt) {
+      layer.build(prevUnits, this.dtype, this.initRng);
+      this.engine = undefined;
+    } else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
   }
 
   get built(): boolean {
-    return this.layers.length > 0 && this.layers.every((l) => l.isBuilt);
+    // Layers are built in order (build, or add on a built model), so the last tells for all.
+    return this.layers.length > 0 && this.layers[this.layers.length - 1]!.isBuilt;
   }
 
   /** Number of input features; 0 before build. */
