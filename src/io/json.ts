@@ -1,4 +1,4 @@
-import { ModelFormatError } from '../core/errors.js';
+import { InputError, ModelFormatError } from '../core/errors.js';
 
 /** A JSON value as JSON.parse returns it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -82,6 +82,32 @@ function describeProblem(root: unknown, limits: JsonLimits): string {
     }
   }
   return 'invalid JSON structure';
+}
+
+/**
+ * Refuses, before anything is written, a value JSON cannot hold: NaN and ±Infinity (which
+ * JSON.stringify would silently write as null, RELIABILITY S2), naming where it is.
+ */
+export function checkJsonWritable(value: unknown, path: string): void {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(`cannot save ${at} = ${v}: a model file's JSON header holds only finite numbers`);
+      continue;
+    }
+    if (ArrayBuffer.isView(v)) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'number') {
+          if (!Number.isFinite(x)) throw new InputError(`cannot save ${at}[${i}] = ${x}: a model file's JSON header holds only finite numbers`);
+        } else if (x !== null && typeof x === 'object') stack.push([x, `${at}[${i}]`]);
+      }
+    } else {
+      for (const [k, x] of Object.entries(v)) stack.push([x, `${at}.${k}`]);
+    }
+  }
 }
 
 /** Field readers that throw ModelFormatError naming the path; used to validate a file's header. */

@@ -6,7 +6,7 @@ import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
 import type { Label } from '../model/targets.js';
 import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
-import { Reader, type Json, type JsonObject } from './json.js';
+import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
 
@@ -95,6 +95,8 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
     if (state !== undefined) dropout[layer.name] = rngJson(state);
   }
   header.rng = { shuffle: rngJson(model.shuffleRng.getState()), dropout };
+  checkJsonWritable(args.preprocessing, 'preprocessing');
+  checkJsonWritable(args.metadata, 'metadata');
   if (args.preprocessing !== undefined) header.preprocessing = JSON.parse(JSON.stringify(args.preprocessing)) as Json;
   if (args.training !== undefined) {
     const t = args.training;
