@@ -1,7 +1,7 @@
 import { Matrix, overflowReason, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
-import { checkKeys, describe, listValues, quote } from '../core/validate.js';
+import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
 import { featureNames, type InputColumn, type TableSchema } from './schema.js';
@@ -27,9 +27,17 @@ export interface TableArgs {
   schema?: TableSchema;
   /** With `schema`: whether the target column(s) must be present. Default false. */
   requireTarget?: boolean;
+  /** Most categories one column may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. */
+  maxCategories?: number;
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
   dtype?: DType;
 }
+
+/**
+ * Default cap on the categories of one column (RELIABILITY R2): 1e6 distinct values (an ID
+ * column) would make a one-hot of 1e6 × rows; refused before it is allocated.
+ */
+export const MAX_CATEGORIES = 1000;
 
 /** A table read into model inputs: features one-hot expanded, targets encoded. */
 export interface Table {
@@ -77,13 +85,15 @@ export class TableBuilder {
   private readonly targets: TargetReader;
   private readonly task: TargetTask;
   private readonly dtype: DType;
+  private readonly maxCategories: number;
   private readonly forcedCategorical: ReadonlySet<string>;
   private numeric: ChunkedFloat64 | ChunkedFloat32 | undefined;
   private numericCount = 0;
   private rows = 0;
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget', 'dtype']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget', 'dtype', 'maxCategories']);
+    this.maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
     this.source = args.source ?? 'data';
@@ -175,6 +185,9 @@ export class TableBuilder {
             throw this.cellError(line, s.index, `category ${quote(key)} was not seen in training (known: ${listValues(s.categories.keys())})`);
           }
           code = s.categories.size;
+          if (code >= this.maxCategories) {
+            throw this.cellError(line, s.index, `${quote(key, 40)} would be category ${code + 1}, over the cap of ${this.maxCategories} one-hot columns (maxCategories); leave the column out (--ignore) if it is an identifier`);
+          }
           s.categories.set(key, code);
         }
         s.codes!.push(code);

@@ -3,7 +3,7 @@ import type { DType, Matrix } from '../core/matrix.js';
 import { allocate } from '../core/matrix.js';
 import { checkKeys, numberInRange, positiveNumber } from '../core/validate.js';
 import { Layer, type LayerConfig } from './layer.js';
-import { Param } from './param.js';
+import { Param, paramBuffer } from './param.js';
 import { Workspace } from './workspace.js';
 import { parseInputShape } from './dense.js';
 
@@ -53,7 +53,7 @@ export class BatchNormalization extends Layer {
     this.inputUnits = n;
     this.outputUnits = n;
     this.ws = new Workspace(dtype);
-    this.gamma = new Param(`${this.name}/gamma`, [n], allocate(dtype, n).fill(1));
+    this.gamma = new Param(`${this.name}/gamma`, [n], paramBuffer(`${this.name}/gamma`, [n], dtype).fill(1));
     this.beta = new Param(`${this.name}/beta`, [n], allocate(dtype, n));
     this.movingMean = new Param(`${this.name}/movingMean`, [n], allocate(dtype, n), false);
     this.movingVariance = new Param(`${this.name}/movingVariance`, [n], allocate(dtype, n).fill(1), false);

@@ -8,7 +8,7 @@ import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regul
 import { kernels } from '../kernels/backend.js';
 import { addRowVector, columnSums } from '../kernels/elementwise.js';
 import { Layer, type LayerConfig } from './layer.js';
-import { Param } from './param.js';
+import { Param, paramBuffer } from './param.js';
 import { Workspace } from './workspace.js';
 
 export interface DenseArgs {
@@ -74,11 +74,11 @@ export class Dense extends Layer {
   build(inputUnits: number, dtype: DType, rng: Rng): void {
     this.inputUnits = inputUnits;
     this.ws = new Workspace(dtype);
-    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], zerosOf(dtype, inputUnits * this.units), true, this.kernelRegularizer);
+    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], paramBuffer(`${this.name}/kernel`, [inputUnits, this.units], dtype), true, this.kernelRegularizer);
     this.kernelInitializer.fill(w.value, inputUnits, this.units, rng);
     this.kernel = w;
     if (this.useBias) {
-      const b = new Param(`${this.name}/bias`, [this.units], zerosOf(dtype, this.units));
+      const b = new Param(`${this.name}/bias`, [this.units], paramBuffer(`${this.name}/bias`, [this.units], dtype));
       this.biasInitializer.fill(b.value, inputUnits, this.units, rng);
       this.bias = b;
     }
@@ -147,10 +147,6 @@ export class Dense extends Layer {
       },
     };
   }
-}
-
-function zerosOf(dtype: DType, n: number): Float32Array | Float64Array {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
 export function parseInputShape(where: string, inputShape: readonly number[] | undefined, inputDim?: number): number | undefined {
