@@ -4,7 +4,7 @@ import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
-import { featureNames, type InputColumn, type TableSchema } from './schema.js';
+import { MAX_NAME_CHARS, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, isMissingOrInfinite, type TableTarget, type TargetTask } from './targetReader.js';
 
 export { MAX_AUTO_CLASSES, type TableTarget } from './targetReader.js';
@@ -179,6 +179,7 @@ export class TableBuilder {
         numeric.push(r.value);
       } else {
         const key = cell.trim();
+        if (key.length > MAX_NAME_CHARS) throw this.cellError(line, s.index, `category ${quote(key)} is over the limit of ${MAX_NAME_CHARS} characters`);
         let code = s.categories.get(key);
         if (code === undefined) {
           if (s.fixedCategories) {
@@ -256,6 +257,7 @@ function checkHeader(header: readonly string[], source: string): string[] {
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header`);
+    if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line 1: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
     const before = seen.get(name);
     if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${quote(name)} (columns ${before + 1} and ${i + 1})`);
     seen.set(name, i);

@@ -4,7 +4,7 @@ import { describe, listValues, quote } from '../core/validate.js';
 import type { Label } from '../model/targets.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
-import { sortLabels, type TargetSpec } from './schema.js';
+import { MAX_NAME_CHARS, sortLabels, type TargetSpec } from './schema.js';
 
 /** The targets read from a table: class indices into `classes`, or a numeric matrix. */
 export type TableTarget =
@@ -67,6 +67,7 @@ export class TargetReader {
       const cell = fields[c.index]!;
       const text = cell.trim();
       if (text === '') throw this.cellError(line, c.index, 'is blank; every row needs a target value');
+      if (text.length > MAX_NAME_CHARS) throw this.cellError(line, c.index, `label ${quote(text)} is over the limit of ${MAX_NAME_CHARS} characters`);
       if (this.classIndex !== undefined) {
         const code = this.classIndex.get(classKey(text, this.fixed!));
         if (code === undefined) {

@@ -1,4 +1,4 @@
-import { BackpropError, ModelFormatError, UnsupportedError } from '../core/errors.js';
+import { BackpropError, InputError, ModelFormatError, UnsupportedError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
 import type { RngState } from '../core/rng.js';
 import { getLoss, type LossName } from '../losses/index.js';
@@ -105,7 +105,22 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
     for (const k of keys) tensors.push({ name: `history:${k}`, shape: [t.history!.history[k]!.length], data: Float64Array.from(t.history!.history[k]!) });
   }
   if (args.metadata !== undefined) header.metadata = args.metadata;
+  checkReadable(header, model);
   return encodeContainer(header, tensors);
+}
+
+/**
+ * Runs the reader's own checks on the parts of the header a user supplies (classes,
+ * preprocessing), so a file that saves also loads: the writer's limits are the reader's (R4).
+ */
+function checkReadable(header: JsonObject, model: Sequential): void {
+  try {
+    if (header.classes !== undefined) validateClasses(new Reader('classes'), header.classes);
+    if (header.preprocessing !== undefined) validatePreprocessing(new Reader('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new InputError(`cannot save: ${e.message}; the file would not load`);
+    throw e;
+  }
 }
 
 function rngJson(s: RngState): Json {
