@@ -23,17 +23,26 @@ export function checkFile(path: string, what = 'data file'): void {
 export const MAX_RECORD_CHARS = 2 ** 24;
 
 /**
- * Fails a stream at the first physical line longer than `max` bytes, before csv-parse buffers it:
- * csv-parse's max_record_size does not count empty fields, so 1e8 commas would grow its record.
+ * Checks the bytes before csv-parse sees them: fails at the first physical line longer than `max`
+ * bytes (csv-parse's max_record_size does not count empty fields, so 1e8 commas would grow its
+ * record, RELIABILITY R3), and at the first byte sequence that is not UTF-8 (a Latin-1 file would
+ * otherwise turn into U+FFFD in names and categories without a word, R12).
  */
-class LineLengthCap extends Transform {
+class RecordGuard extends Transform {
   private line = 1;
   private run = 0;
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
   constructor(private readonly max: number, private readonly source: string) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.utf8.decode(chunk, { stream: true });
+    } catch {
+      done(new InputError(`${this.source} line ${this.line + firstBadLine(chunk)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`));
+      return;
+    }
     let from = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, from);
@@ -50,6 +59,31 @@ class LineLengthCap extends Transform {
     }
     done(null, chunk);
   }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.utf8.decode();
+      done();
+    } catch {
+      done(new InputError(`${this.source} line ${this.line}: the file ends inside a UTF-8 character; save it as UTF-8`));
+    }
+  }
+}
+
+/** Lines into `chunk` before the first line that does not decode as UTF-8 (only on the error path). */
+function firstBadLine(chunk: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let from = 0;
+  for (let k = 0; ; k++) {
+    const nl = chunk.indexOf(0x0a, from);
+    try {
+      decoder.decode(chunk.subarray(from, nl < 0 ? chunk.length : nl));
+    } catch {
+      return k;
+    }
+    if (nl < 0) return k;
+    from = nl + 1;
+  }
 }
 
 /**
@@ -63,7 +97,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
   // The model trains in float32; reading as float32 halves the memory of a large file.
   const tableArgs: TableArgs = { dtype: 'float32', ...args, source };
   const input = createReadStream(path);
-  const cap = new LineLengthCap(maxRecordChars, source);
+  const cap = new RecordGuard(maxRecordChars, source);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars });
   let builder: TableBuilder | undefined;
   // Flowing mode: each record is handled synchronously as csv-parse emits it, so parser.info.lines
@@ -111,8 +145,14 @@ export function readCsvTableSync(path: string, args: TableArgs = {}): Table {
   checkFile(path);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];
+  const bytes = readFileSync(path);
   try {
-    records = parseSync(readFileSync(path), { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS }) as unknown as { record: string[]; info: { lines: number } }[];
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${source} line ${1 + firstBadLine(bytes)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`);
+  }
+  try {
+    records = parseSync(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     if (e instanceof CsvError) throw new InputError(`${source}: ${e.message}`);
     throw e;
