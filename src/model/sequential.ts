@@ -122,8 +122,9 @@ export class Sequential {
     // Keras: a model that knows its input size builds each layer as it is added (only the new
     // one: adding n layers stays linear, RELIABILITY R11).
     if (wasBuilt) {
-      layer.build(prevUnits, this.dtype, this.initRng);
+      layer.build(prevUnits, this.memory!, this.initRng);
       this.engine = undefined;
+      this.staging = undefined;
     } else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
   }
 
