@@ -45,6 +45,7 @@ export { typescriptLoops } from './kernels/typescript.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';
+export * from './spec/index.js';
 
 import { callbacks as trainingCallbacks } from './callbacks/index.js';
 import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';
