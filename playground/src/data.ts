@@ -26,6 +26,8 @@ export interface PlayData {
   yDomain: [number, number];
   /** A remark shown under the data (e.g. how uploaded features were scaled). */
   note: string;
+  /** Names of the two coordinates (x₁, x₂; x, y for 1-D data; an uploaded file's column names). */
+  axisNames: [string, string];
 }
 
 interface Raw {
@@ -35,6 +37,7 @@ interface Raw {
   classes: number;
   classNames?: string[];
   note?: string;
+  axisNames?: [string, string];
 }
 
 function generate(c: PlaygroundConfig): Raw {
@@ -77,6 +80,7 @@ export function rawFromCsv(points: CsvPoints): Raw {
     task: k === 2 ? 'binary' : 'multiclass',
     classes: k,
     classNames: points.classNames,
+    axisNames: [points.columns[0], points.columns[1]],
     note: `${points.x.length} uploaded points; "${points.columns[0]}" and "${points.columns[1]}" scaled to [−1, 1]; label "${points.columns[2]}"`,
   };
 }
@@ -114,5 +118,6 @@ export function makeData(c: PlaygroundConfig, uploaded?: CsvPoints): PlayData {
     testY: split.yTest,
     ...domains(raw),
     note: raw.note ?? '',
+    axisNames: raw.axisNames ?? (raw.task === 'regression' ? ['x', 'y'] : ['x₁', 'x₂']),
   };
 }

@@ -9,10 +9,12 @@ import {
 } from '../../src/index.js';
 import type { PlaygroundConfig } from './state.js';
 import type { Task } from './data.js';
+import { effectiveFeatures } from './features.js';
 
 /** What the model needs to know about the data. */
 export interface DataShape {
   task: Task;
+  /** Coordinates of a point (1 or 2); the network's inputs are the configured features of them. */
   inputDim: number;
   classes: number;
 }
@@ -64,6 +66,7 @@ function makeRegularizer(c: PlaygroundConfig): Regularizer | undefined {
 
 /** Builds, compiles and returns the model with its blocks. Throws the library's errors on bad settings. */
 export function buildModel(c: PlaygroundConfig, shape: DataShape): PlaygroundModel {
+  const inputs = effectiveFeatures(shape.inputDim === 1 ? 1 : 2, c.features).length;
   const model = sequential([], { seed: c.seed });
   const blocks: Block[] = [];
   const add = (layer: Layer): number => {
@@ -77,7 +80,7 @@ export function buildModel(c: PlaygroundConfig, shape: DataShape): PlaygroundMod
       activation,
       kernelInitializer: c.initializer,
       ...(reg ? { kernelRegularizer: reg } : {}),
-      ...(first ? { inputShape: [shape.inputDim] } : {}),
+      ...(first ? { inputShape: [inputs] } : {}),
     });
   };
   c.hidden.forEach((units, i) => {
@@ -101,7 +104,12 @@ export function buildModel(c: PlaygroundConfig, shape: DataShape): PlaygroundMod
   const outDense = dense(out.units, out.activation, c.hidden.length === 0);
   blocks.push({ dense: outDense, end: add(outDense), units: out.units, activation: out.activation });
   model.compile({ optimizer: makeOptimizer(c), loss: out.loss, metrics: [] });
+  if (c.initScale !== 1) for (const b of blocks) scale(b.dense.kernel.value, c.initScale);
   return { model, blocks, lossName: out.loss, outputActivation: out.activation };
+}
+
+function scale(values: Float32Array | Float64Array, k: number): void {
+  for (let i = 0; i < values.length; i++) values[i]! *= k;
 }
 
 /** Targets in the layout the loss takes: one-hot rows for several classes, one column otherwise. */

@@ -41,6 +41,25 @@ export interface BlockWeights {
   dBias: Float32Array | null;
 }
 
+/** One hidden block's units on the training data. */
+export interface UnitHealth {
+  /** ReLU units that output 0 for every training sample. */
+  dead: boolean[];
+  /** Share of each sigmoid/tanh unit's outputs in the flat tails (0 for other activations). */
+  saturated: number[];
+}
+
+/** A finding of the library's diagnostics, placed in the drawing. */
+export interface PageDiagnosis {
+  kind: string;
+  /** The library's layer name ('' when the finding concerns the whole network). */
+  layer: string;
+  /** Index of the drawn block (hidden layers, then the output) it concerns, or −1. */
+  block: number;
+  epoch: number;
+  message: string;
+}
+
 export interface Snapshot {
   type: 'snapshot';
   /** Counts inits; the page drops snapshots of an older network. */
@@ -64,6 +83,10 @@ export interface Snapshot {
    * classification only; for one sigmoid output the classes are [1 − p, p]).
    */
   boundary: Float32Array | null;
+  /** Per hidden block, for marking dead and saturated units. */
+  unitHealth: UnitHealth[];
+  /** Every diagnosis of the library's diagnostics so far, in order. */
+  diagnoses: PageDiagnosis[];
 }
 
 export type FromWorker =

@@ -2,14 +2,16 @@
  * The training worker: owns the model, trains in time slices so it can always take the page's
  * messages, and sends a snapshot only when the page asks for one (at most once per frame).
  */
-import { DivergenceError, Matrix, type Sequential } from '../../src/index.js';
+import { DivergenceError, Matrix, SATURATION, type Sequential } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
 import { explain, explainSource, type Explanation } from './inspectAdapter.js';
 import { divergenceReason } from './divergence.js';
 import { boundaryGrid, makeGrid, unitGrids, type Grid } from './snapshot.js';
 import type { PlayData } from './data.js';
 import type { PlaygroundConfig } from './state.js';
-import type { BlockWeights, FromWorker, HistoryPoint, LiveSettings, Snapshot, ToWorker } from './protocol.js';
+import type { BlockWeights, FromWorker, HistoryPoint, LiveSettings, Snapshot, ToWorker, UnitHealth, PageDiagnosis } from './protocol.js';
+import { effectiveFeatures, expandFeatures, type FeatureName } from './features.js';
+import { LiveDiagnostics } from './liveDiagnostics.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -36,6 +38,9 @@ interface Session {
   pending: HistoryPoint[];
   latest: HistoryPoint;
   explanation: Explanation | undefined;
+  /** The network's inputs (features of the points). */
+  features: FeatureName[];
+  diagnostics: LiveDiagnostics;
 }
 
 let session: Session | undefined;
@@ -83,22 +88,25 @@ function init(config: PlaygroundConfig, data: PlayData, resolution: number): voi
     const model = net.model;
     const trainY = encodeY(data.trainY, data);
     const testY = encodeY(data.testY, data);
+    const features = effectiveFeatures(data.inputDim, config.features);
     const s: Session = {
       generation,
       config,
       data,
       net,
       model,
-      trainX: Matrix.fromArray(data.trainX),
+      trainX: Matrix.fromArray(expandFeatures(data.trainX, features)),
       trainY: Matrix.fromArray(trainY),
-      testX: Matrix.fromArray(data.testX),
+      testX: Matrix.fromArray(expandFeatures(data.testX, features)),
       testY: Matrix.fromArray(testY),
-      grid: makeGrid(data.inputDim, data.xDomain, data.yDomain, data.inputDim === 1 ? resolution * 2 : resolution),
+      grid: makeGrid(data.inputDim, data.xDomain, data.yDomain, data.inputDim === 1 ? resolution * 2 : resolution, features),
       steps: 0,
       epoch: 0,
       pending: [],
       latest: { epoch: 0, trainLoss: NaN, testLoss: NaN, trainAccuracy: NaN, testAccuracy: NaN },
       explanation: undefined,
+      features,
+      diagnostics: new LiveDiagnostics(),
     };
     session = s;
     record(s);
@@ -154,6 +162,7 @@ async function train(s: Session, oneStep: boolean): Promise<boolean> {
       batchSize: s.config.batchSize,
       verbose: 0,
       yieldEveryMs: 1e9,
+      callbacks: [s.diagnostics],
       ...(oneStep ? { maxIterations: 1 } : {}),
     });
     if (s !== session) return false;
@@ -221,6 +230,8 @@ function flush(): void {
   const boundary = s.data.task !== 'regression' ? boundaryGrid(s.model, s.grid) : null;
   const blocks = blockWeights(s);
   const snapshot: Snapshot = {
+    unitHealth: unitHealth(s),
+    diagnoses: pageDiagnoses(s),
     type: 'snapshot',
     generation: s.generation,
     epoch: s.epoch,
@@ -240,6 +251,54 @@ function flush(): void {
     if (b.bias && b.dBias) transfer.push(b.bias.buffer, b.dBias.buffer);
   }
   post(snapshot, transfer);
+}
+
+/**
+ * Per hidden unit on the training data: dead (a ReLU-like unit that outputs 0 for every
+ * sample) and the share of its outputs in a sigmoid's or tanh's flat tails (the library's
+ * SATURATION bounds), so the drawing can mark the units a diagnosis is about.
+ */
+function unitHealth(s: Session): UnitHealth[] {
+  const out: UnitHealth[] = [];
+  let a = s.trainX;
+  let next = 0;
+  const hidden = s.net.blocks.length - 1;
+  s.model.layers.forEach((layer, i) => {
+    if (next >= hidden) return;
+    a = layer.forward(a, false);
+    const b = s.net.blocks[next]!;
+    if (b.end !== i) return;
+    const n = a.rows;
+    const u = a.cols;
+    const dead: boolean[] = [];
+    const saturated: number[] = [];
+    for (let j = 0; j < u; j++) {
+      let active = false;
+      let sat = 0;
+      for (let r = 0; r < n; r++) {
+        const v = a.data[r * u + j]!;
+        if (v !== 0) active = true;
+        if (b.activation === 'sigmoid' ? v < SATURATION.sigmoidLow || v > SATURATION.sigmoidHigh : Math.abs(v) > SATURATION.tanh) sat++;
+      }
+      dead.push((b.activation === 'relu' || b.activation === 'leakyRelu') && !active);
+      saturated.push(b.activation === 'sigmoid' || b.activation === 'tanh' ? sat / Math.max(1, n) : 0);
+    }
+    out.push({ dead, saturated });
+    next++;
+  });
+  return out;
+}
+
+/** The library's findings, with the drawn block each concerns. */
+function pageDiagnoses(s: Session): PageDiagnosis[] {
+  const output = s.net.blocks[s.net.blocks.length - 1]!.dense.name;
+  // A confident sigmoid/softmax output is the goal, not a problem: with cross-entropy its δ is ŷ − y, which g′ does not shrink.
+  const findings = s.diagnostics.findings.filter((d) => !(d.kind === 'saturated' && d.layer === output && s.net.lossName !== 'sse' && s.net.lossName !== 'mse'));
+  return findings.map((d) => {
+    const index = d.layer === undefined ? -1 : s.model.layers.findIndex((l) => l.name === d.layer);
+    const block = index < 0 ? -1 : s.net.blocks.findIndex((b) => b.end >= index);
+    return { kind: d.kind, layer: d.layer ?? '', block, epoch: d.epoch, message: d.message };
+  });
 }
 
 function applySettings(settings: LiveSettings): void {
@@ -265,7 +324,7 @@ function explainSample(set: 'train' | 'test', index: number): void {
     const x = xs[index];
     if (x === undefined) throw new Error(`no ${set} sample ${index}`);
     const target = encodeY([ys[index]!], s.data);
-    const explanation = explain(s.model, [x], target, { learningRate: s.config.learningRate });
+    const explanation = explain(s.model, expandFeatures([x], s.features), target, { learningRate: s.config.learningRate });
     s.explanation = explanation;
     post({ type: 'explanation', generation: s.generation, set, index, explanation, source: explainSource });
   } catch (e) {
