@@ -122,10 +122,11 @@ export abstract class Optimizer {
   }
 
   /**
-   * Keras' clipping, per tensor: clipValue clamps each element to [−c, c]; clipNorm rescales
-   * g ← g·c / max(‖g‖₂, c), so a tensor whose norm exceeds c gets norm c and others are unchanged.
+   * Keras' clipping, per tensor, in place: clipValue clamps each element to [−c, c]; clipNorm
+   * rescales g ← g·c / max(‖g‖₂, c), so a tensor whose norm exceeds c gets norm c and others are
+   * unchanged. Public so that explainUpdate clips a copy exactly as a step does.
    */
-  private clip(g: FloatArray): void {
+  clip(g: FloatArray): void {
     if (this.clipValue !== undefined) {
       const c = this.clipValue;
       for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
