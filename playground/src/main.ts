@@ -240,7 +240,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'explanation': {
       const what = `${m.set === 'train' ? 'training' : 'test'} point #${m.index + 1}`;
-      renderExplanation(byId('explain-panel'), m.explanation, what, m.source);
+      renderExplanation(byId('explain-panel'), m.explanation, m.update, what, m.source, config.optimizer === 'sgd' ? 'plain' : 'optimizer');
       byId('explain-error').hidden = true;
       byId<HTMLButtonElement>('apply-step').disabled = false;
       break;
@@ -444,7 +444,7 @@ byId('explain').addEventListener('click', () => {
 });
 byId('apply-step').addEventListener('click', () => {
   byId<HTMLButtonElement>('apply-step').disabled = true;
-  send({ type: 'applyExplanation' });
+  send({ type: 'applyExplanation', mode: byId('explain-panel').dataset.view === 'plain' ? 'plain' : 'optimizer' });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import { DivergenceError, Matrix, SATURATION, type Sequential } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
-import { explain, explainSource, type Explanation } from './inspectAdapter.js';
+import { explain, explainSource, explainUpdate, type Explanation } from './inspectAdapter.js';
 import { divergenceReason } from './divergence.js';
 import { boundaryGrid, makeGrid, unitGrids, type Grid } from './snapshot.js';
 import type { PlayData } from './data.js';
@@ -325,20 +325,28 @@ function explainSample(set: 'train' | 'test', index: number): void {
     if (x === undefined) throw new Error(`no ${set} sample ${index}`);
     const target = encodeY([ys[index]!], s.data);
     const explanation = explain(s.model, expandFeatures([x], s.features), target, { learningRate: s.config.learningRate });
+    const update = explainUpdate(s.model, explanation);
     s.explanation = explanation;
-    post({ type: 'explanation', generation: s.generation, set, index, explanation, source: explainSource });
+    post({ type: 'explanation', generation: s.generation, set, index, explanation, update, source: explainSource });
   } catch (e) {
     post({ type: 'explainError', generation: s.generation, message: messageOf(e) });
   }
 }
 
-function applyExplanation(): void {
+function applyExplanation(mode: 'optimizer' | 'plain'): void {
   const s = session;
   const e = s?.explanation;
   if (!s || !e) return;
-  const weights = e.layers.flatMap((l) => (l.biasAfter ? [l.kernelAfter, l.biasAfter] : [l.kernelAfter]));
   try {
-    s.model.setWeights(weights);
+    if (mode === 'plain') {
+      s.model.setWeights(e.layers.flatMap((l) => l.params.map((p) => p.after)));
+    } else {
+      // The optimiser takes the step from the explained gradient, so its moments and step count move as in training.
+      const grads = new Map(e.layers.flatMap((l) => l.params.map((p) => [p.name, (p.grad as (number | number[])[]).flat()] as const)));
+      const params = s.model.trainableParams();
+      for (const p of params) p.grad.set(grads.get(p.name)!);
+      s.model.optimizer!.step(params);
+    }
   } catch (err) {
     post({ type: 'explainError', generation: s.generation, message: messageOf(err) });
     return;
@@ -400,7 +408,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
       explainSample(m.set, m.index);
       break;
     case 'applyExplanation':
-      applyExplanation();
+      applyExplanation(m.mode);
       break;
     case 'setWeight':
       setWeight(m.block, m.kind, m.i, m.j, m.value);
