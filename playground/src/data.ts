@@ -71,8 +71,20 @@ function scaleToUnit(x: number[][]): number[][] {
   return x.map((r) => r.map((v, j) => (hi[j]! > lo[j]! ? (2 * (v - lo[j]!)) / (hi[j]! - lo[j]!) - 1 : 0)));
 }
 
-/** CSV points as raw data; features scaled to [−1, 1] so every upload trains with the same settings. */
+/** CSV points as raw data; features (and a regression's target) scaled to [−1, 1] so every upload trains with the same settings. */
 export function rawFromCsv(points: CsvPoints): Raw {
+  const [a = 'x', b = 'y', label = 'label'] = points.columns;
+  if (points.task === 'regression') {
+    return {
+      x: scaleToUnit(points.x),
+      y: scaleToUnit(points.y.map((v) => [v])).map((r) => r[0]!),
+      task: 'regression',
+      classes: 1,
+      classNames: [b],
+      axisNames: [a, b],
+      note: `${points.x.length} uploaded points: "${b}" as a function of "${a}", both scaled to [−1, 1]`,
+    };
+  }
   const k = points.classNames.length;
   return {
     x: scaleToUnit(points.x),
@@ -80,8 +92,8 @@ export function rawFromCsv(points: CsvPoints): Raw {
     task: k === 2 ? 'binary' : 'multiclass',
     classes: k,
     classNames: points.classNames,
-    axisNames: [points.columns[0], points.columns[1]],
-    note: `${points.x.length} uploaded points; "${points.columns[0]}" and "${points.columns[1]}" scaled to [−1, 1]; label "${points.columns[2]}"`,
+    axisNames: [a, b],
+    note: `${points.x.length} uploaded points; "${a}" and "${b}" scaled to [−1, 1]; label "${label}"`,
   };
 }
 
@@ -106,7 +118,7 @@ function domains(raw: Raw): { xDomain: [number, number]; yDomain: [number, numbe
 export function makeData(c: PlaygroundConfig, uploaded?: CsvPoints): PlayData {
   const raw = c.dataset === 'csv' && uploaded ? rawFromCsv(uploaded) : generate(c.dataset === 'csv' ? { ...c, dataset: 'circles' } : c);
   const split = trainTestSplit(raw.x, raw.y, { testSize: 1 - c.trainRatio, seed: c.dataSeed, stratify: raw.task !== 'regression' });
-  const classNames = raw.classNames ?? (raw.task === 'regression' ? ['y'] : Array.from({ length: raw.classes }, (_, i) => `class ${i}`));
+  const classNames = raw.classNames ?? (raw.task === 'regression' ? [raw.axisNames?.[1] ?? 'y'] : Array.from({ length: raw.classes }, (_, i) => `class ${i}`));
   return {
     task: raw.task,
     inputDim: raw.task === 'regression' ? 1 : 2,

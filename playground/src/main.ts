@@ -17,6 +17,8 @@ import { paintBoundary, paintCurve, paintPoints, paintUnit, type PointSet } from
 import { classColor, css, POSITIVE } from './ui/colors.js';
 import { enableOffline } from './offline.js';
 import { renderDiagnoses } from './ui/diagnoses.js';
+import { LessonsPanel } from './ui/lessonsPanel.js';
+import { lessonById, presetConfig } from './lessons.js';
 import type { PageDiagnosis } from './protocol.js';
 import { effectiveFeatures, expandFeaturesFlat, featureLabel, featureNames, type FeatureName } from './features.js';
 import './style.css';
@@ -28,6 +30,9 @@ const MAX_CSV_BYTES = 5_000_000;
 
 const parsed = fromHash(location.hash);
 let config: PlaygroundConfig = parsed.config;
+// A link that names only a lesson opens it at its first preset.
+const lessonOnly = lessonById(config.lesson);
+if (lessonOnly && [...new URLSearchParams(location.hash.slice(1)).keys()].join() === 'lesson') config = presetConfig(lessonOnly, lessonOnly.presets[0]!, config);
 let uploaded: CsvPoints | undefined;
 if (config.dataset === 'csv') {
   // Uploaded points are not in the link; start from the default data instead.
@@ -49,6 +54,7 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (m: ToWorker) => worker.postMessage(m);
 
 const controls = new Controls(config, (change) => apply(change));
+const lessonsPanel = new LessonsPanel(byId('lessons'), (c) => apply(c), () => apply({ lesson: '' }));
 const network = new NetworkView(byId('network'), {
   addLayer: () => {
     if (config.hidden.length >= LIMITS.hiddenLayers) return;
@@ -101,6 +107,7 @@ function apply(change: Change, freshData = false): void {
   if (reset) restart();
   else if (live) send({ type: 'settings', settings: { learningRate: config.learningRate, batchSize: config.batchSize, optimizer: config.optimizer, speed: config.speed } });
   controls.sync(config, data.task);
+  lessonsPanel.sync(config);
 }
 
 /** A fresh network on the current data (training stops; curves and explanation are cleared). */
@@ -125,6 +132,7 @@ function restart(): void {
     : 'Each square is a unit\'s output over the input plane (orange negative, blue positive; unbounded units scaled to their largest value). Hover one to see it large on the output plot; click an input feature to switch it on or off.';
   byId('accuracy-chart').hidden = data.task === 'regression';
   byId('data-note').textContent = data.note;
+  byId('axes').textContent = `→ ${data.axisNames[0]}, ↑ ${data.axisNames[1]}`;
   drawLegend();
   drawPoints();
   updateSelectedText();
@@ -497,6 +505,7 @@ new ResizeObserver(() => {
 showProblems(parsed.problems);
 history.replaceState(null, '', `#${toHash(config)}`);
 controls.sync(config, data.task);
+lessonsPanel.sync(config);
 restart();
 void enableOffline();
 
