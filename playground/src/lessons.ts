@@ -44,10 +44,10 @@ export const lessons: readonly Lesson[] = [
   {
     id: 'sigmoid-saturation',
     title: 'Sigmoid saturates with large weights',
-    text: 'Initial weights 10 times too large push a sigmoid\'s input far from 0, where its output is flat at 0 or 1 and g′(z) ≈ 0: the saturated units (dashed red) pass almost no gradient back, and learning slows to a crawl. The diagnosis names the layer; at scale × 1 the units start in the sigmoid\'s steep middle.',
+    text: 'Initial weights 100 times too large push a sigmoid\'s input far from 0, where its output is flat at 0 or 1 and g′(z) ≈ 0: the saturated units (dashed red outline) pass almost no gradient back, and the network stays stuck with a blocky boundary. At scale × 1 the units start in the sigmoid\'s steep middle and the same network learns the circles in a few dozen epochs.',
     presets: [
-      { label: 'Weights × 10', change: { dataset: 'circles', hidden: [8, 8], activations: ['sigmoid', 'sigmoid'], initScale: 10, optimizer: 'sgd', learningRate: 0.03 } },
-      { label: 'Weights × 1', change: { dataset: 'circles', hidden: [8, 8], activations: ['sigmoid', 'sigmoid'], initScale: 1, optimizer: 'sgd', learningRate: 0.03 } },
+      { label: 'Weights × 100', change: { dataset: 'circles', hidden: [8, 8], activations: ['sigmoid', 'sigmoid'], initScale: 100 } },
+      { label: 'Weights × 1', change: { dataset: 'circles', hidden: [8, 8], activations: ['sigmoid', 'sigmoid'], initScale: 1 } },
     ],
   },
   {

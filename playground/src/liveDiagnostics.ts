@@ -7,7 +7,11 @@
 import { callbacks, type Callback, type Diagnosis, type Diagnostics, type Logs, type Sequential } from '../../src/index.js';
 
 export class LiveDiagnostics implements Callback {
-  private readonly inner: Diagnostics = callbacks.diagnostics();
+  /**
+   * Warns when 80% of a layer's outputs are saturated (the library's default is 90%): a sigmoid
+   * layer with 100× too large weights sits at 85–90% on the circles and does not learn.
+   */
+  private readonly inner: Diagnostics = callbacks.diagnostics({ saturationThreshold: 0.8 });
   private started = false;
   private epoch = 0;
 

@@ -54,7 +54,8 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (m: ToWorker) => worker.postMessage(m);
 
 const controls = new Controls(config, (change) => apply(change));
-const lessonsPanel = new LessonsPanel(byId('lessons'), (c) => apply(c), () => apply({ lesson: '' }));
+// A lesson's preset always starts a fresh network, even when it changes only live settings (the learning rate).
+const lessonsPanel = new LessonsPanel(byId('lessons'), (c) => apply(c, false, true), () => apply({ lesson: '' }));
 const network = new NetworkView(byId('network'), {
   addLayer: () => {
     if (config.hidden.length >= LIMITS.hiddenLayers) return;
@@ -88,14 +89,14 @@ const curves = new Curves(byId('loss-chart'), byId('accuracy-chart'), plotWidth)
 // ---------------------------------------------------------------------------------------------
 // Configuration changes.
 
-/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload). */
-function apply(change: Change, freshData = false): void {
+/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload), `freshNetwork` starts a new network. */
+function apply(change: Change, freshData = false, freshNetwork = false): void {
   const previous = config;
   const next: PlaygroundConfig = { ...config, ...change };
   next.activations = fitActivations(next.activations, next.hidden.length);
   if (next.dataset === 'csv' && !uploaded) return;
   const newData = freshData || needsNewData(config, next);
-  const reset = newData || needsReset(config, next);
+  const reset = newData || freshNetwork || needsReset(config, next);
   const live = !reset && (next.learningRate !== config.learningRate || next.batchSize !== config.batchSize || next.optimizer !== config.optimizer || next.speed !== config.speed);
   config = next;
   history.replaceState(null, '', `#${toHash(config)}`);
@@ -399,7 +400,10 @@ byId<HTMLInputElement>('discretize').addEventListener('change', (e) => apply({ d
 document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const t = e.target as HTMLElement | null;
-  if (t && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
+  const typing = t instanceof HTMLInputElement ? !['checkbox', 'radio', 'range', 'button', 'file'].includes(t.type) : t !== null && (t.isContentEditable || ['SELECT', 'TEXTAREA'].includes(t.tagName));
+  if (typing) return;
+  // Space on a focused checkbox still ticks it.
+  if (e.key === ' ' && t instanceof HTMLInputElement && (t.type === 'checkbox' || t.type === 'radio')) return;
   if (e.key === ' ') {
     e.preventDefault();
     byId('play').click();

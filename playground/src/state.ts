@@ -24,8 +24,8 @@ export const learningRates = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.
 export const regularizationRates = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1] as const;
 /** Epochs per second offered while playing (0 = as fast as the machine goes). */
 export const speeds = [1, 5, 20, 60, 250, 0] as const;
-/** Factors on the initialiser's weights offered (10 shows what too large initial weights do). */
-export const initScales = [0, 0.1, 0.5, 1, 2, 5, 10] as const;
+/** Factors on the initial weights offered (100 shows what too large initial weights do). */
+export const initScales = [0, 0.1, 0.5, 1, 2, 5, 10, 100] as const;
 
 export const LIMITS = {
   hiddenLayers: 6,
@@ -242,7 +242,7 @@ export function fromHash(hash: string): ParsedHash {
     else if (names.length === 0) bad(KEY.features, fs, 'at least one feature is needed');
     else c.features = canonicalFeatures(names as FeatureName[]);
   }
-  num(KEY.initScale, 0, 100, false, (v) => (c.initScale = v));
+  num(KEY.initScale, 0, 1000, false, (v) => (c.initScale = v));
   flag(KEY.discretize, (v) => (c.discretize = v));
   oneOf(KEY.lesson, lessonIds, (v) => (c.lesson = v));
   return { config: c, problems };

@@ -17,7 +17,7 @@ export function compact(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(digits)));
+  if (a >= 1e-2 && a < 1e4) return String(Number(v.toPrecision(digits)));
   const [m, e] = v.toExponential(Math.max(0, digits - 2)).split('e');
   return `${m}e${Number(e)}`;
 }
