@@ -67,7 +67,7 @@ export const lessons: readonly Lesson[] = [
     presets: [
       { label: 'No regularisation', change: { ...overfitSettings() } },
       { label: 'L2, rate 0.01', change: { ...overfitSettings(), regularization: 'l2', regularizationRate: 0.01 } },
-      { label: 'Dropout 0.3', change: { ...overfitSettings(), dropout: 0.3 } },
+      { label: 'Dropout 0.5', change: { ...overfitSettings(), dropout: 0.5 } },
     ],
   },
   {

@@ -90,8 +90,8 @@ function init(config: PlaygroundConfig, data: PlayData, resolution: number): voi
   try {
     const net = buildModel(config, data);
     const model = net.model;
-    const trainY = encodeY(data.trainY, data);
-    const testY = encodeY(data.testY, data);
+    const trainY = encodeY(data.trainY, data, net.lossName);
+    const testY = encodeY(data.testY, data, net.lossName);
     const features = effectiveFeatures(data.inputDim, config.features);
     const s: Session = {
       generation,
@@ -331,7 +331,7 @@ function explainSample(set: 'train' | 'test', index: number): void {
     const ys = set === 'train' ? s.data.trainY : s.data.testY;
     const x = xs[index];
     if (x === undefined) throw new Error(`no ${set} sample ${index}`);
-    const target = encodeY([ys[index]!], s.data);
+    const target = encodeY([ys[index]!], s.data, s.net.lossName);
     const explanation = explain(s.model, expandFeatures([x], s.features), target, { learningRate: s.config.learningRate });
     const update = explainUpdate(s.model, explanation);
     s.explanation = explanation;

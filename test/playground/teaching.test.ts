@@ -385,9 +385,9 @@ describe('playground: what it teaches', { skip: missing, timeout: 400_000 }, () 
       const p = await latest(page);
       gaps.push(p.testLoss - p.trainLoss);
     }
-    console.log(`# overfitting, 30 noisy points, 2 × 16 ReLU, ≥ 300 epochs: test − training loss ${gaps.map((g) => g.toFixed(2)).join(', ')} (none, L2 0.01, dropout 0.3)`);
+    console.log(`# overfitting, 30 noisy points, 2 × 16 ReLU, ≥ 300 epochs: test − training loss ${gaps.map((g) => g.toFixed(2)).join(', ')} (none, L2 0.01, dropout 0.5)`);
     assert.ok(gaps[0]! > 0.8, `no regularisation: the test loss runs away (${gaps[0]})`);
-    assert.ok(gaps[1]! < 0.4 && gaps[2]! < 0.6, `L2 and dropout keep it close (${gaps[1]}, ${gaps[2]})`);
+    assert.ok(gaps[1]! < 0.4 && gaps[2]! < Math.min(1, 0.6 * gaps[0]!), `L2 and dropout keep it close (${gaps[1]}, ${gaps[2]})`);
 
     await preset(page, 'batchnorm-deep', 0);
     await page.click('#play');
