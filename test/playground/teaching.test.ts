@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { browserMissing, canvasPixels, pageState, startHarness, type Harness } from './harness.js';
+import { browserMissing, pageState, startHarness, type Harness } from './harness.js';
 import { fromHash, type PlaygroundConfig } from '../../playground/src/state.js';
 import { lessons, presetConfig } from '../../playground/src/lessons.js';
 import { regionColor } from '../../playground/src/ui/colors.js';
@@ -68,6 +68,18 @@ async function overflow(page: Page, inside?: string): Promise<string[]> {
     }
     return out.slice(0, 10);
   }, inside);
+}
+
+/** The RGBA pixels of a canvas, sent as base64 (a JSON array of 400,000 numbers takes seconds). */
+async function canvasPixels(page: Page, selector: string): Promise<number[]> {
+  const b64 = await page.evaluate((sel) => {
+    const c = document.querySelector(sel) as HTMLCanvasElement;
+    const bytes = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, selector);
+  return Array.from(Buffer.from(b64, 'base64'));
 }
 
 /** Share of the canvas's pixels within a small distance of `rgb`. */
