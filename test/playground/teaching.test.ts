@@ -19,10 +19,13 @@ const missing = browserMissing();
 
 type Pg = { backpropPlayground: { config: PlaygroundConfig; snapshot: Snapshot } };
 
-async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves the page (or one element of it) in test-output/, and in docs/ when missing there or asked for. */
+async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
   mkdirSync('test-output', { recursive: true });
-  await page.screenshot({ path: `test-output/${name}.png` });
-  if (!existsSync(`docs/${name}.png`) || process.env.PLAYGROUND_SCREENSHOT === 'update') copyFileSync(`test-output/${name}.png`, `docs/${name}.png`);
+  const path = `test-output/${name}.png`;
+  if (selector) await page.locator(selector).screenshot({ path });
+  else await page.screenshot({ path });
+  if (!existsSync(`docs/${name}.png`) || process.env.PLAYGROUND_SCREENSHOT === 'update') copyFileSync(path, `docs/${name}.png`);
 }
 
 const latest = (page: Page) => page.evaluate(() => (window as unknown as Pg).backpropPlayground.snapshot.latest);
@@ -188,7 +191,7 @@ describe('playground: what it teaches', { skip: missing, timeout: 400_000 }, () 
     assert.ok(checked >= 6, `${checked} weights checked`);
     assert.equal(await page.isVisible('#explain-panel td[data-ukey="dense_1.mNew.0.0"]'), true);
     assert.equal(await page.isVisible('#explain-panel td[data-key="dense_1.kernelAfter.0.0"]'), false);
-    await page.locator('#explain-panel').screenshot({ path: 'test-output/explain-panel.png' });
+    await screenshot(page, 'playground-explain', '.panel.explain');
     await page.click('#show-plain-step');
     assert.equal(await page.isVisible('#explain-panel td[data-ukey="dense_1.mNew.0.0"]'), false);
     assert.equal(await page.isVisible('#explain-panel td[data-key="dense_1.kernelAfter.0.0"]'), true);
