@@ -63,7 +63,7 @@ export function explainUpdate(model: Sequential, explanation: Explanation): Opti
       if (!p.trainable) continue;
       const w = Float64Array.from((p.value as (number | number[])[]).flat());
       const g = Float64Array.from((p.grad as (number | number[])[]).flat());
-      opt.clip(g);
+      opt.clipCopy(g);
       const slots = state[p.name]?.map((s) => Float64Array.from(s));
       const { terms, after } = rule(opt, w, g, slots, lr, t);
       const shaped = (v: Float64Array) => tensorToNested(v, p.shape);
