@@ -32,8 +32,6 @@ export interface TrialRecord {
   readonly attrs?: Readonly<Record<string, JsonValue>>;
   /** Why a trial failed. */
   readonly error?: string;
-  /** Who ran it (a worker's host and process), when not this process. */
-  readonly worker?: string;
 }
 
 type Line = StudyHeader | ({ type: 'trial' } & TrialRecord) | { type: 'report'; number: number; step: number; value: number };
