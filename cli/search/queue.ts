@@ -41,25 +41,35 @@ export function showAddress(url: string): string {
 }
 
 /** Connects to Redis once to see that it answers; one line naming the address when it does not. */
-export async function connect(url: string): Promise<{ bull: Bull; client: () => RedisClient }> {
+export async function connect(url: string): Promise<{ bull: Bull; client: () => RedisClient; closeClients: () => Promise<void> }> {
   if (!/^rediss?:\/\//.test(url)) throw new InputError(`--queue must be a redis:// address such as redis://127.0.0.1:6379, got ${JSON.stringify(url)}`);
   const { bull, Redis } = await load();
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  probe.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than connect()'s "Connection is closed".
+  let cause: string | undefined;
+  probe.on('error', (e: Error) => {
+    cause ??= e.message;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (e) {
-    throw new InputError(`cannot reach Redis at ${showAddress(url)}: ${e instanceof Error ? e.message || e.name : String(e)}`);
+    throw new InputError(`cannot reach Redis at ${showAddress(url)}: ${cause ?? (e instanceof Error ? e.message : String(e))}`);
   } finally {
     probe.disconnect();
   }
+  // BullMQ leaves connections it was given open; these are closed by closeClients.
+  const made: RedisClient[] = [];
   const client = (): RedisClient => {
     const c = new Redis(url, { maxRetriesPerRequest: null });
     c.on('error', () => {});
+    made.push(c);
     return c;
   };
-  return { bull, client };
+  const closeClients = async (): Promise<void> => {
+    await Promise.all(made.map((c) => c.quit().catch(() => c.disconnect())));
+  };
+  return { bull, client, closeClients };
 }
 
 /** The coordinator's side: each trial becomes a job; its result comes back through QueueEvents. */
@@ -67,14 +77,15 @@ export class QueueRunner implements TrialRunner {
   private constructor(
     private readonly queue: import('bullmq').Queue,
     private readonly events: import('bullmq').QueueEvents,
+    private readonly closeClients: () => Promise<void>,
   ) {}
 
   static async connect(url: string, _jobs: number): Promise<QueueRunner> {
-    const { bull, client } = await connect(url);
+    const { bull, client, closeClients } = await connect(url);
     const queue = new bull.Queue(QUEUE_NAME, { connection: client() });
     const events = new bull.QueueEvents(QUEUE_NAME, { connection: client() });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new QueueRunner(queue, events);
+    return new QueueRunner(queue, events, closeClients);
   }
 
   async run(job: TrialJob): Promise<TrialOutcome & { worker?: string }> {
@@ -95,6 +106,7 @@ export class QueueRunner implements TrialRunner {
   async close(): Promise<void> {
     await this.events.close();
     await this.queue.close();
+    await this.closeClients();
   }
 }
 
@@ -107,7 +119,7 @@ export interface WorkerArgs {
 
 /** The worker's side: sandboxed processors (child processes) so CPU-bound trials never stall the lock. */
 export async function startWorker(url: string, args: WorkerArgs): Promise<{ close: () => Promise<void> }> {
-  const { bull, client } = await connect(url);
+  const { bull, client, closeClients } = await connect(url);
   const fromSource = import.meta.url.endsWith('.ts');
   const processor = new URL(fromSource ? './processor.ts' : './processor.js', import.meta.url);
   const worker = new bull.Worker(QUEUE_NAME, processor, {
@@ -124,5 +136,10 @@ export async function startWorker(url: string, args: WorkerArgs): Promise<{ clos
   worker.on('failed', (job, e) => args.onEvent(`job ${job?.id ?? '?'} failed: ${e.message}`));
   worker.on('error', (e) => args.onEvent(`error: ${e.message}`));
   await worker.waitUntilReady();
-  return { close: () => worker.close() };
+  return {
+    close: async () => {
+      await worker.close();
+      await closeClients();
+    },
+  };
 }
