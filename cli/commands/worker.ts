@@ -2,7 +2,7 @@
  * `backprop worker --queue redis://host:port`: runs search trials from the queue on this machine,
  * each in a sandboxed child process, until Ctrl-C (which finishes the running trials first).
  */
-import { EXIT_OK } from '../errors.js';
+import { EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { showAddress, startWorker } from '../search/queue.js';
 
@@ -17,10 +17,13 @@ export async function workerCommand(run: WorkerRun, io: Io): Promise<number> {
   const worker = await startWorker(run.queue, { concurrency: run.concurrency, lockSeconds: run.lockSeconds, onEvent: (text) => io.stdout.write(`${stamp()} ${text}\n`) });
   io.stdout.write(`${stamp()} worker ready on ${showAddress(run.queue)} (${run.concurrency} trial${run.concurrency === 1 ? '' : 's'} at a time, pid ${process.pid})\n`);
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      io.stdout.write(`${stamp()} stopping after the running trials\n`);
+      // A second signal (or a Redis that went away and makes closing hang) ends the process at once;
+      // the trials it ran go back to the queue when their locks expire.
+      if (stopping) process.exit(EXIT_INTERRUPTED);
+      stopping = true;
+      io.stdout.write(`${stamp()} stopping after the running trials (signal again to quit now)\n`);
       resolve();
     };
     process.on('SIGINT', stop);
