@@ -183,8 +183,15 @@ async function makeRunner(run: SearchRun): Promise<TrialRunner> {
   return { run: (job, report) => pool.run(job, report), close: () => pool.close() };
 }
 
+/** A parameter value for a table: integers as they are, other numbers to 4 significant places, the rest as JSON. */
+export function formatParam(v: JsonValue | undefined): string {
+  if (v === undefined) return '';
+  if (typeof v !== 'number') return typeof v === 'string' ? v : JSON.stringify(v);
+  return Number.isInteger(v) ? String(v) : formatMetric(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
 function describeParams(p: Params): string {
-  return Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'number' ? formatMetric(v).replace(/\.?0+$/, '') : JSON.stringify(v)}`).join(', ');
+  return Object.entries(p).map(([k, v]) => `${k}=${formatParam(v)}`).join(', ');
 }
 
 /** The five best trials and how the trials ended. */
@@ -192,7 +199,7 @@ function summaryTable(result: SearchResult, metric: string): string {
   const sign = result.direction === 'maximize' ? -1 : 1;
   const complete = result.trials.filter((t): t is TrialRecord & { value: number } => t.state === 'complete').sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
   const names = [...new Set(result.trials.flatMap((t) => Object.keys(t.params)))];
-  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), formatMetric(t.attrs?.value_std as number | undefined), ...names.map((n) => (t.params[n] === undefined ? '' : typeof t.params[n] === 'number' ? formatMetric(t.params[n]).replace(/\.?0+$/, '') : JSON.stringify(t.params[n]))), `${(t.durationS ?? 0).toFixed(1)}s`]);
+  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), formatMetric(t.attrs?.value_std as number | undefined), ...names.map((n) => formatParam(t.params[n])), `${(t.durationS ?? 0).toFixed(1)}s`]);
   const counts = ['complete', 'pruned', 'fail'].map((s) => `${result.trials.filter((t) => t.state === s).length} ${s === 'fail' ? 'failed' : s}`).join(', ');
   return `${boxTable(['trial', metric, '± std', ...names, 'time'], rows)}\n${result.trials.length} trials: ${counts}`;
 }

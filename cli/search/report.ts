@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import { writeFileAtomic, type SearchResult, type Space } from '../../src/index.js';
+import { writeFileAtomic, type JsonValue, type SearchResult, type Space } from '../../src/index.js';
 import { formatMetric } from '../evaluation.js';
 import { uplotAssets } from '../report/assets.js';
 import { PALETTE } from '../report/data.js';
@@ -120,9 +120,9 @@ export function writeSearchReport(path: string, input: SearchReportInput): void 
   const bestRow = input.rows.find((r) => r.rank === 1)!;
   const facts = Object.entries(input.result.best.params).map(([k, v]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`).join('');
   const columns = ['number', 'state', 'value', 'value_std', 'rank', ...Object.keys(bestRow).filter((k) => k.startsWith('params_')), 'epochs_run', 'duration_s'];
-  const cell = (v: unknown): string => (typeof v === 'number' ? formatMetric(v) : v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  const cell = (v: JsonValue | undefined): string => (v === null || v === undefined ? '' : typeof v === 'number' && !Number.isInteger(v) ? formatMetric(v) : typeof v === 'string' ? v : JSON.stringify(v));
   const sorted = [...input.rows].sort((a, b) => ((a.rank as number | null) ?? Infinity) - ((b.rank as number | null) ?? Infinity));
-  const table = `<table><thead><tr>${columns.map((c) => `<th>${escape(c.replace(/^params_/, ''))}</th>`).join('')}</tr></thead><tbody>${sorted.map((r) => `<tr>${columns.map((c) => `<td>${escape(c === 'number' || c === 'rank' ? String(r[c] ?? '') : cell(r[c]))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const table = `<table><thead><tr>${columns.map((c) => `<th>${escape(c.replace(/^params_/, ''))}</th>`).join('')}</tr></thead><tbody>${sorted.map((r) => `<tr>${columns.map((c) => `<td>${escape(cell(r[c]))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
   const script = `var __name = function (f) { return f; };\n(${drawSearch.toString()})(JSON.parse(document.getElementById('search-data').textContent), uPlot);`;
   const html = `<!doctype html>
 <html lang="en">

@@ -146,3 +146,28 @@ test('bad input: invalid spaces, a journal that is not JSONL, every trial failin
   assert.equal(redis.code, 1);
   assert.equal(redis.stderr, 'backprop: cannot reach Redis at redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
 });
+
+test('--cv scores by stratified k-fold (mean and spread of the folds), with a pruner and a space with conditions', async () => {
+  const dir = tempDir('search-cv');
+  writeFileSync(join(dir, 'space.json'), JSON.stringify({
+    optimizer: { type: 'categorical', choices: ['adam', 'sgd'] },
+    lr: { type: 'float', low: 0.01, high: 0.3, log: true, when: { optimizer: 'sgd' } },
+    units: { type: 'int', low: 4, high: 32, step: 4 },
+  }));
+  const r = await search(dir, ['--dataset', 'iris', '--space', join(dir, 'space.json'), '--cv', '3', '--method', 'tpe', '--trials', '6', '--epochs', '6', '--pruner', 'median', '--metric', 'accuracy', '--jobs', '1', '--json']);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; state?: string });
+  assert.equal(events.filter((e) => e.event === 'trial' && e.state !== 'running').length, 6);
+  assert.equal(events.at(-1)!.event, 'done');
+  const rows = readFileSync(join(dir, 'search-results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string | null>);
+  for (const row of rows.filter((x) => x.state === 'complete')) {
+    const folds = [row.split0_value, row.split1_value, row.split2_value] as number[];
+    const mean = folds.reduce((a, b) => a + b, 0) / 3;
+    assert.ok(Math.abs((row.value as number) - mean) < 1e-12, JSON.stringify(row));
+    assert.ok(Math.abs((row.value_std as number) - Math.sqrt(folds.reduce((a, b) => a + (b - mean) ** 2, 0) / 3)) < 1e-12);
+    assert.equal(row.folds, 3);
+  }
+  for (const row of rows) assert.equal(row.params_lr === null, row.params_optimizer === 'adam', JSON.stringify(row));
+  // Accuracy is maximised: rank 1 has the highest value.
+  const best = rows.find((x) => x.rank === 1)!;
+  assert.equal(best.value, Math.max(...rows.filter((x) => x.state === 'complete').map((x) => x.value as number)));
+});

@@ -11,6 +11,8 @@ import { run } from '../../cli/program.js';
 
 const BIN = join(ROOT, 'cli', 'backprop.mjs');
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+// In CI a missing server is a failure, never a silent skip (.ci/run installs it).
+if (REDIS === undefined && process.env.CI === 'true') throw new Error("redis-server not found: install Debian's redis-server package (.ci/run does)");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
