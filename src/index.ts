@@ -44,6 +44,7 @@ export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';
+export * from './spec/index.js';
 
 import { callbacks as trainingCallbacks } from './callbacks/index.js';
 import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';
