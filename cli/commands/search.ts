@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  bundledFile, datasets, search, InputError,
-  type JsonValue, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner,
+  bundledFile, datasets, search, InputError, planOutput,
+  type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
@@ -20,9 +20,8 @@ import { writeSearchReport } from '../search/report.js';
 import { applyParams, checkTrainingSpace, DEFAULT_SPACE } from '../search/trainingSpace.js';
 import { loadTable, MAXIMIZED, runTrainingTrial, type DataRef, type MetricName, type TrialJob } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
-import type { TrainSettings } from '../settings.js';
+import { specOf, type TrainSettings } from '../settings.js';
 import { syntheticRecords } from '../source.js';
-import { planOutput } from '../task.js';
 import { trainCommand } from './train.js';
 
 export interface SearchRun {
@@ -100,7 +99,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
   const data = dataRef(run.fixed, run.queue !== undefined);
   const table = await loadTable(data);
-  const plan = planOutput(table, run.fixed.loss);
+  const plan = prepareTrainingPlan(table, run.fixed);
   if (plan.task === 'regression' && run.metric === 'accuracy') throw new UsageError('--metric accuracy needs a classification target', 'use loss, mae, rmse or r2');
   if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss or accuracy');
   if (run.cv !== undefined && run.cv > table.rows) throw new UsageError(`--cv ${run.cv} needs at least ${run.cv} rows; the data has ${table.rows}`);
@@ -124,7 +123,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   let result: SearchResult;
   try {
     const objective = (params: Params, trial: { seed: number; report: (step: number, value: number) => boolean }) => {
-      const job: TrialJob = { data, settings: { ...applyParams(run.fixed, params), seed: trial.seed }, scoring, metric: run.metric, prune: run.pruner !== undefined };
+      const job: TrialJob = { data, spec: specOf({ ...applyParams(run.fixed, params), seed: trial.seed }), scoring, metric: run.metric, prune: run.pruner !== undefined && run.queue === undefined };
       return runner.run(job, (step, value) => trial.report(step, value));
     };
     const optimize = direction === 'maximize' ? search.maximize : search.minimize;
@@ -171,6 +170,13 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   }
   printer.event({ event: 'done', best: result.best, trials: result.trials.length, model: run.out, results: resultsPath, journal: run.journal, ...(run.report ? { report: run.report } : {}) });
   return EXIT_OK;
+}
+
+/** The task and output of the fixed settings on this table (a bad loss or target is a usage error before any trial). */
+function prepareTrainingPlan(table: Table, fixed: TrainSettings): OutputPlan {
+  const target = table.schema.target;
+  if (target === undefined) throw new UsageError('the data has no target column');
+  return planOutput(target, specOf(fixed).compile.loss);
 }
 
 async function makeRunner(run: SearchRun): Promise<TrialRunner> {

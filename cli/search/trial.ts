@@ -1,10 +1,10 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { EarlyStopping, kFold, tableFromRecords, type Callback, type JsonValue, type Table, type TableArgs, type TrialOutcome } from '../../src/index.js';
+import {
+  gatherRows, kFold, prepareTraining, scalerFromJSON, splitRows, startRun, tableFromRecords,
+  type History, type JsonValue, type Table, type TableArgs, type TrainingSpec, type TrialOutcome,
+} from '../../src/index.js';
 import { measure, type SetMetrics } from '../evaluation.js';
-import { gatherRows, inputs, makeScaler, scaleInPlace, splitRows, targets } from '../prepare.js';
-import type { TrainSettings } from '../settings.js';
 import { loadSource, type SyntheticOptions } from '../source.js';
-import { buildModel, planOutput } from '../task.js';
 
 /** Where a trial's rows come from: a file on this machine, a named set, or the CSV text itself (for other machines). */
 export interface DataRef {
@@ -25,8 +25,8 @@ export const MAXIMIZED: ReadonlySet<MetricName> = new Set(['accuracy', 'r2']);
 /** Everything one trial needs, as plain JSON: it crosses worker threads and machines unchanged. */
 export interface TrialJob {
   readonly data: DataRef;
-  /** The train settings of this trial (fixed options with the trial's parameters); `seed` seeds the weights. */
-  readonly settings: TrainSettings;
+  /** The library's training spec of this trial (fixed options with the trial's parameters); its seed seeds the weights. */
+  readonly spec: TrainingSpec;
   /** k-fold cross-validation (stratified for classes) or one validation split; the split's seed is the search's, the same for every trial. */
   readonly scoring: { readonly folds?: number; readonly validationSplit?: number; readonly seed: number };
   readonly metric: MetricName;
@@ -54,6 +54,7 @@ export function loadTable(data: DataRef): Promise<Table> {
 }
 
 interface FoldResult {
+  task: string;
   metrics: SetMetrics;
   train: SetMetrics;
   epochs: number;
@@ -62,22 +63,23 @@ interface FoldResult {
 }
 
 /**
- * Trains and scores one configuration the way `backprop train` trains: the same output plan,
- * scaling fitted on the training rows, network, optimiser and fit settings. This is the one
- * adapter between the search and the training pipeline.
+ * Trains and scores one configuration with the library's training spec, exactly as `backprop
+ * train` does (prepareTraining + startRun), on folds or a split fixed by the search's seed. With a
+ * reporter, the run advances one epoch at a time and reports the validation metric of the first
+ * fold, stopping when the pruner says so. This is the one adapter between search and training.
  */
 export async function runTrainingTrial(job: TrialJob, report?: Reporter): Promise<TrialOutcome> {
   const table = await loadTable(job.data);
-  const s = job.settings;
-  const plan = planOutput(table, s.loss);
   const folds = job.scoring.folds !== undefined
     ? kFold(table.rows, job.scoring.folds, table.y?.kind === 'classes' ? table.y.codes : undefined, job.scoring.seed)
-    : [splitRows(table, job.scoring.validationSplit ?? 0.2, job.scoring.seed)];
+    : [splitRowsOf(table, job.scoring.validationSplit ?? 0.2, job.scoring.seed)];
   const results: FoldResult[] = [];
+  let task = '';
   for (let f = 0; f < folds.length; f++) {
     const fold = folds[f]!;
     if (fold.validation.length === 0) throw new Error(`${table.rows} rows are too few for a validation split; use --cv or a larger --validation-split`);
-    const r = await runFold(table, plan, s, fold.train, fold.validation, job.metric, f === 0 && job.prune ? report : undefined);
+    const r = await runFold(table, job.spec, fold.train, fold.validation, job.metric, f === 0 && job.prune ? report : undefined);
+    task = r.task;
     results.push(r);
     if (r.pruned) break;
   }
@@ -90,7 +92,7 @@ export async function runTrainingTrial(job: TrialJob, report?: Reporter): Promis
     ...Object.fromEntries(values.map((v, k) => [`split${k}_value`, v])),
     train_loss: avg((r) => r.train.loss),
     val_loss: avg((r) => r.metrics.loss),
-    ...(plan.task !== 'regression' ? { val_accuracy: avg((r) => r.metrics.accuracy) } : { val_r2: avg((r) => r.metrics.r2) }),
+    ...(task !== 'regression' ? { val_accuracy: avg((r) => r.metrics.accuracy) } : { val_r2: avg((r) => r.metrics.r2) }),
     epochs_run: avg((r) => r.epochs),
     best_epoch: results[0]!.bestEpoch,
     folds: results.length,
@@ -98,44 +100,42 @@ export async function runTrainingTrial(job: TrialJob, report?: Reporter): Promis
   return { value: mean, attrs };
 }
 
-async function runFold(table: Table, plan: ReturnType<typeof planOutput>, s: TrainSettings, train: readonly number[], validation: readonly number[], metric: MetricName, report: Reporter | undefined): Promise<FoldResult> {
-  const scaler = makeScaler(s.scale);
-  const xTrain = gatherRows(table.x, train);
-  if (scaler) {
-    scaler.fit(xTrain);
-    scaleInPlace(xTrain, scaler);
-  }
-  const targetScaler = plan.task === 'regression' && s.scale !== 'none' && table.y?.kind === 'numeric' ? makeScaler('standard')!.fit(gatherRows(table.y.values, train)) : undefined;
-  const model = buildModel(table.x.cols, plan, { hidden: s.layers, activation: s.activation, dropout: s.dropout, optimizer: s.optimizer, lr: s.lr, seed: s.seed });
-  if (table.y?.kind === 'classes') model.classes = [...table.y.classes];
-  const yTrain = targets(table.y!, train, plan, targetScaler);
-  const xVal = inputs(table, validation, scaler);
-  const yVal = targets(table.y!, validation, plan, targetScaler);
+function splitRowsOf(table: Table, fraction: number, seed: number): { train: readonly number[]; validation: readonly number[] } {
+  const { train, validation } = splitRows(table, fraction, seed);
+  return { train, validation };
+}
+
+async function runFold(table: Table, spec: TrainingSpec, train: readonly number[], validation: readonly number[], metric: MetricName, report: Reporter | undefined): Promise<FoldResult> {
+  const prepared = prepareTraining(spec, table, { split: { train, validation, note: undefined } });
+  const model = prepared.network.model;
+  const run = startRun(prepared);
   let pruned = false;
-  const callbacks: Callback[] = [];
+  let history: History;
   if (report !== undefined && (metric === 'loss' || metric === 'accuracy')) {
-    callbacks.push({
-      onEpochEnd: async (epoch, logs) => {
-        const v = logs[`val_${metric}`];
-        if (v !== undefined && (await report(epoch + 1, v))) {
-          pruned = true;
-          model.stopTraining = true;
-        }
-      },
-    });
+    while (!run.done) {
+      const s = await run.advance(1);
+      const v = s.logs[`val_${metric}`];
+      if (!s.done && v !== undefined && (await report(s.epoch, v))) {
+        pruned = true;
+        break;
+      }
+    }
+    history = pruned ? await run.stop() : await run.finish();
+  } else {
+    history = await run.finish();
   }
-  if (s.earlyStopping !== undefined) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: s.earlyStopping, restoreBestWeights: true }));
-  const history = await model.fit(xTrain, yTrain, { epochs: s.epochs, batchSize: s.batchSize, validationData: [xVal, yVal], callbacks, verbose: 0 });
-  const rawTrain = table.y?.kind === 'numeric' ? gatherRows(table.y.values, train) : undefined;
-  const rawVal = table.y?.kind === 'numeric' ? gatherRows(table.y.values, validation) : undefined;
+  const { preprocessing, plan } = prepared;
+  const targetScaler = preprocessing.targetScaler ? scalerFromJSON(preprocessing.targetScaler) : undefined;
+  const raw = (rows: readonly number[]) => (table.y?.kind === 'numeric' ? gatherRows(table.y.values, rows) : undefined);
   const valLoss = history.history.val_loss ?? [];
   let bestEpoch = 0;
   valLoss.forEach((v, i) => {
     if (v < valLoss[bestEpoch]!) bestEpoch = i;
   });
   return {
-    metrics: measure(model, plan.task, xVal, yVal, targetScaler, rawVal),
-    train: measure(model, plan.task, xTrain, yTrain, targetScaler, rawTrain),
+    task: plan.task,
+    metrics: measure(model, plan.task, prepared.validation!.x, prepared.validation!.y, targetScaler, raw(validation)),
+    train: measure(model, plan.task, prepared.train.x, prepared.train.y, targetScaler, raw(train)),
     epochs: history.epoch.length,
     bestEpoch: bestEpoch + 1,
     pruned,

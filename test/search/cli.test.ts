@@ -7,6 +7,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli/harness.js';
 import { run } from '../../cli/program.js';
+import { specOf, type TrainSettings } from '../../cli/settings.js';
+import { runTrainingTrial, type TrialJob } from '../../cli/search/trial.js';
 
 const BIN = join(ROOT, 'cli', 'backprop.mjs');
 const SMALL = ['--dataset', 'iris', '--method', 'random', '--trials', '5', '--epochs', '4', '--seed', '3'];
@@ -170,4 +172,22 @@ test('--cv scores by stratified k-fold (mean and spread of the folds), with a pr
   // Accuracy is maximised: rank 1 has the highest value.
   const best = rows.find((x) => x.rank === 1)!;
   assert.equal(best.value, Math.max(...rows.filter((x) => x.state === 'complete').map((x) => x.value as number)));
+});
+
+test('a trial runs exactly what train runs: same validation loss as `backprop train` with the same settings and split, advanced epoch by epoch or not', async () => {
+  const dir = tempDir('search-same');
+  const settings: TrainSettings = { dataset: 'iris', task: 'auto', layers: [8], activation: 'tanh', dropout: 0.1, optimizer: 'adam', lr: 0.02, epochs: 7, batchSize: 16, validationSplit: 0.2, scale: 'standard', seed: 11 };
+  const trained = await cli(dir, ['train', '--dataset', 'iris', '--layers', '8', '--activation', 'tanh', '--dropout', '0.1', '--lr', '0.02', '--epochs', '7', '--batch-size', '16', '--seed', '11', '--out', join(dir, 'm.bpm'), '--json']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const done = trained.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; metrics?: { validation: { loss: number } } }).find((e) => e.event === 'done')!;
+  const job: TrialJob = { data: { dataset: 'iris', hash: 'iris', tableArgs: { task: 'auto' }, synthetic: {} }, spec: specOf(settings), scoring: { validationSplit: 0.2, seed: 11 }, metric: 'loss', prune: false };
+  const whole = await runTrainingTrial(job);
+  assert.equal(whole.value, done.metrics!.validation.loss);
+  const steps: number[] = [];
+  const stepped = await runTrainingTrial({ ...job, prune: true }, (step) => {
+    steps.push(step);
+    return false;
+  });
+  assert.equal(stepped.value, whole.value);
+  assert.deepEqual(steps, [1, 2, 3, 4, 5, 6, 7]);
 });
