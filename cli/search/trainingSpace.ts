@@ -1,4 +1,4 @@
-import { activationNames, compileSpace, optimizerNames, search, type JsonValue, type Params, type ParamSpec, type Space } from '../../src/index.js';
+import { activationNames, compileSpace, optimizerNames, search, type JsonValue, type Params, type SearchParam, type Space } from '../../src/index.js';
 import { UsageError } from '../errors.js';
 import type { TrainSettings } from '../settings.js';
 
@@ -23,7 +23,7 @@ function bad(name: string, message: string): never {
 }
 
 /** The values a parameter can take, for checking them before any trial runs. */
-function possibleValues(spec: ParamSpec): JsonValue[] {
+function possibleValues(spec: SearchParam): JsonValue[] {
   return spec.type === 'categorical' ? [...spec.choices] : [spec.low, spec.high];
 }
 

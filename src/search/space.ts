@@ -39,10 +39,10 @@ export interface CategoricalParam {
   readonly when?: Condition;
 }
 
-export type ParamSpec = FloatParam | IntParam | CategoricalParam;
+export type SearchParam = FloatParam | IntParam | CategoricalParam;
 
 /** A search space: parameter name → spec. Plain JSON, so it crosses worker and machine boundaries. */
-export type Space = Readonly<Record<string, ParamSpec>>;
+export type Space = Readonly<Record<string, SearchParam>>;
 
 /** One trial's parameters (conditional parameters that are not active are absent). */
 export type Params = Record<string, JsonValue>;
@@ -53,7 +53,7 @@ export const GRID_POINTS_PER_FLOAT = 5;
 /** A parameter compiled for the samplers: bounds in the sampling scale, parents resolved. */
 export interface Dim {
   readonly name: string;
-  readonly spec: ParamSpec;
+  readonly spec: SearchParam;
   readonly kind: 'float' | 'int' | 'categorical';
   /** Sampling-scale bounds (log applied, widened by half a step for quantised parameters). */
   readonly lo: number;
@@ -93,7 +93,7 @@ export function compileSpace(space: Space): Dim[] {
   if (names.length === 0) throw new InputError('search space: no parameters');
   const dims: Dim[] = [];
   for (const name of names) {
-    const spec = space[name] as ParamSpec | undefined;
+    const spec = space[name] as SearchParam | undefined;
     if (typeof spec !== 'object' || spec === null) fail(name, `expected a spec object, got ${canonical(spec)}`);
     const type = (spec as { type?: unknown }).type;
     if (type !== 'float' && type !== 'int' && type !== 'categorical') fail(name, `type must be "float", "int" or "categorical", got ${canonical(type)}`);
@@ -260,7 +260,7 @@ export function paramsKey(params: Params): string {
 }
 
 /** Validates one parameter on its own (its "when" is checked with the whole space). */
-function checked<P extends ParamSpec>(where: string, spec: P): P {
+function checked<P extends SearchParam>(where: string, spec: P): P {
   try {
     compileSpace({ p: { ...spec, when: undefined } });
   } catch (e) {
