@@ -9,7 +9,7 @@ import { EpochLogger } from './epochLogger.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
-import type { Backprop } from './step.js';
+import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
@@ -82,11 +82,11 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
  * update, check. Returns the loss, or what went wrong with the weights restored to their state
  * before the step (RELIABILITY T1/T2). Allocates nothing on success.
  */
-function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[]): number | Failure {
+function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder): number | Failure {
   guard.save();
-  const out = engine.forward(x, true);
+  const out = engine.forward(x, true, recorder);
   // Gradients are written over (accumulate = false): no zeroing pass needed.
-  const loss = engine.backward(y, false);
+  const loss = engine.backward(y, false, recorder);
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {
@@ -173,7 +173,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
       k.gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
       k.gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-      const loss = step(model, engine, guard, xb, yb, metrics);
+      const loss = step(model, engine, guard, xb, yb, metrics, callbacks.recorder());
       if (typeof loss !== 'number') {
         const event = describeDivergence(engine, xb, loss, optimizer.learningRateAt(optimizer.iterations), { epoch, batch: b });
         for (const c of callbacks.callbacks) c.onDivergence?.(event);
