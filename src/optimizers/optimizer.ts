@@ -140,6 +140,19 @@ export abstract class Optimizer {
     }
   }
 
+  /** The same clipping on a plain copy of a gradient (explainUpdate writes out the step a rule takes). */
+  clipCopy(g: Float64Array): void {
+    if (this.clipValue !== undefined) {
+      const c = this.clipValue;
+      for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
+    } else if (this.clipNorm !== undefined) {
+      let sq = 0;
+      for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+      const norm = Math.sqrt(sq);
+      if (norm > this.clipNorm) for (let i = 0; i < g.length; i++) g[i]! *= this.clipNorm / norm;
+    }
+  }
+
   /** Forgets all state (a fresh fit). */
   reset(): void {
     this.state.clear();
