@@ -43,7 +43,8 @@ export function parseUntrustedJson(text: string, what: string, limits: JsonLimit
         depths.push(depth + 1);
       }
     } else {
-      for (const key of Object.keys(v)) {
+      // for-in: JSON.parse objects have only own, enumerable keys, and no key array is allocated.
+      for (const key in v) {
         if (FORBIDDEN_KEYS.has(key)) throw new ModelFormatError(`${what}: forbidden key ${JSON.stringify(key)} at ${pathTo(value, (x) => x === v)}`);
         values.push((v as Record<string, unknown>)[key]);
         depths.push(depth + 1);
