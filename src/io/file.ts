@@ -89,6 +89,44 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, args: Pick<Save
     throw new InputError(`could not save ${JSON.stringify(path)}: ${reason}; any previous file there is unchanged`);
   }
   syncDirectory(realFs, dir);
+  removeStaleTemps(realFs, dir, paths.basename(path));
+}
+
+/**
+ * Removes the temporary files that earlier saves to the same path left when their process was
+ * killed (kill -9 between write and rename, RELIABILITY R8): those whose writer's pid is no
+ * longer running. A temp of a live process (a save in progress elsewhere) is left alone.
+ */
+function removeStaleTemps(fs: typeof FsModule, dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-z]+\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processIsAlive(pid)) continue;
+    try {
+      fs.unlinkSync(`${dir}/${name}`);
+    } catch {
+      // removed by someone else meanwhile, or not ours to remove: the save itself succeeded
+    }
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user.
+    return (e as { code?: string }).code === 'EPERM';
+  }
 }
 
 /** Makes the rename durable; some platforms cannot open a folder, which is fine to skip. */

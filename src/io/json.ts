@@ -1,4 +1,4 @@
-import { ModelFormatError } from '../core/errors.js';
+import { InputError, ModelFormatError } from '../core/errors.js';
 
 /** A JSON value as JSON.parse returns it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -27,44 +27,88 @@ export function parseUntrustedJson(text: string, what: string, limits: JsonLimit
   } catch (e) {
     throw new ModelFormatError(`${what}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  // A fast walk with no string per value; on a violation a second walk finds its path for the message.
-  const values: unknown[] = [value];
-  const depths: number[] = [0];
-  let nodes = 0;
+  // One pass with no per-node allocation (a 10 MB header holds millions of values, RELIABILITY
+  // R11); only objects and arrays go on the stack. The path is worked out only for an error.
+  const problem = scan(value, limits);
+  if (problem !== undefined) throw new ModelFormatError(`${what}: ${problem === 'nodes' ? `more than ${limits.maxNodes} JSON values; refusing to read further` : describeProblem(value, limits)}`);
+  return value as Json;
+}
+
+/** Walks the parsed value iteratively; returns what is wrong, or undefined. */
+function scan(root: unknown, limits: JsonLimits): 'nodes' | 'depth' | 'key' | undefined {
+  const values: object[] = [];
+  const depths: number[] = [];
+  let nodes = 1;
+  if (root === null || typeof root !== 'object') return undefined;
+  values.push(root);
+  depths.push(0);
   while (values.length > 0) {
-    const v = values.pop();
+    const v = values.pop()!;
     const depth = depths.pop()!;
-    if (++nodes > limits.maxNodes) throw new ModelFormatError(`${what}: more than ${limits.maxNodes} JSON values; refusing to read further`);
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= limits.maxDepth) throw new ModelFormatError(`${what}: JSON nested deeper than ${limits.maxDepth} levels at ${pathTo(value, (x) => x === v)}`);
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) {
-        values.push(v[i]);
-        depths.push(depth + 1);
+    if (depth >= limits.maxDepth) return 'depth';
+    const children: unknown[] = Array.isArray(v) ? v : [];
+    if (!Array.isArray(v)) {
+      for (const key of Object.keys(v)) {
+        if (FORBIDDEN_KEYS.has(key)) return 'key';
+        children.push((v as Record<string, unknown>)[key]);
       }
-    } else {
-      // for-in: JSON.parse objects have only own, enumerable keys, and no key array is allocated.
-      for (const key in v) {
-        if (FORBIDDEN_KEYS.has(key)) throw new ModelFormatError(`${what}: forbidden key ${JSON.stringify(key)} at ${pathTo(value, (x) => x === v)}`);
-        values.push((v as Record<string, unknown>)[key]);
+    }
+    nodes += children.length;
+    if (nodes > limits.maxNodes) return 'nodes';
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      if (c !== null && typeof c === 'object') {
+        values.push(c);
         depths.push(depth + 1);
       }
     }
   }
-  return value as Json;
+  return undefined;
 }
 
-/** The path of the first value (depth first) that `match` picks, for an error message. */
-function pathTo(root: unknown, match: (v: unknown) => boolean): string {
-  const stack: [unknown, string][] = [[root, '']];
+/** The message for a too-deep value or a forbidden key, with its path (the slow walk, run only on failure). */
+function describeProblem(root: unknown, limits: JsonLimits): string {
+  const stack: [unknown, number, string][] = [[root, 0, '']];
   while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
-    if (match(v)) return path || '(root)';
+    const [v, depth, path] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
-    else for (const key of Object.keys(v)) stack.push([(v as Record<string, unknown>)[key], `${path}.${key}`]);
+    if (depth >= limits.maxDepth) return `JSON nested deeper than ${limits.maxDepth} levels at ${path || '(root)'}`;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1, `${path}[${i}]`]);
+    } else {
+      for (const key of Object.keys(v)) {
+        if (FORBIDDEN_KEYS.has(key)) return `forbidden key ${JSON.stringify(key)} at ${path || '(root)'}`;
+        stack.push([(v as Record<string, unknown>)[key], depth + 1, `${path}.${key}`]);
+      }
+    }
   }
-  return '(root)';
+  return 'invalid JSON structure';
+}
+
+/**
+ * Refuses, before anything is written, a value JSON cannot hold: NaN and ±Infinity (which
+ * JSON.stringify would silently write as null, RELIABILITY S2), naming where it is.
+ */
+export function checkJsonWritable(value: unknown, path: string): void {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(`cannot save ${at} = ${v}: a model file's JSON header holds only finite numbers`);
+      continue;
+    }
+    if (ArrayBuffer.isView(v)) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'number') {
+          if (!Number.isFinite(x)) throw new InputError(`cannot save ${at}[${i}] = ${x}: a model file's JSON header holds only finite numbers`);
+        } else if (x !== null && typeof x === 'object') stack.push([x, `${at}[${i}]`]);
+      }
+    } else {
+      for (const [k, x] of Object.entries(v)) stack.push([x, `${at}.${k}`]);
+    }
+  }
 }
 
 /**

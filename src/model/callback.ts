@@ -31,8 +31,11 @@ export interface DivergenceEvent {
   readonly batch: number;
   /** The loss of the batch (may be finite when a gradient is not). */
   readonly loss: number;
-  /** What was non-finite first: the loss, a gradient, or a weight after the update. */
-  readonly kind: 'loss' | 'gradient' | 'weight';
+  /**
+   * What was non-finite first: the loss, a gradient, or a weight after the update; or 'exploding'
+   * for a finite loss that grew by orders of magnitude over an epoch (RELIABILITY R6).
+   */
+  readonly kind: 'loss' | 'gradient' | 'weight' | 'exploding';
   /** The layer where non-finite values first appeared, when found. */
   readonly layer: string | undefined;
   /** The parameter tensor involved (`dense_2/kernel`), when found. */

@@ -2,7 +2,7 @@ import { Matrix } from '../core/matrix.js';
 import { DivergenceError, InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
-import { Rng } from '../core/rng.js';
+import { Rng, checkSeed } from '../core/rng.js';
 import { CallbackList, emitWarning, type Callback, type Logs } from './callback.js';
 import { History } from './history.js';
 import { EpochLogger } from './epochLogger.js';
@@ -11,7 +11,7 @@ import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
-import { WeightGuard, describeDivergence, firstNonFiniteGradient, type Failure } from './divergence.js';
+import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
 
@@ -121,7 +121,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   } else if (opts.validationSplit > 0) {
     [train, val] = splitTail(all, opts.validationSplit);
   }
-  if (args.seed !== undefined) model.shuffleRng.setState(new Rng(integerAtLeast('fit', 'seed', args.seed, 0)).getState());
+  if (args.seed !== undefined) model.shuffleRng.setState(new Rng(checkSeed('fit', args.seed)).getState());
 
   const optimizer = model.optimizer!;
   const engine = model.backprop();
@@ -159,6 +159,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let lastImprovement = 0;
   let stepsTaken = 0;
   let diverged = false;
+  let referenceLoss: number | undefined;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
     if (opts.shuffle) model.shuffleRng.shuffle(order);
@@ -181,6 +182,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         diverged = true;
         break;
       }
+      if (referenceLoss === undefined) referenceLoss = loss;
       lossSum += loss * count;
       seen += count;
       stepsTaken++;
@@ -212,6 +214,15 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
     if (logs.loss! < bestLoss * (1 - 1e-4) - 1e-12) {
       bestLoss = logs.loss!;
       lastImprovement = epoch;
+    }
+    // A finite loss that grew by orders of magnitude is divergence too (RELIABILITY R6); the
+    // epoch is not logged, so no checkpoint holds it.
+    const exploding = diverged ? undefined : explodingLoss(logs, referenceLoss!, epoch, logs.lr);
+    if (exploding !== undefined) {
+      for (const c of callbacks.callbacks) c.onDivergence?.(exploding);
+      if (!model.stopTraining) throw new DivergenceError(exploding.message);
+      emitWarning(callbacks, exploding.message);
+      break;
     }
     epochsRun++;
     await callbacks.call('onEpochEnd', epoch, logs);
