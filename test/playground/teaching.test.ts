@@ -225,6 +225,14 @@ describe('playground: what it teaches', { skip: missing, timeout: 400_000 }, () 
     const deadInSnapshot = snap.unitHealth.flatMap((u) => u.dead).filter(Boolean).length;
     assert.ok(dead >= 4 && dead === deadInSnapshot, `${dead} units marked dead (${deadInSnapshot} in the snapshot)`);
     await pause(page);
+    // Every layer a diagnosis names has its units outlined.
+    const named = await page.$$eval('.diagnosis', (ds) => ds.map((d) => Number(d.getAttribute('data-block'))).filter((b) => b >= 0));
+    assert.ok(named.length >= 1);
+    for (const b of named) {
+      const units = page.locator(`canvas.unit[data-col="${b + 1}"]`);
+      assert.equal(await page.locator(`canvas.unit.flagged[data-col="${b + 1}"]`).count(), await units.count(), `block ${b} flagged`);
+    }
+    assert.equal(await page.locator('canvas.unit.flagged[data-col="0"]').count(), 0);
     await screenshot(page, 'playground-diagnosis');
     await page.click('.diagnosis[data-kind="dead"] button.try');
     await page.waitForFunction(() => (window as unknown as Pg).backpropPlayground.config.learningRate === 1);
