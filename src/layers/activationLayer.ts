@@ -58,6 +58,11 @@ export class ActivationLayer extends Layer {
     return this.activation;
   }
 
+  /** The layer's input is its activation's z. */
+  override lastPreactivation(): Matrix {
+    return this.x;
+  }
+
   override backwardFromPreactivation(dZ: Matrix): Matrix {
     return dZ;
   }

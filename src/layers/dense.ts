@@ -124,7 +124,7 @@ export class Dense extends Layer {
   }
 
   /** The pre-activation z of the last forward pass (a view; read before the next call). */
-  lastPreactivation(): Matrix {
+  override lastPreactivation(): Matrix {
     return this.z;
   }
 

@@ -86,12 +86,16 @@ export class Dropout extends Layer {
   }
 
   /** The mask generator's state, so a saved checkpoint resumes with the same masks (RELIABILITY T5). */
-  getRngState(): RngState {
+  override freezeRandomness(frozen: boolean): void {
+    this.freezeMask = frozen;
+  }
+
+  override getRngState(): RngState {
     if (!this.built) throw new NotFittedError(`${this.name}: not built; it has no mask generator yet`);
     return this.rng.getState();
   }
 
-  setRngState(state: RngState): void {
+  override setRngState(state: RngState): void {
     if (!this.built) throw new NotFittedError(`${this.name}: not built; build the model before restoring its state`);
     this.rng.setState(state);
   }

@@ -1,5 +1,5 @@
 import type { DType, Matrix } from '../core/matrix.js';
-import type { Rng } from '../core/rng.js';
+import type { Rng, RngState } from '../core/rng.js';
 import type { Activation } from '../activations.js';
 import { NotFittedError } from '../core/errors.js';
 import type { Param } from './param.js';
@@ -50,9 +50,36 @@ export abstract class Layer {
 
   abstract getConfig(): LayerConfig;
 
-  /** The activation applied last, when the model may fuse it with the loss (sigmoid+BCE, softmax+CE). */
+  /**
+   * The activation the layer applies last (Dense, Activation), or undefined when it applies
+   * none (dropout, batch norm). The step fuses it with a loss that asks for it (sigmoid+BCE,
+   * softmax+CE); explain, statistics and exporters read it instead of testing classes.
+   */
   outputActivation(): Activation | undefined {
     return undefined;
+  }
+
+  /**
+   * z of the last forward pass, the input of `outputActivation()` (a view, valid until the next
+   * call); undefined for a layer without an activation.
+   */
+  lastPreactivation(): Matrix | undefined {
+    return undefined;
+  }
+
+  /** The state of the layer's own random generator (dropout masks), for checkpoints; undefined when it draws nothing. */
+  getRngState(): RngState | undefined {
+    return undefined;
+  }
+
+  /** Restores what getRngState returned. */
+  setRngState(_state: RngState): void {
+    throw new NotFittedError(`${this.name}: a ${this.className} layer has no random state`);
+  }
+
+  /** With true, the next forward passes reuse their last random draws (gradient checks, explain). */
+  freezeRandomness(_frozen: boolean): void {
+    // nothing random to freeze
   }
 
   /** Backward from ∂E/∂z of the output activation (the fused-loss path). */

@@ -50,6 +50,7 @@ export function binaryCrossentropy(args: CrossentropyArgs = {}): Loss {
     name: 'binaryCrossentropy',
     config: configOf(args),
     targets: 'dense',
+    fusesWith: fromLogits ? undefined : 'sigmoid',
     value(p, y, logits) {
       if (fromLogits) return fromZ(p, y);
       if (logits) return fromZ(logits, y);
@@ -125,6 +126,7 @@ function crossentropy(name: 'categoricalCrossentropy' | 'sparseCategoricalCrosse
     name,
     config: configOf(args),
     targets,
+    fusesWith: fromLogits ? undefined : 'softmax',
     value(p, y, logits) {
       if (fromLogits) return fromZ(p, y);
       if (logits) return fromZ(logits, y);

@@ -14,6 +14,11 @@ export interface Loss {
   /** How targets are laid out: one value per output, or one class index per row. */
   readonly targets: 'dense' | 'sparse';
   /**
+   * The output activation this loss fuses with (sigmoid for BCE, softmax for CE; undefined for
+   * regression losses and `fromLogits`). The step asks this, nothing else decides the pairing.
+   */
+  readonly fusesWith: ActivationName | undefined;
+  /**
    * The batch mean. With `logits` (the output layer's z, when the loss is fused with its
    * sigmoid/softmax) the value is computed from z, exact and finite even for saturated outputs.
    */

@@ -7,6 +7,7 @@ export function meanSquaredError(): Loss {
     name: 'mse',
     config: {},
     targets: 'dense',
+    fusesWith: undefined,
     value(p, y) {
       return meanOf(p, y, (d) => d * d) / p.cols;
     },
@@ -25,6 +26,7 @@ export function sumSquaredError(): Loss {
     name: 'sse',
     config: {},
     targets: 'dense',
+    fusesWith: undefined,
     value(p, y) {
       return meanOf(p, y, (d) => 0.5 * d * d);
     },
@@ -43,6 +45,7 @@ export function meanAbsoluteError(): Loss {
     name: 'mae',
     config: {},
     targets: 'dense',
+    fusesWith: undefined,
     value(p, y) {
       return meanOf(p, y, Math.abs) / p.cols;
     },

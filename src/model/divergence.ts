@@ -1,7 +1,7 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { allFinite } from '../kernels/elementwise.js';
 import type { Param } from '../layers/param.js';
-import type { DivergenceEvent } from '../callbacks/callback.js';
+import type { DivergenceEvent } from './callback.js';
 import type { Backprop } from './step.js';
 
 /**

@@ -2,7 +2,7 @@ import { Matrix } from '../core/matrix.js';
 import { tensorToNested } from '../layers/param.js';
 import { ShapeError } from '../core/errors.js';
 import { checkKeys, integerAtLeast } from '../core/validate.js';
-import type { Logs } from '../callbacks/callback.js';
+import type { Logs } from './callback.js';
 import type { Sequential, WeightArray } from './sequential.js';
 import { encodeTargets } from './targets.js';
 

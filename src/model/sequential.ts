@@ -3,7 +3,7 @@ import { Rng } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import { Layer, type LayerConfig } from '../layers/layer.js';
-import { layerFromConfig } from '../layers/index.js';
+import { defaultNameOf, layerFromConfig } from '../layers/registry.js';
 import { tensorToNested, type Param, type WeightArray } from '../layers/param.js';
 import { getLoss, type Loss, type LossSpec } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec } from '../optimizers/index.js';
@@ -13,9 +13,9 @@ import type { Label, TargetsLike } from './targets.js';
 import { Backprop } from './step.js';
 import { summaryTable } from './summary.js';
 import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
-import type { History } from '../callbacks/history.js';
-import type { Logs } from '../callbacks/callback.js';
-import { mcDropoutPredict, type McPrediction } from '../inspect/mcDropout.js';
+import type { History } from './history.js';
+import type { Logs } from './callback.js';
+import { mcDropoutPredict, type McPrediction } from './mcDropout.js';
 
 export interface SequentialArgs {
   /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
@@ -35,8 +35,6 @@ export interface CompileArgs {
 }
 
 export type { WeightArray } from '../layers/param.js';
-
-const SNAKE: Record<string, string> = { Dense: 'dense', Activation: 'activation', Dropout: 'dropout', BatchNormalization: 'batch_normalization' };
 
 /**
  * A stack of layers, each feeding the next. Keras-like:
@@ -98,7 +96,7 @@ export class Sequential {
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new InputError(`sequential.add: expected a layer (from layers.dense(...) etc.), got ${describe(layer)}`);
     if (this.layers.includes(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
-    const base = SNAKE[layer.className] ?? layer.className.toLowerCase();
+    const base = defaultNameOf(layer);
     const count = (this.counters.get(base) ?? 0) + 1;
     this.counters.set(base, count);
     if (layer.name === '') layer.name = `${base}_${count}`;

@@ -7,6 +7,21 @@ import { Workspace } from '../layers/workspace.js';
 import type { DType } from '../core/matrix.js';
 
 /**
+ * Watches one step layer by layer (explain, layer statistics). The matrices are the layers' own
+ * buffers, valid only during the call: copy what you keep. The training step passes none, so it
+ * stays allocation-free.
+ */
+export interface StepRecorder {
+  /** After layer `index`'s forward pass; its pre-activation, if any, is `layer.lastPreactivation()`. */
+  forward?(index: number, layer: Layer, input: Matrix, output: Matrix): void;
+  /**
+   * After layer `index`'s backward pass: `dOutput` is what it was given (∂E/∂a, or ∂E/∂z when
+   * `fused` with the loss) and `dInput` = ∂E/∂input (computed for the first layer too).
+   */
+  backward?(index: number, layer: Layer, dOutput: Matrix, dInput: Matrix, fused: boolean): void;
+}
+
+/**
  * Forward and backward through a stack of layers with a loss: the part of a training step that
  * does not update anything. Buffers are reused between calls.
  */
@@ -24,23 +39,30 @@ export class Backprop {
     this.ws = new Workspace(dtype);
   }
 
-  forward(x: Matrix, training: boolean): Matrix {
+  forward(x: Matrix, training: boolean, recorder?: StepRecorder): Matrix {
     let a = x;
-    for (const layer of this.layers) a = layer.forward(a, training);
+    if (recorder?.forward === undefined) {
+      for (const layer of this.layers) a = layer.forward(a, training);
+    } else {
+      this.layers.forEach((layer, i) => {
+        const input = a;
+        a = layer.forward(a, training);
+        recorder.forward!(i, layer, input, a);
+      });
+    }
     this.output = a;
     return a;
   }
 
+  /** Whether the output layer's activation is the one the loss fuses with (the loss says which). */
+  fused(): boolean {
+    const act = this.layers[this.layers.length - 1]!.outputActivation();
+    return act !== undefined && act.name === this.loss.fusesWith;
+  }
+
   /** Logits for the loss value when the output activation fuses with the loss. */
   private fusedLogits(): Matrix | undefined {
-    const last = this.layers[this.layers.length - 1]!;
-    const act = last.outputActivation();
-    if (act === undefined) return undefined;
-    const pair = (act.name === 'sigmoid' && this.loss.name === 'binaryCrossentropy') ||
-      (act.name === 'softmax' && (this.loss.name === 'categoricalCrossentropy' || this.loss.name === 'sparseCategoricalCrossentropy'));
-    if (!pair || this.loss.config.fromLogits) return undefined;
-    const z = (last as { lastPreactivation?: () => Matrix }).lastPreactivation?.();
-    return z;
+    return this.fused() ? this.layers[this.layers.length - 1]!.lastPreactivation() : undefined;
   }
 
   /** The loss of the last forward pass against y, without regularisation. */
@@ -65,21 +87,27 @@ export class Backprop {
    * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
    * is needed). Returns the loss including the regularisation penalty.
    */
-  backward(y: Matrix, accumulate = true): number {
+  backward(y: Matrix, accumulate = true, recorder?: StepRecorder): number {
     const out = this.output;
     const last = this.layers.length - 1;
     const lastLayer = this.layers[last]!;
     const dOut = this.ws.matrix('dOut', out.rows, out.cols);
-    const act = lastLayer.outputActivation();
+    const watch = recorder?.backward;
     let d: Matrix;
-    if (act !== undefined && this.loss.fusedGradient(act.name, out, y, dOut)) {
+    const fused = this.fused() && this.loss.fusedGradient(this.loss.fusesWith!, out, y, dOut);
+    if (fused) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
-      d = lastLayer.backwardFromPreactivation(dOut, last > 0, accumulate);
+      d = lastLayer.backwardFromPreactivation(dOut, last > 0 || watch !== undefined, accumulate);
     } else {
       this.loss.gradient(out, y, dOut);
-      d = lastLayer.backward(dOut, last > 0, accumulate);
+      d = lastLayer.backward(dOut, last > 0 || watch !== undefined, accumulate);
     }
-    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0, accumulate);
+    watch?.call(recorder, last, lastLayer, dOut, d, fused);
+    for (let i = last - 1; i >= 0; i--) {
+      const given = d;
+      d = this.layers[i]!.backward(d, i > 0 || watch !== undefined, accumulate);
+      watch?.call(recorder, i, this.layers[i]!, given, d, false);
+    }
     return this.lossValue(y) + this.addPenaltyGradients();
   }
 

@@ -4,9 +4,9 @@ import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } fro
 import { now, yieldToEventLoop } from '../core/async.js';
 import { Rng } from '../core/rng.js';
 import { gatherRows } from '../kernels/elementwise.js';
-import { CallbackList, emitWarning, type Callback, type Logs } from '../callbacks/callback.js';
-import { History } from '../callbacks/history.js';
-import { EpochLogger } from '../callbacks/epochLogger.js';
+import { CallbackList, emitWarning, type Callback, type Logs } from './callback.js';
+import { History } from './history.js';
+import { EpochLogger } from './epochLogger.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';

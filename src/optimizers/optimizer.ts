@@ -2,19 +2,11 @@ import type { FloatArray } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { checkKeys, positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
-import { getScheduleConfig, scheduleFromConfig } from './schedules.js';
+import { getScheduleConfig, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from './schedules.js';
+
+export type { LearningRateSchedule, ScheduleConfig } from './schedules.js';
 
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-
-/** Plain-JSON settings of a learning-rate schedule. */
-export type ScheduleConfig = Readonly<Record<string, number | boolean | readonly number[]>>;
-
-/** A learning rate that depends on the optimiser's step count (0 on the first update). */
-export interface LearningRateSchedule {
-  readonly name: string;
-  readonly config: ScheduleConfig;
-  at(step: number): number;
-}
 
 /** Options every optimiser takes. */
 export interface OptimizerBaseArgs {
