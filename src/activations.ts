@@ -4,6 +4,7 @@ import { lookupName } from './core/names.js';
 import { checkKeys, positiveNumber } from './core/validate.js';
 import { softmaxRows } from './kernels/softmax.js';
 
+/** The activation names, one spelling in the API, the model file and the CLI. */
 export type ActivationName =
   | 'linear' | 'step' | 'sign' | 'piecewiseLinear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
 
@@ -149,6 +150,7 @@ const registry = new Map<string, Activation>([
   ['softmax', softmax],
 ]);
 
+/** Every activation name, in registry order. */
 export const activationNames: readonly ActivationName[] = [...registry.keys()] as ActivationName[];
 
 /** Resolves an activation spec; an unknown name throws and suggests the nearest known one. */

@@ -115,10 +115,12 @@ export class Rng {
     return new Rng(this.nextUint32() * 4294967296 + this.nextUint32());
   }
 
+  /** The generator state, to save and restore with setState (plain JSON). */
   getState(): RngState {
     return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
   }
 
+  /** Restores a state from getState: the sequence continues exactly from there. */
   setState(state: RngState): void {
     [this.s0, this.s1, this.s2, this.s3] = state.s;
     this.spare = state.spare;

@@ -3,6 +3,7 @@ import { checkKeys, describe, integerAtLeast, positiveNumber } from '../core/val
 import { Dense } from '../layers/dense.js';
 import { Sequential } from '../model/sequential.js';
 
+/** Options of towerNetwork. */
 export interface TowerNetworkArgs {
   /** The interval \[a, b\] covered by the towers. */
   range: readonly [number, number];

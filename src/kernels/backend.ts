@@ -7,19 +7,25 @@ import { gemmNN, gemmNT, gemmTN } from './gemm.js';
  */
 export interface KernelBackend {
   readonly name: string;
+  /** out = A·B (the forward product XW). */
   readonly gemmNN: typeof gemmNN;
+  /** out = A·Bᵀ (δ·Wᵀ, the gradient passed down). */
   readonly gemmNT: typeof gemmNT;
+  /** out = Aᵀ·B (Xᵀ·δ, the kernel gradient). */
   readonly gemmTN: typeof gemmTN;
 }
 
+/** The plain TypeScript kernels: the default, and the reference other backends are tested against. */
 export const typescriptBackend: KernelBackend = { name: 'typescript', gemmNN, gemmNT, gemmTN };
 
 let active: KernelBackend = typescriptBackend;
 
+/** The backend layers call now. */
 export function kernels(): KernelBackend {
   return active;
 }
 
+/** Makes every layer use these kernels from now on. */
 export function setKernelBackend(backend: KernelBackend): void {
   active = backend;
 }

@@ -11,6 +11,7 @@ import { Layer, type LayerConfig } from './layer.js';
 import { Param } from './param.js';
 import { Workspace } from './workspace.js';
 
+/** Options of layers.dense. */
 export interface DenseArgs {
   /** Number of output units (> 0). */
   units: number;

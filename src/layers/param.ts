@@ -19,6 +19,7 @@ export class Param {
     this.grad = trainable ? (value instanceof Float64Array ? new Float64Array(value.length) : new Float32Array(value.length)) : value.subarray(0, 0);
   }
 
+  /** Number of entries (the product of the shape). */
   get size(): number {
     return this.value.length;
   }

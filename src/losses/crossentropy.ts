@@ -6,6 +6,7 @@ import type { Loss } from './loss.js';
 /** Probabilities are clipped to [ε, 1 − ε] only where a loss value is reported (Keras' ε). */
 const EPS = 1e-7;
 
+/** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
   /** Logarithm base of the reported loss: e (default) or 2, for bits as seed 001 writes it. */
   base?: 'e' | 2;

@@ -1,6 +1,7 @@
 import type { Matrix } from '../core/matrix.js';
 import type { ActivationName } from '../activations.js';
 
+/** The loss names, one spelling in the API, the model file and the CLI. */
 export type LossName = 'mse' | 'sse' | 'mae' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
 
 /**

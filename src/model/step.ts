@@ -39,6 +39,7 @@ export class Backprop {
     this.ws = new Workspace(dtype);
   }
 
+  /** Runs every layer forward and returns the output (a layer buffer: copy what you keep). */
   forward(x: Matrix, training: boolean, recorder?: StepRecorder): Matrix {
     let a = x;
     if (recorder?.forward === undefined) {
@@ -77,6 +78,7 @@ export class Backprop {
     return s;
   }
 
+  /** Sets every trainable gradient to zero. */
   zeroGrads(): void {
     for (const p of this.params) if (p.trainable) p.grad.fill(0);
   }
