@@ -26,9 +26,26 @@ function run(command: string, args: string[], cwd: string): string {
   }
 }
 
+/** Build output and local state a clean checkout does not have (used where git is missing). */
+const NOT_CHECKED_IN = /^(node_modules|dist|site|test-output|\.git|playground\/dist|tmp)(\/|$)|\.tsbuildinfo$|^(model\.bpm|report\.html)$/;
+
+/** Every file of the tree, relative to `dir`. */
+function treeFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix)).flatMap((name) => {
+    const rel = prefix === '' ? name : `${prefix}/${name}`;
+    if (NOT_CHECKED_IN.test(rel)) return [];
+    return statSync(join(dir, rel)).isDirectory() ? treeFiles(dir, rel) : [rel];
+  });
+}
+
 /** A checkout of the working tree's tracked (and new, not ignored) files, sharing node_modules. */
 function cleanCheckout(into: string): void {
-  const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root).split('\0').filter((f) => f.length > 0);
+  let files: string[];
+  try {
+    files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\0').filter((f) => f.length > 0);
+  } catch {
+    files = treeFiles(root); // not a git checkout (an unpacked source archive)
+  }
   for (const file of files) {
     const from = join(root, file);
     if (!existsSync(from) || statSync(from).isDirectory()) continue; // deleted in the working tree, or a submodule
