@@ -1,8 +1,6 @@
-import type { LoadedModel, Matrix, Scaler, Table } from '../src/index.js';
+import { pipelineInputs, scalerFromJSON, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
-import { savedScaler } from './prepare.js';
-import type { OutputPlan, Task } from './task.js';
 
 /** A loaded model with what it needs to read new files the way it was trained. */
 export interface Applied {
@@ -33,9 +31,10 @@ export async function readForModel(loaded: LoadedModel, file: string, requireTar
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
   // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
   const table = await readCsvTable(file, requireTarget ? { schema, requireTarget } : { schema: { inputs: schema.inputs, target: undefined } });
-  const scaler = savedScaler(loaded.preprocessing.scaler);
-  const targetScaler = savedScaler(loaded.preprocessing.targetScaler);
-  const x = scaler ? scaler.transform(table.x, 'float32') : table.x.clone('float32');
+  const pre = loaded.preprocessing;
+  const scaler = pre.scaler ? scalerFromJSON(pre.scaler) : undefined;
+  const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
+  const x = pipelineInputs(pre, table.x);
   return { table, x, scaler, targetScaler, plan: modelPlan(loaded) };
 }
 

@@ -1,5 +1,4 @@
-import type { Table } from '../src/index.js';
-import type { Task } from './task.js';
+import type { Table, Task } from '../src/index.js';
 
 const TASK_NAMES: Record<Task, string> = { binary: 'binary classification', multiclass: 'multi-class classification', regression: 'regression' };
 

@@ -1,5 +1,4 @@
-import { Matrix, type Scaler, type Sequential } from '../src/index.js';
-import type { Task } from './task.js';
+import { Matrix, type Scaler, type Sequential, type Task } from '../src/index.js';
 
 /** Final metrics of one part of the data, in the units a user reads. */
 export interface SetMetrics {
@@ -10,21 +9,6 @@ export interface SetMetrics {
   mae?: number;
   rmse?: number;
   r2?: number;
-}
-
-/** The class index per row from model outputs: threshold 0.5 for one sigmoid output, else argmax. */
-export function predictedCodes(p: Matrix): Int32Array {
-  const out = new Int32Array(p.rows);
-  for (let i = 0; i < p.rows; i++) {
-    if (p.cols === 1) {
-      out[i] = p.data[i]! > 0.5 ? 1 : 0;
-      continue;
-    }
-    let k = 0;
-    for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
-    out[i] = k;
-  }
-  return out;
 }
 
 /**

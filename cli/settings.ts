@@ -1,6 +1,5 @@
-import type { Json, JsonObject } from '../src/index.js';
+import { InputError, trainingSpec, type Json, type JsonObject, type ScaleKind, type TrainingSpec, type ActivationName, type OptimizerName, type LossName } from '../src/index.js';
 import { UsageError } from './errors.js';
-import type { ScaleKind } from './prepare.js';
 
 /** What `train` was asked to do; saved in the model file so that `--resume` repeats it exactly. */
 export interface TrainSettings {
@@ -77,3 +76,29 @@ export function settingsFromJson(v: Json | undefined, path: string): TrainSettin
   for (const [k, x] of Object.entries(optional)) if (x !== undefined) (s as unknown as Record<string, unknown>)[k] = x;
   return s;
 }
+
+/**
+ * The library's training spec for these settings; a bad name (activation, optimizer, loss) is a
+ * usage error naming the option.
+ */
+export function specOf(s: TrainSettings): TrainingSpec {
+  try {
+    return trainingSpec({
+      preprocessing: {
+        task: s.task, scale: s.scale,
+        ...(s.target ? { target: s.target } : {}), ...(s.categorical ? { categorical: s.categorical } : {}), ...(s.ignore ? { ignore: s.ignore } : {}),
+      },
+      architecture: { hidden: s.layers, activation: s.activation as ActivationName, dropout: s.dropout },
+      compile: { optimizer: s.optimizer as OptimizerName, ...(s.lr !== undefined ? { learningRate: s.lr } : {}), ...(s.loss !== undefined ? { loss: s.loss as LossName } : {}) },
+      fit: { epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed, ...(s.earlyStopping !== undefined ? { earlyStopping: s.earlyStopping } : {}) },
+    });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const m = /^spec\.\w+\.(\w+)(?:\[\d+\])?: (.*)$/.exec(e.message);
+    if (!m) throw e;
+    const option = OPTION_OF[m[1]!] ?? m[1]!;
+    throw new UsageError(`--${option}: ${m[2]!}`);
+  }
+}
+
+const OPTION_OF: Record<string, string> = { hidden: 'layers', learningRate: 'lr', batchSize: 'batch-size', validationSplit: 'validation-split', earlyStopping: 'early-stopping' };

@@ -43,10 +43,12 @@ export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, ty
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './model/targets.js';
 export { Backprop, type StepRecorder } from './model/step.js';
-export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
+export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';
+export { typescriptLoops } from './kernels/typescript.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';
+export * from './spec/index.js';
 
 import { callbacks as trainingCallbacks } from './callbacks/index.js';
 import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';

@@ -1,10 +1,9 @@
-import { loadModel } from '../../src/index.js';
+import { classCodes, gatherRows, loadModel, pipelineTargets } from '../../src/index.js';
 import { readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
-import { boxTable, confusionMatrix, formatMetric, measure, precisionRecall, predictedCodes } from '../evaluation.js';
+import { boxTable, confusionMatrix, formatMetric, measure, precisionRecall } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
-import { gatherRows, targets } from '../prepare.js';
 
 /** `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file. */
 export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
@@ -14,7 +13,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const loaded = loadModel(modelPath);
   const a = await readForModel(loaded, dataPath, true);
   const rows = Array.from({ length: a.table.rows }, (_, i) => i);
-  const y = targets(a.table.y!, rows, a.plan, a.targetScaler);
+  const y = pipelineTargets(loaded.preprocessing, a.table, rows, a.plan);
   const raw = a.table.y!.kind === 'numeric' ? gatherRows(a.table.y!.values, rows) : undefined;
   const m = measure(loaded.model, a.plan.task, a.x, y, a.targetScaler, raw);
   const metrics: [string, number | undefined][] = [['loss', m.loss], ['accuracy', m.accuracy], ['MAE', m.mae], ['RMSE', m.rmse], ['R²', m.r2]];
@@ -23,7 +22,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   const t = a.table.y!;
   if (t.kind === 'classes') {
-    const cm = confusionMatrix(t.codes, predictedCodes(loaded.model.predictMatrix(a.x)), t.classes.length);
+    const cm = confusionMatrix(t.codes, classCodes(loaded.model.predictMatrix(a.x)), t.classes.length);
     const { precision, recall } = precisionRecall(cm);
     perClass = t.classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: t.counts[k]! }));
     printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));

@@ -1,8 +1,7 @@
-import { loadModel, writeFileAtomic } from '../../src/index.js';
+import { classCodes, loadModel, writeFileAtomic } from '../../src/index.js';
 import { csvField, formatFloat32, readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
-import { predictedCodes } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 
 /**
@@ -27,7 +26,7 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
     for (let i = 0; i < values.rows; i++) lines.push(Array.from(values.data.subarray(i * values.cols, (i + 1) * values.cols), format).join(','));
   } else {
     const classes = loaded.model.classes ?? Array.from({ length: Math.max(2, p.cols) }, (_, k) => k);
-    const codes = predictedCodes(p);
+    const codes = classCodes(p);
     lines.push(['prediction', ...(opts.probabilities ? classes.map((c) => `p(${String(c)})`) : [])].map(csvField).join(','));
     for (let i = 0; i < p.rows; i++) {
       const row: (string | number)[] = [String(classes[codes[i]!])];

@@ -1,20 +1,18 @@
 import {
-  EarlyStopping, History, ModelCheckpoint, loadModel, saveModel,
-  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Matrix, type Scaler, type Sequential, type Table, type TableSchema,
+  History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork,
+  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { describeTable, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
-import { gatherRows, inputs, makeScaler, savedScaler, scaleInPlace, splitRows, targets, type Split } from '../prepare.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
 import { InsideRecorder } from '../report/inside.js';
 import { writeTrainingReport } from '../report/write.js';
-import { settingsFromJson, settingsToJson, type TrainSettings } from '../settings.js';
+import { settingsFromJson, settingsToJson, specOf, type TrainSettings } from '../settings.js';
 import { loadSource, type DataSource } from '../source.js';
-import { buildModel, describeArchitecture, planOutput, type OutputPlan } from '../task.js';
 
 export interface TrainRun {
   readonly settings: TrainSettings;
@@ -43,48 +41,28 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     s = resumeSettings(settingsFromJson(resumed.metadata.train, run.resume), run);
   }
 
+  const spec = specOf(s);
   const source = resumed ? await resumedSource(s, resumed) : await loadSource(s.data, s.dataset, tableArgs(s), syntheticArgs(s));
   const table = source.table;
   if (source.note) printer.line(source.note);
-  const plan = planOutput(table, s.loss);
-  const split = splitRows(table, s.validationSplit, s.seed);
 
-  let model: Sequential;
-  let scaler: Scaler | undefined;
-  let targetScaler: Scaler | undefined;
-  let scaledTrain: Matrix | undefined;
   let initialEpoch = 0;
   let past: HistoryData = { epoch: [], history: {} };
   if (resumed) {
-    model = resumed.model;
-    scaler = savedScaler(resumed.preprocessing.scaler);
-    targetScaler = savedScaler(resumed.preprocessing.targetScaler);
     initialEpoch = resumed.training?.epoch ?? 0;
     const h = resumed.training?.history;
     if (h) past = { epoch: [...h.epoch], history: Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, [...v]])) };
     if (s.epochs <= initialEpoch) {
       throw new UsageError(`${run.resume} has already trained ${initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
     }
-  } else {
-    scaler = makeScaler(s.scale);
-    // Gathered once: the scaler is fitted on the training rows, which are then scaled in place.
-    scaledTrain = gatherRows(table.x, split.train);
-    if (scaler) {
-      scaler.fit(scaledTrain);
-      scaleInPlace(scaledTrain, scaler);
-    }
-    if (plan.task === 'regression' && s.scale !== 'none' && table.y?.kind === 'numeric') {
-      targetScaler = makeScaler('standard')!.fit(gatherRows(table.y.values, split.train));
-    }
-    model = buildModel(table.x.cols, plan, { hidden: s.layers, activation: s.activation, dropout: s.dropout, optimizer: s.optimizer, lr: s.lr, seed: s.seed });
-    if (table.y?.kind === 'classes') model.classes = [...table.y.classes];
   }
-
-  const xTrain = scaledTrain ?? inputs(table, split.train, scaler);
-  const yTrain = targets(table.y!, split.train, plan, targetScaler);
-  const hasVal = split.validation.length > 0;
-  const xVal = hasVal ? inputs(table, split.validation, scaler) : undefined;
-  const yVal = hasVal ? targets(table.y!, split.validation, plan, targetScaler) : undefined;
+  const prepared = prepareTraining(spec, table, resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {});
+  const { plan, split, preprocessing } = prepared;
+  const model = prepared.network.model;
+  const scaler = preprocessing.scaler ? scalerFromJSON(preprocessing.scaler) : undefined;
+  const targetScaler = preprocessing.targetScaler ? scalerFromJSON(preprocessing.targetScaler) : undefined;
+  const { x: xTrain, y: yTrain } = prepared.train;
+  const hasVal = prepared.validation !== undefined;
   const batches = Math.ceil(xTrain.rows / Math.min(s.batchSize, xTrain.rows));
 
   printHeader(printer, source, table, plan, split, model, s, initialEpoch);
@@ -98,29 +76,16 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     ? new InsideRecorder({ parameters: model.trainableParams().reduce((n, p) => n + p.size, 0), initialEpoch, epochs: s.epochs, batches })
     : undefined;
   const callbacks: Callback[] = [progress, interrupt, ...(inside?.callbacks ?? [])];
-  const early = s.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: s.earlyStopping, restoreBestWeights: true }) : undefined;
-  if (early) callbacks.push(early);
 
-  const preprocessing = {
-    schema: table.schema,
-    featureNames: [...table.featureNames],
-    ...(scaler ? { scaler: scaler.toJSON() } : {}),
-    ...(targetScaler ? { targetScaler: targetScaler.toJSON() } : {}),
-  };
   const metadata = { train: settingsToJson(s), producer: 'backprop train' };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
+  const trainingRun = startRun(prepared, { callbacks, initialEpoch });
+  const early = trainingRun.earlyStopping;
   interrupt.listen(io);
   let history: History;
   try {
-    history = await model.fit(xTrain, yTrain, {
-      epochs: s.epochs,
-      batchSize: s.batchSize,
-      ...(hasVal ? { validationData: [xVal!, yVal!] as const } : {}),
-      callbacks,
-      verbose: 0,
-      initialEpoch,
-    });
+    history = await trainingRun.finish();
   } finally {
     interrupt.unlisten();
     progress.stop();
@@ -141,7 +106,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const rawVal = hasVal && table.y?.kind === 'numeric' ? gatherRows(table.y.values, split.validation) : undefined;
   const metrics = {
     training: measure(model, plan.task, xTrain, yTrain, targetScaler, rawTrain),
-    validation: hasVal ? measure(model, plan.task, xVal!, yVal!, targetScaler, rawVal) : undefined,
+    validation: prepared.validation ? measure(model, plan.task, prepared.validation.x, prepared.validation.y, targetScaler, rawVal) : undefined,
   };
   saveModel(model, run.out, fileArgs);
   const notes: string[] = [];
@@ -226,7 +191,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
   p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
-  p.line(`Model   ${describeArchitecture(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${s.epochs} epochs`);
+  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${s.epochs} epochs; ${model.backend} kernels`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
   if (split.note) p.line(`Note    ${split.note}`);
   p.line();

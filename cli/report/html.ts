@@ -1,7 +1,7 @@
 import type { Table } from '../../src/index.js';
 import { formatMetric, precisionRecall, type SetMetrics } from '../evaluation.js';
 import { taskName } from '../describe.js';
-import type { Task } from '../task.js';
+import type { Task } from '../../src/index.js';
 import { uplotAssets } from './assets.js';
 import { drawReport } from './client.js';
 import { PALETTE, type BoundaryData, type ChartSeries, type FitData, type InsideData, type ReportCharts, type TrajectoryData } from './data.js';

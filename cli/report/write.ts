@@ -1,10 +1,8 @@
-import { writeFileAtomic, type Matrix, type Scaler, type Sequential, type Table } from '../../src/index.js';
+import { classCodes, describeNetwork, gatherRows, writeFileAtomic, type Matrix, type OutputPlan, type Scaler, type Sequential, type Split, type Table } from '../../src/index.js';
 import type { SetMetrics } from '../evaluation.js';
-import { confusionMatrix, predictedCodes } from '../evaluation.js';
-import { inputs, type Split } from '../prepare.js';
+import { confusionMatrix } from '../evaluation.js';
 import type { TrainSettings } from '../settings.js';
 import type { DataSource } from '../source.js';
-import { describeArchitecture, type OutputPlan } from '../task.js';
 import { decisionBoundary, regressionFit } from './boundary.js';
 import { reportHtml } from './html.js';
 import type { InsideRecorder } from './inside.js';
@@ -54,7 +52,7 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
 
 function settingRows(model: Sequential, plan: OutputPlan, s: TrainSettings, epochs: number): [string, string][] {
   return [
-    ['architecture', describeArchitecture(model)],
+    ['architecture', describeNetwork(model)],
     ['parameters', model.countParams().toLocaleString('en-US')],
     ['loss', plan.loss],
     ['optimizer', `${model.optimizer!.name}, learning rate ${model.optimizer!.currentLearningRate()}`],
@@ -69,8 +67,8 @@ function confusionFor(model: Sequential, table: Table, split: Split, scaler: Sca
   const y = table.y;
   if (y?.kind !== 'classes') return undefined;
   const rows = split.validation.length > 0 ? split.validation : split.train;
-  const x: Matrix = inputs(table, rows, scaler);
-  const predicted = predictedCodes(model.predictMatrix(x));
+  const x: Matrix = scaler ? scaler.transform(gatherRows(table.x, rows), 'float32') : gatherRows(table.x, rows);
+  const predicted = classCodes(model.predictMatrix(x));
   const truth = rows.map((r) => y.codes[r]!);
   return { on: split.validation.length > 0 ? 'validation' : 'training', classes: y.classes.map(String), matrix: confusionMatrix(truth, predicted, y.classes.length) };
 }

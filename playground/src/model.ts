@@ -4,8 +4,8 @@
  * Activation → Dropout in the library). Used by the worker and by the tests. Pure.
  */
 import {
-  sequential, layers, optimizers, regularizers, Dense,
-  type Layer, type Sequential, type ActivationName, type LossName, type Optimizer, type Regularizer,
+  buildNetwork, classCodes, classTargets, planOutput, getOptimizer, Dense, Matrix,
+  type Block, type Sequential, type ActivationName, type LossName, type Optimizer, type CompileSpec, type ArchitectureSpec,
 } from '../../src/index.js';
 import type { PlaygroundConfig } from './state.js';
 import type { Task } from './data.js';
@@ -17,14 +17,7 @@ export interface DataShape {
   classes: number;
 }
 
-/** One drawn layer: its Dense (the edges) and the layer whose output is the drawn unit values. */
-export interface Block {
-  dense: Dense;
-  /** Index in model.layers of the block's last layer. */
-  end: number;
-  units: number;
-  activation: ActivationName;
-}
+export type { Block };
 
 export interface PlaygroundModel {
   model: Sequential;
@@ -34,95 +27,58 @@ export interface PlaygroundModel {
   outputActivation: ActivationName;
 }
 
-/** The output and loss the task implies (or SSE when chosen). */
+/** The output and loss the task implies (the library's planOutput), or SSE when chosen. */
 export function outputFor(shape: DataShape, loss: PlaygroundConfig['loss']): { units: number; activation: ActivationName; loss: LossName } {
-  const units = shape.task === 'multiclass' ? shape.classes : 1;
-  const activation: ActivationName = shape.task === 'binary' ? 'sigmoid' : shape.task === 'multiclass' ? 'softmax' : 'linear';
-  const implied: LossName = shape.task === 'binary' ? 'binaryCrossentropy' : shape.task === 'multiclass' ? 'categoricalCrossentropy' : 'mse';
-  return { units, activation, loss: loss === 'sse' ? 'sse' : implied };
+  const target = shape.task === 'regression'
+    ? { kind: 'numeric' as const, names: ['y'] }
+    : { kind: 'classes' as const, names: ['y'], classes: Array.from({ length: shape.task === 'binary' ? 2 : shape.classes }, (_, k) => k) };
+  const plan = planOutput(target);
+  return { units: plan.units, activation: plan.activation, loss: loss === 'sse' ? 'sse' : plan.loss };
+}
+
+/** The playground's optimiser choice in the training spec's terms ('momentum' is SGD with momentum 0.9). */
+export function compileSpec(c: Pick<PlaygroundConfig, 'optimizer' | 'learningRate'>): CompileSpec {
+  const learningRate = c.learningRate;
+  return c.optimizer === 'momentum' ? { optimizer: 'sgd', learningRate, momentum: 0.9 } : { optimizer: c.optimizer, learningRate };
 }
 
 export function makeOptimizer(c: Pick<PlaygroundConfig, 'optimizer' | 'learningRate'>): Optimizer {
-  const learningRate = c.learningRate;
-  switch (c.optimizer) {
-    case 'sgd':
-      return optimizers.sgd({ learningRate });
-    case 'momentum':
-      return optimizers.sgd({ learningRate, momentum: 0.9 });
-    case 'adam':
-      return optimizers.adam({ learningRate });
-    case 'rmsprop':
-      return optimizers.rmsprop({ learningRate });
-  }
+  const { optimizer, ...args } = compileSpec(c);
+  return getOptimizer(optimizer, args);
 }
 
-function makeRegularizer(c: PlaygroundConfig): Regularizer | undefined {
-  if (c.regularization === 'l1') return regularizers.l1({ l1: c.regularizationRate });
-  if (c.regularization === 'l2') return regularizers.l2({ l2: c.regularizationRate });
-  return undefined;
+/** The hidden layers in the training spec's terms. */
+export function architectureSpec(c: PlaygroundConfig): ArchitectureSpec {
+  return {
+    hidden: c.hidden,
+    activation: c.hidden.map((_, i) => c.activations[i] ?? 'tanh'),
+    dropout: c.dropout,
+    batchNorm: c.batchNorm,
+    initializer: c.initializer,
+    ...(c.regularization === 'l1' ? { l1: c.regularizationRate } : c.regularization === 'l2' ? { l2: c.regularizationRate } : {}),
+  };
 }
 
-/** Builds, compiles and returns the model with its blocks. Throws the library's errors on bad settings. */
+/** Builds, compiles and returns the model with its blocks, through the library's one builder. */
 export function buildModel(c: PlaygroundConfig, shape: DataShape): PlaygroundModel {
-  const model = sequential([], { seed: c.seed });
-  const blocks: Block[] = [];
-  const add = (layer: Layer): number => {
-    model.add(layer);
-    return model.layers.length - 1;
-  };
-  const dense = (units: number, activation: ActivationName, first: boolean): Dense => {
-    const reg = makeRegularizer(c);
-    return layers.dense({
-      units,
-      activation,
-      kernelInitializer: c.initializer,
-      ...(reg ? { kernelRegularizer: reg } : {}),
-      ...(first ? { inputShape: [shape.inputDim] } : {}),
-    });
-  };
-  c.hidden.forEach((units, i) => {
-    const activation = c.activations[i] ?? 'tanh';
-    let end: number;
-    let d: Dense;
-    if (c.batchNorm) {
-      // Dense → BatchNorm → activation: normalise the pre-activations, as Ioffe & Szegedy do.
-      d = dense(units, 'linear', i === 0);
-      add(d);
-      add(layers.batchNormalization());
-      end = add(layers.activation({ activation }));
-    } else {
-      d = dense(units, activation, i === 0);
-      end = add(d);
-    }
-    if (c.dropout > 0) end = add(layers.dropout({ rate: c.dropout }));
-    blocks.push({ dense: d, end, units, activation });
-  });
   const out = outputFor(shape, c.loss);
-  const outDense = dense(out.units, out.activation, c.hidden.length === 0);
-  blocks.push({ dense: outDense, end: add(outDense), units: out.units, activation: out.activation });
-  model.compile({ optimizer: makeOptimizer(c), loss: out.loss, metrics: [] });
-  return { model, blocks, lossName: out.loss, outputActivation: out.activation };
+  const { model, blocks } = buildNetwork(shape.inputDim, { ...out, metrics: [] }, architectureSpec(c), compileSpec(c), { seed: c.seed });
+  return { model, blocks: [...blocks], lossName: out.loss, outputActivation: out.activation };
 }
 
-/** Targets in the layout the loss takes: one-hot rows for several classes, one column otherwise. */
-export function encodeY(y: readonly number[], shape: DataShape): number[][] {
-  if (shape.task === 'multiclass') return y.map((k) => Array.from({ length: shape.classes }, (_, j) => (j === k ? 1 : 0)));
-  return y.map((v) => [v]);
+/** Targets in the layout the loss takes (the library's classTargets): class indices for sparse cross-entropy, one-hot rows for SSE on classes, one column otherwise. */
+export function encodeY(y: readonly number[], shape: DataShape, loss: LossName = outputFor(shape, 'default').loss): number[][] {
+  if (shape.task === 'regression') return y.map((v) => [v]);
+  const units = shape.task === 'multiclass' ? shape.classes : 1;
+  return classTargets(y, undefined, { task: shape.task, units, activation: 'linear', loss, metrics: [] }).toArray();
 }
 
-/** Fraction of rows whose predicted class (threshold 0.5, or argmax) equals the label. */
+/** Fraction of rows whose predicted class (the library's classCodes: p > 0.5, or argmax) equals the label. */
 export function accuracyOf(pred: ArrayLike<number>, outputs: number, y: readonly number[]): number {
   if (y.length === 0) return NaN;
+  const codes = classCodes(new Matrix(y.length, outputs, Float64Array.from({ length: y.length * outputs }, (_, i) => pred[i]!)));
   let right = 0;
-  for (let i = 0; i < y.length; i++) {
-    let k: number;
-    if (outputs === 1) k = pred[i]! >= 0.5 ? 1 : 0;
-    else {
-      k = 0;
-      for (let j = 1; j < outputs; j++) if (pred[i * outputs + j]! > pred[i * outputs + k]!) k = j;
-    }
-    if (k === y[i]) right++;
-  }
+  codes.forEach((k, i) => (k === y[i] ? right++ : 0));
   return right / y.length;
 }
 

@@ -2,7 +2,7 @@
  * The training worker: owns the model, trains in time slices so it can always take the page's
  * messages, and sends a snapshot only when the page asks for one (at most once per frame).
  */
-import { DivergenceError, Matrix, type Sequential } from '../../src/index.js';
+import { DivergenceError, Matrix, TrainingRun, kernelBackend, type Sequential } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
 import { explain, explainSource, type Explanation } from './inspectAdapter.js';
 import { divergenceReason } from './divergence.js';
@@ -16,6 +16,10 @@ interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
 }
 const scope = self as unknown as WorkerScope;
+
+// Train on the WebAssembly SIMD kernels: chosen (compiled) once here, before the first model;
+// where they cannot load the library falls back to TypeScript with a one-time notice.
+kernelBackend();
 
 /** Work done between two looks at the message queue (ms). */
 const SLICE_MS = 12;
@@ -36,6 +40,10 @@ interface Session {
   pending: HistoryPoint[];
   latest: HistoryPoint;
   explanation: Explanation | undefined;
+  /** The training run the play, epoch and step buttons advance (one fit, paused between advances). */
+  run: TrainingRun | undefined;
+  /** A run being stopped (after a change of batch size or optimiser); the next starts when it has. */
+  stopping: Promise<unknown> | undefined;
 }
 
 let session: Session | undefined;
@@ -99,6 +107,8 @@ function init(config: PlaygroundConfig, data: PlayData, resolution: number): voi
       pending: [],
       latest: { epoch: 0, trainLoss: NaN, testLoss: NaN, trainAccuracy: NaN, testAccuracy: NaN },
       explanation: undefined,
+      run: undefined,
+      stopping: undefined,
     };
     session = s;
     record(s);
@@ -149,15 +159,13 @@ function batchesPerEpoch(s: Session): number {
 /** One epoch, or one mini-batch when `oneStep`; false when training diverged. */
 async function train(s: Session, oneStep: boolean): Promise<boolean> {
   try {
-    const history = await s.model.fit(s.trainX, s.trainY, {
-      epochs: 1,
-      batchSize: s.config.batchSize,
-      verbose: 0,
-      yieldEveryMs: 1e9,
-      ...(oneStep ? { maxIterations: 1 } : {}),
-    });
+    if (s.stopping) await s.stopping.catch(() => undefined);
+    s.stopping = undefined;
+    s.run ??= new TrainingRun(s.model, s.trainX, s.trainY, { epochs: 1e9, batchSize: s.config.batchSize, verbose: 0, yieldEveryMs: 1e9, steps: true });
+    const before = s.run.scores().steps;
+    const after = oneStep ? await s.run.advanceSteps(1) : await s.run.advance(1);
     if (s !== session) return false;
-    const steps = history.iterations;
+    const steps = after.steps - before;
     s.steps += steps;
     s.explanation = undefined; // the explained step was for the weights before this training
     s.epoch += steps / batchesPerEpoch(s);
@@ -248,6 +256,11 @@ function applySettings(settings: LiveSettings): void {
   const before = s.config;
   s.config = { ...s.config, ...settings };
   if (settings.speed !== before.speed) resetPace();
+  if ((settings.optimizer !== before.optimizer || settings.batchSize !== before.batchSize) && s.run) {
+    // The run's fit holds its batch size and optimiser: end it; the next advance starts a new one.
+    s.stopping = s.run.stop();
+    s.run = undefined;
+  }
   if (settings.optimizer !== before.optimizer) {
     s.model.compile({ optimizer: makeOptimizer(s.config), loss: s.net.lossName, metrics: [] });
   } else if (s.model.optimizer) {

@@ -3,8 +3,8 @@ import type { DType } from '../core/matrix.js';
 import { checkKeys, describe, integerAtLeast } from '../core/validate.js';
 import type { ActivationSpec } from '../activations.js';
 import type { LossName } from '../losses/loss.js';
-import { Dense } from '../layers/dense.js';
-import { Sequential, type WeightArray } from '../model/sequential.js';
+import type { Sequential, WeightArray } from '../model/sequential.js';
+import { buildNetwork } from '../spec/network.js';
 
 /** One Dense layer of a network typed by hand. */
 export interface NetworkLayerSpec {
@@ -51,15 +51,22 @@ export function networkFromSpec(spec: unknown, inputs?: number): Sequential {
   const nIn = s.inputs !== undefined ? integerAtLeast('network', 'inputs', s.inputs, 1) : inputs ?? fromWeights;
   if (nIn === undefined) throw new InputError('network: give "inputs" (the number of input features) or the weights');
   if (inputs !== undefined && nIn !== inputs) throw new ShapeError(`network: the network has ${nIn} inputs but x has ${inputs} features`);
-  const model = new Sequential(
-    s.layers.map((l, i) => {
-      if (typeof l !== 'object' || l === null) throw new InputError(`network: layers[${i}] must be an object like {"units": 2, "activation": "sigmoid"}, got ${describe(l)}`);
-      checkKeys(`network layers[${i}]`, l, ['units', 'activation', 'useBias']);
-      return new Dense({ units: l.units, activation: l.activation ?? 'sigmoid', useBias: l.useBias ?? true, ...(i === 0 ? { inputShape: [nIn] } : {}) });
-    }),
-    { dtype: s.dtype ?? 'float64', seed: s.seed ?? 0 },
+  const specs = s.layers.map((l, i) => {
+    if (typeof l !== 'object' || l === null) throw new InputError(`network: layers[${i}] must be an object like {"units": 2, "activation": "sigmoid"}, got ${describe(l)}`);
+    checkKeys(`network layers[${i}]`, l, ['units', 'activation', 'useBias']);
+    integerAtLeast(`network layers[${i}]`, 'units', l.units, 1);
+    return { units: l.units, activation: l.activation ?? 'sigmoid', useBias: l.useBias ?? true };
+  });
+  const hidden = specs.slice(0, -1);
+  const last = specs[specs.length - 1]!;
+  // The library's one builder; plain SGD and the spec's loss (the notes' setting).
+  const { model } = buildNetwork(
+    nIn,
+    { units: last.units, activation: last.activation, loss: s.loss ?? 'sse', metrics: [] },
+    { hidden: hidden.map((l) => l.units), activation: hidden.map((l) => l.activation), dropout: 0 },
+    { optimizer: 'sgd' },
+    { seed: s.seed ?? 0, dtype: s.dtype ?? 'float64', useBias: specs.map((l) => l.useBias) },
   );
   if (s.weights !== undefined) model.setWeights(s.weights);
-  model.compile({ optimizer: 'sgd', loss: s.loss ?? 'sse' });
   return model;
 }

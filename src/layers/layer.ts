@@ -3,6 +3,8 @@ import type { Rng, RngState } from '../core/rng.js';
 import type { Activation } from '../activations.js';
 import { NotFittedError } from '../core/errors.js';
 import type { Param } from './param.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { typescriptBackend } from '../kernels/typescript.js';
 
 /** Plain-JSON description of a layer: its class and the options that recreate it. */
 export interface LayerConfig {
@@ -31,8 +33,11 @@ export abstract class Layer {
   /** Units given by `inputShape` on a first layer, if any. */
   abstract declaredInputUnits(): number | undefined;
 
-  /** Creates parameters for `inputUnits` inputs, drawing initial values from `rng`. */
-  abstract build(inputUnits: number, dtype: DType, rng: Rng): void;
+  /**
+   * Creates parameters for `inputUnits` inputs in the memory of `kernels` (the model's backend;
+   * a dtype means the TypeScript kernels of that dtype), drawing initial values from `rng`.
+   */
+  abstract build(inputUnits: number, kernels: Kernels | DType, rng: Rng): void;
 
   /** [batch, inputUnits] → [batch, outputUnits]. */
   abstract forward(x: Matrix, training: boolean): Matrix;
@@ -99,4 +104,9 @@ export abstract class Layer {
     for (const p of this.weights()) n += p.size;
     return n;
   }
+}
+
+/** The kernels a layer is built on: the model's, or TypeScript ones for a bare dtype (tests, tools). */
+export function kernelsOf(kernels: Kernels | DType): Kernels {
+  return typeof kernels === 'string' ? typescriptBackend.open(kernels) : kernels;
 }

@@ -79,7 +79,7 @@ export function predictMatrix(model: Sequential, X: Matrix, batchSize = 1024): M
   const out = Matrix.zeros(X.rows, model.outputUnits, model.dtype);
   for (let start = 0; start < X.rows; start += batchSize) {
     const count = Math.min(batchSize, X.rows - start);
-    let a = rowsView(X, start, count);
+    let a = model.stage(rowsView(X, start, count));
     for (const layer of model.layers) a = layer.forward(a, false);
     out.data.set(a.data.subarray(0, count * a.cols), start * a.cols);
   }

@@ -11,6 +11,9 @@ import { getMetric, type MetricSpec } from '../metrics/index.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Label, TargetsLike } from './targets.js';
 import { Backprop } from './step.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { openKernels } from '../kernels/backend.js';
+import { Workspace } from '../layers/workspace.js';
 import { summaryTable } from './summary.js';
 import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
 import type { History } from './history.js';
@@ -64,6 +67,8 @@ export class Sequential {
   shuffleOrder: Int32Array | undefined;
   private readonly initRng: Rng;
   private engine: Backprop | undefined;
+  private memory: Kernels | undefined;
+  private staging: Workspace | undefined;
   private readonly counters = new Map<string, number>();
 
   constructor(layerList: readonly Layer[] = [], args: SequentialArgs = {}) {
@@ -142,12 +147,42 @@ export class Sequential {
       if (inputUnits !== this.inputUnits) throw new ShapeError(`X has ${inputUnits} features, model expects ${this.inputUnits}`);
       return;
     }
+    // The backend is chosen once, at the first build: the model's tensors live in its memory.
+    this.memory ??= openKernels(this.dtype);
     let units = inputUnits;
     for (const layer of this.layers) {
-      if (!layer.isBuilt) layer.build(units, this.dtype, this.initRng);
+      if (!layer.isBuilt) layer.build(units, this.memory, this.initRng);
       units = layer.outputUnits;
     }
     this.engine = undefined;
+    this.staging = undefined;
+  }
+
+  /** The kernels and memory the model was built on (set at build). */
+  get kernels(): Kernels {
+    this.requireBuilt('kernels');
+    return this.memory!;
+  }
+
+  /** The backend the model computes on, e.g. 'wasm (SIMD, relaxed)' or 'typescript'. */
+  get backend(): string {
+    return this.memory?.description ?? 'not built';
+  }
+
+  /**
+   * Rows of x ready for the kernels: x itself when it is in their memory, else copied into a
+   * buffer of the model's (predict on user data). Memory for a pass of that size is reserved.
+   */
+  stage(x: Matrix): Matrix {
+    const k = this.kernels;
+    let units = this.inputUnits;
+    for (const l of this.layers) units += l.inputUnits + 4 * l.outputUnits;
+    k.reserve(x.rows * units * (k.dtype === 'float64' ? 8 : 4) + 4096);
+    if (k.owns(x.data)) return x;
+    this.staging ??= new Workspace(k, { x: this.inputUnits });
+    const v = this.staging.matrix('x', x.rows);
+    k.copyRows(x.data, x.cols, 0, x.rows, v.data);
+    return v;
   }
 
   /**
@@ -162,11 +197,12 @@ export class Sequential {
     this.shuffleRng.setState(root.fork().getState());
     let units = this.inputUnits;
     for (const layer of this.layers) {
-      layer.build(units, this.dtype, this.initRng);
+      layer.build(units, this.memory!, this.initRng);
       units = layer.outputUnits;
     }
     this.optimizer?.reset();
     this.engine = undefined;
+    this.staging = undefined;
   }
 
   /** Sets optimiser, loss and metrics. Unknown names throw and list the known ones. */
@@ -291,7 +327,7 @@ export class Sequential {
     const loss = this.requireCompiled('training');
     this.requireBuilt('training');
     if (this.engine === undefined || this.engine.loss !== loss) {
-      this.engine = new Backprop(this.layers, this.params(), loss, this.dtype);
+      this.engine = new Backprop(this.layers, this.params(), loss, this.memory!);
     }
     return this.engine;
   }

@@ -1,10 +1,9 @@
 import type { Matrix } from '../core/matrix.js';
-import { allFinite } from '../kernels/elementwise.js';
 import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import type { Loss } from '../losses/loss.js';
+import type { Kernels } from '../kernels/kernels.js';
 import { Workspace } from '../layers/workspace.js';
-import type { DType } from '../core/matrix.js';
 
 /**
  * Watches one step layer by layer (explain, layer statistics). The matrices are the layers' own
@@ -23,10 +22,13 @@ export interface StepRecorder {
 
 /**
  * Forward and backward through a stack of layers with a loss: the part of a training step that
- * does not update anything. Buffers are reused between calls.
+ * does not update anything. Runs on the model's kernels; its buffers (the staged batch, ∂J/∂ŷ)
+ * live in their memory and are reused between calls.
  */
 export class Backprop {
   private readonly ws: Workspace;
+  /** Bytes per row of batch every layer's buffers take, for reserving memory before a pass. */
+  private readonly bytesPerRow: number;
   /** The output of the last forward pass. */
   output!: Matrix;
 
@@ -34,14 +36,42 @@ export class Backprop {
     readonly layers: readonly Layer[],
     readonly params: readonly Param[],
     readonly loss: Loss,
-    dtype: DType,
+    readonly kernels: Kernels,
   ) {
-    this.ws = new Workspace(dtype);
+    const first = layers[0]!;
+    const last = layers[layers.length - 1]!;
+    this.ws = new Workspace(kernels, { x: first.inputUnits, y: loss.targets === 'sparse' ? 1 : last.outputUnits, dOut: last.outputUnits });
+    let units = first.inputUnits;
+    for (const l of layers) units += l.inputUnits + 4 * l.outputUnits;
+    this.bytesPerRow = units * (kernels.dtype === 'float64' ? 8 : 4);
+  }
+
+  /**
+   * Makes room for a pass over `rows` rows, so that no buffer is allocated (and no memory moves)
+   * during it. Cheap when the room is there.
+   */
+  reserve(rows: number): void {
+    this.kernels.reserve(rows * this.bytesPerRow + 4096);
+  }
+
+  /** The buffers a batch of `rows` is gathered into (views on the kernels' memory). */
+  batchBuffers(rows: number): [Matrix, Matrix] {
+    this.reserve(rows);
+    return [this.ws.matrix('x', rows), this.ws.matrix('y', rows)];
+  }
+
+  /** `m` itself when the kernels can use it in place, else its copy in the buffer `key`. */
+  private staged(m: Matrix, key: 'x' | 'y'): Matrix {
+    if (this.kernels.owns(m.data)) return m;
+    const v = this.ws.matrix(key, m.rows);
+    this.kernels.copyRows(m.data, m.cols, 0, m.rows, v.data);
+    return v;
   }
 
   /** Runs every layer forward and returns the output (a layer buffer: copy what you keep). */
   forward(x: Matrix, training: boolean, recorder?: StepRecorder): Matrix {
-    let a = x;
+    this.reserve(x.rows);
+    let a = this.staged(x, 'x');
     if (recorder?.forward === undefined) {
       for (const layer of this.layers) a = layer.forward(a, training);
     } else {
@@ -68,13 +98,13 @@ export class Backprop {
 
   /** The loss of the last forward pass against y, without regularisation. */
   lossValue(y: Matrix): number {
-    return this.loss.value(this.output, y, this.fusedLogits());
+    return this.loss.value(this.output, this.staged(y, 'y'), this.fusedLogits(), this.kernels);
   }
 
   /** Σ of kernel penalties (L1/L2) over all params. */
   penalty(): number {
     let s = 0;
-    for (const p of this.params) if (p.regularizer) s += p.regularizer.penalty(p.value, p.size);
+    for (const p of this.params) if (p.regularizer) s += p.regularizer.penalty(p.value, p.size, p.kernels);
     return s;
   }
 
@@ -89,19 +119,20 @@ export class Backprop {
    * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
    * is needed). Returns the loss including the regularisation penalty.
    */
-  backward(y: Matrix, accumulate = true, recorder?: StepRecorder): number {
+  backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder): number {
+    const y = this.staged(yTrue, 'y');
     const out = this.output;
     const last = this.layers.length - 1;
     const lastLayer = this.layers[last]!;
-    const dOut = this.ws.matrix('dOut', out.rows, out.cols);
+    const dOut = this.ws.matrix('dOut', out.rows);
     const watch = recorder?.backward;
     let d: Matrix;
-    const fused = this.fused() && this.loss.fusedGradient(this.loss.fusesWith!, out, y, dOut);
+    const fused = this.fused() && this.loss.fusedGradient(this.loss.fusesWith!, out, y, dOut, this.kernels);
     if (fused) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
       d = lastLayer.backwardFromPreactivation(dOut, last > 0 || watch !== undefined, accumulate);
     } else {
-      this.loss.gradient(out, y, dOut);
+      this.loss.gradient(out, y, dOut, this.kernels);
       d = lastLayer.backward(dOut, last > 0 || watch !== undefined, accumulate);
     }
     watch?.call(recorder, last, lastLayer, dOut, d, fused);
@@ -116,18 +147,18 @@ export class Backprop {
   /** Adds every kernel penalty's gradient into its param's grad; returns the sum of the penalties. */
   addPenaltyGradients(): number {
     let penalty = 0;
-    for (const p of this.params) if (p.regularizer) penalty += p.regularizer.addGradient(p.value, p.grad, p.size);
+    for (const p of this.params) if (p.regularizer) penalty += p.regularizer.addGradient(p.value, p.grad, p.size, p.kernels);
     return penalty;
   }
 
   /** The first layer whose last output holds NaN or ±Infinity, if any. */
   firstNonFiniteLayer(x: Matrix): Layer | undefined {
-    let a = x;
+    this.reserve(x.rows);
+    let a = this.staged(x, 'x');
     for (const layer of this.layers) {
       a = layer.forward(a, false);
-      if (!allFinite(a.data, a.rows * a.cols)) return layer;
+      if (!this.kernels.allFinite(a.data, a.rows * a.cols)) return layer;
     }
     return undefined;
   }
 }
-

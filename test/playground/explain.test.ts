@@ -68,8 +68,9 @@ test('adapter: every δ is ∂E/∂a ⊙ g′(z) and every ∂E/∂W is inputᵀ
     });
     const out = e.layers[e.layers.length - 1]!;
     if (t.task !== 'regression') {
-      // Fused sigmoid+BCE and softmax+CE: δ = (ŷ − y)/m.
-      out.delta.forEach((row, r) => row.forEach((d, j) => assertClose(d, (e.output[r]![j]! - y[r]![j]!) / 3, 1e-12, 0, `${t.task} fused δ`)));
+      // Fused sigmoid+BCE and softmax+CE: δ = (ŷ − y)/m, y one-hot (sparse targets hold the class index).
+      const truth = (r: number, j: number) => (t.task === 'multiclass' ? (t.y[r] === j ? 1 : 0) : y[r]![j]!);
+      out.delta.forEach((row, r) => row.forEach((d, j) => assertClose(d, (e.output[r]![j]! - truth(r, j)) / 3, 1e-12, 0, `${t.task} fused δ`)));
     }
   }
 });

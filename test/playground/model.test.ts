@@ -13,7 +13,7 @@ const binary = { task: 'binary' as const, inputDim: 2, classes: 2 };
 
 test('output and loss follow the task; SSE can replace the implied loss', () => {
   assert.deepEqual(outputFor(binary, 'default'), { units: 1, activation: 'sigmoid', loss: 'binaryCrossentropy' });
-  assert.deepEqual(outputFor({ task: 'multiclass', inputDim: 2, classes: 4 }, 'default'), { units: 4, activation: 'softmax', loss: 'categoricalCrossentropy' });
+  assert.deepEqual(outputFor({ task: 'multiclass', inputDim: 2, classes: 4 }, 'default'), { units: 4, activation: 'softmax', loss: 'sparseCategoricalCrossentropy' });
   assert.deepEqual(outputFor({ task: 'regression', inputDim: 1, classes: 1 }, 'default'), { units: 1, activation: 'linear', loss: 'mse' });
   assert.equal(outputFor(binary, 'sse').loss, 'sse');
 });
@@ -32,12 +32,13 @@ test('layers, blocks and settings: batch norm, dropout, regulariser, initialiser
   assert.equal(model.optimizer?.learningRate, 0.3);
   const plain = buildModel({ ...defaultConfig(), hidden: [] }, binary);
   assert.deepEqual(plain.model.layers.map((l) => l.className), ['Dense'], 'no hidden layer: logistic regression');
-  assert.deepEqual(encodeY([2, 0], { task: 'multiclass', inputDim: 2, classes: 3 }), [[0, 0, 1], [1, 0, 0]]);
+  assert.deepEqual(encodeY([2, 0], { task: 'multiclass', inputDim: 2, classes: 3 }), [[2], [0]], 'class indices for sparse cross-entropy');
+  assert.deepEqual(encodeY([2, 0], { task: 'multiclass', inputDim: 2, classes: 3 }, 'sse'), [[0, 0, 1], [1, 0, 0]], 'one-hot rows for SSE');
   assert.deepEqual(encodeY([0.5], { task: 'regression', inputDim: 1, classes: 1 }), [[0.5]]);
 });
 
 test('accuracy: threshold ½ for one output, argmax for several', () => {
-  assert.equal(accuracyOf([0.2, 0.7, 0.5, 0.4], 1, [0, 1, 1, 1]), 0.75);
+  assert.equal(accuracyOf([0.2, 0.7, 0.5, 0.4], 1, [0, 1, 1, 1]), 0.5, 'p > 0.5 is class 1; exactly 0.5 is class 0 (the library\'s classCodes rule)');
   assert.equal(accuracyOf([0.1, 0.9, 0.8, 0.2, 0.3, 0.7], 2, [1, 0, 0]), 2 / 3);
 });
 

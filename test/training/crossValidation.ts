@@ -2,7 +2,7 @@
 // folds (read from the golden file), inputs standardised on the training folds only, one hidden
 // layer of 100 ReLU units, Adam, softmax (or sigmoid for two classes) output.
 import { readFileSync } from 'node:fs';
-import { sequential, layers, optimizers, callbacks, datasets, standardScaler, Rng, type Callback } from '../../src/index.js';
+import { buildNetwork, planOutput, callbacks, datasets, standardScaler, Rng, type Callback } from '../../src/index.js';
 
 export interface SklearnGolden {
   versions: Record<string, string>;
@@ -46,12 +46,9 @@ export async function runFold(name: string, foldOfRow: readonly number[], k: num
   const xTest = scaler.transform(testIdx.map((i) => data.x[i]!));
   const yTrain = trainIdx.map((i) => data.y[i]!);
   const yTest = testIdx.map((i) => data.y[i]!);
-  const binary = data.classes!.length === 2;
-  const model = sequential([
-    layers.dense({ units: 100, activation: 'relu', inputShape: [xTrain[0]!.length] }),
-    layers.dense({ units: binary ? 1 : data.classes!.length, activation: binary ? 'sigmoid' : 'softmax' }),
-  ], { seed });
-  model.compile({ optimizer: optimizers.adam({ learningRate: p.learningRate }), loss: binary ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  // The library's one builder and output rule (sigmoid + BCE for two classes, softmax + sparse CE otherwise).
+  const plan = planOutput({ kind: 'classes', names: ['class'], classes: data.classes! });
+  const { model } = buildNetwork(xTrain[0]!.length, plan, { hidden: [100], activation: 'relu', dropout: 0 }, { optimizer: 'adam', learningRate: p.learningRate }, { seed });
   const cbs: Callback[] = p.earlyStopping ? [callbacks.earlyStopping({ monitor: 'val_loss', patience: p.earlyStopping.patience, restoreBestWeights: true })] : [];
   const history = await model.fit(xTrain, yTrain, {
     epochs: p.epochs, maxIterations: p.steps, batchSize: p.batchSize, verbose: 0, seed, callbacks: cbs,

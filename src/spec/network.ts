@@ -1,0 +1,94 @@
+import type { DType } from '../core/matrix.js';
+import type { ActivationName, ActivationSpec } from '../activations.js';
+import { l1l2 } from '../regularizers.js';
+import { Dense } from '../layers/dense.js';
+import { ActivationLayer } from '../layers/activationLayer.js';
+import { BatchNormalization } from '../layers/batchNormalization.js';
+import { Dropout } from '../layers/dropout.js';
+import type { Layer } from '../layers/layer.js';
+import { getOptimizer } from '../optimizers/index.js';
+import { Sequential } from '../model/sequential.js';
+import { hiddenActivation, type ArchitectureSpec, type CompileSpec } from './spec.js';
+import type { OutputPlan } from './output.js';
+
+/** One drawn layer of the network: its Dense layer and the index of its last library layer. */
+export interface Block {
+  readonly dense: Dense;
+  /** Index in model.layers of the block's last layer (its output is the block's activations). */
+  readonly end: number;
+  readonly units: number;
+  readonly activation: ActivationName;
+}
+
+export interface Network {
+  readonly model: Sequential;
+  /** Hidden blocks, then the output block. */
+  readonly blocks: readonly Block[];
+}
+
+export interface BuildOptions {
+  /** Seed of the initial weights, shuffling and dropout masks. */
+  readonly seed: number;
+  /** Default 'float32'. */
+  readonly dtype?: DType;
+  /** Whether each Dense layer (hidden ones, then the output) has a bias; default all. */
+  readonly useBias?: readonly boolean[];
+}
+
+/**
+ * The one network builder: hidden blocks (Dense, or Dense → BatchNorm → activation; then
+ * dropout when asked), the output layer the plan gives, compiled with the spec's optimizer and
+ * the plan's loss and metrics.
+ */
+export function buildNetwork(inputUnits: number, output: Pick<OutputPlan, 'units' | 'loss' | 'metrics'> & { readonly activation: ActivationSpec }, arch: ArchitectureSpec, compile: CompileSpec, options: BuildOptions): Network {
+  const stack: Layer[] = [];
+  const blocks: Block[] = [];
+  const reg = (arch.l1 ?? 0) > 0 || (arch.l2 ?? 0) > 0 ? l1l2({ l1: arch.l1 ?? 0, l2: arch.l2 ?? 0 }) : undefined;
+  const dense = (units: number, activation: ActivationSpec, i: number) => new Dense({
+    units,
+    activation,
+    ...(options.useBias?.[i] === false ? { useBias: false } : {}),
+    ...(arch.initializer ? { kernelInitializer: arch.initializer } : {}),
+    ...(reg ? { kernelRegularizer: reg } : {}),
+    ...(i === 0 ? { inputShape: [inputUnits] } : {}),
+  });
+  arch.hidden.forEach((units, i) => {
+    const activation = hiddenActivation(arch, i);
+    let d: Dense;
+    if (arch.batchNorm) {
+      // Dense → BatchNorm → activation: normalise the pre-activations, as Ioffe & Szegedy do.
+      d = dense(units, 'linear', i);
+      stack.push(d, new BatchNormalization(), new ActivationLayer({ activation }));
+    } else {
+      d = dense(units, activation, i);
+      stack.push(d);
+    }
+    if (arch.dropout > 0) stack.push(new Dropout({ rate: arch.dropout }));
+    blocks.push({ dense: d, end: stack.length - 1, units, activation: nameOf(activation) });
+  });
+  const out = dense(output.units, output.activation, arch.hidden.length);
+  stack.push(out);
+  blocks.push({ dense: out, end: stack.length - 1, units: output.units, activation: nameOf(output.activation) });
+  const model = new Sequential(stack, { seed: options.seed, ...(options.dtype ? { dtype: options.dtype } : {}) });
+  const optimizerArgs: Record<string, unknown> = {};
+  if (compile.learningRate !== undefined) optimizerArgs.learningRate = compile.learningRate;
+  if (compile.momentum !== undefined) optimizerArgs.momentum = compile.momentum;
+  model.compile({ optimizer: getOptimizer(compile.optimizer, optimizerArgs), loss: output.loss, metrics: [...output.metrics] });
+  return { model, blocks };
+}
+
+/** "4 → 32 relu → 16 relu → 3 softmax". */
+export function describeNetwork(model: Sequential): string {
+  const parts = [String(model.inputUnits)];
+  for (const layer of model.layers) {
+    const config = layer.getConfig().config;
+    if (layer.className === 'Dense') parts.push(`${String(config.units)} ${typeof config.activation === 'string' ? config.activation : 'leakyRelu'}`);
+    else if (layer.className === 'Dropout') parts.push(`dropout ${String(config.rate)}`);
+    else parts.push(layer.className);
+  }
+  return parts.join(' → ');
+}
+
+function nameOf(a: ActivationSpec): ActivationName {
+  return typeof a === 'string' ? a : a.name;
+}

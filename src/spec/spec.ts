@@ -1,0 +1,164 @@
+import { InputError } from '../core/errors.js';
+import { nearestName } from '../core/names.js';
+import { checkKeys, describe } from '../core/validate.js';
+import { activationNames, type ActivationSpec } from '../activations.js';
+import { initializerNames, type InitializerName } from '../initializers.js';
+import { lossNames, type LossName } from '../losses/index.js';
+import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
+
+/**
+ * Everything that decides what `train` trains, as plain JSON: it crosses a worker or a machine
+ * boundary unchanged (search trials), is saved in the model file, and one builder turns it into a
+ * network (buildNetwork) and training data (prepareTraining). The CLI, the playground and search
+ * all go through it, so a trial runs exactly what `backprop train` runs.
+ */
+export interface TrainingSpec {
+  readonly preprocessing: PreprocessingSpec;
+  readonly architecture: ArchitectureSpec;
+  readonly compile: CompileSpec;
+  readonly fit: FitSpec;
+}
+
+export type ScaleKind = 'standard' | 'minmax' | 'none';
+export type TaskChoice = 'auto' | 'classification' | 'regression';
+
+/** How a table's columns become inputs and targets (roles, encodings, scaling), before fitting. */
+export interface PreprocessingSpec {
+  /** Target column(s); default the last column. */
+  readonly target?: readonly string[];
+  /** What the target is: inferred ('auto') or forced. */
+  readonly task: TaskChoice;
+  /** Columns one-hot encoded whatever they hold. */
+  readonly categorical?: readonly string[];
+  /** Columns left out. */
+  readonly ignore?: readonly string[];
+  /** Input scaling fitted on the training rows; regression targets are standardised too unless 'none'. */
+  readonly scale: ScaleKind;
+}
+
+/** The hidden layers; the output layer follows from the task (see planOutput). */
+export interface ArchitectureSpec {
+  /** Units per hidden layer, input side first ([] for none). */
+  readonly hidden: readonly number[];
+  /** One activation for every hidden layer, or one per layer (a name, or `{ name: 'leakyRelu', alpha }`). */
+  readonly activation: ActivationSpec | readonly ActivationSpec[];
+  /** Dropout rate after each hidden layer (0 = none). */
+  readonly dropout: number;
+  /** Dense → BatchNormalization → activation in each hidden layer. Default false. */
+  readonly batchNorm?: boolean;
+  /** Kernel initializer of every Dense layer; default glorotUniform. */
+  readonly initializer?: InitializerName;
+  /** L1 / L2 penalty on every kernel (0 = none). */
+  readonly l1?: number;
+  readonly l2?: number;
+}
+
+export interface CompileSpec {
+  readonly optimizer: OptimizerName;
+  /** Default: the optimizer's own. */
+  readonly learningRate?: number;
+  /** SGD momentum. */
+  readonly momentum?: number;
+  /** Default: the task's (binaryCrossentropy, sparseCategoricalCrossentropy, mse). */
+  readonly loss?: LossName;
+}
+
+export interface FitSpec {
+  /** Epochs, or the most epochs when early stopping is on. */
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Share of rows held out (stratified for classes) when no validation data is given. */
+  readonly validationSplit: number;
+  /** Patience (epochs) of early stopping on the validation loss, best weights restored; undefined = off. */
+  readonly earlyStopping?: number;
+  /** Seed of the weights, the split, the shuffling and dropout. */
+  readonly seed: number;
+}
+
+/** `backprop train`'s defaults. */
+export const DEFAULT_SPEC: TrainingSpec = {
+  preprocessing: { task: 'auto', scale: 'standard' },
+  architecture: { hidden: [32, 16], activation: 'relu', dropout: 0 },
+  compile: { optimizer: 'adam' },
+  fit: { epochs: 100, batchSize: 32, validationSplit: 0.2, seed: 1 },
+};
+
+type Parts = { [K in keyof TrainingSpec]?: Partial<TrainingSpec[K]> };
+
+/** A complete spec from the defaults and the given parts, checked (an InputError names the field). */
+export function trainingSpec(parts: Parts = {}): TrainingSpec {
+  checkKeys('training spec', parts, ['preprocessing', 'architecture', 'compile', 'fit']);
+  const spec: TrainingSpec = {
+    preprocessing: { ...DEFAULT_SPEC.preprocessing, ...parts.preprocessing },
+    architecture: { ...DEFAULT_SPEC.architecture, ...parts.architecture },
+    compile: { ...DEFAULT_SPEC.compile, ...parts.compile },
+    fit: { ...DEFAULT_SPEC.fit, ...parts.fit },
+  };
+  checkSpec(spec);
+  return spec;
+}
+
+function oneOf<T extends string>(where: string, value: unknown, known: readonly T[]): T {
+  if (typeof value === 'string' && (known as readonly string[]).includes(value)) return value as T;
+  const guess = typeof value === 'string' ? nearestName(value, known) : undefined;
+  const noun = where.slice(where.lastIndexOf('.') + 1);
+  throw new InputError(`${where}: unknown ${noun} ${describe(value)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''} (known: ${known.join(', ')})`);
+}
+
+function num(where: string, v: unknown, lo: number, hi: number, integer = false): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+    throw new InputError(`${where}: expected ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${describe(v)}`);
+  }
+}
+
+function names(where: string, v: unknown): void {
+  if (v !== undefined && (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))) throw new InputError(`${where}: expected a list of column names, got ${describe(v)}`);
+}
+
+/** Checks every field of a spec (plain JSON from anywhere) and says which one is wrong. */
+export function checkSpec(spec: TrainingSpec): void {
+  const p = spec.preprocessing;
+  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'ignore', 'scale']);
+  oneOf('spec.preprocessing.task', p.task, ['auto', 'classification', 'regression'] as const);
+  oneOf('spec.preprocessing.scale', p.scale, ['standard', 'minmax', 'none'] as const);
+  names('spec.preprocessing.target', p.target);
+  names('spec.preprocessing.categorical', p.categorical);
+  names('spec.preprocessing.ignore', p.ignore);
+  const a = spec.architecture;
+  checkKeys('spec.architecture', a, ['hidden', 'activation', 'dropout', 'batchNorm', 'initializer', 'l1', 'l2']);
+  if (!Array.isArray(a.hidden)) throw new InputError(`spec.architecture.hidden: expected layer sizes like [32, 16], got ${describe(a.hidden)}`);
+  a.hidden.forEach((u, i) => num(`spec.architecture.hidden[${i}]`, u, 1, 1_000_000, true));
+  const single = !Array.isArray(a.activation);
+  const acts = (single ? [a.activation] : a.activation) as unknown[];
+  if (!single && acts.length !== a.hidden.length) {
+    throw new InputError(`spec.architecture.activation: expected a name or one per hidden layer (${a.hidden.length}), got ${describe(a.activation)}`);
+  }
+  acts.forEach((x) => {
+    if (typeof x === 'object' && x !== null && (x as { name?: unknown }).name === 'leakyRelu') num('spec.architecture.activation.alpha', (x as { alpha?: unknown }).alpha, 0, Infinity);
+    else oneOf('spec.architecture.activation', x, activationNames);
+  });
+  num('spec.architecture.dropout', a.dropout, 0, 0.999);
+  if (a.initializer !== undefined) oneOf('spec.architecture.initializer', a.initializer, initializerNames);
+  if (a.l1 !== undefined) num('spec.architecture.l1', a.l1, 0, Infinity);
+  if (a.l2 !== undefined) num('spec.architecture.l2', a.l2, 0, Infinity);
+  const c = spec.compile;
+  checkKeys('spec.compile', c, ['optimizer', 'learningRate', 'momentum', 'loss']);
+  oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
+  if (c.learningRate !== undefined && (typeof c.learningRate !== 'number' || !(c.learningRate > 0) || !Number.isFinite(c.learningRate))) {
+    throw new InputError(`spec.compile.learningRate: expected a number > 0, got ${describe(c.learningRate)}`);
+  }
+  if (c.momentum !== undefined) num('spec.compile.momentum', c.momentum, 0, 1);
+  if (c.loss !== undefined) oneOf('spec.compile.loss', c.loss, lossNames);
+  const f = spec.fit;
+  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed']);
+  num('spec.fit.epochs', f.epochs, 1, 1e9, true);
+  num('spec.fit.batchSize', f.batchSize, 1, 1e9, true);
+  num('spec.fit.validationSplit', f.validationSplit, 0, 0.99);
+  if (f.earlyStopping !== undefined) num('spec.fit.earlyStopping', f.earlyStopping, 1, 1e9, true);
+  num('spec.fit.seed', f.seed, 0, 2 ** 32 - 1, true);
+}
+
+/** The activation of hidden layer i. */
+export function hiddenActivation(a: ArchitectureSpec, i: number): ActivationSpec {
+  return Array.isArray(a.activation) ? (a.activation as readonly ActivationSpec[])[i]! : (a.activation as ActivationSpec);
+}
