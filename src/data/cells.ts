@@ -3,6 +3,7 @@
  * overflow to ±Infinity (1e999) are rejected with the reason, never silently turned into NaN
  * (RELIABILITY C3).
  */
+import { quote } from '../core/validate.js';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '?', '-', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
@@ -16,13 +17,13 @@ export function parseNumberCell(text: string): CellNumber {
   if (NUMBER.test(s)) {
     const value = Number(s);
     if (Number.isFinite(value)) return { ok: true, value };
-    return { ok: false, reason: `${JSON.stringify(s)} overflows to ${value}` };
+    return { ok: false, reason: `${quote(s, 40)} overflows to ${value}` };
   }
   if (s === '') return { ok: false, reason: 'is blank' };
   const lower = s.toLowerCase();
   if (lower === 'nan') return { ok: false, reason: `is ${JSON.stringify(s)} (a missing value)` };
   if (MISSING.has(lower)) return { ok: false, reason: `is ${JSON.stringify(s)} (a missing or infinite value)` };
-  return { ok: false, reason: `${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)} is not a number` };
+  return { ok: false, reason: `${quote(s, 40)} is not a number` };
 }
 
 /** True when the cell holds a finite number in plain decimal or exponent notation. */

@@ -7,8 +7,8 @@ export { standardScaler, minMaxScaler, scalerFromJSON, StandardScaler, MinMaxSca
 export { trainTestSplit, trainTestSplitIndices, kFold, type SplitArgs } from './split.js';
 export { oneHot, labelEncoder, labelEncoderFromJSON, LabelEncoder } from './encoding.js';
 export { parseNumberCell, isMissingCell, type CellNumber } from './cells.js';
-export { featureNames, sortLabels, type TableSchema, type InputColumn, type NumericColumn, type CategoricalColumn, type TargetSpec } from './schema.js';
-export { TableBuilder, tableFromRecords, findColumn, emptyTableError, MAX_AUTO_CLASSES, type Table, type TableArgs, type TableTarget } from './table.js';
+export { featureNames, sortLabels, MAX_NAME_CHARS, type TableSchema, type InputColumn, type NumericColumn, type CategoricalColumn, type TargetSpec } from './schema.js';
+export { TableBuilder, tableFromRecords, findColumn, emptyTableError, MAX_AUTO_CLASSES, MAX_CATEGORIES, type Table, type TableArgs, type TableTarget } from './table.js';
 export { syntheticSets, syntheticSet, type SyntheticSet, type GenerateArgs } from './catalog.js';
 
 /** Synthetic generators (seeded) and the bundled real sets by name. */

@@ -1,10 +1,10 @@
-import { Matrix, type DType } from '../core/matrix.js';
+import { Matrix, overflowReason, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
-import { checkKeys, describe } from '../core/validate.js';
+import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { parseNumberCell } from './cells.js';
-import { featureNames, type InputColumn, type TableSchema } from './schema.js';
+import { MAX_NAME_CHARS, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, isMissingOrInfinite, type TableTarget, type TargetTask } from './targetReader.js';
 
 export { MAX_AUTO_CLASSES, type TableTarget } from './targetReader.js';
@@ -28,9 +28,17 @@ export interface TableArgs {
   schema?: TableSchema;
   /** With `schema`: whether the target column(s) must be present. Default false. */
   requireTarget?: boolean;
+  /** Most categories one column may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. */
+  maxCategories?: number;
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
   dtype?: DType;
 }
+
+/**
+ * Default cap on the categories of one column (RELIABILITY R2): 1e6 distinct values (an ID
+ * column) would make a one-hot of 1e6 × rows; refused before it is allocated.
+ */
+export const MAX_CATEGORIES = 1000;
 
 /** A table read into model inputs: features one-hot expanded, targets encoded. */
 export interface Table {
@@ -48,7 +56,7 @@ export function findColumn(header: readonly string[], name: string, source: stri
   const i = header.indexOf(name);
   if (i >= 0) return i;
   const guess = nearestName(name, header);
-  throw new InputError(`${source}: no ${role} ${JSON.stringify(name)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''} Columns are: ${header.join(', ')}`);
+  throw new InputError(`${source}: no ${role} ${quote(name)}${guess ? `; did you mean ${quote(guess)}?` : ''} Columns are: ${listValues(header)}`);
 }
 
 /** The error for a file with no header row. */
@@ -78,13 +86,15 @@ export class TableBuilder {
   private readonly targets: TargetReader;
   private readonly task: TargetTask;
   private readonly dtype: DType;
+  private readonly maxCategories: number;
   private readonly forcedCategorical: ReadonlySet<string>;
   private numeric: ChunkedFloat64 | ChunkedFloat32 | undefined;
   private numericCount = 0;
   private rows = 0;
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget', 'dtype']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget', 'dtype', 'maxCategories']);
+    this.maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
     this.source = args.source ?? 'data';
@@ -103,7 +113,7 @@ export class TableBuilder {
       for (const c of schema.inputs) {
         const index = this.header.indexOf(c.name);
         if (index < 0) {
-          throw new InputError(`${this.source}: column ${JSON.stringify(c.name)} used to train the model is missing; the model expects ${schema.inputs.map((i) => i.name).join(', ')}; the file has ${this.header.join(', ')}`);
+          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(schema.inputs.map((i) => i.name))}; the file has ${listValues(this.header)}`);
         }
         const categories = new Map<string, number>(c.kind === 'categorical' ? c.categories.map((v, k) => [v, k]) : []);
         this.slots.push({ index, name: c.name, kind: c.kind, categories, fixedCategories: true, codes: undefined });
@@ -125,8 +135,8 @@ export class TableBuilder {
     const columns: { index: number; name: string }[] = [];
     for (const name of targetNames) {
       const index = findColumn(this.header, name, this.source, 'target column');
-      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${JSON.stringify(name)} given twice`);
-      if (this.forcedCategorical.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be a categorical input`);
+      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${quote(name)} given twice`);
+      if (this.forcedCategorical.has(name)) throw new InputError(`${this.source}: ${quote(name)} is the target; it cannot also be a categorical input`);
       columns.push({ index, name });
     }
     this.targets = new TargetReader(columns, undefined, this.task, this.source, this.cellError);
@@ -135,7 +145,7 @@ export class TableBuilder {
       this.slots.push({ index, name, kind: undefined, categories: new Map(), fixedCategories: false, codes: undefined });
     });
     if (this.slots.length === 0) {
-      throw new InputError(`${this.source}: no feature columns left (columns: ${this.header.join(', ')}; target: ${targetNames.join(', ')})`);
+      throw new InputError(`${this.source}: no feature columns left (columns: ${listValues(this.header)}; target: ${listValues(targetNames)})`);
     }
   }
 
@@ -165,15 +175,21 @@ export class TableBuilder {
       if (s.kind === 'numeric') {
         const r = parseNumberCell(cell);
         if (!r.ok) throw this.cellError(line, s.index, r.reason, 'numeric');
+        const overflow = overflowReason(r.value, this.dtype);
+        if (overflow !== undefined) throw this.cellError(line, s.index, `is ${overflow}`);
         numeric.push(r.value);
       } else {
         const key = cell.trim();
+        if (key.length > MAX_NAME_CHARS) throw this.cellError(line, s.index, `category ${quote(key)} is over the limit of ${MAX_NAME_CHARS} characters`);
         let code = s.categories.get(key);
         if (code === undefined) {
           if (s.fixedCategories) {
-            throw this.cellError(line, s.index, `category ${JSON.stringify(key)} was not seen in training (known: ${[...s.categories.keys()].join(', ')})`);
+            throw this.cellError(line, s.index, `category ${quote(key)} was not seen in training (known: ${listValues(s.categories.keys())})`);
           }
           code = s.categories.size;
+          if (code >= this.maxCategories) {
+            throw this.cellError(line, s.index, `${quote(key, 40)} would be category ${code + 1}, over the cap of ${this.maxCategories} one-hot columns (maxCategories); leave the column out (--ignore) if it is an identifier`);
+          }
           s.categories.set(key, code);
         }
         s.codes!.push(code);
@@ -186,7 +202,7 @@ export class TableBuilder {
   private readonly cellError = (line: number, column: number, reason: string, kind?: string): InputError => {
     const name = this.header[column]!;
     const hint = kind === 'numeric' ? `; the column is numeric (list it as categorical if it holds categories, or fill missing values)` : '';
-    return new InputError(`${this.source} line ${line}, column ${column + 1} (${JSON.stringify(name)}): ${reason}${hint}`);
+    return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}${hint}`);
   };
 
   /** The table, once every record has been added. */
@@ -242,8 +258,9 @@ function checkHeader(header: readonly string[], source: string): string[] {
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header`);
+    if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line 1: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
     const before = seen.get(name);
-    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})`);
+    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${quote(name)} (columns ${before + 1} and ${i + 1})`);
     seen.set(name, i);
   });
   return names;
