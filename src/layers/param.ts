@@ -25,6 +25,7 @@ export function checkTensorSize(name: string, shape: readonly number[], max = MA
   return size;
 }
 
+/** A named parameter tensor of a layer: its values, its gradient (added into by backward) and its shape. */
 export class Param {
   private readonly valueBlock: Block;
   private readonly gradBlock: Block;
