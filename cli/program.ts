@@ -26,8 +26,8 @@ function version(): string {
   for (let i = 0; i < 5; i++) {
     const p = join(dir, 'package.json');
     if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'backprop') return pkg.version ?? '0.0.0';
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { bin?: Record<string, string>; version?: string };
+      if (pkg.bin?.['backprop'] !== undefined) return pkg.version ?? '0.0.0'; // ours: the package with the backprop command
     }
     dir = dirname(dir);
   }

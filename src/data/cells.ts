@@ -8,6 +8,7 @@ import { quote } from '../core/validate.js';
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '?', '-', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
 
+/** A CSV cell read as a number, or the reason it is not one. */
 export type CellNumber = { ok: true; value: number } | { ok: false; reason: string };
 
 /** Parses a trimmed cell; on failure says why ("is blank", "is NaN", "overflows to Infinity", "is not a number"). */

@@ -13,6 +13,7 @@ export interface CategoricalColumn {
   readonly categories: readonly string[];
 }
 
+/** An input column of a table: numeric, or categorical (one-hot encoded). */
 export type InputColumn = NumericColumn | CategoricalColumn;
 
 /** The target: one column of class labels, or one or more numeric columns (regression). */

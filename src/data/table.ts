@@ -9,6 +9,7 @@ import { TargetReader, isMissingOrInfinite, type TableTarget, type TargetTask } 
 
 export { MAX_AUTO_CLASSES, type TableTarget } from './targetReader.js';
 
+/** How to read a table: the target column(s), columns to ignore or treat as categorical, the task. */
 export interface TableArgs {
   /** Name of the data in messages, e.g. the file name. Default 'data'. */
   source?: string;

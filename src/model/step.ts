@@ -68,6 +68,7 @@ export class Backprop {
     return v;
   }
 
+  /** Runs every layer forward and returns the output (a layer buffer: copy what you keep). */
   forward(x: Matrix, training: boolean, recorder?: StepRecorder): Matrix {
     this.reserve(x.rows);
     let a = this.staged(x, 'x');
@@ -107,6 +108,7 @@ export class Backprop {
     return s;
   }
 
+  /** Sets every trainable gradient to zero. */
   zeroGrads(): void {
     for (const p of this.params) if (p.trainable) p.grad.fill(0);
   }

@@ -15,6 +15,7 @@ import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient,
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
 
+/** Options of fit, with Keras' names and defaults. */
 export interface FitArgs {
   /** Passes over the training data; default 1. */
   epochs?: number;

@@ -1,4 +1,4 @@
-export { DEFAULT_SPEC, trainingSpec, checkSpec, hiddenActivation, type TrainingSpec, type PreprocessingSpec, type ArchitectureSpec, type CompileSpec, type FitSpec, type ScaleKind, type TaskChoice } from './spec.js';
+export { DEFAULT_SPEC, trainingSpec, checkSpec, hiddenActivation, type TrainingSpec, type PreprocessingSpec, type ArchitectureSpec, type CompileSpec, type FitSpec, type ScaleKind, type TaskChoice, type TrainingSpecParts } from './spec.js';
 export { planOutput, taskOf, classCodes, targetMatrix, classTargets, type Task, type OutputPlan } from './output.js';
 export { buildNetwork, describeNetwork, type Network, type Block, type BuildOptions } from './network.js';
 export { gatherRows, fitPipeline, pipelineInputs, pipelineTargets, outputsToTargets } from './pipeline.js';

@@ -12,6 +12,7 @@ import { fitPipeline, pipelineInputs, pipelineTargets } from './pipeline.js';
 import { TrainingRun } from './run.js';
 import type { TrainingSpec } from './spec.js';
 
+/** Row indices of the training and validation parts. */
 export interface Split {
   readonly train: readonly number[];
   readonly validation: readonly number[];
@@ -59,6 +60,7 @@ export interface PreparedTraining {
   readonly validationTable: Table | undefined;
 }
 
+/** Options of prepareTraining. */
 export interface PrepareArgs {
   /** Train on these rows and validate on those, instead of the spec's seeded split. */
   split?: Split;
@@ -84,6 +86,7 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   return { spec, plan, split, preprocessing, network, train, validation, validationTable: validation ? table : undefined };
 }
 
+/** Options of startRun. */
 export interface StartArgs {
   /** More callbacks (progress, checkpoints); early stopping comes from the spec. */
   callbacks?: readonly Callback[];

@@ -19,7 +19,9 @@ export interface TrainingSpec {
   readonly fit: FitSpec;
 }
 
+/** How inputs are scaled: standardised, onto [0, 1], or not at all. */
 export type ScaleKind = 'standard' | 'minmax' | 'none';
+/** The task: inferred from the target (`auto`), or forced. */
 export type TaskChoice = 'auto' | 'classification' | 'regression';
 
 /** How a table's columns become inputs and targets (roles, encodings, scaling), before fitting. */
@@ -53,6 +55,7 @@ export interface ArchitectureSpec {
   readonly l2?: number;
 }
 
+/** The compile part of a TrainingSpec: optimiser, learning rate, momentum, loss. */
 export interface CompileSpec {
   readonly optimizer: OptimizerName;
   /** Default: the optimizer's own. */
@@ -63,6 +66,7 @@ export interface CompileSpec {
   readonly loss?: LossName;
 }
 
+/** The fit part of a TrainingSpec: epochs, batch size, validation split, early stopping, seed. */
 export interface FitSpec {
   /** Epochs, or the most epochs when early stopping is on. */
   readonly epochs: number;
@@ -83,10 +87,11 @@ export const DEFAULT_SPEC: TrainingSpec = {
   fit: { epochs: 100, batchSize: 32, validationSplit: 0.2, seed: 1 },
 };
 
-type Parts = { [K in keyof TrainingSpec]?: Partial<TrainingSpec[K]> };
+/** Any part of a TrainingSpec, each part itself partial: what trainingSpec fills with the defaults. */
+export type TrainingSpecParts = { [K in keyof TrainingSpec]?: Partial<TrainingSpec[K]> };
 
 /** A complete spec from the defaults and the given parts, checked (an InputError names the field). */
-export function trainingSpec(parts: Parts = {}): TrainingSpec {
+export function trainingSpec(parts: TrainingSpecParts = {}): TrainingSpec {
   checkKeys('training spec', parts, ['preprocessing', 'architecture', 'compile', 'fit']);
   const spec: TrainingSpec = {
     preprocessing: { ...DEFAULT_SPEC.preprocessing, ...parts.preprocessing },
