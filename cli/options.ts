@@ -48,3 +48,10 @@ export function json(value: string): unknown {
     throw new InvalidArgumentError(`not valid JSON: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`);
   }
 }
+
+/** A one-character field separator; "tab" and "\\t" spell a tab. */
+export function delimiterOption(value: string): string {
+  const v = value === 'tab' || value === '\\t' ? '\t' : value;
+  if (v.length !== 1 || /["\r\n]/.test(v)) throw new InvalidArgumentError(`expected one character such as , ; | or tab, got ${JSON.stringify(value)}`);
+  return v;
+}

@@ -15,7 +15,7 @@ import { checkFile, readCsvTableSync } from './csv.js';
 import { loadModel, type Label, type TargetsLike } from '../src/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { integer, list, number, units } from './options.js';
+import { delimiterOption, integer, list, number, units } from './options.js';
 import type { TrainSettings } from './settings.js';
 
 /** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */
@@ -33,7 +33,8 @@ function version(): string {
 }
 
 /** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
-interface TrainFlags extends Omit<TrainSettings, 'data'> {
+interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
+  earlyStopping: number | false;
   out: string;
   report?: string;
   resume?: string;
@@ -70,7 +71,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--dataset <name>', 'train on a bundled or synthetic data set instead (see "backprop datasets")')
     .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
     .option('--categorical <columns>', 'columns to one-hot encode (text columns are found automatically)', list)
+    .option('--numeric <columns>', 'columns to read as numbers whatever they hold', list)
     .option('--ignore <columns>', 'columns to leave out', list)
+    .option('--keep <columns>', 'columns to keep although they look like IDs or free text', list)
+    .addOption(new Option('--missing <policy>', 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop').choices(['impute', 'drop', 'error']).default('impute'))
+    .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
+    .option('--delimiter <char>', 'field separator (default: sniffed from the header: , ; tab |)', delimiterOption)
+    .option('--validation-data <file>', 'validate on this CSV file instead of a split of the training file')
     .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
     .option('--layers <units>', 'hidden layer sizes, e.g. 64,32 (0 for none)', units, [32, 16])
     .option('--activation <name>', 'hidden-layer activation', 'relu')
@@ -81,7 +88,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--epochs <n>', 'passes over the training rows', integer(1), 100)
     .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
     .option('--validation-split <fraction>', 'rows held out for validation (stratified)', number(0, 1, true, false), 0.2)
-    .option('--early-stopping <patience>', 'stop when the validation loss has not improved for this many epochs', integer(1))
+    .option('--early-stopping <patience>', 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', integer(1), 10)
+    .option('--no-early-stopping', 'train all --epochs')
     .addOption(new Option('--scale <kind>', 'input scaling, fitted on training rows').choices(['standard', 'minmax', 'none']).default('standard'))
     .option('--seed <n>', 'seed of every random choice', integer(0), 1)
     .option('--samples <n>', 'rows of a synthetic data set', integer(1))
@@ -97,7 +105,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
         epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
       };
-      const optional = { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping };
+      const optional = {
+        data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
+        missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
+        loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
+      };
       for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
       code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
     });
@@ -108,8 +120,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument('<model>', 'model file from "backprop train"')
     .argument('<data>', 'CSV file with the training columns and the target')
     .option('--json', 'print the result as JSON', false)
-    .action(async (model: string, data: string, o: { json: boolean }) => {
-      code = await evaluateCommand(model, data, o.json, io);
+    .addOption(new Option('--unknown <policy>', 'categories not seen in training: encode as all zeros with a warning, or stop').choices(['ignore', 'error']).default('ignore'))
+    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string }) => {
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
     });
 
   program
@@ -120,7 +134,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <file>', 'write the predictions to this CSV file instead of stdout')
     .option('--probabilities', 'add one probability column per class', false)
     .option('--json', 'print a JSON object instead of CSV', false)
-    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean }) => {
+    .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', list)
+    .addOption(new Option('--unknown <policy>', 'categories not seen in training: encode as all zeros with a warning, or stop').choices(['ignore', 'error']).default('ignore'))
+    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean; keep?: string[]; unknown: 'ignore' | 'error'; delimiter?: string }) => {
       code = await predictCommand(model, data, o, io);
     });
 

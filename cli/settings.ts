@@ -9,7 +9,14 @@ export interface TrainSettings {
   noise?: number;
   target?: string[];
   categorical?: string[];
+  numeric?: string[];
   ignore?: string[];
+  keep?: string[];
+  missing?: 'impute' | 'drop' | 'error';
+  indicator?: boolean;
+  /** CSV field separator; default: sniffed from the header line. */
+  delimiter?: string;
+  validationData?: string;
   task: 'auto' | 'classification' | 'regression';
   layers: number[];
   activation: string;
@@ -72,7 +79,10 @@ export function settingsFromJson(v: Json | undefined, path: string): TrainSettin
     scale: scale as ScaleKind,
     seed: need('seed', num('seed')),
   };
-  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), ignore: strs('ignore'), loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
+  const missing = str('missing');
+  if (missing !== undefined && !['impute', 'drop', 'error'].includes(missing)) throw bad('missing');
+  if (o.indicator !== undefined && typeof o.indicator !== 'boolean') throw bad('indicator');
+  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), numeric: strs('numeric'), ignore: strs('ignore'), keep: strs('keep'), missing, indicator: o.indicator as boolean | undefined, delimiter: str('delimiter'), validationData: str('validationData'), loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
   for (const [k, x] of Object.entries(optional)) if (x !== undefined) (s as unknown as Record<string, unknown>)[k] = x;
   return s;
 }
@@ -87,6 +97,7 @@ export function specOf(s: TrainSettings): TrainingSpec {
       preprocessing: {
         task: s.task, scale: s.scale,
         ...(s.target ? { target: s.target } : {}), ...(s.categorical ? { categorical: s.categorical } : {}), ...(s.ignore ? { ignore: s.ignore } : {}),
+        ...(s.numeric ? { numeric: s.numeric } : {}), ...(s.keep ? { keep: s.keep } : {}), ...(s.missing ? { missing: s.missing } : {}), ...(s.indicator ? { indicator: true } : {}),
       },
       architecture: { hidden: s.layers, activation: s.activation as ActivationName, dropout: s.dropout },
       compile: { optimizer: s.optimizer as OptimizerName, ...(s.lr !== undefined ? { learningRate: s.lr } : {}), ...(s.loss !== undefined ? { loss: s.loss as LossName } : {}) },

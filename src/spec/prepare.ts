@@ -62,6 +62,8 @@ export interface PreparedTraining {
 export interface PrepareArgs {
   /** Train on these rows and validate on those, instead of the spec's seeded split. */
   split?: Split;
+  /** Validate on this table (read with the training table's schema) instead of a split. */
+  validation?: Table;
   /** Continue a saved model: its network and fitted preprocessing are used instead of new ones. */
   resume?: { readonly model: Sequential; readonly preprocessing: Preprocessing };
 }
@@ -74,14 +76,26 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   const target = table.schema.target;
   if (target === undefined || table.y === undefined) throw new InputError(`${table.source}: the data has no target column`);
   const plan = planOutput(target, spec.compile.loss);
-  const split = args.split ?? splitRows(table, spec.fit.validationSplit, spec.fit.seed);
-  const preprocessing = args.resume?.preprocessing ?? fitPipeline(table, split.train, spec.preprocessing.scale, plan.task);
-  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(table.x.cols, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
+  const all = Array.from({ length: table.rows }, (_, i) => i);
+  const split = args.split ?? (args.validation ? { train: all, validation: [], note: undefined } : splitRows(table, spec.fit.validationSplit, spec.fit.seed));
+  const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task);
+  const preprocessing = args.resume?.preprocessing ?? fitted!.preprocessing;
+  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
   if (table.y.kind === 'classes' && !args.resume) network.model.classes = [...table.y.classes];
-  const part = (rows: readonly number[]): Part => ({ x: pipelineInputs(preprocessing, table.x, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
-  const train = part(split.train);
-  const validation = split.validation.length > 0 ? part(split.validation) : undefined;
-  return { spec, plan, split, preprocessing, network, train, validation, validationTable: validation ? table : undefined };
+  const part = (rows: readonly number[], x?: Matrix): Part => ({ x: x ?? pipelineInputs(preprocessing, table, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
+  const train = part(split.train, fitted?.trainInputs);
+  let validation: Part | undefined;
+  let validationTable: Table | undefined;
+  if (args.validation) {
+    const v = args.validation;
+    const rows = Array.from({ length: v.rows }, (_, i) => i);
+    validation = { x: pipelineInputs(preprocessing, v, rows), y: pipelineTargets(preprocessing, v, rows, plan), rows };
+    validationTable = v;
+  } else if (split.validation.length > 0) {
+    validation = part(split.validation);
+    validationTable = table;
+  }
+  return { spec, plan, split, preprocessing, network, train, validation, validationTable };
 }
 
 export interface StartArgs {
