@@ -25,6 +25,12 @@ export interface FitArgs {
   shuffle?: boolean;
   /** Fraction of rows held out for validation, taken from the end before shuffling (as Keras). */
   validationSplit?: number;
+  /**
+   * With validationSplit on a classifier: hold out the last fraction of each class's rows, so a
+   * file sorted by class still validates on every class. Default false (Keras' plain tail, with a
+   * warning when it holds a single class).
+   */
+  stratify?: boolean;
   /** Explicit validation set; overrides validationSplit. */
   validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike];
   /** Hooks (`callbacks.earlyStopping(...)`, ...); a History is always recorded and returned. */
@@ -41,7 +47,7 @@ export interface FitArgs {
   yieldEveryMs?: number;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs'];
 
 function parseFitArgs(args: FitArgs) {
   checkKeys('fit', args, FIT_KEYS);
@@ -58,6 +64,7 @@ function parseFitArgs(args: FitArgs) {
     batchSize: integerAtLeast('fit', 'batchSize', args.batchSize ?? 32, 1),
     shuffle: booleanOption('fit', 'shuffle', args.shuffle ?? true),
     validationSplit: numberInRange('fit', 'validationSplit', args.validationSplit ?? 0, 0, 1),
+    stratify: booleanOption('fit', 'stratify', args.stratify ?? false),
     maxIterations: args.maxIterations === undefined ? Infinity : integerAtLeast('fit', 'maxIterations', args.maxIterations, 1),
     yieldEveryMs: numberInRange('fit', 'yieldEveryMs', args.yieldEveryMs ?? 50, 0, Infinity),
   };
@@ -76,6 +83,41 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
     { x: rows(data.x, 0, nTrain), y: rows(data.y, 0, nTrain) },
     { x: rows(data.x, nTrain, n), y: rows(data.y, nTrain, n) },
   ];
+}
+
+/** The class of each row of encoded classification targets (index column, 0/1 column or one-hot rows), else undefined. */
+function rowClasses(model: Sequential, y: Matrix): Int32Array | undefined {
+  if (model.classes === undefined) return undefined;
+  const out = new Int32Array(y.rows);
+  for (let i = 0; i < y.rows; i++) {
+    if (y.cols === 1) out[i] = Math.round(y.data[i]!);
+    else {
+      let k = 0;
+      for (let c = 1; c < y.cols; c++) if (y.data[i * y.cols + c]! > y.data[i * y.cols + k]!) k = c;
+      out[i] = k;
+    }
+  }
+  return out;
+}
+
+/** The last `fraction` of each class's rows as validation, the rest (in order) as training. */
+function splitStratified(data: Prepared, fraction: number, classes: Int32Array): [Prepared, Prepared] {
+  const byClass = new Map<number, number[]>();
+  classes.forEach((c, i) => (byClass.get(c) ?? byClass.set(c, []).get(c)!).push(i));
+  const validation = new Set<number>();
+  for (const rows of byClass.values()) for (const r of rows.slice(rows.length - Math.floor(rows.length * fraction))) validation.add(r);
+  const trainRows: number[] = [];
+  const valRows: number[] = [];
+  for (let i = 0; i < classes.length; i++) (validation.has(i) ? valRows : trainRows).push(i);
+  if (valRows.length === 0 || trainRows.length === 0) {
+    throw new InputError(`fit: a stratified validationSplit ${fraction} of ${classes.length} rows leaves ${trainRows.length} training and ${valRows.length} validation rows; need at least 1 of each`);
+  }
+  const take = (m: Matrix, rows: number[]) => {
+    const out = new Matrix(rows.length, m.cols, allocate(m.dtype, rows.length * m.cols));
+    rows.forEach((r, k) => out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols));
+    return out;
+  };
+  return [{ x: take(data.x, trainRows), y: take(data.y, trainRows) }, { x: take(data.x, valRows), y: take(data.y, valRows) }];
 }
 
 /**
@@ -120,8 +162,13 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new InputError('fit: validationData must be [x, y]');
     val = prepareData(model, args.validationData[0], args.validationData[1], 'fit validationData');
   } else if (opts.validationSplit > 0) {
-    [train, val] = splitTail(all, opts.validationSplit);
+    const classes = rowClasses(model, all.y);
+    if (opts.stratify && classes !== undefined) [train, val] = splitStratified(all, opts.validationSplit, classes);
+    else [train, val] = splitTail(all, opts.validationSplit);
   }
+  // Keras validates on the tail as it is; a file sorted by class then validates on one class.
+  const valClasses = val !== undefined && args.validationData === undefined ? rowClasses(model, val.y) : undefined;
+  const singleClassValidation = valClasses !== undefined && valClasses.length > 0 && valClasses.every((c) => c === valClasses[0]) && new Set(rowClasses(model, train.y)).size > 1;
   if (args.seed !== undefined) model.shuffleRng.setState(new Rng(integerAtLeast('fit', 'seed', args.seed, 0)).getState());
 
   const optimizer = model.optimizer!;
@@ -153,6 +200,9 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const batchLogs: Logs = {};
   model.stopTraining = false;
   await callbacks.call('onTrainBegin', {});
+  if (singleClassValidation) {
+    emitWarning(callbacks, `fit: the validation split (the last ${val!.x.rows} rows) holds only the class ${JSON.stringify(model.classes![valClasses![0]!])}; the rows may be sorted by class. Shuffle them, or pass stratify: true.`);
+  }
 
   let lastYield = now();
   let epochsRun = 0;
