@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { cvCommand } from './commands/cv.js';
 import { predictCommand } from './commands/predict.js';
 import { summaryCommand } from './commands/summary.js';
 import { exportDataset, listDatasets } from './commands/datasets.js';
@@ -115,6 +116,46 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     });
 
   program
+    .command('cv')
+    .description('k-fold cross-validation of what "train" would train: per-fold scores, mean ± std')
+    .argument('<data>', 'CSV file with a header row')
+    .option('--folds <k>', 'number of folds', integer(2), 5)
+    .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
+    .option('--categorical <columns>', 'columns to one-hot encode', list)
+    .option('--numeric <columns>', 'columns to read as numbers', list)
+    .option('--ignore <columns>', 'columns to leave out', list)
+    .option('--keep <columns>', 'columns to keep although they look like IDs or free text', list)
+    .addOption(new Option('--missing <policy>', 'missing cells').choices(['impute', 'drop', 'error']).default('impute'))
+    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
+    .option('--layers <units>', 'hidden layer sizes', units, [32, 16])
+    .option('--activation <name>', 'hidden-layer activation', 'relu')
+    .option('--dropout <rate>', 'dropout after each hidden layer', number(0, 1, true, false), 0)
+    .option('--loss <name>', 'loss (default: from the task)')
+    .option('--optimizer <name>', 'optimizer', 'adam')
+    .option('--lr <rate>', 'learning rate', number(0, Infinity, false, false))
+    .option('--epochs <n>', 'most epochs per fold', integer(1), 100)
+    .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
+    .option('--validation-split <fraction>', 'share of the training folds watched by early stopping', number(0, 1, true, false), 0.2)
+    .option('--early-stopping <patience>', 'early stopping patience', integer(1), 10)
+    .option('--no-early-stopping', 'train all --epochs in every fold')
+    .addOption(new Option('--scale <kind>', 'input scaling').choices(['standard', 'minmax', 'none']).default('standard'))
+    .option('--seed <n>', 'seed of the folds and every random choice', integer(0), 1)
+    .option('--json', 'machine-readable output: one JSON object per line', false)
+    .action(async (data: string, o: TrainFlags & { folds: number }) => {
+      const settings: TrainSettings = {
+        data, task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
+        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
+      };
+      const optional = {
+        target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
+        missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
+      };
+      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      code = await cvCommand(settings, o.folds, o.json, io);
+    });
+
+  program
     .command('evaluate')
     .description('loss and metrics of a saved model on a labelled CSV file')
     .argument('<model>', 'model file from "backprop train"')
@@ -196,7 +237,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
       const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
       const sub = argv.find((a) => !a.startsWith('-'));
-      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      const hint = sub && ['train', 'cv', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
       // A command's own runtime failure raised through commander (exit code 1) keeps its code.
       if (e.code.startsWith('backprop.') && e.exitCode === EXIT_RUNTIME) {
         io.stderr.write(`${message.startsWith('backprop') ? '' : 'backprop: '}${message}\n`);

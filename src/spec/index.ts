@@ -6,3 +6,4 @@ export { prepareTraining, startRun, splitRows, earlyStoppingOf, type PreparedTra
 export { TrainingRun, type RunArgs, type RunScores } from './run.js';
 export { trainingVerdict, type Verdict, type VerdictKind, type VerdictArgs } from './verdict.js';
 export { predictRecords, predictTable, decodeOutputs, readingWarnings, type RawRecord, type ModelWithPipeline, type Predictions } from './apply.js';
+export { crossValidate, meanStd, type FoldScores, type CrossValidationArgs } from './crossValidate.js';

@@ -125,3 +125,20 @@ test('bad input gets one clear line: a file of only missing values, a target all
   const d = runCli(bin, ['train', 'dates.csv'], dir);
   assert.match(d.stderr, /^backprop: dates\.csv line 4, column 1 \("d"\): "03\.01\.2020" is written dd\.mm\.yyyy but the column's dates are yyyy-mm-dd \(mixed date formats\)\n$/);
 });
+
+test('backprop cv prints per-fold scores and their mean ± std (stratified folds for classes; R², RMSE, MAE for regression)', () => {
+  const c = runCli(bin, ['cv', 'cars.csv', '--folds', '3', '--epochs', '40', '--json'], dir);
+  assert.equal(c.code, 0, c.stderr);
+  const lines = c.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const folds = lines.filter((e) => e.event === 'fold') as unknown as { fold: number; rows: number; r2: number }[];
+  assert.deepEqual(folds.map((f) => f.fold), [1, 2, 3]);
+  assert.equal(folds.reduce((a, f) => a + f.rows, 0), 292, 'every row held out once');
+  const cv = lines.find((e) => e.event === 'cv') as { mean: { r2: number }; std: { r2: number } };
+  const mean = folds.reduce((a, f) => a + f.r2, 0) / 3;
+  assert.ok(Math.abs(cv.mean.r2 - mean) < 1e-12);
+  assert.ok(cv.mean.r2 > 0.7, `mean R² ${cv.mean.r2}`);
+  const t = runCli(bin, ['cv', 'few-val.csv', '--folds', '4', '--epochs', '5'], dir);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /CV {6}4 folds \(stratified\), seed 1/);
+  assert.match(t.stdout, /│ mean ± std │ +│ +│ [\d.]+ ± [\d.e-]+ │/);
+});
