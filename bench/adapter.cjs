@@ -10,7 +10,8 @@ module.exports = {
   peer: 'backprop',
   async init() {
     lib = await import(pathToFileURL(path.join(__dirname, '..', 'dist', 'src', 'index.js')).href);
-    return { version: require('../package.json').version, backend: lib.kernels().name, threads: 1, dtype: 'float32' };
+    // BACKPROP_BACKEND (typescript | wasm) overrides the default, the fastest available.
+    return { version: require('../package.json').version, backend: lib.kernelBackend().name, threads: 1, dtype: 'float32' };
   },
   prepare(data, spec) {
     const x = new lib.Matrix(data.n, data.d, data.x);
@@ -51,6 +52,6 @@ module.exports = {
     return labels;
   },
   notes() {
-    return 'plain TypeScript kernels, float32, one thread; the fit loop includes input validation and seeded shuffling';
+    return `${lib.kernelBackend().name} kernels, float32, one thread; the fit loop includes input validation, seeded shuffling and the per-step NaN/overflow checks`;
   },
 };

@@ -1,8 +1,8 @@
 // `npm run bench`: backprop and its peers on the workloads of ../shared/bench, in one run, with
 // ratios. Machines here are shared and noisy: only ratios measured side by side mean anything.
 //
-//   npm run bench                      # W1 and W3: backprop, brain.js 2, tfjs-wasm, convnetjs, PyTorch
-//   npm run bench -- --workloads w1,w2,w3 --reps 5 --peers brainjs2,torch
+//   npm run bench                      # GEMM, W1, W2, W3: backprop (wasm and typescript), brain.js 2, tfjs-wasm, PyTorch 1 and 2 threads
+//   npm run bench -- --workloads w1,w3 --reps 5 --peers brainjs2,torch
 //
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
@@ -16,9 +16,11 @@ const shared = resolve(root, '..', 'shared', 'bench');
 const work = join(root, '.bench-peers');
 const { values } = parseArgs({
   options: {
-    workloads: { type: 'string', default: 'w1,w3' },
+    workloads: { type: 'string', default: 'w1,w2,w3' },
     reps: { type: 'string', default: '3' },
-    peers: { type: 'string', default: 'brainjs2,tfjs-wasm,convnetjs,torch,sklearn' },
+    peers: { type: 'string', default: 'brainjs2,tfjs-wasm,torch' },
+    /** backprop's backends to run (BACKPROP_BACKEND for each). */
+    backends: { type: 'string', default: 'wasm,typescript' },
   },
 });
 const workloads = values.workloads.split(',');
@@ -54,9 +56,9 @@ function jsonLines(stdout: string): Result[] {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Result);
 }
 
-function runJs(adapter: string, workload: string, extra: string[] = []): Result[] {
+function runJs(adapter: string, workload: string, extra: string[] = [], env: Record<string, string> = {}): Result[] {
   console.error(`  ${adapter} ${workload}`);
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra], { cwd: join(work, 'peers'), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra], { cwd: join(work, 'peers'), encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) {
     console.error(`    failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     return [];
@@ -81,9 +83,16 @@ const PARTIAL: Record<string, Record<string, string[]>> = {
 
 prepare();
 const results: Result[] = [];
+const backends = values.backends.split(',');
+// W2's own epoch is long on the TypeScript kernels: a part of it, extrapolated as for slow peers.
+const OWN_PARTIAL: Record<string, Record<string, string[]>> = { w2: { typescript: ['--max-train', '10000'] } };
 for (const w of workloads) {
   console.error(`workload ${w}`);
-  results.push(...runJs(join(root, 'bench', 'adapter.cjs'), w));
+  for (const b of backends) {
+    for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, OWN_PARTIAL[w]?.[b] ?? [], { BACKPROP_BACKEND: b })) {
+      results.push({ ...r, peer: b === backends[0] ? 'backprop' : `backprop-${b}` });
+    }
+  }
   for (const p of peers) {
     if (p === 'torch' || p === 'sklearn') continue;
     results.push(...runJs(p, w, PARTIAL[w]?.[p] ?? []));
@@ -102,14 +111,34 @@ if (peers.includes('sklearn') && pythonHas('sklearn')) {
   }
 }
 
+// Matrix products, one thread: backprop's backends and PyTorch's torch.mm.
+interface Gemm { backend: string; shape: string; gflops: number }
+const gemm: Gemm[] = [];
+{
+  console.error('gemm');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'gemm.ts'), '--reps', reps], { encoding: 'utf8' });
+  for (const l of r.stdout.split('\n').filter((x) => x.startsWith('{'))) gemm.push(JSON.parse(l) as Gemm);
+  if (pythonHas('torch')) {
+    const py = 'import torch,time,json\ntorch.set_num_threads(1)\nfor m,k,n in [(128,784,256),(128,256,128),(1000,784,256),(1,784,256)]:\n  a=torch.rand(m,k);b=torch.rand(k,n);c=max(1,round(2e8/(2*m*k*n)));r=[]\n  for _ in range(' + reps + '):\n    t=time.perf_counter()\n    for _ in range(c): torch.mm(a,b)\n    r.append(2*m*k*n*c/(time.perf_counter()-t)/1e9)\n  r.sort();print(json.dumps({"backend":"pytorch-1t","shape":f"{m}x{k}x{n}","gflops":round(r[len(r)//2],2)}))';
+    const t = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+    for (const l of t.stdout.split('\n').filter((x) => x.startsWith('{'))) gemm.push(JSON.parse(l) as Gemm);
+  }
+}
+
 const fmt = (v: number | null) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
-const lines: string[] = [`# Benchmark, ${new Date().toISOString()}`, '', 'samples/s (median of reps); ratio = backprop ÷ peer, both measured in this run.', ''];
+const lines: string[] = [`# Benchmark, ${new Date().toISOString()}`, '', 'samples/s (median of reps); ratio = backprop ÷ peer, both measured in this run; backprop = its default (wasm) backend.', ''];
+lines.push('## gemm (single precision, one thread, GFLOP/s)', '', '| backend | ' + [...new Set(gemm.map((g) => g.shape))].join(' | ') + ' |', '|---|' + [...new Set(gemm.map((g) => g.shape))].map(() => '---:').join('|') + '|');
+for (const b of [...new Set(gemm.map((g) => g.backend))]) {
+  lines.push(`| ${b} | ` + [...new Set(gemm.map((g) => g.shape))].map((s) => gemm.find((g) => g.backend === b && g.shape === s)?.gflops ?? '—').join(' | ') + ' |');
+}
+lines.push('');
 for (const w of workloads) {
   const ours = results.find((r) => r.peer === 'backprop' && r.workload === w);
-  lines.push(`## ${w}`, '', '| peer | train samples/s | backprop ÷ peer (train) | infer samples/s | accuracy |', '|---|---:|---:|---:|---:|');
+  lines.push(`## ${w}`, '', '| peer | train samples/s | backprop ÷ peer (train) | infer samples/s | backprop ÷ peer (infer) | accuracy |', '|---|---:|---:|---:|---:|---:|');
   for (const r of results.filter((x) => x.workload === w)) {
     const ratio = ours && r.train_samples_per_s ? (ours.train_samples_per_s / r.train_samples_per_s).toFixed(2) + '×' : '—';
-    lines.push(`| ${r.peer} | ${fmt(r.train_samples_per_s)} | ${r.peer === 'backprop' ? '1' : ratio} | ${fmt(r.infer_samples_per_s)} | ${r.accuracy === null || r.accuracy === undefined ? '—' : r.accuracy.toFixed(3)} |`);
+    const inferRatio = ours?.infer_samples_per_s && r.infer_samples_per_s ? (ours.infer_samples_per_s / r.infer_samples_per_s).toFixed(2) + '×' : '—';
+    lines.push(`| ${r.peer}${r.label ? ` (${r.label})` : ''} | ${fmt(r.train_samples_per_s)} | ${r.peer === 'backprop' ? '1' : ratio} | ${fmt(r.infer_samples_per_s)} | ${r.peer === 'backprop' ? '1' : inferRatio} | ${r.accuracy === null || r.accuracy === undefined ? '—' : r.accuracy.toFixed(3)} |`);
   }
   lines.push('');
 }
@@ -117,4 +146,4 @@ const report = lines.join('\n');
 console.log(report);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'latest.md'), report + '\n');
-writeFileSync(join(root, 'bench', 'results', 'latest.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeFileSync(join(root, 'bench', 'results', 'latest.jsonl'), [...results, ...gemm].map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -18,6 +18,8 @@ function precacheManifest(): Plugin {
   };
 }
 
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig(({ command }) => ({
   root,
   // Relative URLs, so the built page works from any folder of any static file server.
@@ -26,6 +28,8 @@ export default defineConfig(({ command }) => ({
   worker: { format: 'es' },
   build: { outDir: resolve(root, 'dist'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1000 },
   // The library's src/ lives next to playground/.
-  server: { fs: { allow: [resolve(root, '..')] } },
+  // Cross-origin isolated (as `backprop playground` serves it), for shared WebAssembly memory.
+  server: { fs: { allow: [resolve(root, '..')] }, headers: isolation },
+  preview: { headers: isolation },
   plugins: [precacheManifest()],
 }));

@@ -15,8 +15,8 @@ export * as regularizers from './regularizers.js';
 export type { Regularizer, RegularizerSpec } from './regularizers.js';
 
 export {
-  layers, layerFromConfig, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization,
-  type LayerConfig, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs,
+  layers, layerFromConfig, layerRegistry, layerClassNames, layerKind, classOf, visitLayer, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization,
+  type LayerConfig, type LayerClasses, type LayerClassName, type LayerKind, type ParamSpec, type PerLayerClass, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs,
 } from './layers/index.js';
 export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {
@@ -40,7 +40,8 @@ export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, ty
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './model/targets.js';
 export { Backprop } from './model/step.js';
-export { kernels, setKernelBackend, typescriptBackend, type KernelBackend } from './kernels/backend.js';
+export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';
+export { typescriptLoops } from './kernels/typescript.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';

@@ -1,4 +1,6 @@
 import type { FloatArray } from './core/matrix.js';
+import type { Kernels } from './kernels/kernels.js';
+import { typescriptBackend } from './kernels/typescript.js';
 import { lookupName } from './core/names.js';
 import { checkKeys, positiveNumber } from './core/validate.js';
 
@@ -9,36 +11,22 @@ import { checkKeys, positiveNumber } from './core/validate.js';
 export interface Regularizer {
   readonly name: 'l1' | 'l2' | 'l1l2';
   readonly config: { readonly l1: number; readonly l2: number };
-  penalty(w: FloatArray, n: number): number;
+  penalty(w: FloatArray, n: number, kernels?: Kernels): number;
   /** grad += ∂penalty/∂w; returns the penalty, so a training step reads the weights once. */
-  addGradient(w: FloatArray, grad: FloatArray, n: number): number;
+  addGradient(w: FloatArray, grad: FloatArray, n: number, kernels?: Kernels): number;
 }
+
+const reference = (w: FloatArray): Kernels => typescriptBackend.open(w instanceof Float64Array ? 'float64' : 'float32');
 
 function make(name: Regularizer['name'], l1: number, l2: number): Regularizer {
   return {
     name,
     config: { l1, l2 },
-    penalty(w, n) {
-      let s1 = 0;
-      let s2 = 0;
-      for (let i = 0; i < n; i++) {
-        const v = w[i]!;
-        s1 += Math.abs(v);
-        s2 += v * v;
-      }
-      return l1 * s1 + l2 * s2;
+    penalty(w, n, k = reference(w)) {
+      return k.penalty(w, n, l1, l2);
     },
-    addGradient(w, grad, n) {
-      const twoL2 = 2 * l2;
-      let s1 = 0;
-      let s2 = 0;
-      for (let i = 0; i < n; i++) {
-        const v = w[i]!;
-        s1 += Math.abs(v);
-        s2 += v * v;
-        grad[i]! += l1 * (v > 0 ? 1 : v < 0 ? -1 : 0) + twoL2 * v;
-      }
-      return l1 * s1 + l2 * s2;
+    addGradient(w, grad, n, k = reference(w)) {
+      return k.addPenaltyGradient(w, grad, n, l1, l2);
     },
   };
 }

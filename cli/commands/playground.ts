@@ -91,6 +91,12 @@ export function resolveRequestPath(root: string, urlPath: string): string | unde
   return file;
 }
 
+/**
+ * Cross-origin isolation (COOP/COEP): the page gets SharedArrayBuffer and shared WebAssembly
+ * memory, which the library's threaded training needs in a browser. Every asset is same-origin.
+ */
+const CROSS_ORIGIN_ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 function handler(root: string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const send = (status: number, text: string, headers: Record<string, string> = {}) => {
@@ -111,6 +117,7 @@ function handler(root: string) {
       'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'content-length': String(stat.size),
       'x-content-type-options': 'nosniff',
+      ...CROSS_ORIGIN_ISOLATION,
       // Built assets carry a content hash in their names; everything else is revalidated.
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     });

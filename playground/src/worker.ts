@@ -2,7 +2,7 @@
  * The training worker: owns the model, trains in time slices so it can always take the page's
  * messages, and sends a snapshot only when the page asks for one (at most once per frame).
  */
-import { DivergenceError, Matrix, TrainingRun, type Sequential } from '../../src/index.js';
+import { DivergenceError, Matrix, TrainingRun, kernelBackend, type Sequential } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
 import { explain, explainSource, type Explanation } from './inspectAdapter.js';
 import { divergenceReason } from './divergence.js';
@@ -16,6 +16,10 @@ interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
 }
 const scope = self as unknown as WorkerScope;
+
+// Train on the WebAssembly SIMD kernels: chosen (compiled) once here, before the first model;
+// where they cannot load the library falls back to TypeScript with a one-time notice.
+kernelBackend();
 
 /** Work done between two looks at the message queue (ms). */
 const SLICE_MS = 12;

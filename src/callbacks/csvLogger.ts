@@ -2,7 +2,7 @@ import type * as FsModule from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import { booleanOption, checkKeys, describe } from '../core/validate.js';
-import type { Callback, Logs } from './callback.js';
+import type { Callback, Logs } from '../model/callback.js';
 
 export interface CsvLoggerArgs {
   /** Receives each line (without its newline): the header, then one row per epoch. May be async. */

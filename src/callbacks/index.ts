@@ -5,8 +5,8 @@ import { TerminateOnNaN } from './terminateOnNaN.js';
 import { LearningRateScheduler, type EpochSchedule } from './learningRateScheduler.js';
 import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduceLROnPlateau.js';
 
-export { CallbackList, emitWarning, type Callback, type Logs, type TrainParams, type DivergenceEvent } from './callback.js';
-export { History } from './history.js';
+export { CallbackList, emitWarning, type Callback, type Logs, type TrainParams, type DivergenceEvent } from '../model/callback.js';
+export { History } from '../model/history.js';
 export { EarlyStopping, type EarlyStoppingArgs, ModelCheckpoint, type ModelCheckpointArgs, CsvLogger, type CsvLoggerArgs };
 export { TerminateOnNaN, LearningRateScheduler, type EpochSchedule, ReduceLROnPlateau, type ReduceLROnPlateauArgs };
 export type { Checkpoint } from './modelCheckpoint.js';

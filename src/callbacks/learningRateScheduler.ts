@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import type { Sequential } from '../model/sequential.js';
-import type { Callback } from './callback.js';
+import type { Callback } from '../model/callback.js';
 
 /** (epoch (0-based), current rate) → the rate for this epoch. */
 export type EpochSchedule = (epoch: number, learningRate: number) => number;

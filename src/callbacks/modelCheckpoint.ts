@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { booleanOption, checkKeys, describe } from '../core/validate.js';
 import type { Sequential, WeightArray } from '../model/sequential.js';
-import type { Callback, Logs, TrainParams } from './callback.js';
+import type { Callback, Logs, TrainParams } from '../model/callback.js';
 import { checkMonitor, improves, monitorName, resolveMode, type MonitorMode } from './monitor.js';
 
 /** One saved state: the epoch (0-based), its logs and every weight tensor in getWeights' layout. */

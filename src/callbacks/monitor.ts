@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { describe } from '../core/validate.js';
-import type { TrainParams } from './callback.js';
+import type { TrainParams } from '../model/callback.js';
 
 /** Whether a smaller ('min') or larger ('max') monitored value is better; 'auto' guesses from the name. */
 export type MonitorMode = 'auto' | 'min' | 'max';

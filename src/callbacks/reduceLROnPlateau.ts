@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, positiveNumber } from '../core/validate.js';
 import type { Sequential } from '../model/sequential.js';
-import type { Callback, Logs, TrainParams } from './callback.js';
+import type { Callback, Logs, TrainParams } from '../model/callback.js';
 import { numericRate } from './learningRateScheduler.js';
 import { checkMonitor, improves, monitorName, resolveMode, type MonitorMode } from './monitor.js';
 

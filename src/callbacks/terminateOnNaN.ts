@@ -1,6 +1,6 @@
 import { checkKeys } from '../core/validate.js';
 import type { Sequential } from '../model/sequential.js';
-import type { Callback, DivergenceEvent } from './callback.js';
+import type { Callback, DivergenceEvent } from '../model/callback.js';
 
 /**
  * Ends training cleanly at the first non-finite loss, gradient or weight, instead of the

@@ -34,7 +34,9 @@ export function isNumberCell(text: string): boolean {
 
 /** True for the spellings of a missing value (blank, NA, N/A, ?, NaN, null, None). */
 export function isMissingCell(text: string): boolean {
-  return MISSING.has(text.trim().toLowerCase());
+  const s = text.trim();
+  // Every spelling is at most 4 characters: most cells are ruled out without a lower-cased copy.
+  return s.length <= 4 && MISSING.has(s.toLowerCase());
 }
 
 /** True for a spelling of ±infinity (an error in a numeric column, not a missing value). */

@@ -1,6 +1,6 @@
 import { checkKeys, integerAtLeast, numberInRange, positiveNumber } from '../core/validate.js';
 import { Dense } from '../layers/dense.js';
-import type { Callback, Logs } from '../callbacks/callback.js';
+import type { Callback, Logs } from '../model/callback.js';
 import type { Sequential } from '../model/sequential.js';
 import { LayerStatistics, type EpochStatistics } from './layerStats.js';
 

@@ -1,8 +1,5 @@
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkKeys, positiveNumber } from '../core/validate.js';
-import { Dense } from '../layers/dense.js';
-import { ActivationLayer } from '../layers/activationLayer.js';
-import { Dropout } from '../layers/dropout.js';
 import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import { prepareData } from '../model/train.js';
@@ -135,50 +132,38 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
   const layers = model.layers;
   engine.zeroGrads();
 
-  const forward: ForwardRecord[] = [];
-  let a = X;
-  for (const layer of layers) {
-    const input = a.clone();
-    a = layer.forward(a, true);
-    const z = layer instanceof Dense ? layer.lastPreactivation().clone() : input;
-    forward.push({ input, z, a: a.clone() });
-  }
-  engine.output = a;
-  const output = a.clone();
-  const dataLoss = engine.lossValue(Y);
-
+  // One recorded step of the engine the training loop runs: nothing re-derived here.
   const L = layers.length;
-  const lastLayer = layers[L - 1]!;
+  const forward: ForwardRecord[] = new Array(L);
+  const backward: { dA: Matrix; gPrime: Matrix | null; delta: Matrix; dInput: Matrix; rule: DeltaRule }[] = new Array(L);
+  const output = engine.forward(X, true, {
+    forward(i, layer, input, a) {
+      forward[i] = { input: input.clone(), z: layer.lastPreactivation()?.clone() ?? input.clone(), a: a.clone() };
+    },
+  }).clone();
+  const dataLoss = engine.lossValue(Y);
   const lossGrad = Matrix.zeros(output.rows, output.cols, 'float64');
   loss.gradient(output, Y, lossGrad);
-  const fusedDelta = Matrix.zeros(output.rows, output.cols, 'float64');
-  const act = lastLayer.outputActivation();
-  const fused = act !== undefined && loss.fusedGradient(act.name, output, Y, fusedDelta);
-
-  const backward: { dA: Matrix; gPrime: Matrix | null; delta: Matrix; dInput: Matrix; rule: DeltaRule }[] = new Array(L);
-  let dA = lossGrad;
-  for (let i = L - 1; i >= 0; i--) {
-    const layer = layers[i]!;
-    const rec = forward[i]!;
-    let step: (typeof backward)[number];
-    if (i === L - 1 && fused) {
-      const dInput = layer.backwardFromPreactivation(fusedDelta, true).clone();
-      step = { dA, gPrime: null, delta: fusedDelta, dInput, rule: 'fused' };
-    } else {
-      const dInput = layer.backward(dA, true).clone();
-      step = { dA, ...deltaOf(layer, rec, dA, dInput), dInput };
-    }
-    backward[i] = step;
-    dA = step.dInput;
-  }
-  const penalty = engine.addPenaltyGradients();
+  const given: { dOutput: Matrix; dInput: Matrix; fused: boolean }[] = new Array(L);
+  engine.backward(Y, true, {
+    backward(i, _layer, dOutput, dInput, fused) {
+      given[i] = { dOutput: dOutput.clone(), dInput: dInput.clone(), fused };
+    },
+  });
+  // Factored after the pass: deltaOf may run a layer again (dropout's mask is its backward of ones).
+  given.forEach((g, i) => {
+    backward[i] = g.fused
+      ? { dA: lossGrad, gPrime: null, delta: g.dOutput, dInput: g.dInput, rule: 'fused' }
+      : { dA: g.dOutput, ...deltaOf(layers[i]!, forward[i]!, g.dOutput, g.dInput), dInput: g.dInput };
+  });
+  const penalty = engine.penalty();
 
   const explained: ExplainLayer[] = layers.map((layer, i) => {
     const rec = forward[i]!;
     const back = backward[i]!;
     const params = layer.weights().map((p) => explainParam(p, learningRate));
-    const kernel = layer instanceof Dense ? params[0] : undefined;
-    const bias = layer instanceof Dense && layer.bias ? params[1] : undefined;
+    const kernel = params.find((p) => p.name.endsWith('/kernel'));
+    const bias = params.find((p) => p.name.endsWith('/bias'));
     return {
       name: layer.name,
       className: layer.className,
@@ -218,8 +203,8 @@ function explainOn(model: Sequential, x: MatrixLike, y: TargetsLike, learningRat
 function deltaOf(layer: Layer, rec: ForwardRecord, dA: Matrix, dInput: Matrix): { gPrime: Matrix | null; delta: Matrix; rule: DeltaRule } {
   const rows = dA.rows;
   const cols = dA.cols;
-  if (layer instanceof Dense || layer instanceof ActivationLayer) {
-    const g = layer.activation;
+  const g = layer.outputActivation();
+  if (g !== undefined) {
     const delta = Matrix.zeros(rows, cols, 'float64');
     if (g.name === 'softmax') {
       // Not element-wise: δ_j = a_j (∂E/∂a_j − Σ_k ∂E/∂a_k a_k).
@@ -232,9 +217,9 @@ function deltaOf(layer: Layer, rec: ForwardRecord, dA: Matrix, dInput: Matrix): 
     for (let k = 0; k < rows * cols; k++) delta.data[k] = dA.data[k]! * gPrime.data[k]!;
     return { gPrime, delta, rule: 'chain' };
   }
-  if (layer instanceof Dropout) {
+  if (layer.className === 'Dropout') {
     // The layer's input plays z; δ = ∂E/∂a ⊙ mask, and the mask is the backward of ones.
-    const mask = layer.backward(ones(rows, cols)).clone();
+    const mask = layer.backward(ones(rows, cols), true).clone();
     return { gPrime: mask, delta: dInput, rule: 'layer' };
   }
   return { gPrime: null, delta: dInput, rule: 'layer' };
@@ -261,6 +246,7 @@ function explainParam(p: Param, learningRate: number): ExplainParam {
 }
 
 function activationLabel(layer: Layer): string {
-  if (layer instanceof Dense || layer instanceof ActivationLayer) return layer.activation.name;
+  const g = layer.outputActivation();
+  if (g !== undefined) return g.name;
   return layer.className.charAt(0).toLowerCase() + layer.className.slice(1);
 }

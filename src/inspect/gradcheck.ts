@@ -2,9 +2,6 @@ import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { checkKeys, integerAtLeast, positiveNumber } from '../core/validate.js';
-import { Dense } from '../layers/dense.js';
-import { ActivationLayer } from '../layers/activationLayer.js';
-import { Dropout } from '../layers/dropout.js';
 import { prepareData } from '../model/train.js';
 import type { Sequential } from '../model/sequential.js';
 import type { TargetsLike } from '../model/targets.js';
@@ -81,7 +78,7 @@ export function gradcheck(model: Sequential, x: MatrixLike, y: TargetsLike, args
   const rng = new Rng(args.seed ?? 0);
   model.requireCompiled('gradcheck');
   for (const layer of model.layers) {
-    const act = layer instanceof Dense || layer instanceof ActivationLayer ? layer.activation.name : undefined;
+    const act = layer.outputActivation()?.name;
     if (act !== undefined && NON_DIFFERENTIABLE.has(act)) {
       throw new InputError(
         `gradcheck: layer ${layer.name || '(unnamed)'} uses the '${act}' activation, whose derivative is zero almost everywhere ` +
@@ -106,7 +103,7 @@ function check(model: Sequential, x: MatrixLike, y: TargetsLike, epsilon: number
   engine.forward(X, true);
   const loss = engine.backward(Y);
   // Later passes must see the same dropout masks as the analytic one.
-  for (const l of model.layers) if (l instanceof Dropout) l.freezeMask = true;
+  for (const l of model.layers) l.freezeRandomness(true);
   const objective = (): number => lossAt(model, X, Y);
 
   const tensors: GradcheckTensor[] = [];

@@ -10,7 +10,7 @@ export {
 export { parameterTrajectory, ParameterTrajectory, type ParameterTrajectoryArgs, type Trajectory, type TrajectoryPoint } from './trajectory.js';
 export { pca, type PcaResult } from './pca.js';
 export { decisionBoundary, boundaryRanges, type DecisionBoundary, type DecisionBoundaryArgs } from './boundary.js';
-export { mcDropoutPredict, type McPrediction } from './mcDropout.js';
+export { mcDropoutPredict, type McPrediction } from '../model/mcDropout.js';
 export { Perceptron, perceptron, StepActivation, gateData, type PerceptronArgs, type PerceptronResult, type Gate } from './perceptron.js';
 export { towerNetwork, type TowerNetworkArgs } from './universal.js';
 export { diagnostics, Diagnostics, type DiagnosticsArgs, type Diagnosis, type DiagnosisKind } from './diagnostics.js';

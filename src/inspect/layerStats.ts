@@ -3,9 +3,8 @@ import { Rng } from '../core/rng.js';
 import { checkKeys, integerAtLeast, booleanOption } from '../core/validate.js';
 import type { ActivationName } from '../activations.js';
 import { Dense } from '../layers/dense.js';
-import { ActivationLayer } from '../layers/activationLayer.js';
 import type { Layer } from '../layers/layer.js';
-import type { Callback, Logs } from '../callbacks/callback.js';
+import type { Callback, Logs } from '../model/callback.js';
 import type { Sequential } from '../model/sequential.js';
 
 /** Distribution of one layer's outputs over the samples seen. */
@@ -167,7 +166,7 @@ export function activationStatistics(model: Sequential, x: MatrixLike, args: { t
 
 /** The activation a layer applies last ('linear' for dropout and batch norm). */
 export function activationOf(layer: Layer): string {
-  return layer instanceof Dense || layer instanceof ActivationLayer ? layer.activation.name : 'linear';
+  return layer.outputActivation()?.name ?? 'linear';
 }
 
 /** Gradient of one layer's trainable tensors over a training step. */

@@ -1,5 +1,5 @@
 import { booleanOption, checkKeys, integerAtLeast } from '../core/validate.js';
-import type { Callback, Logs } from '../callbacks/callback.js';
+import type { Callback, Logs } from '../model/callback.js';
 import type { Sequential } from '../model/sequential.js';
 import { pca } from './pca.js';
 

@@ -1,7 +1,6 @@
 import { BackpropError, ModelFormatError, UnsupportedError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
 import type { RngState } from '../core/rng.js';
-import { Dropout } from '../layers/dropout.js';
 import { getLoss, type LossName } from '../losses/index.js';
 import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
@@ -91,7 +90,10 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
   }
   if (model.shuffleOrder !== undefined) tensors.push({ name: SHUFFLE_ORDER, shape: [model.shuffleOrder.length], data: model.shuffleOrder });
   const dropout: JsonObject = {};
-  for (const layer of model.layers) if (layer instanceof Dropout) dropout[layer.name] = rngJson(layer.getRngState());
+  for (const layer of model.layers) {
+    const state = layer.getRngState();
+    if (state !== undefined) dropout[layer.name] = rngJson(state);
+  }
   header.rng = { shuffle: rngJson(model.shuffleRng.getState()), dropout };
   if (args.preprocessing !== undefined) header.preprocessing = JSON.parse(JSON.stringify(args.preprocessing)) as Json;
   if (args.training !== undefined) {
@@ -230,7 +232,7 @@ function restoreRng(r: Reader, v: Json, model: Sequential): void {
   const d = r.at('dropout').object(o.dropout);
   for (const [name, state] of Object.entries(d)) {
     const layer = model.layers.find((l) => l.name === name);
-    if (!(layer instanceof Dropout)) throw r.at('dropout').fail(`${JSON.stringify(name)} is not a dropout layer of the model`);
+    if (layer?.getRngState() === undefined) throw r.at('dropout').fail(`${JSON.stringify(name)} is not a dropout layer of the model`);
     layer.setRngState(readRngState(r.at('dropout').at(name), state));
   }
 }

@@ -2,6 +2,7 @@ import { UnsupportedError } from '../core/errors.js';
 import { activationNames } from '../activations.js';
 import { initializerNames } from '../initializers.js';
 import type { LayerConfig } from '../layers/layer.js';
+import { layerClassNames, layerKind, type ConfigFields, type ParamSpec } from '../layers/registry.js';
 import type { SequentialConfig } from '../model/sequential.js';
 import { lossNames } from '../losses/index.js';
 import { optimizerNames, scheduleNames } from '../optimizers/index.js';
@@ -9,18 +10,7 @@ import { metricNames } from '../metrics/index.js';
 import type { Json, Reader } from './json.js';
 
 /** The shape every parameter tensor of a layer will have, known from its config before building. */
-export interface ExpectedParam {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly trainable: boolean;
-}
-
-const LAYER_KEYS: Record<string, readonly string[]> = {
-  Dense: ['name', 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'inputShape'],
-  Activation: ['name', 'activation', 'inputShape'],
-  Dropout: ['name', 'rate', 'monteCarlo', 'inputShape'],
-  BatchNormalization: ['name', 'momentum', 'epsilon', 'inputShape'],
-};
+export type ExpectedParam = ParamSpec;
 
 /**
  * Checks a saved SequentialConfig field by field (types, names from the registries, sizes capped)
@@ -47,13 +37,13 @@ export function validateModelConfig(r: Reader, v: Json | undefined, maxLayers: n
     const lo = rl.object(entry);
     rl.keys(lo, ['className', 'config']);
     const className = rl.at('className').string(lo.className, 100);
-    const known = LAYER_KEYS[className];
-    if (!Object.hasOwn(LAYER_KEYS, className) || known === undefined) {
-      throw new UnsupportedError(`${rl.path}: unknown layer class ${JSON.stringify(className)}; this backprop knows ${Object.keys(LAYER_KEYS).join(', ')}`);
+    const kind = layerKind(className);
+    if (kind === undefined) {
+      throw new UnsupportedError(`${rl.path}: unknown layer class ${JSON.stringify(className)}; this backprop knows ${layerClassNames.join(', ')}`);
     }
     const rc = rl.at('config');
     const c = rc.object(lo.config);
-    rc.keys(c, known);
+    rc.keys(c, kind.configKeys);
     const layerName = rc.at('name').string(c.name, 200);
     if (layerName === '' || names.has(layerName)) throw rc.at('name').fail(`layer name ${JSON.stringify(layerName)} is empty or repeated`);
     names.add(layerName);
@@ -63,30 +53,13 @@ export function validateModelConfig(r: Reader, v: Json | undefined, maxLayers: n
       if (declared !== units) throw rc.at('inputShape').fail(`[${declared}] does not match the ${units} units reaching this layer`);
     }
     if (c.activation !== undefined) checkActivation(rc.at('activation'), c.activation);
-    let out = units;
-    if (className === 'Dense') {
-      out = rc.at('units').integer(c.units, 1, maxElements);
-      const useBias = c.useBias === undefined ? true : rc.at('useBias').boolean(c.useBias);
-      for (const key of ['kernelInitializer', 'biasInitializer'] as const) if (c[key] !== undefined) checkInitializer(rc.at(key), c[key]);
-      if (c.kernelRegularizer !== undefined) checkRegularizer(rc.at('kernelRegularizer'), c.kernelRegularizer);
-      if (units * out > maxElements) throw rc.fail(`kernel [${units}, ${out}] has more than ${maxElements} elements`);
-      params.push({ name: `${layerName}/kernel`, shape: [units, out], trainable: true });
-      if (useBias) params.push({ name: `${layerName}/bias`, shape: [out], trainable: true });
-      total += units * out + (useBias ? out : 0);
-    } else if (className === 'Dropout') {
-      const rate = rc.at('rate').number(c.rate);
-      if (rate < 0 || rate >= 1) throw rc.at('rate').fail(`must be in [0, 1), got ${rate}`);
-      if (c.monteCarlo !== undefined) rc.at('monteCarlo').boolean(c.monteCarlo);
-    } else if (className === 'BatchNormalization') {
-      if (c.momentum !== undefined) rc.at('momentum').number(c.momentum);
-      if (c.epsilon !== undefined) rc.at('epsilon').number(c.epsilon);
-      for (const p of ['gamma', 'beta', 'movingMean', 'movingVariance']) {
-        params.push({ name: `${layerName}/${p}`, shape: [units], trainable: p === 'gamma' || p === 'beta' });
-      }
-      total += 4 * units;
-    } else if (c.activation === undefined) {
-      throw rc.at('activation').fail('an Activation layer needs an activation');
-    }
+    // Shared option kinds are checked by key; the registry checks each class's own fields.
+    for (const key of ['kernelInitializer', 'biasInitializer'] as const) if (c[key] !== undefined) checkInitializer(rc.at(key), c[key]);
+    if (c.kernelRegularizer !== undefined) checkRegularizer(rc.at('kernelRegularizer'), c.kernelRegularizer);
+    const shapes = kind.shapes(rc as ConfigFields, c, layerName, units, maxElements);
+    for (const p of shapes.params) total += p.shape.reduce((a, b) => a * b, 1);
+    params.push(...shapes.params);
+    const out = shapes.outputUnits;
     if (total > maxElements) throw rl.fail(`the model has more than ${maxElements} parameters`);
     units = out;
     layers.push({ className, config: c });

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../core/matrix.js';
+import type { Rng } from '../core/rng.js';
 
 /** out[i, j] += bias[j] for an m×n matrix. */
 export function addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void {
@@ -65,4 +66,16 @@ export function gatherRows(src: FloatArray, n: number, indices: Int32Array, star
     const from = indices[start + r]! * n;
     out.set(src.subarray(from, from + n), r * n);
   }
+}
+
+/** out[0..count·n) = rows [start, start+count) of src. */
+export function copyRows(src: FloatArray, n: number, start: number, count: number, out: FloatArray): void {
+  out.set(src.subarray(start * n, (start + count) * n));
+}
+
+/** Inverted-dropout mask from the seeded rng: 1/(1 − rate) with probability 1 − rate, else 0. */
+export function dropoutMask(rng: Rng, mask: FloatArray, n: number, rate: number): void {
+  const keep = 1 - rate;
+  const scale = 1 / keep;
+  for (let i = 0; i < n; i++) mask[i] = rng.uniform() < keep ? scale : 0;
 }

@@ -5,9 +5,8 @@ import { checkKeys, integerAtLeast, booleanOption } from '../core/validate.js';
 import { getActivation, type Activation, type ActivationSpec } from '../activations.js';
 import { getInitializer, type InitializerSpec, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
-import { kernels } from '../kernels/backend.js';
-import { addRowVector, columnSums } from '../kernels/elementwise.js';
-import { Layer, type LayerConfig } from './layer.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { Layer, kernelsOf, type LayerConfig } from './layer.js';
 import { Param } from './param.js';
 import { Workspace } from './workspace.js';
 
@@ -48,6 +47,7 @@ export class Dense extends Layer {
   private readonly inputShape: number | undefined;
   kernel!: Param;
   bias: Param | undefined;
+  private k!: Kernels;
   private ws!: Workspace;
   private input!: Matrix;
   private z!: Matrix;
@@ -71,14 +71,16 @@ export class Dense extends Layer {
     return this.inputShape;
   }
 
-  build(inputUnits: number, dtype: DType, rng: Rng): void {
+  build(inputUnits: number, kernels: Kernels | DType, rng: Rng): void {
+    const k = kernelsOf(kernels);
+    this.k = k;
     this.inputUnits = inputUnits;
-    this.ws = new Workspace(dtype);
-    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], zerosOf(dtype, inputUnits * this.units), true, this.kernelRegularizer);
+    this.ws = new Workspace(k, { z: this.units, a: this.units, dz: this.units, dx: inputUnits });
+    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], k.alloc(inputUnits * this.units), true, this.kernelRegularizer);
     this.kernelInitializer.fill(w.value, inputUnits, this.units, rng);
     this.kernel = w;
     if (this.useBias) {
-      const b = new Param(`${this.name}/bias`, [this.units], zerosOf(dtype, this.units));
+      const b = new Param(`${this.name}/bias`, [this.units], k.alloc(this.units));
       this.biasInitializer.fill(b.value, inputUnits, this.units, rng);
       this.bias = b;
     }
@@ -87,35 +89,35 @@ export class Dense extends Layer {
 
   forward(x: Matrix, _training: boolean): Matrix {
     const m = x.rows;
+    const k = this.k;
     this.input = x;
-    const z = this.ws.matrix('z', m, this.units);
-    kernels().gemmNN(x.data, this.kernel.value, z.data, m, this.inputUnits, this.units, false);
-    if (this.bias) addRowVector(z.data, this.bias.value, m, this.units);
+    const linear = this.activation.name === 'linear';
+    const z = this.ws.matrix('z', m);
+    const a = linear ? z : this.ws.matrix('a', m);
+    k.gemmNN(x.data, this.kernel.value, z.data, m, this.inputUnits, this.units, false);
+    if (this.bias) k.addRowVector(z.data, this.bias.value, m, this.units);
+    if (!linear) this.activation.forward(z.data, a.data, m, this.units, k);
     this.z = z;
-    if (this.activation.name === 'linear') {
-      this.a = z;
-    } else {
-      this.a = this.ws.matrix('a', m, this.units);
-      this.activation.forward(z.data, this.a.data, m, this.units);
-    }
-    return this.a;
+    this.a = a;
+    return a;
   }
 
   backward(dY: Matrix, needInputGradient: boolean, accumulate = true): Matrix {
     if (this.activation.name === 'linear') return this.backwardFromPreactivation(dY, needInputGradient, accumulate);
-    const dZ = this.ws.matrix('dz', dY.rows, this.units);
+    const dZ = this.ws.matrix('dz', dY.rows);
     // δ = ∂E/∂a ⊙ g'(z)
-    this.activation.backward(this.z.data, this.a.data, dY.data, dZ.data, dY.rows, this.units);
+    this.activation.backward(this.z.data, this.a.data, dY.data, dZ.data, dY.rows, this.units, this.k);
     return this.backwardFromPreactivation(dZ, needInputGradient, accumulate);
   }
 
   override backwardFromPreactivation(dZ: Matrix, needInputGradient: boolean, accumulate = true): Matrix {
     const m = dZ.rows;
+    const k = this.k;
+    const dX = this.ws.matrix('dx', needInputGradient ? m : 0);
     // ∂E/∂W += aᵀ·δ ; ∂E/∂b += Σ_rows δ ; ∂E/∂a_prev = δ·Wᵀ
-    kernels().gemmTN(this.input.data, dZ.data, this.kernel.grad, m, this.inputUnits, this.units, accumulate);
-    if (this.bias) columnSums(dZ.data, this.bias.grad, m, this.units, accumulate);
-    const dX = this.ws.matrix('dx', needInputGradient ? m : 0, this.inputUnits);
-    if (needInputGradient) kernels().gemmNT(dZ.data, this.kernel.value, dX.data, m, this.units, this.inputUnits, false);
+    k.gemmTN(this.input.data, dZ.data, this.kernel.grad, m, this.inputUnits, this.units, accumulate);
+    if (this.bias) k.columnSums(dZ.data, this.bias.grad, m, this.units, accumulate);
+    if (needInputGradient) k.gemmNT(dZ.data, this.kernel.value, dX.data, m, this.units, this.inputUnits, false);
     return dX;
   }
 
@@ -124,7 +126,7 @@ export class Dense extends Layer {
   }
 
   /** The pre-activation z of the last forward pass (a view; read before the next call). */
-  lastPreactivation(): Matrix {
+  override lastPreactivation(): Matrix {
     return this.z;
   }
 
@@ -147,10 +149,6 @@ export class Dense extends Layer {
       },
     };
   }
-}
-
-function zerosOf(dtype: DType, n: number): Float32Array | Float64Array {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
 export function parseInputShape(where: string, inputShape: readonly number[] | undefined, inputDim?: number): number | undefined {

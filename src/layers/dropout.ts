@@ -1,8 +1,9 @@
-import type { DType, FloatArray, Matrix } from '../core/matrix.js';
+import type { DType, Matrix } from '../core/matrix.js';
 import type { Rng, RngState } from '../core/rng.js';
 import { NotFittedError } from '../core/errors.js';
 import { checkKeys, numberInRange, booleanOption } from '../core/validate.js';
-import { Layer, type LayerConfig } from './layer.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { Layer, kernelsOf, type LayerConfig } from './layer.js';
 import type { Param } from './param.js';
 import { Workspace } from './workspace.js';
 import { parseInputShape } from './dense.js';
@@ -29,9 +30,10 @@ export class Dropout extends Layer {
   /** When true, the next forward passes reuse the last mask (gradient checks, explain). */
   freezeMask = false;
   private readonly inputShape: number | undefined;
+  private k!: Kernels;
   private ws!: Workspace;
   private rng!: Rng;
-  private mask: FloatArray | undefined;
+  private mask: Matrix | undefined;
   private active = false;
 
   constructor(args: DropoutArgs) {
@@ -46,10 +48,11 @@ export class Dropout extends Layer {
     return this.inputShape;
   }
 
-  build(inputUnits: number, dtype: DType, rng: Rng): void {
+  build(inputUnits: number, kernels: Kernels | DType, rng: Rng): void {
     this.inputUnits = inputUnits;
     this.outputUnits = inputUnits;
-    this.ws = new Workspace(dtype);
+    this.k = kernelsOf(kernels);
+    this.ws = new Workspace(this.k, { mask: inputUnits, out: inputUnits, dx: inputUnits });
     this.rng = rng.fork();
     this.built = true;
   }
@@ -58,26 +61,21 @@ export class Dropout extends Layer {
     this.active = (training || this.monteCarlo) && this.rate > 0;
     if (!this.active) return x;
     const n = x.rows * x.cols;
-    const maskM = this.ws.matrix('mask', x.rows, x.cols);
-    if (!this.freezeMask || this.mask === undefined || this.mask.length !== n) {
-      const keep = 1 - this.rate;
-      const scale = 1 / keep;
-      const m = maskM.data;
-      for (let i = 0; i < n; i++) m[i] = this.rng.uniform() < keep ? scale : 0;
-      this.mask = m;
+    const maskM = this.ws.matrix('mask', x.rows);
+    const out = this.ws.matrix('out', x.rows);
+    if (!this.freezeMask || this.mask === undefined || this.mask.rows * this.mask.cols !== n) {
+      this.k.dropoutMask(this.rng, maskM.data, n, this.rate);
     }
-    const out = this.ws.matrix('out', x.rows, x.cols);
-    const mask = this.mask;
-    for (let i = 0; i < n; i++) out.data[i] = x.data[i]! * mask[i]!;
+    this.mask = maskM;
+    this.k.multiply(x.data, this.mask.data, out.data, n);
     return out;
   }
 
   backward(dY: Matrix): Matrix {
     if (!this.active || this.mask === undefined) return dY;
-    const dX = this.ws.matrix('dx', dY.rows, dY.cols);
-    const n = dY.rows * dY.cols;
+    const dX = this.ws.matrix('dx', dY.rows);
     // ∂E/∂x = ∂E/∂y ⊙ mask
-    for (let i = 0; i < n; i++) dX.data[i] = dY.data[i]! * this.mask[i]!;
+    this.k.multiply(dY.data, this.mask.data, dX.data, dY.rows * dY.cols);
     return dX;
   }
 
@@ -86,12 +84,16 @@ export class Dropout extends Layer {
   }
 
   /** The mask generator's state, so a saved checkpoint resumes with the same masks (RELIABILITY T5). */
-  getRngState(): RngState {
+  override freezeRandomness(frozen: boolean): void {
+    this.freezeMask = frozen;
+  }
+
+  override getRngState(): RngState {
     if (!this.built) throw new NotFittedError(`${this.name}: not built; it has no mask generator yet`);
     return this.rng.getState();
   }
 
-  setRngState(state: RngState): void {
+  override setRngState(state: RngState): void {
     if (!this.built) throw new NotFittedError(`${this.name}: not built; build the model before restoring its state`);
     this.rng.setState(state);
   }

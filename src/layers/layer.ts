@@ -1,8 +1,10 @@
 import type { DType, Matrix } from '../core/matrix.js';
-import type { Rng } from '../core/rng.js';
+import type { Rng, RngState } from '../core/rng.js';
 import type { Activation } from '../activations.js';
 import { NotFittedError } from '../core/errors.js';
 import type { Param } from './param.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { typescriptBackend } from '../kernels/typescript.js';
 
 /** Plain-JSON description of a layer: its class and the options that recreate it. */
 export interface LayerConfig {
@@ -31,8 +33,11 @@ export abstract class Layer {
   /** Units given by `inputShape` on a first layer, if any. */
   abstract declaredInputUnits(): number | undefined;
 
-  /** Creates parameters for `inputUnits` inputs, drawing initial values from `rng`. */
-  abstract build(inputUnits: number, dtype: DType, rng: Rng): void;
+  /**
+   * Creates parameters for `inputUnits` inputs in the memory of `kernels` (the model's backend;
+   * a dtype means the TypeScript kernels of that dtype), drawing initial values from `rng`.
+   */
+  abstract build(inputUnits: number, kernels: Kernels | DType, rng: Rng): void;
 
   /** [batch, inputUnits] → [batch, outputUnits]. */
   abstract forward(x: Matrix, training: boolean): Matrix;
@@ -50,9 +55,36 @@ export abstract class Layer {
 
   abstract getConfig(): LayerConfig;
 
-  /** The activation applied last, when the model may fuse it with the loss (sigmoid+BCE, softmax+CE). */
+  /**
+   * The activation the layer applies last (Dense, Activation), or undefined when it applies
+   * none (dropout, batch norm). The step fuses it with a loss that asks for it (sigmoid+BCE,
+   * softmax+CE); explain, statistics and exporters read it instead of testing classes.
+   */
   outputActivation(): Activation | undefined {
     return undefined;
+  }
+
+  /**
+   * z of the last forward pass, the input of `outputActivation()` (a view, valid until the next
+   * call); undefined for a layer without an activation.
+   */
+  lastPreactivation(): Matrix | undefined {
+    return undefined;
+  }
+
+  /** The state of the layer's own random generator (dropout masks), for checkpoints; undefined when it draws nothing. */
+  getRngState(): RngState | undefined {
+    return undefined;
+  }
+
+  /** Restores what getRngState returned. */
+  setRngState(_state: RngState): void {
+    throw new NotFittedError(`${this.name}: a ${this.className} layer has no random state`);
+  }
+
+  /** With true, the next forward passes reuse their last random draws (gradient checks, explain). */
+  freezeRandomness(_frozen: boolean): void {
+    // nothing random to freeze
   }
 
   /** Backward from ∂E/∂z of the output activation (the fused-loss path). */
@@ -69,4 +101,9 @@ export abstract class Layer {
     for (const p of this.weights()) n += p.size;
     return n;
   }
+}
+
+/** The kernels a layer is built on: the model's, or TypeScript ones for a bare dtype (tests, tools). */
+export function kernelsOf(kernels: Kernels | DType): Kernels {
+  return typeof kernels === 'string' ? typescriptBackend.open(kernels) : kernels;
 }

@@ -1,5 +1,7 @@
 import type { FloatArray } from '../core/matrix.js';
 import type { Regularizer } from '../regularizers.js';
+import { Block, type Kernels } from '../kernels/kernels.js';
+import { typescriptBackend } from '../kernels/typescript.js';
 
 /**
  * A named parameter tensor with its gradient. A model is a flat list of these: optimisers,
@@ -7,20 +9,42 @@ import type { Regularizer } from '../regularizers.js';
  * `shape` is the Keras layout ([inputs, units] for a kernel, [units] for a bias).
  */
 export class Param {
-  readonly grad: FloatArray;
+  private readonly valueBlock: Block;
+  private readonly gradBlock: Block;
+  /** The kernels (and memory) this tensor's value and gradient live in. */
+  readonly kernels: Kernels;
   constructor(
     readonly name: string,
     readonly shape: readonly number[],
-    readonly value: FloatArray,
+    /** Storage from the model's kernels (`kernels.alloc`), or an array of the caller's (TypeScript kernels). */
+    value: Block | FloatArray,
     /** Non-trainable tensors (batch-norm moving statistics) are saved but never updated by an optimiser. */
     readonly trainable = true,
     readonly regularizer?: Regularizer,
   ) {
-    this.grad = trainable ? (value instanceof Float64Array ? new Float64Array(value.length) : new Float32Array(value.length)) : value.subarray(0, 0);
+    if (value instanceof Block) {
+      this.valueBlock = value;
+      this.kernels = value.owner ?? typescriptBackend.open(value.data instanceof Float64Array ? 'float64' : 'float32');
+    } else {
+      this.kernels = typescriptBackend.open(value instanceof Float64Array ? 'float64' : 'float32');
+      this.valueBlock = new Block(value, this.kernels);
+    }
+    const size = this.valueBlock.data.length;
+    this.gradBlock = trainable ? this.kernels.alloc(size) : new Block(this.valueBlock.data.subarray(0, 0), this.kernels);
+  }
+
+  /** The values (a live view on the kernels' memory; read it again after the model is rebuilt). */
+  get value(): FloatArray {
+    return this.valueBlock.data;
+  }
+
+  /** ∂E/∂value, same layout (empty for non-trainable tensors). */
+  get grad(): FloatArray {
+    return this.gradBlock.data;
   }
 
   get size(): number {
-    return this.value.length;
+    return this.valueBlock.data.length;
   }
 }
 

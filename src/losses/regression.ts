@@ -1,5 +1,10 @@
 import type { Matrix } from '../core/matrix.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { typescriptBackend } from '../kernels/typescript.js';
 import type { Loss } from './loss.js';
+
+/** The TypeScript kernels of a matrix's dtype, for a loss called without the model's. */
+export const referenceKernels = (m: Matrix): Kernels => typescriptBackend.open(m.dtype);
 
 /** Mean squared error, averaged over outputs (Keras): L = (1/k) Σ (ŷ − y)². */
 export function meanSquaredError(): Loss {
@@ -7,13 +12,12 @@ export function meanSquaredError(): Loss {
     name: 'mse',
     config: {},
     targets: 'dense',
-    value(p, y) {
-      return meanOf(p, y, (d) => d * d) / p.cols;
+    fusesWith: undefined,
+    value(p, y, _logits, k = referenceKernels(p)) {
+      return k.lossValue('mse', p.data, y.data, p.rows, p.cols) / p.rows / p.cols;
     },
-    gradient(p, y, out) {
-      const c = 2 / (p.rows * p.cols);
-      const n = p.rows * p.cols;
-      for (let i = 0; i < n; i++) out.data[i] = c * (p.data[i]! - y.data[i]!);
+    gradient(p, y, out, k = referenceKernels(p)) {
+      k.lossGradient('mse', p.data, y.data, out.data, p.rows, p.cols, 2 / (p.rows * p.cols));
     },
     fusedGradient: () => false,
   };
@@ -25,13 +29,12 @@ export function sumSquaredError(): Loss {
     name: 'sse',
     config: {},
     targets: 'dense',
-    value(p, y) {
-      return meanOf(p, y, (d) => 0.5 * d * d);
+    fusesWith: undefined,
+    value(p, y, _logits, k = referenceKernels(p)) {
+      return k.lossValue('sse', p.data, y.data, p.rows, p.cols) / p.rows;
     },
-    gradient(p, y, out) {
-      const c = 1 / p.rows;
-      const n = p.rows * p.cols;
-      for (let i = 0; i < n; i++) out.data[i] = c * (p.data[i]! - y.data[i]!);
+    gradient(p, y, out, k = referenceKernels(p)) {
+      k.lossGradient('sse', p.data, y.data, out.data, p.rows, p.cols, 1 / p.rows);
     },
     fusedGradient: () => false,
   };
@@ -43,25 +46,13 @@ export function meanAbsoluteError(): Loss {
     name: 'mae',
     config: {},
     targets: 'dense',
-    value(p, y) {
-      return meanOf(p, y, Math.abs) / p.cols;
+    fusesWith: undefined,
+    value(p, y, _logits, k = referenceKernels(p)) {
+      return k.lossValue('mae', p.data, y.data, p.rows, p.cols) / p.rows / p.cols;
     },
-    gradient(p, y, out) {
-      const c = 1 / (p.rows * p.cols);
-      const n = p.rows * p.cols;
-      for (let i = 0; i < n; i++) {
-        const d = p.data[i]! - y.data[i]!;
-        out.data[i] = d > 0 ? c : d < 0 ? -c : 0;
-      }
+    gradient(p, y, out, k = referenceKernels(p)) {
+      k.lossGradient('mae', p.data, y.data, out.data, p.rows, p.cols, 1 / (p.rows * p.cols));
     },
     fusedGradient: () => false,
   };
-}
-
-/** (1/m) Σ_rows Σ_cols f(ŷ − y), accumulated in float64. */
-function meanOf(p: Matrix, y: Matrix, f: (d: number) => number): number {
-  const n = p.rows * p.cols;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += f(p.data[i]! - y.data[i]!);
-  return s / p.rows;
 }

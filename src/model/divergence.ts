@@ -1,7 +1,6 @@
 import type { FloatArray, Matrix } from '../core/matrix.js';
-import { allFinite } from '../kernels/elementwise.js';
 import type { Param } from '../layers/param.js';
-import type { DivergenceEvent } from '../callbacks/callback.js';
+import type { DivergenceEvent } from './callback.js';
 import type { Backprop } from './step.js';
 
 /**
@@ -26,7 +25,7 @@ export class WeightGuard {
 
   /** The first parameter holding NaN or ±Infinity, if any. */
   firstNonFinite(): Param | undefined {
-    for (const p of this.params) if (!allFinite(p.value, p.size)) return p;
+    for (const p of this.params) if (!p.kernels.allFinite(p.value, p.size)) return p;
     return undefined;
   }
 }
@@ -87,7 +86,7 @@ export function describeDivergence(engine: Backprop, x: Matrix, failure: Failure
 export function firstNonFiniteGradient(params: readonly Param[]): Param | undefined {
   for (let i = params.length - 1; i >= 0; i--) {
     const p = params[i]!;
-    if (p.trainable && !allFinite(p.grad, p.size)) return p;
+    if (p.trainable && !p.kernels.allFinite(p.grad, p.size)) return p;
   }
   return undefined;
 }

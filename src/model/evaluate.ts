@@ -2,7 +2,7 @@ import { Matrix } from '../core/matrix.js';
 import { tensorToNested } from '../layers/param.js';
 import { ShapeError } from '../core/errors.js';
 import { checkKeys, integerAtLeast } from '../core/validate.js';
-import type { Logs } from '../callbacks/callback.js';
+import type { Logs } from './callback.js';
 import type { Sequential, WeightArray } from './sequential.js';
 import { encodeTargets } from './targets.js';
 
@@ -78,7 +78,7 @@ export function predictMatrix(model: Sequential, X: Matrix, batchSize = 1024): M
   const out = Matrix.zeros(X.rows, model.outputUnits, model.dtype);
   for (let start = 0; start < X.rows; start += batchSize) {
     const count = Math.min(batchSize, X.rows - start);
-    let a = rowsView(X, start, count);
+    let a = model.stage(rowsView(X, start, count));
     for (const layer of model.layers) a = layer.forward(a, false);
     out.data.set(a.data.subarray(0, count * a.cols), start * a.cols);
   }

@@ -3,7 +3,7 @@ import { Rng } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import { Layer, type LayerConfig } from '../layers/layer.js';
-import { layerFromConfig } from '../layers/index.js';
+import { defaultNameOf, layerFromConfig } from '../layers/registry.js';
 import { tensorToNested, type Param, type WeightArray } from '../layers/param.js';
 import { getLoss, type Loss, type LossSpec } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec } from '../optimizers/index.js';
@@ -11,11 +11,14 @@ import { getMetric, type MetricSpec } from '../metrics/index.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Label, TargetsLike } from './targets.js';
 import { Backprop } from './step.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { openKernels } from '../kernels/backend.js';
+import { Workspace } from '../layers/workspace.js';
 import { summaryTable } from './summary.js';
 import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitArgs, type EvaluateArgs, type Gradients } from './train.js';
-import type { History } from '../callbacks/history.js';
-import type { Logs } from '../callbacks/callback.js';
-import { mcDropoutPredict, type McPrediction } from '../inspect/mcDropout.js';
+import type { History } from './history.js';
+import type { Logs } from './callback.js';
+import { mcDropoutPredict, type McPrediction } from './mcDropout.js';
 
 export interface SequentialArgs {
   /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
@@ -35,8 +38,6 @@ export interface CompileArgs {
 }
 
 export type { WeightArray } from '../layers/param.js';
-
-const SNAKE: Record<string, string> = { Dense: 'dense', Activation: 'activation', Dropout: 'dropout', BatchNormalization: 'batch_normalization' };
 
 /**
  * A stack of layers, each feeding the next. Keras-like:
@@ -64,6 +65,8 @@ export class Sequential {
   shuffleOrder: Int32Array | undefined;
   private readonly initRng: Rng;
   private engine: Backprop | undefined;
+  private memory: Kernels | undefined;
+  private staging: Workspace | undefined;
   private readonly counters = new Map<string, number>();
 
   constructor(layerList: readonly Layer[] = [], args: SequentialArgs = {}) {
@@ -98,7 +101,7 @@ export class Sequential {
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new InputError(`sequential.add: expected a layer (from layers.dense(...) etc.), got ${describe(layer)}`);
     if (this.layers.includes(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
-    const base = SNAKE[layer.className] ?? layer.className.toLowerCase();
+    const base = defaultNameOf(layer);
     const count = (this.counters.get(base) ?? 0) + 1;
     this.counters.set(base, count);
     if (layer.name === '') layer.name = `${base}_${count}`;
@@ -140,12 +143,42 @@ export class Sequential {
       if (inputUnits !== this.inputUnits) throw new ShapeError(`X has ${inputUnits} features, model expects ${this.inputUnits}`);
       return;
     }
+    // The backend is chosen once, at the first build: the model's tensors live in its memory.
+    this.memory ??= openKernels(this.dtype);
     let units = inputUnits;
     for (const layer of this.layers) {
-      if (!layer.isBuilt) layer.build(units, this.dtype, this.initRng);
+      if (!layer.isBuilt) layer.build(units, this.memory, this.initRng);
       units = layer.outputUnits;
     }
     this.engine = undefined;
+    this.staging = undefined;
+  }
+
+  /** The kernels and memory the model was built on (set at build). */
+  get kernels(): Kernels {
+    this.requireBuilt('kernels');
+    return this.memory!;
+  }
+
+  /** The backend the model computes on, e.g. 'wasm (SIMD, relaxed)' or 'typescript'. */
+  get backend(): string {
+    return this.memory?.description ?? 'not built';
+  }
+
+  /**
+   * Rows of x ready for the kernels: x itself when it is in their memory, else copied into a
+   * buffer of the model's (predict on user data). Memory for a pass of that size is reserved.
+   */
+  stage(x: Matrix): Matrix {
+    const k = this.kernels;
+    let units = this.inputUnits;
+    for (const l of this.layers) units += l.inputUnits + 4 * l.outputUnits;
+    k.reserve(x.rows * units * (k.dtype === 'float64' ? 8 : 4) + 4096);
+    if (k.owns(x.data)) return x;
+    this.staging ??= new Workspace(k, { x: this.inputUnits });
+    const v = this.staging.matrix('x', x.rows);
+    k.copyRows(x.data, x.cols, 0, x.rows, v.data);
+    return v;
   }
 
   /**
@@ -160,11 +193,12 @@ export class Sequential {
     this.shuffleRng.setState(root.fork().getState());
     let units = this.inputUnits;
     for (const layer of this.layers) {
-      layer.build(units, this.dtype, this.initRng);
+      layer.build(units, this.memory!, this.initRng);
       units = layer.outputUnits;
     }
     this.optimizer?.reset();
     this.engine = undefined;
+    this.staging = undefined;
   }
 
   /** Sets optimiser, loss and metrics. Unknown names throw and list the known ones. */
@@ -287,7 +321,7 @@ export class Sequential {
     const loss = this.requireCompiled('training');
     this.requireBuilt('training');
     if (this.engine === undefined || this.engine.loss !== loss) {
-      this.engine = new Backprop(this.layers, this.params(), loss, this.dtype);
+      this.engine = new Backprop(this.layers, this.params(), loss, this.memory!);
     }
     return this.engine;
   }

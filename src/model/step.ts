@@ -1,17 +1,34 @@
 import type { Matrix } from '../core/matrix.js';
-import { allFinite } from '../kernels/elementwise.js';
 import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import type { Loss } from '../losses/loss.js';
+import type { Kernels } from '../kernels/kernels.js';
 import { Workspace } from '../layers/workspace.js';
-import type { DType } from '../core/matrix.js';
+
+/**
+ * Watches one step layer by layer (explain, layer statistics). The matrices are the layers' own
+ * buffers, valid only during the call: copy what you keep. The training step passes none, so it
+ * stays allocation-free.
+ */
+export interface StepRecorder {
+  /** After layer `index`'s forward pass; its pre-activation, if any, is `layer.lastPreactivation()`. */
+  forward?(index: number, layer: Layer, input: Matrix, output: Matrix): void;
+  /**
+   * After layer `index`'s backward pass: `dOutput` is what it was given (∂E/∂a, or ∂E/∂z when
+   * `fused` with the loss) and `dInput` = ∂E/∂input (computed for the first layer too).
+   */
+  backward?(index: number, layer: Layer, dOutput: Matrix, dInput: Matrix, fused: boolean): void;
+}
 
 /**
  * Forward and backward through a stack of layers with a loss: the part of a training step that
- * does not update anything. Buffers are reused between calls.
+ * does not update anything. Runs on the model's kernels; its buffers (the staged batch, ∂J/∂ŷ)
+ * live in their memory and are reused between calls.
  */
 export class Backprop {
   private readonly ws: Workspace;
+  /** Bytes per row of batch every layer's buffers take, for reserving memory before a pass. */
+  private readonly bytesPerRow: number;
   /** The output of the last forward pass. */
   output!: Matrix;
 
@@ -19,39 +36,74 @@ export class Backprop {
     readonly layers: readonly Layer[],
     readonly params: readonly Param[],
     readonly loss: Loss,
-    dtype: DType,
+    readonly kernels: Kernels,
   ) {
-    this.ws = new Workspace(dtype);
+    const first = layers[0]!;
+    const last = layers[layers.length - 1]!;
+    this.ws = new Workspace(kernels, { x: first.inputUnits, y: loss.targets === 'sparse' ? 1 : last.outputUnits, dOut: last.outputUnits });
+    let units = first.inputUnits;
+    for (const l of layers) units += l.inputUnits + 4 * l.outputUnits;
+    this.bytesPerRow = units * (kernels.dtype === 'float64' ? 8 : 4);
   }
 
-  forward(x: Matrix, training: boolean): Matrix {
-    let a = x;
-    for (const layer of this.layers) a = layer.forward(a, training);
+  /**
+   * Makes room for a pass over `rows` rows, so that no buffer is allocated (and no memory moves)
+   * during it. Cheap when the room is there.
+   */
+  reserve(rows: number): void {
+    this.kernels.reserve(rows * this.bytesPerRow + 4096);
+  }
+
+  /** The buffers a batch of `rows` is gathered into (views on the kernels' memory). */
+  batchBuffers(rows: number): [Matrix, Matrix] {
+    this.reserve(rows);
+    return [this.ws.matrix('x', rows), this.ws.matrix('y', rows)];
+  }
+
+  /** `m` itself when the kernels can use it in place, else its copy in the buffer `key`. */
+  private staged(m: Matrix, key: 'x' | 'y'): Matrix {
+    if (this.kernels.owns(m.data)) return m;
+    const v = this.ws.matrix(key, m.rows);
+    this.kernels.copyRows(m.data, m.cols, 0, m.rows, v.data);
+    return v;
+  }
+
+  forward(x: Matrix, training: boolean, recorder?: StepRecorder): Matrix {
+    this.reserve(x.rows);
+    let a = this.staged(x, 'x');
+    if (recorder?.forward === undefined) {
+      for (const layer of this.layers) a = layer.forward(a, training);
+    } else {
+      this.layers.forEach((layer, i) => {
+        const input = a;
+        a = layer.forward(a, training);
+        recorder.forward!(i, layer, input, a);
+      });
+    }
     this.output = a;
     return a;
   }
 
+  /** Whether the output layer's activation is the one the loss fuses with (the loss says which). */
+  fused(): boolean {
+    const act = this.layers[this.layers.length - 1]!.outputActivation();
+    return act !== undefined && act.name === this.loss.fusesWith;
+  }
+
   /** Logits for the loss value when the output activation fuses with the loss. */
   private fusedLogits(): Matrix | undefined {
-    const last = this.layers[this.layers.length - 1]!;
-    const act = last.outputActivation();
-    if (act === undefined) return undefined;
-    const pair = (act.name === 'sigmoid' && this.loss.name === 'binaryCrossentropy') ||
-      (act.name === 'softmax' && (this.loss.name === 'categoricalCrossentropy' || this.loss.name === 'sparseCategoricalCrossentropy'));
-    if (!pair || this.loss.config.fromLogits) return undefined;
-    const z = (last as { lastPreactivation?: () => Matrix }).lastPreactivation?.();
-    return z;
+    return this.fused() ? this.layers[this.layers.length - 1]!.lastPreactivation() : undefined;
   }
 
   /** The loss of the last forward pass against y, without regularisation. */
   lossValue(y: Matrix): number {
-    return this.loss.value(this.output, y, this.fusedLogits());
+    return this.loss.value(this.output, this.staged(y, 'y'), this.fusedLogits(), this.kernels);
   }
 
   /** Σ of kernel penalties (L1/L2) over all params. */
   penalty(): number {
     let s = 0;
-    for (const p of this.params) if (p.regularizer) s += p.regularizer.penalty(p.value, p.size);
+    for (const p of this.params) if (p.regularizer) s += p.regularizer.penalty(p.value, p.size, p.kernels);
     return s;
   }
 
@@ -65,39 +117,46 @@ export class Backprop {
    * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
    * is needed). Returns the loss including the regularisation penalty.
    */
-  backward(y: Matrix, accumulate = true): number {
+  backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder): number {
+    const y = this.staged(yTrue, 'y');
     const out = this.output;
     const last = this.layers.length - 1;
     const lastLayer = this.layers[last]!;
-    const dOut = this.ws.matrix('dOut', out.rows, out.cols);
-    const act = lastLayer.outputActivation();
+    const dOut = this.ws.matrix('dOut', out.rows);
+    const watch = recorder?.backward;
     let d: Matrix;
-    if (act !== undefined && this.loss.fusedGradient(act.name, out, y, dOut)) {
+    const fused = this.fused() && this.loss.fusedGradient(this.loss.fusesWith!, out, y, dOut, this.kernels);
+    if (fused) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
-      d = lastLayer.backwardFromPreactivation(dOut, last > 0, accumulate);
+      d = lastLayer.backwardFromPreactivation(dOut, last > 0 || watch !== undefined, accumulate);
     } else {
-      this.loss.gradient(out, y, dOut);
-      d = lastLayer.backward(dOut, last > 0, accumulate);
+      this.loss.gradient(out, y, dOut, this.kernels);
+      d = lastLayer.backward(dOut, last > 0 || watch !== undefined, accumulate);
     }
-    for (let i = last - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i > 0, accumulate);
+    watch?.call(recorder, last, lastLayer, dOut, d, fused);
+    for (let i = last - 1; i >= 0; i--) {
+      const given = d;
+      d = this.layers[i]!.backward(d, i > 0 || watch !== undefined, accumulate);
+      watch?.call(recorder, i, this.layers[i]!, given, d, false);
+    }
     return this.lossValue(y) + this.addPenaltyGradients();
   }
 
   /** Adds every kernel penalty's gradient into its param's grad; returns the sum of the penalties. */
   addPenaltyGradients(): number {
     let penalty = 0;
-    for (const p of this.params) if (p.regularizer) penalty += p.regularizer.addGradient(p.value, p.grad, p.size);
+    for (const p of this.params) if (p.regularizer) penalty += p.regularizer.addGradient(p.value, p.grad, p.size, p.kernels);
     return penalty;
   }
 
   /** The first layer whose last output holds NaN or ±Infinity, if any. */
   firstNonFiniteLayer(x: Matrix): Layer | undefined {
-    let a = x;
+    this.reserve(x.rows);
+    let a = this.staged(x, 'x');
     for (const layer of this.layers) {
       a = layer.forward(a, false);
-      if (!allFinite(a.data, a.rows * a.cols)) return layer;
+      if (!this.kernels.allFinite(a.data, a.rows * a.cols)) return layer;
     }
     return undefined;
   }
 }
-

@@ -21,5 +21,6 @@ export function summaryTable(model: Sequential): string {
   out.push(`Total params: ${total.toLocaleString('en-US')}`);
   out.push(`Trainable params: ${trainable.toLocaleString('en-US')}`);
   out.push(`Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`);
+  out.push(`Backend: ${model.backend}, ${model.dtype}`);
   return out.join('\n');
 }

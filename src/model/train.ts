@@ -3,10 +3,9 @@ import { DivergenceError, InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
 import { Rng } from '../core/rng.js';
-import { gatherRows } from '../kernels/elementwise.js';
-import { CallbackList, emitWarning, type Callback, type Logs } from '../callbacks/callback.js';
-import { History } from '../callbacks/history.js';
-import { EpochLogger } from '../callbacks/epochLogger.js';
+import { CallbackList, emitWarning, type Callback, type Logs } from './callback.js';
+import { History } from './history.js';
+import { EpochLogger } from './epochLogger.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
@@ -178,10 +177,10 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const steps = Math.ceil(n / batchSize);
   // A schedule that reaches a rate ≤ 0 within this fit fails now, not halfway through.
   optimizer.learningRateAt(optimizer.iterations + Math.min(steps * (opts.epochs - opts.initialEpoch), opts.maxIterations) - 1);
-  const bx = new Matrix(batchSize, train.x.cols, allocate(model.dtype, batchSize * train.x.cols));
-  const by = new Matrix(batchSize, train.y.cols, allocate(model.dtype, batchSize * train.y.cols));
-  const views = new Map<number, [Matrix, Matrix]>([[batchSize, [bx, by]]]);
-  if (n % batchSize > 0) views.set(n % batchSize, [bx.topRows(n % batchSize), by.topRows(n % batchSize)]);
+  // Memory for the batch size, the optimiser's state: allocated now, so that no step allocates.
+  engine.batchBuffers(batchSize);
+  optimizer.prepare(engine.params);
+  const k = engine.kernels;
   // A resumed fit (initialEpoch > 0) continues the permutation the earlier epochs left, so that
   // 5 epochs + resume 5 shuffle exactly as 10 straight (RELIABILITY T5); a fresh fit starts at 0..n-1.
   const saved = model.shuffleOrder;
@@ -219,9 +218,9 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const count = Math.min(batchSize, n - start);
-      const [xb, yb] = views.get(count)!;
-      gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
-      gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
+      const [xb, yb] = engine.batchBuffers(count);
+      k.gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
+      k.gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
       const loss = step(model, engine, guard, xb, yb, metrics);
       if (typeof loss !== 'number') {
@@ -284,6 +283,7 @@ export async function trainOnBatch(model: Sequential, x: unknown, y: unknown): P
   const metrics = model.createMetrics();
   const engine = model.backprop();
   const optimizer = model.optimizer!;
+  optimizer.prepare(engine.params);
   const loss = step(model, engine, new WeightGuard(engine.params), data.x, data.y, metrics);
   if (typeof loss !== 'number') {
     throw new DivergenceError(describeDivergence(engine, data.x, loss, optimizer.learningRateAt(optimizer.iterations)).message);

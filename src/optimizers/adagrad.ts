@@ -31,18 +31,8 @@ export class Adagrad extends Optimizer {
   }
 
   protected update(p: Param, lr: number): number {
-    const s = this.slots(p)[0]!;
-    const w = p.value;
-    const g = p.grad;
-    let probe = 0;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      const si = s[i]! + gi * gi;
-      s[i] = si;
-      w[i]! -= (lr * gi) / Math.sqrt(si + this.epsilon);
-      probe += w[i]! * 0;
-    }
-    return probe;
+    const s = this.slots(p)[0]!.data;
+    return p.kernels.adagrad(p.value, p.grad, s, p.size, lr, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

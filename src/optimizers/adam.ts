@@ -1,5 +1,6 @@
 import { numberInRange, positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
+import type { Block } from '../kernels/kernels.js';
 import { Optimizer, type OptimizerBaseArgs } from './optimizer.js';
 
 export interface AdamArgs extends OptimizerBaseArgs {
@@ -34,25 +35,10 @@ export class Adam extends Optimizer {
   }
 
   protected update(p: Param, lr: number): number {
-    const [m, v] = this.slots(p) as [Float32Array, Float32Array];
+    const [m, v] = this.slots(p) as [Block, Block];
     const t = this.iterations + 1;
-    const b1 = this.beta1;
-    const b2 = this.beta2;
-    const alpha = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
-    const w = p.value;
-    const g = p.grad;
-    const eps = this.epsilon;
-    let probe = 0;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      const mi = b1 * m[i]! + (1 - b1) * gi;
-      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[i]! -= (alpha * mi) / (Math.sqrt(vi) + eps);
-      probe += w[i]! * 0;
-    }
-    return probe;
+    const alpha = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    return p.kernels.adam(p.value, p.grad, m.data, v.data, p.size, alpha, this.beta1, this.beta2, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,20 +1,13 @@
 import type { FloatArray } from '../core/matrix.js';
+import type { Block } from '../kernels/kernels.js';
 import { InputError } from '../core/errors.js';
 import { checkKeys, positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
-import { getScheduleConfig, scheduleFromConfig } from './schedules.js';
+import { getScheduleConfig, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from './schedules.js';
+
+export type { LearningRateSchedule, ScheduleConfig } from './schedules.js';
 
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-
-/** Plain-JSON settings of a learning-rate schedule. */
-export type ScheduleConfig = Readonly<Record<string, number | boolean | readonly number[]>>;
-
-/** A learning rate that depends on the optimiser's step count (0 on the first update). */
-export interface LearningRateSchedule {
-  readonly name: string;
-  readonly config: ScheduleConfig;
-  at(step: number): number;
-}
 
 /** Options every optimiser takes. */
 export interface OptimizerBaseArgs {
@@ -46,7 +39,7 @@ export abstract class Optimizer {
   learningRate: number | LearningRateSchedule;
   readonly clipNorm: number | undefined;
   readonly clipValue: number | undefined;
-  private readonly state = new Map<Param, FloatArray[]>();
+  private readonly state = new Map<Param, Block[]>();
 
   protected constructor(where: string, args: OptimizerBaseArgs, extraKeys: readonly string[], defaultLearningRate: number) {
     checkKeys(where, args, [...BASE_KEYS, ...extraKeys]);
@@ -86,7 +79,7 @@ export abstract class Optimizer {
     let probe = 0;
     for (const p of params) {
       if (!p.trainable) continue;
-      this.clip(p.grad);
+      this.clip(p);
       probe += this.update(p, lr);
     }
     this.iterations++;
@@ -94,8 +87,17 @@ export abstract class Optimizer {
   }
 
   /**
-   * Applies the rule to one tensor: p.value ← f(p.value, p.grad, slots). Returns Σ w·0 over the
-   * stored new values: 0 when all are finite, NaN otherwise.
+   * Creates every parameter's state tensors now (in the parameters' memory), so that a step
+   * never allocates; `step` creates any that are missing.
+   */
+  prepare(params: readonly Param[]): void {
+    if (this.slotCount === 0) return;
+    for (const p of params) if (p.trainable) this.slots(p);
+  }
+
+  /**
+   * Applies the rule to one tensor with its fused kernel: p.value ← f(p.value, p.grad, slots).
+   * Returns Σ w·0 over the stored new values: 0 when all are finite, NaN otherwise.
    */
   protected abstract update(p: Param, lr: number): number;
 
@@ -107,13 +109,14 @@ export abstract class Optimizer {
     return 0;
   }
 
-  protected slots(p: Param): FloatArray[] {
+  /** The state tensors of `p`, allocated by the kernels that own p on first use. */
+  protected slots(p: Param): readonly Block[] {
     let s = this.state.get(p);
     if (s === undefined) {
       s = [];
       for (let i = 0; i < this.slotCount; i++) {
-        const t = p.value instanceof Float64Array ? new Float64Array(p.size) : new Float32Array(p.size);
-        t.fill(this.initialSlotValue());
+        const t = p.kernels.alloc(p.size);
+        t.data.fill(this.initialSlotValue());
         s.push(t);
       }
       this.state.set(p, s);
@@ -125,18 +128,13 @@ export abstract class Optimizer {
    * Keras' clipping, per tensor: clipValue clamps each element to [−c, c]; clipNorm rescales
    * g ← g·c / max(‖g‖₂, c), so a tensor whose norm exceeds c gets norm c and others are unchanged.
    */
-  private clip(g: FloatArray): void {
+  private clip(p: Param): void {
+    const k = p.kernels;
     if (this.clipValue !== undefined) {
-      const c = this.clipValue;
-      for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
+      k.clipByValue(p.grad, p.size, this.clipValue);
     } else if (this.clipNorm !== undefined) {
-      let sq = 0;
-      for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
-      const norm = Math.sqrt(sq);
-      if (norm > this.clipNorm) {
-        const s = this.clipNorm / norm;
-        for (let i = 0; i < g.length; i++) g[i]! *= s;
-      }
+      const norm = Math.sqrt(k.sumOfSquares(p.grad, p.size));
+      if (norm > this.clipNorm) k.scale(p.grad, p.size, this.clipNorm / norm);
     }
   }
 
@@ -161,7 +159,7 @@ export abstract class Optimizer {
     const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;
     for (const p of params) {
       const s = this.state.get(p);
-      if (s) slots[p.name] = s.map((t) => Array.from(t));
+      if (s) slots[p.name] = s.map((t) => Array.from(t.data));
     }
     return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
   }
@@ -174,7 +172,7 @@ export abstract class Optimizer {
       const saved = state.slots[p.name];
       if (!saved) continue;
       const s = this.slots(p);
-      saved.forEach((values, i) => s[i]?.set(values));
+      saved.forEach((values, i) => s[i]?.data.set(values));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { numberInRange, positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
+import type { Block } from '../kernels/kernels.js';
 import { Optimizer, type OptimizerBaseArgs } from './optimizer.js';
 
 export interface RmspropArgs extends OptimizerBaseArgs {
@@ -33,27 +34,8 @@ export class Rmsprop extends Optimizer {
   }
 
   protected update(p: Param, lr: number): number {
-    const [s, u] = this.slots(p) as [Float32Array, Float32Array];
-    const w = p.value;
-    const g = p.grad;
-    const rho = this.rho;
-    const mu = this.momentum;
-    let probe = 0;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      const si = rho * s[i]! + (1 - rho) * gi * gi;
-      s[i] = si;
-      const delta = (lr * gi) / Math.sqrt(si + this.epsilon);
-      if (mu > 0) {
-        const ui = mu * u[i]! + delta;
-        u[i] = ui;
-        w[i]! -= ui;
-      } else {
-        w[i]! -= delta;
-      }
-      probe += w[i]! * 0;
-    }
-    return probe;
+    const [s, u] = this.slots(p) as [Block, Block];
+    return p.kernels.rmsprop(p.value, p.grad, s.data, u.data, p.size, lr, this.rho, this.momentum, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

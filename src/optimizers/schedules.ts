@@ -1,7 +1,16 @@
 import { InputError } from '../core/errors.js';
 import { lookupName } from '../core/names.js';
 import { booleanOption, checkKeys, describe, integerAtLeast, numberInRange, positiveNumber } from '../core/validate.js';
-import type { LearningRateSchedule, ScheduleConfig } from './optimizer.js';
+
+/** Plain-JSON settings of a learning-rate schedule. */
+export type ScheduleConfig = Readonly<Record<string, number | boolean | readonly number[]>>;
+
+/** A learning rate that depends on the optimiser's step count (0 on the first update). */
+export interface LearningRateSchedule {
+  readonly name: string;
+  readonly config: ScheduleConfig;
+  at(step: number): number;
+}
 
 /**
  * Learning-rate schedules of the optimiser's step count t (0 on the first update), with Keras'

@@ -39,17 +39,17 @@ function layout(pre: Preprocessing): { name: string; kind: string; start: number
   });
 }
 
-/** Median of the non-NaN values of column c over the rows (0 when there are none). */
-function median(x: Matrix, rows: readonly number[], c: number): number {
-  const v: number[] = [];
+/** Median of the non-NaN values of column c over the rows (0 when there are none); `buffer` holds rows.length values. */
+function median(x: Matrix, rows: readonly number[], c: number, buffer: Float64Array): number {
+  let n = 0;
   for (const r of rows) {
     const a = x.data[r * x.cols + c]!;
-    if (!Number.isNaN(a)) v.push(a);
+    if (!Number.isNaN(a)) buffer[n++] = a;
   }
-  if (v.length === 0) return 0;
-  v.sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  if (n === 0) return 0;
+  const v = buffer.subarray(0, n).sort();
+  const m = n >> 1;
+  return n % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
 /** Learns the imputation (and which columns get an indicator) from the training rows. */
@@ -57,6 +57,8 @@ function fitImputer(table: Table, rows: readonly number[], indicator: boolean): 
   const values = new Array<number>(table.x.cols).fill(0);
   const modes: { column: string; category: string }[] = [];
   const pre: Preprocessing = { schema: table.schema };
+  // One typed buffer for every column's median: a million rows make no garbage arrays.
+  const buffer = new Float64Array(rows.length);
   for (const col of layout(pre)) {
     const c = table.schema.inputs.find((i) => i.name === col.name)!;
     if (c.kind === 'categorical') {
@@ -66,7 +68,7 @@ function fitImputer(table: Table, rows: readonly number[], indicator: boolean): 
       for (let k = 1; k < col.width; k++) if (counts[k]! > counts[best]!) best = k;
       if (col.width > 0 && counts[best]! > 0) modes.push({ column: c.name, category: c.categories[best]! });
     } else {
-      for (let k = 0; k < col.width; k++) values[col.start + k] = median(table.x, rows, col.start + k);
+      for (let k = 0; k < col.width; k++) values[col.start + k] = median(table.x, rows, col.start + k, buffer);
     }
   }
   const indicators = indicator ? table.report.missing.map((m) => m.column) : [];

@@ -1,8 +1,8 @@
 import type { Matrix } from '../core/matrix.js';
 import { integerAtLeast } from '../core/validate.js';
 import { Dropout } from '../layers/dropout.js';
-import { predictMatrix } from '../model/train.js';
-import type { Sequential } from '../model/sequential.js';
+import { predictMatrix } from './train.js';
+import type { Sequential } from './sequential.js';
 
 /** Monte Carlo dropout prediction: per row and output, the mean and spread over the samples. */
 export interface McPrediction {

@@ -1,0 +1,294 @@
+import { BackpropError, ModelFormatError, UnsupportedError } from '../../core/errors.js';
+import type { ActivationSpec } from '../../activations.js';
+import { Sequential } from '../../model/sequential.js';
+import { layers } from '../../layers/index.js';
+import type { Layer } from '../../layers/layer.js';
+import { Reader, type Json } from '../json.js';
+import type { LoadedModel } from '../modelFile.js';
+import { parseMetadataJson, preprocessingOf, readPortableInfo } from '../portable.js';
+import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
+import { ONNX_METADATA } from './export.js';
+
+export interface OnnxImportArgs {
+  /** Largest file accepted, in bytes; default 1 GiB. */
+  maxBytes?: number;
+  /** Most nodes accepted; default 10,000. */
+  maxNodes?: number;
+  /** Most weight values accepted in total; default 2²⁸. */
+  maxElements?: number;
+}
+
+/** One layer as found in the graph, before the model is built. */
+type Found =
+  | { kind: 'dense'; node: string; kernel: Float64Array; rows: number; cols: number; bias: Float64Array | undefined; activation: ActivationSpec }
+  | { kind: 'activation'; node: string; activation: ActivationSpec }
+  | { kind: 'dropout'; node: string; rate: number }
+  | { kind: 'batchNorm'; node: string; gamma: Float64Array; beta: Float64Array; mean: Float64Array; variance: Float64Array; epsilon: number; momentum: number };
+
+const ACTIVATION_OPS: Record<string, ActivationSpec> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Sign: 'sign', Softmax: 'softmax' };
+
+function attr(node: OnnxNode, name: string): OnnxAttribute | undefined {
+  return node.attributes.find((a) => a.name === name);
+}
+
+function num(node: OnnxNode, name: string, fallback: number): number {
+  const a = attr(node, name);
+  if (a === undefined) return fallback;
+  if (a.kind !== 'int' && a.kind !== 'float') throw new ModelFormatError(`${where(node)}: attribute ${name} is a ${a.kind}, expected a number`);
+  return a.value;
+}
+
+function where(node: OnnxNode): string {
+  return `ONNX node ${JSON.stringify(node.name || '(unnamed)')} (${node.opType})`;
+}
+
+/**
+ * Reads an ONNX MLP as PyTorch's `torch.onnx.export` and tf2onnx write it (and as modelToOnnx
+ * does): one chain from the graph input to its output of Gemm (transB 0 or 1) or MatMul+Add,
+ * Relu, LeakyRelu, Tanh, Sigmoid, Softmax, Sign, BatchNormalization, Dropout/Identity and
+ * no-op Flatten/Reshape, for opsets 9–21; step and piecewiseLinear from modelToOnnx's subgraphs.
+ * Anything else is an UnsupportedError naming the node and its op type. Class labels, feature
+ * names and schema come back from metadata_props.
+ */
+export function modelFromOnnx(bytes: Uint8Array, args: OnnxImportArgs = {}): LoadedModel {
+  if (!(bytes instanceof Uint8Array)) throw new ModelFormatError('modelFromOnnx: expected the file as a Uint8Array');
+  const maxBytes = args.maxBytes ?? 2 ** 30;
+  if (bytes.length > maxBytes) throw new ModelFormatError(`ONNX model: ${bytes.length} bytes, over the limit of ${maxBytes}`);
+  try {
+    return importOnnx(bytes, args);
+  } catch (e) {
+    if (e instanceof ModelFormatError || e instanceof UnsupportedError) throw e;
+    if (e instanceof BackpropError) throw new ModelFormatError(`ONNX model is invalid: ${e.message}`);
+    throw new ModelFormatError(`ONNX model could not be read (unexpected ${e instanceof Error ? e.name : 'error'}: ${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
+  const maxElements = args.maxElements ?? 2 ** 28;
+  const onnx = decodeOnnx(bytes, { maxNodes: args.maxNodes ?? 10_000, maxElements });
+  const opset = onnx.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
+  if (opset < 7 || opset > 21) throw new UnsupportedError(`ONNX model: opset ${opset} of ai.onnx; this reader knows opsets 7–21`);
+  const g = onnx.graph;
+  const constants = new Map<string, OnnxTensor>();
+  for (const t of g.initializers) constants.set(t.name, t);
+  const input = g.inputs.find((i) => !constants.has(i.name));
+  if (input === undefined) throw new ModelFormatError('ONNX graph: has no input that is not an initializer');
+  if (g.outputs.length !== 1) throw new UnsupportedError(`ONNX graph: has ${g.outputs.length} outputs; an MLP has one`);
+  const output = g.outputs[0]!.name;
+
+  const found: Found[] = [];
+  let current = input.name;
+  /** The last Dense may still take a bias (MatMul then Add) or an activation. */
+  let open: Extract<Found, { kind: 'dense' }> | undefined;
+  const constantOf = (node: OnnxNode, name: string | undefined, what: string): OnnxTensor => {
+    const t = name === undefined || name === '' ? undefined : constants.get(name);
+    if (t === undefined) throw new UnsupportedError(`${where(node)}: its ${what} ${JSON.stringify(name ?? '')} is not a constant; only weights given as initializers are supported`);
+    return t;
+  };
+  const dataInput = (node: OnnxNode): string[] => node.inputs.filter((i) => i !== '' && !constants.has(i));
+  const nodes = g.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    if (node.domain !== '' && node.domain !== 'ai.onnx') throw new UnsupportedError(`${where(node)}: operator domain ${JSON.stringify(node.domain)} is not supported`);
+    if (node.opType === 'Constant') {
+      const value = attr(node, 'value');
+      if (value?.kind !== 'tensor' || node.outputs.length !== 1) throw new UnsupportedError(`${where(node)}: only Constant nodes with a tensor value are supported`);
+      constants.set(node.outputs[0]!, { ...value.value, name: node.outputs[0]! });
+      continue;
+    }
+    const ins = dataInput(node);
+    if (ins.length === 0 && node.opType === 'Identity') {
+      // tf2onnx sometimes passes a weight through Identity.
+      constants.set(node.outputs[0]!, { ...constantOf(node, node.inputs[0], 'input'), name: node.outputs[0]! });
+      continue;
+    }
+    if (ins.length !== 1 || ins[0] !== current) {
+      throw new UnsupportedError(`${where(node)}: takes ${JSON.stringify(ins)} but the chain is at ${JSON.stringify(current)}; only a single chain of layers (an MLP) is supported`);
+    }
+    const out = node.outputs[0];
+    if (out === undefined || out === '') throw new ModelFormatError(`${where(node)}: has no output`);
+    const setActivation = (spec: ActivationSpec): void => {
+      if (open !== undefined && open.activation === 'linear') open.activation = spec;
+      else found.push({ kind: 'activation', node: node.name, activation: spec });
+      open = undefined;
+    };
+    const next = nodes[n + 1];
+    switch (node.opType) {
+      case 'Gemm': {
+        if (num(node, 'transA', 0) !== 0) throw new UnsupportedError(`${where(node)}: transA = 1 is not supported`);
+        const alpha = num(node, 'alpha', 1);
+        const beta = num(node, 'beta', 1);
+        const b = constantOf(node, node.inputs[1], 'weight B');
+        if (b.dims.length !== 2) throw new ModelFormatError(`${where(node)}: weight B has shape [${b.dims.join(', ')}], expected 2-D`);
+        const transB = num(node, 'transB', 0) !== 0;
+        const [rows, cols] = transB ? [b.dims[1]!, b.dims[0]!] : [b.dims[0]!, b.dims[1]!];
+        const kernel = new Float64Array(rows * cols);
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) kernel[i * cols + j] = alpha * (transB ? b.data[j * rows + i]! : b.data[i * cols + j]!);
+        let bias: Float64Array | undefined;
+        if (node.inputs[2] !== undefined && node.inputs[2] !== '') {
+          const c = constantOf(node, node.inputs[2], 'bias C');
+          bias = vectorOf(node, c, cols, 'bias C').map((v) => beta * v);
+        }
+        open = { kind: 'dense', node: node.name, kernel, rows, cols, bias, activation: 'linear' };
+        found.push(open);
+        break;
+      }
+      case 'MatMul': {
+        const b = constantOf(node, node.inputs[1], 'weight B');
+        if (b.dims.length !== 2 || node.inputs[0] !== current) throw new UnsupportedError(`${where(node)}: only x·W with a 2-D constant W is supported`);
+        open = { kind: 'dense', node: node.name, kernel: Float64Array.from(b.data), rows: b.dims[0]!, cols: b.dims[1]!, bias: undefined, activation: 'linear' };
+        found.push(open);
+        break;
+      }
+      case 'Add': {
+        const c = constantOf(node, node.inputs.find((i) => i !== current), 'addend');
+        if (next?.opType === 'Clip' && c.data.length === 1 && c.data[0] === 0.5 && clipBounds(next, constants, opset)) {
+          setActivation('piecewiseLinear');
+          current = next.outputs[0]!;
+          n++;
+          continue;
+        }
+        if (open === undefined || open.bias !== undefined || open.activation !== 'linear') {
+          throw new UnsupportedError(`${where(node)}: an Add is supported only as the bias of a MatMul`);
+        }
+        open.bias = vectorOf(node, c, open.cols, 'bias');
+        break;
+      }
+      case 'LeakyRelu':
+        setActivation({ name: 'leakyRelu', alpha: num(node, 'alpha', 0.01) });
+        break;
+      case 'Softmax': {
+        const axis = num(node, 'axis', opset >= 13 ? -1 : 1);
+        if (axis !== -1 && axis !== 1) throw new UnsupportedError(`${where(node)}: softmax over axis ${axis}; only the feature axis (1 or -1) is supported`);
+        setActivation('softmax');
+        break;
+      }
+      case 'Relu': case 'Sigmoid': case 'Tanh': case 'Sign':
+        setActivation(ACTIVATION_OPS[node.opType]!);
+        break;
+      case 'GreaterOrEqual': {
+        const zero = constantOf(node, node.inputs[1], 'threshold');
+        if (zero.data.length !== 1 || zero.data[0] !== 0 || next?.opType !== 'Cast' || next.inputs[0] !== out || num(next, 'to', 0) !== 1) {
+          throw new UnsupportedError(`${where(node)}: supported only as step(z) = Cast(z ≥ 0)`);
+        }
+        setActivation('step');
+        current = next.outputs[0]!;
+        n++;
+        continue;
+      }
+      case 'BatchNormalization': {
+        const width = found.length === 0 ? undefined : unitsOf(found[found.length - 1]!, found);
+        const t = (k: number, what: string): Float64Array => {
+          const c = constantOf(node, node.inputs[k], what);
+          return vectorOf(node, c, width ?? c.data.length, what);
+        };
+        if (num(node, 'training_mode', 0) !== 0 || node.outputs.filter((o) => o !== '').length > 1) {
+          throw new UnsupportedError(`${where(node)}: only inference-mode batch normalization is supported`);
+        }
+        found.push({ kind: 'batchNorm', node: node.name, gamma: t(1, 'scale'), beta: t(2, 'B'), mean: t(3, 'mean'), variance: t(4, 'var'), epsilon: num(node, 'epsilon', 1e-5), momentum: num(node, 'momentum', 0.9) });
+        open = undefined;
+        break;
+      }
+      case 'Dropout': {
+        const ratioName = node.inputs[1];
+        const rate = ratioName !== undefined && ratioName !== '' ? constantOf(node, ratioName, 'ratio').data[0] ?? 0.5 : num(node, 'ratio', 0.5);
+        if (!(rate >= 0 && rate < 1)) throw new ModelFormatError(`${where(node)}: ratio ${rate} is not in [0, 1)`);
+        found.push({ kind: 'dropout', node: node.name, rate });
+        open = undefined;
+        break;
+      }
+      case 'Identity':
+        break;
+      case 'Flatten': {
+        const axis = num(node, 'axis', 1);
+        if (axis !== 1 && axis !== -1) throw new UnsupportedError(`${where(node)}: Flatten over axis ${axis} changes a [batch, features] input`);
+        break;
+      }
+      case 'Reshape': {
+        const shape = constantOf(node, node.inputs[1], 'shape');
+        const width = found.length === 0 ? undefined : unitsOf(found[found.length - 1]!, found);
+        const [a, b] = [shape.data[0], shape.data[1]];
+        const noOp = shape.data.length === 2 && (a === -1 || a === 0) && (b === -1 || (width !== undefined && b === width));
+        if (!noOp) throw new UnsupportedError(`${where(node)}: Reshape to [${Array.from(shape.data).join(', ')}] is not a no-op on [batch, features]`);
+        break;
+      }
+      default:
+        throw new UnsupportedError(`${where(node)}: op type ${JSON.stringify(node.opType)} is not supported in an MLP`);
+    }
+    current = out;
+  }
+  if (current !== output) throw new UnsupportedError(`ONNX graph: the chain of layers ends at ${JSON.stringify(current)}, not at the graph output ${JSON.stringify(output)}`);
+  const model = buildModel(found, input.shape?.[1], onnx.graph.name);
+  const meta: Record<string, string> = {};
+  for (const p of onnx.metadata) if (Object.hasOwn(ONNX_METADATA_KEYS, p.key)) meta[p.key] = p.value;
+  const json = (key: string): Json | undefined => (meta[key] === undefined ? undefined : parseMetadataJson(meta[key]!, `ONNX metadata ${key}`));
+  const info = readPortableInfo(new Reader('ONNX metadata_props'), {
+    ...(json(ONNX_METADATA.classes) !== undefined ? { classes: json(ONNX_METADATA.classes)! } : {}),
+    ...(json(ONNX_METADATA.featureNames) !== undefined ? { featureNames: json(ONNX_METADATA.featureNames)! } : {}),
+    ...(json(ONNX_METADATA.schema) !== undefined ? { schema: json(ONNX_METADATA.schema)! } : {}),
+  }, model.inputUnits, model.outputUnits);
+  if (info.classes !== undefined) model.classes = [...info.classes];
+  return {
+    model,
+    preprocessing: preprocessingOf(info),
+    training: undefined,
+    metadata: { format: 'onnx', producer: `${onnx.producerName} ${onnx.producerVersion}`.trim(), opset },
+    formatVersion: onnx.irVersion,
+  };
+}
+
+const ONNX_METADATA_KEYS: Record<string, true> = { [ONNX_METADATA.classes]: true, [ONNX_METADATA.featureNames]: true, [ONNX_METADATA.schema]: true };
+
+function clipBounds(node: OnnxNode, constants: Map<string, OnnxTensor>, opset: number): boolean {
+  if (opset < 11) return num(node, 'min', -Infinity) === 0 && num(node, 'max', Infinity) === 1;
+  const lo = constants.get(node.inputs[1] ?? '')?.data[0];
+  const hi = constants.get(node.inputs[2] ?? '')?.data[0];
+  return lo === 0 && hi === 1;
+}
+
+/** A per-unit vector of `n` values ([n] or [1, n]). */
+function vectorOf(node: OnnxNode, t: OnnxTensor, n: number, what: string): Float64Array {
+  if (t.data.length !== n || t.dims.some((d, i) => d !== 1 && i !== t.dims.length - 1)) {
+    throw new ModelFormatError(`${where(node)}: ${what} has shape [${t.dims.join(', ')}], expected [${n}]`);
+  }
+  return Float64Array.from(t.data);
+}
+
+/** Units leaving the latest layer found (the last layer with a width). */
+function unitsOf(last: Found, all: readonly Found[]): number | undefined {
+  for (let i = all.indexOf(last); i >= 0; i--) {
+    const f = all[i]!;
+    if (f.kind === 'dense') return f.cols;
+    if (f.kind === 'batchNorm') return f.gamma.length;
+  }
+  return undefined;
+}
+
+function buildModel(found: readonly Found[], declaredInputs: number | string | undefined, name: string): Sequential {
+  if (found.length === 0) throw new UnsupportedError('ONNX graph: no layers found');
+  const inputUnits = found.map((f) => (f.kind === 'dense' ? f.rows : f.kind === 'batchNorm' ? f.gamma.length : undefined)).find((u) => u !== undefined) ?? (typeof declaredInputs === 'number' ? declaredInputs : undefined);
+  if (inputUnits === undefined) throw new UnsupportedError('ONNX graph: the number of input features is unknown (no Dense or BatchNormalization and no fixed input shape)');
+  if (typeof declaredInputs === 'number' && declaredInputs !== inputUnits) throw new ModelFormatError(`ONNX graph: input declares ${declaredInputs} features but the first weights take ${inputUnits}`);
+  const list: Layer[] = [];
+  let units = inputUnits;
+  for (const f of found) {
+    if (f.kind === 'dense') {
+      if (f.rows !== units) throw new ModelFormatError(`ONNX node ${JSON.stringify(f.node)}: weight has ${f.rows} rows but ${units} units reach it`);
+      list.push(layers.dense({ units: f.cols, activation: f.activation, useBias: f.bias !== undefined }));
+      units = f.cols;
+    } else if (f.kind === 'batchNorm') {
+      if (f.gamma.length !== units) throw new ModelFormatError(`ONNX node ${JSON.stringify(f.node)}: ${f.gamma.length} features but ${units} units reach it`);
+      list.push(layers.batchNormalization({ epsilon: f.epsilon, momentum: f.momentum }));
+    } else if (f.kind === 'dropout') list.push(layers.dropout({ rate: f.rate }));
+    else list.push(layers.activation({ activation: f.activation }));
+  }
+  const model = new Sequential(list, { name: name.slice(0, 200) || 'sequential' });
+  model.build(inputUnits);
+  const params = model.params();
+  let k = 0;
+  for (const f of found) {
+    const values = f.kind === 'dense' ? [f.kernel, ...(f.bias ? [f.bias] : [])] : f.kind === 'batchNorm' ? [f.gamma, f.beta, f.mean, f.variance] : [];
+    for (const v of values) params[k++]!.value.set(v);
+  }
+  return model;
+}

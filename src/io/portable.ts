@@ -1,0 +1,122 @@
+import { UnsupportedError } from '../core/errors.js';
+import type { ScalerJSON } from '../data/scalers.js';
+import { featureNames as schemaFeatureNames, type TableSchema } from '../data/schema.js';
+import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
+import type { Label } from '../model/targets.js';
+import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
+import { parseUntrustedJson, type Json, type Reader } from './json.js';
+
+/**
+ * What travels with an exported model besides its layers: the class labels in output order,
+ * the input feature names (one-hot columns as `colour=red`) and the table schema, so a model
+ * read back from ONNX or TensorFlow.js predicts on raw CSV columns as the native file does.
+ */
+export interface PortableInfo {
+  readonly classes?: readonly Label[];
+  readonly featureNames?: readonly string[];
+  readonly schema?: TableSchema;
+}
+
+/**
+ * A copy of `model` for inference elsewhere with the numeric scaling folded into its weights:
+ * the input scaler x' = (x − o)/s into the first Dense layer (W'ᵢⱼ = Wᵢⱼ/sᵢ,
+ * b'ⱼ = bⱼ − Σᵢ oᵢWᵢⱼ/sᵢ), and a regression target scaler y = y'·s + o into the last Dense
+ * layer. The only place scaling is folded; both exporters call it. Computed in float64.
+ * The model itself is not touched.
+ */
+export function foldPreprocessing(model: Sequential, preprocessing: Preprocessing | undefined): Sequential {
+  model.requireBuilt('export');
+  const copy = sequentialFromConfig({ ...model.getConfig(), dtype: 'float64' });
+  copy.classes = model.classes;
+  const from = model.params();
+  copy.params().forEach((p, i) => p.value.set(from[i]!.value));
+  if (preprocessing?.scaler !== undefined) foldInput(copy, preprocessing.scaler);
+  if (preprocessing?.targetScaler !== undefined) foldOutput(copy, preprocessing.targetScaler);
+  return copy;
+}
+
+function foldInput(model: Sequential, scaler: ScalerJSON): void {
+  // Dropout before the first Dense layer is the identity at inference, so scaling commutes with it.
+  const index = model.layers.findIndex((l) => l.className !== 'Dropout');
+  const first = model.layers[index];
+  const kernel = first?.weights().find((p) => p.name.endsWith('/kernel'));
+  if (first === undefined || kernel === undefined) {
+    throw new UnsupportedError(`export: the input scaling can only be folded into a first Dense layer, but the first layer is ${first?.className ?? 'missing'}; export without preprocessing and scale the inputs yourself`);
+  }
+  const [rows, cols] = kernel.shape as [number, number];
+  const w = kernel.value;
+  const bias = first.weights().find((p) => p.name.endsWith('/bias'))?.value;
+  if (bias === undefined) {
+    const shift = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) shift[j] = shift[j]! - (scaler.offset[i]! * w[i * cols + j]!) / scaler.scale[i]!;
+    if (shift.some((v) => v !== 0)) throw new UnsupportedError(`export: ${first.name} has no bias to absorb the input scaler's offset`);
+  }
+  for (let i = 0; i < rows; i++) {
+    const o = scaler.offset[i]!;
+    const s = scaler.scale[i]!;
+    for (let j = 0; j < cols; j++) {
+      const scaled = w[i * cols + j]! / s;
+      w[i * cols + j] = scaled;
+      if (bias !== undefined) bias[j] = bias[j]! - o * scaled;
+    }
+  }
+}
+
+function foldOutput(model: Sequential, scaler: ScalerJSON): void {
+  const last = model.layers[model.layers.length - 1]!;
+  const kernel = last.weights().find((p) => p.name.endsWith('/kernel'));
+  const bias = last.weights().find((p) => p.name.endsWith('/bias'));
+  if (kernel === undefined || bias === undefined || last.outputActivation()?.name !== 'linear') {
+    throw new UnsupportedError(`export: the target scaling can only be folded into a last Dense layer with a bias and a linear activation, not ${last.name}`);
+  }
+  const [rows, cols] = kernel.shape as [number, number];
+  for (let j = 0; j < cols; j++) {
+    const s = scaler.scale[j]!;
+    for (let i = 0; i < rows; i++) kernel.value[i * cols + j] = kernel.value[i * cols + j]! * s;
+    bias.value[j] = bias.value[j]! * s + scaler.offset[j]!;
+  }
+}
+
+/** Labels, feature names and schema for an export's metadata. */
+export function portableInfo(model: Sequential, preprocessing: Preprocessing | undefined): PortableInfo {
+  const names = preprocessing?.featureNames ?? (preprocessing?.schema ? schemaFeatureNames(preprocessing.schema) : undefined);
+  return {
+    ...(model.classes !== undefined ? { classes: [...model.classes] } : {}),
+    ...(names !== undefined ? { featureNames: [...names] } : {}),
+    ...(preprocessing?.schema !== undefined ? { schema: preprocessing.schema } : {}),
+  };
+}
+
+/** The preprocessing an imported model carries: names and schema, never a scaler (it was folded). */
+export function preprocessingOf(info: PortableInfo): Preprocessing {
+  return {
+    ...(info.schema !== undefined ? { schema: info.schema } : {}),
+    ...(info.featureNames !== undefined ? { featureNames: info.featureNames } : {}),
+  };
+}
+
+/**
+ * Reads labels, feature names and schema from an imported file's metadata (JSON values from an
+ * untrusted file), checked against the model's sizes as the native loader checks them.
+ */
+export function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, inputUnits: number, outputUnits: number): PortableInfo {
+  const pre = validatePreprocessing(r, {
+    ...(values.schema !== undefined ? { schema: values.schema } : {}),
+    ...(values.featureNames !== undefined ? { featureNames: values.featureNames } : {}),
+  }, inputUnits, outputUnits);
+  const info: { classes?: Label[]; featureNames?: readonly string[]; schema?: TableSchema } = {};
+  if (values.classes !== undefined) {
+    info.classes = validateClasses(r.at('classes'), values.classes);
+    if (info.classes.length > Math.max(outputUnits, 2) || (outputUnits > 1 && info.classes.length > outputUnits)) {
+      throw r.at('classes').fail(`${info.classes.length} classes do not fit ${outputUnits} output units`);
+    }
+  }
+  if (pre.featureNames !== undefined) info.featureNames = pre.featureNames;
+  if (pre.schema !== undefined) info.schema = pre.schema;
+  return info;
+}
+
+/** Parses a metadata value written as JSON text, with the native loader's guards. */
+export function parseMetadataJson(text: string, what: string): Json {
+  return parseUntrustedJson(text, what, { maxDepth: 20, maxNodes: 1_000_000 });
+}

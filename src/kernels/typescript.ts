@@ -1,0 +1,68 @@
+import { allocate, type DType, type FloatArray } from '../core/matrix.js';
+import { Block, type KernelBackend, type Kernels } from './kernels.js';
+import { gemmNN, gemmNT, gemmTN } from './gemm.js';
+import { addRowVector, columnSums, multiply, sumOfSquares, allFinite, gatherRows, copyRows, dropoutMask } from './elementwise.js';
+import { logSoftmaxRows } from './softmax.js';
+import { activationForward, activationBackward } from './activation.js';
+import { lossValue, lossGradient, fusedLossGradient } from './loss.js';
+import { sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, penalty, addPenaltyGradient } from './optimizer.js';
+import { batchNormForward, batchNormBackward } from './batchNorm.js';
+
+/** The loops themselves, free of any memory: the reference every other backend is tested against. */
+export const typescriptLoops = {
+  gemmNN, gemmNT, gemmTN, addRowVector, columnSums, multiply, activationForward, activationBackward, logSoftmaxRows,
+  lossValue, lossGradient, fusedLossGradient, sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, sumOfSquares,
+  penalty, addPenaltyGradient, dropoutMask, batchNormForward, batchNormBackward, allFinite, gatherRows, copyRows,
+} as const;
+
+/** Plain TypeScript over ordinary typed arrays: every dtype, runs anywhere, never moves memory. */
+class TypescriptKernels implements Kernels {
+  readonly name = 'typescript';
+  readonly description = 'typescript';
+  readonly generation = 0;
+  constructor(readonly dtype: DType) {}
+  alloc(length: number): Block {
+    return new Block(allocate(this.dtype, length), this);
+  }
+  reserve(): void {}
+  owns(_x: FloatArray): boolean {
+    return true;
+  }
+  gemmNN = gemmNN;
+  gemmNT = gemmNT;
+  gemmTN = gemmTN;
+  addRowVector = addRowVector;
+  columnSums = columnSums;
+  multiply = multiply;
+  activationForward = activationForward;
+  activationBackward = activationBackward;
+  logSoftmaxRows = logSoftmaxRows;
+  lossValue = lossValue;
+  lossGradient = lossGradient;
+  fusedLossGradient = fusedLossGradient;
+  sgd = sgd;
+  sgdMomentum = sgdMomentum;
+  adam = adam;
+  rmsprop = rmsprop;
+  adagrad = adagrad;
+  clipByValue = clipByValue;
+  scale = scale;
+  sumOfSquares = sumOfSquares;
+  penalty = penalty;
+  addPenaltyGradient = addPenaltyGradient;
+  dropoutMask = dropoutMask;
+  batchNormForward = batchNormForward;
+  batchNormBackward = batchNormBackward;
+  allFinite = allFinite;
+  gatherRows = gatherRows;
+  copyRows = copyRows;
+}
+
+const shared = { float32: new TypescriptKernels('float32'), float64: new TypescriptKernels('float64') };
+
+export const typescriptBackend: KernelBackend = {
+  name: 'typescript',
+  dtypes: ['float32', 'float64'],
+  // Plain arrays need no per-model memory: one stateless instance per dtype serves every model.
+  open: (dtype) => shared[dtype],
+};

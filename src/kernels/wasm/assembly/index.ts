@@ -1,0 +1,550 @@
+// backprop's WebAssembly SIMD kernels, in AssemblyScript (built by scripts/build-wasm.mjs into
+// ../kernels-simd.wasm and ../kernels-relaxed.wasm). float32, row-major, pointers are byte
+// offsets into the imported memory, which the JavaScript side allocates (src/kernels/wasm/).
+// The TypeScript kernels in src/kernels/ are the reference these are tested against.
+
+/** c + a·b: fused (relaxed SIMD, one rounding where the CPU has FMA) or multiply-then-add. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// @ts-ignore: decorator
+@inline function put(p: usize, v: v128, acc: bool): void {
+  v128.store(p, acc ? f32x4.add(v128.load(p), v) : v);
+}
+
+// @ts-ignore: decorator
+@inline function put1(p: usize, v: f32, acc: bool): void {
+  store<f32>(p, acc ? load<f32>(p) + v : v);
+}
+
+/**
+ * out[M×N] (+)= Σ_t A(i, t)·B[t, :] with A(i, t) at A + 4·(i·rs + t·ts) and B's rows N floats
+ * apart: z = X·W (rs = K, ts = 1) and ∂W = Xᵀ·δ (rs = 1, ts = K) share it. 4×8 register tiles:
+ * each streamed pair of B vectors feeds four rows, each broadcast A value eight columns.
+ */
+function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, acc: bool): void {
+  const rowB = <usize>N << 2;
+  const stepA = <usize>ts << 2;
+  const rowA = <usize>rs << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = A + <usize>i * rowA;
+    const a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+    const o0 = out + <usize>i * rowB;
+    const o1 = o0 + rowB, o2 = o1 + rowB, o3 = o2 + rowB;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let bp = B + (<usize>j << 2);
+      let ap: usize = 0;
+      for (let t = 0; t < T; t++) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        const x0 = f32x4.splat(load<f32>(a0 + ap)), x1 = f32x4.splat(load<f32>(a1 + ap));
+        const x2 = f32x4.splat(load<f32>(a2 + ap)), x3 = f32x4.splat(load<f32>(a3 + ap));
+        c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+        c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+        c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+        c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+        bp += rowB;
+        ap += stepA;
+      }
+      const oj = <usize>j << 2;
+      put(o0 + oj, c00, acc); put(o0 + oj + 16, c01, acc);
+      put(o1 + oj, c10, acc); put(o1 + oj + 16, c11, acc);
+      put(o2 + oj, c20, acc); put(o2 + oj + 16, c21, acc);
+      put(o3 + oj, c30, acc); put(o3 + oj + 16, c31, acc);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let bp = B + (<usize>j << 2);
+      let ap: usize = 0;
+      for (let t = 0; t < T; t++) {
+        const b0 = v128.load(bp);
+        c0 = madd(f32x4.splat(load<f32>(a0 + ap)), b0, c0);
+        c1 = madd(f32x4.splat(load<f32>(a1 + ap)), b0, c1);
+        c2 = madd(f32x4.splat(load<f32>(a2 + ap)), b0, c2);
+        c3 = madd(f32x4.splat(load<f32>(a3 + ap)), b0, c3);
+        bp += rowB;
+        ap += stepA;
+      }
+      const oj = <usize>j << 2;
+      put(o0 + oj, c0, acc); put(o1 + oj, c1, acc); put(o2 + oj, c2, acc); put(o3 + oj, c3, acc);
+    }
+    for (; j < N; j++) {
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      let bp = B + (<usize>j << 2);
+      let ap: usize = 0;
+      for (let t = 0; t < T; t++) {
+        const b = load<f32>(bp);
+        s0 += load<f32>(a0 + ap) * b; s1 += load<f32>(a1 + ap) * b;
+        s2 += load<f32>(a2 + ap) * b; s3 += load<f32>(a3 + ap) * b;
+        bp += rowB;
+        ap += stepA;
+      }
+      const oj = <usize>j << 2;
+      put1(o0 + oj, s0, acc); put1(o1 + oj, s1, acc); put1(o2 + oj, s2, acc); put1(o3 + oj, s3, acc);
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = A + <usize>i * rowA;
+    const o0 = out + <usize>i * rowB;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      let bp = B + (<usize>j << 2);
+      let ap: usize = 0;
+      for (let t = 0; t < T; t++) {
+        const x = f32x4.splat(load<f32>(a0 + ap));
+        c0 = madd(x, v128.load(bp), c0);
+        c1 = madd(x, v128.load(bp, 16), c1);
+        bp += rowB;
+        ap += stepA;
+      }
+      const oj = <usize>j << 2;
+      put(o0 + oj, c0, acc); put(o0 + oj + 16, c1, acc);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let c0 = f32x4.splat(0);
+      let bp = B + (<usize>j << 2);
+      let ap: usize = 0;
+      for (let t = 0; t < T; t++) {
+        c0 = madd(f32x4.splat(load<f32>(a0 + ap)), v128.load(bp), c0);
+        bp += rowB;
+        ap += stepA;
+      }
+      put(o0 + (<usize>j << 2), c0, acc);
+    }
+    for (; j < N; j++) {
+      let s: f32 = 0;
+      let bp = B + (<usize>j << 2);
+      let ap: usize = 0;
+      for (let t = 0; t < T; t++) {
+        s += load<f32>(a0 + ap) * load<f32>(bp);
+        bp += rowB;
+        ap += stepA;
+      }
+      put1(o0 + (<usize>j << 2), s, acc);
+    }
+  }
+}
+
+/** out[m×n] (+)= a[m×k]·b[k×n]. */
+export function gemmNN(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
+  broadcastGemm(a, k, 1, b, out, m, k, n, acc);
+}
+
+/** out[k×n] (+)= x[m×k]ᵀ·d[m×n]. */
+export function gemmTN(x: usize, d: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
+  broadcastGemm(x, 1, k, d, out, k, m, n, acc);
+}
+
+/** out[m×k] (+)= d[m×n]·w[k×n]ᵀ: dot products along contiguous rows, 2 rows of d × 4 rows of w. */
+export function gemmNT(d: usize, w: usize, out: usize, m: i32, n: i32, k: i32, acc: bool): void {
+  const rowD = <usize>n << 2;
+  const rowO = <usize>k << 2;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < m; i += 2) {
+    const two = i + 1 < m;
+    const d0 = d + <usize>i * rowD;
+    const d1 = two ? d0 + rowD : d0;
+    const o0 = out + <usize>i * rowO;
+    const o1 = o0 + rowO;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const w0 = w + <usize>p * rowD;
+      const w1 = w0 + rowD, w2 = w1 + rowD, w3 = w2 + rowD;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      let j = 0;
+      for (; j < n4; j += 4) {
+        const off = <usize>j << 2;
+        const x0 = v128.load(d0 + off), x1 = v128.load(d1 + off);
+        const y0 = v128.load(w0 + off), y1 = v128.load(w1 + off), y2 = v128.load(w2 + off), y3 = v128.load(w3 + off);
+        s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+      }
+      let r00 = hsum(s00), r01 = hsum(s01), r02 = hsum(s02), r03 = hsum(s03);
+      let r10 = hsum(s10), r11 = hsum(s11), r12 = hsum(s12), r13 = hsum(s13);
+      for (; j < n; j++) {
+        const off = <usize>j << 2;
+        const x0 = load<f32>(d0 + off), x1 = load<f32>(d1 + off);
+        const y0 = load<f32>(w0 + off), y1 = load<f32>(w1 + off), y2 = load<f32>(w2 + off), y3 = load<f32>(w3 + off);
+        r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
+        r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+      }
+      const op = <usize>p << 2;
+      put1(o0 + op, r00, acc); put1(o0 + op + 4, r01, acc); put1(o0 + op + 8, r02, acc); put1(o0 + op + 12, r03, acc);
+      if (two) { put1(o1 + op, r10, acc); put1(o1 + op + 4, r11, acc); put1(o1 + op + 8, r12, acc); put1(o1 + op + 12, r13, acc); }
+    }
+    for (; p < k; p++) {
+      const w0 = w + <usize>p * rowD;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      let j = 0;
+      for (; j < n4; j += 4) {
+        const off = <usize>j << 2;
+        const y0 = v128.load(w0 + off);
+        s0 = madd(v128.load(d0 + off), y0, s0);
+        s1 = madd(v128.load(d1 + off), y0, s1);
+      }
+      let r0 = hsum(s0), r1 = hsum(s1);
+      for (; j < n; j++) {
+        const off = <usize>j << 2;
+        const y0 = load<f32>(w0 + off);
+        r0 += load<f32>(d0 + off) * y0;
+        r1 += load<f32>(d1 + off) * y0;
+      }
+      const op = <usize>p << 2;
+      put1(o0 + op, r0, acc);
+      if (two) put1(o1 + op, r1, acc);
+    }
+  }
+}
+
+/** out[i, j] += bias[j]. */
+export function addRowVector(out: usize, bias: usize, m: i32, n: i32): void {
+  const row = <usize>n << 2;
+  const n4 = n & ~3;
+  for (let i = 0; i < m; i++) {
+    const o = out + <usize>i * row;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(o + off, f32x4.add(v128.load(o + off), v128.load(bias + off)));
+    }
+    for (; j < n; j++) {
+      const off = <usize>j << 2;
+      store<f32>(o + off, load<f32>(o + off) + load<f32>(bias + off));
+    }
+  }
+}
+
+/** out[j] (+)= Σ_i d[i, j]. */
+export function columnSums(d: usize, out: usize, m: i32, n: i32, acc: bool): void {
+  const row = <usize>n << 2;
+  const n4 = n & ~3;
+  if (!acc) memory.fill(out, 0, row);
+  for (let i = 0; i < m; i++) {
+    const r = d + <usize>i * row;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(out + off, f32x4.add(v128.load(out + off), v128.load(r + off)));
+    }
+    for (; j < n; j++) {
+      const off = <usize>j << 2;
+      store<f32>(out + off, load<f32>(out + off) + load<f32>(r + off));
+    }
+  }
+}
+
+/** out[i] = a[i]·b[i]. */
+export function multiply(a: usize, b: usize, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, f32x4.mul(v128.load(a + off), v128.load(b + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, load<f32>(a + off) * load<f32>(b + off));
+  }
+}
+
+// Activation codes (the JavaScript side maps names to these).
+const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, LEAKY_RELU = 4, SOFTMAX = 5;
+
+// @ts-ignore: decorator
+@inline function sigmoid(z: f32): f32 {
+  if (z >= 0) return 1 / (1 + Mathf.exp(-z));
+  const e = Mathf.exp(z);
+  return e / (1 + e);
+}
+
+/** a = g(z) over rows×cols. */
+export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, rows: i32, cols: i32): void {
+  const n = rows * cols;
+  const n4 = n & ~3;
+  if (kind == LINEAR) {
+    if (a != z) memory.copy(a, z, <usize>n << 2);
+  } else if (kind == RELU || kind == LEAKY_RELU) {
+    const zero = f32x4.splat(0);
+    const slope = f32x4.splat(kind == RELU ? 0 : alpha);
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const off = <usize>i << 2;
+      const v = v128.load(z + off);
+      // z ≥ 0 keeps z (relu: z > 0, the same value at 0), else slope·z
+      v128.store(a + off, v128.bitselect(v, f32x4.mul(v, slope), f32x4.ge(v, zero)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      const v = load<f32>(z + off);
+      store<f32>(a + off, v >= 0 ? v : (kind == RELU ? 0 : alpha * v));
+    }
+  } else if (kind == SIGMOID) {
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(a + off, sigmoid(load<f32>(z + off)));
+    }
+  } else if (kind == TANH) {
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(a + off, Mathf.tanh(load<f32>(z + off)));
+    }
+  } else if (kind == SOFTMAX) {
+    const row = <usize>cols << 2;
+    for (let r = 0; r < rows; r++) {
+      const zr = z + <usize>r * row, ar = a + <usize>r * row;
+      let max = -Infinity as f32;
+      for (let j = 0; j < cols; j++) max = Mathf.max(max, load<f32>(zr + (<usize>j << 2)));
+      let sum: f64 = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Mathf.exp(load<f32>(zr + (<usize>j << 2)) - max);
+        store<f32>(ar + (<usize>j << 2), e);
+        sum += e;
+      }
+      const inv = <f32>(1 / sum);
+      for (let j = 0; j < cols; j++) store<f32>(ar + (<usize>j << 2), load<f32>(ar + (<usize>j << 2)) * inv);
+    }
+  }
+}
+
+/** dZ = ∂E/∂z from dA. */
+export function activationBackward(kind: i32, alpha: f32, z: usize, a: usize, dA: usize, dZ: usize, rows: i32, cols: i32): void {
+  const n = rows * cols;
+  const n4 = n & ~3;
+  const one = f32x4.splat(1);
+  let i = 0;
+  if (kind == LINEAR) {
+    if (dZ != dA) memory.copy(dZ, dA, <usize>n << 2);
+  } else if (kind == RELU || kind == LEAKY_RELU) {
+    // Derivative 1 for z ≥ 0 (seed 000's convention), else the slope.
+    const zero = f32x4.splat(0);
+    const slope = f32x4.splat(kind == RELU ? 0 : alpha);
+    for (; i < n4; i += 4) {
+      const off = <usize>i << 2;
+      const g = v128.load(dA + off);
+      v128.store(dZ + off, v128.bitselect(g, f32x4.mul(g, slope), f32x4.ge(v128.load(z + off), zero)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      const g = load<f32>(dA + off);
+      store<f32>(dZ + off, load<f32>(z + off) >= 0 ? g : (kind == RELU ? 0 : alpha * g));
+    }
+  } else if (kind == SIGMOID) {
+    // σ' = σ(1 − σ)
+    for (; i < n4; i += 4) {
+      const off = <usize>i << 2;
+      const s = v128.load(a + off);
+      v128.store(dZ + off, f32x4.mul(f32x4.mul(v128.load(dA + off), s), f32x4.sub(one, s)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      const s = load<f32>(a + off);
+      store<f32>(dZ + off, load<f32>(dA + off) * s * (1 - s));
+    }
+  } else if (kind == TANH) {
+    // tanh' = 1 − tanh²
+    for (; i < n4; i += 4) {
+      const off = <usize>i << 2;
+      const t = v128.load(a + off);
+      v128.store(dZ + off, f32x4.mul(v128.load(dA + off), f32x4.sub(one, f32x4.mul(t, t))));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      const t = load<f32>(a + off);
+      store<f32>(dZ + off, load<f32>(dA + off) * (1 - t * t));
+    }
+  } else if (kind == SOFTMAX) {
+    // ∂E/∂z_j = a_j (∂E/∂a_j − Σ_k ∂E/∂a_k a_k)
+    const row = <usize>cols << 2;
+    for (let r = 0; r < rows; r++) {
+      const ar = a + <usize>r * row, gr = dA + <usize>r * row, dr = dZ + <usize>r * row;
+      let dot: f32 = 0;
+      for (let j = 0; j < cols; j++) dot += load<f32>(gr + (<usize>j << 2)) * load<f32>(ar + (<usize>j << 2));
+      for (let j = 0; j < cols; j++) {
+        const off = <usize>j << 2;
+        store<f32>(dr + off, load<f32>(ar + off) * (load<f32>(gr + off) - dot));
+      }
+    }
+  }
+}
+
+/** Fused output activation + loss: out = scale·(p − y), or with class indices y (stored as floats). */
+export function fusedLossGradient(sparse: bool, p: usize, y: usize, out: usize, m: i32, k: i32, scale: f32): void {
+  const n = m * k;
+  const n4 = n & ~3;
+  const c = f32x4.splat(scale);
+  let i = 0;
+  if (sparse) {
+    for (; i < n4; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, f32x4.mul(c, v128.load(p + off)));
+    }
+    for (; i < n; i++) store<f32>(out + (<usize>i << 2), scale * load<f32>(p + (<usize>i << 2)));
+    for (let r = 0; r < m; r++) {
+      const at = out + ((<usize>(r * k) + <usize><i32>load<f32>(y + (<usize>r << 2))) << 2);
+      store<f32>(at, load<f32>(at) - scale);
+    }
+  } else {
+    for (; i < n4; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, f32x4.mul(c, f32x4.sub(v128.load(p + off), v128.load(y + off))));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(out + off, scale * (load<f32>(p + off) - load<f32>(y + off)));
+    }
+  }
+}
+
+/** out = scale·(p − y) (mse, sse). */
+export function scaledDifference(p: usize, y: usize, out: usize, n: i32, scale: f32): void {
+  fusedLossGradient(false, p, y, out, 1, n, scale);
+}
+
+// Optimiser updates: each returns Σ w·0 over the new weights (0 if all finite, NaN otherwise).
+
+/** w ← w − η·g. */
+export function sgd(w: usize, g: usize, n: i32, lr: f32): f32 {
+  const n4 = n & ~3;
+  const eta = f32x4.splat(lr);
+  const zero = f32x4.splat(0);
+  let probe = f32x4.splat(0);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const nw = f32x4.sub(v128.load(w + off), f32x4.mul(eta, v128.load(g + off)));
+    v128.store(w + off, nw);
+    probe = f32x4.add(probe, f32x4.mul(nw, zero));
+  }
+  let s = hsum(probe);
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const nw = load<f32>(w + off) - lr * load<f32>(g + off);
+    store<f32>(w + off, nw);
+    s += nw * 0;
+  }
+  return s;
+}
+
+/** v ← μv − ηg; w ← w + v (Nesterov: w ← w + μv − ηg). */
+export function sgdMomentum(w: usize, g: usize, v: usize, n: i32, lr: f32, mu: f32, nesterov: bool): f32 {
+  const n4 = n & ~3;
+  const eta = f32x4.splat(lr), m = f32x4.splat(mu), zero = f32x4.splat(0);
+  let probe = f32x4.splat(0);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const eg = f32x4.mul(eta, v128.load(g + off));
+    const nv = f32x4.sub(f32x4.mul(m, v128.load(v + off)), eg);
+    v128.store(v + off, nv);
+    const step = nesterov ? f32x4.sub(f32x4.mul(m, nv), eg) : nv;
+    const nw = f32x4.add(v128.load(w + off), step);
+    v128.store(w + off, nw);
+    probe = f32x4.add(probe, f32x4.mul(nw, zero));
+  }
+  let s = hsum(probe);
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const eg = lr * load<f32>(g + off);
+    const nv = mu * load<f32>(v + off) - eg;
+    store<f32>(v + off, nv);
+    const nw = load<f32>(w + off) + (nesterov ? mu * nv - eg : nv);
+    store<f32>(w + off, nw);
+    s += nw * 0;
+  }
+  return s;
+}
+
+/** m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − α·m/(√v + ε). */
+export function adam(w: usize, g: usize, mp: usize, vp: usize, n: i32, alpha: f32, beta1: f32, beta2: f32, eps: f32): f32 {
+  const n4 = n & ~3;
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const a = f32x4.splat(alpha), e = f32x4.splat(eps), zero = f32x4.splat(0);
+  let probe = f32x4.splat(0);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const gi = v128.load(g + off);
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(mp + off)), f32x4.mul(c1, gi));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(vp + off)), f32x4.mul(f32x4.mul(c2, gi), gi));
+    v128.store(mp + off, mi);
+    v128.store(vp + off, vi);
+    const nw = f32x4.sub(v128.load(w + off), f32x4.div(f32x4.mul(a, mi), f32x4.add(f32x4.sqrt(vi), e)));
+    v128.store(w + off, nw);
+    probe = f32x4.add(probe, f32x4.mul(nw, zero));
+  }
+  let s = hsum(probe);
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const gi = load<f32>(g + off);
+    const mi = beta1 * load<f32>(mp + off) + (1 - beta1) * gi;
+    const vi = beta2 * load<f32>(vp + off) + (1 - beta2) * gi * gi;
+    store<f32>(mp + off, mi);
+    store<f32>(vp + off, vi);
+    const nw = load<f32>(w + off) - (alpha * mi) / (Mathf.sqrt(vi) + eps);
+    store<f32>(w + off, nw);
+    s += nw * 0;
+  }
+  return s;
+}
+
+/** s ← ρs + (1−ρ)g²; Δ = ηg/√(s+ε); w ← w − Δ, or u ← μu + Δ; w ← w − u. */
+export function rmsprop(w: usize, g: usize, sp: usize, up: usize, n: i32, lr: f32, rho: f32, mu: f32, eps: f32): f32 {
+  let s: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    const gi = load<f32>(g + off);
+    const si = rho * load<f32>(sp + off) + (1 - rho) * gi * gi;
+    store<f32>(sp + off, si);
+    const delta = (lr * gi) / Mathf.sqrt(si + eps);
+    let step = delta;
+    if (mu > 0) {
+      step = mu * load<f32>(up + off) + delta;
+      store<f32>(up + off, step);
+    }
+    const nw = load<f32>(w + off) - step;
+    store<f32>(w + off, nw);
+    s += nw * 0;
+  }
+  return s;
+}
+
+/** s ← s + g²; w ← w − ηg/√(s + ε). */
+export function adagrad(w: usize, g: usize, sp: usize, n: i32, lr: f32, eps: f32): f32 {
+  let s: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    const gi = load<f32>(g + off);
+    const si = load<f32>(sp + off) + gi * gi;
+    store<f32>(sp + off, si);
+    const nw = load<f32>(w + off) - (lr * gi) / Mathf.sqrt(si + eps);
+    store<f32>(w + off, nw);
+    s += nw * 0;
+  }
+  return s;
+}
+
+/** 1 when every x[i] is finite: Σ x·0 is 0 for finite values, NaN for NaN or ±∞. */
+export function allFinite(x: usize, n: i32): bool {
+  const n4 = n & ~3;
+  const zero = f32x4.splat(0);
+  let probe = f32x4.splat(0);
+  let i = 0;
+  for (; i < n4; i += 4) probe = f32x4.add(probe, f32x4.mul(v128.load(x + (<usize>i << 2)), zero));
+  let s = hsum(probe);
+  for (; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * 0;
+  return s == 0;
+}

@@ -1,0 +1,97 @@
+import type { Sequential } from './sequential.js';
+
+/** Plain-number logs with Keras' names: loss, accuracy, val_loss, val_accuracy, lr. */
+export type Logs = Record<string, number>;
+
+/** What `fit` tells callbacks before training starts (Keras' `callback.params`). */
+export interface TrainParams {
+  /** The epoch limit (epochs are numbered from initialEpoch to epochs − 1). */
+  readonly epochs: number;
+  readonly initialEpoch: number;
+  /** Optimiser steps (batches) per epoch. */
+  readonly steps: number;
+  /** Training rows per epoch. */
+  readonly samples: number;
+  readonly batchSize: number;
+  readonly verbose: 0 | 1;
+  /** Every name the epoch logs of this fit will hold: loss, metrics, val_*, lr. */
+  readonly metrics: readonly string[];
+  /** Whether validation data is in use (val_* names are logged). */
+  readonly validation: boolean;
+}
+
+/**
+ * A step that produced a non-finite loss, gradient or weight. The weights are back at their
+ * last finite state when callbacks hear of it; unless one sets `model.stopTraining`, fit throws
+ * a DivergenceError with `message`.
+ */
+export interface DivergenceEvent {
+  readonly epoch: number;
+  readonly batch: number;
+  /** The loss of the batch (may be finite when a gradient is not). */
+  readonly loss: number;
+  /** What was non-finite first: the loss, a gradient, or a weight after the update. */
+  readonly kind: 'loss' | 'gradient' | 'weight';
+  /** The layer where non-finite values first appeared, when found. */
+  readonly layer: string | undefined;
+  /** The parameter tensor involved (`dense_2/kernel`), when found. */
+  readonly param: string | undefined;
+  readonly message: string;
+}
+
+/**
+ * Hooks called by `fit`. Any may be async; `fit` waits for it. Set `model.stopTraining = true`
+ * from any hook to end training after the current batch.
+ */
+export interface Callback {
+  setModel?(model: Sequential): void;
+  /** Called once before onTrainBegin with what this fit will do; may throw on a bad setting. */
+  setParams?(params: TrainParams): void;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** A diagnosis raised during fit (not converging, saturated layer, ...); History records them all. */
+  onWarning?(message: string): void;
+  /** Receives the function that raises a warning to every callback of this fit (diagnostics use it). */
+  setWarningSink?(warn: (message: string) => void): void;
+  /** A non-finite loss, gradient or weight (weights already restored); set stopTraining to end cleanly. */
+  onDivergence?(event: DivergenceEvent): void;
+}
+
+/** Reports a warning to every callback that listens. */
+export function emitWarning(list: CallbackList, message: string): void {
+  for (const c of list.callbacks) c.onWarning?.(message);
+}
+
+type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
+
+/** Calls a hook on every callback in order, awaiting only what returns a promise. */
+export class CallbackList {
+  readonly hasBatchHooks: boolean;
+  constructor(readonly callbacks: readonly Callback[], model: Sequential) {
+    for (const c of callbacks) {
+      c.setModel?.(model);
+      c.setWarningSink?.((message) => emitWarning(this, message));
+    }
+    this.hasBatchHooks = callbacks.some((c) => c.onBatchBegin !== undefined || c.onBatchEnd !== undefined);
+  }
+
+  /** Tells every callback the parameters of this fit. */
+  setParams(params: TrainParams): void {
+    for (const c of this.callbacks) c.setParams?.(params);
+  }
+
+  async call(hook: 'onTrainBegin' | 'onTrainEnd', logs: Logs): Promise<void>;
+  async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd', index: number, logs: Logs): Promise<void>;
+  async call(hook: Hook, a: number | Logs, b?: Logs): Promise<void> {
+    for (const c of this.callbacks) {
+      const f = c[hook] as ((x: number | Logs, y?: Logs) => void | Promise<void>) | undefined;
+      if (f === undefined) continue;
+      const r = b === undefined ? f.call(c, a) : f.call(c, a, b);
+      if (r !== undefined && typeof (r as Promise<void>).then === 'function') await r;
+    }
+  }
+}
