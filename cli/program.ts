@@ -13,8 +13,9 @@ import { register as registerGradcheck } from './commands/gradcheck.js';
 import { register as registerPerceptron } from './commands/perceptron.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { checkFile, readCsvTableSync } from './csv.js';
-import { loadModel, type Label, type TargetsLike } from '../src/index.js';
-import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, reportError } from './errors.js';
+import { loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
+import { modelPlan } from './apply.js';
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { delimiterOption, integer, list, number, units } from './options.js';
 import type { TrainSettings } from './settings.js';
@@ -220,8 +221,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(text);
     },
   };
-  registerExplain(program, inspectDeps);
-  registerGradcheck(program, { ...inspectDeps, loadData: csvSamples });
+  registerExplain(program, { ...inspectDeps, modelRows });
+  registerGradcheck(program, { ...inspectDeps, loadData: (path, modelPath) => (modelPath !== undefined && hasSchema(modelPath) ? modelRows(modelPath, path) : csvSamples(path)) });
   registerPerceptron(program, inspectDeps);
   registerPlayground(program);
 
@@ -248,6 +249,29 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     return reportError(e, io, debug);
   }
+}
+
+/** Whether a file is a native model that carries a column schema (so it reads CSV files itself). */
+function hasSchema(modelPath: string): boolean {
+  try {
+    return loadModel(modelPath).preprocessing.schema !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The rows of a CSV file as a saved model takes them: its schema, missing values filled, scaled,
+ * targets in the loss's layout (explain --row, gradcheck on a model's data).
+ */
+function modelRows(modelPath: string, dataPath: string): { x: number[][]; y: number[][] } {
+  checkFile(modelPath, 'model file');
+  const loaded = loadModel(modelPath);
+  const schema = loaded.preprocessing.schema;
+  if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
+  const table = readCsvTableSync(dataPath, { schema, requireTarget: true });
+  const rows = Array.from({ length: table.rows }, (_, i) => i);
+  return { x: pipelineInputs(loaded.preprocessing, table).toArray(), y: pipelineTargets(loaded.preprocessing, table, rows, modelPlan(loaded)).toArray() };
 }
 
 /** x and y of a CSV file (target: the last column), for gradcheck's data argument. */
