@@ -17,7 +17,7 @@ import { loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLik
 import { modelPlan } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { delimiterOption, integer, list, number, units } from './options.js';
+import { classWeightOption, delimiterOption, integer, list, number, units } from './options.js';
 import type { TrainSettings } from './settings.js';
 
 /** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */
@@ -80,6 +80,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
     .option('--delimiter <char>', 'field separator (default: sniffed from the header: , ; tab |)', delimiterOption)
     .option('--validation-data <file>', 'validate on this CSV file instead of a split of the training file')
+    .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
     .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
     .option('--layers <units>', 'hidden layer sizes, e.g. 64,32 (0 for none)', units, [32, 16])
     .option('--activation <name>', 'hidden-layer activation', 'relu')
@@ -110,7 +111,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const optional = {
         data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
         missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
-        loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
+        loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping, classWeight: o.classWeight,
       };
       for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
       code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);

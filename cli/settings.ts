@@ -17,6 +17,7 @@ export interface TrainSettings {
   /** CSV field separator; default: sniffed from the header line. */
   delimiter?: string;
   validationData?: string;
+  classWeight?: 'balanced' | Record<string, number>;
   task: 'auto' | 'classification' | 'regression';
   layers: number[];
   activation: string;
@@ -82,7 +83,9 @@ export function settingsFromJson(v: Json | undefined, path: string): TrainSettin
   const missing = str('missing');
   if (missing !== undefined && !['impute', 'drop', 'error'].includes(missing)) throw bad('missing');
   if (o.indicator !== undefined && typeof o.indicator !== 'boolean') throw bad('indicator');
-  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), numeric: strs('numeric'), ignore: strs('ignore'), keep: strs('keep'), missing, indicator: o.indicator as boolean | undefined, delimiter: str('delimiter'), validationData: str('validationData'), loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
+  const cw = o.classWeight;
+  if (cw !== undefined && cw !== 'balanced' && (cw === null || typeof cw !== 'object' || Array.isArray(cw) || !Object.values(cw).every((w) => typeof w === 'number'))) throw bad('classWeight');
+  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), numeric: strs('numeric'), ignore: strs('ignore'), keep: strs('keep'), missing, indicator: o.indicator as boolean | undefined, delimiter: str('delimiter'), validationData: str('validationData'), classWeight: cw as TrainSettings['classWeight'], loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
   for (const [k, x] of Object.entries(optional)) if (x !== undefined) (s as unknown as Record<string, unknown>)[k] = x;
   return s;
 }
@@ -101,7 +104,7 @@ export function specOf(s: TrainSettings): TrainingSpec {
       },
       architecture: { hidden: s.layers, activation: s.activation as ActivationName, dropout: s.dropout },
       compile: { optimizer: s.optimizer as OptimizerName, ...(s.lr !== undefined ? { learningRate: s.lr } : {}), ...(s.loss !== undefined ? { loss: s.loss as LossName } : {}) },
-      fit: { epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed, ...(s.earlyStopping !== undefined ? { earlyStopping: s.earlyStopping } : {}) },
+      fit: { epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed, ...(s.earlyStopping !== undefined ? { earlyStopping: s.earlyStopping } : {}), ...(s.classWeight !== undefined ? { classWeight: s.classWeight } : {}) },
     });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
@@ -112,4 +115,4 @@ export function specOf(s: TrainSettings): TrainingSpec {
   }
 }
 
-const OPTION_OF: Record<string, string> = { hidden: 'layers', learningRate: 'lr', batchSize: 'batch-size', validationSplit: 'validation-split', earlyStopping: 'early-stopping' };
+const OPTION_OF: Record<string, string> = { hidden: 'layers', learningRate: 'lr', batchSize: 'batch-size', validationSplit: 'validation-split', earlyStopping: 'early-stopping', classWeight: 'class-weight' };

@@ -124,7 +124,36 @@ export function startRun(p: PreparedTraining, args: StartArgs = {}): TrainingRun
     verbose: 0,
     ...(args.initialEpoch ? { initialEpoch: args.initialEpoch } : {}),
     ...(args.steps ? { steps: true } : {}),
+    ...(p.spec.fit.classWeight !== undefined ? { classWeight: classWeightOf(p) } : {}),
   });
   run.earlyStopping = early;
   return run;
+}
+
+/** The spec's class weights by class index: 'balanced' is n / (k · count of the class) over the training rows. */
+export function classWeightOf(p: PreparedTraining): Record<number, number> {
+  const cw = p.spec.fit.classWeight;
+  const classes = p.network.model.classes;
+  if (cw === undefined) return {};
+  if (classes === undefined || p.plan.task === 'regression') throw new InputError('classWeight needs a classification target');
+  const out: Record<number, number> = {};
+  if (cw === 'balanced') {
+    const counts = new Array<number>(classes.length).fill(0);
+    const y = p.train.y;
+    for (let i = 0; i < y.rows; i++) {
+      let k = 0;
+      if (y.cols === 1) k = Math.round(y.data[i]!);
+      else for (let c = 1; c < y.cols; c++) if (y.data[i * y.cols + c]! > y.data[i * y.cols + k]!) k = c;
+      counts[k]!++;
+    }
+    counts.forEach((c, k) => (out[k] = c === 0 ? 1 : y.rows / (classes.length * c)));
+    return out;
+  }
+  const index = new Map(classes.map((c, k) => [String(c), k]));
+  for (const [label, w] of Object.entries(cw)) {
+    const k = index.get(label);
+    if (k === undefined) throw new InputError(`classWeight: ${JSON.stringify(label.slice(0, 60))} is not a class (classes: ${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ` and ${classes.length - 10} more` : ''})`);
+    out[k] = w;
+  }
+  return out;
 }

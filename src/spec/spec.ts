@@ -84,6 +84,8 @@ export interface FitSpec {
   readonly earlyStopping?: number;
   /** Seed of the weights, the split, the shuffling and dropout. */
   readonly seed: number;
+  /** Class weights in the loss: 'balanced' (n / (k · count) per class, as scikit-learn) or weights by class label. */
+  readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;
 }
 
 /** `backprop train`'s defaults. */
@@ -166,7 +168,11 @@ export function checkSpec(spec: TrainingSpec): void {
   if (c.momentum !== undefined) num('spec.compile.momentum', c.momentum, 0, 1);
   if (c.loss !== undefined) oneOf('spec.compile.loss', c.loss, lossNames);
   const f = spec.fit;
-  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed']);
+  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed', 'classWeight']);
+  if (f.classWeight !== undefined && f.classWeight !== 'balanced') {
+    if (typeof f.classWeight !== 'object' || f.classWeight === null || Array.isArray(f.classWeight)) throw new InputError(`spec.fit.classWeight: expected 'balanced' or {"label": weight, ...}, got ${describe(f.classWeight)}`);
+    for (const [k, v] of Object.entries(f.classWeight)) num(`spec.fit.classWeight[${JSON.stringify(k)}]`, v, 0, Infinity);
+  }
   num('spec.fit.epochs', f.epochs, 1, 1e9, true);
   num('spec.fit.batchSize', f.batchSize, 1, 1e9, true);
   num('spec.fit.validationSplit', f.validationSplit, 0, 0.99);

@@ -161,3 +161,16 @@ test('explain model.bpm data.csv --row n and gradcheck read the CSV with the mod
   assert.equal(g.code, 0, g.stderr);
   assert.match(g.stdout, /PASSED/);
 });
+
+test('--class-weight balanced or a JSON map trains; a bad map or an unknown class is one clear line', () => {
+  const ok = runCli(bin, ['train', 'few-val.csv', '--class-weight', 'balanced', '--epochs', '3', '--out', 'cw.bpm'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  const map = runCli(bin, ['train', 'few-val.csv', '--class-weight', '{"a": 3}', '--epochs', '3', '--out', 'cw.bpm'], dir);
+  assert.equal(map.code, 0, map.stderr);
+  const bad = runCli(bin, ['train', 'few-val.csv', '--class-weight', '{"a": -1}', '--out', 'cw.bpm'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected "balanced" or a JSON map of class to weight/);
+  const unknown = runCli(bin, ['train', 'few-val.csv', '--class-weight', '{"zebra": 2}', '--out', 'cw.bpm'], dir);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /^backprop: classWeight: "zebra" is not a class \(classes: a, b\)\n$/);
+});
