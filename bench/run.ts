@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
-const shared = resolve(root, '..', 'shared', 'bench');
+// The harness sits next to the project (../shared/bench), or next to the folder of worktrees.
+const shared = [resolve(root, '..', 'shared', 'bench'), resolve(root, '..', '..', 'shared', 'bench')].find((p) => existsSync(p)) ?? resolve(root, '..', 'shared', 'bench');
 const work = join(root, '.bench-peers');
 const { values } = parseArgs({
   options: {
@@ -78,7 +79,7 @@ function runPython(script: string, args: string[]): Result[] {
 
 // Slow peers measured on part of an epoch (their rate is extrapolated, as run_all.sh does).
 const PARTIAL: Record<string, Record<string, string[]>> = {
-  w2: { brainjs2: ['--max-train', '2000', '--max-test', '2000'], convnetjs: ['--max-train', '5000'] },
+  w2: { brainjs2: ['--max-train', '2000', '--max-test', '2000'], convnetjs: ['--max-train', '5000'], 'tfjs-wasm': ['--max-train', '15000'] },
 };
 
 prepare();

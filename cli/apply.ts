@@ -39,7 +39,7 @@ export async function readForModel(loaded: LoadedModel, file: string, requireTar
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
   // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
   const extra = { ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
-  const table = await readCsvTable(file, requireTarget ? { schema, requireTarget, ...extra } : { schema: { inputs: schema.inputs, target: undefined }, ...extra }, options.delimiter);
+  const table = await readCsvTable(file, requireTarget ? { schema, requireTarget, ...extra } : { schema: { inputs: schema.inputs, target: undefined }, ...extra }, undefined, options.delimiter);
   const pre = loaded.preprocessing;
   const scaler = pre.scaler ? scalerFromJSON(pre.scaler) : undefined;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;

@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
@@ -13,6 +14,76 @@ export function checkFile(path: string, what = 'data file'): void {
     throw new UsageError(`${what} ${JSON.stringify(path)} does not exist`, 'check the path');
   }
   if (!isFile) throw new UsageError(`${what} ${JSON.stringify(path)} is not a file`);
+}
+
+/**
+ * The longest CSV record read, in characters (a line, or a quoted field across lines): a 200 MB
+ * single-line file is refused at this cap with its line number, in bounded memory (RELIABILITY R3).
+ */
+export const MAX_RECORD_CHARS = 2 ** 24;
+
+/**
+ * Checks the bytes before csv-parse sees them: fails at the first physical line longer than `max`
+ * bytes (csv-parse's max_record_size does not count empty fields, so 1e8 commas would grow its
+ * record, RELIABILITY R3), and at the first byte sequence that is not UTF-8 (a Latin-1 file would
+ * otherwise turn into U+FFFD in names and categories without a word, R12).
+ */
+class RecordGuard extends Transform {
+  private line = 1;
+  private run = 0;
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
+  constructor(private readonly max: number, private readonly source: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.utf8.decode(chunk, { stream: true });
+    } catch {
+      done(new InputError(`${this.source} line ${this.line + firstBadLine(chunk)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`));
+      return;
+    }
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, from);
+      const end = nl < 0 ? chunk.length : nl;
+      this.run += end - from;
+      if (this.run > this.max) {
+        done(new InputError(`${this.source} line ${this.line}: a record longer than ${this.max} characters; is this a CSV file with one record per line?`));
+        return;
+      }
+      if (nl < 0) break;
+      this.line++;
+      this.run = 0;
+      from = nl + 1;
+    }
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.utf8.decode();
+      done();
+    } catch {
+      done(new InputError(`${this.source} line ${this.line}: the file ends inside a UTF-8 character; save it as UTF-8`));
+    }
+  }
+}
+
+/** Lines into `chunk` before the first line that does not decode as UTF-8 (only on the error path). */
+function firstBadLine(chunk: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let from = 0;
+  for (let k = 0; ; k++) {
+    const nl = chunk.indexOf(0x0a, from);
+    try {
+      decoder.decode(chunk.subarray(from, nl < 0 ? chunk.length : nl));
+    } catch {
+      return k;
+    }
+    if (nl < 0) return k;
+    from = nl + 1;
+  }
 }
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -48,14 +119,15 @@ export function sniffDelimiter(path: string): string {
  * lines skipped) feeds one record at a time to the library's TableBuilder, so memory holds the
  * numbers, not the text (RELIABILITY C1–C5). Errors name the file and line.
  */
-export async function readCsvTable(path: string, args: TableArgs = {}, delimiter?: string): Promise<Table> {
+export async function readCsvTable(path: string, args: TableArgs = {}, maxRecordChars = MAX_RECORD_CHARS, delimiter?: string): Promise<Table> {
   checkFile(path);
   const sep = delimiter ?? sniffDelimiter(path);
   const source = args.source ?? path;
   // The model trains in float32; reading as float32 halves the memory of a large file.
   const tableArgs: TableArgs = { dtype: 'float32', ...args, source };
   const input = createReadStream(path);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, delimiter: sep });
+  const cap = new RecordGuard(maxRecordChars, source);
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars, delimiter: sep });
   let builder: TableBuilder | undefined;
   // Flowing mode: each record is handled synchronously as csv-parse emits it, so parser.info.lines
   // is that record's line (csv-parse's per-record `info` option costs twice the time and memory).
@@ -71,14 +143,16 @@ export async function readCsvTable(path: string, args: TableArgs = {}, delimiter
     parser.on('end', resolve);
     parser.on('error', reject);
     input.on('error', (e) => parser.destroy(e));
+    cap.on('error', (e) => parser.destroy(e));
   });
-  input.pipe(parser);
+  input.pipe(cap).pipe(parser);
   try {
     await done;
   } catch (e) {
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
-      throw new InputError(`${source}${line ? ` line ${line}` : ''}: ${e.message.replace(/ at line \d+$/, '')}`);
+      const message = e.code === 'CSV_MAX_RECORD_SIZE' ? `a record longer than ${maxRecordChars} characters` : e.message.replace(/ at line \d+$/, '');
+      throw new InputError(`${source}${line ? ` line ${line}` : ''}: ${message}`);
     }
     if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('E')) {
       throw new InputError(`cannot read ${source}: ${e.message}`);
@@ -86,6 +160,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, delimiter
     throw e;
   } finally {
     input.destroy();
+    cap.destroy();
   }
   if (builder === undefined) throw emptyTableError(source);
   return builder.finish();
@@ -100,8 +175,14 @@ export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?:
   const sep = delimiter ?? sniffDelimiter(path);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];
+  const bytes = readFileSync(path);
   try {
-    records = parseSync(readFileSync(path), { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, delimiter: sep }) as unknown as { record: string[]; info: { lines: number } }[];
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${source} line ${1 + firstBadLine(bytes)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`);
+  }
+  try {
+    records = parseSync(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     if (e instanceof CsvError) throw new InputError(`${source}: ${e.message}`);
     throw e;

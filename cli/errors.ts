@@ -19,7 +19,11 @@ export const EXIT_INTERRUPTED = 130;
  * everything else (bad data, a corrupt model file, ...). The stack only with --debug.
  */
 export function reportError(e: unknown, io: Io, debug: boolean): number {
-  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
+  // Library messages are bounded already (RELIABILITY R1); usage and unexpected errors may echo raw input.
+  const oneLine = (s: string) => {
+    const line = s.replace(/\s*\n\s*/g, ' ').trim();
+    return line.length <= 2000 ? line : `${line.slice(0, 1200)} … (${line.length - 1800} characters omitted) … ${line.slice(-600)}`;
+  };
   if (e instanceof UsageError) {
     io.stderr.write(`backprop: ${oneLine(e.message)}${e.hint ? ` (${e.hint})` : ''}\n`);
     if (debug && e.stack) io.stderr.write(`${e.stack}\n`);

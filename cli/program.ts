@@ -7,6 +7,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { cvCommand } from './commands/cv.js';
 import { predictCommand } from './commands/predict.js';
 import { summaryCommand } from './commands/summary.js';
+import { exportCommand } from './commands/export.js';
 import { exportDataset, listDatasets } from './commands/datasets.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerGradcheck } from './commands/gradcheck.js';
@@ -193,6 +194,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       code = summaryCommand(model, o.json, io);
     });
 
+  program
+    .command('export')
+    .description('write a saved model as ONNX or TensorFlow.js (scaling folded in, class names and columns in the metadata)')
+    .argument('<model>', 'model file from "backprop train"')
+    .requiredOption('--out <path>', 'model.onnx, or model.json / a folder for TensorFlow.js')
+    .addOption(new Option('--format <format>', 'onnx or tfjs (default: from the --out name)').choices(['onnx', 'tfjs']))
+    .option('--json', 'print the result as JSON', false)
+    .action((model: string, o: { out: string; format?: string; json: boolean }) => {
+      code = exportCommand(model, o, io);
+    });
+
   const ds = program
     .command('datasets')
     .description('list the bundled and synthetic data sets')
@@ -239,7 +251,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
       const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
       const sub = argv.find((a) => !a.startsWith('-'));
-      const hint = sub && ['train', 'cv', 'evaluate', 'predict', 'summary', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      const hint = sub && ['train', 'cv', 'evaluate', 'predict', 'summary', 'export', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
       // A command's own runtime failure raised through commander (exit code 1) keeps its code.
       if (e.code.startsWith('backprop.') && e.exitCode === EXIT_RUNTIME) {
         io.stderr.write(`${message.startsWith('backprop') ? '' : 'backprop: '}${message}\n`);

@@ -14,7 +14,7 @@ import { planOutput } from '../../src/index.js';
 export async function cvCommand(settings: TrainSettings, folds: number, json: boolean, io: Io): Promise<number> {
   const printer = new Printer(io, json);
   const spec = specOf(settings);
-  const table = await readCsvTable(settings.data!, tableArgsOf(spec.preprocessing), settings.delimiter);
+  const table = await readCsvTable(settings.data!, tableArgsOf(spec.preprocessing), undefined, settings.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);
   printer.line(`Data    ${settings.data}: ${describeTable(table)}`);
   for (const line of describeReading(table, settings.missing ?? 'impute')) printer.line(`        ${line}`);

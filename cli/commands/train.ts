@@ -57,7 +57,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     }
   }
   const validationTable = s.validationData !== undefined
-    ? await readCsvTable(s.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}) }, s.delimiter)
+    ? await readCsvTable(s.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}) }, undefined, s.delimiter)
     : undefined;
   if (table.schema.target !== undefined) {
     // A loss that does not suit the target is a usage error (exit 2), found before anything is fitted.

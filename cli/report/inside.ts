@@ -1,4 +1,4 @@
-import { Dense, callbacks, type Callback, type LayerStatistics, type ParameterTrajectory, type Sequential } from '../../src/index.js';
+import { callbacks, type Callback, type LayerStatistics, type ParameterTrajectory, type Sequential } from '../../src/index.js';
 import type { InsideData, LayerSeries, TrajectoryData } from './data.js';
 
 /** Values per layer and epoch kept for the activation quartiles: enough for a stable median, cheap to sort. */
@@ -63,11 +63,11 @@ export class InsideRecorder {
     return this.path ? [this.stats, this.path] : [this.stats];
   }
 
-  /** The statistics as report data: per Dense layer one series per statistic over the collected epochs (1-based). */
+  /** The statistics as report data: per layer with an activation one series per statistic over the collected epochs (1-based). */
   statistics(model: Sequential): InsideData | undefined {
     const epochs = this.stats.epochs;
     if (epochs.length === 0) return undefined;
-    const units = new Map(model.layers.filter((l): l is Dense => l instanceof Dense).map((l) => [l.name, l.units]));
+    const units = new Map(model.layers.map((l) => [l.name, l.outputUnits]));
     const layers = epochs[0]!.layers.map((first, i): LayerSeries => {
       const at = epochs.map((e) => e.layers[i]!);
       const sat = first.activations.saturatedFraction !== null;

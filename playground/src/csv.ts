@@ -1,6 +1,6 @@
 /**
- * Reads a CSV of 2-D labelled points for the playground: two numeric feature columns and one
- * label column, with or without a header. Every problem is returned as one message naming the
+ * Reads a CSV for the playground: two numeric feature columns and one label column (2-D
+ * classification), or two numeric columns x, y (a 1-D regression), with or without a header. Every problem is returned as one message naming the
  * line and column, so the page can show it and keep the current data. Pure: no DOM.
  */
 
@@ -8,12 +8,14 @@
 export const MAX_CSV_CLASSES = 8;
 
 export interface CsvPoints {
-  /** Column names (from the header, or x1, x2, label). */
-  columns: [string, string, string];
+  /** 'classification': x is 2-D and y a class index; 'regression': x is 1-D and y a number. */
+  task: 'classification' | 'regression';
+  /** Column names (from the header, or x1, x2, label / x, y). */
+  columns: string[];
   x: number[][];
-  /** Class index per row, into `classNames`. */
+  /** Class index per row into `classNames`, or the target of a regression. */
   y: number[];
-  /** The label values as written, in class-index order (numbers ascending, then text). */
+  /** The label values as written, in class-index order (numbers ascending, then text); [] for a regression. */
   classNames: string[];
 }
 
@@ -56,13 +58,14 @@ export function parsePointsCsv(text: string): CsvResult {
   lines.forEach((l, i) => {
     if (l.trim() !== '') rows.push({ line: i + 1, fields: splitLine(l) });
   });
-  if (rows.length === 0) return fail('the file is empty: expected rows of x1, x2, label');
+  if (rows.length === 0) return fail('the file is empty: expected rows of x1, x2, label (or x, y)');
   const first = rows[0]!;
   const hasHeader = !(isNumber(first.fields[0] ?? '') && isNumber(first.fields[1] ?? ''));
+  if (first.fields.length === 2) return parseRegression(rows, hasHeader);
   if (first.fields.length !== 3) {
-    return fail(`expected 3 columns (2 numeric features and a label), but line ${first.line} has ${first.fields.length}${first.fields.length > 3 ? ': the playground draws 2-D data only' : ''}`);
+    return fail(`expected 3 columns (2 numeric features and a label) or 2 (x, y), but line ${first.line} has ${first.fields.length}${first.fields.length > 3 ? ': the playground draws 2-D data only' : ''}`);
   }
-  const columns: [string, string, string] = hasHeader ? [first.fields[0]!, first.fields[1]!, first.fields[2]!] : ['x1', 'x2', 'label'];
+  const columns = hasHeader ? [first.fields[0]!, first.fields[1]!, first.fields[2]!] : ['x1', 'x2', 'label'];
   const body = hasHeader ? rows.slice(1) : rows;
   if (body.length === 0) return fail('no data rows: the file has a header only');
 
@@ -90,5 +93,25 @@ export function parsePointsCsv(text: string): CsvResult {
     return fail(`column "${columns[2]}" has ${classNames.length} distinct labels; the playground classifies 2 to ${MAX_CSV_CLASSES} classes`);
   }
   const index = new Map(classNames.map((c, i) => [c, i]));
-  return { ok: true, data: { columns, x, y: labels.map((l) => index.get(l)!), classNames } };
+  return { ok: true, data: { task: 'classification', columns, x, y: labels.map((l) => index.get(l)!), classNames } };
+}
+
+/** Two numeric columns: y as a function of x. */
+function parseRegression(rows: readonly { line: number; fields: string[] }[], hasHeader: boolean): CsvResult {
+  const first = rows[0]!;
+  const columns = hasHeader ? [first.fields[0]!, first.fields[1]!] : ['x', 'y'];
+  const body = hasHeader ? rows.slice(1) : rows;
+  if (body.length === 0) return { ok: false, error: 'no data rows: the file has a header only' };
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (const { line, fields } of body) {
+    if (fields.length !== 2) return { ok: false, error: `line ${line}: expected 2 fields (${columns.join(', ')}), got ${fields.length}` };
+    for (let c = 0; c < 2; c++) {
+      if (!isNumber(fields[c]!)) return { ok: false, error: `line ${line}, column "${columns[c]}": ${JSON.stringify(fields[c])} is not a finite number (two columns are read as a 1-D regression of y on x)` };
+    }
+    x.push([Number(fields[0])]);
+    y.push(Number(fields[1]));
+  }
+  if (x.length < 4) return { ok: false, error: `a regression needs at least 4 rows, the file has ${x.length}` };
+  return { ok: true, data: { task: 'regression', columns, x, y, classNames: [] } };
 }

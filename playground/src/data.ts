@@ -26,6 +26,8 @@ export interface PlayData {
   yDomain: [number, number];
   /** A remark shown under the data (e.g. how uploaded features were scaled). */
   note: string;
+  /** Names of the two coordinates (x₁, x₂; x, y for 1-D data; an uploaded file's column names). */
+  axisNames: [string, string];
 }
 
 interface Raw {
@@ -35,6 +37,7 @@ interface Raw {
   classes: number;
   classNames?: string[];
   note?: string;
+  axisNames?: [string, string];
 }
 
 function generate(c: PlaygroundConfig): Raw {
@@ -68,8 +71,20 @@ function scaleToUnit(x: number[][]): number[][] {
   return x.map((r) => r.map((v, j) => (hi[j]! > lo[j]! ? (2 * (v - lo[j]!)) / (hi[j]! - lo[j]!) - 1 : 0)));
 }
 
-/** CSV points as raw data; features scaled to [−1, 1] so every upload trains with the same settings. */
+/** CSV points as raw data; features (and a regression's target) scaled to [−1, 1] so every upload trains with the same settings. */
 export function rawFromCsv(points: CsvPoints): Raw {
+  const [a = 'x', b = 'y', label = 'label'] = points.columns;
+  if (points.task === 'regression') {
+    return {
+      x: scaleToUnit(points.x),
+      y: scaleToUnit(points.y.map((v) => [v])).map((r) => r[0]!),
+      task: 'regression',
+      classes: 1,
+      classNames: [b],
+      axisNames: [a, b],
+      note: `${points.x.length} uploaded points: "${b}" as a function of "${a}", both scaled to [−1, 1]`,
+    };
+  }
   const k = points.classNames.length;
   return {
     x: scaleToUnit(points.x),
@@ -77,7 +92,8 @@ export function rawFromCsv(points: CsvPoints): Raw {
     task: k === 2 ? 'binary' : 'multiclass',
     classes: k,
     classNames: points.classNames,
-    note: `${points.x.length} uploaded points; "${points.columns[0]}" and "${points.columns[1]}" scaled to [−1, 1]; label "${points.columns[2]}"`,
+    axisNames: [a, b],
+    note: `${points.x.length} uploaded points; "${a}" and "${b}" scaled to [−1, 1]; label "${label}"`,
   };
 }
 
@@ -102,7 +118,7 @@ function domains(raw: Raw): { xDomain: [number, number]; yDomain: [number, numbe
 export function makeData(c: PlaygroundConfig, uploaded?: CsvPoints): PlayData {
   const raw = c.dataset === 'csv' && uploaded ? rawFromCsv(uploaded) : generate(c.dataset === 'csv' ? { ...c, dataset: 'circles' } : c);
   const split = trainTestSplit(raw.x, raw.y, { testSize: 1 - c.trainRatio, seed: c.dataSeed, stratify: raw.task !== 'regression' });
-  const classNames = raw.classNames ?? (raw.task === 'regression' ? ['y'] : Array.from({ length: raw.classes }, (_, i) => `class ${i}`));
+  const classNames = raw.classNames ?? (raw.task === 'regression' ? [raw.axisNames?.[1] ?? 'y'] : Array.from({ length: raw.classes }, (_, i) => `class ${i}`));
   return {
     task: raw.task,
     inputDim: raw.task === 'regression' ? 1 : 2,
@@ -114,5 +130,6 @@ export function makeData(c: PlaygroundConfig, uploaded?: CsvPoints): PlayData {
     testY: split.yTest,
     ...domains(raw),
     note: raw.note ?? '',
+    axisNames: raw.axisNames ?? (raw.task === 'regression' ? ['x', 'y'] : ['x₁', 'x₂']),
   };
 }

@@ -9,13 +9,18 @@ import { outputFor } from './model.js';
 import { makeGrid } from './snapshot.js';
 import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
 import { Controls, type Change } from './ui/controls.js';
-import { NetworkView } from './ui/network.js';
+import { NetworkView, type NetworkLayout } from './ui/network.js';
 import { Curves } from './ui/charts.js';
 import { renderExplanation } from './ui/explain.js';
 import { byId, el, fmt } from './ui/dom.js';
-import { paintBoundary, paintCurve, paintPoints, type PointSet } from './ui/draw.js';
+import { paintBoundary, paintCurve, paintPoints, paintUnit, type PointSet } from './ui/draw.js';
 import { classColor, css, POSITIVE } from './ui/colors.js';
 import { enableOffline } from './offline.js';
+import { renderDiagnoses } from './ui/diagnoses.js';
+import { LessonsPanel } from './ui/lessonsPanel.js';
+import { lessonById, presetConfig } from './lessons.js';
+import type { PageDiagnosis } from './protocol.js';
+import { effectiveFeatures, expandFeaturesFlat, featureLabel, featureNames, type FeatureName } from './features.js';
 import './style.css';
 
 /** Grid points per side of the decision-boundary and unit maps (1-D data: twice as many x values). */
@@ -25,6 +30,9 @@ const MAX_CSV_BYTES = 5_000_000;
 
 const parsed = fromHash(location.hash);
 let config: PlaygroundConfig = parsed.config;
+// A link that names only a lesson opens it at its first preset.
+const lessonOnly = lessonById(config.lesson);
+if (lessonOnly && [...new URLSearchParams(location.hash.slice(1)).keys()].join() === 'lesson') config = presetConfig(lessonOnly, lessonOnly.presets[0]!, config);
 let uploaded: CsvPoints | undefined;
 if (config.dataset === 'csv') {
   // Uploaded points are not in the link; start from the default data instead.
@@ -46,6 +54,8 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (m: ToWorker) => worker.postMessage(m);
 
 const controls = new Controls(config, (change) => apply(change));
+// A lesson's preset always starts a fresh network, even when it changes only live settings (the learning rate).
+const lessonsPanel = new LessonsPanel(byId('lessons'), (c) => apply(c, false, true), () => apply({ lesson: '' }));
 const network = new NetworkView(byId('network'), {
   addLayer: () => {
     if (config.hidden.length >= LIMITS.hiddenLayers) return;
@@ -60,20 +70,33 @@ const network = new NetworkView(byId('network'), {
     staleExplanation();
     send({ type: 'setWeight', block, kind, i, j, value });
   },
+  toggleFeature: (key) => {
+    const f = key as FeatureName;
+    const on = config.features.includes(f);
+    if (on && config.features.length === 1) return; // the network needs an input
+    apply({ features: featureNames.filter((n) => (n === f ? !on : config.features.includes(n))) });
+  },
+  hoverUnit: (unit) => {
+    hovered = unit;
+    if (snapshot) drawOutput(snapshot);
+  },
 });
+/** The unit whose map the output plot shows instead of the output, while the pointer is on it. */
+let hovered: { col: number; unit: number } | undefined;
 const plotWidth = Math.min(360, byId('plot').clientWidth || 320);
 const curves = new Curves(byId('loss-chart'), byId('accuracy-chart'), plotWidth);
 
 // ---------------------------------------------------------------------------------------------
 // Configuration changes.
 
-/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload). */
-function apply(change: Change, freshData = false): void {
+/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload), `freshNetwork` starts a new network. */
+function apply(change: Change, freshData = false, freshNetwork = false): void {
+  const previous = config;
   const next: PlaygroundConfig = { ...config, ...change };
   next.activations = fitActivations(next.activations, next.hidden.length);
   if (next.dataset === 'csv' && !uploaded) return;
   const newData = freshData || needsNewData(config, next);
-  const reset = newData || needsReset(config, next);
+  const reset = newData || freshNetwork || needsReset(config, next);
   const live = !reset && (next.learningRate !== config.learningRate || next.batchSize !== config.batchSize || next.optimizer !== config.optimizer || next.speed !== config.speed);
   config = next;
   history.replaceState(null, '', `#${toHash(config)}`);
@@ -81,9 +104,11 @@ function apply(change: Change, freshData = false): void {
     data = makeData(config, uploaded);
     selected = { set: 'train', index: 0 };
   }
+  if (!reset && snapshot && next.discretize !== previous.discretize) drawOutput(snapshot);
   if (reset) restart();
   else if (live) send({ type: 'settings', settings: { learningRate: config.learningRate, batchSize: config.batchSize, optimizer: config.optimizer, speed: config.speed } });
   controls.sync(config, data.task);
+  lessonsPanel.sync(config);
 }
 
 /** A fresh network on the current data (training stops; curves and explanation are cleared). */
@@ -92,40 +117,57 @@ function restart(): void {
   setRunning(false);
   snapshot = undefined;
   pending = undefined;
+  divergence = undefined;
+  shownDiagnoses = '';
+  byId('diagnoses').replaceChildren();
   curves.clear();
   hideDiverged();
   byId('explain-panel').replaceChildren();
   byId('explain-error').hidden = true;
   byId<HTMLButtonElement>('apply-step').disabled = true;
-  const out = outputFor(data, config.loss);
-  network.setLayout({
-    inputNames: data.inputDim === 1 ? ['x'] : ['x₁', 'x₂'],
-    hidden: config.hidden.map((units, i) => ({ units, activation: config.activations[i] ?? 'tanh' })),
-    output: { units: out.units, activation: out.activation, names: data.task === 'multiclass' ? data.classNames : [] },
-    oneD: data.inputDim === 1,
-    task: data.task,
-  });
+  hovered = undefined;
+  network.setLayout(layout());
   inputMaps = makeInputMaps(data);
   byId('network-note').textContent = data.inputDim === 1
     ? 'Each square is a unit\'s output as a function of x.'
-    : 'Each square is a unit\'s output over the input plane (orange negative, blue positive; unbounded units scaled to their largest value).';
+    : 'Each square is a unit\'s output over the input plane (orange negative, blue positive; unbounded units scaled to their largest value). Hover one to see it large on the output plot; click an input feature to switch it on or off.';
   byId('accuracy-chart').hidden = data.task === 'regression';
   byId('data-note').textContent = data.note;
+  byId('axes').textContent = `→ ${data.axisNames[0]}, ↑ ${data.axisNames[1]}`;
   drawLegend();
   drawPoints();
   updateSelectedText();
   send({ type: 'init', config, data, resolution: RESOLUTION });
 }
 
-/** The input units' maps: each feature itself over the grid, scaled to [−1, 1]. */
+/** What the network drawing shows for the current data and settings. */
+function layout(): NetworkLayout {
+  const out = outputFor(data, config.loss);
+  const active = effectiveFeatures(data.inputDim, config.features);
+  return {
+    inputs: data.inputDim === 1
+      ? [{ key: 'x1', label: data.axisNames[0], active: true }]
+      : featureNames.map((f) => ({ key: f, label: featureLabel(f, data.axisNames), active: active.includes(f) })),
+    hidden: config.hidden.map((units, i) => ({ units, activation: config.activations[i] ?? 'tanh' })),
+    output: { units: out.units, activation: out.activation, names: data.task === 'multiclass' ? data.classNames : [] },
+    oneD: data.inputDim === 1,
+    task: data.task,
+  };
+}
+
+/** The input units' maps: every feature offered over the grid, scaled by its largest |value| (1-D data: x across its range). */
 function makeInputMaps(d: PlayData): Float32Array[] {
   const grid = makeGrid(d.inputDim, d.xDomain, d.yDomain, d.inputDim === 1 ? RESOLUTION * 2 : RESOLUTION);
-  const ranges = [d.xDomain, d.yDomain];
-  return ranges.slice(0, d.inputDim).map((r, f) => {
-    const mid = (r[0] + r[1]) / 2;
-    const half = (r[1] - r[0]) / 2;
-    const cols = grid.points.cols;
-    return Float32Array.from({ length: grid.points.rows }, (_, i) => (grid.points.data[i * cols + f]! - mid) / half);
+  if (d.inputDim === 1) {
+    const mid = (d.xDomain[0] + d.xDomain[1]) / 2;
+    const half = (d.xDomain[1] - d.xDomain[0]) / 2;
+    return [Float32Array.from(grid.points.data.subarray(0, grid.points.rows), (v) => (v - mid) / half)];
+  }
+  return featureNames.map((f) => {
+    const v = expandFeaturesFlat(grid.points.data, grid.points.rows, [f]);
+    let max = 1e-12;
+    for (const x of v) max = Math.max(max, Math.abs(x));
+    return Float32Array.from(v, (x) => x / max);
   });
 }
 
@@ -170,6 +212,8 @@ function staleExplanation(): void {
 byId('reset').addEventListener('click', () => restart());
 
 function showDiverged(reason: string, detail: string): void {
+  divergence = { kind: 'diverged', layer: '', block: -1, epoch: -1, message: detail };
+  drawDiagnoses(snapshot?.diagnoses ?? []);
   const box = byId('diverged');
   box.textContent = `diverged (${reason}) — lower the learning rate`;
   box.title = detail;
@@ -205,7 +249,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'explanation': {
       const what = `${m.set === 'train' ? 'training' : 'test'} point #${m.index + 1}`;
-      renderExplanation(byId('explain-panel'), m.explanation, what, m.source);
+      renderExplanation(byId('explain-panel'), m.explanation, m.update, what, m.source, config.optimizer === 'sgd' ? 'plain' : 'optimizer');
       byId('explain-error').hidden = true;
       byId<HTMLButtonElement>('apply-step').disabled = false;
       break;
@@ -243,19 +287,72 @@ function draw(): void {
     drawOutput(s);
     network.update(s, RESOLUTION, inputMaps);
     drawStats(s);
+    drawDiagnoses(s.diagnoses);
   }
   send({ type: 'frame' });
 }
 
 function drawOutput(s: Snapshot): void {
   const canvas = byId<HTMLCanvasElement>('boundary');
+  const caption = byId('plot-caption');
+  if (hovered && drawHoveredUnit(canvas, s, hovered)) return;
+  caption.textContent = data.task === 'regression' ? 'the network’s prediction' : config.discretize ? 'the predicted class (discretized)' : 'the network’s class probabilities';
+  canvas.dataset.showing = 'output';
   if (data.task === 'regression') {
     const out = s.unitGrids[s.unitGrids.length - 1];
     if (out) paintCurve(canvas, out, 1, 0, data.yDomain, css(POSITIVE), true, 3);
   } else if (s.boundary) {
     const k = s.boundary.length / (RESOLUTION * RESOLUTION);
-    paintBoundary(canvas, s.boundary, k, RESOLUTION);
+    paintBoundary(canvas, s.boundary, k, RESOLUTION, config.discretize);
   }
+}
+
+/** One unit's map, enlarged on the output plot while the pointer is on the unit; false if there is none. */
+function drawHoveredUnit(canvas: HTMLCanvasElement, s: Snapshot, at: { col: number; unit: number }): boolean {
+  const l = layout();
+  let grid: Float32Array | undefined;
+  let units = 1;
+  let unit = 0;
+  let name: string;
+  if (at.col === 0) {
+    grid = inputMaps[at.unit];
+    name = `input ${l.inputs[at.unit]?.label ?? ''}`;
+  } else {
+    grid = s.unitGrids[at.col - 1];
+    units = s.blocks[at.col - 1]?.units ?? 1;
+    unit = at.unit;
+    name = at.col - 1 < l.hidden.length ? `unit ${at.unit + 1} of hidden layer ${at.col}` : `output unit ${at.unit + 1}`;
+  }
+  if (!grid) return false;
+  if (data.inputDim === 1) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = unit; i < grid.length; i += units) {
+      lo = Math.min(lo, grid[i]!);
+      hi = Math.max(hi, grid[i]!);
+    }
+    const span = Math.max(hi - lo, 1e-6);
+    paintCurve(canvas, grid, units, unit, [lo - span * 0.1, hi + span * 0.1], css(POSITIVE), true, 3);
+  } else {
+    let max = 1e-12;
+    for (let i = unit; i < grid.length; i += units) if (Number.isFinite(grid[i]!)) max = Math.max(max, Math.abs(grid[i]!));
+    paintUnit(canvas, grid, units, unit, RESOLUTION, 1 / Math.max(1, max), 0);
+  }
+  canvas.dataset.showing = `${at.col}.${at.unit}`;
+  byId('plot-caption').textContent = `showing ${name} (move off it to see the output again)`;
+  return true;
+}
+
+/** Diagnoses shown (the page redraws the list only when it grows; divergence is added by the page). */
+let shownDiagnoses = '';
+let divergence: PageDiagnosis | undefined;
+
+function drawDiagnoses(list: readonly PageDiagnosis[]): void {
+  const all = divergence ? [...list, divergence] : list;
+  const key = JSON.stringify(all.map((d) => [d.kind, d.layer]));
+  if (key === shownDiagnoses) return;
+  shownDiagnoses = key;
+  renderDiagnoses(byId('diagnoses'), all, config, (change) => apply(change));
 }
 
 function drawStats(s: Snapshot): void {
@@ -297,6 +394,28 @@ function drawLegend(): void {
 }
 
 byId('show-test').addEventListener('change', () => drawPoints());
+byId<HTMLInputElement>('discretize').addEventListener('change', (e) => apply({ discretize: (e.target as HTMLInputElement).checked }));
+
+// Keyboard: Space plays or pauses, S takes one step, unless a field has the keys.
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const t = e.target as HTMLElement | null;
+  const typing = t instanceof HTMLInputElement ? !['checkbox', 'radio', 'range', 'button', 'file'].includes(t.type) : t !== null && (t.isContentEditable || ['SELECT', 'TEXTAREA'].includes(t.tagName));
+  if (typing) return;
+  // Space on a focused checkbox still ticks it.
+  if (e.key === ' ' && t instanceof HTMLInputElement && (t.type === 'checkbox' || t.type === 'radio')) return;
+  if (e.key === ' ') {
+    e.preventDefault();
+    byId('play').click();
+  } else if (e.key === 's' || e.key === 'S') {
+    e.preventDefault();
+    byId('step').click();
+  }
+});
+// A focused button would also take Space as its own click when the key comes up.
+document.addEventListener('keyup', (e) => {
+  if (e.key === ' ' && (e.target as HTMLElement | null)?.tagName === 'BUTTON') e.preventDefault();
+});
 
 // Choosing the sample to explain: the nearest shown point to the click.
 byId('data-points').addEventListener('click', (e) => {
@@ -337,7 +456,7 @@ byId('explain').addEventListener('click', () => {
 });
 byId('apply-step').addEventListener('click', () => {
   byId<HTMLButtonElement>('apply-step').disabled = true;
-  send({ type: 'applyExplanation' });
+  send({ type: 'applyExplanation', mode: byId('explain-panel').dataset.view === 'plain' ? 'plain' : 'optimizer' });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -377,9 +496,20 @@ function showProblems(problems: string[]): void {
   p.hidden = problems.length === 0;
 }
 
+// The drawing fits its panel: a new panel width lays it out again (same network, same weights).
+let networkWidth = 0;
+new ResizeObserver(() => {
+  const w = byId('network').parentElement!.clientWidth;
+  if (w === networkWidth) return;
+  networkWidth = w;
+  network.setLayout(layout());
+  if (snapshot) network.update(snapshot, RESOLUTION, inputMaps);
+}).observe(byId('network').parentElement!);
+
 showProblems(parsed.problems);
 history.replaceState(null, '', `#${toHash(config)}`);
 controls.sync(config, data.task);
+lessonsPanel.sync(config);
 restart();
 void enableOffline();
 

@@ -9,10 +9,12 @@ import {
 } from '../../src/index.js';
 import type { PlaygroundConfig } from './state.js';
 import type { Task } from './data.js';
+import { effectiveFeatures } from './features.js';
 
 /** What the model needs to know about the data. */
 export interface DataShape {
   task: Task;
+  /** Coordinates of a point (1 or 2); the network's inputs are the configured features of them. */
   inputDim: number;
   classes: number;
 }
@@ -62,8 +64,15 @@ export function architectureSpec(c: PlaygroundConfig): ArchitectureSpec {
 /** Builds, compiles and returns the model with its blocks, through the library's one builder. */
 export function buildModel(c: PlaygroundConfig, shape: DataShape): PlaygroundModel {
   const out = outputFor(shape, c.loss);
-  const { model, blocks } = buildNetwork(shape.inputDim, { ...out, metrics: [] }, architectureSpec(c), compileSpec(c), { seed: c.seed });
+  // The network's inputs are the chosen features of the points (1-D data: x alone).
+  const inputs = effectiveFeatures(shape.inputDim === 1 ? 1 : 2, c.features).length;
+  const { model, blocks } = buildNetwork(inputs, { ...out, metrics: [] }, architectureSpec(c), compileSpec(c), { seed: c.seed });
+  if (c.initScale !== 1) for (const b of blocks) scale(b.dense.kernel.value, c.initScale);
   return { model, blocks: [...blocks], lossName: out.loss, outputActivation: out.activation };
+}
+
+function scale(values: Float32Array | Float64Array, k: number): void {
+  for (let i = 0; i < values.length; i++) values[i]! *= k;
 }
 
 /** Targets in the layout the loss takes (the library's classTargets): class indices for sparse cross-entropy, one-hot rows for SSE on classes, one column otherwise. */

@@ -1,7 +1,7 @@
 /** Messages between the page and the training worker (structured-clone friendly). */
 import type { PlaygroundConfig } from './state.js';
 import type { PlayData } from './data.js';
-import type { Explanation } from './inspectAdapter.js';
+import type { Explanation, OptimizerUpdate } from './inspectAdapter.js';
 
 /** Which training settings the worker can change without a new network. */
 export type LiveSettings = Pick<PlaygroundConfig, 'learningRate' | 'batchSize' | 'optimizer' | 'speed'>;
@@ -18,8 +18,8 @@ export type ToWorker =
   /** The page has drawn the last snapshot and can take another. */
   | { type: 'frame' }
   | { type: 'explain'; set: 'train' | 'test'; index: number }
-  /** Sets the model to the weights after the last explained step. */
-  | { type: 'applyExplanation' }
+  /** Takes the last explained step: the optimiser's own update (its state moves too) or the notes' plain one. */
+  | { type: 'applyExplanation'; mode: 'optimizer' | 'plain' }
   | { type: 'setWeight'; block: number; kind: 'kernel' | 'bias'; i: number; j: number; value: number };
 
 /** Losses and accuracies after an epoch (accuracy NaN for regression). */
@@ -39,6 +39,25 @@ export interface BlockWeights {
   bias: Float32Array | null;
   dKernel: Float32Array;
   dBias: Float32Array | null;
+}
+
+/** One hidden block's units on the training data. */
+export interface UnitHealth {
+  /** ReLU units that output 0 for every training sample. */
+  dead: boolean[];
+  /** Share of each sigmoid/tanh unit's outputs in the flat tails (0 for other activations). */
+  saturated: number[];
+}
+
+/** A finding of the library's diagnostics, placed in the drawing. */
+export interface PageDiagnosis {
+  kind: string;
+  /** The library's layer name ('' when the finding concerns the whole network). */
+  layer: string;
+  /** Index of the drawn block (hidden layers, then the output) it concerns, or −1. */
+  block: number;
+  epoch: number;
+  message: string;
 }
 
 export interface Snapshot {
@@ -64,6 +83,10 @@ export interface Snapshot {
    * classification only; for one sigmoid output the classes are [1 − p, p]).
    */
   boundary: Float32Array | null;
+  /** Per hidden block, for marking dead and saturated units. */
+  unitHealth: UnitHealth[];
+  /** Every diagnosis of the library's diagnostics so far, in order. */
+  diagnoses: PageDiagnosis[];
 }
 
 export type FromWorker =
@@ -71,5 +94,5 @@ export type FromWorker =
   /** `reason` is short ("loss is NaN"); `message` the library's full DivergenceError message. */
   | { type: 'diverged'; generation: number; message: string; reason: string }
   | { type: 'error'; generation: number; message: string }
-  | { type: 'explanation'; generation: number; set: 'train' | 'test'; index: number; explanation: Explanation; source: string }
+  | { type: 'explanation'; generation: number; set: 'train' | 'test'; index: number; explanation: Explanation; update: OptimizerUpdate; source: string }
   | { type: 'explainError'; generation: number; message: string };

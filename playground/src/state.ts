@@ -3,6 +3,8 @@
  * its encoding in the URL hash (so a configuration can be shared as a link). Pure: no DOM.
  */
 import { activationNames, initializerNames, type ActivationName, type InitializerName } from '../../src/index.js';
+import { canonicalFeatures, DEFAULT_FEATURES, featureNames, type FeatureName } from './features.js';
+import { lessonIds, type LessonId } from './lessonIds.js';
 
 export const datasetNames = ['circles', 'moons', 'xor', 'quadrants', 'spirals', 'blobs', 'regression', 'csv'] as const;
 export type DatasetName = (typeof datasetNames)[number];
@@ -22,6 +24,8 @@ export const learningRates = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.
 export const regularizationRates = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1] as const;
 /** Epochs per second offered while playing (0 = as fast as the machine goes). */
 export const speeds = [1, 5, 20, 60, 250, 0] as const;
+/** Factors on the initial weights offered (100 shows what too large initial weights do). */
+export const initScales = [0, 0.1, 0.5, 1, 2, 5, 10, 100] as const;
 
 export const LIMITS = {
   hiddenLayers: 6,
@@ -63,6 +67,14 @@ export interface PlaygroundConfig {
   seed: number;
   /** Most epochs trained per second while playing, so the learning can be watched; 0 = as fast as possible. */
   speed: number;
+  /** The network's inputs, functions of the two coordinates (at least one; 1-D data use x alone). */
+  features: FeatureName[];
+  /** Factor on the initial weights (kernels; biases start at 0): 1 is the initialiser's own scale. */
+  initScale: number;
+  /** Draw the output as hard classes (or a threshold) instead of blended probabilities. */
+  discretize: boolean;
+  /** The lesson whose text is shown ('' for none). */
+  lesson: LessonId | '';
 }
 
 export function defaultConfig(): PlaygroundConfig {
@@ -86,6 +98,10 @@ export function defaultConfig(): PlaygroundConfig {
     loss: 'default',
     seed: 1,
     speed: 60,
+    features: [...DEFAULT_FEATURES],
+    initScale: 1,
+    discretize: false,
+    lesson: '',
   };
 }
 
@@ -110,6 +126,10 @@ const KEY = {
   loss: 'loss',
   seed: 'seed',
   speed: 'speed',
+  features: 'features',
+  initScale: 'initScale',
+  discretize: 'discretize',
+  lesson: 'lesson',
 } as const satisfies Record<keyof PlaygroundConfig, string>;
 
 /** Encodes every field into a URL hash (without the leading '#'), in a fixed order. */
@@ -134,6 +154,10 @@ export function toHash(c: PlaygroundConfig): string {
   p.set(KEY.loss, c.loss);
   p.set(KEY.seed, String(c.seed));
   p.set(KEY.speed, String(c.speed));
+  p.set(KEY.features, c.features.join(','));
+  p.set(KEY.initScale, String(c.initScale));
+  p.set(KEY.discretize, c.discretize ? '1' : '0');
+  if (c.lesson) p.set(KEY.lesson, c.lesson);
   return p.toString();
 }
 
@@ -200,14 +224,27 @@ export function fromHash(hash: string): ParsedHash {
   oneOf(KEY.regularization, regularizationNames, (v) => (c.regularization = v));
   num(KEY.regularizationRate, 0, 1e3, false, (v) => (c.regularizationRate = v));
   num(KEY.dropout, LIMITS.dropout.min, LIMITS.dropout.max, false, (v) => (c.dropout = v));
-  const bn = p.get(KEY.batchNorm);
-  if (bn !== null) {
-    if (bn === '1' || bn === '0') c.batchNorm = bn === '1';
-    else bad(KEY.batchNorm, bn, 'expected 0 or 1');
-  }
+  const flag = (key: string, set: (v: boolean) => void) => {
+    const v = p.get(key);
+    if (v === null) return;
+    if (v === '1' || v === '0') set(v === '1');
+    else bad(key, v, 'expected 0 or 1');
+  };
+  flag(KEY.batchNorm, (v) => (c.batchNorm = v));
   oneOf(KEY.loss, lossChoices, (v) => (c.loss = v));
   num(KEY.seed, 0, 2 ** 31 - 1, true, (v) => (c.seed = v));
   num(KEY.speed, 0, 10000, false, (v) => (c.speed = v));
+  const fs = p.get(KEY.features);
+  if (fs !== null) {
+    const names = fs.split(',').map((f) => f.trim()).filter((f) => f !== '');
+    const unknown = names.find((f) => !(featureNames as readonly string[]).includes(f));
+    if (unknown !== undefined) bad(KEY.features, fs, `unknown feature "${unknown}"; known: ${featureNames.join(', ')}`);
+    else if (names.length === 0) bad(KEY.features, fs, 'at least one feature is needed');
+    else c.features = canonicalFeatures(names as FeatureName[]);
+  }
+  num(KEY.initScale, 0, 1000, false, (v) => (c.initScale = v));
+  flag(KEY.discretize, (v) => (c.discretize = v));
+  oneOf(KEY.lesson, lessonIds, (v) => (c.lesson = v));
   return { config: c, problems };
 }
 
@@ -218,9 +255,9 @@ export function fitActivations(acts: readonly ActivationName[], layers: number):
   return out;
 }
 
-/** Which changes need a fresh network (anything but the training settings the worker can swap live). */
+/** Which changes need a fresh network (anything but the training settings the worker can swap live and what only the page shows). */
 export function needsReset(a: PlaygroundConfig, b: PlaygroundConfig): boolean {
-  const live: (keyof PlaygroundConfig)[] = ['learningRate', 'batchSize', 'optimizer', 'speed'];
+  const live: (keyof PlaygroundConfig)[] = ['learningRate', 'batchSize', 'optimizer', 'speed', 'discretize', 'lesson'];
   return (Object.keys(a) as (keyof PlaygroundConfig)[]).some((k) => !live.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 

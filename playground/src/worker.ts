@@ -2,14 +2,16 @@
  * The training worker: owns the model, trains in time slices so it can always take the page's
  * messages, and sends a snapshot only when the page asks for one (at most once per frame).
  */
-import { DivergenceError, Matrix, TrainingRun, kernelBackend, type Sequential } from '../../src/index.js';
+import { DivergenceError, Matrix, SATURATION, TrainingRun, kernelBackend, type Sequential } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
-import { explain, explainSource, type Explanation } from './inspectAdapter.js';
+import { explain, explainSource, explainUpdate, type Explanation } from './inspectAdapter.js';
 import { divergenceReason } from './divergence.js';
 import { boundaryGrid, makeGrid, unitGrids, type Grid } from './snapshot.js';
 import type { PlayData } from './data.js';
 import type { PlaygroundConfig } from './state.js';
-import type { BlockWeights, FromWorker, HistoryPoint, LiveSettings, Snapshot, ToWorker } from './protocol.js';
+import type { BlockWeights, FromWorker, HistoryPoint, LiveSettings, Snapshot, ToWorker, UnitHealth, PageDiagnosis } from './protocol.js';
+import { effectiveFeatures, expandFeatures, type FeatureName } from './features.js';
+import { LiveDiagnostics } from './liveDiagnostics.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -40,6 +42,9 @@ interface Session {
   pending: HistoryPoint[];
   latest: HistoryPoint;
   explanation: Explanation | undefined;
+  /** The network's inputs (features of the points). */
+  features: FeatureName[];
+  diagnostics: LiveDiagnostics;
   /** The training run the play, epoch and step buttons advance (one fit, paused between advances). */
   run: TrainingRun | undefined;
   /** A run being stopped (after a change of batch size or optimiser); the next starts when it has. */
@@ -89,24 +94,27 @@ function init(config: PlaygroundConfig, data: PlayData, resolution: number): voi
   try {
     const net = buildModel(config, data);
     const model = net.model;
-    const trainY = encodeY(data.trainY, data);
-    const testY = encodeY(data.testY, data);
+    const trainY = encodeY(data.trainY, data, net.lossName);
+    const testY = encodeY(data.testY, data, net.lossName);
+    const features = effectiveFeatures(data.inputDim, config.features);
     const s: Session = {
       generation,
       config,
       data,
       net,
       model,
-      trainX: Matrix.fromArray(data.trainX),
+      trainX: Matrix.fromArray(expandFeatures(data.trainX, features)),
       trainY: Matrix.fromArray(trainY),
-      testX: Matrix.fromArray(data.testX),
+      testX: Matrix.fromArray(expandFeatures(data.testX, features)),
       testY: Matrix.fromArray(testY),
-      grid: makeGrid(data.inputDim, data.xDomain, data.yDomain, data.inputDim === 1 ? resolution * 2 : resolution),
+      grid: makeGrid(data.inputDim, data.xDomain, data.yDomain, data.inputDim === 1 ? resolution * 2 : resolution, features),
       steps: 0,
       epoch: 0,
       pending: [],
       latest: { epoch: 0, trainLoss: NaN, testLoss: NaN, trainAccuracy: NaN, testAccuracy: NaN },
       explanation: undefined,
+      features,
+      diagnostics: new LiveDiagnostics(),
       run: undefined,
       stopping: undefined,
     };
@@ -161,7 +169,7 @@ async function train(s: Session, oneStep: boolean): Promise<boolean> {
   try {
     if (s.stopping) await s.stopping.catch(() => undefined);
     s.stopping = undefined;
-    s.run ??= new TrainingRun(s.model, s.trainX, s.trainY, { epochs: 1e9, batchSize: s.config.batchSize, verbose: 0, yieldEveryMs: 1e9, steps: true });
+    s.run ??= new TrainingRun(s.model, s.trainX, s.trainY, { epochs: 1e9, batchSize: s.config.batchSize, verbose: 0, yieldEveryMs: 1e9, steps: true, callbacks: [s.diagnostics] });
     const before = s.run.scores().steps;
     const after = oneStep ? await s.run.advanceSteps(1) : await s.run.advance(1);
     if (s !== session) return false;
@@ -229,6 +237,8 @@ function flush(): void {
   const boundary = s.data.task !== 'regression' ? boundaryGrid(s.model, s.grid) : null;
   const blocks = blockWeights(s);
   const snapshot: Snapshot = {
+    unitHealth: unitHealth(s),
+    diagnoses: pageDiagnoses(s),
     type: 'snapshot',
     generation: s.generation,
     epoch: s.epoch,
@@ -248,6 +258,54 @@ function flush(): void {
     if (b.bias && b.dBias) transfer.push(b.bias.buffer, b.dBias.buffer);
   }
   post(snapshot, transfer);
+}
+
+/**
+ * Per hidden unit on the training data: dead (a ReLU-like unit that outputs 0 for every
+ * sample) and the share of its outputs in a sigmoid's or tanh's flat tails (the library's
+ * SATURATION bounds), so the drawing can mark the units a diagnosis is about.
+ */
+function unitHealth(s: Session): UnitHealth[] {
+  const out: UnitHealth[] = [];
+  let a = s.trainX;
+  let next = 0;
+  const hidden = s.net.blocks.length - 1;
+  s.model.layers.forEach((layer, i) => {
+    if (next >= hidden) return;
+    a = layer.forward(a, false);
+    const b = s.net.blocks[next]!;
+    if (b.end !== i) return;
+    const n = a.rows;
+    const u = a.cols;
+    const dead: boolean[] = [];
+    const saturated: number[] = [];
+    for (let j = 0; j < u; j++) {
+      let active = false;
+      let sat = 0;
+      for (let r = 0; r < n; r++) {
+        const v = a.data[r * u + j]!;
+        if (v !== 0) active = true;
+        if (b.activation === 'sigmoid' ? v < SATURATION.sigmoidLow || v > SATURATION.sigmoidHigh : Math.abs(v) > SATURATION.tanh) sat++;
+      }
+      dead.push((b.activation === 'relu' || b.activation === 'leakyRelu') && !active);
+      saturated.push(b.activation === 'sigmoid' || b.activation === 'tanh' ? sat / Math.max(1, n) : 0);
+    }
+    out.push({ dead, saturated });
+    next++;
+  });
+  return out;
+}
+
+/** The library's findings, with the drawn block each concerns. */
+function pageDiagnoses(s: Session): PageDiagnosis[] {
+  const output = s.net.blocks[s.net.blocks.length - 1]!.dense.name;
+  // A confident sigmoid/softmax output is the goal, not a problem: with cross-entropy its δ is ŷ − y, which g′ does not shrink.
+  const findings = s.diagnostics.findings.filter((d) => !(d.kind === 'saturated' && d.layer === output && s.net.lossName !== 'sse' && s.net.lossName !== 'mse'));
+  return findings.map((d) => {
+    const index = d.layer === undefined ? -1 : s.model.layers.findIndex((l) => l.name === d.layer);
+    const block = index < 0 ? -1 : s.net.blocks.findIndex((b) => b.end >= index);
+    return { kind: d.kind, layer: d.layer ?? '', block, epoch: d.epoch, message: d.message };
+  });
 }
 
 function applySettings(settings: LiveSettings): void {
@@ -277,22 +335,30 @@ function explainSample(set: 'train' | 'test', index: number): void {
     const ys = set === 'train' ? s.data.trainY : s.data.testY;
     const x = xs[index];
     if (x === undefined) throw new Error(`no ${set} sample ${index}`);
-    const target = encodeY([ys[index]!], s.data);
-    const explanation = explain(s.model, [x], target, { learningRate: s.config.learningRate });
+    const target = encodeY([ys[index]!], s.data, s.net.lossName);
+    const explanation = explain(s.model, expandFeatures([x], s.features), target, { learningRate: s.config.learningRate });
+    const update = explainUpdate(s.model, explanation);
     s.explanation = explanation;
-    post({ type: 'explanation', generation: s.generation, set, index, explanation, source: explainSource });
+    post({ type: 'explanation', generation: s.generation, set, index, explanation, update, source: explainSource });
   } catch (e) {
     post({ type: 'explainError', generation: s.generation, message: messageOf(e) });
   }
 }
 
-function applyExplanation(): void {
+function applyExplanation(mode: 'optimizer' | 'plain'): void {
   const s = session;
   const e = s?.explanation;
   if (!s || !e) return;
-  const weights = e.layers.flatMap((l) => (l.biasAfter ? [l.kernelAfter, l.biasAfter] : [l.kernelAfter]));
   try {
-    s.model.setWeights(weights);
+    if (mode === 'plain') {
+      s.model.setWeights(e.layers.flatMap((l) => l.params.map((p) => p.after)));
+    } else {
+      // The optimiser takes the step from the explained gradient, so its moments and step count move as in training.
+      const grads = new Map(e.layers.flatMap((l) => l.params.map((p) => [p.name, (p.grad as (number | number[])[]).flat()] as const)));
+      const params = s.model.trainableParams();
+      for (const p of params) p.grad.set(grads.get(p.name)!);
+      s.model.optimizer!.step(params);
+    }
   } catch (err) {
     post({ type: 'explainError', generation: s.generation, message: messageOf(err) });
     return;
@@ -354,7 +420,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
       explainSample(m.set, m.index);
       break;
     case 'applyExplanation':
-      applyExplanation();
+      applyExplanation(m.mode);
       break;
     case 'setWeight':
       setWeight(m.block, m.kind, m.i, m.j, m.value);

@@ -2,9 +2,23 @@
  * The library's own error classes. Every failure a user can cause surfaces as one of these,
  * with a message naming the thing (layer, argument, row, column, file) and the values involved.
  */
+/** The longest message an error carries; the middle of a longer one is cut (RELIABILITY R1). */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/**
+ * Messages quote input through `quote`/`listValues` (src/core/validate.ts); this is the net under
+ * them, so no input (a 5 MB column name, a path) can make an unbounded message.
+ */
+function boundMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const head = message.slice(0, MAX_MESSAGE_CHARS * 0.6);
+  const tail = message.slice(message.length - MAX_MESSAGE_CHARS * 0.3);
+  return `${head} … (${message.length - head.length - tail.length} characters omitted) … ${tail}`;
+}
+
 export class BackpropError extends Error {
   constructor(message: string) {
-    super(message);
+    super(boundMessage(message));
     this.name = new.target.name;
   }
 }

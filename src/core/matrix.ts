@@ -1,6 +1,18 @@
 import { InputError, ShapeError } from './errors.js';
 
 export type DType = 'float32' | 'float64';
+
+/** The largest finite float32; a finite double beyond it becomes ±Infinity when stored as float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Why a finite double is not finite in `dtype`, or undefined when it is (RELIABILITY R5):
+ * 1e39 is a double but Infinity as float32, so inputs are checked after conversion.
+ */
+export function overflowReason(v: number, dtype: DType): string | undefined {
+  if (dtype === 'float64' || Math.abs(v) <= FLOAT32_MAX || !Number.isFinite(v)) return undefined;
+  return `${v}, which overflows float32 (largest ${FLOAT32_MAX.toPrecision(3)}); scale it down or use dtype 'float64'`;
+}
 export type FloatArray = Float32Array | Float64Array;
 
 export function allocate(dtype: DType, length: number): FloatArray {
@@ -94,7 +106,10 @@ export function toMatrix(x: unknown, what: string, dtype: DType, allowEmpty = fa
   if (x instanceof Matrix) {
     checkFinite(x, what);
     if (!allowEmpty) checkNotEmpty(x.rows, x.cols, what);
-    return x.dtype === dtype && x.data.length === x.rows * x.cols ? x : x.clone(dtype);
+    if (x.dtype === dtype && x.data.length === x.rows * x.cols) return x;
+    const converted = x.clone(dtype);
+    if (x.dtype !== dtype) checkFinite(converted, what, x);
+    return converted;
   }
   if (!Array.isArray(x)) {
     throw new InputError(`${what}: expected 2-D input [n, d] as number[][] or a Matrix, got ${x === null ? 'null' : typeof x}`);
@@ -122,6 +137,8 @@ export function toMatrix(x: unknown, what: string, dtype: DType, allowEmpty = fa
       if (typeof v !== 'number') throw new InputError(`${what}: row ${i}, column ${j} is ${JSON.stringify(v)}, not a number`);
       if (!Number.isFinite(v)) throw new InputError(`${what}: row ${i}, column ${j} is ${v}; remove or impute it before training`);
       m.data[offset + j] = v;
+      const stored = m.data[offset + j]!;
+      if (stored - stored !== 0) throw new InputError(`${what}: row ${i}, column ${j} is ${overflowReason(v, dtype)}`);
     }
   }
   return m;
@@ -136,13 +153,16 @@ function checkNotEmpty(rows: number, cols: number, what: string): void {
   if (cols === 0) throw new InputError(`${what}: 0 features (shape=(${rows}, 0))`);
 }
 
-function checkFinite(m: Matrix, what: string): void {
+/** Every value finite; with `source`, m is its conversion and a non-finite value is an overflow of it. */
+function checkFinite(m: Matrix, what: string, source?: Matrix): void {
   const n = m.rows * m.cols;
   const data = m.data;
   for (let k = 0; k < n; k++) {
     const v = data[k]!;
     if (v - v !== 0) {
-      throw new InputError(`${what}: row ${Math.floor(k / m.cols)}, column ${k % m.cols} is ${v}; remove or impute it before training`);
+      const where = `${what}: row ${Math.floor(k / m.cols)}, column ${k % m.cols}`;
+      if (source !== undefined) throw new InputError(`${where} is ${overflowReason(source.data[k]!, m.dtype)}`);
+      throw new InputError(`${where} is ${v}; remove or impute it before training`);
     }
   }
 }

@@ -1,9 +1,21 @@
 import { InputError } from './errors.js';
+import { describe } from './validate.js';
 
 /** The complete state of an Rng, so that training can resume exactly (RELIABILITY T5). */
 export interface RngState {
   readonly s: readonly [number, number, number, number];
   readonly spare: number | undefined;
+}
+
+/**
+ * A seed is any safe integer; a fractional, non-finite or unsafe number is an InputError, since
+ * rounding it would silently alias another seed (RELIABILITY R9).
+ */
+export function checkSeed(where: string, seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    throw new InputError(`${where}: seed must be a safe integer (|seed| < 2^53), got ${describe(seed)}`);
+  }
+  return seed;
 }
 
 /** SplitMix32 step: spreads a 32-bit seed over the four words of the main generator. */
@@ -32,10 +44,34 @@ export class Rng {
   private s3 = 0;
   private spare: number | undefined;
 
+  /**
+   * @param seed any safe integer (negative and ≥ 2^32 included): each gives its own stream, and
+   * seeds in [0, 2^32) keep the streams they always had. A fractional or unsafe seed is an
+   * InputError rather than a silent alias of another seed (RELIABILITY R9).
+   */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new InputError(`Rng: seed must be a finite number, got ${seed}`);
-    // Fold the seed (possibly > 2^32 or fractional) into 32 bits without losing its high part.
-    let x = (Math.trunc(seed) | 0) ^ (Math.trunc(seed / 4294967296) | 0);
+    checkSeed('Rng', seed);
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / 4294967296) | 0;
+    this.seedFromWord(lo);
+    // The high word (the sign included) moves the whole state, so 2^32+1, -1 and 1 differ.
+    if (hi !== 0) {
+      let x = hi ^ 0x6a09e667;
+      for (let i = 0; i < 4; i++) {
+        const [next, out] = splitmix32(x);
+        x = next;
+        if (i === 0) this.s0 ^= out;
+        else if (i === 1) this.s1 ^= out;
+        else if (i === 2) this.s2 ^= out;
+        else this.s3 ^= out;
+      }
+      if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    }
+  }
+
+  /** Spreads one 32-bit word over the four words of state (SplitMix32). */
+  private seedFromWord(word: number): void {
+    let x = word | 0;
     const words: number[] = [];
     for (let i = 0; i < 4; i++) {
       const [next, out] = splitmix32(x);
@@ -44,6 +80,7 @@ export class Rng {
     }
     [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.spare = undefined;
   }
 
   /** Next 32-bit unsigned integer. */
@@ -112,7 +149,12 @@ export class Rng {
 
   /** An independent generator derived from this one (for a layer's dropout masks, a split, ...). */
   fork(): Rng {
-    return new Rng(this.nextUint32() * 4294967296 + this.nextUint32());
+    // The derived stream is seeded from the folded 64 drawn bits, as it always was, so every
+    // seeded result (initial weights, dropout masks) stays what it was.
+    const wide = this.nextUint32() * 4294967296 + this.nextUint32();
+    const child = new Rng(0);
+    child.seedFromWord((Math.trunc(wide) | 0) ^ (Math.trunc(wide / 4294967296) | 0));
+    return child;
   }
 
   getState(): RngState {

@@ -13,8 +13,33 @@ export function checkKeys(where: string, args: object | undefined, known: readon
   }
 }
 
+/** How much of one input value an error message quotes (RELIABILITY R1). */
+export const QUOTE_CHARS = 200;
+/** How many values of a list an error message shows before "and N more" (RELIABILITY R1). */
+export const LIST_VALUES = 10;
+
+/** A user's text as a JSON string of at most QUOTE_CHARS characters: `"abc…" (5000000 characters)`. */
+export function quote(text: string, max = QUOTE_CHARS): string {
+  if (text.length <= max) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, max))}… (${text.length} characters)`;
+}
+
+/**
+ * At most LIST_VALUES values, each at most 50 characters: `a, b, … and 14123 more`; with
+ * `quoteText` strings are quoted, so labels "1" and 1 read differently.
+ */
+export function listValues(values: Iterable<unknown>, quoteText = false, max = LIST_VALUES): string {
+  const shown: string[] = [];
+  let count = 0;
+  for (const v of values) {
+    if (count < max) shown.push(typeof v !== 'string' ? String(v) : quoteText ? quote(v, 50) : v.length > 50 ? `${v.slice(0, 50)}…` : v);
+    count++;
+  }
+  return count > max ? `${shown.join(', ')}, … and ${count - max} more` : shown.join(', ');
+}
+
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (Array.isArray(value)) return `array of length ${value.length}`;
   if (value === null) return 'null';
   return String(value);

@@ -3,6 +3,7 @@
  * the target: blank, NA, N/A, ?, NaN, null, None (any case). Numbers are strict on purpose:
  * infinities and values that overflow (1e999) are errors, never silently NaN (RELIABILITY C3).
  */
+import { quote } from '../core/validate.js';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The spellings of a missing value (lower case, trimmed). */
@@ -18,13 +19,13 @@ export function parseNumberCell(text: string): CellNumber {
   if (NUMBER.test(s)) {
     const value = Number(s);
     if (Number.isFinite(value)) return { ok: true, value };
-    return { ok: false, reason: `${JSON.stringify(s)} overflows to ${value}` };
+    return { ok: false, reason: `${quote(s, 40)} overflows to ${value}` };
   }
   if (s === '') return { ok: false, reason: 'is blank' };
   const lower = s.toLowerCase();
   if (MISSING.has(lower)) return { ok: false, reason: `is ${JSON.stringify(s)} (a missing value)` };
   if (INFINITE.has(lower)) return { ok: false, reason: `is ${JSON.stringify(s)} (an infinite value)` };
-  return { ok: false, reason: `${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)} is not a number` };
+  return { ok: false, reason: `${quote(s, 40)} is not a number` };
 }
 
 /** True when the cell holds a finite number in plain decimal or exponent notation. */

@@ -3,12 +3,14 @@ import type { DType } from '../core/matrix.js';
 import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { isInfiniteCell, isMissingCell, parseNumberCell } from './cells.js';
 import { dateFormatOf, parseDate, type DateFormat } from './dates.js';
-import type { InputColumn } from './schema.js';
+import { MAX_NAME_CHARS, type InputColumn } from './schema.js';
+import { overflowReason } from '../core/matrix.js';
+import { listValues, quote } from '../core/validate.js';
 
 /** Text columns with more distinct values than this are not categories (left out unless forced). */
 export const MAX_INFERRED_CATEGORIES = 1000;
-/** Categories a forced (or saved) categorical column may have. */
-export const MAX_CATEGORIES = 100_000;
+/** Categories a forced categorical column may have by default (table.ts' maxCategories; RELIABILITY R2). */
+export const MAX_CATEGORIES = 1000;
 /** A missing category code; an unseen one (at predict time) is UNKNOWN. */
 export const MISSING_CODE = -1;
 export const UNKNOWN_CODE = -2;
@@ -54,6 +56,8 @@ export class ColumnReader {
     /** Fixed by the user (--numeric/--categorical) or a saved schema. */
     readonly fixed: InputColumn | { kind: ColumnKind } | undefined,
     private readonly unknownPolicy: 'ignore' | 'error',
+    /** Categories a forced categorical column may have (RELIABILITY R2). */
+    private readonly maxCategories = MAX_CATEGORIES,
   ) {
     if (fixed !== undefined) {
       this.kind = fixed.kind;
@@ -96,6 +100,8 @@ export class ColumnReader {
     if (this.kind === 'numeric') {
       const r = parseNumberCell(text);
       if (r.ok) {
+        const overflow = overflowReason(r.value, this.dtype);
+        if (overflow !== undefined) throw error(line, `is ${overflow}`);
         this.numbers!.push(r.value);
         return;
       }
@@ -116,21 +122,22 @@ export class ColumnReader {
 
   private addText(text: string, line: number, error: CellErrorFn): void {
     if (this.overflow) return;
+    if (text.length > MAX_NAME_CHARS) throw error(line, `category ${quote(text)} is over the limit of ${MAX_NAME_CHARS} characters`);
     let code = this.categories.get(text);
     if (code === undefined) {
       if (this.closed) {
         if (this.unknownPolicy === 'error') {
           const known = [...this.categories.keys()];
-          throw error(line, `category ${JSON.stringify(text.slice(0, 60))} was not seen in training (known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, and ${known.length - 10} more` : ''})`);
+          throw error(line, `category ${quote(text)} was not seen in training (known: ${listValues(known)})`);
         }
         this.unknown++;
         if (this.unknownExamples.size < 10) this.unknownExamples.add(text.slice(0, 60));
         this.codes!.push(UNKNOWN_CODE);
         return;
       }
-      const cap = this.fixed === undefined ? MAX_INFERRED_CATEGORIES : MAX_CATEGORIES;
+      const cap = this.fixed === undefined ? MAX_INFERRED_CATEGORIES : this.maxCategories;
       if (this.categories.size >= cap) {
-        if (this.fixed !== undefined) throw error(line, `more than ${cap} distinct categories; too many to one-hot encode`);
+        if (this.fixed !== undefined) throw error(line, `${quote(text, 40)} would be category ${cap + 1}, over the cap of ${cap} one-hot columns (maxCategories); leave the column out (--ignore) if it is an identifier`);
         this.overflow = true;
         this.codes = undefined;
         return;

@@ -1,6 +1,6 @@
 import { InputError, NotFittedError } from '../core/errors.js';
-import { integerAtLeast } from '../core/validate.js';
-import type { Label } from '../model/targets.js';
+import { describe, integerAtLeast, listValues } from '../core/validate.js';
+import { checkLabelKinds, type Label } from '../model/targets.js';
 import { sortLabels } from './schema.js';
 
 /**
@@ -34,6 +34,7 @@ export class LabelEncoder {
 
   fit(labels: readonly Label[]): this {
     labels.forEach((v, i) => checkLabel(v, i));
+    checkLabelKinds(labels, 'labelEncoder');
     if (labels.length === 0) throw new InputError('labelEncoder: 0 labels to fit on');
     return this.setClasses(sortLabels([...new Set(labels)]));
   }
@@ -41,6 +42,7 @@ export class LabelEncoder {
   /** Uses a known class order instead of fitting one (e.g. the classes saved with a model). */
   setClasses(classes: readonly Label[]): this {
     classes.forEach((v, i) => checkLabel(v, i));
+    checkLabelKinds(classes, 'labelEncoder');
     if (new Set(classes).size !== classes.length) throw new InputError('labelEncoder: classes must be distinct');
     this.classes = [...classes];
     this.index = new Map(this.classes.map((c, k) => [c, k]));
@@ -51,7 +53,7 @@ export class LabelEncoder {
     const index = this.requireFitted();
     return labels.map((v, i) => {
       const k = index.get(v);
-      if (k === undefined) throw new InputError(`labelEncoder: row ${i} has label ${JSON.stringify(v)}, not one of ${JSON.stringify(this.classes)}`);
+      if (k === undefined) throw new InputError(`labelEncoder: row ${i} has label ${describe(v)}, not one of [${listValues(this.classes ?? [], true)}]`);
       return k;
     });
   }
@@ -96,5 +98,5 @@ export function labelEncoderFromJSON(json: { classes: readonly Label[] }): Label
 
 function checkLabel(v: unknown, i: number): void {
   if (typeof v === 'string') return;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`labelEncoder: row ${i} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; labels are finite numbers or strings`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`labelEncoder: row ${i} is ${describe(v)}; labels are finite numbers or strings`);
 }

@@ -65,3 +65,10 @@ export function sortLabels<T extends Label>(labels: T[]): T[] {
     return a < b ? -1 : a > b ? 1 : 0;
   });
 }
+
+/**
+ * The longest column name, category or class label, in characters. The CSV reader refuses longer
+ * ones with the line, and the model-file reader accepts up to this, so whatever trains also loads
+ * (RELIABILITY R4).
+ */
+export const MAX_NAME_CHARS = 1000;

@@ -1,11 +1,11 @@
 import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
-import { checkKeys, describe } from '../core/validate.js';
+import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { isMissingCell } from './cells.js';
 import { ColumnReader, MISSING_CODE } from './columns.js';
 import { dateFeatures } from './dates.js';
-import { columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
+import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
 
 export { MAX_AUTO_CLASSES, MIN_ROWS_PER_CLASS, type TableTarget } from './targetReader.js';
@@ -43,11 +43,19 @@ export interface TableArgs {
   schema?: TableSchema;
   /** With `schema`: whether the target column(s) must be present. Default false. */
   requireTarget?: boolean;
+  /** Most categories a column read as categorical may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. An inferred text column past it is left out as ID-like instead. */
+  maxCategories?: number;
   /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
   dtype?: DType;
 }
+
+/**
+ * Default cap on the categories of one column (RELIABILITY R2): 1e6 distinct values (an ID
+ * column) would make a one-hot of 1e6 × rows; refused before it is allocated.
+ */
+export const MAX_CATEGORIES = 1000;
 
 /** What reading decided and met, for the Data line and warnings. */
 export interface TableReport {
@@ -85,7 +93,7 @@ export function findColumn(header: readonly string[], name: string, source: stri
   const i = header.indexOf(name);
   if (i >= 0) return i;
   const guess = nearestName(name, header);
-  throw new InputError(`${source}: no ${role} ${JSON.stringify(name.slice(0, 60))}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''} Columns are: ${listSome(header)}`);
+  throw new InputError(`${source}: no ${role} ${quote(name)}${guess ? `; did you mean ${quote(guess)}?` : ''} Columns are: ${listValues(header)}`);
 }
 
 /** The error for a file with no header row. */
@@ -115,7 +123,8 @@ export class TableBuilder {
   private readonly carried = new Map<string, { index: number; values: string[] }>();
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories']);
+    const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
     this.source = args.source ?? 'data';
@@ -147,9 +156,9 @@ export class TableBuilder {
         const index = this.header.indexOf(c.name);
         if (index < 0) {
           const names = schema.inputs.map((i) => i.name);
-          throw new InputError(`${this.source}: column ${JSON.stringify(c.name)} used to train the model is missing; the model expects ${listSome(names)}; the file has ${listSome(this.header)}`);
+          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(names)}; the file has ${listValues(this.header)}`);
         }
-        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown));
+        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories));
       }
       const t = schema.target;
       const present = t !== undefined && t.names.every((n) => this.header.includes(n));
@@ -175,7 +184,7 @@ export class TableBuilder {
     this.header.forEach((name, index) => {
       if (columns.some((c) => c.index === index) || ignored.has(name)) return;
       const fixed = categorical.has(name) ? { kind: 'categorical' as const } : numeric.has(name) ? { kind: 'numeric' as const } : undefined;
-      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown));
+      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories));
     });
     if (this.columns.length === 0) {
       throw new InputError(`${this.source}: no feature columns left (columns: ${listSome(this.header)}; target: ${targetNames.join(', ')})`);
@@ -209,7 +218,7 @@ export class TableBuilder {
 
   private readonly cellError = (line: number, column: number, reason: string): InputError => {
     const name = this.header[column]!;
-    return new InputError(`${this.source} line ${line}, column ${column + 1} (${JSON.stringify(name.slice(0, 60))}): ${reason}`);
+    return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}`);
   };
 
   /** The table, once every record has been added. */
@@ -295,6 +304,7 @@ function checkHeader(header: readonly string[], source: string): string[] {
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header`);
+    if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line 1: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
     const before = seen.get(name);
     if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})`);
     seen.set(name, i);

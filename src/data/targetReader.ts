@@ -1,9 +1,10 @@
 import { Matrix } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
+import { describe, listValues, quote } from '../core/validate.js';
 import type { Label } from '../model/targets.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { isMissingCell, parseNumberCell } from './cells.js';
-import { sortLabels, type TargetSpec } from './schema.js';
+import { MAX_NAME_CHARS, sortLabels, type TargetSpec } from './schema.js';
 
 /** The targets read from a table: class indices into `classes`, or a numeric matrix. */
 export type TableTarget =
@@ -73,11 +74,11 @@ export class TargetReader {
       const cell = fields[c.index]!;
       const text = cell.trim();
       if (isMissingCell(text)) throw this.cellError(line, c.index, `${text === '' ? 'is blank' : `is ${JSON.stringify(text)}`}; every row needs a target value`);
+      if (text.length > MAX_NAME_CHARS) throw this.cellError(line, c.index, `label ${quote(text)} is over the limit of ${MAX_NAME_CHARS} characters`);
       if (this.classIndex !== undefined) {
         const code = this.classIndex.get(classKey(text, this.fixed!));
         if (code === undefined) {
-          const known = [...this.classIndex.keys()];
-          throw this.cellError(line, c.index, `label ${JSON.stringify(text.slice(0, 60))} is not one of the model's classes (${known.slice(0, 10).join(', ')}${known.length > 10 ? ` and ${known.length - 10} more` : ''})`);
+          throw this.cellError(line, c.index, `label ${quote(text)} is not one of the model's classes (${listValues(this.classIndex.keys())})`);
         }
         this.classCodes.push(code);
       } else if (this.cells !== undefined) {
@@ -117,7 +118,7 @@ export class TargetReader {
     if (this.fixed?.kind === 'classes') return { spec: this.fixed, target: classTarget(this.fixed.classes, this.classCodes.toInt32Array()) };
     if (this.cells !== undefined) {
       if (this.task === 'classification' && this.fixed === undefined) {
-        throw new InputError(`${this.source}: classification needs one target column, got ${names.length} (${names.join(', ')})`);
+        throw new InputError(`${this.source}: classification needs one target column, got ${names.length} (${listValues(names)})`);
       }
       const values = new Matrix(rows, names.length, new Float64Array(rows * names.length));
       this.cells.forEach((v, k) => (values.data[k] = v));
@@ -127,7 +128,7 @@ export class TargetReader {
   }
 
   private decide(t: Undecided, rows: number): { spec: TargetSpec; target: TableTarget; reason?: string } {
-    const where = `${this.source}, target column ${JSON.stringify(t.name)}`;
+    const where = `${this.source}, target column ${quote(t.name)}`;
     const numericColumn = t.firstText === undefined;
     if (numericColumn && t.firstInvalidNumber !== undefined) {
       throw this.cellError(t.firstInvalidNumber.line, t.index, t.firstInvalidNumber.reason);
@@ -168,7 +169,7 @@ export class TargetReader {
   private decideClasses(t: Undecided, classes: Label[], numericColumn: boolean): { spec: TargetSpec; target: TableTarget } {
     const where = `${this.source}, target column ${JSON.stringify(t.name)}`;
     if (classes.length < 2) {
-      throw new InputError(`${where}: every row has the class ${JSON.stringify(classes[0])}; a classifier needs at least two classes`);
+      throw new InputError(`${where}: every row has the class ${describe(classes[0])}; a classifier needs at least two classes`);
     }
     const position = new Map<Label, number>(classes.map((c, k) => [c, k]));
     const rawLabels: Label[] = [...t.raw!.keys()].map((s) => (numericColumn ? Number(s) : s));

@@ -1,6 +1,7 @@
 import { checkKeys, integerAtLeast, numberInRange, positiveNumber } from '../core/validate.js';
 import { Dense } from '../layers/dense.js';
 import type { Callback, Logs } from '../model/callback.js';
+import type { StepRecorder } from '../model/step.js';
 import type { Sequential } from '../model/sequential.js';
 import { LayerStatistics, type EpochStatistics } from './layerStats.js';
 
@@ -99,6 +100,11 @@ export class Diagnostics implements Callback {
   onEpochBegin(epoch: number): void {
     this.epoch = epoch;
     this.stats.onEpochBegin(epoch);
+  }
+
+  /** The statistics read the layers' outputs from the recorded step. */
+  stepRecorder(): StepRecorder | undefined {
+    return this.stats.stepRecorder();
   }
 
   onBatchBegin(): void {
@@ -211,9 +217,11 @@ export class Diagnostics implements Callback {
   }
 
   private checkVanishing(stats: EpochStatistics): void {
-    if (stats.layers.length < 2) return;
-    const first = stats.layers[0]!;
-    const last = stats.layers[stats.layers.length - 1]!;
+    // Layers with weights only: an Activation layer has no gradient of its own.
+    const weighted = stats.layers.filter((l) => Number.isFinite(l.gradient.norm));
+    if (weighted.length < 2) return;
+    const first = weighted[0]!;
+    const last = weighted[weighted.length - 1]!;
     if (!(last.gradient.norm > 0)) return;
     const ratio = first.gradient.norm / last.gradient.norm;
     if (ratio < this.vanishingRatio) {

@@ -55,7 +55,18 @@ export interface GradcheckResult {
   atol: number;
   rtol: number;
   tensors: GradcheckTensor[];
+  /** The model's own dtype. The check always runs in float64 (on a copy for a float32 model). */
+  modelDtype: 'float32' | 'float64';
 }
+
+/**
+ * What a check of a float32 model proves (RELIABILITY G3): it runs on a float64 copy, so it
+ * checks the backprop formulas, not float32 rounding. Central differences in float32 itself can
+ * only promise agreement to about rtol 1e-2 with a step of 1e-3, since E is known to ~1e-7.
+ */
+export const FLOAT32_NOTE =
+  'The float32 model was checked on a float64 copy: this proves the gradient formulas, not float32 rounding ' +
+  '(a check in float32 itself can only promise about rtol 1e-2 with a step of 1e-3).';
 
 const NON_DIFFERENTIABLE = new Set(['step', 'sign']);
 
@@ -90,13 +101,13 @@ export function gradcheck(model: Sequential, x: MatrixLike, y: TargetsLike, args
   if (!model.built) model.prepareInput(x, 'gradcheck x');
   const scratch = scratchModel(model, 'gradcheck');
   try {
-    return check(scratch.model, x, y, epsilon, atol, rtol, maxEntries, rng);
+    return { ...check(scratch.model, x, y, epsilon, atol, rtol, maxEntries, rng), modelDtype: model.dtype };
   } finally {
     scratch.restore();
   }
 }
 
-function check(model: Sequential, x: MatrixLike, y: TargetsLike, epsilon: number, atol: number, rtol: number, maxEntries: number, rng: Rng): GradcheckResult {
+function check(model: Sequential, x: MatrixLike, y: TargetsLike, epsilon: number, atol: number, rtol: number, maxEntries: number, rng: Rng): Omit<GradcheckResult, 'modelDtype'> {
   const { x: X, y: Y } = prepareData(model, x, y, 'gradcheck');
   const engine = model.backprop();
   engine.zeroGrads();
@@ -172,6 +183,7 @@ export function renderGradcheck(r: GradcheckResult): string {
   }
   const failed = r.tensors.filter((t) => !t.passed).map((t) => t.name);
   lines.push(r.passed ? 'PASSED: backprop agrees with central differences.' : `FAILED: ${failed.join(', ')} disagree with central differences.`);
+  if (r.modelDtype === 'float32') lines.push(FLOAT32_NOTE);
   return lines.join('\n') + '\n';
 }
 

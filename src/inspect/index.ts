@@ -1,5 +1,6 @@
 /** Seeing inside: the lecture notes as software (SPEC §10). */
 export { explain, type Explanation, type ExplainLayer, type ExplainParam, type ExplainArgs, type DeltaRule } from './explain.js';
+export { explainUpdate, type OptimizerUpdate, type ParamUpdate, type UpdateTerm } from './optimizerStep.js';
 export { renderExplanation, type ExplainFormat } from './explainRender.js';
 export { gradcheck, renderGradcheck, type GradcheckArgs, type GradcheckResult, type GradcheckTensor, type GradcheckEntry } from './gradcheck.js';
 export {

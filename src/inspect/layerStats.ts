@@ -2,8 +2,9 @@ import type { FloatArray, MatrixLike } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { checkKeys, integerAtLeast, booleanOption } from '../core/validate.js';
 import type { ActivationName } from '../activations.js';
-import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
+import type { Param } from '../layers/param.js';
+import type { StepRecorder } from '../model/step.js';
 import type { Callback, Logs } from '../model/callback.js';
 import type { Sequential } from '../model/sequential.js';
 
@@ -75,7 +76,7 @@ export class ActivationAccumulator {
     for (let i = 0; i < rows; i++) {
       const o = i * cols;
       for (let j = 0; j < cols; j++) {
-        const v = a[o + j]!;
+        const v = a[o + j]! + 0; // -0 (a ReLU kernel may give it) counts as 0, so min/max survive JSON
         this.sum += v;
         this.sumSq += v * v;
         if (v < this.min) this.min = v;
@@ -178,7 +179,7 @@ export interface GradientSummary {
   std: number;
 }
 
-/** Statistics of one Dense layer in one epoch. */
+/** Statistics of one layer that applies an activation (Dense or Activation) in one epoch. */
 export interface LayerEpochStatistics {
   layer: string;
   activation: string;
@@ -206,9 +207,11 @@ export interface LayerStatisticsArgs {
 }
 
 interface LayerAccumulator {
-  layer: Dense;
+  layer: Layer;
+  activation: string;
+  /** The weight matrix whose update ratio is reported (none for an Activation layer). */
+  kernel: Param | undefined;
   act: ActivationAccumulator;
-  scratch: Float64Array;
   before: Float64Array;
   normSum: number;
   gSum: number;
@@ -219,7 +222,7 @@ interface LayerAccumulator {
 }
 
 /**
- * A fit callback recording, per Dense layer and epoch, the activation distribution (mean, std,
+ * A fit callback recording, per layer that applies an activation (Dense, Activation) and epoch, the activation distribution (mean, std,
  * quartiles, saturated and dead fractions), the gradient norm, mean and std, and the
  * update-to-weight ratio: the plots seed 000 asks for ("per-layer activations: magnitude,
  * center, breadth; gradients: magnitude, center, breadth").
@@ -237,6 +240,7 @@ export class LayerStatistics implements Callback {
   private readonly onEpoch: ((stats: EpochStatistics) => void) | undefined;
   private model: Sequential | undefined;
   private acc: LayerAccumulator[] = [];
+  private byIndex: (LayerAccumulator | undefined)[] = [];
   private collecting = false;
   private firstEpoch: number | undefined;
 
@@ -259,34 +263,47 @@ export class LayerStatistics implements Callback {
     this.firstEpoch ??= epoch;
     this.collecting = (epoch - this.firstEpoch) % this.every === 0;
     if (!this.collecting || !this.model) return;
-    this.acc = this.model.layers.filter((l): l is Dense => l instanceof Dense).map((layer, i) => ({
-      layer,
-      act: new ActivationAccumulator(layer.activation.name, layer.units, this.reservoir, epoch * 1009 + i),
-      scratch: new Float64Array(0),
-      before: new Float64Array(layer.kernel.size),
-      normSum: 0,
-      gSum: 0,
-      gSumSq: 0,
-      gCount: 0,
-      ratioSum: 0,
-      steps: 0,
-    }));
+    // Every layer that applies an activation (Dense and Activation layers alike).
+    this.byIndex = this.model.layers.map((layer, i): LayerAccumulator | undefined => {
+      const g = layer.outputActivation();
+      if (g === undefined) return undefined;
+      const kernel = layer.weights().find((p) => p.trainable && p.shape.length === 2);
+      return {
+        layer,
+        activation: g.name,
+        kernel,
+        act: new ActivationAccumulator(g.name, layer.outputUnits, this.reservoir, epoch * 1009 + i),
+        before: new Float64Array(kernel?.size ?? 0),
+        normSum: 0,
+        gSum: 0,
+        gSumSq: 0,
+        gCount: 0,
+        ratioSum: 0,
+        steps: 0,
+      };
+    });
+    this.acc = this.byIndex.filter((a): a is LayerAccumulator => a !== undefined);
   }
+
+  /** While collecting, the step records each layer's output a = g(z) here (no second forward pass). */
+  stepRecorder(): StepRecorder | undefined {
+    return this.collecting ? this.recorder : undefined;
+  }
+
+  private readonly recorder: StepRecorder = {
+    forward: (i, _layer, _input, output) => {
+      this.byIndex[i]?.act.add(output.data, output.rows);
+    },
+  };
 
   onBatchBegin(): void {
     if (!this.collecting) return;
-    for (const s of this.acc) s.before.set(s.layer.kernel.value);
+    for (const s of this.acc) if (s.kernel) s.before.set(s.kernel.value);
   }
 
   onBatchEnd(): void {
     if (!this.collecting) return;
     for (const s of this.acc) {
-      const z = s.layer.lastPreactivation();
-      const n = z.rows * z.cols;
-      if (s.scratch.length < n) s.scratch = new Float64Array(n);
-      // a = g(z) again: the layer keeps z public, and recomputing g is cheaper than a hook.
-      s.layer.activation.forward(z.data, s.scratch, z.rows, z.cols);
-      s.act.add(s.scratch, z.rows);
       let sq = 0;
       for (const p of s.layer.weights()) {
         if (!p.trainable) continue;
@@ -300,7 +317,9 @@ export class LayerStatistics implements Callback {
       }
       s.gSumSq += sq;
       s.normSum += Math.sqrt(sq);
-      const w = s.layer.kernel.value;
+      s.steps++;
+      if (s.kernel === undefined) continue;
+      const w = s.kernel.value;
       let dw = 0;
       let ww = 0;
       for (let k = 0; k < w.length; k++) {
@@ -310,7 +329,6 @@ export class LayerStatistics implements Callback {
         ww += b * b;
       }
       s.ratioSum += ww > 0 ? Math.sqrt(dw / ww) : dw > 0 ? Infinity : 0;
-      s.steps++;
     }
   }
 
@@ -324,14 +342,14 @@ export class LayerStatistics implements Callback {
         const mean = s.gCount > 0 ? s.gSum / s.gCount : NaN;
         return {
           layer: s.layer.name,
-          activation: s.layer.activation.name,
+          activation: s.activation,
           activations: s.act.result(),
           gradient: {
-            norm: s.steps > 0 ? s.normSum / s.steps : NaN,
+            norm: s.steps > 0 && s.gCount > 0 ? s.normSum / s.steps : NaN,
             mean,
             std: s.gCount > 0 ? Math.sqrt(Math.max(0, s.gSumSq / s.gCount - mean * mean)) : NaN,
           },
-          updateRatio: s.steps > 0 ? s.ratioSum / s.steps : NaN,
+          updateRatio: s.steps > 0 && s.kernel !== undefined ? s.ratioSum / s.steps : NaN,
         };
       }),
     };

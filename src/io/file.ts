@@ -5,6 +5,21 @@ import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
 import { modelFromBytes, modelToBytes, type LoadArgs, type LoadedModel, type ModelFileArgs } from './modelFile.js';
+import { modelToOnnx } from './onnx/export.js';
+import { modelFromOnnx } from './onnx/import.js';
+import { modelToTfjs, TFJS_WEIGHTS_FILE } from './tfjs/export.js';
+import { modelFromTfjs, parseTfjsJson, tfjsWeightPaths } from './tfjs/import.js';
+
+/** The formats a path can name: ONNX (`*.onnx`), TensorFlow.js Layers (`…/model.json`), or backprop's own. */
+export type ModelFormat = 'native' | 'onnx' | 'tfjs';
+
+/** The format a path names: `*.onnx`, `*.json` (a tfjs model.json), anything else native. */
+export function formatOfPath(path: string): ModelFormat {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.onnx')) return 'onnx';
+  if (lower.endsWith('.json')) return 'tfjs';
+  return 'native';
+}
 
 /**
  * The part of node:fs the writer uses (node:fs itself fits); tests pass a stand-in that fails on
@@ -74,6 +89,44 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, args: Pick<Save
     throw new InputError(`could not save ${JSON.stringify(path)}: ${reason}; any previous file there is unchanged`);
   }
   syncDirectory(realFs, dir);
+  removeStaleTemps(realFs, dir, paths.basename(path));
+}
+
+/**
+ * Removes the temporary files that earlier saves to the same path left when their process was
+ * killed (kill -9 between write and rename, RELIABILITY R8): those whose writer's pid is no
+ * longer running. A temp of a live process (a save in progress elsewhere) is left alone.
+ */
+function removeStaleTemps(fs: typeof FsModule, dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-z]+\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processIsAlive(pid)) continue;
+    try {
+      fs.unlinkSync(`${dir}/${name}`);
+    } catch {
+      // removed by someone else meanwhile, or not ours to remove: the save itself succeeded
+    }
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user.
+    return (e as { code?: string }).code === 'EPERM';
+  }
 }
 
 /** Makes the rename durable; some platforms cannot open a folder, which is fine to skip. */
@@ -89,18 +142,88 @@ function syncDirectory(fs: typeof FsModule, dir: string): void {
   }
 }
 
-/** Saves a model (with optional preprocessing, training state, metadata) to a native model file, atomically. */
+/**
+ * Saves a model, atomically, in the format its path names: `*.onnx` (ONNX, preprocessing
+ * folded in), `…/model.json` (TensorFlow.js Layers; the folder is created and the weights file
+ * written beside it first), anything else backprop's own file (with training state and metadata).
+ */
 export function saveModel(model: Sequential, path: string, args: SaveArgs = {}): void {
   const { fs, beforeRename, ...fileArgs } = args;
-  const bytes = modelToBytes(model, fileArgs);
-  writeFileAtomic(path, bytes, { ...(fs ? { fs } : {}), ...(beforeRename ? { beforeRename } : {}) });
+  const writer = { ...(fs ? { fs } : {}), ...(beforeRename ? { beforeRename } : {}) };
+  const format = formatOfPath(path);
+  const exportArgs = fileArgs.preprocessing !== undefined ? { preprocessing: fileArgs.preprocessing } : {};
+  if (format === 'onnx') return writeFileAtomic(path, modelToOnnx(model, exportArgs), writer);
+  if (format === 'tfjs') {
+    const { fs: realFs, path: paths } = node();
+    const artifacts = modelToTfjs(model, exportArgs);
+    const dir = paths.dirname(paths.resolve(path));
+    try {
+      realFs.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new InputError(`could not create the folder ${JSON.stringify(dir)} for ${JSON.stringify(path)}: ${(e as Error).message}`);
+    }
+    // Weights first: a model.json never names a weights file that is not there yet.
+    writeFileAtomic(paths.join(dir, TFJS_WEIGHTS_FILE), artifacts.weightData, writer);
+    return writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(artifacts.modelJson)), writer);
+  }
+  writeFileAtomic(path, modelToBytes(model, fileArgs), writer);
+}
+
+/** Reads a whole file after checking its size against the limit (nothing is allocated for an oversized file). */
+function readChecked(path: string, maxBytes: number, what: string): Uint8Array {
+  const { fs } = node();
+  let size: number;
+  try {
+    const stat = fs.statSync(path);
+    if (!stat.isFile()) throw new InputError(`${JSON.stringify(path)} is not a file`);
+    size = stat.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as { code?: string }).code;
+    throw new InputError(code === 'ENOENT' ? `${what} ${JSON.stringify(path)} does not exist` : `cannot read ${what} ${JSON.stringify(path)}: ${(e as Error).message}`);
+  }
+  if (size > maxBytes) throw new ModelFormatError(`${what} ${JSON.stringify(path)} is ${size} bytes, over the limit of ${maxBytes}`);
+  const buffer = fs.readFileSync(path);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): LoadedModel {
+  const maxBytes = args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const limits = { maxElements: args.limits?.maxElements ?? DEFAULT_LIMITS.maxElements };
+  if (format === 'onnx') return modelFromOnnx(readChecked(path, maxBytes, 'ONNX model'), { ...limits, maxBytes, ...(args.maxLayers ? { maxNodes: args.maxLayers * 4 } : {}) });
+  const { path: paths } = node();
+  const json = parseTfjsJson(new TextDecoder().decode(readChecked(path, Math.min(maxBytes, DEFAULT_LIMITS.maxHeaderBytes), 'model.json')));
+  const dir = paths.dirname(path);
+  let budget = maxBytes;
+  const parts = tfjsWeightPaths(json).map((p) => {
+    const bytes = readChecked(paths.join(dir, p), budget, 'weights file');
+    budget -= bytes.length;
+    return bytes;
+  });
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  return modelFromTfjs(json, data, { ...limits, ...(args.maxLayers ? { maxLayers: args.maxLayers } : {}) });
 }
 
 /**
- * Loads a native model file. The size is checked against the limit before the file is read, and
- * everything in it before the model is built (see modelFromBytes). A missing file is an InputError.
+ * Loads a model in the format its path names (see saveModel): ONNX, TensorFlow.js model.json
+ * (weights read from beside it) or a native file. Sizes are checked against the limits before
+ * a file is read, and everything in it before the model is built. A missing file is an InputError.
  */
 export function loadModel(path: string, args: LoadArgs = {}): LoadedModel {
+  const format = formatOfPath(path);
+  if (format !== 'native') {
+    try {
+      return loadForeign(path, format, args);
+    } catch (e) {
+      if (e instanceof Error && !(e instanceof InputError)) e.message = `${path}: ${e.message}`;
+      throw e;
+    }
+  }
   const { fs } = node();
   const maxBytes = args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   let size: number;

@@ -3,3 +3,9 @@ export { saveModel, loadModel, writeFileAtomic, type SaveArgs, type WriterFs } f
 export { FORMAT_VERSION, DEFAULT_LIMITS, type ContainerLimits } from './container.js';
 export { crc32 } from './crc32.js';
 export type { Json, JsonObject } from './json.js';
+export { formatOfPath, type ModelFormat } from './file.js';
+export { modelToOnnx, ONNX_IR_VERSION, ONNX_OPSET, type OnnxExportArgs } from './onnx/export.js';
+export { modelFromOnnx, type OnnxImportArgs } from './onnx/import.js';
+export { modelToTfjs, TFJS_WEIGHTS_FILE, type TfjsArtifacts, type TfjsExportArgs, type TfjsWeightSpec } from './tfjs/export.js';
+export { modelFromTfjs, parseTfjsJson, tfjsWeightPaths, type TfjsImportArgs } from './tfjs/import.js';
+export { foldPreprocessing, type PortableInfo } from './portable.js';

@@ -1,4 +1,4 @@
-import { ModelFormatError } from '../core/errors.js';
+import { InputError, ModelFormatError } from '../core/errors.js';
 
 /** A JSON value as JSON.parse returns it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -20,29 +20,114 @@ export interface JsonLimits {
  * nesting and excessive size with ModelFormatError. Nothing in it is ever evaluated.
  */
 export function parseUntrustedJson(text: string, what: string, limits: JsonLimits): Json {
+  checkNesting(text, what, limits.maxDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new ModelFormatError(`${what}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const stack: [unknown, number, string][] = [[value, 0, '']];
-  let nodes = 0;
+  // One pass with no per-node allocation (a 10 MB header holds millions of values, RELIABILITY
+  // R11); only objects and arrays go on the stack. The path is worked out only for an error.
+  const problem = scan(value, limits);
+  if (problem !== undefined) throw new ModelFormatError(`${what}: ${problem === 'nodes' ? `more than ${limits.maxNodes} JSON values; refusing to read further` : describeProblem(value, limits)}`);
+  return value as Json;
+}
+
+/** Walks the parsed value iteratively; returns what is wrong, or undefined. */
+function scan(root: unknown, limits: JsonLimits): 'nodes' | 'depth' | 'key' | undefined {
+  const values: object[] = [];
+  const depths: number[] = [];
+  let nodes = 1;
+  if (root === null || typeof root !== 'object') return undefined;
+  values.push(root);
+  depths.push(0);
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= limits.maxDepth) return 'depth';
+    const children: unknown[] = Array.isArray(v) ? v : [];
+    if (!Array.isArray(v)) {
+      for (const key of Object.keys(v)) {
+        if (FORBIDDEN_KEYS.has(key)) return 'key';
+        children.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    nodes += children.length;
+    if (nodes > limits.maxNodes) return 'nodes';
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      if (c !== null && typeof c === 'object') {
+        values.push(c);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The message for a too-deep value or a forbidden key, with its path (the slow walk, run only on failure). */
+function describeProblem(root: unknown, limits: JsonLimits): string {
+  const stack: [unknown, number, string][] = [[root, 0, '']];
   while (stack.length > 0) {
     const [v, depth, path] = stack.pop()!;
-    if (++nodes > limits.maxNodes) throw new ModelFormatError(`${what}: more than ${limits.maxNodes} JSON values; refusing to read further`);
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= limits.maxDepth) throw new ModelFormatError(`${what}: JSON nested deeper than ${limits.maxDepth} levels at ${path || '(root)'}`);
+    if (depth >= limits.maxDepth) return `JSON nested deeper than ${limits.maxDepth} levels at ${path || '(root)'}`;
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1, `${path}[${i}]`]);
     } else {
       for (const key of Object.keys(v)) {
-        if (FORBIDDEN_KEYS.has(key)) throw new ModelFormatError(`${what}: forbidden key ${JSON.stringify(key)} at ${path || '(root)'}`);
+        if (FORBIDDEN_KEYS.has(key)) return `forbidden key ${JSON.stringify(key)} at ${path || '(root)'}`;
         stack.push([(v as Record<string, unknown>)[key], depth + 1, `${path}.${key}`]);
       }
     }
   }
-  return value as Json;
+  return 'invalid JSON structure';
+}
+
+/**
+ * Refuses, before anything is written, a value JSON cannot hold: NaN and ±Infinity (which
+ * JSON.stringify would silently write as null, RELIABILITY S2), naming where it is.
+ */
+export function checkJsonWritable(value: unknown, path: string): void {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(`cannot save ${at} = ${v}: a model file's JSON header holds only finite numbers`);
+      continue;
+    }
+    if (ArrayBuffer.isView(v)) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'number') {
+          if (!Number.isFinite(x)) throw new InputError(`cannot save ${at}[${i}] = ${x}: a model file's JSON header holds only finite numbers`);
+        } else if (x !== null && typeof x === 'object') stack.push([x, `${at}[${i}]`]);
+      }
+    } else {
+      for (const [k, x] of Object.entries(v)) stack.push([x, `${at}.${k}`]);
+    }
+  }
+}
+
+/**
+ * Rejects text nested deeper than `maxDepth` before JSON.parse builds it (parsing a million
+ * nested brackets takes seconds; this scan takes milliseconds). Brackets inside strings do not count.
+ */
+function checkNesting(text: string, what: string, maxDepth: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth >= maxDepth) throw new ModelFormatError(`${what}: JSON nested deeper than ${maxDepth} levels at character ${i}`);
+    } else if (c === 93 || c === 125) depth--;
+  }
 }
 
 /** Field readers that throw ModelFormatError naming the path; used to validate a file's header. */

@@ -1,4 +1,4 @@
-import { BackpropError, ModelFormatError, UnsupportedError } from '../core/errors.js';
+import { BackpropError, InputError, ModelFormatError, UnsupportedError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
 import type { RngState } from '../core/rng.js';
 import { getLoss, type LossName } from '../losses/index.js';
@@ -6,7 +6,7 @@ import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
 import type { Label } from '../model/targets.js';
 import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
-import { Reader, type Json, type JsonObject } from './json.js';
+import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
 
@@ -95,6 +95,8 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
     if (state !== undefined) dropout[layer.name] = rngJson(state);
   }
   header.rng = { shuffle: rngJson(model.shuffleRng.getState()), dropout };
+  checkJsonWritable(args.preprocessing, 'preprocessing');
+  checkJsonWritable(args.metadata, 'metadata');
   if (args.preprocessing !== undefined) header.preprocessing = JSON.parse(JSON.stringify(args.preprocessing)) as Json;
   if (args.training !== undefined) {
     const t = args.training;
@@ -103,7 +105,22 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
     for (const k of keys) tensors.push({ name: `history:${k}`, shape: [t.history!.history[k]!.length], data: Float64Array.from(t.history!.history[k]!) });
   }
   if (args.metadata !== undefined) header.metadata = args.metadata;
+  checkReadable(header, model);
   return encodeContainer(header, tensors);
+}
+
+/**
+ * Runs the reader's own checks on the parts of the header a user supplies (classes,
+ * preprocessing), so a file that saves also loads: the writer's limits are the reader's (R4).
+ */
+function checkReadable(header: JsonObject, model: Sequential): void {
+  try {
+    if (header.classes !== undefined) validateClasses(new Reader('classes'), header.classes);
+    if (header.preprocessing !== undefined) validatePreprocessing(new Reader('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new InputError(`cannot save: ${e.message}; the file would not load`);
+    throw e;
+  }
 }
 
 function rngJson(s: RngState): Json {
@@ -170,10 +187,12 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
       metrics: compile.metrics,
     });
     const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;
+    // By name through a Map: a linear scan per slot made a 10,000-layer file quadratic (R11).
+    const byName = new Map(params.map((p) => [p.name, p]));
     for (const name of tensors.keys()) {
       const m = /^slot:(.+):(\d)$/.exec(name);
       if (!m) continue;
-      const p = params.find((q) => q.name === m[1]);
+      const p = byName.get(m[1]!);
       if (p === undefined || !p.trainable) throw new ModelFormatError(`optimizer slot ${JSON.stringify(name)} names no trainable tensor of the model`);
       const list = slots[p.name] ?? (slots[p.name] = []);
       list[Number(m[2])] = Array.from(readFloats(take(name, p, config.dtype)));
@@ -230,8 +249,9 @@ function restoreRng(r: Reader, v: Json, model: Sequential): void {
   if (o.shuffle !== undefined) model.shuffleRng.setState(readRngState(r.at('shuffle'), o.shuffle));
   if (o.dropout === undefined) return;
   const d = r.at('dropout').object(o.dropout);
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
   for (const [name, state] of Object.entries(d)) {
-    const layer = model.layers.find((l) => l.name === name);
+    const layer = byName.get(name);
     if (layer?.getRngState() === undefined) throw r.at('dropout').fail(`${JSON.stringify(name)} is not a dropout layer of the model`);
     layer.setRngState(readRngState(r.at('dropout').at(name), state));
   }

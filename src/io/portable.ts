@@ -120,3 +120,14 @@ export function readPortableInfo(r: Reader, values: { classes?: Json; featureNam
 export function parseMetadataJson(text: string, what: string): Json {
   return parseUntrustedJson(text, what, { maxDepth: 20, maxNodes: 1_000_000 });
 }
+
+/**
+ * Compiles an imported model with the loss its output activation pairs with (sigmoid → binary
+ * cross-entropy, softmax → sparse categorical cross-entropy, else mean squared error) and plain
+ * SGD, so that evaluate, explain and further training work on it as on a native model.
+ */
+export function compileImported(model: Sequential): void {
+  const out = model.layers[model.layers.length - 1]?.outputActivation()?.name;
+  const loss = out === 'sigmoid' ? 'binaryCrossentropy' : out === 'softmax' ? 'sparseCategoricalCrossentropy' : 'mse';
+  model.compile({ optimizer: 'sgd', loss, metrics: loss === 'mse' ? [] : ['accuracy'] });
+}

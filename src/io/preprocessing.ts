@@ -1,6 +1,6 @@
 import type { ScalerJSON } from '../data/scalers.js';
 import type { InputColumn, TableSchema, TargetSpec } from '../data/schema.js';
-import { featureNames as schemaFeatureNames } from '../data/schema.js';
+import { MAX_NAME_CHARS, featureNames as schemaFeatureNames } from '../data/schema.js';
 import type { Label } from '../model/targets.js';
 import type { Json, Reader } from './json.js';
 
@@ -45,7 +45,7 @@ export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits
   }
   if (o.featureNames !== undefined) {
     const rf = r.at('featureNames');
-    out.featureNames = rf.array(o.featureNames, MAX_COLUMNS).map((s, i) => rf.at(i).string(s));
+    out.featureNames = rf.array(o.featureNames, MAX_COLUMNS).map((s, i) => rf.at(i).string(s, 2 * MAX_NAME_CHARS + 1)); // column=category
     if (out.featureNames.length !== inputUnits) throw rf.fail(`lists ${out.featureNames.length} names but the model has ${inputUnits} inputs`);
   }
   if (o.scaler !== undefined) out.scaler = validateScaler(r.at('scaler'), o.scaler, inputUnits, 'inputs');
@@ -97,7 +97,7 @@ function validateSchema(r: Reader, v: Json): TableSchema {
     const co = rc.object(c);
     const kind = rc.at('kind').oneOf(co.kind, ['numeric', 'categorical', 'date'] as const);
     rc.keys(co, kind === 'numeric' ? ['name', 'kind'] : kind === 'date' ? ['name', 'kind', 'format', 'time'] : ['name', 'kind', 'categories']);
-    const name = rc.at('name').string(co.name);
+    const name = rc.at('name').string(co.name, MAX_NAME_CHARS);
     if (seen.has(name)) throw rc.at('name').fail(`column ${JSON.stringify(name)} appears twice`);
     seen.add(name);
     if (kind === 'numeric') return { name, kind };
@@ -125,14 +125,14 @@ function validateSchema(r: Reader, v: Json): TableSchema {
 }
 
 function distinctStrings(r: Reader, v: Json | undefined): string[] {
-  const list = r.array(v, MAX_CATEGORIES).map((s, i) => r.at(i).string(s));
+  const list = r.array(v, MAX_CATEGORIES).map((s, i) => r.at(i).string(s, MAX_NAME_CHARS));
   if (new Set(list).size !== list.length) throw r.fail('values must be distinct');
   return list;
 }
 
 /** Class labels: distinct finite numbers or strings. */
 export function validateClasses(r: Reader, v: Json | undefined): Label[] {
-  const list = r.array(v, MAX_CATEGORIES).map((c, i) => (typeof c === 'number' ? r.at(i).number(c) : r.at(i).string(c)));
+  const list = r.array(v, MAX_CATEGORIES).map((c, i) => (typeof c === 'number' ? r.at(i).number(c) : r.at(i).string(c, MAX_NAME_CHARS)));
   if (list.length === 0) throw r.fail('needs at least one class');
   if (new Set(list).size !== list.length) throw r.fail('classes must be distinct');
   return list;

@@ -22,7 +22,7 @@ export function validateModelConfig(r: Reader, v: Json | undefined, maxLayers: n
   const o = r.object(v);
   r.keys(o, ['name', 'seed', 'dtype', 'inputUnits', 'layers']);
   const name = r.at('name').string(o.name, 200);
-  const seed = r.at('seed').number(o.seed);
+  const seed = r.at('seed').integer(o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   const dtype = r.at('dtype').oneOf(o.dtype, ['float32', 'float64'] as const);
   const inputUnits = r.at('inputUnits').integer(o.inputUnits, 1, maxElements);
   const list = r.at('layers').array(o.layers, maxLayers);

@@ -3,7 +3,7 @@ import type { DType, Matrix } from '../core/matrix.js';
 import { checkKeys, numberInRange, positiveNumber } from '../core/validate.js';
 import type { Block, Kernels } from '../kernels/kernels.js';
 import { Layer, kernelsOf, type LayerConfig } from './layer.js';
-import { Param } from './param.js';
+import { Param, checkTensorSize } from './param.js';
 import { Workspace } from './workspace.js';
 import { parseInputShape } from './dense.js';
 
@@ -55,6 +55,7 @@ export class BatchNormalization extends Layer {
     this.k = k;
     this.inputUnits = n;
     this.outputUnits = n;
+    checkTensorSize(`${this.name}/gamma`, [n]);
     this.ws = new Workspace(k, { xhat: n, out: n, dx: n });
     this.gamma = new Param(`${this.name}/gamma`, [n], filled(k, n, 1));
     this.beta = new Param(`${this.name}/beta`, [n], k.alloc(n));

@@ -7,7 +7,7 @@ import { getInitializer, type InitializerSpec, type Initializer } from '../initi
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { Layer, kernelsOf, type LayerConfig } from './layer.js';
-import { Param } from './param.js';
+import { Param, checkTensorSize } from './param.js';
 import { Workspace } from './workspace.js';
 
 export interface DenseArgs {
@@ -72,11 +72,12 @@ export class Dense extends Layer {
   }
 
   build(inputUnits: number, kernels: Kernels | DType, rng: Rng): void {
+    const size = checkTensorSize(`${this.name}/kernel`, [inputUnits, this.units]);
     const k = kernelsOf(kernels);
     this.k = k;
     this.inputUnits = inputUnits;
     this.ws = new Workspace(k, { z: this.units, a: this.units, dz: this.units, dx: inputUnits });
-    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], k.alloc(inputUnits * this.units), true, this.kernelRegularizer);
+    const w = new Param(`${this.name}/kernel`, [inputUnits, this.units], k.alloc(size), true, this.kernelRegularizer);
     this.kernelInitializer.fill(w.value, inputUnits, this.units, rng);
     this.kernel = w;
     if (this.useBias) {

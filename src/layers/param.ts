@@ -1,4 +1,5 @@
 import type { FloatArray } from '../core/matrix.js';
+import { InputError } from '../core/errors.js';
 import type { Regularizer } from '../regularizers.js';
 import { Block, type Kernels } from '../kernels/kernels.js';
 import { typescriptBackend } from '../kernels/typescript.js';
@@ -8,6 +9,22 @@ import { typescriptBackend } from '../kernels/typescript.js';
  * regularisers, gradient checks, explain and save all walk `model.params()`.
  * `shape` is the Keras layout ([inputs, units] for a kernel, [units] for a bias).
  */
+/**
+ * The most elements one parameter tensor may hold (2^28: 1 GiB as float32, the model file's
+ * own cap). Past it, a layer fails at build with an InputError naming it, before allocating,
+ * instead of a raw RangeError or the kernel's OOM killer (RELIABILITY R2).
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+
+/** Checks parameter `name` of `shape` against MAX_TENSOR_ELEMENTS before it is allocated; returns its size. */
+export function checkTensorSize(name: string, shape: readonly number[], max = MAX_TENSOR_ELEMENTS): number {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!(size <= max)) {
+    throw new InputError(`${name}: shape [${shape.join(', ')}] has ${size.toPrecision(3)} elements, over the cap of ${max} per tensor; use fewer units or features`);
+  }
+  return size;
+}
+
 export class Param {
   private readonly valueBlock: Block;
   private readonly gradBlock: Block;

@@ -1,5 +1,5 @@
 import { InputError, ShapeError } from '../core/errors.js';
-import { checkKeys, describe } from '../core/validate.js';
+import { checkKeys, describe, listValues } from '../core/validate.js';
 import { averagedScore, countsFromConfusion, type Average, type ScoreKind } from './counts.js';
 import { r2FromSums } from './regression.js';
 
@@ -90,7 +90,7 @@ function classScore(kind: ScoreKind, where: string, yTrue: readonly Label[], yPr
   if (labels.length > 2) throw new InputError(`${where}: average 'binary' needs at most two labels, got ${labels.length}; use 'macro' or 'micro'`);
   const positive = labels.indexOf(positiveLabel);
   if (positive < 0) {
-    throw new InputError(`${where}: positiveLabel ${JSON.stringify(positiveLabel)} is not one of the labels [${labels.map((l) => JSON.stringify(l)).join(', ')}]; say which is positive`);
+    throw new InputError(`${where}: positiveLabel ${describe(positiveLabel)} is not one of the labels [${listValues(labels, true)}]; say which is positive`);
   }
   return averagedScore(kind, counts, 'binary', positive);
 }

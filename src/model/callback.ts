@@ -1,4 +1,5 @@
 import type { Sequential } from './sequential.js';
+import type { StepRecorder } from './step.js';
 
 /** Plain-number logs with Keras' names: loss, accuracy, val_loss, val_accuracy, lr. */
 export type Logs = Record<string, number>;
@@ -30,8 +31,11 @@ export interface DivergenceEvent {
   readonly batch: number;
   /** The loss of the batch (may be finite when a gradient is not). */
   readonly loss: number;
-  /** What was non-finite first: the loss, a gradient, or a weight after the update. */
-  readonly kind: 'loss' | 'gradient' | 'weight';
+  /**
+   * What was non-finite first: the loss, a gradient, or a weight after the update; or 'exploding'
+   * for a finite loss that grew by orders of magnitude over an epoch (RELIABILITY R6).
+   */
+  readonly kind: 'loss' | 'gradient' | 'weight' | 'exploding';
   /** The layer where non-finite values first appeared, when found. */
   readonly layer: string | undefined;
   /** The parameter tensor involved (`dense_2/kernel`), when found. */
@@ -59,6 +63,11 @@ export interface Callback {
   setWarningSink?(warn: (message: string) => void): void;
   /** A non-finite loss, gradient or weight (weights already restored); set stopTraining to end cleanly. */
   onDivergence?(event: DivergenceEvent): void;
+  /**
+   * A recorder to watch the coming batch's forward and backward pass layer by layer (layer
+   * statistics), or undefined to skip this batch. Asked once per batch.
+   */
+  stepRecorder?(): StepRecorder | undefined;
 }
 
 /** Reports a warning to every callback that listens. */
@@ -71,12 +80,36 @@ type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onB
 /** Calls a hook on every callback in order, awaiting only what returns a promise. */
 export class CallbackList {
   readonly hasBatchHooks: boolean;
+  private readonly watchers: readonly Callback[];
+  private readonly active: StepRecorder[] = [];
+  /** Forwards to every recorder asked for the current batch (built once, so a batch allocates nothing). */
+  private readonly fanOut: StepRecorder = {
+    forward: (i, layer, input, output) => {
+      for (const r of this.active) r.forward?.(i, layer, input, output);
+    },
+    backward: (i, layer, dOutput, dInput, fused) => {
+      for (const r of this.active) r.backward?.(i, layer, dOutput, dInput, fused);
+    },
+  };
+
   constructor(readonly callbacks: readonly Callback[], model: Sequential) {
+    this.watchers = callbacks.filter((c) => c.stepRecorder !== undefined);
     for (const c of callbacks) {
       c.setModel?.(model);
       c.setWarningSink?.((message) => emitWarning(this, message));
     }
     this.hasBatchHooks = callbacks.some((c) => c.onBatchBegin !== undefined || c.onBatchEnd !== undefined);
+  }
+
+  /** The recorder for the coming batch: undefined when no callback watches it (the step then records nothing). */
+  recorder(): StepRecorder | undefined {
+    if (this.watchers.length === 0) return undefined;
+    this.active.length = 0;
+    for (const c of this.watchers) {
+      const r = c.stepRecorder!();
+      if (r !== undefined) this.active.push(r);
+    }
+    return this.active.length === 0 ? undefined : this.active.length === 1 ? this.active[0] : this.fanOut;
   }
 
   /** Tells every callback the parameters of this fit. */

@@ -82,6 +82,29 @@ export function describeDivergence(engine: Backprop, x: Matrix, failure: Failure
   return { epoch: at?.epoch ?? 0, batch: at?.batch ?? 0, loss: failure.loss, kind: failure.kind, layer, param, message: `${prefix}: ${what}. ${tail}` };
 }
 
+/**
+ * How many times the first batch's loss an epoch's loss (training or validation) may reach
+ * before the run counts as diverging: four orders of magnitude, far past any noise of a run that
+ * converges, far below the 1e10–1e18 an adaptive optimiser reaches at a runaway learning rate.
+ */
+export const EXPLODING_LOSS_FACTOR = 1e4;
+
+/**
+ * The divergence of a finite but exploding loss (RELIABILITY R6), or undefined: the epoch's
+ * `loss` or `val_loss` above EXPLODING_LOSS_FACTOR × `reference`, the run's first batch loss.
+ */
+export function explodingLoss(logs: Readonly<Record<string, number | undefined>>, reference: number, epoch: number, learningRate: number): DivergenceEvent | undefined {
+  if (!(reference > 0)) return undefined;
+  const limit = EXPLODING_LOSS_FACTOR * reference;
+  const key = logs.loss! > limit ? 'loss' : logs.val_loss !== undefined && logs.val_loss > limit ? 'val_loss' : undefined;
+  if (key === undefined) return undefined;
+  const value = logs[key]!;
+  const message =
+    `epoch ${epoch + 1}: ${key} ${value.toPrecision(3)} is ${(value / reference).toPrecision(2)}× the first batch's loss ${reference.toPrecision(3)}; ` +
+    `training is diverging. Lower the learning rate (now ${learningRate}) or clip the gradients (clipNorm).`;
+  return { epoch, batch: 0, loss: value, kind: 'exploding', layer: undefined, param: undefined, message };
+}
+
 /** The first trainable parameter with a non-finite gradient, in backward order (last layer first). */
 export function firstNonFiniteGradient(params: readonly Param[]): Param | undefined {
   for (let i = params.length - 1; i >= 0; i--) {

@@ -1,5 +1,5 @@
 import { Matrix, toMatrix, type DType } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
+import { Rng, checkSeed } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import { Layer, type LayerConfig } from '../layers/layer.js';
@@ -49,6 +49,9 @@ export type { WeightArray } from '../layers/param.js';
  */
 export class Sequential {
   readonly layers: Layer[] = [];
+  /** The layers and their names, for constant-time checks in add. */
+  private readonly members = new Set<Layer>();
+  private readonly layerNames = new Set<string>();
   readonly dtype: DType;
   readonly seed: number;
   readonly name: string;
@@ -71,9 +74,7 @@ export class Sequential {
 
   constructor(layerList: readonly Layer[] = [], args: SequentialArgs = {}) {
     checkKeys('sequential', args, ['seed', 'dtype', 'name']);
-    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isFinite(args.seed))) {
-      throw new InputError(`sequential: seed must be a finite number, got ${describe(args.seed)}`);
-    }
+    if (args.seed !== undefined) checkSeed('sequential', args.seed);
     if (args.dtype !== undefined && args.dtype !== 'float32' && args.dtype !== 'float64') {
       throw new InputError(`sequential: dtype must be 'float32' or 'float64', got ${describe(args.dtype)}`);
     }
@@ -100,12 +101,12 @@ export class Sequential {
   /** Appends a layer; built at once when the model already knows its input size. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new InputError(`sequential.add: expected a layer (from layers.dense(...) etc.), got ${describe(layer)}`);
-    if (this.layers.includes(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
+    if (this.members.has(layer)) throw new InputError(`sequential.add: layer "${layer.name}" is already in the model`);
     const base = defaultNameOf(layer);
     const count = (this.counters.get(base) ?? 0) + 1;
     this.counters.set(base, count);
     if (layer.name === '') layer.name = `${base}_${count}`;
-    if (this.layers.some((l) => l.name === layer.name)) throw new InputError(`sequential.add: duplicate layer name "${layer.name}"`);
+    if (this.layerNames.has(layer.name)) throw new InputError(`sequential.add: duplicate layer name "${layer.name}"`);
     if (this.layers.length > 0 && layer.declaredInputUnits() !== undefined) {
       const prev = this.layers[this.layers.length - 1]!;
       if (prev.outputUnits > 0 && prev.outputUnits !== layer.declaredInputUnits()) {
@@ -114,14 +115,22 @@ export class Sequential {
     }
     if (layer.isBuilt) throw new InputError(`sequential.add: layer "${layer.name}" is already built in another model`);
     const wasBuilt = this.built;
+    const prevUnits = this.outputUnits;
     this.layers.push(layer);
-    // Keras: a model that knows its input size builds each layer as it is added.
-    if (wasBuilt) this.build(this.inputUnits);
-    else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
+    this.members.add(layer);
+    this.layerNames.add(layer.name);
+    // Keras: a model that knows its input size builds each layer as it is added (only the new
+    // one: adding n layers stays linear, RELIABILITY R11).
+    if (wasBuilt) {
+      layer.build(prevUnits, this.memory!, this.initRng);
+      this.engine = undefined;
+      this.staging = undefined;
+    } else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
   }
 
   get built(): boolean {
-    return this.layers.length > 0 && this.layers.every((l) => l.isBuilt);
+    // Layers are built in order (build, or add on a built model), so the last tells for all.
+    return this.layers.length > 0 && this.layers[this.layers.length - 1]!.isBuilt;
   }
 
   /** Number of input features; 0 before build. */
@@ -279,17 +288,22 @@ export class Sequential {
     return predictMatrix(this, X, args.batchSize);
   }
 
-  /** The predicted label per row, in the labels the model was trained on. */
+  /**
+   * The predicted label per row, in the labels the model was trained on. When the output layer
+   * has more units than classes, the argmax runs over the units that have a class, so a
+   * prediction is always a known label (RELIABILITY V7).
+   */
   predictClasses(x: readonly (ArrayLike<number>)[] | Matrix): Label[] {
     const p = this.predictMatrix(x);
     const classes = this.classes;
+    const units = classes === undefined ? p.cols : Math.min(p.cols, classes.length);
     const out: Label[] = [];
     for (let i = 0; i < p.rows; i++) {
       let k: number;
-      if (p.cols === 1) k = p.data[i]! > (this.loss?.config.fromLogits ? 0 : 0.5) ? 1 : 0;
+      if (p.cols === 1) k = classes !== undefined && classes.length < 2 ? 0 : p.data[i]! > (this.loss?.config.fromLogits ? 0 : 0.5) ? 1 : 0;
       else {
         k = 0;
-        for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
+        for (let c = 1; c < units; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
       }
       out.push(classes ? classes[k]! : k);
     }

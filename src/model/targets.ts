@@ -1,5 +1,6 @@
 import { Matrix, toMatrix, type DType } from '../core/matrix.js';
 import { InputError, ShapeError } from '../core/errors.js';
+import { describe, listValues } from '../core/validate.js';
 import type { Loss } from '../losses/loss.js';
 
 export type Label = number | string;
@@ -7,6 +8,21 @@ export type Label = number | string;
 export type TargetsLike = readonly Label[] | readonly (ArrayLike<number>)[] | Matrix;
 
 const CLASSIFICATION = new Set(['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy']);
+
+/**
+ * The one rule for label types (RELIABILITY V8): a label vector holds numbers or strings, never
+ * both, since 1 and "1" would otherwise become two classes without a word.
+ */
+export function checkLabelKinds(labels: readonly unknown[], where: string): void {
+  const firstNumber = labels.findIndex((v) => typeof v === 'number');
+  const firstString = labels.findIndex((v) => typeof v === 'string');
+  if (firstNumber >= 0 && firstString >= 0) {
+    throw new InputError(
+      `${where}: labels mix numbers and strings (row ${firstNumber} is ${describe(labels[firstNumber])}, row ${firstString} is ${describe(labels[firstString])}); ` +
+        'give every label as a number or every label as a string',
+    );
+  }
+}
 
 /** Labels in a stable order: numbers ascending, then strings in code-point order. */
 function sortedUnique(labels: readonly Label[]): Label[] {
@@ -54,6 +70,7 @@ export function encodeTargets(
       throw new InputError(`y: row ${i} is ${JSON.stringify(v)}; expected a number or a class name`);
     }
   });
+  checkLabelKinds(labels, 'y');
   if (!CLASSIFICATION.has(loss.name)) {
     if (labels.some((v) => typeof v === 'string')) {
       throw new InputError(`y: class names given to the regression loss "${loss.name}"; use a cross-entropy loss for classification`);
@@ -66,7 +83,7 @@ export function encodeTargets(
   const codes = labels.map((v, i) => {
     const k = index.get(v);
     if (k === undefined) {
-      throw new InputError(`y: row ${i} has label ${JSON.stringify(v)}, which is not one of the model's classes [${known.map((c) => JSON.stringify(c)).join(', ')}]`);
+      throw new InputError(`y: row ${i} has label ${describe(v)}, which is not one of the model's classes [${listValues(known, true)}]`);
     }
     return k;
   });
@@ -108,9 +125,9 @@ function inferClasses(labels: readonly Label[], loss: Loss, outputUnits: number)
     }
     // Integer labels 0..k-1 map to themselves; other integers (3, 7, 9) get positions.
     if (ints[0]! >= 0 && ints[ints.length - 1]! < outputUnits) return Array.from({ length: outputUnits }, (_, i) => i);
-    const bad = ints.find((v) => v < 0 || v >= outputUnits);
     if (ints.length > outputUnits) {
-      throw new InputError(`y: label ${bad} is out of range for ${outputUnits} output units (${ints.length} distinct labels)`);
+      const row = labels.findIndex((v) => typeof v === 'number' && (v < 0 || v >= outputUnits));
+      throw new InputError(`y: label ${labels[row]} in row ${row} is out of range for ${outputUnits} output units (${ints.length} distinct labels)`);
     }
     return ints;
   }

@@ -2,16 +2,16 @@ import { Matrix, allocate } from '../core/matrix.js';
 import { DivergenceError, InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
-import { Rng } from '../core/rng.js';
+import { Rng, checkSeed } from '../core/rng.js';
 import { CallbackList, emitWarning, type Callback, type Logs } from './callback.js';
 import { History } from './history.js';
 import { EpochLogger } from './epochLogger.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
-import type { Backprop } from './step.js';
+import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
-import { WeightGuard, describeDivergence, firstNonFiniteGradient, type Failure } from './divergence.js';
+import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
 
@@ -155,11 +155,11 @@ function splitStratified(data: Prepared, fraction: number, classes: Int32Array):
  * update, check. Returns the loss, or what went wrong with the weights restored to their state
  * before the step (RELIABILITY T1/T2). Allocates nothing on success.
  */
-function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[]): number | Failure {
+function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder): number | Failure {
   guard.save();
-  const out = engine.forward(x, true);
+  const out = engine.forward(x, true, recorder);
   // Gradients are written over (accumulate = false): no zeroing pass needed.
-  const loss = engine.backward(y, false);
+  const loss = engine.backward(y, false, recorder);
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {
@@ -202,7 +202,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   // Keras validates on the tail as it is; a file sorted by class then validates on one class.
   const valClasses = val !== undefined && args.validationData === undefined ? rowClasses(model, val.y) : undefined;
   const singleClassValidation = valClasses !== undefined && valClasses.length > 0 && valClasses.every((c) => c === valClasses[0]) && new Set(rowClasses(model, train.y)).size > 1;
-  if (args.seed !== undefined) model.shuffleRng.setState(new Rng(integerAtLeast('fit', 'seed', args.seed, 0)).getState());
+  if (args.seed !== undefined) model.shuffleRng.setState(new Rng(checkSeed('fit', args.seed)).getState());
 
   const optimizer = model.optimizer!;
   const engine = model.backprop();
@@ -244,6 +244,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let lastImprovement = 0;
   let stepsTaken = 0;
   let diverged = false;
+  let referenceLoss: number | undefined;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
     if (opts.shuffle) model.shuffleRng.shuffle(order);
@@ -261,7 +262,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         engine.rowWeights = batchWeights;
       }
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-      const loss = step(model, engine, guard, xb, yb, metrics);
+      const loss = step(model, engine, guard, xb, yb, metrics, callbacks.recorder());
       // Only this fit's steps are weighted (computeGradients and explain use the same engine).
       engine.rowWeights = undefined;
       if (typeof loss !== 'number') {
@@ -272,6 +273,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         diverged = true;
         break;
       }
+      if (referenceLoss === undefined) referenceLoss = loss;
       lossSum += loss * count;
       seen += count;
       stepsTaken++;
@@ -303,6 +305,15 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
     if (logs.loss! < bestLoss * (1 - 1e-4) - 1e-12) {
       bestLoss = logs.loss!;
       lastImprovement = epoch;
+    }
+    // A finite loss that grew by orders of magnitude is divergence too (RELIABILITY R6); the
+    // epoch is not logged, so no checkpoint holds it.
+    const exploding = diverged ? undefined : explodingLoss(logs, referenceLoss!, epoch, logs.lr);
+    if (exploding !== undefined) {
+      for (const c of callbacks.callbacks) c.onDivergence?.(exploding);
+      if (!model.stopTraining) throw new DivergenceError(exploding.message);
+      emitWarning(callbacks, exploding.message);
+      break;
     }
     epochsRun++;
     await callbacks.call('onEpochEnd', epoch, logs);

@@ -19,6 +19,8 @@ export class Adagrad extends Optimizer {
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
   protected readonly slotCount = 1;
+  /** The accumulated g² is never negative. */
+  protected override readonly nonNegativeSlots = [0];
 
   constructor(args: AdagradArgs = {}) {
     super('adagrad', args, ['initialAccumulatorValue', 'epsilon'], 0.001);

@@ -26,6 +26,8 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   protected readonly slotCount = 2;
+  /** v, the running mean of g², is never negative. */
+  protected override readonly nonNegativeSlots = [1];
 
   constructor(args: AdamArgs = {}) {
     super('adam', args, ['beta1', 'beta2', 'epsilon'], 0.001);

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../core/matrix.js';
 import type { Block } from '../kernels/kernels.js';
 import { InputError } from '../core/errors.js';
-import { checkKeys, positiveNumber } from '../core/validate.js';
+import { checkKeys, integerAtLeast, positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
 import { getScheduleConfig, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from './schedules.js';
 
@@ -103,6 +103,8 @@ export abstract class Optimizer {
 
   /** Number of state tensors per parameter (momentum, m and v, ...). */
   protected abstract readonly slotCount: number;
+  /** Slots that hold sums of squares, so a saved negative value is corrupt (RELIABILITY R10). */
+  protected readonly nonNegativeSlots: readonly number[] = [];
 
   /** Initial value of the state tensors. */
   protected initialSlotValue(): number {
@@ -138,6 +140,19 @@ export abstract class Optimizer {
     }
   }
 
+  /** The same clipping on a plain copy of a gradient (explainUpdate writes out the step a rule takes). */
+  clipCopy(g: Float64Array): void {
+    if (this.clipValue !== undefined) {
+      const c = this.clipValue;
+      for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
+    } else if (this.clipNorm !== undefined) {
+      let sq = 0;
+      for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+      const norm = Math.sqrt(sq);
+      if (norm > this.clipNorm) for (let i = 0; i < g.length; i++) g[i]! *= this.clipNorm / norm;
+    }
+  }
+
   /** Forgets all state (a fresh fit). */
   reset(): void {
     this.state.clear();
@@ -164,7 +179,25 @@ export abstract class Optimizer {
     return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
   }
 
+  /**
+   * Restores a saved state, checking it first (RELIABILITY R10): a step count that is a
+   * non-negative integer, a learning rate > 0, finite slots, and no negative sum of squares.
+   */
   setState(params: readonly Param[], state: OptimizerState): void {
+    const where = `${this.name} state`;
+    integerAtLeast(where, 'iterations', state.iterations, 0);
+    if (state.learningRate !== undefined) positiveNumber(where, 'learningRate', state.learningRate);
+    for (const p of params) {
+      state.slots[p.name]?.forEach((values, k) => {
+        const nonNegative = this.nonNegativeSlots.includes(k);
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
+          if (!Number.isFinite(v) || (nonNegative && v < 0)) {
+            throw new InputError(`${where}: slot ${k} of ${p.name}, entry ${i}, is ${v}; it must be finite${nonNegative ? ' and ≥ 0 (a sum of squares)' : ''}`);
+          }
+        }
+      });
+    }
     this.reset();
     this.iterations = state.iterations;
     if (state.learningRate !== undefined) this.learningRate = state.learningRate;

@@ -25,6 +25,8 @@ export class Rmsprop extends Optimizer {
   readonly momentum: number;
   readonly epsilon: number;
   protected readonly slotCount = 2;
+  /** s, the running mean of g², is never negative. */
+  protected override readonly nonNegativeSlots = [0];
 
   constructor(args: RmspropArgs = {}) {
     super('rmsprop', args, ['rho', 'momentum', 'epsilon'], 0.001);

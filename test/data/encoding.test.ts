@@ -10,12 +10,14 @@ test('oneHot: index k of depth d is a row with a single 1 at k; bad indices name
   assertThrowsWith(() => oneHot([0.5], 3), InputError, /row 0 has index 0\.5/);
 });
 
-test('labelEncoder: sorted classes (numbers first), transform, inverse, JSON round trip', () => {
-  const enc = labelEncoder().fit(['dog', 3, 'cat', 1, 'dog']);
-  assert.deepEqual(enc.classes, [1, 3, 'cat', 'dog']);
-  assert.deepEqual(enc.transform(['cat', 1, 'dog']), [2, 0, 3]);
-  assert.deepEqual(enc.inverseTransform([3, 1]), ['dog', 3]);
+test('labelEncoder: sorted classes, transform, inverse, JSON round trip; numbers and strings not mixed', () => {
+  assert.deepEqual(labelEncoder().fit([7, 3, 7, -1]).classes, [-1, 3, 7]);
+  const enc = labelEncoder().fit(['dog', 'bee', 'cat', 'ant', 'dog']);
+  assert.deepEqual(enc.classes, ['ant', 'bee', 'cat', 'dog']);
+  assert.deepEqual(enc.transform(['cat', 'ant', 'dog']), [2, 0, 3]);
+  assert.deepEqual(enc.inverseTransform([3, 1]), ['dog', 'bee']);
   assert.deepEqual(labelEncoderFromJSON(enc.toJSON()).transform(['dog']), [3]);
+  assertThrowsWith(() => labelEncoder().fit(['dog', 3]), InputError, /labels mix numbers and strings/);
   assertThrowsWith(() => enc.transform(['bird']), InputError, /row 0 has label "bird"/);
   assertThrowsWith(() => labelEncoder().transform(['x']), NotFittedError, /call fit/);
   assertThrowsWith(() => labelEncoder().fit([NaN]), InputError, /row 0 is NaN/);

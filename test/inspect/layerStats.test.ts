@@ -130,3 +130,26 @@ test('the quartile reservoir is a uniform sample of the whole stream, early and 
   exact.add(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), 2);
   assert.deepEqual(exact.result().quartiles, [2.75, 4.5, 6.25]);
 });
+
+test('layer statistics read the recorded step: an Activation layer\'s saturation is seen, and its statistics equal a Dense layer with the same activation', async () => {
+  const x = Array.from({ length: 64 }, (_, i) => [Math.sin(i) * 3, Math.cos(i * 1.7) * 3]);
+  const y = x.map((r) => (r[0]! * r[1]! > 0 ? 1 : 0));
+  const big = initializers.randomNormal({ stddev: 20 });
+  const split = sequential([layers.dense({ units: 8, inputShape: [2], kernelInitializer: big }), layers.activation({ activation: 'sigmoid' }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 2 });
+  const fused = sequential([layers.dense({ units: 8, inputShape: [2], kernelInitializer: big, activation: 'sigmoid' }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 2 });
+  fused.setWeights(split.getWeights());
+  const results = [];
+  for (const m of [split, fused]) {
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.01 }), loss: 'binaryCrossentropy' });
+    const stats = layerStatistics();
+    await m.fit(x, y, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0, callbacks: [stats] });
+    results.push(stats.epochs[0]!.layers);
+  }
+  const [a, b] = results as [NonNullable<(typeof results)[0]>, NonNullable<(typeof results)[0]>];
+  assert.deepEqual(a.map((l) => l.activation), ['linear', 'sigmoid', 'sigmoid']);
+  const act = a[1]!;
+  assert.ok(act.activations.saturatedFraction! > 0.7, `saturated ${act.activations.saturatedFraction}`);
+  assert.equal(act.activations.saturatedFraction, b[0]!.activations.saturatedFraction);
+  assert.equal(act.activations.mean, b[0]!.activations.mean);
+  assert.ok(Number.isNaN(act.gradient.norm) && Number.isNaN(act.updateRatio), 'an Activation layer has no weights of its own');
+});

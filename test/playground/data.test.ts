@@ -64,7 +64,7 @@ test('gaussian quadrants: four clusters, diagonal pairs share a class; the 1-D f
 test('CSV: header or not, BOM, CRLF, quotes, class names in a stable order', () => {
   const r = parsePointsCsv('\uFEFFx,y,"kind"\r\n1,2,b\r\n3,4,"a"\r\n\r\n5,6,b\r\n');
   assert.ok(r.ok);
-  assert.deepEqual(r.data, { columns: ['x', 'y', 'kind'], x: [[1, 2], [3, 4], [5, 6]], y: [1, 0, 1], classNames: ['a', 'b'] });
+  assert.deepEqual(r.data, { task: 'classification', columns: ['x', 'y', 'kind'], x: [[1, 2], [3, 4], [5, 6]], y: [1, 0, 1], classNames: ['a', 'b'] });
   const bare = parsePointsCsv('0.5,-1,10\n1e-3,2,2\n');
   assert.ok(bare.ok);
   assert.deepEqual(bare.data.columns, ['x1', 'x2', 'label']);
@@ -78,11 +78,12 @@ test('CSV: each problem is named with its line and column', () => {
     assert.equal(r.ok, false, text);
     return (r as { error: string }).error;
   };
-  assert.equal(error(''), 'the file is empty: expected rows of x1, x2, label');
-  assert.equal(error('\n\n'), 'the file is empty: expected rows of x1, x2, label');
+  assert.equal(error(''), 'the file is empty: expected rows of x1, x2, label (or x, y)');
+  assert.equal(error('\n\n'), 'the file is empty: expected rows of x1, x2, label (or x, y)');
   assert.equal(error('x1,x2,label\n'), 'no data rows: the file has a header only');
-  assert.equal(error('a,b,c,d\n1,2,3,4\n'), 'expected 3 columns (2 numeric features and a label), but line 1 has 4: the playground draws 2-D data only');
-  assert.equal(error('x,label\n1,a\n'), 'expected 3 columns (2 numeric features and a label), but line 1 has 2');
+  assert.equal(error('a,b,c,d\n1,2,3,4\n'), 'expected 3 columns (2 numeric features and a label) or 2 (x, y), but line 1 has 4: the playground draws 2-D data only');
+  assert.equal(error('x,label\n1,a\n'), 'line 2, column "label": "a" is not a finite number (two columns are read as a 1-D regression of y on x)');
+  assert.equal(error('a\n1\n'), 'expected 3 columns (2 numeric features and a label) or 2 (x, y), but line 1 has 1');
   assert.equal(error('x1,x2,y\n1,2,a\n3,4\n'), 'line 3: expected 3 fields (x1, x2, label), got 2');
   assert.equal(error('x1,x2,y\n1,2,a\n3,NaN,b\n'), 'line 3, column "x2": "NaN" is not a finite number');
   assert.equal(error('x1,x2,y\n1,2,a\n1e999,2,b\n'), 'line 3, column "x1": "1e999" is not a finite number');
@@ -111,4 +112,29 @@ test('the divergence message names what went wrong', () => {
   assert.equal(divergenceReason('epoch 3, batch 1: loss is Infinity; training stopped'), 'loss is Infinity');
   assert.equal(divergenceReason('epoch 2, batch 12: gradient of dense_3/bias is not finite while the loss is 9.32723621017353e+76; update skipped'), 'gradient of dense_3/bias is not finite; loss 9.33e+76');
   assert.equal(divergenceReason('something else'), 'loss is not finite');
+});
+
+test('two numeric columns are a 1-D regression, named by the header; the axes keep the names', () => {
+  const r = parsePointsCsv('hours,score\n1,10\n2,20\n3,25\n4,50\n5,60\n');
+  assert.ok(r.ok);
+  assert.deepEqual(r.data, { task: 'regression', columns: ['hours', 'score'], x: [[1], [2], [3], [4], [5]], y: [10, 20, 25, 50, 60], classNames: [] });
+  const bare = parsePointsCsv('1,2\n2,3\n3,5\n4,4\n');
+  assert.ok(bare.ok);
+  assert.deepEqual(bare.data.columns, ['x', 'y']);
+  const few = parsePointsCsv('x,y\n1,2\n');
+  assert.deepEqual(few, { ok: false, error: 'a regression needs at least 4 rows, the file has 1' });
+  const d = makeData({ ...defaultConfig(), dataset: 'csv', trainRatio: 0.6 }, r.data);
+  assert.equal(d.task, 'regression');
+  assert.equal(d.inputDim, 1);
+  assert.deepEqual(d.axisNames, ['hours', 'score']);
+  assert.deepEqual(d.classNames, ['score']);
+  assert.equal(d.trainX.length + d.testX.length, 5);
+  const xs = [...d.trainX, ...d.testX].map((p) => p[0]!).sort((a, b) => a - b);
+  assert.deepEqual(xs, [-1, -0.5, 0, 0.5, 1], 'x scaled to [−1, 1]');
+  const ys = [...d.trainY, ...d.testY].sort((a, b) => a - b);
+  assert.deepEqual(ys.map((v) => Number(v.toFixed(6))), [-1, -0.6, -0.4, 0.6, 1], 'y scaled to [−1, 1]');
+  assert.match(d.note, /5 uploaded points: "score" as a function of "hours", both scaled to \[−1, 1\]/);
+  const c = parsePointsCsv('weight,age,pet\n1,2,cat\n3,4,dog\n5,1,cat\n2,2,dog\n');
+  assert.ok(c.ok);
+  assert.deepEqual(makeData({ ...defaultConfig(), dataset: 'csv' }, c.data).axisNames, ['weight', 'age']);
 });

@@ -7,6 +7,8 @@ import {
   defaultConfig, fromHash, toHash, fitActivations, needsReset, needsNewData, datasetNames, playgroundOptimizers,
   regularizationNames, lossChoices, LIMITS, type PlaygroundConfig,
 } from '../../playground/src/state.js';
+import { featureNames } from '../../playground/src/features.js';
+import { lessonIds } from '../../playground/src/lessonIds.js';
 
 const arbConfig: fc.Arbitrary<PlaygroundConfig> = fc
   .record({
@@ -29,6 +31,10 @@ const arbConfig: fc.Arbitrary<PlaygroundConfig> = fc
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     speed: fc.constantFrom(0, 1, 20, 60),
     act: fc.array(fc.constantFrom(...activationNames), { minLength: 6, maxLength: 6 }),
+    features: fc.subarray([...featureNames], { minLength: 1 }),
+    initScale: fc.constantFrom(0, 0.5, 1, 10),
+    discretize: fc.boolean(),
+    lesson: fc.constantFrom('' as const, ...lessonIds),
   })
   .map(({ act, ...c }) => ({ ...c, activations: act.slice(0, c.hidden.length) }));
 
@@ -77,4 +83,28 @@ test('what a change needs: learning rate, batch size, optimiser and speed are li
   assert.equal(needsReset(a, { ...a, noise: 0.2 }), true);
   assert.equal(needsNewData(a, { ...a, noise: 0.2 }), true);
   assert.equal(needsReset(a, { ...a }), false);
+});
+
+test('features, weight scale, discretize and lesson: in the hash, checked, canonical order; display settings need no reset', () => {
+  const { config, problems } = fromHash('#features=x2sq,x1sq&initScale=10&discretize=1&lesson=zero-init');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(config.features, ['x1sq', 'x2sq'], 'features in the order of the input column');
+  assert.equal(config.initScale, 10);
+  assert.equal(config.discretize, true);
+  assert.equal(config.lesson, 'zero-init');
+  assert.match(toHash(config), /features=x1sq%2Cx2sq/);
+  const bad = fromHash('#features=x1,x3&lesson=nope&discretize=2');
+  assert.deepEqual(bad.config, defaultConfig());
+  assert.deepEqual(bad.problems, [
+    'features="x1,x3" ignored: unknown feature "x3"; known: x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2',
+    'discretize="2" ignored: expected 0 or 1',
+    'lesson="nope" ignored: expected one of xor-hidden, zero-init, sigmoid-saturation, learning-rate, overfitting, batchnorm-deep, circles-features',
+  ]);
+  assert.equal(fromHash('#features=').problems[0], 'features="" ignored: at least one feature is needed');
+  const a = defaultConfig();
+  assert.equal(needsReset(a, { ...a, discretize: true }), false);
+  assert.equal(needsReset(a, { ...a, lesson: 'xor-hidden' }), false);
+  assert.equal(needsReset(a, { ...a, features: ['x1sq'] }), true);
+  assert.equal(needsReset(a, { ...a, initScale: 2 }), true);
+  assert.equal(needsNewData(a, { ...a, features: ['x1sq'] }), false);
 });

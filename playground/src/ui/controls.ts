@@ -5,7 +5,7 @@
  */
 import { initializerNames } from '../../../src/index.js';
 import {
-  datasetNames, learningRates, regularizationRates, playgroundOptimizers, speeds, LIMITS,
+  datasetNames, learningRates, regularizationRates, playgroundOptimizers, speeds, initScales, LIMITS,
   type DatasetName, type PlaygroundConfig,
 } from '../state.js';
 import { makeData, type Task } from '../data.js';
@@ -95,6 +95,9 @@ export class Controls {
     byId('train-ratio-value').textContent = `${Math.round(config.trainRatio * 100)}%`;
     byId<HTMLInputElement>('points').value = String(config.points);
     byId('points-value').textContent = String(config.points);
+    const discretize = byId<HTMLInputElement>('discretize');
+    discretize.checked = config.discretize;
+    discretize.disabled = task === 'regression';
     this.buildTraining(config);
     this.buildNetworkOptions(config, task);
   }
@@ -129,6 +132,8 @@ export class Controls {
     const root = byId('network-options');
     const init = select({ id: 'initializer' }, initializerNames.map((n) => [n, n] as const), c.initializer);
     init.addEventListener('change', () => this.onChange({ initializer: init.value as PlaygroundConfig['initializer'] }));
+    const scale = select({ id: 'init-scale', title: 'factor on the initial weights' }, numberOptions(initScales, c.initScale, (v) => `× ${v}`), String(c.initScale));
+    scale.addEventListener('change', () => this.onChange({ initScale: Number(scale.value) }));
     const dropout = select({ id: 'dropout' }, numberOptions(DROPOUT_RATES, c.dropout, (v) => (v === 0 ? 'off' : String(v))), String(c.dropout));
     dropout.addEventListener('change', () => this.onChange({ dropout: Number(dropout.value) }));
     const bn = el('input', { id: 'batch-norm', type: 'checkbox', checked: c.batchNorm });
@@ -140,6 +145,7 @@ export class Controls {
     seed.addEventListener('click', () => this.onChange({ seed: (c.seed + 1) % 2 ** 31 }));
     root.replaceChildren(
       labelled('Initialiser', init),
+      labelled('Weight scale', scale),
       labelled('Dropout', dropout),
       el('label', { class: 'inline' }, bn, ' Batch norm'),
       labelled('Output + loss', loss),

@@ -1,5 +1,5 @@
 /** Canvas drawing: heat maps from grids, 1-D curves and the data points. */
-import { classColor, css, divergingColor, probabilityColor, HEAT_STRENGTH, type Rgb } from './colors.js';
+import { classColor, css, divergingColor, probabilityColor, regionColor, HEAT_STRENGTH, type Rgb } from './colors.js';
 
 /** One reusable offscreen canvas and image per grid size: painting allocates nothing per frame. */
 const scratch = new Map<number, { ctx: OffscreenCanvasRenderingContext2D; canvas: OffscreenCanvas; image: ImageData }>();
@@ -15,19 +15,19 @@ function scratchFor(res: number) {
   return s;
 }
 
-/** Draws the filled scratch image of size res onto the canvas, smoothly scaled. */
-function blit(canvas: HTMLCanvasElement, res: number): void {
+/** Draws the filled scratch image of size res onto the canvas, smoothly scaled (or in blocks, for hard classes). */
+function blit(canvas: HTMLCanvasElement, res: number, smooth = true): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const s = scratchFor(res);
   s.ctx.putImageData(s.image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingEnabled = smooth;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(s.canvas, 0, 0, canvas.width, canvas.height);
 }
 
 /** Paints a res×res grid (image order) onto the canvas from a colour per cell. */
-export function paintGrid(canvas: HTMLCanvasElement, res: number, colorAt: (index: number) => Rgb): void {
+export function paintGrid(canvas: HTMLCanvasElement, res: number, colorAt: (index: number) => Rgb, smooth = true): void {
   const px = scratchFor(res).image.data;
   for (let i = 0; i < res * res; i++) {
     const c = colorAt(i);
@@ -36,7 +36,7 @@ export function paintGrid(canvas: HTMLCanvasElement, res: number, colorAt: (inde
     px[4 * i + 2] = c[2];
     px[4 * i + 3] = 255;
   }
-  blit(canvas, res);
+  blit(canvas, res, smooth);
 }
 
 /** 256 colours from `at(t)` for t = 0…1, as packed RGB bytes. */
@@ -92,8 +92,18 @@ export function paintClassProbability(canvas: HTMLCanvasElement, grid: Float32Ar
 }
 
 /** The class probabilities of the boundary, [res² × k], as mixed class colours. */
-export function paintBoundary(canvas: HTMLCanvasElement, probabilities: Float32Array, classes: number, res: number): void {
-  paintGrid(canvas, res, (i) => probabilityColor(probabilities.subarray(i * classes, (i + 1) * classes)));
+export function paintBoundary(canvas: HTMLCanvasElement, probabilities: Float32Array, classes: number, res: number, discretize = false): void {
+  if (!discretize) {
+    paintGrid(canvas, res, (i) => probabilityColor(probabilities.subarray(i * classes, (i + 1) * classes)));
+    return;
+  }
+  // Hard classes: each cell the colour of its most probable class (ties to the lower index).
+  const regions = Array.from({ length: classes }, (_, k) => regionColor(k, classes));
+  paintGrid(canvas, res, (i) => {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (probabilities[i * classes + k]! > probabilities[i * classes + best]!) best = k;
+    return regions[best]!;
+  }, false);
 }
 
 export interface Frame {

@@ -10,8 +10,17 @@ import { el, fmt, select, svg } from './dom.js';
 import { paintClassProbability, paintCurve, paintUnit } from './draw.js';
 import { LIMITS } from '../state.js';
 
+/** One unit of the input column: a feature, drawn as a unit when on, faded when off. */
+export interface InputUnit {
+  /** Key of the feature ('x1', 'x1sq', ...). */
+  key: string;
+  label: string;
+  active: boolean;
+}
+
 export interface NetworkLayout {
-  inputNames: string[];
+  /** Every feature offered (2-D data: all seven; 1-D data: x). Kernel row i of the first block is the i-th active one. */
+  inputs: InputUnit[];
   hidden: { units: number; activation: ActivationName }[];
   output: { units: number; activation: ActivationName; names: string[] };
   /** 1-D data draws curves instead of maps. */
@@ -27,15 +36,35 @@ export interface NetworkEvents {
   removeUnit(layer: number): void;
   setActivation(layer: number, activation: ActivationName): void;
   editWeight(block: number, kind: 'kernel' | 'bias', i: number, j: number, value: number): void;
+  /** Turns an input feature on or off. */
+  toggleFeature(key: string): void;
+  /** The pointer is over a unit (column 0 = inputs, by feature index; then the blocks), or left it. */
+  hoverUnit(unit: { col: number; unit: number } | undefined): void;
 }
 
-const NODE = 44;
-const GAP = 10;
-const COL = 130;
 const TOP = 70;
 const POSITIVE_CSS = css(POSITIVE);
 const NEGATIVE_CSS = css(NEGATIVE);
-const LEFT = 40;
+/** Room left of the input column for the feature names. */
+const LEFT = 60;
+/** Widest spacing of the columns. */
+const MAX_COL = 130;
+
+/** Unit size, gap and column spacing for a drawing; `scale` < 1 when even the narrowest spacing is too wide for `avail` px. */
+export function geometry(columns: readonly number[], avail: number): { node: number; gap: number; col: number; scale: number; width: number; height: number } {
+  const tallest = Math.max(...columns);
+  const node = tallest > 10 ? 30 : tallest > 7 ? 36 : 44;
+  const gap = node < 44 ? 6 : 10;
+  // The hidden layers' controls (±, activation) are node + 60 px wide and must not overlap.
+  const minCol = node + 66;
+  const n = columns.length;
+  const fit = (avail - 2 * LEFT - node) / Math.max(1, n - 1);
+  const col = Math.max(minCol, Math.min(MAX_COL, fit));
+  const width = LEFT * 2 + col * (n - 1) + node;
+  const height = TOP + tallest * (node + gap) + 10;
+  const scale = avail > 0 ? Math.min(1, avail / width) : 1;
+  return { node, gap, col, scale, width, height };
+}
 
 interface EdgeRef {
   path: SVGPathElement;
@@ -64,6 +93,10 @@ export class NetworkView {
   private last: Snapshot | undefined;
   private hovered: { block: number; kind: 'kernel' | 'bias'; i: number; j: number } | undefined;
   private editing: { block: number; kind: 'kernel' | 'bias'; i: number; j: number } | undefined;
+  /** The drawing's scale (CSS transform) when it is scaled down to fit its panel. */
+  private scale = 1;
+  /** Index into layout.inputs of each active feature (kernel row of the first block). */
+  private activeInputs: number[] = [];
 
   constructor(private readonly root: HTMLElement, private readonly events: NetworkEvents) {
     this.header = el('div', { class: 'net-header' });
@@ -96,12 +129,16 @@ export class NetworkView {
     this.canvases = [];
     this.biasDots = [];
 
-    const columns = [layout.inputNames.length, ...layout.hidden.map((h) => h.units), layout.output.units];
-    const tallest = Math.max(...columns);
-    const width = LEFT * 2 + COL * (columns.length - 1) + NODE;
-    const height = TOP + tallest * (NODE + GAP) + 10;
+    this.activeInputs = layout.inputs.flatMap((f, k) => (f.active ? [k] : []));
+    const columns = [layout.inputs.length, ...layout.hidden.map((h) => h.units), layout.output.units];
+    const avail = this.root.parentElement?.clientWidth ?? 0;
+    const { node: NODE, gap: GAP, col: COL, scale, width, height } = geometry(columns, avail);
+    this.scale = scale;
     this.root.style.width = `${width}px`;
     this.root.style.height = `${height}px`;
+    this.root.style.transform = scale < 1 ? `scale(${scale})` : '';
+    this.root.style.setProperty('--node', `${NODE}px`);
+    if (this.root.parentElement) this.root.parentElement.style.height = `${Math.ceil(height * scale)}px`;
     this.svgRoot.setAttribute('width', String(width));
     this.svgRoot.setAttribute('height', String(height));
 
@@ -115,25 +152,31 @@ export class NetworkView {
     layerButtons.querySelector('#remove-layer')!.addEventListener('click', () => this.events.removeLayer());
     this.header.append(layerButtons);
 
+    const unitY = (u: number) => TOP + u * (NODE + GAP);
     columns.forEach((units, c) => {
       const x = LEFT + c * COL;
-      const label = c === 0 ? 'input' : c === columns.length - 1 ? `output: ${layout.output.activation}` : null;
-      if (label) this.header.append(el('div', { class: 'col-label', style: `left:${x - 20}px;width:${NODE + 40}px` }, label));
-      if (c > 0 && c < columns.length - 1) this.header.append(this.hiddenControls(c - 1, x, layout.hidden[c - 1]!));
+      const label = c === 0 ? (layout.oneD ? 'input' : 'input features (click)') : c === columns.length - 1 ? `output: ${layout.output.activation}` : null;
+      if (label) this.header.append(el('div', { class: 'col-label', style: `left:${x - 34}px;width:${NODE + 68}px` }, label));
+      if (c > 0 && c < columns.length - 1) this.header.append(this.hiddenControls(c - 1, x, NODE, layout.hidden[c - 1]!));
       const list: HTMLCanvasElement[] = [];
       const dots: HTMLDivElement[] = [];
       for (let u = 0; u < units; u++) {
-        const y = TOP + u * (NODE + GAP);
+        const y = unitY(u);
+        const input = c === 0 ? layout.inputs[u]! : undefined;
         const canvas = el('canvas', {
-          class: 'unit', width: layout.oneD ? 88 : 50, height: layout.oneD ? 88 : 50,
-          style: `left:${x}px;top:${y}px`, 'data-col': c, 'data-unit': u,
+          class: input && !input.active ? 'unit off' : 'unit', width: layout.oneD ? 88 : 50, height: layout.oneD ? 88 : 50,
+          style: `left:${x}px;top:${y}px;width:${NODE}px;height:${NODE}px`, 'data-col': c, 'data-unit': u,
+          ...(input ? { 'data-feature': input.key, role: 'switch', 'aria-checked': String(input.active), 'aria-label': `input feature ${input.label}` } : {}),
         });
-        if (c === 0) canvas.title = layout.inputNames[u]!;
+        if (input) canvas.title = `${input.label}: click to ${input.active ? 'remove it from' : 'add it to'} the inputs`;
         else if (c === columns.length - 1 && layout.output.names[u]) canvas.title = layout.output.names[u]!;
+        canvas.addEventListener('mouseenter', () => this.events.hoverUnit({ col: c, unit: u }));
+        canvas.addEventListener('mouseleave', () => this.events.hoverUnit(undefined));
+        if (input && !layout.oneD) canvas.addEventListener('click', () => this.events.toggleFeature(input.key));
         this.nodes.append(canvas);
         list.push(canvas);
-        if (c === 0) {
-          this.nodes.append(el('div', { class: 'input-name', style: `left:${x - LEFT + 2}px;top:${y + NODE / 2 - 8}px` }, layout.inputNames[u]!));
+        if (input) {
+          this.nodes.append(el('div', { class: input.active ? 'input-name' : 'input-name off', style: `left:2px;top:${y + NODE / 2 - 8}px;width:${LEFT - 6}px` }, input.label));
         } else {
           const dot = el('div', { class: 'bias', style: `left:${x - 7}px;top:${y + NODE - 7}px`, 'data-block': c - 1, 'data-unit': u });
           dot.addEventListener('mouseenter', (e) => this.hover({ block: c - 1, kind: 'bias', i: 0, j: u }, e));
@@ -148,13 +191,16 @@ export class NetworkView {
     });
 
     // Edges: from unit i of column c to unit j of column c + 1 = kernel[i][j] of block c.
+    // Column 0 draws every feature; only the active ones have edges (kernel row i = i-th active).
     for (let c = 0; c + 1 < columns.length; c++) {
-      for (let i = 0; i < columns[c]!; i++) {
+      const rows = c === 0 ? this.activeInputs.length : columns[c]!;
+      for (let i = 0; i < rows; i++) {
+        const from = c === 0 ? this.activeInputs[i]! : i;
         for (let j = 0; j < columns[c + 1]!; j++) {
           const x1 = LEFT + c * COL + NODE;
-          const y1 = TOP + i * (NODE + GAP) + NODE / 2;
+          const y1 = unitY(from) + NODE / 2;
           const x2 = LEFT + (c + 1) * COL;
-          const y2 = TOP + j * (NODE + GAP) + NODE / 2;
+          const y2 = unitY(j) + NODE / 2;
           const mid = (x1 + x2) / 2;
           const d = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
           const path = svg('path', { d, class: 'edge', 'data-block': c, 'data-i': i, 'data-j': j });
@@ -172,8 +218,8 @@ export class NetworkView {
     }
   }
 
-  private hiddenControls(layer: number, x: number, h: { units: number; activation: ActivationName }): HTMLElement {
-    const box = el('div', { class: 'hidden-controls', style: `left:${x - 30}px;width:${NODE + 60}px`, 'data-layer': layer });
+  private hiddenControls(layer: number, x: number, node: number, h: { units: number; activation: ActivationName }): HTMLElement {
+    const box = el('div', { class: 'hidden-controls', style: `left:${x - 30}px;width:${node + 60}px`, 'data-layer': layer });
     const plus = el('button', { class: 'add-unit', 'data-layer': layer, title: 'add a unit', disabled: h.units >= LIMITS.units }, '+');
     const minus = el('button', { class: 'remove-unit', 'data-layer': layer, title: 'remove a unit', disabled: h.units <= 1 }, '−');
     plus.addEventListener('click', () => this.events.addUnit(layer));
@@ -199,8 +245,10 @@ export class NetworkView {
       if (stroke !== e.stroke) e.path.setAttribute('stroke', (e.stroke = stroke));
       if (width !== e.width) e.path.setAttribute('stroke-width', (e.width = width));
     }
-    // Inputs.
-    this.canvases[0]?.forEach((canvas, u) => this.paint(canvas, inputMaps[u]!, 1, 0, resolution, 'unit'));
+    // Inputs: every feature's map, active or not (inputMaps follows layout.inputs).
+    this.canvases[0]?.forEach((canvas, u) => {
+      if (inputMaps[u]) this.paint(canvas, inputMaps[u], 1, 0, resolution, 'unit');
+    });
     const last = this.canvases.length - 1;
     for (let c = 1; c <= last; c++) {
       const grid = s.unitGrids[c - 1];
@@ -210,6 +258,16 @@ export class NetworkView {
         const kind = c < last ? 'unit' : layout.task === 'binary' ? 'probability' : layout.task === 'multiclass' ? 'class' : 'unit';
         this.paint(canvas, grid, units, u, resolution, kind);
       });
+      const health = s.unitHealth[c - 1];
+      if (health) {
+        this.canvases[c]!.forEach((canvas, u) => {
+          const dead = health.dead[u] === true;
+          const saturated = (health.saturated[u] ?? 0) > 0.9;
+          canvas.classList.toggle('dead', dead);
+          canvas.classList.toggle('saturated', saturated);
+          canvas.title = dead ? 'dead: outputs 0 for every training point, so it gets no gradient' : saturated ? `saturated: ${(100 * health.saturated[u]!).toFixed(0)}% of its outputs in the flat tails, where g′(z) ≈ 0` : '';
+        });
+      }
       this.biasDots[c]?.forEach((dot, u) => {
         const b = s.blocks[c - 1]?.bias?.[u] ?? 0;
         dot.style.background = css(divergingColor(b, 1));
@@ -250,7 +308,7 @@ export class NetworkView {
     if (ref.kind === 'bias') {
       return `bias of ${to}\nb = ${fmt(b.bias?.[ref.j] ?? 0)}\n∂J/∂b = ${fmt(b.dBias?.[ref.j] ?? 0)} (last batch)\nclick to edit`;
     }
-    const from = ref.block === 0 ? (this.layout?.inputNames[ref.i] ?? `input ${ref.i + 1}`) : `unit ${ref.i + 1} of hidden layer ${ref.block}`;
+    const from = ref.block === 0 ? (this.layout?.inputs[this.activeInputs[ref.i] ?? -1]?.label ?? `input ${ref.i + 1}`) : `unit ${ref.i + 1} of hidden layer ${ref.block}`;
     const k = ref.i * b.units + ref.j;
     return `weight ${from} → ${to}\nw = ${fmt(b.kernel[k]!)}\n∂J/∂w = ${fmt(b.dKernel[k]!)} (last batch)\nclick to edit`;
   }
@@ -280,10 +338,11 @@ export class NetworkView {
     this.tooltip.hidden = text === '';
   }
 
+  /** Places a box at the pointer, in the drawing's own (unscaled) coordinates. */
   private place(box: HTMLElement, e: MouseEvent): void {
     const r = this.root.getBoundingClientRect();
-    box.style.left = `${e.clientX - r.left + 12}px`;
-    box.style.top = `${e.clientY - r.top + 12}px`;
+    box.style.left = `${(e.clientX - r.left) / this.scale + 12}px`;
+    box.style.top = `${(e.clientY - r.top) / this.scale + 12}px`;
   }
 
   private openEditor(ref: { block: number; kind: 'kernel' | 'bias'; i: number; j: number }, e: MouseEvent): void {

@@ -5,7 +5,7 @@ import { layers } from '../../layers/index.js';
 import type { Layer } from '../../layers/layer.js';
 import { Reader, type Json } from '../json.js';
 import type { LoadedModel } from '../modelFile.js';
-import { parseMetadataJson, preprocessingOf, readPortableInfo } from '../portable.js';
+import { compileImported, parseMetadataJson, preprocessingOf, readPortableInfo } from '../portable.js';
 import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
 import { ONNX_METADATA } from './export.js';
 
@@ -228,6 +228,7 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
     ...(json(ONNX_METADATA.schema) !== undefined ? { schema: json(ONNX_METADATA.schema)! } : {}),
   }, model.inputUnits, model.outputUnits);
   if (info.classes !== undefined) model.classes = [...info.classes];
+  compileImported(model);
   return {
     model,
     preprocessing: preprocessingOf(info),

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { buildCli, events, runCli, tempDir, ROOT } from './harness.js';
+import { modelFromOnnx } from '../../src/index.js';
+import { decodeOnnx } from '../../src/io/onnx/schema.js';
+
+const binPromise = buildCli();
+
+/** Parses a small numeric CSV with a header (no quoting needed here). */
+function readCsv(text: string): { header: string[]; rows: string[][] } {
+  const [head, ...lines] = text.trim().split('\n');
+  return { header: head!.split(','), rows: lines.map((l) => l.split(',')) };
+}
+
+test('CLI: train on a CSV, export to ONNX, and ONNX Runtime on the raw CSV columns gives predict --probabilities\' numbers', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('export');
+  const csv = join(ROOT, 'data', 'iris.csv');
+  let r = runCli(bin, ['train', csv, '--epochs', '30', '--out', 'iris.bpm'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  r = runCli(bin, ['export', 'iris.bpm', '--out', 'iris.onnx', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(events(r.stdout)[0], { event: 'export', format: 'onnx', files: ['iris.onnx'] });
+  r = runCli(bin, ['predict', 'iris.bpm', csv, '--probabilities'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const predicted = readCsv(r.stdout);
+
+  const bytes = new Uint8Array(readFileSync(join(dir, 'iris.onnx')));
+  const meta = new Map(decodeOnnx(bytes, { maxNodes: 100, maxElements: 1e6 }).metadata.map((p) => [p.key, p.value]));
+  const features = JSON.parse(meta.get('feature_names')!) as string[];
+  const classes = JSON.parse(meta.get('classes')!) as string[];
+  assert.deepEqual(classes, ['setosa', 'versicolor', 'virginica']);
+  assert.deepEqual(predicted.header, ['prediction', ...classes.map((c) => `p(${c})`)]);
+  // The raw columns, picked by the names in the metadata: no scaling on our side.
+  const data = readCsv(readFileSync(csv, 'utf8'));
+  const x = data.rows.map((row) => features.map((f) => Number(row[data.header.indexOf(f)])));
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, features.length]) });
+  const p = out.output!.data as Float32Array;
+  let worst = 0;
+  predicted.rows.forEach((row, i) => {
+    for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(Number(row[c + 1]) - p[i * 3 + c]!));
+    const best = [0, 1, 2].reduce((a, b) => (p[i * 3 + b]! > p[i * 3 + a]! ? b : a));
+    assert.equal(row[0], classes[best]);
+  });
+  assert.ok(worst <= 1e-5, `largest difference ${worst}`);
+
+  // The exported files are models the other commands read, with the same predictions.
+  r = runCli(bin, ['export', 'iris.bpm', '--out', 'tfjs', '--format', 'tfjs'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(dir, 'tfjs', 'model.json')) && existsSync(join(dir, 'tfjs', 'model.weights.bin')));
+  for (const model of ['iris.onnx', 'tfjs/model.json']) {
+    r = runCli(bin, ['predict', model, csv, '--probabilities'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const again = readCsv(r.stdout);
+    again.rows.forEach((row, i) => row.slice(1).forEach((v, c) => assert.ok(Math.abs(Number(v) - Number(predicted.rows[i]![c + 1])) <= 1e-5, `${model} row ${i}`)));
+    r = runCli(bin, ['evaluate', model, csv, '--json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    r = runCli(bin, ['summary', model], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /dense/);
+  }
+  r = runCli(bin, ['explain', 'iris.onnx', '--x', '[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]', '--y', '["setosa", "virginica"]', '--format', 'json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const explained = JSON.parse(r.stdout) as { lossName: string; layers: { name: string }[]; output: number[][] };
+  assert.equal(explained.lossName, 'sparseCategoricalCrossentropy');
+  const first = x.findIndex((row) => row.join() === '5.1,3.5,1.4,0.2');
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(explained.output[0]![c]! - p[first * 3 + c]!) <= 1e-5, 'explain runs the imported network');
+  assert.deepEqual(modelFromOnnx(bytes).preprocessing.featureNames, features);
+  r = runCli(bin, ['export', 'iris.bpm', '--out', 'iris.model'], dir);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /cannot tell the format/);
+});
