@@ -1,4 +1,4 @@
-import { classCodes, gatherRows, loadModel, pipelineTargets } from '../../src/index.js';
+import { classCodes, gatherRows, loadModel, pipelineTargets, readingWarnings } from '../../src/index.js';
 import { readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
@@ -6,12 +6,13 @@ import { boxTable, confusionMatrix, formatMetric, measure, precisionRecall } fro
 import { Printer, type Io } from '../io.js';
 
 /** `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file. */
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string } = {}): Promise<number> {
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  const a = await readForModel(loaded, dataPath, true);
+  const a = await readForModel(loaded, dataPath, true, options);
+  for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
   const rows = Array.from({ length: a.table.rows }, (_, i) => i);
   const y = pipelineTargets(loaded.preprocessing, a.table, rows, a.plan);
   const raw = a.table.y!.kind === 'numeric' ? gatherRows(a.table.y!.values, rows) : undefined;

@@ -10,7 +10,7 @@ import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
 
-export { type Preprocessing } from './preprocessing.js';
+export { type Preprocessing, type ImputerJSON } from './preprocessing.js';
 
 /** Where training stands, so that `fit(..., { initialEpoch: epoch })` resumes it exactly. */
 export interface TrainingState {

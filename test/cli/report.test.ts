@@ -94,7 +94,7 @@ function assertStatistics(inside: InsideData | undefined, epochs: number, layers
 
 test('the report of a 2-D classifier opens offline in Chromium with loss, accuracy and decision-boundary charts drawn (RELIABILITY U3)', async (t) => {
   if (!browser) return t.skip(`Chromium not found at ${CHROMIUM}`);
-  const r = runCli(bin, ['train', '--dataset', 'moons', '--samples', '400', '--epochs', '200', '--lr', '0.01', '--layers', '16,8', '--out', 'moons.bpm', '--report', 'moons.html'], dir);
+  const r = runCli(bin, ['train', '--dataset', 'moons', '--samples', '400', '--epochs', '200', '--no-early-stopping', '--lr', '0.01', '--layers', '16,8', '--out', 'moons.bpm', '--report', 'moons.html'], dir);
   assert.equal(r.code, 0, r.stderr);
   const drawn = await open(join(dir, 'moons.html'), 'report-moons.png');
   assert.deepEqual(drawn.errors, []);
@@ -132,7 +132,7 @@ test('reports written in-process (the tsx path of npm start) and for a regressio
   process.chdir(dir);
   let code: number;
   try {
-    code = await run(['train', '--report', 'report.html'], { stdout: sink, stderr: process.stderr });
+    code = await run(['train', '--no-early-stopping', '--report', 'report.html'], { stdout: sink, stderr: process.stderr });
   } finally {
     process.chdir(cwd);
   }
@@ -146,7 +146,7 @@ test('reports written in-process (the tsx path of npm start) and for a regressio
   assertStatistics(iris.data.inside, iris.data.loss.epochs.length, iris.data.inside!.layers.map((l) => [l.activation, l.units] as const));
   assert.ok(iris.data.inside!.layers.every((l) => l.saturated === null));
 
-  const r = runCli(bin, ['train', '--dataset', 'sine', '--epochs', '100', '--lr', '0.01', '--out', 'sine.bpm', '--report', 'sine.html'], dir);
+  const r = runCli(bin, ['train', '--dataset', 'sine', '--epochs', '100', '--no-early-stopping', '--lr', '0.01', '--out', 'sine.bpm', '--report', 'sine.html'], dir);
   assert.equal(r.code, 0, r.stderr);
   const sine = await open(join(dir, 'sine.html'), 'report-sine.png');
   assert.deepEqual(sine.errors, []);
