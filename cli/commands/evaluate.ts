@@ -2,7 +2,7 @@ import { classCodes, gatherRows, loadModel, pipelineTargets, readingWarnings } f
 import { readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
-import { boxTable, confusionMatrix, formatMetric, measure, precisionRecall } from '../evaluation.js';
+import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 
 /** `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file. */
@@ -20,6 +20,9 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const metrics: [string, number | undefined][] = [['loss', m.loss], ['accuracy', m.accuracy], ['MAE', m.mae], ['RMSE', m.rmse], ['R²', m.r2]];
   printer.line(`${dataPath}: ${a.table.rows} rows`);
   printer.line(boxTable(['metric', 'value'], metrics.filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatMetric(v)])));
+  const target = a.table.y!;
+  // Several regression targets: each one's metrics too (the table above averages over them).
+  if (target.kind === 'numeric' && target.names.length > 1) printer.line(outputTable(target.names, [['', m.outputs]]));
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   const t = a.table.y!;
   if (t.kind === 'classes') {

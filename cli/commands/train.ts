@@ -5,7 +5,7 @@ import {
 import { checkFile, readCsvTable } from '../csv.js';
 import { describeReading, describeTable, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, measure, type SetMetrics } from '../evaluation.js';
+import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
@@ -136,6 +136,10 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
 
   printer.line();
   printer.line(metricsTable(metrics));
+  // Several regression targets: each one's metrics too (the table above averages over them).
+  if (table.y?.kind === 'numeric' && table.y.names.length > 1) {
+    printer.line(outputTable(table.y.names, [['training', metrics.training.outputs], ['validation', metrics.validation?.outputs]]));
+  }
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
@@ -214,7 +218,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
 }
 
 function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }): string {
-  const names: [keyof SetMetrics, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+  const names: [Exclude<keyof SetMetrics, 'outputs'>, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
   const rows = names
     .filter(([k]) => m.training[k] !== undefined)
     .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—']);
