@@ -81,9 +81,9 @@ export function derivedSeed(seed: number, number: number, purpose: number): numb
   return a;
 }
 
-/** A generator for one purpose of one trial (see derivedSeed). */
+/** A generator for one purpose of one trial (see derivedSeed): 53 bits of seed, the most an Rng seed holds. */
 export function trialRng(seed: number, number: number, purpose: number): Rng {
-  return new Rng(derivedSeed(seed, number, purpose) * 4294967296 + derivedSeed(seed, number, purpose + 0x9e37));
+  return new Rng((derivedSeed(seed, number, purpose) & 0x1fffff) * 4294967296 + derivedSeed(seed, number, purpose + 0x9e37));
 }
 
 /**
