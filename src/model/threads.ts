@@ -79,6 +79,10 @@ export class ThreadPool {
   private readonly outCols: number;
   private readonly errorText: Uint8Array;
   private generation = 0;
+  /** Views for the last batch shape, so that a step of the same shape allocates nothing. */
+  private views: { x: FloatArray; y: FloatArray; count: number; xIn: FloatArray; yIn: FloatArray; x0: Matrix; y0: Matrix; output: Matrix } | undefined;
+  /** The last step's batch loss (mean over rows) and full output, valid until the next step. */
+  readonly result = { loss: 0, output: undefined as unknown as Matrix };
 
   private constructor(
     private readonly workers: WorkerThreads.Worker[],
@@ -161,9 +165,10 @@ export class ThreadPool {
     const count = xb.rows;
     const { engine, threads, ctrl } = this;
     const params = engine.params;
+    const v = this.viewsFor(xb, yb);
     for (let i = 0; i < params.length; i++) this.paramsShared.set(params[i]!.value, this.offsets[i]!);
-    this.xShared.set(xb.data.subarray(0, count * xb.cols));
-    this.yShared.set(yb.data.subarray(0, count * yb.cols));
+    this.xShared.set(v.xIn);
+    this.yShared.set(v.yIn);
     Atomics.store(ctrl, CTRL.rows, count);
     Atomics.store(ctrl, CTRL.command, CMD_STEP);
     Atomics.store(ctrl, CTRL.done, 0);
@@ -171,11 +176,9 @@ export class ThreadPool {
     Atomics.notify(ctrl, CTRL.generation);
 
     // Slice 0 on this thread, in the model's own memory.
-    const rows0 = sliceStart(1, threads, count);
-    const x0 = new Matrix(rows0, xb.cols, xb.data.subarray(0, rows0 * xb.cols));
-    const y0 = new Matrix(rows0, yb.cols, yb.data.subarray(0, rows0 * yb.cols));
-    const out0 = engine.forward(x0, true);
-    let loss = engine.backward(y0, false, undefined, false) * (rows0 / count);
+    const rows0 = v.x0.rows;
+    const out0 = engine.forward(v.x0, true);
+    let loss = engine.backward(v.y0, false, undefined, false) * (rows0 / count);
     this.outShared.set(out0.data.subarray(0, rows0 * this.outCols));
     const s0 = rows0 / count;
     for (const p of params) if (p.trainable) engine.kernels.scale(p.grad, p.size, s0);
@@ -202,7 +205,26 @@ export class ThreadPool {
         for (let j = 0; j < p.size; j++) grad[j] = grad[j]! + g[o + j]!;
       }
     }
-    return { loss, output: new Matrix(count, this.outCols, this.outShared.subarray(0, count * this.outCols)) };
+    this.result.loss = loss;
+    this.result.output = v.output;
+    return this.result;
+  }
+
+  private viewsFor(xb: Matrix, yb: Matrix): NonNullable<ThreadPool['views']> {
+    const count = xb.rows;
+    if (this.views?.x === xb.data && this.views.y === yb.data && this.views.count === count) return this.views;
+    const rows0 = sliceStart(1, this.threads, count);
+    this.views = {
+      x: xb.data,
+      y: yb.data,
+      count,
+      xIn: xb.data.subarray(0, count * xb.cols),
+      yIn: yb.data.subarray(0, count * yb.cols),
+      x0: new Matrix(rows0, xb.cols, xb.data.subarray(0, rows0 * xb.cols)),
+      y0: new Matrix(rows0, yb.cols, yb.data.subarray(0, rows0 * yb.cols)),
+      output: new Matrix(count, this.outCols, this.outShared.subarray(0, count * this.outCols)),
+    };
+    return this.views;
   }
 
   /** Stops and terminates the workers (the process can exit). */
