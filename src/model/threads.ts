@@ -4,6 +4,7 @@ import { Matrix, type FloatArray } from '../core/matrix.js';
 import { BackpropError, InputError, UnsupportedError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
 import { modelToBytes } from '../io/modelFile.js';
+import type { Block } from '../kernels/kernels.js';
 import type { Sequential } from './sequential.js';
 import type { Backprop } from './step.js';
 import { CTRL, CMD_EXIT, CMD_STEP, ERROR_BYTES, sharedFloats, sliceStart, type ThreadWorkerData } from './threadProtocol.js';
@@ -45,14 +46,17 @@ function threadingBlocker(model: Sequential): string | undefined {
 }
 
 /**
- * The thread count for a fit: `requested` if given (validated), else the cores available, or 1
- * when the work per step (rows × weights) is too small to pay for a second thread, or the model
- * has batch normalisation, or worker threads are missing (browsers: not yet).
+ * The thread count for a fit from its `threads` option: 1 when absent (the default: on a loaded
+ * machine a second thread measured slower, and the thread count is part of what makes a seeded
+ * fit reproducible), a validated count, or 'auto': the cores available, or 1 when the work per
+ * step (rows × weights) is too small to pay for a second thread, or the model has batch
+ * normalisation, or worker threads are missing (browsers: not yet).
  */
 export function chooseThreads(model: Sequential, requested: unknown, batchSize: number, weights: number): number {
-  if (requested !== undefined) {
+  if (requested === undefined) return 1;
+  if (requested !== 'auto') {
     if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > 256) {
-      throw new InputError(`fit: threads must be an integer from 1 to 256, got ${describe(requested)}`);
+      throw new InputError(`fit: threads must be 'auto' or an integer from 1 to 256, got ${describe(requested)}`);
     }
     if (requested === 1) return 1;
     if (nodeModule('node:worker_threads') === undefined) throw new UnsupportedError('fit: threads > 1 needs Node.js worker threads (>= 20.16)');
@@ -66,6 +70,12 @@ export function chooseThreads(model: Sequential, requested: unknown, batchSize: 
   return t >= 2 && threadingBlocker(model) === undefined ? t : 1;
 }
 
+/**
+ * Per engine, a copy of every trainable gradient in the model's own memory: a worker's gradient
+ * is copied there (memcpy) and added with a kernel. Kept across fits so that memory is taken once.
+ */
+const scratchOf = new WeakMap<Backprop, Block[]>();
+
 /** One forward/backward pass of a batch split over threads; see the file comment. */
 export class ThreadPool {
   private readonly ctrl: Int32Array;
@@ -78,6 +88,7 @@ export class ThreadPool {
   private readonly offsets: number[] = [];
   private readonly outCols: number;
   private readonly errorText: Uint8Array;
+  private readonly scratch: Block[];
   private generation = 0;
   /** Views for the last batch shape, so that a step of the same shape allocates nothing. */
   private views: { x: FloatArray; y: FloatArray; count: number; xIn: FloatArray; yIn: FloatArray; x0: Matrix; y0: Matrix; output: Matrix } | undefined;
@@ -101,6 +112,12 @@ export class ThreadPool {
     this.yShared = F(buffers.y);
     this.outShared = F(buffers.out);
     this.outCols = engine.layers[engine.layers.length - 1]!.outputUnits;
+    let scratch = scratchOf.get(engine);
+    if (scratch === undefined) {
+      scratch = engine.params.map((p) => engine.kernels.alloc(p.trainable ? p.size : 0));
+      scratchOf.set(engine, scratch);
+    }
+    this.scratch = scratch;
     let o = 0;
     for (const p of engine.params) {
       this.offsets.push(o);
@@ -193,16 +210,19 @@ export class ThreadPool {
       const reported = new TextDecoder().decode(this.errorText.slice()).replace(/\0+$/, '');
       throw new BackpropError(`fit: a training thread failed: ${[reported, ...this.errors].filter((t) => t !== '').join('; ')}`);
     }
-    // The reduction, in worker order (each worker already scaled its gradient by its share).
+    // The reduction, in worker order (each worker already scaled its gradient by its share):
+    // memcpy into the model's memory, then grad ← grad − (−1)·g, the SGD kernel (exact: grad + g).
+    const k = engine.kernels;
     for (let w = 1; w < threads; w++) {
       loss += this.lossShared[w]!;
       const g = this.gradsShared[w]!;
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         if (!p.trainable) continue;
-        const grad = p.grad;
+        const s = this.scratch[i]!.data;
         const o = this.offsets[i]!;
-        for (let j = 0; j < p.size; j++) grad[j] = grad[j]! + g[o + j]!;
+        s.set(g.subarray(o, o + p.size));
+        k.sgd(p.grad, s, p.size, -1);
       }
     }
     this.result.loss = loss;

@@ -40,11 +40,11 @@ export interface FitArgs {
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
   /**
-   * Threads that share each batch (data-parallel, Node worker threads); default: the cores
-   * available, or 1 when a step's work (rows × weights) is too small to pay for a second thread.
-   * Same seed, backend and thread count give bit-identical weights. Not with batch normalisation.
+   * Threads that share each batch (data-parallel, Node worker threads); default 1. 'auto': the
+   * cores available, or 1 when a step's work (rows × weights) is too small to pay for a second
+   * thread. Same seed, backend and thread count give bit-identical weights. Not with batch normalisation.
    */
-  threads?: number;
+  threads?: number | 'auto';
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'threads'];

@@ -72,7 +72,7 @@ for (const backend of ['typescript', 'wasm'] as const) {
 
 test('threads is validated with an InputError; batch normalisation refuses threads > 1 clearly', async () => {
   for (const bad of [0, -1, 1.5, 'two', 1000]) {
-    await assert.rejects(build('typescript', false).fit(x, y, { verbose: 0, threads: bad as number }), (e: unknown) => e instanceof InputError && /threads must be an integer from 1 to 256/.test(e.message));
+    await assert.rejects(build('typescript', false).fit(x, y, { verbose: 0, threads: bad as number }), (e: unknown) => e instanceof InputError && /threads must be 'auto' or an integer from 1 to 256/.test(e.message));
   }
   const bn = sequential([layers.dense({ units: 8, inputShape: [12] }), layers.batchNormalization(), layers.dense({ units: 3, activation: 'softmax' })]);
   bn.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
@@ -81,14 +81,16 @@ test('threads is validated with an InputError; batch normalisation refuses threa
   await bn.fit(x, y, { verbose: 0, epochs: 1 });
 });
 
-test('the default picks 1 thread when the work is small, the cores available when it is large', () => {
+test("the default is 1 thread; 'auto' picks 1 when the work is small, the cores available when it is large", () => {
   const small = build('typescript', false);
   const weights = small.params().reduce((s, p) => s + p.size, 0);
-  assert.equal(chooseThreads(small, undefined, 32, weights), 1);
+  assert.equal(chooseThreads(small, undefined, 1024, 235_146), 1);
+  assert.equal(chooseThreads(small, 'auto', 32, weights), 1);
   assert.ok(32 * weights < MIN_WORK_PER_THREAD);
   const cores = availableCores();
   assert.ok(cores >= 1);
-  assert.equal(chooseThreads(small, undefined, 1024, 235_146), Math.min(cores, 1024 / 16));
+  assert.equal(chooseThreads(small, 'auto', 1024, 235_146), Math.min(cores, 1024 / 16));
+  assert.equal(chooseThreads(small, 'auto', 64, 235_146), Math.min(cores, 64 / 16));
   assert.equal(chooseThreads(small, 3, 8, 10), 3, 'an explicit count is used as given');
 });
 
