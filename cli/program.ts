@@ -12,6 +12,7 @@ import { register as registerExplain } from './commands/explain.js';
 import { register as registerGradcheck } from './commands/gradcheck.js';
 import { register as registerPerceptron } from './commands/perceptron.js';
 import { register as registerPlayground } from './commands/playground.js';
+import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
 import { loadModel, type Label, type TargetsLike } from '../src/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, reportError } from './errors.js';
@@ -178,6 +179,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   registerGradcheck(program, { ...inspectDeps, loadData: csvSamples });
   registerPerceptron(program, inspectDeps);
   registerPlayground(program);
+  registerSearch(program, io, argv, (c) => {
+    code = c;
+  });
 
   const exitCodeBefore = process.exitCode;
   try {
@@ -191,7 +195,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
       const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
       const sub = argv.find((a) => !a.startsWith('-'));
-      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'export', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'export', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground', 'search', 'worker'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
       // A command's own runtime failure raised through commander (exit code 1) keeps its code.
       if (e.code.startsWith('backprop.') && e.exitCode === EXIT_RUNTIME) {
         io.stderr.write(`${message.startsWith('backprop') ? '' : 'backprop: '}${message}\n`);

@@ -56,3 +56,4 @@ import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/ind
  * seeing-inside ones (layerStatistics, parameterTrajectory, diagnostics).
  */
 export const callbacks = { ...trainingCallbacks, layerStatistics, parameterTrajectory, diagnostics };
+export * from './search/index.js';

@@ -1,5 +1,5 @@
 import {
-  History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork,
+  History, InputError, ModelCheckpoint, planOutput, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
@@ -54,6 +54,15 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     if (h) past = { epoch: [...h.epoch], history: Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, [...v]])) };
     if (s.epochs <= initialEpoch) {
       throw new UsageError(`${run.resume} has already trained ${initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
+    }
+  }
+  if (!resumed && table.schema.target !== undefined) {
+    // A loss that does not suit the target is a mistake in the command line (exit 2), as --loss's other checks.
+    try {
+      planOutput(table.schema.target, spec.compile.loss);
+    } catch (e) {
+      if (e instanceof InputError) throw new UsageError(e.message);
+      throw e;
     }
   }
   const prepared = prepareTraining(spec, table, resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {});

@@ -152,9 +152,9 @@ export class ThreadPool {
       const ready: Promise<void>[] = [];
       for (let w = 1; w < threads; w++) {
         const data: ThreadWorkerData = { index: w, threads, backend: engine.kernels.name as ThreadWorkerData['backend'], bytes, buffers, xCols, yCols };
-        // From source (tsx, the tests) the worker registers tsx itself: Node 20 does not carry loader hooks into workers.
+        // From source (tsx, the tests) the worker registers tsx itself, as cli/search/pool.ts does: Node 20 does not carry loader hooks into workers.
         const worker = entry.pathname.endsWith('.ts')
-          ? new wt.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
+          ? new wt.Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
           : new wt.Worker(entry, { workerData: data });
         workers.push(worker);
         ready.push(new Promise<void>((resolve, reject) => {

@@ -1,0 +1,211 @@
+/**
+ * `backprop search`: hyperparameter search over train options. Trials run in this process
+ * (--jobs 1), on worker threads (--jobs N) or on other machines through a Redis queue (--queue);
+ * every trial event goes to an append-only JSONL journal, so running the same command again
+ * resumes. The best configuration is then trained on all the rows with `train`'s own code.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  bundledFile, datasets, search, InputError, planOutput,
+  type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner,
+} from '../../src/index.js';
+import { checkFile } from '../csv.js';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
+import { boxTable, formatMetric } from '../evaluation.js';
+import { Printer, type Io } from '../io.js';
+import { SearchProgress } from '../search/progress.js';
+import { resultRows, writeResults } from '../search/results.js';
+import { writeSearchReport } from '../search/report.js';
+import { applyParams, checkTrainingSpace, DEFAULT_SPACE } from '../search/trainingSpace.js';
+import { loadTable, MAXIMIZED, runTrainingTrial, type DataRef, type MetricName, type TrialJob } from '../search/trial.js';
+import { TrialPool } from '../search/pool.js';
+import { specOf, type TrainSettings } from '../settings.js';
+import { syntheticRecords } from '../source.js';
+import { trainCommand } from './train.js';
+
+export interface SearchRun {
+  /** Fixed train settings (options not in the space); `data`/`dataset` say where the rows are. */
+  readonly fixed: TrainSettings;
+  /** Train options the user typed, which must not also be in the space. */
+  readonly given: ReadonlySet<string>;
+  readonly space: string | undefined;
+  readonly method: MethodName;
+  readonly trials: number | undefined;
+  readonly cv: number | undefined;
+  readonly jobs: number;
+  readonly journal: string;
+  readonly results: string | undefined;
+  readonly out: string;
+  readonly report: string | undefined;
+  readonly metric: MetricName;
+  readonly pruner: Pruner | undefined;
+  readonly queue: string | undefined;
+  readonly json: boolean;
+  readonly command: string;
+}
+
+/** Reads --space: a JSON object of train option → { type, low, high, log, step, choices, when }. */
+export function readSpace(path: string | undefined): Space {
+  if (path === undefined) return DEFAULT_SPACE;
+  checkFile(path, 'space file');
+  let space: unknown;
+  try {
+    space = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (e) {
+    throw new UsageError(`space file ${JSON.stringify(path)} is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    checkTrainingSpace(space as Space);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(`${path}: ${e.message}`);
+    if (e instanceof UsageError) throw new UsageError(`${path}: ${e.message}`, e.hint);
+    throw e;
+  }
+  return space as Space;
+}
+
+/** Where the rows are, as a trial on this machine (paths) or another one (the CSV text) needs it. */
+function dataRef(s: TrainSettings, inline: boolean): DataRef {
+  const tableArgs = { ...(s.target ? { target: s.target } : {}), ...(s.categorical ? { categorical: s.categorical } : {}), ...(s.ignore ? { ignore: s.ignore } : {}), task: s.task };
+  const synthetic = { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
+  let text: string;
+  if (s.data !== undefined) {
+    checkFile(s.data);
+    text = readFileSync(s.data, 'utf8');
+  } else {
+    const name = s.dataset ?? 'iris';
+    text = datasets.bundledNames.includes(name) ? readFileSync(bundledFile(name), 'utf8') : syntheticRecords(name, synthetic).map((r) => r.join(',')).join('\n');
+  }
+  const hash = createHash('sha256').update(text).digest('hex');
+  if (inline) return { csv: text, hash, tableArgs: { ...tableArgs, source: s.data ?? s.dataset ?? 'iris' }, synthetic };
+  return { ...(s.data !== undefined ? { file: s.data } : { dataset: s.dataset ?? 'iris' }), hash, tableArgs, synthetic };
+}
+
+/** Runs trials somewhere: in this process, on threads, or through a queue. */
+export interface TrialRunner {
+  run(job: TrialJob, report: (step: number, value: number) => boolean | Promise<boolean>): Promise<{ value: number; attrs?: Readonly<Record<string, JsonValue>> }>;
+  close(): Promise<void>;
+}
+
+export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
+  const printer = new Printer(io, run.json);
+  const space = readSpace(run.space);
+  for (const name of Object.keys(space)) {
+    if (run.given.has(name) || (name === 'units' || name === 'depth' ? run.given.has('layers') : false)) {
+      throw new UsageError(`"${name}" is both in the search space and given as a fixed option`, 'leave one out');
+    }
+  }
+  if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
+  const data = dataRef(run.fixed, run.queue !== undefined);
+  const table = await loadTable(data);
+  const plan = prepareTrainingPlan(table, run.fixed);
+  if (plan.task === 'regression' && run.metric === 'accuracy') throw new UsageError('--metric accuracy needs a classification target', 'use loss, mae, rmse or r2');
+  if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss or accuracy');
+  if (run.cv !== undefined && run.cv > table.rows) throw new UsageError(`--cv ${run.cv} needs at least ${run.cv} rows; the data has ${table.rows}`);
+
+  const scoring = run.cv !== undefined ? { folds: run.cv, seed: run.fixed.seed } : { validationSplit: run.fixed.validationSplit, seed: run.fixed.seed };
+  const { seed: _seed, data: _d, dataset: _ds, ...fixedRest } = run.fixed;
+  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ data: data.hash, fixed: fixedRest, scoring, metric: run.metric })) as JsonValue;
+  const direction = MAXIMIZED.has(run.metric) ? 'maximize' : 'minimize';
+
+  const runner = await makeRunner(run);
+  const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    abort.abort();
+    io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
+  };
+  process.on('SIGINT', onSigint);
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')}; ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${run.fixed.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : `${run.jobs} ${run.jobs === 1 ? 'thread' : 'worker threads'}`}; journal ${run.journal}`);
+  let result: SearchResult;
+  try {
+    const objective = (params: Params, trial: { seed: number; report: (step: number, value: number) => boolean }) => {
+      const job: TrialJob = { data, spec: specOf({ ...applyParams(run.fixed, params), seed: trial.seed }), scoring, metric: run.metric, prune: run.pruner !== undefined && run.queue === undefined };
+      return runner.run(job, (step, value) => trial.report(step, value));
+    };
+    const optimize = direction === 'maximize' ? search.maximize : search.minimize;
+    result = await optimize(objective, space, {
+      method: run.method,
+      ...(run.trials !== undefined ? { trials: run.trials } : {}),
+      seed: run.fixed.seed,
+      jobs: run.jobs,
+      journal: run.journal,
+      ...(run.pruner !== undefined ? { pruner: run.pruner } : {}),
+      fingerprint,
+      signal: abort.signal,
+      onTrial: (t, p) => progress.update(t, p),
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    await runner.close();
+  }
+
+  const rows = resultRows(result);
+  const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
+  writeResults(resultsPath, rows);
+  printer.line();
+  printer.line(summaryTable(result, run.metric));
+  printer.line(`Best    trial ${result.best.number}: ${run.metric} ${formatMetric(result.best.value)} with ${describeParams(result.best.params)}`);
+  printer.line(`Results ${resultsPath} and ${resultsPath.replace(/\.csv$/i, '')}.jsonl`);
+  if (abort.signal.aborted) {
+    printer.event({ event: 'interrupted', finished: result.trials.length, journal: run.journal });
+    io.stderr.write(`Interrupted after ${result.trials.length} trials; run the same command to resume from ${run.journal}\n`);
+    return EXIT_INTERRUPTED;
+  }
+
+  // The best configuration, trained on every row by `train` itself and saved with its preprocessing.
+  const bestRecord = result.trials.find((t) => t.number === result.best.number)!;
+  const refit: TrainSettings = { ...applyParams(run.fixed, result.best.params), seed: bestRecord.seed, validationSplit: 0 };
+  const quiet: Io = { stdout: { write: () => true }, stderr: io.stderr };
+  const code = await trainCommand({ settings: refit, out: run.out, report: undefined, resume: undefined, checkpoint: undefined, json: false, given: new Set(), command: run.command }, quiet);
+  if (code !== EXIT_OK) return code;
+  printer.line(`Model   best configuration trained on all ${table.rows} rows, saved to ${run.out}`);
+  if (run.report !== undefined) {
+    writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
+    printer.line(`Report written to ${run.report}`);
+  }
+  printer.event({ event: 'done', best: result.best, trials: result.trials.length, model: run.out, results: resultsPath, journal: run.journal, ...(run.report ? { report: run.report } : {}) });
+  return EXIT_OK;
+}
+
+/** The task and output of the fixed settings on this table (a bad loss or target is a usage error before any trial). */
+function prepareTrainingPlan(table: Table, fixed: TrainSettings): OutputPlan {
+  const target = table.schema.target;
+  if (target === undefined) throw new UsageError('the data has no target column');
+  return planOutput(target, specOf(fixed).compile.loss);
+}
+
+async function makeRunner(run: SearchRun): Promise<TrialRunner> {
+  if (run.queue !== undefined) {
+    const { QueueRunner } = await import('../search/queue.js');
+    return QueueRunner.connect(run.queue, run.jobs);
+  }
+  if (run.jobs === 1) return { run: (job, report) => runTrainingTrial(job, report), close: async () => {} };
+  const pool = new TrialPool(run.jobs);
+  return { run: (job, report) => pool.run(job, report), close: () => pool.close() };
+}
+
+/** A parameter value for a table: integers as they are, other numbers to 4 significant places, the rest as JSON. */
+export function formatParam(v: JsonValue | undefined): string {
+  if (v === undefined) return '';
+  if (typeof v !== 'number') return typeof v === 'string' ? v : JSON.stringify(v);
+  return Number.isInteger(v) ? String(v) : formatMetric(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+function describeParams(p: Params): string {
+  return Object.entries(p).map(([k, v]) => `${k}=${formatParam(v)}`).join(', ');
+}
+
+/** The five best trials and how the trials ended. */
+function summaryTable(result: SearchResult, metric: string): string {
+  const sign = result.direction === 'maximize' ? -1 : 1;
+  const complete = result.trials.filter((t): t is TrialRecord & { value: number } => t.state === 'complete').sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
+  const names = [...new Set(result.trials.flatMap((t) => Object.keys(t.params)))];
+  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), formatMetric(t.attrs?.value_std as number | undefined), ...names.map((n) => formatParam(t.params[n])), `${(t.durationS ?? 0).toFixed(1)}s`]);
+  const counts = ['complete', 'pruned', 'fail'].map((s) => `${result.trials.filter((t) => t.state === s).length} ${s === 'fail' ? 'failed' : s}`).join(', ');
+  return `${boxTable(['trial', metric, '± std', ...names, 'time'], rows)}\n${result.trials.length} trials: ${counts}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * `backprop worker --queue redis://host:port`: runs search trials from the queue on this machine,
+ * each in a sandboxed child process, until Ctrl-C (which finishes the running trials first).
+ */
+import { EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
+import type { Io } from '../io.js';
+import { showAddress, startWorker } from '../search/queue.js';
+
+export interface WorkerRun {
+  readonly queue: string;
+  readonly concurrency: number;
+  readonly lockSeconds: number;
+}
+
+export async function workerCommand(run: WorkerRun, io: Io): Promise<number> {
+  const stamp = (): string => new Date().toISOString().slice(11, 19);
+  const worker = await startWorker(run.queue, { concurrency: run.concurrency, lockSeconds: run.lockSeconds, onEvent: (text) => io.stdout.write(`${stamp()} ${text}\n`) });
+  io.stdout.write(`${stamp()} worker ready on ${showAddress(run.queue)} (${run.concurrency} trial${run.concurrency === 1 ? '' : 's'} at a time, pid ${process.pid})\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      // A second signal (or a Redis that went away and makes closing hang) ends the process at once;
+      // the trials it ran go back to the queue when their locks expire.
+      if (stopping) process.exit(EXIT_INTERRUPTED);
+      stopping = true;
+      io.stdout.write(`${stamp()} stopping after the running trials (signal again to quit now)\n`);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await worker.close();
+  return EXIT_OK;
+}

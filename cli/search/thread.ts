@@ -1,0 +1,29 @@
+// A worker thread of `backprop search --jobs N`: runs one trial at a time, single-threaded, and
+// asks the main thread (which holds the pruner) after each epoch whether to go on.
+import { parentPort } from 'node:worker_threads';
+import { runTrainingTrial, type TrialJob } from './trial.js';
+import type { FromThread, ToThread } from './pool.js';
+
+const port = parentPort!;
+const waiting = new Map<number, (stop: boolean) => void>();
+
+function send(m: FromThread): void {
+  port.postMessage(m);
+}
+
+port.on('message', (m: ToThread) => {
+  if (m.type === 'prune') {
+    waiting.get(m.id)?.(m.stop);
+    waiting.delete(m.id);
+    return;
+  }
+  const report = (step: number, value: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      waiting.set(m.id, resolve);
+      send({ type: 'report', id: m.id, step, value });
+    });
+  runTrainingTrial(m.job as TrialJob, report).then(
+    (outcome) => send({ type: 'done', id: m.id, outcome }),
+    (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
+  );
+});

@@ -1,0 +1,130 @@
+import { InputError } from '../core/errors.js';
+import { nodeBuiltins } from '../core/nodeBuiltins.js';
+import { canonical, type JsonValue, type Params, type Space } from './space.js';
+
+/** The first line of a journal: what search it belongs to. */
+export interface StudyHeader {
+  readonly type: 'study';
+  readonly version: 1;
+  readonly direction: 'minimize' | 'maximize';
+  readonly method: string;
+  readonly seed: number;
+  readonly space: Space;
+  /** Whatever else must match to resume (the training search puts the data's hash and the fixed options here). */
+  readonly fingerprint: JsonValue;
+}
+
+export type TrialState = 'running' | 'complete' | 'pruned' | 'fail';
+
+/** One trial as the journal and the results table record it. */
+export interface TrialRecord {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params: Params;
+  /** The objective's value (as returned, not negated for maximising); absent for failed and running trials. */
+  readonly value?: number;
+  /** The trial's training seed (from the search seed and the number). */
+  readonly seed: number;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly durationS?: number;
+  /** Extra columns the objective returned (spread over folds, epochs run, ...). */
+  readonly attrs?: Readonly<Record<string, JsonValue>>;
+  /** Why a trial failed. */
+  readonly error?: string;
+}
+
+type Line = StudyHeader | ({ type: 'trial' } & TrialRecord) | { type: 'report'; number: number; step: number; value: number };
+
+/** What a journal holds: its header, the latest record of each trial and the intermediate reports. */
+export interface JournalContents {
+  readonly header: StudyHeader | undefined;
+  readonly trials: Map<number, TrialRecord>;
+  readonly reports: Map<number, Map<number, number>>;
+}
+
+function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+function node(): ReturnType<typeof nodeBuiltins> {
+  return nodeBuiltins('a search journal');
+}
+
+/**
+ * Reads a JSONL journal. A last line cut short by a crash is dropped (and cut from the file so
+ * appends start on a fresh line); any other line that is not a journal event is an InputError
+ * naming the file and the line.
+ */
+export function readJournal(path: string): JournalContents {
+  const { fs } = node();
+  const contents: JournalContents = { header: undefined, trials: new Map(), reports: new Map() };
+  if (!fs.existsSync(path)) return contents;
+  const text = fs.readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const endsClean = text.endsWith('\n') || text.length === 0;
+  let cut = false;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (raw.trim() === '') continue;
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+      if (typeof line !== 'object' || line === null || !('type' in line)) throw new Error('not an event');
+    } catch {
+      if (i === lines.length - 1 && !endsClean) {
+        fs.truncateSync(path, byteLength(text) - byteLength(raw));
+        cut = true;
+        break;
+      }
+      const shown = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+      throw new InputError(`journal ${JSON.stringify(path)}: line ${i + 1} is not a JSONL search event: ${shown}`);
+    }
+    if (line.type === 'study') {
+      if (i !== 0 && contents.header === undefined) throw new InputError(`journal ${JSON.stringify(path)}: the study line must come first (found on line ${i + 1})`);
+      (contents as { header: StudyHeader }).header = line;
+    } else if (line.type === 'trial') {
+      const { type: _type, ...record } = line;
+      contents.trials.set(record.number, record);
+    } else if (line.type === 'report') {
+      let m = contents.reports.get(line.number);
+      if (m === undefined) contents.reports.set(line.number, (m = new Map()));
+      m.set(line.step, line.value);
+    } else {
+      throw new InputError(`journal ${JSON.stringify(path)}: line ${i + 1} has an unknown event type ${JSON.stringify((line as { type: unknown }).type)}`);
+    }
+    if (contents.header === undefined) throw new InputError(`journal ${JSON.stringify(path)}: line 1 is not a study header; is this a search journal?`);
+  }
+  if (!endsClean && !cut) fs.appendFileSync(path, '\n');
+  return contents;
+}
+
+/** Refuses a journal made for another search, naming what differs. */
+export function checkHeader(path: string, found: StudyHeader, wanted: StudyHeader): void {
+  const fields: (keyof StudyHeader)[] = ['direction', 'method', 'seed', 'space', 'fingerprint'];
+  const differ = fields.filter((f) => canonical(found[f]) !== canonical(wanted[f]));
+  if (differ.length === 0) return;
+  const what = differ.map((f) => (f === 'fingerprint' ? 'data or fixed options' : f)).join(', ');
+  throw new InputError(`journal ${JSON.stringify(path)} belongs to another search (different ${what}); give another --journal file or remove it to start afresh`);
+}
+
+/** Appends events to a journal, one JSON line each (a single append per line, so lines never interleave). */
+export class JournalWriter {
+  constructor(readonly path: string) {}
+
+  private append(line: Line): void {
+    node().fs.appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+  }
+
+  header(h: StudyHeader): void {
+    this.append(h);
+  }
+
+  trial(t: TrialRecord): void {
+    this.append({ type: 'trial', ...t });
+  }
+
+  report(number: number, step: number, value: number): void {
+    this.append({ type: 'report', number, step, value });
+  }
+}

@@ -1,0 +1,193 @@
+// backprop search end to end, through the package's bin (tsx from the sources: search starts
+// worker threads and BullMQ starts processor processes from files next to its own).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, tempDir } from '../cli/harness.js';
+import { run } from '../../cli/program.js';
+import { specOf, type TrainSettings } from '../../cli/settings.js';
+import { runTrainingTrial, type TrialJob } from '../../cli/search/trial.js';
+
+const BIN = join(ROOT, 'cli', 'backprop.mjs');
+const SMALL = ['--dataset', 'iris', '--method', 'random', '--trials', '5', '--epochs', '4', '--seed', '3'];
+
+interface Line {
+  type: string;
+  number: number;
+  state: string;
+  value?: number;
+  params: Record<string, unknown>;
+}
+
+function journal(path: string): Line[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+}
+
+/** number → value of the complete trials of a journal. */
+function scores(path: string): [number, number][] {
+  return journal(path).filter((l) => l.state === 'complete').map((l): [number, number] => [l.number, l.value!]).sort((a, b) => a[0] - b[0]);
+}
+
+/** The CLI in this process (the command table's run), with every file in `dir`. */
+async function cli(dir: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const files = args[0] === 'search' ? ['--journal', join(dir, 'search.jsonl'), '--out', join(dir, 'best.bpm')] : [];
+  const given = new Set(args.filter((a) => a.startsWith('--')));
+  const extra = files.filter((f, i) => (i % 2 === 0 ? !given.has(f) : !given.has(files[i - 1]!)));
+  const code = await run([...args, ...extra], { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } });
+  return { code, stdout, stderr };
+}
+
+async function search(dir: string, args: readonly string[]) {
+  const r = await cli(dir, ['search', ...args]);
+  assert.equal(r.code, 0, `search failed: ${r.stderr}\n${r.stdout}`);
+  return r;
+}
+
+test('search on a bundled set: journal, results, a best model evaluate accepts, the same trials and scores again, with --jobs 2', async () => {
+  const a = tempDir('search-a');
+  const r = await search(a, [...SMALL, '--jobs', '1', '--report', join(a, 'search.html')]);
+  assert.match(r.stdout, /Best {4}trial \d+: loss [\d.]+/);
+  const first = scores(join(a, 'search.jsonl'));
+  assert.equal(first.length, 5);
+  assert.equal(journal(join(a, 'search.jsonl'))[0]!.type, 'study');
+  const csv = readFileSync(join(a, 'search-results.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 6);
+  assert.match(csv[0]!, /^number,state,value,value_std,rank,params_lr,params_layers,params_activation,params_batchSize,params_dropout,split0_value,train_loss,val_loss,val_accuracy,epochs_run,best_epoch,folds,seed,duration_s/);
+  assert.equal(readFileSync(join(a, 'search-results.jsonl'), 'utf8').trim().split('\n').length, 5);
+  const html = readFileSync(join(a, 'search.html'), 'utf8');
+  assert.match(html, /id="search-data"/);
+  assert.match(html, /Best configuration/);
+  const ev = await cli(a, ['evaluate', join(a, 'best.bpm'), join(ROOT, 'data', 'iris.csv'), '--json']);
+  assert.equal(ev.code, 0, ev.stderr);
+  const accuracy = JSON.stringify(JSON.parse(ev.stdout)).match(/"accuracy":([\d.]+)/);
+  assert.ok(accuracy && Number(accuracy[1]) > 0.6, ev.stdout);
+
+  // Same seed in a fresh folder: the same trials and scores, on one thread and on two.
+  const b = tempDir('search-b');
+  await search(b, [...SMALL, '--jobs', '1']);
+  assert.deepEqual(scores(join(b, 'search.jsonl')), first);
+  const c = tempDir('search-c');
+  await search(c, [...SMALL, '--jobs', '2']);
+  assert.deepEqual(scores(join(c, 'search.jsonl')), first);
+  // Run again on the finished journal: nothing reruns, the totals stay.
+  const again = await search(a, [...SMALL, '--jobs', '1']);
+  assert.doesNotMatch(again.stdout, /^trial /m);
+  assert.equal(scores(join(a, 'search.jsonl')).length, 5);
+});
+
+test('a search killed mid-way resumes from its journal: finished trials are not rerun, scores as uninterrupted', async () => {
+  const whole = tempDir('search-whole');
+  const args = ['--dataset', 'iris', '--method', 'random', '--trials', '6', '--epochs', '60', '--seed', '4', '--jobs', '1'];
+  await search(whole, args);
+  const expected = scores(join(whole, 'search.jsonl'));
+
+  const dir = tempDir('search-kill');
+  const child = spawn(process.execPath, [BIN, 'search', ...args], { cwd: dir, stdio: 'ignore' });
+  const path = join(dir, 'search.jsonl');
+  await new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const done = existsSync(path) ? journal(path).filter((l) => l.state === 'complete').length : 0;
+      if (done >= 2) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        resolve();
+      } else if (Date.now() - started > 60_000) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        reject(new Error('no two trials within 60 s'));
+      }
+    }, 20);
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  const before = scores(path);
+  assert.ok(before.length >= 2 && before.length < 6, `killed after ${before.length} trials`);
+  await search(dir, args);
+  const lines = journal(path);
+  assert.deepEqual(scores(path), expected);
+  for (const [n] of before) assert.equal(lines.filter((l) => l.number === n && l.state === 'running').length, 1, `trial ${n} ran once`);
+});
+
+test('bad input: invalid spaces, a journal that is not JSONL, every trial failing, Redis unreachable', async () => {
+  const dir = tempDir('search-bad');
+  const bad = (name: string, space: unknown): string => {
+    writeFileSync(join(dir, name), JSON.stringify(space));
+    return join(dir, name);
+  };
+  const cases: [string[], number, RegExp][] = [
+    [['--space', bad('a.json', { lr: { type: 'float', low: 0.1, high: 0.01 } })], 2, /a\.json: search space: parameter "lr": low must be < high, got low=0\.1, high=0\.01/],
+    [['--space', bad('b.json', { lrate: { type: 'float', low: 0.001, high: 0.01 } })], 2, /unknown train option "lrate" \(searchable options: lr, layers, units, depth, activation, optimizer, batchSize, dropout, epochs, earlyStopping, scale\)/],
+    [['--space', bad('c.json', { activation: { type: 'categorical', choices: [] } })], 2, /parameter "activation": choices must be a non-empty list/],
+    [['--space', bad('d.json', { lr: { type: 'float', low: 0, high: 1, log: true } })], 2, /log scale needs low > 0/],
+    [['--space', bad('e.json', { lr: { type: 'float', low: 0.001, high: 0.1 } }), '--lr', '0.01'], 2, /"lr" is both in the search space and given as a fixed option/],
+  ];
+  for (const [args, code, message] of cases) {
+    const r = await cli(dir, ['search', '--dataset', 'iris', '--trials', '2', '--epochs', '2', ...args]);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  writeFileSync(join(dir, 'notes.jsonl'), 'hello\n');
+  const notJsonl = await cli(dir, ['search', '--dataset', 'iris', '--trials', '2', '--journal', join(dir, 'notes.jsonl')]);
+  assert.equal(notJsonl.code, 1);
+  assert.match(notJsonl.stderr, /journal ".*notes\.jsonl": line 1 is not a JSONL search event: hello/);
+
+  writeFileSync(join(dir, 'huge.json'), JSON.stringify({ lr: { type: 'float', low: 1e6, high: 1e7, log: true } }));
+  const diverge = await cli(dir, ['search', '--dataset', 'iris', '--trials', '2', '--epochs', '3', '--optimizer', 'sgd', '--space', join(dir, 'huge.json'), '--journal', join(dir, 'div.jsonl'), '--jobs', '1']);
+  assert.equal(diverge.code, 1);
+  assert.match(diverge.stdout, /trial {3}0 failed: epoch 1, batch \d+: loss is NaN/);
+  assert.match(diverge.stderr, /^backprop: search: all 2 trials failed or were pruned; trial 0 failed: epoch 1/);
+  const failed = journal(join(dir, 'div.jsonl')).filter((l) => l.state === 'fail');
+  assert.equal(failed.length, 2);
+
+  const redis = await cli(dir, ['search', '--dataset', 'iris', '--trials', '2', '--queue', 'redis://127.0.0.1:1']);
+  assert.equal(redis.code, 1);
+  assert.equal(redis.stderr, 'backprop: cannot reach Redis at redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
+});
+
+test('--cv scores by stratified k-fold (mean and spread of the folds), with a pruner and a space with conditions', async () => {
+  const dir = tempDir('search-cv');
+  writeFileSync(join(dir, 'space.json'), JSON.stringify({
+    optimizer: { type: 'categorical', choices: ['adam', 'sgd'] },
+    lr: { type: 'float', low: 0.01, high: 0.3, log: true, when: { optimizer: 'sgd' } },
+    units: { type: 'int', low: 4, high: 32, step: 4 },
+  }));
+  const r = await search(dir, ['--dataset', 'iris', '--space', join(dir, 'space.json'), '--cv', '3', '--method', 'tpe', '--trials', '6', '--epochs', '6', '--pruner', 'median', '--metric', 'accuracy', '--jobs', '1', '--json']);
+  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; state?: string });
+  assert.equal(events.filter((e) => e.event === 'trial' && e.state !== 'running').length, 6);
+  assert.equal(events.at(-1)!.event, 'done');
+  const rows = readFileSync(join(dir, 'search-results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string | null>);
+  for (const row of rows.filter((x) => x.state === 'complete')) {
+    const folds = [row.split0_value, row.split1_value, row.split2_value] as number[];
+    const mean = folds.reduce((a, b) => a + b, 0) / 3;
+    assert.ok(Math.abs((row.value as number) - mean) < 1e-12, JSON.stringify(row));
+    assert.ok(Math.abs((row.value_std as number) - Math.sqrt(folds.reduce((a, b) => a + (b - mean) ** 2, 0) / 3)) < 1e-12);
+    assert.equal(row.folds, 3);
+  }
+  for (const row of rows) assert.equal(row.params_lr === null, row.params_optimizer === 'adam', JSON.stringify(row));
+  // Accuracy is maximised: rank 1 has the highest value.
+  const best = rows.find((x) => x.rank === 1)!;
+  assert.equal(best.value, Math.max(...rows.filter((x) => x.state === 'complete').map((x) => x.value as number)));
+});
+
+test('a trial runs exactly what train runs: same validation loss as `backprop train` with the same settings and split, advanced epoch by epoch or not', async () => {
+  const dir = tempDir('search-same');
+  const settings: TrainSettings = { dataset: 'iris', task: 'auto', layers: [8], activation: 'tanh', dropout: 0.1, optimizer: 'adam', lr: 0.02, epochs: 7, batchSize: 16, validationSplit: 0.2, scale: 'standard', seed: 11 };
+  const trained = await cli(dir, ['train', '--dataset', 'iris', '--layers', '8', '--activation', 'tanh', '--dropout', '0.1', '--lr', '0.02', '--epochs', '7', '--batch-size', '16', '--seed', '11', '--out', join(dir, 'm.bpm'), '--json']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const done = trained.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; metrics?: { validation: { loss: number } } }).find((e) => e.event === 'done')!;
+  const job: TrialJob = { data: { dataset: 'iris', hash: 'iris', tableArgs: { task: 'auto' }, synthetic: {} }, spec: specOf(settings), scoring: { validationSplit: 0.2, seed: 11 }, metric: 'loss', prune: false };
+  const whole = await runTrainingTrial(job);
+  assert.equal(whole.value, done.metrics!.validation.loss);
+  const steps: number[] = [];
+  const stepped = await runTrainingTrial({ ...job, prune: true }, (step) => {
+    steps.push(step);
+    return false;
+  });
+  assert.equal(stepped.value, whole.value);
+  assert.deepEqual(steps, [1, 2, 3, 4, 5, 6, 7]);
+});
