@@ -5,13 +5,15 @@ const path = require('path');
 const { pathToFileURL } = require('url');
 
 let lib;
+// BACKPROP_THREADS: fit's `threads` (default 1, to compare with one-thread peers).
+const threads = Number(process.env.BACKPROP_THREADS || 1);
 
 module.exports = {
   peer: 'backprop',
   async init() {
     lib = await import(pathToFileURL(path.join(__dirname, '..', 'dist', 'src', 'index.js')).href);
     // BACKPROP_BACKEND (typescript | wasm) overrides the default, the fastest available.
-    return { version: require('../package.json').version, backend: lib.kernelBackend().name, threads: 1, dtype: 'float32' };
+    return { version: require('../package.json').version, backend: lib.kernelBackend().name, threads, dtype: 'float32' };
   },
   prepare(data, spec) {
     const x = new lib.Matrix(data.n, data.d, data.x);
@@ -37,7 +39,7 @@ module.exports = {
     return model;
   },
   async train(model, prepared, spec) {
-    await model.fit(prepared.x, prepared.y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, verbose: 0 });
+    await model.fit(prepared.x, prepared.y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, verbose: 0, threads });
   },
   async predict(model, x, n, d, batch) {
     const out = model.predictMatrix(new lib.Matrix(n, d, x), { batchSize: batch });
@@ -52,6 +54,6 @@ module.exports = {
     return labels;
   },
   notes() {
-    return `${lib.kernelBackend().name} kernels, float32, one thread; the fit loop includes input validation, seeded shuffling and the per-step NaN/overflow checks`;
+    return `${lib.kernelBackend().name} kernels, float32, ${threads} thread(s); the fit loop includes input validation, seeded shuffling and the per-step NaN/overflow checks`;
   },
 };

@@ -94,6 +94,12 @@ for (const w of workloads) {
       results.push({ ...r, peer: b === backends[0] ? 'backprop' : `backprop-${b}` });
     }
   }
+  // W2's training is big enough for fit's threads: the default backend on two threads too.
+  if (w === 'w2') {
+    for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: backends[0]!, BACKPROP_THREADS: '2' })) {
+      results.push({ ...r, peer: 'backprop-2threads' });
+    }
+  }
   for (const p of peers) {
     if (p === 'torch' || p === 'sklearn') continue;
     results.push(...runJs(p, w, PARTIAL[w]?.[p] ?? []));

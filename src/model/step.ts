@@ -117,7 +117,9 @@ export class Backprop {
    * Backpropagates the loss of the last forward pass into every trainable param's grad: added
    * (gradients accumulate; call zeroGrads first for a fresh step), or with `accumulate = false`
    * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
-   * is needed). Returns the loss including the regularisation penalty.
+   * is needed). Returns the loss including the regularisation penalty, or without it (and
+   * without its gradient) when `penalties` is false: a threaded fit adds it once, after the
+   * slices' gradients are summed.
    */
   /**
    * Per-row weights of the next backward passes (fit's classWeight / sampleWeight), or undefined.
@@ -126,7 +128,7 @@ export class Backprop {
    */
   rowWeights: ArrayLike<number> | undefined;
 
-  backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder): number {
+  backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder, penalties = true): number {
     const y = this.staged(yTrue, 'y');
     const out = this.output;
     const last = this.layers.length - 1;
@@ -153,7 +155,7 @@ export class Backprop {
       d = this.layers[i]!.backward(d, i > 0 || watch !== undefined, accumulate);
       watch?.call(recorder, i, this.layers[i]!, given, d, false);
     }
-    return this.lossValue(y) + this.addPenaltyGradients();
+    return this.lossValue(y) + (penalties ? this.addPenaltyGradients() : 0);
   }
 
   /** Adds every kernel penalty's gradient into its param's grad; returns the sum of the penalties. */

@@ -1,5 +1,5 @@
 import { Matrix, allocate } from '../core/matrix.js';
-import { DivergenceError, InputError } from '../core/errors.js';
+import { DivergenceError, InputError, UnsupportedError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
 import { Rng, checkSeed } from '../core/rng.js';
@@ -11,6 +11,7 @@ import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
+import { ThreadPool, chooseThreads } from './threads.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
@@ -49,9 +50,15 @@ export interface FitArgs {
   maxIterations?: number;
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
+  /**
+   * Threads that share each batch (data-parallel, Node worker threads); default 1. 'auto': the
+   * cores available, or 1 when a step's work (rows × weights) is too small to pay for a second
+   * thread. Same seed, backend and thread count give bit-identical weights. Not with batch normalisation.
+   */
+  threads?: number | 'auto';
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'threads'];
 
 function parseFitArgs(args: FitArgs) {
   checkKeys('fit', args, FIT_KEYS);
@@ -156,11 +163,20 @@ function splitStratified(data: Prepared, fraction: number, classes: Int32Array):
  * update, check. Returns the loss, or what went wrong with the weights restored to their state
  * before the step (RELIABILITY T1/T2). Allocates nothing on success.
  */
-function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder): number | Failure {
+function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder, pool?: ThreadPool): number | Failure {
   guard.save();
-  const out = engine.forward(x, true, recorder);
-  // Gradients are written over (accumulate = false): no zeroing pass needed.
-  const loss = engine.backward(y, false, recorder);
+  let out: Matrix;
+  let loss: number;
+  if (pool !== undefined && x.rows >= pool.threads) {
+    // Slices over threads; their summed gradient, then the penalties once.
+    const r = pool.forwardBackward(x, y);
+    out = r.output;
+    loss = r.loss + engine.addPenaltyGradients();
+  } else {
+    out = engine.forward(x, true, recorder);
+    // Gradients are written over (accumulate = false): no zeroing pass needed.
+    loss = engine.backward(y, false, recorder);
+  }
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {
@@ -223,7 +239,18 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   model.shuffleOrder = order;
   const guard = new WeightGuard(engine.params);
   const batchWeights = weights ? new Float64Array(batchSize) : undefined;
+  const paramCount = engine.params.reduce((s, p) => s + p.size, 0);
+  const threads = weights && args.threads === 'auto' ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
+  if (threads > 1 && weights) throw new UnsupportedError('fit: classWeight / sampleWeight are not supported with threads > 1 yet; use threads: 1');
+  // A layer-statistics recorder watches one pass over the whole batch: such fits stay on one thread.
+  const pool = threads > 1 ? await ThreadPool.open(model, engine, threads, batchSize, train.x.cols, train.y.cols) : undefined;
+  try {
+    return await trainLoop();
+  } finally {
+    await pool?.close();
+  }
 
+  async function trainLoop(): Promise<History> {
   const history = new History();
   const callbacks = new CallbackList([history, ...(opts.verbose === 1 ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
   const metrics = model.createMetrics();
@@ -263,7 +290,8 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         engine.rowWeights = batchWeights;
       }
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-      const loss = step(model, engine, guard, xb, yb, metrics, callbacks.recorder());
+      const recorder = callbacks.recorder();
+      const loss = step(model, engine, guard, xb, yb, metrics, recorder, recorder === undefined ? pool : undefined);
       // Only this fit's steps are weighted (computeGradients and explain use the same engine).
       engine.rowWeights = undefined;
       if (typeof loss !== 'number') {
@@ -329,6 +357,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   }
   await callbacks.call('onTrainEnd', {});
   return history;
+  }
 }
 
 export async function trainOnBatch(model: Sequential, x: unknown, y: unknown): Promise<Logs> {

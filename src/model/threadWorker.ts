@@ -1,0 +1,88 @@
+import { workerData, parentPort } from 'node:worker_threads';
+import { Matrix } from '../core/matrix.js';
+import { Rng } from '../core/rng.js';
+import { setKernelBackend } from '../kernels/backend.js';
+import { modelFromBytes } from '../io/modelFile.js';
+import { CTRL, CMD_EXIT, ERROR_BYTES, sharedFloats, sliceStart, type ThreadWorkerData } from './threadProtocol.js';
+
+/*
+ * A training worker (threads.ts): a replica of the model that, per step, takes the shared
+ * parameters, runs forward and backward on its slice of the shared batch and writes its gradient,
+ * scaled by its share of the rows, and its share of the loss. Node-only (worker_threads).
+ */
+
+const data = workerData as ThreadWorkerData;
+const { index, threads, buffers, xCols, yCols } = data;
+setKernelBackend(data.backend);
+const model = modelFromBytes(data.bytes).model;
+// Dropout masks from a stream of this slice's own, derived deterministically from the model's.
+for (const layer of model.layers) {
+  const state = layer.getRngState();
+  if (state === undefined) continue;
+  const r = new Rng(0);
+  r.setState(state);
+  for (let i = 0; i < index; i++) r.fork();
+  layer.setRngState(r.fork().getState());
+}
+const engine = model.backprop();
+const k = engine.kernels;
+const F = (b: SharedArrayBuffer) => sharedFloats(b, k.dtype);
+const ctrl = new Int32Array(buffers.ctrl);
+const paramsShared = F(buffers.params);
+const grad = F(buffers.grads[index]!);
+const loss = new Float64Array(buffers.loss);
+const xs = F(buffers.x);
+const ys = F(buffers.y);
+const outs = F(buffers.out);
+const params = engine.params;
+const outCols = engine.layers[engine.layers.length - 1]!.outputUnits;
+const maxRows = Math.ceil(xs.length / Math.max(1, xCols) / threads) + 1;
+engine.batchBuffers(maxRows);
+
+function step(): void {
+  const count = Atomics.load(ctrl, CTRL.rows);
+  const from = sliceStart(index, threads, count);
+  const rows = sliceStart(index + 1, threads, count) - from;
+  let o = 0;
+  for (const p of params) {
+    p.value.set(paramsShared.subarray(o, o + p.size));
+    o += p.size;
+  }
+  if (rows === 0) {
+    grad.fill(0);
+    loss[index] = 0;
+    return;
+  }
+  const [xb, yb] = engine.batchBuffers(rows);
+  xb.data.set(xs.subarray(from * xCols, (from + rows) * xCols));
+  yb.data.set(ys.subarray(from * yCols, (from + rows) * yCols));
+  const out = engine.forward(new Matrix(rows, xCols, xb.data.subarray(0, rows * xCols)), true);
+  const share = rows / count;
+  loss[index] = engine.backward(new Matrix(rows, yCols, yb.data.subarray(0, rows * yCols)), false, undefined, false) * share;
+  outs.set(out.data.subarray(0, rows * outCols), from * outCols);
+  o = 0;
+  for (const p of params) {
+    if (p.trainable) {
+      k.scale(p.grad, p.size, share);
+      grad.set(p.grad.subarray(0, p.size), o);
+    }
+    o += p.size;
+  }
+}
+
+parentPort!.postMessage('ready');
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, CTRL.generation, seen);
+  seen = Atomics.load(ctrl, CTRL.generation);
+  if (Atomics.load(ctrl, CTRL.command) === CMD_EXIT) break;
+  try {
+    step();
+  } catch (e) {
+    const text = new TextEncoder().encode(`thread ${index}: ${e instanceof Error ? e.message : String(e)}`.slice(0, ERROR_BYTES / 4));
+    new Uint8Array(buffers.error).set(text.subarray(0, ERROR_BYTES));
+    Atomics.store(ctrl, CTRL.failed, 1);
+  }
+  Atomics.add(ctrl, CTRL.done, 1);
+  Atomics.notify(ctrl, CTRL.done);
+}

@@ -1,0 +1,257 @@
+import type * as WorkerThreads from 'node:worker_threads';
+import type * as Os from 'node:os';
+import { Matrix, type FloatArray } from '../core/matrix.js';
+import { BackpropError, InputError, UnsupportedError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
+import { modelToBytes } from '../io/modelFile.js';
+import type { Block } from '../kernels/kernels.js';
+import type { Sequential } from './sequential.js';
+import type { Backprop } from './step.js';
+import { CTRL, CMD_EXIT, CMD_STEP, ERROR_BYTES, sharedFloats, sliceStart, type ThreadWorkerData } from './threadProtocol.js';
+
+/*
+ * Data-parallel training over worker threads (Node's worker_threads). The main thread and
+ * threads − 1 workers each run forward and backward on one slice of the batch; each worker holds a
+ * replica of the model (rebuilt from its native bytes, on the same backend) in its own memory.
+ * Per step the main thread copies the parameter vector and the batch into SharedArrayBuffers,
+ * wakes the workers (Atomics), computes slice 0, waits, then sums the slices' gradients, each
+ * scaled by its share of the rows, in worker order — a fixed order, so that the same seed,
+ * backend and thread count give bit-identical weights. The optimiser then runs once, on the main
+ * thread. Copies are O(params + batch) per step, small next to the O(batch·params) products.
+ */
+
+/** Below this many multiply-adds per step (rows × weights) a second thread costs more than it saves. */
+export const MIN_WORK_PER_THREAD = 1 << 21;
+/** Fewest rows a slice should have for threading to pay. */
+const MIN_ROWS_PER_THREAD = 16;
+
+interface NodeProcess { getBuiltinModule?: (id: string) => unknown }
+function nodeModule<T>(id: string): T | undefined {
+  const p = (globalThis as { process?: NodeProcess }).process;
+  return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule(id) as T) : undefined;
+}
+
+/** Cores this process may use; 1 where worker threads are not available. */
+export function availableCores(): number {
+  if (nodeModule<typeof WorkerThreads>('node:worker_threads') === undefined) return 1;
+  const os = nodeModule<typeof Os>('node:os');
+  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+}
+
+/** Why the model cannot be trained on several threads, if it cannot. */
+function threadingBlocker(model: Sequential): string | undefined {
+  const bn = model.layers.find((l) => l.className === 'BatchNormalization');
+  if (bn !== undefined) return `layer "${bn.name}" is batch normalisation, whose statistics span the whole batch`;
+  return undefined;
+}
+
+/**
+ * The thread count for a fit from its `threads` option: 1 when absent (the default: on a loaded
+ * machine a second thread measured slower, and the thread count is part of what makes a seeded
+ * fit reproducible), a validated count, or 'auto': the cores available, or 1 when the work per
+ * step (rows × weights) is too small to pay for a second thread, or the model has batch
+ * normalisation, or worker threads are missing (browsers: not yet).
+ */
+export function chooseThreads(model: Sequential, requested: unknown, batchSize: number, weights: number): number {
+  if (requested === undefined) return 1;
+  if (requested !== 'auto') {
+    if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > 256) {
+      throw new InputError(`fit: threads must be 'auto' or an integer from 1 to 256, got ${describe(requested)}`);
+    }
+    if (requested === 1) return 1;
+    if (nodeModule('node:worker_threads') === undefined) throw new UnsupportedError('fit: threads > 1 needs Node.js worker threads (>= 20.16)');
+    const blocker = threadingBlocker(model);
+    if (blocker !== undefined) throw new UnsupportedError(`fit: threads ${requested} is not supported: ${blocker}; use threads: 1`);
+    return requested;
+  }
+  const byWork = Math.floor((batchSize * weights) / MIN_WORK_PER_THREAD);
+  const byRows = Math.floor(batchSize / MIN_ROWS_PER_THREAD);
+  const t = Math.min(availableCores(), byWork, byRows);
+  return t >= 2 && threadingBlocker(model) === undefined ? t : 1;
+}
+
+/**
+ * Per engine, a copy of every trainable gradient in the model's own memory: a worker's gradient
+ * is copied there (memcpy) and added with a kernel. Kept across fits so that memory is taken once.
+ */
+const scratchOf = new WeakMap<Backprop, Block[]>();
+
+/** One forward/backward pass of a batch split over threads; see the file comment. */
+export class ThreadPool {
+  private readonly ctrl: Int32Array;
+  private readonly paramsShared: FloatArray;
+  private readonly gradsShared: FloatArray[];
+  private readonly lossShared: Float64Array;
+  private readonly xShared: FloatArray;
+  private readonly yShared: FloatArray;
+  private readonly outShared: FloatArray;
+  private readonly offsets: number[] = [];
+  private readonly outCols: number;
+  private readonly errorText: Uint8Array;
+  private readonly scratch: Block[];
+  private generation = 0;
+  /** Views for the last batch shape, so that a step of the same shape allocates nothing. */
+  private views: { x: FloatArray; y: FloatArray; count: number; xIn: FloatArray; yIn: FloatArray; x0: Matrix; y0: Matrix; output: Matrix } | undefined;
+  /** The last step's batch loss (mean over rows) and full output, valid until the next step. */
+  readonly result = { loss: 0, output: undefined as unknown as Matrix };
+
+  private constructor(
+    private readonly workers: WorkerThreads.Worker[],
+    private readonly engine: Backprop,
+    readonly threads: number,
+    buffers: ThreadWorkerData['buffers'],
+    private readonly errors: string[],
+  ) {
+    const F = (b: SharedArrayBuffer) => sharedFloats(b, engine.kernels.dtype);
+    this.ctrl = new Int32Array(buffers.ctrl);
+    this.errorText = new Uint8Array(buffers.error);
+    this.paramsShared = F(buffers.params);
+    this.gradsShared = buffers.grads.map((g) => F(g));
+    this.lossShared = new Float64Array(buffers.loss);
+    this.xShared = F(buffers.x);
+    this.yShared = F(buffers.y);
+    this.outShared = F(buffers.out);
+    this.outCols = engine.layers[engine.layers.length - 1]!.outputUnits;
+    let scratch = scratchOf.get(engine);
+    if (scratch === undefined) {
+      scratch = engine.params.map((p) => engine.kernels.alloc(p.trainable ? p.size : 0));
+      scratchOf.set(engine, scratch);
+    }
+    this.scratch = scratch;
+    let o = 0;
+    for (const p of engine.params) {
+      this.offsets.push(o);
+      o += p.size;
+    }
+  }
+
+  /** Spawns threads − 1 workers holding replicas of `model` and waits until they are ready. */
+  static async open(model: Sequential, engine: Backprop, threads: number, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool> {
+    const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
+    if (wt === undefined) throw new UnsupportedError('fit: threads > 1 needs Node.js worker threads');
+    const bytesPer = engine.kernels.dtype === 'float64' ? 8 : 4;
+    const weights = engine.params.reduce((s, p) => s + p.size, 0);
+    const sab = (n: number) => new SharedArrayBuffer(Math.max(1, n) * bytesPer);
+    const buffers: ThreadWorkerData['buffers'] = {
+      ctrl: new SharedArrayBuffer(CTRL.length * 4),
+      error: new SharedArrayBuffer(ERROR_BYTES),
+      params: sab(weights),
+      grads: Array.from({ length: threads }, () => sab(weights)),
+      loss: new SharedArrayBuffer(threads * 8),
+      x: sab(batchSize * xCols),
+      y: sab(batchSize * yCols),
+      out: sab(batchSize * engine.layers[engine.layers.length - 1]!.outputUnits),
+    };
+    const bytes = modelToBytes(model);
+    // Under tsx (tests) this module is a .ts file and so is its worker.
+    const here = import.meta.url;
+    const entry = new URL(here.endsWith('.ts') ? './threadWorker.ts' : './threadWorker.js', here);
+    const errors: string[] = [];
+    const workers: WorkerThreads.Worker[] = [];
+    try {
+      const ready: Promise<void>[] = [];
+      for (let w = 1; w < threads; w++) {
+        const data: ThreadWorkerData = { index: w, threads, backend: engine.kernels.name as ThreadWorkerData['backend'], bytes, buffers, xCols, yCols };
+        // From source (tsx, the tests) the worker registers tsx itself, as cli/search/pool.ts does: Node 20 does not carry loader hooks into workers.
+        const worker = entry.pathname.endsWith('.ts')
+          ? new wt.Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
+          : new wt.Worker(entry, { workerData: data });
+        workers.push(worker);
+        ready.push(new Promise<void>((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', (e) => reject(e));
+          worker.once('exit', (code) => reject(new BackpropError(`fit: training thread ${w} exited (code ${code}) before it was ready`)));
+        }));
+        worker.on('error', (e) => errors.push(`thread ${w}: ${e instanceof Error ? e.message : String(e)}`));
+      }
+      await Promise.all(ready);
+      for (const worker of workers) worker.removeAllListeners('exit');
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
+    return new ThreadPool(workers, engine, threads, buffers, errors);
+  }
+
+  /**
+   * Forward and backward of the batch (xb, yb: the engine's batch buffers) over the threads,
+   * leaving the summed gradient (without penalties) in the main model's params. Returns the
+   * batch's mean loss and the full output (a view valid until the next step).
+   */
+  forwardBackward(xb: Matrix, yb: Matrix): { loss: number; output: Matrix } {
+    const count = xb.rows;
+    const { engine, threads, ctrl } = this;
+    const params = engine.params;
+    const v = this.viewsFor(xb, yb);
+    for (let i = 0; i < params.length; i++) this.paramsShared.set(params[i]!.value, this.offsets[i]!);
+    this.xShared.set(v.xIn);
+    this.yShared.set(v.yIn);
+    Atomics.store(ctrl, CTRL.rows, count);
+    Atomics.store(ctrl, CTRL.command, CMD_STEP);
+    Atomics.store(ctrl, CTRL.done, 0);
+    Atomics.store(ctrl, CTRL.generation, ++this.generation);
+    Atomics.notify(ctrl, CTRL.generation);
+
+    // Slice 0 on this thread, in the model's own memory.
+    const rows0 = v.x0.rows;
+    const out0 = engine.forward(v.x0, true);
+    let loss = engine.backward(v.y0, false, undefined, false) * (rows0 / count);
+    this.outShared.set(out0.data.subarray(0, rows0 * this.outCols));
+    const s0 = rows0 / count;
+    for (const p of params) if (p.trainable) engine.kernels.scale(p.grad, p.size, s0);
+
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL.done);
+      if (done >= threads - 1) break;
+      // Wakes at least every second to notice a worker that died without reporting.
+      if (Atomics.wait(ctrl, CTRL.done, done, 1000) === 'timed-out' && this.errors.length > 0) break;
+    }
+    if (Atomics.load(ctrl, CTRL.failed) !== 0 || this.errors.length > 0) {
+      const reported = new TextDecoder().decode(this.errorText.slice()).replace(/\0+$/, '');
+      throw new BackpropError(`fit: a training thread failed: ${[reported, ...this.errors].filter((t) => t !== '').join('; ')}`);
+    }
+    // The reduction, in worker order (each worker already scaled its gradient by its share):
+    // memcpy into the model's memory, then grad ← grad − (−1)·g, the SGD kernel (exact: grad + g).
+    const k = engine.kernels;
+    for (let w = 1; w < threads; w++) {
+      loss += this.lossShared[w]!;
+      const g = this.gradsShared[w]!;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        if (!p.trainable) continue;
+        const s = this.scratch[i]!.data;
+        const o = this.offsets[i]!;
+        s.set(g.subarray(o, o + p.size));
+        k.sgd(p.grad, s, p.size, -1);
+      }
+    }
+    this.result.loss = loss;
+    this.result.output = v.output;
+    return this.result;
+  }
+
+  private viewsFor(xb: Matrix, yb: Matrix): NonNullable<ThreadPool['views']> {
+    const count = xb.rows;
+    if (this.views?.x === xb.data && this.views.y === yb.data && this.views.count === count) return this.views;
+    const rows0 = sliceStart(1, this.threads, count);
+    this.views = {
+      x: xb.data,
+      y: yb.data,
+      count,
+      xIn: xb.data.subarray(0, count * xb.cols),
+      yIn: yb.data.subarray(0, count * yb.cols),
+      x0: new Matrix(rows0, xb.cols, xb.data.subarray(0, rows0 * xb.cols)),
+      y0: new Matrix(rows0, yb.cols, yb.data.subarray(0, rows0 * yb.cols)),
+      output: new Matrix(count, this.outCols, this.outShared.subarray(0, count * this.outCols)),
+    };
+    return this.views;
+  }
+
+  /** Stops and terminates the workers (the process can exit). */
+  async close(): Promise<void> {
+    Atomics.store(this.ctrl, CTRL.command, CMD_EXIT);
+    Atomics.store(this.ctrl, CTRL.generation, ++this.generation);
+    Atomics.notify(this.ctrl, CTRL.generation);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
