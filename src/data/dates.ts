@@ -20,6 +20,7 @@ export function dateFormatOf(text: string): DateFormat | undefined {
   return undefined;
 }
 
+/** A parsed date cell: days since the epoch and whether it had a time of day, or why it could not be read. */
 export type ParsedDate = { ok: true; days: number; hasTime: boolean } | { ok: false; reason: string };
 
 /** Days since 1970-01-01 UTC (the time of day as a fraction), or why the cell is not a date of `format`. */

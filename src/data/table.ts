@@ -10,7 +10,9 @@ import { TargetReader, type TableTarget } from './targetReader.js';
 
 export { MAX_AUTO_CLASSES, MIN_ROWS_PER_CLASS, type TableTarget } from './targetReader.js';
 
+/** What to do with a missing cell: impute it (median / most frequent), drop its row, or stop with an error. */
 export type MissingPolicy = 'impute' | 'drop' | 'error';
+/** What to do with a category not seen in training: encode it as all zeros (with a counted warning) or stop with an error. */
 export type UnknownPolicy = 'ignore' | 'error';
 
 /** How to read a table: the target column(s), columns to ignore or treat as categorical, the task. */

@@ -128,6 +128,11 @@ export class Backprop {
    */
   rowWeights: ArrayLike<number> | undefined;
 
+  /**
+   * Back-propagates the loss of the last forward pass into every Param's gradient (overwriting
+   * when `accumulate` is false), with the kernel penalties unless `penalties` is false (a threaded
+   * step adds them once); returns the loss.
+   */
   backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder, penalties = true): number {
     const y = this.staged(yTrue, 'y');
     const out = this.output;

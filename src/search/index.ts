@@ -7,10 +7,25 @@ import { categorical, float, int } from './space.js';
 import { maximize, minimize } from './study.js';
 import { medianPruner, successiveHalvingPruner } from './pruners.js';
 
-export { compileSpace, enumerateGrid, canonical, paramsKey, isActive, type Space, type SearchParam, type FloatParam, type IntParam, type CategoricalParam, type Params, type JsonValue, type Condition } from './space.js';
+export { compileSpace, enumerateGrid, canonical, paramsKey, isActive, type Space, type SearchParam, type FloatParam, type IntParam, type CategoricalParam, type Params, type JsonValue, type Condition, type Dim } from './space.js';
 export { methodNames, trialSeed, DEFAULT_TRIALS, type MethodName, type OptimizeArgs, type Objective, type TrialHandle, type TrialOutcome, type SearchResult, type SearchProgress } from './study.js';
 export { prunerNames, prunerByName, type Pruner, type PrunerName, type PruneQuery, type MedianPrunerArgs, type SuccessiveHalvingArgs } from './pruners.js';
 export { readJournal, type TrialRecord, type TrialState, type StudyHeader, type JournalContents } from './journal.js';
 
 /** The search namespace: `search.minimize(objective, { lr: search.float(1e-4, 1e-1, { log: true }) })`. */
-export const search = { float, int, categorical, minimize, maximize, medianPruner, successiveHalvingPruner };
+export const search = {
+  /** A float parameter in [low, high]; `log` samples on a log scale, `step` discretises. */
+  float,
+  /** An integer parameter in [low, high]; `log` samples on a log scale, `step` discretises. */
+  int,
+  /** A categorical parameter: one of `choices` (plain JSON values). */
+  categorical,
+  /** Searches for the params that minimise the objective (method, trials, seed, jobs, journal). */
+  minimize,
+  /** Searches for the params that maximise the objective (method, trials, seed, jobs, journal). */
+  maximize,
+  /** Stops a trial whose intermediate value is worse than the median of earlier trials at the same step. */
+  medianPruner,
+  /** Successive halving: at each rung only the best fraction of trials goes on. */
+  successiveHalvingPruner,
+};

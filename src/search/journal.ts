@@ -14,6 +14,7 @@ export interface StudyHeader {
   readonly fingerprint: JsonValue;
 }
 
+/** A trial's state in the journal: running, complete, pruned (stopped early) or fail (threw or diverged). */
 export type TrialState = 'running' | 'complete' | 'pruned' | 'fail';
 
 /** One trial as the journal and the results table record it. */

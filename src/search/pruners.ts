@@ -16,9 +16,11 @@ export interface PruneQuery {
 /** Decides after each report whether a trial should stop early. */
 export interface Pruner {
   readonly name: string;
+  /** True when the trial, at the step and value in `q`, should stop now. */
   shouldPrune(q: PruneQuery): boolean;
 }
 
+/** Options of the median pruner (Optuna's MedianPruner). */
 export interface MedianPrunerArgs {
   /** Complete trials needed before anything is pruned. */
   startupTrials?: number;
@@ -54,6 +56,7 @@ export function medianPruner(args: MedianPrunerArgs = {}): Pruner {
   };
 }
 
+/** Options of the successive-halving pruner (asynchronous successive halving). */
 export interface SuccessiveHalvingArgs {
   /** Step of the first rung. */
   minResource?: number;
@@ -89,7 +92,9 @@ export function successiveHalvingPruner(args: SuccessiveHalvingArgs = {}): Prune
   };
 }
 
+/** The pruners by name: none, median, successive halving. */
 export type PrunerName = 'none' | 'median' | 'halving';
+/** Every pruner name, as the CLI's --pruner accepts them. */
 export const prunerNames: readonly PrunerName[] = ['none', 'median', 'halving'];
 
 /** A pruner by name (the CLI's --pruner). */

@@ -39,6 +39,7 @@ export interface CategoricalParam {
   readonly when?: Condition;
 }
 
+/** One dimension of a search space: a float, an int or a categorical parameter (plain JSON). */
 export type SearchParam = FloatParam | IntParam | CategoricalParam;
 
 /** A search space: parameter name → spec. Plain JSON, so it crosses worker and machine boundaries. */

@@ -10,7 +10,9 @@ import { PURPOSE, type Observation, type Sampler } from './samplers/sampler.js';
 import { tpeSampler } from './samplers/tpe.js';
 import { compileSpace, paramsKey, type Dim, type JsonValue, type Params, type Space } from './space.js';
 
+/** The search methods: the Cartesian grid, seeded random search, TPE and Gaussian-process Bayesian optimisation. */
 export type MethodName = 'grid' | 'random' | 'tpe' | 'gp';
+/** Every method name, in the order the CLI lists them. */
 export const methodNames: readonly MethodName[] = ['grid', 'random', 'tpe', 'gp'];
 
 /** Trials when neither `trials` nor a finite grid says how many. */
@@ -34,6 +36,7 @@ export interface TrialHandle {
   report(step: number, value: number): boolean;
 }
 
+/** The function a search scores: params in, a value (or a value with extra fields) out, sync or async; `trial` reports intermediate values to a pruner. */
 export type Objective = (params: Params, trial: TrialHandle) => number | TrialOutcome | Promise<number | TrialOutcome>;
 
 /** Options of search.minimize / search.maximize. */
@@ -58,12 +61,14 @@ export interface OptimizeArgs {
   signal?: AbortSignal;
 }
 
+/** What a progress callback hears after each finished trial. */
 export interface SearchProgress {
   readonly finished: number;
   readonly total: number;
   readonly best: TrialRecord | undefined;
 }
 
+/** The outcome of a search: the best trial and every trial in number order. */
 export interface SearchResult {
   readonly best: { readonly number: number; readonly params: Params; readonly value: number };
   /** Every trial, by number. */

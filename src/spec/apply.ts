@@ -16,6 +16,7 @@ export interface ModelWithPipeline {
   readonly preprocessing: Preprocessing;
 }
 
+/** Predictions on raw records through a model's own pipeline, with what the pipeline met on the way (unseen categories, missing cells). */
 export interface Predictions {
   /** Class labels (classification) or, for regression, one number per row (one target) or a row of numbers (several). */
   readonly values: readonly Label[] | readonly number[] | readonly (readonly number[])[];

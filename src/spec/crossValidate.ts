@@ -16,6 +16,7 @@ export interface FoldScores {
   readonly mae?: number;
 }
 
+/** Options of crossValidate: folds, seed and the metric each fold is scored by. */
 export interface CrossValidationArgs {
   /** Called after each fold (progress). */
   onFold?: (scores: FoldScores) => void;

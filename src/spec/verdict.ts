@@ -6,6 +6,7 @@
  */
 export type VerdictKind = 'overfitting' | 'improving' | 'flat';
 
+/** The closing verdict of a training run, read from its validation curve: what happened and what to try. */
 export interface Verdict {
   readonly kind: VerdictKind;
   /** 1-based epoch of the lowest monitored loss. */
@@ -16,6 +17,7 @@ export interface Verdict {
   readonly message: string;
 }
 
+/** What trainingVerdict reads: the history of a fit and how it was run. */
 export interface VerdictArgs {
   /** The weights of the best epoch were restored (early stopping). */
   restoredBest?: boolean;
