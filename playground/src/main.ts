@@ -126,6 +126,7 @@ function restart(): void {
   byId('explain-error').hidden = true;
   byId<HTMLButtonElement>('apply-step').disabled = true;
   hovered = undefined;
+  network.flagBlocks([]);
   network.setLayout(layout());
   inputMaps = makeInputMaps(data);
   byId('network-note').textContent = data.inputDim === 1
@@ -353,6 +354,7 @@ function drawDiagnoses(list: readonly PageDiagnosis[]): void {
   if (key === shownDiagnoses) return;
   shownDiagnoses = key;
   renderDiagnoses(byId('diagnoses'), all, config, (change) => apply(change));
+  network.flagBlocks(all.map((d) => d.block).filter((b) => b >= 0));
 }
 
 function drawStats(s: Snapshot): void {

@@ -41,3 +41,12 @@ export async function smallModel(optimizer: OptimizerName = 'adam', epochs = 2):
 export function bitsOf(a: Float32Array | Float64Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
+
+/**
+ * CPU milliseconds this process spent since `from` (process.cpuUsage()): what a loader case
+ * costs, not the wall time a machine shared by many processes kept it waiting.
+ */
+export function cpuMs(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}

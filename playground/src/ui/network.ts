@@ -95,6 +95,8 @@ export class NetworkView {
   private editing: { block: number; kind: 'kernel' | 'bias'; i: number; j: number } | undefined;
   /** The drawing's scale (CSS transform) when it is scaled down to fit its panel. */
   private scale = 1;
+  /** Blocks a diagnosis names. */
+  private flagged: number[] = [];
   /** Index into layout.inputs of each active feature (kernel row of the first block). */
   private activeInputs: number[] = [];
 
@@ -191,6 +193,7 @@ export class NetworkView {
     });
 
     // Edges: from unit i of column c to unit j of column c + 1 = kernel[i][j] of block c.
+    this.flagBlocks(this.flagged);
     // Column 0 draws every feature; only the active ones have edges (kernel row i = i-th active).
     for (let c = 0; c + 1 < columns.length; c++) {
       const rows = c === 0 ? this.activeInputs.length : columns[c]!;
@@ -336,6 +339,12 @@ export class NetworkView {
     const text = this.describe(ref);
     this.tooltip.textContent = text;
     this.tooltip.hidden = text === '';
+  }
+
+  /** Outlines every unit of the blocks the diagnoses name (hidden layers from 0, then the output); kept across a new layout of the same network. */
+  flagBlocks(blocks: readonly number[]): void {
+    this.flagged = [...blocks];
+    this.canvases.forEach((list, c) => list.forEach((canvas) => canvas.classList.toggle('flagged', c > 0 && blocks.includes(c - 1))));
   }
 
   /** Places a box at the pointer, in the drawing's own (unscaled) coordinates. */
