@@ -25,16 +25,25 @@ export function modelPlan(loaded: LoadedModel): OutputPlan {
   return { task, units: model.outputUnits, activation: 'linear', loss: model.loss.name, metrics: task === 'regression' ? [] : ['accuracy'] };
 }
 
-/** Reads a CSV with the model's column schema (columns by name, same categories) and scales it. */
-export async function readForModel(loaded: LoadedModel, file: string, requireTarget: boolean): Promise<Applied> {
+export interface ReadOptions {
+  /** Unseen categories: all zeros with a warning (default) or an error. */
+  unknown?: 'ignore' | 'error';
+  delimiter?: string;
+  /** Columns to carry through as text (predict --keep). */
+  carry?: readonly string[];
+}
+
+/** Reads a CSV with the model's column schema (columns by name, same categories) and applies the model's pipeline. */
+export async function readForModel(loaded: LoadedModel, file: string, requireTarget: boolean, options: ReadOptions = {}): Promise<Applied> {
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
   // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
-  const table = await readCsvTable(file, requireTarget ? { schema, requireTarget } : { schema: { inputs: schema.inputs, target: undefined } });
+  const extra = { ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
+  const table = await readCsvTable(file, requireTarget ? { schema, requireTarget, ...extra } : { schema: { inputs: schema.inputs, target: undefined }, ...extra }, undefined, options.delimiter);
   const pre = loaded.preprocessing;
   const scaler = pre.scaler ? scalerFromJSON(pre.scaler) : undefined;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
-  const x = pipelineInputs(pre, table.x);
+  const x = pipelineInputs(pre, table);
   return { table, x, scaler, targetScaler, plan: modelPlan(loaded) };
 }
 

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -86,19 +86,48 @@ function firstBadLine(chunk: Buffer): number {
   }
 }
 
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/**
+ * The field separator of a file, from its header line: the one of , ; tab | that occurs most
+ * outside quotes (a comma when none does), as Python's csv.Sniffer guesses.
+ */
+export function sniffDelimiter(path: string): string {
+  const fd = openSync(path, 'r');
+  let text: string;
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    text = buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
 /**
  * Reads a CSV file into a Table, streaming: csv-parse (UTF-8 BOM, CRLF, quoted fields, blank
  * lines skipped) feeds one record at a time to the library's TableBuilder, so memory holds the
  * numbers, not the text (RELIABILITY C1–C5). Errors name the file and line.
  */
-export async function readCsvTable(path: string, args: TableArgs = {}, maxRecordChars = MAX_RECORD_CHARS): Promise<Table> {
+export async function readCsvTable(path: string, args: TableArgs = {}, maxRecordChars = MAX_RECORD_CHARS, delimiter?: string): Promise<Table> {
   checkFile(path);
+  const sep = delimiter ?? sniffDelimiter(path);
   const source = args.source ?? path;
   // The model trains in float32; reading as float32 halves the memory of a large file.
   const tableArgs: TableArgs = { dtype: 'float32', ...args, source };
   const input = createReadStream(path);
   const cap = new RecordGuard(maxRecordChars, source);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars });
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars, delimiter: sep });
   let builder: TableBuilder | undefined;
   // Flowing mode: each record is handled synchronously as csv-parse emits it, so parser.info.lines
   // is that record's line (csv-parse's per-record `info` option costs twice the time and memory).
@@ -141,8 +170,9 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
  * Reads a small CSV file at once (for commands that need data synchronously, such as gradcheck),
  * with the same parsing options and errors as readCsvTable.
  */
-export function readCsvTableSync(path: string, args: TableArgs = {}): Table {
+export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?: string): Table {
   checkFile(path);
+  const sep = delimiter ?? sniffDelimiter(path);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];
   const bytes = readFileSync(path);
@@ -152,7 +182,7 @@ export function readCsvTableSync(path: string, args: TableArgs = {}): Table {
     throw new InputError(`${source} line ${1 + firstBadLine(bytes)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`);
   }
   try {
-    records = parseSync(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parseSync(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     if (e instanceof CsvError) throw new InputError(`${source}: ${e.message}`);
     throw e;

@@ -9,6 +9,15 @@ export interface SetMetrics {
   mae?: number;
   rmse?: number;
   r2?: number;
+  /** Regression: MSE, MAE and R² of each output column, in target order (in the target's units). */
+  outputs?: OutputMetrics[];
+}
+
+/** The metrics of one regression output. */
+export interface OutputMetrics {
+  mse: number;
+  mae: number;
+  r2: number;
 }
 
 /**
@@ -36,6 +45,7 @@ export function measure(model: Sequential, task: Task, x: Matrix, y: Matrix, tar
   const scaled = concatRows(preds, model.outputUnits);
   const pred = targetScaler ? targetScaler.inverseTransform(scaled, 'float64') : scaled;
   Object.assign(out, regressionMetrics(pred, rawTargets ?? y));
+  out.outputs = outputMetrics(pred, rawTargets ?? y);
   return out;
 }
 
@@ -58,15 +68,21 @@ function concatRows(parts: readonly Matrix[], cols: number): Matrix {
 
 /** MAE, RMSE and R² = 1 − SS_res/SS_tot, averaged over output columns. */
 export function regressionMetrics(pred: Matrix, truth: Matrix): { mae: number; rmse: number; r2: number } {
+  const per = outputMetrics(pred, truth);
+  const mean = (f: (o: OutputMetrics) => number) => per.reduce((a, o) => a + f(o), 0) / per.length;
+  return { mae: mean((o) => o.mae), rmse: Math.sqrt(mean((o) => o.mse)), r2: mean((o) => o.r2) };
+}
+
+/** MSE, MAE and R² = 1 − SS_res/SS_tot of each output column. */
+export function outputMetrics(pred: Matrix, truth: Matrix): OutputMetrics[] {
   const n = truth.rows;
   const k = truth.cols;
-  let abs = 0;
-  let sq = 0;
-  let r2 = 0;
+  const out: OutputMetrics[] = [];
   for (let c = 0; c < k; c++) {
     let mean = 0;
     for (let i = 0; i < n; i++) mean += truth.data[i * k + c]!;
     mean /= n;
+    let abs = 0;
     let res = 0;
     let tot = 0;
     for (let i = 0; i < n; i++) {
@@ -76,10 +92,17 @@ export function regressionMetrics(pred: Matrix, truth: Matrix): { mae: number; r
       res += e * e;
       tot += (t - mean) ** 2;
     }
-    sq += res;
-    r2 += tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
+    out.push({ mse: res / n, mae: abs / n, r2: tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot });
   }
-  return { mae: abs / (n * k), rmse: Math.sqrt(sq / (n * k)), r2: r2 / k };
+  return out;
+}
+
+/** A table of each output's metrics, named by the target columns. */
+export function outputTable(names: readonly string[], sets: readonly (readonly [string, OutputMetrics[] | undefined])[]): string {
+  const present = sets.filter((s): s is readonly [string, OutputMetrics[]] => s[1] !== undefined);
+  const rows = names.map((name, c) => [name, ...present.flatMap(([, o]) => [formatMetric(o[c]!.mse), formatMetric(o[c]!.mae), formatMetric(o[c]!.r2)])]);
+  const head = (label: string, metric: string) => (label ? `${label} ${metric}` : metric);
+  return boxTable(['output', ...present.flatMap(([label]) => [head(label, 'MSE'), head(label, 'MAE'), head(label, 'R²')])], rows);
 }
 
 /** Confusion matrix: counts[true class][predicted class]. */

@@ -48,3 +48,25 @@ export function json(value: string): unknown {
     throw new InvalidArgumentError(`not valid JSON: ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`);
   }
 }
+
+/** --class-weight: "balanced" or a JSON map of class label to weight, e.g. '{"snow": 10}'. */
+export function classWeightOption(value: string): 'balanced' | Record<string, number> {
+  if (value === 'balanced') return 'balanced';
+  let v: unknown;
+  try {
+    v = JSON.parse(value) as unknown;
+  } catch {
+    v = undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)) {
+    throw new InvalidArgumentError(`expected "balanced" or a JSON map of class to weight like '{"snow": 10}', got ${JSON.stringify(value.slice(0, 60))}`);
+  }
+  return v as Record<string, number>;
+}
+
+/** A one-character field separator; "tab" and "\\t" spell a tab. */
+export function delimiterOption(value: string): string {
+  const v = value === 'tab' || value === '\\t' ? '\t' : value;
+  if (v.length !== 1 || /["\r\n]/.test(v)) throw new InvalidArgumentError(`expected one character such as , ; | or tab, got ${JSON.stringify(value)}`);
+  return v;
+}

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { cvCommand } from './commands/cv.js';
 import { predictCommand } from './commands/predict.js';
 import { summaryCommand } from './commands/summary.js';
 import { exportCommand } from './commands/export.js';
@@ -14,10 +15,11 @@ import { register as registerPerceptron } from './commands/perceptron.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
-import { loadModel, type Label, type TargetsLike } from '../src/index.js';
-import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, reportError } from './errors.js';
+import { loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
+import { modelPlan } from './apply.js';
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { integer, list, number, units } from './options.js';
+import { classWeightOption, delimiterOption, integer, list, number, units } from './options.js';
 import type { TrainSettings } from './settings.js';
 
 /** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */
@@ -26,8 +28,8 @@ function version(): string {
   for (let i = 0; i < 5; i++) {
     const p = join(dir, 'package.json');
     if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'backprop') return pkg.version ?? '0.0.0';
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { bin?: Record<string, string>; version?: string };
+      if (pkg.bin?.['backprop'] !== undefined) return pkg.version ?? '0.0.0'; // ours: the package with the backprop command
     }
     dir = dirname(dir);
   }
@@ -35,7 +37,8 @@ function version(): string {
 }
 
 /** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
-interface TrainFlags extends Omit<TrainSettings, 'data'> {
+interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
+  earlyStopping: number | false;
   out: string;
   report?: string;
   resume?: string;
@@ -72,7 +75,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--dataset <name>', 'train on a bundled or synthetic data set instead (see "backprop datasets")')
     .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
     .option('--categorical <columns>', 'columns to one-hot encode (text columns are found automatically)', list)
+    .option('--numeric <columns>', 'columns to read as numbers whatever they hold', list)
     .option('--ignore <columns>', 'columns to leave out', list)
+    .option('--keep <columns>', 'columns to keep although they look like IDs or free text', list)
+    .addOption(new Option('--missing <policy>', 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop').choices(['impute', 'drop', 'error']).default('impute'))
+    .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
+    .option('--delimiter <char>', 'field separator (default: sniffed from the header: , ; tab |)', delimiterOption)
+    .option('--validation-data <file>', 'validate on this CSV file instead of a split of the training file')
+    .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
     .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
     .option('--layers <units>', 'hidden layer sizes, e.g. 64,32 (0 for none)', units, [32, 16])
     .option('--activation <name>', 'hidden-layer activation', 'relu')
@@ -83,7 +93,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--epochs <n>', 'passes over the training rows', integer(1), 100)
     .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
     .option('--validation-split <fraction>', 'rows held out for validation (stratified)', number(0, 1, true, false), 0.2)
-    .option('--early-stopping <patience>', 'stop when the validation loss has not improved for this many epochs', integer(1))
+    .option('--early-stopping <patience>', 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', integer(1), 10)
+    .option('--no-early-stopping', 'train all --epochs')
     .addOption(new Option('--scale <kind>', 'input scaling, fitted on training rows').choices(['standard', 'minmax', 'none']).default('standard'))
     .option('--seed <n>', 'seed of every random choice', integer(0), 1)
     .option('--samples <n>', 'rows of a synthetic data set', integer(1))
@@ -99,9 +110,53 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
         epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
       };
-      const optional = { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping };
+      const optional = {
+        data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
+        missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
+        loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping, classWeight: o.classWeight,
+      };
       for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
       code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
+    });
+
+  program
+    .command('cv')
+    .description('k-fold cross-validation of what "train" would train: per-fold scores, mean ± std')
+    .argument('<data>', 'CSV file with a header row')
+    .option('--folds <k>', 'number of folds', integer(2), 5)
+    .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
+    .option('--categorical <columns>', 'columns to one-hot encode', list)
+    .option('--numeric <columns>', 'columns to read as numbers', list)
+    .option('--ignore <columns>', 'columns to leave out', list)
+    .option('--keep <columns>', 'columns to keep although they look like IDs or free text', list)
+    .addOption(new Option('--missing <policy>', 'missing cells').choices(['impute', 'drop', 'error']).default('impute'))
+    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
+    .option('--layers <units>', 'hidden layer sizes', units, [32, 16])
+    .option('--activation <name>', 'hidden-layer activation', 'relu')
+    .option('--dropout <rate>', 'dropout after each hidden layer', number(0, 1, true, false), 0)
+    .option('--loss <name>', 'loss (default: from the task)')
+    .option('--optimizer <name>', 'optimizer', 'adam')
+    .option('--lr <rate>', 'learning rate', number(0, Infinity, false, false))
+    .option('--epochs <n>', 'most epochs per fold', integer(1), 100)
+    .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
+    .option('--validation-split <fraction>', 'share of the training folds watched by early stopping', number(0, 1, true, false), 0.2)
+    .option('--early-stopping <patience>', 'early stopping patience', integer(1), 10)
+    .option('--no-early-stopping', 'train all --epochs in every fold')
+    .addOption(new Option('--scale <kind>', 'input scaling').choices(['standard', 'minmax', 'none']).default('standard'))
+    .option('--seed <n>', 'seed of the folds and every random choice', integer(0), 1)
+    .option('--json', 'machine-readable output: one JSON object per line', false)
+    .action(async (data: string, o: TrainFlags & { folds: number }) => {
+      const settings: TrainSettings = {
+        data, task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
+        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
+      };
+      const optional = {
+        target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
+        missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
+      };
+      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      code = await cvCommand(settings, o.folds, o.json, io);
     });
 
   program
@@ -110,8 +165,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument('<model>', 'model file from "backprop train"')
     .argument('<data>', 'CSV file with the training columns and the target')
     .option('--json', 'print the result as JSON', false)
-    .action(async (model: string, data: string, o: { json: boolean }) => {
-      code = await evaluateCommand(model, data, o.json, io);
+    .addOption(new Option('--unknown <policy>', 'categories not seen in training: encode as all zeros with a warning, or stop').choices(['ignore', 'error']).default('ignore'))
+    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string }) => {
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
     });
 
   program
@@ -122,7 +179,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <file>', 'write the predictions to this CSV file instead of stdout')
     .option('--probabilities', 'add one probability column per class', false)
     .option('--json', 'print a JSON object instead of CSV', false)
-    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean }) => {
+    .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', list)
+    .addOption(new Option('--unknown <policy>', 'categories not seen in training: encode as all zeros with a warning, or stop').choices(['ignore', 'error']).default('ignore'))
+    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean; keep?: string[]; unknown: 'ignore' | 'error'; delimiter?: string }) => {
       code = await predictCommand(model, data, o, io);
     });
 
@@ -175,8 +235,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(text);
     },
   };
-  registerExplain(program, inspectDeps);
-  registerGradcheck(program, { ...inspectDeps, loadData: csvSamples });
+  registerExplain(program, { ...inspectDeps, modelRows });
+  registerGradcheck(program, { ...inspectDeps, loadData: (path, modelPath) => (modelPath !== undefined && hasSchema(modelPath) ? modelRows(modelPath, path) : csvSamples(path)) });
   registerPerceptron(program, inspectDeps);
   registerPlayground(program);
   registerSearch(program, io, argv, (c) => {
@@ -195,7 +255,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (e.code === 'commander.help') return EXIT_USAGE; // no command given: commander printed the help
       const message = (commanderMessage || e.message).replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
       const sub = argv.find((a) => !a.startsWith('-'));
-      const hint = sub && ['train', 'evaluate', 'predict', 'summary', 'export', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground', 'search', 'worker'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
+      const hint = sub && ['train', 'cv', 'evaluate', 'predict', 'summary', 'export', 'datasets', 'explain', 'gradcheck', 'perceptron', 'playground', 'search', 'worker'].includes(sub) ? `backprop ${sub} --help` : 'backprop --help';
       // A command's own runtime failure raised through commander (exit code 1) keeps its code.
       if (e.code.startsWith('backprop.') && e.exitCode === EXIT_RUNTIME) {
         io.stderr.write(`${message.startsWith('backprop') ? '' : 'backprop: '}${message}\n`);
@@ -206,6 +266,29 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     return reportError(e, io, debug);
   }
+}
+
+/** Whether a file is a native model that carries a column schema (so it reads CSV files itself). */
+function hasSchema(modelPath: string): boolean {
+  try {
+    return loadModel(modelPath).preprocessing.schema !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The rows of a CSV file as a saved model takes them: its schema, missing values filled, scaled,
+ * targets in the loss's layout (explain --row, gradcheck on a model's data).
+ */
+function modelRows(modelPath: string, dataPath: string): { x: number[][]; y: number[][] } {
+  checkFile(modelPath, 'model file');
+  const loaded = loadModel(modelPath);
+  const schema = loaded.preprocessing.schema;
+  if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
+  const table = readCsvTableSync(dataPath, { schema, requireTarget: true });
+  const rows = Array.from({ length: table.rows }, (_, i) => i);
+  return { x: pipelineInputs(loaded.preprocessing, table).toArray(), y: pipelineTargets(loaded.preprocessing, table, rows, modelPlan(loaded)).toArray() };
 }
 
 /** x and y of a CSV file (target: the last column), for gradcheck's data argument. */

@@ -9,7 +9,15 @@ export interface TrainSettings {
   noise?: number;
   target?: string[];
   categorical?: string[];
+  numeric?: string[];
   ignore?: string[];
+  keep?: string[];
+  missing?: 'impute' | 'drop' | 'error';
+  indicator?: boolean;
+  /** CSV field separator; default: sniffed from the header line. */
+  delimiter?: string;
+  validationData?: string;
+  classWeight?: 'balanced' | Record<string, number>;
   task: 'auto' | 'classification' | 'regression';
   layers: number[];
   activation: string;
@@ -72,7 +80,12 @@ export function settingsFromJson(v: Json | undefined, path: string): TrainSettin
     scale: scale as ScaleKind,
     seed: need('seed', num('seed')),
   };
-  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), ignore: strs('ignore'), loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
+  const missing = str('missing');
+  if (missing !== undefined && !['impute', 'drop', 'error'].includes(missing)) throw bad('missing');
+  if (o.indicator !== undefined && typeof o.indicator !== 'boolean') throw bad('indicator');
+  const cw = o.classWeight;
+  if (cw !== undefined && cw !== 'balanced' && (cw === null || typeof cw !== 'object' || Array.isArray(cw) || !Object.values(cw).every((w) => typeof w === 'number'))) throw bad('classWeight');
+  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), numeric: strs('numeric'), ignore: strs('ignore'), keep: strs('keep'), missing, indicator: o.indicator as boolean | undefined, delimiter: str('delimiter'), validationData: str('validationData'), classWeight: cw as TrainSettings['classWeight'], loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
   for (const [k, x] of Object.entries(optional)) if (x !== undefined) (s as unknown as Record<string, unknown>)[k] = x;
   return s;
 }
@@ -87,10 +100,11 @@ export function specOf(s: TrainSettings): TrainingSpec {
       preprocessing: {
         task: s.task, scale: s.scale,
         ...(s.target ? { target: s.target } : {}), ...(s.categorical ? { categorical: s.categorical } : {}), ...(s.ignore ? { ignore: s.ignore } : {}),
+        ...(s.numeric ? { numeric: s.numeric } : {}), ...(s.keep ? { keep: s.keep } : {}), ...(s.missing ? { missing: s.missing } : {}), ...(s.indicator ? { indicator: true } : {}),
       },
       architecture: { hidden: s.layers, activation: s.activation as ActivationName, dropout: s.dropout },
       compile: { optimizer: s.optimizer as OptimizerName, ...(s.lr !== undefined ? { learningRate: s.lr } : {}), ...(s.loss !== undefined ? { loss: s.loss as LossName } : {}) },
-      fit: { epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed, ...(s.earlyStopping !== undefined ? { earlyStopping: s.earlyStopping } : {}) },
+      fit: { epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed, ...(s.earlyStopping !== undefined ? { earlyStopping: s.earlyStopping } : {}), ...(s.classWeight !== undefined ? { classWeight: s.classWeight } : {}) },
     });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
@@ -101,4 +115,4 @@ export function specOf(s: TrainSettings): TrainingSpec {
   }
 }
 
-const OPTION_OF: Record<string, string> = { hidden: 'layers', learningRate: 'lr', batchSize: 'batch-size', validationSplit: 'validation-split', earlyStopping: 'early-stopping' };
+const OPTION_OF: Record<string, string> = { hidden: 'layers', learningRate: 'lr', batchSize: 'batch-size', validationSplit: 'validation-split', earlyStopping: 'early-stopping', classWeight: 'class-weight' };

@@ -38,9 +38,9 @@ function shortPath(path: string): string {
 }
 
 /** Reads the training table: a CSV file, a named bundled or synthetic set, or the default. */
-export async function loadSource(file: string | undefined, dataset: string | undefined, tableArgs: TableArgs, synthetic: SyntheticOptions): Promise<DataSource> {
+export async function loadSource(file: string | undefined, dataset: string | undefined, tableArgs: TableArgs, synthetic: SyntheticOptions, delimiter?: string): Promise<DataSource> {
   if (file !== undefined && dataset !== undefined) throw new UsageError('give either a data file or --dataset, not both');
-  if (file !== undefined) return { table: await readCsvTable(file, tableArgs), label: file, note: undefined };
+  if (file !== undefined) return { table: await readCsvTable(file, tableArgs, undefined, delimiter), label: file, note: undefined };
   const name = dataset ?? DEFAULT_DATASET;
   const note = dataset === undefined ? `No data file given: training on the bundled "${DEFAULT_DATASET}" data set (${shortPath(bundledFile(DEFAULT_DATASET))}).` : undefined;
   if (datasets.bundledNames.includes(name)) {

@@ -3,7 +3,7 @@
 // ("Xavier" in the notes; lecunNormal here) their spread decays slowly, ≈0.63 → ≈0.23.
 // Run: npx tsx examples/initialisation.ts
 import { pathToFileURL } from 'node:url';
-import { sequential, layers, initializers, activationStatistics, Matrix, Rng, type InitializerSpec, type LayerActivationStatistics } from '../src/index.js';
+import { sequential, layers, initializers, activationStatistics, Matrix, Rng, type InitializerSpec, type LayerActivationStatistics } from 'backprop-mlp';
 
 /**
  * The notes' table for W = randn/√fan_in, hidden layers 1..10 (std of each layer's output).

@@ -1,9 +1,8 @@
 // The seed-003 moons experiment: logistic regression vs a 2-4-2-1 tanh network.
-import { sequential, layers, optimizers } from '../src/index.js';
-import { moons } from '../src/data/synthetic.js';
+import { sequential, layers, optimizers, datasets } from 'backprop-mlp';
 
-const train = moons({ n: 1000, noise: 0.1, seed: 1 });
-const test = moons({ n: 500, noise: 0.1, seed: 2 });
+const train = datasets.moons({ n: 1000, noise: 0.1, seed: 1 });
+const test = datasets.moons({ n: 500, noise: 0.1, seed: 2 });
 
 async function run(name: string, hidden: number[]) {
   const model = sequential(

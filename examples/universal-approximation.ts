@@ -2,7 +2,7 @@
 // approximate a 1-D function; then an MLP learns sin(x) on [−π, π] by backpropagation.
 // Run: npx tsx examples/universal-approximation.ts
 import { pathToFileURL } from 'node:url';
-import { sequential, layers, optimizers, towerNetwork, type Sequential } from '../src/index.js';
+import { sequential, layers, optimizers, towerNetwork, type Sequential } from 'backprop-mlp';
 
 /** n evenly spaced points on [a, b] as rows [[x], ...] and their f values. */
 export function grid(f: (x: number) => number, a: number, b: number, n: number): { x: number[][]; y: number[][] } {

@@ -6,6 +6,7 @@ import type { Kernels } from './kernels/kernels.js';
 import { typescriptBackend } from './kernels/typescript.js';
 export { sigmoid } from './kernels/activation.js';
 
+/** The activation names, one spelling in the API, the model file and the CLI. */
 export type ActivationName =
   | 'linear' | 'step' | 'sign' | 'piecewiseLinear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
 
@@ -63,6 +64,7 @@ const registry = new Map<string, Activation>([
   ['softmax', make('softmax')],
 ]);
 
+/** Every activation name, in registry order. */
 export const activationNames: readonly ActivationName[] = [...registry.keys()] as ActivationName[];
 
 /** Resolves an activation spec; an unknown name throws and suggests the nearest known one. */

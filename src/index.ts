@@ -9,14 +9,16 @@ export {
 } from './core/errors.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
+/** Weight initialisers: factories (zeros, glorotUniform, heNormal, ...) and the names they go by. */
 export * as initializers from './initializers.js';
 export { initializerNames, type Initializer, type InitializerName, type InitializerSpec } from './initializers.js';
+/** Kernel penalties: l1, l2 and l1l2, added to the loss and its gradient. */
 export * as regularizers from './regularizers.js';
 export type { Regularizer, RegularizerSpec } from './regularizers.js';
 
 export {
   layers, layerFromConfig, layerRegistry, layerClassNames, layerKind, classOf, visitLayer, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization,
-  type LayerConfig, type LayerClasses, type LayerClassName, type LayerKind, type ParamSpec, type PerLayerClass, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs,
+  type LayerConfig, type LayerClasses, type LayerClassName, type LayerKind, type ConfigFields, type ParamSpec, type PerLayerClass, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs,
 } from './layers/index.js';
 export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {
@@ -29,6 +31,7 @@ export {
 export {
   metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter,
   type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
+  type ClassCounts, type Layout as TargetLayout, type Values as RegressionValues,
 } from './metrics/index.js';
 export {
   CallbackList, emitWarning, History, EarlyStopping, ModelCheckpoint, CsvLogger, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau,
@@ -39,9 +42,10 @@ export {
 export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './model/targets.js';
-export { Backprop } from './model/step.js';
+export { Backprop, type StepRecorder } from './model/step.js';
 export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';
 export { typescriptLoops } from './kernels/typescript.js';
+export { Block as KernelBlock, type KernelLoops, type ActivationKernel, type LossKernel } from './kernels/kernels.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';
@@ -55,5 +59,13 @@ import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/ind
  * modelCheckpoint, csvLogger, terminateOnNaN, learningRateScheduler, reduceLROnPlateau) and the
  * seeing-inside ones (layerStatistics, parameterTrajectory, diagnostics).
  */
-export const callbacks = { ...trainingCallbacks, layerStatistics, parameterTrajectory, diagnostics };
+export const callbacks = {
+  ...trainingCallbacks,
+  /** Records per layer and epoch the activation statistics, gradient norms and update-to-weight ratios. */
+  layerStatistics,
+  /** Snapshots every weight during training and projects the path onto its first two principal components. */
+  parameterTrajectory,
+  /** Warnings that say why a network is not learning: symmetry, saturation, dead units, exploding or vanishing gradients, a flat loss. */
+  diagnostics,
+};
 export * from './search/index.js';

@@ -4,6 +4,7 @@ import { InputError } from './core/errors.js';
 import { lookupName } from './core/names.js';
 import { checkKeys, positiveNumber } from './core/validate.js';
 
+/** The initialiser names, as Keras and tfjs spell them. */
 export type InitializerName =
   | 'zeros' | 'ones' | 'constant' | 'randomNormal' | 'randomUniform' | 'fanInUniform'
   | 'glorotUniform' | 'glorotNormal' | 'lecunNormal' | 'lecunUniform' | 'heNormal' | 'heUniform';
@@ -13,9 +14,11 @@ export interface Initializer {
   readonly name: InitializerName;
   /** Plain-JSON options that recreate it. */
   readonly config: Readonly<Record<string, number>>;
+  /** Fills `data` (a kernel of fanIn × fanOut, or a bias) from `rng`. */
   fill(data: FloatArray, fanIn: number, fanOut: number, rng: Rng): void;
 }
 
+/** An initialiser by name, or an Initializer made by one of the factories. */
 export type InitializerSpec = InitializerName | Initializer;
 
 function uniformFill(limit: (fanIn: number, fanOut: number) => number) {
@@ -40,9 +43,11 @@ function make(name: InitializerName, fill: Initializer['fill'], config: Record<s
 export function zeros(): Initializer {
   return make('zeros', (d) => d.fill(0));
 }
+/** All ones. */
 export function ones(): Initializer {
   return make('ones', (d) => d.fill(1));
 }
+/** Every entry equal to `value`. */
 export function constant(args: { value: number }): Initializer {
   checkKeys('constant initializer', args, ['value']);
   const v = args.value;
@@ -114,6 +119,7 @@ const byName = new Map<string, (config: Record<string, number>) => Initializer>(
   ['heUniform', () => heUniform()],
 ]);
 
+/** Every initialiser name. */
 export const initializerNames: readonly InitializerName[] = [...byName.keys()] as InitializerName[];
 
 /** Resolves a name or returns the initializer itself. */

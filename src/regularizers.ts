@@ -11,6 +11,7 @@ import { checkKeys, positiveNumber } from './core/validate.js';
 export interface Regularizer {
   readonly name: 'l1' | 'l2' | 'l1l2';
   readonly config: { readonly l1: number; readonly l2: number };
+  /** The penalty over the first n entries of w. */
   penalty(w: FloatArray, n: number, kernels?: Kernels): number;
   /** grad += ∂penalty/∂w; returns the penalty, so a training step reads the weights once. */
   addGradient(w: FloatArray, grad: FloatArray, n: number, kernels?: Kernels): number;
@@ -47,14 +48,17 @@ export function l1l2(args: { l1?: number; l2?: number } = {}): Regularizer {
   return make('l1l2', positiveNumber('l1l2 regularizer', 'l1', args.l1 ?? 0.01, true), positiveNumber('l1l2 regularizer', 'l2', args.l2 ?? 0.01, true));
 }
 
+/** A penalty by name (with Keras' default 0.01) or a Regularizer from l1, l2 or l1l2. */
 export type RegularizerSpec = 'l1' | 'l2' | 'l1l2' | Regularizer;
 
 const byName = new Map<string, () => Regularizer>([['l1', () => l1()], ['l2', () => l2()], ['l1l2', () => l1l2()]]);
 
+/** The Regularizer for a name or object; an unknown name is an InputError listing the known ones. */
 export function getRegularizer(spec: RegularizerSpec): Regularizer {
   return typeof spec === 'object' ? spec : lookupName('regularizer', spec, byName)();
 }
 
+/** Rebuilds a Regularizer from its saved config. */
 export function regularizerFromConfig(config: { name: string; l1: number; l2: number }): Regularizer {
   return make(lookupName('regularizer', config.name, new Map([['l1', 'l1'], ['l2', 'l2'], ['l1l2', 'l1l2']] as const)), config.l1, config.l2);
 }

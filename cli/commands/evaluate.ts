@@ -1,17 +1,18 @@
-import { classCodes, gatherRows, loadModel, pipelineTargets } from '../../src/index.js';
+import { classCodes, gatherRows, loadModel, pipelineTargets, readingWarnings } from '../../src/index.js';
 import { readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
-import { boxTable, confusionMatrix, formatMetric, measure, precisionRecall } from '../evaluation.js';
+import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 
 /** `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file. */
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string } = {}): Promise<number> {
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  const a = await readForModel(loaded, dataPath, true);
+  const a = await readForModel(loaded, dataPath, true, options);
+  for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
   const rows = Array.from({ length: a.table.rows }, (_, i) => i);
   const y = pipelineTargets(loaded.preprocessing, a.table, rows, a.plan);
   const raw = a.table.y!.kind === 'numeric' ? gatherRows(a.table.y!.values, rows) : undefined;
@@ -19,6 +20,9 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const metrics: [string, number | undefined][] = [['loss', m.loss], ['accuracy', m.accuracy], ['MAE', m.mae], ['RMSE', m.rmse], ['R²', m.r2]];
   printer.line(`${dataPath}: ${a.table.rows} rows`);
   printer.line(boxTable(['metric', 'value'], metrics.filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatMetric(v)])));
+  const target = a.table.y!;
+  // Several regression targets: each one's metrics too (the table above averages over them).
+  if (target.kind === 'numeric' && target.names.length > 1) printer.line(outputTable(target.names, [['', m.outputs]]));
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   const t = a.table.y!;
   if (t.kind === 'classes') {

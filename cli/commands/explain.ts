@@ -6,6 +6,8 @@ import { explain, renderExplanation, networkFromSpec, InputError, type Sequentia
 
 /** What the command modules of the inspect tools need from the CLI around them. */
 export interface InspectCommandDeps {
+  /** Rows of a CSV file as a saved model takes them (its own preprocessing), wired by the CLI. */
+  modelRows?: (modelPath: string, dataPath: string) => { x: number[][]; y: number[][] };
   /** Loads a native model file (wired by the CLI at merge); without it, model files must be network JSON. */
   loadModel?: (path: string) => Sequential;
   /** Where the output goes; default process.stdout. */
@@ -18,9 +20,11 @@ export interface ExplainOptions {
   /** A network typed inline (parsed JSON, see NetworkSpec). */
   network?: unknown;
   /** Input rows (parsed JSON): [[...], ...], or one sample [...]. */
-  x: unknown;
+  x?: unknown;
   /** Targets (parsed JSON): rows, labels, or one target row [...] when x is one sample. */
-  y: unknown;
+  y?: unknown;
+  /** With a CSV file: the data row to explain (1 = the first row after the header). */
+  row?: number;
   lr?: number;
   format: OutputFormat;
 }
@@ -65,8 +69,21 @@ export function modelFrom(file: string | undefined, network: unknown, inputs: nu
 }
 
 /** The command's work: the rendered explanation of one step. */
-export function runExplain(file: string | undefined, opts: ExplainOptions, deps: InspectCommandDeps = {}): string {
-  const { x, y } = samplesFromJson(opts.x, opts.y);
+export function runExplain(file: string | undefined, opts: ExplainOptions, deps: InspectCommandDeps = {}, data?: string): string {
+  let x: number[][];
+  let y: TargetsLike;
+  if (data !== undefined) {
+    if (opts.x !== undefined || opts.y !== undefined) throw new InputError('give either a CSV file or --x/--y, not both');
+    if (file === undefined || deps.modelRows === undefined) throw new InputError('a CSV file needs a saved model to read it with (backprop explain model.bpm data.csv --row 3)');
+    const rows = deps.modelRows(file, data);
+    const r = opts.row ?? 1;
+    if (!Number.isInteger(r) || r < 1 || r > rows.x.length) throw new InputError(`--row ${r}: ${data} has data rows 1 to ${rows.x.length}`);
+    x = [rows.x[r - 1]!];
+    y = [rows.y[r - 1]!];
+  } else {
+    if (opts.x === undefined || opts.y === undefined) throw new InputError('give --x and --y, or a saved model and a CSV file with --row');
+    ({ x, y } = samplesFromJson(opts.x, opts.y));
+  }
   const model = modelFrom(file, opts.network, x[0]?.length, deps);
   const e = explain(model, x, y, opts.lr === undefined ? {} : { learningRate: opts.lr });
   return opts.format === 'json' ? JSON.stringify(e, null, 2) + '\n' : renderExplanation(e, opts.format);
@@ -82,16 +99,18 @@ export function register(program: Command, deps: InspectCommandDeps = {}): Comma
     .command('explain')
     .description('Show one backpropagation step: z, a, δ, every ∂E/∂w and ∂E/∂b, and the updated weights')
     .argument('[model]', 'a network JSON file (or a model file)')
+    .argument('[data]', 'a CSV file read with the model\'s own preprocessing (with --row)')
     .option('--network <json>', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}', json)
-    .requiredOption('--x <json>', 'input rows, e.g. [[0.05, 0.1]]', json)
-    .requiredOption('--y <json>', 'targets, e.g. [[0.01, 0.99]]', json)
+    .option('--x <json>', 'input rows, e.g. [[0.05, 0.1]]', json)
+    .option('--y <json>', 'targets, e.g. [[0.01, 0.99]]', json)
+    .option('--row <n>', 'the data row of the CSV file to explain (1 = the first row read; rows without a target are skipped)', positive)
     .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positive)
     .addOption(formatOption())
     .addHelpText('after', `
 Example (seed 003's 2-2-2 network):
   backprop explain --x '[0.05, 0.1]' --y '[0.01, 0.99]' --lr 0.5 \\
     --network '{"layers": [{"units": 2}, {"units": 2}], "weights": [[[0.15, 0.25], [0.2, 0.3]], [0.35, 0.35], [[0.4, 0.5], [0.45, 0.55]], [0.6, 0.6]]}'`)
-    .action((file: string | undefined, opts: ExplainOptions) => {
-      (deps.write ?? ((t: string) => process.stdout.write(t)))(runExplain(file, opts, deps));
+    .action((file: string | undefined, data: string | undefined, opts: ExplainOptions) => {
+      (deps.write ?? ((t: string) => process.stdout.write(t)))(runExplain(file, opts, deps, data));
     });
 }

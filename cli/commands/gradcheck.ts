@@ -18,13 +18,13 @@ export interface GradcheckOptions {
 
 export interface GradcheckDeps extends InspectCommandDeps {
   /** Reads a data file the command does not know (CSV), wired by the CLI at merge. */
-  loadData?: (path: string) => { x: number[][]; y: TargetsLike };
+  loadData?: (path: string, modelPath?: string) => { x: number[][]; y: TargetsLike };
 }
 
 const SYNTHETIC = ['moons', 'circles', 'xor', 'blobs', 'spirals'] as const;
 
 /** Data by name (bundled or synthetic), from a JSON file {"x": [...], "y": [...]}, or through deps.loadData. */
-export function dataFrom(source: string, deps: GradcheckDeps): { x: number[][]; y: TargetsLike } {
+export function dataFrom(source: string, deps: GradcheckDeps, modelPath?: string): { x: number[][]; y: TargetsLike } {
   if ((SYNTHETIC as readonly string[]).includes(source)) {
     const d = datasets[source as (typeof SYNTHETIC)[number]]({ n: 200, seed: 0 });
     return { x: d.x, y: d.y };
@@ -44,7 +44,7 @@ export function dataFrom(source: string, deps: GradcheckDeps): { x: number[][]; 
     if (typeof d !== 'object' || d === null || d.x === undefined || d.y === undefined) throw new InputError(`"${source}": expected {"x": [[...]], "y": [...]}`);
     return samplesFromJson(d.x, d.y);
   }
-  if (deps.loadData) return deps.loadData(source);
+  if (deps.loadData) return deps.loadData(source, modelPath);
   throw new InputError(`unknown data "${source}": give a data set name (${[...SYNTHETIC, ...datasets.bundledNames].join(', ')}), a .json file {"x", "y"}, or --x/--y`);
 }
 
@@ -60,7 +60,7 @@ export function runGradcheck(args: string[], opts: GradcheckOptions, deps: Gradc
     data = samplesFromJson(opts.x, opts.y);
   } else {
     if (source === undefined) throw new InputError('no data: give a data set name, a .json file, or --x and --y');
-    data = dataFrom(source, deps);
+    data = dataFrom(source, deps, file);
   }
   const n = Math.min(opts.rows, data.x.length);
   const x = data.x.slice(0, n);

@@ -1,11 +1,11 @@
 import {
-  History, InputError, ModelCheckpoint, planOutput, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork,
+  History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
-import { describeTable, taskName } from '../describe.js';
+import { describeReading, describeTable, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, measure, type SetMetrics } from '../evaluation.js';
+import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
@@ -42,7 +42,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   }
 
   const spec = specOf(s);
-  const source = resumed ? await resumedSource(s, resumed) : await loadSource(s.data, s.dataset, tableArgs(s), syntheticArgs(s));
+  const source = resumed ? await resumedSource(s, resumed) : await loadSource(s.data, s.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(s), s.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
 
@@ -56,8 +56,11 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
       throw new UsageError(`${run.resume} has already trained ${initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
     }
   }
+  const validationTable = s.validationData !== undefined
+    ? await readCsvTable(s.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}) }, undefined, s.delimiter)
+    : undefined;
   if (!resumed && table.schema.target !== undefined) {
-    // A loss that does not suit the target is a mistake in the command line (exit 2), as --loss's other checks.
+    // A loss that does not suit the target is a usage error (exit 2), found before anything is fitted.
     try {
       planOutput(table.schema.target, spec.compile.loss);
     } catch (e) {
@@ -65,7 +68,10 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
       throw e;
     }
   }
-  const prepared = prepareTraining(spec, table, resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {});
+  const prepared = prepareTraining(spec, table, {
+    ...(resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {}),
+    ...(validationTable ? { validation: validationTable } : {}),
+  });
   const { plan, split, preprocessing } = prepared;
   const model = prepared.network.model;
   const scaler = preprocessing.scaler ? scalerFromJSON(preprocessing.scaler) : undefined;
@@ -74,8 +80,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const hasVal = prepared.validation !== undefined;
   const batches = Math.ceil(xTrain.rows / Math.min(s.batchSize, xTrain.rows));
 
-  printHeader(printer, source, table, plan, split, model, s, initialEpoch);
-  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: split.validation.length, parameters: model.countParams(), epochs: s.epochs, initialEpoch });
+  printHeader(printer, source, table, plan, split, model, s, initialEpoch, prepared.validation?.x.rows ?? 0);
+  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: s.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: s.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
@@ -115,19 +121,28 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   }
 
   const rawTrain = table.y?.kind === 'numeric' ? gatherRows(table.y.values, split.train) : undefined;
-  const rawVal = hasVal && table.y?.kind === 'numeric' ? gatherRows(table.y.values, split.validation) : undefined;
+  const vt = prepared.validationTable;
+  const rawVal = prepared.validation && vt?.y?.kind === 'numeric' ? gatherRows(vt.y.values, prepared.validation.rows) : undefined;
   const metrics = {
     training: measure(model, plan.task, xTrain, yTrain, targetScaler, rawTrain),
     validation: prepared.validation ? measure(model, plan.task, prepared.validation.x, prepared.validation.y, targetScaler, rawVal) : undefined,
   };
   saveModel(model, run.out, fileArgs);
   const notes: string[] = [];
-  if (early !== undefined && early.stoppedEpoch >= 0) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${s.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
+  const stopped = early !== undefined && early.stoppedEpoch >= 0;
+  if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${s.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
-  if (history.warnings.length > 0) notes.push(...history.warnings);
+  // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
+  notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
+  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1) });
+  if (verdict) notes.push(verdict.message);
 
   printer.line();
   printer.line(metricsTable(metrics));
+  // Several regression targets: each one's metrics too (the table above averages over them).
+  if (table.y?.kind === 'numeric' && table.y.names.length > 1) {
+    printer.line(outputTable(table.y.names, [['training', metrics.training.outputs], ['validation', metrics.validation?.outputs]]));
+  }
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
@@ -156,14 +171,6 @@ async function resumedSource(s: TrainSettings, resumed: LoadedModel): Promise<Da
   return loadSource(undefined, s.dataset, args, syntheticArgs(s));
 }
 
-function tableArgs(s: TrainSettings) {
-  return {
-    ...(s.target ? { target: s.target } : {}),
-    ...(s.categorical ? { categorical: s.categorical } : {}),
-    ...(s.ignore ? { ignore: s.ignore } : {}),
-    task: s.task,
-  };
-}
 
 function syntheticArgs(s: TrainSettings) {
   return { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
@@ -196,21 +203,25 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
   return out;
 }
 
-function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, s: TrainSettings, initialEpoch: number): void {
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, s: TrainSettings, initialEpoch: number, validationRows: number): void {
   const scaled = s.scale === 'none' ? 'inputs not scaled' : `inputs ${s.scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
   const opt = model.optimizer!;
   p.line(`Data    ${source.label}: ${describeTable(table)}`);
+  for (const line of describeReading(table, s.missing ?? 'impute')) p.line(`        ${line}`);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
+  if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
-  p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
-  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${s.epochs} epochs; ${model.backend} kernels`);
+  if (s.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${s.validationData}; ${scaled}`);
+  else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
+  const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
+  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
   if (split.note) p.line(`Note    ${split.note}`);
   p.line();
 }
 
 function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }): string {
-  const names: [keyof SetMetrics, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+  const names: [Exclude<keyof SetMetrics, 'outputs'>, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
   const rows = names
     .filter(([k]) => m.training[k] !== undefined)
     .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—']);

@@ -1,5 +1,6 @@
-import { Matrix, decisionBoundary as boundaryGrid, type Scaler, type Sequential, type Table } from '../../src/index.js';
-import type { BoundaryData, FitData } from './data.js';
+import { Matrix, decisionBoundary as boundaryGrid, gatherRows, type Scaler, type Sequential, type Table } from '../../src/index.js';
+import { outputMetrics } from '../evaluation.js';
+import type { BoundaryData, FitData, ResidualData } from './data.js';
 
 const GRID = 120;
 const MAX_POINTS = 2000;
@@ -93,5 +94,27 @@ export function regressionFit(model: Sequential, table: Table, scaler: Scaler | 
     yName: y.names[0]!,
     points: { x: rows.map((r) => xs[r]!), y: rows.map((r) => y.values.data[r]!) },
     curve: { x: Array.from(grid.data), y: Array.from(pred.data.subarray(0, n)) },
+  };
+}
+
+/** For a regressor: predicted against actual and the residuals of each output on the given rows, in original units. */
+export function regressionResiduals(model: Sequential, table: Table, rows: readonly number[], on: ResidualData['on'], scaler: Scaler | undefined, targetScaler: Scaler | undefined): ResidualData | undefined {
+  const y = table.y;
+  if (y?.kind !== 'numeric' || rows.length === 0) return undefined;
+  const x = gatherRows(table.x, rows);
+  const scaled = model.predictMatrix(scaler ? scaler.transform(x, 'float32') : x.clone('float32'));
+  const pred = targetScaler ? targetScaler.inverseTransform(scaled, 'float64') : scaled;
+  const truth = gatherRows(y.values, rows);
+  const metrics = outputMetrics(pred, truth);
+  const k = truth.cols;
+  const shown = sampleRows(rows.length);
+  return {
+    on,
+    rows: shown.map((i) => rows[i]!),
+    outputs: y.names.map((name, c) => {
+      const actual = shown.map((i) => truth.data[i * k + c]!);
+      const predicted = shown.map((i) => pred.data[i * k + c]!);
+      return { name, actual, predicted, residual: actual.map((a, i) => a - predicted[i]!), ...metrics[c]! };
+    }),
   };
 }

@@ -307,11 +307,57 @@ export function drawReport(data: ReportCharts, UPlot: typeof uPlot): void {
     );
   }
 
+  /** A scatter of (x, y) points (uPlot's xy mode) with a dashed reference line through `line`. */
+  function scatterChart(id: string, title: string, labels: [string, string], xs: readonly number[], ys: readonly number[], line: { label: string; x: [number, number]; y: [number, number] }): void {
+    const el = document.getElementById(id);
+    if (!el || xs.length === 0) return;
+    const facets: uPlot.Series.Facet[] = [
+      { scale: 'x', auto: false },
+      { scale: 'y', auto: false },
+    ];
+    const dots = data.colors[0]!;
+    new UPlot(
+      {
+        mode: 2,
+        title,
+        width,
+        height: width,
+        scales: { x: { time: false, auto: false, range: padded([...xs, ...line.x], 0.04) }, y: { auto: false, range: padded([...ys, ...line.y], 0.04) } },
+        axes: [{ label: labels[0] }, { label: labels[1] }],
+        legend: { live: false },
+        cursor: { show: false },
+        series: [
+          {},
+          { label: `rows (${xs.length})`, stroke: dots, fill: dots, width: 0, facets, paths: xyPaths(false, 2.5) },
+          { label: line.label, stroke: '#57606a', width: 1.5, dash: [6, 4], facets, paths: xyPaths(true, 0) },
+        ],
+      },
+      [null, [xs, ys], [line.x, line.y]] as unknown as uPlot.AlignedData,
+      el,
+    );
+  }
+
+  /** Per regression output: predicted against actual (with y = x) and residual against predicted (with 0). */
+  function residualCharts(): void {
+    const r = data.residuals;
+    if (!r) return;
+    r.outputs.forEach((o, i) => {
+      const all = [...o.actual, ...o.predicted];
+      const lo = Math.min(...all);
+      const hi = Math.max(...all);
+      scatterChart(`predicted-${i}-chart`, `${o.name}: predicted against actual`, [`actual ${o.name}`, `predicted ${o.name}`], o.actual, o.predicted, { label: 'y = x', x: [lo, hi], y: [lo, hi] });
+      const plo = Math.min(...o.predicted);
+      const phi = Math.max(...o.predicted);
+      scatterChart(`residual-${i}-chart`, `${o.name}: residuals`, [`predicted ${o.name}`, 'residual (actual − predicted)'], o.predicted, o.residual, { label: 'residual 0', x: [plo, phi], y: [0, 0] });
+    });
+  }
+
   try {
     lineChart('loss-chart', 'Loss', data.loss, 'loss');
     if (data.accuracy) lineChart('accuracy-chart', 'Accuracy', data.accuracy, 'accuracy');
     boundaryChart();
     fitChart();
+    residualCharts();
     insideCharts();
     trajectoryChart();
     document.body.dataset.charts = 'drawn';

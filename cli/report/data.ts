@@ -5,6 +5,8 @@ export interface ReportCharts {
   readonly accuracy: ChartSeries | undefined;
   readonly boundary: BoundaryData | undefined;
   readonly fit: FitData | undefined;
+  /** Regression: predicted against actual and the residuals, per output. */
+  readonly residuals: ResidualData | undefined;
   /** Per-layer statistics over the epochs (the "Inside the network" charts); absent when not recorded. */
   readonly inside: InsideData | undefined;
   /** The parameters' path projected to 2-D by PCA; absent when not recorded. */
@@ -38,6 +40,29 @@ export interface FitData {
   readonly yName: string;
   readonly points: { readonly x: readonly number[]; readonly y: readonly number[] };
   readonly curve: { readonly x: readonly number[]; readonly y: readonly number[] };
+}
+
+/**
+ * A regressor's predictions on the validation rows (the training rows when there are none), in
+ * the target's units: per output the actual values, the predictions and the residuals
+ * actual − predicted, for `rows` (all of them, or an even sample for big sets).
+ */
+export interface ResidualData {
+  readonly on: 'validation' | 'training';
+  /** Row indices into the table, in the order of the values below. */
+  readonly rows: readonly number[];
+  readonly outputs: readonly OutputResiduals[];
+}
+
+export interface OutputResiduals {
+  readonly name: string;
+  readonly actual: readonly number[];
+  readonly predicted: readonly number[];
+  readonly residual: readonly number[];
+  /** Over all the rows it was measured on, not only the plotted ones. */
+  readonly mse: number;
+  readonly mae: number;
+  readonly r2: number;
 }
 
 /**

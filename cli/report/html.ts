@@ -4,7 +4,7 @@ import { taskName } from '../describe.js';
 import type { Task } from '../../src/index.js';
 import { uplotAssets } from './assets.js';
 import { drawReport } from './client.js';
-import { PALETTE, type BoundaryData, type ChartSeries, type FitData, type InsideData, type ReportCharts, type TrajectoryData } from './data.js';
+import { PALETTE, type BoundaryData, type ChartSeries, type FitData, type InsideData, type ReportCharts, type ResidualData, type TrajectoryData } from './data.js';
 
 /** Everything a training report shows. */
 export interface ReportInput {
@@ -21,6 +21,7 @@ export interface ReportInput {
   readonly confusion: { readonly on: string; readonly classes: readonly string[]; readonly matrix: readonly (readonly number[])[] } | undefined;
   readonly boundary: BoundaryData | undefined;
   readonly fit: FitData | undefined;
+  readonly residuals: ResidualData | undefined;
   readonly inside: InsideData | undefined;
   readonly trajectory: TrajectoryData | undefined;
   /** Why a part of "Inside the network" is missing, when it is. */
@@ -49,7 +50,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 }
 
 function metricsTable(m: ReportInput['metrics']): string {
-  const keys: (keyof SetMetrics)[] = ['rows', 'loss', 'accuracy', 'mae', 'rmse', 'r2'];
+  const keys: Exclude<keyof SetMetrics, 'outputs'>[] = ['rows', 'loss', 'accuracy', 'mae', 'rmse', 'r2'];
   const label: Record<string, string> = { rows: 'rows', loss: 'loss', accuracy: 'accuracy', mae: 'MAE', rmse: 'RMSE', r2: 'R²' };
   const rows = keys
     .filter((k) => m.training[k] !== undefined)
@@ -101,6 +102,18 @@ function dataSection(input: ReportInput): string {
     balance = `<h3>Class balance</h3><table class="balance"><thead><tr><th>class</th><th>rows</th><th>share</th><th></th></tr></thead><tbody>${bars}</tbody></table>`;
   }
   return `<section id="data"><h2>Data</h2>${table(['', ''], rows, 'facts')}${balance}</section>`;
+}
+
+/** Regression: per output, predicted against actual and the residuals, and its metrics. */
+function residualSection(r: ResidualData): string {
+  const rows = r.outputs.map((o) => [o.name, formatMetric(o.mse), formatMetric(o.mae), formatMetric(o.r2)]);
+  const charts = r.outputs.map((_, i) => `<div id="predicted-${i}-chart"></div><div id="residual-${i}-chart"></div>`).join('');
+  return (
+    `<section id="residuals"><h2>Predictions <small>(${r.on} rows)</small></h2>` +
+    `<p class="lead">Per output, in the target's units: each ${r.on} row's prediction against its actual value (on the dashed line y = x when exact), ` +
+    'and the residual actual − predicted against the prediction (a good fit scatters evenly around 0, with no trend or funnel).</p>' +
+    `${table(['output', 'MSE', 'MAE', 'R²'], rows, 'metrics')}<div class="grid">${charts}</div></section>`
+  );
 }
 
 function percent(v: number): string {
@@ -172,6 +185,7 @@ export function reportHtml(input: ReportInput): string {
     accuracy: series(input.history, ['accuracy', 'val_accuracy']),
     boundary: input.boundary,
     fit: input.fit,
+    residuals: input.residuals,
     inside: input.inside,
     trajectory: input.trajectory,
     colors: PALETTE,
@@ -180,6 +194,7 @@ export function reportHtml(input: ReportInput): string {
   const settings = table(['', ''], input.settings.map(([k, v]) => [k, v]), 'facts');
   const boundary = input.boundary ? `<section id="boundary"><h2>Decision boundary</h2><div id="boundary-chart"></div></section>` : '';
   const fit = input.fit ? `<section id="fit"><h2>Model fit</h2><div id="fit-chart"></div></section>` : '';
+  const residuals = input.residuals ? residualSection(input.residuals) : '';
   const confusion = input.confusion
     ? `<section id="confusion"><h2>Confusion matrix <small>(${escape(input.confusion.on)} rows)</small></h2>${confusionTable(input.confusion)}</section>`
     : '';
@@ -200,7 +215,7 @@ export function reportHtml(input: ReportInput): string {
 <header><h1>${escape(input.title)}</h1><p class="lead"><code>${escape(input.command)}</code></p>${notes}</header>
 <section id="results"><h2>Results</h2>${metricsTable(input.metrics)}</section>
 <section id="curves"><h2>Training curves</h2><div class="grid"><div id="loss-chart"></div><div id="accuracy-chart"></div></div></section>
-${boundary}${fit}${confusion}
+${boundary}${fit}${residuals}${confusion}
 ${insideSection(input)}
 ${dataSection(input)}
 <section id="model"><h2>Model</h2>${settings}<pre>${escape(input.summary)}</pre></section>

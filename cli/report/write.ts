@@ -3,7 +3,7 @@ import type { SetMetrics } from '../evaluation.js';
 import { confusionMatrix } from '../evaluation.js';
 import type { TrainSettings } from '../settings.js';
 import type { DataSource } from '../source.js';
-import { decisionBoundary, regressionFit } from './boundary.js';
+import { decisionBoundary, regressionFit, regressionResiduals } from './boundary.js';
 import { reportHtml } from './html.js';
 import type { InsideRecorder } from './inside.js';
 
@@ -42,6 +42,10 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     confusion: confusionFor(o.model, o.table, o.split, o.scaler),
     boundary: decisionBoundary(o.model, o.table, o.scaler),
     fit: regressionFit(o.model, o.table, o.scaler, o.targetScaler),
+    residuals:
+      o.split.validation.length > 0
+        ? regressionResiduals(o.model, o.table, o.split.validation, 'validation', o.scaler, o.targetScaler)
+        : regressionResiduals(o.model, o.table, o.split.train, 'training', o.scaler, o.targetScaler),
     inside: o.inside?.statistics(o.model),
     trajectory: o.inside?.trajectory(),
     insideNote: o.inside?.note,

@@ -4,6 +4,7 @@ import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import { booleanOption, checkKeys, describe } from '../core/validate.js';
 import type { Callback, Logs } from '../model/callback.js';
 
+/** Options of callbacks.csvLogger. */
 export interface CsvLoggerArgs {
   /** Receives each line (without its newline): the header, then one row per epoch. May be async. */
   write?: (line: string) => void | Promise<void>;

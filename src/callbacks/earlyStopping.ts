@@ -5,6 +5,7 @@ import type { Callback, Logs, TrainParams } from '../model/callback.js';
 import { checkMonitor, improves, monitorName, resolveMode, type MonitorMode } from './monitor.js';
 import { WeightSnapshot } from './snapshot.js';
 
+/** Options of callbacks.earlyStopping, with Keras' names and defaults. */
 export interface EarlyStoppingArgs {
   /** The log to watch; default 'val_loss'. */
   monitor?: string;

@@ -20,10 +20,16 @@ export type { MonitorMode } from './monitor.js';
  * History is always recorded (fit returns it); the terminal progress bar lives in the CLI.
  */
 export const callbacks = {
+  /** Stops training when a monitored log stops improving; can restore the best weights. */
   earlyStopping: (args: EarlyStoppingArgs = {}): EarlyStopping => new EarlyStopping(args),
+  /** Saves the model (or keeps the weights in memory) after epochs, optionally only the best. */
   modelCheckpoint: (args: ModelCheckpointArgs = {}): ModelCheckpoint => new ModelCheckpoint(args),
+  /** Writes each epoch's logs as a CSV row (to a file, or to a function in the browser). */
   csvLogger: (args: CsvLoggerArgs): CsvLogger => new CsvLogger(args),
+  /** Stops training cleanly at the first non-finite loss, gradient or weight, naming the layer and tensor. */
   terminateOnNaN: (args: { verbose?: 0 | 1 } = {}): TerminateOnNaN => new TerminateOnNaN(args),
+  /** Sets the learning rate at the start of each epoch from a function of the epoch. */
   learningRateScheduler: (schedule: EpochSchedule, args: { verbose?: 0 | 1 } = {}): LearningRateScheduler => new LearningRateScheduler(schedule, args),
+  /** Multiplies the learning rate by `factor` when a monitored log stops improving. */
   reduceLROnPlateau: (args: ReduceLROnPlateauArgs = {}): ReduceLROnPlateau => new ReduceLROnPlateau(args),
 };

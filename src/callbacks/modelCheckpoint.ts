@@ -11,6 +11,7 @@ export interface Checkpoint {
   readonly weights: WeightArray[];
 }
 
+/** Options of callbacks.modelCheckpoint. */
 export interface ModelCheckpointArgs {
   /** The log that decides "best"; default 'val_loss'. */
   monitor?: string;

@@ -5,6 +5,7 @@ import type { Callback, Logs, TrainParams } from '../model/callback.js';
 import { numericRate } from './learningRateScheduler.js';
 import { checkMonitor, improves, monitorName, resolveMode, type MonitorMode } from './monitor.js';
 
+/** Options of callbacks.reduceLROnPlateau, with Keras' names and defaults. */
 export interface ReduceLROnPlateauArgs {
   /** Default 'val_loss'. */
   monitor?: string;

@@ -16,6 +16,7 @@ function boundMessage(message: string): string {
   return `${head} … (${message.length - head.length - tail.length} characters omitted) … ${tail}`;
 }
 
+/** The base of every error the library throws; its message says what and where (cut in the middle past 2,000 characters). */
 export class BackpropError extends Error {
   constructor(message: string) {
     super(boundMessage(message));

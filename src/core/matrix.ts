@@ -36,6 +36,7 @@ export class Matrix {
     if (data.length < rows * cols) throw new ShapeError(`Matrix: buffer of ${data.length} cannot hold [${rows}, ${cols}]`);
   }
 
+  /** A rows × cols matrix of zeros. */
   static zeros(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
     return new Matrix(rows, cols, allocate(dtype, rows * cols));
   }
@@ -53,18 +54,22 @@ export class Matrix {
     return m;
   }
 
+  /** The element type: float32 or float64. */
   get dtype(): DType {
     return dtypeOf(this.data);
   }
 
+  /** [rows, cols]. */
   get shape(): [number, number] {
     return [this.rows, this.cols];
   }
 
+  /** The element at row i, column j (no bounds check). */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j]!;
   }
 
+  /** Sets the element at row i, column j (no bounds check). */
   set(i: number, j: number, value: number): void {
     this.data[i * this.cols + j] = value;
   }
@@ -74,6 +79,7 @@ export class Matrix {
     return Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols));
   }
 
+  /** The rows as nested number arrays (a copy). */
   toArray(): number[][] {
     const out: number[][] = new Array(this.rows);
     for (let i = 0; i < this.rows; i++) out[i] = this.row(i);

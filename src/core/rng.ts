@@ -157,10 +157,12 @@ export class Rng {
     return child;
   }
 
+  /** The generator state, to save and restore with setState (plain JSON). */
   getState(): RngState {
     return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
   }
 
+  /** Restores a state from getState: the sequence continues exactly from there. */
   setState(state: RngState): void {
     [this.s0, this.s1, this.s2, this.s3] = state.s;
     this.spare = state.spare;

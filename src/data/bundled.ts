@@ -39,7 +39,7 @@ export function dataDirectory(): string {
     if (fs.existsSync(join(candidate, 'iris.csv'))) return candidate;
     dir = dirname(dir);
   }
-  throw new InputError('bundled data folder not found next to the backprop package');
+  throw new InputError('bundled data folder not found next to the backprop-mlp package');
 }
 
 /** The CSV file of a bundled set (Node only), for readers that want the raw file. */

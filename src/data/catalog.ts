@@ -19,6 +19,7 @@ export interface SyntheticSet {
   readonly task: 'binary' | 'multiclass' | 'regression';
   readonly featureNames: readonly string[];
   readonly targetName: string;
+  /** Draws the set with these options (each generator's defaults otherwise). */
   generate(args?: GenerateArgs): { x: number[][]; y: number[] };
 }
 
@@ -54,6 +55,7 @@ function fn(name: RegressionFunctionName, formula: string): SyntheticSet {
   };
 }
 
+/** The synthetic generators with their names and descriptions, as the CLI and the playground list them. */
 export const syntheticSets: readonly SyntheticSet[] = [
   { name: 'moons', description: 'two interleaving half circles', task: 'binary', featureNames: XY, targetName: 'label', generate: (a) => moons(pick(a)) },
   { name: 'circles', description: 'a circle inside another', task: 'binary', featureNames: XY, targetName: 'label', generate: (a) => circles(pick(a)) },

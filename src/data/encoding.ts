@@ -32,6 +32,7 @@ export class LabelEncoder {
   classes: Label[] | undefined;
   private index: Map<Label, number> | undefined;
 
+  /** Learns the classes (sorted) from the labels. */
   fit(labels: readonly Label[]): this {
     labels.forEach((v, i) => checkLabel(v, i));
     checkLabelKinds(labels, 'labelEncoder');
@@ -49,6 +50,7 @@ export class LabelEncoder {
     return this;
   }
 
+  /** Class indices of the labels; an unseen label is an InputError. */
   transform(labels: readonly Label[]): number[] {
     const index = this.requireFitted();
     return labels.map((v, i) => {
@@ -58,10 +60,12 @@ export class LabelEncoder {
     });
   }
 
+  /** fit, then transform. */
   fitTransform(labels: readonly Label[]): number[] {
     return this.fit(labels).transform(labels);
   }
 
+  /** The labels of class indices. */
   inverseTransform(indices: ArrayLike<number>): Label[] {
     this.requireFitted();
     const classes = this.classes!;
@@ -75,6 +79,7 @@ export class LabelEncoder {
     return out;
   }
 
+  /** The classes as plain JSON (labelEncoderFromJSON reads it back). */
   toJSON(): { classes: Label[] } {
     this.requireFitted();
     return { classes: [...this.classes!] };
@@ -86,6 +91,7 @@ export class LabelEncoder {
   }
 }
 
+/** A LabelEncoder: class labels (numbers or strings) ↔ indices 0..k−1. */
 export function labelEncoder(): LabelEncoder {
   return new LabelEncoder();
 }

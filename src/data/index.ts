@@ -1,26 +1,37 @@
 import { moons, circles, spirals, xor, blobs, gaussianQuadrants, truthTable, regression1d } from './synthetic.js';
 import { loadBundled, bundledNames } from './bundled.js';
 
-export { type Dataset, type TruthTableName, type RegressionFunctionName, regressionFunctionNames } from './synthetic.js';
+export { type Dataset, type CommonArgs as SyntheticArgs, type TruthTableName, type RegressionFunctionName, regressionFunctionNames } from './synthetic.js';
 export { type BundledDataset, dataDirectory, bundledFile } from './bundled.js';
-export { standardScaler, minMaxScaler, scalerFromJSON, StandardScaler, MinMaxScaler, type Scaler, type ScalerJSON, type ScalerKind } from './scalers.js';
+export { standardScaler, minMaxScaler, scalerFromJSON, StandardScaler, MinMaxScaler, type Rows, type Scaler, type ScalerJSON, type ScalerKind } from './scalers.js';
 export { trainTestSplit, trainTestSplitIndices, kFold, type SplitArgs } from './split.js';
 export { oneHot, labelEncoder, labelEncoderFromJSON, LabelEncoder } from './encoding.js';
-export { parseNumberCell, isMissingCell, type CellNumber } from './cells.js';
-export { featureNames, sortLabels, MAX_NAME_CHARS, type TableSchema, type InputColumn, type NumericColumn, type CategoricalColumn, type TargetSpec } from './schema.js';
-export { TableBuilder, tableFromRecords, findColumn, emptyTableError, MAX_AUTO_CLASSES, MAX_CATEGORIES, type Table, type TableArgs, type TableTarget } from './table.js';
+export { parseNumberCell, isMissingCell, isInfiniteCell, MISSING_TOKENS, type CellNumber } from './cells.js';
+export { dateFormatOf, parseDate, dateFeatures, dateFeatureSuffixes, type DateFormat, type ParsedDate } from './dates.js';
+export { MAX_INFERRED_CATEGORIES, type ColumnKind } from './columns.js';
+export { featureNames, columnWidth, sortLabels, MAX_NAME_CHARS, type TableSchema, type InputColumn, type NumericColumn, type CategoricalColumn, type DateColumn, type TargetSpec } from './schema.js';
+export { TableBuilder, tableFromRecords, findColumn, emptyTableError, MAX_AUTO_CLASSES, MAX_CATEGORIES, type Table, type TableArgs, type TableTarget, type TableReport, type MissingPolicy, type UnknownPolicy } from './table.js';
 export { syntheticSets, syntheticSet, type SyntheticSet, type GenerateArgs } from './catalog.js';
 
 /** Synthetic generators (seeded) and the bundled real sets by name. */
 export const datasets = {
+  /** Two interleaving half circles; binary labels. */
   moons,
+  /** A small circle inside a large one; binary labels. */
   circles,
+  /** Interleaved spiral arms, one class each (2 by default). */
   spirals,
+  /** Points of the square [−1, 1]², labelled 1 where x and y have opposite signs. */
   xor,
+  /** Gaussian blobs around centres on a circle, one class each. */
   blobs,
+  /** Gaussian clusters in the quadrants (TensorFlow Playground's "gaussian" set). */
   gaussianQuadrants,
+  /** The rows of a logic gate's truth table (and, or, not, xor, nand, nor). */
   truthTable,
+  /** Samples of a 1-D function with noise, for regression. */
   regression1d,
+  /** Loads a bundled real data set by name (Node only): iris, wine, breast-cancer, digits, pima-indians-diabetes, diabetes-progression. */
   load: loadBundled,
   bundledNames,
 };

@@ -1,7 +1,9 @@
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { Matrix, allocate, type DType } from '../core/matrix.js';
 
-type Rows = readonly (readonly number[])[];
+/** Rows of numbers, one sample per row. */
+export type Rows = readonly (readonly number[])[];
+/** Which scaler: `standard` (zero mean, unit variance) or `minMax` (onto [0, 1]). */
 export type ScalerKind = 'standard' | 'minMax';
 
 /** A fitted scaler as plain JSON, saved with a model. */
@@ -17,13 +19,21 @@ export interface ScalerJSON {
  */
 export interface Scaler {
   readonly kind: ScalerKind;
+  /** Learns each column's offset and scale from these rows. */
   fit(x: Rows | Matrix): this;
+  /** Scales rows with the fitted statistics: (x − offset) / scale. */
   transform(x: Matrix, dtype?: DType): Matrix;
+  /** Scales rows given as arrays; gives arrays. */
   transform(x: Rows): number[][];
+  /** Maps scaled rows back: x · scale + offset. */
   inverseTransform(x: Matrix, dtype?: DType): Matrix;
+  /** Maps scaled rows given as arrays back; gives arrays. */
   inverseTransform(x: Rows): number[][];
+  /** fit, then transform. */
   fitTransform(x: Matrix): Matrix;
+  /** fit, then transform, on arrays. */
   fitTransform(x: Rows): number[][];
+  /** The fitted statistics as plain JSON (scalerFromJSON reads it back). */
   toJSON(): ScalerJSON;
 }
 
@@ -146,9 +156,11 @@ export class MinMaxScaler extends AffineScaler {
   }
 }
 
+/** A scaler to zero mean and unit variance per column. */
 export function standardScaler(): StandardScaler {
   return new StandardScaler();
 }
+/** A scaler onto [0, 1] per column. */
 export function minMaxScaler(): MinMaxScaler {
   return new MinMaxScaler();
 }

@@ -1,4 +1,5 @@
 import type { Label } from '../model/targets.js';
+import { dateFeatureSuffixes, type DateFormat } from './dates.js';
 
 /** A numeric input column, used as one feature. */
 export interface NumericColumn {
@@ -13,7 +14,17 @@ export interface CategoricalColumn {
   readonly categories: readonly string[];
 }
 
-export type InputColumn = NumericColumn | CategoricalColumn;
+/** A date column, read in one format and turned into the year and cyclical month/day/weekday (and time) features. */
+export interface DateColumn {
+  readonly name: string;
+  readonly kind: 'date';
+  readonly format: DateFormat;
+  /** The training values had a time of day: time_sin/time_cos features too. */
+  readonly time: boolean;
+}
+
+/** An input column of a table: numeric, categorical (one-hot encoded) or a date (cyclical features). */
+export type InputColumn = NumericColumn | CategoricalColumn | DateColumn;
 
 /** The target: one column of class labels, or one or more numeric columns (regression). */
 export type TargetSpec =
@@ -23,19 +34,25 @@ export type TargetSpec =
 /**
  * How a table's columns become model inputs and targets. Found when reading training data and
  * saved with the model, so that evaluate/predict read new files the same way (columns by name,
- * the same categories, class names decoded back).
+ * the same categories and date format, class names decoded back).
  */
 export interface TableSchema {
   readonly inputs: readonly InputColumn[];
   readonly target: TargetSpec | undefined;
 }
 
-/** Feature names after one-hot expansion: `age`, `colour=red`, `colour=blue`, ... */
+/** How many features a column becomes. */
+export function columnWidth(c: InputColumn): number {
+  return c.kind === 'numeric' ? 1 : c.kind === 'categorical' ? c.categories.length : dateFeatureSuffixes(c.time).length;
+}
+
+/** Feature names after encoding: `age`, `colour=red`, `colour=blue`, `date:year`, `date:month_sin`, ... */
 export function featureNames(schema: TableSchema): string[] {
   const out: string[] = [];
   for (const c of schema.inputs) {
     if (c.kind === 'numeric') out.push(c.name);
-    else for (const cat of c.categories) out.push(`${c.name}=${cat}`);
+    else if (c.kind === 'categorical') for (const cat of c.categories) out.push(`${c.name}=${cat}`);
+    else for (const s of dateFeatureSuffixes(c.time)) out.push(`${c.name}:${s}`);
   }
   return out;
 }

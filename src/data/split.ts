@@ -2,7 +2,7 @@ import { Rng } from '../core/rng.js';
 import { InputError } from '../core/errors.js';
 import { integerAtLeast, numberInRange } from '../core/validate.js';
 
-type Label = number | string;
+import type { Label } from '../model/targets.js';
 
 /**
  * Row indices grouped by label (groups in label order), each group in seeded random order.
@@ -33,6 +33,7 @@ function shuffledGroups(y: ArrayLike<Label>, rng: Rng): Int32Array[] {
   return keys.map((k) => rng.shuffle(groups[ids.get(k)!]!));
 }
 
+/** Options of trainTestSplit. */
 export interface SplitArgs {
   /** Fraction of rows in the test part, in (0, 1); default 0.25. */
   testSize?: number;

@@ -8,7 +8,8 @@ export interface Dataset {
   y: number[];
 }
 
-interface CommonArgs {
+/** Options every synthetic generator takes. */
+export interface CommonArgs {
   /** Number of samples; default 200. */
   n?: number;
   /** Standard deviation of the Gaussian noise added to each coordinate. */
@@ -146,6 +147,7 @@ export function gaussianQuadrants(args: CommonArgs & { classes?: 2 | 4; centre?:
   return shuffled({ x, y }, rng);
 }
 
+/** The gates datasets.truthTable knows. */
 export type TruthTableName = 'and' | 'or' | 'not' | 'xor' | 'nand' | 'nor';
 
 const TRUTH: Record<TruthTableName, (a: number, b: number) => number> = {
@@ -180,6 +182,7 @@ export function truthTable(gate: TruthTableName, args: { repeat?: number } = {})
   return { x, y };
 }
 
+/** The functions datasets.regression1d can sample. */
 export type RegressionFunctionName = 'linear' | 'quadratic' | 'cubic' | 'sine' | 'abs' | 'step';
 
 const FUNCTIONS: Record<RegressionFunctionName, (x: number) => number> = {
@@ -191,6 +194,7 @@ const FUNCTIONS: Record<RegressionFunctionName, (x: number) => number> = {
   step: (x) => (x >= 0 ? 1 : 0),
 };
 
+/** Every RegressionFunctionName. */
 export const regressionFunctionNames = Object.keys(FUNCTIONS) as RegressionFunctionName[];
 
 /**

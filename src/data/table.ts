@@ -1,23 +1,40 @@
-import { Matrix, overflowReason, type DType } from '../core/matrix.js';
+import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
-import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
-import { parseNumberCell } from './cells.js';
-import { MAX_NAME_CHARS, featureNames, type InputColumn, type TableSchema } from './schema.js';
-import { TargetReader, isMissingOrInfinite, type TableTarget, type TargetTask } from './targetReader.js';
+import { isMissingCell } from './cells.js';
+import { ColumnReader, MISSING_CODE } from './columns.js';
+import { dateFeatures } from './dates.js';
+import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
+import { TargetReader, type TableTarget } from './targetReader.js';
 
-export { MAX_AUTO_CLASSES, type TableTarget } from './targetReader.js';
+export { MAX_AUTO_CLASSES, MIN_ROWS_PER_CLASS, type TableTarget } from './targetReader.js';
 
+export type MissingPolicy = 'impute' | 'drop' | 'error';
+export type UnknownPolicy = 'ignore' | 'error';
+
+/** How to read a table: the target column(s), columns to ignore or treat as categorical, the task. */
 export interface TableArgs {
   /** Name of the data in messages, e.g. the file name. Default 'data'. */
   source?: string;
   /** Target column name(s); default the last column. `[]` reads no target. Ignored with `schema`. */
   target?: string | readonly string[];
-  /** Columns to one-hot encode whatever they hold; other columns are categorical when their first value is not a number. */
+  /** Columns to one-hot encode whatever they hold. Other columns' kinds are inferred from all their values. */
   categorical?: readonly string[];
+  /** Columns to read as numbers whatever they hold (text in them is an error). */
+  numeric?: readonly string[];
   /** Columns to leave out. */
   ignore?: readonly string[];
+  /** Columns to keep although they look like IDs or free text. */
+  keep?: readonly string[];
+  /**
+   * Missing cells (blank, NA, N/A, ?, NaN, null, None): 'impute' (default) keeps them as NaN /
+   * a missing category for the pipeline to fill; 'drop' leaves out rows with any; 'error' stops.
+   * Rows whose target is missing are left out (counted) unless 'error'.
+   */
+  missing?: MissingPolicy;
+  /** With `schema`: a category not seen in training encodes as all zeros ('ignore', counted) or is an error. */
+  unknown?: UnknownPolicy;
   /** How to read the target: 'auto' (default) infers classes or numbers, or force one. */
   task?: 'auto' | 'classification' | 'regression';
   /**
@@ -27,8 +44,10 @@ export interface TableArgs {
   schema?: TableSchema;
   /** With `schema`: whether the target column(s) must be present. Default false. */
   requireTarget?: boolean;
-  /** Most categories one column may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. */
+  /** Most categories a column read as categorical may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. An inferred text column past it is left out as ID-like instead. */
   maxCategories?: number;
+  /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
+  carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
   dtype?: DType;
 }
@@ -39,15 +58,35 @@ export interface TableArgs {
  */
 export const MAX_CATEGORIES = 1000;
 
-/** A table read into model inputs: features one-hot expanded, targets encoded. */
+/** What reading decided and met, for the Data line and warnings. */
+export interface TableReport {
+  /** Inferred columns left out, with why ("ID-like: 311 distinct values in 406 rows"). */
+  readonly leftOut: readonly { readonly column: string; readonly reason: string }[];
+  /** Missing input cells per column (columns with none are not listed). */
+  readonly missing: readonly { readonly column: string; readonly count: number }[];
+  /** Rows left out because the target was missing, and (policy 'drop') because an input was. */
+  readonly droppedNoTarget: number;
+  readonly droppedMissing: number;
+  /** Categories not seen in training (reading with a schema), per column, with up to 10 examples. */
+  readonly unknown: readonly { readonly column: string; readonly count: number; readonly examples: readonly string[] }[];
+  /** Why the target was read as classes or numbers, when it was a judgement (integer targets). */
+  readonly targetReason: string | undefined;
+}
+
+/** A table read into model inputs: features encoded (missing values as NaN), targets encoded. */
 export interface Table {
   readonly source: string;
   readonly rows: number;
   readonly schema: TableSchema;
   readonly featureNames: readonly string[];
-  /** [rows, features], float64 unless asked otherwise. */
+  /** [rows, features], float64 unless asked otherwise; NaN where a value is missing. */
   readonly x: Matrix;
   readonly y: TableTarget | undefined;
+  /** Per categorical column: the rows whose category is missing (its one-hot block is all zeros). */
+  readonly categoricalMissing: ReadonlyMap<string, Int32Array>;
+  readonly report: TableReport;
+  /** The raw text of the `carry` columns, one string per row. */
+  readonly carried: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The index of column `name` in `header`, or an InputError listing the columns (and the nearest name). */
@@ -63,59 +102,64 @@ export function emptyTableError(source: string): InputError {
   return new InputError(`${source} is empty: expected a header row and at least one data row`);
 }
 
-interface InputSlot {
-  readonly index: number;
-  readonly name: string;
-  kind: 'numeric' | 'categorical' | undefined;
-  readonly categories: Map<string, number>;
-  readonly fixedCategories: boolean;
-  codes: ChunkedInt32 | undefined;
-}
-
 /**
  * Builds a Table from parsed CSV records, one at a time (so a 1,000,000-row file can be read from
  * a stream): `new TableBuilder(header, args)`, `add(fields, line)` per record, `finish()`.
- * Errors name the source, the line and the column: ragged rows, blanks, text, NaN or 1e999 in a
- * numeric column, duplicate headers, a missing target column (RELIABILITY C2–C4).
+ * Column kinds are inferred from all values (see ColumnReader); errors name the source, the line
+ * and the column: ragged rows, text or 1e999 in a numeric column, mixed date formats, duplicate
+ * headers, a missing target column (RELIABILITY C2–C4).
  */
 export class TableBuilder {
   private readonly source: string;
   private readonly header: readonly string[];
-  private readonly slots: InputSlot[] = [];
+  private readonly columns: ColumnReader[] = [];
   private readonly targets: TargetReader;
-  private readonly task: TargetTask;
   private readonly dtype: DType;
-  private readonly maxCategories: number;
-  private readonly forcedCategorical: ReadonlySet<string>;
-  private numeric: ChunkedFloat64 | ChunkedFloat32 | undefined;
-  private numericCount = 0;
+  private readonly missingPolicy: MissingPolicy;
+  private readonly keep: ReadonlySet<string>;
+  private readonly fromSchema: boolean;
   private rows = 0;
+  private droppedNoTarget = 0;
+  private droppedMissing = 0;
+  private readonly carried = new Map<string, { index: number; values: string[] }>();
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'ignore', 'task', 'schema', 'requireTarget', 'dtype', 'maxCategories']);
-    this.maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories']);
+    const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
     this.source = args.source ?? 'data';
-    this.task = args.task ?? 'auto';
-    if (!['auto', 'classification', 'regression'].includes(this.task)) {
-      throw new InputError(`table: task must be 'auto', 'classification' or 'regression', got ${describe(this.task)}`);
+    const task = args.task ?? 'auto';
+    if (!['auto', 'classification', 'regression'].includes(task)) {
+      throw new InputError(`table: task must be 'auto', 'classification' or 'regression', got ${describe(task)}`);
     }
+    this.missingPolicy = args.missing ?? 'impute';
+    if (!['impute', 'drop', 'error'].includes(this.missingPolicy)) throw new InputError(`table: missing must be 'impute', 'drop' or 'error', got ${describe(this.missingPolicy)}`);
+    const unknown = args.unknown ?? 'ignore';
+    if (unknown !== 'ignore' && unknown !== 'error') throw new InputError(`table: unknown must be 'ignore' or 'error', got ${describe(unknown)}`);
     this.header = checkHeader(header, this.source);
-    this.forcedCategorical = new Set(args.categorical ?? []);
-    for (const name of this.forcedCategorical) findColumn(this.header, name, this.source, 'categorical column');
-    const ignored = new Set(args.ignore ?? []);
-    for (const name of ignored) findColumn(this.header, name, this.source, 'column to ignore');
+    const named = (list: readonly string[] | undefined, role: string) => {
+      const set = new Set(list ?? []);
+      for (const name of set) findColumn(this.header, name, this.source, role);
+      return set;
+    };
+    const categorical = named(args.categorical, 'categorical column');
+    const numeric = named(args.numeric, 'numeric column');
+    const ignored = named(args.ignore, 'column to ignore');
+    this.keep = named(args.keep, 'column to keep');
+    for (const name of named(args.carry, 'column to carry')) this.carried.set(name, { index: this.header.indexOf(name), values: [] });
+    for (const name of categorical) if (numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} cannot be both categorical and numeric`);
+    this.fromSchema = args.schema !== undefined;
 
     if (args.schema !== undefined) {
       const schema = args.schema;
       for (const c of schema.inputs) {
         const index = this.header.indexOf(c.name);
         if (index < 0) {
-          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(schema.inputs.map((i) => i.name))}; the file has ${listValues(this.header)}`);
+          const names = schema.inputs.map((i) => i.name);
+          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(names)}; the file has ${listValues(this.header)}`);
         }
-        const categories = new Map<string, number>(c.kind === 'categorical' ? c.categories.map((v, k) => [v, k]) : []);
-        this.slots.push({ index, name: c.name, kind: c.kind, categories, fixedCategories: true, codes: undefined });
+        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories));
       }
       const t = schema.target;
       const present = t !== undefined && t.names.every((n) => this.header.includes(n));
@@ -125,8 +169,7 @@ export class TableBuilder {
         findColumn(this.header, missing, this.source, 'target column');
       }
       const columns = t !== undefined && present ? t.names.map((name) => ({ index: this.header.indexOf(name), name })) : [];
-      this.targets = new TargetReader(columns, t, this.task, this.source, this.cellError);
-      this.decideKinds(undefined);
+      this.targets = new TargetReader(columns, t, task, this.source, this.cellError);
       return;
     }
 
@@ -134,32 +177,19 @@ export class TableBuilder {
     const columns: { index: number; name: string }[] = [];
     for (const name of targetNames) {
       const index = findColumn(this.header, name, this.source, 'target column');
-      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${quote(name)} given twice`);
-      if (this.forcedCategorical.has(name)) throw new InputError(`${this.source}: ${quote(name)} is the target; it cannot also be a categorical input`);
+      if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${JSON.stringify(name)} given twice`);
+      if (categorical.has(name) || numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be an input`);
       columns.push({ index, name });
     }
-    this.targets = new TargetReader(columns, undefined, this.task, this.source, this.cellError);
+    this.targets = new TargetReader(columns, undefined, task, this.source, this.cellError);
     this.header.forEach((name, index) => {
       if (columns.some((c) => c.index === index) || ignored.has(name)) return;
-      this.slots.push({ index, name, kind: undefined, categories: new Map(), fixedCategories: false, codes: undefined });
+      const fixed = categorical.has(name) ? { kind: 'categorical' as const } : numeric.has(name) ? { kind: 'numeric' as const } : undefined;
+      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories));
     });
-    if (this.slots.length === 0) {
-      throw new InputError(`${this.source}: no feature columns left (columns: ${listValues(this.header)}; target: ${listValues(targetNames)})`);
+    if (this.columns.length === 0) {
+      throw new InputError(`${this.source}: no feature columns left (columns: ${listSome(this.header)}; target: ${targetNames.join(', ')})`);
     }
-  }
-
-  /** Numeric or categorical per input column: from the schema, the `categorical` list, or the first row. */
-  private decideKinds(first: readonly string[] | undefined): void {
-    for (const s of this.slots) {
-      if (s.kind === undefined) {
-        const forced = this.forcedCategorical.has(s.name);
-        const cell = first![s.index]!;
-        s.kind = forced || (!parseNumberCell(cell).ok && !isMissingOrInfinite(cell)) ? 'categorical' : 'numeric';
-      }
-      if (s.kind === 'categorical') s.codes = new ChunkedInt32();
-      else this.numericCount++;
-    }
-    this.numeric = this.dtype === 'float32' ? new ChunkedFloat32() : new ChunkedFloat64();
   }
 
   /** Adds one record; `line` is its line number in the source (for messages). */
@@ -167,85 +197,103 @@ export class TableBuilder {
     if (fields.length !== this.header.length) {
       throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as the header), got ${fields.length}`);
     }
-    if (this.numeric === undefined) this.decideKinds(fields);
-    const numeric = this.numeric!;
-    for (const s of this.slots) {
-      const cell = fields[s.index]!;
-      if (s.kind === 'numeric') {
-        const r = parseNumberCell(cell);
-        if (!r.ok) throw this.cellError(line, s.index, r.reason, 'numeric');
-        const overflow = overflowReason(r.value, this.dtype);
-        if (overflow !== undefined) throw this.cellError(line, s.index, `is ${overflow}`);
-        numeric.push(r.value);
-      } else {
-        const key = cell.trim();
-        if (key.length > MAX_NAME_CHARS) throw this.cellError(line, s.index, `category ${quote(key)} is over the limit of ${MAX_NAME_CHARS} characters`);
-        let code = s.categories.get(key);
-        if (code === undefined) {
-          if (s.fixedCategories) {
-            throw this.cellError(line, s.index, `category ${quote(key)} was not seen in training (known: ${listValues(s.categories.keys())})`);
-          }
-          code = s.categories.size;
-          if (code >= this.maxCategories) {
-            throw this.cellError(line, s.index, `${quote(key, 40)} would be category ${code + 1}, over the cap of ${this.maxCategories} one-hot columns (maxCategories); leave the column out (--ignore) if it is an identifier`);
-          }
-          s.categories.set(key, code);
-        }
-        s.codes!.push(code);
+    if (this.missingPolicy !== 'error') {
+      if (this.targets.isMissing(fields)) {
+        this.droppedNoTarget++;
+        return;
+      }
+      if (this.missingPolicy === 'drop' && !this.fromSchema && this.columns.some((c) => isMissingCell(fields[c.index]!))) {
+        this.droppedMissing++;
+        return;
       }
     }
+    for (const c of this.columns) {
+      const cell = fields[c.index]!;
+      if (this.missingPolicy === 'error' && isMissingCell(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
+      c.add(cell, line, (l, reason) => this.cellError(l, c.index, reason));
+    }
     this.targets.add(fields, line);
+    for (const c of this.carried.values()) c.values.push(fields[c.index]!);
     this.rows++;
   }
 
-  private readonly cellError = (line: number, column: number, reason: string, kind?: string): InputError => {
+  private readonly cellError = (line: number, column: number, reason: string): InputError => {
     const name = this.header[column]!;
-    const hint = kind === 'numeric' ? `; the column is numeric (list it as categorical if it holds categories, or fill missing values)` : '';
-    return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}${hint}`);
+    return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}`);
   };
 
   /** The table, once every record has been added. */
   finish(): Table {
-    if (this.rows === 0) throw new InputError(`${this.source} has a header but no data rows`);
-    const inputs: InputColumn[] = this.slots.map((s) =>
-      s.kind === 'categorical' ? { name: s.name, kind: 'categorical', categories: [...s.categories.keys()] } : { name: s.name, kind: 'numeric' },
-    );
-    const { spec, target } = this.targets.finish(this.rows);
+    if (this.rows === 0) {
+      if (this.droppedNoTarget > 0) throw new InputError(`${this.source}: the target is missing in every row (${this.droppedNoTarget} rows); nothing to train on`);
+      if (this.droppedMissing > 0) throw new InputError(`${this.source}: every row has a missing value (${this.droppedMissing} rows dropped by --missing drop); try --missing impute`);
+      throw new InputError(`${this.source} has a header but no data rows`);
+    }
+    const leftOut: { column: string; reason: string }[] = [];
+    const used = this.columns.filter((c) => {
+      if (this.fromSchema || c.fixed !== undefined) return true;
+      const reason = c.leaveOutReason();
+      if (reason === undefined) return true;
+      if (this.keep.has(c.name) && c.kind !== undefined) {
+        if (c.overflow) throw new InputError(`${this.source}: column ${JSON.stringify(c.name)} cannot be kept: ${reason}, too many to one-hot encode`);
+        return true;
+      }
+      leftOut.push({ column: c.name, reason });
+      return false;
+    });
+    if (used.length === 0) {
+      throw new InputError(`${this.source}: no feature columns left: ${leftOut.slice(0, 10).map((l) => `${l.column} (${l.reason})`).join('; ')}; keep one with --keep`);
+    }
+    const inputs: InputColumn[] = used.map((c) => c.schemaColumn());
+    const { spec, target, reason } = this.targets.finish(this.rows);
     const schema: TableSchema = { inputs, target: spec };
-    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(schema), y: target };
+    const categoricalMissing = new Map<string, Int32Array>();
+    for (const c of used) {
+      if (c.kind !== 'categorical' || c.missing === 0) continue;
+      const rows: number[] = [];
+      c.codes!.forEach((code, row) => (code === MISSING_CODE ? rows.push(row) : 0));
+      categoricalMissing.set(c.name, Int32Array.from(rows));
+    }
+    const report: TableReport = {
+      leftOut,
+      missing: used.filter((c) => c.missing > 0).map((c) => ({ column: c.name, count: c.missing })),
+      droppedNoTarget: this.droppedNoTarget,
+      droppedMissing: this.droppedMissing,
+      unknown: used.filter((c) => c.unknown > 0).map((c) => ({ column: c.name, count: c.unknown, examples: [...c.unknownExamples] })),
+      targetReason: reason,
+    };
+    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])) };
   }
 
-  private assembleX(schema: TableSchema): Matrix {
-    const names = featureNames(schema);
-    const d = names.length;
+  private assembleX(used: readonly ColumnReader[], schema: TableSchema): Matrix {
+    const d = featureNames(schema).length;
     const x = Matrix.zeros(this.rows, d, this.dtype);
     const out = x.data;
-    const offsets: number[] = [];
-    let o = 0;
-    for (const s of this.slots) {
-      offsets.push(o);
-      o += s.kind === 'categorical' ? s.categories.size : 1;
-    }
-    // Numeric values were stored row-major over the numeric columns only.
-    const numericOffsets = this.slots.flatMap((s, k) => (s.kind === 'numeric' ? [offsets[k]!] : []));
-    const w = this.numericCount;
-    if (w > 0) {
+    let offset = 0;
+    used.forEach((c, k) => {
+      const base = offset;
+      const column = schema.inputs[k]!;
+      offset += columnWidth(column);
       // drain() hands each chunk over and forgets it, so the raw values and x never both exist in full.
-      this.numeric!.drain((v, k) => {
-        const row = Math.floor(k / w);
-        out[row * d + numericOffsets[k % w]!] = v;
-      });
-    }
-    this.slots.forEach((s, k) => {
-      if (s.kind !== 'categorical') return;
-      const base = offsets[k]!;
-      s.codes!.forEach((code, row) => {
-        out[row * d + base + code] = 1;
-      });
+      if (column.kind === 'numeric') {
+        if (c.numbers) c.numbers.drain((v, row) => (out[row * d + base] = v));
+        else for (let row = 0; row < this.rows; row++) out[row * d + base] = NaN;
+      } else if (column.kind === 'categorical') {
+        c.codes!.forEach((code, row) => {
+          if (code >= 0) out[row * d + base + code] = 1;
+        });
+      } else {
+        c.days!.drain((days, row) => dateFeatures(days, column.time, out, row * d + base));
+      }
     });
     return x;
   }
+}
 
+/** Up to ten names, then "and N more" (RELIABILITY R1). */
+function listSome(names: readonly string[]): string {
+  const shown = names.slice(0, 10).map((n) => (n.length > 60 ? `${n.slice(0, 60)}…` : n));
+  return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
 }
 
 function checkHeader(header: readonly string[], source: string): string[] {
@@ -259,7 +307,7 @@ function checkHeader(header: readonly string[], source: string): string[] {
     if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header`);
     if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line 1: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
     const before = seen.get(name);
-    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${quote(name)} (columns ${before + 1} and ${i + 1})`);
+    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})`);
     seen.set(name, i);
   });
   return names;

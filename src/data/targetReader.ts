@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import { describe, listValues, quote } from '../core/validate.js';
 import type { Label } from '../model/targets.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
-import { parseNumberCell } from './cells.js';
+import { isMissingCell, parseNumberCell } from './cells.js';
 import { MAX_NAME_CHARS, sortLabels, type TargetSpec } from './schema.js';
 
 /** The targets read from a table: class indices into `classes`, or a numeric matrix. */
@@ -13,8 +13,10 @@ export type TableTarget =
 
 export type TargetTask = 'auto' | 'classification' | 'regression';
 
-/** Integer targets with at most this many distinct values are read as classes in 'auto' mode. */
+/** Integer targets with at most this many distinct values are read as classes in 'auto' mode... */
 export const MAX_AUTO_CLASSES = 20;
+/** ...when they have at least this many rows per value on average (else they are numbers: regression). */
+export const MIN_ROWS_PER_CLASS = 5;
 /** Distinct target strings remembered while reading; beyond this a target cannot be a class label. */
 const MAX_DISTINCT = 1000;
 
@@ -57,6 +59,11 @@ export class TargetReader {
     else this.undecided = { ...columns[0]!, numbers: new ChunkedFloat64(), raw: new Map(), rawCodes: new ChunkedInt32(), firstText: undefined, firstInvalidNumber: undefined };
   }
 
+  /** True when a target cell of the record is missing (the row cannot be trained on). */
+  isMissing(fields: readonly string[]): boolean {
+    return this.columns.some((c) => isMissingCell(fields[c.index]!));
+  }
+
   /** Column positions that are targets (not features). */
   get indices(): number[] {
     return this.columns.map((c) => c.index);
@@ -66,7 +73,7 @@ export class TargetReader {
     for (const c of this.columns) {
       const cell = fields[c.index]!;
       const text = cell.trim();
-      if (text === '') throw this.cellError(line, c.index, 'is blank; every row needs a target value');
+      if (isMissingCell(text)) throw this.cellError(line, c.index, `${text === '' ? 'is blank' : `is ${JSON.stringify(text)}`}; every row needs a target value`);
       if (text.length > MAX_NAME_CHARS) throw this.cellError(line, c.index, `label ${quote(text)} is over the limit of ${MAX_NAME_CHARS} characters`);
       if (this.classIndex !== undefined) {
         const code = this.classIndex.get(classKey(text, this.fixed!));
@@ -105,7 +112,7 @@ export class TargetReader {
   }
 
   /** The target spec (for the schema) and the values read, once all `rows` rows are added. */
-  finish(rows: number): { spec: TargetSpec | undefined; target: TableTarget | undefined } {
+  finish(rows: number): { spec: TargetSpec | undefined; target: TableTarget | undefined; reason?: string } {
     if (this.columns.length === 0) return { spec: this.fixed, target: undefined };
     const names = this.columns.map((c) => c.name);
     if (this.fixed?.kind === 'classes') return { spec: this.fixed, target: classTarget(this.fixed.classes, this.classCodes.toInt32Array()) };
@@ -120,7 +127,7 @@ export class TargetReader {
     return this.decide(this.undecided!, rows);
   }
 
-  private decide(t: Undecided, rows: number): { spec: TargetSpec; target: TableTarget } {
+  private decide(t: Undecided, rows: number): { spec: TargetSpec; target: TableTarget; reason?: string } {
     const where = `${this.source}, target column ${quote(t.name)}`;
     const numericColumn = t.firstText === undefined;
     if (numericColumn && t.firstInvalidNumber !== undefined) {
@@ -143,11 +150,29 @@ export class TargetReader {
     // Labels: numbers when every value is a number ("1" and "1.0" are one class), else strings.
     const rawLabels: Label[] = [...t.raw.keys()].map((s) => (numericColumn ? Number(s) : s));
     const classes = sortLabels([...new Set(rawLabels)]);
-    if (numericColumn && this.task === 'auto' && classes.length > MAX_AUTO_CLASSES) return numericTarget(t, rows);
+    if (numericColumn && this.task === 'auto') {
+      const k = classes.length;
+      const perClass = rows / k;
+      const name = JSON.stringify(t.name);
+      if (k > 2 && (k > MAX_AUTO_CLASSES || perClass < MIN_ROWS_PER_CLASS)) {
+        const why = k > MAX_AUTO_CLASSES ? `more than ${MAX_AUTO_CLASSES}` : `${perClass.toFixed(1)} rows per value, under ${MIN_ROWS_PER_CLASS}`;
+        return { ...numericTarget(t, rows), reason: `${name} holds ${k} distinct integers in ${rows} rows (${why}): read as numbers; --task classification makes them classes` };
+      }
+      if (k > 2) {
+        const r = this.decideClasses(t, classes, numericColumn);
+        return { ...r, reason: `${name} holds ${k} distinct integers in ${rows} rows (${perClass.toFixed(1)} rows per value): read as classes; --task regression reads them as numbers` };
+      }
+    }
+    return this.decideClasses(t, classes, numericColumn);
+  }
+
+  private decideClasses(t: Undecided, classes: Label[], numericColumn: boolean): { spec: TargetSpec; target: TableTarget } {
+    const where = `${this.source}, target column ${JSON.stringify(t.name)}`;
     if (classes.length < 2) {
       throw new InputError(`${where}: every row has the class ${describe(classes[0])}; a classifier needs at least two classes`);
     }
     const position = new Map<Label, number>(classes.map((c, k) => [c, k]));
+    const rawLabels: Label[] = [...t.raw!.keys()].map((s) => (numericColumn ? Number(s) : s));
     const remap = Int32Array.from(rawLabels, (l) => position.get(l)!);
     const codes = t.rawCodes.toInt32Array();
     for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]!]!;

@@ -5,6 +5,7 @@ import { sigmoid } from '../activations.js';
 import { softmaxRows } from '../kernels/softmax.js';
 import type { Sequential } from '../model/sequential.js';
 
+/** The grid decisionBoundary evaluates: its ranges and resolution. */
 export interface DecisionBoundaryArgs {
   /** [min, max] of the first feature (columns of the grid). */
   xRange: readonly [number, number];

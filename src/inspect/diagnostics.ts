@@ -5,6 +5,7 @@ import type { StepRecorder } from '../model/step.js';
 import type { Sequential } from '../model/sequential.js';
 import { LayerStatistics, type EpochStatistics } from './layerStats.js';
 
+/** Options of callbacks.diagnostics: the thresholds of each warning. */
 export interface DiagnosticsArgs {
   /** Share of a layer's outputs saturated (sigmoid/tanh) or of its units dead (ReLU) that counts as a problem; default 0.9. */
   saturationThreshold?: number;
@@ -20,6 +21,7 @@ export interface DiagnosticsArgs {
   minImprovement?: number;
 }
 
+/** What a diagnosis is about: symmetric units, saturated or dead layers, exploding or vanishing gradients, a loss that does not fall. */
 export type DiagnosisKind = 'symmetry' | 'saturated' | 'dead' | 'exploding' | 'vanishing' | 'plateau';
 
 /** One finding, also raised as a fit warning (History.warnings). */

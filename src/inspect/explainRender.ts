@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { ExplainLayer, Explanation } from './explain.js';
 
+/** How renderExplanation writes: plain text or Markdown. */
 export type ExplainFormat = 'text' | 'markdown';
 
 /** A number as the notes print it: 9 significant digits, trailing zeros dropped. */

@@ -7,6 +7,7 @@ import type { Sequential } from '../model/sequential.js';
 import type { TargetsLike } from '../model/targets.js';
 import { scratchModel } from './scratch.js';
 
+/** Options of gradcheck: the step h and the tolerances. */
 export interface GradcheckArgs {
   /** Step h of the central difference (E(θ+h) − E(θ−h))/2h; default 1e-6 (float64). */
   epsilon?: number;
@@ -33,6 +34,7 @@ export interface GradcheckEntry {
   relativeError: number;
 }
 
+/** The check of one parameter tensor. */
 export interface GradcheckTensor {
   /** 'dense_1/kernel', ... */
   name: string;
@@ -47,6 +49,7 @@ export interface GradcheckTensor {
   passed: boolean;
 }
 
+/** What gradcheck found: the verdict and one entry per trainable tensor. */
 export interface GradcheckResult {
   passed: boolean;
   /** E at the unperturbed parameters (batch mean plus regularisation). */

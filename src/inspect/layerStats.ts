@@ -190,6 +190,7 @@ export interface LayerEpochStatistics {
   updateRatio: number;
 }
 
+/** What layerStatistics recorded in one epoch: the training loss and every Dense layer's statistics. */
 export interface EpochStatistics {
   epoch: number;
   /** The epoch's training loss, when fit reported it. */
@@ -197,6 +198,7 @@ export interface EpochStatistics {
   layers: LayerEpochStatistics[];
 }
 
+/** Options of callbacks.layerStatistics. */
 export interface LayerStatisticsArgs {
   /** Collect every this many epochs (1 = every epoch); default 1. */
   every?: number;

@@ -11,11 +11,13 @@ import { checkKeys, describe, integerAtLeast, positiveNumber } from '../core/val
  */
 export class StepActivation {
   readonly name = 'step';
+  /** 1 for z ≥ 0, else 0. */
   apply(z: number): 0 | 1 {
     return z >= 0 ? 1 : 0;
   }
 }
 
+/** Options of the Perceptron. */
 export interface PerceptronArgs {
   /** η in w ← w + η(y − ŷ)x; default 1 (with 0/1 data any η > 0 learns the same boundary up to scale). */
   learningRate?: number;
@@ -144,6 +146,7 @@ export class Perceptron {
   }
 }
 
+/** A Perceptron with these options. */
 export function perceptron(args: PerceptronArgs = {}): Perceptron {
   return new Perceptron(args);
 }
@@ -163,6 +166,7 @@ function binaryLabels(y: unknown, rows: number): number[] {
   });
 }
 
+/** The logic gates gateData knows. */
 export type Gate = 'and' | 'or' | 'not' | 'xor';
 
 const GATES = new Map<string, { x: number[][]; y: number[] }>([

@@ -3,6 +3,7 @@ import type { Callback, Logs } from '../model/callback.js';
 import type { Sequential } from '../model/sequential.js';
 import { pca } from './pca.js';
 
+/** Options of callbacks.parameterTrajectory. */
 export interface ParameterTrajectoryArgs {
   /** Record every this many optimiser steps; default: once per epoch (and before training). */
   everySteps?: number;

@@ -3,8 +3,9 @@ import { checkKeys, describe, integerAtLeast, positiveNumber } from '../core/val
 import { Dense } from '../layers/dense.js';
 import { Sequential } from '../model/sequential.js';
 
+/** Options of towerNetwork. */
 export interface TowerNetworkArgs {
-  /** [a, b]: the interval covered by the towers. */
+  /** The interval \[a, b\] covered by the towers. */
   range: readonly [number, number];
   /** Number of towers (each two hidden sigmoid units); default 50. */
   towers?: number;

@@ -17,6 +17,7 @@ import { parseUntrustedJson, Reader, type Json, type JsonObject } from './json.j
  * null). The reader checks every size against the bytes present before allocating anything.
  */
 export const MAGIC = 'BACKPROP';
+/** The container format version this package writes. */
 export const FORMAT_VERSION = 1;
 const PREFIX = 20;
 
@@ -55,6 +56,7 @@ export interface ContainerLimits {
   readonly maxElements: number;
 }
 
+/** The loader's limits unless LoadArgs.limits says otherwise (file size, header size, tensor count and size). */
 export const DEFAULT_LIMITS: ContainerLimits = {
   maxBytes: 2 ** 30,
   maxHeaderBytes: 32 * 2 ** 20,

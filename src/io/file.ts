@@ -26,14 +26,21 @@ export function formatOfPath(path: string): ModelFormat {
  * purpose (RELIABILITY T7). Spelt out so the library's types need no @types/node.
  */
 export interface WriterFs {
+  /** As node:fs openSync. */
   openSync(path: string, flags: string, mode?: number): number;
+  /** As node:fs writeSync. */
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  /** As node:fs fsyncSync. */
   fsyncSync(fd: number): void;
+  /** As node:fs closeSync. */
   closeSync(fd: number): void;
+  /** As node:fs renameSync. */
   renameSync(oldPath: string, newPath: string): void;
+  /** As node:fs unlinkSync. */
   unlinkSync(path: string): void;
 }
 
+/** Options of saveModel. */
 export interface SaveArgs extends ModelFileArgs {
   /** File-system functions to use instead of node:fs (for fault-injection tests). */
   fs?: WriterFs;

@@ -2,6 +2,7 @@ import { InputError, ModelFormatError } from '../core/errors.js';
 
 /** A JSON value as JSON.parse returns it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A plain JSON object. */
 export type JsonObject = { [key: string]: Json };
 
 /** Keys that could reach Object.prototype if the data were ever merged into an object (RELIABILITY L5). */

@@ -10,7 +10,7 @@ import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
 
-export { type Preprocessing } from './preprocessing.js';
+export { type Preprocessing, type ImputerJSON } from './preprocessing.js';
 
 /** Where training stands, so that `fit(..., { initialEpoch: epoch })` resumes it exactly. */
 export interface TrainingState {
@@ -20,6 +20,7 @@ export interface TrainingState {
   readonly history?: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
 }
 
+/** What modelToBytes and saveModel store besides the model. */
 export interface ModelFileArgs {
   /** Scalers, column schema, class and feature names to store with the model. */
   preprocessing?: Preprocessing;
@@ -38,6 +39,7 @@ export interface LoadedModel {
   readonly formatVersion: number;
 }
 
+/** Options of modelFromBytes and loadModel. */
 export interface LoadArgs {
   /** Caps on file size, header size, tensor count and total elements (defaults: 1 GiB, 32 MiB, 100,000, 2²⁸). */
   limits?: Partial<ContainerLimits>;
@@ -45,6 +47,7 @@ export interface LoadArgs {
   maxLayers?: number;
 }
 
+/** The `format` field of a native model file's header. */
 export const MODEL_FORMAT = 'backprop-model';
 /** The permutation of training rows a resumed fit continues from. */
 const SHUFFLE_ORDER = 'state:shuffleOrder';

@@ -14,6 +14,16 @@ export interface Preprocessing {
   readonly featureNames?: readonly string[];
   /** A scaler on regression targets: the model predicts scaled values, inverse-transformed for users. */
   readonly targetScaler?: ScalerJSON;
+  /** How missing values are filled, fitted on the training rows (see src/spec/pipeline.ts). */
+  readonly imputer?: ImputerJSON;
+}
+
+/** Missing-value filling: a value per schema feature (medians; 0 for one-hot features), a category per categorical column, and the columns with a missing-indicator input. */
+export interface ImputerJSON {
+  readonly values: readonly number[];
+  readonly modes: readonly { readonly column: string; readonly category: string }[];
+  /** Columns whose "missing" indicator (1 when missing) is appended to the inputs, in this order. */
+  readonly indicators: readonly string[];
 }
 
 const MAX_COLUMNS = 100_000;
@@ -22,12 +32,16 @@ const MAX_CATEGORIES = 100_000;
 /** Checks saved preprocessing against the model's input and output sizes. */
 export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits: number, outputUnits: number): Preprocessing {
   const o = r.object(v);
-  r.keys(o, ['schema', 'scaler', 'featureNames', 'targetScaler']);
-  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[]; targetScaler?: ScalerJSON } = {};
+  r.keys(o, ['schema', 'scaler', 'featureNames', 'targetScaler', 'imputer']);
+  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[]; targetScaler?: ScalerJSON; imputer?: ImputerJSON } = {};
   if (o.schema !== undefined) {
     out.schema = validateSchema(r.at('schema'), o.schema);
     const n = schemaFeatureNames(out.schema).length;
-    if (n !== inputUnits) throw r.at('schema').fail(`describes ${n} features but the model has ${inputUnits} inputs`);
+    if (o.imputer !== undefined) out.imputer = validateImputer(r.at('imputer'), o.imputer, out.schema, n);
+    const width = n + (out.imputer?.indicators.length ?? 0);
+    if (width !== inputUnits) throw r.at('schema').fail(`describes ${width} inputs but the model has ${inputUnits}`);
+  } else if (o.imputer !== undefined) {
+    throw r.at('imputer').fail('needs a schema');
   }
   if (o.featureNames !== undefined) {
     const rf = r.at('featureNames');
@@ -53,6 +67,27 @@ function validateScaler(r: Reader, v: Json, columns: number, what: string): Scal
   return { kind, offset, scale };
 }
 
+function validateImputer(r: Reader, v: Json, schema: TableSchema, features: number): ImputerJSON {
+  const o = r.object(v);
+  r.keys(o, ['values', 'modes', 'indicators']);
+  const values = r.at('values').array(o.values, MAX_COLUMNS).map((x, i) => r.at('values').at(i).number(x));
+  if (values.length !== features) throw r.at('values').fail(`has ${values.length} values for ${features} features`);
+  const columns = new Map(schema.inputs.map((c) => [c.name, c]));
+  const modes = r.at('modes').array(o.modes, MAX_COLUMNS).map((m, i) => {
+    const rm = r.at('modes').at(i);
+    const mo = rm.object(m);
+    rm.keys(mo, ['column', 'category']);
+    const column = rm.at('column').string(mo.column);
+    const category = rm.at('category').string(mo.category);
+    const c = columns.get(column);
+    if (c?.kind !== 'categorical' || !c.categories.includes(category)) throw rm.fail(`${JSON.stringify(column)} is not a categorical column with the category ${JSON.stringify(category)}`);
+    return { column, category };
+  });
+  const indicators = distinctStrings(r.at('indicators'), o.indicators);
+  for (const name of indicators) if (!columns.has(name)) throw r.at('indicators').fail(`${JSON.stringify(name)} is not an input column`);
+  return { values, modes, indicators };
+}
+
 function validateSchema(r: Reader, v: Json): TableSchema {
   const o = r.object(v);
   r.keys(o, ['inputs', 'target']);
@@ -60,12 +95,16 @@ function validateSchema(r: Reader, v: Json): TableSchema {
   const inputs: InputColumn[] = r.at('inputs').array(o.inputs, MAX_COLUMNS).map((c, i) => {
     const rc = r.at('inputs').at(i);
     const co = rc.object(c);
-    const kind = rc.at('kind').oneOf(co.kind, ['numeric', 'categorical'] as const);
-    rc.keys(co, kind === 'numeric' ? ['name', 'kind'] : ['name', 'kind', 'categories']);
+    const kind = rc.at('kind').oneOf(co.kind, ['numeric', 'categorical', 'date'] as const);
+    rc.keys(co, kind === 'numeric' ? ['name', 'kind'] : kind === 'date' ? ['name', 'kind', 'format', 'time'] : ['name', 'kind', 'categories']);
     const name = rc.at('name').string(co.name, MAX_NAME_CHARS);
     if (seen.has(name)) throw rc.at('name').fail(`column ${JSON.stringify(name)} appears twice`);
     seen.add(name);
     if (kind === 'numeric') return { name, kind };
+    if (kind === 'date') {
+      if (typeof co.time !== 'boolean') throw rc.at('time').fail('must be true or false');
+      return { name, kind, format: rc.at('format').oneOf(co.format, ['iso', 'ymd-slash', 'dmy-dot'] as const), time: co.time };
+    }
     const categories = distinctStrings(rc.at('categories'), co.categories);
     return { name, kind, categories };
   });

@@ -9,6 +9,7 @@ export { typescriptBackend } from './typescript.js';
 
 /** The backend names `setKernelBackend` and BACKPROP_BACKEND accept. */
 export type KernelBackendName = KernelBackend['name'];
+/** Every backend name, fastest first. */
 export const kernelBackendNames: readonly KernelBackendName[] = ['wasm', 'typescript'];
 
 let active: KernelBackend | undefined;

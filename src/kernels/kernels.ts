@@ -33,6 +33,7 @@ export class Block {
   ) {}
 }
 
+/** One model's kernels: its memory (alloc, reserve, owns) and every hot loop bound to it. A backend's `open(dtype)` makes one. */
 export interface Kernels {
   /** The backend's name ('typescript', 'wasm'). */
   readonly name: string;
@@ -124,6 +125,9 @@ export interface Kernels {
   /** out[0..count·n) = src rows [start, start+count) (staging a chunk of user data). */
   copyRows(src: FloatArray, n: number, start: number, count: number, out: FloatArray): void;
 }
+
+/** The loops of a Kernels without its memory: what `typescriptLoops` holds. */
+export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns'>;
 
 /** A backend: a name, the dtypes it computes in, and a way to open memory + kernels for a model. */
 export interface KernelBackend {

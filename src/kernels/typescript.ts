@@ -1,5 +1,5 @@
 import { allocate, type DType, type FloatArray } from '../core/matrix.js';
-import { Block, type KernelBackend, type Kernels } from './kernels.js';
+import { Block, type KernelBackend, type KernelLoops, type Kernels } from './kernels.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
 import { addRowVector, columnSums, multiply, sumOfSquares, allFinite, gatherRows, copyRows, dropoutMask } from './elementwise.js';
 import { logSoftmaxRows } from './softmax.js';
@@ -9,11 +9,11 @@ import { sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, penalty, 
 import { batchNormForward, batchNormBackward } from './batchNorm.js';
 
 /** The loops themselves, free of any memory: the reference every other backend is tested against. */
-export const typescriptLoops = {
+export const typescriptLoops: KernelLoops = {
   gemmNN, gemmNT, gemmTN, addRowVector, columnSums, multiply, activationForward, activationBackward, logSoftmaxRows,
   lossValue, lossGradient, fusedLossGradient, sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, sumOfSquares,
   penalty, addPenaltyGradient, dropoutMask, batchNormForward, batchNormBackward, allFinite, gatherRows, copyRows,
-} as const;
+};
 
 /** Plain TypeScript over ordinary typed arrays: every dtype, runs anywhere, never moves memory. */
 class TypescriptKernels implements Kernels {
@@ -60,6 +60,7 @@ class TypescriptKernels implements Kernels {
 
 const shared = { float32: new TypescriptKernels('float32'), float64: new TypescriptKernels('float64') };
 
+/** The plain TypeScript backend: every dtype, runs anywhere, and is the reference the tests compare other backends against. */
 export const typescriptBackend: KernelBackend = {
   name: 'typescript',
   dtypes: ['float32', 'float64'],

@@ -8,6 +8,7 @@ import type { Param } from './param.js';
 import { Workspace } from './workspace.js';
 import { parseInputShape } from './dense.js';
 
+/** Options of layers.activation. */
 export interface ActivationArgs {
   /** The function applied element-wise (softmax: row-wise). */
   activation: ActivationSpec;

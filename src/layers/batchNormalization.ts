@@ -7,6 +7,7 @@ import { Param, checkTensorSize } from './param.js';
 import { Workspace } from './workspace.js';
 import { parseInputShape } from './dense.js';
 
+/** Options of layers.batchNormalization. */
 export interface BatchNormalizationArgs {
   /** Weight of the old value in the moving averages; default 0.99 (Keras). */
   momentum?: number;

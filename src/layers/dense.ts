@@ -10,6 +10,7 @@ import { Layer, kernelsOf, type LayerConfig } from './layer.js';
 import { Param, checkTensorSize } from './param.js';
 import { Workspace } from './workspace.js';
 
+/** Options of layers.dense. */
 export interface DenseArgs {
   /** Number of output units (> 0). */
   units: number;

@@ -8,6 +8,7 @@ import type { Param } from './param.js';
 import { Workspace } from './workspace.js';
 import { parseInputShape } from './dense.js';
 
+/** Options of layers.dropout. */
 export interface DropoutArgs {
   /** Fraction of units dropped in training, in [0, 1). */
   rate: number;

@@ -53,6 +53,7 @@ export abstract class Layer {
   /** All tensors in Keras' getWeights order (trainable and not). */
   abstract weights(): Param[];
 
+  /** Class name and plain-JSON settings that rebuild this layer with layerFromConfig (weights not included). */
   abstract getConfig(): LayerConfig;
 
   /**
@@ -92,10 +93,12 @@ export abstract class Layer {
     throw new NotFittedError(`${this.name}: has no output activation to fuse with the loss`);
   }
 
+  /** True once build has sized the parameters (the input width is known). */
   get isBuilt(): boolean {
     return this.built;
   }
 
+  /** Number of weights in all tensors (trainable and not). */
   countParams(): number {
     let n = 0;
     for (const p of this.weights()) n += p.size;

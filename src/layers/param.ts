@@ -25,6 +25,7 @@ export function checkTensorSize(name: string, shape: readonly number[], max = MA
   return size;
 }
 
+/** A named parameter tensor of a layer: its values, its gradient (added into by backward) and its shape. */
 export class Param {
   private readonly valueBlock: Block;
   private readonly gradBlock: Block;
@@ -60,6 +61,7 @@ export class Param {
     return this.gradBlock.data;
   }
 
+  /** Number of entries (the product of the shape). */
   get size(): number {
     return this.valueBlock.data.length;
   }

@@ -20,6 +20,7 @@ export interface LayerClasses {
   BatchNormalization: BatchNormalization;
 }
 
+/** The registered layer class names (Dense, Activation, Dropout, BatchNormalization), as saved in model files. */
 export type LayerClassName = keyof LayerClasses;
 
 /** A parameter tensor a layer will own, known from its config before anything is allocated. */
@@ -32,10 +33,15 @@ export interface ParamSpec {
 /** The type-checking reader a file loader validates a config with (io/json.ts's Reader fits). */
 export interface ConfigFields {
   readonly path: string;
+  /** The reader of field `key` (its path extended for messages). */
   at(key: string): ConfigFields;
+  /** `v` as an integer in [min, max], or a ModelFormatError naming the field. */
   integer(v: unknown, min: number, max: number): number;
+  /** `v` as a finite number, or a ModelFormatError naming the field. */
   number(v: unknown): number;
+  /** `v` as a boolean, or a ModelFormatError naming the field. */
   boolean(v: unknown): boolean;
+  /** A ModelFormatError about this field. */
   fail(message: string): Error;
 }
 
@@ -140,6 +146,7 @@ const batchNormalization: LayerKind<'BatchNormalization'> = {
 /** The one table of layer classes: the loader's validation, layerFromConfig, default names and each format walk it. */
 export const layerRegistry: { readonly [K in LayerClassName]: LayerKind<K> } = { Dense: dense, Activation: activation, Dropout: dropout, BatchNormalization: batchNormalization };
 
+/** Every registered layer class name. */
 export const layerClassNames = Object.keys(layerRegistry) as readonly LayerClassName[];
 
 /** The registry entry for a saved class name, or undefined (own keys only: "__proto__" is not a class). */

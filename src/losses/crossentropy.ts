@@ -1,6 +1,7 @@
 import type { Loss } from './loss.js';
 import { referenceKernels } from './regression.js';
 
+/** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
   /** Logarithm base of the reported loss: e (default) or 2, for bits as seed 001 writes it. */
   base?: 'e' | 2;

@@ -19,6 +19,7 @@ const registry = new Map<string, Factory>([
   ['sparseCategoricalCrossentropy', (c) => sparseCategoricalCrossentropy(c)],
 ]);
 
+/** Every loss name. */
 export const lossNames: readonly LossName[] = [...registry.keys()] as LossName[];
 
 function crossentropyArgs(where: string, args: CrossentropyArgs): CrossentropyArgs {
@@ -31,16 +32,24 @@ function crossentropyArgs(where: string, args: CrossentropyArgs): CrossentropyAr
 
 /** Loss factories for options: `losses.categoricalCrossentropy({ base: 2 })`. */
 export const losses = {
+  /** Mean squared error over outputs and rows (`mse`). */
   meanSquaredError,
+  /** ½‖r − a‖² summed over outputs, averaged over rows (`sse`, the lecture notes' form). */
   sumSquaredError,
+  /** Mean absolute error (`mae`). */
   meanAbsoluteError,
+  /** Binary cross-entropy of sigmoid outputs (one or several independent yes/no outputs). */
   binaryCrossentropy: (args: CrossentropyArgs = {}) => binaryCrossentropy(crossentropyArgs('binaryCrossentropy', args)),
+  /** Cross-entropy of softmax outputs against one-hot targets. */
   categoricalCrossentropy: (args: CrossentropyArgs = {}) => categoricalCrossentropy(crossentropyArgs('categoricalCrossentropy', args)),
+  /** Cross-entropy of softmax outputs against class indices. */
   sparseCategoricalCrossentropy: (args: CrossentropyArgs = {}) => sparseCategoricalCrossentropy(crossentropyArgs('sparseCategoricalCrossentropy', args)),
 };
 
+/** A loss by name, or a Loss made by one of the factories. */
 export type LossSpec = LossName | Loss;
 
+/** The Loss for a name or object; an unknown name is an InputError listing the known ones. */
 export function getLoss(spec: LossSpec, config: CrossentropyArgs = {}): Loss {
   if (typeof spec === 'object' && spec !== null && typeof spec.value === 'function') return spec;
   return lookupName('loss', spec, registry)(config);

@@ -2,6 +2,7 @@ import type { Matrix } from '../core/matrix.js';
 import type { ActivationName } from '../activations.js';
 import type { Kernels } from '../kernels/kernels.js';
 
+/** The loss names, one spelling in the API, the model file and the CLI. */
 export type LossName = 'mse' | 'sse' | 'mae' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
 
 /**

@@ -10,7 +10,8 @@ import { averagedScore, countsFromConfusion, type Average, type ClassCounts, typ
  * binary cross-entropy over several outputs → multi-label (each output its own yes/no);
  * otherwise argmax vs argmax of one-hot rows.
  */
-type Layout = 'sparse' | 'binary' | 'multiLabel' | 'categorical';
+/** How targets are laid out: class indices, one sigmoid output, several independent outputs, or one-hot rows. */
+export type Layout = 'sparse' | 'binary' | 'multiLabel' | 'categorical';
 
 function layoutOf(loss: Loss, yPred: Matrix): Layout {
   if (loss.targets === 'sparse') return 'sparse';
@@ -26,15 +27,18 @@ export class ConfusionCounter {
   private confusion = new Float64Array(0);
   private multi: { tp: Float64Array; fp: Float64Array; fn: Float64Array } | undefined;
   private k = 0;
+  /** The layout, found from the loss and the first batch. */
   layout: Layout | undefined;
 
   constructor(private readonly loss: Loss) {}
 
+  /** Zeroes the counts. */
   reset(): void {
     this.confusion.fill(0);
     if (this.multi) for (const a of Object.values(this.multi)) a.fill(0);
   }
 
+  /** Adds one batch of predictions and targets to the counts. */
   update(yPred: Matrix, yTrue: Matrix): void {
     const layout = (this.layout ??= layoutOf(this.loss, yPred));
     const threshold = this.loss.config.fromLogits ? 0 : 0.5;
@@ -82,6 +86,7 @@ export class ConfusionCounter {
     return out;
   }
 
+  /** Per-class true positives, false positives and false negatives so far. */
   counts(): ClassCounts {
     if (this.multi) return this.multi;
     return countsFromConfusion(this.confusion, this.k);

@@ -10,6 +10,7 @@
 export type Average = 'binary' | 'macro' | 'micro';
 export type ScoreKind = 'precision' | 'recall' | 'f1';
 
+/** Per-class counts of true positives, false positives and false negatives. */
 export interface ClassCounts {
   readonly tp: ArrayLike<number>;
   readonly fp: ArrayLike<number>;

@@ -2,6 +2,7 @@ import { InputError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe, listValues } from '../core/validate.js';
 import { averagedScore, countsFromConfusion, type Average, type ScoreKind } from './counts.js';
 import { r2FromSums } from './regression.js';
+import type { Label } from '../model/targets.js';
 
 /**
  * Metrics as plain functions of true and predicted values, scikit-learn style:
@@ -10,7 +11,6 @@ import { r2FromSums } from './regression.js';
  * or rows of numbers.
  */
 
-export type Label = number | string;
 
 function checkLabels(where: string, yTrue: readonly Label[], yPred: readonly Label[]): void {
   if (!Array.isArray(yTrue) || !Array.isArray(yPred)) throw new InputError(`${where}: yTrue and yPred must be arrays of labels`);
@@ -35,6 +35,7 @@ function sortedLabels(...lists: (readonly Label[])[]): Label[] {
   });
 }
 
+/** Options of confusionMatrix. */
 export interface ConfusionMatrixArgs {
   /** Row/column order; default the sorted labels of yTrue and yPred. Others are not counted. */
   labels?: readonly Label[];
@@ -64,6 +65,7 @@ export function accuracyScore(yTrue: readonly Label[], yPred: readonly Label[]):
   return right / yTrue.length;
 }
 
+/** Options of precisionScore, recallScore and f1Score. */
 export interface ClassScoreArgs {
   /**
    * 'binary' (the positive label only), 'macro' (mean over labels) or 'micro' (pooled counts).
@@ -110,7 +112,8 @@ export function f1Score(yTrue: readonly Label[], yPred: readonly Label[], args: 
   return classScore('f1', 'f1Score', yTrue, yPred, args);
 }
 
-type Values = readonly number[] | readonly (readonly number[])[];
+/** Regression targets or predictions: one number per row, or rows of numbers. */
+export type Values = readonly number[] | readonly (readonly number[])[];
 
 /** Both arguments as rows of equal width, validated. */
 function asRows(where: string, yTrue: Values, yPred: Values): [number[][], number[][]] {

@@ -10,7 +10,9 @@ export type { Metric, MetricFactory } from './metric.js';
 export { accuracyMetric, argmaxRow, binaryAccuracyMetric, categoricalAccuracyMetric, sparseCategoricalAccuracyMetric } from './accuracy.js';
 export { ConfusionCounter, classScoreMetric } from './classification.js';
 export { mseMetric, maeMetric, r2Metric } from './regression.js';
-export type { Average } from './counts.js';
+export type { Average, ClassCounts } from './counts.js';
+export type { Layout } from './classification.js';
+export type { Values } from './functions.js';
 export type { ClassScoreArgs, ConfusionMatrixArgs } from './functions.js';
 
 /**
@@ -38,13 +40,16 @@ const registry = new Map<string, MetricFactory>([
   ['r2', r2Metric],
 ]);
 
+/** A metric by name (`accuracy`, `precision`, `f1`, `mse`, ...) or a factory. */
 export type MetricSpec = string | MetricFactory;
 
+/** The Metric for a name or factory, fitted to the compiled loss; an unknown name is an InputError listing the known ones. */
 export function getMetric(spec: MetricSpec, loss: Loss): Metric {
   const factory = typeof spec === 'function' ? spec : lookupName('metric', spec, registry);
   return factory(loss);
 }
 
+/** Every metric name compile accepts. */
 export function metricNames(): string[] {
   return [...registry.keys()];
 }
@@ -55,12 +60,20 @@ export function metricNames(): string[] {
  * `metrics.r2Score(y, model.predict(x))`.
  */
 export const metrics = {
+  /** Share of labels predicted exactly. */
   accuracyScore: functions.accuracyScore,
+  /** tp/(tp + fp) per class, averaged (macro by default). */
   precisionScore: functions.precisionScore,
+  /** tp/(tp + fn) per class, averaged (macro by default). */
   recallScore: functions.recallScore,
+  /** The harmonic mean of precision and recall per class, averaged. */
   f1Score: functions.f1Score,
+  /** Counts of (true label, predicted label) pairs. */
   confusionMatrix: functions.confusionMatrix,
+  /** Mean of the squared differences. */
   meanSquaredError: functions.meanSquaredError,
+  /** Mean of the absolute differences. */
   meanAbsoluteError: functions.meanAbsoluteError,
+  /** The coefficient of determination R² = 1 − SS_res/SS_tot. */
   r2Score: functions.r2Score,
 };

@@ -8,8 +8,11 @@ import type { Loss } from '../losses/loss.js';
 export interface Metric {
   /** The name logs use: `accuracy`, and `val_accuracy` for validation. */
   readonly name: string;
+  /** Forgets what was accumulated (called at the start of each epoch). */
   reset(): void;
+  /** Accumulates one batch of predictions and targets. */
   update(yPred: Matrix, yTrue: Matrix): void;
+  /** The metric over everything accumulated since reset. */
   result(): number;
 }
 

@@ -48,14 +48,21 @@ export interface DivergenceEvent {
  * from any hook to end training after the current batch.
  */
 export interface Callback {
+  /** Called by fit before anything else with the model being trained. */
   setModel?(model: Sequential): void;
   /** Called once before onTrainBegin with what this fit will do; may throw on a bad setting. */
   setParams?(params: TrainParams): void;
+  /** Called once when training starts. */
   onTrainBegin?(logs: Logs): void | Promise<void>;
+  /** Called once when training ends (also after early stopping or an interrupt), with the last epoch's logs. */
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** Called at the start of each epoch (0-based, counting from initialEpoch). */
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Called at the end of each epoch with its logs: loss, metrics, val_* and lr. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Called before each optimiser step (batch index within the epoch). */
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  /** Called after each optimiser step with the running logs of the epoch. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   /** A diagnosis raised during fit (not converging, saturated layer, ...); History records them all. */
   onWarning?(message: string): void;
@@ -117,7 +124,9 @@ export class CallbackList {
     for (const c of this.callbacks) c.setParams?.(params);
   }
 
+  /** Calls a training-level hook on every callback in order. */
   async call(hook: 'onTrainBegin' | 'onTrainEnd', logs: Logs): Promise<void>;
+  /** Calls an epoch- or batch-level hook on every callback in order. */
   async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd', index: number, logs: Logs): Promise<void>;
   async call(hook: Hook, a: number | Logs, b?: Logs): Promise<void> {
     for (const c of this.callbacks) {

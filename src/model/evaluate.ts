@@ -12,6 +12,7 @@ export interface EvaluateArgs {
   batchSize?: number;
 }
 
+/** What computeGradients gives: the loss and ∂J/∂θ per tensor. */
 export interface Gradients {
   loss: number;
   /** ∂J/∂θ per tensor, in getWeights' layout (zeros for non-trainable tensors). */

@@ -20,6 +20,7 @@ import type { History } from './history.js';
 import type { Logs } from './callback.js';
 import { mcDropoutPredict, type McPrediction } from './mcDropout.js';
 
+/** Options of sequential: seed, dtype and name. */
 export interface SequentialArgs {
   /** Seed of every random choice (initial weights, shuffling, dropout masks). Default 0. */
   seed?: number;
@@ -28,6 +29,7 @@ export interface SequentialArgs {
   name?: string;
 }
 
+/** What compile takes: the optimiser, the loss and the metrics. */
 export interface CompileArgs {
   /** An optimiser instance or a name ('sgd', 'adam', 'rmsprop', 'adagrad') with its defaults. */
   optimizer: OptimizerSpec;
@@ -128,6 +130,7 @@ export class Sequential {
     } else if (this.layers.length === 1 && layer.declaredInputUnits() !== undefined) this.build(layer.declaredInputUnits()!);
   }
 
+  /** True once every layer knows its input width. */
   get built(): boolean {
     // Layers are built in order (build, or add on a built model), so the last tells for all.
     return this.layers.length > 0 && this.layers[this.layers.length - 1]!.isBuilt;
@@ -138,6 +141,7 @@ export class Sequential {
     return this.layers[0]?.inputUnits ?? 0;
   }
 
+  /** Width of the last layer's output. */
   get outputUnits(): number {
     return this.layers[this.layers.length - 1]?.outputUnits ?? 0;
   }
@@ -237,10 +241,12 @@ export class Sequential {
     return this.layers.flatMap((l) => (l.isBuilt ? l.weights() : []));
   }
 
+  /** The parameters the optimiser updates. */
   trainableParams(): Param[] {
     return this.params().filter((p) => p.trainable);
   }
 
+  /** Number of weights in all layers (trainable and not). */
   countParams(): number {
     this.requireBuilt('countParams');
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
@@ -351,6 +357,7 @@ export class Sequential {
     return X;
   }
 
+  /** The compiled loss, or a NotFittedError saying that `what` needs compile first. */
   requireCompiled(what: string): Loss {
     if (this.loss === undefined || this.optimizer === undefined) {
       throw new NotFittedError(`${what}: the model is not compiled; call model.compile({ optimizer, loss }) first`);
@@ -358,6 +365,7 @@ export class Sequential {
     return this.loss;
   }
 
+  /** Throws a NotFittedError saying that `what` needs a built model. */
   requireBuilt(what: string): void {
     if (!this.built) {
       throw new NotFittedError(`${what}: the model is not built; give inputShape on the first layer, or call fit/predict/build first`);

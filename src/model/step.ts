@@ -68,6 +68,7 @@ export class Backprop {
     return v;
   }
 
+  /** Runs every layer forward and returns the output (a layer buffer: copy what you keep). */
   forward(x: Matrix, training: boolean, recorder?: StepRecorder): Matrix {
     this.reserve(x.rows);
     let a = this.staged(x, 'x');
@@ -107,6 +108,7 @@ export class Backprop {
     return s;
   }
 
+  /** Sets every trainable gradient to zero. */
   zeroGrads(): void {
     for (const p of this.params) if (p.trainable) p.grad.fill(0);
   }
@@ -117,6 +119,13 @@ export class Backprop {
    * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
    * is needed). Returns the loss including the regularisation penalty.
    */
+  /**
+   * Per-row weights of the next backward passes (fit's classWeight / sampleWeight), or undefined.
+   * They scale each row's δ at the output, so the gradient is that of Σᵢ wᵢ·Lᵢ / m (Keras'
+   * weighted loss); the logged loss stays the unweighted mean.
+   */
+  rowWeights: ArrayLike<number> | undefined;
+
   backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder): number {
     const y = this.staged(yTrue, 'y');
     const out = this.output;
@@ -126,11 +135,16 @@ export class Backprop {
     const watch = recorder?.backward;
     let d: Matrix;
     const fused = this.fused() && this.loss.fusedGradient(this.loss.fusesWith!, out, y, dOut, this.kernels);
+    if (!fused) this.loss.gradient(out, y, dOut, this.kernels);
+    const w = this.rowWeights;
+    if (w !== undefined) {
+      const c = dOut.cols;
+      for (let i = 0; i < dOut.rows; i++) for (let j = 0; j < c; j++) dOut.data[i * c + j]! *= w[i]!;
+    }
     if (fused) {
       // Fused sigmoid+BCE / softmax+CE: δ(L) = (ŷ − y)/m, finite even for saturated outputs.
       d = lastLayer.backwardFromPreactivation(dOut, last > 0 || watch !== undefined, accumulate);
     } else {
-      this.loss.gradient(out, y, dOut, this.kernels);
       d = lastLayer.backward(dOut, last > 0 || watch !== undefined, accumulate);
     }
     watch?.call(recorder, last, lastLayer, dOut, d, fused);

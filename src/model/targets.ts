@@ -3,6 +3,7 @@ import { InputError, ShapeError } from '../core/errors.js';
 import { describe, listValues } from '../core/validate.js';
 import type { Loss } from '../losses/loss.js';
 
+/** A class label: a number or a string (class names come back as they went in). */
 export type Label = number | string;
 /** Targets: one label per row (numbers or class names), one row of values per sample, or a Matrix. */
 export type TargetsLike = readonly Label[] | readonly (ArrayLike<number>)[] | Matrix;

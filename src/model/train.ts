@@ -1,4 +1,4 @@
-import { Matrix } from '../core/matrix.js';
+import { Matrix, allocate } from '../core/matrix.js';
 import { DivergenceError, InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { now, yieldToEventLoop } from '../core/async.js';
@@ -16,6 +16,7 @@ import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient,
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
 
+/** Options of fit, with Keras' names and defaults. */
 export interface FitArgs {
   /** Passes over the training data; default 1. */
   epochs?: number;
@@ -25,6 +26,16 @@ export interface FitArgs {
   shuffle?: boolean;
   /** Fraction of rows held out for validation, taken from the end before shuffling (as Keras). */
   validationSplit?: number;
+  /**
+   * With validationSplit on a classifier: hold out the last fraction of each class's rows, so a
+   * file sorted by class still validates on every class. Default false (Keras' plain tail, with a
+   * warning when it holds a single class).
+   */
+  stratify?: boolean;
+  /** Weight of each class's rows in the loss, by class index (Keras' class_weight), e.g. { 0: 1, 1: 5 }. */
+  classWeight?: Readonly<Record<number, number>>;
+  /** Weight of each row in the loss (one per row of x; Keras' sample_weight). Multiplies classWeight. */
+  sampleWeight?: ArrayLike<number>;
   /** Explicit validation set; overrides validationSplit. */
   validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike];
   /** Hooks (`callbacks.earlyStopping(...)`, ...); a History is always recorded and returned. */
@@ -47,7 +58,7 @@ export interface FitArgs {
   discardPartialEpoch?: boolean;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'discardPartialEpoch'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'discardPartialEpoch'];
 
 function parseFitArgs(args: FitArgs) {
   checkKeys('fit', args, FIT_KEYS);
@@ -64,6 +75,7 @@ function parseFitArgs(args: FitArgs) {
     batchSize: integerAtLeast('fit', 'batchSize', args.batchSize ?? 32, 1),
     shuffle: booleanOption('fit', 'shuffle', args.shuffle ?? true),
     validationSplit: numberInRange('fit', 'validationSplit', args.validationSplit ?? 0, 0, 1),
+    stratify: booleanOption('fit', 'stratify', args.stratify ?? false),
     maxIterations: args.maxIterations === undefined ? Infinity : integerAtLeast('fit', 'maxIterations', args.maxIterations, 1),
     yieldEveryMs: numberInRange('fit', 'yieldEveryMs', args.yieldEveryMs ?? 50, 0, Infinity),
     discardPartialEpoch: booleanOption('fit', 'discardPartialEpoch', args.discardPartialEpoch ?? false),
@@ -83,6 +95,68 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
     { x: rows(data.x, 0, nTrain), y: rows(data.y, 0, nTrain) },
     { x: rows(data.x, nTrain, n), y: rows(data.y, nTrain, n) },
   ];
+}
+
+/** The class of each row of encoded classification targets (index column, 0/1 column or one-hot rows), else undefined. */
+function rowClasses(model: Sequential, y: Matrix): Int32Array | undefined {
+  if (model.classes === undefined) return undefined;
+  const out = new Int32Array(y.rows);
+  for (let i = 0; i < y.rows; i++) {
+    if (y.cols === 1) out[i] = Math.round(y.data[i]!);
+    else {
+      let k = 0;
+      for (let c = 1; c < y.cols; c++) if (y.data[i * y.cols + c]! > y.data[i * y.cols + k]!) k = c;
+      out[i] = k;
+    }
+  }
+  return out;
+}
+
+/** Per-training-row loss weights from classWeight and sampleWeight (undefined when neither is given). */
+function rowWeightsOf(model: Sequential, all: Prepared, train: Prepared, trainRows: number[] | undefined, args: FitArgs): Float64Array | undefined {
+  if (args.classWeight === undefined && args.sampleWeight === undefined) return undefined;
+  const n = train.x.rows;
+  const w = new Float64Array(n).fill(1);
+  if (args.sampleWeight !== undefined) {
+    const sw = args.sampleWeight;
+    if (typeof sw !== 'object' || sw === null || sw.length !== all.x.rows) throw new InputError(`fit: sampleWeight must have one weight per row of x (${all.x.rows}), got ${describe(sw === null || typeof sw !== 'object' ? sw : sw.length)}`);
+    for (let i = 0; i < n; i++) {
+      const v = sw[trainRows ? trainRows[i]! : i]!;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InputError(`fit: sampleWeight[${trainRows ? trainRows[i]! : i}] is ${describe(v)}; weights are finite numbers ≥ 0`);
+      w[i] = v;
+    }
+  }
+  if (args.classWeight !== undefined) {
+    const classes = rowClasses(model, train.y);
+    if (classes === undefined) throw new InputError('fit: classWeight needs a classifier (a cross-entropy loss with class labels)');
+    const cw = args.classWeight;
+    for (const [k, v] of Object.entries(cw)) {
+      if (!/^\d+$/.test(k) || Number(k) >= Math.max(2, model.outputUnits)) throw new InputError(`fit: classWeight key ${JSON.stringify(k)} is not a class index (0..${Math.max(2, model.outputUnits) - 1})`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InputError(`fit: classWeight[${k}] is ${describe(v)}; weights are finite numbers ≥ 0`);
+    }
+    for (let i = 0; i < n; i++) w[i]! *= cw[classes[i]!] ?? 1;
+  }
+  return w;
+}
+
+/** The last `fraction` of each class's rows as validation, the rest (in order) as training (and which rows those are). */
+function splitStratified(data: Prepared, fraction: number, classes: Int32Array): [Prepared, Prepared, number[]] {
+  const byClass = new Map<number, number[]>();
+  classes.forEach((c, i) => (byClass.get(c) ?? byClass.set(c, []).get(c)!).push(i));
+  const validation = new Set<number>();
+  for (const rows of byClass.values()) for (const r of rows.slice(rows.length - Math.floor(rows.length * fraction))) validation.add(r);
+  const trainRows: number[] = [];
+  const valRows: number[] = [];
+  for (let i = 0; i < classes.length; i++) (validation.has(i) ? valRows : trainRows).push(i);
+  if (valRows.length === 0 || trainRows.length === 0) {
+    throw new InputError(`fit: a stratified validationSplit ${fraction} of ${classes.length} rows leaves ${trainRows.length} training and ${valRows.length} validation rows; need at least 1 of each`);
+  }
+  const take = (m: Matrix, rows: number[]) => {
+    const out = new Matrix(rows.length, m.cols, allocate(m.dtype, rows.length * m.cols));
+    rows.forEach((r, k) => out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols));
+    return out;
+  };
+  return [{ x: take(data.x, trainRows), y: take(data.y, trainRows) }, { x: take(data.x, valRows), y: take(data.y, valRows) }, trainRows];
 }
 
 /**
@@ -123,12 +197,20 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const all = prepareData(model, x, y, 'fit');
   let train = all;
   let val: Prepared | undefined;
+  // Which rows of x the training part holds, when not its first rows (stratified split).
+  let trainRowsOfAll: number[] | undefined;
   if (args.validationData !== undefined) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new InputError('fit: validationData must be [x, y]');
     val = prepareData(model, args.validationData[0], args.validationData[1], 'fit validationData');
   } else if (opts.validationSplit > 0) {
-    [train, val] = splitTail(all, opts.validationSplit);
+    const classes = rowClasses(model, all.y);
+    if (opts.stratify && classes !== undefined) [train, val, trainRowsOfAll] = splitStratified(all, opts.validationSplit, classes);
+    else [train, val] = splitTail(all, opts.validationSplit);
   }
+  const weights = rowWeightsOf(model, all, train, trainRowsOfAll, args);
+  // Keras validates on the tail as it is; a file sorted by class then validates on one class.
+  const valClasses = val !== undefined && args.validationData === undefined ? rowClasses(model, val.y) : undefined;
+  const singleClassValidation = valClasses !== undefined && valClasses.length > 0 && valClasses.every((c) => c === valClasses[0]) && new Set(rowClasses(model, train.y)).size > 1;
   if (args.seed !== undefined) model.shuffleRng.setState(new Rng(checkSeed('fit', args.seed)).getState());
 
   const optimizer = model.optimizer!;
@@ -149,6 +231,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   model.shuffleOrder = order;
   const guard = new WeightGuard(engine.params);
   const snapshot = opts.discardPartialEpoch ? new EpochSnapshot(model, engine, order) : undefined;
+  const batchWeights = weights ? new Float64Array(batchSize) : undefined;
 
   const history = new History();
   const callbacks = new CallbackList([history, ...(opts.verbose === 1 ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
@@ -161,6 +244,9 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const batchLogs: Logs = {};
   model.stopTraining = false;
   await callbacks.call('onTrainBegin', {});
+  if (singleClassValidation) {
+    emitWarning(callbacks, `fit: the validation split (the last ${val!.x.rows} rows) holds only the class ${JSON.stringify(model.classes![valClasses![0]!])}; the rows may be sorted by class. Shuffle them, or pass stratify: true.`);
+  }
 
   let lastYield = now();
   let epochsRun = 0;
@@ -184,8 +270,14 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
       const [xb, yb] = engine.batchBuffers(count);
       k.gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
       k.gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
+      if (batchWeights) {
+        for (let i = 0; i < count; i++) batchWeights[i] = weights![order[start + i]!]!;
+        engine.rowWeights = batchWeights;
+      }
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
       const loss = step(model, engine, guard, xb, yb, metrics, callbacks.recorder());
+      // Only this fit's steps are weighted (computeGradients and explain use the same engine).
+      engine.rowWeights = undefined;
       if (typeof loss !== 'number') {
         const event = describeDivergence(engine, xb, loss, optimizer.learningRateAt(optimizer.iterations), { epoch, batch: b });
         for (const c of callbacks.callbacks) c.onDivergence?.(event);

@@ -18,19 +18,28 @@ export {
  * piecewiseConstantDecay; `fromConfig` rebuilds one from its `{ name, config }`.
  */
 export const schedules = {
+  /** lr(step) = initialLearningRate · decayRate^(step / decaySteps). */
   exponentialDecay: sched.exponentialDecay,
+  /** lr(step) = initialLearningRate / (1 + decayRate · step / decaySteps). */
   inverseTimeDecay: sched.inverseTimeDecay,
+  /** A half cosine from initialLearningRate down to alpha · initialLearningRate over decaySteps. */
   cosineDecay: sched.cosineDecay,
+  /** Constant values between step boundaries. */
   piecewiseConstantDecay: sched.piecewiseConstantDecay,
+  /** Rebuilds a schedule from its saved `{ name, config }`. */
   fromConfig: sched.scheduleFromConfig,
 };
 export { Sgd, type SgdArgs, Adam, type AdamArgs, Rmsprop, type RmspropArgs, Adagrad, type AdagradArgs };
 
 /** Optimiser factories with Keras' argument names and defaults. */
 export const optimizers = {
+  /** Stochastic gradient descent, with optional momentum and Nesterov momentum. */
   sgd: (args: SgdArgs = {}): Sgd => new Sgd(args),
+  /** Adam: bias-corrected first and second moment estimates. */
   adam: (args: AdamArgs = {}): Adam => new Adam(args),
+  /** RMSprop: steps scaled by a running root mean square of the gradient. */
   rmsprop: (args: RmspropArgs = {}): Rmsprop => new Rmsprop(args),
+  /** Adagrad: steps scaled by the root of the summed squared gradients. */
   adagrad: (args: AdagradArgs = {}): Adagrad => new Adagrad(args),
 };
 
@@ -43,8 +52,10 @@ const registry = new Map<string, (args: AnyOptimizerArgs) => Optimizer>([
   ['adagrad', (a) => new Adagrad(a)],
 ]);
 
+/** Every optimiser name. */
 export const optimizerNames: readonly OptimizerName[] = [...registry.keys()] as OptimizerName[];
 
+/** An optimiser by name (with its defaults), or an Optimizer made by one of the factories. */
 export type OptimizerSpec = OptimizerName | Optimizer;
 
 /** A name gets the optimiser with its defaults; an instance is used as is. */

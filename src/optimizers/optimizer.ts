@@ -7,6 +7,7 @@ import { getScheduleConfig, scheduleFromConfig, type LearningRateSchedule, type 
 
 export type { LearningRateSchedule, ScheduleConfig } from './schedules.js';
 
+/** The optimiser names, one spelling in the API, the model file and the CLI. */
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
 
 /** Options every optimiser takes. */
@@ -159,6 +160,7 @@ export abstract class Optimizer {
     this.iterations = 0;
   }
 
+  /** Plain-JSON settings that rebuild this optimiser (its state is separate: getState). */
   abstract getConfig(): Record<string, unknown>;
 
   protected baseConfig(): Record<string, unknown> {
@@ -170,6 +172,7 @@ export abstract class Optimizer {
     };
   }
 
+  /** The step count and every parameter's slots (moments), by parameter name, for a model file. */
   getState(params: readonly Param[]): OptimizerState {
     const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;
     for (const p of params) {

@@ -9,6 +9,7 @@ export type ScheduleConfig = Readonly<Record<string, number | boolean | readonly
 export interface LearningRateSchedule {
   readonly name: string;
   readonly config: ScheduleConfig;
+  /** The learning rate at optimiser step `step` (0-based). */
   at(step: number): number;
 }
 
@@ -62,6 +63,7 @@ export class ExponentialDecay implements LearningRateSchedule {
   }
 }
 
+/** Options of schedules.inverseTimeDecay. */
 export interface InverseTimeDecayArgs {
   /** η₀, the rate at step 0. */
   initialLearningRate: number;
@@ -86,6 +88,7 @@ export class InverseTimeDecay implements LearningRateSchedule {
   }
 }
 
+/** Options of schedules.cosineDecay. */
 export interface CosineDecayArgs {
   initialLearningRate: number;
   /** Steps over which the rate falls from η₀ to α·η₀; it stays there afterwards. */
@@ -119,6 +122,7 @@ export class CosineDecay implements LearningRateSchedule {
   }
 }
 
+/** Options of schedules.piecewiseConstantDecay. */
 export interface PiecewiseConstantDecayArgs {
   /** Increasing step counts where the rate changes. */
   boundaries: readonly number[];

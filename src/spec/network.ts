@@ -20,12 +20,14 @@ export interface Block {
   readonly activation: ActivationName;
 }
 
+/** A built network: the compiled model and its drawn blocks. */
 export interface Network {
   readonly model: Sequential;
   /** Hidden blocks, then the output block. */
   readonly blocks: readonly Block[];
 }
 
+/** Options of buildNetwork. */
 export interface BuildOptions {
   /** Seed of the initial weights, shuffling and dropout masks. */
   readonly seed: number;

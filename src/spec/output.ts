@@ -5,6 +5,7 @@ import type { LossName } from '../losses/index.js';
 import type { TargetSpec } from '../data/schema.js';
 import type { TableTarget } from '../data/targetReader.js';
 
+/** What a target asks for: a binary or multi-class classifier, or a regressor. */
 export type Task = 'binary' | 'multiclass' | 'regression';
 
 /** What the output end of the network is, given the target. */

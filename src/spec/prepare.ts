@@ -12,6 +12,7 @@ import { fitPipeline, pipelineInputs, pipelineTargets } from './pipeline.js';
 import { TrainingRun } from './run.js';
 import type { TrainingSpec } from './spec.js';
 
+/** Row indices of the training and validation parts. */
 export interface Split {
   readonly train: readonly number[];
   readonly validation: readonly number[];
@@ -59,9 +60,12 @@ export interface PreparedTraining {
   readonly validationTable: Table | undefined;
 }
 
+/** Options of prepareTraining. */
 export interface PrepareArgs {
   /** Train on these rows and validate on those, instead of the spec's seeded split. */
   split?: Split;
+  /** Validate on this table (read with the training table's schema) instead of a split. */
+  validation?: Table;
   /** Continue a saved model: its network and fitted preprocessing are used instead of new ones. */
   resume?: { readonly model: Sequential; readonly preprocessing: Preprocessing };
 }
@@ -74,16 +78,29 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   const target = table.schema.target;
   if (target === undefined || table.y === undefined) throw new InputError(`${table.source}: the data has no target column`);
   const plan = planOutput(target, spec.compile.loss);
-  const split = args.split ?? splitRows(table, spec.fit.validationSplit, spec.fit.seed);
-  const preprocessing = args.resume?.preprocessing ?? fitPipeline(table, split.train, spec.preprocessing.scale, plan.task);
-  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(table.x.cols, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
+  const all = Array.from({ length: table.rows }, (_, i) => i);
+  const split = args.split ?? (args.validation ? { train: all, validation: [], note: undefined } : splitRows(table, spec.fit.validationSplit, spec.fit.seed));
+  const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task);
+  const preprocessing = args.resume?.preprocessing ?? fitted!.preprocessing;
+  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
   if (table.y.kind === 'classes' && !args.resume) network.model.classes = [...table.y.classes];
-  const part = (rows: readonly number[]): Part => ({ x: pipelineInputs(preprocessing, table.x, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
-  const train = part(split.train);
-  const validation = split.validation.length > 0 ? part(split.validation) : undefined;
-  return { spec, plan, split, preprocessing, network, train, validation, validationTable: validation ? table : undefined };
+  const part = (rows: readonly number[], x?: Matrix): Part => ({ x: x ?? pipelineInputs(preprocessing, table, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
+  const train = part(split.train, fitted?.trainInputs);
+  let validation: Part | undefined;
+  let validationTable: Table | undefined;
+  if (args.validation) {
+    const v = args.validation;
+    const rows = Array.from({ length: v.rows }, (_, i) => i);
+    validation = { x: pipelineInputs(preprocessing, v, rows), y: pipelineTargets(preprocessing, v, rows, plan), rows };
+    validationTable = v;
+  } else if (split.validation.length > 0) {
+    validation = part(split.validation);
+    validationTable = table;
+  }
+  return { spec, plan, split, preprocessing, network, train, validation, validationTable };
 }
 
+/** Options of startRun. */
 export interface StartArgs {
   /** More callbacks (progress, checkpoints); early stopping comes from the spec. */
   callbacks?: readonly Callback[];
@@ -113,7 +130,36 @@ export function startRun(p: PreparedTraining, args: StartArgs = {}): TrainingRun
     ...(args.initialEpoch ? { initialEpoch: args.initialEpoch } : {}),
     ...(args.steps ? { steps: true } : {}),
     ...(args.discardPartialEpoch ? { discardPartialEpoch: true } : {}),
+    ...(p.spec.fit.classWeight !== undefined ? { classWeight: classWeightOf(p) } : {}),
   });
   run.earlyStopping = early;
   return run;
+}
+
+/** The spec's class weights by class index: 'balanced' is n / (k · count of the class) over the training rows. */
+export function classWeightOf(p: PreparedTraining): Record<number, number> {
+  const cw = p.spec.fit.classWeight;
+  const classes = p.network.model.classes;
+  if (cw === undefined) return {};
+  if (classes === undefined || p.plan.task === 'regression') throw new InputError('classWeight needs a classification target');
+  const out: Record<number, number> = {};
+  if (cw === 'balanced') {
+    const counts = new Array<number>(classes.length).fill(0);
+    const y = p.train.y;
+    for (let i = 0; i < y.rows; i++) {
+      let k = 0;
+      if (y.cols === 1) k = Math.round(y.data[i]!);
+      else for (let c = 1; c < y.cols; c++) if (y.data[i * y.cols + c]! > y.data[i * y.cols + k]!) k = c;
+      counts[k]!++;
+    }
+    counts.forEach((c, k) => (out[k] = c === 0 ? 1 : y.rows / (classes.length * c)));
+    return out;
+  }
+  const index = new Map(classes.map((c, k) => [String(c), k]));
+  for (const [label, w] of Object.entries(cw)) {
+    const k = index.get(label);
+    if (k === undefined) throw new InputError(`classWeight: ${JSON.stringify(label.slice(0, 60))} is not a class (classes: ${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ` and ${classes.length - 10} more` : ''})`);
+    out[k] = w;
+  }
+  return out;
 }

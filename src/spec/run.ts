@@ -5,6 +5,7 @@ import type { History } from '../callbacks/history.js';
 import type { Sequential } from '../model/sequential.js';
 import type { FitArgs } from '../model/train.js';
 
+/** Options of a TrainingRun: fit's, with `epochs` the most the run may reach. */
 export interface RunArgs extends Omit<FitArgs, 'epochs' | 'maxIterations'> {
   /** The most epochs the run may reach (early stopping may end it sooner). */
   epochs: number;
@@ -51,6 +52,7 @@ export class TrainingRun {
     this.pauser = new Pauser(this, args.steps === true);
   }
 
+  /** True once the run has ended (epoch limit, early stopping or stop()). */
   get done(): boolean {
     return this.ended;
   }
@@ -60,6 +62,7 @@ export class TrainingRun {
     return this.pauser.logs;
   }
 
+  /** The last completed epoch's logs, with the epoch and step counts. */
   scores(): RunScores {
     return { epoch: this.pauser.logs.length, steps: this.pauser.steps, logs: { ...(this.pauser.logs.at(-1) ?? {}) }, done: this.ended };
   }

@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe } from '../core/validate.js';
+import type { MissingPolicy, TableArgs, UnknownPolicy } from '../data/table.js';
 import { activationNames, type ActivationSpec } from '../activations.js';
 import { initializerNames, type InitializerName } from '../initializers.js';
 import { lossNames, type LossName } from '../losses/index.js';
@@ -19,7 +20,9 @@ export interface TrainingSpec {
   readonly fit: FitSpec;
 }
 
+/** How inputs are scaled: standardised, onto [0, 1], or not at all. */
 export type ScaleKind = 'standard' | 'minmax' | 'none';
+/** The task: inferred from the target (`auto`), or forced. */
 export type TaskChoice = 'auto' | 'classification' | 'regression';
 
 /** How a table's columns become inputs and targets (roles, encodings, scaling), before fitting. */
@@ -30,8 +33,18 @@ export interface PreprocessingSpec {
   readonly task: TaskChoice;
   /** Columns one-hot encoded whatever they hold. */
   readonly categorical?: readonly string[];
+  /** Columns read as numbers whatever they hold. */
+  readonly numeric?: readonly string[];
   /** Columns left out. */
   readonly ignore?: readonly string[];
+  /** Columns kept although they look like IDs or free text. */
+  readonly keep?: readonly string[];
+  /** Missing cells: filled in (median / most frequent, fitted on the training rows), rows dropped, or an error. Default 'impute'. */
+  readonly missing?: MissingPolicy;
+  /** Append a 0/1 "missing" input per column that had missing cells. Default false. */
+  readonly indicator?: boolean;
+  /** A category unseen in training at predict time: all zeros with a counted warning ('ignore', default) or an error. */
+  readonly unknown?: UnknownPolicy;
   /** Input scaling fitted on the training rows; regression targets are standardised too unless 'none'. */
   readonly scale: ScaleKind;
 }
@@ -53,6 +66,7 @@ export interface ArchitectureSpec {
   readonly l2?: number;
 }
 
+/** The compile part of a TrainingSpec: optimiser, learning rate, momentum, loss. */
 export interface CompileSpec {
   readonly optimizer: OptimizerName;
   /** Default: the optimizer's own. */
@@ -63,6 +77,7 @@ export interface CompileSpec {
   readonly loss?: LossName;
 }
 
+/** The fit part of a TrainingSpec: epochs, batch size, validation split, early stopping, seed. */
 export interface FitSpec {
   /** Epochs, or the most epochs when early stopping is on. */
   readonly epochs: number;
@@ -73,6 +88,8 @@ export interface FitSpec {
   readonly earlyStopping?: number;
   /** Seed of the weights, the split, the shuffling and dropout. */
   readonly seed: number;
+  /** Class weights in the loss: 'balanced' (n / (k · count) per class, as scikit-learn) or weights by class label. */
+  readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;
 }
 
 /** `backprop train`'s defaults. */
@@ -83,10 +100,11 @@ export const DEFAULT_SPEC: TrainingSpec = {
   fit: { epochs: 100, batchSize: 32, validationSplit: 0.2, seed: 1 },
 };
 
-type Parts = { [K in keyof TrainingSpec]?: Partial<TrainingSpec[K]> };
+/** Any part of a TrainingSpec, each part itself partial: what trainingSpec fills with the defaults. */
+export type TrainingSpecParts = { [K in keyof TrainingSpec]?: Partial<TrainingSpec[K]> };
 
 /** A complete spec from the defaults and the given parts, checked (an InputError names the field). */
-export function trainingSpec(parts: Parts = {}): TrainingSpec {
+export function trainingSpec(parts: TrainingSpecParts = {}): TrainingSpec {
   checkKeys('training spec', parts, ['preprocessing', 'architecture', 'compile', 'fit']);
   const spec: TrainingSpec = {
     preprocessing: { ...DEFAULT_SPEC.preprocessing, ...parts.preprocessing },
@@ -118,7 +136,12 @@ function names(where: string, v: unknown): void {
 /** Checks every field of a spec (plain JSON from anywhere) and says which one is wrong. */
 export function checkSpec(spec: TrainingSpec): void {
   const p = spec.preprocessing;
-  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'ignore', 'scale']);
+  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale']);
+  if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
+  if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
+  if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw new InputError(`spec.preprocessing.indicator: expected true or false, got ${describe(p.indicator)}`);
+  names('spec.preprocessing.numeric', p.numeric);
+  names('spec.preprocessing.keep', p.keep);
   oneOf('spec.preprocessing.task', p.task, ['auto', 'classification', 'regression'] as const);
   oneOf('spec.preprocessing.scale', p.scale, ['standard', 'minmax', 'none'] as const);
   names('spec.preprocessing.target', p.target);
@@ -150,12 +173,29 @@ export function checkSpec(spec: TrainingSpec): void {
   if (c.momentum !== undefined) num('spec.compile.momentum', c.momentum, 0, 1);
   if (c.loss !== undefined) oneOf('spec.compile.loss', c.loss, lossNames);
   const f = spec.fit;
-  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed']);
+  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed', 'classWeight']);
+  if (f.classWeight !== undefined && f.classWeight !== 'balanced') {
+    if (typeof f.classWeight !== 'object' || f.classWeight === null || Array.isArray(f.classWeight)) throw new InputError(`spec.fit.classWeight: expected 'balanced' or {"label": weight, ...}, got ${describe(f.classWeight)}`);
+    for (const [k, v] of Object.entries(f.classWeight)) num(`spec.fit.classWeight[${JSON.stringify(k)}]`, v, 0, Infinity);
+  }
   num('spec.fit.epochs', f.epochs, 1, 1e9, true);
   num('spec.fit.batchSize', f.batchSize, 1, 1e9, true);
   num('spec.fit.validationSplit', f.validationSplit, 0, 0.99);
   if (f.earlyStopping !== undefined) num('spec.fit.earlyStopping', f.earlyStopping, 1, 1e9, true);
   num('spec.fit.seed', f.seed, 0, 2 ** 32 - 1, true);
+}
+
+/** How to read a training table for this plan (column roles, missing values, target). */
+export function tableArgsOf(p: PreprocessingSpec): TableArgs {
+  return {
+    task: p.task,
+    ...(p.target ? { target: p.target } : {}),
+    ...(p.categorical ? { categorical: p.categorical } : {}),
+    ...(p.numeric ? { numeric: p.numeric } : {}),
+    ...(p.ignore ? { ignore: p.ignore } : {}),
+    ...(p.keep ? { keep: p.keep } : {}),
+    ...(p.missing ? { missing: p.missing } : {}),
+  };
 }
 
 /** The activation of hidden layer i. */

@@ -46,18 +46,19 @@ test('usage errors exit 2 with a hint: unknown command or option, bad numbers, m
 });
 
 test('bad data exits 1 naming file, line and column: ragged rows, text, blanks, NaN, 1e999 (C2, C3)', () => {
-  const cases: [string, RegExp][] = [
-    ['a,b,label\n1,2,x\n3,y\n', /bad\.csv line 3: expected 3 fields \(as the header\), got 2/],
-    ['a,b,label\n1,2,x\n3,4,5,y\n', /bad\.csv line 3: expected 3 fields \(as the header\), got 4/],
-    ['a,b,label\n1,2,x\n3,abc,y\n', /bad\.csv line 3, column 2 \("b"\): "abc" is not a number/],
-    ['a,b,label\n1,2,x\n3,,y\n', /bad\.csv line 3, column 2 \("b"\): is blank/],
-    ['a,b,label\n1,2,x\n3,NaN,y\n', /bad\.csv line 3, column 2 \("b"\): is "NaN"/],
-    ['a,b,label\n1,2,x\n3,1e999,y\n', /bad\.csv line 3, column 2 \("b"\): "1e999" overflows to Infinity/],
-    ['a,b,label\n1,2,x\n"3,4,y\n', /bad\.csv line \d+: Quote Not Closed/],
+  // Text in a column asked to be numeric, and missing cells under --missing error (by default they are filled in).
+  const cases: [string, RegExp, string[]][] = [
+    ['a,b,label\n1,2,x\n3,y\n', /bad\.csv line 3: expected 3 fields \(as the header\), got 2/, []],
+    ['a,b,label\n1,2,x\n3,4,5,y\n', /bad\.csv line 3: expected 3 fields \(as the header\), got 4/, []],
+    ['a,b,label\n1,2,x\n3,abc,y\n', /bad\.csv line 3, column 2 \("b"\): "abc" is not a number/, ['--numeric', 'b']],
+    ['a,b,label\n1,2,x\n3,,y\n', /bad\.csv line 3, column 2 \("b"\): is blank/, ['--missing', 'error']],
+    ['a,b,label\n1,2,x\n3,NaN,y\n', /bad\.csv line 3, column 2 \("b"\): is "NaN"/, ['--missing', 'error']],
+    ['a,b,label\n1,2,x\n3,1e999,y\n', /bad\.csv line 3, column 2 \("b"\): "1e999" overflows to Infinity/, []],
+    ['a,b,label\n1,2,x\n"3,4,y\n', /bad\.csv line \d+: Quote Not Closed/, []],
   ];
-  for (const [text, pattern] of cases) {
+  for (const [text, pattern, extra] of cases) {
     file('bad.csv', text);
-    fails(runCli(bin, ['train', 'bad.csv'], dir), 1, pattern);
+    fails(runCli(bin, ['train', 'bad.csv', ...extra], dir), 1, pattern);
   }
 });
 

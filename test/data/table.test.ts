@@ -55,7 +55,10 @@ test('a schema from training reads new files by column name, with fixed categori
   const t = tableFromRecords(csv('size,extra,colour\n5,x,blue\n6,y,red'), { schema, source: 'new.csv' });
   assert.deepEqual(t.x.toArray(), [[0, 1, 5], [1, 0, 6]]);
   assert.equal(t.y, undefined, 'no target column: nothing read');
-  assertThrowsWith(() => tableFromRecords(csv('size,colour\n5,green'), { schema, source: 'new.csv' }), InputError, /new\.csv line 2, column 2 \("colour"\)/, /category "green" was not seen in training \(known: red, blue\)/);
+  const unseen = tableFromRecords(csv('size,colour\n5,green\n6,red\n7,mauve'), { schema, source: 'new.csv' });
+  assert.deepEqual(unseen.x.toArray(), [[0, 0, 5], [1, 0, 6], [0, 0, 7]], 'unseen categories encode as all zeros');
+  assert.deepEqual(unseen.report.unknown, [{ column: 'colour', count: 2, examples: ['green', 'mauve'] }]);
+  assertThrowsWith(() => tableFromRecords(csv('size,colour\n5,green'), { schema, source: 'new.csv', unknown: 'error' }), InputError, /new\.csv line 2, column 2 \("colour"\)/, /category "green" was not seen in training \(known: red, blue\)/);
   assertThrowsWith(() => tableFromRecords(csv('colour\nred'), { schema, source: 'new.csv' }), InputError, /column "size" used to train the model is missing/, /the file has colour/);
   assertThrowsWith(() => tableFromRecords(csv('size,colour\n5,red'), { schema, source: 'new.csv', requireTarget: true }), InputError, /no target column "y"/);
   const labelled = tableFromRecords(csv('size,colour,y\n5,red,b'), { schema, requireTarget: true });
@@ -65,23 +68,23 @@ test('a schema from training reads new files by column name, with fixed categori
 });
 
 test('bad cells name the source, line, column number and name (RELIABILITY C3)', () => {
-  const cases: [string, RegExp][] = [
-    ['abc', /"abc" is not a number/],
-    ['', /is blank/],
-    ['NaN', /is "NaN" \(a missing value\)/],
-    ['1e999', /"1e999" overflows to Infinity/],
-    ['-inf', /missing or infinite value/],
+  const cases: [string, RegExp, object][] = [
+    ['abc', /"abc" is not a number/, { numeric: ['b'] }],
+    ['', /is blank \(a missing value/, { missing: 'error' }],
+    ['NaN', /is "NaN" \(a missing value/, { missing: 'error' }],
+    ['1e999', /"1e999" overflows to Infinity/, {}],
+    ['-inf', /an infinite value/, {}],
   ];
-  for (const [cell, reason] of cases) {
+  for (const [cell, reason, args] of cases) {
     assertThrowsWith(
-      () => tableFromRecords([['a', 'b', 'y'], ['1', '2', 'x'], ['3', cell, 'z']], { source: 'd.csv' }),
+      () => tableFromRecords([['a', 'b', 'y'], ['1', '2', 'x'], ['3', cell, 'z']], { source: 'd.csv', ...args }),
       InputError,
       /^d\.csv line 3, column 2 \("b"\): /,
       reason,
     );
   }
-  assertThrowsWith(() => tableFromRecords(csv('a,y\n1,0.5\n2,NaN'), { source: 'd.csv' }), InputError, /d\.csv line 3, column 2 \("y"\): is "NaN"/);
-  assertThrowsWith(() => tableFromRecords([['a', 'y'], ['1', 'x'], ['2', '']], { source: 'd.csv' }), InputError, /line 3, column 2 \("y"\): is blank; every row needs a target value/);
+  assertThrowsWith(() => tableFromRecords(csv('a,y\n1,0.5\n2,NaN'), { source: 'd.csv', missing: 'error' }), InputError, /d\.csv line 3, column 2 \("y"\): is "NaN"/);
+  assertThrowsWith(() => tableFromRecords([['a', 'y'], ['1', 'x'], ['2', '']], { source: 'd.csv', missing: 'error' }), InputError, /line 3, column 2 \("y"\): is blank; every row needs a target value/);
 });
 
 test('structural problems: ragged rows, empty input, header only, duplicate or empty names, missing target (C2, C4)', () => {

@@ -57,7 +57,7 @@ test('explain: bad input is a clear error (usage errors from commander, data err
   await assert.rejects(p.cli.parseAsync(['explain', '--network', JSON.stringify(MAZUR), '--x', '[0.05,', '--y', '[1]'], { from: 'user' }),
     (e: unknown) => e instanceof CommanderError && /option '--x <json>' argument '\[0.05,' is invalid. not valid JSON/.test(e.message));
   await assert.rejects(program().cli.parseAsync(['explain', '--network', '{}', '--x', '[1]'], { from: 'user' }),
-    (e: unknown) => e instanceof CommanderError && /required option '--y <json>' not specified/.test(e.message));
+    (e: unknown) => e instanceof InputError && /give --x and --y, or a saved model and a CSV file with --row/.test(e.message));
   await assert.rejects(program().cli.parseAsync(['explain', '--x', '[1]', '--y', '[1]', '--format', 'html'], { from: 'user' }),
     (e: unknown) => e instanceof CommanderError && /Allowed choices are text, markdown, json/.test(e.message));
   await assert.rejects(program().cli.parseAsync(['explain', '--x', '[1]', '--y', '[1]', '--lr', '-2', '--network', '{}'], { from: 'user' }),

@@ -24,8 +24,8 @@ test('R1: a 5 MB column name is quoted in 200 characters with its length', () =>
 test('R1: an unseen category among 14,000 known ones lists 10 and "and N more"', () => {
   const header = ['colour', 'y'];
   const rows = Array.from({ length: 14_000 }, (_, i) => [`c${i}`, String(i % 2)]);
-  const trained = tableFromRecords([header, ...rows], { source: 'train.csv', target: 'y', maxCategories: 20_000 });
-  const e = caught(() => tableFromRecords([header, ['purple', '1']], { source: 'new.csv', schema: trained.schema }));
+  const trained = tableFromRecords([header, ...rows], { source: 'train.csv', target: 'y', maxCategories: 20_000, categorical: ['colour'] });
+  const e = caught(() => tableFromRecords([header, ['purple', '1']], { source: 'new.csv', schema: trained.schema, unknown: 'error' }));
   assert.match(e.message, /new\.csv line 2, column 1 \("colour"\): category "purple" was not seen in training \(known: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, … and 13990 more\)/);
   assert.ok(e.message.length < 400, `message of ${e.message.length} characters`);
 });

@@ -9,10 +9,12 @@ import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '
 
 /** IR 8 / opset 17 (ONNX 1.12): read by every ONNX Runtime since 1.12. */
 export const ONNX_IR_VERSION = 8;
+/** The ONNX operator set the exporter writes. */
 export const ONNX_OPSET = 17;
 /** Metadata keys (ONNX metadata_props) holding JSON text. */
 export const ONNX_METADATA = { classes: 'classes', featureNames: 'feature_names', schema: 'backprop.schema' } as const;
 
+/** Options of the ONNX exporter. */
 export interface OnnxExportArgs {
   /** The CLI's preprocessing: its scaling is folded into the weights, its names go into the metadata. */
   preprocessing?: Preprocessing;

@@ -9,6 +9,7 @@ import { compileImported, parseMetadataJson, preprocessingOf, readPortableInfo }
 import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
 import { ONNX_METADATA } from './export.js';
 
+/** Options of the ONNX importer. */
 export interface OnnxImportArgs {
   /** Largest file accepted, in bytes; default 1 GiB. */
   maxBytes?: number;

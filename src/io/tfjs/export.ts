@@ -27,6 +27,7 @@ export interface TfjsArtifacts {
   readonly weightData: Uint8Array;
 }
 
+/** Options of the TensorFlow.js exporter. */
 export interface TfjsExportArgs {
   /** Scaling folded into the weights; class labels, feature names and schema into userDefinedMetadata. */
   preprocessing?: Preprocessing;

@@ -9,6 +9,7 @@ import { compileImported, preprocessingOf, readPortableInfo } from '../portable.
 import { littleEndianFloats } from '../onnx/protobuf.js';
 import { LEAKY_SUFFIX } from './export.js';
 
+/** Options of the TensorFlow.js importer. */
 export interface TfjsImportArgs {
   /** Most layers accepted; default 10,000. */
   maxLayers?: number;

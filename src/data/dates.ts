@@ -1,0 +1,77 @@
+/**
+ * Dates in CSV cells: ISO `2012-01-31` (optionally `T`/space and a time, seconds, a zone),
+ * `2012/01/31` and `31.01.2012` (optionally with a time). A column keeps the format of its first
+ * value; features are the year and cyclical (sin, cos) pairs of month, day of year, weekday and,
+ * when times are given, the time of day, so December sits next to January.
+ */
+export type DateFormat = 'iso' | 'ymd-slash' | 'dmy-dot';
+
+const TIME = '(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?';
+const PATTERNS: Record<DateFormat, RegExp> = {
+  iso: new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})${TIME}$`),
+  'ymd-slash': new RegExp(`^(\\d{4})/(\\d{1,2})/(\\d{1,2})${TIME}$`),
+  'dmy-dot': new RegExp(`^(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})${TIME}$`),
+};
+export const DATE_FORMAT_EXAMPLES: Record<DateFormat, string> = { iso: 'yyyy-mm-dd', 'ymd-slash': 'yyyy/mm/dd', 'dmy-dot': 'dd.mm.yyyy' };
+
+/** The format a cell is written in, if it is a date in one of them. */
+export function dateFormatOf(text: string): DateFormat | undefined {
+  for (const f of Object.keys(PATTERNS) as DateFormat[]) if (PATTERNS[f].test(text)) return f;
+  return undefined;
+}
+
+export type ParsedDate = { ok: true; days: number; hasTime: boolean } | { ok: false; reason: string };
+
+/** Days since 1970-01-01 UTC (the time of day as a fraction), or why the cell is not a date of `format`. */
+export function parseDate(text: string, format: DateFormat): ParsedDate {
+  const m = PATTERNS[format].exec(text);
+  if (!m) {
+    const other = dateFormatOf(text);
+    return { ok: false, reason: other ? `${JSON.stringify(text)} is written ${DATE_FORMAT_EXAMPLES[other]} but the column's dates are ${DATE_FORMAT_EXAMPLES[format]} (mixed date formats)` : `${JSON.stringify(text.slice(0, 40))} is not a date (${DATE_FORMAT_EXAMPLES[format]})` };
+  }
+  const [y, mo, d] = format === 'dmy-dot' ? [Number(m[3]), Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const check = new Date(ms);
+  if (mo < 1 || mo > 12 || check.getUTCDate() !== d) return { ok: false, reason: `${JSON.stringify(text)} is not a valid date` };
+  const hasTime = m[4] !== undefined;
+  const seconds = hasTime ? Number(m[4]) * 3600 + Number(m[5]) * 60 + Number(m[6] ?? 0) : 0;
+  return { ok: true, days: ms / 86_400_000 + seconds / 86_400, hasTime };
+}
+
+/** Feature suffixes of a date column: `date:year`, `date:month_sin`, ... */
+export function dateFeatureSuffixes(hasTime: boolean): string[] {
+  return ['year', 'month_sin', 'month_cos', 'yearday_sin', 'yearday_cos', 'weekday_sin', 'weekday_cos', ...(hasTime ? ['time_sin', 'time_cos'] : [])];
+}
+
+/** Writes the date's features (see dateFeatureSuffixes) into out[at...]; NaN for a missing date. */
+export function dateFeatures(days: number, hasTime: boolean, out: { [i: number]: number }, at: number): void {
+  const n = hasTime ? 9 : 7;
+  if (Number.isNaN(days)) {
+    for (let k = 0; k < n; k++) out[at + k] = NaN;
+    return;
+  }
+  const whole = Math.floor(days);
+  const date = new Date(whole * 86_400_000);
+  const year = date.getUTCFullYear();
+  const yearday = (whole - Date.UTC(year, 0, 1) / 86_400_000) / (isLeap(year) ? 366 : 365);
+  const month = date.getUTCMonth() / 12;
+  // 1970-01-01 was a Thursday (getUTCDay 4).
+  const weekday = date.getUTCDay() / 7;
+  const turn = 2 * Math.PI;
+  out[at] = year;
+  out[at + 1] = Math.sin(turn * month);
+  out[at + 2] = Math.cos(turn * month);
+  out[at + 3] = Math.sin(turn * yearday);
+  out[at + 4] = Math.cos(turn * yearday);
+  out[at + 5] = Math.sin(turn * weekday);
+  out[at + 6] = Math.cos(turn * weekday);
+  if (hasTime) {
+    const t = days - whole;
+    out[at + 7] = Math.sin(turn * t);
+    out[at + 8] = Math.cos(turn * t);
+  }
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}

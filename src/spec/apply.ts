@@ -1,0 +1,87 @@
+import { InputError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { tableFromRecords, type Table, type UnknownPolicy } from '../data/table.js';
+import type { Preprocessing } from '../io/modelFile.js';
+import type { Sequential } from '../model/sequential.js';
+import type { Label } from '../model/targets.js';
+import { classCodes } from './output.js';
+import { outputsToTargets, pipelineInputs } from './pipeline.js';
+
+/** A raw row by column name, as a user or a JSON API has it; null, undefined, NaN and the missing spellings are missing. */
+export type RawRecord = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** A model with the preprocessing it was trained with (what loadModel gives). */
+export interface ModelWithPipeline {
+  readonly model: Sequential;
+  readonly preprocessing: Preprocessing;
+}
+
+export interface Predictions {
+  /** Class labels (classification) or, for regression, one number per row (one target) or a row of numbers (several). */
+  readonly values: readonly Label[] | readonly number[] | readonly (readonly number[])[];
+  /** Per-class probabilities (classification), in model.classes order. */
+  readonly probabilities: readonly (readonly number[])[] | undefined;
+  /** Unseen categories and the like, counted ("colour: 3 values not seen in training (mauve, teal)"). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Model outputs → predictions in the user's terms: class labels (one output: p > 0.5; several:
+ * argmax) with probabilities, or regression values in the target's units.
+ */
+export function decodeOutputs(m: ModelWithPipeline, p: Matrix): Omit<Predictions, 'warnings'> {
+  const target = m.preprocessing.schema?.target;
+  const classes = m.model.classes ?? (target?.kind === 'classes' ? target.classes : undefined);
+  if (classes !== undefined && target?.kind !== 'numeric') {
+    const codes = classCodes(p);
+    const probabilities: number[][] = [];
+    for (let i = 0; i < p.rows; i++) {
+      if (p.cols === 1) probabilities.push([1 - p.data[i]!, p.data[i]!]);
+      else probabilities.push(Array.from(p.data.subarray(i * p.cols, (i + 1) * p.cols)));
+    }
+    return { values: Array.from(codes, (k) => classes[k]!), probabilities };
+  }
+  const v = outputsToTargets(m.preprocessing, p);
+  const rows: number[][] = [];
+  for (let i = 0; i < v.rows; i++) rows.push(Array.from(v.data.subarray(i * v.cols, (i + 1) * v.cols)));
+  return { values: v.cols === 1 ? rows.map((r) => r[0]!) : rows, probabilities: undefined };
+}
+
+/** Warnings a table read with a model's schema carries (unseen categories). */
+export function readingWarnings(table: Table): string[] {
+  return table.report.unknown.map((u) => `${u.column}: ${u.count} value${u.count === 1 ? '' : 's'} not seen in training (${u.examples.map((e) => JSON.stringify(e)).join(', ')}${u.count > u.examples.length ? ', ...' : ''}) encoded as all zeros`);
+}
+
+/** Predictions for a table read with the model's schema (what `backprop predict` does with a CSV file). */
+export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
+  const x = pipelineInputs(m.preprocessing, table);
+  return { ...decodeOutputs(m, m.model.predictMatrix(x)), warnings: readingWarnings(table) };
+}
+
+/**
+ * Predicts raw rows with the model's own preprocessing (columns by name; missing values filled,
+ * categories encoded, dates expanded, scaled) — what a loaded model needs to serve a form or an
+ * API. Columns the model does not use are ignored.
+ *
+ * @example
+ * const loaded = loadModel('penguins.bpm');
+ * predictRecords(loaded, [{ island: 'Biscoe', bill_length_mm: 45.1, sex: null }]).values; // ['Gentoo']
+ */
+export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}): Predictions {
+  const schema = m.preprocessing.schema;
+  if (schema === undefined) throw new InputError('predictRecords: the model has no column schema (it was not trained from a table); give numeric rows to model.predict');
+  if (!Array.isArray(records)) throw new InputError('predictRecords: expected an array of objects keyed by column name');
+  if (records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
+  const header = schema.inputs.map((c) => c.name);
+  const rows = records.map((r, i) => {
+    if (r === null || typeof r !== 'object') throw new InputError(`predictRecords: row ${i} is not an object keyed by column name`);
+    return header.map((name) => {
+      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new InputError(`predictRecords: row ${i} has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`);
+      const v = r[name];
+      if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '';
+      return String(v);
+    });
+  });
+  const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}) });
+  return predictTable(m, table);
+}

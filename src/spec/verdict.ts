@@ -1,0 +1,54 @@
+/**
+ * The closing verdict of a training run, read from its validation curve (the training curve when
+ * there is no validation data): overfitting since the epoch of the lowest validation loss,
+ * still improving, or flat; each with what to try. Keras and scikit-learn only say "maximum
+ * epochs reached", which points a user who is overfitting to more epochs.
+ */
+export type VerdictKind = 'overfitting' | 'improving' | 'flat';
+
+export interface Verdict {
+  readonly kind: VerdictKind;
+  /** 1-based epoch of the lowest monitored loss. */
+  readonly bestEpoch: number;
+  /** The monitored series: 'val_loss', or 'loss' without validation data. */
+  readonly monitor: 'val_loss' | 'loss';
+  /** One or two sentences for the user. */
+  readonly message: string;
+}
+
+export interface VerdictArgs {
+  /** The weights of the best epoch were restored (early stopping). */
+  restoredBest?: boolean;
+  /** Relative rise above the best that counts as overfitting; default 0.02. */
+  tolerance?: number;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3));
+
+/** Reads the curve of `history` (Keras' History.history layout, one value per epoch). */
+export function trainingVerdict(history: { readonly history: Readonly<Record<string, readonly number[]>> }, args: VerdictArgs = {}): Verdict | undefined {
+  const hasVal = (history.history.val_loss?.length ?? 0) > 0;
+  const monitor = hasVal ? 'val_loss' : 'loss';
+  const v = (history.history[monitor] ?? []).filter((x) => Number.isFinite(x));
+  const n = v.length;
+  if (n === 0) return undefined;
+  const tol = args.tolerance ?? 0.02;
+  let b = 0;
+  for (let i = 1; i < n; i++) if (v[i]! < v[b]!) b = i;
+  const best = v[b]!;
+  const last = v[n - 1]!;
+  const window = Math.max(3, Math.ceil(n / 10));
+  const name = hasVal ? 'validation loss' : 'training loss';
+  if (hasVal && n - 1 - b >= 2 && last > best + tol * Math.abs(best) + 1e-12) {
+    const kept = args.restoredBest ? ` The weights of epoch ${b + 1} were kept.` : ' Try --early-stopping (keeps the best epoch),';
+    const advice = args.restoredBest ? ' To do better: --dropout 0.2, fewer or smaller --layers, or more data.' : ' --dropout 0.2, fewer or smaller --layers, or more data.';
+    return { kind: 'overfitting', bestEpoch: b + 1, monitor, message: `Overfitting since epoch ${b + 1}: the validation loss was lowest there (${fmt(best)}) and rose to ${fmt(last)} by epoch ${n}.${kept}${advice}` };
+  }
+  if (n > window && last < v[n - 1 - window]! * (1 - 0.01) - 1e-12 && b >= n - 2) {
+    return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell from ${fmt(v[n - 1 - window]!)} to ${fmt(last)} over the last ${window} epochs; more --epochs may help.` };
+  }
+  if (n <= window && b === n - 1 && n > 1) {
+    return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell at every stage to ${fmt(last)}; more --epochs may help.` };
+  }
+  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${fmt(best)} at epoch ${b + 1}); training has converged. A larger network or another learning rate may do better.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
+}

@@ -1,0 +1,61 @@
+// `npm run docs` builds (every export documented, every link resolved: the script fails
+// otherwise), and the site opens in Chromium with no console error, no failed request, every
+// guide in its navigation and a working search.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../../cli/commands/playground.js';
+import { CHROMIUM, CHROMIUM_ARGS, browserMissing } from '../playground/harness.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const GUIDES = ['Getting started', 'The CLI on your own CSV', 'Playground tour', 'Seeing inside', "The lecture notes' worked examples", 'Performance', 'Model formats'];
+
+test('npm run docs builds the site, and it opens in Chromium without errors', { skip: browserMissing(), timeout: 600_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'backprop-docs-site-'));
+  try {
+    try {
+      execFileSync(process.execPath, [join(root, 'scripts', 'build-docs.mjs'), '--out', out], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+      assert.fail(`npm run docs failed:\n${(stdout ?? '').slice(-3000)}\n${(stderr ?? '').slice(-3000)}`);
+    }
+    const server = await serveStatic({ root: out, port: 0 });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`); });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+      // A request cut short because the test moved on to the next page is not a fault of the site.
+      page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`failed ${r.url()}: ${r.failure()?.errorText}`); });
+
+      const documents = readdirSync(join(out, 'documents')).map((f) => `documents/${f}`);
+      const pages = ['index.html', 'modules.html', 'classes/Sequential.html', 'functions/explain.html', 'variables/layers.html', ...documents];
+      for (const path of pages) {
+        await page.goto(server.url + path, { waitUntil: 'load' });
+        assert.ok((await page.title()).length > 0, `${path} has a title`);
+      }
+      // The home page's navigation lists every guide (TypeDoc fills it from a script).
+      await page.goto(server.url + 'index.html', { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelectorAll('.site-menu a').length > 10);
+      const menu = await page.locator('.site-menu').innerText();
+      for (const guide of GUIDES) assert.ok(menu.includes(guide), `the navigation lists "${guide}"`);
+      // Search finds a name from the reference.
+      await page.locator('#tsd-search-trigger, #tsd-search .field input, #tsd-search-input').first().click();
+      await page.keyboard.type('trainOnBatch');
+      await page.waitForFunction(() => /trainOnBatch/.test(document.querySelector('#tsd-search-results, .results')?.textContent ?? ''), undefined, { timeout: 10_000 });
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+

@@ -1,0 +1,133 @@
+// The package as a stranger gets it: `npm pack` from a clean checkout (tracked files only, so
+// prepack must build dist/ and the playground itself), the tarball installed into an empty
+// project, and there: an ES module and a CommonJS file train and predict, strict TypeScript
+// type-checks under node16, nodenext and bundler resolution with skipLibCheck off, and the CLI
+// runs through npx.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const consumer = join(import.meta.dirname, 'consumer');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+function run(command: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
+
+/** Build output and local state a clean checkout does not have (used where git is missing). */
+const NOT_CHECKED_IN = /^(node_modules|dist|site|test-output|\.git|playground\/dist|tmp)(\/|$)|\.tsbuildinfo$|^(model\.bpm|report\.html)$/;
+
+/** Every file of the tree, relative to `dir`. */
+function treeFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix)).flatMap((name) => {
+    const rel = prefix === '' ? name : `${prefix}/${name}`;
+    if (NOT_CHECKED_IN.test(rel)) return [];
+    return statSync(join(dir, rel)).isDirectory() ? treeFiles(dir, rel) : [rel];
+  });
+}
+
+/** A checkout of the working tree's tracked (and new, not ignored) files, sharing node_modules. */
+function cleanCheckout(into: string): void {
+  let files: string[];
+  try {
+    files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\0').filter((f) => f.length > 0);
+  } catch {
+    files = treeFiles(root); // not a git checkout (an unpacked source archive)
+  }
+  for (const file of files) {
+    const from = join(root, file);
+    if (!existsSync(from) || statSync(from).isDirectory()) continue; // deleted in the working tree, or a submodule
+    mkdirSync(dirname(join(into, file)), { recursive: true });
+    copyFileSync(from, join(into, file));
+  }
+  symlinkSync(join(root, 'node_modules'), join(into, 'node_modules'), 'dir');
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+interface Trained { accuracy: number; prediction: number; reloaded: number; iris: number; refused: string }
+
+test('npm pack ships a package that installs and works from ESM, CommonJS, TypeScript and npx', { timeout: 600_000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), 'backprop-pack-'));
+  try {
+    const checkout = join(work, 'checkout');
+    cleanCheckout(checkout);
+    assert.ok(!existsSync(join(checkout, 'dist')), 'the checkout starts without dist/');
+    const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], checkout)) as { filename: string; files: { path: string }[] }[];
+    const tarball = join(work, packed[0]!.filename);
+    const shipped = packed[0]!.files.map((f) => f.path);
+
+    // What a user needs, and nothing else.
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cli/main.js', 'playground/dist/index.html', 'data/iris.csv']) {
+      assert.ok(shipped.includes(needed), `the tarball lacks ${needed}`);
+    }
+    const stray = shipped.filter((f) => /^(src|test|bench|scripts|examples|docs|playground\/src)\//.test(f) || /\.tsbuildinfo$/.test(f) || (f.startsWith('dist/cli/') && f.endsWith('.d.ts')));
+    assert.deepEqual(stray, [], 'the tarball ships files users do not need');
+
+    // An empty project installs the tarball (its dependencies come from npm's cache when offline).
+    const app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    run(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], app);
+    const installed = join(app, 'node_modules', pkg.name);
+
+    // Source maps carry their sources (the .ts files are not shipped).
+    const maps = filesUnder(installed).filter((f) => f.endsWith('.map'));
+    assert.ok(maps.length > 0);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      assert.equal(map.sourcesContent?.filter((s) => typeof s === 'string').length, map.sources.length, `${file} lacks sourcesContent`);
+    }
+
+    // ES module and CommonJS: train, predict, save and reload, a bundled set, a library error class.
+    for (const file of ['esm.mjs', 'cjs.cjs']) {
+      copyFileSync(join(consumer, file), join(app, file));
+      const out = JSON.parse(run(process.execPath, [file], app)) as Trained;
+      assert.ok(out.accuracy > 0.85, `${file}: accuracy ${out.accuracy}`);
+      assert.ok(out.prediction > 0 && out.prediction < 1, `${file}: prediction ${out.prediction}`);
+      assert.equal(out.reloaded, out.prediction, `${file}: the reloaded model predicts the same`);
+      assert.equal(out.iris, 150, `${file}: the bundled iris set`);
+      assert.equal(out.refused, 'InputError', `${file}: errors are the library's classes`);
+    }
+
+    // Strict TypeScript against the shipped declarations (no @types/node in the project).
+    copyFileSync(join(consumer, 'typed.mts'), join(app, 'typed.mts'));
+    copyFileSync(join(consumer, 'typed.cts'), join(app, 'typed.cts'));
+    const strict = { strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2022', 'DOM'], types: [] };
+    const configs = {
+      node16: { module: 'Node16', moduleResolution: 'Node16', files: ['typed.mts', 'typed.cts'] },
+      nodenext: { module: 'NodeNext', moduleResolution: 'NodeNext', files: ['typed.mts', 'typed.cts'] },
+      bundler: { module: 'ESNext', moduleResolution: 'Bundler', files: ['typed.mts'] },
+    };
+    for (const [name, { files, ...options }] of Object.entries(configs)) {
+      writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions: { ...strict, ...options }, files }));
+      run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], app);
+    }
+
+    // The CLI through npx: its version, a short training run, predictions from the saved model.
+    assert.equal(run(npx, ['--no-install', 'backprop', '--version'], app).trim(), pkg.version);
+    run(npx, ['--no-install', 'backprop', 'datasets', 'export', 'iris', 'iris.csv'], app);
+    run(npx, ['--no-install', 'backprop', 'train', 'iris.csv', '--target', 'species', '--epochs', '5', '--out', 'iris.bpm'], app);
+    const predicted = run(npx, ['--no-install', 'backprop', 'predict', 'iris.bpm', 'iris.csv'], app);
+    assert.match(predicted, /setosa|versicolor|virginica/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
