@@ -95,7 +95,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const metadata = { train: settingsToJson(s), producer: 'backprop train' };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
-  const trainingRun = startRun(prepared, { callbacks, initialEpoch });
+  const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true });
   const early = trainingRun.earlyStopping;
   interrupt.listen(io);
   let history: History;
@@ -111,6 +111,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
 
   if (interrupt.interrupted) {
     saveModel(model, run.out, fileArgs);
+    if (history.discardedEpoch !== undefined) {
+      io.stderr.write(`Epoch ${history.discardedEpoch + 1} was interrupted part-way and discarded: the model${run.checkpoint !== undefined ? ' and checkpoint hold' : ' holds'} ${epochsDone} complete epoch${epochsDone === 1 ? '' : 's'}\n`);
+    }
     const resumeHint = `backprop train ${s.data ?? (s.dataset ? `--dataset ${s.dataset}` : '')} --resume ${run.out} --epochs ${s.epochs}`.replace(/\s+/g, ' ');
     printer.event({ event: 'interrupted', epoch: epochsDone, checkpoint: run.out });
     io.stderr.write(`Interrupted at epoch ${epochsDone}/${s.epochs}: checkpoint saved to ${run.out}. Resume with: ${resumeHint}\n`);

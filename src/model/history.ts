@@ -12,6 +12,8 @@ export class History implements Callback {
   iterations = 0;
   /** Warnings raised during fit (convergence, divergence, ...). */
   readonly warnings: string[] = [];
+  /** The epoch a stop request cut short and fit undid (fit's `discardPartialEpoch`), if any. */
+  discardedEpoch: number | undefined;
 
   onWarning(message: string): void {
     this.warnings.push(message);

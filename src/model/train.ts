@@ -12,6 +12,7 @@ import type { TargetsLike } from './targets.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
 import { ThreadPool, chooseThreads } from './threads.js';
+import { EpochSnapshot } from './epochSnapshot.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
 export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateArgs, type Gradients } from './evaluate.js';
@@ -56,9 +57,15 @@ export interface FitArgs {
    * thread. Same seed, backend and thread count give bit-identical weights. Not with batch normalisation.
    */
   threads?: number | 'auto';
+  /**
+   * When a callback stops training mid-epoch (Ctrl-C), undo that partial epoch: weights, optimiser
+   * and generators go back to its start, it is not logged, and `history.discardedEpoch` names it.
+   * Resuming then repeats the uninterrupted run bit for bit. Default false (the partial epoch is logged).
+   */
+  discardPartialEpoch?: boolean;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'threads'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'threads', 'discardPartialEpoch'];
 
 function parseFitArgs(args: FitArgs) {
   checkKeys('fit', args, FIT_KEYS);
@@ -78,6 +85,7 @@ function parseFitArgs(args: FitArgs) {
     stratify: booleanOption('fit', 'stratify', args.stratify ?? false),
     maxIterations: args.maxIterations === undefined ? Infinity : integerAtLeast('fit', 'maxIterations', args.maxIterations, 1),
     yieldEveryMs: numberInRange('fit', 'yieldEveryMs', args.yieldEveryMs ?? 50, 0, Infinity),
+    discardPartialEpoch: booleanOption('fit', 'discardPartialEpoch', args.discardPartialEpoch ?? false),
   };
 }
 
@@ -238,6 +246,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const order = opts.initialEpoch > 0 && saved !== undefined && saved.length === n ? saved.slice() : Int32Array.from({ length: n }, (_, i) => i);
   model.shuffleOrder = order;
   const guard = new WeightGuard(engine.params);
+  const snapshot = opts.discardPartialEpoch ? new EpochSnapshot(model, engine, order) : undefined;
   const batchWeights = weights ? new Float64Array(batchSize) : undefined;
   const paramCount = engine.params.reduce((s, p) => s + p.size, 0);
   const threads = weights && args.threads === 'auto' ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
@@ -275,10 +284,13 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   let referenceLoss: number | undefined;
   for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
+    snapshot?.save();
     if (opts.shuffle) model.shuffleRng.shuffle(order);
     for (const m of metrics) m.reset();
     let lossSum = 0;
     let seen = 0;
+    let partial = false;
+    const stepsBefore = stepsTaken;
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const count = Math.min(batchSize, n - start);
@@ -315,6 +327,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
         await callbacks.call('onBatchEnd', b, batchLogs);
       }
       if (stepsTaken >= opts.maxIterations) model.stopTraining = true;
+      else if (model.stopTraining && b < steps - 1) partial = true;
       if (model.stopTraining) break;
       if (now() - lastYield >= opts.yieldEveryMs) {
         await yieldToEventLoop();
@@ -323,6 +336,12 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
     }
     // An epoch cut short by divergence before any step is not logged.
     if (seen === 0) break;
+    if (partial && snapshot !== undefined) {
+      snapshot.restore();
+      stepsTaken = stepsBefore;
+      history.discardedEpoch = epoch;
+      break;
+    }
     const logs: Logs = { loss: lossSum / seen };
     for (const m of metrics) logs[m.name] = m.result();
     if (val) {

@@ -108,6 +108,8 @@ export interface StartArgs {
   initialEpoch?: number;
   /** Allow advanceSteps. */
   steps?: boolean;
+  /** Undo an epoch a stop request cut short (fit's option of that name). */
+  discardPartialEpoch?: boolean;
 }
 
 /** The spec's early stopping (on the validation loss when there is validation data), or none. */
@@ -127,6 +129,7 @@ export function startRun(p: PreparedTraining, args: StartArgs = {}): TrainingRun
     verbose: 0,
     ...(args.initialEpoch ? { initialEpoch: args.initialEpoch } : {}),
     ...(args.steps ? { steps: true } : {}),
+    ...(args.discardPartialEpoch ? { discardPartialEpoch: true } : {}),
     ...(p.spec.fit.classWeight !== undefined ? { classWeight: classWeightOf(p) } : {}),
   });
   run.earlyStopping = early;
