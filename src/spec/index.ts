@@ -4,3 +4,4 @@ export { buildNetwork, describeNetwork, type Network, type Block, type BuildOpti
 export { gatherRows, fitPipeline, pipelineInputs, pipelineTargets, outputsToTargets } from './pipeline.js';
 export { prepareTraining, startRun, splitRows, earlyStoppingOf, type PreparedTraining, type PrepareArgs, type Part, type Split, type StartArgs } from './prepare.js';
 export { TrainingRun, type RunArgs, type RunScores } from './run.js';
+export { measure, regressionMetrics, type SetMetrics } from './measure.js';
