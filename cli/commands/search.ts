@@ -18,7 +18,7 @@ import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
 import { writeSearchReport } from '../search/report.js';
 import { applyParams, checkTrainingSpace, DEFAULT_SPACE } from '../search/trainingSpace.js';
-import { loadTable, MAXIMIZED, runTrainingTrial, type DataRef, type MetricName, type TrialJob } from '../search/trial.js';
+import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
 import { specOf, type TrainSettings } from '../settings.js';
 import { syntheticRecords } from '../source.js';
@@ -184,7 +184,7 @@ async function makeRunner(run: SearchRun): Promise<TrialRunner> {
     const { QueueRunner } = await import('../search/queue.js');
     return QueueRunner.connect(run.queue, run.jobs);
   }
-  if (run.jobs === 1) return { run: (job, report) => runTrainingTrial(job, report), close: async () => {} };
+  if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
   const pool = new TrialPool(run.jobs);
   return { run: (job, report) => pool.run(job, report), close: () => pool.close() };
 }

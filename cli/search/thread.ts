@@ -1,7 +1,7 @@
 // A worker thread of `backprop search --jobs N`: runs one trial at a time, single-threaded, and
 // asks the main thread (which holds the pruner) after each epoch whether to go on.
 import { parentPort } from 'node:worker_threads';
-import { runTrainingTrial, type TrialJob } from './trial.js';
+import { runTrainingJob, type TrialJob } from './trial.js';
 import type { FromThread, ToThread } from './pool.js';
 
 const port = parentPort!;
@@ -22,7 +22,7 @@ port.on('message', (m: ToThread) => {
       waiting.set(m.id, resolve);
       send({ type: 'report', id: m.id, step, value });
     });
-  runTrainingTrial(m.job as TrialJob, report).then(
+  runTrainingJob(m.job as TrialJob, report).then(
     (outcome) => send({ type: 'done', id: m.id, outcome }),
     (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
   );

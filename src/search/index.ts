@@ -1,15 +1,19 @@
 /**
  * Hyperparameter search: a space of float, int and categorical parameters (conditional on
  * categorical choices), four methods (grid, random, tpe, gp), pruners, and an append-only JSONL
- * journal that resumes an interrupted search.
+ * journal that resumes an interrupted search; `search.trainingSearch` searches a training spec's
+ * parameters on a table.
  */
 import { categorical, float, int } from './space.js';
 import { maximize, minimize } from './study.js';
 import { medianPruner, successiveHalvingPruner } from './pruners.js';
+import { trainingSearch } from './training.js';
 
 export { compileSpace, enumerateGrid, canonical, paramsKey, isActive, type Space, type SearchParam, type FloatParam, type IntParam, type CategoricalParam, type Params, type JsonValue, type Condition, type Dim } from './space.js';
 export { methodNames, trialSeed, DEFAULT_TRIALS, type MethodName, type OptimizeArgs, type Objective, type TrialHandle, type TrialOutcome, type SearchResult, type SearchProgress } from './study.js';
 export { prunerNames, prunerByName, type Pruner, type PrunerName, type PruneQuery, type MedianPrunerArgs, type SuccessiveHalvingArgs } from './pruners.js';
+export { runTrainingTrial, trainingSearch, trainingMetrics, MAXIMIZED_METRICS, type TrainingMetric, type TrialScoring, type EpochReporter, type TrainingSearchArgs, type TrainingSearchResult } from './training.js';
+export { TRAINING_PARAMS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, applyTrainingParams, hiddenLayersOf, type TrainingParam } from './trainingSpace.js';
 export { readJournal, type TrialRecord, type TrialState, type StudyHeader, type JournalContents } from './journal.js';
 
 /** The search namespace: `search.minimize(objective, { lr: search.float(1e-4, 1e-1, { log: true }) })`. */
@@ -28,4 +32,6 @@ export const search = {
   medianPruner,
   /** Successive halving: at each rung only the best fraction of trials goes on. */
   successiveHalvingPruner,
+  /** Searches a training spec's hyperparameters on a table (validation split or k-fold), optionally refitting the best. */
+  trainingSearch,
 };

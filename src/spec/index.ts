@@ -7,3 +7,4 @@ export { TrainingRun, type RunArgs, type RunScores } from './run.js';
 export { trainingVerdict, type Verdict, type VerdictKind, type VerdictArgs } from './verdict.js';
 export { predictRecords, predictTable, decodeOutputs, readingWarnings, type RawRecord, type ModelWithPipeline, type Predictions } from './apply.js';
 export { crossValidate, meanStd, type FoldScores, type CrossValidationArgs } from './crossValidate.js';
+export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';

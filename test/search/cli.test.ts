@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli/harness.js';
 import { run } from '../../cli/program.js';
 import { specOf, type TrainSettings } from '../../cli/settings.js';
-import { runTrainingTrial, type TrialJob } from '../../cli/search/trial.js';
+import { runTrainingJob, type TrialJob } from '../../cli/search/trial.js';
 
 const BIN = join(ROOT, 'cli', 'backprop.mjs');
 const SMALL = ['--dataset', 'iris', '--method', 'random', '--trials', '5', '--epochs', '4', '--seed', '3'];
@@ -181,10 +181,10 @@ test('a trial runs exactly what train runs: same validation loss as `backprop tr
   assert.equal(trained.code, 0, trained.stderr);
   const done = trained.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; metrics?: { validation: { loss: number } } }).find((e) => e.event === 'done')!;
   const job: TrialJob = { data: { dataset: 'iris', hash: 'iris', tableArgs: { task: 'auto' }, synthetic: {} }, spec: specOf(settings), scoring: { validationSplit: 0.2, seed: 11 }, metric: 'loss', prune: false };
-  const whole = await runTrainingTrial(job);
+  const whole = await runTrainingJob(job);
   assert.equal(whole.value, done.metrics!.validation.loss);
   const steps: number[] = [];
-  const stepped = await runTrainingTrial({ ...job, prune: true }, (step) => {
+  const stepped = await runTrainingJob({ ...job, prune: true }, (step) => {
     steps.push(step);
     return false;
   });

@@ -1,0 +1,128 @@
+import { InputError } from '../core/errors.js';
+import { activationNames, type ActivationName } from '../activations.js';
+import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
+import { trainingSpec, type ScaleKind, type TrainingSpec } from '../spec/spec.js';
+import { categorical, compileSpace, float, type JsonValue, type Params, type SearchParam, type Space } from './space.js';
+
+/**
+ * The training options a search space may hold, plus `units` and `depth`, which build the hidden
+ * layers as depth × units when the space has no `layers`. Each maps to one TrainingSpec field:
+ * lr → compile.learningRate, layers → architecture.hidden, activation, dropout → architecture,
+ * optimizer → compile, batchSize, epochs, earlyStopping → fit, scale → preprocessing.
+ */
+export const TRAINING_PARAMS = ['lr', 'layers', 'units', 'depth', 'activation', 'optimizer', 'batchSize', 'dropout', 'epochs', 'earlyStopping', 'scale'] as const;
+/** One name of {@link TRAINING_PARAMS}. */
+export type TrainingParam = (typeof TRAINING_PARAMS)[number];
+
+/** What a training search tries by default: the usual knobs of an MLP, over ranges that suit small tabular sets. */
+export const DEFAULT_TRAINING_SPACE: Space = {
+  lr: float(1e-4, 1e-1, { log: true }),
+  layers: categorical([[16], [32], [64], [32, 16], [64, 32]]),
+  activation: categorical(['relu', 'tanh']),
+  batchSize: categorical([16, 32, 64]),
+  dropout: float(0, 0.5),
+};
+
+function bad(name: string, message: string): never {
+  throw new InputError(`search space: parameter "${name}": ${message}`);
+}
+
+/** The values a parameter can take, for checking them before any trial runs. */
+function possibleValues(spec: SearchParam): JsonValue[] {
+  return spec.type === 'categorical' ? [...spec.choices] : [spec.low, spec.high];
+}
+
+/** Hidden layer sizes from a list such as [64, 32] or a string such as "64,32" ("" or "0" for none), or undefined when invalid. */
+function layersValue(v: JsonValue): number[] | undefined {
+  const list = typeof v === 'string' ? (v.trim() === '' || v.trim() === '0' ? [] : v.split(',').map((s) => Number(s.trim()))) : v;
+  if (!Array.isArray(list) || !list.every((u) => typeof u === 'number' && Number.isInteger(u) && u > 0)) return undefined;
+  return list as number[];
+}
+
+/**
+ * Checks a space for a training search: only {@link TRAINING_PARAMS}, values each option accepts
+ * (activation and optimizer names, lr > 0, dropout in [0, 1), integer batch sizes and epochs ≥ 1,
+ * layers as lists of sizes or "64,32"). Throws an InputError naming the parameter.
+ */
+export function checkTrainingSpace(space: Space): void {
+  compileSpace(space);
+  for (const [name, spec] of Object.entries(space)) {
+    if (!(TRAINING_PARAMS as readonly string[]).includes(name)) {
+      throw new InputError(`search space: unknown train option "${name}" (searchable options: ${TRAINING_PARAMS.join(', ')})`);
+    }
+    const values = possibleValues(spec);
+    const each = (ok: (v: JsonValue) => boolean, what: string): void => {
+      for (const v of values) if (!ok(v)) bad(name, `${what}, got ${JSON.stringify(v)}`);
+    };
+    const int = (min: number) => (v: JsonValue) => typeof v === 'number' && Number.isInteger(v) && v >= min;
+    switch (name as TrainingParam) {
+      case 'lr':
+        each((v) => typeof v === 'number' && v > 0, 'the learning rate must be > 0');
+        break;
+      case 'dropout':
+        each((v) => typeof v === 'number' && v >= 0 && v < 1, 'dropout must be in [0, 1)');
+        break;
+      case 'batchSize':
+      case 'epochs':
+      case 'units':
+      case 'depth':
+        each(int(name === 'depth' ? 0 : 1), `${name} must be an integer ≥ ${name === 'depth' ? 0 : 1}`);
+        break;
+      case 'earlyStopping':
+        each(int(1), 'the early-stopping patience must be an integer ≥ 1');
+        break;
+      case 'activation':
+        each((v) => typeof v === 'string' && (activationNames as readonly string[]).includes(v), `activations are ${activationNames.join(', ')}`);
+        break;
+      case 'optimizer':
+        each((v) => typeof v === 'string' && (optimizerNames as readonly string[]).includes(v), `optimizers are ${optimizerNames.join(', ')}`);
+        break;
+      case 'scale':
+        each((v) => v === 'standard' || v === 'minmax' || v === 'none', 'scale is standard, minmax or none');
+        break;
+      case 'layers':
+        if (spec.type !== 'categorical') bad('layers', 'layers must be categorical: a list of layer-size lists such as [[32], [64, 32]] or strings such as "64,32"');
+        each((v) => layersValue(v) !== undefined, 'each choice must list positive layer sizes');
+        break;
+    }
+  }
+  if ('layers' in space && ('units' in space || 'depth' in space)) throw new InputError('search space: give either "layers" or "units"/"depth", not both');
+}
+
+/**
+ * The hidden layers a trial's parameters ask for: `layers`, or depth × units (each defaulting to
+ * the current layers' first size, else 32, and count); undefined when they name none.
+ */
+export function hiddenLayersOf(params: Params, current: readonly number[]): number[] | undefined {
+  if (params.layers !== undefined) return layersValue(params.layers)!;
+  if (!('units' in params || 'depth' in params)) return undefined;
+  const units = (params.units as number | undefined) ?? current[0] ?? 32;
+  const depth = (params.depth as number | undefined) ?? current.length;
+  return new Array<number>(depth).fill(units);
+}
+
+/** The spec of one trial: the base spec with the trial's parameters ({@link TRAINING_PARAMS}) put in its fields, checked. */
+export function applyTrainingParams(base: TrainingSpec, params: Params): TrainingSpec {
+  const has = (k: TrainingParam): boolean => params[k] !== undefined;
+  const hidden = hiddenLayersOf(params, base.architecture.hidden);
+  return trainingSpec({
+    preprocessing: { ...base.preprocessing, ...(has('scale') ? { scale: params.scale as ScaleKind } : {}) },
+    architecture: {
+      ...base.architecture,
+      ...(hidden !== undefined ? { hidden } : {}),
+      ...(has('activation') ? { activation: params.activation as ActivationName } : {}),
+      ...(has('dropout') ? { dropout: params.dropout as number } : {}),
+    },
+    compile: {
+      ...base.compile,
+      ...(has('optimizer') ? { optimizer: params.optimizer as OptimizerName } : {}),
+      ...(has('lr') ? { learningRate: params.lr as number } : {}),
+    },
+    fit: {
+      ...base.fit,
+      ...(has('batchSize') ? { batchSize: params.batchSize as number } : {}),
+      ...(has('epochs') ? { epochs: params.epochs as number } : {}),
+      ...(has('earlyStopping') ? { earlyStopping: params.earlyStopping as number } : {}),
+    },
+  });
+}
