@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..', '..');
 /** gzipped bytes; the README's figure is measured here (the test prints it). */
-const BUDGET = 45_000;
+const BUDGET = 52_000; // bytes gzipped; 46.9 kB measured after the spec, search and threads landed
 
 test('a typical program bundles for the browser without Node built-ins, gzipped within budget', async () => {
   const result = await build({
