@@ -231,21 +231,7 @@ export function loadModel(path: string, args: LoadArgs = {}): LoadedModel {
       throw e;
     }
   }
-  const { fs } = node();
-  const maxBytes = args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  let size: number;
-  try {
-    const stat = fs.statSync(path);
-    if (!stat.isFile()) throw new InputError(`${JSON.stringify(path)} is not a file`);
-    size = stat.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as { code?: string }).code;
-    throw new InputError(code === 'ENOENT' ? `model file ${JSON.stringify(path)} does not exist` : `cannot read model file ${JSON.stringify(path)}: ${(e as Error).message}`);
-  }
-  if (size > maxBytes) throw new ModelFormatError(`model file ${JSON.stringify(path)} is ${size} bytes, over the limit of ${maxBytes}`);
-  const buffer = fs.readFileSync(path);
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const bytes = readChecked(path, args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes, 'model file');
   try {
     return modelFromBytes(bytes, args);
   } catch (e) {
