@@ -4,7 +4,7 @@ import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { isMissingCell } from './cells.js';
 import { RowBuffer } from './chunked.js';
-import { ColumnReader, MISSING_CODE } from './columns.js';
+import { ColumnReader, MISSING_CODE, type CellErrorFn } from './columns.js';
 import { dateFeatures } from './dates.js';
 import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
@@ -133,6 +133,8 @@ export class TableBuilder {
   private readonly carried = new Map<string, { index: number; values: string[] }>();
   /** The numeric columns' values, row-major (one slot per input column). */
   private readonly buffer: RowBuffer;
+  /** Each column's cell-error function, made once (not a closure per cell: a million rows make no garbage). */
+  private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
     checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows']);
@@ -173,7 +175,7 @@ export class TableBuilder {
         }
         this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories, this.buffer.column(this.columns.length)));
       }
-      this.buffer.open(this.columns.length);
+      this.opened();
       const t = schema.target;
       const present = t !== undefined && t.names.every((n) => this.header.includes(n));
       if (args.requireTarget && t === undefined) throw new InputError(`${this.source}: the model has no target column to evaluate against`);
@@ -200,10 +202,15 @@ export class TableBuilder {
       const fixed = categorical.has(name) ? { kind: 'categorical' as const } : numeric.has(name) ? { kind: 'numeric' as const } : undefined;
       this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories, this.buffer.column(this.columns.length)));
     });
-    this.buffer.open(this.columns.length);
+    this.opened();
     if (this.columns.length === 0) {
       throw new InputError(`${this.source}: no feature columns left (columns: ${listSome(this.header)}; target: ${targetNames.join(', ')})`);
     }
+  }
+
+  private opened(): void {
+    this.buffer.open(this.columns.length);
+    this.columnErrors = this.columns.map((c) => (l: number, reason: string) => this.cellError(l, c.index, reason));
   }
 
   /** Adds one record; `line` is its line number in the source (for messages). */
@@ -221,10 +228,11 @@ export class TableBuilder {
         return;
       }
     }
-    for (const c of this.columns) {
+    for (let k = 0; k < this.columns.length; k++) {
+      const c = this.columns[k]!;
       const cell = fields[c.index]!;
       if (this.missingPolicy === 'error' && isMissingCell(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
-      c.add(cell, line, (l, reason) => this.cellError(l, c.index, reason));
+      c.add(cell, line, this.columnErrors[k]!);
     }
     this.targets.add(fields, line);
     for (const c of this.carried.values()) c.values.push(fields[c.index]!);
