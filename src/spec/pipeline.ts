@@ -84,7 +84,7 @@ function fitImputer(table: Table, rows: readonly number[], indicator: boolean): 
  * first put in the order `reuse.order` (the training rows, then the others): trainInputs is then
  * a view of its first trainRows.length rows.
  */
-export function fitPipeline(table: Table, trainRows: readonly number[], plan: Pick<PreprocessingSpec, 'scale' | 'indicator'>, task: OutputPlan['task'], reuse?: { order: Int32Array }): { preprocessing: Preprocessing; trainInputs: Matrix } {
+export function fitPipeline(table: Table, trainRows: readonly number[], plan: Pick<PreprocessingSpec, 'scale' | 'indicator'>, task: OutputPlan['task'], reuse?: { order: (i: number) => number }): { preprocessing: Preprocessing; trainInputs: Matrix } {
   const imputer = fitImputer(table, trainRows, plan.indicator === true);
   const base: Preprocessing = { schema: table.schema, imputer };
   let all: Matrix | undefined;
@@ -122,25 +122,24 @@ export function canTransformInPlace(pre: Preprocessing, table: Table): boolean {
 }
 
 /**
- * Reorders the rows of table.x in place so that row i is the former row order[i] (`order` a
+ * Reorders the rows of table.x in place so that row i is the former row order(i) (`order` a
  * permutation of all rows), then applies the pipeline to it in place; gives table.x. One row of
  * scratch and a bit per row: no second copy of the data (RELIABILITY C5).
  */
-export function transformInPlace(pre: Preprocessing, table: Table, order?: Int32Array): Matrix {
+export function transformInPlace(pre: Preprocessing, table: Table, order?: (i: number) => number): Matrix {
   const x = table.x;
   if (!canTransformInPlace(pre, table)) throw new InputError(`${table.source}: the pipeline cannot work in place (float64 inputs or missing-indicator columns)`);
   checkFeatures(pre, table);
   if (order !== undefined) permuteRows(x, order);
-  applyPipeline(pre, table, x, order === undefined ? (i) => i : (i) => order[i]!);
+  applyPipeline(pre, table, x, order ?? ((i) => i));
   return x;
 }
 
-/** Row i of m becomes former row order[i], following the permutation's cycles. */
-function permuteRows(m: Matrix, order: Int32Array): void {
+/** Row i of m becomes former row order(i) (a permutation of its rows), following the permutation's cycles. */
+function permuteRows(m: Matrix, order: (i: number) => number): void {
   const n = m.rows;
   const d = m.cols;
   const data = m.data;
-  if (order.length !== n) throw new InputError(`permuteRows: an order of ${order.length} rows for a matrix of ${n}`);
   const placed = new Uint8Array(n);
   const scratch = data.slice(0, d);
   for (let start = 0; start < n; start++) {
@@ -149,7 +148,7 @@ function permuteRows(m: Matrix, order: Int32Array): void {
     let i = start;
     for (;;) {
       placed[i] = 1;
-      const from = order[i]!;
+      const from = order(i);
       if (from === start) {
         data.set(scratch, i * d);
         break;

@@ -113,20 +113,22 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   return { spec, plan, split, preprocessing, network, train, validation, validationTable };
 }
 
-/** The training rows then the validation rows, when together they are every row once; else undefined. */
-function partsOrder(rows: number, split: Split): Int32Array | undefined {
-  if (split.train.length + split.validation.length !== rows) return undefined;
-  const order = new Int32Array(rows);
+/**
+ * The training rows then the validation rows, as a function of position, when together they are
+ * every row once; else undefined.
+ */
+function partsOrder(rows: number, split: Split): ((i: number) => number) | undefined {
+  const { train, validation } = split;
+  if (train.length + validation.length !== rows) return undefined;
   const seen = new Uint8Array(rows);
-  let i = 0;
-  for (const part of [split.train, split.validation]) {
+  for (const part of [train, validation]) {
     for (const r of part) {
       if (!Number.isInteger(r) || r < 0 || r >= rows || seen[r] === 1) return undefined;
       seen[r] = 1;
-      order[i++] = r;
     }
   }
-  return order;
+  const t = train.length;
+  return (i) => (i < t ? train[i]! : validation[i - t]!);
 }
 
 /** Options of startRun. */
