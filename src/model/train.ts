@@ -52,7 +52,8 @@ export interface FitArgs {
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
   /**
-   * Threads that share each batch (data-parallel, Node worker threads); default 1. 'auto': the
+   * Threads that share each batch (data-parallel: Node worker threads, or Web Workers when a
+   * browser page is cross-origin isolated and fit runs in a Web Worker); default 1. 'auto': the
    * cores available, or 1 when a step's work (rows × weights) is too small to pay for a second
    * thread. Same seed, backend and thread count give bit-identical weights. Not with batch normalisation.
    */
