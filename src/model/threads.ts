@@ -71,6 +71,27 @@ export function chooseThreads(model: Sequential, requested: unknown, batchSize: 
   return t >= 2 && threadingBlocker(model) === undefined ? t : 1;
 }
 
+let fallbackNoticeShown = false;
+
+/**
+ * The pool for a fit on `threads` threads, or undefined for one. A count the caller asked for must
+ * start; 'auto' (the default) falls back to one thread with a one-time notice when the workers
+ * cannot start (say, a bundle that left out threadWorker.js), so the default never breaks a fit.
+ */
+export async function openThreads(model: Sequential, engine: Backprop, threads: number, requested: unknown, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool | undefined> {
+  if (threads <= 1) return undefined;
+  try {
+    return await ThreadPool.open(model, engine, threads, batchSize, xCols, yCols);
+  } catch (e) {
+    if (typeof requested === 'number') throw e;
+    if (!fallbackNoticeShown) {
+      fallbackNoticeShown = true;
+      console.warn(`backprop: training on 1 thread: threads 'auto' chose ${threads}, but ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return undefined;
+  }
+}
+
 /**
  * Per engine, a copy of every trainable gradient in the model's own memory: a worker's gradient
  * is copied there (memcpy) and added with a kernel. Kept across fits so that memory is taken once.

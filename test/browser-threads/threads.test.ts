@@ -2,8 +2,9 @@
 // headers is cross-origin isolated, and a fit in its dedicated worker trains on 2 threads (Web
 // Workers) with weights bit-identical to the same fit on 2 Node worker threads; a page's main
 // thread, or a page served without the headers, refuses threads: 2 clearly and 'auto' falls back
-// to 1. The program is bundled with esbuild beside the library's threadWorker.js, as a user's
-// bundler would emit it. Skipped with a reason when chromium is missing (a failure under CI=true).
+// to 1; so does 'auto' when threadWorker.js is missing, where threads: 2 fails to start clearly.
+// The program is bundled with esbuild beside the library's threadWorker.js, as a user's bundler
+// would emit it. Skipped with a reason when chromium is missing (a failure under CI=true).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -30,15 +31,19 @@ const PAGE = `<!doctype html><title>threads</title><script type="module" src="./
   });
 </script>`;
 
-/** The page and the bundles, served under /isolated/ with the COOP/COEP headers and under /plain/ without. */
+/**
+ * The page and the bundles, served under /isolated/ with the COOP/COEP headers, under /plain/
+ * without, and under /unbundled/ with the headers but without threadWorker.js (a bundle that left it out).
+ */
 async function serve(files: Map<string, Uint8Array>): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
-    const m = /^\/(isolated|plain)\/([\w.-]*)$/.exec(req.url ?? '');
-    const body = m ? files.get(m[2] || 'index.html') : undefined;
+    const m = /^\/(isolated|plain|unbundled)\/([\w.-]*)$/.exec(req.url ?? '');
+    const name = m?.[2] || 'index.html';
+    const body = m && !(m[1] === 'unbundled' && name === 'threadWorker.js') ? files.get(name) : undefined;
     if (!m || body === undefined) return void res.writeHead(404).end();
     res.writeHead(200, {
-      'content-type': m[2]!.endsWith('.js') ? 'text/javascript' : 'text/html',
-      ...(m[1] === 'isolated' ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
+      'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html',
+      ...(m[1] !== 'plain' ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
     });
     res.end(body);
   });
@@ -79,7 +84,7 @@ describe('threads in chromium', { skip: missing, timeout: 120_000 }, () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function open(where: 'isolated' | 'plain'): Promise<Page> {
+  async function open(where: 'isolated' | 'plain' | 'unbundled'): Promise<Page> {
     const page = await browser.newPage();
     await page.goto(`${origin}/${where}/`);
     await page.waitForFunction(() => 'fitHere' in window);
@@ -141,5 +146,18 @@ describe('threads in chromium', { skip: missing, timeout: 120_000 }, () => {
     assert.match(refused.message, /threads 2 is not available here: the page is not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
     assert.equal(auto.workers, 0);
     assert.deepEqual(auto.fit.weights, one.fit.weights, "'auto' without isolation is the 1-thread fit");
+  });
+
+  test("without threadWorker.js beside the bundle threads: 2 fails to start clearly, and 'auto' (the default) trains on 1", async () => {
+    const page = await open('unbundled');
+    const refused = await inWorker(page, 2);
+    const auto = fitted(await inWorker(page, 'auto'));
+    const one = fitted(await inWorker(page, 1));
+    await page.close();
+    assert.ok(!refused.ok && refused.name === 'BackpropError', JSON.stringify(refused));
+    assert.match(refused.message, /fit: training thread 1 failed to start: .*threadWorker\.js/);
+    assert.equal(auto.isolated, true);
+    assert.equal(auto.workers, Math.min(auto.cores, 2) - 1, "'auto' tried its workers");
+    assert.deepEqual(auto.fit.weights, one.fit.weights, "then fell back to the 1-thread fit");
   });
 });
