@@ -1,6 +1,3 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -15,27 +12,13 @@ import { register as registerPerceptron } from './commands/perceptron.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
-import { loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
+import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
 import { modelPlan } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { classWeightOption, delimiterOption, integer, list, number } from './options.js';
 import { sharedOption } from './sharedOptions.js';
 import type { TrainSettings } from './settings.js';
-
-/** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { bin?: Record<string, string>; version?: string };
-      if (pkg.bin?.['backprop'] !== undefined) return pkg.version ?? '0.0.0'; // ours: the package with the backprop command
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
-}
 
 /** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
 interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
@@ -57,7 +40,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   let commanderMessage = '';
   const program = new Command('backprop')
     .description('Train multilayer perceptrons on CSV files; evaluate, predict, inspect models.')
-    .version(version(), '-v, --version')
+    .version(VERSION, '-v, --version')
     .option('--debug', 'print stack traces with errors')
     .exitOverride()
     .showSuggestionAfterError(true)
