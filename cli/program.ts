@@ -18,7 +18,7 @@ import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './er
 import type { Io } from './io.js';
 import { classWeightOption, delimiterOption, integer, list, number } from './options.js';
 import { sharedOption } from './sharedOptions.js';
-import type { TrainSettings } from './settings.js';
+import { settingsFromFlags, type TrainSettings } from './settings.js';
 
 /** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
 interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
@@ -90,16 +90,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const settings: TrainSettings = {
-        task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
-        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
-      };
-      const optional = {
+      const settings = settingsFromFlags(o, {
         data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
         missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
         loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping, classWeight: o.classWeight,
-      };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      });
       code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
     });
 
@@ -131,15 +126,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('seed', 'seed of the folds and every random choice'))
     .addOption(sharedOption('json', 'machine-readable output: one JSON object per line'))
     .action(async (data: string, o: TrainFlags & { folds: number }) => {
-      const settings: TrainSettings = {
-        data, task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
-        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
-      };
-      const optional = {
-        target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
+      const settings = settingsFromFlags(o, {
+        data, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
         missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
-      };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      });
       code = await cvCommand(settings, o.folds, o.json, io);
     });
 

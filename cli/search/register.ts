@@ -5,7 +5,7 @@ import { workerCommand } from '../commands/worker.js';
 import type { Io } from '../io.js';
 import { integer, number } from '../options.js';
 import { sharedOption } from '../sharedOptions.js';
-import type { TrainSettings } from '../settings.js';
+import { settingsFromFlags, type TrainSettings } from '../settings.js';
 import { defaultJobs } from './pool.js';
 import { metricNames, type MetricName } from './trial.js';
 
@@ -65,12 +65,7 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const fixed: TrainSettings = {
-        task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
-        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
-      };
-      const optional = { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (fixed as unknown as Record<string, unknown>)[k] = v;
+      const fixed = settingsFromFlags(o, { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping });
       if (fixed.lr === undefined) delete fixed.lr;
       if (o.queue !== undefined && o.pruner !== 'none') {
         io.stderr.write('backprop: --pruner runs with local trials only; trials on --queue run to the end (leave out --pruner)\n');
