@@ -13,7 +13,8 @@ module.exports = {
   async init() {
     lib = await import(pathToFileURL(path.join(__dirname, '..', 'dist', 'src', 'index.js')).href);
     // BACKPROP_BACKEND (typescript | wasm) overrides the default, the fastest available.
-    return { version: require('../package.json').version, backend: lib.kernelBackend().name, threads, dtype: 'float32' };
+    // The description says which build runs (plain or relaxed SIMD).
+    return { version: require('../package.json').version, backend: lib.kernelBackend().open('float32').description, threads, dtype: 'float32' };
   },
   prepare(data, spec) {
     const x = new lib.Matrix(data.n, data.d, data.x);
@@ -54,6 +55,6 @@ module.exports = {
     return labels;
   },
   notes() {
-    return `${lib.kernelBackend().name} kernels, float32, ${threads} thread(s); the fit loop includes input validation, seeded shuffling and the per-step NaN/overflow checks`;
+    return `${lib.kernelBackend().open('float32').description} kernels, float32, ${threads} thread(s); the fit loop includes input validation, seeded shuffling and the per-step NaN/overflow checks`;
   },
 };

@@ -57,9 +57,9 @@ function jsonLines(stdout: string): Result[] {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Result);
 }
 
-function runJs(adapter: string, workload: string, extra: string[] = [], env: Record<string, string> = {}): Result[] {
-  console.error(`  ${adapter} ${workload}`);
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra], { cwd: join(work, 'peers'), encoding: 'utf8', env: { ...process.env, ...env } });
+function runJs(adapter: string, workload: string, extra: string[] = [], env: Record<string, string> = {}, nodeFlags: string[] = []): Result[] {
+  console.error(`  ${adapter} ${workload} ${nodeFlags.join(' ')}`);
+  const r = spawnSync(process.execPath, [...nodeFlags, '--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra], { cwd: join(work, 'peers'), encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) {
     console.error(`    failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     return [];
@@ -100,6 +100,13 @@ for (const w of workloads) {
       results.push({ ...r, peer: 'backprop-2threads' });
     }
   }
+  // The relaxed-SIMD build (fused multiply-add), which Node 22+ and Chrome 114+ load by default;
+  // Node 20 needs V8's flag for it.
+  if (backends[0] === 'wasm' && process.versions.node.startsWith('20.')) {
+    for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: 'wasm' }, ['--experimental-wasm-relaxed-simd'])) {
+      results.push({ ...r, peer: 'backprop-relaxed-simd' });
+    }
+  }
   for (const p of peers) {
     if (p === 'torch' || p === 'sklearn') continue;
     results.push(...runJs(p, w, PARTIAL[w]?.[p] ?? []));
@@ -123,8 +130,15 @@ interface Gemm { backend: string; shape: string; gflops: number }
 const gemm: Gemm[] = [];
 {
   console.error('gemm');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'gemm.ts'), '--reps', reps], { encoding: 'utf8' });
-  for (const l of r.stdout.split('\n').filter((x) => x.startsWith('{'))) gemm.push(JSON.parse(l) as Gemm);
+  // Node 20 loads the relaxed-SIMD build only with V8's flag: a second run measures it.
+  const flags = process.versions.node.startsWith('20.') ? [[], ['--experimental-wasm-relaxed-simd']] : [[]];
+  for (const f of flags) {
+    const r = spawnSync(process.execPath, [...f, '--import', 'tsx', join(root, 'bench', 'gemm.ts'), '--reps', reps], { encoding: 'utf8' });
+    for (const l of r.stdout.split('\n').filter((x) => x.startsWith('{'))) {
+      const g = JSON.parse(l) as Gemm;
+      if (!gemm.some((h) => h.backend === g.backend && h.shape === g.shape)) gemm.push(g);
+    }
+  }
   if (pythonHas('torch')) {
     const py = 'import torch,time,json\ntorch.set_num_threads(1)\nfor m,k,n in [(128,784,256),(128,256,128),(1000,784,256),(1,784,256)]:\n  a=torch.rand(m,k);b=torch.rand(k,n);c=max(1,round(2e8/(2*m*k*n)));r=[]\n  for _ in range(' + reps + '):\n    t=time.perf_counter()\n    for _ in range(c): torch.mm(a,b)\n    r.append(2*m*k*n*c/(time.perf_counter()-t)/1e9)\n  r.sort();print(json.dumps({"backend":"pytorch-1t","shape":f"{m}x{k}x{n}","gflops":round(r[len(r)//2],2)}))';
     const t = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });

@@ -52,9 +52,11 @@ export interface FitArgs {
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
   /**
-   * Threads that share each batch (data-parallel, Node worker threads); default 1. 'auto': the
-   * cores available, or 1 when a step's work (rows × weights) is too small to pay for a second
-   * thread. Same seed, backend and thread count give bit-identical weights. Not with batch normalisation.
+   * Threads that share each batch (data-parallel, Node worker threads). Default 'auto': the cores
+   * available when each thread's slice has at least 256 rows and a step's work (rows × weights) is
+   * large enough to pay for another thread, else 1. Same seed, backend and thread count give
+   * bit-identical weights: pass a number to get the same weights on any machine. Not with batch
+   * normalisation or class/sample weights ('auto' then picks 1).
    */
   threads?: number | 'auto';
   /**
@@ -249,7 +251,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const snapshot = opts.discardPartialEpoch ? new EpochSnapshot(model, engine, order) : undefined;
   const batchWeights = weights ? new Float64Array(batchSize) : undefined;
   const paramCount = engine.params.reduce((s, p) => s + p.size, 0);
-  const threads = weights && args.threads === 'auto' ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
+  const threads = weights && (args.threads === undefined || args.threads === 'auto') ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
   if (threads > 1 && weights) throw new UnsupportedError('fit: classWeight / sampleWeight are not supported with threads > 1 yet; use threads: 1');
   // A layer-statistics recorder watches one pass over the whole batch: such fits stay on one thread.
   const pool = threads > 1 ? await ThreadPool.open(model, engine, threads, batchSize, train.x.cols, train.y.cols) : undefined;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   sequential, layers, regularizers, setKernelBackend, kernelBackend, Rng, InputError, UnsupportedError, type Sequential, type WeightArray,
 } from '../../src/index.js';
-import { chooseThreads, availableCores, MIN_WORK_PER_THREAD } from '../../src/model/threads.js';
+import { chooseThreads, availableCores, MIN_ROWS_PER_THREAD, MIN_WORK_PER_THREAD } from '../../src/model/threads.js';
 
 function data(n: number, d: number, seed: number): { x: number[][]; y: number[] } {
   const rng = new Rng(seed);
@@ -81,16 +81,17 @@ test('threads is validated with an InputError; batch normalisation refuses threa
   await bn.fit(x, y, { verbose: 0, epochs: 1 });
 });
 
-test("the default is 1 thread; 'auto' picks 1 when the work is small, the cores available when it is large", () => {
+test("the default is 'auto': 1 thread when the work or the slices are small, the cores available when both are large", () => {
   const small = build('typescript', false);
   const weights = small.params().reduce((s, p) => s + p.size, 0);
-  assert.equal(chooseThreads(small, undefined, 1024, 235_146), 1);
-  assert.equal(chooseThreads(small, 'auto', 32, weights), 1);
-  assert.ok(32 * weights < MIN_WORK_PER_THREAD);
   const cores = availableCores();
   assert.ok(cores >= 1);
-  assert.equal(chooseThreads(small, 'auto', 1024, 235_146), Math.min(cores, 1024 / 16));
-  assert.equal(chooseThreads(small, 'auto', 64, 235_146), Math.min(cores, 64 / 16));
+  assert.equal(chooseThreads(small, undefined, 1024, 235_146), chooseThreads(small, 'auto', 1024, 235_146), 'absent is auto');
+  assert.equal(chooseThreads(small, 'auto', 4096, weights), 1, 'a small network');
+  assert.ok(4096 * weights < 2 * MIN_WORK_PER_THREAD);
+  assert.equal(chooseThreads(small, 'auto', 2048, 235_146), Math.min(cores, 2048 / MIN_ROWS_PER_THREAD));
+  assert.equal(chooseThreads(small, 'auto', 512, 235_146), Math.min(cores, 512 / MIN_ROWS_PER_THREAD));
+  assert.equal(chooseThreads(small, undefined, 128, 235_146), 1, 'W2 batches of 128: 64-row slices do not pay');
   assert.equal(chooseThreads(small, 3, 8, 10), 3, 'an explicit count is used as given');
 });
 

@@ -22,6 +22,8 @@ interface Exports {
   rmsprop(w: number, g: number, s: number, u: number, n: number, lr: number, rho: number, mu: number, eps: number): number;
   adagrad(w: number, g: number, s: number, n: number, lr: number, eps: number): number;
   allFinite(x: number, n: number): number;
+  setScratch(ptr: number, bytes: number): void;
+  packBytes(): number;
 }
 
 /** Activation codes of the module (assembly/index.ts); the others run the TypeScript loops on the views. */
@@ -58,11 +60,17 @@ class WasmKernels implements Kernels {
   private top = HEAP_START;
   private readonly blocks: Block[] = [];
   private readonly offsets: number[] = [];
+  /** The products' packing buffer (taken first, so it never moves: the module keeps its offset). */
+  private readonly scratch: { offset: number; bytes: number };
 
   constructor(private readonly module: WebAssembly.Module, readonly description: string) {
     this.memory = new WebAssembly.Memory({ initial: 16 });
     this.f32 = new Float32Array(this.memory.buffer);
     this.instantiate();
+    const bytes = this.x.packBytes();
+    this.scratch = { offset: this.top, bytes };
+    this.alloc(bytes / 4);
+    this.x.setScratch(this.scratch.offset, bytes);
   }
 
   private instantiate(): void {
@@ -75,6 +83,8 @@ class WasmKernels implements Kernels {
       },
     });
     this.x = instance.exports as unknown as Exports;
+    // A fresh instance (after the memory moved) starts without its packing buffer.
+    if (this.scratch !== undefined) this.x.setScratch(this.scratch.offset, this.scratch.bytes);
   }
 
   alloc(length: number): Block {

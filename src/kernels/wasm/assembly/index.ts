@@ -28,9 +28,10 @@
 /**
  * out[M×N] (+)= Σ_t A(i, t)·B[t, :] with A(i, t) at A + 4·(i·rs + t·ts) and B's rows N floats
  * apart: z = X·W (rs = K, ts = 1) and ∂W = Xᵀ·δ (rs = 1, ts = K) share it. 4×8 register tiles:
- * each streamed pair of B vectors feeds four rows, each broadcast A value eight columns.
+ * each streamed pair of B vectors feeds four rows, each broadcast A value eight columns. Columns
+ * from j0 on (the packed path below does the ones before).
  */
-function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, acc: bool): void {
+function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, j0: i32, acc: bool): void {
   const rowB = <usize>N << 2;
   const stepA = <usize>ts << 2;
   const rowA = <usize>rs << 2;
@@ -40,7 +41,7 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32,
     const a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
     const o0 = out + <usize>i * rowB;
     const o1 = o0 + rowB, o2 = o1 + rowB, o3 = o2 + rowB;
-    let j = 0;
+    let j = j0;
     for (; j + 8 <= N; j += 8) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
@@ -48,8 +49,8 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32,
       let ap: usize = 0;
       for (let t = 0; t < T; t++) {
         const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-        const x0 = f32x4.splat(load<f32>(a0 + ap)), x1 = f32x4.splat(load<f32>(a1 + ap));
-        const x2 = f32x4.splat(load<f32>(a2 + ap)), x3 = f32x4.splat(load<f32>(a3 + ap));
+        const x0 = v128.load32_splat(a0 + ap), x1 = v128.load32_splat(a1 + ap);
+        const x2 = v128.load32_splat(a2 + ap), x3 = v128.load32_splat(a3 + ap);
         c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
         c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
         c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
@@ -69,10 +70,10 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32,
       let ap: usize = 0;
       for (let t = 0; t < T; t++) {
         const b0 = v128.load(bp);
-        c0 = madd(f32x4.splat(load<f32>(a0 + ap)), b0, c0);
-        c1 = madd(f32x4.splat(load<f32>(a1 + ap)), b0, c1);
-        c2 = madd(f32x4.splat(load<f32>(a2 + ap)), b0, c2);
-        c3 = madd(f32x4.splat(load<f32>(a3 + ap)), b0, c3);
+        c0 = madd(v128.load32_splat(a0 + ap), b0, c0);
+        c1 = madd(v128.load32_splat(a1 + ap), b0, c1);
+        c2 = madd(v128.load32_splat(a2 + ap), b0, c2);
+        c3 = madd(v128.load32_splat(a3 + ap), b0, c3);
         bp += rowB;
         ap += stepA;
       }
@@ -97,13 +98,13 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32,
   for (; i < M; i++) {
     const a0 = A + <usize>i * rowA;
     const o0 = out + <usize>i * rowB;
-    let j = 0;
+    let j = j0;
     for (; j + 8 <= N; j += 8) {
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
       let bp = B + (<usize>j << 2);
       let ap: usize = 0;
       for (let t = 0; t < T; t++) {
-        const x = f32x4.splat(load<f32>(a0 + ap));
+        const x = v128.load32_splat(a0 + ap);
         c0 = madd(x, v128.load(bp), c0);
         c1 = madd(x, v128.load(bp, 16), c1);
         bp += rowB;
@@ -117,7 +118,7 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32,
       let bp = B + (<usize>j << 2);
       let ap: usize = 0;
       for (let t = 0; t < T; t++) {
-        c0 = madd(f32x4.splat(load<f32>(a0 + ap)), v128.load(bp), c0);
+        c0 = madd(v128.load32_splat(a0 + ap), v128.load(bp), c0);
         bp += rowB;
         ap += stepA;
       }
@@ -137,14 +138,146 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32,
   }
 }
 
+// Packing: B is copied, KC rows × NC columns at a time, into panels of 8 columns stored
+// contiguously (KC·8 floats each), so the 4×8 kernel reads B sequentially from a block that
+// stays in L2 while every row of A passes over it. Worth it when enough rows reuse the block.
+const KC = 256;
+const NC = 128;
+/** Fewest rows of the result for which packing B pays for its copy. */
+const PACK_MIN_ROWS = 16;
+/** Scratch memory for the packed block of B and strip of A, set by the JavaScript side. */
+let scratch: usize = 0;
+
+/** Where the packed block lives: `bytes` must be at least packBytes(). */
+export function setScratch(ptr: usize, bytes: i32): void {
+  scratch = bytes >= packBytes() ? ptr : 0;
+}
+
+/** Bytes of scratch memory the packed products need: the block of B and a 4-row strip of A. */
+export function packBytes(): i32 {
+  return KC * NC * 4 + KC * 16;
+}
+
+/** Copies B[t0 .. t0+kc, j0 .. j0+nc] (nc a multiple of 8) into 8-column panels at `scratch`. */
+function packB(B: usize, N: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
+  const rowB = <usize>N << 2;
+  let dst = scratch;
+  for (let q = 0; q < nc; q += 8) {
+    let src = B + <usize>t0 * rowB + (<usize>(j0 + q) << 2);
+    for (let t = 0; t < kc; t++) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      src += rowB;
+      dst += 32;
+    }
+  }
+}
+
+/**
+ * The packed path of broadcastGemm for columns [0, N8) (N8 = N rounded down to 8): blocks of
+ * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8.
+ */
+function packedGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, N8: i32, acc: bool): void {
+  const rowO = <usize>N << 2;
+  const stepA = <usize>ts << 2;
+  const rowA = <usize>rs << 2;
+  for (let t0 = 0; t0 < T; t0 += KC) {
+    const kc = min(KC, T - t0);
+    const add = acc || t0 > 0;
+    const panelBytes = <usize>kc << 5;
+    for (let j0 = 0; j0 < N8; j0 += NC) {
+      const nc = min(NC, N8 - j0);
+      packB(B, N, t0, kc, j0, nc);
+      const A0 = A + <usize>t0 * stepA;
+      // Xᵀ·δ reads A down columns (a new cache line and often a new page every step): its
+      // 4-row strip is copied first into 4 floats per step, read once per panel after that.
+      const strip = rs === 1 && ts !== 1;
+      const stripAt = scratch + <usize>KC * NC * 4;
+      let i = 0;
+      for (; i + 4 <= M; i += 4) {
+        let a0 = A0 + <usize>i * rowA;
+        let a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+        let step = stepA;
+        if (strip) {
+          let src = a0, dst = stripAt;
+          for (let t = 0; t < kc; t++) {
+            v128.store(dst, v128.load(src));
+            src += stepA;
+            dst += 16;
+          }
+          a0 = stripAt; a1 = a0 + 4; a2 = a0 + 8; a3 = a0 + 12;
+          step = 16;
+        }
+        const o0 = out + <usize>i * rowO + (<usize>j0 << 2);
+        const o1 = o0 + rowO, o2 = o1 + rowO, o3 = o2 + rowO;
+        let panel = scratch;
+        for (let q = 0; q < nc; q += 8) {
+          let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+          let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+          let bp = panel;
+          let ap: usize = 0;
+          for (let t = 0; t < kc; t++) {
+            const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+            const x0 = v128.load32_splat(a0 + ap), x1 = v128.load32_splat(a1 + ap);
+            c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+            c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+            const x2 = v128.load32_splat(a2 + ap), x3 = v128.load32_splat(a3 + ap);
+            c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+            c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+            bp += 32;
+            ap += step;
+          }
+          const oq = <usize>q << 2;
+          put(o0 + oq, c00, add); put(o0 + oq + 16, c01, add);
+          put(o1 + oq, c10, add); put(o1 + oq + 16, c11, add);
+          put(o2 + oq, c20, add); put(o2 + oq + 16, c21, add);
+          put(o3 + oq, c30, add); put(o3 + oq + 16, c31, add);
+          panel += panelBytes;
+        }
+      }
+      for (; i < M; i++) {
+        const a0 = A0 + <usize>i * rowA;
+        const o0 = out + <usize>i * rowO + (<usize>j0 << 2);
+        let panel = scratch;
+        for (let q = 0; q < nc; q += 8) {
+          let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+          let bp = panel;
+          let ap: usize = 0;
+          for (let t = 0; t < kc; t++) {
+            const x = v128.load32_splat(a0 + ap);
+            c0 = madd(x, v128.load(bp), c0);
+            c1 = madd(x, v128.load(bp, 16), c1);
+            bp += 32;
+            ap += stepA;
+          }
+          const oq = <usize>q << 2;
+          put(o0 + oq, c0, add); put(o0 + oq + 16, c1, add);
+          panel += panelBytes;
+        }
+      }
+    }
+  }
+}
+
+/** Chooses the packed path for the full 8-column panels when it pays, the direct one otherwise. */
+function gemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, acc: bool): void {
+  const N8 = N & ~7;
+  if (scratch === 0 || M < PACK_MIN_ROWS || N8 === 0 || T === 0) {
+    broadcastGemm(A, rs, ts, B, out, M, T, N, 0, acc);
+    return;
+  }
+  packedGemm(A, rs, ts, B, out, M, T, N, N8, acc);
+  if (N8 < N) broadcastGemm(A, rs, ts, B, out, M, T, N, N8, acc);
+}
+
 /** out[m×n] (+)= a[m×k]·b[k×n]. */
 export function gemmNN(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
-  broadcastGemm(a, k, 1, b, out, m, k, n, acc);
+  gemm(a, k, 1, b, out, m, k, n, acc);
 }
 
 /** out[k×n] (+)= x[m×k]ᵀ·d[m×n]. */
 export function gemmTN(x: usize, d: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
-  broadcastGemm(x, 1, k, d, out, k, m, n, acc);
+  gemm(x, 1, k, d, out, k, m, n, acc);
 }
 
 /** out[m×k] (+)= d[m×n]·w[k×n]ᵀ: dot products along contiguous rows, 2 rows of d × 4 rows of w. */
