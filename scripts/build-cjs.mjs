@@ -1,5 +1,5 @@
 // The CommonJS face of the library, for `require('backprop-mlp')`: one esbuild bundle of
-// src/index.ts at dist/cjs/index.cjs, and the ES declarations copied beside it as .d.cts (their
+// src/index.ts at dist/cjs/index.cjs (and its training-thread worker beside it), and the ES declarations copied beside it as .d.cts (their
 // relative imports renamed .js → .cjs), so TypeScript reads them as CommonJS under node16/nodenext.
 // Run after tsc has written dist/src (npm run build does both).
 import { build } from 'esbuild';
@@ -18,9 +18,24 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // The one use of import.meta (finding the bundled data/ folder) becomes this file's URL.
-  define: { 'import.meta.url': '__backpropModuleUrl' },
+  // import.meta.url (finding the bundled data/ folder, the training-thread worker) becomes this file's URL.
+  // import.meta.resolve serves only runs from the TypeScript sources (threadHost.ts), never this bundle.
+  define: { 'import.meta.url': '__backpropModuleUrl', 'import.meta.resolve': 'undefined' },
   banner: { js: 'const __backpropModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  sourcemap: true,
+  sourcesContent: true,
+  logLevel: 'warning',
+});
+
+// fit's training threads start src/model/threadWorker.ts as new URL('./threadWorker.js', import.meta.url):
+// from index.cjs that is this folder, so the worker is bundled here (an ES module: the package is "type": "module").
+await build({
+  entryPoints: [join(root, 'src', 'model', 'threadWorker.ts')],
+  outfile: join(cjsDir, 'threadWorker.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
   sourcemap: true,
   sourcesContent: true,
   logLevel: 'warning',

@@ -15,11 +15,13 @@ export interface NodeBuiltins {
  * what needed Node: `needs` completes "… needs Node.js (>= 20.16)".
  */
 export function nodeBuiltins(needs: string): NodeBuiltins {
+  const fs = nodeModule<typeof FsModule>('node:fs');
+  if (fs === undefined) throw new InputError(`${needs} needs Node.js (>= 20.16)`);
+  return { fs, path: nodeModule<typeof PathModule>('node:path')!, url: nodeModule<typeof UrlModule>('node:url')! };
+}
+
+/** A Node built-in module by id ('node:os'), or undefined where there is none (browsers, Node < 20.16). */
+export function nodeModule<T>(id: string): T | undefined {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof p?.getBuiltinModule !== 'function') throw new InputError(`${needs} needs Node.js (>= 20.16)`);
-  return {
-    fs: p.getBuiltinModule('node:fs') as typeof FsModule,
-    path: p.getBuiltinModule('node:path') as typeof PathModule,
-    url: p.getBuiltinModule('node:url') as typeof UrlModule,
-  };
+  return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule(id) as T) : undefined;
 }

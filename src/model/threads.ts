@@ -1,5 +1,3 @@
-import type * as WorkerThreads from 'node:worker_threads';
-import type * as Os from 'node:os';
 import { Matrix, type FloatArray } from '../core/matrix.js';
 import { BackpropError, InputError, UnsupportedError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
@@ -7,10 +5,12 @@ import { modelToBytes } from '../io/modelFile.js';
 import type { Block } from '../kernels/kernels.js';
 import type { Sequential } from './sequential.js';
 import type { Backprop } from './step.js';
+import { threadHost, type ThreadHandle } from './threadHost.js';
 import { CTRL, CMD_EXIT, CMD_STEP, ERROR_BYTES, sharedFloats, sliceStart, type ThreadWorkerData } from './threadProtocol.js';
 
 /*
- * Data-parallel training over worker threads (Node's worker_threads). The main thread and
+ * Data-parallel training over worker threads (Node's worker_threads, or Web Workers on a
+ * cross-origin isolated page: threadHost.ts). The main thread and
  * threads − 1 workers each run forward and backward on one slice of the batch; each worker holds a
  * replica of the model (rebuilt from its native bytes, on the same backend) in its own memory.
  * Per step the main thread copies the parameter vector and the batch into SharedArrayBuffers,
@@ -18,6 +18,8 @@ import { CTRL, CMD_EXIT, CMD_STEP, ERROR_BYTES, sharedFloats, sliceStart, type T
  * scaled by its share of the rows, in worker order — a fixed order, so that the same seed,
  * backend and thread count give bit-identical weights. The optimiser then runs once, on the main
  * thread. Copies are O(params + batch) per step, small next to the O(batch·params) products.
+ * The wait is Atomics.wait: a browser page's main thread may not block, so there fit refuses
+ * threads > 1 (fit from a Web Worker instead; see threadHost.ts).
  */
 
 /** Below this many multiply-adds per step (rows × weights) a second thread costs more than it saves. */
@@ -30,17 +32,10 @@ export const MIN_WORK_PER_THREAD = 1 << 21;
  */
 export const MIN_ROWS_PER_THREAD = 256;
 
-interface NodeProcess { getBuiltinModule?: (id: string) => unknown }
-function nodeModule<T>(id: string): T | undefined {
-  const p = (globalThis as { process?: NodeProcess }).process;
-  return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule(id) as T) : undefined;
-}
-
-/** Cores this process may use; 1 where worker threads are not available. */
+/** Cores this process may use for a fit; 1 where training threads are not available. */
 export function availableCores(): number {
-  if (nodeModule<typeof WorkerThreads>('node:worker_threads') === undefined) return 1;
-  const os = nodeModule<typeof Os>('node:os');
-  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  const host = threadHost();
+  return typeof host === 'string' ? 1 : host.cores;
 }
 
 /** Why the model cannot be trained on several threads, if it cannot. */
@@ -54,8 +49,9 @@ function threadingBlocker(model: Sequential): string | undefined {
  * The thread count for a fit from its `threads` option: a validated count, or 'auto' (the
  * default, when absent): the cores available, or 1 when a slice would have too few rows or the
  * work per step (rows × weights) is too small to pay for a second thread, or the model has batch
- * normalisation, or worker threads are missing (browsers: not yet). The thread count is part of
- * what makes a seeded fit reproducible: pass a number for the same weights on every machine.
+ * normalisation, or threads are not available here (threadHost.ts: in a browser, a page that is
+ * not cross-origin isolated, or its main thread). The thread count is part of what makes a seeded
+ * fit reproducible: pass a number for the same weights on every machine.
  */
 export function chooseThreads(model: Sequential, requested: unknown, batchSize: number, weights: number): number {
   if (requested !== undefined && requested !== 'auto') {
@@ -63,7 +59,8 @@ export function chooseThreads(model: Sequential, requested: unknown, batchSize: 
       throw new InputError(`fit: threads must be 'auto' or an integer from 1 to 256, got ${describe(requested)}`);
     }
     if (requested === 1) return 1;
-    if (nodeModule('node:worker_threads') === undefined) throw new UnsupportedError('fit: threads > 1 needs Node.js worker threads (>= 20.16)');
+    const host = threadHost();
+    if (typeof host === 'string') throw new UnsupportedError(`fit: threads ${requested} is not available here: ${host}; use threads: 1`);
     const blocker = threadingBlocker(model);
     if (blocker !== undefined) throw new UnsupportedError(`fit: threads ${requested} is not supported: ${blocker}; use threads: 1`);
     return requested;
@@ -72,6 +69,27 @@ export function chooseThreads(model: Sequential, requested: unknown, batchSize: 
   const byRows = Math.floor(batchSize / MIN_ROWS_PER_THREAD);
   const t = Math.min(availableCores(), byWork, byRows);
   return t >= 2 && threadingBlocker(model) === undefined ? t : 1;
+}
+
+let fallbackNoticeShown = false;
+
+/**
+ * The pool for a fit on `threads` threads, or undefined for one. A count the caller asked for must
+ * start; 'auto' (the default) falls back to one thread with a one-time notice when the workers
+ * cannot start (say, a bundle that left out threadWorker.js), so the default never breaks a fit.
+ */
+export async function openThreads(model: Sequential, engine: Backprop, threads: number, requested: unknown, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool | undefined> {
+  if (threads <= 1) return undefined;
+  try {
+    return await ThreadPool.open(model, engine, threads, batchSize, xCols, yCols);
+  } catch (e) {
+    if (typeof requested === 'number') throw e;
+    if (!fallbackNoticeShown) {
+      fallbackNoticeShown = true;
+      console.warn(`backprop: training on 1 thread: threads 'auto' chose ${threads}, but ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -100,7 +118,7 @@ export class ThreadPool {
   readonly result = { loss: 0, output: undefined as unknown as Matrix };
 
   private constructor(
-    private readonly workers: WorkerThreads.Worker[],
+    private readonly workers: ThreadHandle[],
     private readonly engine: Backprop,
     readonly threads: number,
     buffers: ThreadWorkerData['buffers'],
@@ -131,8 +149,8 @@ export class ThreadPool {
 
   /** Spawns threads − 1 workers holding replicas of `model` and waits until they are ready. */
   static async open(model: Sequential, engine: Backprop, threads: number, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool> {
-    const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
-    if (wt === undefined) throw new UnsupportedError('fit: threads > 1 needs Node.js worker threads');
+    const host = threadHost();
+    if (typeof host === 'string') throw new UnsupportedError(`fit: threads ${threads} is not available here: ${host}; use threads: 1`);
     const bytesPer = engine.kernels.dtype === 'float64' ? 8 : 4;
     const weights = engine.params.reduce((s, p) => s + p.size, 0);
     const sab = (n: number) => new SharedArrayBuffer(Math.max(1, n) * bytesPer);
@@ -147,32 +165,16 @@ export class ThreadPool {
       out: sab(batchSize * engine.layers[engine.layers.length - 1]!.outputUnits),
     };
     const bytes = modelToBytes(model);
-    // Under tsx (tests) this module is a .ts file and so is its worker.
-    const here = import.meta.url;
-    const entry = new URL(here.endsWith('.ts') ? './threadWorker.ts' : './threadWorker.js', here);
     const errors: string[] = [];
-    const workers: WorkerThreads.Worker[] = [];
-    try {
-      const ready: Promise<void>[] = [];
-      for (let w = 1; w < threads; w++) {
-        const data: ThreadWorkerData = { index: w, threads, backend: engine.kernels.name as ThreadWorkerData['backend'], bytes, buffers, xCols, yCols };
-        // From source (tsx, the tests) the worker registers tsx itself, as cli/search/pool.ts does: Node 20 does not carry loader hooks into workers.
-        const worker = entry.pathname.endsWith('.ts')
-          ? new wt.Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
-          : new wt.Worker(entry, { workerData: data });
-        workers.push(worker);
-        ready.push(new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', (e) => reject(e));
-          worker.once('exit', (code) => reject(new BackpropError(`fit: training thread ${w} exited (code ${code}) before it was ready`)));
-        }));
-        worker.on('error', (e) => errors.push(`thread ${w}: ${e instanceof Error ? e.message : String(e)}`));
-      }
-      await Promise.all(ready);
-      for (const worker of workers) worker.removeAllListeners('exit');
-    } catch (e) {
+    const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => host.spawn(
+      { index: i + 1, threads, backend: engine.kernels.name as ThreadWorkerData['backend'], bytes, buffers, xCols, yCols },
+      (message) => errors.push(message),
+    )));
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure !== undefined) {
       await Promise.all(workers.map((w) => w.terminate()));
-      throw e;
+      throw failure.reason;
     }
     return new ThreadPool(workers, engine, threads, buffers, errors);
   }

@@ -11,7 +11,7 @@ import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
-import { ThreadPool, chooseThreads } from './threads.js';
+import { chooseThreads, openThreads, type ThreadPool } from './threads.js';
 import { EpochSnapshot } from './epochSnapshot.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
@@ -52,7 +52,8 @@ export interface FitArgs {
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
   /**
-   * Threads that share each batch (data-parallel, Node worker threads). Default 'auto': the cores
+   * Threads that share each batch (data-parallel: Node worker threads, or Web Workers when a
+   * browser page is cross-origin isolated and fit runs in a Web Worker). Default 'auto': the cores
    * available when each thread's slice has at least 256 rows and a step's work (rows × weights) is
    * large enough to pay for another thread, else 1. Same seed, backend and thread count give
    * bit-identical weights: pass a number to get the same weights on any machine. Not with batch
@@ -254,7 +255,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const threads = weights && (args.threads === undefined || args.threads === 'auto') ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
   if (threads > 1 && weights) throw new UnsupportedError('fit: classWeight / sampleWeight are not supported with threads > 1 yet; use threads: 1');
   // A layer-statistics recorder watches one pass over the whole batch: such fits stay on one thread.
-  const pool = threads > 1 ? await ThreadPool.open(model, engine, threads, batchSize, train.x.cols, train.y.cols) : undefined;
+  const pool = await openThreads(model, engine, threads, args.threads, batchSize, train.x.cols, train.y.cols);
   try {
     return await trainLoop();
   } finally {

@@ -62,7 +62,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-interface Trained { accuracy: number; prediction: number; reloaded: number; iris: number; refused: string }
+interface Trained { accuracy: number; threaded: number; prediction: number; reloaded: number; iris: number; refused: string }
 
 test('npm pack ships a package that installs and works from ESM, CommonJS, TypeScript and npx', { timeout: 600_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'backprop-pack-'));
@@ -75,7 +75,7 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     const shipped = packed[0]!.files.map((f) => f.path);
 
     // What a user needs, and nothing else.
-    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cli/main.js', 'playground/dist/index.html', 'data/iris.csv']) {
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/threadWorker.js', 'dist/src/model/threadWorker.js', 'dist/cli/main.js', 'playground/dist/index.html', 'data/iris.csv']) {
       assert.ok(shipped.includes(needed), `the tarball lacks ${needed}`);
     }
     const stray = shipped.filter((f) => /^(src|test|bench|scripts|examples|docs|playground\/src)\//.test(f) || /\.tsbuildinfo$/.test(f) || (f.startsWith('dist/cli/') && f.endsWith('.d.ts')));
@@ -96,13 +96,14 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
       assert.equal(map.sourcesContent?.filter((s) => typeof s === 'string').length, map.sources.length, `${file} lacks sourcesContent`);
     }
 
-    // ES module and CommonJS: train, predict, save and reload, a bundled set, a library error class
-    // (one set of checks, handed the package by import in esm.mjs and by require in cjs.cjs).
+    // ES module and CommonJS: train (also on 2 threads), predict, save and reload, a bundled set, a
+    // library error class (one set of checks, handed the package by import in esm.mjs and by require in cjs.cjs).
     copyFileSync(join(consumer, 'checks.cjs'), join(app, 'checks.cjs'));
     for (const file of ['esm.mjs', 'cjs.cjs']) {
       copyFileSync(join(consumer, file), join(app, file));
       const out = JSON.parse(run(process.execPath, [file], app)) as Trained;
       assert.ok(out.accuracy > 0.85, `${file}: accuracy ${out.accuracy}`);
+      assert.ok(out.threaded > 0.85, `${file}: accuracy ${out.threaded} after a fit on 2 threads (the shipped worker file)`);
       assert.ok(out.prediction > 0 && out.prediction < 1, `${file}: prediction ${out.prediction}`);
       assert.equal(out.reloaded, out.prediction, `${file}: the reloaded model predicts the same`);
       assert.equal(out.iris, 150, `${file}: the bundled iris set`);
