@@ -1,6 +1,3 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -15,26 +12,13 @@ import { register as registerPerceptron } from './commands/perceptron.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
-import { loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
+import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
 import { modelPlan } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { classWeightOption, delimiterOption, integer, list, number, units } from './options.js';
-import type { TrainSettings } from './settings.js';
-
-/** The package version, found from this file whether it runs from cli/, dist/cli/ or a bundle. */
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { bin?: Record<string, string>; version?: string };
-      if (pkg.bin?.['backprop'] !== undefined) return pkg.version ?? '0.0.0'; // ours: the package with the backprop command
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
-}
+import { classWeightOption, delimiterOption, integer, list, number } from './options.js';
+import { sharedOption } from './sharedOptions.js';
+import { settingsFromFlags, type TrainSettings } from './settings.js';
 
 /** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
 interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
@@ -56,7 +40,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   let commanderMessage = '';
   const program = new Command('backprop')
     .description('Train multilayer perceptrons on CSV files; evaluate, predict, inspect models.')
-    .version(version(), '-v, --version')
+    .version(VERSION, '-v, --version')
     .option('--debug', 'print stack traces with errors')
     .exitOverride()
     .showSuggestionAfterError(true)
@@ -72,50 +56,45 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('train')
     .description('train a network on a CSV file (default: the bundled iris set) and save it')
     .argument('[data]', 'CSV file with a header row')
-    .option('--dataset <name>', 'train on a bundled or synthetic data set instead (see "backprop datasets")')
-    .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
-    .option('--categorical <columns>', 'columns to one-hot encode (text columns are found automatically)', list)
-    .option('--numeric <columns>', 'columns to read as numbers whatever they hold', list)
-    .option('--ignore <columns>', 'columns to leave out', list)
-    .option('--keep <columns>', 'columns to keep although they look like IDs or free text', list)
-    .addOption(new Option('--missing <policy>', 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop').choices(['impute', 'drop', 'error']).default('impute'))
+    .addOption(sharedOption('dataset'))
+    .addOption(sharedOption('target'))
+    .addOption(sharedOption('categorical'))
+    .addOption(sharedOption('numeric'))
+    .addOption(sharedOption('ignore'))
+    .addOption(sharedOption('keep'))
+    .addOption(sharedOption('missing'))
     .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
-    .option('--delimiter <char>', 'field separator (default: sniffed from the header: , ; tab |)', delimiterOption)
+    .addOption(sharedOption('delimiter'))
     .option('--validation-data <file>', 'validate on this CSV file instead of a split of the training file')
     .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
-    .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
-    .option('--layers <units>', 'hidden layer sizes, e.g. 64,32 (0 for none)', units, [32, 16])
-    .option('--activation <name>', 'hidden-layer activation', 'relu')
-    .option('--dropout <rate>', 'dropout after each hidden layer', number(0, 1, true, false), 0)
-    .option('--loss <name>', 'loss (default: from the task)')
-    .option('--optimizer <name>', 'sgd, adam, rmsprop or adagrad', 'adam')
-    .option('--lr <rate>', "learning rate (default: the optimizer's own, adam 0.001)", number(0, Infinity, false, false))
-    .option('--epochs <n>', 'passes over the training rows', integer(1), 100)
-    .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
-    .option('--validation-split <fraction>', 'rows held out for validation (stratified)', number(0, 1, true, false), 0.2)
-    .option('--early-stopping <patience>', 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', integer(1), 10)
-    .option('--no-early-stopping', 'train all --epochs')
-    .addOption(new Option('--scale <kind>', 'input scaling, fitted on training rows').choices(['standard', 'minmax', 'none']).default('standard'))
-    .option('--seed <n>', 'seed of every random choice', integer(0), 1)
-    .option('--samples <n>', 'rows of a synthetic data set', integer(1))
-    .option('--noise <sd>', 'noise of a synthetic data set', number(0, Infinity))
+    .addOption(sharedOption('task'))
+    .addOption(sharedOption('layers'))
+    .addOption(sharedOption('activation'))
+    .addOption(sharedOption('dropout'))
+    .addOption(sharedOption('loss'))
+    .addOption(sharedOption('optimizer'))
+    .addOption(sharedOption('lr'))
+    .addOption(sharedOption('epochs'))
+    .addOption(sharedOption('batchSize'))
+    .addOption(sharedOption('validationSplit'))
+    .addOption(sharedOption('earlyStopping'))
+    .addOption(sharedOption('noEarlyStopping'))
+    .addOption(sharedOption('scale'))
+    .addOption(sharedOption('seed'))
+    .addOption(sharedOption('samples'))
+    .addOption(sharedOption('noise'))
     .option('--out <file>', 'where to save the model', 'model.bpm')
     .option('--report <file>', 'write an HTML report')
     .option('--resume <checkpoint>', 'continue training from a saved model or checkpoint')
     .option('--checkpoint <file>', 'also save a resumable checkpoint at the end of every epoch')
-    .option('--json', 'machine-readable progress: one JSON object per line', false)
+    .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const settings: TrainSettings = {
-        task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
-        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
-      };
-      const optional = {
+      const settings = settingsFromFlags(o, {
         data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
         missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
         loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping, classWeight: o.classWeight,
-      };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      });
       code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
     });
 
@@ -124,38 +103,33 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description('k-fold cross-validation of what "train" would train: per-fold scores, mean ± std')
     .argument('<data>', 'CSV file with a header row')
     .option('--folds <k>', 'number of folds', integer(2), 5)
-    .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
-    .option('--categorical <columns>', 'columns to one-hot encode', list)
-    .option('--numeric <columns>', 'columns to read as numbers', list)
-    .option('--ignore <columns>', 'columns to leave out', list)
-    .option('--keep <columns>', 'columns to keep although they look like IDs or free text', list)
-    .addOption(new Option('--missing <policy>', 'missing cells').choices(['impute', 'drop', 'error']).default('impute'))
-    .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
-    .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
-    .option('--layers <units>', 'hidden layer sizes', units, [32, 16])
-    .option('--activation <name>', 'hidden-layer activation', 'relu')
-    .option('--dropout <rate>', 'dropout after each hidden layer', number(0, 1, true, false), 0)
-    .option('--loss <name>', 'loss (default: from the task)')
-    .option('--optimizer <name>', 'optimizer', 'adam')
-    .option('--lr <rate>', 'learning rate', number(0, Infinity, false, false))
-    .option('--epochs <n>', 'most epochs per fold', integer(1), 100)
-    .option('--batch-size <n>', 'rows per gradient step', integer(1), 32)
-    .option('--validation-split <fraction>', 'share of the training folds watched by early stopping', number(0, 1, true, false), 0.2)
-    .option('--early-stopping <patience>', 'early stopping patience', integer(1), 10)
-    .option('--no-early-stopping', 'train all --epochs in every fold')
-    .addOption(new Option('--scale <kind>', 'input scaling').choices(['standard', 'minmax', 'none']).default('standard'))
-    .option('--seed <n>', 'seed of the folds and every random choice', integer(0), 1)
-    .option('--json', 'machine-readable output: one JSON object per line', false)
+    .addOption(sharedOption('target'))
+    .addOption(sharedOption('categorical', 'columns to one-hot encode'))
+    .addOption(sharedOption('numeric', 'columns to read as numbers'))
+    .addOption(sharedOption('ignore'))
+    .addOption(sharedOption('keep'))
+    .addOption(sharedOption('missing', 'missing cells'))
+    .addOption(sharedOption('delimiter', 'field separator (default: sniffed)'))
+    .addOption(sharedOption('task'))
+    .addOption(sharedOption('layers', 'hidden layer sizes'))
+    .addOption(sharedOption('activation'))
+    .addOption(sharedOption('dropout'))
+    .addOption(sharedOption('loss'))
+    .addOption(sharedOption('optimizer', 'optimizer'))
+    .addOption(sharedOption('lr', 'learning rate'))
+    .addOption(sharedOption('epochs', 'most epochs per fold'))
+    .addOption(sharedOption('batchSize'))
+    .addOption(sharedOption('validationSplit', 'share of the training folds watched by early stopping'))
+    .addOption(sharedOption('earlyStopping', 'early stopping patience'))
+    .addOption(sharedOption('noEarlyStopping', 'train all --epochs in every fold'))
+    .addOption(sharedOption('scale', 'input scaling'))
+    .addOption(sharedOption('seed', 'seed of the folds and every random choice'))
+    .addOption(sharedOption('json', 'machine-readable output: one JSON object per line'))
     .action(async (data: string, o: TrainFlags & { folds: number }) => {
-      const settings: TrainSettings = {
-        data, task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
-        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
-      };
-      const optional = {
-        target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
+      const settings = settingsFromFlags(o, {
+        data, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
         missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
-      };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      });
       code = await cvCommand(settings, o.folds, o.json, io);
     });
 
@@ -165,7 +139,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument('<model>', 'model file from "backprop train"')
     .argument('<data>', 'CSV file with the training columns and the target')
     .option('--json', 'print the result as JSON', false)
-    .addOption(new Option('--unknown <policy>', 'categories not seen in training: encode as all zeros with a warning, or stop').choices(['ignore', 'error']).default('ignore'))
+    .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
     .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string }) => {
       code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
@@ -180,7 +154,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--probabilities', 'add one probability column per class', false)
     .option('--json', 'print a JSON object instead of CSV', false)
     .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', list)
-    .addOption(new Option('--unknown <policy>', 'categories not seen in training: encode as all zeros with a warning, or stop').choices(['ignore', 'error']).default('ignore'))
+    .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
     .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean; keep?: string[]; unknown: 'ignore' | 'error'; delimiter?: string }) => {
       code = await predictCommand(model, data, o, io);

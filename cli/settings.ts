@@ -33,6 +33,19 @@ export interface TrainSettings {
   seed: number;
 }
 
+/** The settings every run has, as train, cv and search parse them (lr may be unset). */
+export type CoreFlags = Pick<TrainSettings, 'task' | 'layers' | 'activation' | 'dropout' | 'optimizer' | 'lr' | 'epochs' | 'batchSize' | 'validationSplit' | 'scale' | 'seed'>;
+
+/** TrainSettings from a command's parsed flags: the core fields, then those of `optional` that were given (not undefined). */
+export function settingsFromFlags(o: CoreFlags, optional: Partial<TrainSettings>): TrainSettings {
+  const settings: TrainSettings = {
+    task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
+    epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+  return settings;
+}
+
 export function settingsToJson(s: TrainSettings): JsonObject {
   return JSON.parse(JSON.stringify(s)) as JsonObject;
 }

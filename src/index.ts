@@ -69,3 +69,4 @@ export const callbacks = {
   diagnostics,
 };
 export * from './search/index.js';
+export { VERSION } from './version.js';

@@ -1,7 +1,8 @@
 // `backprop explain`: one backprop step printed as the notes write it (SPEC §10, §13).
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { json, positive } from '../options.js';
+import type { Command } from 'commander';
+import { positive } from '../options.js';
+import { sharedOption } from '../sharedOptions.js';
 import { explain, renderExplanation, networkFromSpec, InputError, type Sequential, type TargetsLike } from '../../src/index.js';
 
 /** What the command modules of the inspect tools need from the CLI around them. */
@@ -89,10 +90,6 @@ export function runExplain(file: string | undefined, opts: ExplainOptions, deps:
   return opts.format === 'json' ? JSON.stringify(e, null, 2) + '\n' : renderExplanation(e, opts.format);
 }
 
-export function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text');
-}
-
 /** Adds `backprop explain [model] --x .. --y .. [--network ..] [--lr ..] [--format ..]`. */
 export function register(program: Command, deps: InspectCommandDeps = {}): Command {
   return program
@@ -100,12 +97,12 @@ export function register(program: Command, deps: InspectCommandDeps = {}): Comma
     .description('Show one backpropagation step: z, a, δ, every ∂E/∂w and ∂E/∂b, and the updated weights')
     .argument('[model]', 'a network JSON file (or a model file)')
     .argument('[data]', 'a CSV file read with the model\'s own preprocessing (with --row)')
-    .option('--network <json>', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}', json)
-    .option('--x <json>', 'input rows, e.g. [[0.05, 0.1]]', json)
-    .option('--y <json>', 'targets, e.g. [[0.01, 0.99]]', json)
+    .addOption(sharedOption('network', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}'))
+    .addOption(sharedOption('x', 'input rows, e.g. [[0.05, 0.1]]'))
+    .addOption(sharedOption('y', 'targets, e.g. [[0.01, 0.99]]'))
     .option('--row <n>', 'the data row of the CSV file to explain (1 = the first row read; rows without a target are skipped)', positive)
     .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positive)
-    .addOption(formatOption())
+    .addOption(sharedOption('format', undefined, { choices: ['text', 'markdown', 'json'] }))
     .addHelpText('after', `
 Example (seed 003's 2-2-2 network):
   backprop explain --x '[0.05, 0.1]' --y '[0.01, 0.99]' --lr 0.5 \\

@@ -1,9 +1,10 @@
 // `backprop gradcheck`: backprop's gradients against central differences (SPEC §10, §13).
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { datasets, gradcheck, renderGradcheck, InputError, type TargetsLike, type GradcheckResult } from '../../src/index.js';
 import { modelFrom, samplesFromJson, type InspectCommandDeps } from './explain.js';
-import { integer, json, positive } from '../options.js';
+import { integer, positive } from '../options.js';
+import { sharedOption } from '../sharedOptions.js';
 
 export interface GradcheckOptions {
   network?: unknown;
@@ -80,13 +81,13 @@ export function register(program: Command, deps: GradcheckDeps = {}): Command {
     .description('Check backprop\'s gradients against central differences (float64), per parameter tensor')
     .argument('[model]', 'a network JSON file (or a model file); omit with --network')
     .argument('[data]', 'a data set name (moons, iris, ...), a .json file {"x", "y"}, or omit with --x/--y')
-    .option('--network <json>', 'the network inline, e.g. {"layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}], "loss": "binaryCrossentropy"}', json)
-    .option('--x <json>', 'input rows', json)
-    .option('--y <json>', 'targets', json)
+    .addOption(sharedOption('network'))
+    .addOption(sharedOption('x'))
+    .addOption(sharedOption('y'))
     .option('--epsilon <number>', 'step h of the central difference (default 1e-6)', positive)
     .option('--max-entries <n>', 'check at most n entries per tensor (sampled)', integer(1))
     .option('--rows <n>', 'use the first n rows of the data', integer(1), 32)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(sharedOption('format'))
     .action((model: string | undefined, data: string | undefined, opts: GradcheckOptions) => {
       const { result, text } = runGradcheck([model, data].filter((a): a is string => a !== undefined), opts, deps);
       (deps.write ?? ((t: string) => process.stdout.write(t)))(text);

@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { perceptron, gateData, type Gate, type PerceptronResult } from '../../src/index.js';
 import type { InspectCommandDeps } from './explain.js';
-import { integer, positive } from '../options.js';
+import { positive } from '../options.js';
+import { sharedOption } from '../sharedOptions.js';
 
 export interface PerceptronOptions {
   gate: Gate;
@@ -35,9 +36,9 @@ export function register(program: Command, deps: InspectCommandDeps = {}): Comma
     .command('perceptron')
     .description('Train the classic perceptron on a logic gate: it learns AND, OR and NOT, and cannot learn XOR')
     .addOption(new Option('--gate <gate>', 'the truth table').choices(['and', 'or', 'not', 'xor']).makeOptionMandatory())
-    .option('--epochs <n>', 'epoch limit', integer(1), 100)
+    .addOption(sharedOption('epochs', 'epoch limit'))
     .option('--lr <number>', 'learning rate η', positive, 1)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(sharedOption('format'))
     .action((opts: PerceptronOptions) => {
       (deps.write ?? ((t: string) => process.stdout.write(t)))(runPerceptron(opts).text);
     });

@@ -3,8 +3,9 @@ import { methodNames, prunerByName, prunerNames, type MethodName } from '../../s
 import { searchCommand } from '../commands/search.js';
 import { workerCommand } from '../commands/worker.js';
 import type { Io } from '../io.js';
-import { integer, list, number, units } from '../options.js';
-import type { TrainSettings } from '../settings.js';
+import { integer, number } from '../options.js';
+import { sharedOption } from '../sharedOptions.js';
+import { settingsFromFlags, type TrainSettings } from '../settings.js';
 import { defaultJobs } from './pool.js';
 import { metricNames, type MetricName } from './trial.js';
 
@@ -30,46 +31,41 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .command('search')
     .description('hyperparameter search over train options (grid, random, tpe, gp), resumable, parallel, or on many machines')
     .argument('[data]', 'CSV file with a header row (default: the bundled iris set)')
-    .option('--dataset <name>', 'a bundled or synthetic data set instead of a file')
-    .option('--target <columns>', 'target column(s), comma-separated (default: the last column)', list)
-    .option('--categorical <columns>', 'columns to one-hot encode', list)
-    .option('--ignore <columns>', 'columns to leave out', list)
-    .addOption(new Option('--task <task>', 'what the target is').choices(['auto', 'classification', 'regression']).default('auto'))
+    .addOption(sharedOption('dataset', 'a bundled or synthetic data set instead of a file'))
+    .addOption(sharedOption('target'))
+    .addOption(sharedOption('categorical', 'columns to one-hot encode'))
+    .addOption(sharedOption('ignore'))
+    .addOption(sharedOption('task'))
     .option('--space <file>', 'JSON: train option → {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices", "when"} (default: lr, layers, activation, batchSize, dropout)')
     .addOption(new Option('--method <name>', 'search method').choices([...methodNames]).default('tpe'))
     .option('--trials <n>', 'trials in all, counting a resumed journal\'s (default: the whole grid for grid, else 20)', integer(1))
     .option('--cv <k>', 'score by k-fold cross-validation (stratified for classes) instead of one validation split', integer(2))
-    .option('--validation-split <fraction>', 'rows held out to score each trial (stratified)', number(0, 1, false, false), 0.2)
+    .addOption(sharedOption('validationSplit', 'rows held out to score each trial (stratified)', { parse: number(0, 1, false, false) }))
     .addOption(new Option('--metric <name>', 'what the search optimises, on the validation rows').choices([...metricNames]).default('loss'))
     .addOption(new Option('--pruner <name>', 'stop poor trials early from their per-epoch scores').choices([...prunerNames]).default('none'))
     .option('--jobs <n>', 'trials at once (worker threads, each single-threaded; with --queue: trials queued at once)', integer(1), defaultJobs())
-    .option('--seed <n>', 'seed of the search, the splits and every trial\'s training', integer(0), 1)
+    .addOption(sharedOption('seed', 'seed of the search, the splits and every trial\'s training'))
     .option('--journal <file>', 'append-only JSONL journal; an existing one is resumed', 'search.jsonl')
     .option('--results <file>', 'results table as CSV (and JSONL next to it) (default: <journal>-results.csv)')
     .option('--out <file>', 'where to save the best configuration trained on all rows', 'best.bpm')
     .option('--report <file>', 'write an HTML report of the search')
     .option('--queue <url>', 'run the trials through a Redis queue (redis://host:port) served by "backprop worker"')
-    .option('--layers <units>', 'fixed hidden layer sizes', units, [32, 16])
-    .option('--activation <name>', 'fixed hidden-layer activation', 'relu')
-    .option('--dropout <rate>', 'fixed dropout', number(0, 1, true, false), 0)
-    .option('--loss <name>', 'loss (default: from the task)')
-    .option('--optimizer <name>', 'fixed optimizer', 'adam')
-    .option('--lr <rate>', 'fixed learning rate', number(0, Infinity, false, false))
-    .option('--epochs <n>', 'epochs per trial', integer(1), 30)
-    .option('--batch-size <n>', 'fixed batch size', integer(1), 32)
-    .option('--early-stopping <patience>', 'stop a trial when its validation loss has not improved for this many epochs', integer(1))
-    .addOption(new Option('--scale <kind>', 'input scaling').choices(['standard', 'minmax', 'none']).default('standard'))
-    .option('--samples <n>', 'rows of a synthetic data set', integer(1))
-    .option('--noise <sd>', 'noise of a synthetic data set', number(0, Infinity))
-    .option('--json', 'machine-readable progress: one JSON object per line', false)
+    .addOption(sharedOption('layers', 'fixed hidden layer sizes'))
+    .addOption(sharedOption('activation', 'fixed hidden-layer activation'))
+    .addOption(sharedOption('dropout', 'fixed dropout'))
+    .addOption(sharedOption('loss'))
+    .addOption(sharedOption('optimizer', 'fixed optimizer'))
+    .addOption(sharedOption('lr', 'fixed learning rate'))
+    .addOption(sharedOption('epochs', 'epochs per trial', { default: 30 }))
+    .addOption(sharedOption('batchSize', 'fixed batch size'))
+    .addOption(sharedOption('earlyStopping', 'stop a trial when its validation loss has not improved for this many epochs', { default: undefined }))
+    .addOption(sharedOption('scale', 'input scaling'))
+    .addOption(sharedOption('samples'))
+    .addOption(sharedOption('noise'))
+    .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const fixed: TrainSettings = {
-        task: o.task, layers: o.layers, activation: o.activation, dropout: o.dropout, optimizer: o.optimizer, lr: o.lr,
-        epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, scale: o.scale, seed: o.seed,
-      };
-      const optional = { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (fixed as unknown as Record<string, unknown>)[k] = v;
+      const fixed = settingsFromFlags(o, { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping });
       if (fixed.lr === undefined) delete fixed.lr;
       if (o.queue !== undefined && o.pruner !== 'none') {
         io.stderr.write('backprop: --pruner runs with local trials only; trials on --queue run to the end (leave out --pruner)\n');

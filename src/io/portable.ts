@@ -4,7 +4,8 @@ import { featureNames as schemaFeatureNames, type TableSchema } from '../data/sc
 import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
 import type { Label } from '../model/targets.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
-import { parseUntrustedJson, type Json, type Reader } from './json.js';
+import { parseUntrustedJson, type Json, type JsonObject, type Reader } from './json.js';
+import type { LoadedModel } from './modelFile.js';
 
 /**
  * What travels with an exported model besides its layers: the class labels in output order,
@@ -88,7 +89,7 @@ export function portableInfo(model: Sequential, preprocessing: Preprocessing | u
 }
 
 /** The preprocessing an imported model carries: names and schema, never a scaler (it was folded). */
-export function preprocessingOf(info: PortableInfo): Preprocessing {
+function preprocessingOf(info: PortableInfo): Preprocessing {
   return {
     ...(info.schema !== undefined ? { schema: info.schema } : {}),
     ...(info.featureNames !== undefined ? { featureNames: info.featureNames } : {}),
@@ -99,7 +100,7 @@ export function preprocessingOf(info: PortableInfo): Preprocessing {
  * Reads labels, feature names and schema from an imported file's metadata (JSON values from an
  * untrusted file), checked against the model's sizes as the native loader checks them.
  */
-export function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, inputUnits: number, outputUnits: number): PortableInfo {
+function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, inputUnits: number, outputUnits: number): PortableInfo {
   const pre = validatePreprocessing(r, {
     ...(values.schema !== undefined ? { schema: values.schema } : {}),
     ...(values.featureNames !== undefined ? { featureNames: values.featureNames } : {}),
@@ -116,6 +117,18 @@ export function readPortableInfo(r: Reader, values: { classes?: Json; featureNam
   return info;
 }
 
+/**
+ * The end of every import (ONNX, TensorFlow.js): the labels, feature names and schema the file's
+ * metadata holds (absent ones undefined) checked against the built model through `r`, the model
+ * compiled for its output, and the load result with the format's own `metadata`.
+ */
+export function importedModel(model: Sequential, r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, metadata: JsonObject, formatVersion: number): LoadedModel {
+  const info = readPortableInfo(r, values, model.inputUnits, model.outputUnits);
+  if (info.classes !== undefined) model.classes = [...info.classes];
+  compileImported(model);
+  return { model, preprocessing: preprocessingOf(info), training: undefined, metadata, formatVersion };
+}
+
 /** Parses a metadata value written as JSON text, with the native loader's guards. */
 export function parseMetadataJson(text: string, what: string): Json {
   return parseUntrustedJson(text, what, { maxDepth: 20, maxNodes: 1_000_000 });
@@ -126,7 +139,7 @@ export function parseMetadataJson(text: string, what: string): Json {
  * cross-entropy, softmax → sparse categorical cross-entropy, else mean squared error) and plain
  * SGD, so that evaluate, explain and further training work on it as on a native model.
  */
-export function compileImported(model: Sequential): void {
+function compileImported(model: Sequential): void {
   const out = model.layers[model.layers.length - 1]?.outputActivation()?.name;
   const loss = out === 'sigmoid' ? 'binaryCrossentropy' : out === 'softmax' ? 'sparseCategoricalCrossentropy' : 'mse';
   model.compile({ optimizer: 'sgd', loss, metrics: loss === 'mse' ? [] : ['accuracy'] });

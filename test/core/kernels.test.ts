@@ -5,18 +5,9 @@ import { addRowVector, columnSums, gatherRows } from '../../src/kernels/elementw
 import { softmaxRows, logSoftmaxRows } from '../../src/kernels/softmax.js';
 import { assertAllClose } from '../helpers/assert.js';
 import { randomMatrix } from '../helpers/gradcheck.js';
+import { naiveGemm } from '../helpers/reference.js';
 
 const SHAPES: [number, number, number][] = [[0, 3, 4], [3, 0, 2], [1, 1, 1], [2, 3, 1], [5, 7, 3], [4, 4, 4], [9, 17, 33], [33, 9, 17], [64, 5, 70]];
-
-function naive(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
-    out[i * n + j] = s;
-  }
-  return out;
-}
 
 for (const [m, k, n] of SHAPES) {
   for (const dtype of ['float64', 'float32'] as const) {
@@ -27,7 +18,7 @@ for (const [m, k, n] of SHAPES) {
       const B = conv(randomMatrix(k, n, 2).data as Float64Array);
       const start = conv(randomMatrix(m, n, 3).data as Float64Array);
       // XW
-      const ref = naive(m, k, n, (i, p) => A[i * k + p]!, (p, j) => B[p * n + j]!);
+      const ref = naiveGemm(m, k, n, (i, p) => A[i * k + p]!, (p, j) => B[p * n + j]!);
       const out = Float64Array.from(start).map(() => 7);
       const o = dtype === 'float64' ? out : Float32Array.from(out);
       gemmNN(A, B, o, m, k, n, false);
@@ -38,7 +29,7 @@ for (const [m, k, n] of SHAPES) {
       // δWᵀ: d [m×n] · W[k×n]ᵀ → [m×k]
       const D = conv(randomMatrix(m, n, 4).data as Float64Array);
       const W = conv(randomMatrix(k, n, 5).data as Float64Array);
-      const refNT = naive(m, n, k, (i, j) => D[i * n + j]!, (j, p) => W[p * n + j]!);
+      const refNT = naiveGemm(m, n, k, (i, j) => D[i * n + j]!, (j, p) => W[p * n + j]!);
       const oNT = conv(new Float64Array(m * k).fill(3));
       gemmNT(D, W, oNT, m, n, k, false);
       assertAllClose(oNT, refNT, tol, tol, 'δWᵀ');
@@ -46,7 +37,7 @@ for (const [m, k, n] of SHAPES) {
       gemmNT(D, W, accNT, m, n, k, true);
       assertAllClose(accNT, refNT.map((v) => v + 1), tol, tol, 'δWᵀ accumulate');
       // Xᵀδ: X [m×k]ᵀ · d [m×n] → [k×n]
-      const refTN = naive(k, m, n, (p, i) => A[i * k + p]!, (i, j) => D[i * n + j]!);
+      const refTN = naiveGemm(k, m, n, (p, i) => A[i * k + p]!, (i, j) => D[i * n + j]!);
       const oTN = conv(new Float64Array(k * n).fill(-2));
       gemmTN(A, D, oTN, m, k, n, false);
       assertAllClose(oTN, refTN, tol, tol, 'Xᵀδ');

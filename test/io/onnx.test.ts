@@ -2,19 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { sequential, layers, UnsupportedError, ModelFormatError, type ActivationSpec, type Sequential } from '../../src/index.js';
+import { sequential, layers, UnsupportedError, ModelFormatError, type ActivationSpec } from '../../src/index.js';
 import { modelToOnnx } from '../../src/io/onnx/export.js';
 import { modelFromOnnx } from '../../src/io/onnx/import.js';
 import { encodeOnnx, decodeOnnx } from '../../src/io/onnx/schema.js';
-import { Rng } from '../../src/core/rng.js';
 import { assertThrowsWith } from '../helpers/assert.js';
+import { LOSS_PAIRINGS, activationLabel, exportMlp, maxDiff, pairedModel, rows } from './helpers.js';
 
 const ACTIVATIONS: ActivationSpec[] = ['linear', 'step', 'sign', 'piecewiseLinear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', { name: 'leakyRelu', alpha: 0.3 }, 'softmax'];
-
-function rows(n: number, cols: number, seed: number, scale = 1.5): number[][] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: cols }, () => scale * rng.normal()));
-}
 
 async function runOrt(bytes: Uint8Array, x: number[][]): Promise<number[][]> {
   const session = await ort.InferenceSession.create(bytes);
@@ -26,36 +21,10 @@ async function runOrt(bytes: Uint8Array, x: number[][]): Promise<number[][]> {
   return Array.from({ length: x.length }, (_, i) => data.slice(i * k, (i + 1) * k));
 }
 
-function maxDiff(a: number[][], b: number[][]): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  a.forEach((r, i) => {
-    assert.equal(r.length, b[i]!.length);
-    r.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i]![j]!))));
-  });
-  return m;
-}
-
-/** A trained-looking model: random weights, batch norm with non-trivial statistics, dropout. */
-async function mlp(activation: ActivationSpec, out: ActivationSpec, units: number, seed: number): Promise<Sequential> {
-  const model = sequential([
-    layers.dense({ units: 6, inputShape: [4], activation }),
-    layers.batchNormalization({ epsilon: 1e-3 }),
-    layers.dropout({ rate: 0.25 }),
-    layers.dense({ units: 5 }),
-    layers.activation({ activation }),
-    layers.dense({ units, activation: out }),
-  ], { seed });
-  model.compile({ optimizer: 'adam', loss: 'mse' });
-  const x = rows(32, 4, seed + 1);
-  await model.fit(x, rows(32, units, seed + 2, 0.5), { epochs: 2, batchSize: 8, verbose: 0 });
-  return model;
-}
-
 for (const act of ACTIVATIONS) {
-  const label = typeof act === 'string' ? act : `${act.name}(${act.alpha})`;
+  const label = activationLabel(act);
   test(`ONNX ${label}: onnxruntime matches predict within 1e-5 (batch 1 and 9), and the import gives the same predictions`, async () => {
-    const model = await mlp(act, act === 'softmax' ? 'softmax' : 'linear', 3, 5);
+    const model = await exportMlp(act, act === 'softmax' ? 'softmax' : 'linear', 3, 5, { epsilon: 1e-3 });
     const bytes = modelToOnnx(model);
     for (const n of [1, 9]) {
       const x = rows(n, 4, 40 + n);
@@ -67,17 +36,10 @@ for (const act of ACTIVATIONS) {
   });
 }
 
-for (const [loss, out, units, y] of [
-  ['binaryCrossentropy', 'sigmoid', 1, [0, 1, 1, 0, 1, 0, 0, 1]],
-  ['categoricalCrossentropy', 'softmax', 3, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]]],
-  ['sparseCategoricalCrossentropy', 'softmax', 3, [0, 1, 2, 0, 1, 2, 0, 1]],
-  ['mse', 'linear', 2, rows(8, 2, 3)],
-] as const) {
+for (const pairing of LOSS_PAIRINGS) {
+  const [loss, out] = pairing;
   test(`ONNX loss pairing ${loss} + ${out} output: trained model matches onnxruntime and round trips`, async () => {
-    const model = sequential([layers.dense({ units: 5, inputShape: [4], activation: 'tanh' }), layers.dense({ units, activation: out })], { seed: 2 });
-    model.compile({ optimizer: 'adam', loss });
-    await model.fit(rows(8, 4, 1), y as never, { epochs: 20, batchSize: 4, verbose: 0 });
-    const x = rows(10, 4, 9);
+    const { model, x } = await pairedModel(pairing);
     const bytes = modelToOnnx(model);
     assert.ok(maxDiff(await runOrt(bytes, x), model.predict(x)) <= 1e-5);
     assert.ok(maxDiff(modelFromOnnx(bytes).model.predict(x), model.predict(x)) <= 1e-5);

@@ -4,29 +4,14 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { sequential, layers, UnsupportedError, ModelFormatError, type ActivationSpec, type Sequential } from '../../src/index.js';
+import { sequential, layers, UnsupportedError, ModelFormatError, type ActivationSpec } from '../../src/index.js';
 import { modelToTfjs, type TfjsArtifacts } from '../../src/io/tfjs/export.js';
 import { modelFromTfjs } from '../../src/io/tfjs/import.js';
 import type { Json, JsonObject } from '../../src/io/json.js';
-import { Rng } from '../../src/core/rng.js';
 import { assertThrowsWith } from '../helpers/assert.js';
+import { LOSS_PAIRINGS, activationLabel, exportMlp, maxDiff, pairedModel, rows } from './helpers.js';
 
 const ACTIVATIONS: ActivationSpec[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', { name: 'leakyRelu', alpha: 0.3 }, 'softmax'];
-
-function rows(n: number, cols: number, seed: number, scale = 1.5): number[][] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: cols }, () => scale * rng.normal()));
-}
-
-function maxDiff(a: number[][], b: number[][]): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  a.forEach((r, i) => {
-    assert.equal(r.length, b[i]!.length);
-    r.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i]![j]!))));
-  });
-  return m;
-}
 
 /** Loads the artifacts with tf.loadLayersModel (strict weight names, its default) and predicts. */
 async function tfjsPredict(a: TfjsArtifacts, x: number[][]): Promise<number[][]> {
@@ -41,24 +26,10 @@ async function tfjsPredict(a: TfjsArtifacts, x: number[][]): Promise<number[][]>
   return (await y.array()) as number[][];
 }
 
-async function mlp(activation: ActivationSpec, out: ActivationSpec, units: number, seed: number): Promise<Sequential> {
-  const model = sequential([
-    layers.dense({ units: 6, inputShape: [4], activation }),
-    layers.batchNormalization({ epsilon: 1e-3, momentum: 0.9 }),
-    layers.dropout({ rate: 0.25 }),
-    layers.dense({ units: 5 }),
-    layers.activation({ activation }),
-    layers.dense({ units, activation: out }),
-  ], { seed });
-  model.compile({ optimizer: 'adam', loss: 'mse' });
-  await model.fit(rows(32, 4, seed + 1), rows(32, units, seed + 2, 0.5), { epochs: 2, batchSize: 8, verbose: 0 });
-  return model;
-}
-
 for (const act of ACTIVATIONS) {
-  const label = typeof act === 'string' ? act : `${act.name}(${act.alpha})`;
+  const label = activationLabel(act);
   test(`tfjs ${label}: tf.loadLayersModel predicts as we do within 1e-5, and the import gives the same predictions`, async () => {
-    const model = await mlp(act, act === 'softmax' ? 'softmax' : 'linear', 3, 5);
+    const model = await exportMlp(act, act === 'softmax' ? 'softmax' : 'linear', 3, 5, { epsilon: 1e-3, momentum: 0.9 });
     const a = modelToTfjs(model);
     const x = rows(7, 4, 41);
     const ours = model.predict(x);
@@ -69,17 +40,10 @@ for (const act of ACTIVATIONS) {
   });
 }
 
-for (const [loss, out, units, y] of [
-  ['binaryCrossentropy', 'sigmoid', 1, [0, 1, 1, 0, 1, 0, 0, 1]],
-  ['categoricalCrossentropy', 'softmax', 3, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]]],
-  ['sparseCategoricalCrossentropy', 'softmax', 3, [0, 1, 2, 0, 1, 2, 0, 1]],
-  ['mse', 'linear', 2, rows(8, 2, 3)],
-] as const) {
+for (const pairing of LOSS_PAIRINGS) {
+  const [loss, out] = pairing;
   test(`tfjs loss pairing ${loss} + ${out} output: trained model matches tfjs and round trips`, async () => {
-    const model = sequential([layers.dense({ units: 5, inputShape: [4], activation: 'tanh' }), layers.dense({ units, activation: out })], { seed: 2 });
-    model.compile({ optimizer: 'adam', loss });
-    await model.fit(rows(8, 4, 1), y as never, { epochs: 20, batchSize: 4, verbose: 0 });
-    const x = rows(10, 4, 9);
+    const { model, x } = await pairedModel(pairing);
     const a = modelToTfjs(model);
     assert.ok(maxDiff(await tfjsPredict(a, x), model.predict(x)) <= 1e-5);
     assert.ok(maxDiff(modelFromTfjs(a.modelJson, a.weightData).model.predict(x), model.predict(x)) <= 1e-5);

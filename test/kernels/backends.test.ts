@@ -8,6 +8,7 @@ import type { ActivationKernel, Kernels, LossKernel } from '../../src/kernels/ke
 import { typescriptBackend } from '../../src/kernels/typescript.js';
 import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { assertAllClose, assertClose } from '../helpers/assert.js';
+import { naiveGemm } from '../helpers/reference.js';
 
 const wasm = loadWasmBackend();
 
@@ -43,16 +44,6 @@ function ranNative(k: Kernels): void {
 
 /** The values a tensor holds after rounding to the dtype (what the kernel actually reads). */
 const rounded = (x: FloatArray): Float64Array => Float64Array.from(x);
-
-function naiveGemm(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
-    out[i * n + j] = s;
-  }
-  return out;
-}
 
 const GEMM_SHAPES: [number, number, number][] = [[0, 3, 4], [3, 0, 2], [1, 1, 1], [2, 3, 1], [5, 7, 3], [4, 4, 4], [4, 8, 8], [9, 17, 33], [33, 9, 17], [64, 5, 70], [7, 130, 13],
   // The WASM backend packs B for 16+ result rows in blocks of 256 steps × 128 columns: shapes across those edges.

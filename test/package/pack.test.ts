@@ -96,7 +96,9 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
       assert.equal(map.sourcesContent?.filter((s) => typeof s === 'string').length, map.sources.length, `${file} lacks sourcesContent`);
     }
 
-    // ES module and CommonJS: train (also on 2 threads), predict, save and reload, a bundled set, a library error class.
+    // ES module and CommonJS: train (also on 2 threads), predict, save and reload, a bundled set, a
+    // library error class (one set of checks, handed the package by import in esm.mjs and by require in cjs.cjs).
+    copyFileSync(join(consumer, 'checks.cjs'), join(app, 'checks.cjs'));
     for (const file of ['esm.mjs', 'cjs.cjs']) {
       copyFileSync(join(consumer, file), join(app, file));
       const out = JSON.parse(run(process.execPath, [file], app)) as Trained;

@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { browserMissing, canvasPixels, pageState, startHarness, type Harness } from './harness.js';
+import { browserMissing, canvasPixels, colorShare, pageState, startHarness, type Harness } from './harness.js';
 import { defaultConfig, fromHash, toHash, type PlaygroundConfig } from '../../playground/src/state.js';
 import { buildModel } from '../../playground/src/model.js';
 import { explain, type Explanation } from '../../playground/src/inspectAdapter.js';
@@ -18,16 +18,6 @@ import type { Snapshot } from '../../playground/src/protocol.js';
 const missing = browserMissing();
 
 const hashOf = (c: Partial<PlaygroundConfig>) => toHash({ ...defaultConfig(), ...c });
-
-/** Share of the canvas's pixels within a small distance of `rgb`. */
-function share(pixels: number[], rgb: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i < pixels.length; i += 4) {
-    const d = (pixels[i]! - rgb[0]!) ** 2 + (pixels[i + 1]! - rgb[1]!) ** 2 + (pixels[i + 2]! - rgb[2]!) ** 2;
-    if (d < 20 ** 2) n++;
-  }
-  return n / (pixels.length / 4);
-}
 
 async function setRange(page: Page, selector: string, value: string): Promise<void> {
   await page.evaluate(([sel, v]) => {
@@ -69,8 +59,8 @@ describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
     assert.match(await page.evaluate(() => location.hash), /data=circles.*layers=4%2C2%2C2/);
 
     const pixels = await canvasPixels(page, '#boundary');
-    const orange = share(pixels, regionColor(0, 2));
-    const blue = share(pixels, regionColor(1, 2));
+    const orange = colorShare(pixels, regionColor(0, 2));
+    const blue = colorShare(pixels, regionColor(1, 2));
     console.log(`# boundary canvas: ${(100 * orange).toFixed(1)}% class-0 colour, ${(100 * blue).toFixed(1)}% class-1 colour`);
     assert.ok(orange > 0.05, `class 0 colour on ${orange} of the boundary canvas`);
     assert.ok(blue > 0.05, `class 1 colour on ${blue} of the boundary canvas`);
@@ -222,7 +212,7 @@ describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
     await page.waitForTimeout(300);
     assert.equal(await page.textContent('#epoch'), epoch, 'training stopped');
     const pixels = await canvasPixels(page, '#boundary');
-    assert.ok(share(pixels, [255, 255, 255]) < 0.9, 'the boundary canvas still shows the last finite network');
+    assert.ok(colorShare(pixels, [255, 255, 255]) < 0.9, 'the boundary canvas still shows the last finite network');
     // Lowering the learning rate and resetting trains again.
     await page.selectOption('#learning-rate', '0.01');
     await page.click('#reset');

@@ -6,6 +6,7 @@ import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
 import { foldPreprocessing, portableInfo } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
 import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
+import { VERSION } from '../../version.js';
 
 /** IR 8 / opset 17 (ONNX 1.12): read by every ONNX Runtime since 1.12. */
 export const ONNX_IR_VERSION = 8;
@@ -127,7 +128,7 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   return encodeOnnx({
     irVersion: ONNX_IR_VERSION,
     producerName: 'backprop',
-    producerVersion: '0.1.0',
+    producerVersion: VERSION,
     opsets: [{ domain: '', version: ONNX_OPSET }],
     graph: {
       name: model.name,

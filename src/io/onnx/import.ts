@@ -5,7 +5,7 @@ import { layers } from '../../layers/index.js';
 import type { Layer } from '../../layers/layer.js';
 import { Reader, type Json } from '../json.js';
 import type { LoadedModel } from '../modelFile.js';
-import { compileImported, parseMetadataJson, preprocessingOf, readPortableInfo } from '../portable.js';
+import { importedModel, parseMetadataJson } from '../portable.js';
 import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
 import { ONNX_METADATA } from './export.js';
 
@@ -223,20 +223,9 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
   const meta: Record<string, string> = {};
   for (const p of onnx.metadata) if (Object.hasOwn(ONNX_METADATA_KEYS, p.key)) meta[p.key] = p.value;
   const json = (key: string): Json | undefined => (meta[key] === undefined ? undefined : parseMetadataJson(meta[key]!, `ONNX metadata ${key}`));
-  const info = readPortableInfo(new Reader('ONNX metadata_props'), {
-    ...(json(ONNX_METADATA.classes) !== undefined ? { classes: json(ONNX_METADATA.classes)! } : {}),
-    ...(json(ONNX_METADATA.featureNames) !== undefined ? { featureNames: json(ONNX_METADATA.featureNames)! } : {}),
-    ...(json(ONNX_METADATA.schema) !== undefined ? { schema: json(ONNX_METADATA.schema)! } : {}),
-  }, model.inputUnits, model.outputUnits);
-  if (info.classes !== undefined) model.classes = [...info.classes];
-  compileImported(model);
-  return {
-    model,
-    preprocessing: preprocessingOf(info),
-    training: undefined,
-    metadata: { format: 'onnx', producer: `${onnx.producerName} ${onnx.producerVersion}`.trim(), opset },
-    formatVersion: onnx.irVersion,
-  };
+  return importedModel(model, new Reader('ONNX metadata_props'), {
+    classes: json(ONNX_METADATA.classes), featureNames: json(ONNX_METADATA.featureNames), schema: json(ONNX_METADATA.schema),
+  }, { format: 'onnx', producer: `${onnx.producerName} ${onnx.producerVersion}`.trim(), opset }, onnx.irVersion);
 }
 
 const ONNX_METADATA_KEYS: Record<string, true> = { [ONNX_METADATA.classes]: true, [ONNX_METADATA.featureNames]: true, [ONNX_METADATA.schema]: true };

@@ -5,7 +5,7 @@ import { layers } from '../../layers/index.js';
 import type { Layer } from '../../layers/layer.js';
 import { parseUntrustedJson, Reader, type Json, type JsonObject } from '../json.js';
 import type { LoadedModel } from '../modelFile.js';
-import { compileImported, preprocessingOf, readPortableInfo } from '../portable.js';
+import { importedModel } from '../portable.js';
 import { littleEndianFloats } from '../onnx/protobuf.js';
 import { LEAKY_SUFFIX } from './export.js';
 
@@ -183,24 +183,11 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
   const model = buildModel(found, inputUnits, modelName);
   setWeights(r, root, model, found, weightData, maxElements);
   const meta = root.userDefinedMetadata;
-  const info = meta === undefined || meta === null ? {} : (() => {
-    const rm = r.at('userDefinedMetadata');
-    const m = rm.object(meta);
-    return readPortableInfo(rm, {
-      ...(m.classes !== undefined ? { classes: m.classes } : {}),
-      ...(m.featureNames !== undefined ? { featureNames: m.featureNames } : {}),
-      ...(m.schema !== undefined ? { schema: m.schema } : {}),
-    }, model.inputUnits, model.outputUnits);
-  })();
-  if (info.classes !== undefined) model.classes = [...info.classes];
-  compileImported(model);
-  return {
-    model,
-    preprocessing: preprocessingOf(info),
-    training: undefined,
-    metadata: { format: 'tfjs', generatedBy: typeof root.generatedBy === 'string' ? root.generatedBy.slice(0, 200) : null },
-    formatVersion: 1,
-  };
+  const rm = r.at('userDefinedMetadata');
+  const m = meta === undefined || meta === null ? {} : rm.object(meta);
+  return importedModel(model, rm, { classes: m.classes, featureNames: m.featureNames, schema: m.schema }, {
+    format: 'tfjs', generatedBy: typeof root.generatedBy === 'string' ? root.generatedBy.slice(0, 200) : null,
+  }, 1);
 }
 
 /** The bytes the layers' weights need, against the data given, before any buffer is allocated. */
