@@ -1,9 +1,10 @@
-import { pipelineInputs, scalerFromJSON, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
+import { canTransformInPlace, pipelineInputs, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
 
 /** A loaded model with what it needs to read new files the way it was trained. */
 export interface Applied {
+  /** The file as read; its x has become `x` when the pipeline could work in place. */
   readonly table: Table;
   /** Inputs scaled as in training, float32. */
   readonly x: Matrix;
@@ -43,7 +44,8 @@ export async function readForModel(loaded: LoadedModel, file: string, requireTar
   const pre = loaded.preprocessing;
   const scaler = pre.scaler ? scalerFromJSON(pre.scaler) : undefined;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
-  const x = pipelineInputs(pre, table);
+  // The table was read for this alone: the pipeline fills in and scales its x in place (no second copy, C5).
+  const x = canTransformInPlace(pre, table) ? transformInPlace(pre, table) : pipelineInputs(pre, table);
   return { table, x, scaler, targetScaler, plan: modelPlan(loaded) };
 }
 

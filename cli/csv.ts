@@ -86,6 +86,22 @@ function firstBadLine(chunk: Buffer): number {
   }
 }
 
+/** Line breaks in a file, plus one (an upper bound on its records), read in 1 MB blocks. */
+export function countLines(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let lines = 1;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return lines;
+      for (let at = buf.indexOf(0x0a); at >= 0 && at < n; at = buf.indexOf(0x0a, at + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
 /**
@@ -123,9 +139,12 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
   checkFile(path);
   const sep = delimiter ?? sniffDelimiter(path);
   const source = args.source ?? path;
-  // The model trains in float32; reading as float32 halves the memory of a large file.
-  const tableArgs: TableArgs = { dtype: 'float32', ...args, source };
-  const input = createReadStream(path);
+  // The model trains in float32; reading as float32 halves the memory of a large file. The line
+  // count bounds the rows, so numeric values are read straight into x's buffer (C5).
+  const tableArgs: TableArgs = { dtype: 'float32', expectedRows: countLines(path), ...args, source };
+  // csv-parse's records of one chunk are alive together: reading the 1e6-row file peaked at 160 MB
+  // with 1 MB chunks, 127 MB with 256 KB, about 90 MB with 64 KB and 16 KB (C5).
+  const input = createReadStream(path, { highWaterMark: 16 * 1024 });
   const cap = new RecordGuard(maxRecordChars, source);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars, delimiter: sep });
   let builder: TableBuilder | undefined;

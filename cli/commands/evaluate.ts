@@ -1,4 +1,4 @@
-import { classCodes, gatherRows, loadModel, pipelineTargets, readingWarnings } from '../../src/index.js';
+import { Matrix, classCodes, loadModel, pipelineTargets, readingWarnings, type Sequential } from '../../src/index.js';
 import { readForModel } from '../apply.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
@@ -13,9 +13,9 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const loaded = loadModel(modelPath);
   const a = await readForModel(loaded, dataPath, true, options);
   for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
-  const rows = Array.from({ length: a.table.rows }, (_, i) => i);
-  const y = pipelineTargets(loaded.preprocessing, a.table, rows, a.plan);
-  const raw = a.table.y!.kind === 'numeric' ? gatherRows(a.table.y!.values, rows) : undefined;
+  const y = pipelineTargets(loaded.preprocessing, a.table, undefined, a.plan);
+  // In float32, as train measures its rows (gatherRows).
+  const raw = a.table.y!.kind === 'numeric' ? a.table.y!.values.clone('float32') : undefined;
   const m = measure(loaded.model, a.plan.task, a.x, y, a.targetScaler, raw);
   const metrics: [string, number | undefined][] = [['loss', m.loss], ['accuracy', m.accuracy], ['MAE', m.mae], ['RMSE', m.rmse], ['R²', m.r2]];
   printer.line(`${dataPath}: ${a.table.rows} rows`);
@@ -26,11 +26,22 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   const t = a.table.y!;
   if (t.kind === 'classes') {
-    const cm = confusionMatrix(t.codes, classCodes(loaded.model.predictMatrix(a.x)), t.classes.length);
+    const cm = confusionMatrix(t.codes, predictedClasses(loaded.model, a.x), t.classes.length);
     const { precision, recall } = precisionRecall(cm);
     perClass = t.classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: t.counts[k]! }));
     printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
   }
   printer.event({ event: 'evaluate', model: modelPath, data: dataPath, ...m, ...(perClass ? { perClass } : {}) });
   return EXIT_OK;
+}
+
+/** The predicted class of every row, predicted in blocks (outputs for a million rows are never held at once). */
+function predictedClasses(model: Sequential, x: Matrix): Int32Array {
+  const out = new Int32Array(x.rows);
+  const block = 65_536;
+  for (let start = 0; start < x.rows; start += block) {
+    const n = Math.min(block, x.rows - start);
+    out.set(classCodes(model.predictMatrix(new Matrix(n, x.cols, x.data.subarray(start * x.cols, (start + n) * x.cols)))), start);
+  }
+  return out;
 }

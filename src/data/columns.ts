@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
-import { ChunkedFloat32, ChunkedFloat64, ChunkedInt32 } from './chunked.js';
+import { ChunkedFloat64, ChunkedInt32, type BufferColumn } from './chunked.js';
 import { isInfiniteCell, isMissingCell, parseNumberCell } from './cells.js';
 import { dateFormatOf, parseDate, type DateFormat } from './dates.js';
 import { MAX_NAME_CHARS, type InputColumn } from './schema.js';
@@ -34,7 +34,8 @@ export class ColumnReader {
   kind: ColumnKind | undefined;
   /** Cells before the kind was known, all missing. */
   private leading = 0;
-  numbers: ChunkedFloat32 | ChunkedFloat64 | undefined;
+  /** A numeric column's values, in its slot of the table's row buffer. */
+  numbers: BufferColumn | undefined;
   days: ChunkedFloat64 | undefined;
   codes: ChunkedInt32 | undefined;
   readonly categories = new Map<string, number>();
@@ -57,7 +58,9 @@ export class ColumnReader {
     readonly fixed: InputColumn | { kind: ColumnKind } | undefined,
     private readonly unknownPolicy: 'ignore' | 'error',
     /** Categories a forced categorical column may have (RELIABILITY R2). */
-    private readonly maxCategories = MAX_CATEGORIES,
+    private readonly maxCategories: number,
+    /** Where the values go while the column is numeric: its slot of the table's RowBuffer. */
+    private readonly slot: BufferColumn,
   ) {
     if (fixed !== undefined) {
       this.kind = fixed.kind;
@@ -76,7 +79,7 @@ export class ColumnReader {
   }
 
   private allocate(): void {
-    if (this.kind === 'numeric') this.numbers = this.dtype === 'float32' ? new ChunkedFloat32() : new ChunkedFloat64();
+    if (this.kind === 'numeric') this.numbers = this.slot;
     else if (this.kind === 'date') this.days = new ChunkedFloat64();
     else this.codes = new ChunkedInt32();
   }

@@ -3,7 +3,8 @@ import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { isMissingCell } from './cells.js';
-import { ColumnReader, MISSING_CODE } from './columns.js';
+import { RowBuffer } from './chunked.js';
+import { ColumnReader, MISSING_CODE, type CellErrorFn } from './columns.js';
 import { dateFeatures } from './dates.js';
 import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
@@ -52,6 +53,12 @@ export interface TableArgs {
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
   dtype?: DType;
+  /**
+   * About how many rows will be added (an upper bound such as the file's line count): numeric
+   * values are read into a buffer of that size that becomes x itself when every input is numeric.
+   * Only memory depends on it; default small, grown as needed.
+   */
+  expectedRows?: number;
 }
 
 /**
@@ -124,12 +131,17 @@ export class TableBuilder {
   private droppedNoTarget = 0;
   private droppedMissing = 0;
   private readonly carried = new Map<string, { index: number; values: string[] }>();
+  /** The numeric columns' values, row-major (one slot per input column). */
+  private readonly buffer: RowBuffer;
+  /** Each column's cell-error function, made once (not a closure per cell: a million rows make no garbage). */
+  private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows']);
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
+    this.buffer = new RowBuffer(this.dtype, integerAtLeast('table', 'expectedRows', args.expectedRows ?? 1024, 0));
     this.source = args.source ?? 'data';
     const task = args.task ?? 'auto';
     if (!['auto', 'classification', 'regression'].includes(task)) {
@@ -161,8 +173,9 @@ export class TableBuilder {
           const names = schema.inputs.map((i) => i.name);
           throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(names)}; the file has ${listValues(this.header)}`);
         }
-        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories));
+        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories, this.buffer.column(this.columns.length)));
       }
+      this.opened();
       const t = schema.target;
       const present = t !== undefined && t.names.every((n) => this.header.includes(n));
       if (args.requireTarget && t === undefined) throw new InputError(`${this.source}: the model has no target column to evaluate against`);
@@ -187,11 +200,17 @@ export class TableBuilder {
     this.header.forEach((name, index) => {
       if (columns.some((c) => c.index === index) || ignored.has(name)) return;
       const fixed = categorical.has(name) ? { kind: 'categorical' as const } : numeric.has(name) ? { kind: 'numeric' as const } : undefined;
-      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories));
+      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories, this.buffer.column(this.columns.length)));
     });
+    this.opened();
     if (this.columns.length === 0) {
       throw new InputError(`${this.source}: no feature columns left (columns: ${listSome(this.header)}; target: ${targetNames.join(', ')})`);
     }
+  }
+
+  private opened(): void {
+    this.buffer.open(this.columns.length);
+    this.columnErrors = this.columns.map((c) => (l: number, reason: string) => this.cellError(l, c.index, reason));
   }
 
   /** Adds one record; `line` is its line number in the source (for messages). */
@@ -209,10 +228,11 @@ export class TableBuilder {
         return;
       }
     }
-    for (const c of this.columns) {
+    for (let k = 0; k < this.columns.length; k++) {
+      const c = this.columns[k]!;
       const cell = fields[c.index]!;
       if (this.missingPolicy === 'error' && isMissingCell(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
-      c.add(cell, line, (l, reason) => this.cellError(l, c.index, reason));
+      c.add(cell, line, this.columnErrors[k]!);
     }
     this.targets.add(fields, line);
     for (const c of this.carried.values()) c.values.push(fields[c.index]!);
@@ -269,6 +289,12 @@ export class TableBuilder {
 
   private assembleX(used: readonly ColumnReader[], schema: TableSchema): Matrix {
     const d = featureNames(schema).length;
+    // Every column numeric and used: the row buffer is x already (no copy), unless it is much too long.
+    if (used.length === this.columns.length && used.every((c) => c.numbers !== undefined && c.kind === 'numeric')) {
+      const data = this.buffer.data;
+      const n = this.rows * d;
+      return new Matrix(this.rows, d, data.length > n * 1.1 + 1024 ? data.slice(0, n) : data.subarray(0, n));
+    }
     const x = Matrix.zeros(this.rows, d, this.dtype);
     const out = x.data;
     let offset = 0;
@@ -276,7 +302,7 @@ export class TableBuilder {
       const base = offset;
       const column = schema.inputs[k]!;
       offset += columnWidth(column);
-      // drain() hands each chunk over and forgets it, so the raw values and x never both exist in full.
+      // drain() hands each chunk of dates over and forgets it.
       if (column.kind === 'numeric') {
         if (c.numbers) c.numbers.drain((v, row) => (out[row * d + base] = v));
         else for (let row = 0; row < this.rows; row++) out[row * d + base] = NaN;

@@ -23,21 +23,37 @@ const MAX_DISTINCT = 1000;
 /** Builds the error for a cell: `data.csv line 3, column 2 ("b"): reason`. */
 export type CellError = (line: number, column: number, reason: string, kind?: string) => InputError;
 
-/** Streaming state of a single target column whose kind (classes or numbers) is decided at the end. */
+/**
+ * Streaming state of a single target column whose kind (classes or numbers) is decided at the end.
+ * Each row is stored once: as the code of its text while there are at most MAX_DISTINCT distinct
+ * texts (the number of a code is parsed once per text), else as its number (4 or 8 bytes a row,
+ * never both: a million-row file's target is not held twice, RELIABILITY C5).
+ */
 interface Undecided {
   readonly index: number;
   readonly name: string;
-  readonly numbers: ChunkedFloat64;
+  /** Distinct trimmed texts → code, until there are more than MAX_DISTINCT. */
   raw: Map<string, number> | undefined;
-  readonly rawCodes: ChunkedInt32;
+  /** The number of each code's text (NaN when it is not a number). */
+  readonly rawNumbers: number[];
+  /** Each row's code while `raw` holds. */
+  rawCodes: ChunkedInt32 | undefined;
+  /** Each row's number, once `raw` has overflowed. */
+  numbers: ChunkedFloat64 | undefined;
   firstText: { line: number; text: string; reason: string } | undefined;
   firstInvalidNumber: { line: number; reason: string } | undefined;
 }
 
+/** Calls fn with every row's number (NaN for text), in row order. */
+function forEachNumber(t: Undecided, fn: (value: number, row: number) => void): void {
+  if (t.numbers !== undefined) t.numbers.forEach(fn);
+  else t.rawCodes!.forEach((code, row) => fn(t.rawNumbers[code]!, row));
+}
+
 /**
  * Reads the target column(s) of a table row by row. With a fixed spec (a trained model's) labels
- * must be known classes or numbers; otherwise one column is kept both as numbers and as distinct
- * strings until the end, where 'auto' decides: text or few integers → classes, else regression
+ * must be known classes or numbers; otherwise one column is kept as codes of its distinct texts
+ * (or as numbers past MAX_DISTINCT texts) until the end, where 'auto' decides: text or few integers → classes, else regression
  * (RELIABILITY V7–V9). Several target columns are always numeric.
  */
 export class TargetReader {
@@ -56,7 +72,7 @@ export class TargetReader {
     if (columns.length === 0) return;
     if (fixed?.kind === 'classes') this.classIndex = new Map(fixed.classes.map((c, k) => [String(c), k]));
     else if (fixed !== undefined || columns.length > 1) this.cells = new ChunkedFloat64();
-    else this.undecided = { ...columns[0]!, numbers: new ChunkedFloat64(), raw: new Map(), rawCodes: new ChunkedInt32(), firstText: undefined, firstInvalidNumber: undefined };
+    else this.undecided = { ...columns[0]!, raw: new Map(), rawNumbers: [], rawCodes: new ChunkedInt32(), numbers: undefined, firstText: undefined, firstInvalidNumber: undefined };
   }
 
   /** True when a target cell of the record is missing (the row cannot be trained on). */
@@ -92,23 +108,34 @@ export class TargetReader {
   }
 
   private addUndecided(t: Undecided, cell: string, text: string, line: number): void {
+    const known = t.raw?.get(text);
+    if (known !== undefined) {
+      t.rawCodes!.push(known);
+      return;
+    }
+    // A text seen for the first time (or any text once `raw` overflowed): parse it.
     const r = parseNumberCell(cell);
-    t.numbers.push(r.ok ? r.value : NaN);
+    const value = r.ok ? r.value : NaN;
     if (!r.ok) {
       if (isMissingOrInfinite(cell) || /overflows/.test(r.reason)) t.firstInvalidNumber ??= { line, reason: r.reason };
       else t.firstText ??= { line, text, reason: r.reason };
     }
-    if (t.raw === undefined) return;
-    let code = t.raw.get(text);
-    if (code === undefined) {
-      if (t.raw.size >= MAX_DISTINCT) {
-        t.raw = undefined;
-        return;
-      }
-      code = t.raw.size;
-      t.raw.set(text, code);
+    if (t.raw !== undefined && t.raw.size >= MAX_DISTINCT) {
+      // Too many distinct values to be labels: from here on the column is kept as numbers only.
+      const numbers = new ChunkedFloat64();
+      t.rawCodes!.drain((code) => numbers.push(t.rawNumbers[code]!));
+      t.numbers = numbers;
+      t.raw = undefined;
+      t.rawCodes = undefined;
     }
-    t.rawCodes.push(code);
+    if (t.raw === undefined) {
+      t.numbers!.push(value);
+      return;
+    }
+    const code = t.raw.size;
+    t.raw.set(text, code);
+    t.rawNumbers.push(value);
+    t.rawCodes!.push(code);
   }
 
   /** The target spec (for the schema) and the values read, once all `rows` rows are added. */
@@ -137,9 +164,9 @@ export class TargetReader {
       if (!numericColumn) throw this.cellError(t.firstText!.line, t.index, `${t.firstText!.reason}; a regression target must be numeric`);
       return numericTarget(t, rows);
     }
-    if (numericColumn && !allIntegers(t.numbers)) {
+    if (numericColumn && !allIntegers(t)) {
       if (this.task === 'classification') {
-        throw new InputError(`${where}: continuous target (values like ${sampleValues(t.numbers)}) cannot be classes; train a regressor instead (task regression)`);
+        throw new InputError(`${where}: continuous target (values like ${sampleValues(t)}) cannot be classes; train a regressor instead (task regression)`);
       }
       return numericTarget(t, rows);
     }
@@ -174,7 +201,7 @@ export class TargetReader {
     const position = new Map<Label, number>(classes.map((c, k) => [c, k]));
     const rawLabels: Label[] = [...t.raw!.keys()].map((s) => (numericColumn ? Number(s) : s));
     const remap = Int32Array.from(rawLabels, (l) => position.get(l)!);
-    const codes = t.rawCodes.toInt32Array();
+    const codes = t.rawCodes!.toInt32Array();
     for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]!]!;
     return { spec: { kind: 'classes', names: [t.name], classes }, target: classTarget(classes, codes) };
   }
@@ -182,7 +209,7 @@ export class TargetReader {
 
 function numericTarget(t: Undecided, rows: number): { spec: TargetSpec; target: TableTarget } {
   const values = new Matrix(rows, 1, new Float64Array(rows));
-  t.numbers.forEach((v, k) => (values.data[k] = v));
+  forEachNumber(t, (v, k) => (values.data[k] = v));
   return { spec: { kind: 'numeric', names: [t.name] }, target: { kind: 'numeric', names: [t.name], values } };
 }
 
@@ -207,16 +234,20 @@ export function isMissingOrInfinite(cell: string): boolean {
   return s === '' || s === 'nan' || s === 'na' || s === 'n/a' || s === 'null' || s === 'none' || s === '?' || s.includes('inf');
 }
 
-function allIntegers(values: ChunkedFloat64): boolean {
+function allIntegers(t: Undecided): boolean {
+  if (t.numbers === undefined) return t.rawNumbers.every((v) => Number.isInteger(v));
   let ok = true;
-  values.forEach((v) => {
+  t.numbers.forEach((v) => {
     if (!Number.isInteger(v)) ok = false;
   });
   return ok;
 }
 
-function sampleValues(values: ChunkedFloat64): string {
+/** The first three non-integer values, in row order. */
+function sampleValues(t: Undecided): string {
   const out: number[] = [];
-  for (let i = 0; i < values.length && out.length < 3; i++) if (!Number.isInteger(values.get(i))) out.push(values.get(i));
+  forEachNumber(t, (v) => {
+    if (out.length < 3 && !Number.isInteger(v)) out.push(v);
+  });
   return out.join(', ');
 }

@@ -69,14 +69,19 @@ export function classCodes(p: Matrix): Int32Array {
 }
 
 /**
- * Targets of the given rows in the layout the loss expects: a column of class indices (binary
- * 0/1 and sparse categorical), one-hot rows (categorical cross-entropy), or the numeric targets.
+ * Targets of the given rows (all when undefined) in the layout the loss expects: a column of class
+ * indices (binary 0/1 and sparse categorical), one-hot rows (categorical cross-entropy), or the
+ * numeric targets.
  */
-export function targetMatrix(y: TableTarget, rows: readonly number[], plan: OutputPlan): Matrix {
+export function targetMatrix(y: TableTarget, rows: readonly number[] | undefined, plan: OutputPlan): Matrix {
   if (y.kind === 'numeric') {
-    const m = Matrix.zeros(rows.length, y.values.cols, 'float32');
+    const n = rows ? rows.length : y.values.rows;
+    const m = Matrix.zeros(n, y.values.cols, 'float32');
     const d = y.values.cols;
-    rows.forEach((r, i) => m.data.set(y.values.data.subarray(r * d, (r + 1) * d), i * d));
+    for (let i = 0; i < n; i++) {
+      const r = rows ? rows[i]! : i;
+      m.data.set(y.values.data.subarray(r * d, (r + 1) * d), i * d);
+    }
     return m;
   }
   return classTargets(y.codes, rows, plan);

@@ -8,7 +8,7 @@ import { EarlyStopping } from '../callbacks/earlyStopping.js';
 import type { Callback } from '../callbacks/callback.js';
 import { buildNetwork, type Network } from './network.js';
 import { planOutput, type OutputPlan } from './output.js';
-import { fitPipeline, pipelineInputs, pipelineTargets } from './pipeline.js';
+import { canTransformInPlace, fitPipeline, pipelineInputs, pipelineTargets, rowsView, transformInPlace } from './pipeline.js';
 import { TrainingRun } from './run.js';
 import type { TrainingSpec } from './spec.js';
 
@@ -25,8 +25,8 @@ export interface Split {
  * that sorted files (iris is sorted by species) still put every class in both parts.
  */
 export function splitRows(table: Table, fraction: number, seed: number): Split {
-  const all = Array.from({ length: table.rows }, (_, i) => i);
-  if (fraction === 0) return { train: all, validation: [], note: undefined };
+  const all = () => Array.from({ length: table.rows }, (_, i) => i);
+  if (fraction === 0) return { train: all(), validation: [], note: undefined };
   const y = table.y;
   const labels = y?.kind === 'classes' ? y.codes : undefined;
   try {
@@ -34,7 +34,7 @@ export function splitRows(table: Table, fraction: number, seed: number): Split {
     return { train, validation: test, note: undefined };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    return { train: all, validation: [], note: `${table.rows} rows are too few for a ${fraction} validation split; training on all of them without validation` };
+    return { train: all(), validation: [], note: `${table.rows} rows are too few for a ${fraction} validation split; training on all of them without validation` };
   }
 }
 
@@ -68,6 +68,14 @@ export interface PrepareArgs {
   validation?: Table;
   /** Continue a saved model: its network and fitted preprocessing are used instead of new ones. */
   resume?: { readonly model: Sequential; readonly preprocessing: Preprocessing };
+  /**
+   * Let the pipeline work in the table's own x rather than in copies (when x is float32 and no
+   * missing-indicator inputs are added; otherwise copies are made as usual): its rows are put in
+   * the order training rows, then validation rows, and filled in and scaled in place, and the
+   * parts are views of it. For a large file read once (the CLI's train); afterwards `table.x` is
+   * the scaled inputs in that order, no longer the table's rows. Default false.
+   */
+  reuseTable?: boolean;
 }
 
 /**
@@ -78,26 +86,49 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   const target = table.schema.target;
   if (target === undefined || table.y === undefined) throw new InputError(`${table.source}: the data has no target column`);
   const plan = planOutput(target, spec.compile.loss);
-  const all = Array.from({ length: table.rows }, (_, i) => i);
-  const split = args.split ?? (args.validation ? { train: all, validation: [], note: undefined } : splitRows(table, spec.fit.validationSplit, spec.fit.seed));
-  const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task);
+  const all = () => Array.from({ length: table.rows }, (_, i) => i);
+  const split = args.split ?? (args.validation ? { train: all(), validation: [], note: undefined } : splitRows(table, spec.fit.validationSplit, spec.fit.seed));
+  // In the table's own x: rows reordered training first, so that each part is a view.
+  const order = args.reuseTable ? partsOrder(table.rows, split) : undefined;
+  const reuse = order !== undefined && (args.resume ? canTransformInPlace(args.resume.preprocessing, table) : table.x.data instanceof Float32Array && spec.preprocessing.indicator !== true);
+  const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task, reuse ? { order } : undefined);
   const preprocessing = args.resume?.preprocessing ?? fitted!.preprocessing;
   const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
   if (table.y.kind === 'classes' && !args.resume) network.model.classes = [...table.y.classes];
+  const inputs = reuse && args.resume ? transformInPlace(preprocessing, table, order) : undefined;
   const part = (rows: readonly number[], x?: Matrix): Part => ({ x: x ?? pipelineInputs(preprocessing, table, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
-  const train = part(split.train, fitted?.trainInputs);
+  const train = part(split.train, fitted?.trainInputs ?? (inputs ? rowsView(inputs, 0, split.train.length) : undefined));
   let validation: Part | undefined;
   let validationTable: Table | undefined;
   if (args.validation) {
     const v = args.validation;
     const rows = Array.from({ length: v.rows }, (_, i) => i);
-    validation = { x: pipelineInputs(preprocessing, v, rows), y: pipelineTargets(preprocessing, v, rows, plan), rows };
+    const x = args.reuseTable && canTransformInPlace(preprocessing, v) ? transformInPlace(preprocessing, v) : pipelineInputs(preprocessing, v);
+    validation = { x, y: pipelineTargets(preprocessing, v, rows, plan), rows };
     validationTable = v;
   } else if (split.validation.length > 0) {
-    validation = part(split.validation);
+    validation = part(split.validation, reuse ? rowsView(table.x, split.train.length, split.validation.length) : undefined);
     validationTable = table;
   }
   return { spec, plan, split, preprocessing, network, train, validation, validationTable };
+}
+
+/**
+ * The training rows then the validation rows, as a function of position, when together they are
+ * every row once; else undefined.
+ */
+function partsOrder(rows: number, split: Split): ((i: number) => number) | undefined {
+  const { train, validation } = split;
+  if (train.length + validation.length !== rows) return undefined;
+  const seen = new Uint8Array(rows);
+  for (const part of [train, validation]) {
+    for (const r of part) {
+      if (!Number.isInteger(r) || r < 0 || r >= rows || seen[r] === 1) return undefined;
+      seen[r] = 1;
+    }
+  }
+  const t = train.length;
+  return (i) => (i < t ? train[i]! : validation[i - t]!);
 }
 
 /** Options of startRun. */

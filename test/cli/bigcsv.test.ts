@@ -41,9 +41,12 @@ before(async () => {
 test('a 1,000,000-row CSV is read streaming, holding about twice its size (RELIABILITY C5)', () => {
   const r = runCli(probe, [file], dir);
   assert.equal(r.code, 0, r.stderr);
-  const m = JSON.parse(r.stdout) as { rows: number; features: number; ms: number; maxRSS: number };
+  const m = JSON.parse(r.stdout) as { rows: number; features: number; ms: number; maxRSS: number; xBytes: number; bufferBytes: number };
   assert.equal(m.rows, ROWS);
   assert.equal(m.features, 5);
+  // x is the buffer the numbers were read into, sized by the line count: the values are held once.
+  assert.equal(m.xBytes, ROWS * 5 * 4);
+  assert.ok(m.bufferBytes <= (ROWS + 2) * 5 * 4, `x sits in a buffer of ${m.bufferBytes} bytes`);
   const ratio = (m.maxRSS - baseline) / size;
   console.log(`read ${ROWS} rows, ${(size / 1e6).toFixed(1)} MB, in ${(m.ms / 1000).toFixed(1)} s; peak RSS ${(m.maxRSS / 1e6).toFixed(0)} MB = node's ${(baseline / 1e6).toFixed(0)} MB + ${ratio.toFixed(2)} × the file`);
   assert.ok(ratio < 3, `reading holds ${ratio.toFixed(2)} × the file size`);

@@ -120,3 +120,18 @@ test('the builder streams: 200,000 rows added one at a time build the same matri
   assert.ok(t.y?.kind === 'classes');
   assert.deepEqual(t.y.counts, [Math.ceil(n / 3), n - Math.ceil(n / 3)]);
 });
+
+test('a target is stored once: past 1,000 distinct values it turns from codes into numbers, same values and messages (C5)', () => {
+  // 1,500 distinct integers after 600 rows of repeats: regression, every value exact and in row order.
+  const values = [...Array.from({ length: 600 }, (_, i) => i % 3), ...Array.from({ length: 1500 }, (_, i) => 1000 + i * 7)];
+  const t = tableFromRecords([['x', 'y'], ...values.map((v, i) => [String(i), ` ${v} `])], { source: 'd.csv' });
+  assert.ok(t.y?.kind === 'numeric');
+  assert.deepEqual(Array.from(t.y.values.data), values);
+  // Continuous values repeated: the sample lists the first three non-integers in row order.
+  assertThrowsWith(() => tableFromRecords(csv('a,y\n1,0.5\n2,0.5\n3,2\n4,1.25'), { source: 'd.csv', task: 'classification' }), InputError, /values like 0\.5, 0\.5, 1\.25\)/);
+  // Text after the overflow is still found and named by its line.
+  const texts = [...Array.from({ length: 1200 }, (_, i) => [String(i), String(i * 0.5)]), ['1200', 'oops']];
+  assertThrowsWith(() => tableFromRecords([['x', 'y'], ...texts], { source: 'd.csv', task: 'regression' }), InputError, /d\.csv line 1202, column 2 \("y"\): "oops" is not a number; a regression target must be numeric/);
+  // 1,001 distinct texts cannot be labels.
+  assertThrowsWith(() => tableFromRecords([['x', 'y'], ...Array.from({ length: 1001 }, (_, i) => [String(i), `c${i}`])], { source: 'd.csv' }), InputError, /more than 1000 distinct values; too many to be class labels/);
+});

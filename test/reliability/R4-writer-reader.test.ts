@@ -15,8 +15,11 @@ async function trainSaveLoad(records: string[][]): Promise<void> {
   const m = sequential([layers.dense({ units: Math.max(2, y.classes.length), activation: 'softmax', inputShape: [table.x.cols] })]);
   m.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'adam' });
   const labels: Label[] = Array.from(y.codes, (c) => y.classes[c]!);
-  await m.fit(table.x, labels, { epochs: 1, verbose: 0 });
-  const scaler = standardScaler().fit(table.x).toJSON();
+  // A missing cell is NaN in x: filled in as the pipeline's imputer would (fit refuses NaN).
+  const x = table.x.clone();
+  x.data.forEach((v, i) => (x.data[i] = Number.isNaN(v) ? 0 : v));
+  await m.fit(x, labels, { epochs: 1, verbose: 0 });
+  const scaler = standardScaler().fit(x).toJSON();
   const bytes = modelToBytes(m, { preprocessing: { schema: table.schema, featureNames: [...table.featureNames], scaler } });
   const back = modelFromBytes(bytes);
   assert.deepEqual(back.model.classes, m.classes);
