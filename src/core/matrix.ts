@@ -159,22 +159,31 @@ function checkNotEmpty(rows: number, cols: number, what: string): void {
   if (cols === 0) throw new InputError(`${what}: 0 features (shape=(${rows}, 0))`);
 }
 
+/**
+ * True when every x[i] (i < n) is finite. Branch-free (x·0 is 0 for finite x, NaN for NaN or
+ * ±∞) with four independent sums: the training step runs it over every gradient and weight on
+ * every step (the TypeScript kernels' allFinite), and input checks over every value given.
+ */
+export function allFinite(x: FloatArray, n: number): boolean {
+  let a = 0, b = 0, c = 0, d = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a += x[i]! * 0;
+    b += x[i + 1]! * 0;
+    c += x[i + 2]! * 0;
+    d += x[i + 3]! * 0;
+  }
+  for (; i < n; i++) a += x[i]! * 0;
+  return a + b + c + d === 0;
+}
+
 /** Every value finite; with `source`, m is its conversion and a non-finite value is an overflow of it. */
 function checkFinite(m: Matrix, what: string, source?: Matrix): void {
   const n = m.rows * m.cols;
   const data = m.data;
-  // One branch-free pass first (v·0 is 0 for finite v, NaN otherwise; four sums run in parallel):
-  // predict checks every input it is given. The search for the culprit runs only when it fails.
-  let a = 0, b = 0, c = 0, d = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a += data[i]! * 0;
-    b += data[i + 1]! * 0;
-    c += data[i + 2]! * 0;
-    d += data[i + 3]! * 0;
-  }
-  for (; i < n; i++) a += data[i]! * 0;
-  if (a + b + c + d === 0) return;
+  // One branch-free pass first (predict checks every input it is given); the search for the
+  // culprit runs only when it fails.
+  if (allFinite(data, n)) return;
   for (let k = 0; k < n; k++) {
     const v = data[k]!;
     if (v - v !== 0) {

@@ -42,23 +42,8 @@ export function sumOfAbs(x: FloatArray, n: number): number {
   return s;
 }
 
-/**
- * True when every x[i] (i < n) is finite. Branch-free (x·0 is 0 for finite x, NaN for NaN or
- * ±∞) with four independent sums, because the training step runs it over every gradient and
- * weight on every step.
- */
-export function allFinite(x: FloatArray, n: number): boolean {
-  let a = 0, b = 0, c = 0, d = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a += x[i]! * 0;
-    b += x[i + 1]! * 0;
-    c += x[i + 2]! * 0;
-    d += x[i + 3]! * 0;
-  }
-  for (; i < n; i++) a += x[i]! * 0;
-  return a + b + c + d === 0;
-}
+/** The finiteness probe lives with the Matrix checks (core), which use it on inputs too. */
+export { allFinite } from '../core/matrix.js';
 
 /** Copies rows `indices[start..start+count)` of src (m×n) into the first `count` rows of out. */
 export function gatherRows(src: FloatArray, n: number, indices: Int32Array, start: number, count: number, out: FloatArray): void {
