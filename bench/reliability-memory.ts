@@ -3,10 +3,11 @@
 // an esbuild bundle (as the published package runs). Prints peak RSS as a multiple of the file size,
 // whole and above an idle node process. Run: npx tsx bench/reliability-memory.ts [rows]
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { writeBigCsv } from '../test/helpers/data.js';
 
 const root = resolve(import.meta.dirname, '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
@@ -14,26 +15,6 @@ const dir = mkdtempSync(join(tmpdir(), 'backprop-memory-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'big.csv');
 
-/** Six columns (five numeric, a text label) from a seeded LCG: about 36 MB for 1e6 rows (as test/cli/bigcsv). */
-async function writeCsv(): Promise<number> {
-  const out = createWriteStream(file);
-  out.write('a,b,c,d,e,label\n');
-  let s = 1;
-  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  let chunk = '';
-  for (let i = 0; i < rows; i++) {
-    const a = r();
-    const b = r();
-    chunk += `${a.toFixed(6)},${b.toFixed(6)},${r().toFixed(4)},${(r() * 100).toFixed(2)},${Math.floor(r() * 10)},${a + b > 1 ? 'yes' : 'no'}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((res) => out.once('drain', () => res()));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((res) => out.end(() => res()));
-  return statSync(file).size;
-}
 
 const probe = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxRSS='+process.resourceUsage().maxRSS*1024+'\\n'))";
 
@@ -43,7 +24,7 @@ function peakRss(entry: string, args: string[]): number {
   return Number(/maxRSS=(\d+)/.exec(r.stderr)![1]);
 }
 
-const size = await writeCsv();
+const size = await writeBigCsv(file, rows);
 // Bundled inside the repository (as test/cli/harness does) so its packages resolve from node_modules.
 const bundleDir = join(root, 'test-output', `memory-${process.pid}`);
 process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));

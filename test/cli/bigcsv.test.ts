@@ -1,8 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, buildEntry, events, runCli, tempDir, ROOT } from './harness.js';
+import { writeBigCsv } from '../helpers/data.js';
 
 const ROWS = 1_000_000;
 const dir = tempDir('bigcsv');
@@ -16,24 +16,7 @@ const peak = "data:text/javascript,process.on('exit',()=>process.stderr.write('m
 
 before(async () => {
   [bin, probe] = await Promise.all([buildCli(), buildEntry(join(ROOT, 'test', 'cli', 'fixtures', 'readProbe.ts'), 'read-probe.mjs')]);
-  // Six columns (five numeric, a text label), seeded LCG: about 36 MB.
-  const out = createWriteStream(file);
-  out.write('a,b,c,d,e,label\n');
-  let s = 1;
-  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  let chunk = '';
-  for (let i = 0; i < ROWS; i++) {
-    const a = r();
-    const b = r();
-    chunk += `${a.toFixed(6)},${b.toFixed(6)},${r().toFixed(4)},${(r() * 100).toFixed(2)},${Math.floor(r() * 10)},${a + b > 1 ? 'yes' : 'no'}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((res) => out.once('drain', () => res()));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((res) => out.end(() => res()));
-  size = statSync(file).size;
+  size = await writeBigCsv(file, ROWS);
   const idle = runCli(probe.replace(/read-probe\.mjs$/, 'backprop.mjs'), ['--version'], dir, ['--import', peak]);
   baseline = Number(/maxRSS=(\d+)/.exec(idle.stderr)![1]);
 });

@@ -7,18 +7,8 @@ import {
   sequential, layers, optimizers, setKernelBackend, kernelBackend, Rng, InputError, type Sequential, type WeightArray,
 } from '../../src/index.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
+import { seededClasses } from '../helpers/data.js';
 
-function data(n: number, d: number, classes: number, seed: number): { x: number[][]; y: number[] } {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = Array.from({ length: d }, () => rng.normal());
-    x.push(row);
-    y.push(Math.abs(Math.floor((row[0]! + row[1]! * row[2]!) * 1.5)) % classes);
-  }
-  return { x, y };
-}
 
 /** Builds on the named backend, then puts the global choice back. */
 function on<T>(backend: 'typescript' | 'wasm', f: () => T): T {
@@ -62,7 +52,7 @@ const setups: Setup[] = [
 
 for (const s of setups) {
   test(`one epoch on wasm and on typescript (float32) agree within 1e-4 on weights and loss: ${s.name}`, async () => {
-    const { x, y } = data(400, 20, s.classes, 1);
+    const { x, y } = seededClasses(400, 20, s.classes, 1);
     const targets = s.loss === 'mse' ? y.map((v) => Array.from({ length: s.classes }, (_, c) => (c === v ? 1 : 0))) : y;
     const results = [];
     for (const backend of ['typescript', 'wasm'] as const) {
@@ -85,7 +75,7 @@ for (const s of setups) {
 }
 
 test('same seed on the wasm backend: bit-identical weights; the model names its backend in summary()', async () => {
-  const { x, y } = data(200, 20, 4, 2);
+  const { x, y } = seededClasses(200, 20, 4, 2);
   const runs: number[][] = [];
   for (let r = 0; r < 2; r++) {
     const model = on('wasm', setups[0]!.make);
@@ -104,7 +94,7 @@ test('a float64 model runs on a backend that computes in float64 (TypeScript) ev
 });
 
 test('switching the backend after build: built models keep theirs and keep training; new models take the new one', async () => {
-  const { x, y } = data(100, 20, 4, 3);
+  const { x, y } = seededClasses(100, 20, 4, 3);
   const model = on('wasm', setups[0]!.make);
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   await model.fit(x, y, { epochs: 1, verbose: 0 });

@@ -9,19 +9,9 @@ import { join } from 'node:path';
 import {
   sequential, layers, regularizers, setKernelBackend, kernelBackend, Rng, InputError, UnsupportedError, type Sequential, type WeightArray,
 } from '../../src/index.js';
+import { seededClasses } from '../helpers/data.js';
 import { chooseThreads, availableCores, MIN_ROWS_PER_THREAD, MIN_WORK_PER_THREAD } from '../../src/model/threads.js';
 
-function data(n: number, d: number, seed: number): { x: number[][]; y: number[] } {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = Array.from({ length: d }, () => rng.normal());
-    x.push(row);
-    y.push(Math.abs(Math.floor((row[0]! + row[1]! * row[2]!) * 1.5)) % 3);
-  }
-  return { x, y };
-}
 
 const flat = (w: WeightArray[]) => w.flatMap((t) => (Array.isArray(t[0]) ? (t as number[][]).flat() : (t as number[])));
 
@@ -41,7 +31,7 @@ function build(backend: 'typescript' | 'wasm', dropout: boolean): Sequential {
   }
 }
 
-const { x, y } = data(300, 12, 3);
+const { x, y } = seededClasses(300, 12, 3, 3);
 
 for (const backend of ['typescript', 'wasm'] as const) {
   test(`${backend}: threads 2 twice gives bit-identical weights (with dropout), and agrees with threads 1 within 1e-4 after an epoch`, async () => {
