@@ -49,7 +49,7 @@ export { Block as KernelBlock, type KernelLoops, type ActivationKernel, type Los
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';
-export * from './spec/index.js';
+export * from './training/index.js';
 
 import { callbacks as trainingCallbacks } from './callbacks/index.js';
 import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';

@@ -4,7 +4,7 @@ import { checkKeys, describe, integerAtLeast } from '../core/validate.js';
 import type { ActivationSpec } from '../activations.js';
 import type { LossName } from '../losses/loss.js';
 import type { Sequential, WeightArray } from '../model/sequential.js';
-import { buildNetwork } from '../spec/network.js';
+import { buildNetwork } from '../training/network.js';
 
 /** One Dense layer of a network typed by hand. */
 export interface NetworkLayerSpec {

@@ -14,7 +14,7 @@ export interface Preprocessing {
   readonly featureNames?: readonly string[];
   /** A scaler on regression targets: the model predicts scaled values, inverse-transformed for users. */
   readonly targetScaler?: ScalerJSON;
-  /** How missing values are filled, fitted on the training rows (see src/spec/pipeline.ts). */
+  /** How missing values are filled, fitted on the training rows (see src/training/pipeline.ts). */
   readonly imputer?: ImputerJSON;
 }
 

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { activationNames, type ActivationName } from '../activations.js';
 import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
-import { trainingSpec, type ScaleKind, type TrainingSpec } from '../spec/spec.js';
+import { trainingSpec, type ScaleKind, type TrainingSpec } from '../training/spec.js';
 import { categorical, compileSpace, float, type JsonValue, type Params, type SearchParam, type Space } from './space.js';
 
 /**
