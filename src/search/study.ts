@@ -236,8 +236,9 @@ export class Study {
     }
     this.offset = enqueue.length;
     enqueue.forEach((_, i) => this.enqueuedNumbers.add(i));
-    const sampled = this.sampler.size;
-    this.total = Math.min(args.trials ?? (sampled !== undefined ? sampled + this.offset : DEFAULT_TRIALS), sampled !== undefined ? sampled + this.offset : Infinity);
+    // A finite sampler's points plus the enqueued trials that are not among them.
+    const size = this.sampler.size !== undefined ? this.sampler.size + enqueue.filter((p) => this.sampler.has?.(p) !== true).length : undefined;
+    this.total = Math.min(args.trials ?? size ?? DEFAULT_TRIALS, size ?? Infinity);
     if (resumed !== undefined) {
       const held = resumed.finished + this.rerun.length;
       if (held > this.total) throw new InputError(`journal ${JSON.stringify(args.journal)} already holds ${held} trials, more than the ${this.total} asked for; ask for at least ${held} trials, or give another journal file`);
@@ -375,9 +376,9 @@ async function optimize(direction: 'minimize' | 'maximize', objective: Objective
   checkKeys(`search.${direction}`, args, ARG_KEYS);
   if (typeof objective !== 'function') throw new InputError(`search.${direction}: the objective must be a function`);
   const jobs = integerAtLeast(`search.${direction}`, 'jobs', args.jobs ?? 1, 1);
-  const { jobs: _jobs, onTrial, signal, ...studyArgs } = args;
+  const { jobs: _jobs, onTrial, signal, onStudy, ...studyArgs } = args;
   const study = new Study(space, { ...studyArgs, direction });
-  args.onStudy?.(study);
+  onStudy?.(study);
   // A thin loop over ask and tell, `jobs` of them at once.
   const loop = async (): Promise<void> => {
     for (;;) {
