@@ -51,7 +51,7 @@ export function cloneFloat64(model: Sequential): Sequential {
   const clone = sequentialFromConfig({ ...model.getConfig(), dtype: 'float64' });
   if (!clone.built) clone.build(model.inputUnits);
   clone.setWeights(model.getWeights());
-  clone.session.classes = model.classes === undefined ? undefined : [...model.classes];
+  clone.session.classes = model.classes?.slice();
   clone.compile({ optimizer: 'sgd', loss });
   return clone;
 }

@@ -572,7 +572,8 @@ export class TrainingSession {
       emitWarning(run.callbacks, `Maximum epochs (${epochs}) reached and the loss was still falling; training may not have converged.`);
     }
     try {
-      await run.callbacks.call('onTrainEnd', {});
+      // A run stopped before its first step never began: its callbacks hear nothing.
+      if (run.begun) await run.callbacks.call('onTrainEnd', {});
     } finally {
       await this.closePool(run);
     }
