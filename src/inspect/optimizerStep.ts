@@ -48,7 +48,7 @@ export interface OptimizerUpdate {
  */
 export function explainUpdate(model: Sequential, explanation: Explanation): OptimizerUpdate {
   model.requireCompiled('explainUpdate');
-  const opt = model.optimizer!;
+  const opt = model.session.optimizer;
   // The written-out rule is the registry's: an optimiser without one is refused here, before any work.
   const kind = kindOf(opt);
   const lr = opt.currentLearningRate();

@@ -59,7 +59,7 @@ for (const name of optimizerNames) {
     test(`${label}: config and state round-trip, in memory and through the model file`, async () => {
       const m = model(kind.fromConfig({ learningRate: 0.05, ...settings }));
       await m.fit(X, Y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
-      const opt = m.optimizer!;
+      const opt = m.session.optimizer;
       const config = opt.getConfig();
       for (const [k, v] of Object.entries(settings)) assert.equal(config[k], v, `${label} ${k}`);
       const again = kind.fromConfig(config);
@@ -76,9 +76,9 @@ for (const name of optimizerNames) {
       assert.deepEqual(again.getState(params), state);
 
       const loaded = modelFromBytes(modelToBytes(m)).model;
-      assert.equal(loaded.optimizer!.name, name);
-      assert.deepEqual(loaded.optimizer!.getConfig(), config);
-      assert.deepEqual(loaded.optimizer!.getState(loaded.params()), state);
+      assert.equal(loaded.session.optimizer.name, name);
+      assert.deepEqual(loaded.session.optimizer.getConfig(), config);
+      assert.deepEqual(loaded.session.optimizer.getState(loaded.params()), state);
     });
 
     test(`${label}: explainUpdate's written-out step after 3 steps equals the optimiser's 4th step, weights and state`, async () => {
@@ -91,8 +91,8 @@ for (const name of optimizerNames) {
       const params = m.trainableParams();
       const byName = new Map(e.layers.flatMap((l) => l.params.map((p) => [p.name, p] as const)));
       for (const p of params) p.grad.set(flat(byName.get(p.name)!.grad));
-      m.optimizer!.step(params);
-      const state = m.optimizer!.getState(params).slots;
+      m.session.optimizer.step(params);
+      const state = m.session.optimizer.getState(params).slots;
       for (const pu of u.params) {
         const p = params.find((q) => q.name === pu.name)!;
         flat(pu.after).forEach((v, i) => assertClose(v, p.value[i]!, 1e-12, 1e-15, `${label} ${pu.name}[${i}] after`));
