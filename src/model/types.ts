@@ -13,17 +13,25 @@ import type { Backprop } from './step.js';
 
 /** Plain-JSON description of a model's architecture (no weights). */
 export interface SequentialConfig {
+  /** The model's name. */
   readonly name: string;
+  /** Seed of every random choice. */
   readonly seed: number;
+  /** Element type of weights and buffers. */
   readonly dtype: DType;
+  /** Number of input features, when the model is built. */
   readonly inputUnits: number | undefined;
+  /** Each layer's config, in order. */
   readonly layers: readonly LayerConfig[];
 }
 
 /** The compile part of a session as plain JSON (metric factories are left out); compileArgsFromConfig reads it. */
 export interface CompileConfig {
+  /** The loss's registered name and settings. */
   readonly loss: { readonly name: string; readonly config: Readonly<Record<string, number | boolean>> };
+  /** The optimiser's registered name and settings. */
   readonly optimizer: { readonly name: string; readonly config: Readonly<Record<string, unknown>> };
+  /** The metrics compiled by name. */
   readonly metrics: readonly string[];
 }
 
@@ -43,20 +51,27 @@ export interface CompiledSession {
 
 /** A model's structure and its session handle: what training, evaluation and callbacks use. */
 export interface Model {
+  /** The model's name (shown by summary). */
   readonly name: string;
+  /** Element type of weights and buffers. */
   readonly dtype: DType;
   /** The backend the model computes on, e.g. 'wasm (SIMD, relaxed)'. */
   readonly backend: string;
+  /** The layers in order. */
   readonly layers: readonly Layer[];
+  /** Number of input features; 0 before build. */
   readonly inputUnits: number;
+  /** Width of the last layer's output. */
   readonly outputUnits: number;
   /** Class labels in output order (the session's). */
   readonly classes: Label[] | undefined;
   /** Keras' stop_training: set true from a callback to end the run after the current batch. */
   stopTraining: boolean;
+  /** What training knows: the compiled loss, optimiser and metrics, and the classes. */
   readonly session: CompiledSession;
   /** Every tensor (trainable and not), in getWeights order. */
   params(): Param[];
+  /** Architecture as plain JSON. */
   getConfig(): SequentialConfig;
   /** Rows of x in the kernels' memory (copied there when they are not). */
   stage(x: Matrix): Matrix;
