@@ -22,7 +22,7 @@ export {
 } from './layers/index.js';
 export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {
-  optimizers, optimizerNames, optimizerRegistry, optimizerKind, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
+  optimizers, optimizerNames, optimizerRegistry, optimizerKind, type RuleTerm, type RuleDescription, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
   type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
   schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, type ScheduleConfig,
@@ -40,6 +40,7 @@ export {
 } from './callbacks/index.js';
 
 export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
+export type { Model, CompiledSession } from './model/types.js';
 export { TrainingSession, compileArgsFromConfig, type CompileConfig, type SessionArgs, type SessionState, type RunScores } from './model/session.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './core/labels.js';

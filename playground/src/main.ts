@@ -7,7 +7,7 @@ import { makeData, type PlayData } from './data.js';
 import { parsePointsCsv, type CsvPoints } from './csv.js';
 import { outputFor } from './model.js';
 import { makeGrid } from './snapshot.js';
-import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
+import type { FromWorker, HistoryPoint, Snapshot, ToWorker } from './protocol.js';
 import { Controls, type Change } from './ui/controls.js';
 import { NetworkView, type NetworkLayout } from './ui/network.js';
 import { Curves } from './ui/charts.js';
@@ -49,6 +49,8 @@ let selected: { set: 'train' | 'test'; index: number } = { set: 'train', index: 
 let inputMaps: Float32Array[] = [];
 /** Snapshots drawn so far (the tests compare it with animation frames). */
 let draws = 0;
+/** Every epoch's point of the current network, as the worker reported them (the tests read an exact epoch). */
+const epochPoints: HistoryPoint[] = [];
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker) => worker.postMessage(m);
@@ -121,6 +123,7 @@ function restart(): void {
   shownDiagnoses = '';
   byId('diagnoses').replaceChildren();
   curves.clear();
+  epochPoints.length = 0;
   hideDiverged();
   byId('explain-panel').replaceChildren();
   byId('explain-error').hidden = true;
@@ -233,6 +236,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   }
   switch (m.type) {
     case 'snapshot':
+      epochPoints.push(...m.history);
       if (pending) curves.add(pending.history);
       pending = m;
       if (!frameScheduled) {
@@ -528,6 +532,9 @@ void enableOffline();
   },
   get draws() {
     return draws;
+  },
+  get history() {
+    return epochPoints;
   },
   defaults: defaultConfig,
 };

@@ -1,5 +1,5 @@
 import type { DivergenceData } from '../core/errors.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './types.js';
 import type { StepRecorder } from './step.js';
 
 /** Plain-number logs with Keras' names: loss, accuracy, val_loss, val_accuracy, lr. */
@@ -37,7 +37,7 @@ export interface DivergenceEvent extends DivergenceData {
  */
 export interface Callback {
   /** Called by fit before anything else with the model being trained. */
-  setModel?(model: Sequential): void;
+  setModel?(model: Model): void;
   /** Called once before onTrainBegin with what this fit will do; may throw on a bad setting. */
   setParams?(params: TrainParams): void;
   /** Called once when training starts. */
@@ -87,7 +87,7 @@ export class CallbackList {
     },
   };
 
-  constructor(readonly callbacks: readonly Callback[], model: Sequential) {
+  constructor(readonly callbacks: readonly Callback[], model: Model) {
     this.watchers = callbacks.filter((c) => c.stepRecorder !== undefined);
     for (const c of callbacks) {
       c.setModel?.(model);

@@ -3,7 +3,8 @@ import { tensorToNested } from '../layers/param.js';
 import { ShapeError } from '../core/errors.js';
 import { checkKeys, integerAtLeast } from '../core/validate.js';
 import type { Logs } from './callback.js';
-import type { Sequential, WeightArray } from './sequential.js';
+import type { WeightArray } from '../layers/param.js';
+import type { Model } from './types.js';
 import { encodeTargets } from './targets.js';
 
 /** Evaluation, gradients without an update, and batched prediction: the non-training half of train.ts. */
@@ -25,7 +26,7 @@ export interface Prepared {
 }
 
 /** Validates and encodes (x, y) for the compiled model, checking their lengths agree. */
-export function prepareData(model: Sequential, x: unknown, y: unknown, what: string): Prepared {
+export function prepareData(model: Model, x: unknown, y: unknown, what: string): Prepared {
   const loss = model.requireCompiled(what);
   const X = model.prepareInput(x, `${what} x`);
   const { y: Y, classes } = encodeTargets(y, loss, model.outputUnits, model.dtype, model.classes);
@@ -35,7 +36,7 @@ export function prepareData(model: Sequential, x: unknown, y: unknown, what: str
 }
 
 /** Loss (with regularisation) and metrics over prepared data, in inference mode. */
-export function evaluatePrepared(model: Sequential, data: Prepared, batchSize: number): Logs {
+export function evaluatePrepared(model: Model, data: Prepared, batchSize: number): Logs {
   const engine = model.backprop();
   const metrics = model.session.createMetrics();
   const n = data.x.rows;
@@ -57,13 +58,13 @@ function rowsView(m: Matrix, start: number, count: number): Matrix {
   return new Matrix(count, m.cols, m.data.subarray(start * m.cols, (start + count) * m.cols));
 }
 
-export function evaluate(model: Sequential, x: unknown, y: unknown, args: EvaluateArgs): Logs {
+export function evaluate(model: Model, x: unknown, y: unknown, args: EvaluateArgs): Logs {
   checkKeys('evaluate', args, ['batchSize']);
   const batchSize = integerAtLeast('evaluate', 'batchSize', args.batchSize ?? 1024, 1);
   return evaluatePrepared(model, prepareData(model, x, y, 'evaluate'), batchSize);
 }
 
-export function computeGradients(model: Sequential, x: unknown, y: unknown): { loss: number; grads: WeightArray[] } {
+export function computeGradients(model: Model, x: unknown, y: unknown): { loss: number; grads: WeightArray[] } {
   const data = prepareData(model, x, y, 'computeGradients');
   const engine = model.backprop();
   engine.zeroGrads();
@@ -74,7 +75,7 @@ export function computeGradients(model: Sequential, x: unknown, y: unknown): { l
 }
 
 /** Forward in inference mode in chunks, copied into a fresh matrix. */
-export function predictMatrix(model: Sequential, X: Matrix, batchSize = 1024): Matrix {
+export function predictMatrix(model: Model, X: Matrix, batchSize = 1024): Matrix {
   integerAtLeast('predict', 'batchSize', batchSize, 1);
   const out = Matrix.zeros(X.rows, model.outputUnits, model.dtype);
   for (let start = 0; start < X.rows; start += batchSize) {

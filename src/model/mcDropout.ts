@@ -1,8 +1,8 @@
 import type { Matrix } from '../core/matrix.js';
 import { integerAtLeast } from '../core/validate.js';
 import { Dropout } from '../layers/dropout.js';
-import { predictMatrix } from './train.js';
-import type { Sequential } from './sequential.js';
+import { predictMatrix } from './evaluate.js';
+import type { Model } from './types.js';
 
 /** Monte Carlo dropout prediction: per row and output, the mean and spread over the samples. */
 export interface McPrediction {
@@ -21,7 +21,7 @@ export interface McPrediction {
  * (Welford's update, in float64). A model without dropout gives its usual prediction and std 0.
  * Dropout layers are switched back to their previous mode afterwards.
  */
-export function mcDropoutPredict(model: Sequential, X: Matrix, samples: number, batchSize?: number): McPrediction {
+export function mcDropoutPredict(model: Model, X: Matrix, samples: number, batchSize?: number): McPrediction {
   integerAtLeast('predict', 'mcSamples', samples, 1);
   const dropouts = model.layers.filter((l): l is Dropout => l instanceof Dropout);
   const previous = dropouts.map((d) => [d.monteCarlo, d.freezeMask] as const);

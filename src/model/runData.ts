@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import { checkKeys, describe, integerAtLeast, numberInRange, booleanOption } from '../core/validate.js';
 import { targetClasses, type TargetsLike } from '../core/labels.js';
 import type { Callback } from './callback.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './types.js';
 import { prepareData, type Prepared } from './evaluate.js';
 
 /** Options of fit, with Keras' names and defaults. */
@@ -101,12 +101,12 @@ function splitTail(data: Prepared, fraction: number): [Prepared, Prepared] {
 }
 
 /** The class of each row of encoded classification targets, when the model is a classifier. */
-function rowClasses(model: Sequential, y: Matrix): Int32Array | undefined {
+function rowClasses(model: Model, y: Matrix): Int32Array | undefined {
   return model.classes === undefined ? undefined : targetClasses(y);
 }
 
 /** Per-training-row loss weights from classWeight and sampleWeight (undefined when neither is given). */
-function rowWeightsOf(model: Sequential, all: Prepared, train: Prepared, trainRows: number[] | undefined, args: FitArgs): Float64Array | undefined {
+function rowWeightsOf(model: Model, all: Prepared, train: Prepared, trainRows: number[] | undefined, args: FitArgs): Float64Array | undefined {
   if (args.classWeight === undefined && args.sampleWeight === undefined) return undefined;
   const n = train.x.rows;
   const w = new Float64Array(n).fill(1);
@@ -163,7 +163,7 @@ export interface RunData {
 }
 
 /** Encodes (x, y) for the model and splits off the validation part as the options say. */
-export function prepareRunData(model: Sequential, x: unknown, y: unknown, args: FitArgs, opts: ReturnType<typeof parseRunArgs>): RunData {
+export function prepareRunData(model: Model, x: unknown, y: unknown, args: FitArgs, opts: ReturnType<typeof parseRunArgs>): RunData {
   const all = prepareData(model, x, y, 'fit');
   let train = all;
   let val: Prepared | undefined;

@@ -2,7 +2,7 @@ import { Matrix, toMatrix, type DType } from '../core/matrix.js';
 import { Rng, checkSeed } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
-import { Layer, type LayerConfig } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
 import { defaultNameOf, layerFromConfig } from '../layers/registry.js';
 import { tensorToNested, type Param, type WeightArray } from '../layers/param.js';
 import type { Loss } from '../losses/index.js';
@@ -18,6 +18,7 @@ import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitA
 import type { History } from './history.js';
 import type { Logs } from './callback.js';
 import { mcDropoutPredict, type McPrediction } from './mcDropout.js';
+import type { Model, SequentialConfig } from './types.js';
 
 /** Options of sequential: seed, dtype and name. */
 export interface SequentialArgs {
@@ -40,7 +41,7 @@ export type { WeightArray } from '../layers/param.js';
  * model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
  * await model.fit(x, y, { epochs: 100 });
  */
-export class Sequential {
+export class Sequential implements Model {
   readonly layers: Layer[] = [];
   /** The layers and their names, for constant-time checks in add. */
   private readonly members = new Set<Layer>();
@@ -221,6 +222,7 @@ export class Sequential {
     return this.session.classes;
   }
 
+  /** Sets the class labels the model's outputs stand for (kept by its session). */
   set classes(classes: Label[] | undefined) {
     this.session.classes = classes;
   }
@@ -230,6 +232,7 @@ export class Sequential {
     return this.session.stopTraining;
   }
 
+  /** Set true from a callback to end the run after the current batch. */
   set stopTraining(stop: boolean) {
     this.session.stopTraining = stop;
   }
@@ -305,7 +308,7 @@ export class Sequential {
 
   /** Trains; see FitArgs. Async so progress shows and a page stays responsive. */
   fit(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike, args: FitArgs = {}): Promise<History> {
-    return fit(this, x, y, args);
+    return fit(this.session, x, y, args);
   }
 
   /** Loss and metrics on (x, y), in inference mode. */
@@ -315,7 +318,7 @@ export class Sequential {
 
   /** One optimiser step on exactly this batch; returns its loss and metrics. */
   trainOnBatch(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike): Promise<Logs> {
-    return trainOnBatch(this, x, y);
+    return trainOnBatch(this.session, x, y);
   }
 
   /** Loss and ∂J/∂θ in getWeights' layout for (x, y) in training mode, without updating. */
@@ -357,14 +360,7 @@ export class Sequential {
   }
 }
 
-/** Plain-JSON description of a model's architecture (no weights). */
-export interface SequentialConfig {
-  readonly name: string;
-  readonly seed: number;
-  readonly dtype: DType;
-  readonly inputUnits: number | undefined;
-  readonly layers: readonly LayerConfig[];
-}
+export type { SequentialConfig } from './types.js';
 
 /** Rebuilds an (untrained) model from `getConfig()`; layers are built when inputUnits is known. */
 export function sequentialFromConfig(config: SequentialConfig): Sequential {

@@ -12,7 +12,7 @@ import type { Metric } from '../metrics/metric.js';
 import { CallbackList, emitWarning, type DivergenceEvent, type Logs } from './callback.js';
 import { History } from './history.js';
 import { EpochLogger } from './epochLogger.js';
-import type { Sequential } from './sequential.js';
+import type { CompileConfig, Model } from './types.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './evaluate.js';
 import { chooseThreads, openThreads, type ThreadPool } from './threads.js';
@@ -29,12 +29,7 @@ export interface CompileArgs {
   metrics?: readonly MetricSpec[];
 }
 
-/** The compile part of a session as plain JSON (metric factories are left out); compileArgsFromConfig reads it. */
-export interface CompileConfig {
-  readonly loss: { readonly name: string; readonly config: Readonly<Record<string, number | boolean>> };
-  readonly optimizer: { readonly name: string; readonly config: Readonly<Record<string, unknown>> };
-  readonly metrics: readonly string[];
-}
+export type { CompileConfig } from './types.js';
 
 /** CompileArgs from `session.getConfig()`: fresh loss and optimiser (no optimiser state). */
 export function compileArgsFromConfig(config: CompileConfig): CompileArgs {
@@ -149,7 +144,7 @@ export class TrainingSession {
   private metricList: readonly MetricSpec[] = [];
   private run: Run | undefined;
 
-  constructor(readonly model: Sequential, /** Generator for shuffling (its state is part of a checkpoint). */ readonly shuffleRng: Rng) {}
+  constructor(readonly model: Model, /** Generator for shuffling (its state is part of a checkpoint). */ readonly shuffleRng: Rng) {}
 
   // ---- the compile part ----
 

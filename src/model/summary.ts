@@ -1,7 +1,7 @@
-import type { Sequential } from './sequential.js';
+import type { Model } from './types.js';
 
 /** Keras-style layer table: name (type), output shape, parameter count, and totals. */
-export function summaryTable(model: Sequential): string {
+export function summaryTable(model: Model): string {
   const rows: [string, string, string][] = [['Layer (type)', 'Output Shape', 'Param #']];
   let total = 0;
   let trainable = 0;

@@ -1,7 +1,6 @@
 import type { DType, FloatArray } from '../core/matrix.js';
 import type { RngState } from '../core/rng.js';
-import type { SequentialConfig } from './sequential.js';
-import type { CompileConfig } from './session.js';
+import type { CompileConfig, SequentialConfig } from './types.js';
 
 /*
  * What the main thread and the training workers share (threads.ts, threadWorker.ts): the slots of

@@ -2,7 +2,7 @@ import { Matrix, type FloatArray } from '../core/matrix.js';
 import { BackpropError, InputError, UnsupportedError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
 import type { Block } from '../kernels/kernels.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './types.js';
 import type { Backprop } from './step.js';
 import { threadHost, type ThreadHandle } from './threadHost.js';
 import { CTRL, CMD_EXIT, CMD_STEP, ERROR_BYTES, sharedFloats, sliceStart, type ThreadWorkerData } from './threadProtocol.js';
@@ -38,7 +38,7 @@ export function availableCores(): number {
 }
 
 /** Why the model cannot be trained on several threads, if it cannot. */
-function threadingBlocker(model: Sequential): string | undefined {
+function threadingBlocker(model: Model): string | undefined {
   const bn = model.layers.find((l) => l.className === 'BatchNormalization');
   if (bn !== undefined) return `layer "${bn.name}" is batch normalisation, whose statistics span the whole batch`;
   return undefined;
@@ -52,7 +52,7 @@ function threadingBlocker(model: Sequential): string | undefined {
  * not cross-origin isolated, or its main thread). The thread count is part of what makes a seeded
  * fit reproducible: pass a number for the same weights on every machine.
  */
-export function chooseThreads(model: Sequential, requested: unknown, batchSize: number, weights: number): number {
+export function chooseThreads(model: Model, requested: unknown, batchSize: number, weights: number): number {
   if (requested !== undefined && requested !== 'auto') {
     if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > 256) {
       throw new InputError(`fit: threads must be 'auto' or an integer from 1 to 256, got ${describe(requested)}`);
@@ -77,7 +77,7 @@ let fallbackNoticeShown = false;
  * start; 'auto' (the default) falls back to one thread with a one-time notice when the workers
  * cannot start (say, a bundle that left out threadWorker.js), so the default never breaks a fit.
  */
-export async function openThreads(model: Sequential, engine: Backprop, threads: number, requested: unknown, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool | undefined> {
+export async function openThreads(model: Model, engine: Backprop, threads: number, requested: unknown, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool | undefined> {
   if (threads <= 1) return undefined;
   try {
     return await ThreadPool.open(model, engine, threads, batchSize, xCols, yCols);
@@ -147,7 +147,7 @@ export class ThreadPool {
   }
 
   /** Spawns threads − 1 workers holding replicas of `model` and waits until they are ready. */
-  static async open(model: Sequential, engine: Backprop, threads: number, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool> {
+  static async open(model: Model, engine: Backprop, threads: number, batchSize: number, xCols: number, yCols: number): Promise<ThreadPool> {
     const host = threadHost();
     if (typeof host === 'string') throw new UnsupportedError(`fit: threads ${threads} is not available here: ${host}; use threads: 1`);
     const bytesPer = engine.kernels.dtype === 'float64' ? 8 : 4;

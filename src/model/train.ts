@@ -1,9 +1,8 @@
 import { DivergenceError } from '../core/errors.js';
 import type { Logs } from './callback.js';
 import type { History } from './history.js';
-import type { Sequential } from './sequential.js';
 import { prepareData } from './evaluate.js';
-import { takeStep } from './session.js';
+import { takeStep, type TrainingSession } from './session.js';
 import type { FitArgs } from './runData.js';
 import { WeightGuard, describeDivergence } from './divergence.js';
 
@@ -18,17 +17,18 @@ export { prepareData, evaluate, computeGradients, predictMatrix, type EvaluateAr
  * `event`), unless a callback (terminateOnNaN) sets stopTraining, in which case it ends cleanly
  * with the message in history.warnings.
  */
-export async function fit(model: Sequential, x: unknown, y: unknown, args: FitArgs): Promise<History> {
-  const session = model.session.start(x, y, { ...args, epochs: args.epochs ?? 1 });
-  while (!session.done) await session.advance(1);
-  return session.history;
+export async function fit(session: TrainingSession, x: unknown, y: unknown, args: FitArgs): Promise<History> {
+  const run = session.start(x, y, { ...args, epochs: args.epochs ?? 1 });
+  while (!run.done) await run.advance(1);
+  return run.history;
 }
 
-export async function trainOnBatch(model: Sequential, x: unknown, y: unknown): Promise<Logs> {
-  const data = prepareData(model, x, y, 'trainOnBatch');
-  const metrics = model.session.createMetrics();
-  const engine = model.backprop();
-  const optimizer = model.session.optimizer;
+/** One optimiser step of the session's model on exactly this batch (`model.trainOnBatch`). */
+export async function trainOnBatch(session: TrainingSession, x: unknown, y: unknown): Promise<Logs> {
+  const data = prepareData(session.model, x, y, 'trainOnBatch');
+  const metrics = session.createMetrics();
+  const engine = session.model.backprop();
+  const optimizer = session.optimizer;
   optimizer.prepare(engine.params);
   const loss = takeStep(optimizer, engine, new WeightGuard(engine.params), data.x, data.y, metrics);
   if (typeof loss !== 'number') {

@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { browserMissing, canvasPixels, colorShare, pageState, startHarness, type Harness } from './harness.js';
+import { SUITE_GUARD_MS, browserMissing, canvasPixels, colorShare, epochHistory, epochPoint, pageState, startHarness, type Harness } from './harness.js';
 import { defaultConfig, fromHash, toHash, type PlaygroundConfig } from '../../playground/src/state.js';
 import { buildModel } from '../../playground/src/model.js';
 import { explain, type Explanation } from '../../playground/src/inspectAdapter.js';
@@ -28,7 +28,7 @@ async function setRange(page: Page, selector: string, value: string): Promise<vo
   }, [selector, value]);
 }
 
-describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
+describe('playground in chromium', { skip: missing, timeout: SUITE_GUARD_MS }, () => {
   let h: Harness;
   before(async () => {
     const t0 = performance.now();
@@ -44,15 +44,14 @@ describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
     await page.click('[data-dataset="circles"]');
     await page.click('#add-layer');
     assert.equal(await page.locator('canvas.unit[data-col="3"]').count(), 2, 'the new third hidden layer is drawn with 2 units');
-    const t0 = performance.now();
     await page.click('#play');
-    await page.waitForFunction(() => parseFloat(document.querySelector('#test-accuracy')!.textContent!) > 90, null, { timeout: 20_000 });
-    const seconds = (performance.now() - t0) / 1000;
-    const epoch = await page.textContent('#epoch');
-    console.log(`# circles test accuracy > 90% after ${seconds.toFixed(1)} s (epoch ${epoch})`);
-    // Train on a little so the picture settles, then stop and look.
-    await page.waitForFunction(() => Number(document.querySelector('#epoch')!.textContent) >= 150, null, { timeout: 15_000 });
+    // Epoch 150 (the picture has settled): the numbers of that epoch, whatever the machine's speed.
+    const at150 = await epochPoint(page, 150);
     await page.click('#play');
+    const first = (await epochHistory(page)).find((p) => p.testAccuracy > 0.9);
+    console.log(`# circles: test accuracy ${at150.testAccuracy} at epoch 150, first above 90% at epoch ${first?.epoch}`);
+    assert.ok(at150.testAccuracy > 0.9, `test accuracy at epoch 150: ${at150.testAccuracy}`);
+    assert.ok(parseFloat((await page.textContent('#test-accuracy'))!) > 90, 'the page shows it');
     const config = await pageState<PlaygroundConfig>(page, 'config');
     assert.equal(config.dataset, 'circles');
     assert.deepEqual(config.hidden, [4, 2, 2]);
@@ -204,13 +203,19 @@ describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
   test('a diverging learning rate stops training and says so instead of a blank picture', async () => {
     const page = await h.open(hashOf({ dataset: 'circles', activations: ['linear', 'linear'], optimizer: 'sgd', learningRate: 10, speed: 0 }));
     await page.click('#play');
-    await page.waitForSelector('#diverged:not([hidden])', { timeout: 10_000 });
+    await page.waitForSelector('#diverged:not([hidden])');
     assert.equal(await page.textContent('#diverged'), 'diverged (loss is NaN) — lower the learning rate');
     assert.match((await page.getAttribute('#diverged', 'title'))!, /loss is NaN.*Lower the learning rate/);
     assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
-    const epoch = await page.textContent('#epoch');
-    await page.waitForTimeout(300);
-    assert.equal(await page.textContent('#epoch'), epoch, 'training stopped');
+    // The worker's own word that its loop ended: its last snapshot says it is not running.
+    await page.waitForFunction(() => (window as unknown as { backpropPlayground: { snapshot: Snapshot } }).backpropPlayground.snapshot.running === false);
+    const stopped = await pageState<Snapshot>(page, 'snapshot');
+    // A round trip through the worker (explain answers after anything it sent before): no step since.
+    await page.click('#explain');
+    await page.waitForSelector('#explain-panel td[data-key="loss"], #explain-error:not([hidden])');
+    const later = await pageState<Snapshot>(page, 'snapshot');
+    assert.equal(later.steps, stopped.steps, 'training stopped');
+    assert.equal(await page.textContent('#epoch'), String(Math.floor(stopped.epoch + 1e-9)).padStart(3, '0'), 'the page shows the epoch it stopped at');
     const pixels = await canvasPixels(page, '#boundary');
     assert.ok(colorShare(pixels, [255, 255, 255]) < 0.9, 'the boundary canvas still shows the last finite network');
     // Lowering the learning rate and resetting trains again.
@@ -281,10 +286,10 @@ describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
   test('works offline once loaded', async () => {
     const context = await h.browser.newContext();
     const page = await h.open('', context);
-    await page.waitForSelector('body[data-offline="ready"]', { timeout: 10_000 });
+    await page.waitForSelector('body[data-offline="ready"]');
     await context.setOffline(true);
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { backpropPlayground?: { snapshot?: unknown } }).backpropPlayground?.snapshot !== undefined, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as unknown as { backpropPlayground?: { snapshot?: unknown } }).backpropPlayground?.snapshot !== undefined);
     await page.click('#play');
     await page.waitForFunction(() => Number(document.querySelector('#epoch')!.textContent) >= 5);
     await context.close();
@@ -299,22 +304,23 @@ describe('playground in chromium', { skip: missing, timeout: 150_000 }, () => {
     })()`);
     const draws0 = await page.evaluate(() => (window as unknown as { backpropPlayground: { draws: number } }).backpropPlayground.draws);
     await page.click('#play');
-    const t0 = performance.now();
-    let worst = 0;
-    while (performance.now() - t0 < 2500) {
-      const t = performance.now();
-      await page.evaluate(() => document.querySelector('#epoch')!.textContent);
-      worst = Math.max(worst, performance.now() - t);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const { frames, draws, epoch } = await page.evaluate(`({ frames: window.__frames, draws: window.backpropPlayground.draws, epoch: Number(document.querySelector('#epoch').textContent) })`) as { frames: number; draws: number; epoch: number };
+    // Responsiveness counted in the worker's epochs, not in milliseconds: the page is asked, back
+    // to back, which epoch it shows, until the worker has trained EPOCHS. A main thread that
+    // blocked while training would answer rarely, with large jumps between its answers.
+    const EPOCHS = 300;
+    const seen: number[] = [];
+    while ((seen.at(-1) ?? 0) < EPOCHS) seen.push(await page.evaluate(() => (window as unknown as { backpropPlayground: { snapshot: Snapshot } }).backpropPlayground.snapshot.epoch));
+    // The picture kept updating: at least 10 redraws (waited for, so a fast machine is not short of frames).
+    await page.waitForFunction((d0) => (window as unknown as { backpropPlayground: { draws: number } }).backpropPlayground.draws >= d0 + 10, draws0);
+    const { frames, draws } = await page.evaluate(`({ frames: window.__frames, draws: window.backpropPlayground.draws })`) as { frames: number; draws: number };
     await page.click('#play');
-    const seconds = (performance.now() - t0) / 1000;
-    console.log(`# full speed, spirals 8-8 relu: ${epoch} epochs, ${draws - draws0} redraws in ${frames} animation frames over ${seconds.toFixed(1)} s; slowest page round trip ${worst.toFixed(0)} ms`);
+    const jumps = seen.slice(1).map((e, i) => e - seen[i]!);
+    const widest = Math.max(...jumps);
+    console.log(`# full speed, spirals 8-8 relu: ${seen.length} page answers while the worker trained ${seen.at(-1)} epochs (at most ${widest} epochs apart); ${draws - draws0} redraws in ${frames} animation frames`);
     assert.ok(draws - draws0 <= frames + 1, `${draws - draws0} redraws in ${frames} frames`);
-    assert.ok(draws - draws0 >= 10, `the picture kept updating (${draws - draws0} redraws)`);
-    assert.ok(worst < 1000, `the page answered within ${worst.toFixed(0)} ms while training`);
-    assert.ok(epoch > 50, `${epoch} epochs trained`);
+    assert.ok(seen.length >= 8, `the page answered ${seen.length} times in ${EPOCHS} epochs`);
+    // Wide margins: on a machine shared by many processes the test's own process is what stalls.
+    assert.ok(widest <= EPOCHS / 2, `the page answered at least every ${EPOCHS / 2} epochs while training (widest gap ${widest})`);
     await page.close();
   });
 

@@ -5,9 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { HistoryPoint } from '../../playground/src/protocol.js';
 import { serveStatic, type RunningServer } from '../../cli/commands/playground.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * How long a page may wait for anything before the test is declared hung. A guard, never an
+ * assertion: the tests wait on events (an epoch reported, a selector shown) and assert numbers,
+ * so a machine three times slower (or busier) only waits longer.
+ */
+export const HANG_GUARD_MS = 300_000;
+/** The suites' guard: every test of a file together, on a slow and loaded machine. */
+export const SUITE_GUARD_MS = 3_600_000;
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -57,6 +67,7 @@ export async function startHarness(): Promise<Harness> {
     errors,
     async open(hash = '', context?: BrowserContext) {
       const page = await (context ?? b).newPage({ viewport: { width: 1400, height: 1000 } });
+      page.setDefaultTimeout(HANG_GUARD_MS);
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console: ${m.text()}`);
       });
@@ -101,4 +112,28 @@ export function colorShare(pixels: number[], rgb: readonly number[]): number {
     if (d < 20 ** 2) n++;
   }
   return n / (pixels.length / 4);
+}
+
+/**
+ * The page's history point of epoch `epoch` (losses and accuracies after exactly that many
+ * epochs), waiting until the worker has reported it; training goes on meanwhile. Reading an
+ * exact epoch, not the latest one after a pause, makes the numbers independent of the
+ * machine's speed.
+ */
+export async function epochPoint(page: Page, epoch: number): Promise<HistoryPoint> {
+  const point = await page.waitForFunction((e) => {
+    const h = (window as unknown as { backpropPlayground: { history: HistoryPoint[] } }).backpropPlayground.history;
+    return h.find((p) => p.epoch === e) ?? false;
+  }, epoch, { polling: 50 });
+  return (await point.jsonValue()) as HistoryPoint;
+}
+
+/** The page's history so far (every epoch's point of the current network). */
+export function epochHistory(page: Page): Promise<HistoryPoint[]> {
+  return page.evaluate(() => (window as unknown as { backpropPlayground: { history: HistoryPoint[] } }).backpropPlayground.history);
+}
+
+/** Resolves after two animation frames: layout and drawing after a resize or a click have happened. */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 }

@@ -2,7 +2,7 @@
 // is bit-for-bit the uninterrupted run (weights, Adam moments, shuffle and dropout generators).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { datasets, layers, optimizers, sequential, type Callback, type Sequential } from '../../src/index.js';
+import { datasets, layers, optimizers, sequential, type Callback, type Model, type Sequential } from '../../src/index.js';
 
 function model() {
   const m = sequential([
@@ -24,7 +24,7 @@ function maxDiff(a: Sequential, b: Sequential): number {
 /** Sets stopTraining after batch `batch` of epoch `epoch`, as the CLI's Ctrl-C handler does. */
 function stopAt(epoch: number, batch: number): Callback {
   let current = -1;
-  let model: Sequential | undefined;
+  let model: Model | undefined;
   return {
     setModel: (m) => (model = m),
     onEpochBegin: (e) => void (current = e),
