@@ -16,18 +16,18 @@ import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type T
 import { modelPlan } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { classWeightOption, delimiterOption, integer, list, number } from './options.js';
-import { sharedOption } from './sharedOptions.js';
-import { settingsFromFlags, type TrainSettings } from './settings.js';
+import { delimiterOption, integer, list, number } from './options.js';
+import { sharedOption, specFromFlags } from './sharedOptions.js';
+import { dataFlags } from './settings.js';
 
-/** What commander parses for `train`: the settings (less the positional data file) and the run's own options. */
-interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
-  earlyStopping: number | false;
-  out: string;
-  report?: string;
-  resume?: string;
-  checkpoint?: string;
-  json: boolean;
+/** What commander parses for `train`: the spec's options (by attribute name), where the rows are, and the run's own options. */
+interface TrainFlags {
+  readonly [option: string]: unknown;
+  readonly out: string;
+  readonly report?: string;
+  readonly resume?: string;
+  readonly checkpoint?: string;
+  readonly json: boolean;
 }
 
 /**
@@ -63,10 +63,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('ignore'))
     .addOption(sharedOption('keep'))
     .addOption(sharedOption('missing'))
-    .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
+    .addOption(sharedOption('indicator'))
     .addOption(sharedOption('delimiter'))
-    .option('--validation-data <file>', 'validate on this CSV file instead of a split of the training file')
-    .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
+    .addOption(sharedOption('validationData'))
+    .addOption(sharedOption('classWeight'))
     .addOption(sharedOption('task'))
     .addOption(sharedOption('layers'))
     .addOption(sharedOption('activation'))
@@ -90,12 +90,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const settings = settingsFromFlags(o, {
-        data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
-        missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
-        loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping, classWeight: o.classWeight,
-      });
-      code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
+      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
     });
 
   program
@@ -126,11 +121,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('seed', 'seed of the folds and every random choice'))
     .addOption(sharedOption('json', 'machine-readable output: one JSON object per line'))
     .action(async (data: string, o: TrainFlags & { folds: number }) => {
-      const settings = settingsFromFlags(o, {
-        data, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
-        missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
-      });
-      code = await cvCommand(settings, o.folds, o.json, io);
+      code = await cvCommand(specFromFlags(o), { ...dataFlags(o), data }, o.folds, o.json, io);
     });
 
   program

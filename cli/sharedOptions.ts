@@ -1,5 +1,7 @@
 import { Option } from 'commander';
-import { delimiterOption, integer, json, list, number, units } from './options.js';
+import { SpecError, trainingSpec, type TrainingSpec, type TrainingSpecParts } from '../src/index.js';
+import { UsageError } from './errors.js';
+import { classWeightOption, delimiterOption, integer, json, list, number, units } from './options.js';
 
 /** An option several commands share: its flag, how its value is read, its usual help text and default. */
 interface SharedOptionDef {
@@ -8,13 +10,17 @@ interface SharedOptionDef {
   readonly parse?: (value: string) => unknown;
   readonly choices?: readonly string[];
   readonly default?: unknown;
-  /** The TrainingSpec field the option sets ('fit.batchSize'), so a SpecError about the field names the option. */
+  /** The TrainingSpec field the option sets ('fit.batchSize'): specFromFlags puts the value there, and a SpecError about the field names the option. */
   readonly field?: string;
+  /** The option has a `--no-` form: its value `false` leaves the field unset (early stopping off). */
+  readonly negatable?: boolean;
 }
 
 /**
  * Every option that more than one command offers, defined once: train, cv and search read the
- * same training settings, explain and gradcheck the same inline network and samples. A command
+ * same training spec (an option with a `field` sets that TrainingSpec field; those without one say
+ * where the rows are or how the command runs, and are not part of the spec), explain and gradcheck
+ * the same inline network and samples. A command
  * may word the help for its own context, and change the default or parser where it means
  * something narrower (a search's epochs per trial).
  */
@@ -26,7 +32,10 @@ const SHARED_OPTIONS = {
   ignore: { flags: '--ignore <columns>', help: 'columns to leave out', parse: list, field: 'preprocessing.ignore' },
   keep: { flags: '--keep <columns>', help: 'columns to keep although they look like IDs or free text', parse: list, field: 'preprocessing.keep' },
   missing: { flags: '--missing <policy>', help: 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop', choices: ['impute', 'drop', 'error'], default: 'impute', field: 'preprocessing.missing' },
+  indicator: { flags: '--indicator', help: 'add a 0/1 "missing" input for each column with missing cells', default: false, field: 'preprocessing.indicator' },
   delimiter: { flags: '--delimiter <char>', help: 'field separator (default: sniffed from the header: , ; tab |)', parse: delimiterOption },
+  validationData: { flags: '--validation-data <file>', help: 'validate on this CSV file instead of a split of the training file' },
+  classWeight: { flags: '--class-weight <weights>', help: 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', parse: classWeightOption, field: 'fit.classWeight' },
   unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore', field: 'preprocessing.unknown' },
   task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto', field: 'preprocessing.task' },
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },
@@ -38,7 +47,7 @@ const SHARED_OPTIONS = {
   epochs: { flags: '--epochs <n>', help: 'passes over the training rows', parse: integer(1), default: 100, field: 'fit.epochs' },
   batchSize: { flags: '--batch-size <n>', help: 'rows per gradient step', parse: integer(1), default: 32, field: 'fit.batchSize' },
   validationSplit: { flags: '--validation-split <fraction>', help: 'rows held out for validation (stratified)', parse: number(0, 1, true, false), default: 0.2, field: 'fit.validationSplit' },
-  earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10, field: 'fit.earlyStopping' },
+  earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10, field: 'fit.earlyStopping', negatable: true },
   noEarlyStopping: { flags: '--no-early-stopping', help: 'train all --epochs' },
   scale: { flags: '--scale <kind>', help: 'input scaling, fitted on training rows', choices: ['standard', 'minmax', 'none'], default: 'standard', field: 'preprocessing.scale' },
   seed: { flags: '--seed <n>', help: 'seed of every random choice', parse: integer(0), default: 1, field: 'fit.seed' },
@@ -66,11 +75,44 @@ export function sharedOption(name: SharedOptionName, help?: string, change: Opti
   return option;
 }
 
-/** Options that set a spec field but are not shared (train's own). */
-const OWN_OPTION_FIELDS: Readonly<Record<string, string>> = { 'preprocessing.indicator': '--indicator', 'fit.classWeight': '--class-weight' };
-
 /** The command-line option that sets a TrainingSpec field ('fit.batchSize' → '--batch-size'), or undefined. */
 export function optionOfField(field: string): string | undefined {
   const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field);
-  return def !== undefined ? def.flags.split(' ')[0] : OWN_OPTION_FIELDS[field];
+  return def?.flags.split(' ')[0];
+}
+
+/** Parsed options by commander's attribute name ('batchSize'), as a command receives them (or as an old model file saved them). */
+export type Flags = Readonly<Record<string, unknown>>;
+
+type MutableParts = Record<keyof TrainingSpec, Record<string, unknown>>;
+
+/**
+ * The spec parts the options in `flags` set, over `base`: each option with a `field` and a value
+ * (not undefined) puts it in that field; `false` of a negatable option unsets it. Values are not
+ * checked here: trainingSpec checks every field.
+ */
+export function specPartsOfFlags(flags: Flags, base: TrainingSpecParts = {}): TrainingSpecParts {
+  const parts: MutableParts = { preprocessing: { ...base.preprocessing }, architecture: { ...base.architecture }, compile: { ...base.compile }, fit: { ...base.fit } };
+  for (const [name, def] of Object.entries(SHARED_OPTIONS) as [string, SharedOptionDef][]) {
+    const value = flags[name];
+    if (def.field === undefined || value === undefined) continue;
+    const [part, key] = def.field.split('.') as [keyof TrainingSpec, string];
+    if (value === false && def.negatable === true) delete parts[part][key];
+    else parts[part][key] = value;
+  }
+  return parts as TrainingSpecParts;
+}
+
+/**
+ * The TrainingSpec of a command's options, over `base` (the defaults, or a resumed run's spec):
+ * the one way train, cv and search turn flags into a run. A bad value is a usage error naming
+ * the option ("--batch-size: expected an integer ...").
+ */
+export function specFromFlags(flags: Flags, base?: TrainingSpec): TrainingSpec {
+  try {
+    return trainingSpec(specPartsOfFlags(flags, base));
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    throw new UsageError(`${optionOfField(e.field) ?? e.field}: ${e.problem}`);
+  }
 }

@@ -1,25 +1,25 @@
-import { crossValidate, meanStd, tableArgsOf, type FoldScores } from '../../src/index.js';
+import { crossValidate, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
 import { describeReading, describeTable, taskName } from '../describe.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
-import { specOf, type TrainSettings } from '../settings.js';
+import type { DataFlags } from '../settings.js';
 import { planOutput } from '../../src/index.js';
 
 /**
  * `backprop cv data.csv --folds 5`: k-fold cross-validation of what `train` would train, with
  * the same options; per-fold scores and their mean ± standard deviation.
  */
-export async function cvCommand(settings: TrainSettings, folds: number, json: boolean, io: Io): Promise<number> {
+export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io): Promise<number> {
   const printer = new Printer(io, json);
-  const spec = specOf(settings);
-  const table = await readCsvTable(settings.data!, tableArgsOf(spec.preprocessing), undefined, settings.delimiter);
+  const fit = spec.fit;
+  const table = await readCsvTable(data.data, tableArgsOf(spec.preprocessing), undefined, data.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);
-  printer.line(`Data    ${settings.data}: ${describeTable(table)}`);
-  for (const line of describeReading(table, settings.missing ?? 'impute')) printer.line(`        ${line}`);
+  printer.line(`Data    ${data.data}: ${describeTable(table)}`);
+  for (const line of describeReading(table, spec.preprocessing.missing ?? 'impute')) printer.line(`        ${line}`);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
-  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${settings.seed}; in each, ${settings.earlyStopping !== undefined ? `early stopping on ${Math.round(settings.validationSplit * 100)}% of the training folds` : 'no early stopping'}`);
+  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : 'no early stopping'}`);
   const scores = await crossValidate(spec, table, folds, {
     onFold: (s) => printer.event({ event: 'fold', ...s }),
   });

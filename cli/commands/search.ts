@@ -19,15 +19,16 @@ import { Printer, type Io } from '../io.js';
 import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
 import { writeSearchReport } from '../search/report.js';
-import { applyParams } from '../search/trainingSpace.js';
 import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
-import { settingsToJson, specOf, type TrainSettings } from '../settings.js';
+import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
 
 export interface SearchRun {
-  /** Fixed train settings (options not in the space); `data`/`dataset` say where the rows are. */
-  readonly fixed: TrainSettings;
+  /** The spec of the fixed options (those not in the space): trial 0, and the base of every trial. */
+  readonly base: TrainingSpec;
+  /** Where the rows are. */
+  readonly data: DataFlags;
   /** Train options the user typed, which must not also be in the space. */
   readonly given: ReadonlySet<string>;
   readonly space: string | undefined;
@@ -67,10 +68,10 @@ export function readSpace(path: string | undefined): Space {
 }
 
 /** Where the rows are, as a trial on this machine (paths) or another one (the CSV text) needs it. */
-function dataRef(s: TrainSettings, spec: TrainingSpec, inline: boolean): DataRef {
+function dataRef(s: DataFlags, spec: TrainingSpec, inline: boolean): DataRef {
   const tableArgs = tableArgsOf(spec.preprocessing);
   const delimiter = s.delimiter !== undefined ? { delimiter: s.delimiter } : {};
-  const synthetic = { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
+  const synthetic = { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: spec.fit.seed };
   let text: string;
   if (s.data !== undefined) {
     checkFile(s.data);
@@ -96,18 +97,19 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     }
   }
   if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
-  const base = specOf(run.fixed);
-  const data = dataRef(run.fixed, base, run.queue !== undefined);
+  const base = run.base;
+  const data = dataRef(run.data, base, run.queue !== undefined);
   const table = await loadTable(data);
   const plan = prepareTrainingPlan(table, base);
   if (plan.task === 'regression' && CLASS_METRICS.has(run.metric)) throw new UsageError(`--metric ${run.metric} needs a classification target`, 'use loss, mae, rmse or r2');
   if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss, accuracy, balanced_accuracy or f1');
   if (run.cv !== undefined && run.cv > table.rows) throw new UsageError(`--cv ${run.cv} needs at least ${run.cv} rows; the data has ${table.rows}`);
 
-  const scoring: Scoring = run.cv !== undefined ? { folds: run.cv, seed: run.fixed.seed } : { validationSplit: run.fixed.validationSplit, seed: run.fixed.seed };
+  const scoring: Scoring = run.cv !== undefined ? { folds: run.cv, seed: base.fit.seed } : { validationSplit: base.fit.validationSplit, seed: base.fit.seed };
   const heldOut = Math.min(...holdoutsOf(table, scoring).map((h) => h.test.length));
-  const { seed: _seed, data: _d, dataset: _ds, ...fixedRest } = run.fixed;
-  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ data: data.hash, fixed: fixedRest, scoring, metric: run.metric })) as JsonValue;
+  // What makes two searches the same: the data, how it is read, the fixed spec (the seed is the header's), scoring and metric.
+  const { seed: _seed, ...fixedFit } = base.fit;
+  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring, metric: run.metric })) as JsonValue;
   const direction = MAXIMIZED.has(run.metric) ? 'maximize' : 'minimize';
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
@@ -121,7 +123,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
   };
   process.on('SIGINT', onSigint);
-  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${run.fixed.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : `${run.jobs} ${run.jobs === 1 ? 'thread' : 'worker threads'}`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
@@ -138,7 +140,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     result = await optimize(objective, space, {
       method: run.method,
       ...(run.trials !== undefined ? { trials: run.trials } : {}),
-      seed: run.fixed.seed,
+      seed: base.fit.seed,
       jobs: run.jobs,
       journal: run.journal,
       ...(run.pruner !== undefined ? { pruner: run.pruner } : {}),
@@ -176,14 +178,14 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   }
 
   // The best configuration, trained on every row by the library and saved with its preprocessing
-  // and settings (so that `train --resume` continues it).
+  // and spec (so that `train --resume` continues it).
   const bestRecord = result.trials.find((t) => t.number === result.best.number)!;
-  const refitSettings: TrainSettings = { ...applyParams(run.fixed, result.best.params), seed: bestRecord.seed, validationSplit: 0 };
-  const refit = await refitSpec(trialSpec(result.best.params, bestRecord.seed), table);
+  const bestSpec = trialSpec(result.best.params, bestRecord.seed);
+  const refit = await refitSpec(bestSpec, table);
   saveModel(refit.model, run.out, {
     preprocessing: refit.preprocessing,
     training: { epoch: refit.history.epoch.length, history: { epoch: [...refit.history.epoch], history: refit.history.history } },
-    metadata: { train: settingsToJson(refitSettings), producer: 'backprop search' },
+    metadata: runMetadata({ ...bestSpec, fit: { ...bestSpec.fit, validationSplit: 0 } }, run.data, 'backprop search'),
   });
   printer.line(`Model   ${result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`} trained on all ${table.rows} rows, saved to ${run.out}`);
   if (run.report !== undefined) {

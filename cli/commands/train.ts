@@ -1,6 +1,6 @@
 import {
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
-  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
+  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split, type TrainingSpec,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { describeReading, describeTable, taskName } from '../describe.js';
@@ -11,11 +11,14 @@ import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
 import { InsideRecorder } from '../report/inside.js';
 import { writeTrainingReport } from '../report/write.js';
-import { settingsFromJson, settingsToJson, specOf, type TrainSettings } from '../settings.js';
+import { runMetadata, savedRun, type DataFlags } from '../settings.js';
+import { specFromFlags, type Flags } from '../sharedOptions.js';
 import { loadSource, type DataSource } from '../source.js';
 
 export interface TrainRun {
-  readonly settings: TrainSettings;
+  /** The options as parsed: specFromFlags makes the run's spec of them (on --resume, of those given again over the saved spec). */
+  readonly flags: Flags;
+  readonly data: DataFlags;
   readonly out: string;
   readonly report: string | undefined;
   readonly resume: string | undefined;
@@ -34,15 +37,20 @@ type HistoryData = { epoch: number[]; history: Record<string, number[]> };
 export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
   let resumed: LoadedModel | undefined;
-  let s = run.settings;
+  let spec: TrainingSpec;
+  let data = run.data;
   if (run.resume !== undefined) {
     checkFile(run.resume, 'checkpoint');
     resumed = loadModel(run.resume);
-    s = resumeSettings(settingsFromJson(resumed.metadata.train, run.resume), run);
+    const saved = savedRun(resumed.metadata, run.resume);
+    spec = specFromFlags(resumeFlags(run), saved.spec);
+    data = { ...saved.data, ...(run.data.data !== undefined ? { data: run.data.data } : {}) };
+  } else {
+    spec = specFromFlags(run.flags);
   }
+  const fit = spec.fit;
 
-  const spec = specOf(s);
-  const source = resumed ? await resumedSource(s, resumed) : await loadSource(s.data, s.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(s), s.delimiter);
+  const source = resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
 
@@ -52,12 +60,12 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     initialEpoch = resumed.training?.epoch ?? 0;
     const h = resumed.training?.history;
     if (h) past = { epoch: [...h.epoch], history: Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, [...v]])) };
-    if (s.epochs <= initialEpoch) {
+    if (fit.epochs <= initialEpoch) {
       throw new UsageError(`${run.resume} has already trained ${initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
     }
   }
-  const validationTable = s.validationData !== undefined
-    ? await readCsvTable(s.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}) }, undefined, s.delimiter)
+  const validationTable = data.validationData !== undefined
+    ? await readCsvTable(data.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}) }, undefined, data.delimiter)
     : undefined;
   if (!resumed && table.schema.target !== undefined) {
     // A loss that does not suit the target is a usage error (exit 2), found before anything is fitted.
@@ -80,21 +88,21 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const targetScaler = preprocessing.targetScaler ? scalerFromJSON(preprocessing.targetScaler) : undefined;
   const { x: xTrain, y: yTrain } = prepared.train;
   const hasVal = prepared.validation !== undefined;
-  const batches = Math.ceil(xTrain.rows / Math.min(s.batchSize, xTrain.rows));
+  const batches = Math.ceil(xTrain.rows / Math.min(fit.batchSize, xTrain.rows));
 
-  printHeader(printer, source, table, plan, split, model, s, initialEpoch, prepared.validation?.x.rows ?? 0);
-  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: s.epochs, initialEpoch });
+  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0);
+  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
 
-  const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: s.epochs, batches, initialEpoch });
+  const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
   // The report's "Inside the network" charts; placed before early stopping so that the path's
   // last point is the last trained weights, not the restored best ones.
   const inside = run.report !== undefined
-    ? new InsideRecorder({ parameters: model.trainableParams().reduce((n, p) => n + p.size, 0), initialEpoch, epochs: s.epochs, batches })
+    ? new InsideRecorder({ parameters: model.trainableParams().reduce((n, p) => n + p.size, 0), initialEpoch, epochs: fit.epochs, batches })
     : undefined;
   const callbacks: Callback[] = [progress, interrupt, ...(inside?.callbacks ?? [])];
 
-  const metadata = { train: settingsToJson(s), producer: 'backprop train' };
+  const metadata = runMetadata(spec, data, 'backprop train');
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
   const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true });
@@ -116,9 +124,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     if (history.discardedEpoch !== undefined) {
       io.stderr.write(`Epoch ${history.discardedEpoch + 1} was interrupted part-way and discarded: the model${run.checkpoint !== undefined ? ' and checkpoint hold' : ' holds'} ${epochsDone} complete epoch${epochsDone === 1 ? '' : 's'}\n`);
     }
-    const resumeHint = `backprop train ${s.data ?? (s.dataset ? `--dataset ${s.dataset}` : '')} --resume ${run.out} --epochs ${s.epochs}`.replace(/\s+/g, ' ');
+    const resumeHint = `backprop train ${data.data ?? (data.dataset ? `--dataset ${data.dataset}` : '')} --resume ${run.out} --epochs ${fit.epochs}`.replace(/\s+/g, ' ');
     printer.event({ event: 'interrupted', epoch: epochsDone, checkpoint: run.out });
-    io.stderr.write(`Interrupted at epoch ${epochsDone}/${s.epochs}: checkpoint saved to ${run.out}. Resume with: ${resumeHint}\n`);
+    io.stderr.write(`Interrupted at epoch ${epochsDone}/${fit.epochs}: checkpoint saved to ${run.out}. Resume with: ${resumeHint}\n`);
     return EXIT_INTERRUPTED;
   }
 
@@ -132,7 +140,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   saveModel(model, run.out, fileArgs);
   const notes: string[] = [];
   const stopped = early !== undefined && early.stoppedEpoch >= 0;
-  if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${s.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
+  if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${fit.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
@@ -148,34 +156,32 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler, inside });
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler, inside });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });
   return EXIT_OK;
 }
 
-/** On --resume the checkpoint's settings hold, except what the user typed again (epochs, early stopping, data path). */
-function resumeSettings(saved: TrainSettings, run: TrainRun): TrainSettings {
-  const s = { ...saved };
-  if (run.given.has('epochs')) s.epochs = run.settings.epochs;
-  if (run.given.has('earlyStopping')) s.earlyStopping = run.settings.earlyStopping;
-  if (run.settings.data !== undefined) s.data = run.settings.data;
-  return s;
+/** Options that --resume takes when typed again (the rest is the checkpoint's spec): more epochs, other early stopping. */
+const RESUME_OPTIONS = ['epochs', 'earlyStopping'];
+
+function resumeFlags(run: TrainRun): Flags {
+  return Object.fromEntries(RESUME_OPTIONS.filter((k) => run.given.has(k)).map((k) => [k, run.flags[k]]));
 }
 
 /** The training table of a resumed run, read with the checkpoint's column schema. */
-async function resumedSource(s: TrainSettings, resumed: LoadedModel): Promise<DataSource> {
+async function resumedSource(data: DataFlags, spec: TrainingSpec, resumed: LoadedModel): Promise<DataSource> {
   const schema: TableSchema | undefined = resumed.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the checkpoint has no column schema; it was not written by "backprop train"');
   const args = { schema, requireTarget: true };
-  if (s.data !== undefined) return { table: await readCsvTable(s.data, args), label: s.data, note: undefined };
-  return loadSource(undefined, s.dataset, args, syntheticArgs(s));
+  if (data.data !== undefined) return { table: await readCsvTable(data.data, args), label: data.data, note: undefined };
+  return loadSource(undefined, data.dataset, args, syntheticArgs(data, spec));
 }
 
-
-function syntheticArgs(s: TrainSettings) {
-  return { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
+/** A synthetic set's size and noise; its rows are drawn with the run's seed. */
+function syntheticArgs(data: DataFlags, spec: TrainingSpec) {
+  return { ...(data.samples !== undefined ? { samples: data.samples } : {}), ...(data.noise !== undefined ? { noise: data.noise } : {}), seed: spec.fit.seed };
 }
 
 /**
@@ -205,15 +211,17 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
   return out;
 }
 
-function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, s: TrainSettings, initialEpoch: number, validationRows: number): void {
-  const scaled = s.scale === 'none' ? 'inputs not scaled' : `inputs ${s.scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number): void {
+  const { scale } = spec.preprocessing;
+  const s = spec.fit;
+  const scaled = scale === 'none' ? 'inputs not scaled' : `inputs ${scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
   const opt = model.session.optimizer;
   p.line(`Data    ${source.label}: ${describeTable(table)}`);
-  for (const line of describeReading(table, s.missing ?? 'impute')) p.line(`        ${line}`);
+  for (const line of describeReading(table, spec.preprocessing.missing ?? 'impute')) p.line(`        ${line}`);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
   if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
-  if (s.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${s.validationData}; ${scaled}`);
+  if (data.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
   p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);

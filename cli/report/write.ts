@@ -1,7 +1,6 @@
-import { classCodes, describeNetwork, gatherRows, writeFileAtomic, type Matrix, type OutputPlan, type Scaler, type Sequential, type Split, type Table } from '../../src/index.js';
+import { classCodes, describeNetwork, gatherRows, writeFileAtomic, type Matrix, type OutputPlan, type Scaler, type Sequential, type Split, type Table, type TrainingSpec } from '../../src/index.js';
 import type { SetMetrics } from '../evaluation.js';
 import { confusionMatrix } from '../evaluation.js';
-import type { TrainSettings } from '../settings.js';
 import type { DataSource } from '../source.js';
 import { decisionBoundary, regressionFit, regressionResiduals } from './boundary.js';
 import { reportHtml } from './html.js';
@@ -14,7 +13,7 @@ export interface TrainingOutcome {
   readonly table: Table;
   readonly plan: OutputPlan;
   readonly model: Sequential;
-  readonly settings: TrainSettings;
+  readonly spec: TrainingSpec;
   readonly split: Split;
   readonly history: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
   readonly metrics: { readonly training: SetMetrics; readonly validation: SetMetrics | undefined };
@@ -35,7 +34,7 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     table: o.table,
     task: o.plan.task,
     split: { train: o.split.train.length, validation: o.split.validation.length, stratified: o.table.y?.kind === 'classes' && o.split.validation.length > 0 },
-    settings: settingRows(o.model, o.plan, o.settings, o.epochs),
+    settings: settingRows(o.model, o.plan, o.spec, o.epochs),
     summary: o.model.summary(null),
     history: o.history,
     metrics: o.metrics,
@@ -54,7 +53,8 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
   writeFileAtomic(path, new TextEncoder().encode(html));
 }
 
-function settingRows(model: Sequential, plan: OutputPlan, s: TrainSettings, epochs: number): [string, string][] {
+function settingRows(model: Sequential, plan: OutputPlan, spec: TrainingSpec, epochs: number): [string, string][] {
+  const s = spec.fit;
   return [
     ['architecture', describeNetwork(model)],
     ['parameters', model.countParams().toLocaleString('en-US')],
@@ -62,7 +62,7 @@ function settingRows(model: Sequential, plan: OutputPlan, s: TrainSettings, epoc
     ['optimizer', `${model.session.optimizer.name}, learning rate ${model.session.optimizer.currentLearningRate()}`],
     ['batch size', String(s.batchSize)],
     ['epochs run', `${epochs} of ${s.epochs}`],
-    ['input scaling', s.scale],
+    ['input scaling', spec.preprocessing.scale],
     ['seed', String(s.seed)],
   ];
 }

@@ -3,13 +3,15 @@ import { methodNames, prunerByName, prunerNames, type MethodName } from '../../s
 import { searchCommand } from '../commands/search.js';
 import { workerCommand } from '../commands/worker.js';
 import type { Io } from '../io.js';
-import { classWeightOption, integer, number } from '../options.js';
-import { sharedOption } from '../sharedOptions.js';
-import { settingsFromFlags, type TrainSettings } from '../settings.js';
+import { integer, number } from '../options.js';
+import { sharedOption, specFromFlags } from '../sharedOptions.js';
+import { dataFlags } from '../settings.js';
 import { defaultJobs } from './pool.js';
 import { metricNames, type MetricName } from './trial.js';
 
-interface SearchFlags extends Omit<TrainSettings, 'data'> {
+/** What commander parses for `search`: the spec's options (by attribute name), where the rows are, and the search's own options. */
+interface SearchFlags {
+  readonly [option: string]: unknown;
   space?: string;
   method: MethodName;
   trials?: number;
@@ -38,9 +40,9 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('ignore'))
     .addOption(sharedOption('keep'))
     .addOption(sharedOption('missing'))
-    .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
+    .addOption(sharedOption('indicator'))
     .addOption(sharedOption('delimiter'))
-    .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
+    .addOption(sharedOption('classWeight'))
     .addOption(sharedOption('task'))
     .option('--space <file>', 'JSON: train option → {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices", "when"} (default: lr, layers, activation, batchSize, dropout)')
     .addOption(new Option('--method <name>', 'search method').choices([...methodNames]).default('tpe'))
@@ -71,19 +73,13 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const fixed = settingsFromFlags(o, {
-        data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
-        missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, classWeight: o.classWeight,
-        loss: o.loss, earlyStopping: o.earlyStopping,
-      });
-      if (fixed.lr === undefined) delete fixed.lr;
       if (o.queue !== undefined && o.pruner !== 'none') {
         io.stderr.write('backprop: --pruner runs with local trials only; trials on --queue run to the end (leave out --pruner)\n');
         done(2);
         return;
       }
       done(await searchCommand({
-        fixed, given, space: o.space, method: o.method, trials: o.trials, cv: o.cv, jobs: o.jobs, journal: o.journal, results: o.results,
+        base: specFromFlags(o), data: dataFlags({ ...o, data }), given, space: o.space, method: o.method, trials: o.trials, cv: o.cv, jobs: o.jobs, journal: o.journal, results: o.results,
         out: o.out, report: o.report, metric: o.metric, pruner: prunerByName(o.pruner), queue: o.queue, json: o.json, command: ['backprop', ...argv].join(' '),
       }, io));
     });

@@ -5,8 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '../../src/index.js';
+import { loadModel, type JsonObject, type TrainingSpec } from '../../src/index.js';
 import { run } from '../../cli/program.js';
+import { UsageError } from '../../cli/errors.js';
+import { legacyRun, savedRun } from '../../cli/settings.js';
+import { specFromFlags } from '../../cli/sharedOptions.js';
 import { ROOT, tempDir } from './harness.js';
 
 const FIXTURE = join(ROOT, 'test', 'cli', 'fixtures', 'iris-main-5-epochs.bpm');
@@ -28,7 +31,21 @@ test('a model file written by the previous train resumes: its epochs, layers and
   const after = loadModel(join(dir, 'more.bpm'));
   assert.ok(after.training!.epoch > 5 && after.training!.epoch <= 8, String(after.training!.epoch));
   assert.equal(after.training!.history!.epoch.length, after.training!.epoch);
-  const train = after.metadata.train as { layers: number[]; seed: number; earlyStopping: number };
-  assert.deepEqual([train.layers, train.seed, train.earlyStopping], [[8], 5, 3]);
+  // The resumed file holds the old settings as a TrainingSpec (the old layout is read once, on load).
+  assert.equal(after.metadata.train, undefined);
+  const { spec, data } = after.metadata as unknown as { spec: TrainingSpec; data: { data?: string } };
+  assert.deepEqual([spec.architecture.hidden, spec.fit.seed, spec.fit.earlyStopping, spec.fit.epochs, spec.compile.optimizer], [[8], 5, 3, 8, 'adam']);
+  assert.equal(data.data, join(ROOT, 'data', 'iris.csv'));
   assert.equal(after.model.inputUnits, 4);
+});
+
+test('the old settings convert once, to the spec the options would give; a bad one names the file and the option', () => {
+  const old = loadModel(FIXTURE);
+  const run = legacyRun(old.metadata.train!, 'old.bpm');
+  assert.deepEqual(run.spec, specFromFlags({ layers: [8], epochs: 5, earlyStopping: 3, seed: 5 }));
+  assert.deepEqual(run.data, { data: 'data/iris.csv' });
+  assert.deepEqual(savedRun(old.metadata, 'old.bpm'), run);
+  const bad = { ...(old.metadata.train as JsonObject), batchSize: 0 };
+  assert.throws(() => legacyRun(bad, 'old.bpm'), (e: Error) => e instanceof UsageError && /^old\.bpm: metadata\.train: --batch-size: expected an integer in \[1, /.test(e.message));
+  assert.throws(() => legacyRun([1, 2], 'old.bpm'), (e: Error) => e instanceof UsageError && /old\.bpm has no usable training settings/.test(e.message));
 });

@@ -7,7 +7,6 @@ import { readFileSync, writeFileSync, existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli/harness.js';
 import { run } from '../../cli/program.js';
-import { specOf, type TrainSettings } from '../../cli/settings.js';
 import { runTrainingJob, type TrialJob } from '../../cli/search/trial.js';
 
 const BIN = join(ROOT, 'cli', 'backprop.mjs');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, Rng } from '../../src/index.js';
+import { loadModel, Rng, type TrainingSpec } from '../../src/index.js';
 import { run } from '../../cli/program.js';
 import { ROOT, tempDir } from '../cli/harness.js';
 
@@ -28,7 +28,7 @@ test('a journal of another command is refused naming the difference; the same co
   assert.doesNotMatch(first.stdout, /Resuming/);
   const other = await cli([...base, '--trials', '3', '--epochs', '4']);
   assert.equal(other.code, 1);
-  assert.match(other.stderr, /belongs to another search: fixed\.epochs: was 3, now 4;/);
+  assert.match(other.stderr, /belongs to another search: fixed\.fit\.epochs: was 3, now 4;/);
   const metric = await cli([...base, '--trials', '3', '--metric', 'accuracy']);
   assert.match(metric.stderr, /belongs to another search: direction: was "minimize", now "maximize"; metric: was "loss", now "accuracy"/);
   const fewer = await cli([...base, '--trials', '2']);
@@ -64,9 +64,10 @@ test('every train option reaches the trials: delimiter, missing, numeric, keep, 
   assert.equal(ids, 120);
   // The indicator adds one input for x's missing cells: 120 id categories + code + x + y + x_missing.
   assert.equal(m.model.inputUnits, 124);
-  const saved = m.metadata.train as Record<string, unknown>;
-  assert.equal(saved.classWeight, 'balanced');
-  assert.equal(saved.delimiter, ';');
+  const saved = m.metadata as unknown as { spec: TrainingSpec; data: Record<string, unknown> };
+  assert.equal(saved.spec.fit.classWeight, 'balanced');
+  assert.deepEqual([saved.spec.preprocessing.indicator, saved.spec.preprocessing.numeric, saved.spec.preprocessing.keep], [true, ['code'], ['id']]);
+  assert.equal(saved.data.delimiter, ';');
   // A fixed option that is also in the space is refused.
   const both = await cli(['search', join(dir, 'd.csv'), '--delimiter', ';', '--batch-size', '8', '--journal', join(dir, 'b.jsonl')]);
   assert.equal(both.code, 2);
