@@ -203,7 +203,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const inspectDeps = {
     loadModel: (path: string) => {
       checkFile(path, 'model file');
-      return loadModel(path).model;
+      return loadModel(path).network;
     },
     write: (text: string) => {
       io.stdout.write(text);

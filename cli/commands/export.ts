@@ -22,7 +22,7 @@ export function exportCommand(modelPath: string, opts: { out: string; format?: s
   const path = format === 'tfjs' ? (byName === 'tfjs' ? opts.out : join(opts.out, 'model.json')) : opts.out;
   if (format === 'onnx' && byName !== 'onnx') throw new UsageError(`--out ${JSON.stringify(opts.out)} does not end in .onnx`, 'name the ONNX file like model.onnx');
   const loaded = loadModel(modelPath);
-  saveModel(loaded.model, path, { preprocessing: loaded.preprocessing });
+  saveModel(loaded.network, path, { preprocessing: loaded.preprocessing });
   const files = format === 'tfjs' ? [path, join(path, '..', TFJS_WEIGHTS_FILE)] : [path];
   printer.line(`wrote the ${format === 'onnx' ? 'ONNX' : 'TensorFlow.js'} model: ${files.join(', ')}`);
   printer.event({ event: 'export', format, files });

@@ -69,7 +69,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     }
   }
   const prepared = prepareTraining(spec, table, {
-    ...(resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {}),
+    ...(resumed ? { resume: { model: resumed.network, preprocessing: resumed.preprocessing } } : {}),
     ...(validationTable ? { validation: validationTable } : {}),
     // The table was read for this run: its x becomes the training inputs in place (C5), unless the report needs it as read.
     reuseTable: run.report === undefined,

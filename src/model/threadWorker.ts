@@ -27,7 +27,7 @@ if (wt?.parentPort) {
 function run(data: ThreadWorkerData, ready: () => void): void {
   const { index, threads, buffers, xCols, yCols } = data;
   setKernelBackend(data.backend);
-  const model = modelFromBytes(data.bytes).model;
+  const model = modelFromBytes(data.bytes).network;
   // Dropout masks from a stream of this slice's own, derived deterministically from the model's.
   for (const layer of model.layers) {
     const state = layer.getRngState();

@@ -10,9 +10,9 @@ import { outputsToTargets, pipelineInputs } from './pipeline.js';
 /** A raw row by column name, as a user or a JSON API has it; null, undefined, NaN and the missing spellings are missing. */
 export type RawRecord = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
-/** A model with the preprocessing it was trained with (what loadModel gives). */
+/** A network with the preprocessing it was trained with (what loadModel gives). */
 export interface ModelWithPipeline {
-  readonly model: Sequential;
+  readonly network: Sequential;
   readonly preprocessing: Preprocessing;
 }
 
@@ -32,7 +32,7 @@ export interface Predictions {
  */
 export function decodeOutputs(m: ModelWithPipeline, p: Matrix): Omit<Predictions, 'warnings'> {
   const target = m.preprocessing.schema?.target;
-  const classes = m.model.classes ?? (target?.kind === 'classes' ? target.classes : undefined);
+  const classes = m.network.classes ?? (target?.kind === 'classes' ? target.classes : undefined);
   if (classes !== undefined && target?.kind !== 'numeric') {
     const codes = classCodes(p);
     const probabilities: number[][] = [];
@@ -56,7 +56,7 @@ export function readingWarnings(table: Table): string[] {
 /** Predictions for a table read with the model's schema (what `backprop predict` does with a CSV file). */
 export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
   const x = pipelineInputs(m.preprocessing, table);
-  return { ...decodeOutputs(m, m.model.predictMatrix(x)), warnings: readingWarnings(table) };
+  return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings: readingWarnings(table) };
 }
 
 /**
@@ -70,7 +70,7 @@ export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
  */
 export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}): Predictions {
   const schema = m.preprocessing.schema;
-  if (schema === undefined) throw new InputError('predictRecords: the model has no column schema (it was not trained from a table); give numeric rows to model.predict');
+  if (schema === undefined) throw new InputError('predictRecords: the model has no column schema (it was not trained from a table); give numeric rows to predict');
   if (!Array.isArray(records)) throw new InputError('predictRecords: expected an array of objects keyed by column name');
   if (records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
   const header = schema.inputs.map((c) => c.name);
