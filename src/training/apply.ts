@@ -69,20 +69,30 @@ export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
  * predictRecords(loaded, [{ island: 'Biscoe', bill_length_mm: 45.1, sex: null }]).values; // ['Gentoo']
  */
 export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}): Predictions {
-  const schema = m.preprocessing.schema;
-  if (schema === undefined) throw new InputError('predictRecords: the model has no column schema (it was not trained from a table); give numeric rows to predict');
-  if (!Array.isArray(records)) throw new InputError('predictRecords: expected an array of objects keyed by column name');
-  if (records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
+  if (Array.isArray(records) && records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
+  const { x, warnings } = recordsToInputs(m.preprocessing, records, args, 'predictRecords');
+  return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings };
+}
+
+/**
+ * Raw records → the network's inputs through the pipeline (missing values filled, categories
+ * encoded, dates expanded, indicators, scaled), float32, with what the pipeline met on the way.
+ * The one path for predictRecords, LoadedModel.predict and the TF.js applier.
+ */
+export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}, caller = 'predict'): { x: Matrix; warnings: string[] } {
+  const schema = pre.schema;
+  if (schema === undefined) throw new InputError(`${caller}: the model has no column schema (it was not trained from a table); give numeric rows to predict`);
+  if (!Array.isArray(records)) throw new InputError(`${caller}: expected an array of objects keyed by column name`);
   const header = schema.inputs.map((c) => c.name);
   const rows = records.map((r, i) => {
-    if (r === null || typeof r !== 'object') throw new InputError(`predictRecords: row ${i} is not an object keyed by column name`);
+    if (r === null || typeof r !== 'object') throw new InputError(`${caller}: row ${i} is not an object keyed by column name`);
     return header.map((name) => {
-      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new InputError(`predictRecords: row ${i} has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`);
+      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new InputError(`${caller}: row ${i} has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`);
       const v = r[name];
       if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '';
       return String(v);
     });
   });
   const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}) });
-  return predictTable(m, table);
+  return { x: pipelineInputs(pre, table), warnings: readingWarnings(table) };
 }

@@ -158,7 +158,7 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   if (info.schema) metadata.push({ key: ONNX_METADATA.schema, value: JSON.stringify(info.schema) });
   if (pre !== undefined) {
     metadata.push({ key: ONNX_METADATA.inputs, value: raw ? 'raw-columns' : args.networkOnly === true ? 'network' : 'features' });
-    if (!raw) metadata.push({ key: ONNX_METADATA.preprocessing, value: JSON.stringify(pre) });
+    metadata.push({ key: ONNX_METADATA.preprocessing, value: JSON.stringify(pre) });
   }
   const strings = raw && needsStringOps(pre);
   return encodeOnnx({
