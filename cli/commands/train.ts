@@ -148,7 +148,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler, inside });
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, settings: s, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });
