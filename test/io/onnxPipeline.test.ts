@@ -2,7 +2,7 @@
 // agrees with LoadedModel.predict (what `backprop predict` computes) within 1e-5, per column kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modelToOnnx } from '../../src/index.js';
+import { modelToOnnx, UnsupportedError } from '../../src/index.js';
 import { decodeOnnx } from '../../src/io/onnx/schema.js';
 import { csvText, largestDifference, predictedOutputs, runOnnx, trainedOn } from './pipelineExport.js';
 
@@ -92,4 +92,10 @@ test('ONNX --network-only keeps the bare network: features in, nothing folded, t
   const meta = new Map(onnx.metadata.map((m) => [m.key, m.value]));
   assert.equal(meta.get('backprop.inputs'), 'network');
   assert.deepEqual(JSON.parse(meta.get('backprop.preprocessing')!), JSON.parse(JSON.stringify(loaded.preprocessing)));
+});
+
+test('ONNX raw columns: a column named like the graph output or a tensor inside is refused, naming the column', async () => {
+  const loaded = await trainedOn(csvText('output,b,y', 30, (i) => `${i},${i % 4},${i % 2}`));
+  assert.throws(() => modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing }), (e: Error) => e instanceof UnsupportedError && /input column "output" has the name of a tensor in the graph \(its output/.test(e.message));
+  assert.doesNotThrow(() => modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing, outputName: 'probability' }));
 });

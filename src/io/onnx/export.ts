@@ -150,7 +150,7 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   if (g.nodes.length === 0) g.node('Identity', 'Identity', []);
   const last = g.nodes[g.nodes.length - 1]!;
   g.nodes[g.nodes.length - 1] = { ...last, outputs: [outputName] };
-  checkNames(inputs, outputName);
+  checkNames(inputs, outputName, [...pipeline.nodes, ...g.nodes].flatMap((n) => n.outputs), [...pipeline.initializers, ...g.initializers].map((t) => t.name));
   const info = portableInfo(model, pre);
   const metadata: { key: string; value: string }[] = [];
   if (info.classes) metadata.push({ key: ONNX_METADATA.classes, value: JSON.stringify(info.classes) });
@@ -177,8 +177,9 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   });
 }
 
-/** Graph inputs and the output need distinct names (a column called like the output, say). */
-function checkNames(inputs: readonly OnnxValueInfo[], outputName: string): void {
-  const clash = inputs.find((i) => i.name === outputName);
-  if (clash !== undefined) throw new UnsupportedError(`export: the input column ${JSON.stringify(clash.name)} has the name of the graph's output; choose another outputName`);
+/** A graph input may not share its name with the output or any tensor inside (a column called "output", say). */
+function checkNames(inputs: readonly OnnxValueInfo[], outputName: string, outputs: readonly string[], constants: readonly string[]): void {
+  const inside = new Set([outputName, ...outputs, ...constants]);
+  const clash = inputs.find((i) => inside.has(i.name));
+  if (clash !== undefined) throw new UnsupportedError(`export: the input column ${JSON.stringify(clash.name)} has the name of a tensor in the graph${clash.name === outputName ? ' (its output; choose another outputName)' : ''}`);
 }
