@@ -7,7 +7,6 @@ import { DEFAULT_LIMITS } from './container.js';
 import { modelFromBytes, modelToBytes, type LoadArgs, type ModelFileArgs } from './modelFile.js';
 import { modelToOnnx } from './onnx/export.js';
 import { modelFromOnnx } from './onnx/import.js';
-import { importRawColumnGraph } from './onnx/rawGraph.js';
 import { modelToTfjs, TFJS_PREPROCESSING_FILE, TFJS_WEIGHTS_FILE } from './tfjs/export.js';
 import { LoadedModel } from './loadedModel.js';
 import { Reader, parseUntrustedJson, type Json } from './json.js';
@@ -204,12 +203,7 @@ function readChecked(path: string, maxBytes: number, what: string): Uint8Array {
 function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): LoadedModel {
   const maxBytes = args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const limits = { maxElements: args.limits?.maxElements ?? DEFAULT_LIMITS.maxElements };
-  if (format === 'onnx') {
-    const bytes = readChecked(path, maxBytes, 'ONNX model');
-    const onnxArgs = { ...limits, maxBytes, ...(args.maxLayers ? { maxNodes: args.maxLayers * 4 } : {}) };
-    // A graph that takes the raw columns comes back as the model with its pipeline.
-    return importRawColumnGraph(bytes, { maxNodes: 100_000, maxElements: limits.maxElements }, (b) => modelFromOnnx(b, onnxArgs)) ?? modelFromOnnx(bytes, onnxArgs);
-  }
+  if (format === 'onnx') return modelFromOnnx(readChecked(path, maxBytes, 'ONNX model'), { ...limits, maxBytes, ...(args.maxLayers ? { maxNodes: args.maxLayers * 4 } : {}) });
   const { path: paths } = node();
   const json = parseTfjsJson(new TextDecoder().decode(readChecked(path, Math.min(maxBytes, DEFAULT_LIMITS.maxHeaderBytes), 'model.json')));
   const dir = paths.dirname(path);

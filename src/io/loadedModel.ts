@@ -5,13 +5,20 @@ import type { UnknownPolicy } from '../data/table.js';
 import type { Sequential } from '../model/sequential.js';
 import { decodeOutputs, predictRecords, type Predictions, type RawRecord } from '../training/apply.js';
 import type { JsonObject } from './json.js';
-import type { TrainingState } from './modelFile.js';
 import type { Preprocessing } from './preprocessing.js';
 
 /** Options of `LoadedModel.predict`. */
 export interface PredictRawArgs {
   /** A category not seen in training: all zeros with a warning (default 'ignore') or an error. */
   unknown?: UnknownPolicy;
+}
+
+/** Where training stands, so that `fit(..., { initialEpoch: epoch })` resumes it exactly. */
+export interface TrainingState {
+  /** Epochs completed. */
+  readonly epoch: number;
+  /** History so far: epoch indices and each log's per-epoch values (NaN kept). */
+  readonly history?: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
 }
 
 /** True when the pipeline leaves the network's inputs and outputs as they are (nothing to apply). */

@@ -9,18 +9,11 @@ import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readF
 import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
-import { LoadedModel } from './loadedModel.js';
+import { LoadedModel, type TrainingState } from './loadedModel.js';
 
 export { type Preprocessing, type ImputerJSON } from './preprocessing.js';
-export { LoadedModel } from './loadedModel.js';
+export { LoadedModel, type TrainingState } from './loadedModel.js';
 
-/** Where training stands, so that `fit(..., { initialEpoch: epoch })` resumes it exactly. */
-export interface TrainingState {
-  /** Epochs completed. */
-  readonly epoch: number;
-  /** History so far: epoch indices and each log's per-epoch values (NaN kept). */
-  readonly history?: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
-}
 
 /** What modelToBytes and saveModel store besides the model. */
 export interface ModelFileArgs {

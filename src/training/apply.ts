@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { tableFromRecords, type Table, type UnknownPolicy } from '../data/table.js';
-import type { Preprocessing } from '../io/modelFile.js';
+import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
 import { classCodes } from './output.js';

@@ -2,7 +2,7 @@
 // agrees with LoadedModel.predict (what `backprop predict` computes) within 1e-5, per column kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modelToOnnx, UnsupportedError } from '../../src/index.js';
+import { modelFromOnnx, modelToOnnx, UnsupportedError } from '../../src/index.js';
 import { decodeOnnx } from '../../src/io/onnx/schema.js';
 import { csvText, largestDifference, predictedOutputs, runOnnx, trainedOn } from './pipelineExport.js';
 
@@ -82,6 +82,10 @@ test('ONNX raw columns, missing indicators for a numeric, a categorical and a da
   const diff = largestDifference(await runOnnx(bytes, loaded, records), ours);
   assert.ok(diff <= 1e-5, `largest difference ${diff}`);
   assert.ok(largestDifference([ours[0]!], [ours[1]!]) > 1e-6, 'the indicator changes the prediction');
+  // Read back, the graph is the model with its pipeline again: the network cut out, the pipeline from the metadata.
+  const back = modelFromOnnx(bytes);
+  assert.deepEqual(back.preprocessing, JSON.parse(JSON.stringify(loaded.preprocessing)));
+  assert.ok(largestDifference(predictedOutputs(back, records), ours) <= 1e-5);
 });
 
 test('ONNX --network-only keeps the bare network: features in, nothing folded, the pipeline as JSON metadata', async () => {
