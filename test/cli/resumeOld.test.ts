@@ -30,5 +30,5 @@ test('a model file written by the previous train resumes: its epochs, layers and
   assert.equal(after.training!.history!.epoch.length, after.training!.epoch);
   const train = after.metadata.train as { layers: number[]; seed: number; earlyStopping: number };
   assert.deepEqual([train.layers, train.seed, train.earlyStopping], [[8], 5, 3]);
-  assert.equal(after.model.inputUnits, 4);
+  assert.equal(after.network.inputUnits, 4);
 });
