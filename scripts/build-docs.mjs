@@ -3,6 +3,7 @@
 // README as the home page and the guides and reference pages of docs/ as documents. The Markdown
 // files are staged with their folder layout (so relative links and images still resolve), and a
 // page without front matter gets its first heading as its title.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +35,8 @@ try {
   }
   const app = await Application.bootstrapWithPlugins({
     options: join(root, 'typedoc.json'),
+    // Source links need a web address for the repository; a fork, mirror or tarball may have none.
+    ...(hasWebRemote() ? {} : { disableSources: true }),
     readme: join(stage, 'README.md'),
     projectDocuments: [...guides, ...reference, 'CHANGELOG.md'].map((f) => join(stage, f)),
   });
@@ -50,4 +53,10 @@ try {
   }
 } finally {
   rmSync(stage, { recursive: true, force: true });
+}
+
+/** True when git's `origin` is a web address TypeDoc can build source links from. */
+function hasWebRemote() {
+  const r = spawnSync('git', ['remote', 'get-url', 'origin'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 && /^(https?:\/\/|git@)[^\s]+$/.test(r.stdout.trim());
 }
