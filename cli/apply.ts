@@ -16,7 +16,7 @@ export interface Applied {
 /** The model's task and output from its saved schema and loss. */
 export function modelPlan(loaded: LoadedModel): OutputPlan {
   const target = loaded.preprocessing.schema?.target;
-  const model = loaded.model;
+  const model = loaded.network;
   let task: Task;
   if (target?.kind === 'numeric') task = 'regression';
   else if (target?.kind === 'classes') task = target.classes.length === 2 ? 'binary' : 'multiclass';

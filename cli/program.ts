@@ -162,12 +162,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command('export')
-    .description('write a saved model as ONNX or TensorFlow.js (scaling folded in, class names and columns in the metadata)')
+    .description('write a saved model as ONNX (one input per raw column, the whole pipeline in the graph) or TensorFlow.js (the network plus preprocessing.json for applyPreprocessing)')
     .argument('<model>', 'model file from "backprop train"')
     .requiredOption('--out <path>', 'model.onnx, or model.json / a folder for TensorFlow.js')
     .addOption(new Option('--format <format>', 'onnx or tfjs (default: from the --out name)').choices(['onnx', 'tfjs']))
+    .option('--network-only', 'only the bare network: it takes the pipeline\'s output (filled in, encoded, scaled features), nothing folded', false)
     .option('--json', 'print the result as JSON', false)
-    .action((model: string, o: { out: string; format?: string; json: boolean }) => {
+    .action((model: string, o: { out: string; format?: string; networkOnly: boolean; json: boolean }) => {
       code = exportCommand(model, o, io);
     });
 
@@ -194,7 +195,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const inspectDeps = {
     loadModel: (path: string) => {
       checkFile(path, 'model file');
-      return loadModel(path).model;
+      return loadModel(path).network;
     },
     write: (text: string) => {
       io.stdout.write(text);

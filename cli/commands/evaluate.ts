@@ -16,7 +16,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const y = pipelineTargets(loaded.preprocessing, a.table, undefined, a.plan);
   // In float32, as train measures its rows (gatherRows).
   const raw = a.table.y!.kind === 'numeric' ? a.table.y!.values.clone('float32') : undefined;
-  const m = measure(loaded.model, a.plan.task, a.x, y, a.targetScaler, raw);
+  const m = measure(loaded.network, a.plan.task, a.x, y, a.targetScaler, raw);
   const metrics: [string, number | undefined][] = [['loss', m.loss], ['accuracy', m.accuracy], ['MAE', m.mae], ['RMSE', m.rmse], ['R²', m.r2]];
   printer.line(`${dataPath}: ${a.table.rows} rows`);
   printer.line(boxTable(['metric', 'value'], metrics.filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatMetric(v)])));
@@ -26,7 +26,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   const t = a.table.y!;
   if (t.kind === 'classes') {
-    const cm = confusionMatrix(t.codes, predictedClasses(loaded.model, a.x), t.classes.length);
+    const cm = confusionMatrix(t.codes, predictedClasses(loaded.network, a.x), t.classes.length);
     const { precision, recall } = precisionRecall(cm);
     perClass = t.classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: t.counts[k]! }));
     printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));

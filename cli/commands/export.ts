@@ -1,17 +1,18 @@
 import { join } from 'node:path';
-import { loadModel, saveModel, formatOfPath, TFJS_WEIGHTS_FILE } from '../../src/index.js';
+import { loadModel, saveModel, formatOfPath, TFJS_PREPROCESSING_FILE, TFJS_WEIGHTS_FILE, type Preprocessing } from '../../src/index.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { Printer, type Io } from '../io.js';
 
 /**
- * `backprop export <model> --out <path> [--format onnx|tfjs]`: the model as ONNX or as a
- * TensorFlow.js Layers model.json + weights, with its input scaling folded into the weights and
- * class labels and column names in the metadata, so the file takes the raw CSV columns.
- * The format comes from --format, else from the name (`*.onnx`, `*.json`); a tfjs --out that is
- * not a .json name is a folder that gets model.json and model.weights.bin.
+ * `backprop export <model> --out <path> [--format onnx|tfjs] [--network-only]`: the model as ONNX
+ * (a graph with one input per raw column and the whole pipeline in it) or as a TensorFlow.js Layers
+ * model.json + weights + preprocessing.json (applied by the library's `applyPreprocessing`), class
+ * labels and column names in the metadata. `--network-only` writes the bare network alone. The
+ * format comes from --format, else from the name (`*.onnx`, `*.json`); a tfjs --out that is not a
+ * .json name is a folder.
  */
-export function exportCommand(modelPath: string, opts: { out: string; format?: string; json: boolean }, io: Io): number {
+export function exportCommand(modelPath: string, opts: { out: string; format?: string; networkOnly?: boolean; json: boolean }, io: Io): number {
   const printer = new Printer(io, opts.json);
   checkFile(modelPath, 'model file');
   const byName = formatOfPath(opts.out);
@@ -22,9 +23,27 @@ export function exportCommand(modelPath: string, opts: { out: string; format?: s
   const path = format === 'tfjs' ? (byName === 'tfjs' ? opts.out : join(opts.out, 'model.json')) : opts.out;
   if (format === 'onnx' && byName !== 'onnx') throw new UsageError(`--out ${JSON.stringify(opts.out)} does not end in .onnx`, 'name the ONNX file like model.onnx');
   const loaded = loadModel(modelPath);
-  saveModel(loaded.model, path, { preprocessing: loaded.preprocessing });
-  const files = format === 'tfjs' ? [path, join(path, '..', TFJS_WEIGHTS_FILE)] : [path];
+  const networkOnly = opts.networkOnly === true;
+  saveModel(loaded.network, path, { preprocessing: loaded.preprocessing, networkOnly });
+  const raw = loaded.preprocessing.schema !== undefined && !networkOnly;
+  const files = format === 'tfjs' ? [path, join(path, '..', TFJS_WEIGHTS_FILE), ...(raw ? [join(path, '..', TFJS_PREPROCESSING_FILE)] : [])] : [path];
   printer.line(`wrote the ${format === 'onnx' ? 'ONNX' : 'TensorFlow.js'} model: ${files.join(', ')}`);
+  printer.line(`inputs: ${inputsLine(loaded.preprocessing, format, raw, loaded.network.inputUnits)}`);
   printer.event({ event: 'export', format, files });
   return EXIT_OK;
+}
+
+/** What the exported file takes, in one line: the raw columns and the steps applied to them, or the bare features. */
+function inputsLine(pre: Preprocessing, format: 'onnx' | 'tfjs', raw: boolean, features: number): string {
+  if (!raw) return `${features} features${pre.schema === undefined ? '' : ' as the network takes them (the pipeline\'s output: apply it yourself)'}`;
+  const inputs = pre.schema!.inputs;
+  const steps = [
+    pre.imputer !== undefined ? 'missing values filled in' : undefined,
+    inputs.some((c) => c.kind === 'categorical') ? 'categories one-hot (unseen → zeros)' : undefined,
+    inputs.some((c) => c.kind === 'date') ? 'date features' : undefined,
+    (pre.imputer?.indicators.length ?? 0) > 0 ? `${pre.imputer!.indicators.length} missing indicators` : undefined,
+    pre.scaler !== undefined ? 'scaled' : undefined,
+  ].filter((s): s is string => s !== undefined);
+  const where = format === 'onnx' ? 'in the graph' : `by applyPreprocessing with ${TFJS_PREPROCESSING_FILE}`;
+  return `${inputs.length} raw columns (${inputs.map((c) => c.name).slice(0, 8).join(', ')}${inputs.length > 8 ? ', ...' : ''})${steps.length > 0 ? `; ${steps.join(', ')} ${where}` : ''}`;
 }

@@ -18,7 +18,7 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
   const kept = (opts.keep ?? []).map((k) => a.table.carried.get(k)!);
   const keptHead = (opts.keep ?? []).map(csvField);
   const keptAt = (i: number) => kept.map((c) => csvField(c[i]!));
-  const p = loaded.model.predictMatrix(a.x);
+  const p = loaded.network.predictMatrix(a.x);
   const lines: string[] = [];
   const target = loaded.preprocessing.schema?.target;
   if (a.plan.task === 'regression') {
@@ -29,7 +29,7 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
     const format = a.targetScaler ? (v: number) => String(Number(v.toPrecision(7))) : formatFloat32;
     for (let i = 0; i < values.rows; i++) lines.push([...keptAt(i), ...Array.from(values.data.subarray(i * values.cols, (i + 1) * values.cols), format)].join(','));
   } else {
-    const classes = loaded.model.classes ?? Array.from({ length: Math.max(2, p.cols) }, (_, k) => k);
+    const classes = loaded.network.classes ?? Array.from({ length: Math.max(2, p.cols) }, (_, k) => k);
     const codes = classCodes(p);
     lines.push([...keptHead, ...['prediction', ...(opts.probabilities ? classes.map((c) => `p(${String(c)})`) : [])].map(csvField)].join(','));
     for (let i = 0; i < p.rows; i++) {

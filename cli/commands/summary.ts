@@ -9,7 +9,7 @@ export function summaryCommand(modelPath: string, json: boolean, io: Io): number
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   const loaded = loadModel(modelPath);
-  const { model, preprocessing, training } = loaded;
+  const { network: model, preprocessing, training } = loaded;
   const schema = preprocessing.schema;
   const target = schema?.target;
   const last: Record<string, number> = {};

@@ -77,7 +77,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     }
   }
   const prepared = prepareTraining(spec, table, {
-    ...(resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {}),
+    ...(resumed ? { resume: { model: resumed.network, preprocessing: resumed.preprocessing } } : {}),
     ...(validationTable ? { validation: validationTable } : {}),
     // The table was read for this run: its x becomes the training inputs in place (C5), unless the report needs it as read.
     reuseTable: run.report === undefined,
@@ -156,7 +156,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, scaler, targetScaler, inside });
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });

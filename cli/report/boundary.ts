@@ -1,4 +1,4 @@
-import { Matrix, decisionBoundary as boundaryGrid, gatherRows, type Scaler, type Sequential, type Table } from '../../src/index.js';
+import { Matrix, decisionBoundary as boundaryGrid, gatherRows, pipelineInputs, type Preprocessing, type Scaler, type Sequential, type Table } from '../../src/index.js';
 import { outputMetrics } from '../evaluation.js';
 import type { BoundaryData, FitData, ResidualData } from './data.js';
 
@@ -44,7 +44,8 @@ function scaledRange(scaler: Scaler | undefined, lo: [number, number], hi: [numb
  */
 export function decisionBoundary(model: Sequential, table: Table, scaler: Scaler | undefined): BoundaryData | undefined {
   const y = table.y;
-  if (y?.kind !== 'classes' || table.x.cols !== 2 || table.schema.inputs.some((c) => c.kind !== 'numeric')) return undefined;
+  // The grid is drawn in the two columns' units: the network must take just those two (no indicator inputs).
+  if (y?.kind !== 'classes' || table.x.cols !== 2 || model.inputUnits !== 2 || table.schema.inputs.some((c) => c.kind !== 'numeric')) return undefined;
   const xs = column(table.x, 0);
   const ys = column(table.x, 1);
   const xRange = range(xs, 0.08);
@@ -63,7 +64,8 @@ export function decisionBoundary(model: Sequential, table: Table, scaler: Scaler
       confidence.push(grid.probabilities[r]![c]![k]!);
     }
   }
-  const rows = sampleRows(table.rows);
+  // Rows with a missing coordinate have no place in the plane.
+  const rows = sampleRows(table.rows).filter((r) => !Number.isNaN(xs[r]!) && !Number.isNaN(ys[r]!));
   return {
     xName: table.featureNames[0]!,
     yName: table.featureNames[1]!,
@@ -80,7 +82,7 @@ export function decisionBoundary(model: Sequential, table: Table, scaler: Scaler
 /** For a regressor on one numeric input: the data and the predicted curve, in original units. */
 export function regressionFit(model: Sequential, table: Table, scaler: Scaler | undefined, targetScaler: Scaler | undefined): FitData | undefined {
   const y = table.y;
-  if (y?.kind !== 'numeric' || y.names.length !== 1 || table.x.cols !== 1 || table.schema.inputs[0]?.kind !== 'numeric') return undefined;
+  if (y?.kind !== 'numeric' || y.names.length !== 1 || table.x.cols !== 1 || model.inputUnits !== 1 || table.schema.inputs[0]?.kind !== 'numeric') return undefined;
   const xs = column(table.x, 0);
   const [lo, hi] = range(xs, 0.02);
   const n = 200;
@@ -88,7 +90,7 @@ export function regressionFit(model: Sequential, table: Table, scaler: Scaler | 
   for (let i = 0; i < n; i++) grid.data[i] = lo + (i / (n - 1)) * (hi - lo);
   const scaled = model.predictMatrix(scaler ? scaler.transform(grid, 'float32') : grid.clone('float32'));
   const pred = targetScaler ? targetScaler.inverseTransform(scaled, 'float64') : scaled;
-  const rows = sampleRows(table.rows);
+  const rows = sampleRows(table.rows).filter((r) => !Number.isNaN(xs[r]!));
   return {
     xName: table.featureNames[0]!,
     yName: y.names[0]!,
@@ -98,11 +100,10 @@ export function regressionFit(model: Sequential, table: Table, scaler: Scaler | 
 }
 
 /** For a regressor: predicted against actual and the residuals of each output on the given rows, in original units. */
-export function regressionResiduals(model: Sequential, table: Table, rows: readonly number[], on: ResidualData['on'], scaler: Scaler | undefined, targetScaler: Scaler | undefined): ResidualData | undefined {
+export function regressionResiduals(model: Sequential, table: Table, rows: readonly number[], on: ResidualData['on'], pre: Preprocessing, targetScaler: Scaler | undefined): ResidualData | undefined {
   const y = table.y;
   if (y?.kind !== 'numeric' || rows.length === 0) return undefined;
-  const x = gatherRows(table.x, rows);
-  const scaled = model.predictMatrix(scaler ? scaler.transform(x, 'float32') : x.clone('float32'));
+  const scaled = model.predictMatrix(pipelineInputs(pre, table, rows));
   const pred = targetScaler ? targetScaler.inverseTransform(scaled, 'float64') : scaled;
   const truth = gatherRows(y.values, rows);
   const metrics = outputMetrics(pred, truth);

@@ -1,4 +1,4 @@
-import { classCodes, describeNetwork, gatherRows, writeFileAtomic, type Matrix, type OutputPlan, type Scaler, type Sequential, type Split, type Table, type TrainingSpec } from '../../src/index.js';
+import { classCodes, describeNetwork, pipelineInputs, writeFileAtomic, type OutputPlan, type Preprocessing, type Scaler, type Sequential, type Split, type Table, type TrainingSpec } from '../../src/index.js';
 import type { SetMetrics } from '../evaluation.js';
 import { confusionMatrix } from '../evaluation.js';
 import type { DataSource } from '../source.js';
@@ -19,6 +19,8 @@ export interface TrainingOutcome {
   readonly metrics: { readonly training: SetMetrics; readonly validation: SetMetrics | undefined };
   readonly notes: readonly string[];
   readonly epochs: number;
+  /** The fitted pipeline: rows of the table become the model's inputs through it (missing values, encodings, dates, scaling). */
+  readonly preprocessing: Preprocessing;
   readonly scaler: Scaler | undefined;
   readonly targetScaler: Scaler | undefined;
   /** What the layer-statistics and trajectory callbacks recorded during the fit. */
@@ -38,13 +40,13 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     summary: o.model.summary(null),
     history: o.history,
     metrics: o.metrics,
-    confusion: confusionFor(o.model, o.table, o.split, o.scaler),
+    confusion: confusionFor(o.model, o.table, o.split, o.preprocessing),
     boundary: decisionBoundary(o.model, o.table, o.scaler),
     fit: regressionFit(o.model, o.table, o.scaler, o.targetScaler),
     residuals:
       o.split.validation.length > 0
-        ? regressionResiduals(o.model, o.table, o.split.validation, 'validation', o.scaler, o.targetScaler)
-        : regressionResiduals(o.model, o.table, o.split.train, 'training', o.scaler, o.targetScaler),
+        ? regressionResiduals(o.model, o.table, o.split.validation, 'validation', o.preprocessing, o.targetScaler)
+        : regressionResiduals(o.model, o.table, o.split.train, 'training', o.preprocessing, o.targetScaler),
     inside: o.inside?.statistics(o.model),
     trajectory: o.inside?.trajectory(),
     insideNote: o.inside?.note,
@@ -67,11 +69,11 @@ function settingRows(model: Sequential, plan: OutputPlan, spec: TrainingSpec, ep
   ];
 }
 
-function confusionFor(model: Sequential, table: Table, split: Split, scaler: Scaler | undefined) {
+function confusionFor(model: Sequential, table: Table, split: Split, pre: Preprocessing) {
   const y = table.y;
   if (y?.kind !== 'classes') return undefined;
   const rows = split.validation.length > 0 ? split.validation : split.train;
-  const x: Matrix = scaler ? scaler.transform(gatherRows(table.x, rows), 'float32') : gatherRows(table.x, rows);
+  const x = pipelineInputs(pre, table, rows);
   const predicted = classCodes(model.predictMatrix(x));
   const truth = rows.map((r) => y.codes[r]!);
   return { on: split.validation.length > 0 ? 'validation' : 'training', classes: y.classes.map(String), matrix: confusionMatrix(truth, predicted, y.classes.length) };

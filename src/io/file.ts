@@ -4,10 +4,13 @@ import { InputError, ModelFormatError } from '../core/errors.js';
 import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
-import { modelFromBytes, modelToBytes, type LoadArgs, type LoadedModel, type ModelFileArgs } from './modelFile.js';
+import { modelFromBytes, modelToBytes, type LoadArgs, type ModelFileArgs } from './modelFile.js';
 import { modelToOnnx } from './onnx/export.js';
 import { modelFromOnnx } from './onnx/import.js';
-import { modelToTfjs, TFJS_WEIGHTS_FILE } from './tfjs/export.js';
+import { modelToTfjs, TFJS_PREPROCESSING_FILE, TFJS_WEIGHTS_FILE } from './tfjs/export.js';
+import { LoadedModel } from './loadedModel.js';
+import { Reader, parseUntrustedJson, type Json } from './json.js';
+import { validatePreprocessing } from './preprocessing.js';
 import { modelFromTfjs, parseTfjsJson, tfjsWeightPaths } from './tfjs/import.js';
 
 /** The formats a path can name: ONNX (`*.onnx`), TensorFlow.js Layers (`…/model.json`), or backprop's own. */
@@ -42,6 +45,8 @@ export interface WriterFs {
 
 /** Options of saveModel. */
 export interface SaveArgs extends ModelFileArgs {
+  /** ONNX and TF.js: only the bare network, its inputs the pipeline's output (nothing folded, no pipeline in the graph or beside it). */
+  networkOnly?: boolean;
   /** File-system functions to use instead of node:fs (for fault-injection tests). */
   fs?: WriterFs;
   /** Called after the temporary file is written and synced, just before the rename (for crash tests). */
@@ -155,10 +160,10 @@ function syncDirectory(fs: typeof FsModule, dir: string): void {
  * written beside it first), anything else backprop's own file (with training state and metadata).
  */
 export function saveModel(model: Sequential, path: string, args: SaveArgs = {}): void {
-  const { fs, beforeRename, ...fileArgs } = args;
+  const { fs, beforeRename, networkOnly: _networkOnly, ...fileArgs } = args;
   const writer = { ...(fs ? { fs } : {}), ...(beforeRename ? { beforeRename } : {}) };
   const format = formatOfPath(path);
-  const exportArgs = fileArgs.preprocessing !== undefined ? { preprocessing: fileArgs.preprocessing } : {};
+  const exportArgs = { ...(fileArgs.preprocessing !== undefined ? { preprocessing: fileArgs.preprocessing } : {}), ...(args.networkOnly ? { networkOnly: true } : {}) };
   if (format === 'onnx') return writeFileAtomic(path, modelToOnnx(model, exportArgs), writer);
   if (format === 'tfjs') {
     const { fs: realFs, path: paths } = node();
@@ -169,8 +174,9 @@ export function saveModel(model: Sequential, path: string, args: SaveArgs = {}):
     } catch (e) {
       throw new InputError(`could not create the folder ${JSON.stringify(dir)} for ${JSON.stringify(path)}: ${(e as Error).message}`);
     }
-    // Weights first: a model.json never names a weights file that is not there yet.
+    // Weights and pipeline first: a model.json never names a file that is not there yet.
     writeFileAtomic(paths.join(dir, TFJS_WEIGHTS_FILE), artifacts.weightData, writer);
+    if (artifacts.preprocessing !== undefined) writeFileAtomic(paths.join(dir, TFJS_PREPROCESSING_FILE), new TextEncoder().encode(JSON.stringify(artifacts.preprocessing)), writer);
     return writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(artifacts.modelJson)), writer);
   }
   writeFileAtomic(path, modelToBytes(model, fileArgs), writer);
@@ -213,7 +219,22 @@ function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): Loa
     data.set(p, at);
     at += p.length;
   }
-  return modelFromTfjs(json, data, { ...limits, ...(args.maxLayers ? { maxLayers: args.maxLayers } : {}) });
+  const loaded = modelFromTfjs(json, data, { ...limits, ...(args.maxLayers ? { maxLayers: args.maxLayers } : {}) });
+  const pipelineFile = tfjsPipelineFile(json);
+  if (pipelineFile === undefined) return loaded;
+  // The network takes the pipeline's output: without the pipeline beside it, it must not load.
+  const text = new TextDecoder().decode(readChecked(paths.join(dir, pipelineFile), DEFAULT_LIMITS.maxHeaderBytes, 'preprocessing file'));
+  const pre = validatePreprocessing(new Reader(pipelineFile), parseUntrustedJson(text, pipelineFile, { maxDepth: 20, maxNodes: 1_000_000 }), loaded.network.inputUnits, loaded.network.outputUnits);
+  return new LoadedModel(loaded.network, pre, undefined, loaded.metadata, loaded.formatVersion);
+}
+
+/** The preprocessing file a TF.js model.json names (userDefinedMetadata.preprocessingFile), if any. */
+function tfjsPipelineFile(json: Json): string | undefined {
+  const meta = json !== null && typeof json === 'object' && !Array.isArray(json) ? json.userDefinedMetadata : undefined;
+  const name = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta.preprocessingFile : undefined;
+  if (name === undefined) return undefined;
+  if (name !== TFJS_PREPROCESSING_FILE) throw new ModelFormatError(`model.json: userDefinedMetadata.preprocessingFile must be ${JSON.stringify(TFJS_PREPROCESSING_FILE)}`);
+  return name;
 }
 
 /**

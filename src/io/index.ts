@@ -1,4 +1,4 @@
-export { modelToBytes, modelFromBytes, readModelHeader, MODEL_FORMAT, type ModelFileArgs, type LoadArgs, type LoadedModel, type TrainingState, type Preprocessing, type ImputerJSON } from './modelFile.js';
+export { modelToBytes, modelFromBytes, readModelHeader, MODEL_FORMAT, type ModelFileArgs, type LoadArgs, LoadedModel, type TrainingState, type Preprocessing, type ImputerJSON } from './modelFile.js';
 export { saveModel, loadModel, writeFileAtomic, type SaveArgs, type WriterFs } from './file.js';
 export { FORMAT_VERSION, DEFAULT_LIMITS, type ContainerLimits } from './container.js';
 export { crc32 } from './crc32.js';
@@ -6,6 +6,8 @@ export type { Json, JsonObject } from './json.js';
 export { formatOfPath, type ModelFormat } from './file.js';
 export { modelToOnnx, ONNX_IR_VERSION, ONNX_OPSET, type OnnxExportArgs } from './onnx/export.js';
 export { modelFromOnnx, type OnnxImportArgs } from './onnx/import.js';
-export { modelToTfjs, TFJS_WEIGHTS_FILE, type TfjsArtifacts, type TfjsExportArgs, type TfjsWeightSpec } from './tfjs/export.js';
+export { modelToTfjs, TFJS_WEIGHTS_FILE, TFJS_PREPROCESSING_FILE, type TfjsArtifacts, type TfjsExportArgs, type TfjsWeightSpec } from './tfjs/export.js';
+export { applyPreprocessing, type PreprocessedInputs } from './tfjs/applier.js';
+export { type PredictRawArgs } from './loadedModel.js';
 export { modelFromTfjs, parseTfjsJson, tfjsWeightPaths, type TfjsImportArgs } from './tfjs/import.js';
 export { foldPreprocessing, type PortableInfo } from './portable.js';

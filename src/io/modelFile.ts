@@ -9,16 +9,11 @@ import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readF
 import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
+import { LoadedModel, type TrainingState } from './loadedModel.js';
 
 export { type Preprocessing, type ImputerJSON } from './preprocessing.js';
+export { LoadedModel, type TrainingState } from './loadedModel.js';
 
-/** Where training stands, so that `fit(..., { initialEpoch: epoch })` resumes it exactly. */
-export interface TrainingState {
-  /** Epochs completed. */
-  readonly epoch: number;
-  /** History so far: epoch indices and each log's per-epoch values (NaN kept). */
-  readonly history?: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
-}
 
 /** What modelToBytes and saveModel store besides the model. */
 export interface ModelFileArgs {
@@ -28,15 +23,6 @@ export interface ModelFileArgs {
   training?: TrainingState;
   /** Any other plain JSON (finite numbers only), e.g. the command that trained the model. */
   metadata?: JsonObject;
-}
-
-/** What `modelFromBytes` / `loadModel` give back. */
-export interface LoadedModel {
-  readonly model: Sequential;
-  readonly preprocessing: Preprocessing;
-  readonly training: TrainingState | undefined;
-  readonly metadata: JsonObject;
-  readonly formatVersion: number;
 }
 
 /** Options of modelFromBytes and loadModel. */
@@ -220,7 +206,7 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
   const training = header.training === undefined ? undefined : readTraining(r.at('training'), header.training, tensors, used);
   const metadata = header.metadata === undefined ? {} : r.at('metadata').object(header.metadata);
   for (const name of tensors.keys()) if (!used.has(name)) throw new ModelFormatError(`model file has an unexpected tensor ${JSON.stringify(name)}`);
-  return { model, preprocessing, training, metadata, formatVersion };
+  return new LoadedModel(model, preprocessing, training, metadata, formatVersion);
 }
 
 function copyInto(target: FloatArray, source: FloatArray): void {

@@ -5,7 +5,7 @@ import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
 import { parseUntrustedJson, type Json, type JsonObject, type Reader } from './json.js';
-import type { LoadedModel } from './modelFile.js';
+import { LoadedModel } from './loadedModel.js';
 
 /**
  * What travels with an exported model besides its layers: the class labels in output order,
@@ -126,7 +126,7 @@ export function importedModel(model: Sequential, r: Reader, values: { classes?: 
   const info = readPortableInfo(r, values, model.inputUnits, model.outputUnits);
   if (info.classes !== undefined) model.session.classes = [...info.classes];
   compileImported(model);
-  return { model, preprocessing: preprocessingOf(info), training: undefined, metadata, formatVersion };
+  return new LoadedModel(model, preprocessingOf(info), undefined, metadata, formatVersion);
 }
 
 /** Parses a metadata value written as JSON text, with the native loader's guards. */

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { tableFromRecords, type Table, type UnknownPolicy } from '../data/table.js';
-import type { Preprocessing } from '../io/modelFile.js';
+import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
 import { classCodes } from './output.js';
@@ -10,9 +10,9 @@ import { outputsToTargets, pipelineInputs } from './pipeline.js';
 /** A raw row by column name, as a user or a JSON API has it; null, undefined, NaN and the missing spellings are missing. */
 export type RawRecord = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
-/** A model with the preprocessing it was trained with (what loadModel gives). */
+/** A network with the preprocessing it was trained with (what loadModel gives). */
 export interface ModelWithPipeline {
-  readonly model: Sequential;
+  readonly network: Sequential;
   readonly preprocessing: Preprocessing;
 }
 
@@ -32,7 +32,7 @@ export interface Predictions {
  */
 export function decodeOutputs(m: ModelWithPipeline, p: Matrix): Omit<Predictions, 'warnings'> {
   const target = m.preprocessing.schema?.target;
-  const classes = m.model.classes ?? (target?.kind === 'classes' ? target.classes : undefined);
+  const classes = m.network.classes ?? (target?.kind === 'classes' ? target.classes : undefined);
   if (classes !== undefined && target?.kind !== 'numeric') {
     const codes = classCodes(p);
     const probabilities: number[][] = [];
@@ -56,7 +56,7 @@ export function readingWarnings(table: Table): string[] {
 /** Predictions for a table read with the model's schema (what `backprop predict` does with a CSV file). */
 export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
   const x = pipelineInputs(m.preprocessing, table);
-  return { ...decodeOutputs(m, m.model.predictMatrix(x)), warnings: readingWarnings(table) };
+  return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings: readingWarnings(table) };
 }
 
 /**
@@ -69,20 +69,30 @@ export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
  * predictRecords(loaded, [{ island: 'Biscoe', bill_length_mm: 45.1, sex: null }]).values; // ['Gentoo']
  */
 export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}): Predictions {
-  const schema = m.preprocessing.schema;
-  if (schema === undefined) throw new InputError('predictRecords: the model has no column schema (it was not trained from a table); give numeric rows to model.predict');
-  if (!Array.isArray(records)) throw new InputError('predictRecords: expected an array of objects keyed by column name');
-  if (records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
+  if (Array.isArray(records) && records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
+  const { x, warnings } = recordsToInputs(m.preprocessing, records, args, 'predictRecords');
+  return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings };
+}
+
+/**
+ * Raw records → the network's inputs through the pipeline (missing values filled, categories
+ * encoded, dates expanded, indicators, scaled), float32, with what the pipeline met on the way.
+ * The one path for predictRecords, LoadedModel.predict and the TF.js applier.
+ */
+export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}, caller = 'predict'): { x: Matrix; warnings: string[] } {
+  const schema = pre.schema;
+  if (schema === undefined) throw new InputError(`${caller}: the model has no column schema (it was not trained from a table); give numeric rows to predict`);
+  if (!Array.isArray(records)) throw new InputError(`${caller}: expected an array of objects keyed by column name`);
   const header = schema.inputs.map((c) => c.name);
   const rows = records.map((r, i) => {
-    if (r === null || typeof r !== 'object') throw new InputError(`predictRecords: row ${i} is not an object keyed by column name`);
+    if (r === null || typeof r !== 'object') throw new InputError(`${caller}: row ${i} is not an object keyed by column name`);
     return header.map((name) => {
-      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new InputError(`predictRecords: row ${i} has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`);
+      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new InputError(`${caller}: row ${i} has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`);
       const v = r[name];
       if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '';
       return String(v);
     });
   });
   const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}) });
-  return predictTable(m, table);
+  return { x: pipelineInputs(pre, table), warnings: readingWarnings(table) };
 }

@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import { columnWidth, featureNames } from '../data/schema.js';
 import { standardScaler, minMaxScaler, scalerFromJSON, type Scaler } from '../data/scalers.js';
 import type { Table } from '../data/table.js';
-import type { ImputerJSON, Preprocessing } from '../io/modelFile.js';
+import type { ImputerJSON, Preprocessing } from '../io/preprocessing.js';
 import { targetMatrix, type OutputPlan } from './output.js';
 import type { PreprocessingSpec, ScaleKind } from './spec.js';
 

@@ -2,7 +2,7 @@ import { InputError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { trainTestSplitIndices } from '../data/split.js';
 import type { Table } from '../data/table.js';
-import type { Preprocessing } from '../io/modelFile.js';
+import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
 import { EarlyStopping } from '../callbacks/earlyStopping.js';
 import type { Callback } from '../callbacks/callback.js';

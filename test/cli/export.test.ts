@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildCli, events, runCli, tempDir, ROOT } from './harness.js';
-import { modelFromOnnx } from '../../src/index.js';
+import { loadModel } from '../../src/index.js';
 import { decodeOnnx } from '../../src/io/onnx/schema.js';
 
 const binPromise = buildCli();
@@ -29,16 +29,19 @@ test('CLI: train on a CSV, export to ONNX, and ONNX Runtime on the raw CSV colum
   const predicted = readCsv(r.stdout);
 
   const bytes = new Uint8Array(readFileSync(join(dir, 'iris.onnx')));
-  const meta = new Map(decodeOnnx(bytes, { maxNodes: 100, maxElements: 1e6 }).metadata.map((p) => [p.key, p.value]));
-  const features = JSON.parse(meta.get('feature_names')!) as string[];
+  const onnx = decodeOnnx(bytes, { maxNodes: 1000, maxElements: 1e6 });
+  const meta = new Map(onnx.metadata.map((p) => [p.key, p.value]));
+  const features = onnx.graph.inputs.map((i) => i.name);
+  assert.deepEqual(onnx.graph.inputs.map((i) => i.shape), features.map(() => ['N', 1]), 'one [N, 1] input per raw column');
   const classes = JSON.parse(meta.get('classes')!) as string[];
   assert.deepEqual(classes, ['setosa', 'versicolor', 'virginica']);
   assert.deepEqual(predicted.header, ['prediction', ...classes.map((c) => `p(${c})`)]);
-  // The raw columns, picked by the names in the metadata: no scaling on our side.
+  // The raw columns by name, as the CSV holds them: no scaling on our side.
   const data = readCsv(readFileSync(csv, 'utf8'));
   const x = data.rows.map((row) => features.map((f) => Number(row[data.header.indexOf(f)])));
   const session = await ort.InferenceSession.create(bytes);
-  const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, features.length]) });
+  const feeds = Object.fromEntries(features.map((f, j) => [f, new ort.Tensor('float32', Float32Array.from(x, (row) => row[j]!), [x.length, 1])]));
+  const out = await session.run(feeds);
   const p = out.output!.data as Float32Array;
   let worst = 0;
   predicted.rows.forEach((row, i) => {
@@ -63,13 +66,19 @@ test('CLI: train on a CSV, export to ONNX, and ONNX Runtime on the raw CSV colum
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /dense/);
   }
-  r = runCli(bin, ['explain', 'iris.onnx', '--x', '[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]', '--y', '["setosa", "virginica"]', '--format', 'json'], dir);
+  r = runCli(bin, ['export', 'iris.bpm', '--out', 'bare.onnx', '--network-only'], dir);
   assert.equal(r.code, 0, r.stderr);
-  const explained = JSON.parse(r.stdout) as { lossName: string; layers: { name: string }[]; output: number[][] };
-  assert.equal(explained.lossName, 'sparseCategoricalCrossentropy');
-  const first = x.findIndex((row) => row.join() === '5.1,3.5,1.4,0.2');
-  for (let c = 0; c < 3; c++) assert.ok(Math.abs(explained.output[0]![c]! - p[first * 3 + c]!) <= 1e-5, 'explain runs the imported network');
-  assert.deepEqual(modelFromOnnx(bytes).preprocessing.featureNames, features);
+  assert.match(r.stdout, /inputs: 4 features as the network takes them/);
+  // explain --x gives the network's own inputs: the imported networks are the native one.
+  const outputs = ['iris.bpm', 'iris.onnx', 'bare.onnx'].map((model) => {
+    r = runCli(bin, ['explain', model, '--x', '[[0.5, -1, 1.2, 0.3], [-0.7, 0.2, 0.1, -1.1]]', '--y', '["setosa", "virginica"]', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const explained = JSON.parse(r.stdout) as { lossName: string; output: number[][] };
+    assert.equal(explained.lossName, 'sparseCategoricalCrossentropy');
+    return explained.output;
+  });
+  for (const o of outputs.slice(1)) o.forEach((row, i) => row.forEach((v, c) => assert.ok(Math.abs(v - outputs[0]![i]![c]!) <= 1e-5, 'explain runs the imported network')));
+  assert.deepEqual(loadModel(join(dir, 'iris.onnx')).preprocessing.featureNames, features);
   r = runCli(bin, ['export', 'iris.bpm', '--out', 'iris.model'], dir);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /cannot tell the format/);

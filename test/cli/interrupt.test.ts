@@ -116,8 +116,8 @@ test('Ctrl-C mid-epoch discards the partial epoch and says so; --resume then equ
   assert.equal(straight.code, 0, straight.stderr);
   const a = loadModel(join(dir, 'resumed.bpm'));
   const b = loadModel(join(dir, 'straight.bpm'));
-  const wa = a.model.getWeights().flat(2);
-  const wb = b.model.getWeights().flat(2);
+  const wa = a.network.getWeights().flat(2);
+  const wb = b.network.getWeights().flat(2);
   assert.equal(wa.length, wb.length);
   assert.equal(Math.max(...wa.map((v, i) => Math.abs(v - wb[i]!))), 0, 'max |Δw|');
   assert.deepEqual(a.training!.history!.history.loss, b.training!.history!.history.loss);

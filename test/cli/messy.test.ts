@@ -154,7 +154,7 @@ test('explain model.bpm data.csv --row n and gradcheck read the CSV with the mod
   // --row counts the rows read (those with a target): the 6th is table row 5.
   const expected = Array.from(pipelineInputs(loaded.preprocessing, table, [5]).data);
   step.x[0]!.forEach((v, j) => assert.ok(Math.abs(v - expected[j]!) < 1e-6, `input ${j}: ${v} vs ${expected[j]}`));
-  assert.equal(step.x[0]!.length, loaded.model.inputUnits);
+  assert.equal(step.x[0]!.length, loaded.network.inputUnits);
   const bad = runCli(bin, ['explain', 'cars.bpm', 'cars.csv', '--row', '999'], dir);
   assert.match(bad.stderr, /--row 999: cars\.csv has data rows 1 to 292/);
   const g = runCli(bin, ['gradcheck', 'cars.bpm', 'cars.csv', '--rows', '8'], dir);

@@ -36,7 +36,7 @@ test('a model file written by the previous train resumes: its epochs, layers and
   const { spec, data } = after.metadata as unknown as { spec: TrainingSpec; data: { data?: string } };
   assert.deepEqual([spec.architecture.hidden, spec.fit.seed, spec.fit.earlyStopping, spec.fit.epochs, spec.compile.optimizer], [[8], 5, 3, 8, 'adam']);
   assert.equal(data.data, join(ROOT, 'data', 'iris.csv'));
-  assert.equal(after.model.inputUnits, 4);
+  assert.equal(after.network.inputUnits, 4);
 });
 
 test('the old settings convert once, to the spec the options would give; a bad one names the file and the option', () => {

@@ -32,7 +32,7 @@ test('backprop train with no data trains on bundled iris, says so, and reaches â
   assert.doesNotMatch(r.stdout, /\x1b/, 'no terminal control codes when stdout is a pipe (RELIABILITY U2)');
   assert.equal(r.stderr, '');
   const loaded = loadModel(join(dir, 'iris.bpm'));
-  assert.deepEqual(loaded.model.classes, ['setosa', 'versicolor', 'virginica']);
+  assert.deepEqual(loaded.network.classes, ['setosa', 'versicolor', 'virginica']);
   assert.equal(loaded.training?.epoch, 100);
 });
 
@@ -144,7 +144,7 @@ test('--resume continues a checkpoint exactly: 3 + 3 epochs equal 6 straight, bi
   assert.equal(events(r.stdout)[0]!.initialEpoch, 3);
   const a = loadModel(join(dir, 'straight.bpm'));
   const b = loadModel(join(dir, 'resumed.bpm'));
-  a.model.params().forEach((p, i) => assert.deepEqual(Buffer.from(b.model.params()[i]!.value.buffer), Buffer.from(p.value.buffer), p.name));
+  a.network.params().forEach((p, i) => assert.deepEqual(Buffer.from(b.network.params()[i]!.value.buffer), Buffer.from(p.value.buffer), p.name));
   assert.deepEqual(b.training, a.training);
   const again = runCli(bin, ['train', '--resume', 'resumed.bpm', '--epochs', '6'], dir);
   assert.equal(again.code, 2);
@@ -192,6 +192,6 @@ test('--checkpoint writes a resumable checkpoint after every epoch (the last one
   const fin = loadModel(join(dir, 'final.bpm'));
   assert.equal(ck.training!.epoch, 4);
   assert.deepEqual(ck.training, fin.training);
-  fin.model.params().forEach((p, i) => assert.deepEqual(Buffer.from(ck.model.params()[i]!.value.buffer), Buffer.from(p.value.buffer)));
-  assert.deepEqual(ck.model.session.shuffleOrder, fin.model.session.shuffleOrder);
+  fin.network.params().forEach((p, i) => assert.deepEqual(Buffer.from(ck.network.params()[i]!.value.buffer), Buffer.from(p.value.buffer)));
+  assert.deepEqual(ck.network.session.shuffleOrder, fin.network.session.shuffleOrder);
 });

@@ -104,6 +104,6 @@ test('a model carries its pipeline: saved, loaded, it predicts raw records (miss
   const asTable = tableFromRecords([['when', 'size', 'colour'], ['2020-03-14', '4.2', 'red'], ['2020-05-12', '', 'mauve'], ['NA', 'NA', '']], { schema: { inputs: t.schema.inputs, target: undefined } });
   assert.deepEqual(predictTable(loaded, asTable).values, r.values);
   const direct = p.network.model.predictMatrix(pipelineInputs(p.preprocessing, asTable));
-  assert.deepEqual(Array.from(loaded.model.predictMatrix(pipelineInputs(loaded.preprocessing, asTable)).data), Array.from(direct.data), 'the same numbers before and after the file');
+  assert.deepEqual(Array.from(loaded.network.predictMatrix(pipelineInputs(loaded.preprocessing, asTable)).data), Array.from(direct.data), 'the same numbers before and after the file');
   assert.throws(() => predictRecords(loaded, [{ when: '2020-01-01', size: 1 }]), /row 0 has no "colour"/);
 });

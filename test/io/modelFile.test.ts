@@ -92,11 +92,11 @@ test('class names, preprocessing, training state and metadata come back', async 
   };
   const training = { epoch: 2, history: { epoch: [0, 1], history: { loss: [1.5, NaN], val_loss: [Infinity, -Infinity] } } };
   const loaded = modelFromBytes(modelToBytes(model, { preprocessing, training, metadata: { command: 'train', n: 3 } }));
-  assert.deepEqual(loaded.model.classes, ['a', 'b', 'c']);
+  assert.deepEqual(loaded.network.classes, ['a', 'b', 'c']);
   assert.deepEqual(loaded.preprocessing, preprocessing);
   assert.deepEqual(loaded.training, training, 'NaN and ±Infinity in the history survive');
   assert.deepEqual(loaded.metadata, { command: 'train', n: 3 });
-  assert.deepEqual(loaded.model.session.shuffleRng.getState(), model.session.shuffleRng.getState());
+  assert.deepEqual(loaded.network.session.shuffleRng.getState(), model.session.shuffleRng.getState());
   assert.equal(loaded.formatVersion, 1);
 });
 

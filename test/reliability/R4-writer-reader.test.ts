@@ -22,7 +22,7 @@ async function trainSaveLoad(records: string[][]): Promise<void> {
   const scaler = standardScaler().fit(x).toJSON();
   const bytes = modelToBytes(m, { preprocessing: { schema: table.schema, featureNames: [...table.featureNames], scaler } });
   const back = modelFromBytes(bytes);
-  assert.deepEqual(back.model.classes, m.classes);
+  assert.deepEqual(back.network.classes, m.classes);
   assert.deepEqual(back.preprocessing.featureNames, table.featureNames);
 }
 

@@ -63,7 +63,7 @@ test('every train option reaches the trials: delimiter, missing, numeric, keep, 
   const ids = schema[0]!.kind === 'categorical' ? schema[0]!.categories.length : 0;
   assert.equal(ids, 120);
   // The indicator adds one input for x's missing cells: 120 id categories + code + x + y + x_missing.
-  assert.equal(m.model.inputUnits, 124);
+  assert.equal(m.network.inputUnits, 124);
   const saved = m.metadata as unknown as { spec: TrainingSpec; data: Record<string, unknown> };
   assert.equal(saved.spec.fit.classWeight, 'balanced');
   assert.deepEqual([saved.spec.preprocessing.indicator, saved.spec.preprocessing.numeric, saved.spec.preprocessing.keep], [true, ['code'], ['id']]);

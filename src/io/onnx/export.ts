@@ -1,11 +1,12 @@
-import { BackpropError } from '../../core/errors.js';
+import { BackpropError, UnsupportedError } from '../../core/errors.js';
 import type { Activation } from '../../activations.js';
 import type { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
 import { foldPreprocessing, portableInfo } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
-import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
+import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './schema.js';
+import { ONNX_ML_OPSET, ONNX_STRING_OPSET, OpBuilder, needsStringOps, pipelineNodes, rawInputs } from './pipelineGraph.js';
 import { VERSION } from '../../version.js';
 
 /** IR 8 / opset 17 (ONNX 1.12): read by every ONNX Runtime since 1.12. */
@@ -13,14 +14,21 @@ export const ONNX_IR_VERSION = 8;
 /** The ONNX operator set the exporter writes. */
 export const ONNX_OPSET = 17;
 /** Metadata keys (ONNX metadata_props) holding JSON text. */
-export const ONNX_METADATA = { classes: 'classes', featureNames: 'feature_names', schema: 'backprop.schema' } as const;
+export const ONNX_METADATA = { classes: 'classes', featureNames: 'feature_names', schema: 'backprop.schema', inputs: 'backprop.inputs', preprocessing: 'backprop.preprocessing' } as const;
 
 /** Options of the ONNX exporter. */
 export interface OnnxExportArgs {
-  /** The CLI's preprocessing: its scaling is folded into the weights, its names go into the metadata. */
+  /**
+   * The model's pipeline (what loadModel gives as `preprocessing`). With a column schema the graph
+   * takes the raw columns and holds the whole pipeline; without one its scaling is folded into the
+   * weights and the graph takes the features.
+   */
   preprocessing?: Preprocessing;
-  /** Name of the graph input (default "input") and output (default "output"). */
+  /** Only the bare network: input `[N, features]` as the network takes them, nothing folded; the pipeline goes into the metadata as JSON. */
+  networkOnly?: boolean;
+  /** Name of the graph input of a feature graph (default "input"); a raw-column graph names its inputs after the columns. */
   inputName?: string;
+  /** Name of the graph output (default "output"). */
   outputName?: string;
 }
 
@@ -105,38 +113,73 @@ const TO_ONNX: PerLayerClass<void, [GraphBuilder]> = {
 };
 
 /**
- * The model as an ONNX file (IR 8, opset 17): input `[N, features]` with a dynamic batch N,
- * Gemm per Dense layer, the activations as ONNX ops, batch norm in inference mode, Identity for
- * dropout. Scaling from `preprocessing` is folded into the weights; class labels, feature names
- * and the schema go into metadata_props as JSON.
+ * The model as an ONNX file with a dynamic batch N: Gemm per Dense layer, the activations as ONNX
+ * ops, batch norm in inference mode, Identity for dropout. With a column schema in
+ * `preprocessing` the graph takes the raw columns, one input per column, and holds the whole
+ * pipeline (see pipelineGraph.ts; IR 9 and opset 20 when there is a date column, else IR 8 and
+ * opset 17); otherwise it takes `[N, features]` with the scaling folded into the weights, or
+ * nothing folded with `networkOnly`. Class labels, feature names, the schema and the pipeline go
+ * into metadata_props as JSON; the output is `[N, outputs]` in the target's units.
  */
 export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8Array {
   if (typeof model !== 'object' || model === null || typeof model.requireBuilt !== 'function') throw new BackpropError('modelToOnnx: expected a Sequential model');
-  const folded = foldPreprocessing(model, args.preprocessing);
-  const inputName = args.inputName ?? 'input';
+  model.requireBuilt('export');
+  const pre = args.preprocessing;
+  const raw = pre?.schema !== undefined && args.networkOnly !== true;
   const outputName = args.outputName ?? 'output';
-  const g = new GraphBuilder(inputName);
-  for (const layer of folded.layers) visitLayer(TO_ONNX, layer, g);
+  const pipeline = new OpBuilder('pipeline');
+  let inputs: OnnxValueInfo[];
+  let network: Sequential;
+  let g: GraphBuilder;
+  if (raw) {
+    inputs = rawInputs(pre);
+    network = foldPreprocessing(model, undefined);
+    g = new GraphBuilder(pipelineNodes(pipeline, pre));
+  } else {
+    const inputName = args.inputName ?? 'input';
+    network = args.networkOnly === true ? foldPreprocessing(model, undefined) : foldPreprocessing(model, pre);
+    inputs = [{ name: inputName, shape: ['N', network.inputUnits] }];
+    g = new GraphBuilder(inputName);
+  }
+  for (const layer of network.layers) visitLayer(TO_ONNX, layer, g);
+  if (raw && pre.targetScaler !== undefined) {
+    // y = y'·scale + offset in the graph: no demand on the last layer's kind.
+    g.node('Mul', 'target/Mul', [g.constant('target/scale', [pre.targetScaler.scale.length], pre.targetScaler.scale)]);
+    g.node('Add', 'target/Add', [g.constant('target/offset', [pre.targetScaler.offset.length], pre.targetScaler.offset)]);
+  }
   if (g.nodes.length === 0) g.node('Identity', 'Identity', []);
   const last = g.nodes[g.nodes.length - 1]!;
   g.nodes[g.nodes.length - 1] = { ...last, outputs: [outputName] };
-  const info = portableInfo(model, args.preprocessing);
+  checkNames(inputs, outputName, [...pipeline.nodes, ...g.nodes].flatMap((n) => n.outputs), [...pipeline.initializers, ...g.initializers].map((t) => t.name));
+  const info = portableInfo(model, pre);
   const metadata: { key: string; value: string }[] = [];
   if (info.classes) metadata.push({ key: ONNX_METADATA.classes, value: JSON.stringify(info.classes) });
   if (info.featureNames) metadata.push({ key: ONNX_METADATA.featureNames, value: JSON.stringify(info.featureNames) });
   if (info.schema) metadata.push({ key: ONNX_METADATA.schema, value: JSON.stringify(info.schema) });
+  if (pre !== undefined) {
+    metadata.push({ key: ONNX_METADATA.inputs, value: raw ? 'raw-columns' : args.networkOnly === true ? 'network' : 'features' });
+    metadata.push({ key: ONNX_METADATA.preprocessing, value: JSON.stringify(pre) });
+  }
+  const strings = raw && needsStringOps(pre);
   return encodeOnnx({
-    irVersion: ONNX_IR_VERSION,
+    irVersion: strings ? 9 : ONNX_IR_VERSION,
     producerName: 'backprop',
     producerVersion: VERSION,
-    opsets: [{ domain: '', version: ONNX_OPSET }],
+    opsets: [{ domain: '', version: strings ? ONNX_STRING_OPSET : ONNX_OPSET }, ...(raw ? [{ domain: 'ai.onnx.ml', version: ONNX_ML_OPSET }] : [])],
     graph: {
       name: model.name,
-      nodes: g.nodes,
-      initializers: g.initializers,
-      inputs: [{ name: inputName, shape: ['N', folded.inputUnits] }],
-      outputs: [{ name: outputName, shape: ['N', folded.outputUnits] }],
+      nodes: [...pipeline.nodes, ...g.nodes],
+      initializers: [...pipeline.initializers, ...g.initializers],
+      inputs,
+      outputs: [{ name: outputName, shape: ['N', network.outputUnits] }],
     },
     metadata,
   });
+}
+
+/** A graph input may not share its name with the output or any tensor inside (a column called "output", say). */
+function checkNames(inputs: readonly OnnxValueInfo[], outputName: string, outputs: readonly string[], constants: readonly string[]): void {
+  const inside = new Set([outputName, ...outputs, ...constants]);
+  const clash = inputs.find((i) => inside.has(i.name));
+  if (clash !== undefined) throw new UnsupportedError(`export: the input column ${JSON.stringify(clash.name)} has the name of a tensor in the graph${clash.name === outputName ? ' (its output; choose another outputName)' : ''}`);
 }

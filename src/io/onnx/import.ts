@@ -8,6 +8,7 @@ import type { LoadedModel } from '../modelFile.js';
 import { importedModel, parseMetadataJson } from '../portable.js';
 import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
 import { ONNX_METADATA } from './export.js';
+import { importRawColumnGraph } from './rawGraph.js';
 
 /** Options of the ONNX importer. */
 export interface OnnxImportArgs {
@@ -56,7 +57,8 @@ export function modelFromOnnx(bytes: Uint8Array, args: OnnxImportArgs = {}): Loa
   const maxBytes = args.maxBytes ?? 2 ** 30;
   if (bytes.length > maxBytes) throw new ModelFormatError(`ONNX model: ${bytes.length} bytes, over the limit of ${maxBytes}`);
   try {
-    return importOnnx(bytes, args);
+    // A graph modelToOnnx wrote for raw columns comes back as the model with its pipeline.
+    return importRawColumnGraph(bytes, { maxNodes: args.maxNodes ?? 10_000, maxElements: args.maxElements ?? 2 ** 28 }, (network) => importOnnx(network, args)) ?? importOnnx(bytes, args);
   } catch (e) {
     if (e instanceof ModelFormatError || e instanceof UnsupportedError) throw e;
     if (e instanceof BackpropError) throw new ModelFormatError(`ONNX model is invalid: ${e.message}`);

@@ -10,7 +10,12 @@ export interface OnnxTensor {
   readonly dims: readonly number[];
   /** Float values (FLOAT, DOUBLE and INT64 tensors are all read into numbers). */
   readonly data: Float32Array | Float64Array;
+  /** The element type written (default float; the reader leaves it out). */
+  readonly type?: OnnxElementType;
 }
+
+/** Element types the writer can give a tensor or a graph input/output. */
+export type OnnxElementType = 'float' | 'double' | 'int64' | 'string';
 
 export type OnnxAttribute =
   | { readonly name: string; readonly kind: 'float'; readonly value: number }
@@ -18,6 +23,7 @@ export type OnnxAttribute =
   | { readonly name: string; readonly kind: 'string'; readonly value: string }
   | { readonly name: string; readonly kind: 'ints'; readonly value: readonly number[] }
   | { readonly name: string; readonly kind: 'floats'; readonly value: readonly number[] }
+  | { readonly name: string; readonly kind: 'strings'; readonly value: readonly string[] }
   | { readonly name: string; readonly kind: 'tensor'; readonly value: OnnxTensor };
 
 export interface OnnxNode {
@@ -33,6 +39,8 @@ export interface OnnxNode {
 export interface OnnxValueInfo {
   readonly name: string;
   readonly shape: readonly (number | string | undefined)[] | undefined;
+  /** Element type (default float; the reader leaves it out). */
+  readonly type?: OnnxElementType;
 }
 
 export interface OnnxGraph {
@@ -55,16 +63,26 @@ export interface OnnxModel {
 
 const FLOAT = 1;
 const INT64 = 7;
+const STRING = 8;
 const DOUBLE = 11;
+const ELEMENT_TYPES: Record<OnnxElementType, number> = { float: FLOAT, double: DOUBLE, int64: INT64, string: STRING };
 
 // ---------------------------------------------------------------- writing
 
 function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
+  const type = t.type ?? 'float';
+  if (type === 'string') throw new UnsupportedError(`ONNX tensor ${t.name}: string tensors are written as Constant nodes with value_strings`);
   w.packedInts(1, t.dims);
-  w.int(2, FLOAT);
+  w.int(2, ELEMENT_TYPES[type]);
   w.string(8, t.name);
-  const f32 = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
-  w.bytes(9, new Uint8Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.byteLength)));
+  const raw = new Uint8Array(t.data.length * (type === 'float' ? 4 : 8));
+  const view = new DataView(raw.buffer);
+  t.data.forEach((v, i) => {
+    if (type === 'float') view.setFloat32(i * 4, v, true);
+    else if (type === 'double') view.setFloat64(i * 8, v, true);
+    else view.setBigInt64(i * 8, BigInt(v), true);
+  });
+  w.bytes(9, raw);
 }
 
 function writeAttribute(w: ProtoWriter, a: OnnxAttribute): void {
@@ -76,13 +94,14 @@ function writeAttribute(w: ProtoWriter, a: OnnxAttribute): void {
     case 'tensor': w.message(5, (t) => writeTensor(t, a.value)); w.int(20, 4); break;
     case 'floats': w.packedFloats(7, a.value); w.int(20, 6); break;
     case 'ints': w.packedInts(8, a.value); w.int(20, 7); break;
+    case 'strings': for (const v of a.value) w.string(9, v); w.int(20, 8); break;
   }
 }
 
 function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
   w.string(1, v.name);
   w.message(2, (type) => type.message(1, (tensor) => {
-    tensor.int(1, FLOAT);
+    tensor.int(1, ELEMENT_TYPES[v.type ?? 'float']);
     if (v.shape !== undefined) {
       tensor.message(2, (shape) => {
         for (const d of v.shape!) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : d !== undefined ? dim.string(2, d) : undefined));
@@ -186,6 +205,7 @@ function readAttribute(bytes: Uint8Array, what: string, limits: OnnxLimits): Onn
     }
     case 6: return { name, kind: 'floats', value: Array.from(a.floats(7, 100_000)) };
     case 7: return { name, kind: 'ints', value: a.ints(8, 100_000) };
+    case 8: return { name, kind: 'strings', value: a.strings(9, 100_000) };
     default: return undefined; // graphs, sparse tensors, type protos: no MLP op reads them
   }
 }

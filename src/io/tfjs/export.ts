@@ -12,6 +12,8 @@ import type { Preprocessing } from '../preprocessing.js';
 export const TFJS_VERSION = '4.22.0';
 /** The weights file name `tf.io.browserDownloads` uses. */
 export const TFJS_WEIGHTS_FILE = 'model.weights.bin';
+/** The file beside model.json that holds the pipeline `applyPreprocessing` applies. */
+export const TFJS_PREPROCESSING_FILE = 'preprocessing.json';
 
 /** A tfjs weight spec as in `weightsManifest[0].weights`. */
 export interface TfjsWeightSpec {
@@ -25,12 +27,24 @@ export interface TfjsArtifacts {
   readonly modelJson: JsonObject;
   readonly weightSpecs: readonly TfjsWeightSpec[];
   readonly weightData: Uint8Array;
+  /**
+   * The pipeline from raw records to the network's inputs (`preprocessing.json`), for
+   * `applyPreprocessing`; present when the model has a column schema and the export is not
+   * network-only. The regression target scaling is folded into the last layer instead.
+   */
+  readonly preprocessing?: JsonObject;
 }
 
 /** Options of the TensorFlow.js exporter. */
 export interface TfjsExportArgs {
-  /** Scaling folded into the weights; class labels, feature names and schema into userDefinedMetadata. */
+  /**
+   * The model's pipeline. With a column schema it goes into `preprocessing` (applied by
+   * `applyPreprocessing`) and only the target scaling is folded; without one the input scaling is
+   * folded into the first layer. Class labels, feature names and schema go into userDefinedMetadata.
+   */
   preprocessing?: Preprocessing;
+  /** Only the bare network: nothing folded, no preprocessing.json (apply the pipeline yourself). */
+  networkOnly?: boolean;
   /** The weights file name written in the manifest; default "model.weights.bin". */
   weightsFile?: string;
 }
@@ -118,7 +132,9 @@ const TO_TFJS: PerLayerClass<Emitted[]> = {
  */
 export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsArtifacts {
   if (typeof model !== 'object' || model === null || typeof model.requireBuilt !== 'function') throw new BackpropError('modelToTfjs: expected a Sequential model');
-  const folded = foldPreprocessing(model, args.preprocessing);
+  const pre = args.preprocessing;
+  const raw = pre?.schema !== undefined && args.networkOnly !== true;
+  const folded = args.networkOnly === true ? foldPreprocessing(model, undefined) : raw ? foldTarget(model, pre) : foldPreprocessing(model, pre);
   const emitted = folded.layers.flatMap((l) => visitLayer(TO_TFJS, l));
   if (emitted.length === 0) emitted.push({ className: 'Activation', config: { activation: 'linear', name: 'activation_linear', trainable: true }, weights: [] });
   const layersJson = emitted.map((e, i) => ({
@@ -150,8 +166,22 @@ export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsA
     generatedBy: `TensorFlow.js tfjs-layers v${TFJS_VERSION}`,
     convertedBy: null,
   };
-  if (Object.keys(info).length > 0) modelJson.userDefinedMetadata = JSON.parse(JSON.stringify(info)) as JsonObject;
-  return { modelJson, weightSpecs, weightData };
+  const meta: JsonObject = JSON.parse(JSON.stringify(info)) as JsonObject;
+  if (raw) meta.preprocessingFile = TFJS_PREPROCESSING_FILE;
+  if (Object.keys(meta).length > 0) modelJson.userDefinedMetadata = meta;
+  if (!raw) return { modelJson, weightSpecs, weightData };
+  const { targetScaler: _folded, ...steps } = pre;
+  return { modelJson, weightSpecs, weightData, preprocessing: JSON.parse(JSON.stringify(steps)) as JsonObject };
+}
+
+/** The network with only the regression target scaling folded in; a step that cannot be carried is named. */
+function foldTarget(model: Sequential, pre: Preprocessing): Sequential {
+  try {
+    return foldPreprocessing(model, pre.targetScaler === undefined ? undefined : { targetScaler: pre.targetScaler });
+  } catch (e) {
+    if (e instanceof UnsupportedError) throw new UnsupportedError(`export: the TensorFlow.js export cannot carry the target scaling (${e.message}); export with --network-only and scale the outputs yourself`);
+    throw e;
+  }
 }
 
 function littleEndian(floats: Float32Array): Uint8Array {
