@@ -71,7 +71,7 @@ test('train saves the spec and where the rows are; --resume rebuilds the run fro
 });
 
 test('a saved spec is checked by the spec itself: a bad field names the file and the field', () => {
-  const model = loadModel(join(ROOT, 'test', 'cli', 'fixtures', 'iris-main-5-epochs.bpm')).model;
+  const model = loadModel(join(ROOT, 'test', 'cli', 'fixtures', 'iris-main-5-epochs.bpm')).network;
   const good = runMetadata(trainingSpec({ fit: { epochs: 4 } }), { data: 'x.csv' }, 'test');
   const back = modelFromBytes(modelToBytes(model, { metadata: good })).metadata;
   assert.deepEqual(savedRun(back, 'm.bpm'), { spec: trainingSpec({ fit: { epochs: 4 } }), data: { data: 'x.csv' } });
