@@ -17,8 +17,9 @@ function network(): Sequential {
   const w = m.getWeights();
   const bn = m.layers[1]!.weights();
   const at = m.layers[0]!.weights().length;
-  w[at + bn.findIndex((p) => p.name.includes('moving_mean'))] = [0.1, -0.2, 0.3, 0, 0.05, -0.1];
-  w[at + bn.findIndex((p) => p.name.includes('moving_variance'))] = [0.5, 2, 1.5, 0.8, 1.2, 0.9];
+  assert.ok(bn.some((p) => p.name.endsWith('movingMean')) && bn.some((p) => p.name.endsWith('movingVariance')));
+  w[at + bn.findIndex((p) => p.name.includes('movingMean'))] = [0.1, -0.2, 0.3, 0, 0.05, -0.1];
+  w[at + bn.findIndex((p) => p.name.includes('movingVariance'))] = [0.5, 2, 1.5, 0.8, 1.2, 0.9];
   m.setWeights(w);
   return m;
 }
