@@ -67,7 +67,7 @@ test('completeness on a nonlinear classifier: attributions sum to f(x) − f(bas
   // Larger weights than the initialiser's, so the surface is far from linear.
   m.setWeights(m.getWeights().map((t) => JSON.parse(JSON.stringify(t), (_k, v: unknown) => (typeof v === 'number' ? v * 3 : v)) as typeof t));
   m.classes = ['low', 'mid', 'high'];
-  const model = withPipeline(table, m, 'classification');
+  const model = withPipeline(table, m, 'multiclass');
   let checked = 0;
   let firstOrderMiss = 0;
   for (let row = 0; row < 10; row++) {
@@ -105,7 +105,7 @@ test('a binary model: the two classes\' attributions are opposite; a missing val
   const table = mixedTable(30, 5, ['no', 'yes']);
   const m = sequential([layers.dense({ units: 4, activation: 'tanh', inputShape: [5] }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 9 });
   m.classes = ['no', 'yes'];
-  const model = withPipeline(table, m, 'classification');
+  const model = withPipeline(table, m, 'multiclass');
   const a = integratedGradients(model, { a: 1, b: null, colour: 'mauve' });
   assert.deepEqual(a.outputs, ['no', 'yes']);
   for (const c of a.columns) assertClose(c.attributions[0]!, -c.attributions[1]!, 1e-9, 0, c.column);
