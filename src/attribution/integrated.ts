@@ -16,7 +16,7 @@ export interface AttributionArgs {
    * pipeline fills in), a raw record, or a row of a table read with the model's schema.
    */
   baseline?: 'typical' | RawRecord | TableRow;
-  /** Integrated gradients: points of the path integral (midpoint rule); default 50. */
+  /** Integrated gradients: points of the path integral (midpoint rule); default 100. */
   steps?: number;
 }
 
@@ -70,7 +70,7 @@ export interface Attribution {
  */
 export function integratedGradients(m: ModelWithPipeline, subject: RawRecord | TableRow, args: AttributionArgs = {}): Attribution {
   checkKeys('integratedGradients', args, ['baseline', 'steps']);
-  const steps = integerAtLeast('integratedGradients', 'steps', args.steps ?? 50, 1);
+  const steps = integerAtLeast('integratedGradients', 'steps', args.steps ?? 100, 1);
   return attribute(m, subject, args, 'integratedGradients', steps);
 }
 
