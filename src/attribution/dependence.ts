@@ -6,7 +6,7 @@ import { pipelineInputs } from '../training/pipeline.js';
 import { findRawColumn, rawColumns, type RawColumn } from './columns.js';
 import { ExplanationInputError } from './errors.js';
 import { explainedOutputs, readOutputs } from './outputs.js';
-import { checkTable, derivedTable, tableRows } from './tables.js';
+import { checkRows, checkTable, derivedTable, sampleRows, tableRows } from './tables.js';
 
 /** Options of partialDependence. */
 export interface PartialDependenceArgs {
@@ -16,7 +16,9 @@ export interface PartialDependenceArgs {
    * values themselves (numbers, or categories). Categorical columns default to every category.
    */
   grid?: number | readonly number[] | readonly string[];
-  /** Average over at most this many rows, a seeded sample (default: all rows). */
+  /** Average over these rows of the table (from 0), default all. */
+  rows?: readonly number[];
+  /** Average over at most this many of them, a seeded sample (default: all). */
   maxRows?: number;
   /** ICE curves kept: the first this many rows of the sample (default 20). */
   iceRows?: number;
@@ -60,16 +62,16 @@ export interface PartialDependence {
  */
 export function partialDependence(m: ModelWithPipeline, table: Table, column: string, args: PartialDependenceArgs = {}): PartialDependence {
   const where = 'partialDependence';
-  checkKeys(where, args, ['grid', 'maxRows', 'iceRows', 'seed']);
+  checkKeys(where, args, ['grid', 'rows', 'maxRows', 'iceRows', 'seed']);
   const c = findRawColumn(rawColumns(m, where), column, where);
   checkTable(m, table, where);
   if (c.column.kind === 'date') throw new ExplanationInputError(`${where}: ${JSON.stringify(column)} is a date column; partial dependence takes numeric and categorical columns`, { column, field: 'column' });
-  if (table.rows === 0) throw new ExplanationInputError(`${where}: ${table.source} has no rows`, { field: 'table' });
-  const maxRows = integerAtLeast(where, 'maxRows', args.maxRows ?? table.rows, 1);
+  const given = args.rows === undefined ? Array.from({ length: table.rows }, (_, i) => i) : checkRows(args.rows, table, where);
+  if (given.length === 0) throw new ExplanationInputError(`${where}: no rows of ${table.source} to average over`, { field: 'rows' });
+  const maxRows = integerAtLeast(where, 'maxRows', args.maxRows ?? given.length, 1);
   const iceRows = integerAtLeast(where, 'iceRows', args.iceRows ?? 20, 0);
   const seed = checkSeed(where, args.seed ?? 0);
-  let rows = Array.from({ length: table.rows }, (_, i) => i);
-  if (rows.length > maxRows) rows = Array.from(new Rng(seed).shuffle(Int32Array.from(rows)).subarray(0, maxRows)).sort((a, b) => a - b);
+  const rows = sampleRows(given, maxRows, new Rng(seed));
   const sub = tableRows(table, rows);
   const grid = c.column.kind === 'categorical' ? categoryGrid(c, args.grid) : numericGrid(table, c, args.grid);
   const outputs = explainedOutputs(m);

@@ -7,7 +7,7 @@ import { findRawColumn, rawColumns, type RawColumn } from './columns.js';
 import { ExplanationInputError } from './errors.js';
 import { explainedOutputs, readOutputs } from './outputs.js';
 import { chooseMetric, higherIsBetter, score, truthOf, type ImportanceMetric } from './scoring.js';
-import { checkTable, derivedTable, tableRows } from './tables.js';
+import { checkRows, checkTable, derivedTable, sampleRows, tableRows } from './tables.js';
 
 /** Options of permutationImportance. */
 export interface PermutationImportanceArgs {
@@ -17,7 +17,9 @@ export interface PermutationImportanceArgs {
   repeats?: number;
   /** Seed of the shuffles (and of the row sample); default 0. */
   seed?: number;
-  /** Score on at most this many rows, a seeded sample (default: all rows). */
+  /** Score these rows of the table (from 0; e.g. the validation rows), default all. */
+  rows?: readonly number[];
+  /** Score on at most this many of them, a seeded sample (default: all). */
   maxRows?: number;
   /** Only these raw columns (default: all). */
   columns?: readonly string[];
@@ -61,20 +63,21 @@ export interface PermutationImportance {
  */
 export function permutationImportance(m: ModelWithPipeline, table: Table, args: PermutationImportanceArgs = {}): PermutationImportance {
   const where = 'permutationImportance';
-  checkKeys(where, args, ['metric', 'repeats', 'seed', 'maxRows', 'columns']);
+  checkKeys(where, args, ['metric', 'repeats', 'seed', 'rows', 'maxRows', 'columns']);
   const all = rawColumns(m, where);
   checkTable(m, table, where);
   const metric = chooseMetric(m, args.metric, where);
   const repeats = integerAtLeast(where, 'repeats', args.repeats ?? 5, 1);
   const seed = checkSeed(where, args.seed ?? 0);
-  const maxRows = integerAtLeast(where, 'maxRows', args.maxRows ?? table.rows, 1);
-  if (table.rows < 2) throw new ExplanationInputError(`${where}: ${table.source} has ${table.rows} row${table.rows === 1 ? '' : 's'}; shuffling needs at least 2`, { field: 'table' });
+  const given = args.rows === undefined ? range(table.rows) : checkRows(args.rows, table, where);
+  const maxRows = integerAtLeast(where, 'maxRows', args.maxRows ?? given.length, 1);
+  if (given.length < 2) throw new ExplanationInputError(`${where}: ${given.length} row${given.length === 1 ? '' : 's'} of ${table.source} to score; shuffling needs at least 2`, { field: 'rows' });
   const columns = args.columns === undefined ? all : args.columns.map((c) => findRawColumn(all, c, where));
   const rng = new Rng(seed);
-  const sample = sampleRows(table.rows, maxRows, rng);
-  const sub = sample === undefined ? tableRows(table, range(table.rows)) : tableRows(table, sample);
+  const rows = sampleRows(given, maxRows, rng);
+  const sub = tableRows(table, rows);
   const outputs = explainedOutputs(m);
-  const truth = truthOf(m, table, outputs, sample ?? range(table.rows), where);
+  const truth = truthOf(m, table, outputs, rows, where);
   const predict = (t: Table): Float64Array => readOutputs(outputs, m.model.predictMatrix(pipelineInputs(m.preprocessing, t)));
   const baseline = score(metric, predict(sub), outputs.length, truth);
   const sign = higherIsBetter(metric) ? 1 : -1;
@@ -94,12 +97,6 @@ export function permutationImportance(m: ModelWithPipeline, table: Table, args: 
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-/** A seeded sample of at most `max` rows (in row order), or undefined for all. */
-function sampleRows(rows: number, max: number, rng: Rng): number[] | undefined {
-  if (rows <= max) return undefined;
-  return Array.from(rng.shuffle(Int32Array.from(range(rows))).subarray(0, max)).sort((a, b) => a - b);
 }
 
 /** The table with one raw column's cells taken from row order[i] in row i (its features and whether its category is missing). */

@@ -1,6 +1,7 @@
 import { Matrix } from '../core/matrix.js';
 import type { Table } from '../data/table.js';
 import { tableFromRecords } from '../data/table.js';
+import type { Rng } from '../core/rng.js';
 import { featureNames } from '../data/schema.js';
 import { listValues, quote } from '../core/validate.js';
 import type { ModelWithPipeline, RawRecord } from '../training/apply.js';
@@ -134,4 +135,20 @@ export function typicalTable(m: ModelWithPipeline, columns: readonly RawColumn[]
   }
   const schema = pre.schema!;
   return derivedTable({ source: 'typical row', schema: { inputs: schema.inputs, target: undefined }, featureNames: featureNames(schema) }, x, new Map());
+}
+
+/** A seeded sample of at most `max` of the rows (in their order), or all of them. */
+export function sampleRows(rows: readonly number[], max: number, rng: Rng): readonly number[] {
+  if (rows.length <= max) return rows;
+  const picked = Array.from(rng.shuffle(Int32Array.from({ length: rows.length }, (_, i) => i)).subarray(0, max)).sort((a, b) => a - b);
+  return picked.map((i) => rows[i]!);
+}
+
+/** The rows option checked: integers naming rows of the table. */
+export function checkRows(rows: readonly number[], table: Table, where: string): readonly number[] {
+  if (!Array.isArray(rows)) throw new ExplanationInputError(`${where}: rows must be an array of row numbers`, { field: 'rows' });
+  for (const r of rows) {
+    if (!Number.isInteger(r) || r < 0 || r >= table.rows) throw new ExplanationInputError(`${where}: rows holds ${JSON.stringify(r)}, not a row of ${table.source} (0 to ${table.rows - 1})`, { field: 'rows', row: typeof r === 'number' ? r : undefined });
+  }
+  return rows;
 }

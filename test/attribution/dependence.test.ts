@@ -89,6 +89,9 @@ test('partial dependence: an explicit grid, a row sample, and errors naming the 
   assert.equal(pd.rows, 20);
   assert.equal(pd.ice.length, 3);
   assert.deepEqual(partialDependence(model, t, 'colour', { grid: ['red'] }).grid, ['red']);
+  const some = partialDependence(model, t, 'b', { grid: [0], rows: [3, 7], iceRows: 2 });
+  assert.deepEqual(some.ice.map((c) => c.row), [3, 7]);
+  assert.equal(some.rows, 2);
   assert.throws(() => partialDependence(model, t, 'colour', { grid: ['mauve'] }), (e: unknown) => e instanceof ExplanationInputError && e.column === 'colour' && e.field === 'grid' && /"mauve" is not a category of "colour"/.test(e.message));
   assert.throws(() => partialDependence(model, t, 'colr'), (e: unknown) => e instanceof ExplanationInputError && e.column === 'colr' && /no column "colr"; its columns are a, b, colour/.test(e.message));
   assert.throws(() => partialDependence(model, t, 'a', { grid: [1, Number.NaN] }), (e: unknown) => e instanceof ExplanationInputError && /grid\[1\] for the numeric column "a" must be a finite number/.test(e.message));

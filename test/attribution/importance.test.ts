@@ -39,6 +39,11 @@ test('the same seed gives the same importances; a row sample is seeded too', asy
   assert.deepEqual(a, b);
   assert.equal(a.rows, 150);
   assert.notDeepEqual(a.columns.map((k) => k.drops), c.columns.map((k) => k.drops));
+  // rows: the given rows only, as if the table held nothing else.
+  const first = Array.from({ length: 120 }, (_, i) => i);
+  const cut = twoSignalTable(120, 4);
+  assert.deepEqual(permutationImportance(model, table, { rows: first, seed: 2 }), permutationImportance(model, cut, { seed: 2 }));
+  assert.throws(() => permutationImportance(model, table, { rows: [0, 200] }), (e: unknown) => e instanceof ExplanationInputError && e.field === 'rows' && e.row === 200);
 });
 
 test('shuffling a raw column moves its one-hot inputs together and re-runs the pipeline (missing cells filled after the shuffle)', () => {
