@@ -4,7 +4,7 @@ import type { ModelWithPipeline, RawRecord } from '../training/apply.js';
 import { pipelineInputs } from '../training/pipeline.js';
 import { rawColumns, type RawColumn } from './columns.js';
 import { ExplanationInputError } from './errors.js';
-import { inputGradient } from './gradient.js';
+import { meanPathGradient } from './path.js';
 import { explainedOutputs, readOutputs } from './outputs.js';
 import { rawValue, subjectTable, typicalTable, type TableRow } from './tables.js';
 
@@ -95,29 +95,17 @@ function attribute(m: ModelWithPipeline, subject: RawRecord | TableRow, args: At
   const baseTable = base === 'typical' ? typicalTable(m, columns, where) : subjectTable(m, base, where, 'baseline');
   const z1 = pipelineInputs(m.preprocessing, rowTable);
   const z0 = pipelineInputs(m.preprocessing, baseTable);
-  const d = z1.cols;
   const outputs = explainedOutputs(m);
-  const ends = Matrix.zeros(2, d, 'float32');
+  const ends = Matrix.zeros(2, z1.cols, 'float32');
   ends.data.set(z1.data, 0);
-  ends.data.set(z0.data, d);
+  ends.data.set(z0.data, z1.cols);
   const f = readOutputs(outputs, m.model.predictMatrix(ends));
   const k = outputs.length;
 
-  // The points where the gradient is taken: the path's midpoints, or x itself.
-  const path = Matrix.zeros(steps, d, m.model.dtype);
-  for (let s = 0; s < steps; s++) {
-    const t = method === 'integratedGradients' ? (s + 0.5) / steps : 1;
-    for (let j = 0; j < d; j++) path.data[s * d + j] = z0.data[j]! + t * (z1.data[j]! - z0.data[j]!);
-  }
   // Mean gradient along the path, once per model output unit (a binary model's two classes share one).
   const meanGradient = new Map<number, Float64Array>();
   for (const o of outputs) {
-    if (meanGradient.has(o.unit)) continue;
-    const g = inputGradient(m.model, path, o.unit).gradient;
-    const mean = new Float64Array(d);
-    for (let s = 0; s < steps; s++) for (let j = 0; j < d; j++) mean[j]! += g.data[s * d + j]!;
-    for (let j = 0; j < d; j++) mean[j]! /= steps;
-    meanGradient.set(o.unit, mean);
+    if (!meanGradient.has(o.unit)) meanGradient.set(o.unit, meanPathGradient(m.model, z0.data, z1.data, steps, o.unit, method === 'gradientTimesInput'));
   }
   const result: ColumnAttribution[] = columns.map((c) => {
     const attributions = outputs.map((o) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sequential, layers, integratedGradients, gradientTimesInput, predictRecords, Rng, ExplanationInputError } from '../../src/index.js';
+import { sequential, layers, integratedGradients, gradientTimesInput, featureAttribution, predictRecords, Rng, ExplanationInputError, ShapeError } from '../../src/index.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
 import { tableOf, withPipeline } from './fixtures.js';
 
@@ -126,4 +126,23 @@ test('bad input names the column, row or option', () => {
   assertThrowsWith(() => integratedGradients(model, { table, row: 0 }, { steps: 0 }), Error, /steps/);
   assertThrowsWith(() => integratedGradients(model, { table, row: 0 }, { baseline: 'zero' as 'typical' }), ExplanationInputError, /baseline must be 'typical', a record or \{ table, row \}/);
   assertThrowsWith(() => gradientTimesInput({ model: m, preprocessing: {} }, { a: 1 }), ExplanationInputError, /no column schema/);
+});
+
+test('featureAttribution on a model\'s own inputs: exact for a linear model, complete for a nonlinear one', () => {
+  const lin = sequential([layers.dense({ units: 1, inputShape: [3] })], { dtype: 'float64' });
+  lin.setWeights([[[2], [-1], [0.5]], [0.3]]);
+  const a = featureAttribution(lin, [1, 2, 3], { baseline: [0.5, 0, -1] });
+  assert.deepEqual(a.attributions, [2 * 0.5, -1 * 2, 0.5 * 4]);
+  assertClose(a.residual, 0, 1e-12, 0, 'residual');
+  const net = sequential([layers.dense({ units: 8, activation: 'tanh', inputShape: [4] }), layers.dense({ units: 2, activation: 'softmax' })], { seed: 4 });
+  const x = [0.7, -0.4, 0.49, Math.sin(Math.PI * 0.7)];
+  for (const unit of [0, 1]) {
+    const f = featureAttribution(net, x, { unit });
+    const delta = f.output - f.baselineOutput;
+    assert.ok(Math.abs(delta) > 0.01, `Δ ${delta}`);
+    assert.ok(Math.abs(f.residual) <= 0.01 * Math.abs(delta), `unit ${unit}: residual ${f.residual} of ${delta}`);
+    assertClose(f.output, net.predict([x])[0]![unit]!, 1e-7, 0, 'output');
+  }
+  assertThrowsWith(() => featureAttribution(net, [1, 2]), ShapeError, /x has 2 values, the model takes 4 inputs/);
+  assertThrowsWith(() => featureAttribution(net, [1, 2, Number.NaN, 0]), ExplanationInputError, /x\[2\] is NaN, not a finite number/);
 });
