@@ -141,8 +141,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'print the result as JSON', false)
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
-    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string }) => {
-      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
+    .option('--report <file>', 'write an HTML report: the metrics, which columns matter (permutation importance) and partial dependence of the top ones')
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string }) => {
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}) });
     });
 
   program

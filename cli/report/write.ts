@@ -1,4 +1,5 @@
-import { classCodes, describeNetwork, gatherRows, writeFileAtomic, type Matrix, type OutputPlan, type Scaler, type Sequential, type Split, type Table } from '../../src/index.js';
+import { classCodes, describeNetwork, gatherRows, writeFileAtomic, type Matrix, type OutputPlan, type Preprocessing, type Scaler, type Sequential, type Split, type Table } from '../../src/index.js';
+import { explanationData } from './explanations.js';
 import type { SetMetrics } from '../evaluation.js';
 import { confusionMatrix } from '../evaluation.js';
 import type { TrainSettings } from '../settings.js';
@@ -24,6 +25,8 @@ export interface TrainingOutcome {
   readonly targetScaler: Scaler | undefined;
   /** What the layer-statistics and trajectory callbacks recorded during the fit. */
   readonly inside: InsideRecorder | undefined;
+  /** The fitted pipeline and the rows to explain the model on (validation rows, else training rows), for "Which columns matter". */
+  readonly explain?: { readonly preprocessing: Preprocessing; readonly table: Table; readonly rows: readonly number[]; readonly on: string };
 }
 
 /** Writes the HTML report of a training run (atomically, like the model). */
@@ -50,6 +53,7 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     trajectory: o.inside?.trajectory(),
     insideNote: o.inside?.note,
     notes: o.notes,
+    explanations: o.explain ? explanationData({ model: o.model, preprocessing: o.explain.preprocessing }, o.explain.table, o.explain.rows, o.explain.on) : undefined,
   });
   writeFileAtomic(path, new TextEncoder().encode(html));
 }
