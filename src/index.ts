@@ -5,7 +5,7 @@
 export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from './core/matrix.js';
 export { Rng, type RngState } from './core/rng.js';
 export {
-  BackpropError, InputError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
+  BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
 } from './core/errors.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
