@@ -58,11 +58,7 @@ function chosenOutput(a: Attribution, wanted: string | undefined): number {
     if (k < 0) throw new UsageError(`--class ${JSON.stringify(wanted)}: the model's outputs are ${a.outputs.join(', ')}`);
     return k;
   }
-  return a.outputs.length > 1 && isProbabilities(a) ? a.prediction.indexOf(Math.max(...a.prediction)) : 0;
-}
-
-function isProbabilities(a: Attribution): boolean {
-  return Math.abs(a.prediction.reduce((s, v) => s + v, 0) - 1) < 1e-4 && a.prediction.every((v) => v >= 0 && v <= 1);
+  return a.task === 'classification' ? a.prediction.indexOf(Math.max(...a.prediction)) : 0;
 }
 
 /** 4 significant digits, no exponent for everyday sizes. */
@@ -108,7 +104,7 @@ export function renderImportance(imp: PermutationImportance, source: string, ofR
 
 /** The prediction, then each column's attribution to the explained output, largest first. */
 export function renderAttribution(a: Attribution, k: number, source: string, row: number, columns: number): string {
-  const probabilities = a.outputs.length > 1 && isProbabilities(a);
+  const probabilities = a.task === 'classification';
   const prediction = probabilities
     ? `${a.outputs[a.prediction.indexOf(Math.max(...a.prediction))]} (${a.outputs.map((o, i) => `${o} ${num(a.prediction[i]!)}`).join(', ')})`
     : a.outputs.map((o, i) => `${a.outputs.length > 1 ? `${o} ` : ''}${num(a.prediction[i]!)}`).join(', ');

@@ -49,16 +49,16 @@ export function explanationData(m: ModelWithPipeline, table: Table, rows: readon
     if (c.kind === 'date') continue;
     const pd = partialDependence(m, table, c.column, { grid: 20, maxRows: DEPENDENCE_ROWS, iceRows: 30, seed: 0, ...(rows ? { rows } : {}) });
     // A binary model's two probabilities mirror each other: show the second class's only.
-    const shown = pd.outputs.length === 2 && Math.abs(pd.average[0]![0]! + pd.average[1]![0]! - 1) < 1e-6 ? [1] : pd.outputs.map((_, k) => k);
+    const shown = pd.task === 'classification' && pd.outputs.length === 2 ? [1] : pd.outputs.map((_, k) => k);
     const single = shown.length === 1;
-    const binary = single && pd.outputs.length === 2;
+    const binary = single && pd.task === 'classification';
     dependence.push({
       column: pd.column,
       kind: pd.kind,
       grid: [...pd.grid],
       curves: shown.map((k) => ({ name: pd.outputs[k]!, average: [...pd.average[k]!] })),
       ice: single ? pd.ice.map((curve) => [...curve.values[shown[0]!]!]) : [],
-      yLabel: binary ? `P(${pd.outputs[1]})` : single ? pd.outputs[0]! : 'probability',
+      yLabel: binary ? `P(${pd.outputs[1]})` : single ? pd.outputs[0]! : pd.task === 'classification' ? 'probability' : 'prediction',
     });
   }
   return {

@@ -5,7 +5,7 @@ import type { ModelWithPipeline } from '../training/apply.js';
 import { pipelineInputs } from '../training/pipeline.js';
 import { findRawColumn, rawColumns, type RawColumn } from './columns.js';
 import { ExplanationInputError } from './errors.js';
-import { explainedOutputs, readOutputs } from './outputs.js';
+import { explainedOutputs, isClassification, readOutputs } from './outputs.js';
 import { checkRows, checkTable, derivedTable, sampleRows, tableRows } from './tables.js';
 
 /** Options of partialDependence. */
@@ -40,7 +40,9 @@ export interface PartialDependence {
   readonly kind: 'numeric' | 'categorical';
   /** The values the column was set to. */
   readonly grid: readonly number[] | readonly string[];
-  /** What the curves are of: class probabilities or targets in their own units. */
+  /** What the curves are of: class probabilities ('classification') or targets in their own units. */
+  readonly task: 'classification' | 'regression';
+  /** The classes or target names, in the curves' order. */
   readonly outputs: readonly string[];
   /** [output][grid point]: the mean prediction over the rows with the column set to the grid value. */
   readonly average: readonly (readonly number[])[];
@@ -89,7 +91,7 @@ export function partialDependence(m: ModelWithPipeline, table: Table, column: st
       }
     }
   });
-  return { column, kind: c.column.kind, grid, outputs: outputs.map((o) => o.name), average, ice, rows: n };
+  return { column, kind: c.column.kind, grid, task: isClassification(m) ? 'classification' : 'regression', outputs: outputs.map((o) => o.name), average, ice, rows: n };
 }
 
 function categoryGrid(c: RawColumn, grid: PartialDependenceArgs['grid']): string[] {

@@ -5,7 +5,7 @@ import { pipelineInputs } from '../training/pipeline.js';
 import { rawColumns, type RawColumn } from './columns.js';
 import { ExplanationInputError } from './errors.js';
 import { meanPathGradient } from './path.js';
-import { explainedOutputs, readOutputs } from './outputs.js';
+import { explainedOutputs, isClassification, readOutputs } from './outputs.js';
 import { rawValue, subjectTable, typicalTable, type TableRow } from './tables.js';
 
 /** Options of integratedGradients and gradientTimesInput. */
@@ -35,7 +35,9 @@ export interface ColumnAttribution {
 /** One prediction, attributed to the raw columns of the model's table. */
 export interface Attribution {
   readonly method: 'integratedGradients' | 'gradientTimesInput';
-  /** What is attributed: class probabilities (classification) or targets in their own units. */
+  /** What is attributed: class probabilities ('classification') or targets in their own units. */
+  readonly task: 'classification' | 'regression';
+  /** The classes or target names, in the order of every per-output array. */
   readonly outputs: readonly string[];
   /** f(x) per output. */
   readonly prediction: readonly number[];
@@ -119,5 +121,5 @@ function attribute(m: ModelWithPipeline, subject: RawRecord | TableRow, args: At
   const prediction = Array.from(f.subarray(0, k));
   const baselinePrediction = Array.from(f.subarray(k, 2 * k));
   const residual = outputs.map((_, o) => result.reduce((a, c) => a + c.attributions[o]!, 0) - (prediction[o]! - baselinePrediction[o]!));
-  return { method, outputs: outputs.map((o) => o.name), prediction, baselinePrediction, columns: result, residual, steps };
+  return { method, task: isClassification(m) ? 'classification' : 'regression', outputs: outputs.map((o) => o.name), prediction, baselinePrediction, columns: result, residual, steps };
 }

@@ -32,6 +32,7 @@ test('a known function f = 2·tanh(z_a) + 0.5·tanh(z_b) + tanh(u·colour): part
 
   const pd = partialDependence(model, t, 'a', { grid: 9, iceRows: 5 });
   assert.equal(pd.kind, 'numeric');
+  assert.equal(pd.task, 'regression');
   assert.equal(pd.grid.length, 9);
   const grid = pd.grid as number[];
   for (let g = 1; g < 9; g++) {

@@ -32,6 +32,7 @@ test('a linear model: integrated gradients equal weight × (x − baseline), exa
     assertClose(by.get('b')!, -0.25 * (-3 - 2), 1e-12, 0, `${attribution.method} b`);
     assertClose(by.get('colour')!, w[2 + cats.indexOf('green')]! - w[2 + cats.indexOf('red')]!, 1e-12, 0, `${attribution.method} colour`);
     assert.deepEqual(attribution.outputs, ['y']);
+    assert.equal(attribution.task, 'regression');
     assertClose(attribution.prediction[0]!, 0.4 + 0.7 * 5.5 + 0.25 * 3 + w[2 + cats.indexOf('green')]!, 1e-12, 0, 'f(x)');
     assertClose(attribution.residual[0]!, 0, 1e-12, 0, 'completeness is exact');
   }
@@ -108,6 +109,7 @@ test('a binary model: the two classes\' attributions are opposite; a missing val
   const model = withPipeline(table, m, 'multiclass');
   const a = integratedGradients(model, { a: 1, b: null, colour: 'mauve' });
   assert.deepEqual(a.outputs, ['no', 'yes']);
+  assert.equal(a.task, 'classification');
   for (const c of a.columns) assertClose(c.attributions[0]!, -c.attributions[1]!, 1e-9, 0, c.column);
   const b = a.columns.find((c) => c.column === 'b')!;
   assert.equal(b.value, null, 'missing');
