@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import type { ExplanationData } from './explanations.js';
+import type { ExplanationData } from './data.js';
 
 /**
  * Draws the numeric partial-dependence plots (uPlot: ICE curves thin and grey, the mean thick).

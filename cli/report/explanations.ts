@@ -2,34 +2,9 @@
 // dependence (with ICE curves) of the top ones, computed by the library on the held-out rows.
 import { partialDependence, permutationImportance, type ModelWithPipeline, type Table } from '../../src/index.js';
 import { drawExplanations } from './explainClient.js';
+import type { DependencePlot, ExplanationData } from './data.js';
 
-/** What the section shows, embedded in the page as JSON. */
-export interface ExplanationData {
-  /** Which rows were explained, e.g. "validation rows" or "data.csv". */
-  readonly on: string;
-  readonly importance: {
-    readonly metric: string;
-    readonly baseline: number;
-    readonly rows: number;
-    readonly repeats: number;
-    readonly seed: number;
-    readonly columns: readonly { readonly column: string; readonly mean: number; readonly std: number }[];
-  };
-  /** The top columns' partial dependence, most important first. */
-  readonly dependence: readonly DependencePlot[];
-}
-
-export interface DependencePlot {
-  readonly column: string;
-  readonly kind: 'numeric' | 'categorical';
-  readonly grid: readonly (number | string)[];
-  /** One curve per explained output (a binary model: its second class's probability). */
-  readonly curves: readonly { readonly name: string; readonly average: readonly number[] }[];
-  /** ICE curves of the one output, when there is one curve. */
-  readonly ice: readonly (readonly number[])[];
-  /** What the y axis is: "P(yes)", a target's name, or "probability". */
-  readonly yLabel: string;
-}
+export type { DependencePlot, ExplanationData } from './data.js';
 
 /** Columns whose partial dependence the report plots. */
 export const TOP_COLUMNS = 3;
