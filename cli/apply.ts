@@ -32,6 +32,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Columns to carry through as text (predict --keep). */
   carry?: readonly string[];
+  /** Leave the table as read (evaluate --report explains the model on it): the inputs are a copy. */
+  keepTable?: boolean;
 }
 
 /** Reads a CSV with the model's column schema (columns by name, same categories) and applies the model's pipeline. */
@@ -45,7 +47,7 @@ export async function readForModel(loaded: LoadedModel, file: string, requireTar
   const scaler = pre.scaler ? scalerFromJSON(pre.scaler) : undefined;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
   // The table was read for this alone: the pipeline fills in and scales its x in place (no second copy, C5).
-  const x = canTransformInPlace(pre, table) ? transformInPlace(pre, table) : pipelineInputs(pre, table);
+  const x = options.keepTable !== true && canTransformInPlace(pre, table) ? transformInPlace(pre, table) : pipelineInputs(pre, table);
   return { table, x, scaler, targetScaler, plan: modelPlan(loaded) };
 }
 

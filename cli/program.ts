@@ -12,7 +12,7 @@ import { register as registerPerceptron } from './commands/perceptron.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
-import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
+import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type LoadedModel, type Table, type TargetsLike } from '../src/index.js';
 import { modelPlan } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
@@ -132,8 +132,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'print the result as JSON', false)
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
-    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string }) => {
-      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
+    .option('--report <file>', 'write an HTML report: the metrics, which columns matter (permutation importance) and partial dependence of the top ones')
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string }) => {
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}) });
     });
 
   program
@@ -201,7 +202,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(text);
     },
   };
-  registerExplain(program, { ...inspectDeps, modelRows });
+  registerExplain(program, { ...inspectDeps, modelRows, readTable: modelTable });
   registerGradcheck(program, { ...inspectDeps, loadData: (path, modelPath) => (modelPath !== undefined && hasSchema(modelPath) ? modelRows(modelPath, path) : csvSamples(path)) });
   registerPerceptron(program, inspectDeps);
   registerPlayground(program);
@@ -255,6 +256,15 @@ function modelRows(modelPath: string, dataPath: string): { x: number[][]; y: num
   const table = readCsvTableSync(dataPath, { schema, requireTarget: true });
   const rows = Array.from({ length: table.rows }, (_, i) => i);
   return { x: pipelineInputs(loaded.preprocessing, table).toArray(), y: pipelineTargets(loaded.preprocessing, table, rows, modelPlan(loaded)).toArray() };
+}
+
+/** A saved model and a CSV file read with its schema, the target read when present (explain --importance / --row). */
+function modelTable(modelPath: string, dataPath: string): { loaded: LoadedModel; table: Table } {
+  checkFile(modelPath, 'model file');
+  const loaded = loadModel(modelPath);
+  const schema = loaded.preprocessing.schema;
+  if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
+  return { loaded, table: readCsvTableSync(dataPath, { schema }) };
 }
 
 /** x and y of a CSV file (target: the last column), for gradcheck's data argument. */

@@ -52,6 +52,7 @@ export * from './data/index.js';
 export * from './io/index.js';
 export * from './inspect/index.js';
 export * from './training/index.js';
+export * from './attribution/index.js';
 
 import { callbacks as trainingCallbacks } from './callbacks/index.js';
 import { layerStatistics, parameterTrajectory, diagnostics } from './inspect/index.js';

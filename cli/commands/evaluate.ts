@@ -4,14 +4,15 @@ import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
+import { writeEvaluationReport } from '../report/evaluationReport.js';
 
 /** `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file. */
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string } = {}): Promise<number> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string; report?: string; command?: string } = {}): Promise<number> {
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  const a = await readForModel(loaded, dataPath, true, options);
+  const a = await readForModel(loaded, dataPath, true, { ...options, keepTable: options.report !== undefined });
   for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
   const y = pipelineTargets(loaded.preprocessing, a.table, undefined, a.plan);
   // In float32, as train measures its rows (gatherRows).
@@ -31,7 +32,11 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     perClass = t.classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: t.counts[k]! }));
     printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
   }
-  printer.event({ event: 'evaluate', model: modelPath, data: dataPath, ...m, ...(perClass ? { perClass } : {}) });
+  if (options.report !== undefined) {
+    writeEvaluationReport(options.report, { command: options.command ?? `backprop evaluate ${modelPath} ${dataPath}`, modelPath, dataPath, loaded, table: a.table, metrics: metrics.filter((e): e is [string, number] => e[1] !== undefined) });
+    printer.line(`Report written to ${options.report}`);
+  }
+  printer.event({ event: 'evaluate', model: modelPath, data: dataPath, ...m, ...(perClass ? { perClass } : {}), ...(options.report ? { report: options.report } : {}) });
   return EXIT_OK;
 }
 

@@ -1,7 +1,8 @@
 // `backprop explain`: one backprop step printed as the notes write it (SPEC §10, §13).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { positive } from '../options.js';
+import { integer, positive } from '../options.js';
+import { runColumnExplanation, type ColumnExplainDeps, type ColumnExplainOptions } from './explainColumns.js';
 import { sharedOption } from '../sharedOptions.js';
 import { explain, renderExplanation, networkFromSpec, InputError, type Sequential, type TargetsLike } from '../../src/index.js';
 
@@ -11,13 +12,17 @@ export interface InspectCommandDeps {
   modelRows?: (modelPath: string, dataPath: string) => { x: number[][]; y: number[][] };
   /** Loads a native model file (wired by the CLI at merge); without it, model files must be network JSON. */
   loadModel?: (path: string) => Sequential;
+  /** A saved model and a CSV file read with its schema (explain model.bpm data.csv --importance / --row), wired by the CLI. */
+  readTable?: ColumnExplainDeps['readTable'];
   /** Where the output goes; default process.stdout. */
   write?: (text: string) => void;
 }
 
 export type OutputFormat = 'text' | 'markdown' | 'json';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends Omit<ColumnExplainOptions, 'format'> {
+  /** With a model and a CSV file: explain one backprop step on --row instead of attributing its prediction. */
+  step?: boolean;
   /** A network typed inline (parsed JSON, see NetworkSpec). */
   network?: unknown;
   /** Input rows (parsed JSON): [[...], ...], or one sample [...]. */
@@ -73,6 +78,10 @@ export function modelFrom(file: string | undefined, network: unknown, inputs: nu
 export function runExplain(file: string | undefined, opts: ExplainOptions, deps: InspectCommandDeps = {}, data?: string): string {
   let x: number[][];
   let y: TargetsLike;
+  if (data !== undefined && opts.step !== true) {
+    if (file === undefined || deps.readTable === undefined) throw new InputError('a CSV file needs a saved model to read it with (backprop explain model.bpm data.csv --importance)');
+    return runColumnExplanation(file, data, opts, { readTable: deps.readTable });
+  }
   if (data !== undefined) {
     if (opts.x !== undefined || opts.y !== undefined) throw new InputError('give either a CSV file or --x/--y, not both');
     if (file === undefined || deps.modelRows === undefined) throw new InputError('a CSV file needs a saved model to read it with (backprop explain model.bpm data.csv --row 3)');
@@ -87,24 +96,37 @@ export function runExplain(file: string | undefined, opts: ExplainOptions, deps:
   }
   const model = modelFrom(file, opts.network, x[0]?.length, deps);
   const e = explain(model, x, y, opts.lr === undefined ? {} : { learningRate: opts.lr });
-  return opts.format === 'json' ? JSON.stringify(e, null, 2) + '\n' : renderExplanation(e, opts.format);
+  return opts.format === 'json' || opts.json === true ? JSON.stringify(e, null, 2) + '\n' : renderExplanation(e, opts.format);
 }
 
 /** Adds `backprop explain [model] --x .. --y .. [--network ..] [--lr ..] [--format ..]`. */
 export function register(program: Command, deps: InspectCommandDeps = {}): Command {
   return program
     .command('explain')
-    .description('Show one backpropagation step: z, a, δ, every ∂E/∂w and ∂E/∂b, and the updated weights')
+    .description('Show one backpropagation step (z, a, δ, every ∂E/∂w and ∂E/∂b, the updated weights); with a saved model and a CSV file, which columns matter (--importance) and why it predicted a row (--row)')
     .argument('[model]', 'a network JSON file (or a model file)')
-    .argument('[data]', 'a CSV file read with the model\'s own preprocessing (with --row)')
+    .argument('[data]', 'a CSV file read with the model\'s own preprocessing (with --importance or --row)')
+    .option('--importance', 'rank the columns by permutation importance: the score lost when a column is shuffled, with its spread')
+    .option('--row <n>', 'attribute this row\'s prediction to the columns (integrated gradients; 1 = the first data row read)', integer(1))
+    .option('--step', 'with --row: show one backprop step on the row instead (the inputs as the model takes them)')
+    .option('--repeats <n>', '--importance: shuffles per column (default 5)', integer(1))
+    .option('--seed <n>', '--importance: seed of the shuffles (default 0)', integer(0))
+    .option('--metric <name>', '--importance: accuracy or logLoss (classes), r2, mae or rmse (regression); default accuracy / r2')
+    .option('--max-rows <n>', '--importance: score at most this many rows, a seeded sample (default 5000)', integer(2))
+    .option('--steps <n>', '--row: points of the integrated-gradients path (default 100)', integer(1))
+    .option('--class <label>', '--row: the class whose probability is explained (default: the predicted one)')
+    .option('--json', 'print JSON (as --format json)')
     .addOption(sharedOption('network', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}'))
     .addOption(sharedOption('x', 'input rows, e.g. [[0.05, 0.1]]'))
     .addOption(sharedOption('y', 'targets, e.g. [[0.01, 0.99]]'))
-    .option('--row <n>', 'the data row of the CSV file to explain (1 = the first row read; rows without a target are skipped)', positive)
     .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positive)
     .addOption(sharedOption('format', undefined, { choices: ['text', 'markdown', 'json'] }))
     .addHelpText('after', `
-Example (seed 003's 2-2-2 network):
+Examples:
+  backprop explain penguins.bpm penguins.csv --importance
+  backprop explain penguins.bpm penguins.csv --row 3 [--json]
+
+Seed 003's 2-2-2 network:
   backprop explain --x '[0.05, 0.1]' --y '[0.01, 0.99]' --lr 0.5 \\
     --network '{"layers": [{"units": 2}, {"units": 2}], "weights": [[[0.15, 0.25], [0.2, 0.3]], [0.35, 0.35], [[0.4, 0.5], [0.45, 0.55]], [0.6, 0.6]]}'`)
     .action((file: string | undefined, data: string | undefined, opts: ExplainOptions) => {

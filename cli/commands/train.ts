@@ -156,7 +156,10 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   for (const n of notes) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined) {
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside });
+    const explain = prepared.validation && vt
+      ? { preprocessing, table: vt, rows: prepared.validation.rows, on: vt === table ? 'validation rows' : `validation rows of ${data.validationData ?? 'the validation file'}` }
+      : { preprocessing, table, rows: split.train, on: 'training rows (no validation rows)' };
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside, explain });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });

@@ -102,5 +102,33 @@ export interface TrajectoryData {
   readonly parameters: number;
 }
 
+/** What the section shows, embedded in the page as JSON. */
+export interface ExplanationData {
+  /** Which rows were explained, e.g. "validation rows" or "data.csv". */
+  readonly on: string;
+  readonly importance: {
+    readonly metric: string;
+    readonly baseline: number;
+    readonly rows: number;
+    readonly repeats: number;
+    readonly seed: number;
+    readonly columns: readonly { readonly column: string; readonly mean: number; readonly std: number }[];
+  };
+  /** The top columns' partial dependence, most important first. */
+  readonly dependence: readonly DependencePlot[];
+}
+
+export interface DependencePlot {
+  readonly column: string;
+  readonly kind: 'numeric' | 'categorical';
+  readonly grid: readonly (number | string)[];
+  /** One curve per explained output (a binary model: its second class's probability). */
+  readonly curves: readonly { readonly name: string; readonly average: readonly number[] }[];
+  /** ICE curves of the one output, when there is one curve. */
+  readonly ice: readonly (readonly number[])[];
+  /** What the y axis is: "P(yes)", a target's name, or "probability". */
+  readonly yLabel: string;
+}
+
 /** Tableau 10: distinguishable, and readable by most colour-blind people. */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];

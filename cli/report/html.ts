@@ -4,6 +4,7 @@ import { taskName } from '../describe.js';
 import type { Task } from '../../src/index.js';
 import { uplotAssets } from './assets.js';
 import { drawReport } from './client.js';
+import { explanationParts, type ExplanationData } from './explanations.js';
 import { PALETTE, type BoundaryData, type ChartSeries, type FitData, type InsideData, type ReportCharts, type ResidualData, type TrajectoryData } from './data.js';
 
 /** Everything a training report shows. */
@@ -27,6 +28,8 @@ export interface ReportInput {
   /** Why a part of "Inside the network" is missing, when it is. */
   readonly insideNote: string | undefined;
   readonly notes: readonly string[];
+  /** "Which columns matter": importance and partial dependence, when the model has a column schema. */
+  readonly explanations?: ExplanationData | undefined;
 }
 
 function escape(s: string): string {
@@ -154,7 +157,7 @@ function insideSection(input: ReportInput): string {
   return parts.join('');
 }
 
-const CSS = `
+export const CSS = `
 :root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; }
 body { max-width: 1200px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 1.6rem; margin: 0 0 4px; } h2 { font-size: 1.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; margin-top: 32px; }
@@ -198,6 +201,7 @@ export function reportHtml(input: ReportInput): string {
   const confusion = input.confusion
     ? `<section id="confusion"><h2>Confusion matrix <small>(${escape(input.confusion.on)} rows)</small></h2>${confusionTable(input.confusion)}</section>`
     : '';
+  const explained = explanationParts(input.explanations, PALETTE);
   const notes = input.notes.length > 0 ? `<ul class="notes">${input.notes.map((n) => `<li>${escape(n)}</li>`).join('')}</ul>` : '';
   // tsx (esbuild with keepNames) wraps inner functions in __name(...); a no-op keeps the source valid anywhere.
   // The data sits in its own JSON block so that anything (a test, a user's script) can read it back.
@@ -209,13 +213,14 @@ export function reportHtml(input: ReportInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(input.title)}</title>
 <style>${css}</style>
-<style>${CSS}</style>
+<style>${CSS}${explained.css}</style>
 </head>
 <body>
 <header><h1>${escape(input.title)}</h1><p class="lead"><code>${escape(input.command)}</code></p>${notes}</header>
 <section id="results"><h2>Results</h2>${metricsTable(input.metrics)}</section>
 <section id="curves"><h2>Training curves</h2><div class="grid"><div id="loss-chart"></div><div id="accuracy-chart"></div></div></section>
 ${boundary}${fit}${residuals}${confusion}
+${explained.html}
 ${insideSection(input)}
 ${dataSection(input)}
 <section id="model"><h2>Model</h2>${settings}<pre>${escape(input.summary)}</pre></section>
@@ -223,6 +228,7 @@ ${dataSection(input)}
 <script type="application/json" id="report-data">${json}</script>
 <script>${js.replace(/<\/script/gi, '<\\/script')}</script>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
+${explained.json}${explained.script}
 </body>
 </html>
 `;

@@ -1,4 +1,5 @@
 import { classCodes, describeNetwork, pipelineInputs, writeFileAtomic, type OutputPlan, type Preprocessing, type Scaler, type Sequential, type Split, type Table, type TrainingSpec } from '../../src/index.js';
+import { explanationData } from './explanations.js';
 import type { SetMetrics } from '../evaluation.js';
 import { confusionMatrix } from '../evaluation.js';
 import type { DataSource } from '../source.js';
@@ -25,6 +26,8 @@ export interface TrainingOutcome {
   readonly targetScaler: Scaler | undefined;
   /** What the layer-statistics and trajectory callbacks recorded during the fit. */
   readonly inside: InsideRecorder | undefined;
+  /** The fitted pipeline and the rows to explain the model on (validation rows, else training rows), for "Which columns matter". */
+  readonly explain?: { readonly preprocessing: Preprocessing; readonly table: Table; readonly rows: readonly number[]; readonly on: string };
 }
 
 /** Writes the HTML report of a training run (atomically, like the model). */
@@ -51,6 +54,7 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     trajectory: o.inside?.trajectory(),
     insideNote: o.inside?.note,
     notes: o.notes,
+    explanations: o.explain ? explanationData({ network: o.model, preprocessing: o.explain.preprocessing }, o.explain.table, o.explain.rows, o.explain.on) : undefined,
   });
   writeFileAtomic(path, new TextEncoder().encode(html));
 }

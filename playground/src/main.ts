@@ -12,6 +12,7 @@ import { Controls, type Change } from './ui/controls.js';
 import { NetworkView, type NetworkLayout } from './ui/network.js';
 import { Curves } from './ui/charts.js';
 import { renderExplanation } from './ui/explain.js';
+import { renderAttribution } from './ui/attribution.js';
 import { byId, el, fmt } from './ui/dom.js';
 import { paintBoundary, paintCurve, paintPoints, paintUnit, type PointSet } from './ui/draw.js';
 import { classColor, css, POSITIVE } from './ui/colors.js';
@@ -129,6 +130,9 @@ function restart(): void {
   byId('explain-error').hidden = true;
   byId<HTMLButtonElement>('apply-step').disabled = true;
   hovered = undefined;
+  pointer = undefined;
+  attributionAsked = false;
+  byId('attribution').hidden = true;
   network.flagBlocks([]);
   network.setLayout(layout());
   inputMaps = makeInputMaps(data);
@@ -259,6 +263,12 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       byId<HTMLButtonElement>('apply-step').disabled = false;
       break;
     }
+    case 'attribution':
+      attributionAsked = false;
+      renderAttribution(byId('attribution'), m.attribution, data.axisNames);
+      // The pointer moved on (or the weights changed) while the worker was busy: ask again.
+      if (pointer !== undefined && (pointer.join() !== m.attribution.point.join() || attributionStale)) askAttribution();
+      break;
     case 'explainError':
       byId('explain-error').textContent = m.message;
       byId('explain-error').hidden = false;
@@ -293,6 +303,8 @@ function draw(): void {
     network.update(s, RESOLUTION, inputMaps);
     drawStats(s);
     drawDiagnoses(s.diagnoses);
+    // New weights: what pushed the output under the pointer may have changed.
+    if (pointer !== undefined) askAttribution();
   }
   send({ type: 'frame' });
 }
@@ -421,6 +433,33 @@ document.addEventListener('keydown', (e) => {
 // A focused button would also take Space as its own click when the key comes up.
 document.addEventListener('keyup', (e) => {
   if (e.key === ' ' && (e.target as HTMLElement | null)?.tagName === 'BUTTON') e.preventDefault();
+});
+
+// Which input features pushed the output at the point under the mouse: one request in flight at a time.
+let pointer: number[] | undefined;
+let attributionAsked = false;
+let attributionStale = false;
+
+function askAttribution(): void {
+  if (pointer === undefined) return;
+  if (attributionAsked) {
+    attributionStale = true;
+    return;
+  }
+  attributionAsked = true;
+  attributionStale = false;
+  send({ type: 'attribute', point: pointer });
+}
+
+byId('data-points').addEventListener('mousemove', (e) => {
+  const canvas = byId<HTMLCanvasElement>('data-points');
+  const r = canvas.getBoundingClientRect();
+  const fx = (e.clientX - r.left) / r.width;
+  const fy = (e.clientY - r.top) / r.height;
+  const x = data.xDomain[0] + fx * (data.xDomain[1] - data.xDomain[0]);
+  const y = data.yDomain[1] - fy * (data.yDomain[1] - data.yDomain[0]);
+  pointer = data.inputDim === 1 ? [x] : [x, y];
+  askAttribution();
 });
 
 // Choosing the sample to explain: the nearest shown point to the click.

@@ -2,6 +2,7 @@
 import type { PlaygroundConfig } from './state.js';
 import type { PlayData } from './data.js';
 import type { Explanation, OptimizerUpdate } from './inspectAdapter.js';
+import type { PointAttribution } from './attribution.js';
 
 /** Which training settings the worker can change without a new network. */
 export type LiveSettings = Pick<PlaygroundConfig, 'learningRate' | 'batchSize' | 'optimizer' | 'speed'>;
@@ -20,7 +21,9 @@ export type ToWorker =
   | { type: 'explain'; set: 'train' | 'test'; index: number }
   /** Takes the last explained step: the optimiser's own update (its state moves too) or the notes' plain one. */
   | { type: 'applyExplanation'; mode: 'optimizer' | 'plain' }
-  | { type: 'setWeight'; block: number; kind: 'kernel' | 'bias'; i: number; j: number; value: number };
+  | { type: 'setWeight'; block: number; kind: 'kernel' | 'bias'; i: number; j: number; value: number }
+  /** Which features pushed the output at this point of the plane (data coordinates). */
+  | { type: 'attribute'; point: number[] };
 
 /** Losses and accuracies after an epoch (accuracy NaN for regression). */
 export interface HistoryPoint {
@@ -95,4 +98,5 @@ export type FromWorker =
   | { type: 'diverged'; generation: number; message: string; reason: string }
   | { type: 'error'; generation: number; message: string }
   | { type: 'explanation'; generation: number; set: 'train' | 'test'; index: number; explanation: Explanation; update: OptimizerUpdate; source: string }
-  | { type: 'explainError'; generation: number; message: string };
+  | { type: 'explainError'; generation: number; message: string }
+  | { type: 'attribution'; generation: number; attribution: PointAttribution };

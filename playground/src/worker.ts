@@ -12,6 +12,7 @@ import type { PlaygroundConfig } from './state.js';
 import type { BlockWeights, FromWorker, HistoryPoint, LiveSettings, Snapshot, ToWorker, UnitHealth, PageDiagnosis } from './protocol.js';
 import { effectiveFeatures, expandFeatures, type FeatureName } from './features.js';
 import { LiveDiagnostics } from './liveDiagnostics.js';
+import { attributePoint } from './attribution.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -415,5 +416,15 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     case 'setWeight':
       setWeight(m.block, m.kind, m.i, m.j, m.value);
       break;
+    case 'attribute': {
+      const s = session;
+      if (!s) break;
+      try {
+        post({ type: 'attribution', generation: s.generation, attribution: attributePoint(s.model, s.data, s.features, m.point) });
+      } catch (e) {
+        post({ type: 'explainError', generation: s.generation, message: messageOf(e) });
+      }
+      break;
+    }
   }
 };

@@ -143,8 +143,8 @@ test('backprop cv prints per-fold scores and their mean ± std (stratified folds
   assert.match(t.stdout, /│ mean ± std │ +│ +│ [\d.]+ ± [\d.e-]+ │/);
 });
 
-test('explain model.bpm data.csv --row n and gradcheck read the CSV with the model\'s own preprocessing', async () => {
-  const e = runCli(bin, ['explain', 'cars.bpm', 'cars.csv', '--row', '6', '--format', 'json'], dir);
+test('explain model.bpm data.csv --row n --step and gradcheck read the CSV with the model\'s own preprocessing', async () => {
+  const e = runCli(bin, ['explain', 'cars.bpm', 'cars.csv', '--row', '6', '--step', '--format', 'json'], dir);
   assert.equal(e.code, 0, e.stderr);
   const step = JSON.parse(e.stdout) as { x: number[][] };
   const loaded = loadModel(join(dir, 'cars.bpm'));
@@ -155,7 +155,7 @@ test('explain model.bpm data.csv --row n and gradcheck read the CSV with the mod
   const expected = Array.from(pipelineInputs(loaded.preprocessing, table, [5]).data);
   step.x[0]!.forEach((v, j) => assert.ok(Math.abs(v - expected[j]!) < 1e-6, `input ${j}: ${v} vs ${expected[j]}`));
   assert.equal(step.x[0]!.length, loaded.network.inputUnits);
-  const bad = runCli(bin, ['explain', 'cars.bpm', 'cars.csv', '--row', '999'], dir);
+  const bad = runCli(bin, ['explain', 'cars.bpm', 'cars.csv', '--row', '999', '--step'], dir);
   assert.match(bad.stderr, /--row 999: cars\.csv has data rows 1 to 292/);
   const g = runCli(bin, ['gradcheck', 'cars.bpm', 'cars.csv', '--rows', '8'], dir);
   assert.equal(g.code, 0, g.stderr);
