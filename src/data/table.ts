@@ -4,9 +4,9 @@ import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { CellRules } from './cells.js';
 import { numericColumnNote } from './columnChecks.js';
-import { RowBuffer } from './chunked.js';
+import { ChunkedFloat64, RowBuffer } from './chunked.js';
 import { ColumnReader, MISSING_CODE, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
-import { dateFeatures } from './dates.js';
+import { dateFeatures, dateFormatOf, parseDate, type DateFormat } from './dates.js';
 import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
 
@@ -58,6 +58,11 @@ export interface TableArgs {
   requireTarget?: boolean;
   /** Most categories a column read as categorical may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. An inferred text column past it is left out as ID-like instead. */
   maxCategories?: number;
+  /**
+   * A column of dates or numbers whose value orders the rows in time (`table.order`), for a
+   * validation split on the latest rows; it stays an input unless ignored. Every row needs one.
+   */
+  orderBy?: string;
   /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
@@ -152,6 +157,16 @@ export interface Table {
   readonly report: TableReport;
   /** The raw text of the `carry` columns, one string per row. */
   readonly carried: ReadonlyMap<string, readonly string[]>;
+  /** With `orderBy`: each row's time (days since 1970 for dates, else the number) and how it was read. */
+  readonly order?: RowOrder;
+}
+
+/** The time of each row, from the `orderBy` column. */
+export interface RowOrder {
+  readonly column: string;
+  /** Days since 1970-01-01 for a date column, else the column's number. */
+  readonly values: Float64Array;
+  readonly dates: boolean;
 }
 
 /** The index of column `name` in `header`, or an InputError listing the columns (and the nearest name). */
@@ -189,13 +204,14 @@ export class TableBuilder {
   private droppedNoTarget = 0;
   private droppedMissing = 0;
   private readonly carried = new Map<string, { index: number; values: string[] }>();
+  private readonly order: { index: number; name: string; values: ChunkedFloat64; format: DateFormat | undefined; decided: boolean } | undefined;
   /** The numeric columns' values, row-major (one slot per input column). */
   private readonly buffer: RowBuffer;
   /** Each column's cell-error function, made once (not a closure per cell: a million rows make no garbage). */
   private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy']);
     this.rules = new CellRules({ ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}) });
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
@@ -221,6 +237,10 @@ export class TableBuilder {
     const ignored = named(args.ignore, 'column to ignore');
     for (const name of ignored) this.ignored.add(name);
     this.keep = named(args.keep, 'column to keep');
+    if (args.orderBy !== undefined) {
+      const name = args.orderBy;
+      this.order = { index: findColumn(this.header, name, this.source, 'column to order by'), name, values: new ChunkedFloat64(), format: undefined, decided: false };
+    }
     for (const name of named(args.carry, 'column to carry')) this.carried.set(name, { index: this.header.indexOf(name), values: [] });
     for (const name of categorical) if (numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} cannot be both categorical and numeric`);
     this.fromSchema = args.schema !== undefined;
@@ -296,7 +316,28 @@ export class TableBuilder {
     }
     this.targets.add(fields, line);
     for (const c of this.carried.values()) c.values.push(fields[c.index]!);
+    if (this.order !== undefined) this.addTime(fields[this.order.index]!, line);
     this.rows++;
+  }
+
+  /** The row's time: a date in the format of the column's first value, or a number. */
+  private addTime(cell: string, line: number): void {
+    const o = this.order!;
+    const text = cell.trim();
+    if (this.rules.isMissing(text)) throw this.cellError(line, o.index, `${text === '' ? 'is blank' : `is ${JSON.stringify(text)}`}; every row needs a time to order the rows by ${JSON.stringify(o.name)}`);
+    if (!o.decided) {
+      o.format = dateFormatOf(text);
+      o.decided = true;
+    }
+    if (o.format !== undefined) {
+      const d = parseDate(text, o.format);
+      if (!d.ok) throw this.cellError(line, o.index, d.reason);
+      o.values.push(d.days);
+      return;
+    }
+    const r = this.rules.parseNumber(text);
+    if (!r.ok) throw this.cellError(line, o.index, `${r.reason}; the rows are ordered by this column, which needs dates or numbers`);
+    o.values.push(r.value);
   }
 
   private readonly cellError = (line: number, column: number, reason: string): InputError => {
@@ -355,7 +396,15 @@ export class TableBuilder {
       unknown: used.filter((c) => c.unknown > 0).map((c) => ({ column: c.name, count: c.unknown, examples: [...c.unknownExamples] })),
       targetReason: reason,
     };
-    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])) };
+    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])), ...this.rowOrder() };
+  }
+
+  private rowOrder(): { order?: RowOrder } {
+    const o = this.order;
+    if (o === undefined) return {};
+    const values = new Float64Array(this.rows);
+    o.values.forEach((v, i) => (values[i] = v));
+    return { order: { column: o.name, values, dates: o.format !== undefined } };
   }
 
   /** A numeric column whose values are mostly written with a decimal comma: the file needs --decimal ,. */

@@ -2,7 +2,7 @@
 // gaps, row-number columns, codes and group IDs, stray text and decimal commas among numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError, tableFromRecords, type TableArgs } from '../../src/index.js';
+import { InputError, tableFromRecords, timeSplitIndices, type TableArgs } from '../../src/index.js';
 import { assertThrowsWith } from '../helpers/assert.js';
 
 const read = (rows: string[][], args: TableArgs = {}) => tableFromRecords(rows, { source: 't.csv', ...args });
@@ -140,4 +140,25 @@ test('the report names every column of the file with its role and kind', () => {
     { column: 'skip', role: 'ignored', reason: '--ignore' },
     { column: 'y', role: 'target' },
   ]);
+});
+
+test('a time-ordered file: orderBy reads each row time (dates or numbers) and the time split validates on the latest rows', () => {
+  // 60 months written out of order; the value trends upwards.
+  const months = Array.from({ length: 60 }, (_, i) => (i * 37) % 60);
+  const rows = [['month', 'value'], ...months.map((m) => [`${2000 + Math.floor(m / 12)}-${String(1 + (m % 12)).padStart(2, '0')}-01`, String(100 + m)])];
+  const t = read(rows, { orderBy: 'month', target: 'value' });
+  assert.equal(t.order?.column, 'month');
+  assert.equal(t.order?.dates, true);
+  assert.equal(t.order!.values[0], 0 + Date.UTC(2000, 0, 1) / 86_400_000);
+  const { train, validation } = timeSplitIndices(t.order!.values, 0.2);
+  assert.equal(validation.length, 12);
+  assert.deepEqual(validation.map((i) => months[i]).sort((a, b) => a! - b!), Array.from({ length: 12 }, (_, i) => 48 + i), 'the last 12 months');
+  assert.ok(train.every((i) => months[i]! < 48));
+  assert.deepEqual(t.featureNames.slice(0, 1), ['month:year'], 'the time column stays an input');
+  // Numbers order too; a row without a time is an error naming its line.
+  const years = read([['year', 'y'], ['1999', '1'], ['1990', '2'], ['2005', '3']], { orderBy: 'year' });
+  assert.deepEqual(Array.from(years.order!.values), [1999, 1990, 2005]);
+  assert.deepEqual(timeSplitIndices(years.order!.values, 1 / 3), { train: [1, 0], validation: [2] });
+  assertThrowsWith(() => read([['year', 'y'], ['1999', '1'], ['', '2']], { orderBy: 'year' }), InputError, /t\.csv line 3, column 1 \("year"\): is blank; every row needs a time to order the rows by "year"/);
+  assertThrowsWith(() => read([['year', 'y'], ['1999', '1']], { orderBy: 'yaer' }), InputError, /no column to order by "yaer"; did you mean "year"\?/);
 });
