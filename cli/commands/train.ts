@@ -3,7 +3,7 @@ import {
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
-import { describeReading, describeTable, taskName } from '../describe.js';
+import { columnPlan, describeReading, describeTable, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -209,7 +209,9 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   const scaled = s.scale === 'none' ? 'inputs not scaled' : `inputs ${s.scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
   const opt = model.optimizer!;
   p.line(`Data    ${source.label}: ${describeTable(table)}`);
-  for (const line of describeReading(table, s.missing ?? 'impute')) p.line(`        ${line}`);
+  const planOptions = { scale: s.scale, missing: s.missing ?? 'impute', indicator: s.indicator === true } as const;
+  for (const line of describeReading(table, planOptions)) p.line(`        ${line}`);
+  for (const w of columnPlan(table, planOptions).warnings) p.line(`Warning ${w}`);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
   if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';

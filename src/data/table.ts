@@ -371,7 +371,7 @@ export class TableBuilder {
       throw new InputError(`${this.source}: no feature columns left: ${leftOut.slice(0, 10).map((l) => `${l.column} (${l.reason})`).join('; ')}; keep one with --keep`);
     }
     const inputs: InputColumn[] = used.map((c) => c.schemaColumn());
-    const { spec, target, reason } = this.targets.finish(this.rows);
+    const { spec, target, reason } = this.finishTarget(rowsRead);
     const schema: TableSchema = { inputs, target: spec };
     const categoricalMissing = new Map<string, Int32Array>();
     for (const c of used) {
@@ -405,6 +405,18 @@ export class TableBuilder {
     const values = new Float64Array(this.rows);
     o.values.forEach((v, i) => (values[i] = v));
     return { order: { column: o.name, values, dates: o.format !== undefined } };
+  }
+
+  /** The target read; an error about it says which default missing tokens took rows away (a class "None" read as missing). */
+  private finishTarget(rowsRead: number): ReturnType<TargetReader['finish']> {
+    try {
+      return this.targets.finish(this.rows);
+    } catch (e) {
+      const lost = this.frequentTokens(rowsRead).filter((t) => t.target);
+      if (!(e instanceof InputError) || lost.length === 0) throw e;
+      const what = lost.map((t) => `${t.count} rows whose target is ${JSON.stringify(t.token)}`).join(', ');
+      throw new InputError(`${e.message} (${what} were read as missing and left out; --na-values sets which tokens mean missing, e.g. --na-values '' for blank cells only)`);
+    }
   }
 
   /** A numeric column whose values are mostly written with a decimal comma: the file needs --decimal ,. */
