@@ -5,7 +5,7 @@
  * loss curve looks like; imbalanced classes make plain accuracy flatter it, so balanced accuracy
  * (mean recall) and macro F1 are scored too.
  */
-import type { Matrix } from '../core/matrix.js';
+import { Matrix } from '../core/matrix.js';
 import type { Label } from '../model/targets.js';
 
 /** Classes whose smallest share of the rows is below this are imbalanced: balanced accuracy and macro F1 are shown. */
@@ -155,4 +155,34 @@ export function baselineSentence(model: ComparedScores, baseline: BaselineScores
   const what = `always answering the training mean scores RMSE ${fmt(baseline.rmse)} (R² ${fmt(baseline.r2)}) on the ${rows}`;
   if (beats === false) return `No better than the baseline: ${what}; the model's RMSE is ${fmt(model.rmse!)}. It has learnt nothing the mean could not tell: check the target and the inputs (--dry-run shows how each column is read).`;
   return `Baseline: ${what}; the model's RMSE is ${fmt(model.rmse ?? NaN)}.`;
+}
+
+/** The baseline of a table's target on some rows (the training rows): majority class or mean, in the target's units. */
+export function tableBaseline(y: { readonly kind: 'classes'; readonly classes: readonly Label[]; readonly codes: Int32Array } | { readonly kind: 'numeric'; readonly values: Matrix }, rows: readonly number[]): Baseline {
+  if (y.kind === 'classes') return classBaseline(Int32Array.from(rows, (i) => y.codes[i]!), y.classes);
+  const cols = y.values.cols;
+  const means = new Array<number>(cols).fill(0);
+  for (const i of rows) for (let c = 0; c < cols; c++) means[c]! += y.values.data[i * cols + c]!;
+  return { kind: 'mean', means: means.map((m) => m / Math.max(1, rows.length)) };
+}
+
+/** The baseline scored on some rows of a table's target. */
+export function scoreBaselineOnRows(baseline: Baseline, y: { readonly kind: 'classes'; readonly codes: Int32Array } | { readonly kind: 'numeric'; readonly values: Matrix }, rows: readonly number[]): BaselineScores {
+  if (y.kind === 'classes') return scoreBaseline(baseline, Int32Array.from(rows, (i) => y.codes[i]!));
+  const cols = y.values.cols;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((i, k) => data.set(y.values.data.subarray(i * cols, (i + 1) * cols), k * cols));
+  return scoreBaseline(baseline, new Matrix(rows.length, cols, data));
+}
+
+/** A baseline read back from JSON (a model file's metadata), or undefined when it is not one. */
+export function baselineFromJson(v: unknown): Baseline | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const numbers = (a: unknown): a is number[] => Array.isArray(a) && a.length <= 100_000 && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (o.kind === 'mean' && numbers(o.means)) return { kind: 'mean', means: o.means };
+  if (o.kind === 'majority' && typeof o.code === 'number' && Number.isInteger(o.code) && (typeof o.label === 'string' || typeof o.label === 'number') && typeof o.classes === 'number' && numbers(o.prior) && o.prior.length === o.classes && o.code >= 0 && o.code < o.classes) {
+    return { kind: 'majority', code: o.code, label: o.label, classes: o.classes, prior: o.prior };
+  }
+  return undefined;
 }

@@ -8,4 +8,4 @@ export { trainingVerdict, type Verdict, type VerdictKind, type VerdictArgs } fro
 export { predictRecords, predictTable, decodeOutputs, readingWarnings, type RawRecord, type ModelWithPipeline, type Predictions } from './apply.js';
 export { crossValidate, meanStd, type FoldScores, type CrossValidationArgs } from './crossValidate.js';
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';
-export { classBaseline, meanBaseline, classScores, scoreBaseline, minorityShare, beatsBaseline, baselineSentence, IMBALANCED_SHARE, type Baseline, type BaselineScores, type ClassScores, type ComparedScores } from './baseline.js';
+export { classBaseline, meanBaseline, tableBaseline, scoreBaselineOnRows, baselineFromJson, classScores, scoreBaseline, minorityShare, beatsBaseline, baselineSentence, IMBALANCED_SHARE, type Baseline, type BaselineScores, type ClassScores, type ComparedScores } from './baseline.js';

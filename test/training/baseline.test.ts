@@ -1,7 +1,7 @@
 // The trivial baseline of every verdict, with numbers worked by hand (and scikit-learn's definitions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Matrix, baselineSentence, beatsBaseline, classBaseline, classScores, meanBaseline, minorityShare, scoreBaseline } from '../../src/index.js';
+import { Matrix, baselineFromJson, baselineSentence, beatsBaseline, classBaseline, classScores, meanBaseline, minorityShare, scoreBaseline, scoreBaselineOnRows, tableBaseline } from '../../src/index.js';
 import { assertClose } from '../helpers/assert.js';
 
 test('class scores: accuracy, balanced accuracy (mean recall) and macro F1 as scikit-learn computes them', () => {
@@ -50,4 +50,22 @@ test('beating the baseline: higher accuracy, or a clearly higher balanced accura
   assert.match(baselineSentence({ rmse: 1.2 }, mean, 'validation rows'), /^No better than the baseline: always answering the training mean scores RMSE 1\.0000 \(R² 0\.0000\)/);
   assert.equal(minorityShare([90, 10]), 0.1);
   assert.equal(minorityShare([]), 1);
+});
+
+test('a table baseline from its training rows, scored on other rows, and read back from JSON', () => {
+  const y = { kind: 'classes' as const, classes: ['no', 'yes'], codes: Int32Array.from([1, 1, 0, 1, 0, 0, 0]) };
+  const b = tableBaseline(y, [0, 1, 2, 3]);
+  assert.equal(b.kind === 'majority' && b.label, 'yes');
+  const s = scoreBaselineOnRows(b, y, [4, 5, 6]);
+  assert.ok(s.kind === 'majority');
+  assert.equal(s.accuracy, 0);
+  assert.deepEqual(baselineFromJson(JSON.parse(JSON.stringify(b))), b);
+  const values = new Matrix(4, 2, new Float64Array([1, 10, 3, 30, 5, 50, 7, 70]));
+  const m = tableBaseline({ kind: 'numeric', values }, [0, 1]);
+  assert.deepEqual(m, { kind: 'mean', means: [2, 20] });
+  const r = scoreBaselineOnRows(m, { kind: 'numeric', values }, [2, 3]);
+  assert.ok(r.kind === 'mean');
+  assertClose(r.mae, (4 + 40) / 2, 1e-12, 0, 'MAE per target 4 and 40 (rows 5, 7 and 50, 70 against 2 and 20), averaged');
+  assert.equal(baselineFromJson({ kind: 'majority', code: 3, label: 'x', classes: 2, prior: [0.5, 0.5] }), undefined);
+  assert.equal(baselineFromJson({ kind: 'mean', means: ['1'] }), undefined);
 });
