@@ -138,3 +138,12 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
   if (r.droppedNoTarget > 0) out.push(`${r.droppedNoTarget} row${r.droppedNoTarget === 1 ? '' : 's'} without a target left out`);
   return out;
 }
+
+/** The Data line, the block below it and the reading warnings, as train, cv and --dry-run print them. */
+export function dataLines(label: string, table: Table, o: PlanOptions): string[] {
+  return [
+    `Data    ${label}: ${describeTable(table)}`,
+    ...describeReading(table, o).map((l) => `        ${l}`),
+    ...columnPlan(table, o).warnings.map((w) => `Warning ${w}`),
+  ];
+}

@@ -1,6 +1,6 @@
 import { crossValidate, meanStd, tableArgsOf, type FoldScores } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
-import { columnPlan, describeReading, describeTable, taskName } from '../describe.js';
+import { dataLines, taskName } from '../describe.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -16,10 +16,7 @@ export async function cvCommand(settings: TrainSettings, folds: number, json: bo
   const spec = specOf(settings);
   const table = await readCsvTable(settings.data!, tableArgsOf(spec.preprocessing), undefined, settings.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);
-  printer.line(`Data    ${settings.data}: ${describeTable(table)}`);
-  const planOptions = { scale: settings.scale, missing: settings.missing ?? 'impute', indicator: settings.indicator === true } as const;
-  for (const line of describeReading(table, planOptions)) printer.line(`        ${line}`);
-  for (const w of columnPlan(table, planOptions).warnings) printer.line(`Warning ${w}`);
+  for (const line of dataLines(settings.data!, table, { scale: settings.scale, missing: settings.missing ?? 'impute', indicator: settings.indicator === true })) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
   printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${settings.seed}; in each, ${settings.earlyStopping !== undefined ? `early stopping on ${Math.round(settings.validationSplit * 100)}% of the training folds` : 'no early stopping'}`);
   const scores = await crossValidate(spec, table, folds, {

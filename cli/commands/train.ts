@@ -3,7 +3,7 @@ import {
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
-import { columnPlan, describeReading, describeTable, taskName } from '../describe.js';
+import { columnPlan, dataLines, taskName, type PlanOptions } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -83,7 +83,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const batches = Math.ceil(xTrain.rows / Math.min(s.batchSize, xTrain.rows));
 
   printHeader(printer, source, table, plan, split, model, s, initialEpoch, prepared.validation?.x.rows ?? 0);
-  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: s.epochs, initialEpoch });
+  printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(s)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: s.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: s.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
@@ -174,6 +174,10 @@ async function resumedSource(s: TrainSettings, resumed: LoadedModel): Promise<Da
 }
 
 
+function planOptionsOf(s: TrainSettings): PlanOptions {
+  return { scale: s.scale, missing: s.missing ?? 'impute', indicator: s.indicator === true };
+}
+
 function syntheticArgs(s: TrainSettings) {
   return { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
 }
@@ -208,10 +212,7 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
 function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, s: TrainSettings, initialEpoch: number, validationRows: number): void {
   const scaled = s.scale === 'none' ? 'inputs not scaled' : `inputs ${s.scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
   const opt = model.optimizer!;
-  p.line(`Data    ${source.label}: ${describeTable(table)}`);
-  const planOptions = { scale: s.scale, missing: s.missing ?? 'impute', indicator: s.indicator === true } as const;
-  for (const line of describeReading(table, planOptions)) p.line(`        ${line}`);
-  for (const w of columnPlan(table, planOptions).warnings) p.line(`Warning ${w}`);
+  for (const line of dataLines(source.label, table, planOptionsOf(s))) p.line(line);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
   if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
