@@ -1,8 +1,10 @@
 import {
+  rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining,
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
+import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
 import { columnPlan, dataLines, taskName, type PlanOptions } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
@@ -68,6 +70,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
       throw e;
     }
   }
+  // Hashed before prepareTraining may scale x in place: evaluate hashes the rows of its file as read.
+  const hashes = table.y !== undefined ? rowHashes(table) : undefined;
   const prepared = prepareTraining(spec, table, {
     ...(resumed ? { resume: { model: resumed.model, preprocessing: resumed.preprocessing } } : {}),
     ...(validationTable ? { validation: validationTable } : {}),
@@ -94,7 +98,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     : undefined;
   const callbacks: Callback[] = [progress, interrupt, ...(inside?.callbacks ?? [])];
 
-  const metadata = { train: settingsToJson(s), producer: 'backprop train' };
+  const baseline = table.y !== undefined ? tableBaseline(table.y, split.train) : undefined;
+  const fingerprint = hashes !== undefined ? rowsFingerprint(hashes, split.train) : undefined;
+  const metadata = { train: settingsToJson(s), producer: 'backprop train', ...trainingMetadata(baseline, fingerprint as unknown as JsonObject | undefined) };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
   const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true });
@@ -137,10 +143,13 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1) });
+  const judged = judgeAgainstBaseline(table, prepared, model, baseline, s.classWeight !== undefined, metrics);
+  if (judged.sentence) notes.push(judged.sentence);
+  if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
 
   printer.line();
-  printer.line(metricsTable(metrics));
+  printer.line(metricsTable(metrics, judged));
   // Several regression targets: each one's metrics too (the table above averages over them).
   if (table.y?.kind === 'numeric' && table.y.names.length > 1) {
     printer.line(outputTable(table.y.names, [['training', metrics.training.outputs], ['validation', metrics.validation?.outputs]]));
@@ -225,10 +234,53 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   p.line();
 }
 
-function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }): string {
-  const names: [Exclude<keyof SetMetrics, 'outputs'>, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+/** The baseline on the validation rows (the training rows without validation), the imbalanced-class scores, and the verdict's sentence. */
+interface Judged {
+  readonly baseline: BaselineScores | undefined;
+  readonly on: 'validation' | 'training';
+  /** Balanced accuracy and macro F1 of the model, training and validation, when the classes are imbalanced. */
+  readonly classScores: { readonly training: ClassScores; readonly validation: ClassScores | undefined } | undefined;
+  readonly sentence: string | undefined;
+  readonly imbalance: string | undefined;
+}
+
+function judgeAgainstBaseline(table: Table, prepared: PreparedTraining, model: Sequential, baseline: Baseline | undefined, weighted: boolean, metrics: { training: SetMetrics; validation: SetMetrics | undefined }): Judged {
+  const vt = prepared.validationTable;
+  const val = prepared.validation;
+  const on = val !== undefined && vt !== undefined ? 'validation' : 'training';
+  const rowsTable = on === 'validation' ? vt! : table;
+  const rows = on === 'validation' ? val!.rows : prepared.split.train;
+  const scores = baseline !== undefined && rowsTable.y !== undefined ? scoreBaselineOnRows(baseline, rowsTable.y, rows) : undefined;
+  let classes: Judged['classScores'];
+  let imbalance: string | undefined;
+  const y = table.y;
+  const found = y?.kind === 'classes' ? imbalanceOf(y.classes, y.counts) : undefined;
+  if (y?.kind === 'classes' && found !== undefined) {
+    const k = y.classes.length;
+    const codesOf = (t: Table, r: readonly number[]) => Int32Array.from(r, (i) => (t.y as { codes: Int32Array }).codes[i]!);
+    classes = {
+      training: modelClassScores(model, prepared.train.x, codesOf(table, prepared.split.train), k),
+      validation: val && vt ? modelClassScores(model, val.x, codesOf(vt, val.rows), k) : undefined,
+    };
+    imbalance = imbalanceNote(found, weighted);
+  }
+  const m = on === 'validation' ? classes?.validation : classes?.training;
+  const measured = on === 'validation' ? metrics.validation : metrics.training;
+  const modelScores = { ...(m ? { balancedAccuracy: m.balancedAccuracy } : {}), ...(measured?.accuracy !== undefined ? { accuracy: measured.accuracy } : {}), ...(measured?.rmse !== undefined ? { rmse: measured.rmse } : {}) };
+  const sentence = baselineNote(modelScores, scores, `${on} rows`);
+  return { baseline: scores, on, classScores: classes, sentence, imbalance };
+}
+
+function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }, judged: Judged): string {
+  const names: [Exclude<keyof SetMetrics, 'outputs' | 'rows'>, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+  const b = judged.baseline;
   const rows = names
     .filter(([k]) => m.training[k] !== undefined)
-    .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—']);
-  return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`], rows);
+    .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—', baselineCell(b, k)]);
+  const c = judged.classScores;
+  if (c !== undefined) {
+    rows.push(['balanced accuracy', formatMetric(c.training.balancedAccuracy), c.validation ? formatMetric(c.validation.balancedAccuracy) : '—', baselineCell(b, 'balancedAccuracy')]);
+    rows.push(['macro F1', formatMetric(c.training.macroF1), c.validation ? formatMetric(c.validation.macroF1) : '—', baselineCell(b, 'macroF1')]);
+  }
+  return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`, `baseline (${judged.on})`], rows);
 }
