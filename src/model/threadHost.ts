@@ -62,13 +62,14 @@ function nodeHost(wt: typeof WorkerThreads): ThreadHost {
     kind: 'node',
     cores: Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1),
     spawn(data, onError) {
-      // Under tsx (the tests) this module is a .ts file and so is its worker, which registers tsx
-      // itself, as cli/search/pool.ts does: Node 20 does not carry loader hooks into workers.
+      // From TypeScript sources (the tests) the worker is a .ts file too; whoever runs them names a
+      // module in BACKPROP_THREAD_PRELOAD that lets a worker load them (Node 20 does not carry loader
+      // hooks into workers). The library itself knows no loader.
       const here = import.meta.url;
-      const fromSource = here.endsWith('.ts');
-      const entry = new URL(fromSource ? './threadWorker.ts' : './threadWorker.js', here);
-      const worker = fromSource
-        ? new wt.Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: data })
+      const entry = new URL(here.endsWith('.ts') ? './threadWorker.ts' : './threadWorker.js', here);
+      const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
+      const worker = preload
+        ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, workerData: data })
         : new wt.Worker(entry, { workerData: data });
       const handle: ThreadHandle = { terminate: async () => void (await worker.terminate()) };
       worker.on('error', (e) => onError(`thread ${data.index}: ${messageOf(e)}`));

@@ -1,4 +1,7 @@
 import type { DType, FloatArray } from '../core/matrix.js';
+import type { RngState } from '../core/rng.js';
+import type { SequentialConfig } from './sequential.js';
+import type { CompileConfig } from './session.js';
 
 /*
  * What the main thread and the training workers share (threads.ts, threadWorker.ts): the slots of
@@ -26,8 +29,15 @@ export interface ThreadWorkerData {
   index: number;
   threads: number;
   backend: 'typescript' | 'wasm';
-  /** The model in the native format (weights, compile settings, RNG states). */
-  bytes: Uint8Array;
+  /** What the worker rebuilds the model from (structured-cloned, no file format in between). */
+  replica: {
+    model: SequentialConfig;
+    compile: CompileConfig;
+    /** Every tensor's values in `params()` order. */
+    weights: FloatArray[];
+    /** Each layer's dropout generator (undefined for layers without one). */
+    dropout: (RngState | undefined)[];
+  };
   xCols: number;
   yCols: number;
   buffers: {

@@ -3,7 +3,8 @@ import { nodeModule } from '../core/nodeBuiltins.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { setKernelBackend } from '../kernels/backend.js';
-import { modelFromBytes } from '../io/modelFile.js';
+import { sequentialFromConfig } from './sequential.js';
+import { compileArgsFromConfig } from './session.js';
 import { CTRL, CMD_EXIT, ERROR_BYTES, sharedFloats, sliceStart, type ThreadWorkerData } from './threadProtocol.js';
 
 /*
@@ -27,10 +28,13 @@ if (wt?.parentPort) {
 function run(data: ThreadWorkerData, ready: () => void): void {
   const { index, threads, buffers, xCols, yCols } = data;
   setKernelBackend(data.backend);
-  const model = modelFromBytes(data.bytes).model;
+  const { replica } = data;
+  const model = sequentialFromConfig(replica.model);
+  model.compile(compileArgsFromConfig(replica.compile));
+  model.params().forEach((p, i) => p.value.set(replica.weights[i]!));
   // Dropout masks from a stream of this slice's own, derived deterministically from the model's.
-  for (const layer of model.layers) {
-    const state = layer.getRngState();
+  for (const [i, layer] of model.layers.entries()) {
+    const state = replica.dropout[i];
     if (state === undefined) continue;
     const r = new Rng(0);
     r.setState(state);

@@ -1,7 +1,6 @@
 import { Matrix, type FloatArray } from '../core/matrix.js';
 import { BackpropError, InputError, UnsupportedError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
-import { modelToBytes } from '../io/modelFile.js';
 import type { Block } from '../kernels/kernels.js';
 import type { Sequential } from './sequential.js';
 import type { Backprop } from './step.js';
@@ -12,7 +11,7 @@ import { CTRL, CMD_EXIT, CMD_STEP, ERROR_BYTES, sharedFloats, sliceStart, type T
  * Data-parallel training over worker threads (Node's worker_threads, or Web Workers on a
  * cross-origin isolated page: threadHost.ts). The main thread and
  * threads − 1 workers each run forward and backward on one slice of the batch; each worker holds a
- * replica of the model (rebuilt from its native bytes, on the same backend) in its own memory.
+ * replica of the model (rebuilt from the session's config, weights and generators, on the same backend) in its own memory.
  * Per step the main thread copies the parameter vector and the batch into SharedArrayBuffers,
  * wakes the workers (Atomics), computes slice 0, waits, then sums the slices' gradients, each
  * scaled by its share of the rows, in worker order — a fixed order, so that the same seed,
@@ -164,10 +163,16 @@ export class ThreadPool {
       y: sab(batchSize * yCols),
       out: sab(batchSize * engine.layers[engine.layers.length - 1]!.outputUnits),
     };
-    const bytes = modelToBytes(model);
+    // The replica: architecture, loss, weights and dropout generators, handed over as they are.
+    const replica: ThreadWorkerData['replica'] = {
+      model: model.getConfig(),
+      compile: model.session.getConfig(),
+      weights: model.params().map((p) => p.value.slice()),
+      dropout: model.layers.map((l) => l.getRngState()),
+    };
     const errors: string[] = [];
     const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => host.spawn(
-      { index: i + 1, threads, backend: engine.kernels.name as ThreadWorkerData['backend'], bytes, buffers, xCols, yCols },
+      { index: i + 1, threads, backend: engine.kernels.name as ThreadWorkerData['backend'], replica, buffers, xCols, yCols },
       (message) => errors.push(message),
     )));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
