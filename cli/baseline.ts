@@ -1,6 +1,6 @@
 import {
-  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classScores, fingerprintFromJson, minorityShare, rowsSeen, rowHashes, IMBALANCED_SHARE,
-  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type Sequential, type Table,
+  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classScores, fingerprintFromJson, minorityShare, rowsSeen, IMBALANCED_SHARE,
+  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type Sequential,
 } from '../src/index.js';
 import { formatMetric } from './evaluation.js';
 
@@ -71,12 +71,12 @@ export function savedBaseline(metadata: JsonObject): Baseline | undefined {
 }
 
 /** "N of the M rows were training rows" for evaluate, or undefined when the model file has no fingerprint or none are. */
-export function trainingRowsNote(metadata: JsonObject, table: Table): string | undefined {
+export function trainingRowsNote(metadata: JsonObject, hashes: Float64Array): string | undefined {
   const fp = fingerprintFromJson(metadata.trainingRows);
   if (fp === undefined) return undefined;
-  const seen = rowsSeen(fp, rowHashes(table));
+  const seen = rowsSeen(fp, hashes);
   if (seen.seen === 0) return undefined;
   const share = Math.round((100 * seen.seen) / seen.rows);
-  const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows`;
-  return `${count} are rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or --validation-data).`;
+  const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows are` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows are`;
+  return `${count} rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or another file).`;
 }
