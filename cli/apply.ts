@@ -1,4 +1,4 @@
-import { canTransformInPlace, pipelineInputs, rowHashes, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
+import { canTransformInPlace, pipelineInputs, rowHashes, type JsonObject, type TableArgs, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
 
@@ -38,12 +38,27 @@ export interface ReadOptions {
   hashRows?: boolean;
 }
 
+/**
+ * How train read its file's cells (--na-values, --decimal), from the settings it saved in the
+ * model file, so that evaluate and predict read the same cells as missing and the same numbers.
+ */
+export function readingOf(metadata: JsonObject): Pick<TableArgs, 'naValues' | 'decimal'> {
+  const train = metadata.train;
+  if (train === null || typeof train !== 'object' || Array.isArray(train)) return {};
+  const na = train.naValues;
+  const decimal = train.decimal;
+  return {
+    ...(Array.isArray(na) && na.every((t) => typeof t === 'string') ? { naValues: na as string[] } : {}),
+    ...(decimal === '.' || decimal === ',' ? { decimal } : {}),
+  };
+}
+
 /** Reads a CSV with the model's column schema (columns by name, same categories) and applies the model's pipeline. */
 export async function readForModel(loaded: LoadedModel, file: string, requireTarget: boolean, options: ReadOptions = {}): Promise<Applied> {
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
   // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
-  const extra = { ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
+  const extra = { ...readingOf(loaded.metadata), ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
   const table = await readCsvTable(file, requireTarget ? { schema, requireTarget, ...extra } : { schema: { inputs: schema.inputs, target: undefined }, ...extra }, undefined, options.delimiter);
   const hashes = options.hashRows ? rowHashes(table) : undefined;
   const pre = loaded.preprocessing;

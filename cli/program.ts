@@ -13,7 +13,7 @@ import { register as registerPlayground } from './commands/playground.js';
 import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
 import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type TargetsLike } from '../src/index.js';
-import { modelPlan } from './apply.js';
+import { modelPlan, readingOf } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { classWeightOption, delimiterOption, integer, list, number } from './options.js';
@@ -28,6 +28,8 @@ interface TrainFlags extends Omit<TrainSettings, 'data' | 'earlyStopping'> {
   resume?: string;
   checkpoint?: string;
   json: boolean;
+  dryRun: boolean;
+  split?: string;
 }
 
 /**
@@ -65,6 +67,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('missing'))
     .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
     .addOption(sharedOption('delimiter'))
+    .addOption(sharedOption('naValues'))
+    .addOption(sharedOption('decimal'))
+    .addOption(sharedOption('split'))
+    .option('--dry-run', 'print how every column is read and what would be trained, then stop', false)
     .option('--validation-data <file>', 'validate on this CSV file instead of a split of the training file')
     .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
     .addOption(sharedOption('task'))
@@ -94,8 +100,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
         missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, validationData: o.validationData,
         loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping, classWeight: o.classWeight,
+        naValues: o.naValues, decimal: o.decimal, orderBy: o.split,
       });
-      code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
+      code = await trainCommand({ settings, out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, dryRun: o.dryRun, given, command: ['backprop', ...argv].join(' ') }, io);
     });
 
   program
@@ -110,6 +117,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('keep'))
     .addOption(sharedOption('missing', 'missing cells'))
     .addOption(sharedOption('delimiter', 'field separator (default: sniffed)'))
+    .addOption(sharedOption('naValues'))
+    .addOption(sharedOption('decimal'))
     .addOption(sharedOption('task'))
     .addOption(sharedOption('layers', 'hidden layer sizes'))
     .addOption(sharedOption('activation'))
@@ -129,6 +138,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const settings = settingsFromFlags(o, {
         data, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
         missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
+        naValues: o.naValues, decimal: o.decimal,
       });
       code = await cvCommand(settings, o.folds, o.json, io);
     });
@@ -260,7 +270,7 @@ function modelRows(modelPath: string, dataPath: string): { x: number[][]; y: num
   const loaded = loadModel(modelPath);
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
-  const table = readCsvTableSync(dataPath, { schema, requireTarget: true });
+  const table = readCsvTableSync(dataPath, { schema, requireTarget: true, ...readingOf(loaded.metadata) });
   const rows = Array.from({ length: table.rows }, (_, i) => i);
   return { x: pipelineInputs(loaded.preprocessing, table).toArray(), y: pipelineTargets(loaded.preprocessing, table, rows, modelPlan(loaded)).toArray() };
 }

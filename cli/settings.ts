@@ -16,6 +16,12 @@ export interface TrainSettings {
   indicator?: boolean;
   /** CSV field separator; default: sniffed from the header line. */
   delimiter?: string;
+  /** Exactly the cells that mean missing (--na-values). */
+  naValues?: string[];
+  /** Decimal mark of the file's numbers (--decimal). */
+  decimal?: '.' | ',';
+  /** Validation on the latest rows by this column (--split time:<column>). */
+  orderBy?: string;
   validationData?: string;
   classWeight?: 'balanced' | Record<string, number>;
   task: 'auto' | 'classification' | 'regression';
@@ -98,7 +104,11 @@ export function settingsFromJson(v: Json | undefined, path: string): TrainSettin
   if (o.indicator !== undefined && typeof o.indicator !== 'boolean') throw bad('indicator');
   const cw = o.classWeight;
   if (cw !== undefined && cw !== 'balanced' && (cw === null || typeof cw !== 'object' || Array.isArray(cw) || !Object.values(cw).every((w) => typeof w === 'number'))) throw bad('classWeight');
-  const optional = { data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), numeric: strs('numeric'), ignore: strs('ignore'), keep: strs('keep'), missing, indicator: o.indicator as boolean | undefined, delimiter: str('delimiter'), validationData: str('validationData'), classWeight: cw as TrainSettings['classWeight'], loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
+  const na = o.naValues;
+  if (na !== undefined && (!Array.isArray(na) || !na.every((x) => typeof x === 'string'))) throw bad('naValues');
+  const decimal = str('decimal');
+  if (decimal !== undefined && decimal !== '.' && decimal !== ',') throw bad('decimal');
+  const optional = { naValues: na as string[] | undefined, decimal: decimal as '.' | ',' | undefined, orderBy: str('orderBy'), data: str('data'), dataset: str('dataset'), samples: num('samples'), noise: num('noise'), target: strs('target'), categorical: strs('categorical'), numeric: strs('numeric'), ignore: strs('ignore'), keep: strs('keep'), missing, indicator: o.indicator as boolean | undefined, delimiter: str('delimiter'), validationData: str('validationData'), classWeight: cw as TrainSettings['classWeight'], loss: str('loss'), lr: num('lr'), earlyStopping: num('earlyStopping') };
   for (const [k, x] of Object.entries(optional)) if (x !== undefined) (s as unknown as Record<string, unknown>)[k] = x;
   return s;
 }
@@ -114,6 +124,7 @@ export function specOf(s: TrainSettings): TrainingSpec {
         task: s.task, scale: s.scale,
         ...(s.target ? { target: s.target } : {}), ...(s.categorical ? { categorical: s.categorical } : {}), ...(s.ignore ? { ignore: s.ignore } : {}),
         ...(s.numeric ? { numeric: s.numeric } : {}), ...(s.keep ? { keep: s.keep } : {}), ...(s.missing ? { missing: s.missing } : {}), ...(s.indicator ? { indicator: true } : {}),
+        ...(s.naValues ? { naValues: s.naValues } : {}), ...(s.decimal ? { decimal: s.decimal } : {}), ...(s.orderBy ? { orderBy: s.orderBy } : {}),
       },
       architecture: { hidden: s.layers, activation: s.activation as ActivationName, dropout: s.dropout },
       compile: { optimizer: s.optimizer as OptimizerName, ...(s.lr !== undefined ? { learningRate: s.lr } : {}), ...(s.loss !== undefined ? { loss: s.loss as LossName } : {}) },

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { delimiterOption, integer, json, list, number, units } from './options.js';
+import { delimiterOption, integer, json, list, naValuesOption, number, splitOption, units } from './options.js';
 
 /** An option several commands share: its flag, how its value is read, its usual help text and default. */
 interface SharedOptionDef {
@@ -25,6 +25,9 @@ const SHARED_OPTIONS = {
   keep: { flags: '--keep <columns>', help: 'columns to keep although they look like IDs or free text', parse: list },
   missing: { flags: '--missing <policy>', help: 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop', choices: ['impute', 'drop', 'error'], default: 'impute' },
   delimiter: { flags: '--delimiter <char>', help: 'field separator (default: sniffed from the header: , ; tab |)', parse: delimiterOption },
+  naValues: { flags: '--na-values <tokens>', help: "exactly the cells that mean missing, comma-separated ('' for blank cells only; default: blank, NA, N/A, ?, NaN, null, None in any case)", parse: naValuesOption },
+  decimal: { flags: '--decimal <mark>', help: 'decimal mark of the numbers in the file', choices: ['.', ','] },
+  split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption },
   unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore' },
   task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto' },
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16] },

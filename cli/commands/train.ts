@@ -1,5 +1,5 @@
 import {
-  rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining,
+  rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
@@ -21,6 +21,8 @@ export interface TrainRun {
   readonly out: string;
   readonly report: string | undefined;
   readonly resume: string | undefined;
+  /** Print how every column is read and what would be trained, then stop. */
+  readonly dryRun?: boolean;
   /** Save a resumable checkpoint here at the end of every epoch. */
   readonly checkpoint: string | undefined;
   readonly json: boolean;
@@ -47,6 +49,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const source = resumed ? await resumedSource(s, resumed) : await loadSource(s.data, s.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(s), s.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
+  if (run.dryRun) return dryRun(printer, source, table, s, spec.compile.loss);
 
   let initialEpoch = 0;
   let past: HistoryData = { epoch: [], history: {} };
@@ -183,6 +186,35 @@ async function resumedSource(s: TrainSettings, resumed: LoadedModel): Promise<Da
 }
 
 
+/** A time of the split: an ISO date (with the time when it has one) or the number. */
+function timeText(t: number, dates: boolean): string {
+  if (!dates) return String(t);
+  const iso = new Date(Math.round(t * 86_400_000)).toISOString();
+  return Number.isInteger(t) ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
+}
+
+/** --dry-run: the Data block, the task and the split as train would do them; nothing is trained or saved. */
+function dryRun(printer: Printer, source: DataSource, table: Table, s: TrainSettings, loss: TrainingSpec['compile']['loss']): number {
+  for (const line of dataLines(source.label, table, planOptionsOf(s))) printer.line(line);
+  const target = table.schema.target;
+  let task: OutputPlan | undefined;
+  if (target !== undefined) {
+    try {
+      task = planOutput(target, loss);
+    } catch (e) {
+      if (e instanceof InputError) throw new UsageError(e.message);
+      throw e;
+    }
+    printer.line(`Task    ${taskName(task.task)}: ${task.units} ${task.activation} output${task.units > 1 ? 's' : ''}, loss ${task.loss}`);
+    if (table.report.targetReason) printer.line(`        ${table.report.targetReason}`);
+  }
+  const validation = s.validationData !== undefined ? `validation rows from ${s.validationData}` : s.orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(s.orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
+  printer.line(`Split   ${validation}`);
+  printer.line('Dry run: nothing trained or saved; run again without --dry-run to train.');
+  printer.event({ event: 'plan', data: source.label, rows: table.rows, features: table.featureNames.length, ...columnPlan(table, planOptionsOf(s)), ...(task ? { task: task.task, loss: task.loss } : {}) });
+  return EXIT_OK;
+}
+
 function planOptionsOf(s: TrainSettings): PlanOptions {
   return { scale: s.scale, missing: s.missing ?? 'impute', indicator: s.indicator === true };
 }
@@ -226,6 +258,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
   if (s.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${s.validationData}; ${scaled}`);
+  else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
   p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
