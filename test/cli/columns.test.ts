@@ -139,3 +139,70 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   assert.ok(ev.notes.every((n) => !/trained on/.test(n)), ev.notes.join('\n'));
   assert.equal(typeof ev.baseline.accuracy, 'number');
 });
+
+test('--na-values keeps the class "None": three classes are trained and evaluate reads the file the same way', () => {
+  const r = runCli(bin, ['train', 'strikes.csv', '--na-values', '', '--out', 'st-none.bpm', '--epochs', '80'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Data {4}strikes\.csv: 1000 rows, 5 features \(phase one-hot encoded\), target "damage": 3 classes \(Minor \d+, None \d+, Substantial \d+\)/);
+  assert.doesNotMatch(r.stdout, /read as missing|without a target/);
+  const acc = Number(/│ accuracy +│ +[\d.]+ │ +([\d.]+) │ +([\d.]+) │/.exec(r.stdout)![1]);
+  const base = Number(/│ accuracy +│ +[\d.]+ │ +[\d.]+ │ +([\d.]+) │/.exec(r.stdout)![1]);
+  assert.ok(acc > base + 0.05, `validation accuracy ${acc} against the majority's ${base}`);
+  assert.match(r.stdout, /\nBaseline: always answering "None" scores accuracy/);
+  const e = runCli(bin, ['evaluate', 'st-none.bpm', 'strikes.csv', '--json'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  const ev = events(e.stdout).find((x) => x.event === 'evaluate') as { perClass: { class: string }[] };
+  assert.deepEqual(ev.perClass.map((p) => p.class), ['Minor', 'None', 'Substantial']);
+});
+
+test('--decimal , reads a file of decimal commas; without it the column is one clear error naming the flag', () => {
+  const r = rng(4);
+  const lines = ['x;z;y'];
+  for (let i = 0; i < 200; i++) {
+    const x = r() * 4;
+    const z = r() * 2;
+    lines.push(`${x.toFixed(2).replace('.', ',')};${z.toFixed(3).replace('.', ',')};${(2 * x - z + r() * 0.1).toFixed(3).replace('.', ',')}`);
+  }
+  file('comma.csv', `${lines.join('\n')}\n`);
+  const bad = runCli(bin, ['train', 'comma.csv'], dir);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /comma\.csv line 2, column 1 \("x"\): "[\d,]+" is a number with a decimal comma, as 200 of the column's 200 values are; read the file with --decimal ,/);
+  const ok = runCli(bin, ['train', 'comma.csv', '--decimal', ',', '--out', 'comma.bpm', '--epochs', '150'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /Data {4}comma\.csv: 200 rows, 2 features, target "y" \(numeric\)\n {8}numeric \(standardised\): x, z\n/);
+  const r2 = Number(/R² +│ +([-\d.]+) │ +([-\d.]+) │/.exec(ok.stdout)![2]);
+  assert.ok(r2 > 0.95, `validation R² ${r2}`);
+  const p = runCli(bin, ['predict', 'comma.bpm', 'comma.csv'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.trim().split('\n').length, 201);
+});
+
+test('--split time:<column> validates on the latest rows of a time-ordered file, written out of order', () => {
+  // A monthly series with a trend; rows shuffled in the file.
+  const months = Array.from({ length: 120 }, (_, i) => (i * 49) % 120);
+  const lines = ['month,season,employed', ...months.map((m) => `${2000 + Math.floor(m / 12)}-${String(1 + (m % 12)).padStart(2, '0')}-01,${Math.sin((2 * Math.PI * (m % 12)) / 12).toFixed(3)},${(100 + m * 0.5 + 3 * Math.sin((2 * Math.PI * (m % 12)) / 12)).toFixed(2)}`)];
+  file('monthly.csv', `${lines.join('\n')}\n`);
+  const d = runCli(bin, ['train', 'monthly.csv', '--split', 'time:month', '--out', 'monthly.bpm', '--epochs', '5'], dir);
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, /Split {3}96 training \/ 24 validation rows \(the latest by "month", from 2008-01-01\)/);
+  const bad = runCli(bin, ['train', 'monthly.csv', '--split', 'time'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected "random" or "time:<column>"/);
+  const missing = runCli(bin, ['train', 'monthly.csv', '--split', 'time:mnth'], dir);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no column to order by "mnth"; did you mean "month"\?/);
+});
+
+test('--dry-run prints every column decision and what would be trained, and stops (nothing saved)', () => {
+  const r = runCli(bin, ['train', 'ids.csv', '--dry-run', '--categorical', 'region', '--indicator', '--out', 'never.bpm'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Data {4}ids\.csv: 300 rows, 6 features \(region one-hot encoded\), target "rate" \(numeric\)\n {8}numeric \(standardised\): density, income\n {8}categorical \(one-hot\): region \(4 values\)\n {8}missing indicators \(0\/1 inputs\): density\n {8}left out: id /);
+  assert.match(r.stdout, /\nTask {4}regression: 1 linear output, loss mse\nSplit {3}validation on a random 20 % of the rows \(seed 1\)\nDry run: nothing trained or saved; run again without --dry-run to train\.\n$/);
+  assert.doesNotMatch(r.stdout, /Epoch|Model/);
+  assert.equal(runCli(bin, ['summary', 'never.bpm'], dir).code, 2, 'no model file written');
+  const j = runCli(bin, ['train', 'ids.csv', '--dry-run', '--json'], dir);
+  const plan = events(j.stdout);
+  assert.equal(plan.length, 1);
+  assert.equal(plan[0]!.event, 'plan');
+  assert.equal((plan[0]!.columns as unknown[]).length, 5);
+});
