@@ -1,6 +1,6 @@
 import {
-  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classScores, fingerprintFromJson, minorityShare, rowsSeen, IMBALANCED_SHARE,
-  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type Sequential,
+  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classScores, fingerprintFromJson, minorityShare, rowsSeen, scoreBaselineOnRows, tableBaseline, IMBALANCED_SHARE,
+  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type Sequential, type Table,
 } from '../src/index.js';
 import { formatMetric } from './evaluation.js';
 
@@ -79,4 +79,23 @@ export function trainingRowsNote(metadata: JsonObject, hashes: Float64Array): st
   const share = Math.round((100 * seen.seen) / seen.rows);
   const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows are` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows are`;
   return `${count} rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or another file).`;
+}
+
+/** The baseline of each held-out part: fitted on the part's training rows, scored on its held-out rows. */
+export function holdoutBaselines(table: Table, holdouts: readonly { readonly train: readonly number[]; readonly test: readonly number[] }[]): BaselineScores[] {
+  const y = table.y;
+  if (y === undefined) return [];
+  return holdouts.map((h) => scoreBaselineOnRows(tableBaseline(y, h.train), y, h.test));
+}
+
+/** The mean of each score over parts (the baselines of cv's folds), as one BaselineScores. */
+export function meanOfBaselines(all: readonly BaselineScores[]): BaselineScores | undefined {
+  const first = all[0];
+  if (first === undefined) return undefined;
+  const mean = (f: (b: BaselineScores) => number) => all.reduce((a, b) => a + f(b), 0) / all.length;
+  const num = (k: string) => (b: BaselineScores) => (b as unknown as Record<string, number>)[k]!;
+  if (first.kind === 'majority') {
+    return { kind: 'majority', label: first.label, loss: mean(num('loss')), accuracy: mean(num('accuracy')), balancedAccuracy: mean(num('balancedAccuracy')), macroF1: mean(num('macroF1')) };
+  }
+  return { kind: 'mean', mae: mean(num('mae')), rmse: mean(num('rmse')), r2: mean(num('r2')) };
 }

@@ -1,5 +1,6 @@
-import { crossValidate, meanStd, tableArgsOf, type FoldScores } from '../../src/index.js';
+import { crossValidate, kFold, meanStd, tableArgsOf, type FoldScores, type Table } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
+import { baselineCell, baselineNote, holdoutBaselines, meanOfBaselines } from '../baseline.js';
 import { dataLines, taskName } from '../describe.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
@@ -26,8 +27,20 @@ export async function cvCommand(settings: TrainSettings, folds: number, json: bo
   const rows = scores.map((s) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number))]);
   const summary = keys.map(([k]) => meanStd(scores.map((s) => s[k] as number)));
   rows.push(['mean ± std', '', '', ...summary.map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
+  // The baseline of each fold (majority class / mean of its training folds, scored on the held-out fold), averaged.
+  const baseline = meanOfBaselines(holdoutBaselines(table, cvHoldouts(table, folds, settings.seed)));
+  if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k as 'accuracy' | 'r2' | 'rmse' | 'mae'))]);
   printer.line();
   printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label)], rows));
-  printer.event({ event: 'cv', folds: scores, mean: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])), std: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.std])) });
+  const mean = Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])) as { accuracy?: number; rmse?: number };
+  const note = baselineNote(mean, baseline, 'held-out folds (means over the folds)');
+  if (note !== undefined) printer.line(note);
+  printer.event({ event: 'cv', folds: scores, mean, std: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.std])), ...(baseline ? { baseline } : {}) });
   return EXIT_OK;
+}
+
+/** The folds crossValidate makes (kFold over the rows, stratified by class, seeded by the spec's seed), as held-out parts. */
+function cvHoldouts(table: Table, folds: number, seed: number): { train: number[]; test: number[] }[] {
+  const labels = table.y?.kind === 'classes' ? table.y.codes : undefined;
+  return kFold(table.rows, folds, labels, seed).map((f) => ({ train: f.train, test: f.validation }));
 }
