@@ -126,6 +126,14 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   assert.match(t.stdout, /│ macro F1 +│/);
   assert.match(t.stdout, /Imbalanced classes \(the smallest, "leave", is 1\d\.\d % of the rows\): balanced accuracy and macro F1 say more than accuracy; --class-weight balanced weighs the rare classes up\./);
 
+  const cv = runCli(bin, ['cv', 'noise.csv', '--folds', '3', '--epochs', '20'], dir);
+  assert.equal(cv.code, 0, cv.stderr);
+  const [, cvMean, cvBase] = /│ mean ± std +│ +│ +│ ([\d.]+) ± [\d.]+ │\n│ baseline \(mean\) +│ +│ +│ +([\d.]+) │/.exec(cv.stdout)!;
+  assert.ok(Number(cvBase) > 0.8 && Number(cvBase) < 0.9, `baseline accuracy ${cvBase}: the share of "stay" in the held-out folds`);
+  // Seeded: the network answers "stay" everywhere, as the baseline does.
+  assert.ok(Number(cvMean) <= Number(cvBase) + 1e-9, `cv accuracy ${cvMean} against ${cvBase}`);
+  assert.match(cv.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the held-out folds/);
+
   const e = runCli(bin, ['evaluate', 'noise.bpm', 'noise.csv'], dir);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /│ metric +│ value +│ baseline │/);
