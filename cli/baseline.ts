@@ -1,5 +1,5 @@
 import {
-  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classScores, fingerprintFromJson, minorityShare, rowsSeen, scoreBaselineOnRows, tableBaseline, IMBALANCED_SHARE,
+  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classReport, fingerprintFromJson, minorityShare, rowsSeen, scoreBaselineOnRows, tableBaseline, IMBALANCED_SHARE,
   type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type Sequential, type Table,
 } from '../src/index.js';
 import { formatMetric } from './evaluation.js';
@@ -38,7 +38,7 @@ export function predictedClasses(model: Sequential, x: Matrix): Int32Array {
 
 /** The model's accuracy, balanced accuracy and macro F1 on rows x with true codes. */
 export function modelClassScores(model: Sequential, x: Matrix, truth: ArrayLike<number>, k: number): ClassScores {
-  return classScores(truth, predictedClasses(model, x), k);
+  return classReport(truth, predictedClasses(model, x), k);
 }
 
 /** The metrics-table rows of the baseline column: loss (the prior's cross-entropy) and accuracy, or MAE, RMSE, R². */

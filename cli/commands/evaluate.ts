@@ -1,4 +1,4 @@
-import { classScores, loadModel, pipelineTargets, readingWarnings, scoreBaselineOnRows, type ClassScores } from '../../src/index.js';
+import { classReport, loadModel, pipelineTargets, readingWarnings, scoreBaselineOnRows, type ClassScores } from '../../src/index.js';
 import { readForModel } from '../apply.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
 import { checkFile } from '../csv.js';
@@ -28,7 +28,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const baseline = saved !== undefined && (saved.kind === 'majority') === (t.kind === 'classes') ? scoreBaselineOnRows(saved, t, all) : undefined;
   const predicted = t.kind === 'classes' ? predictedClasses(loaded.model, a.x) : undefined;
   const imbalance = t.kind === 'classes' ? imbalanceOf(t.classes, t.counts) : undefined;
-  const scores: ClassScores | undefined = t.kind === 'classes' && imbalance ? classScores(t.codes, predicted!, t.classes.length) : undefined;
+  const scores: ClassScores | undefined = t.kind === 'classes' && imbalance ? classReport(t.codes, predicted!, t.classes.length) : undefined;
   const metrics: [string, number | undefined, string][] = [
     ['loss', m.loss, baselineCell(baseline, 'loss')], ['accuracy', m.accuracy, baselineCell(baseline, 'accuracy')],
     ['balanced accuracy', scores?.balancedAccuracy, baselineCell(baseline, 'balancedAccuracy')], ['macro F1', scores?.macroF1, baselineCell(baseline, 'macroF1')],

@@ -7,6 +7,8 @@
  */
 import { Matrix } from '../core/matrix.js';
 import type { Label } from '../model/targets.js';
+import { averagedScore, countsFromConfusion } from '../metrics/counts.js';
+import { classScores } from './score.js';
 
 /** Classes whose smallest share of the rows is below this are imbalanced: balanced accuracy and macro F1 are shown. */
 export const IMBALANCED_SHARE = 0.2;
@@ -45,38 +47,14 @@ export function meanBaseline(y: Matrix): Baseline {
   return { kind: 'mean', means: means.map((m) => m / Math.max(1, y.rows)) };
 }
 
-/** Accuracy, balanced accuracy and macro F1 of predicted codes against true codes, k classes (scikit-learn's definitions: classes absent from both are not averaged). */
-export function classScores(truth: ArrayLike<number>, predicted: ArrayLike<number>, k: number): ClassScores {
-  const tp = new Float64Array(k);
-  const trueCount = new Float64Array(k);
-  const predCount = new Float64Array(k);
-  let correct = 0;
-  for (let i = 0; i < truth.length; i++) {
-    const t = truth[i]!;
-    const p = predicted[i]!;
-    trueCount[t]!++;
-    predCount[p]!++;
-    if (t === p) {
-      tp[t]!++;
-      correct++;
-    }
-  }
-  let recall = 0;
-  let present = 0;
-  let f1 = 0;
-  let labels = 0;
-  for (let c = 0; c < k; c++) {
-    if (trueCount[c]! > 0) {
-      recall += tp[c]! / trueCount[c]!;
-      present++;
-    }
-    if (trueCount[c]! > 0 || predCount[c]! > 0) {
-      f1 += (2 * tp[c]!) / (trueCount[c]! + predCount[c]!);
-      labels++;
-    }
-  }
-  const n = Math.max(1, truth.length);
-  return { accuracy: correct / n, balancedAccuracy: present > 0 ? recall / present : 0, macroF1: labels > 0 ? f1 / labels : 0 };
+/**
+ * Accuracy, balanced accuracy (mean recall over the true classes) and macro F1 (over the classes
+ * in the truth or the predictions, two classes included) of predicted codes: the scorer's
+ * classScores, with F1 averaged over every class as the imbalanced-class report wants it.
+ */
+export function classReport(truth: ArrayLike<number>, predicted: ArrayLike<number>, k: number): ClassScores {
+  const s = classScores(Array.from(truth), predicted, k);
+  return { accuracy: s.accuracy, balancedAccuracy: s.balanced_accuracy, macroF1: averagedScore('f1', countsFromConfusion(s.confusion, k), 'macro', 0) };
 }
 
 /** The baseline scored on the rows whose true codes (classification) or values (regression, [rows, targets]) are given. */
@@ -87,7 +65,7 @@ export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Mat
     // Cross-entropy of answering the training prior (what a network that learnt nothing converges to).
     let loss = 0;
     for (let i = 0; i < codes.length; i++) loss -= Math.log(Math.max(baseline.prior[codes[i]!]!, 1e-7));
-    return { kind: 'majority', label: baseline.label, loss: loss / Math.max(1, codes.length), ...classScores(codes, constant, baseline.classes) };
+    return { kind: 'majority', label: baseline.label, loss: loss / Math.max(1, codes.length), ...classReport(codes, constant, baseline.classes) };
   }
   const y = truth as Matrix;
   let mae = 0;

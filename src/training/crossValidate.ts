@@ -1,82 +1,19 @@
-import { kFold, trainTestSplitIndices } from '../data/split.js';
 import type { Table } from '../data/table.js';
-import { classCodes } from './output.js';
-import { outputsToTargets, pipelineInputs } from './pipeline.js';
-import { prepareTraining, startRun } from './prepare.js';
+import { scoreSpec, type FoldScores } from './score.js';
 import type { TrainingSpec } from './spec.js';
 
-/** The scores of one fold, on its held-out rows (regression metrics in the target's units, averaged over outputs). */
-export interface FoldScores {
-  readonly fold: number;
-  readonly rows: number;
-  readonly epochs: number;
-  readonly accuracy?: number;
-  readonly r2?: number;
-  readonly rmse?: number;
-  readonly mae?: number;
-}
-
-/** Options of crossValidate: folds, seed and the metric each fold is scored by. */
+/** Options of crossValidate. */
 export interface CrossValidationArgs {
   /** Called after each fold (progress). */
   onFold?: (scores: FoldScores) => void;
 }
 
 /**
- * k-fold cross-validation of a spec (stratified by class for classifiers, seeded by the spec):
- * in each fold the pipeline is fitted on the other folds, early stopping (when the spec asks for
- * it) watches a validation share of those training folds only, and the held-out fold is scored.
+ * k-fold cross-validation of a spec (stratified by class for classifiers, folds seeded by the
+ * spec's seed), scored by the one scorer (scoreSpec): in each fold the pipeline is fitted on the
+ * other folds, early stopping watches a validation share of those training folds only, and the
+ * held-out fold is scored once.
  */
-export async function crossValidate(spec: TrainingSpec, table: Table, k: number, args: CrossValidationArgs = {}): Promise<FoldScores[]> {
-  const y = table.y;
-  const labels = y?.kind === 'classes' ? y.codes : undefined;
-  const folds = kFold(table.rows, k, labels, spec.fit.seed);
-  const out: FoldScores[] = [];
-  for (const [f, fold] of folds.entries()) {
-    let split = { train: fold.train, validation: [] as number[], note: undefined };
-    if (spec.fit.validationSplit > 0) {
-      const inner = trainTestSplitIndices(fold.train.length, labels ? fold.train.map((r) => labels[r]!) : undefined, { testSize: spec.fit.validationSplit, seed: spec.fit.seed, stratify: labels !== undefined });
-      split = { train: inner.train.map((i) => fold.train[i]!), validation: inner.test.map((i) => fold.train[i]!), note: undefined };
-    }
-    const p = prepareTraining(spec, table, { split });
-    const history = await startRun(p).finish();
-    const out1 = p.network.model.predictMatrix(pipelineInputs(p.preprocessing, table, fold.validation));
-    const base = { fold: f + 1, rows: fold.validation.length, epochs: history.epoch.length };
-    let scores: FoldScores;
-    if (y!.kind === 'classes') {
-      const codes = classCodes(out1);
-      scores = { ...base, accuracy: fold.validation.filter((r, i) => codes[i] === y!.codes[r]).length / fold.validation.length };
-    } else {
-      const pred = outputsToTargets(p.preprocessing, out1);
-      const d = y!.values.cols;
-      let abs = 0;
-      let sq = 0;
-      let r2 = 0;
-      for (let c = 0; c < d; c++) {
-        const truth = fold.validation.map((r) => y!.values.data[r * d + c]!);
-        const mean = truth.reduce((a, b) => a + b, 0) / truth.length;
-        let res = 0;
-        let tot = 0;
-        truth.forEach((t, i) => {
-          const e = pred.data[i * d + c]! - t;
-          abs += Math.abs(e);
-          res += e * e;
-          tot += (t - mean) ** 2;
-        });
-        sq += res;
-        r2 += tot === 0 ? 0 : 1 - res / tot;
-      }
-      const n = fold.validation.length * d;
-      scores = { ...base, r2: r2 / d, rmse: Math.sqrt(sq / n), mae: abs / n };
-    }
-    out.push(scores);
-    args.onFold?.(scores);
-  }
-  return out;
-}
-
-/** Mean and (population) standard deviation. */
-export function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length) };
+export function crossValidate(spec: TrainingSpec, table: Table, k: number, args: CrossValidationArgs = {}): Promise<FoldScores[]> {
+  return scoreSpec(spec, table, { folds: k, seed: spec.fit.seed }, args.onFold ? { onFold: args.onFold } : {});
 }

@@ -1,17 +1,17 @@
 // The trivial baseline of every verdict, with numbers worked by hand (and scikit-learn's definitions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Matrix, baselineFromJson, baselineSentence, beatsBaseline, classBaseline, classScores, meanBaseline, minorityShare, scoreBaseline, scoreBaselineOnRows, tableBaseline } from '../../src/index.js';
+import { Matrix, baselineFromJson, baselineSentence, beatsBaseline, classBaseline, classReport, meanBaseline, minorityShare, scoreBaseline, scoreBaselineOnRows, tableBaseline } from '../../src/index.js';
 import { assertClose } from '../helpers/assert.js';
 
 test('class scores: accuracy, balanced accuracy (mean recall) and macro F1 as scikit-learn computes them', () => {
   // recall 1/2, 2/2, 1/1 → 0.8333; F1 2/3, 4/5, 1 → 0.8222.
-  const s = classScores([0, 0, 1, 1, 2], [0, 1, 1, 1, 2], 3);
+  const s = classReport([0, 0, 1, 1, 2], [0, 1, 1, 1, 2], 3);
   assertClose(s.accuracy, 0.8, 1e-12);
   assertClose(s.balancedAccuracy, (0.5 + 1 + 1) / 3, 1e-12);
   assertClose(s.macroF1, (2 / 3 + 0.8 + 1) / 3, 1e-12);
   // A class in neither truth nor predictions is not averaged.
-  assertClose(classScores([0, 1], [0, 1], 5).macroF1, 1, 1e-12);
+  assertClose(classReport([0, 1], [0, 1], 5).macroF1, 1, 1e-12);
 });
 
 test('the majority class of the training rows, scored on other rows: accuracy, balanced accuracy, macro F1, prior cross-entropy', () => {
