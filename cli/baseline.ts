@@ -42,7 +42,7 @@ export function modelClassScores(model: Sequential, x: Matrix, truth: ArrayLike<
 }
 
 /** The metrics-table rows of the baseline column: loss (the prior's cross-entropy) and accuracy, or MAE, RMSE, R². */
-export function baselineCell(b: BaselineScores | undefined, metric: 'loss' | 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'mae' | 'rmse' | 'r2'): string {
+export function baselineCell(b: BaselineScores | undefined, metric: 'loss' | 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'f1' | 'mae' | 'rmse' | 'r2'): string {
   if (b === undefined) return '—';
   const v = (b as unknown as Record<string, number | undefined>)[metric];
   return v === undefined ? '—' : formatMetric(v);
@@ -95,7 +95,25 @@ export function meanOfBaselines(all: readonly BaselineScores[]): BaselineScores 
   const mean = (f: (b: BaselineScores) => number) => all.reduce((a, b) => a + f(b), 0) / all.length;
   const num = (k: string) => (b: BaselineScores) => (b as unknown as Record<string, number>)[k]!;
   if (first.kind === 'majority') {
-    return { kind: 'majority', label: first.label, loss: mean(num('loss')), accuracy: mean(num('accuracy')), balancedAccuracy: mean(num('balancedAccuracy')), macroF1: mean(num('macroF1')) };
+    return { kind: 'majority', label: first.label, loss: mean(num('loss')), accuracy: mean(num('accuracy')), balancedAccuracy: mean(num('balancedAccuracy')), macroF1: mean(num('macroF1')), f1: mean(num('f1')) };
   }
   return { kind: 'mean', mae: mean(num('mae')), rmse: mean(num('rmse')), r2: mean(num('r2')) };
+}
+
+/** A search metric's value for the baseline (undefined where it has none: a regression's loss is on scaled targets). */
+export function baselineMetric(b: BaselineScores, metric: string): number | undefined {
+  const key = metric === 'balanced_accuracy' ? 'balancedAccuracy' : metric;
+  if (b.kind === 'mean' && key === 'loss') return undefined;
+  const v = (b as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** The search's line on the baseline: its score on the same held-out rows, and plainly whether the best trial beats it. */
+export function searchBaselineLine(b: BaselineScores | undefined, metric: string, best: number, maximize: boolean): string | undefined {
+  if (b === undefined) return undefined;
+  const v = baselineMetric(b, metric);
+  if (v === undefined) return undefined;
+  const what = b.kind === 'majority' ? `always answering ${JSON.stringify(String(b.label))}` : 'always answering the training mean';
+  const beats = maximize ? best > v + 1e-12 : best < v - 1e-12;
+  return `${what} scores ${metric} ${formatMetric(v)} on the same held-out rows${beats ? '' : `: the best trial (${formatMetric(best)}) does not beat it, so no configuration tried has learnt anything a ${b.kind === 'majority' ? 'class count' : 'mean'} could not tell; check the target and the inputs (train --dry-run)`}`;
 }

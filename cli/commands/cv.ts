@@ -1,6 +1,6 @@
-import { crossValidate, kFold, meanStd, tableArgsOf, type FoldScores, type Table } from '../../src/index.js';
+import { crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
-import { baselineCell, baselineNote, holdoutBaselines, meanOfBaselines } from '../baseline.js';
+import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
 import { dataLines, taskName } from '../describe.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
@@ -23,24 +23,25 @@ export async function cvCommand(settings: TrainSettings, folds: number, json: bo
   const scores = await crossValidate(spec, table, folds, {
     onFold: (s) => printer.event({ event: 'fold', ...s }),
   });
-  const keys: [keyof FoldScores, string][] = plan.task === 'regression' ? [['r2', 'R²'], ['rmse', 'RMSE'], ['mae', 'MAE']] : [['accuracy', 'accuracy']];
-  const rows = scores.map((s) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number))]);
+  const y = table.y;
+  const imbalance = y?.kind === 'classes' ? imbalanceOf(y.classes, y.counts) : undefined;
+  const keys: [keyof FoldScores, string][] = plan.task === 'regression' ? [['r2', 'R²'], ['rmse', 'RMSE'], ['mae', 'MAE']] : imbalance ? [['accuracy', 'accuracy'], ['balanced_accuracy', 'balanced accuracy']] : [['accuracy', 'accuracy']];
+  // Imbalanced classes: macro F1 of each fold from its confusion matrix (the scorer's F1 of two classes is the second class's).
+  const macro = imbalance ? scores.map((s) => macroF1(s.confusion ?? [])) : [];
+  const rows = scores.map((s, f) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number)), ...(imbalance ? [formatMetric(macro[f])] : [])]);
   const summary = keys.map(([k]) => meanStd(scores.map((s) => s[k] as number)));
-  rows.push(['mean ± std', '', '', ...summary.map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
+  const macroSummary = imbalance ? [meanStd(macro)] : [];
+  rows.push(['mean ± std', '', '', ...[...summary, ...macroSummary].map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
   // The baseline of each fold (majority class / mean of its training folds, scored on the held-out fold), averaged.
-  const baseline = meanOfBaselines(holdoutBaselines(table, cvHoldouts(table, folds, settings.seed)));
-  if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k as 'accuracy' | 'r2' | 'rmse' | 'mae'))]);
+  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, { folds, seed: settings.seed })));
+  if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k === 'balanced_accuracy' ? 'balancedAccuracy' : (k as 'accuracy' | 'r2' | 'rmse' | 'mae'))), ...(imbalance ? [baselineCell(baseline, 'macroF1')] : [])]);
   printer.line();
-  printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label)], rows));
-  const mean = Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])) as { accuracy?: number; rmse?: number };
-  const note = baselineNote(mean, baseline, 'held-out folds (means over the folds)');
+  printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label), ...(imbalance ? ['macro F1'] : [])], rows));
+  const mean = Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])) as { accuracy?: number; balanced_accuracy?: number; rmse?: number };
+  const note = baselineNote({ ...mean, ...(mean.balanced_accuracy !== undefined ? { balancedAccuracy: mean.balanced_accuracy } : {}) }, baseline, 'held-out folds (means over the folds)');
   if (note !== undefined) printer.line(note);
+  if (imbalance) printer.line(imbalanceNote(imbalance, settings.classWeight !== undefined));
   printer.event({ event: 'cv', folds: scores, mean, std: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.std])), ...(baseline ? { baseline } : {}) });
   return EXIT_OK;
 }
 
-/** The folds crossValidate makes (kFold over the rows, stratified by class, seeded by the spec's seed), as held-out parts. */
-function cvHoldouts(table: Table, folds: number, seed: number): { train: number[]; test: number[] }[] {
-  const labels = table.y?.kind === 'classes' ? table.y.codes : undefined;
-  return kFold(table.rows, folds, labels, seed).map((f) => ({ train: f.train, test: f.validation }));
-}

@@ -27,7 +27,7 @@ export interface ClassScores {
 
 /** A baseline scored on some rows: the classification scores and the cross-entropy of the training prior, or MAE, RMSE, R² in the target's units. */
 export type BaselineScores =
-  | (ClassScores & { readonly kind: 'majority'; readonly label: Label; readonly loss: number })
+  | (ClassScores & { readonly kind: 'majority'; readonly label: Label; readonly loss: number; /** F1 as the scorer defines it (of the second class for two classes, else macro). */ readonly f1: number })
   | { readonly kind: 'mean'; readonly mae: number; readonly rmse: number; readonly r2: number };
 
 /** The majority class of the training rows' codes (ties: the lower code), with the training prior. */
@@ -54,7 +54,12 @@ export function meanBaseline(y: Matrix): Baseline {
  */
 export function classReport(truth: ArrayLike<number>, predicted: ArrayLike<number>, k: number): ClassScores {
   const s = classScores(Array.from(truth), predicted, k);
-  return { accuracy: s.accuracy, balancedAccuracy: s.balanced_accuracy, macroF1: averagedScore('f1', countsFromConfusion(s.confusion, k), 'macro', 0) };
+  return { accuracy: s.accuracy, balancedAccuracy: s.balanced_accuracy, macroF1: macroF1(s.confusion) };
+}
+
+/** F1 averaged over the classes present in a confusion matrix (rows true, columns predicted), two classes included. */
+export function macroF1(confusion: readonly (readonly number[])[]): number {
+  return averagedScore('f1', countsFromConfusion(confusion, confusion.length), 'macro', 0);
 }
 
 /** The baseline scored on the rows whose true codes (classification) or values (regression, [rows, targets]) are given. */
@@ -65,7 +70,8 @@ export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Mat
     // Cross-entropy of answering the training prior (what a network that learnt nothing converges to).
     let loss = 0;
     for (let i = 0; i < codes.length; i++) loss -= Math.log(Math.max(baseline.prior[codes[i]!]!, 1e-7));
-    return { kind: 'majority', label: baseline.label, loss: loss / Math.max(1, codes.length), ...classReport(codes, constant, baseline.classes) };
+    const f1 = classScores(Array.from(codes), constant, baseline.classes).f1;
+    return { kind: 'majority', label: baseline.label, loss: loss / Math.max(1, codes.length), ...classReport(codes, constant, baseline.classes), f1 };
   }
   const y = truth as Matrix;
   let mae = 0;

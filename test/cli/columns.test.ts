@@ -128,11 +128,24 @@ test('a model no better than its baseline is told so by train and by evaluate, w
 
   const cv = runCli(bin, ['cv', 'noise.csv', '--folds', '3', '--epochs', '20'], dir);
   assert.equal(cv.code, 0, cv.stderr);
-  const [, cvMean, cvBase] = /│ mean ± std +│ +│ +│ ([\d.]+) ± [\d.]+ │\n│ baseline \(mean\) +│ +│ +│ +([\d.]+) │/.exec(cv.stdout)!;
+  const cvMean = /│ mean ± std +│ +│ +│ ([\d.]+) ± /.exec(cv.stdout)![1]!;
+  const cvBase = /│ baseline \(mean\) +│ +│ +│ +([\d.]+) │/.exec(cv.stdout)![1]!;
   assert.ok(Number(cvBase) > 0.8 && Number(cvBase) < 0.9, `baseline accuracy ${cvBase}: the share of "stay" in the held-out folds`);
   // Seeded: the network answers "stay" everywhere, as the baseline does.
   assert.ok(Number(cvMean) <= Number(cvBase) + 1e-9, `cv accuracy ${cvMean} against ${cvBase}`);
   assert.match(cv.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the held-out folds/);
+
+  assert.match(cv.stdout, /│ fold +│ rows │ epochs │ accuracy +│ balanced accuracy │ macro F1 +│/);
+  assert.match(cv.stdout, /│ baseline \(mean\) │ +│ +│ +[\d.]+ │ +0\.5000 │ +0\.4\d+ │/, 'a constant answer: balanced accuracy 1/2, macro F1 p/(1 + p)');
+
+  // search: the same held-out rows for the baseline; with accuracy, a network answering "stay" ties it.
+  const s = runCli(bin, ['search', 'noise.csv', '--trials', '2', '--epochs', '3', '--metric', 'accuracy', '--jobs', '1', '--journal', 'noise-j.jsonl', '--out', 'noise-s.bpm'], dir);
+  assert.equal(s.code, 0, s.stderr);
+  const best = Number(/\nBest {4}trial \d+: accuracy ([\d.]+)/.exec(s.stdout)![1]);
+  const sb = Number(/\nBaseline always answering "stay" scores accuracy ([\d.]+) on the same held-out rows/.exec(s.stdout)![1]);
+  assert.ok(Math.abs(sb - 0.825) < 0.05, `baseline ${sb}`);
+  if (best <= sb) assert.match(s.stdout, /: the best trial \([\d.]+\) does not beat it/);
+  else assert.doesNotMatch(s.stdout, /does not beat it/);
 
   const e = runCli(bin, ['evaluate', 'noise.bpm', 'noise.csv'], dir);
   assert.equal(e.code, 0, e.stderr);
