@@ -1,6 +1,7 @@
-import { canTransformInPlace, pipelineInputs, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
+import { canTransformInPlace, pipelineInputs, rowHashes, type JsonObject, type TableArgs, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
+import { savedRun } from './settings.js';
 
 /** A loaded model with what it needs to read new files the way it was trained. */
 export interface Applied {
@@ -11,6 +12,8 @@ export interface Applied {
   readonly scaler: Scaler | undefined;
   readonly targetScaler: Scaler | undefined;
   readonly plan: OutputPlan;
+  /** Each row's hash as read (with ReadOptions.hashRows). */
+  readonly hashes?: Float64Array;
 }
 
 /** The model's task and output from its saved schema and loss. */
@@ -34,6 +37,19 @@ export interface ReadOptions {
   carry?: readonly string[];
   /** Leave the table as read (evaluate --report explains the model on it): the inputs are a copy. */
   keepTable?: boolean;
+  /** Hash each row as read (before the pipeline scales x in place), to find rows seen in training. */
+  hashRows?: boolean;
+}
+
+/**
+ * How train read its file's cells (--na-values, --decimal), from the spec it saved in the model
+ * file (or an older file's settings, through savedRun), so that evaluate, predict and explain
+ * read the same cells as missing and the same numbers. A file with no saved run reads the defaults.
+ */
+export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal'> {
+  if (metadata.spec === undefined && metadata.train === undefined) return {};
+  const { naValues, decimal } = savedRun(metadata, path).spec.preprocessing;
+  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}) };
 }
 
 /** Reads a CSV with the model's column schema (columns by name, same categories) and applies the model's pipeline. */
@@ -41,14 +57,15 @@ export async function readForModel(loaded: LoadedModel, file: string, requireTar
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
   // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
-  const extra = { ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
+  const extra = { ...readingOf(loaded.metadata), ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
   const table = await readCsvTable(file, requireTarget ? { schema, requireTarget, ...extra } : { schema: { inputs: schema.inputs, target: undefined }, ...extra }, undefined, options.delimiter);
+  const hashes = options.hashRows ? rowHashes(table) : undefined;
   const pre = loaded.preprocessing;
   const scaler = pre.scaler ? scalerFromJSON(pre.scaler) : undefined;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
   // The table was read for this alone: the pipeline fills in and scales its x in place (no second copy, C5).
   const x = options.keepTable !== true && canTransformInPlace(pre, table) ? transformInPlace(pre, table) : pipelineInputs(pre, table);
-  return { table, x, scaler, targetScaler, plan: modelPlan(loaded) };
+  return { table, x, scaler, targetScaler, plan: modelPlan(loaded), ...(hashes ? { hashes } : {}) };
 }
 
 /** A CSV field, quoted when it holds a comma, quote or line break. */

@@ -103,10 +103,21 @@ export function countLines(path: string): number {
 }
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
+/** The delimiter that means "runs of spaces and tabs" (pandas' sep=r'\s+'): statsmodels' and R's printed tables. */
+export const WHITESPACE = ' ';
+/** Lines after the header that must split into as many fields for a file to be read as space-separated. */
+const SNIFF_LINES = 5;
+
+/** A delimiter as messages name it. */
+export function delimiterName(d: string): string {
+  return d === WHITESPACE ? 'spaces' : d === '\t' ? 'tab' : JSON.stringify(d);
+}
 
 /**
- * The field separator of a file, from its header line: the one of , ; tab | that occurs most
- * outside quotes (a comma when none does), as Python's csv.Sniffer guesses.
+ * The field separator of a file, from its first lines: the one of , ; tab | that occurs most
+ * outside quotes on the header line, as Python's csv.Sniffer guesses; when none does, spaces if
+ * the header and the next lines split on runs of spaces into the same number (≥ 2) of fields;
+ * else a comma.
  */
 export function sniffDelimiter(path: string): string {
   const fd = openSync(path, 'r');
@@ -127,7 +138,87 @@ export function sniffDelimiter(path: string): string {
   }
   let best = ',';
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  if (counts.get(best)! === 0 && spaceSeparated(text)) return WHITESPACE;
   return best;
+}
+
+/** The header and the next few (complete) lines split on runs of spaces into the same number of fields, at least 2. */
+function spaceSeparated(text: string): boolean {
+  const lines = text.split(/\r?\n/);
+  // The last line of a full 64 KB read may be cut short: only whole lines count.
+  const whole = (text.length >= 60_000 ? lines.slice(0, -1) : lines).slice(0, SNIFF_LINES + 1).filter((l) => l.trim() !== '');
+  const fields = whole.map((l) => splitOutsideQuotes(l.trim()));
+  return fields.length >= 2 && fields[0]! >= 2 && fields.every((n) => n === fields[0]);
+}
+
+function splitOutsideQuotes(line: string): number {
+  let n = 1;
+  let quoted = false;
+  let gap = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && (ch === ' ' || ch === '\t')) gap = true;
+    else {
+      if (gap) n++;
+      gap = false;
+    }
+  }
+  return n;
+}
+
+/**
+ * Turns runs of spaces and tabs outside quotes into one space and drops them at the start and end
+ * of lines, so csv-parse can read a space-separated file with the delimiter ' '. Works on bytes:
+ * in UTF-8 no byte of a multi-byte character is a space, a tab, a quote or a line break.
+ */
+class CollapseWhitespace extends Transform {
+  private quoted = false;
+  private lineStart = true;
+  private gap = false;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    done(null, this.collapse(chunk));
+  }
+
+  collapse(chunk: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(chunk.length + 1);
+    let k = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (this.quoted) {
+        out[k++] = b;
+        if (b === 0x22) this.quoted = false;
+      } else if (b === 0x20 || b === 0x09) {
+        if (!this.lineStart) this.gap = true;
+      } else if (b === 0x0a || b === 0x0d) {
+        this.gap = false;
+        this.lineStart = true;
+        out[k++] = b;
+      } else {
+        if (this.gap) out[k++] = 0x20;
+        this.gap = false;
+        this.lineStart = false;
+        out[k++] = b;
+        if (b === 0x22) this.quoted = true;
+      }
+    }
+    return out.subarray(0, k);
+  }
+}
+
+/**
+ * The TableBuilder for a file's header; when the target is not found, the error says how the
+ * header was split (a wrong delimiter is the usual cause) and names --delimiter.
+ */
+function openTable(header: string[], args: TableArgs, sep: string): TableBuilder {
+  try {
+    return new TableBuilder(header, args);
+  } catch (e) {
+    if (e instanceof InputError && /: no target column /.test(e.message)) {
+      throw new InputError(`${e.message} (the header was split on ${delimiterName(sep)} into ${header.length} column${header.length === 1 ? '' : 's'}; --delimiter sets the separator, e.g. --delimiter ';')`);
+    }
+    throw e;
+  }
 }
 
 /**
@@ -147,13 +238,14 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
   const input = createReadStream(path, { highWaterMark: 16 * 1024 });
   const cap = new RecordGuard(maxRecordChars, source);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars, delimiter: sep });
+  const collapse = sep === WHITESPACE ? new CollapseWhitespace() : undefined;
   let builder: TableBuilder | undefined;
   // Flowing mode: each record is handled synchronously as csv-parse emits it, so parser.info.lines
   // is that record's line (csv-parse's per-record `info` option costs twice the time and memory).
   const done = new Promise<void>((resolve, reject) => {
     parser.on('data', (record: string[]) => {
       try {
-        if (builder === undefined) builder = new TableBuilder(record, tableArgs);
+        if (builder === undefined) builder = openTable(record, tableArgs, sep);
         else builder.add(record, parser.info.lines);
       } catch (e) {
         parser.destroy(e as Error);
@@ -164,7 +256,8 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
     input.on('error', (e) => parser.destroy(e));
     cap.on('error', (e) => parser.destroy(e));
   });
-  input.pipe(cap).pipe(parser);
+  if (collapse) input.pipe(cap).pipe(collapse).pipe(parser);
+  else input.pipe(cap).pipe(parser);
   try {
     await done;
   } catch (e) {
@@ -180,6 +273,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
   } finally {
     input.destroy();
     cap.destroy();
+    collapse?.destroy();
   }
   if (builder === undefined) throw emptyTableError(source);
   return builder.finish();
@@ -201,13 +295,13 @@ export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?:
     throw new InputError(`${source} line ${1 + firstBadLine(bytes)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`);
   }
   try {
-    records = parseSync(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parseSync(sep === WHITESPACE ? new CollapseWhitespace().collapse(bytes) : bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     if (e instanceof CsvError) throw new InputError(`${source}: ${e.message}`);
     throw e;
   }
   if (records.length === 0) throw emptyTableError(source);
-  const builder = new TableBuilder(records[0]!.record, { ...args, source });
+  const builder = openTable(records[0]!.record, { ...args, source }, sep);
   for (let i = 1; i < records.length; i++) builder.add(records[i]!.record, records[i]!.info.lines);
   return builder.finish();
 }

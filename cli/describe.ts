@@ -1,4 +1,4 @@
-import type { Table, Task } from '../src/index.js';
+import type { ColumnDecision, Table, Task, TrainingSpec } from '../src/index.js';
 
 const TASK_NAMES: Record<Task, string> = { binary: 'binary classification', multiclass: 'multi-class classification', regression: 'regression' };
 
@@ -25,22 +25,131 @@ export function describeTable(table: Table): string {
   return `${table.rows} rows, ${features}${cat}${t}`;
 }
 
-/**
- * What reading decided beyond the kinds, one line each: columns left out and why, date columns,
- * missing cells and what was done with them, rows left out.
- */
-export function describeReading(table: Table, missing: 'impute' | 'drop' | 'error'): string[] {
+/** How the plan is carried out beyond reading: input scaling, missing policy, missing indicators. */
+export interface PlanOptions {
+  readonly scale: 'standard' | 'minmax' | 'none';
+  readonly missing: 'impute' | 'drop' | 'error';
+  readonly indicator: boolean;
+}
+
+/** The PlanOptions of a run's spec: its scaling and missing-cell handling. */
+export function planOptionsOf(spec: TrainingSpec): PlanOptions {
+  const p = spec.preprocessing;
+  return { scale: p.scale, missing: p.missing ?? 'impute', indicator: p.indicator === true };
+}
+
+/** One input column of the plan, as `--json` and `--dry-run` give it. */
+export interface PlannedColumn extends ColumnDecision {
+  /** A numeric input's scaling. */
+  readonly scaled?: 'standard' | 'minmax' | 'none';
+  /** A 0/1 "missing" input is added for it. */
+  readonly indicator?: boolean;
+  /** Missing cells (stray cells of a numeric column included). */
+  readonly missing?: number;
+  /** The one-line note on its values (row numbers, codes, group ID). */
+  readonly note?: string;
+}
+
+/** What the Data line says, as data: every column's treatment, and the warnings. */
+export interface ColumnPlan {
+  readonly columns: readonly PlannedColumn[];
+  readonly warnings: readonly string[];
+}
+
+const SCALED = { standard: 'standardised', minmax: 'min-max scaled', none: 'not scaled' } as const;
+/** Names listed on one line of text before "and N more" (`--json` lists every column). */
+const LIST = 40;
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/** Every column of the table with its treatment, and the warnings reading raised (stray cells, decimal commas, a target mostly missing). */
+export function columnPlan(table: Table, o: PlanOptions): ColumnPlan {
+  const r = table.report;
+  const missing = new Map(r.missing.map((m) => [m.column, m.count]));
+  const notes = new Map(r.notes.map((n) => [n.column, n.note]));
+  const columns = r.columns.map((c): PlannedColumn => {
+    if (c.role !== 'input') return c;
+    const m = missing.get(c.column);
+    return {
+      ...c,
+      ...(c.kind === 'numeric' ? { scaled: o.scale } : {}),
+      ...(m !== undefined ? { missing: m } : {}),
+      ...(m !== undefined && o.indicator ? { indicator: true } : {}),
+      ...(notes.has(c.column) ? { note: notes.get(c.column)! } : {}),
+    };
+  });
+  return { columns, warnings: readingWarnings(table) };
+}
+
+/** The warnings of reading, one line each: stray cells (one counted warning, ten quoted), decimal commas, a target mostly missing. */
+function readingWarnings(table: Table): string[] {
   const r = table.report;
   const out: string[] = [];
+  const others = r.strays.map((s) => ({ ...s, count: s.count - s.decimalCommas })).filter((s) => s.count > 0);
+  if (others.length > 0) {
+    const total = others.reduce((a, s) => a + s.count, 0);
+    const quoted = others.flatMap((s) => s.examples.map((e) => `line ${e.line} ${s.column} ${JSON.stringify(e.text)}`)).slice(0, 10);
+    const where = others.map((s) => `${s.column} ${s.count}`).join(', ');
+    out.push(`${plural(total, 'cell')} in numeric columns (${where}) neither a number nor a missing token, read as missing: ${quoted.join('; ')}${total > quoted.length ? `; and ${total - quoted.length} more` : ''}`);
+  }
+  const commas = r.strays.filter((s) => s.decimalCommas > 0);
+  if (commas.length > 0) {
+    const total = commas.reduce((a, s) => a + s.decimalCommas, 0);
+    const quoted = commas.flatMap((s) => s.decimalExamples.map((e) => `line ${e.line} ${s.column} ${JSON.stringify(e.text)}`)).slice(0, 10);
+    out.push(`${plural(total, 'number')} written with a decimal comma read as missing: ${quoted.join('; ')}${total > quoted.length ? `; and ${total - quoted.length} more` : ''}; --decimal , reads them as numbers`);
+  }
+  if (r.droppedNoTarget * 2 > r.rowsRead) {
+    const names = table.schema.target?.names.map((n) => JSON.stringify(n)).join(', ') ?? 'target';
+    out.push(`the target ${names} is missing in ${r.droppedNoTarget.toLocaleString('en-US')} of ${r.rowsRead.toLocaleString('en-US')} rows (${Math.round((100 * r.droppedNoTarget) / r.rowsRead)} %): those rows are left out of training`);
+  }
+  return out;
+}
+
+function listNames(names: readonly string[]): string {
+  return names.slice(0, LIST).join(', ') + (names.length > LIST ? `, and ${names.length - LIST} more (--dry-run --json lists all)` : '');
+}
+
+/**
+ * The Data block below the Data line, one line each: every input column by treatment (numeric
+ * and its scaling, categorical with its values, dates, missing indicators), columns left out
+ * and why, notes on integer columns, missing cells and what is done with them, rows left out,
+ * default missing tokens that are frequent values.
+ */
+export function describeReading(table: Table, o: PlanOptions): string[] {
+  const r = table.report;
+  const plan = columnPlan(table, o);
+  const inputs = plan.columns.filter((c) => c.role === 'input');
+  const out: string[] = [];
   const some = <T>(list: readonly T[], f: (x: T) => string) => list.slice(0, 10).map(f).join('; ') + (list.length > 10 ? `; and ${list.length - 10} more` : '');
-  if (r.leftOut.length > 0) out.push(`left out: ${some(r.leftOut, (l) => `${l.column} (${l.reason})`)}; --keep keeps one`);
+  const numeric = inputs.filter((c) => c.kind === 'numeric').map((c) => c.column);
+  if (numeric.length > 0) out.push(`numeric (${SCALED[o.scale]}): ${listNames(numeric)}`);
+  const categorical = inputs.filter((c) => c.kind === 'categorical');
+  if (categorical.length > 0) out.push(`categorical (one-hot): ${listNames(categorical.map((c) => `${c.column} (${plural(c.categories ?? 0, 'value')})`))}`);
   const dates = table.schema.inputs.filter((c) => c.kind === 'date');
   if (dates.length > 0) out.push(`dates: ${dates.map((c) => c.name).join(', ')} → year, month, day of year, weekday${dates.some((c) => c.kind === 'date' && c.time) ? ', time of day' : ''} (cyclical pairs)`);
+  const indicators = inputs.filter((c) => c.indicator).map((c) => c.column);
+  if (indicators.length > 0) out.push(`missing indicators (0/1 inputs): ${listNames(indicators)}`);
+  if (r.leftOut.length > 0) out.push(`left out: ${some(r.leftOut, (l) => `${l.column} (${l.reason})`)}; --keep keeps one`);
+  const ignored = plan.columns.filter((c) => c.role === 'ignored').map((c) => c.column);
+  if (ignored.length > 0) out.push(`ignored: ${listNames(ignored)}`);
+  for (const n of r.notes) out.push(`note: ${n.note}`);
   if (r.missing.length > 0) {
     const total = r.missing.reduce((a, m) => a + m.count, 0);
-    out.push(`missing: ${total} cell${total === 1 ? '' : 's'} (${some(r.missing, (m) => `${m.column} ${m.count}`)}) ${missing === 'impute' ? 'filled in: median for numbers, most frequent for categories (fitted on the training rows)' : ''}`.trimEnd());
+    out.push(`missing: ${total} cell${total === 1 ? '' : 's'} (${some(r.missing, (m) => `${m.column} ${m.count}`)}) ${o.missing === 'impute' ? 'filled in: median for numbers, most frequent for categories (fitted on the training rows)' : ''}`.trimEnd());
+  }
+  for (const t of r.frequentMissingTokens) {
+    out.push(`${t.target ? 'target' : t.column}: ${plural(t.count, 'cell')} ${JSON.stringify(t.token)} read as missing; --na-values to keep it as a value`);
   }
   if (r.droppedMissing > 0) out.push(`${r.droppedMissing} row${r.droppedMissing === 1 ? '' : 's'} with missing values left out (--missing drop)`);
   if (r.droppedNoTarget > 0) out.push(`${r.droppedNoTarget} row${r.droppedNoTarget === 1 ? '' : 's'} without a target left out`);
   return out;
+}
+
+/** The Data line, the block below it and the reading warnings, as train, cv and --dry-run print them. */
+export function dataLines(label: string, table: Table, o: PlanOptions): string[] {
+  return [
+    `Data    ${label}: ${describeTable(table)}`,
+    ...describeReading(table, o).map((l) => `        ${l}`),
+    ...columnPlan(table, o).warnings.map((w) => `Warning ${w}`),
+  ];
 }

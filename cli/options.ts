@@ -70,3 +70,16 @@ export function delimiterOption(value: string): string {
   if (v.length !== 1 || /["\r\n]/.test(v)) throw new InvalidArgumentError(`expected one character such as , ; | or tab, got ${JSON.stringify(value)}`);
   return v;
 }
+
+/** --na-values: "NA,,?" → ["NA", "", "?"]; empty items kept ('' alone means blank cells only). */
+export function naValuesOption(value: string): string[] {
+  return value.split(',').map((s) => s.trim());
+}
+
+/** --split: "random" (the default) or "time:<column>" → the column that orders the rows. */
+export function splitOption(value: string): string | undefined {
+  if (value === 'random') return undefined;
+  const m = /^time:(.+)$/.exec(value);
+  if (!m || m[1]!.trim() === '') throw new InvalidArgumentError(`expected "random" or "time:<column>" (validation on the latest rows by that column), got ${JSON.stringify(value.slice(0, 60))}`);
+  return m[1]!.trim();
+}

@@ -13,7 +13,7 @@ import { register as registerPlayground } from './commands/playground.js';
 import { registerSearch } from './search/register.js';
 import { checkFile, readCsvTableSync } from './csv.js';
 import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type LoadedModel, type Table, type TargetsLike } from '../src/index.js';
-import { modelPlan } from './apply.js';
+import { modelPlan, readingOf } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
 import { delimiterOption, integer, list, number } from './options.js';
@@ -28,6 +28,7 @@ interface TrainFlags {
   readonly resume?: string;
   readonly checkpoint?: string;
   readonly json: boolean;
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -67,6 +68,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('delimiter'))
     .addOption(sharedOption('validationData'))
     .addOption(sharedOption('classWeight'))
+    .addOption(sharedOption('naValues'))
+    .addOption(sharedOption('decimal'))
+    .addOption(sharedOption('split'))
+    .option('--dry-run', 'print how every column is read and what would be trained, then stop', false)
     .addOption(sharedOption('task'))
     .addOption(sharedOption('layers'))
     .addOption(sharedOption('activation'))
@@ -90,7 +95,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, given, command: ['backprop', ...argv].join(' ') }, io);
+      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, dryRun: o.dryRun === true, given, command: ['backprop', ...argv].join(' ') }, io);
     });
 
   program
@@ -105,6 +110,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('keep'))
     .addOption(sharedOption('missing', 'missing cells'))
     .addOption(sharedOption('delimiter', 'field separator (default: sniffed)'))
+    .addOption(sharedOption('naValues'))
+    .addOption(sharedOption('decimal'))
     .addOption(sharedOption('task'))
     .addOption(sharedOption('layers', 'hidden layer sizes'))
     .addOption(sharedOption('activation'))
@@ -253,7 +260,7 @@ function modelRows(modelPath: string, dataPath: string): { x: number[][]; y: num
   const loaded = loadModel(modelPath);
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
-  const table = readCsvTableSync(dataPath, { schema, requireTarget: true });
+  const table = readCsvTableSync(dataPath, { schema, requireTarget: true, ...readingOf(loaded.metadata) });
   const rows = Array.from({ length: table.rows }, (_, i) => i);
   return { x: pipelineInputs(loaded.preprocessing, table).toArray(), y: pipelineTargets(loaded.preprocessing, table, rows, modelPlan(loaded)).toArray() };
 }

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { SpecError, trainingSpec, type TrainingSpec, type TrainingSpecParts } from '../src/index.js';
 import { UsageError } from './errors.js';
-import { classWeightOption, delimiterOption, integer, json, list, number, units } from './options.js';
+import { classWeightOption, delimiterOption, integer, json, list, naValuesOption, number, splitOption, units } from './options.js';
 
 /** An option several commands share: its flag, how its value is read, its usual help text and default. */
 interface SharedOptionDef {
@@ -36,6 +36,9 @@ const SHARED_OPTIONS = {
   delimiter: { flags: '--delimiter <char>', help: 'field separator (default: sniffed from the header: , ; tab |)', parse: delimiterOption },
   validationData: { flags: '--validation-data <file>', help: 'validate on this CSV file instead of a split of the training file' },
   classWeight: { flags: '--class-weight <weights>', help: 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', parse: classWeightOption, field: 'fit.classWeight' },
+  naValues: { flags: '--na-values <tokens>', help: "exactly the cells that mean missing, comma-separated ('' for blank cells only; default: blank, NA, N/A, ?, NaN, null, None in any case)", parse: naValuesOption, field: 'preprocessing.naValues' },
+  decimal: { flags: '--decimal <mark>', help: 'decimal mark of the numbers in the file', choices: ['.', ','], field: 'preprocessing.decimal' },
+  split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption, field: 'preprocessing.orderBy' },
   unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore', field: 'preprocessing.unknown' },
   task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto', field: 'preprocessing.task' },
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },

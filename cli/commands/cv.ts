@@ -1,6 +1,7 @@
-import { crossValidate, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
+import { crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
-import { describeReading, describeTable, taskName } from '../describe.js';
+import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
+import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -16,19 +17,31 @@ export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: st
   const fit = spec.fit;
   const table = await readCsvTable(data.data, tableArgsOf(spec.preprocessing), undefined, data.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);
-  printer.line(`Data    ${data.data}: ${describeTable(table)}`);
-  for (const line of describeReading(table, spec.preprocessing.missing ?? 'impute')) printer.line(`        ${line}`);
+  for (const line of dataLines(data.data, table, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
   printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : 'no early stopping'}`);
   const scores = await crossValidate(spec, table, folds, {
     onFold: (s) => printer.event({ event: 'fold', ...s }),
   });
-  const keys: [keyof FoldScores, string][] = plan.task === 'regression' ? [['r2', 'R²'], ['rmse', 'RMSE'], ['mae', 'MAE']] : [['accuracy', 'accuracy']];
-  const rows = scores.map((s) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number))]);
+  const y = table.y;
+  const imbalance = y?.kind === 'classes' ? imbalanceOf(y.classes, y.counts) : undefined;
+  const keys: [keyof FoldScores, string][] = plan.task === 'regression' ? [['r2', 'R²'], ['rmse', 'RMSE'], ['mae', 'MAE']] : imbalance ? [['accuracy', 'accuracy'], ['balanced_accuracy', 'balanced accuracy']] : [['accuracy', 'accuracy']];
+  // Imbalanced classes: macro F1 of each fold from its confusion matrix (the scorer's F1 of two classes is the second class's).
+  const macro = imbalance ? scores.map((s) => macroF1(s.confusion ?? [])) : [];
+  const rows = scores.map((s, f) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number)), ...(imbalance ? [formatMetric(macro[f])] : [])]);
   const summary = keys.map(([k]) => meanStd(scores.map((s) => s[k] as number)));
-  rows.push(['mean ± std', '', '', ...summary.map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
+  const macroSummary = imbalance ? [meanStd(macro)] : [];
+  rows.push(['mean ± std', '', '', ...[...summary, ...macroSummary].map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
+  // The baseline of each fold (majority class / mean of its training folds, scored on the held-out fold), averaged.
+  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, { folds, seed: fit.seed })));
+  if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k === 'balanced_accuracy' ? 'balancedAccuracy' : (k as 'accuracy' | 'r2' | 'rmse' | 'mae'))), ...(imbalance ? [baselineCell(baseline, 'macroF1')] : [])]);
   printer.line();
-  printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label)], rows));
-  printer.event({ event: 'cv', folds: scores, mean: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])), std: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.std])) });
+  printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label), ...(imbalance ? ['macro F1'] : [])], rows));
+  const mean = Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])) as { accuracy?: number; balanced_accuracy?: number; rmse?: number };
+  const note = baselineNote({ ...mean, ...(mean.balanced_accuracy !== undefined ? { balancedAccuracy: mean.balanced_accuracy } : {}) }, baseline, 'held-out folds (means over the folds)');
+  if (note !== undefined) printer.line(note);
+  if (imbalance) printer.line(imbalanceNote(imbalance, fit.classWeight !== undefined));
+  printer.event({ event: 'cv', folds: scores, mean, std: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.std])), ...(baseline ? { baseline } : {}) });
   return EXIT_OK;
 }
+

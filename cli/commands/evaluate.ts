@@ -1,52 +1,62 @@
-import { Matrix, classCodes, loadModel, pipelineTargets, readingWarnings, type Sequential } from '../../src/index.js';
+import { classReport, loadModel, pipelineTargets, readingWarnings, scoreBaselineOnRows, type ClassScores } from '../../src/index.js';
 import { readForModel } from '../apply.js';
+import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { writeEvaluationReport } from '../report/evaluationReport.js';
 
-/** `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file. */
+/**
+ * `backprop evaluate <model> <data.csv>`: loss and metrics of a saved model on a labelled file,
+ * beside the baseline of its training rows (majority class or training mean) scored on the same
+ * rows; says when the file holds rows the model was trained on.
+ */
 export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string; report?: string; command?: string } = {}): Promise<number> {
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  const a = await readForModel(loaded, dataPath, true, { ...options, keepTable: options.report !== undefined });
+  const a = await readForModel(loaded, dataPath, true, { ...options, hashRows: true, keepTable: options.report !== undefined });
   for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
   const y = pipelineTargets(loaded.preprocessing, a.table, undefined, a.plan);
   // In float32, as train measures its rows (gatherRows).
   const raw = a.table.y!.kind === 'numeric' ? a.table.y!.values.clone('float32') : undefined;
   const m = measure(loaded.network, a.plan.task, a.x, y, a.targetScaler, raw);
-  const metrics: [string, number | undefined][] = [['loss', m.loss], ['accuracy', m.accuracy], ['MAE', m.mae], ['RMSE', m.rmse], ['R²', m.r2]];
-  printer.line(`${dataPath}: ${a.table.rows} rows`);
-  printer.line(boxTable(['metric', 'value'], metrics.filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatMetric(v)])));
-  const target = a.table.y!;
-  // Several regression targets: each one's metrics too (the table above averages over them).
-  if (target.kind === 'numeric' && target.names.length > 1) printer.line(outputTable(target.names, [['', m.outputs]]));
-  let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   const t = a.table.y!;
+  const all = Array.from({ length: a.table.rows }, (_, i) => i);
+  const saved = savedBaseline(loaded.metadata);
+  const baseline = saved !== undefined && (saved.kind === 'majority') === (t.kind === 'classes') ? scoreBaselineOnRows(saved, t, all) : undefined;
+  const predicted = t.kind === 'classes' ? predictedClasses(loaded.network, a.x) : undefined;
+  const imbalance = t.kind === 'classes' ? imbalanceOf(t.classes, t.counts) : undefined;
+  const scores: ClassScores | undefined = t.kind === 'classes' && imbalance ? classReport(t.codes, predicted!, t.classes.length) : undefined;
+  const metrics: [string, number | undefined, string][] = [
+    ['loss', m.loss, baselineCell(baseline, 'loss')], ['accuracy', m.accuracy, baselineCell(baseline, 'accuracy')],
+    ['balanced accuracy', scores?.balancedAccuracy, baselineCell(baseline, 'balancedAccuracy')], ['macro F1', scores?.macroF1, baselineCell(baseline, 'macroF1')],
+    ['MAE', m.mae, baselineCell(baseline, 'mae')], ['RMSE', m.rmse, baselineCell(baseline, 'rmse')], ['R²', m.r2, baselineCell(baseline, 'r2')],
+  ];
+  printer.line(`${dataPath}: ${a.table.rows} rows`);
+  const shown = metrics.filter(([, v]) => v !== undefined);
+  printer.line(baseline ? boxTable(['metric', 'value', 'baseline'], shown.map(([k, v, b]) => [k, formatMetric(v), b])) : boxTable(['metric', 'value'], shown.map(([k, v]) => [k, formatMetric(v)])));
+  // Several regression targets: each one's metrics too (the table above averages over them).
+  if (t.kind === 'numeric' && t.names.length > 1) printer.line(outputTable(t.names, [['', m.outputs]]));
+  let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
   if (t.kind === 'classes') {
-    const cm = confusionMatrix(t.codes, predictedClasses(loaded.network, a.x), t.classes.length);
+    const cm = confusionMatrix(t.codes, predicted!, t.classes.length);
     const { precision, recall } = precisionRecall(cm);
     perClass = t.classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: t.counts[k]! }));
     printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
   }
+  const notes = [
+    baselineNote({ ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.rmse !== undefined ? { rmse: m.rmse } : {}), ...(scores ? { balancedAccuracy: scores.balancedAccuracy } : {}) }, baseline, 'rows of this file'),
+    imbalance ? imbalanceNote(imbalance, false) : undefined,
+    a.hashes ? trainingRowsNote(loaded.metadata, a.hashes) : undefined,
+  ].filter((n): n is string => n !== undefined);
+  for (const n of notes) printer.line(n);
   if (options.report !== undefined) {
-    writeEvaluationReport(options.report, { command: options.command ?? `backprop evaluate ${modelPath} ${dataPath}`, modelPath, dataPath, loaded, table: a.table, metrics: metrics.filter((e): e is [string, number] => e[1] !== undefined) });
+    writeEvaluationReport(options.report, { command: options.command ?? `backprop evaluate ${modelPath} ${dataPath}`, modelPath, dataPath, loaded, table: a.table, metrics: shown.map(([k, v]) => [k, v as number]) });
     printer.line(`Report written to ${options.report}`);
   }
-  printer.event({ event: 'evaluate', model: modelPath, data: dataPath, ...m, ...(perClass ? { perClass } : {}), ...(options.report ? { report: options.report } : {}) });
+  printer.event({ event: 'evaluate', model: modelPath, data: dataPath, ...m, ...(scores ? { balancedAccuracy: scores.balancedAccuracy, macroF1: scores.macroF1 } : {}), ...(baseline ? { baseline } : {}), ...(perClass ? { perClass } : {}), ...(options.report ? { report: options.report } : {}), notes });
   return EXIT_OK;
-}
-
-/** The predicted class of every row, predicted in blocks (outputs for a million rows are never held at once). */
-function predictedClasses(model: Sequential, x: Matrix): Int32Array {
-  const out = new Int32Array(x.rows);
-  const block = 65_536;
-  for (let start = 0; start < x.rows; start += block) {
-    const n = Math.min(block, x.rows - start);
-    out.set(classCodes(model.predictMatrix(new Matrix(n, x.cols, x.data.subarray(start * x.cols, (start + n) * x.cols)))), start);
-  }
-  return out;
 }

@@ -13,6 +13,7 @@ import {
   type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
+import { holdoutBaselines, meanOfBaselines, searchBaselineLine } from '../baseline.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -170,6 +171,10 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   printer.line(summaryTable(result, run.metric));
   printer.line(`Best    trial ${result.best.number}: ${run.metric} ${formatMetric(result.best.value)} with ${describeParams(result.best.params)}`);
   printer.line(`Default ${comparison.message}`);
+  // The trivial baseline on the same held-out rows (each part's training rows give the majority class or the mean).
+  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, scoring)));
+  const baselineLine = searchBaselineLine(baseline, run.metric, result.best.value, direction === 'maximize');
+  if (baselineLine !== undefined) printer.line(`Baseline ${baselineLine}`);
   printer.line(`Results ${resultsPath} and ${resultsPath.replace(/\.csv$/i, '')}.jsonl`);
   if (abort.signal.aborted) {
     printer.event({ event: 'interrupted', finished: result.trials.length, journal: run.journal });
@@ -192,7 +197,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
     printer.line(`Report written to ${run.report}`);
   }
-  printer.event({ event: 'done', best: result.best, default: { value: comparison.baseline?.value ?? null, difference: comparison.difference ?? null, withinNoise: comparison.withinNoise, message: comparison.message }, trials: result.trials.length, model: run.out, results: resultsPath, journal: run.journal, ...(run.report ? { report: run.report } : {}) });
+  printer.event({ event: 'done', best: result.best, default: { value: comparison.baseline?.value ?? null, difference: comparison.difference ?? null, withinNoise: comparison.withinNoise, message: comparison.message }, trials: result.trials.length, ...(baseline ? { baseline } : {}), model: run.out, results: resultsPath, journal: run.journal, ...(run.report ? { report: run.report } : {}) });
   return EXIT_OK;
 }
 

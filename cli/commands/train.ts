@@ -1,9 +1,11 @@
 import {
+  rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
-  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split, type TrainingSpec,
+  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
-import { describeReading, describeTable, taskName } from '../describe.js';
+import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
+import { columnPlan, dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -22,6 +24,8 @@ export interface TrainRun {
   readonly out: string;
   readonly report: string | undefined;
   readonly resume: string | undefined;
+  /** Print how every column is read and what would be trained, then stop. */
+  readonly dryRun?: boolean;
   /** Save a resumable checkpoint here at the end of every epoch. */
   readonly checkpoint: string | undefined;
   readonly json: boolean;
@@ -53,6 +57,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const source = resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
+  if (run.dryRun) return dryRun(printer, source, table, spec, data);
 
   let initialEpoch = 0;
   let past: HistoryData = { epoch: [], history: {} };
@@ -76,6 +81,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
       throw e;
     }
   }
+  // Hashed before prepareTraining may scale x in place: evaluate hashes the rows of its file as read.
+  const hashes = table.y !== undefined ? rowHashes(table) : undefined;
   const prepared = prepareTraining(spec, table, {
     ...(resumed ? { resume: { model: resumed.network, preprocessing: resumed.preprocessing } } : {}),
     ...(validationTable ? { validation: validationTable } : {}),
@@ -91,7 +98,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const batches = Math.ceil(xTrain.rows / Math.min(fit.batchSize, xTrain.rows));
 
   printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0);
-  printer.event({ event: 'start', data: source.label, rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
+  printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(spec)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
@@ -102,7 +109,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     : undefined;
   const callbacks: Callback[] = [progress, interrupt, ...(inside?.callbacks ?? [])];
 
-  const metadata = runMetadata(spec, data, 'backprop train');
+  const baseline = table.y !== undefined ? tableBaseline(table.y, split.train) : undefined;
+  const fingerprint = hashes !== undefined ? rowsFingerprint(hashes, split.train) : undefined;
+  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(baseline, fingerprint) };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
   const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true });
@@ -145,10 +154,13 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1) });
+  const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
+  if (judged.sentence) notes.push(judged.sentence);
+  if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
 
   printer.line();
-  printer.line(metricsTable(metrics));
+  printer.line(metricsTable(metrics, judged));
   // Several regression targets: each one's metrics too (the table above averages over them).
   if (table.y?.kind === 'numeric' && table.y.names.length > 1) {
     printer.line(outputTable(table.y.names, [['training', metrics.training.outputs], ['validation', metrics.validation?.outputs]]));
@@ -181,6 +193,38 @@ async function resumedSource(data: DataFlags, spec: TrainingSpec, resumed: Loade
   if (data.data !== undefined) return { table: await readCsvTable(data.data, args), label: data.data, note: undefined };
   return loadSource(undefined, data.dataset, args, syntheticArgs(data, spec));
 }
+
+/** A time of the split: an ISO date (with the time when it has one) or the number. */
+function timeText(t: number, dates: boolean): string {
+  if (!dates) return String(t);
+  const iso = new Date(Math.round(t * 86_400_000)).toISOString();
+  return Number.isInteger(t) ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
+}
+
+/** --dry-run: the Data block, the task and the split as train would do them; nothing is trained or saved. */
+function dryRun(printer: Printer, source: DataSource, table: Table, spec: TrainingSpec, data: DataFlags): number {
+  const s = spec.fit;
+  const orderBy = spec.preprocessing.orderBy;
+  for (const line of dataLines(source.label, table, planOptionsOf(spec))) printer.line(line);
+  const target = table.schema.target;
+  let task: OutputPlan | undefined;
+  if (target !== undefined) {
+    try {
+      task = planOutput(target, spec.compile.loss);
+    } catch (e) {
+      if (e instanceof InputError) throw new UsageError(e.message);
+      throw e;
+    }
+    printer.line(`Task    ${taskName(task.task)}: ${task.units} ${task.activation} output${task.units > 1 ? 's' : ''}, loss ${task.loss}`);
+    if (table.report.targetReason) printer.line(`        ${table.report.targetReason}`);
+  }
+  const validation = data.validationData !== undefined ? `validation rows from ${data.validationData}` : orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
+  printer.line(`Split   ${validation}`);
+  printer.line('Dry run: nothing trained or saved; run again without --dry-run to train.');
+  printer.event({ event: 'plan', data: source.label, rows: table.rows, features: table.featureNames.length, ...columnPlan(table, planOptionsOf(spec)), ...(task ? { task: task.task, loss: task.loss } : {}) });
+  return EXIT_OK;
+}
+
 
 /** A synthetic set's size and noise; its rows are drawn with the run's seed. */
 function syntheticArgs(data: DataFlags, spec: TrainingSpec) {
@@ -219,12 +263,12 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   const s = spec.fit;
   const scaled = scale === 'none' ? 'inputs not scaled' : `inputs ${scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
   const opt = model.session.optimizer;
-  p.line(`Data    ${source.label}: ${describeTable(table)}`);
-  for (const line of describeReading(table, spec.preprocessing.missing ?? 'impute')) p.line(`        ${line}`);
+  for (const line of dataLines(source.label, table, planOptionsOf(spec))) p.line(line);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
   if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
   if (data.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
+  else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
   p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
@@ -233,10 +277,53 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   p.line();
 }
 
-function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }): string {
-  const names: [Exclude<keyof SetMetrics, 'outputs'>, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+/** The baseline on the validation rows (the training rows without validation), the imbalanced-class scores, and the verdict's sentence. */
+interface Judged {
+  readonly baseline: BaselineScores | undefined;
+  readonly on: 'validation' | 'training';
+  /** Balanced accuracy and macro F1 of the model, training and validation, when the classes are imbalanced. */
+  readonly classScores: { readonly training: ClassScores; readonly validation: ClassScores | undefined } | undefined;
+  readonly sentence: string | undefined;
+  readonly imbalance: string | undefined;
+}
+
+function judgeAgainstBaseline(table: Table, prepared: PreparedTraining, model: Sequential, baseline: Baseline | undefined, weighted: boolean, metrics: { training: SetMetrics; validation: SetMetrics | undefined }): Judged {
+  const vt = prepared.validationTable;
+  const val = prepared.validation;
+  const on = val !== undefined && vt !== undefined ? 'validation' : 'training';
+  const rowsTable = on === 'validation' ? vt! : table;
+  const rows = on === 'validation' ? val!.rows : prepared.split.train;
+  const scores = baseline !== undefined && rowsTable.y !== undefined ? scoreBaselineOnRows(baseline, rowsTable.y, rows) : undefined;
+  let classes: Judged['classScores'];
+  let imbalance: string | undefined;
+  const y = table.y;
+  const found = y?.kind === 'classes' ? imbalanceOf(y.classes, y.counts) : undefined;
+  if (y?.kind === 'classes' && found !== undefined) {
+    const k = y.classes.length;
+    const codesOf = (t: Table, r: readonly number[]) => Int32Array.from(r, (i) => (t.y as { codes: Int32Array }).codes[i]!);
+    classes = {
+      training: modelClassScores(model, prepared.train.x, codesOf(table, prepared.split.train), k),
+      validation: val && vt ? modelClassScores(model, val.x, codesOf(vt, val.rows), k) : undefined,
+    };
+    imbalance = imbalanceNote(found, weighted);
+  }
+  const m = on === 'validation' ? classes?.validation : classes?.training;
+  const measured = on === 'validation' ? metrics.validation : metrics.training;
+  const modelScores = { ...(m ? { balancedAccuracy: m.balancedAccuracy } : {}), ...(measured?.accuracy !== undefined ? { accuracy: measured.accuracy } : {}), ...(measured?.rmse !== undefined ? { rmse: measured.rmse } : {}) };
+  const sentence = baselineNote(modelScores, scores, `${on} rows`);
+  return { baseline: scores, on, classScores: classes, sentence, imbalance };
+}
+
+function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }, judged: Judged): string {
+  const names: [Exclude<keyof SetMetrics, 'outputs' | 'rows'>, string][] = [['loss', 'loss'], ['accuracy', 'accuracy'], ['mae', 'MAE'], ['rmse', 'RMSE'], ['r2', 'R²']];
+  const b = judged.baseline;
   const rows = names
     .filter(([k]) => m.training[k] !== undefined)
-    .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—']);
-  return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`], rows);
+    .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—', baselineCell(b, k)]);
+  const c = judged.classScores;
+  if (c !== undefined) {
+    rows.push(['balanced accuracy', formatMetric(c.training.balancedAccuracy), c.validation ? formatMetric(c.validation.balancedAccuracy) : '—', baselineCell(b, 'balancedAccuracy')]);
+    rows.push(['macro F1', formatMetric(c.training.macroF1), c.validation ? formatMetric(c.validation.macroF1) : '—', baselineCell(b, 'macroF1')]);
+  }
+  return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`, `baseline (${judged.on})`], rows);
 }

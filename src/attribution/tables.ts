@@ -31,7 +31,7 @@ export function derivedTable(base: Pick<Table, 'source' | 'schema' | 'featureNam
     x,
     y: undefined,
     categoricalMissing,
-    report: { leftOut: [], missing: [], droppedNoTarget: 0, droppedMissing: 0, unknown: [], targetReason: undefined },
+    report: { columns: [], rowsRead: x.rows, strays: [], frequentMissingTokens: [], notes: [], leftOut: [], missing: [], droppedNoTarget: 0, droppedMissing: 0, unknown: [], targetReason: undefined },
     carried: new Map(),
   };
 }

@@ -1,11 +1,12 @@
 import { InputError } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
 import { ChunkedFloat64, ChunkedInt32, type BufferColumn } from './chunked.js';
-import { isInfiniteCell, isMissingCell, parseNumberCell } from './cells.js';
+import { isInfiniteCell, type CellRules } from './cells.js';
 import { dateFormatOf, parseDate, type DateFormat } from './dates.js';
 import { MAX_NAME_CHARS, type InputColumn } from './schema.js';
 import { overflowReason } from '../core/matrix.js';
 import { listValues, quote } from '../core/validate.js';
+import { numericLeaveOutReason } from './columnChecks.js';
 
 /** Text columns with more distinct values than this are not categories (left out unless forced). */
 export const MAX_INFERRED_CATEGORIES = 1000;
@@ -14,21 +15,35 @@ export const MAX_CATEGORIES = 1000;
 /** A missing category code; an unseen one (at predict time) is UNKNOWN. */
 export const MISSING_CODE = -1;
 export const UNKNOWN_CODE = -2;
-
-/** Names of row numbers and keys: id, ID, user_id, index, row, No, #, Unnamed: 0 (pandas' saved index). */
-const ID_NAME = /(^|[^a-z])(id|idx|index|row|key|no|num|number)s?([^a-z]|$)|[a-z]Id$|^#|^unnamed/i;
+/** A column is numeric when at most this share of its present cells are not numbers (each named, read as missing). */
+export const MAX_STRAY_SHARE = 0.05;
+/** Cells quoted per column in the warnings. */
+const EXAMPLES = 10;
 
 export type CellErrorFn = (line: number, reason: string) => InputError;
 
 /** What a column was decided to be, and why a column is left out. */
 export type ColumnKind = 'numeric' | 'categorical' | 'date';
 
+/** A cell named in a warning: its line in the source and its text (cut to 60 characters). */
+export interface NamedCell {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** What each distinct text of a column is, while it is read as categories: text, a number, a number with a decimal comma. */
+const TEXT = 0;
+const NUMBER = 1;
+const COMMA = 2;
+
 /**
  * One input column read cell by cell from a stream. An inferred column starts undecided and
- * takes the kind of its first present value (a date in a known format, a number, or text); a
- * numeric column that meets text becomes categorical (its numbers become category names), and a
- * text column with more than MAX_INFERRED_CATEGORIES distinct values stops storing (it will be
- * left out as ID-like or free text). Missing cells are NaN / MISSING_CODE.
+ * takes the kind of its first present value (a date in a known format, a number, or text). The
+ * kind is settled on all values: a column of numbers except a few (at most MAX_STRAY_SHARE of its
+ * cells) is numeric, and each stray cell is read as missing and counted (the first ten named);
+ * otherwise text among numbers makes it categorical. A text column with more than
+ * MAX_INFERRED_CATEGORIES distinct values stops storing (it will be left out as ID-like or free
+ * text) unless it is mostly numbers. Missing cells are NaN / MISSING_CODE.
  */
 export class ColumnReader {
   kind: ColumnKind | undefined;
@@ -43,12 +58,28 @@ export class ColumnReader {
   hasTime = false;
   /** More distinct text values than categories may hold: nothing stored. */
   overflow = false;
+  /** Missing cells (stray cells of a numeric column included). */
   missing = 0;
   present = 0;
   /** Text values of several words (free text rather than names). */
   wordy = 0;
   unknown = 0;
   readonly unknownExamples = new Set<string>();
+  /** Cells of a numeric column that are neither numbers nor missing tokens (read as missing), decimal commas included. */
+  strays = 0;
+  readonly strayExamples: NamedCell[] = [];
+  /** Of the strays, numbers written with a decimal comma ("1,5"). */
+  decimalCommas = 0;
+  readonly decimalExamples: NamedCell[] = [];
+  /** Missing cells per default token as written, blank excepted ("None" → 8,939): a real value may hide there. */
+  readonly missingTokens = new Map<string, number>();
+  /** The stray cells' rows and texts, to turn the column into categories if they are not few (undefined past the cap). */
+  private strayTexts: Map<string, number> | undefined = new Map();
+  private readonly strayRows = new ChunkedInt32();
+  private readonly strayIds = new ChunkedInt32();
+  /** While categorical (inferred): what each category is, and the cells of each sort. */
+  private readonly categorySort: number[] = [];
+  private readonly cellsOfSort = [0, 0, 0];
 
   constructor(
     readonly index: number,
@@ -61,6 +92,7 @@ export class ColumnReader {
     private readonly maxCategories: number,
     /** Where the values go while the column is numeric: its slot of the table's RowBuffer. */
     private readonly slot: BufferColumn,
+    private readonly rules: CellRules,
   ) {
     if (fixed !== undefined) {
       this.kind = fixed.kind;
@@ -78,6 +110,11 @@ export class ColumnReader {
     return this.fixed !== undefined && 'categories' in this.fixed;
   }
 
+  /** Forced numeric by the user (--numeric): text is an error, not a stray. */
+  private get forcedNumeric(): boolean {
+    return this.fixed !== undefined && !('name' in this.fixed) && this.fixed.kind === 'numeric';
+  }
+
   private allocate(): void {
     if (this.kind === 'numeric') this.numbers = this.slot;
     else if (this.kind === 'date') this.days = new ChunkedFloat64();
@@ -86,8 +123,9 @@ export class ColumnReader {
 
   add(cell: string, line: number, error: CellErrorFn): void {
     const text = cell.trim();
-    if (isMissingCell(text)) {
+    if (this.rules.isMissing(text)) {
       this.missing++;
+      if (text !== '' && this.rules.defaults) this.missingTokens.set(text, (this.missingTokens.get(text) ?? 0) + 1);
       if (this.kind === undefined) this.leading++;
       else this.pushMissing();
       return;
@@ -95,32 +133,53 @@ export class ColumnReader {
     this.present++;
     if (this.kind === undefined) {
       const format = dateFormatOf(text);
-      this.kind = format !== undefined ? 'date' : parseNumberCell(text).ok ? 'numeric' : 'categorical';
+      this.kind = format !== undefined ? 'date' : this.rules.parseNumber(text).ok ? 'numeric' : 'categorical';
       this.format = format;
       this.allocate();
       for (let i = 0; i < this.leading; i++) this.pushMissing();
     }
-    if (this.kind === 'numeric') {
-      const r = parseNumberCell(text);
-      if (r.ok) {
-        const overflow = overflowReason(r.value, this.dtype);
-        if (overflow !== undefined) throw error(line, `is ${overflow}`);
-        this.numbers!.push(r.value);
-        return;
-      }
-      if (this.fixed !== undefined || isInfiniteCell(text) || /overflows/.test(r.reason)) {
-        throw error(line, `${r.reason}; the column is numeric${this.fixed === undefined ? '' : ''} (list it with --categorical if it holds categories)`);
-      }
-      this.toCategorical();
-    }
-    if (this.kind === 'date') {
+    if (this.kind === 'numeric') this.addNumber(text, line, error);
+    else if (this.kind === 'date') {
       const d = parseDate(text, this.format!);
       if (!d.ok) throw error(line, d.reason);
       this.days!.push(d.days);
       if (d.hasTime && this.fixed === undefined) this.hasTime = true;
+    } else this.addText(text, line, error);
+  }
+
+  private addNumber(text: string, line: number, error: CellErrorFn): void {
+    const r = this.rules.parseNumber(text);
+    if (r.ok) {
+      const overflow = overflowReason(r.value, this.dtype);
+      if (overflow !== undefined) throw error(line, `is ${overflow}`);
+      this.numbers!.push(r.value);
       return;
     }
-    this.addText(text, line, error);
+    if (this.forcedNumeric || isInfiniteCell(text) || /overflows/.test(r.reason)) {
+      throw error(line, `${r.reason}; the column is numeric (list it with --categorical if it holds categories)`);
+    }
+    // A stray: read as missing, counted and named; kept to become a category if strays are not few.
+    this.missing++;
+    this.noteStray(text, line, this.rules.isDecimalComma(text));
+    if (this.strayTexts !== undefined && this.fixed === undefined) {
+      let id = this.strayTexts.get(text);
+      if (id === undefined) {
+        if (this.strayTexts.size >= MAX_INFERRED_CATEGORIES) this.strayTexts = undefined;
+        else this.strayTexts.set(text, (id = this.strayTexts.size));
+      }
+      if (id !== undefined) {
+        this.strayRows.push(this.numbers!.length);
+        this.strayIds.push(id);
+      }
+    }
+    this.numbers!.push(NaN);
+  }
+
+  private noteStray(text: string, line: number, comma: boolean): void {
+    this.strays++;
+    const examples = comma ? this.decimalExamples : this.strayExamples;
+    if (comma) this.decimalCommas++;
+    if (examples.length < EXAMPLES) examples.push({ line, text: text.slice(0, 60) });
   }
 
   private addText(text: string, line: number, error: CellErrorFn): void {
@@ -141,6 +200,12 @@ export class ColumnReader {
       const cap = this.fixed === undefined ? MAX_INFERRED_CATEGORIES : this.maxCategories;
       if (this.categories.size >= cap) {
         if (this.fixed !== undefined) throw error(line, `${quote(text, 40)} would be category ${cap + 1}, over the cap of ${cap} one-hot columns (maxCategories); leave the column out (--ignore) if it is an identifier`);
+        if (this.mostlyNumbers()) {
+          // Many distinct values, nearly all numbers: a numeric column whose first values were text.
+          this.toNumeric();
+          this.addNumber(text, line, error);
+          return;
+        }
         this.overflow = true;
         this.codes = undefined;
         return;
@@ -148,8 +213,23 @@ export class ColumnReader {
       code = this.categories.size;
       this.categories.set(text, code);
       if (/\S\s+\S+\s+\S/.test(text)) this.wordy++;
+      if (this.fixed === undefined) this.categorySort.push(this.rules.parseNumber(text).ok ? NUMBER : this.rules.isDecimalComma(text) ? COMMA : TEXT);
+    }
+    if (this.fixed === undefined) {
+      const sort = this.categorySort[code]!;
+      this.cellsOfSort[sort]!++;
+      if (sort !== NUMBER) {
+        const examples = sort === COMMA ? this.decimalExamples : this.strayExamples;
+        if (examples.length < EXAMPLES) examples.push({ line, text: text.slice(0, 60) });
+      }
     }
     this.codes!.push(code);
+  }
+
+  /** Present cells that are numbers (decimal commas included) are all but at most MAX_STRAY_SHARE. */
+  private mostlyNumbers(): boolean {
+    const [text, number, comma] = this.cellsOfSort as [number, number, number];
+    return number + comma > 0 && text <= MAX_STRAY_SHARE * this.present;
   }
 
   private pushMissing(): void {
@@ -158,32 +238,83 @@ export class ColumnReader {
     else if (!this.overflow) this.codes!.push(MISSING_CODE);
   }
 
-  /** A numeric column met text: its numbers become category names ("1.5"), missing stays missing. */
-  private toCategorical(): void {
-    const codes = new ChunkedInt32();
-    this.numbers!.forEach((v) => {
-      if (Number.isNaN(v)) {
-        codes.push(MISSING_CODE);
-        return;
+  /**
+   * Settles an inferred column's kind on all its values (called once, at the end): categories
+   * that are nearly all numbers become a numeric column, a numeric column with more than a few
+   * stray cells becomes categorical.
+   */
+  settle(): void {
+    if (this.fixed !== undefined) return;
+    if (this.kind === 'categorical' && !this.overflow && this.mostlyNumbers()) this.toNumeric();
+    else if (this.kind === 'numeric' && this.strays - this.decimalCommas > MAX_STRAY_SHARE * this.present) this.toCategorical();
+  }
+
+  /** Categories (mostly numbers) into the numeric slot: numbers as values, the rest as stray missing cells. */
+  private toNumeric(): void {
+    const names = [...this.categories.keys()];
+    const values = names.map((n) => {
+      const r = this.rules.parseNumber(n);
+      return r.ok ? r.value : NaN;
+    });
+    const numbers = this.slot;
+    this.codes!.forEach((code) => {
+      if (code >= 0 && this.categorySort[code] !== NUMBER) {
+        const text = names[code]!;
+        let id = this.strayTexts!.get(text);
+        if (id === undefined) this.strayTexts!.set(text, (id = this.strayTexts!.size));
+        this.strayRows.push(numbers.length);
+        this.strayIds.push(id);
       }
-      const key = String(v);
+      numbers.push(code < 0 ? NaN : values[code]!);
+    });
+    this.strays = this.cellsOfSort[TEXT]! + this.cellsOfSort[COMMA]!;
+    this.decimalCommas = this.cellsOfSort[COMMA]!;
+    this.missing += this.strays;
+    this.kind = 'numeric';
+    this.numbers = numbers;
+    this.codes = undefined;
+    this.categories.clear();
+    this.wordy = 0;
+  }
+
+  /** A numeric column with many stray cells: its numbers become category names ("1.5"), strays their own text. */
+  private toCategorical(): void {
+    this.kind = 'categorical';
+    this.missing -= this.strays;
+    if (this.strayTexts === undefined) {
+      this.overflow = true;
+      this.numbers = undefined;
+      return;
+    }
+    const strayNames = [...this.strayTexts.keys()];
+    const rows = this.strayRows.toInt32Array();
+    const ids = this.strayIds.toInt32Array();
+    const codes = new ChunkedInt32();
+    let next = 0;
+    const codeOf = (key: string): number => {
       let code = this.categories.get(key);
       if (code === undefined) {
         code = this.categories.size;
         this.categories.set(key, code);
+        if (/\S\s+\S+\s+\S/.test(key)) this.wordy++;
       }
-      codes.push(code);
+      return code;
+    };
+    this.numbers!.forEach((v, row) => {
+      if (next < rows.length && rows[next] === row) codes.push(codeOf(strayNames[ids[next++]!]!));
+      else codes.push(Number.isNaN(v) ? MISSING_CODE : codeOf(String(v)));
     });
     this.numbers = undefined;
-    this.kind = 'categorical';
     this.codes = codes;
+    this.strays = 0;
+    this.decimalCommas = 0;
     if (this.categories.size > MAX_INFERRED_CATEGORIES) {
       this.overflow = true;
       this.codes = undefined;
     }
   }
 
-  /** Why an inferred column is better left out (ID-like, free text, all missing), or undefined. */
+  /** Why an inferred column is better left out (ID-like, a row number, free text, all missing), or undefined. */
   leaveOutReason(): string | undefined {
     const n = this.present;
     if (this.kind === undefined) return 'every value is missing';
@@ -193,42 +324,8 @@ export class ColumnReader {
       if (d > 10 && d > 0.5 * n) return `${this.wordy > d / 2 ? 'free text' : 'ID-like'}: ${d} distinct values in ${n} rows`;
       return undefined;
     }
-    // A numeric column is an ID only when its name says so too: x = 0, 1, 2, ... is a fine feature of a toy set.
-    if (this.kind === 'numeric' && n >= 10 && ID_NAME.test(this.name) && this.isIntegerSequence()) return `ID-like: the integers ${this.range()} each once`;
+    if (this.kind === 'numeric') return numericLeaveOutReason(this.name, this.numbers!, this.present, this.strays);
     return undefined;
-  }
-
-  private range(): string {
-    let lo = Infinity;
-    let hi = -Infinity;
-    this.numbers!.forEach((v) => {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    });
-    return `${lo}…${hi}`;
-  }
-
-  /** Every present value an integer, all distinct and filling a range: a row number or an ID. */
-  private isIntegerSequence(): boolean {
-    let lo = Infinity;
-    let hi = -Infinity;
-    let ints = true;
-    this.numbers!.forEach((v) => {
-      if (Number.isNaN(v)) return;
-      if (!Number.isInteger(v)) ints = false;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    });
-    if (!ints || hi - lo + 1 !== this.present) return false;
-    const seen = new Uint8Array(this.present);
-    let distinct = true;
-    this.numbers!.forEach((v) => {
-      if (Number.isNaN(v) || !distinct) return;
-      const k = v - lo;
-      if (seen[k] === 1) distinct = false;
-      seen[k] = 1;
-    });
-    return distinct;
   }
 
   /** The column as the schema records it (kind decided; undefined kind is numeric of missing values). */

@@ -4,13 +4,14 @@ import { loadBundled, bundledNames } from './bundled.js';
 export { type Dataset, type CommonArgs as SyntheticArgs, type TruthTableName, type RegressionFunctionName, regressionFunctionNames } from './synthetic.js';
 export { type BundledDataset, dataDirectory, bundledFile } from './bundled.js';
 export { standardScaler, minMaxScaler, scalerFromJSON, StandardScaler, MinMaxScaler, type Rows, type Scaler, type ScalerJSON, type ScalerKind } from './scalers.js';
-export { trainTestSplit, trainTestSplitIndices, kFold, type SplitArgs } from './split.js';
+export { trainTestSplit, trainTestSplitIndices, timeSplitIndices, kFold, type SplitArgs } from './split.js';
 export { oneHot, labelEncoder, labelEncoderFromJSON, LabelEncoder } from './encoding.js';
-export { parseNumberCell, isMissingCell, isInfiniteCell, MISSING_TOKENS, type CellNumber } from './cells.js';
+export { parseNumberCell, isMissingCell, isInfiniteCell, MISSING_TOKENS, CellRules, type CellNumber, type CellOptions } from './cells.js';
 export { dateFormatOf, parseDate, dateFeatures, dateFeatureSuffixes, type DateFormat, type ParsedDate } from './dates.js';
-export { MAX_INFERRED_CATEGORIES, type ColumnKind } from './columns.js';
+export { MAX_INFERRED_CATEGORIES, MAX_STRAY_SHARE, type ColumnKind, type NamedCell } from './columns.js';
 export { featureNames, columnWidth, sortLabels, MAX_NAME_CHARS, type TableSchema, type InputColumn, type NumericColumn, type CategoricalColumn, type DateColumn, type TargetSpec } from './schema.js';
-export { TableBuilder, tableFromRecords, findColumn, emptyTableError, MAX_AUTO_CLASSES, MAX_CATEGORIES, type Table, type TableArgs, type TableTarget, type TableReport, type MissingPolicy, type UnknownPolicy } from './table.js';
+export { TableBuilder, tableFromRecords, findColumn, emptyTableError, MAX_AUTO_CLASSES, MAX_CATEGORIES, FREQUENT_TOKEN_SHARE, UNNAMED_FIRST, type Table, type TableArgs, type RowOrder, type ColumnDecision, type StrayCells, type FrequentMissingToken, type TableTarget, type TableReport, type MissingPolicy, type UnknownPolicy } from './table.js';
+export { rowHashes, rowsFingerprint, rowsSeen, fingerprintFromJson, FINGERPRINT_SIZE, type RowsFingerprint, type RowsSeen, type HashableRows } from './fingerprint.js';
 export { syntheticSets, syntheticSet, type SyntheticSet, type GenerateArgs } from './catalog.js';
 
 /** Synthetic generators (seeded) and the bundled real sets by name. */

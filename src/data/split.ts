@@ -100,3 +100,17 @@ export function kFold(n: number, k: number, y?: ArrayLike<Label>, seed = 0): { t
     train: folds.flatMap((fold, j) => (j === f ? [] : fold)),
   }));
 }
+
+/**
+ * A split for time-ordered rows: the latest round(fraction · n) rows by `times` are validation,
+ * the earlier ones training (ties keep file order), so the model is scored on the future of what
+ * it learnt from, as it will be used. A random split of a monthly series scores interpolation.
+ */
+export function timeSplitIndices(times: ArrayLike<number>, fraction: number): { train: number[]; validation: number[] } {
+  numberInRange('timeSplit', 'fraction', fraction, 0, 1);
+  const n = times.length;
+  const k = Math.round(n * fraction);
+  if (k === 0 || k === n) throw new InputError(`timeSplit: a validation fraction of ${fraction} of ${n} rows leaves ${n - k} training and ${k} validation rows`);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
+  return { train: order.slice(0, n - k), validation: order.slice(n - k) };
+}

@@ -2,10 +2,11 @@ import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
-import { isMissingCell } from './cells.js';
-import { RowBuffer } from './chunked.js';
-import { ColumnReader, MISSING_CODE, type CellErrorFn } from './columns.js';
-import { dateFeatures } from './dates.js';
+import { CellRules } from './cells.js';
+import { numericColumnNote } from './columnChecks.js';
+import { ChunkedFloat64, RowBuffer } from './chunked.js';
+import { ColumnReader, MISSING_CODE, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
+import { dateFeatures, dateFormatOf, parseDate, type DateFormat } from './dates.js';
 import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
 
@@ -31,6 +32,14 @@ export interface TableArgs {
   /** Columns to keep although they look like IDs or free text. */
   keep?: readonly string[];
   /**
+   * Exactly the cells (trimmed) that mean missing, as pandas' `na_values` with
+   * `keep_default_na=False`; default blank, NA, N/A, ?, NaN, null, None in any case. `['']`: only
+   * blank cells, so a class called "None" is a class.
+   */
+  naValues?: readonly string[];
+  /** The decimal mark of numbers: '.' (default) or ',' ("1,5"). */
+  decimal?: '.' | ',';
+  /**
    * Missing cells (blank, NA, N/A, ?, NaN, null, None): 'impute' (default) keeps them as NaN /
    * a missing category for the pipeline to fill; 'drop' leaves out rows with any; 'error' stops.
    * Rows whose target is missing are left out (counted) unless 'error'.
@@ -49,6 +58,11 @@ export interface TableArgs {
   requireTarget?: boolean;
   /** Most categories a column read as categorical may one-hot encode (default MAX_CATEGORIES): past it, an InputError naming the column and line. An inferred text column past it is left out as ID-like instead. */
   maxCategories?: number;
+  /**
+   * A column of dates or numbers whose value orders the rows in time (`table.order`), for a
+   * validation split on the latest rows; it stays an input unless ignored. Every row needs one.
+   */
+  orderBy?: string;
   /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
@@ -67,8 +81,55 @@ export interface TableArgs {
  */
 export const MAX_CATEGORIES = 1000;
 
+/** What reading made of one column of the file. */
+export interface ColumnDecision {
+  readonly column: string;
+  /** An input of the model, the target, left out because asked (--ignore, or not in a model's schema), or left out by a decision (see reason). */
+  readonly role: 'input' | 'target' | 'ignored' | 'left out';
+  /** An input's kind. */
+  readonly kind?: ColumnKind;
+  /** A categorical input's number of categories. */
+  readonly categories?: number;
+  /** The kind was given (--categorical, --numeric, a model's schema) or the column kept by --keep, not inferred. */
+  readonly given?: boolean;
+  /** Why a column is left out ("ID-like: 311 distinct values in 406 rows", "--ignore"). */
+  readonly reason?: string;
+}
+
+/** Cells of a numeric column that are neither numbers nor missing tokens: read as missing, counted, the first ten named. */
+export interface StrayCells {
+  readonly column: string;
+  /** All stray cells, decimal commas included. */
+  readonly count: number;
+  readonly examples: readonly NamedCell[];
+  /** Numbers written with a decimal comma ("1,5") in a file read with a point. */
+  readonly decimalCommas: number;
+  readonly decimalExamples: readonly NamedCell[];
+}
+
+/** A default missing token that is a frequent value of a text column or the target: perhaps a real value ("None"). */
+export interface FrequentMissingToken {
+  readonly column: string;
+  readonly token: string;
+  readonly count: number;
+  readonly target: boolean;
+}
+
+/** A default missing token is worth a word when it is at least this share of the rows read. */
+export const FREQUENT_TOKEN_SHARE = 0.01;
+
 /** What reading decided and met, for the Data line and warnings. */
 export interface TableReport {
+  /** Every column of the file in order, with what reading made of it. */
+  readonly columns: readonly ColumnDecision[];
+  /** Records read: the rows kept and those left out. */
+  readonly rowsRead: number;
+  /** Stray cells per numeric column that has some. */
+  readonly strays: readonly StrayCells[];
+  /** Default missing tokens that are frequent values (≥ 1 % of the rows read) of a text column or the target. */
+  readonly frequentMissingTokens: readonly FrequentMissingToken[];
+  /** One-line notes on kept numeric columns whose integers may be row numbers, codes or a group ID. */
+  readonly notes: readonly { readonly column: string; readonly note: string }[];
   /** Inferred columns left out, with why ("ID-like: 311 distinct values in 406 rows"). */
   readonly leftOut: readonly { readonly column: string; readonly reason: string }[];
   /** Missing input cells per column (columns with none are not listed). */
@@ -96,6 +157,16 @@ export interface Table {
   readonly report: TableReport;
   /** The raw text of the `carry` columns, one string per row. */
   readonly carried: ReadonlyMap<string, readonly string[]>;
+  /** With `orderBy`: each row's time (days since 1970 for dates, else the number) and how it was read. */
+  readonly order?: RowOrder;
+}
+
+/** The time of each row, from the `orderBy` column. */
+export interface RowOrder {
+  readonly column: string;
+  /** Days since 1970-01-01 for a date column, else the column's number. */
+  readonly values: Float64Array;
+  readonly dates: boolean;
 }
 
 /** The index of column `name` in `header`, or an InputError listing the columns (and the nearest name). */
@@ -126,18 +197,22 @@ export class TableBuilder {
   private readonly dtype: DType;
   private readonly missingPolicy: MissingPolicy;
   private readonly keep: ReadonlySet<string>;
+  private readonly ignored = new Set<string>();
+  private readonly rules: CellRules;
   private readonly fromSchema: boolean;
   private rows = 0;
   private droppedNoTarget = 0;
   private droppedMissing = 0;
   private readonly carried = new Map<string, { index: number; values: string[] }>();
+  private readonly order: { index: number; name: string; values: ChunkedFloat64; format: DateFormat | undefined; decided: boolean } | undefined;
   /** The numeric columns' values, row-major (one slot per input column). */
   private readonly buffer: RowBuffer;
   /** Each column's cell-error function, made once (not a closure per cell: a million rows make no garbage). */
   private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy']);
+    this.rules = new CellRules({ ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}) });
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
@@ -160,7 +235,12 @@ export class TableBuilder {
     const categorical = named(args.categorical, 'categorical column');
     const numeric = named(args.numeric, 'numeric column');
     const ignored = named(args.ignore, 'column to ignore');
+    for (const name of ignored) this.ignored.add(name);
     this.keep = named(args.keep, 'column to keep');
+    if (args.orderBy !== undefined) {
+      const name = args.orderBy;
+      this.order = { index: findColumn(this.header, name, this.source, 'column to order by'), name, values: new ChunkedFloat64(), format: undefined, decided: false };
+    }
     for (const name of named(args.carry, 'column to carry')) this.carried.set(name, { index: this.header.indexOf(name), values: [] });
     for (const name of categorical) if (numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} cannot be both categorical and numeric`);
     this.fromSchema = args.schema !== undefined;
@@ -173,7 +253,7 @@ export class TableBuilder {
           const names = schema.inputs.map((i) => i.name);
           throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(names)}; the file has ${listValues(this.header)}`);
         }
-        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories, this.buffer.column(this.columns.length)));
+        this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories, this.buffer.column(this.columns.length), this.rules));
       }
       this.opened();
       const t = schema.target;
@@ -184,7 +264,7 @@ export class TableBuilder {
         findColumn(this.header, missing, this.source, 'target column');
       }
       const columns = t !== undefined && present ? t.names.map((name) => ({ index: this.header.indexOf(name), name })) : [];
-      this.targets = new TargetReader(columns, t, task, this.source, this.cellError);
+      this.targets = new TargetReader(columns, t, task, this.source, this.cellError, this.rules);
       return;
     }
 
@@ -196,11 +276,11 @@ export class TableBuilder {
       if (categorical.has(name) || numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be an input`);
       columns.push({ index, name });
     }
-    this.targets = new TargetReader(columns, undefined, task, this.source, this.cellError);
+    this.targets = new TargetReader(columns, undefined, task, this.source, this.cellError, this.rules);
     this.header.forEach((name, index) => {
       if (columns.some((c) => c.index === index) || ignored.has(name)) return;
       const fixed = categorical.has(name) ? { kind: 'categorical' as const } : numeric.has(name) ? { kind: 'numeric' as const } : undefined;
-      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories, this.buffer.column(this.columns.length)));
+      this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories, this.buffer.column(this.columns.length), this.rules));
     });
     this.opened();
     if (this.columns.length === 0) {
@@ -223,7 +303,7 @@ export class TableBuilder {
         this.droppedNoTarget++;
         return;
       }
-      if (this.missingPolicy === 'drop' && !this.fromSchema && this.columns.some((c) => isMissingCell(fields[c.index]!))) {
+      if (this.missingPolicy === 'drop' && !this.fromSchema && this.columns.some((c) => this.rules.isMissing(fields[c.index]!))) {
         this.droppedMissing++;
         return;
       }
@@ -231,12 +311,33 @@ export class TableBuilder {
     for (let k = 0; k < this.columns.length; k++) {
       const c = this.columns[k]!;
       const cell = fields[c.index]!;
-      if (this.missingPolicy === 'error' && isMissingCell(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
+      if (this.missingPolicy === 'error' && this.rules.isMissing(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
       c.add(cell, line, this.columnErrors[k]!);
     }
     this.targets.add(fields, line);
     for (const c of this.carried.values()) c.values.push(fields[c.index]!);
+    if (this.order !== undefined) this.addTime(fields[this.order.index]!, line);
     this.rows++;
+  }
+
+  /** The row's time: a date in the format of the column's first value, or a number. */
+  private addTime(cell: string, line: number): void {
+    const o = this.order!;
+    const text = cell.trim();
+    if (this.rules.isMissing(text)) throw this.cellError(line, o.index, `${text === '' ? 'is blank' : `is ${JSON.stringify(text)}`}; every row needs a time to order the rows by ${JSON.stringify(o.name)}`);
+    if (!o.decided) {
+      o.format = dateFormatOf(text);
+      o.decided = true;
+    }
+    if (o.format !== undefined) {
+      const d = parseDate(text, o.format);
+      if (!d.ok) throw this.cellError(line, o.index, d.reason);
+      o.values.push(d.days);
+      return;
+    }
+    const r = this.rules.parseNumber(text);
+    if (!r.ok) throw this.cellError(line, o.index, `${r.reason}; the rows are ordered by this column, which needs dates or numbers`);
+    o.values.push(r.value);
   }
 
   private readonly cellError = (line: number, column: number, reason: string): InputError => {
@@ -251,6 +352,9 @@ export class TableBuilder {
       if (this.droppedMissing > 0) throw new InputError(`${this.source}: every row has a missing value (${this.droppedMissing} rows dropped by --missing drop); try --missing impute`);
       throw new InputError(`${this.source} has a header but no data rows`);
     }
+    const rowsRead = this.rows + this.droppedNoTarget + this.droppedMissing;
+    if (!this.fromSchema) for (const c of this.columns) c.settle();
+    for (const c of this.columns) this.checkDecimalCommas(c);
     const leftOut: { column: string; reason: string }[] = [];
     const used = this.columns.filter((c) => {
       if (this.fromSchema || c.fixed !== undefined) return true;
@@ -267,7 +371,7 @@ export class TableBuilder {
       throw new InputError(`${this.source}: no feature columns left: ${leftOut.slice(0, 10).map((l) => `${l.column} (${l.reason})`).join('; ')}; keep one with --keep`);
     }
     const inputs: InputColumn[] = used.map((c) => c.schemaColumn());
-    const { spec, target, reason } = this.targets.finish(this.rows);
+    const { spec, target, reason } = this.finishTarget(rowsRead);
     const schema: TableSchema = { inputs, target: spec };
     const categoricalMissing = new Map<string, Int32Array>();
     for (const c of used) {
@@ -277,6 +381,14 @@ export class TableBuilder {
       categoricalMissing.set(c.name, Int32Array.from(rows));
     }
     const report: TableReport = {
+      columns: this.decisions(used, leftOut),
+      rowsRead,
+      strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),
+      frequentMissingTokens: this.frequentTokens(rowsRead),
+      notes: this.fromSchema ? [] : used.flatMap((c) => {
+        const note = c.fixed === undefined && c.kind === 'numeric' ? numericColumnNote(c.name, c.numbers!, c.present) : undefined;
+        return note === undefined ? [] : [{ column: c.name, note }];
+      }),
       leftOut,
       missing: used.filter((c) => c.missing > 0).map((c) => ({ column: c.name, count: c.missing })),
       droppedNoTarget: this.droppedNoTarget,
@@ -284,7 +396,65 @@ export class TableBuilder {
       unknown: used.filter((c) => c.unknown > 0).map((c) => ({ column: c.name, count: c.unknown, examples: [...c.unknownExamples] })),
       targetReason: reason,
     };
-    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])) };
+    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])), ...this.rowOrder() };
+  }
+
+  private rowOrder(): { order?: RowOrder } {
+    const o = this.order;
+    if (o === undefined) return {};
+    const values = new Float64Array(this.rows);
+    o.values.forEach((v, i) => (values[i] = v));
+    return { order: { column: o.name, values, dates: o.format !== undefined } };
+  }
+
+  /** The target read; an error about it says which default missing tokens took rows away (a class "None" read as missing). */
+  private finishTarget(rowsRead: number): ReturnType<TargetReader['finish']> {
+    try {
+      return this.targets.finish(this.rows);
+    } catch (e) {
+      const lost = this.frequentTokens(rowsRead).filter((t) => t.target);
+      if (!(e instanceof InputError) || lost.length === 0) throw e;
+      const what = lost.map((t) => `${t.count} rows whose target is ${JSON.stringify(t.token)}`).join(', ');
+      throw new InputError(`${e.message} (${what} were read as missing and left out; --na-values sets which tokens mean missing, e.g. --na-values '' for blank cells only)`);
+    }
+  }
+
+  /** A numeric column whose values are mostly written with a decimal comma: the file needs --decimal ,. */
+  private checkDecimalCommas(c: ColumnReader): void {
+    if (c.kind !== 'numeric' || c.decimalCommas === 0 || c.decimalCommas * 2 <= c.present) return;
+    const first = c.decimalExamples[0]!;
+    throw this.cellError(first.line, c.index, `${quote(first.text, 40)} is a number with a decimal comma, as ${c.decimalCommas} of the column's ${c.present} values are; read the file with --decimal , (decimal: ',')`);
+  }
+
+  /** Every column of the header with its role, kind and why it is left out. */
+  private decisions(used: readonly ColumnReader[], leftOut: readonly { column: string; reason: string }[]): ColumnDecision[] {
+    const inputs = new Map(used.map((c) => [c.name, c]));
+    const out = new Map(leftOut.map((l) => [l.column, l.reason]));
+    const targets = new Set(this.targets.indices);
+    return this.header.map((column, index): ColumnDecision => {
+      if (targets.has(index)) return { column, role: 'target' };
+      const c = inputs.get(column);
+      if (c !== undefined) {
+        const kind: ColumnKind = c.kind ?? 'numeric';
+        const given = c.fixed !== undefined || this.keep.has(column);
+        return { column, role: 'input', kind, ...(kind === 'categorical' ? { categories: c.categories.size } : {}), ...(given ? { given } : {}) };
+      }
+      const why = out.get(column);
+      if (why !== undefined) return { column, role: 'left out', reason: why };
+      return { column, role: 'ignored', reason: this.ignored.has(column) ? '--ignore' : 'not an input of the model' };
+    });
+  }
+
+  /** Default missing tokens that are frequent values of a text column or the target (perhaps a real value). */
+  private frequentTokens(rowsRead: number): FrequentMissingToken[] {
+    const least = Math.max(1, FREQUENT_TOKEN_SHARE * rowsRead);
+    const out: FrequentMissingToken[] = [];
+    const add = (column: string, tokens: ReadonlyMap<string, number>, target: boolean) => {
+      for (const [token, count] of tokens) if (count >= least) out.push({ column, token, count, target });
+    };
+    this.targets.names.forEach((name, k) => add(name, this.targets.missingTokens[k]!, true));
+    for (const c of this.columns) if (c.kind === 'categorical' || c.kind === undefined) add(c.name, c.missingTokens, false);
+    return out;
   }
 
   private assembleX(used: readonly ColumnReader[], schema: TableSchema): Matrix {
@@ -324,11 +494,16 @@ function listSome(names: readonly string[]): string {
   return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
 }
 
+/** The name of a first column whose header is blank (a saved row index), as pandas names it. */
+export const UNNAMED_FIRST = 'Unnamed: 0';
+
 function checkHeader(header: readonly string[], source: string): string[] {
   if (!Array.isArray(header) || header.length === 0) throw emptyTableError(source);
   const names = header.map((h, i) => {
     if (typeof h !== 'string') throw new InputError(`${source}: header field ${i + 1} is not text`);
-    return (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim();
+    const name = (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim();
+    // A blank first name is a saved row index (pandas, R's write.csv): named as pandas names it.
+    return name === '' && i === 0 && header.length > 1 ? UNNAMED_FIRST : name;
   });
   const seen = new Map<string, number>();
   names.forEach((name, i) => {

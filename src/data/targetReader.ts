@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import { describe, listValues, quote } from '../core/validate.js';
 import type { Label } from '../core/labels.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
-import { isMissingCell, parseNumberCell } from './cells.js';
+import { DEFAULT_CELLS, isInfiniteCell, type CellRules } from './cells.js';
 import { MAX_NAME_CHARS, sortLabels, type TargetSpec } from './schema.js';
 
 /** The targets read from a table: class indices into `classes`, or a numeric matrix. */
@@ -41,6 +41,8 @@ interface Undecided {
   /** Each row's number, once `raw` has overflowed. */
   numbers: ChunkedFloat64 | undefined;
   firstText: { line: number; text: string; reason: string } | undefined;
+  /** The first number written with a decimal comma ("1,5") in a file read with a point. */
+  firstComma: { line: number; text: string } | undefined;
   firstInvalidNumber: { line: number; reason: string } | undefined;
 }
 
@@ -61,6 +63,8 @@ export class TargetReader {
   private readonly cells: ChunkedFloat64 | undefined;
   private readonly classIndex: Map<string, number> | undefined;
   private readonly classCodes = new ChunkedInt32();
+  /** Per target column: rows left out for a default missing token as written, blank excepted ("None" → 8,939). */
+  readonly missingTokens: Map<string, number>[];
 
   constructor(
     private readonly columns: readonly { readonly index: number; readonly name: string }[],
@@ -68,16 +72,25 @@ export class TargetReader {
     private readonly task: TargetTask,
     private readonly source: string,
     private readonly cellError: CellError,
+    private readonly rules: CellRules = DEFAULT_CELLS,
   ) {
+    this.missingTokens = columns.map(() => new Map());
     if (columns.length === 0) return;
     if (fixed?.kind === 'classes') this.classIndex = new Map(fixed.classes.map((c, k) => [String(c), k]));
     else if (fixed !== undefined || columns.length > 1) this.cells = new ChunkedFloat64();
-    else this.undecided = { ...columns[0]!, raw: new Map(), rawNumbers: [], rawCodes: new ChunkedInt32(), numbers: undefined, firstText: undefined, firstInvalidNumber: undefined };
+    else this.undecided = { ...columns[0]!, raw: new Map(), rawNumbers: [], rawCodes: new ChunkedInt32(), numbers: undefined, firstText: undefined, firstComma: undefined, firstInvalidNumber: undefined };
   }
 
   /** True when a target cell of the record is missing (the row cannot be trained on). */
   isMissing(fields: readonly string[]): boolean {
-    return this.columns.some((c) => isMissingCell(fields[c.index]!));
+    let missing = false;
+    this.columns.forEach((c, k) => {
+      const text = fields[c.index]!.trim();
+      if (!this.rules.isMissing(text)) return;
+      missing = true;
+      if (text !== '' && this.rules.defaults) this.missingTokens[k]!.set(text, (this.missingTokens[k]!.get(text) ?? 0) + 1);
+    });
+    return missing;
   }
 
   /** Column positions that are targets (not features). */
@@ -85,20 +98,25 @@ export class TargetReader {
     return this.columns.map((c) => c.index);
   }
 
+  /** The target columns' names. */
+  get names(): string[] {
+    return this.columns.map((c) => c.name);
+  }
+
   add(fields: readonly string[], line: number): void {
     for (const c of this.columns) {
       const cell = fields[c.index]!;
       const text = cell.trim();
-      if (isMissingCell(text)) throw this.cellError(line, c.index, `${text === '' ? 'is blank' : `is ${JSON.stringify(text)}`}; every row needs a target value`);
+      if (this.rules.isMissing(text)) throw this.cellError(line, c.index, `${text === '' ? 'is blank' : `is ${JSON.stringify(text)}`}; every row needs a target value`);
       if (text.length > MAX_NAME_CHARS) throw this.cellError(line, c.index, `label ${quote(text)} is over the limit of ${MAX_NAME_CHARS} characters`);
       if (this.classIndex !== undefined) {
-        const code = this.classIndex.get(classKey(text, this.fixed!));
+        const code = this.classIndex.get(classKey(text, this.fixed!, this.rules));
         if (code === undefined) {
           throw this.cellError(line, c.index, `label ${quote(text)} is not one of the model's classes (${listValues(this.classIndex.keys())})`);
         }
         this.classCodes.push(code);
       } else if (this.cells !== undefined) {
-        const r = parseNumberCell(cell);
+        const r = this.rules.parseNumber(cell);
         if (!r.ok) throw this.cellError(line, c.index, r.reason, 'numeric target');
         this.cells.push(r.value);
       } else {
@@ -114,10 +132,11 @@ export class TargetReader {
       return;
     }
     // A text seen for the first time (or any text once `raw` overflowed): parse it.
-    const r = parseNumberCell(cell);
+    const r = this.rules.parseNumber(cell);
     const value = r.ok ? r.value : NaN;
     if (!r.ok) {
-      if (isMissingOrInfinite(cell) || /overflows/.test(r.reason)) t.firstInvalidNumber ??= { line, reason: r.reason };
+      if (this.rules.isMissing(cell) || isInfiniteCell(cell) || /overflows/.test(r.reason)) t.firstInvalidNumber ??= { line, reason: r.reason };
+      else if (this.rules.isDecimalComma(cell)) t.firstComma ??= { line, text };
       else t.firstText ??= { line, text, reason: r.reason };
     }
     if (t.raw !== undefined && t.raw.size >= MAX_DISTINCT) {
@@ -156,7 +175,10 @@ export class TargetReader {
 
   private decide(t: Undecided, rows: number): { spec: TargetSpec; target: TableTarget; reason?: string } {
     const where = `${this.source}, target column ${quote(t.name)}`;
-    const numericColumn = t.firstText === undefined;
+    if (t.firstComma !== undefined && t.firstText === undefined) {
+      throw this.cellError(t.firstComma.line, t.index, `${quote(t.firstComma.text, 40)} is a number with a decimal comma; read the file with --decimal , (decimal: ',')`);
+    }
+    const numericColumn = t.firstText === undefined && t.firstComma === undefined;
     if (numericColumn && t.firstInvalidNumber !== undefined) {
       throw this.cellError(t.firstInvalidNumber.line, t.index, t.firstInvalidNumber.reason);
     }
@@ -220,18 +242,12 @@ function classTarget(classes: readonly Label[], codes: Int32Array): TableTarget 
 }
 
 /** The key a label is looked up by: numeric classes match "1" and "1.0" alike. */
-function classKey(text: string, spec: TargetSpec): string {
+function classKey(text: string, spec: TargetSpec, rules: CellRules): string {
   if (spec.kind === 'classes' && spec.classes.every((c) => typeof c === 'number')) {
-    const r = parseNumberCell(text);
+    const r = rules.parseNumber(text);
     if (r.ok) return String(r.value);
   }
   return text;
-}
-
-/** Spellings of a missing or infinite number: in a numeric column these are errors, not labels. */
-export function isMissingOrInfinite(cell: string): boolean {
-  const s = cell.trim().toLowerCase();
-  return s === '' || s === 'nan' || s === 'na' || s === 'n/a' || s === 'null' || s === 'none' || s === '?' || s.includes('inf');
 }
 
 function allIntegers(t: Undecided): boolean {

@@ -76,7 +76,7 @@ export class LoadedModel {
     rows.forEach((r: unknown, i) => {
       if (Array.isArray(r) !== numeric) throw new InputError(`predict: row ${i} is ${numeric ? 'not an array of numbers' : 'an array'}; give all rows as records or all as numeric rows`);
     });
-    if (!numeric) return predictRecords(this, rows as readonly RawRecord[], args);
+    if (!numeric) return predictRecords(this, rows as readonly RawRecord[], { ...args, ...savedNaValues(this.metadata) });
     return this.predictNumbers(rows as readonly (readonly number[])[], args);
   }
 
@@ -90,7 +90,7 @@ export class LoadedModel {
         if (r.length !== names.length) throw new InputError(`predict: row ${i} has ${r.length} values, the model reads ${names.length} columns (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`);
         return Object.fromEntries(names.map((n, j) => [n, r[j]!]));
       });
-      return predictRecords(this, records, args);
+      return predictRecords(this, records, { ...args, ...savedNaValues(this.metadata) });
     }
     // No schema (trained on a matrix in the library): rows are the network's features before scaling.
     const width = this.network.inputUnits;
@@ -104,4 +104,17 @@ export class LoadedModel {
     if (this.preprocessing.scaler !== undefined) x = scalerFromJSON(this.preprocessing.scaler).transform(x, 'float32');
     return { ...decodeOutputs(this, this.network.predictMatrix(x)), warnings: [] };
   }
+}
+
+/**
+ * The missing tokens the model's training file was read with (`--na-values`, saved in its spec), so
+ * raw records read text cells as training did: a class or category called 'None' stays a value.
+ */
+function savedNaValues(metadata: JsonObject): { naValues?: readonly string[] } {
+  const spec = metadata.spec;
+  const pre = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.preprocessing : undefined;
+  const na = pre !== null && typeof pre === 'object' && !Array.isArray(pre) ? pre.naValues : undefined;
+  if (na === undefined) return {};
+  if (!Array.isArray(na) || !na.every((t) => typeof t === 'string')) throw new InputError(`predict: the model file's metadata.spec.preprocessing.naValues is not a list of strings`);
+  return { naValues: na as string[] };
 }

@@ -59,6 +59,14 @@ export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
   return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings: readingWarnings(table) };
 }
 
+/** How records' cells are read: unseen categories, and which text cells mean missing (the tokens the model was trained with). */
+export interface RecordReading {
+  /** A category not seen in training: all zeros with a warning (default 'ignore') or an error. */
+  unknown?: UnknownPolicy;
+  /** Exactly the text cells that mean missing (default: blank, NA, N/A, ?, NaN, null, None in any case). */
+  naValues?: readonly string[];
+}
+
 /**
  * Predicts raw rows with the model's own preprocessing (columns by name; missing values filled,
  * categories encoded, dates expanded, scaled) — what a loaded model needs to serve a form or an
@@ -68,7 +76,7 @@ export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
  * const loaded = loadModel('penguins.bpm');
  * predictRecords(loaded, [{ island: 'Biscoe', bill_length_mm: 45.1, sex: null }]).values; // ['Gentoo']
  */
-export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}): Predictions {
+export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: RecordReading = {}): Predictions {
   if (Array.isArray(records) && records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
   const { x, warnings } = recordsToInputs(m.preprocessing, records, args, 'predictRecords');
   return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings };
@@ -79,7 +87,7 @@ export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord
  * encoded, dates expanded, indicators, scaled), float32, with what the pipeline met on the way.
  * The one path for predictRecords, LoadedModel.predict and the TF.js applier.
  */
-export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[], args: { unknown?: UnknownPolicy } = {}, caller = 'predict'): { x: Matrix; warnings: string[] } {
+export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[], args: RecordReading = {}, caller = 'predict'): { x: Matrix; warnings: string[] } {
   const schema = pre.schema;
   if (schema === undefined) throw new InputError(`${caller}: the model has no column schema (it was not trained from a table); give numeric rows to predict`);
   if (!Array.isArray(records)) throw new InputError(`${caller}: expected an array of objects keyed by column name`);
@@ -93,6 +101,6 @@ export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[
       return String(v);
     });
   });
-  const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}) });
+  const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}), ...(args.naValues ? { naValues: args.naValues } : {}) });
   return { x: pipelineInputs(pre, table), warnings: readingWarnings(table) };
 }

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { trainTestSplitIndices } from '../data/split.js';
-import type { Table } from '../data/table.js';
+import { timeSplitIndices, trainTestSplitIndices } from '../data/split.js';
+import type { RowOrder, Table } from '../data/table.js';
 import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
 import { EarlyStopping } from '../callbacks/earlyStopping.js';
@@ -18,6 +18,8 @@ export interface Split {
   readonly validation: readonly number[];
   /** Why there is no validation part, when there is none although one was asked for. */
   readonly note: string | undefined;
+  /** A split in time (the table read with `orderBy`): the column and the first validation time (days since 1970 for dates). */
+  readonly by?: { readonly column: string; readonly from: number; readonly dates: boolean };
 }
 
 /**
@@ -27,6 +29,7 @@ export interface Split {
 export function splitRows(table: Table, fraction: number, seed: number): Split {
   const all = () => Array.from({ length: table.rows }, (_, i) => i);
   if (fraction === 0) return { train: all(), validation: [], note: undefined };
+  if (table.order !== undefined) return timeSplit(table, table.order, fraction);
   const y = table.y;
   const labels = y?.kind === 'classes' ? y.codes : undefined;
   try {
@@ -35,6 +38,17 @@ export function splitRows(table: Table, fraction: number, seed: number): Split {
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     return { train: all(), validation: [], note: `${table.rows} rows are too few for a ${fraction} validation split; training on all of them without validation` };
+  }
+}
+
+/** Validation on the latest rows by the table's time column (read with `orderBy`). */
+function timeSplit(table: Table, order: RowOrder, fraction: number): Split {
+  try {
+    const { train, validation } = timeSplitIndices(order.values, fraction);
+    return { train, validation, note: undefined, by: { column: order.column, from: order.values[validation[0]!]!, dates: order.dates } };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { train: Array.from({ length: table.rows }, (_, i) => i), validation: [], note: `${table.rows} rows are too few for a ${fraction} validation split; training on all of them without validation` };
   }
 }
 

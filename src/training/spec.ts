@@ -45,6 +45,12 @@ export interface PreprocessingSpec {
   readonly indicator?: boolean;
   /** A category unseen in training at predict time: all zeros with a counted warning ('ignore', default) or an error. */
   readonly unknown?: UnknownPolicy;
+  /** Exactly the cells that mean missing (pandas' na_values with keep_default_na=False); default blank, NA, N/A, ?, NaN, null, None in any case. */
+  readonly naValues?: readonly string[];
+  /** The decimal mark of numbers in the file: '.' (default) or ','. */
+  readonly decimal?: '.' | ',';
+  /** A column of dates or numbers that orders the rows in time: validation on the latest rows (instead of a random split). */
+  readonly orderBy?: string;
   /** Input scaling fitted on the training rows; regression targets are standardised too unless 'none'. */
   readonly scale: ScaleKind;
 }
@@ -141,7 +147,10 @@ function names(where: string, v: unknown): void {
 /** Checks every field of a spec (plain JSON from anywhere) and says which one is wrong. */
 export function checkSpec(spec: TrainingSpec): void {
   const p = spec.preprocessing;
-  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale']);
+  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy']);
+  if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw new InputError(`spec.preprocessing.naValues: expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
+  if (p.decimal !== undefined) oneOf('spec.preprocessing.decimal', p.decimal, ['.', ','] as const);
+  if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw new InputError(`spec.preprocessing.orderBy: expected a column name, got ${describe(p.orderBy)}`);
   if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
   if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
   if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw bad('spec.preprocessing.indicator', `expected true or false, got ${describe(p.indicator)}`);
@@ -200,6 +209,9 @@ export function tableArgsOf(p: PreprocessingSpec): TableArgs {
     ...(p.ignore ? { ignore: p.ignore } : {}),
     ...(p.keep ? { keep: p.keep } : {}),
     ...(p.missing ? { missing: p.missing } : {}),
+    ...(p.naValues ? { naValues: p.naValues } : {}),
+    ...(p.decimal ? { decimal: p.decimal } : {}),
+    ...(p.orderBy ? { orderBy: p.orderBy } : {}),
   };
 }
 

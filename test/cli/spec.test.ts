@@ -54,7 +54,7 @@ test('train saves the spec and where the rows are; --resume rebuilds the run fro
   const r = await cli(['train', '--dataset', 'moons', '--samples', '120', '--noise', '0.2', '--layers', '6', '--activation', 'tanh', '--lr', '0.02', '--batch-size', '16', '--epochs', '3', '--no-early-stopping', '--seed', '4', '--out', first]);
   assert.equal(r.code, 0, r.stderr);
   const meta = loadModel(first).metadata;
-  assert.deepEqual(Object.keys(meta).sort(), ['data', 'producer', 'spec']);
+  assert.deepEqual(Object.keys(meta).sort(), ['baseline', 'data', 'producer', 'spec', 'trainingRows']);
   assert.deepEqual(meta.data, { dataset: 'moons', samples: 120, noise: 0.2 });
   const spec = meta.spec as unknown as TrainingSpec;
   // Commander's defaults are options given too (--missing impute, no --indicator).

@@ -2,7 +2,7 @@
 // `backprop predict` does; a file written before this API still loads and predicts as it did.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, runCli, tempDir, ROOT } from '../cli/harness.js';
 import { loadModel, modelFromBytes, modelToBytes, modelToOnnx, scalerFromJSON, sequential, layers, Matrix, UnsupportedError, InputError, type RawRecord } from '../../src/index.js';
@@ -78,4 +78,26 @@ test('a library model without a schema: predict on rows applies its saved scaler
   const expected = network.predictMatrix(scalerFromJSON(scaler).transform(Matrix.fromArray(rows), 'float32'));
   assert.deepEqual(loaded.predict(rows).values, Array.from(expected.data));
   assert.throws(() => loaded.model, UnsupportedError);
+});
+
+test('a model trained with --na-values reads records as training did: a category called None stays a value in loadModel().predict', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('na-values');
+  // 'None' is a real category of `kind` whose rows are all class b; 'NA' is missing; 'wood' is the most
+  // frequent category, so a 'None' read as missing would be filled in as wood and answered 'a'.
+  const lines = ['x,kind,label'];
+  for (let i = 0; i < 120; i++) {
+    const kind = ['None', 'wood', 'wood', 'NA'][i % 4]!;
+    lines.push(`${(i % 7) / 7},${kind},${kind === 'None' ? 'b' : 'a'}`);
+  }
+  writeFileSync(join(dir, 'kinds.csv'), lines.join('\n') + '\n');
+  const r = runCli(bin, ['train', 'kinds.csv', '--target', 'label', '--na-values', ',NA', '--epochs', '60', '--seed', '1', '--out', 'k.bpm'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const loaded = loadModel(join(dir, 'k.bpm'));
+  assert.deepEqual((loaded.metadata.spec as { preprocessing: { naValues: string[] } }).preprocessing.naValues, ['', 'NA']);
+  const cats = loaded.preprocessing.schema!.inputs.find((c) => c.name === 'kind');
+  assert.ok(cats !== undefined && 'categories' in cats && (cats.categories as string[]).includes('None'), 'None is a category of the schema');
+  const p = loaded.predict([{ x: 0.5, kind: 'None' }, { x: 0.5, kind: 'wood' }]);
+  assert.deepEqual(p.values, ['b', 'a']);
+  assert.deepEqual(p.warnings, []);
 });

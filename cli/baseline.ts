@@ -1,0 +1,120 @@
+import {
+  Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classReport, fingerprintFromJson, minorityShare, rowsSeen, scoreBaselineOnRows, tableBaseline, IMBALANCED_SHARE,
+  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type RowsFingerprint, type Sequential, type Table,
+} from '../src/index.js';
+import { formatMetric } from './evaluation.js';
+
+/**
+ * What train, cv, evaluate and search print beside the model's scores: the trivial baseline on the
+ * same rows, the imbalanced-class scores, and (evaluate) the rows seen in training. The baseline
+ * and the training rows' fingerprint travel in the model file's metadata (`baseline`,
+ * `trainingRows`), written by train.
+ */
+
+/** The classes are imbalanced: the smallest one's share of the rows, under IMBALANCED_SHARE. */
+export interface Imbalance {
+  readonly label: Label;
+  readonly share: number;
+}
+
+/** The smallest class when it holds under 20 % of the rows, else undefined. */
+export function imbalanceOf(classes: readonly Label[], counts: readonly number[]): Imbalance | undefined {
+  const share = minorityShare(counts);
+  if (share >= IMBALANCED_SHARE) return undefined;
+  const k = counts.indexOf(Math.min(...counts));
+  return { label: classes[k]!, share };
+}
+
+/** The predicted class of every row, in blocks (a million rows' outputs are never held at once). */
+export function predictedClasses(model: Sequential, x: Matrix): Int32Array {
+  const out = new Int32Array(x.rows);
+  const block = 65_536;
+  for (let start = 0; start < x.rows; start += block) {
+    const n = Math.min(block, x.rows - start);
+    out.set(classCodes(model.predictMatrix(new Matrix(n, x.cols, x.data.subarray(start * x.cols, (start + n) * x.cols)))), start);
+  }
+  return out;
+}
+
+/** The model's accuracy, balanced accuracy and macro F1 on rows x with true codes. */
+export function modelClassScores(model: Sequential, x: Matrix, truth: ArrayLike<number>, k: number): ClassScores {
+  return classReport(truth, predictedClasses(model, x), k);
+}
+
+/** The metrics-table rows of the baseline column: loss (the prior's cross-entropy) and accuracy, or MAE, RMSE, R². */
+export function baselineCell(b: BaselineScores | undefined, metric: 'loss' | 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'f1' | 'mae' | 'rmse' | 'r2'): string {
+  if (b === undefined) return '—';
+  const v = (b as unknown as Record<string, number | undefined>)[metric];
+  return v === undefined ? '—' : formatMetric(v);
+}
+
+/** The note on imbalanced classes, pointing to --class-weight balanced. */
+export function imbalanceNote(imbalance: Imbalance, weighted: boolean): string {
+  const pct = (100 * imbalance.share).toFixed(imbalance.share < 0.01 ? 2 : 1);
+  return `Imbalanced classes (the smallest, ${JSON.stringify(String(imbalance.label))}, is ${pct} % of the rows): balanced accuracy and macro F1 say more than accuracy${weighted ? '' : '; --class-weight balanced weighs the rare classes up'}.`;
+}
+
+/** The baseline sentence of a verdict, or undefined without scores to compare. */
+export function baselineNote(model: { accuracy?: number; balancedAccuracy?: number; rmse?: number }, b: BaselineScores | undefined, rows: string): string | undefined {
+  if (b === undefined || beatsBaseline(model, b) === undefined) return undefined;
+  return baselineSentence(model, b, rows);
+}
+
+/** The metadata train adds to the model file: the baseline and the fingerprint of the training rows. */
+export function trainingMetadata(baseline: Baseline | undefined, fingerprint: RowsFingerprint | undefined): JsonObject {
+  const rows = fingerprint ? { rows: fingerprint.rows, threshold: fingerprint.threshold, hashes: fingerprint.hashes } : undefined;
+  return { ...(baseline ? { baseline: baseline as unknown as Json } : {}), ...(rows ? { trainingRows: rows } : {}) };
+}
+
+/** The saved baseline of a model file's metadata, if any. */
+export function savedBaseline(metadata: JsonObject): Baseline | undefined {
+  return baselineFromJson(metadata.baseline);
+}
+
+/** "N of the M rows were training rows" for evaluate, or undefined when the model file has no fingerprint or none are. */
+export function trainingRowsNote(metadata: JsonObject, hashes: Float64Array): string | undefined {
+  const fp = fingerprintFromJson(metadata.trainingRows);
+  if (fp === undefined) return undefined;
+  const seen = rowsSeen(fp, hashes);
+  if (seen.seen === 0) return undefined;
+  const share = Math.round((100 * seen.seen) / seen.rows);
+  const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows are` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows are`;
+  return `${count} rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or another file).`;
+}
+
+/** The baseline of each held-out part: fitted on the part's training rows, scored on its held-out rows. */
+export function holdoutBaselines(table: Table, holdouts: readonly { readonly train: readonly number[]; readonly test: readonly number[] }[]): BaselineScores[] {
+  const y = table.y;
+  if (y === undefined) return [];
+  return holdouts.map((h) => scoreBaselineOnRows(tableBaseline(y, h.train), y, h.test));
+}
+
+/** The mean of each score over parts (the baselines of cv's folds), as one BaselineScores. */
+export function meanOfBaselines(all: readonly BaselineScores[]): BaselineScores | undefined {
+  const first = all[0];
+  if (first === undefined) return undefined;
+  const mean = (f: (b: BaselineScores) => number) => all.reduce((a, b) => a + f(b), 0) / all.length;
+  const num = (k: string) => (b: BaselineScores) => (b as unknown as Record<string, number>)[k]!;
+  if (first.kind === 'majority') {
+    return { kind: 'majority', label: first.label, loss: mean(num('loss')), accuracy: mean(num('accuracy')), balancedAccuracy: mean(num('balancedAccuracy')), macroF1: mean(num('macroF1')), f1: mean(num('f1')) };
+  }
+  return { kind: 'mean', mae: mean(num('mae')), rmse: mean(num('rmse')), r2: mean(num('r2')) };
+}
+
+/** A search metric's value for the baseline (undefined where it has none: a regression's loss is on scaled targets). */
+export function baselineMetric(b: BaselineScores, metric: string): number | undefined {
+  const key = metric === 'balanced_accuracy' ? 'balancedAccuracy' : metric;
+  if (b.kind === 'mean' && key === 'loss') return undefined;
+  const v = (b as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** The search's line on the baseline: its score on the same held-out rows, and plainly whether the best trial beats it. */
+export function searchBaselineLine(b: BaselineScores | undefined, metric: string, best: number, maximize: boolean): string | undefined {
+  if (b === undefined) return undefined;
+  const v = baselineMetric(b, metric);
+  if (v === undefined) return undefined;
+  const what = b.kind === 'majority' ? `always answering ${JSON.stringify(String(b.label))}` : 'always answering the training mean';
+  const beats = maximize ? best > v + 1e-12 : best < v - 1e-12;
+  return `${what} scores ${metric} ${formatMetric(v)} on the same held-out rows${beats ? '' : `: the best trial (${formatMetric(best)}) does not beat it, so no configuration tried has learnt anything a ${b.kind === 'majority' ? 'class count' : 'mean'} could not tell; check the target and the inputs (train --dry-run)`}`;
+}

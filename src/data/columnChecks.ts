@@ -1,0 +1,105 @@
+/**
+ * What a numeric column's values say about it beyond being numbers: an ID or a row number (left
+ * out), a few integer codes or a group ID (kept, with a one-line note suggesting --categorical or
+ * --ignore). The name decides only together with the values: x = 0, 1, 2, ... is a fine feature
+ * of a toy set, so a column is left out on its values alone never.
+ */
+
+/** Names of keys and row numbers: id, ID, user_id, index, row, No, #, Unnamed: 0 (pandas' saved index). */
+const ID_NAME = /(^|[^a-z])(id|idx|index|row|key|no|num|number)s?([^a-z]|$)|[a-z]Id$|^#|^unnamed/i;
+/** Names of observation numbers (statsmodels' OBS, R's rownames). */
+const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record)$/i;
+/** Names of group identifiers: many rows per value. */
+const GROUP_NAME = /individual|subject|group|person|household|family|patient|cluster|user|customer|participant|respondent|firm|company|school/i;
+/** Integer columns with this few distinct values (at least 3) may be codes. */
+export const MAX_CODE_VALUES = 12;
+/** Fewer present values than this say nothing about IDs. */
+const MIN_ROWS = 10;
+
+/** The values of one numeric column, NaN where missing. */
+export interface NumberValues {
+  readonly length: number;
+  forEach(fn: (value: number, row: number) => void): void;
+}
+
+interface Profile {
+  /** Every present value is an integer. */
+  readonly integers: boolean;
+  readonly lo: number;
+  readonly hi: number;
+  /** No value missing and each equal to the first plus its row (0 or 1 first): the row's number. */
+  readonly rowNumber: boolean;
+  /** The distinct values, ascending, when there are at most MAX_CODE_VALUES. */
+  readonly few: readonly number[] | undefined;
+}
+
+function profile(values: NumberValues): Profile {
+  let integers = true;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let first = NaN;
+  let rowNumber = true;
+  let few: Set<number> | undefined = new Set();
+  values.forEach((v, row) => {
+    if (row === 0) first = v;
+    if (v !== first + row) rowNumber = false;
+    if (Number.isNaN(v)) return;
+    if (!Number.isInteger(v)) integers = false;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (few !== undefined) {
+      few.add(v);
+      if (few.size > MAX_CODE_VALUES) few = undefined;
+    }
+  });
+  return { integers, lo, hi, rowNumber: rowNumber && (first === 0 || first === 1), few: few === undefined ? undefined : [...few].sort((a, b) => a - b) };
+}
+
+/** The number of distinct present values (sorted copy: only for the few columns whose name asks). */
+function distinctCount(values: NumberValues, present: number): number {
+  const sorted = new Float64Array(present);
+  let k = 0;
+  values.forEach((v) => {
+    if (!Number.isNaN(v) && k < present) sorted[k++] = v;
+  });
+  const used = sorted.subarray(0, k).sort();
+  let d = k > 0 ? 1 : 0;
+  for (let i = 1; i < k; i++) if (used[i] !== used[i - 1]) d++;
+  return d;
+}
+
+/**
+ * Why an inferred numeric column is better left out, or undefined: integers named like an ID
+ * that are distinct per row (with or without gaps), or observation numbers in row order.
+ */
+export function numericLeaveOutReason(name: string, values: NumberValues, present: number, strays: number): string | undefined {
+  if (present < MIN_ROWS || strays > 0) return undefined;
+  const idName = ID_NAME.test(name);
+  if (!idName && !ROW_NAME.test(name)) return undefined;
+  const p = profile(values);
+  if (!p.integers) return undefined;
+  if (idName && (p.rowNumber || distinctCount(values, present) === present)) {
+    return p.hi - p.lo + 1 === present ? `ID-like: the integers ${p.lo}…${p.hi} each once` : `ID-like: ${present} distinct integers (${p.lo}…${p.hi}), one per row`;
+  }
+  return p.rowNumber ? `row number: the integers ${p.lo}…${p.hi} in row order` : undefined;
+}
+
+/**
+ * A one-line note on a kept, inferred numeric column whose integers may not be quantities: row
+ * numbers under another name, a few codes (1–4 of a mode of transport), a group ID. Undefined
+ * when the values look like plain numbers.
+ */
+export function numericColumnNote(name: string, values: NumberValues, present: number): string | undefined {
+  if (present < MIN_ROWS) return undefined;
+  const p = profile(values);
+  if (!p.integers) return undefined;
+  if (p.rowNumber) return `${name}: the integers ${p.lo}…${p.hi} in row order, like row numbers; --ignore ${name} if they are`;
+  if (p.few !== undefined) {
+    if (p.few.length < 3) return undefined;
+    return `${name}: ${p.few.length} integer values (${p.few.join(', ')}) used as numbers; --categorical ${name} if they are codes`;
+  }
+  if (!GROUP_NAME.test(name) && !ID_NAME.test(name)) return undefined;
+  const d = distinctCount(values, present);
+  if (d > present / 2) return undefined;
+  return `${name}: ${d} integer values, about ${Math.round(present / d)} rows each, used as numbers; a group ID? --ignore ${name} leaves it out, --categorical ${name} encodes it`;
+}
