@@ -9,11 +9,12 @@
 import { createHash } from 'node:crypto';
 import { InputError, type TrialOutcome } from '../../src/index.js';
 import type { TrialJob, TrialRunner } from './trial.js';
+import { describeRemoteError, type RemoteError } from './remote.js';
 
 export const QUEUE_NAME = 'backprop-trials';
 
 /** What a worker hands back for a trial. */
-export type QueueResult = { ok: true; outcome: TrialOutcome; worker: string } | { ok: false; error: string; worker: string };
+export type QueueResult = { ok: true; outcome: TrialOutcome; worker: string } | { ok: false; error: RemoteError; worker: string };
 
 type Bull = typeof import('bullmq');
 type RedisClient = import('ioredis').Redis;
@@ -98,7 +99,7 @@ export class QueueRunner implements TrialRunner {
     });
     const raw = (await added.waitUntilFinished(this.events)) as QueueResult | string;
     const result = (typeof raw === 'string' ? JSON.parse(raw) : raw) as QueueResult;
-    if (!result.ok) throw new Error(`${result.error} (on ${result.worker})`);
+    if (!result.ok) throw new Error(describeRemoteError(result.error, result.worker));
     return { ...result.outcome, attrs: { ...(result.outcome.attrs ?? {}), worker: result.worker } };
   }
 
