@@ -19,6 +19,7 @@ import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
+import { checkOutputs, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
@@ -98,6 +99,11 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     }
   }
   if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
+  const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
+  checkOutputs(
+    [{ option: '--journal', path: run.journal }, ...(run.data.data !== undefined ? [{ option: 'the data', path: run.data.data }] : []), ...(run.space !== undefined ? [{ option: '--space', path: run.space }] : [])],
+    [{ option: '--results', path: resultsPath }, { option: '--results (its JSONL table)', path: resultsJsonl(resultsPath) }, { option: '--out', path: run.out }, ...(run.report !== undefined ? [{ option: '--report', path: run.report }] : [])],
+  );
   const base = run.base;
   const data = dataRef(run.data, base, run.queue !== undefined);
   const table = await loadTable(data);
@@ -164,7 +170,6 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   }
 
   const rows = resultRows(result);
-  const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
   writeResults(resultsPath, rows);
   const comparison = compareWithDefault(result, run.metric);
   printer.line();
@@ -175,7 +180,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, scoring)));
   const baselineLine = searchBaselineLine(baseline, run.metric, result.best.value, direction === 'maximize');
   if (baselineLine !== undefined) printer.line(`Baseline ${baselineLine}`);
-  printer.line(`Results ${resultsPath} and ${resultsPath.replace(/\.csv$/i, '')}.jsonl`);
+  printer.line(`Results ${resultsPath} and ${resultsJsonl(resultsPath)}`);
   if (abort.signal.aborted) {
     printer.event({ event: 'interrupted', finished: result.trials.length, journal: run.journal });
     io.stderr.write(`Interrupted after ${result.trials.length} trials; run the same command to resume from ${run.journal}\n`);
