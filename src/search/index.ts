@@ -14,7 +14,8 @@ export { Study, methodNames, trialSeed, DEFAULT_TRIALS, type StudyArgs, type Tri
 export { prunerNames, prunerByName, type Pruner, type PrunerName, type PruneQuery, type MedianPrunerArgs, type SuccessiveHalvingArgs } from './pruners.js';
 export { runTrainingTrial, trainingSearch, compareWithDefault, refitSpec, type DefaultComparison, trainingMetrics, MAXIMIZED_METRICS, type TrainingMetric, type TrialScoring, type EpochReporter, type TrainingSearchArgs, type TrainingSearchResult } from './training.js';
 export { TRAINING_PARAMS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, applyTrainingParams, defaultTrainingParams, hiddenLayersOf, type TrainingParam } from './trainingSpace.js';
-export { readJournal, type TrialRecord, type TrialState, type StudyHeader, type JournalContents } from './journal.js';
+export { JournalLockedError, type LockHolder } from './journalLock.js';
+export { readJournal, MAX_JOURNAL_BYTES, type TrialRecord, type TrialState, type StudyHeader, type JournalContents } from './journal.js';
 
 /** The search namespace: `search.minimize(objective, { lr: search.float(1e-4, 1e-1, { log: true }) })`. */
 export const search = {
