@@ -10,6 +10,9 @@ import { createHash } from 'node:crypto';
 import { InputError, type TrialOutcome } from '../../src/index.js';
 import type { TrialJob, TrialRunner } from './trial.js';
 import { describeRemoteError, type RemoteError } from './remote.js';
+import { queueAddressProblem, showAddress } from './address.js';
+
+export { showAddress };
 
 export const QUEUE_NAME = 'backprop-trials';
 
@@ -29,20 +32,11 @@ async function load(): Promise<{ bull: Bull; Redis: typeof import('ioredis').Red
   }
 }
 
-/** The address without a password, for messages. */
-export function showAddress(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
 
 /** Connects to Redis once to see that it answers; one line naming the address when it does not. */
 export async function connect(url: string): Promise<{ bull: Bull; client: () => RedisClient; closeClients: () => Promise<void> }> {
-  if (!/^rediss?:\/\//.test(url)) throw new InputError(`--queue must be a redis:// address such as redis://127.0.0.1:6379, got ${JSON.stringify(url)}`);
+  const problem = queueAddressProblem(url);
+  if (problem !== undefined) throw new InputError(`--queue must be a Redis address such as redis://127.0.0.1:6379/0, but ${problem}`);
   const { bull, Redis } = await load();
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than connect()'s "Connection is closed".
@@ -53,6 +47,9 @@ export async function connect(url: string): Promise<{ bull: Bull; client: () => 
   try {
     await probe.connect();
     await probe.ping();
+    // ioredis selects the database on connecting but only emits a failure: ask again to hear it.
+    const db = new URL(url).pathname.replace(/^\//, '');
+    if (db !== '') await probe.select(Number(db));
   } catch (e) {
     throw new InputError(`cannot reach Redis at ${showAddress(url)}: ${cause ?? (e instanceof Error ? e.message : String(e))}`);
   } finally {
