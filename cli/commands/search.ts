@@ -139,8 +139,8 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   }
   let result: SearchResult;
   try {
-    const objective = (params: Params, trial: { seed: number; report: (step: number, value: number) => boolean }) => {
-      const job: TrialJob = { data, spec: trialSpec(params, trial.seed), scoring, metric: run.metric, prune: run.pruner !== undefined && run.queue === undefined };
+    const objective = (params: Params, trial: { number: number; seed: number; report: (step: number, value: number) => boolean }) => {
+      const job: TrialJob = { data, spec: trialSpec(params, trial.seed), scoring, metric: run.metric, prune: run.pruner !== undefined, ...(run.queue !== undefined ? { label: { trial: trial.number, params } } : {}) };
       return runner.run(job, (step, value) => trial.report(step, value));
     };
     const optimize = direction === 'maximize' ? search.maximize : search.minimize;

@@ -74,11 +74,6 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      if (o.queue !== undefined && o.pruner !== 'none') {
-        io.stderr.write('backprop: --pruner runs with local trials only; trials on --queue run to the end (leave out --pruner)\n');
-        done(2);
-        return;
-      }
       done(await searchCommand({
         base: specFromFlags(o), data: dataFlags({ ...o, data }), given, space: o.space, method: o.method, trials: o.trials, cv: o.cv, jobs: o.jobs, journal: o.journal, results: o.results,
         out: o.out, report: o.report, metric: o.metric, pruner: prunerByName(o.pruner), queue: o.queue, json: o.json, command: ['backprop', ...argv].join(' '),

@@ -29,7 +29,7 @@ export class RefusedJob extends Error {
   }
 }
 
-const JOB_KEYS = new Set(['data', 'spec', 'scoring', 'metric', 'prune', 'trial', 'study']);
+const JOB_KEYS = new Set(['data', 'spec', 'scoring', 'metric', 'prune', 'label']);
 const DATA_KEYS = new Set(['csv', 'hash', 'tableArgs', 'synthetic', 'delimiter']);
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -52,6 +52,7 @@ export function acceptRemoteJob(job: unknown): TrialJob {
   if (typeof data.csv !== 'string') throw new RefusedJob('not-inline', 'data.csv');
   if (typeof data.hash !== 'string' || createHash('sha256').update(data.csv).digest('hex') !== data.hash) throw new RefusedJob('hash-mismatch', 'data.hash');
   if (!isObject(data.tableArgs) || !isObject(job.spec) || !isObject(job.scoring) || typeof job.metric !== 'string') throw new RefusedJob('bad-job', 'spec');
+  if (typeof job.prune !== 'boolean') throw new RefusedJob('bad-job', 'prune');
   return job as unknown as TrialJob;
 }
 
