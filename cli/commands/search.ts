@@ -19,7 +19,7 @@ import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
-import { checkOutputs, resultsJsonl } from '../search/outputs.js';
+import { checkOutputs, realPath, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
@@ -121,7 +121,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
 
-  const runner = await makeRunner(run);
+  const runner = await makeRunner(run, (text) => printer.line(text));
   const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -218,10 +218,11 @@ function prepareTrainingPlan(table: Table, spec: TrainingSpec): OutputPlan {
   }
 }
 
-async function makeRunner(run: SearchRun): Promise<TrialRunner> {
+async function makeRunner(run: SearchRun, onEvent: (text: string) => void): Promise<TrialRunner> {
   if (run.queue !== undefined) {
     const { QueueRunner } = await import('../search/queue.js');
-    return QueueRunner.connect(run.queue, run.jobs);
+    // A pruned trial's result depends on the study's other trials: its job is this journal's.
+    return QueueRunner.connect(run.queue, run.pruner !== undefined ? `${run.pruner.name}:${realPath(run.journal)}` : '', onEvent);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
   const pool = new TrialPool(run.jobs);

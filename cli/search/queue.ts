@@ -88,9 +88,13 @@ export function answerKey(jobId: string, attempt: number): string {
 /** A day: how long finished jobs and pruning answers stay in Redis for a restarted coordinator to find. */
 const KEEP_SECONDS = 86_400;
 
-/** The id of a trial's job: a hash of the job, so the same trial (retried, or asked again by a restarted coordinator) is one job. */
-export function jobIdOf(job: TrialJob): string {
-  return createHash('sha256').update(JSON.stringify(job)).digest('hex').slice(0, 24);
+/**
+ * The id of a trial's job: a hash of the job, so the same trial (retried, or asked again by a
+ * restarted coordinator) is one job. `study` salts it when the result depends on more than the
+ * job: a pruned trial's end depends on its study's other trials.
+ */
+export function jobIdOf(job: TrialJob, study = ''): string {
+  return createHash('sha256').update(study).update('\0').update(JSON.stringify(job)).digest('hex').slice(0, 24);
 }
 
 interface Pending {
@@ -115,31 +119,43 @@ function isProgress(d: unknown): d is EpochProgress {
  */
 export class QueueRunner implements TrialRunner {
   private readonly pending = new Map<string, Pending>();
+  private closing = false;
 
   private constructor(
     private readonly queue: import('bullmq').Queue,
     private readonly events: import('bullmq').QueueEvents,
     private readonly answers: RedisClient,
     private readonly closeClients: () => Promise<void>,
+    private readonly study: string,
   ) {}
 
-  static async connect(url: string, _jobs: number): Promise<QueueRunner> {
+  /** `study` names the search when its trials' results depend on it (pruning: the journal and the pruner); '' otherwise. */
+  static async connect(url: string, study: string, onEvent: (text: string) => void = () => {}): Promise<QueueRunner> {
     const { bull, client, closeClients } = await connect(url);
     const connection = client();
     const queue = new bull.Queue(QUEUE_NAME, { connection });
     const events = new bull.QueueEvents(QUEUE_NAME, { connection: client() });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    const runner = new QueueRunner(queue, events, client(), closeClients);
+    const runner = new QueueRunner(queue, events, client(), closeClients, study);
     events.on('completed', ({ jobId, returnvalue }) => runner.finished(jobId, returnvalue));
     events.on('failed', ({ jobId }) => void runner.check(jobId, false));
     events.on('progress', ({ jobId, data }) => void runner.progress(jobId, data));
     // 'ready' again after a reconnect: look up every trial still waited for.
-    connection.on('ready', () => void runner.resync());
+    let lost = false;
+    connection.on('close', () => {
+      if (!lost && !runner.closing) onEvent(`Queue   lost the connection to Redis at ${showAddress(url)}; reconnecting (the journal keeps every finished trial)`);
+      lost = true;
+    });
+    connection.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      void runner.resync().then((readded) => onEvent(`Queue   reconnected: ${runner.pending.size + readded.finished} trials in flight looked up again${readded.added > 0 ? `, ${readded.added} added again (Redis had lost them)` : ''}`));
+    });
     return runner;
   }
 
   run(job: TrialJob, report: Reporter): Promise<TrialOutcome & { worker?: string }> {
-    const id = jobIdOf(job);
+    const id = jobIdOf(job, job.prune ? this.study : '');
     return new Promise((resolve, reject) => {
       this.pending.set(id, { job, report, resolve, reject });
       this.submit(id).catch((e: unknown) => this.settle(id, e instanceof Error ? e : new Error(String(e))));
@@ -160,21 +176,29 @@ export class QueueRunner implements TrialRunner {
     await this.check(id, false);
   }
 
-  /** Looks the job up: finished → settle; gone (Redis lost its data) → add it again. */
-  private async check(id: string, readd: boolean): Promise<void> {
-    if (!this.pending.has(id)) return;
+  /** Looks the job up: finished → settle; gone (Redis lost its data) → add it again. Says which. */
+  private async check(id: string, readd: boolean): Promise<'added' | 'finished' | 'waiting'> {
+    if (!this.pending.has(id)) return 'finished';
     const job = await this.queue.getJob(id);
     if (job === undefined || job === null) {
-      if (readd) await this.submit(id);
-      return;
+      if (!readd) return 'waiting';
+      await this.submit(id);
+      return 'added';
     }
     const state = await job.getState();
     if (state === 'completed') this.finished(id, job.returnvalue);
     else if (state === 'failed') this.settle(id, new Error(`the queue gave the trial up: ${String(job.failedReason).slice(0, 200)}`));
+    return this.pending.has(id) ? 'waiting' : 'finished';
   }
 
-  private async resync(): Promise<void> {
-    for (const id of [...this.pending.keys()]) await this.check(id, true).catch(() => {});
+  private async resync(): Promise<{ added: number; finished: number }> {
+    const counts = { added: 0, finished: 0 };
+    for (const id of [...this.pending.keys()]) {
+      const r = await this.check(id, true).catch(() => 'waiting' as const);
+      if (r === 'added') counts.added++;
+      if (r === 'finished') counts.finished++;
+    }
+    return counts;
   }
 
   private finished(id: string, raw: unknown): void {
@@ -214,6 +238,7 @@ export class QueueRunner implements TrialRunner {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.events.close();
     await this.queue.close();
     await this.closeClients();
