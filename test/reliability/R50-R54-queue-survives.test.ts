@@ -1,4 +1,4 @@
-// A search on many machines that survives its faults, against a local redis-server the test
+// R50-R54: a search on many machines that survives its faults, against a local redis-server the test
 // starts, kills and restarts: pruning across workers, Redis restarted with and without its data,
 // the coordinator killed and started again with the same command, a worker stopped by SIGTERM.
 // Every wait is on an event (a line printed, a process exiting), never on a clock.
@@ -50,7 +50,7 @@ async function finish(p: { child: ChildProcess; log: Log }): Promise<string> {
 
 const SEARCH = ['--dataset', 'iris', '--method', 'random', '--seed', '4', '--jobs', '1'];
 
-test('queue: pruning across workers decides as a local search does (halving and median)', { skip: SKIP_NO_REDIS }, async () => {
+test('R50 queue: pruning across workers decides as a local search does (halving and median)', { skip: SKIP_NO_REDIS }, async () => {
   const dir = tempDir('queue-prune');
   const redis = await LocalRedis.start();
   const worker = startWorker(redis.url, dir);
@@ -76,7 +76,7 @@ test('queue: pruning across workers decides as a local search does (halving and 
 });
 
 for (const persist of [false, true]) {
-  test(`queue: Redis killed mid-trial and restarted ${persist ? 'with its data (append-only file)' : 'empty'}: the search ends with every trial once, scores as run locally`, { skip: SKIP_NO_REDIS }, async () => {
+  test(`R51/R52 queue: Redis killed mid-trial and restarted ${persist ? 'with its data (append-only file)' : 'empty'}: the search ends with every trial once, scores as run locally`, { skip: SKIP_NO_REDIS }, async () => {
     const dir = tempDir('queue-redis');
     const redis = await LocalRedis.start(persist ? dir : undefined);
     const workers = [startWorker(redis.url, dir), startWorker(redis.url, dir)];
@@ -106,7 +106,7 @@ for (const persist of [false, true]) {
   });
 }
 
-test('queue: the coordinator killed and started again with the same command resumes from its journal; the workers keep serving', { skip: SKIP_NO_REDIS }, async () => {
+test('R53 queue: the coordinator killed and started again with the same command resumes from its journal; the workers keep serving', { skip: SKIP_NO_REDIS }, async () => {
   const dir = tempDir('queue-coordinator');
   const redis = await LocalRedis.start();
   const worker = startWorker(redis.url, dir);
@@ -132,7 +132,7 @@ test('queue: the coordinator killed and started again with the same command resu
   }
 });
 
-test('queue: a worker stopped by SIGTERM finishes its trial, says so and exits 0', { skip: SKIP_NO_REDIS }, async () => {
+test('R54 queue: a worker stopped by SIGTERM finishes its trial, says so and exits 0', { skip: SKIP_NO_REDIS }, async () => {
   const dir = tempDir('queue-sigterm');
   const redis = await LocalRedis.start();
   const worker = startWorker(redis.url, dir);
