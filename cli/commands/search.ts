@@ -19,6 +19,7 @@ import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
+import { checkOutputs, realPath, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
@@ -98,6 +99,11 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     }
   }
   if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
+  const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
+  checkOutputs(
+    [{ option: '--journal', path: run.journal }, ...(run.data.data !== undefined ? [{ option: 'the data', path: run.data.data }] : []), ...(run.space !== undefined ? [{ option: '--space', path: run.space }] : [])],
+    [{ option: '--results', path: resultsPath }, { option: '--results (its JSONL table)', path: resultsJsonl(resultsPath) }, { option: '--out', path: run.out }, ...(run.report !== undefined ? [{ option: '--report', path: run.report }] : [])],
+  );
   const base = run.base;
   const data = dataRef(run.data, base, run.queue !== undefined);
   const table = await loadTable(data);
@@ -115,7 +121,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
 
-  const runner = await makeRunner(run);
+  const runner = await makeRunner(run, (text) => printer.line(text));
   const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -133,8 +139,8 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   }
   let result: SearchResult;
   try {
-    const objective = (params: Params, trial: { seed: number; report: (step: number, value: number) => boolean }) => {
-      const job: TrialJob = { data, spec: trialSpec(params, trial.seed), scoring, metric: run.metric, prune: run.pruner !== undefined && run.queue === undefined };
+    const objective = (params: Params, trial: { number: number; seed: number; report: (step: number, value: number) => boolean }) => {
+      const job: TrialJob = { data, spec: trialSpec(params, trial.seed), scoring, metric: run.metric, prune: run.pruner !== undefined, ...(run.queue !== undefined ? { label: { trial: trial.number, params } } : {}) };
       return runner.run(job, (step, value) => trial.report(step, value));
     };
     const optimize = direction === 'maximize' ? search.maximize : search.minimize;
@@ -164,7 +170,6 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   }
 
   const rows = resultRows(result);
-  const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
   writeResults(resultsPath, rows);
   const comparison = compareWithDefault(result, run.metric);
   printer.line();
@@ -175,7 +180,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, scoring)));
   const baselineLine = searchBaselineLine(baseline, run.metric, result.best.value, direction === 'maximize');
   if (baselineLine !== undefined) printer.line(`Baseline ${baselineLine}`);
-  printer.line(`Results ${resultsPath} and ${resultsPath.replace(/\.csv$/i, '')}.jsonl`);
+  printer.line(`Results ${resultsPath} and ${resultsJsonl(resultsPath)}`);
   if (abort.signal.aborted) {
     printer.event({ event: 'interrupted', finished: result.trials.length, journal: run.journal });
     io.stderr.write(`Interrupted after ${result.trials.length} trials; run the same command to resume from ${run.journal}\n`);
@@ -213,10 +218,11 @@ function prepareTrainingPlan(table: Table, spec: TrainingSpec): OutputPlan {
   }
 }
 
-async function makeRunner(run: SearchRun): Promise<TrialRunner> {
+async function makeRunner(run: SearchRun, onEvent: (text: string) => void): Promise<TrialRunner> {
   if (run.queue !== undefined) {
     const { QueueRunner } = await import('../search/queue.js');
-    return QueueRunner.connect(run.queue, run.jobs);
+    // A pruned trial's result depends on the study's other trials: its job is this journal's.
+    return QueueRunner.connect(run.queue, run.pruner !== undefined ? `${run.pruner.name}:${realPath(run.journal)}` : '', onEvent);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
   const pool = new TrialPool(run.jobs);

@@ -1,6 +1,7 @@
 /**
  * `backprop worker --queue redis://host:port`: runs search trials from the queue on this machine,
- * each in a sandboxed child process, until Ctrl-C (which finishes the running trials first).
+ * each in a sandboxed child process, printing each trial it starts and how it ended, until
+ * SIGINT or SIGTERM (which finish the running trials first, then exit 0).
  */
 import { EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
@@ -30,5 +31,6 @@ export async function workerCommand(run: WorkerRun, io: Io): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await worker.close();
+  io.stdout.write(`${stamp()} stopped\n`);
   return EXIT_OK;
 }

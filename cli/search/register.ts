@@ -6,6 +6,7 @@ import type { Io } from '../io.js';
 import { integer, number } from '../options.js';
 import { sharedOption, specFromFlags } from '../sharedOptions.js';
 import { dataFlags } from '../settings.js';
+import { queueAddress } from './address.js';
 import { defaultJobs } from './pool.js';
 import { metricNames, type MetricName } from './trial.js';
 
@@ -60,7 +61,7 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .option('--results <file>', 'results table as CSV (and JSONL next to it) (default: <journal>-results.csv)')
     .option('--out <file>', 'where to save the best configuration trained on all rows', 'best.bpm')
     .option('--report <file>', 'write an HTML report of the search')
-    .option('--queue <url>', 'run the trials through a Redis queue (redis://host:port) served by "backprop worker"')
+    .option('--queue <url>', 'run the trials through a Redis queue (redis://host:port[/db]) served by "backprop worker"', queueAddress)
     .addOption(sharedOption('layers', 'fixed hidden layer sizes'))
     .addOption(sharedOption('activation', 'fixed hidden-layer activation'))
     .addOption(sharedOption('dropout', 'fixed dropout'))
@@ -76,11 +77,6 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      if (o.queue !== undefined && o.pruner !== 'none') {
-        io.stderr.write('backprop: --pruner runs with local trials only; trials on --queue run to the end (leave out --pruner)\n');
-        done(2);
-        return;
-      }
       done(await searchCommand({
         base: specFromFlags(o), data: dataFlags({ ...o, data }), given, space: o.space, method: o.method, trials: o.trials, cv: o.cv, jobs: o.jobs, journal: o.journal, results: o.results,
         out: o.out, report: o.report, metric: o.metric, pruner: prunerByName(o.pruner), queue: o.queue, json: o.json, command: ['backprop', ...argv].join(' '),
@@ -90,7 +86,7 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
   program
     .command('worker')
     .description('run search trials from a Redis queue on this machine (see "backprop search --queue")')
-    .requiredOption('--queue <url>', 'the Redis address the search uses, redis://host:port')
+    .requiredOption('--queue <url>', 'the Redis address the search uses, redis://host:port[/db]', queueAddress)
     .option('--concurrency <n>', 'trials at once on this machine, each in its own process', integer(1), 1)
     .addOption(new Option('--lock-seconds <s>', 'seconds before a silent worker\'s trial is handed to another').argParser(integer(1)).default(30).hideHelp())
     .action(async (o: { queue: string; concurrency: number; lockSeconds: number }) => {

@@ -1,3 +1,4 @@
+import { resultsJsonl } from './outputs.js';
 import { writeFileAtomic, type JsonValue, type SearchResult } from '../../src/index.js';
 
 /** One row of the results table: scikit-learn's cv_results_ and Optuna's trials table in one. */
@@ -35,5 +36,5 @@ export function writeResults(path: string, rows: readonly ResultRow[]): void {
   const csv = [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? null)).join(','))].join('\n') + '\n';
   writeFileAtomic(path, new TextEncoder().encode(csv));
   const jsonl = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-  writeFileAtomic(path.replace(/\.csv$/i, '') + '.jsonl', new TextEncoder().encode(jsonl));
+  writeFileAtomic(resultsJsonl(path), new TextEncoder().encode(jsonl));
 }

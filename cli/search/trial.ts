@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   MAXIMIZED_METRICS, runTrainingTrial, tableFromRecords, trainingMetrics,
-  type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
+  type Params, type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
 } from '../../src/index.js';
 import { loadSource, type SyntheticOptions } from '../source.js';
 
@@ -33,6 +33,8 @@ export interface TrialJob {
   readonly metric: MetricName;
   /** Report the validation metric after every epoch (of the first fold) for a pruner. */
   readonly prune: boolean;
+  /** Which trial this is, for what a queue worker prints (not used to train). */
+  readonly label?: { readonly trial: number; readonly params: Params };
 }
 
 /** Asked after each epoch when pruning: true means stop this trial now. */

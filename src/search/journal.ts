@@ -63,7 +63,7 @@ export function readJournal(path: string): JournalContents {
   const { fs } = node();
   const contents: JournalContents = { header: undefined, trials: new Map(), reports: new Map() };
   if (!fs.existsSync(path)) return contents;
-  const text = fs.readFileSync(path, 'utf8');
+  const text = readCapped(path);
   const lines = text.split('\n');
   const endsClean = text.endsWith('\n') || text.length === 0;
   let cut = false;
@@ -102,6 +102,27 @@ export function readJournal(path: string): JournalContents {
   return contents;
 }
 
+/** The longest journal read (about two million trials; V8's longest string is 2^29 characters): a bigger file is not a journal this library wrote. */
+export const MAX_JOURNAL_BYTES = 500_000_000;
+
+/** The journal's text; a folder, a device or a pipe (`/dev/zero` reads forever) and a file past the cap are refused. */
+function readCapped(path: string): string {
+  const { fs } = node();
+  const quoted = JSON.stringify(path);
+  // stat before open: opening a FIFO for reading blocks until someone writes to it.
+  const st = fs.statSync(path);
+  if (st.isDirectory()) throw new InputError(`journal ${quoted} is a folder; give a file path, such as ${JSON.stringify(`${path.replace(/\/+$/, '')}/search.jsonl`)}`);
+  if (!st.isFile()) throw new InputError(`journal ${quoted} is not a regular file (a device, pipe or socket); give a file path`);
+  const fd = fs.openSync(path, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > MAX_JOURNAL_BYTES) throw new InputError(`journal ${quoted} is ${size} bytes, more than the ${MAX_JOURNAL_BYTES} bytes a search journal may hold; is this a search journal?`);
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Refuses a journal made for another search, naming what differs. */
 export function checkHeader(path: string, found: StudyHeader, wanted: StudyHeader): void {
   const differ = [
@@ -133,7 +154,13 @@ export class JournalWriter {
   constructor(readonly path: string) {}
 
   private append(line: Line): void {
-    node().fs.appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+    try {
+      node().fs.appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === undefined) throw e;
+      throw new InputError(`journal ${JSON.stringify(this.path)}: cannot append to it (${code}${code === 'ENOENT' ? ': its folder does not exist' : code === 'EISDIR' ? ': it is a folder' : ''})`);
+    }
   }
 
   header(h: StudyHeader): void {

@@ -121,6 +121,8 @@ export function compileSpace(space: Space): Dim[] {
       if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(name, `step must be a number > 0, got ${canonical(step)}`);
       if (spec.type === 'int' && !Number.isInteger(step)) fail(name, `int step must be an integer, got ${step}`);
       if (step > high - low) fail(name, `step ${step} is larger than high − low = ${high - low}`);
+      // Past 2^53 steps the values low + k·step are no longer distinct numbers.
+      if ((high - low) / step > Number.MAX_SAFE_INTEGER) fail(name, `step ${step} divides ${low}..${high} into ${((high - low) / step).toPrecision(3)} values, more than 2^53 (the values could not be told apart); use a larger step, or none for a continuous range`);
       if (log && !(spec.type === 'int' && step === 1)) fail(name, 'log and step cannot be combined (except step 1 for ints)');
     }
     if (spec.type === 'int' && step === undefined) step = 1;
@@ -205,17 +207,21 @@ export function sampleUniform(dims: readonly Dim[], rng: Rng): Params {
   return params;
 }
 
+/** How many values a parameter takes on a grid (counted, not listed: an int 1..1e9 has 1e9). */
+export function gridSize(dim: Dim): number {
+  if (dim.kind === 'categorical') return dim.choices.length;
+  const spec = dim.spec as FloatParam | IntParam;
+  return dim.step !== undefined ? Math.floor((spec.high - spec.low) / dim.step + 1e-9) + 1 : GRID_POINTS_PER_FLOAT;
+}
+
 /** The values a parameter takes on a grid: every choice, every step, or evenly spaced points for a continuous float. */
 export function gridValues(dim: Dim): JsonValue[] {
   if (dim.kind === 'categorical') return [...dim.choices];
   const spec = dim.spec as FloatParam | IntParam;
-  if (dim.step !== undefined) {
-    const n = Math.floor((spec.high - spec.low) / dim.step + 1e-9) + 1;
-    return Array.from({ length: n }, (_, k) => fromScale(dim, toScale(dim, spec.low + k * dim.step!)));
-  }
+  const n = gridSize(dim);
+  if (dim.step !== undefined) return Array.from({ length: n }, (_, k) => fromScale(dim, toScale(dim, spec.low + k * dim.step!)));
   const a = toScale(dim, spec.low);
   const b = toScale(dim, spec.high);
-  const n = GRID_POINTS_PER_FLOAT;
   return Array.from({ length: n }, (_, k) => {
     const x = dim.log ? Math.exp(a + ((b - a) * k) / (n - 1)) : a + ((b - a) * k) / (n - 1);
     return Number(x.toPrecision(12));
@@ -228,15 +234,46 @@ export function isDiscrete(dims: readonly Dim[]): boolean {
 }
 
 /**
+ * The number of grid points, counted without listing any: a parameter no other one depends on
+ * multiplies, only the choices of a `when` parent are walked. Infinity once the count passes
+ * `limit` (so the walk stops early: each branch walked holds at least one point).
+ */
+export function countGrid(dims: readonly Dim[], limit = Infinity): number {
+  const parents = new Set(dims.flatMap((d) => d.when.map((c) => c.parent)));
+  const walk = (i: number, params: Params): number => {
+    if (i === dims.length) return 1;
+    const d = dims[i]!;
+    if (!isActive(d, dims, params)) return walk(i + 1, params);
+    if (!parents.has(i)) {
+      const n = gridSize(d) * walk(i + 1, params);
+      return n > limit ? Infinity : n;
+    }
+    let total = 0;
+    for (const v of d.choices) {
+      params[d.name] = v;
+      total += walk(i + 1, params);
+      if (total > limit) break;
+    }
+    delete params[d.name];
+    return total > limit ? Infinity : total;
+  };
+  return walk(0, {});
+}
+
+/**
  * Every grid point in order (the first parameter varies slowest), conditional parameters only
- * where active. Throws when there are more than `limit` points.
+ * where active. Throws an InputError, before listing any, when there are more than `limit` points.
  */
 export function enumerateGrid(dims: readonly Dim[], limit: number): Params[] {
+  const count = countGrid(dims, limit);
+  if (count > limit) {
+    const widest = dims.reduce((a, d) => (gridSize(d) > gridSize(a) ? d : a), dims[0]!);
+    throw new InputError(`search space: the grid has more than ${limit} points ("${widest.name}" alone has ${gridSize(widest)} values); give fewer choices or larger steps, or use random, tpe or gp, which sample the space`);
+  }
   const values = dims.map(gridValues);
   const out: Params[] = [];
   const walk = (i: number, params: Params): void => {
     if (i === dims.length) {
-      if (out.length >= limit) throw new InputError(`search space: the grid has more than ${limit} points; give fewer choices or larger steps`);
       out.push({ ...params });
       return;
     }

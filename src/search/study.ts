@@ -1,7 +1,8 @@
 import { InputError } from '../core/errors.js';
 import { checkKeys, integerAtLeast } from '../core/validate.js';
 import { derivedSeed } from './numeric.js';
-import { checkHeader, JournalWriter, readJournal, type StudyHeader, type TrialRecord } from './journal.js';
+import { checkHeader, JournalWriter, readJournal, type JournalContents, type StudyHeader, type TrialRecord } from './journal.js';
+import { lockJournal } from './journalLock.js';
 import { prunerByName, type Pruner } from './pruners.js';
 import { gpSampler } from './samplers/gp.js';
 import { gridSampler } from './samplers/grid.js';
@@ -188,6 +189,7 @@ export class Study {
   private readonly pruner: Pruner | undefined;
   private readonly sign: number;
   private readonly writer: JournalWriter | undefined;
+  private unlock: (() => void) | undefined;
   private readonly records = new Map<number, TrialRecord>();
   private readonly reports = new Map<number, Map<number, number>>();
   private readonly rerun: TrialRecord[] = [];
@@ -218,11 +220,10 @@ export class Study {
     const header: StudyHeader = { type: 'study', version: 1, direction: this.direction, method: this.method, seed: this.seed, space, fingerprint: args.fingerprint ?? null, ...(enqueue.length > 0 ? { enqueued: enqueue } : {}) };
     let resumed: Resumed | undefined;
     if (args.journal !== undefined) {
-      const found = readJournal(args.journal);
+      const found = this.openJournal(args.journal, header);
       this.writer = new JournalWriter(args.journal);
       if (found.header === undefined) this.writer.header(header);
       else {
-        checkHeader(args.journal, found.header, header);
         // A journal written before enqueued trials existed resumes as it was begun.
         enqueue = [...(found.header.enqueued ?? [])];
         for (const [n, t] of found.trials) {
@@ -241,7 +242,7 @@ export class Study {
     this.total = Math.min(args.trials ?? size ?? DEFAULT_TRIALS, size ?? Infinity);
     if (resumed !== undefined) {
       const held = resumed.finished + this.rerun.length;
-      if (held > this.total) throw new InputError(`journal ${JSON.stringify(args.journal)} already holds ${held} trials, more than the ${this.total} asked for; ask for at least ${held} trials, or give another journal file`);
+      if (held > this.total) this.closeAndThrow(new InputError(`journal ${JSON.stringify(args.journal)} already holds ${held} trials, more than the ${this.total} asked for; ask for at least ${held} trials, or give another journal file`));
       this.resumed = { ...resumed, total: this.total };
     }
     for (const t of this.records.values()) {
@@ -253,7 +254,36 @@ export class Study {
     enqueue.forEach((p, i) => {
       if (!taken.has(i)) this.queued[i] = p;
     });
-    this.nextNumber = Math.max(-1, ...taken) + 1;
+    // A loop, not Math.max(...taken): a spread of 200,000 numbers overflows the stack.
+    let last = -1;
+    for (const n of taken) if (n > last) last = n;
+    this.nextNumber = last + 1;
+  }
+
+  /** Locks the journal (one search at a time), reads it and checks it belongs to this search; nothing stays locked when that fails. */
+  private openJournal(path: string, header: StudyHeader): JournalContents {
+    this.unlock = lockJournal(path);
+    try {
+      const found = readJournal(path);
+      if (found.header !== undefined) checkHeader(path, found.header, header);
+      return found;
+    } catch (e) {
+      this.closeAndThrow(e);
+    }
+  }
+
+  private closeAndThrow(e: unknown): never {
+    this.close();
+    throw e;
+  }
+
+  /**
+   * Releases the journal's lock (see journalLock.ts) so another study may open it; search.minimize
+   * closes its study when it ends. Idempotent; the lock also goes when the process exits.
+   */
+  close(): void {
+    this.unlock?.();
+    this.unlock = undefined;
   }
 
   /** Trials finished (complete, pruned or failed). */
@@ -396,6 +426,10 @@ async function optimize(direction: 'minimize' | 'maximize', objective: Objective
       onTrial?.(record, study.progress());
     }
   };
-  await Promise.all(Array.from({ length: jobs }, loop));
+  try {
+    await Promise.all(Array.from({ length: jobs }, loop));
+  } finally {
+    study.close();
+  }
   return study.result();
 }

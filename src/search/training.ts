@@ -45,7 +45,7 @@ export async function runTrainingTrial(table: Table, spec: TrainingSpec, scoring
     epochs_run: avg((r) => r.epochs),
     best_epoch: results[0]!.bestEpoch,
     folds: results.length,
-    held_out_rows: Math.min(...results.map((r) => r.rows)),
+    held_out_rows: results.reduce((a, r) => Math.min(a, r.rows), Infinity),
   };
   return { value: mean, attrs };
 }

@@ -110,10 +110,15 @@ export async function scoreSpec(spec: TrainingSpec, table: Table, scoring: Scori
   return out;
 }
 
-/** The inner split of a part's training rows that early stopping watches (none when the spec has no validation split or the rows are too few). */
-export function innerSplit(spec: TrainingSpec, table: Table, train: readonly number[], seed: number): Split {
+/**
+ * The inner split of a part's training rows that early stopping (or a pruner's report) watches.
+ * None when nothing watches it (early stopping off, no pruner: every training row trains, as
+ * scikit-learn's cross_val_score does, and 7 rows never fail in a split they do not need), when
+ * the spec has no validation split, or when the rows are too few.
+ */
+export function innerSplit(spec: TrainingSpec, table: Table, train: readonly number[], seed: number, watched = spec.fit.earlyStopping !== undefined): Split {
   const none = { train, validation: [], note: undefined };
-  if (spec.fit.validationSplit <= 0) return none;
+  if (!watched || spec.fit.validationSplit <= 0) return none;
   const labels = table.y?.kind === 'classes' ? table.y.codes : undefined;
   try {
     const inner = trainTestSplitIndices(train.length, labels ? train.map((r) => labels[r]!) : undefined, { testSize: spec.fit.validationSplit, seed, stratify: labels !== undefined });
@@ -126,7 +131,7 @@ export function innerSplit(spec: TrainingSpec, table: Table, train: readonly num
 
 async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Holdout, seed: number, fold: number, args: ScoreArgs): Promise<FoldScores> {
   if (holdout.test.length === 0) throw new InputError(`${table.source}: fold ${fold} has no rows to score`);
-  const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed) });
+  const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed, spec.fit.earlyStopping !== undefined || args.report !== undefined) });
   const model = prepared.network.model;
   const run = startRun(prepared);
   let pruned = false;

@@ -3,27 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, tempDir } from '../cli/harness.js';
+import { tempDir } from '../cli/harness.js';
+import { BIN, freePort, REDIS, SKIP_NO_REDIS, waitFor } from '../helpers/redis.js';
 import { run } from '../../cli/program.js';
-
-const BIN = join(ROOT, 'cli', 'backprop.mjs');
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
-// In CI a missing server is a failure, never a silent skip (.ci/run installs it).
-if (REDIS === undefined && process.env.CI === 'true') throw new Error("redis-server not found: install Debian's redis-server package (.ci/run does)");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -37,26 +21,7 @@ function scores(path: string): [number, number][] {
     .filter((l) => l.state === 'complete').map((l): [number, number] => [l.number, l.value]).sort((a, b) => a[0] - b[0]);
 }
 
-/**
- * Resolves with the first match of `pattern` in the child's stdout; rejects if the child exits
- * first (an event: no clock, so a slow machine only waits longer).
- */
-function waitFor(child: ChildProcess, log: { text: string }, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const m = log.text.match(pattern);
-      if (m) resolve(m);
-      return m !== null;
-    };
-    if (check()) return;
-    child.stdout!.on('data', check);
-    child.on('exit', (code) => {
-      if (!check()) reject(new Error(`exited (code ${code}) before ${pattern}; log: ${log.text}`));
-    });
-  });
-}
-
-test('trials through Redis with two workers, one killed mid-trial: every trial counted once, scores as run locally', { skip: REDIS === undefined ? 'redis-server is not installed (apt-get install redis-server)' : false }, async () => {
+test('trials through Redis with two workers, one killed mid-trial: every trial counted once, scores as run locally', { skip: SKIP_NO_REDIS }, async () => {
   const dir = tempDir('search-queue');
   const port = await freePort();
   const redis = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });

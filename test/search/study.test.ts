@@ -113,6 +113,9 @@ test('ask/tell: enqueued parameters are trial 0 with the study seed, the sampler
   assert.equal(study.tell(second, new Error('diverged')).state, 'fail');
   assert.throws(() => study.tell(second, 1), /not running/);
   assert.equal(study.best()!.number, 0);
+  // One study per journal at a time: a second one is refused until the first is closed.
+  assert.throws(() => new Study(space, { method: 'random', trials: 4, seed: 5, journal: path, enqueue: [{ x: 10, k: 1 }] }), /is in use by another Study in this process/);
+  study.close();
   // A new Study on the same journal resumes: 2 of 4 finished, the next is trial 2, and trial 0 is not asked again.
   const again = new Study(space, { method: 'random', trials: 4, seed: 5, journal: path, enqueue: [{ x: 10, k: 1 }] });
   assert.deepEqual(again.resumed, { path, finished: 2, complete: 1, total: 4 });
@@ -121,8 +124,10 @@ test('ask/tell: enqueued parameters are trial 0 with the study seed, the sampler
   assert.equal(third.enqueued, false);
   again.tell(third, 1);
   assert.equal(again.best()!.number, 2);
+  again.close();
   // A larger trial count extends the same journal.
   const more = new Study(space, { method: 'random', trials: 6, seed: 5, journal: path, enqueue: [{ x: 10, k: 1 }] });
   assert.equal(more.resumed!.finished, 3);
   assert.equal(more.ask()!.number, 3);
+  more.close();
 });

@@ -50,7 +50,8 @@ export function gpSampler(dims: readonly Dim[], seed: number, args: GpArgs = {})
       const complete = ctx.finished.filter((t) => t.state === 'complete');
       if (complete.length < startup) return freshUniform(dims, seed, ctx.number, ctx.tried);
       const finite = complete.map((t) => t.loss).filter(Number.isFinite);
-      const worst = finite.length > 0 ? Math.max(...finite) : 0;
+      // A loop, not Math.max(...finite): a spread of a long journal's values overflows the stack.
+      const worst = finite.length > 0 ? finite.reduce((a, b) => (b > a ? b : a), -Infinity) : 0;
       // Non-finite losses count as the worst (never as good); pruned and running trials likewise (the liar).
       const points = [
         ...complete.map((t) => ({ params: t.params, loss: Number.isFinite(t.loss) ? t.loss : worst })),

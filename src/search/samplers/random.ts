@@ -1,6 +1,6 @@
 import { derivedSeed, trialRng } from '../numeric.js';
 import { Rng } from '../../core/rng.js';
-import { enumerateGrid, isDiscrete, paramsKey, sampleUniform, type Dim, type Params } from '../space.js';
+import { countGrid, enumerateGrid, isDiscrete, paramsKey, sampleUniform, type Dim, type Params } from '../space.js';
 import { PURPOSE, type Sampler } from './sampler.js';
 
 /** A discrete space up to this many points is sampled without replacement from a seeded permutation. */
@@ -29,11 +29,8 @@ export function randomSampler(dims: readonly Dim[], seed: number): Sampler {
   let points: Params[] | undefined;
   // A permutation gives every point the same chance: right unless a log scale weights them.
   if (isDiscrete(dims) && dims.every((d) => !d.log)) {
-    try {
-      points = enumerateGrid(dims, PERMUTE_UP_TO);
-    } catch {
-      points = undefined; // too large to list: draw and skip repeats instead
-    }
+    // Counted first: a space too large to list is drawn from, skipping repeats.
+    if (countGrid(dims, PERMUTE_UP_TO) <= PERMUTE_UP_TO) points = enumerateGrid(dims, PERMUTE_UP_TO);
   }
   if (points !== undefined) {
     const order = new Rng(derivedSeed(seed, 0, PURPOSE.permutation)).permutation(points.length);
