@@ -28,6 +28,24 @@ export function specWithPreset(name: PresetName, flags: Flags, given: ReadonlySe
   const compile: Record<string, unknown> = { ...choice.parts.compile };
   if (typed.optimizer !== undefined && typed.optimizer !== 'adam') delete compile.beta2;
   if (typed.loss !== undefined && !/rossentropy$/.test(String(typed.loss))) delete compile.labelSmoothing;
-  const base: TrainingSpecParts = { ...choice.parts, compile: compile as TrainingSpecParts['compile'] };
-  return { spec: specFromFlags(typed, trainingSpec(base)), why: choice.why };
+  const fit: Record<string, unknown> = { ...choice.parts.fit };
+  const notes: string[] = [];
+  // A typed option that watches validation rows gets the usual 20 % hold-out when the preset trains on every row.
+  const watcher = ['split', 'earlyStopping', 'keepBest'].find((k) => given.has(k) && flags[k] !== false && flags[k] !== undefined);
+  if (fit.validationSplit === 0 && watcher !== undefined && !given.has('validationSplit')) {
+    fit.validationSplit = VALIDATION_SPLIT;
+    notes.push(`${optionName(watcher)} watches validation rows: ${VALIDATION_SPLIT * 100} % held out`);
+  }
+  const overridden = [...given].filter((k) => fieldOfOption(k) !== undefined && chosenByPreset(fieldOfOption(k)!));
+  if (overridden.length > 0) notes.push(`typed options win: ${overridden.map((k) => (flags[k] === true ? optionName(k) : flags[k] === false ? `--no-${optionName(k).slice(2)}` : `${optionName(k)} ${String(flags[k])}`)).join(', ')}`);
+  const base: TrainingSpecParts = { ...choice.parts, compile: compile as TrainingSpecParts['compile'], fit: fit as TrainingSpecParts['fit'] };
+  return { spec: specFromFlags(typed, trainingSpec(base)), why: [choice.why, ...notes].join('; ') };
+}
+
+/** The hold-out of a typed option that needs validation rows (the small preset's split). */
+const VALIDATION_SPLIT = 0.2;
+
+/** 'batchSize' → '--batch-size'. */
+function optionName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

@@ -41,7 +41,7 @@ const SHARED_OPTIONS = {
   split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption, field: 'preprocessing.orderBy' },
   unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore', field: 'preprocessing.unknown' },
   task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto', field: 'preprocessing.task' },
-  preset: { flags: '--preset <name>', help: 'starting point of every model and training option not typed: tabular (default for a CSV file: robust scaling, 3×128 ReLU, Adam on a warm-up + cosine schedule, label smoothing, sized from the rows) or small (32-16, early stopping; default for bundled and synthetic sets)', choices: ['tabular', 'small'] },
+  preset: { flags: '--preset <name>', help: 'starting point of every model and training option not typed: tabular (default for a CSV file: robust scaling, 2×256 ReLU, Adam on a warm-up + cosine schedule, label smoothing, sized from the rows) or small (32-16, early stopping; default for bundled and synthetic sets)', choices: ['tabular', 'small'] },
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },
   activation: { flags: '--activation <name>', help: 'hidden-layer activation', default: 'relu', field: 'architecture.activation' },
   dropout: { flags: '--dropout <rate>', help: 'dropout after each hidden layer', parse: number(0, 1, true, false), default: 0, field: 'architecture.dropout' },

@@ -21,8 +21,14 @@ export function variantSpec(variant: string, table: Table): TrainingSpec {
   const tabular = presetSpec('tabular', { rows: table.rows, task }).parts;
   if (variant === 'tabular') return trainingSpec(tabular);
   if (variant.startsWith('{')) {
-    const { label: _label, ...parts } = JSON.parse(variant) as TrainingSpecParts & { label?: string };
+    const { label: _label, minSteps, maxEpochs, ...parts } = JSON.parse(variant) as TrainingSpecParts & { label?: string; minSteps?: number; maxEpochs?: number };
     let spec = merge(tabular, parts);
+    // Experiments on epochs from the rows: at least minSteps optimiser steps (at most maxEpochs epochs).
+    if (minSteps !== undefined) {
+      const trainRows = table.rows * 0.8 * (1 - (spec.fit?.validationSplit ?? 0));
+      const perEpoch = Math.ceil(trainRows / (spec.fit?.batchSize ?? 32));
+      spec = merge(spec, { fit: { epochs: Math.min(maxEpochs ?? 1000, Math.max(spec.fit?.epochs ?? 64, Math.ceil(minSteps / perEpoch))) } });
+    }
     if (task === 'regression' && spec.compile?.labelSmoothing !== undefined) spec = merge(spec, { compile: { labelSmoothing: 0 } });
     // "earlyStopping": 0 turns early stopping off.
     if (spec.fit?.earlyStopping === 0) spec = merge(spec, { fit: { earlyStopping: undefined } as never });

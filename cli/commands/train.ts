@@ -60,7 +60,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   let why: string | undefined;
   if (!resumed) ({ spec, why } = specWithPreset(presetOf(run.flags.preset, data), run.flags, run.given, table));
   const fit = spec.fit;
-  if (run.dryRun) return dryRun(printer, source, table, spec, data);
+  if (run.dryRun) return dryRun(printer, source, table, spec, data, why);
 
   let initialEpoch = 0;
   let past: HistoryData = { epoch: [], history: {} };
@@ -205,7 +205,7 @@ function timeText(t: number, dates: boolean): string {
 }
 
 /** --dry-run: the Data block, the task and the split as train would do them; nothing is trained or saved. */
-function dryRun(printer: Printer, source: DataSource, table: Table, spec: TrainingSpec, data: DataFlags): number {
+function dryRun(printer: Printer, source: DataSource, table: Table, spec: TrainingSpec, data: DataFlags, why: string | undefined): number {
   const s = spec.fit;
   const orderBy = spec.preprocessing.orderBy;
   for (const line of dataLines(source.label, table, planOptionsOf(spec))) printer.line(line);
@@ -221,7 +221,7 @@ function dryRun(printer: Printer, source: DataSource, table: Table, spec: Traini
     printer.line(`Task    ${taskName(task.task)}: ${task.units} ${task.activation} output${task.units > 1 ? 's' : ''}, loss ${task.loss}`);
     if (table.report.targetReason) printer.line(`        ${table.report.targetReason}`);
   }
-  const validation = data.validationData !== undefined ? `validation rows from ${data.validationData}` : orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
+  const validation = data.validationData !== undefined ? `validation rows from ${data.validationData}` : s.validationSplit === 0 ? `no validation rows: every row trained on${why ? ` (${why})` : ''}` : orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
   printer.line(`Split   ${validation}`);
   printer.line('Dry run: nothing trained or saved; run again without --dry-run to train.');
   printer.event({ event: 'plan', data: source.label, rows: table.rows, features: table.featureNames.length, ...columnPlan(table, planOptionsOf(spec)), ...(task ? { task: task.task, loss: task.loss } : {}) });

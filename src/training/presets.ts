@@ -46,7 +46,7 @@ export const TABULAR_HOLDOUT_ROWS = 500;
 
 /**
  * The spec parts of a preset for this data. 'tabular' is the recipe chosen on bench/tables (see
- * docs/ARCHITECTURE.md): robust scaling with a smooth clip, three hidden layers of 128 ReLU, Adam
+ * docs/ARCHITECTURE.md): robust scaling with a smooth clip, two hidden layers of 256 ReLU, Adam
  * with β2 = 0.95 peaking at 0.001 on a warm-up + cosine schedule, label smoothing 0.1 for classes;
  * from 500 rows up, 20 % held out and the epoch of lowest validation loss kept, below that every
  * row trained on; epochs and batch size follow the row count.
@@ -68,7 +68,7 @@ export function presetSpec(name: string, data: PresetData): PresetChoice {
     name,
     parts: {
       preprocessing: { scale: 'robust' },
-      architecture: { hidden: [128, 128, 128], activation: 'relu', dropout: 0 },
+      architecture: { hidden: [256, 256], activation: 'relu', dropout: 0 },
       compile: { optimizer: 'adam', learningRate: 0.001, beta2: 0.95, schedule: 'warmupCosine', ...(classes ? { labelSmoothing: 0.1 } : {}) },
       fit,
     },
