@@ -24,9 +24,9 @@ test('the preset fills every option left at its default; a typed option wins and
   const { spec, why } = specWithPreset('tabular', DEFAULTS, new Set(), table(1000, true));
   assert.deepEqual(spec.architecture.hidden, [256, 256]);
   assert.equal(spec.preprocessing.scale, 'robust');
-  assert.deepEqual([spec.fit.epochs, spec.fit.batchSize, spec.fit.validationSplit, spec.fit.keepBest, spec.fit.earlyStopping], [64, 32, 0.2, true, undefined]);
+  assert.deepEqual([spec.fit.epochs, spec.fit.batchSize, spec.fit.validationSplit, spec.fit.keepBest, spec.fit.earlyStopping], [64, 32, 0.2, true, 16]);
   assert.deepEqual([spec.compile.beta2, spec.compile.labelSmoothing, spec.compile.schedule], [0.95, 0.1, 'warmupCosine']);
-  assert.equal(why, 'preset tabular for 1,000 rows: 64 epochs, batch 32, the epoch of lowest validation loss kept (20 % held out)');
+  assert.equal(why, 'preset tabular for 1,000 rows: 64 epochs, batch 32, the epoch of lowest validation loss kept, stopping 16 epochs after it (20 % held out)');
 
   const typed = specWithPreset('tabular', { ...DEFAULTS, epochs: 7, layers: [8], optimizer: 'sgd', earlyStopping: false }, new Set(['epochs', 'layers', 'optimizer', 'earlyStopping']), table(1000, true));
   assert.deepEqual([typed.spec.fit.epochs, typed.spec.architecture.hidden, typed.spec.compile.optimizer], [7, [8], 'sgd']);

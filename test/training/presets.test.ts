@@ -14,10 +14,10 @@ test('preset tabular: batch size and epochs follow the row count, within their b
   assert.deepEqual([100, 700, 3000, 10_000, 100_000, 1e6].map(tabularBatchSize), [32, 32, 32, 64, 256, 256]);
   assert.deepEqual([100, 700, 3000, 10_000, 100_000, 1e6].map(tabularEpochs), [64, 64, 64, 64, 16, 16]);
   const big = presetSpec('tabular', { rows: 10_000, task: 'classification' });
-  assert.deepEqual(big.parts.fit, { epochs: 64, batchSize: 64, validationSplit: 0.2, keepBest: true });
+  assert.deepEqual(big.parts.fit, { epochs: 64, batchSize: 64, validationSplit: 0.2, earlyStopping: 16, keepBest: true });
   assert.equal(big.parts.compile?.labelSmoothing, 0.1);
   assert.deepEqual(big.parts.architecture, { hidden: [256, 256], activation: 'relu', dropout: 0 });
-  assert.equal(big.why, 'preset tabular for 10,000 rows: 64 epochs, batch 64, the epoch of lowest validation loss kept (20 % held out)');
+  assert.equal(big.why, 'preset tabular for 10,000 rows: 64 epochs, batch 64, the epoch of lowest validation loss kept, stopping 16 epochs after it (20 % held out)');
   // Under 500 rows every row is trained on; no label smoothing for a regression target.
   const tiny = presetSpec('tabular', { rows: 499, task: 'regression' });
   assert.deepEqual(tiny.parts.fit, { epochs: 64, batchSize: 32, validationSplit: 0 });
