@@ -7,6 +7,7 @@
 //   npm run bench:tables                                  # old default and the tabular preset, every set
 //   npm run bench:tables -- --sets glass,servo --variants tabular
 //   npm run bench:tables -- --variants '{"label":"wide","architecture":{"hidden":[256,256,256]}}'
+//   npm run bench:tables -- --sets sonar,servo --update     # re-run some sets, keep the others' rows
 //
 // A variant is a preset name or JSON spec parts (with a "label") laid over the tabular preset.
 // Times are seconds of preprocessing + training + prediction summed over the folds, one thread.
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     variants: { type: 'string', default: 'old,tabular' },
     /** Append one JSON line per set and variant to this file (experiments) instead of writing the report. */
     log: { type: 'string' },
+    /** Re-run only --sets and keep every other set's rows of bench/results/tables.json in the report. */
+    update: { type: 'boolean', default: false },
   },
 });
 
@@ -125,7 +128,13 @@ for (const s of sets) {
     if (values.log) appendFileSync(values.log, JSON.stringify({ ...row, mlp: g?.mlp.score, histgb: g?.histgb.score, mlpSeconds: g?.mlp.seconds }) + '\n');
   }
 }
-if (!values.log) writeReport(rows);
+if (!values.log) writeReport(values.update ? [...previousRows().filter((r) => !rows.some((n) => n.set === r.set && n.variant === r.variant)), ...rows] : rows);
+
+/** The rows of the last report, for --update. */
+function previousRows(): Row[] {
+  const file = join(root, 'bench', 'results', 'tables.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] }).rows;
+}
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);
@@ -138,7 +147,8 @@ function writeReport(all: Row[]): void {
   const head = ['set', 'rows', 'metric', ...labels.flatMap((l) => [l, 's']), 'sklearn MLP', 's', 'HistGB', 's'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const gaps: Record<string, { mlp: number[]; gb: number[]; time: number[] }> = {};
-  for (const s of sets) {
+  const reported = manifest.sets.filter((s) => all.some((r) => r.set === s.name));
+  for (const s of reported) {
     const g = golden.sets[s.name]!;
     const cells = [s.name, String(g.rows), g.metric];
     for (const l of labels) {
@@ -161,7 +171,7 @@ function writeReport(all: Row[]): void {
   const md = [
     '# Tables benchmark (`npm run bench:tables`)',
     '',
-    `Scores: accuracy (classification) or R² (regression), mean of 5 folds (bench/tables/folds.json); times: seconds over the 5 folds (fit + predict). scikit-learn ${golden.versions.sklearn} from bench/tables/sklearn-golden.json. Load average at the end: ${load}.`,
+    `Scores: accuracy (classification) or R² (regression), mean of 5 folds (bench/tables/folds.json); times: seconds over the 5 folds (fit + predict). scikit-learn ${golden.versions.sklearn} from bench/tables/sklearn-golden.json. Load average at the end: ${load}${values.update ? ` (of the run that updated ${sets.map((s) => s.name).join(', ')})` : ''}.`,
     '',
     ...lines,
     '',

@@ -22,6 +22,8 @@ test('preset tabular: batch size and epochs follow the row count, within their b
   const tiny = presetSpec('tabular', { rows: 499, task: 'regression' });
   assert.deepEqual(tiny.parts.fit, { epochs: 64, batchSize: 32, validationSplit: 0 });
   assert.equal(tiny.parts.compile?.labelSmoothing, undefined);
+  assert.equal(tiny.parts.architecture?.l2, 1e-4, 'an L2 penalty where no epoch is picked on held-out rows');
+  assert.equal(big.parts.architecture?.l2, undefined);
   assert.match(tiny.why, /every row trained on/);
 });
 
