@@ -1,5 +1,5 @@
 import {
-  rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
+  beatsBaseline, rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
@@ -156,8 +156,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   if (split.note) notes.push(split.note);
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
-  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1) });
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
+  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1), atBaseline: judged.beats === false });
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
@@ -293,6 +293,8 @@ interface Judged {
   readonly classScores: { readonly training: ClassScores; readonly validation: ClassScores | undefined } | undefined;
   readonly sentence: string | undefined;
   readonly imbalance: string | undefined;
+  /** The model beats the baseline (undefined: no baseline to compare). */
+  readonly beats: boolean | undefined;
 }
 
 function judgeAgainstBaseline(table: Table, prepared: PreparedTraining, model: Sequential, baseline: Baseline | undefined, weighted: boolean, metrics: { training: SetMetrics; validation: SetMetrics | undefined }): Judged {
@@ -319,7 +321,7 @@ function judgeAgainstBaseline(table: Table, prepared: PreparedTraining, model: S
   const measured = on === 'validation' ? metrics.validation : metrics.training;
   const modelScores = { ...(m ? { balancedAccuracy: m.balancedAccuracy } : {}), ...(measured?.accuracy !== undefined ? { accuracy: measured.accuracy } : {}), ...(measured?.rmse !== undefined ? { rmse: measured.rmse } : {}) };
   const sentence = baselineNote(modelScores, scores, `${on} rows`);
-  return { baseline: scores, on, classScores: classes, sentence, imbalance };
+  return { baseline: scores, on, classScores: classes, sentence, imbalance, beats: scores === undefined ? undefined : beatsBaseline(modelScores, scores) };
 }
 
 function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }, judged: Judged): string {

@@ -49,6 +49,12 @@ export class CellRules {
     this.longest = Math.max(0, ...[...this.tokens].map((t) => t.length));
   }
 
+  /** The rules as options when they differ from the defaults (what a fitted pipeline must remember to read records alike). */
+  options(): CellOptions | undefined {
+    if (this.defaults && this.decimal === '.') return undefined;
+    return { ...(this.defaults ? {} : { naValues: [...this.tokens] }), ...(this.decimal === ',' ? { decimal: ',' as const } : {}) };
+  }
+
   /** True for a spelling of missing (the cell trimmed). */
   isMissing(cell: string): boolean {
     const s = cell.trim();

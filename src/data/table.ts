@@ -2,7 +2,7 @@ import { Matrix, type DType } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
-import { CellRules } from './cells.js';
+import { CellRules, type CellOptions } from './cells.js';
 import { numericColumnNote } from './columnChecks.js';
 import { ChunkedFloat64, RowBuffer } from './chunked.js';
 import { ColumnReader, MISSING_CODE, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
@@ -159,6 +159,8 @@ export interface Table {
   readonly carried: ReadonlyMap<string, readonly string[]>;
   /** With `orderBy`: each row's time (days since 1970 for dates, else the number) and how it was read. */
   readonly order?: RowOrder;
+  /** How text cells were read when not by the defaults (`naValues`, `decimal`): records read later must be read alike. */
+  readonly reading?: CellOptions;
 }
 
 /** The time of each row, from the `orderBy` column. */
@@ -346,6 +348,11 @@ export class TableBuilder {
   };
 
   /** The table, once every record has been added. */
+  private reading(): { reading?: CellOptions } {
+    const options = this.rules.options();
+    return options ? { reading: options } : {};
+  }
+
   finish(): Table {
     if (this.rows === 0) {
       if (this.droppedNoTarget > 0) throw new InputError(`${this.source}: the target is missing in every row (${this.droppedNoTarget} rows); nothing to train on`);
@@ -396,7 +403,7 @@ export class TableBuilder {
       unknown: used.filter((c) => c.unknown > 0).map((c) => ({ column: c.name, count: c.unknown, examples: [...c.unknownExamples] })),
       targetReason: reason,
     };
-    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])), ...this.rowOrder() };
+    return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])), ...this.rowOrder(), ...this.reading() };
   }
 
   private rowOrder(): { order?: RowOrder } {

@@ -107,8 +107,8 @@ export class LoadedModel {
 }
 
 /**
- * The missing tokens the model's training file was read with (`--na-values`, saved in its spec), so
- * raw records read text cells as training did: a class or category called 'None' stays a value.
+ * The missing tokens of a file whose pipeline does not record its reading (written before the
+ * pipeline kept `reading`), from its saved spec, so a category called 'None' stays a value.
  */
 function savedNaValues(metadata: JsonObject): { naValues?: readonly string[] } {
   const spec = metadata.spec;

@@ -1,4 +1,5 @@
 import type { ScalerJSON } from '../data/scalers.js';
+import type { CellOptions } from '../data/cells.js';
 import type { InputColumn, TableSchema, TargetSpec } from '../data/schema.js';
 import { MAX_NAME_CHARS, featureNames as schemaFeatureNames } from '../data/schema.js';
 import type { Label } from '../core/labels.js';
@@ -16,6 +17,8 @@ export interface Preprocessing {
   readonly targetScaler?: ScalerJSON;
   /** How missing values are filled, fitted on the training rows (see src/training/pipeline.ts). */
   readonly imputer?: ImputerJSON;
+  /** How the training file's text cells were read when not by the defaults (`--na-values`, `--decimal`): records are read alike. */
+  readonly reading?: CellOptions;
 }
 
 /** Missing-value filling: a value per schema feature (medians; 0 for one-hot features), a category per categorical column, and the columns with a missing-indicator input. */
@@ -32,8 +35,9 @@ const MAX_CATEGORIES = 100_000;
 /** Checks saved preprocessing against the model's input and output sizes. */
 export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits: number, outputUnits: number): Preprocessing {
   const o = r.object(v);
-  r.keys(o, ['schema', 'scaler', 'featureNames', 'targetScaler', 'imputer']);
-  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[]; targetScaler?: ScalerJSON; imputer?: ImputerJSON } = {};
+  r.keys(o, ['schema', 'scaler', 'featureNames', 'targetScaler', 'imputer', 'reading']);
+  const out: { schema?: TableSchema; scaler?: ScalerJSON; featureNames?: string[]; targetScaler?: ScalerJSON; imputer?: ImputerJSON; reading?: CellOptions } = {};
+  if (o.reading !== undefined) out.reading = validateReading(r.at('reading'), o.reading);
   if (o.schema !== undefined) {
     out.schema = validateSchema(r.at('schema'), o.schema);
     const n = schemaFeatureNames(out.schema).length;
@@ -51,6 +55,16 @@ export function validatePreprocessing(r: Reader, v: Json | undefined, inputUnits
   if (o.scaler !== undefined) out.scaler = validateScaler(r.at('scaler'), o.scaler, inputUnits, 'inputs');
   if (o.targetScaler !== undefined) out.targetScaler = validateScaler(r.at('targetScaler'), o.targetScaler, outputUnits, 'outputs');
   return out;
+}
+
+function validateReading(r: Reader, v: Json): CellOptions {
+  const o = r.object(v);
+  r.keys(o, ['naValues', 'decimal']);
+  const rn = r.at('naValues');
+  return {
+    ...(o.naValues !== undefined ? { naValues: rn.array(o.naValues, 1000).map((t, i) => rn.at(i).string(t, 1000)) } : {}),
+    ...(o.decimal !== undefined ? { decimal: r.at('decimal').oneOf(o.decimal, ['.', ','] as const) } : {}),
+  };
 }
 
 function validateScaler(r: Reader, v: Json, columns: number, what: string): ScalerJSON {

@@ -101,6 +101,9 @@ export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[
       return String(v);
     });
   });
-  const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}), ...(args.naValues ? { naValues: args.naValues } : {}) });
+  // Text cells are read as the training file was (its --na-values and --decimal), unless the caller says otherwise.
+  const naValues = args.naValues ?? pre.reading?.naValues;
+  const decimal = pre.reading?.decimal;
+  const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}), ...(naValues ? { naValues } : {}), ...(decimal ? { decimal } : {}) });
   return { x: pipelineInputs(pre, table), warnings: readingWarnings(table) };
 }

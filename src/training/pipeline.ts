@@ -86,7 +86,7 @@ function fitImputer(table: Table, rows: readonly number[], indicator: boolean): 
  */
 export function fitPipeline(table: Table, trainRows: readonly number[], plan: Pick<PreprocessingSpec, 'scale' | 'indicator'>, task: OutputPlan['task'], reuse?: { order: (i: number) => number }): { preprocessing: Preprocessing; trainInputs: Matrix } {
   const imputer = fitImputer(table, trainRows, plan.indicator === true);
-  const base: Preprocessing = { schema: table.schema, imputer };
+  const base: Preprocessing = { schema: table.schema, imputer, ...(table.reading ? { reading: table.reading } : {}) };
   let all: Matrix | undefined;
   let trainInputs: Matrix;
   if (reuse) {

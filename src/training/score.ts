@@ -76,6 +76,8 @@ export type EpochReporter = (step: number, value: number) => boolean | Promise<b
 /** The held-out parts of a scoring on a table. */
 export function holdoutsOf(table: Table, scoring: Scoring): Holdout[] {
   if (scoring.folds !== undefined) {
+    // k folds mix the future into every training part: a time order is scored on its latest rows only.
+    if (table.order !== undefined) throw new InputError(`${table.source}: k-fold scoring trains on rows after the held-out ones, which a split by time (${JSON.stringify(table.order.column)}) is there to prevent; score on the latest rows with a validation split instead of folds`);
     return kFold(table.rows, scoring.folds, table.y?.kind === 'classes' ? table.y.codes : undefined, scoring.seed).map((f) => ({ train: f.train, test: f.validation }));
   }
   const s = splitRows(table, scoring.validationSplit ?? 0.2, scoring.seed);

@@ -23,6 +23,8 @@ export interface VerdictArgs {
   restoredBest?: boolean;
   /** Relative rise above the best that counts as overfitting; default 0.02. */
   tolerance?: number;
+  /** The model scores no better than the trivial baseline: a flat curve is not a capacity question, so no advice to grow the network. */
+  atBaseline?: boolean;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3));
@@ -52,5 +54,5 @@ export function trainingVerdict(history: { readonly history: Readonly<Record<str
   if (n <= window && b === n - 1 && n > 1) {
     return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell at every stage to ${fmt(last)}; more --epochs may help.` };
   }
-  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${fmt(best)} at epoch ${b + 1}); training has converged. A larger network or another learning rate may do better.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
+  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${fmt(best)} at epoch ${b + 1}); training has converged${args.atBaseline ? ' at the baseline\'s level (see above)' : '. A larger network or another learning rate may do better'}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
 }

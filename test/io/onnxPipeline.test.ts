@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { modelFromOnnx, modelToOnnx, UnsupportedError } from '../../src/index.js';
 import { decodeOnnx } from '../../src/io/onnx/schema.js';
-import { csvText, largestDifference, predictedOutputs, runOnnx, trainedOn } from './pipelineExport.js';
+import { csvText, largestDifference, noneIsACategory, predictedOutputs, runOnnx, trainedOn } from './pipelineExport.js';
 
 const colours = ['red', 'blue', 'green', 'teal'];
 
@@ -102,4 +102,17 @@ test('ONNX raw columns: a column named like the graph output or a tensor inside 
   const loaded = await trainedOn(csvText('output,b,y', 30, (i) => `${i},${i % 4},${i % 2}`));
   assert.throws(() => modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing }), (e: Error) => e instanceof UnsupportedError && /input column "output" has the name of a tensor in the graph \(its output/.test(e.message));
   assert.doesNotThrow(() => modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing, outputName: 'probability' }));
+});
+
+test('ONNX raw columns read cells with the training file\'s --na-values: None is a category, NA missing, exactly as predict', async () => {
+  const { text, reading, records } = noneIsACategory;
+  const loaded = await trainedOn(text, { fit: { epochs: 200, seed: 1 } }, reading);
+  const bytes = modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing });
+  const theirs = await runOnnx(bytes, loaded, records);
+  const ours = predictedOutputs(loaded, records);
+  assert.ok(largestDifference(theirs, ours) <= 1e-5, `largest difference ${largestDifference(theirs, ours)}`);
+  assert.deepEqual(loaded.predict(records.slice(0, 2)).values, ['b', 'a']);
+  // 'None' answers differently from the mode (wood), which NA gets.
+  assert.ok(largestDifference([theirs[0]!], [theirs[2]!]) > 0.05, 'None is not read as missing');
+  assert.ok(largestDifference([theirs[1]!], [theirs[2]!]) === 0, 'NA is missing, filled with wood');
 });

@@ -4,9 +4,9 @@ import * as ort from 'onnxruntime-node';
 import { modelFromBytes, modelToBytes, prepareTraining, startRun, tableFromRecords, trainingSpec, type LoadedModel, type RawRecord, type TrainingSpecParts } from '../../src/index.js';
 
 /** A model trained for a few epochs on the CSV text's table, as loadModel gives it back. */
-export async function trainedOn(text: string, spec: TrainingSpecParts = {}): Promise<LoadedModel> {
+export async function trainedOn(text: string, spec: TrainingSpecParts = {}, reading: { naValues?: string[] } = {}): Promise<LoadedModel> {
   const records = text.trim().split('\n').map((l) => l.split(','));
-  const table = tableFromRecords(records, { source: 't.csv' });
+  const table = tableFromRecords(records, { source: 't.csv', ...reading });
   const p = prepareTraining(trainingSpec({ architecture: { hidden: [5] }, ...spec, fit: { epochs: 3, seed: 4, ...spec.fit } }), table);
   await startRun(p).finish();
   return modelFromBytes(modelToBytes(p.network.model, { preprocessing: p.preprocessing }));
@@ -48,6 +48,16 @@ export function largestDifference(a: readonly (readonly number[])[], b: readonly
   }));
   return worst;
 }
+
+/** A table where 'None' is a real category (all class b) and 'NA' is missing, read with naValues ['', 'NA']. */
+export const noneIsACategory = {
+  text: csvText('x,kind,label', 120, (i) => {
+    const kind = ['None', 'wood', 'wood', 'NA'][i % 4]!;
+    return `${(i % 7) / 7},${kind},${kind === 'None' ? 'b' : 'a'}`;
+  }),
+  reading: { naValues: ['', 'NA'] },
+  records: [{ x: 0.5, kind: 'None' }, { x: 0.5, kind: 'wood' }, { x: 0.5, kind: 'NA' }, { x: 0.5, kind: 'none' }],
+};
 
 /** Rows of CSV text: `n` rows from a row maker, with a header. */
 export function csvText(header: string, n: number, row: (i: number) => string): string {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { applyPreprocessing, layers, loadModel, sequential, modelToTfjs, saveModel, UnsupportedError, type JsonObject, type LoadedModel, type RawRecord, type Json } from '../../src/index.js';
-import { csvText, largestDifference, predictedOutputs, trainedOn } from './pipelineExport.js';
+import { csvText, largestDifference, noneIsACategory, predictedOutputs, trainedOn } from './pipelineExport.js';
 
 /** What a browser page does: preprocessing.json through applyPreprocessing, then tfjs on the network. */
 async function tfjsOnRecords(loaded: LoadedModel, records: readonly RawRecord[]): Promise<number[][]> {
@@ -89,4 +89,22 @@ test('TF.js: an export that cannot carry the target scaling names it and refuses
   const bare = modelToTfjs(network, { preprocessing: pre, networkOnly: true });
   assert.equal(bare.preprocessing, undefined);
   assert.equal((bare.modelJson.userDefinedMetadata as JsonObject).preprocessingFile, undefined);
+});
+
+test('TF.js + applyPreprocessing reads cells with the training file\'s --na-values: a category called None stays a value; tfjs = predict within 1e-5', async () => {
+  const { text, reading, records } = noneIsACategory;
+  const loaded = await trainedOn(text, { fit: { epochs: 200, seed: 1 } }, reading);
+  assert.deepEqual(loaded.preprocessing.reading, { naValues: ['', 'NA'] });
+  const pre = JSON.parse(JSON.stringify(modelToTfjs(loaded.network, { preprocessing: loaded.preprocessing }).preprocessing)) as Json;
+  const { data, shape } = applyPreprocessing(pre, records);
+  // x, then kind one-hot (None, wood, and 'none' unseen → zeros); NA is missing → the mode, wood.
+  const kinds = (loaded.preprocessing.schema!.inputs[1] as unknown as { categories: string[] }).categories;
+  assert.equal(shape[1], 1 + kinds.length);
+  const none = kinds.indexOf('None');
+  assert.ok(none >= 0, `None is a category: ${kinds.join(', ')}`);
+  assert.equal(data[shape[1] * 0 + 1 + none]! > data[shape[1] * 1 + 1 + none]!, true, 'row 0 has None hot, row 1 does not');
+  assert.match(applyPreprocessing(pre, records).warnings.join(), /kind: 1 value not seen in training \("none"\)/);
+  const diff = largestDifference(await tfjsOnRecords(loaded, records), predictedOutputs(loaded, records));
+  assert.ok(diff <= 1e-5, `largest difference ${diff}`);
+  assert.deepEqual(loaded.predict(records.slice(0, 2)).values, ['b', 'a']);
 });

@@ -103,7 +103,8 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
   const schema = pre.schema;
   if (schema === undefined) throw new UnsupportedError('export: the model has no column schema, so its graph cannot take raw columns');
   const values = pre.imputer?.values;
-  const missingKeys = missingSpellings();
+  // Tokens given with --na-values are matched exactly, as the reader does; the defaults in any case.
+  const missingKeys = pre.reading?.naValues ? [...pre.reading.naValues] : missingSpellings();
   const byName = new Map<string, ColumnNodes>();
   const parts: string[] = [];
   let start = 0;
