@@ -1,4 +1,4 @@
-import type { ColumnDecision, Table, Task, TrainingSpec } from '../src/index.js';
+import type { ColumnDecision, ScaleKind, Table, Task, TrainingSpec } from '../src/index.js';
 
 const TASK_NAMES: Record<Task, string> = { binary: 'binary classification', multiclass: 'multi-class classification', regression: 'regression' };
 
@@ -27,7 +27,7 @@ export function describeTable(table: Table): string {
 
 /** How the plan is carried out beyond reading: input scaling, missing policy, missing indicators. */
 export interface PlanOptions {
-  readonly scale: 'standard' | 'minmax' | 'none';
+  readonly scale: ScaleKind;
   readonly missing: 'impute' | 'drop' | 'error';
   readonly indicator: boolean;
 }
@@ -41,7 +41,7 @@ export function planOptionsOf(spec: TrainingSpec): PlanOptions {
 /** One input column of the plan, as `--json` and `--dry-run` give it. */
 export interface PlannedColumn extends ColumnDecision {
   /** A numeric input's scaling. */
-  readonly scaled?: 'standard' | 'minmax' | 'none';
+  readonly scaled?: ScaleKind;
   /** A 0/1 "missing" input is added for it. */
   readonly indicator?: boolean;
   /** Missing cells (stray cells of a numeric column included). */
@@ -56,7 +56,7 @@ export interface ColumnPlan {
   readonly warnings: readonly string[];
 }
 
-const SCALED = { standard: 'standardised', minmax: 'min-max scaled', none: 'not scaled' } as const;
+const SCALED = { standard: 'standardised', minmax: 'min-max scaled', robust: 'robustly scaled', none: 'not scaled' } as const;
 /** Names listed on one line of text before "and N more" (`--json` lists every column). */
 const LIST = 40;
 

@@ -18,6 +18,7 @@ import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './er
 import type { Io } from './io.js';
 import { delimiterOption, integer, list, number } from './options.js';
 import { sharedOption, specFromFlags } from './sharedOptions.js';
+import { presetOf } from './preset.js';
 import { dataFlags } from './settings.js';
 
 /** What commander parses for `train`: the spec's options (by attribute name), where the rows are, and the run's own options. */
@@ -73,6 +74,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('split'))
     .option('--dry-run', 'print how every column is read and what would be trained, then stop', false)
     .addOption(sharedOption('task'))
+    .addOption(sharedOption('preset'))
     .addOption(sharedOption('layers'))
     .addOption(sharedOption('activation'))
     .addOption(sharedOption('dropout'))
@@ -84,6 +86,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('validationSplit'))
     .addOption(sharedOption('earlyStopping'))
     .addOption(sharedOption('noEarlyStopping'))
+    .addOption(sharedOption('schedule'))
+    .addOption(sharedOption('labelSmoothing'))
+    .addOption(sharedOption('keepBest'))
     .addOption(sharedOption('scale'))
     .addOption(sharedOption('seed'))
     .addOption(sharedOption('samples'))
@@ -113,6 +118,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('naValues'))
     .addOption(sharedOption('decimal'))
     .addOption(sharedOption('task'))
+    .addOption(sharedOption('preset'))
     .addOption(sharedOption('layers', 'hidden layer sizes'))
     .addOption(sharedOption('activation'))
     .addOption(sharedOption('dropout'))
@@ -124,11 +130,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('validationSplit', 'share of the training folds watched by early stopping'))
     .addOption(sharedOption('earlyStopping', 'early stopping patience'))
     .addOption(sharedOption('noEarlyStopping', 'train all --epochs in every fold'))
+    .addOption(sharedOption('schedule'))
+    .addOption(sharedOption('labelSmoothing'))
+    .addOption(sharedOption('keepBest'))
     .addOption(sharedOption('scale', 'input scaling'))
     .addOption(sharedOption('seed', 'seed of the folds and every random choice'))
     .addOption(sharedOption('json', 'machine-readable output: one JSON object per line'))
-    .action(async (data: string, o: TrainFlags & { folds: number }) => {
-      code = await cvCommand(specFromFlags(o), { ...dataFlags(o), data }, o.folds, o.json, io);
+    .action(async (data: string, o: TrainFlags & { folds: number }, cmd: Command) => {
+      const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      const preset = { name: presetOf(o.preset, { data }), flags: o, given };
+      code = await cvCommand(specFromFlags(o), { ...dataFlags(o), data }, o.folds, o.json, io, preset);
     });
 
   program

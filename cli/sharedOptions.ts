@@ -41,6 +41,7 @@ const SHARED_OPTIONS = {
   split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption, field: 'preprocessing.orderBy' },
   unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore', field: 'preprocessing.unknown' },
   task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto', field: 'preprocessing.task' },
+  preset: { flags: '--preset <name>', help: 'starting point of every model and training option not typed: tabular (default for a CSV file: robust scaling, 2×256 ReLU, Adam on a warm-up + cosine schedule, label smoothing, sized from the rows) or small (32-16, early stopping; default for bundled and synthetic sets)', choices: ['tabular', 'small'] },
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },
   activation: { flags: '--activation <name>', help: 'hidden-layer activation', default: 'relu', field: 'architecture.activation' },
   dropout: { flags: '--dropout <rate>', help: 'dropout after each hidden layer', parse: number(0, 1, true, false), default: 0, field: 'architecture.dropout' },
@@ -52,7 +53,10 @@ const SHARED_OPTIONS = {
   validationSplit: { flags: '--validation-split <fraction>', help: 'rows held out for validation (stratified)', parse: number(0, 1, true, false), default: 0.2, field: 'fit.validationSplit' },
   earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10, field: 'fit.earlyStopping', negatable: true },
   noEarlyStopping: { flags: '--no-early-stopping', help: 'train all --epochs' },
-  scale: { flags: '--scale <kind>', help: 'input scaling, fitted on training rows', choices: ['standard', 'minmax', 'none'], default: 'standard', field: 'preprocessing.scale' },
+  schedule: { flags: '--schedule <name>', help: 'learning rate over the run: constant, warmupCosine (5 % warm-up, cosine decay) or cosLog (RealMLP); --lr is the peak', choices: ['constant', 'warmupCosine', 'cosLog'], field: 'compile.schedule' },
+  labelSmoothing: { flags: '--label-smoothing <epsilon>', help: 'classification targets (1 − ε)·y + ε/K', parse: number(0, 1, true, false), field: 'compile.labelSmoothing' },
+  keepBest: { flags: '--keep-best', help: 'keep the weights of the epoch with the lowest validation loss, without stopping early', field: 'fit.keepBest' },
+  scale: { flags: '--scale <kind>', help: 'input scaling, fitted on training rows (robust: median/IQR, then a smooth clip to about ±3)', choices: ['standard', 'minmax', 'robust', 'none'], default: 'standard', field: 'preprocessing.scale' },
   seed: { flags: '--seed <n>', help: 'seed of every random choice', parse: integer(0), default: 1, field: 'fit.seed' },
   samples: { flags: '--samples <n>', help: 'rows of a synthetic data set', parse: integer(1) },
   noise: { flags: '--noise <sd>', help: 'noise of a synthetic data set', parse: number(0, Infinity) },
@@ -82,6 +86,11 @@ export function sharedOption(name: SharedOptionName, help?: string, change: Opti
 export function optionOfField(field: string): string | undefined {
   const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field);
   return def?.flags.split(' ')[0];
+}
+
+/** The TrainingSpec field an option sets ('batchSize' → 'fit.batchSize'), or undefined. */
+export function fieldOfOption(name: string): string | undefined {
+  return (SHARED_OPTIONS as Record<string, SharedOptionDef>)[name]?.field;
 }
 
 /** Parsed options by commander's attribute name ('batchSize'), as a command receives them (or as an old model file saved them). */

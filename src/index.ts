@@ -25,7 +25,7 @@ export {
   optimizers, optimizerNames, optimizerRegistry, optimizerKind, type RuleTerm, type RuleDescription, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
   type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
-  schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, type ScheduleConfig,
+  schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, WarmupCosineDecay, CosLogDecay, type ScheduleConfig,
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
 } from './optimizers/index.js';
 export {

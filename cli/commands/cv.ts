@@ -6,20 +6,34 @@ import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import type { DataFlags } from '../settings.js';
+import { specWithPreset } from '../preset.js';
+import type { Flags } from '../sharedOptions.js';
+import type { PresetName } from '../../src/index.js';
+
+/** The preset cv resolves for its table, under the options the user typed. */
+export interface PresetRun {
+  readonly name: PresetName;
+  readonly flags: Flags;
+  readonly given: ReadonlySet<string>;
+}
 import { planOutput } from '../../src/index.js';
 
 /**
  * `backprop cv data.csv --folds 5`: k-fold cross-validation of what `train` would train, with
  * the same options; per-fold scores and their mean ± standard deviation.
  */
-export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io): Promise<number> {
+export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io, preset?: PresetRun): Promise<number> {
   const printer = new Printer(io, json);
+  const table = await readCsvTable(data.data, tableArgsOf(flagsSpec.preprocessing), undefined, data.delimiter);
+  const chosen = preset ? specWithPreset(preset.name, preset.flags, preset.given, table) : { spec: flagsSpec, why: undefined };
+  const spec = chosen.spec;
   const fit = spec.fit;
-  const table = await readCsvTable(data.data, tableArgsOf(spec.preprocessing), undefined, data.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);
   for (const line of dataLines(data.data, table, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
-  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : 'no early stopping'}`);
+  const watch = fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : fit.keepBest === true && fit.validationSplit > 0 ? `the best epoch on ${Math.round(fit.validationSplit * 100)}% of the training folds kept` : 'no early stopping';
+  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}`);
+  printer.line(`Model   ${spec.architecture.hidden.join('-') || 'no hidden layer'}, batch ${fit.batchSize}, ${fit.epochs} epochs${chosen.why ? `; ${chosen.why}` : ''}`);
   const scores = await crossValidate(spec, table, folds, {
     onFold: (s) => printer.event({ event: 'fold', ...s }),
   });

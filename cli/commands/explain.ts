@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { integer, positive } from '../options.js';
 import { runColumnExplanation, type ColumnExplainDeps, type ColumnExplainOptions } from './explainColumns.js';
 import { sharedOption } from '../sharedOptions.js';
+import { UsageError } from '../errors.js';
 import { explain, renderExplanation, networkFromSpec, InputError, type Sequential, type TargetsLike } from '../../src/index.js';
 
 /** What the command modules of the inspect tools need from the CLI around them. */
@@ -32,8 +33,18 @@ export interface ExplainOptions extends Omit<ColumnExplainOptions, 'format'> {
   /** With a CSV file: the data row to explain (1 = the first row after the header). */
   row?: number;
   lr?: number;
+  /** Print the step of a network larger than STEP_MAX_PARAMETERS too. */
+  all?: boolean;
   format: OutputFormat;
 }
+
+/**
+ * The largest network whose backprop step is printed without --all. The step prints every weight
+ * three times (before, gradient, after) and every activation: a 3×128 network of 34,000 weights
+ * gives 1.3 MB of text (6.5 MB of JSON), which a terminal takes minutes to scroll and which looks
+ * like a hang.
+ */
+export const STEP_MAX_PARAMETERS = 5000;
 
 /** x and y from the parsed JSON options: a single sample `[a, b]` is one row, and then y is its target row. */
 export function samplesFromJson(x: unknown, y: unknown): { x: number[][]; y: TargetsLike } {
@@ -95,6 +106,10 @@ export function runExplain(file: string | undefined, opts: ExplainOptions, deps:
     ({ x, y } = samplesFromJson(opts.x, opts.y));
   }
   const model = modelFrom(file, opts.network, x[0]?.length, deps);
+  const parameters = model.built ? model.countParams() : 0;
+  if (parameters > STEP_MAX_PARAMETERS && opts.all !== true) {
+    throw new UsageError(`the network has ${parameters.toLocaleString('en-US')} parameters; one backprop step prints each of them three times (about ${Math.max(1, Math.round(parameters * 40 / 1e6))} MB), which is meant for networks of at most ${STEP_MAX_PARAMETERS.toLocaleString('en-US')}. Give --all to print it anyway, or explain the model's predictions with a data file: backprop explain ${file ?? 'model.bpm'} data.csv --row 1 (or --importance)`);
+  }
   const e = explain(model, x, y, opts.lr === undefined ? {} : { learningRate: opts.lr });
   return opts.format === 'json' || opts.json === true ? JSON.stringify(e, null, 2) + '\n' : renderExplanation(e, opts.format);
 }
@@ -119,6 +134,7 @@ export function register(program: Command, deps: InspectCommandDeps = {}): Comma
     .addOption(sharedOption('network', 'the network inline: {"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}], "weights": [...], "loss": "sse"}'))
     .addOption(sharedOption('x', 'input rows, e.g. [[0.05, 0.1]]'))
     .addOption(sharedOption('y', 'targets, e.g. [[0.01, 0.99]]'))
+    .option('--all', `print the step even for a network of more than ${STEP_MAX_PARAMETERS} parameters (large output)`)
     .option('--lr <number>', 'learning rate of the step shown (default: the model\'s)', positive)
     .addOption(sharedOption('format', undefined, { choices: ['text', 'markdown', 'json'] }))
     .addHelpText('after', `

@@ -15,6 +15,7 @@ import { InsideRecorder } from '../report/inside.js';
 import { writeTrainingReport } from '../report/write.js';
 import { runMetadata, savedRun, type DataFlags } from '../settings.js';
 import { specFromFlags, type Flags } from '../sharedOptions.js';
+import { presetOf, specWithPreset } from '../preset.js';
 import { loadSource, type DataSource } from '../source.js';
 
 export interface TrainRun {
@@ -52,12 +53,14 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   } else {
     spec = specFromFlags(run.flags);
   }
-  const fit = spec.fit;
-
   const source = resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
-  if (run.dryRun) return dryRun(printer, source, table, spec, data);
+  // The preset, resolved for this table under the options typed; a resumed run has its saved spec.
+  let why: string | undefined;
+  if (!resumed) ({ spec, why } = specWithPreset(presetOf(run.flags.preset, data), run.flags, run.given, table));
+  const fit = spec.fit;
+  if (run.dryRun) return dryRun(printer, source, table, spec, data, why);
 
   let initialEpoch = 0;
   let past: HistoryData = { epoch: [], history: {} };
@@ -97,7 +100,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const hasVal = prepared.validation !== undefined;
   const batches = Math.ceil(xTrain.rows / Math.min(fit.batchSize, xTrain.rows));
 
-  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0);
+  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0, why);
   printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(spec)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches, initialEpoch });
@@ -202,7 +205,7 @@ function timeText(t: number, dates: boolean): string {
 }
 
 /** --dry-run: the Data block, the task and the split as train would do them; nothing is trained or saved. */
-function dryRun(printer: Printer, source: DataSource, table: Table, spec: TrainingSpec, data: DataFlags): number {
+function dryRun(printer: Printer, source: DataSource, table: Table, spec: TrainingSpec, data: DataFlags, why: string | undefined): number {
   const s = spec.fit;
   const orderBy = spec.preprocessing.orderBy;
   for (const line of dataLines(source.label, table, planOptionsOf(spec))) printer.line(line);
@@ -218,7 +221,7 @@ function dryRun(printer: Printer, source: DataSource, table: Table, spec: Traini
     printer.line(`Task    ${taskName(task.task)}: ${task.units} ${task.activation} output${task.units > 1 ? 's' : ''}, loss ${task.loss}`);
     if (table.report.targetReason) printer.line(`        ${table.report.targetReason}`);
   }
-  const validation = data.validationData !== undefined ? `validation rows from ${data.validationData}` : orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
+  const validation = data.validationData !== undefined ? `validation rows from ${data.validationData}` : s.validationSplit === 0 ? `no validation rows: every row trained on${why ? ` (${why})` : ''}` : orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
   printer.line(`Split   ${validation}`);
   printer.line('Dry run: nothing trained or saved; run again without --dry-run to train.');
   printer.event({ event: 'plan', data: source.label, rows: table.rows, features: table.featureNames.length, ...columnPlan(table, planOptionsOf(spec)), ...(task ? { task: task.task, loss: task.loss } : {}) });
@@ -258,10 +261,11 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
   return out;
 }
 
-function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number): void {
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, why: string | undefined): void {
   const { scale } = spec.preprocessing;
   const s = spec.fit;
-  const scaled = scale === 'none' ? 'inputs not scaled' : `inputs ${scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
+  const how = { standard: 'standardised', minmax: 'min-max scaled', robust: 'robustly scaled (median/IQR, smooth clip at ±3)', none: '' }[scale];
+  const scaled = scale === 'none' ? 'inputs not scaled' : `inputs ${how} (fitted on training rows)`;
   const opt = model.session.optimizer;
   for (const line of dataLines(source.label, table, planOptionsOf(spec))) p.line(line);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
@@ -270,8 +274,12 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   if (data.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
   else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
-  const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
-  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
+  const watched = validationRows > 0 ? 'validation' : 'training';
+  const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${watched} loss, best weights kept)` : s.keepBest === true ? `${s.epochs} epochs (the epoch of lowest ${watched} loss kept)` : `${s.epochs} epochs`;
+  const schedule = opt.getConfig().learningRate;
+  const rate = typeof schedule === 'object' && schedule !== null ? scheduleText(schedule as { name: string; config: Record<string, unknown> }) : `learning rate ${opt.currentLearningRate()}`;
+  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (${rate}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
+  if (why !== undefined) p.line(`        ${why}`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
   if (split.note) p.line(`Note    ${split.note}`);
   p.line();
@@ -328,4 +336,12 @@ function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefi
     rows.push(['macro F1', formatMetric(c.training.macroF1), c.validation ? formatMetric(c.validation.macroF1) : '—', baselineCell(b, 'macroF1')]);
   }
   return boxTable(['metric', `training (${m.training.rows})`, `validation (${m.validation?.rows ?? 0})`, `baseline (${judged.on})`], rows);
+}
+
+/** "learning rate 0.001 peak: 64 warm-up steps, then cosine to 0.01 over 1,216" for the schedules a spec makes. */
+function scheduleText(s: { name: string; config: Record<string, unknown> }): string {
+  const c = s.config;
+  if (s.name === 'warmupCosineDecay') return `learning rate ${String(c.initialLearningRate)} peak: ${String(c.warmupSteps)} warm-up steps, then cosine to ${String(c.alpha ?? 0)}× over ${String(c.decaySteps)}`;
+  if (s.name === 'cosLogDecay') return `learning rate ${String(c.initialLearningRate)} peak on coslog${String(c.cycles)} over ${String(c.decaySteps)} steps`;
+  return `learning rate schedule ${s.name}`;
 }

@@ -3,7 +3,7 @@ import { loadBundled, bundledNames } from './bundled.js';
 
 export { type Dataset, type CommonArgs as SyntheticArgs, type TruthTableName, type RegressionFunctionName, regressionFunctionNames } from './synthetic.js';
 export { type BundledDataset, dataDirectory, bundledFile } from './bundled.js';
-export { standardScaler, minMaxScaler, scalerFromJSON, StandardScaler, MinMaxScaler, type Rows, type Scaler, type ScalerJSON, type ScalerKind } from './scalers.js';
+export { standardScaler, minMaxScaler, robustScaler, scalerFromJSON, smoothClip, smoothUnclip, StandardScaler, MinMaxScaler, RobustScaler, type RobustScalerArgs, type Rows, type Scaler, type ScalerJSON, type ScalerKind } from './scalers.js';
 export { trainTestSplit, trainTestSplitIndices, timeSplitIndices, kFold, type SplitArgs } from './split.js';
 export { oneHot, labelEncoder, labelEncoderFromJSON, LabelEncoder } from './encoding.js';
 export { parseNumberCell, isMissingCell, isInfiniteCell, MISSING_TOKENS, CellRules, type CellNumber, type CellOptions } from './cells.js';

@@ -3,14 +3,29 @@ import { Matrix, allocate, type DType } from '../core/matrix.js';
 
 /** Rows of numbers, one sample per row. */
 export type Rows = readonly (readonly number[])[];
-/** Which scaler: `standard` (zero mean, unit variance) or `minMax` (onto [0, 1]). */
-export type ScalerKind = 'standard' | 'minMax';
+/**
+ * Which scaler: `standard` (zero mean, unit variance), `minMax` (onto [0, 1]) or `robust` (median
+ * and interquartile range, then a smooth clip).
+ */
+export type ScalerKind = 'standard' | 'minMax' | 'robust';
 
 /** A fitted scaler as plain JSON, saved with a model. */
 export interface ScalerJSON {
   kind: ScalerKind;
   offset: number[];
   scale: number[];
+  /** Bound c of the smooth clip z / √(1 + (z/c)²) applied after the affine map; absent = none. */
+  clip?: number;
+}
+
+/** The smooth clip z / √(1 + (z/c)²): about z near 0, tending to ±c; c = Infinity is the identity. */
+export function smoothClip(z: number, c: number): number {
+  return z / Math.sqrt(1 + (z / c) ** 2);
+}
+
+/** The inverse of smoothClip on (−c, c): u / √(1 − (u/c)²) (±Infinity at ±c). */
+export function smoothUnclip(u: number, c: number): number {
+  return u / Math.sqrt(1 - (u / c) ** 2);
 }
 
 /**
@@ -21,7 +36,7 @@ export interface Scaler {
   readonly kind: ScalerKind;
   /** Learns each column's offset and scale from these rows. */
   fit(x: Rows | Matrix): this;
-  /** Scales rows with the fitted statistics: (x − offset) / scale. */
+  /** Scales rows with the fitted statistics: (x − offset) / scale (then the smooth clip, if any). */
   transform(x: Matrix, dtype?: DType): Matrix;
   /** Scales rows given as arrays; gives arrays. */
   transform(x: Rows): number[][];
@@ -45,6 +60,8 @@ abstract class AffineScaler implements Scaler {
   abstract readonly kind: ScalerKind;
   offset: number[] | undefined;
   scale: number[] | undefined;
+  /** Bound of the smooth clip after the affine map; Infinity = none. */
+  clip = Infinity;
 
   /** Offset and scale of one column, read through `at(i)` for i < n. */
   protected abstract stats(at: (i: number) => number, n: number): [offset: number, scale: number];
@@ -89,7 +106,10 @@ abstract class AffineScaler implements Scaler {
 
   private apply(x: Rows | Matrix, inverse: boolean, dtype?: DType): number[][] | Matrix {
     const [o, s] = this.fitted();
-    const f = inverse ? (v: number, j: number) => v * s[j]! + o[j]! : (v: number, j: number) => (v - o[j]!) / s[j]!;
+    const c = this.clip;
+    const f = c === Infinity
+      ? (inverse ? (v: number, j: number) => v * s[j]! + o[j]! : (v: number, j: number) => (v - o[j]!) / s[j]!)
+      : (inverse ? (v: number, j: number) => smoothUnclip(v, c) * s[j]! + o[j]! : (v: number, j: number) => smoothClip((v - o[j]!) / s[j]!, c));
     if (x instanceof Matrix) {
       this.check(x.cols, -1);
       const out = new Matrix(x.rows, x.cols, allocate(dtype ?? x.dtype, x.rows * x.cols));
@@ -124,7 +144,7 @@ abstract class AffineScaler implements Scaler {
 
   toJSON(): ScalerJSON {
     const [o, s] = this.fitted();
-    return { kind: this.kind, offset: [...o], scale: [...s] };
+    return { kind: this.kind, offset: [...o], scale: [...s], ...(this.clip !== Infinity ? { clip: this.clip } : {}) };
   }
 }
 
@@ -156,6 +176,43 @@ export class MinMaxScaler extends AffineScaler {
   }
 }
 
+/** The q-quantile (0 ≤ q ≤ 1) of sorted values, interpolating linearly (numpy's default). */
+function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Options of robustScaler. */
+export interface RobustScalerArgs {
+  /** Bound c of the smooth clip z / √(1 + (z/c)²) after scaling; default 3 (RealMLP); Infinity for none. */
+  clip?: number;
+}
+
+/**
+ * Robust scaling with a smooth clip, as RealMLP (Holzmüller et al. 2024) does for numeric
+ * columns: z = (x − median) / IQR, where a column whose quartiles coincide (a 0/1 column, mostly
+ * one value) uses half its range instead, then z / √(1 + (z/3)²), so an outlier lands near ±3
+ * instead of far out, where it would dominate the first layer. A constant column maps to 0.
+ */
+export class RobustScaler extends AffineScaler {
+  readonly kind = 'robust';
+  constructor(args: RobustScalerArgs = {}) {
+    super();
+    const c = args.clip ?? 3;
+    if (typeof c !== 'number' || !(c > 0)) throw new InputError(`robust scaler: clip must be a number > 0 (Infinity for none), got ${String(c)}`);
+    this.clip = c;
+  }
+  protected stats(at: (i: number) => number, n: number): [number, number] {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = at(i);
+    v.sort();
+    const iqr = quantile(v, 0.75) - quantile(v, 0.25);
+    return [quantile(v, 0.5), iqr > 0 ? iqr : 0.5 * (v[n - 1]! - v[0]!)];
+  }
+}
+
 /** A scaler to zero mean and unit variance per column. */
 export function standardScaler(): StandardScaler {
   return new StandardScaler();
@@ -164,12 +221,18 @@ export function standardScaler(): StandardScaler {
 export function minMaxScaler(): MinMaxScaler {
   return new MinMaxScaler();
 }
+/** Median / interquartile-range scaling with a smooth clip (see RobustScaler). */
+export function robustScaler(args: RobustScalerArgs = {}): RobustScaler {
+  return new RobustScaler(args);
+}
 
 /** Rebuilds a fitted scaler from toJSON() output; rejects anything but finite numbers (scale ≠ 0). */
-export function scalerFromJSON(json: { kind: string; offset: number[]; scale: number[] }): Scaler {
+export function scalerFromJSON(json: { kind: string; offset: number[]; scale: number[]; clip?: number }): Scaler {
   if (json === null || typeof json !== 'object') throw new InputError('scaler: expected { kind, offset, scale }');
-  const s = json.kind === 'standard' ? new StandardScaler() : json.kind === 'minMax' ? new MinMaxScaler() : undefined;
-  if (!s) throw new InputError(`unknown scaler kind ${JSON.stringify(json.kind)}; known: standard, minMax`);
+  const clip = (json as { clip?: unknown }).clip;
+  if (clip !== undefined && (typeof clip !== 'number' || !(clip > 0))) throw new InputError(`scaler: clip must be a number > 0, got ${String(clip)}`);
+  const s = json.kind === 'standard' ? new StandardScaler() : json.kind === 'minMax' ? new MinMaxScaler() : json.kind === 'robust' ? new RobustScaler({ clip: clip ?? Infinity }) : undefined;
+  if (!s) throw new InputError(`unknown scaler kind ${JSON.stringify(json.kind)}; known: standard, minMax, robust`);
   if (!Array.isArray(json.offset) || !Array.isArray(json.scale) || json.offset.length !== json.scale.length) {
     throw new InputError('scaler: offset and scale must be arrays of the same length');
   }

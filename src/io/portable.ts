@@ -25,18 +25,20 @@ export interface PortableInfo {
  * layer. The only place scaling is folded; both exporters call it. Computed in float64.
  * The model itself is not touched.
  */
-export function foldPreprocessing(model: Sequential, preprocessing: Preprocessing | undefined): Sequential {
+export function foldPreprocessing(model: Sequential, preprocessing: Preprocessing | undefined, options: { readonly input?: boolean } = {}): Sequential {
   model.requireBuilt('export');
   const copy = sequentialFromConfig({ ...model.getConfig(), dtype: 'float64' });
   copy.session.classes = model.classes;
   const from = model.params();
   copy.params().forEach((p, i) => p.value.set(from[i]!.value));
-  if (preprocessing?.scaler !== undefined) foldInput(copy, preprocessing.scaler);
+  if (preprocessing?.scaler !== undefined && options.input !== false) foldInput(copy, preprocessing.scaler);
   if (preprocessing?.targetScaler !== undefined) foldOutput(copy, preprocessing.targetScaler);
   return copy;
 }
 
 function foldInput(model: Sequential, scaler: ScalerJSON): void {
+  // The smooth clip is not affine: no weight change reproduces it.
+  if (scaler.clip !== undefined) throw new UnsupportedError(`export: the ${scaler.kind} input scaling ends in a smooth clip, which cannot be folded into the first layer of this format; export to ONNX (which writes the clip as operators), or train with --scale standard`);
   // Dropout before the first Dense layer is the identity at inference, so scaling commutes with it.
   const index = model.layers.findIndex((l) => l.className !== 'Dropout');
   const first = model.layers[index];

@@ -69,8 +69,10 @@ function validateReading(r: Reader, v: Json): CellOptions {
 
 function validateScaler(r: Reader, v: Json, columns: number, what: string): ScalerJSON {
   const o = r.object(v);
-  r.keys(o, ['kind', 'offset', 'scale']);
-  const kind = r.at('kind').oneOf(o.kind, ['standard', 'minMax'] as const);
+  r.keys(o, ['kind', 'offset', 'scale', 'clip']);
+  const kind = r.at('kind').oneOf(o.kind, ['standard', 'minMax', 'robust'] as const);
+  const clip = o.clip === undefined ? undefined : r.at('clip').number(o.clip);
+  if (clip !== undefined && !(clip > 0)) throw r.at('clip').fail('must be > 0');
   const offset = r.at('offset').array(o.offset, MAX_COLUMNS).map((x, i) => r.at('offset').at(i).number(x));
   const scale = r.at('scale').array(o.scale, MAX_COLUMNS).map((x, i) => {
     const s = r.at('scale').at(i).number(x);
@@ -78,7 +80,7 @@ function validateScaler(r: Reader, v: Json, columns: number, what: string): Scal
     return s;
   });
   if (offset.length !== columns || scale.length !== columns) throw r.fail(`has ${offset.length}/${scale.length} columns but the model has ${columns} ${what}`);
-  return { kind, offset, scale };
+  return { kind, offset, scale, ...(clip !== undefined ? { clip } : {}) };
 }
 
 function validateImputer(r: Reader, v: Json, schema: TableSchema, features: number): ImputerJSON {

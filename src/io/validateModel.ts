@@ -147,7 +147,7 @@ export function validateCompile(r: Reader, v: Json | undefined): SavedCompile {
   rl.keys(lo, ['name', 'config']);
   const lossName = rl.at('name').string(lo.name, 100);
   if (!(lossNames as readonly string[]).includes(lossName)) throw new UnsupportedError(`${rl.path}: unknown loss ${JSON.stringify(lossName)}; known: ${lossNames.join(', ')}`);
-  const lossConfig = lo.config === undefined ? {} : numberRecord(rl.at('config'), lo.config, ['base', 'fromLogits'], true);
+  const lossConfig = lo.config === undefined ? {} : numberRecord(rl.at('config'), lo.config, ['base', 'fromLogits', 'labelSmoothing'], true);
   const ro = r.at('optimizer');
   const oo = ro.object(o.optimizer);
   ro.keys(oo, ['name', 'config', 'iterations', 'learningRate']);

@@ -23,7 +23,7 @@ const registry = new Map<string, Factory>([
 export const lossNames: readonly LossName[] = [...registry.keys()] as LossName[];
 
 function crossentropyArgs(where: string, args: CrossentropyArgs): CrossentropyArgs {
-  checkKeys(where, args, ['base', 'fromLogits']);
+  checkKeys(where, args, ['base', 'fromLogits', 'labelSmoothing']);
   if (args.base !== undefined && args.base !== 2 && args.base !== 'e') {
     throw new InputError(`${where}: base must be 'e' or 2, got ${JSON.stringify(args.base)}`);
   }
@@ -52,5 +52,9 @@ export type LossSpec = LossName | Loss;
 /** The Loss for a name or object; an unknown name is an InputError listing the known ones. */
 export function getLoss(spec: LossSpec, config: CrossentropyArgs = {}): Loss {
   if (typeof spec === 'object' && spec !== null && typeof spec.value === 'function') return spec;
-  return lookupName('loss', spec, registry)(config);
+  const make = lookupName('loss', spec, registry);
+  if (config.labelSmoothing && !['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'].includes(spec as string)) {
+    throw new InputError(`${spec}: labelSmoothing applies to the cross-entropy losses only`);
+  }
+  return make(config);
 }

@@ -9,8 +9,8 @@ import * as sched from './schedules.js';
 
 export { Optimizer, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule, type ScheduleConfig } from './optimizer.js';
 export {
-  ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, scheduleFromConfig, getScheduleConfig, scheduleNames,
-  type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
+  ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, WarmupCosineDecay, CosLogDecay, scheduleFromConfig, getScheduleConfig, scheduleNames,
+  type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs, type WarmupCosineDecayArgs, type CosLogDecayArgs,
 } from './schedules.js';
 
 /**
@@ -27,6 +27,10 @@ export const schedules = {
   cosineDecay: sched.cosineDecay,
   /** Constant values between step boundaries. */
   piecewiseConstantDecay: sched.piecewiseConstantDecay,
+  /** Linear warm-up over warmupSteps, then a half cosine down to alpha · initialLearningRate over decaySteps. */
+  warmupCosineDecay: sched.warmupCosineDecay,
+  /** RealMLP's "coslog4": cosine cycles on a log scale of the step, from 0 up and back to 0 over decaySteps. */
+  cosLogDecay: sched.cosLogDecay,
   /** Rebuilds a schedule from its saved `{ name, config }`. */
   fromConfig: sched.scheduleFromConfig,
 };

@@ -161,18 +161,99 @@ export class PiecewiseConstantDecay implements LearningRateSchedule {
   }
 }
 
-type AnySchedule = ExponentialDecay | InverseTimeDecay | CosineDecay | PiecewiseConstantDecay;
+/** Options of schedules.warmupCosineDecay. */
+export interface WarmupCosineDecayArgs {
+  /** η, the peak rate reached at the end of the warm-up. */
+  initialLearningRate: number;
+  /** Steps of linear warm-up from η/warmupSteps to η (0 for none). */
+  warmupSteps: number;
+  /** Steps of the cosine decay after the warm-up, from η to α·η; it stays there afterwards. */
+  decaySteps: number;
+  /** The final rate as a fraction of η, in [0, 1]; default 0. */
+  alpha?: number;
+}
+
+/**
+ * Linear warm-up, then cosine decay (Goyal et al. 2017; Loshchilov & Hutter 2017):
+ * ηₜ = η · (t + 1)/w for t < w; then with u = min(t − w, D)/D, ηₜ = η · ((1 − α) · ½(1 + cos πu) + α).
+ * The warm-up keeps Adam's first, poorly estimated steps small; the decay settles the weights.
+ */
+export class WarmupCosineDecay implements LearningRateSchedule {
+  readonly name = 'warmupCosineDecay';
+  readonly config: Readonly<Required<WarmupCosineDecayArgs>>;
+  constructor(args: WarmupCosineDecayArgs) {
+    const where = 'warmupCosineDecay';
+    checkKeys(where, args, ['initialLearningRate', 'warmupSteps', 'decaySteps', 'alpha']);
+    this.config = {
+      initialLearningRate: positiveNumber(where, 'initialLearningRate', args.initialLearningRate),
+      warmupSteps: integerAtLeast(where, 'warmupSteps', args.warmupSteps, 0),
+      decaySteps: positiveNumber(where, 'decaySteps', args.decaySteps),
+      alpha: numberInRange(where, 'alpha', args.alpha ?? 0, 0, 1, true),
+    };
+  }
+  at(step: number): number {
+    const c = this.config;
+    if (step < c.warmupSteps) return (c.initialLearningRate * (step + 1)) / c.warmupSteps;
+    const u = Math.min(step - c.warmupSteps, c.decaySteps) / c.decaySteps;
+    return c.initialLearningRate * ((1 - c.alpha) * 0.5 * (1 + Math.cos(Math.PI * u)) + c.alpha);
+  }
+}
+
+/** Options of schedules.cosLogDecay. */
+export interface CosLogDecayArgs {
+  /** η, the peak rate. */
+  initialLearningRate: number;
+  /** Steps of the whole schedule (training's total step count); after it the rate stays at its last value. */
+  decaySteps: number;
+  /** Number of cosine cycles on the log scale; default 4 (RealMLP's "coslog4"). */
+  cycles?: number;
+}
+
+/**
+ * RealMLP's "coslog4" (Holzmüller et al. 2024): with u = (min(t, D − 1) + ½)/D and c cycles,
+ * ηₜ = η · (½ − ½ cos(2π · log2(1 + (2^c − 1)·u))). It rises from 0, then runs c cosine cycles
+ * of growing length and falls back towards 0: a warm-up and a decay with restarts, fixed by the
+ * step count alone. Each step takes the rate at its middle (steps past the end that of the
+ * last), so that no step has rate 0.
+ */
+export class CosLogDecay implements LearningRateSchedule {
+  readonly name = 'cosLogDecay';
+  readonly config: Readonly<Required<CosLogDecayArgs>>;
+  constructor(args: CosLogDecayArgs) {
+    const where = 'cosLogDecay';
+    checkKeys(where, args, ['initialLearningRate', 'decaySteps', 'cycles']);
+    this.config = {
+      initialLearningRate: positiveNumber(where, 'initialLearningRate', args.initialLearningRate),
+      decaySteps: positiveNumber(where, 'decaySteps', args.decaySteps),
+      cycles: positiveNumber(where, 'cycles', args.cycles ?? 4),
+    };
+  }
+  at(step: number): number {
+    const c = this.config;
+    // Steps sit at the middle of their interval, and a step past the end keeps the last step's
+    // rate: no step has rate 0.
+    const u = (Math.min(step, Math.ceil(c.decaySteps) - 1) + 0.5) / c.decaySteps;
+    const phase = Math.log2(1 + (2 ** c.cycles - 1) * u);
+    return c.initialLearningRate * (0.5 - 0.5 * Math.cos(2 * Math.PI * phase));
+  }
+}
+
+type AnySchedule = ExponentialDecay | InverseTimeDecay | CosineDecay | PiecewiseConstantDecay | WarmupCosineDecay | CosLogDecay;
 
 export const exponentialDecay = (args: ExponentialDecayArgs): ExponentialDecay => new ExponentialDecay(args);
 export const inverseTimeDecay = (args: InverseTimeDecayArgs): InverseTimeDecay => new InverseTimeDecay(args);
 export const cosineDecay = (args: CosineDecayArgs): CosineDecay => new CosineDecay(args);
 export const piecewiseConstantDecay = (args: PiecewiseConstantDecayArgs): PiecewiseConstantDecay => new PiecewiseConstantDecay(args);
+export const warmupCosineDecay = (args: WarmupCosineDecayArgs): WarmupCosineDecay => new WarmupCosineDecay(args);
+export const cosLogDecay = (args: CosLogDecayArgs): CosLogDecay => new CosLogDecay(args);
 
 const registry = new Map<string, (config: never) => AnySchedule>([
   ['exponentialDecay', exponentialDecay],
   ['inverseTimeDecay', inverseTimeDecay],
   ['cosineDecay', cosineDecay],
   ['piecewiseConstantDecay', piecewiseConstantDecay],
+  ['warmupCosineDecay', warmupCosineDecay],
+  ['cosLogDecay', cosLogDecay],
 ]);
 
 export const scheduleNames: readonly string[] = [...registry.keys()];

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
 import type { ActivationName, ActivationSpec } from '../activations.js';
 import { l1l2 } from '../regularizers.js';
@@ -7,6 +8,8 @@ import { BatchNormalization } from '../layers/batchNormalization.js';
 import { Dropout } from '../layers/dropout.js';
 import type { Layer } from '../layers/layer.js';
 import { getOptimizer } from '../optimizers/index.js';
+import { getLoss } from '../losses/index.js';
+import { cosLogDecay, warmupCosineDecay, type LearningRateSchedule } from '../optimizers/schedules.js';
 import { Sequential } from '../model/sequential.js';
 import { hiddenActivation, type ArchitectureSpec, type CompileSpec } from './spec.js';
 import type { OutputPlan } from './output.js';
@@ -35,6 +38,21 @@ export interface BuildOptions {
   readonly dtype?: DType;
   /** Whether each Dense layer (hidden ones, then the output) has a bias; default all. */
   readonly useBias?: readonly boolean[];
+  /** The run's total optimiser steps, which a compile.schedule other than 'constant' needs. */
+  readonly steps?: number;
+}
+
+/** The spec's learning rate, as a schedule over `steps` when it asks for one. */
+function learningRateOf(compile: CompileSpec, steps: number | undefined): number | LearningRateSchedule | undefined {
+  const schedule = compile.schedule ?? 'constant';
+  if (schedule === 'constant') return compile.learningRate;
+  if (steps === undefined) throw new InputError(`spec.compile.schedule ${JSON.stringify(schedule)} needs the run's step count (buildNetwork's steps option)`);
+  const peak = compile.learningRate ?? getOptimizer(compile.optimizer, {}).currentLearningRate();
+  const total = Math.max(1, steps);
+  if (schedule === 'cosLog') return cosLogDecay({ initialLearningRate: peak, decaySteps: total });
+  const warmupSteps = Math.round(0.05 * total);
+  // The rate ends at 1 % of the peak, never 0: a run that takes a step more than counted still moves.
+  return warmupCosineDecay({ initialLearningRate: peak, warmupSteps, decaySteps: Math.max(1, total - warmupSteps), alpha: 0.01 });
 }
 
 /**
@@ -73,9 +91,12 @@ export function buildNetwork(inputUnits: number, output: Pick<OutputPlan, 'units
   blocks.push({ dense: out, end: stack.length - 1, units: output.units, activation: nameOf(output.activation) });
   const model = new Sequential(stack, { seed: options.seed, ...(options.dtype ? { dtype: options.dtype } : {}) });
   const optimizerArgs: Record<string, unknown> = {};
-  if (compile.learningRate !== undefined) optimizerArgs.learningRate = compile.learningRate;
+  const learningRate = learningRateOf(compile, options.steps);
+  if (learningRate !== undefined) optimizerArgs.learningRate = learningRate;
   if (compile.momentum !== undefined) optimizerArgs.momentum = compile.momentum;
-  model.compile({ optimizer: getOptimizer(compile.optimizer, optimizerArgs), loss: output.loss, metrics: [...output.metrics] });
+  if (compile.beta2 !== undefined) optimizerArgs.beta2 = compile.beta2;
+  const loss = compile.labelSmoothing ? getLoss(output.loss, { labelSmoothing: compile.labelSmoothing }) : output.loss;
+  model.compile({ optimizer: getOptimizer(compile.optimizer, optimizerArgs), loss, metrics: [...output.metrics] });
   return { model, blocks };
 }
 

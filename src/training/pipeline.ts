@@ -1,7 +1,7 @@
 import { Matrix } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { columnWidth, featureNames } from '../data/schema.js';
-import { standardScaler, minMaxScaler, scalerFromJSON, type Scaler } from '../data/scalers.js';
+import { standardScaler, minMaxScaler, robustScaler, scalerFromJSON, smoothClip, type Scaler } from '../data/scalers.js';
 import type { Table } from '../data/table.js';
 import type { ImputerJSON, Preprocessing } from '../io/preprocessing.js';
 import { targetMatrix, type OutputPlan } from './output.js';
@@ -25,7 +25,7 @@ export function gatherRows(m: Matrix, rows: readonly number[]): Matrix {
 }
 
 function makeScaler(kind: ScaleKind): Scaler | undefined {
-  return kind === 'standard' ? standardScaler() : kind === 'minmax' ? minMaxScaler() : undefined;
+  return kind === 'standard' ? standardScaler() : kind === 'minmax' ? minMaxScaler() : kind === 'robust' ? robustScaler() : undefined;
 }
 
 /** Where each input column's features start, and how many it has. */
@@ -159,10 +159,12 @@ function permuteRows(m: Matrix, order: (i: number) => number): void {
   }
 }
 
-function scaleInPlace(x: Matrix, s: { offset: readonly number[]; scale: readonly number[] }): void {
+function scaleInPlace(x: Matrix, s: { offset: readonly number[]; scale: readonly number[]; clip?: number }): void {
   const d = x.cols;
   if (s.offset.length !== d) throw new InputError(`inputs have ${d} features, the model's preprocessing expects ${s.offset.length}`);
-  for (let i = 0; i < x.rows * d; i++) x.data[i] = (x.data[i]! - s.offset[i % d]!) / s.scale[i % d]!;
+  const c = s.clip;
+  if (c === undefined) for (let i = 0; i < x.rows * d; i++) x.data[i] = (x.data[i]! - s.offset[i % d]!) / s.scale[i % d]!;
+  else for (let i = 0; i < x.rows * d; i++) x.data[i] = smoothClip((x.data[i]! - s.offset[i % d]!) / s.scale[i % d]!, c);
 }
 
 /** The model's input names: the schema's features, then `column (missing)` indicators. */

@@ -107,7 +107,8 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   const reuse = order !== undefined && (args.resume ? canTransformInPlace(args.resume.preprocessing, table) : table.x.data instanceof Float32Array && spec.preprocessing.indicator !== true);
   const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task, reuse ? { order } : undefined);
   const preprocessing = args.resume?.preprocessing ?? fitted!.preprocessing;
-  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
+  const steps = spec.fit.epochs * Math.ceil(split.train.length / Math.max(1, Math.min(spec.fit.batchSize, split.train.length)));
+  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed, steps });
   if (table.y.kind === 'classes' && !args.resume) network.model.session.classes = [...table.y.classes];
   const inputs = reuse && args.resume ? transformInPlace(preprocessing, table, order) : undefined;
   const part = (rows: readonly number[], x?: Matrix): Part => ({ x: x ?? pipelineInputs(preprocessing, table, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
@@ -155,9 +156,13 @@ export interface StartArgs {
   discardPartialEpoch?: boolean;
 }
 
-/** The spec's early stopping (on the validation loss when there is validation data), or none. */
+/**
+ * The spec's early stopping (on the validation loss when there is validation data), or none;
+ * keepBest without a patience watches the same way but never stops, so the best epoch's weights
+ * are put back at the end.
+ */
 export function earlyStoppingOf(p: PreparedTraining): EarlyStopping | undefined {
-  const patience = p.spec.fit.earlyStopping;
+  const patience = p.spec.fit.earlyStopping ?? (p.spec.fit.keepBest ? p.spec.fit.epochs + 1 : undefined);
   return patience === undefined ? undefined : new EarlyStopping({ monitor: p.validation ? 'val_loss' : 'loss', patience, restoreBestWeights: true });
 }
 

@@ -20,8 +20,11 @@ export interface TrainingSpec {
   readonly fit: FitSpec;
 }
 
-/** How inputs are scaled: standardised, onto [0, 1], or not at all. */
-export type ScaleKind = 'standard' | 'minmax' | 'none';
+/**
+ * How inputs are scaled: standardised, onto [0, 1], robustly (median / IQR, then the smooth clip
+ * z/√(1 + (z/3)²); see RobustScaler), or not at all.
+ */
+export type ScaleKind = 'standard' | 'minmax' | 'robust' | 'none';
 /** The task: inferred from the target (`auto`), or forced. */
 export type TaskChoice = 'auto' | 'classification' | 'regression';
 
@@ -72,6 +75,14 @@ export interface ArchitectureSpec {
   readonly l2?: number;
 }
 
+/**
+ * A learning-rate schedule over the whole run, fixed by its total step count (epochs × batches
+ * per epoch): 'constant'; 'warmupCosine', a linear warm-up over the first 5 % of the steps then a
+ * cosine decay to 1 % of the peak (schedules.warmupCosineDecay); 'cosLog', RealMLP's "coslog4"
+ * (schedules.cosLogDecay). The learning rate is the schedule's peak.
+ */
+export type ScheduleChoice = 'constant' | 'warmupCosine' | 'cosLog';
+
 /** The compile part of a TrainingSpec: optimiser, learning rate, momentum, loss. */
 export interface CompileSpec {
   readonly optimizer: OptimizerName;
@@ -79,8 +90,14 @@ export interface CompileSpec {
   readonly learningRate?: number;
   /** SGD momentum. */
   readonly momentum?: number;
+  /** Adam's β2 (decay of the squared-gradient average); default 0.999, RealMLP uses 0.95. */
+  readonly beta2?: number;
   /** Default: the task's (binaryCrossentropy, sparseCategoricalCrossentropy, mse). */
   readonly loss?: LossName;
+  /** Label smoothing ε of a classification loss: targets (1 − ε)·y + ε/K. Default 0. */
+  readonly labelSmoothing?: number;
+  /** How the learning rate moves over the run; default 'constant'. */
+  readonly schedule?: ScheduleChoice;
 }
 
 /** The fit part of a TrainingSpec: epochs, batch size, validation split, early stopping, seed. */
@@ -92,6 +109,11 @@ export interface FitSpec {
   readonly validationSplit: number;
   /** Patience (epochs) of early stopping on the validation loss, best weights restored; undefined = off. */
   readonly earlyStopping?: number;
+  /**
+   * Keep the weights of the epoch with the lowest validation loss when training ends, without
+   * stopping early (a decaying schedule needs its whole run). Default false.
+   */
+  readonly keepBest?: boolean;
   /** Seed of the weights, the split, the shuffling and dropout. */
   readonly seed: number;
   /** Class weights in the loss: 'balanced' (n / (k · count) per class, as scikit-learn) or weights by class label. */
@@ -157,7 +179,7 @@ export function checkSpec(spec: TrainingSpec): void {
   names('spec.preprocessing.numeric', p.numeric);
   names('spec.preprocessing.keep', p.keep);
   oneOf('spec.preprocessing.task', p.task, ['auto', 'classification', 'regression'] as const);
-  oneOf('spec.preprocessing.scale', p.scale, ['standard', 'minmax', 'none'] as const);
+  oneOf('spec.preprocessing.scale', p.scale, ['standard', 'minmax', 'robust', 'none'] as const);
   names('spec.preprocessing.target', p.target);
   names('spec.preprocessing.categorical', p.categorical);
   names('spec.preprocessing.ignore', p.ignore);
@@ -179,7 +201,13 @@ export function checkSpec(spec: TrainingSpec): void {
   if (a.l1 !== undefined) num('spec.architecture.l1', a.l1, 0, Infinity);
   if (a.l2 !== undefined) num('spec.architecture.l2', a.l2, 0, Infinity);
   const c = spec.compile;
-  checkKeys('spec.compile', c, ['optimizer', 'learningRate', 'momentum', 'loss']);
+  checkKeys('spec.compile', c, ['optimizer', 'learningRate', 'momentum', 'beta2', 'loss', 'labelSmoothing', 'schedule']);
+  if (c.beta2 !== undefined) {
+    num('spec.compile.beta2', c.beta2, 0, 0.999999);
+    if (c.optimizer !== 'adam') throw bad('spec.compile.beta2', `only adam has a β2, the optimizer is ${JSON.stringify(c.optimizer)}`);
+  }
+  if (c.labelSmoothing !== undefined) num('spec.compile.labelSmoothing', c.labelSmoothing, 0, 0.999);
+  if (c.schedule !== undefined) oneOf('spec.compile.schedule', c.schedule, ['constant', 'warmupCosine', 'cosLog'] as const);
   oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
   if (c.learningRate !== undefined && (typeof c.learningRate !== 'number' || !(c.learningRate > 0) || !Number.isFinite(c.learningRate))) {
     throw bad('spec.compile.learningRate', `expected a number > 0, got ${describe(c.learningRate)}`);
@@ -187,7 +215,8 @@ export function checkSpec(spec: TrainingSpec): void {
   if (c.momentum !== undefined) num('spec.compile.momentum', c.momentum, 0, 1);
   if (c.loss !== undefined) oneOf('spec.compile.loss', c.loss, lossNames);
   const f = spec.fit;
-  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed', 'classWeight']);
+  checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'keepBest', 'seed', 'classWeight']);
+  if (f.keepBest !== undefined && typeof f.keepBest !== 'boolean') throw bad('spec.fit.keepBest', `expected true or false, got ${describe(f.keepBest)}`);
   if (f.classWeight !== undefined && f.classWeight !== 'balanced') {
     if (typeof f.classWeight !== 'object' || f.classWeight === null || Array.isArray(f.classWeight)) throw bad('spec.fit.classWeight', `expected 'balanced' or {"label": weight, ...}, got ${describe(f.classWeight)}`);
     for (const [k, v] of Object.entries(f.classWeight)) num(`spec.fit.classWeight[${JSON.stringify(k)}]`, v, 0, Infinity);

@@ -34,10 +34,11 @@ function ids(n: number): string {
 
 test('the Data block names every column with its treatment; IDs with gaps are left out; stray cells are one counted warning with lines', () => {
   file('ids.csv', ids(300));
-  const r = runCli(bin, ['train', 'ids.csv', '--out', 'ids.bpm', '--epochs', '60'], dir);
+  // Under 500 rows the tabular preset trains on every row: the validation R² below needs a typed split.
+  const r = runCli(bin, ['train', 'ids.csv', '--out', 'ids.bpm', '--epochs', '60', '--validation-split', '0.2'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Data {4}ids\.csv: 300 rows, 3 features, target "rate" \(numeric\)/);
-  assert.match(r.stdout, /\n {8}numeric \(standardised\): region, density, income\n/);
+  assert.match(r.stdout, /\n {8}numeric \(robustly scaled\): region, density, income\n/);
   assert.match(r.stdout, /\n {8}left out: id \(ID-like: 300 distinct integers \(1001…1899\), one per row\); --keep keeps one\n/);
   assert.match(r.stdout, /\n {8}note: region: 4 integer values \(1, 2, 3, 4\) used as numbers; --categorical region if they are codes\n/);
   assert.match(r.stdout, /\n {8}missing: 3 cells \(density 3\) filled in/);
@@ -54,9 +55,9 @@ test('the Data block names every column with its treatment; IDs with gaps are le
   const start = events(j.stdout).find((e) => e.event === 'start') as { columns: Record<string, unknown>[]; warnings: string[] };
   assert.deepEqual(start.columns, [
     { column: 'id', role: 'left out', reason: 'ID-like: 300 distinct integers (1001…1899), one per row' },
-    { column: 'region', role: 'input', kind: 'numeric', scaled: 'standard', note: 'region: 4 integer values (1, 2, 3, 4) used as numbers; --categorical region if they are codes' },
-    { column: 'density', role: 'input', kind: 'numeric', scaled: 'standard', missing: 3 },
-    { column: 'income', role: 'input', kind: 'numeric', scaled: 'standard' },
+    { column: 'region', role: 'input', kind: 'numeric', scaled: 'robust', note: 'region: 4 integer values (1, 2, 3, 4) used as numbers; --categorical region if they are codes' },
+    { column: 'density', role: 'input', kind: 'numeric', scaled: 'robust', missing: 3 },
+    { column: 'income', role: 'input', kind: 'numeric', scaled: 'robust' },
     { column: 'rate', role: 'target' },
   ]);
   assert.equal(start.warnings.length, 2);
@@ -116,7 +117,8 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   const lines = ['a,b,c,label'];
   for (let i = 0; i < 400; i++) lines.push(`${r().toFixed(3)},${r().toFixed(3)},${r().toFixed(3)},${r() < 0.85 ? 'stay' : 'leave'}`);
   file('noise.csv', `${lines.join('\n')}\n`);
-  const t = runCli(bin, ['train', 'noise.csv', '--out', 'noise.bpm', '--epochs', '30'], dir);
+  // The tabular preset trains on every row under 500 rows: a typed --validation-split holds some out.
+  const t = runCli(bin, ['train', 'noise.csv', '--out', 'noise.bpm', '--epochs', '30', '--validation-split', '0.2'], dir);
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /│ metric +│ training \(320\) │ validation \(80\) │ baseline \(validation\) │/);
   const [, val, base] = /│ accuracy +│ +[\d.]+ │ +([\d.]+) │ +([\d.]+) │/.exec(t.stdout)!;
@@ -190,9 +192,9 @@ test('--decimal , reads a file of decimal commas; without it the column is one c
   const bad = runCli(bin, ['train', 'comma.csv'], dir);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /comma\.csv line 2, column 1 \("x"\): "[\d,]+" is a number with a decimal comma, as 200 of the column's 200 values are; read the file with --decimal ,/);
-  const ok = runCli(bin, ['train', 'comma.csv', '--decimal', ',', '--out', 'comma.bpm', '--epochs', '150'], dir);
+  const ok = runCli(bin, ['train', 'comma.csv', '--decimal', ',', '--out', 'comma.bpm', '--epochs', '150', '--validation-split', '0.2'], dir);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout, /Data {4}comma\.csv: 200 rows, 2 features, target "y" \(numeric\)\n {8}numeric \(standardised\): x, z\n/);
+  assert.match(ok.stdout, /Data {4}comma\.csv: 200 rows, 2 features, target "y" \(numeric\)\n {8}numeric \(robustly scaled\): x, z\n/);
   const r2 = Number(/R² +│ +([-\d.]+) │ +([-\d.]+) │/.exec(ok.stdout)![2]);
   assert.ok(r2 > 0.95, `validation R² ${r2}`);
   const p = runCli(bin, ['predict', 'comma.bpm', 'comma.csv'], dir);
@@ -219,8 +221,8 @@ test('--split time:<column> validates on the latest rows of a time-ordered file,
 test('--dry-run prints every column decision and what would be trained, and stops (nothing saved)', () => {
   const r = runCli(bin, ['train', 'ids.csv', '--dry-run', '--categorical', 'region', '--indicator', '--out', 'never.bpm'], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^Data {4}ids\.csv: 300 rows, 6 features \(region one-hot encoded\), target "rate" \(numeric\)\n {8}numeric \(standardised\): density, income\n {8}categorical \(one-hot\): region \(4 values\)\n {8}missing indicators \(0\/1 inputs\): density\n {8}left out: id /);
-  assert.match(r.stdout, /\nTask {4}regression: 1 linear output, loss mse\nSplit {3}validation on a random 20 % of the rows \(seed 1\)\nDry run: nothing trained or saved; run again without --dry-run to train\.\n$/);
+  assert.match(r.stdout, /^Data {4}ids\.csv: 300 rows, 6 features \(region one-hot encoded\), target "rate" \(numeric\)\n {8}numeric \(robustly scaled\): density, income\n {8}categorical \(one-hot\): region \(4 values\)\n {8}missing indicators \(0\/1 inputs\): density\n {8}left out: id /);
+  assert.match(r.stdout, /\nTask {4}regression: 1 linear output, loss mse\nSplit {3}no validation rows: every row trained on \(preset tabular for 300 rows: [^\n]*\)\nDry run: nothing trained or saved; run again without --dry-run to train\.\n$/);
   assert.doesNotMatch(r.stdout, /Epoch|Model/);
   assert.equal(runCli(bin, ['summary', 'never.bpm'], dir).code, 2, 'no model file written');
   const j = runCli(bin, ['train', 'ids.csv', '--dry-run', '--json'], dir);

@@ -179,7 +179,7 @@ test('a two-target regression report plots predicted against actual and the resi
     lines.push([a, b, 3 * a + b, 4 * a * b + 10].map((v) => v.toFixed(4)).join(','));
   }
   writeFileSync(join(dir, 'two.csv'), lines.join('\n') + '\n');
-  const trained = runCli(bin, ['train', 'two.csv', '--target', 'y1,y2', '--epochs', '100', '--no-early-stopping', '--out', 'two.bpm', '--report', 'two.html'], dir);
+  const trained = runCli(bin, ['train', 'two.csv', '--target', 'y1,y2', '--preset', 'small', '--epochs', '100', '--no-early-stopping', '--out', 'two.bpm', '--report', 'two.html'], dir);
   assert.equal(trained.code, 0, trained.stderr);
   const drawn = await open(join(dir, 'two.html'), 'report-two-targets.png');
   assert.deepEqual(drawn.errors, []);

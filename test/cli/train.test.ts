@@ -65,7 +65,7 @@ test('exported synthetic sets train from CSV; predict on the training file repro
   let r = runCli(bin, ['datasets', 'export', 'moons', 'moons.csv', '--samples', '300', '--noise', '0.1', '--seed', '4'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Wrote 300 rows of moons to moons\.csv/);
-  r = runCli(bin, ['train', 'moons.csv', '--epochs', '150', '--lr', '0.01', '--layers', '16,8', '--out', 'moons.bpm', '--json'], dir);
+  r = runCli(bin, ['train', 'moons.csv', '--preset', 'small', '--epochs', '150', '--lr', '0.01', '--layers', '16,8', '--out', 'moons.bpm', '--json'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(done(r.stdout).metrics.validation!.accuracy! >= 0.95, 'moons learned');
 
@@ -93,7 +93,7 @@ test('exported synthetic sets train from CSV; predict on the training file repro
 test('a regression set exported to CSV trains; predictions come back in the target\'s units', () => {
   let r = runCli(bin, ['datasets', 'export', 'sine', 'sine.csv', '--samples', '400', '--noise', '0.05'], dir);
   assert.equal(r.code, 0, r.stderr);
-  r = runCli(bin, ['train', 'sine.csv', '--epochs', '200', '--lr', '0.01', '--out', 'sine.bpm', '--json'], dir);
+  r = runCli(bin, ['train', 'sine.csv', '--preset', 'small', '--epochs', '200', '--lr', '0.01', '--out', 'sine.bpm', '--json'], dir);
   assert.equal(r.code, 0, r.stderr);
   const m = done(r.stdout).metrics;
   assert.ok(m.validation!.r2! > 0.9, `R² ${m.validation!.r2}`);

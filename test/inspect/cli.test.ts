@@ -9,6 +9,7 @@ import { register as registerGradcheck, runGradcheck } from '../../cli/commands/
 import { register as registerPerceptron, runPerceptron } from '../../cli/commands/perceptron.js';
 import { InputError, ShapeError, sequential, layers, type Explanation } from '../../src/index.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
+import { UsageError } from '../../cli/errors.js';
 
 const MAZUR = {
   layers: [{ units: 2, activation: 'sigmoid' }, { units: 2, activation: 'sigmoid' }],
@@ -50,6 +51,20 @@ test('explain reads a network file; a native model file goes through deps.loadMo
   assert.equal(asked, other);
   assert.ok(text.includes('(ŷ − y)/m'));
   assertThrowsWith(() => runExplain(join(dir, 'missing.json'), { x: [1], y: [1], format: 'text' }), InputError, /cannot read model file ".*missing.json": ENOENT/);
+});
+
+test('explain: the step of a network of more than 5,000 parameters (the tabular preset\'s 3×128) is refused at once, naming --all and --row; --all prints it', () => {
+  // 4 → 128 → 128 → 128 → 3: 34,051 parameters, whose step is 1.3 MB of text (6.5 MB of JSON) — what looked like a hang.
+  const big = sequential([layers.dense({ units: 128, activation: 'relu', inputShape: [4] }), layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 3, activation: 'softmax' })]);
+  big.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  assert.equal(big.countParams(), 34051);
+  const deps = { loadModel: () => big };
+  const file = join(mkdtempSync(join(tmpdir(), 'explain-big-')), 'big.bpm');
+  writeFileSync(file, 'not json');
+  assertThrowsWith(() => runExplain(file, { x: [[0.5, -1, 1.2, 0.3]], y: [0], format: 'json' }, deps), UsageError, /the network has 34,051 parameters; .*at most 5,000\. Give --all .*backprop explain .*big\.bpm data\.csv --row 1/);
+  const e = JSON.parse(runExplain(file, { x: [[0.5, -1, 1.2, 0.3]], y: [0], format: 'json', all: true }, deps)) as Explanation;
+  assert.deepEqual(e.layers.filter((l) => l.className === 'Dense').map((l) => [l.kernel.length, l.kernel[0]!.length]), [[4, 128], [128, 128], [128, 128], [128, 3]]);
+  assertClose(e.output[0]!.reduce((a, b) => a + b, 0), 1, 1e-9);
 });
 
 test('explain: bad input is a clear error (usage errors from commander, data errors from the library)', async () => {

@@ -184,7 +184,8 @@ test('--cv scores by stratified k-fold (mean and spread of the folds), with a pr
 test('cv and search --cv (a one-point grid at the same settings, seed and folds) give identical fold scores', async () => {
   const dir = tempDir('search-cv');
   const settings = ['--layers', '8', '--activation', 'tanh', '--lr', '0.02', '--epochs', '20', '--batch-size', '16', '--early-stopping', '3', '--seed', '11'];
-  const cv = await cli(dir, ['cv', join(ROOT, 'data', 'iris.csv'), '--folds', '3', ...settings, '--json']);
+  // search builds on the small preset's spec; cv on a file would start from the tabular preset.
+  const cv = await cli(dir, ['cv', join(ROOT, 'data', 'iris.csv'), '--folds', '3', '--preset', 'small', ...settings, '--json']);
   assert.equal(cv.code, 0, cv.stderr);
   const folds = cv.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; accuracy?: number }).filter((e) => e.event === 'fold').map((e) => e.accuracy!);
   assert.equal(folds.length, 3);

@@ -50,6 +50,22 @@ class GraphBuilder {
   }
 }
 
+/** z = (x − offset)/scale, then z / √(1 + (z/c)²): the robust scaler's smooth clip as operators. */
+function smoothClipNodes(g: GraphBuilder, offset: readonly number[], scale: readonly number[], c: number): void {
+  const d = offset.length;
+  g.node('Sub', 'scaler/Sub', [g.constant('scaler/offset', [d], offset)]);
+  g.node('Div', 'scaler/Div', [g.constant('scaler/scale', [d], scale)]);
+  const z = g.current;
+  g.node('Div', 'scaler/clip/Div', [g.constant('scaler/clip/bound', [], [c])]);
+  const u = g.current;
+  g.node('Mul', 'scaler/clip/Square', [u]);
+  g.node('Add', 'scaler/clip/Add', [g.constant('scaler/clip/one', [], [1])]);
+  g.node('Sqrt', 'scaler/clip/Sqrt', []);
+  const root = g.current;
+  g.current = z;
+  g.node('Div', 'scaler/clip/Out', [root]);
+}
+
 /** The nodes of one activation; step, sign and piecewiseLinear as small subgraphs. */
 function activationNodes(g: GraphBuilder, act: Activation, name: string): void {
   switch (act.name) {
@@ -137,9 +153,12 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
     g = new GraphBuilder(pipelineNodes(pipeline, pre));
   } else {
     const inputName = args.inputName ?? 'input';
-    network = args.networkOnly === true ? foldPreprocessing(model, undefined) : foldPreprocessing(model, pre);
+    // A scaler ending in a smooth clip is not affine: it is written as operators instead of folded.
+    const clipped = args.networkOnly !== true && pre?.scaler?.clip !== undefined ? pre.scaler : undefined;
+    network = args.networkOnly === true ? foldPreprocessing(model, undefined) : foldPreprocessing(model, pre, { input: clipped === undefined });
     inputs = [{ name: inputName, shape: ['N', network.inputUnits] }];
     g = new GraphBuilder(inputName);
+    if (clipped) smoothClipNodes(g, clipped.offset, clipped.scale, clipped.clip!);
   }
   for (const layer of network.layers) visitLayer(TO_ONNX, layer, g);
   if (raw && pre.targetScaler !== undefined) {

@@ -121,6 +121,13 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
   if (pre.scaler !== undefined) {
     x = g.op('Sub', [x, g.tensor('float', pre.scaler.offset)]);
     x = g.op('Div', [x, g.tensor('float', pre.scaler.scale)]);
+    const c = pre.scaler.clip;
+    if (c !== undefined) {
+      // The robust scaler's smooth clip z / √(1 + (z/c)²).
+      const u = g.op('Div', [x, g.tensor('float', [c], [])]);
+      const root = g.op('Sqrt', [g.op('Add', [g.op('Mul', [u, u]), g.tensor('float', [1], [])])]);
+      x = g.op('Div', [x, root]);
+    }
   }
   return x;
 }

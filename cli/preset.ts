@@ -1,0 +1,51 @@
+import { presetSpec, trainingSpec, type PresetName, type Table, type TrainingSpec, type TrainingSpecParts } from '../src/index.js';
+import type { DataFlags } from './settings.js';
+import { fieldOfOption, specFromFlags, type Flags } from './sharedOptions.js';
+
+/** The preset a command uses: the one asked for, else tabular for a CSV file and small for a bundled or synthetic set. */
+export function presetOf(asked: unknown, data: DataFlags): PresetName {
+  return asked === 'tabular' || asked === 'small' ? asked : data.data !== undefined ? 'tabular' : 'small';
+}
+
+/** Spec fields a preset chooses: the model and its training, and the input scaling (not the seed, class weights or how the table is read). */
+function chosenByPreset(field: string): boolean {
+  if (field === 'preprocessing.scale') return true;
+  return /^(architecture|compile|fit)\./.test(field) && field !== 'fit.seed' && field !== 'fit.classWeight';
+}
+
+/**
+ * The spec a command runs: the preset resolved for this table (its rows and task), under every
+ * option the user typed (`given`, by option key); an option left at its default does not
+ * override the preset. Adam's β2 and label smoothing are dropped when a typed optimizer or loss
+ * has no use for them. `why` is the preset's one line on what it chose.
+ */
+export function specWithPreset(name: PresetName, flags: Flags, given: ReadonlySet<string>, table: Table): { spec: TrainingSpec; why: string } {
+  const choice = presetSpec(name, { rows: table.rows, task: table.y?.kind === 'classes' ? 'classification' : 'regression' });
+  const typed = Object.fromEntries(Object.entries(flags).filter(([k]) => {
+    const field = fieldOfOption(k);
+    return field === undefined || !chosenByPreset(field) || given.has(k);
+  }));
+  const compile: Record<string, unknown> = { ...choice.parts.compile };
+  if (typed.optimizer !== undefined && typed.optimizer !== 'adam') delete compile.beta2;
+  if (typed.loss !== undefined && !/rossentropy$/.test(String(typed.loss))) delete compile.labelSmoothing;
+  const fit: Record<string, unknown> = { ...choice.parts.fit };
+  const notes: string[] = [];
+  // A typed option that watches validation rows gets the usual 20 % hold-out when the preset trains on every row.
+  const watcher = ['split', 'earlyStopping', 'keepBest'].find((k) => given.has(k) && flags[k] !== false && flags[k] !== undefined);
+  if (fit.validationSplit === 0 && watcher !== undefined && !given.has('validationSplit')) {
+    fit.validationSplit = VALIDATION_SPLIT;
+    notes.push(`${optionName(watcher)} watches validation rows: ${VALIDATION_SPLIT * 100} % held out`);
+  }
+  const overridden = [...given].filter((k) => fieldOfOption(k) !== undefined && chosenByPreset(fieldOfOption(k)!));
+  if (overridden.length > 0) notes.push(`typed options win: ${overridden.map((k) => (flags[k] === true ? optionName(k) : flags[k] === false ? `--no-${optionName(k).slice(2)}` : `${optionName(k)} ${String(flags[k])}`)).join(', ')}`);
+  const base: TrainingSpecParts = { ...choice.parts, compile: compile as TrainingSpecParts['compile'], fit: fit as TrainingSpecParts['fit'] };
+  return { spec: specFromFlags(typed, trainingSpec(base)), why: [choice.why, ...notes].join('; ') };
+}
+
+/** The hold-out of a typed option that needs validation rows (the small preset's split). */
+const VALIDATION_SPLIT = 0.2;
+
+/** 'batchSize' → '--batch-size'. */
+function optionName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}

@@ -1,0 +1,41 @@
+// Presets: 'small' is the old default network; 'tabular' resolves epochs and batch size from the
+// row count, says so, and what the user sets wins over it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_SPEC, InputError, presetSpec, specFromPreset, tabularBatchSize, tabularEpochs, trainingSpec } from '../../src/index.js';
+
+test('preset small is the old default network with early stopping (patience 10)', () => {
+  const { spec } = specFromPreset('small', { rows: 150, task: 'classification' });
+  assert.deepEqual(spec, trainingSpec({ fit: { ...DEFAULT_SPEC.fit, earlyStopping: 10 } }));
+  assert.deepEqual(spec.architecture.hidden, [32, 16]);
+});
+
+test('preset tabular: batch size and epochs follow the row count, within their bounds', () => {
+  assert.deepEqual([100, 700, 3000, 10_000, 100_000, 1e6].map(tabularBatchSize), [32, 32, 32, 64, 256, 256]);
+  assert.deepEqual([100, 700, 3000, 10_000, 100_000, 1e6].map(tabularEpochs), [64, 64, 64, 64, 16, 16]);
+  const big = presetSpec('tabular', { rows: 10_000, task: 'classification' });
+  assert.deepEqual(big.parts.fit, { epochs: 64, batchSize: 64, validationSplit: 0.2, earlyStopping: 16, keepBest: true });
+  assert.equal(big.parts.compile?.labelSmoothing, 0.1);
+  assert.deepEqual(big.parts.architecture, { hidden: [256, 256], activation: 'relu', dropout: 0 });
+  assert.equal(big.why, 'preset tabular for 10,000 rows: 64 epochs, batch 64, the epoch of lowest validation loss kept, stopping 16 epochs after it (20 % held out)');
+  // Under 500 rows every row is trained on; no label smoothing for a regression target.
+  const tiny = presetSpec('tabular', { rows: 499, task: 'regression' });
+  assert.deepEqual(tiny.parts.fit, { epochs: 64, batchSize: 32, validationSplit: 0 });
+  assert.equal(tiny.parts.compile?.labelSmoothing, undefined);
+  assert.equal(tiny.parts.architecture?.l2, 1e-4, 'an L2 penalty where no epoch is picked on held-out rows');
+  assert.equal(big.parts.architecture?.l2, undefined);
+  assert.match(tiny.why, /every row trained on/);
+});
+
+test('specFromPreset: the given parts win over the preset; the result is plain JSON', () => {
+  const { spec, why } = specFromPreset('tabular', { rows: 500, task: 'classification' }, { fit: { epochs: 7 }, architecture: { hidden: [8] } });
+  assert.equal(spec.fit.epochs, 7);
+  assert.deepEqual(spec.architecture.hidden, [8]);
+  assert.equal(spec.preprocessing.scale, 'robust');
+  assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec);
+  assert.match(why, /^preset tabular/);
+});
+
+test('an unknown preset name is an InputError that suggests the nearest', () => {
+  assert.throws(() => presetSpec('tabluar', { rows: 10, task: 'regression' }), (e: unknown) => e instanceof InputError && /unknown preset "tabluar"; did you mean "tabular"\?/.test(e.message));
+});
