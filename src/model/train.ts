@@ -11,7 +11,7 @@ import type { Sequential } from './sequential.js';
 import type { TargetsLike } from './targets.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluatePrepared, prepareData, type Prepared } from './evaluate.js';
-import { chooseThreads, openThreads, type ThreadPool } from './threads.js';
+import { threadSetting } from './kernelThreads.js';
 import { EpochSnapshot } from './epochSnapshot.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 
@@ -52,12 +52,11 @@ export interface FitArgs {
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
   /**
-   * Threads that share each batch (data-parallel: Node worker threads, or Web Workers when a
-   * browser page is cross-origin isolated and fit runs in a Web Worker). Default 'auto': the cores
-   * available when each thread's slice has at least 256 rows and a step's work (rows × weights) is
-   * large enough to pay for another thread, else 1. Same seed, backend and thread count give
-   * bit-identical weights: pass a number to get the same weights on any machine. Not with batch
-   * normalisation or class/sample weights ('auto' then picks 1).
+   * Threads each step's large products and passes are cut over (the kernel threads: Node worker
+   * threads, or Web Workers on a cross-origin isolated page, sharing the model's WebAssembly
+   * memory). Default 'auto': the cores, used by the calls large enough to pay for them (batch 1
+   * stays on one thread). Every count gives the same weights, bit for bit: each element of a
+   * result is computed by one thread, in the same order as with one.
    */
   threads?: number | 'auto';
   /**
@@ -174,20 +173,11 @@ function splitStratified(data: Prepared, fraction: number, classes: Int32Array):
  * update, check. Returns the loss, or what went wrong with the weights restored to their state
  * before the step (RELIABILITY T1/T2). Allocates nothing on success.
  */
-function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder, pool?: ThreadPool): number | Failure {
+function step(model: Sequential, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder): number | Failure {
   guard.save();
-  let out: Matrix;
-  let loss: number;
-  if (pool !== undefined && x.rows >= pool.threads) {
-    // Slices over threads; their summed gradient, then the penalties once.
-    const r = pool.forwardBackward(x, y);
-    out = r.output;
-    loss = r.loss + engine.addPenaltyGradients();
-  } else {
-    out = engine.forward(x, true, recorder);
-    // Gradients are written over (accumulate = false): no zeroing pass needed.
-    loss = engine.backward(y, false, recorder);
-  }
+  const out = engine.forward(x, true, recorder);
+  // Gradients are written over (accumulate = false): no zeroing pass needed.
+  const loss = engine.backward(y, false, recorder);
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {
@@ -251,15 +241,13 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const guard = new WeightGuard(engine.params);
   const snapshot = opts.discardPartialEpoch ? new EpochSnapshot(model, engine, order) : undefined;
   const batchWeights = weights ? new Float64Array(batchSize) : undefined;
-  const paramCount = engine.params.reduce((s, p) => s + p.size, 0);
-  const threads = weights && (args.threads === undefined || args.threads === 'auto') ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
-  if (threads > 1 && weights) throw new UnsupportedError('fit: classWeight / sampleWeight are not supported with threads > 1 yet; use threads: 1');
-  // A layer-statistics recorder watches one pass over the whole batch: such fits stay on one thread.
-  const pool = await openThreads(model, engine, threads, args.threads, batchSize, train.x.cols, train.y.cols);
+  // The large products and passes of each step are cut over the kernel threads (same bits for any count).
+  const previousThreads = k.threadSetting;
+  k.setThreads(threadSetting('fit', args.threads));
   try {
     return await trainLoop();
   } finally {
-    await pool?.close();
+    k.setThreads(previousThreads);
   }
 
   async function trainLoop(): Promise<History> {
@@ -306,7 +294,7 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
       }
       if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
       const recorder = callbacks.recorder();
-      const loss = step(model, engine, guard, xb, yb, metrics, recorder, recorder === undefined ? pool : undefined);
+      const loss = step(model, engine, guard, xb, yb, metrics, recorder);
       // Only this fit's steps are weighted (computeGradients and explain use the same engine).
       engine.rowWeights = undefined;
       if (typeof loss !== 'number') {

@@ -3,7 +3,7 @@ import type { Rng } from '../../core/rng.js';
 import { Block, type ActivationKernel, type KernelBackend, type Kernels, type LossKernel } from '../kernels.js';
 import { typescriptLoops as ts } from '../typescript.js';
 import { UnsupportedError } from '../../core/errors.js';
-import { kernelPool, type KernelPool } from '../pool/pool.js';
+import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
 import { OP, OPS, MAX_ARGS } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
 import { cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, partsFor, productCut } from './split.js';
@@ -34,6 +34,7 @@ interface Exports {
 /** Largest shared memory: wasm32's 4 GiB (65536 pages), as the shared builds declare. */
 const SHARED_MAX_PAGES = 65536;
 let nextInstanceId = 1;
+let autoNoticeShown = false;
 
 /** Drops a collected model's kernel instances from the kernel threads. */
 const instances = new FinalizationRegistry<{ pool: KernelPool; id: number }>(({ pool, id }) => pool.forget(id));
@@ -76,6 +77,7 @@ class WasmKernels implements Kernels {
   private fns: ((...a: number[]) => number)[] = [];
   /** Threads the large calls are cut over (1: this one only). */
   threads = 1;
+  private setting: number | 'auto' = 1;
   /** This memory's id in the kernel threads, which threads hold an instance on it, and their packing buffers. */
   private readonly id = nextInstanceId++;
   private pool: KernelPool | undefined;
@@ -100,6 +102,7 @@ class WasmKernels implements Kernels {
     this.scratch = { offset: this.top, bytes };
     this.alloc(bytes / 4);
     this.x.setScratch(this.scratch.offset, bytes);
+    this.setThreads('auto');
   }
 
   private instantiate(): void {
@@ -157,28 +160,68 @@ class WasmKernels implements Kernels {
     return x.buffer === this.buffer;
   }
 
-  /** Most threads this model's calls can be cut over here: 1 on an ordinary memory or without kernel threads. */
-  get maxThreads(): number {
-    if (!this.shared) return 1;
-    const pool = kernelPool();
-    return typeof pool === 'string' ? 1 : pool.maxThreads;
+  /**
+   * Cuts the large calls over `setting` threads from now on: a count (1: none), or 'auto' (the
+   * cores, where the memory is shared). The kernel threads start, and get an instance of the
+   * module on this memory, at the first call large enough to cut (batch 1 of a small network never
+   * starts them). A count > 1 that cannot run here is an UnsupportedError naming why; 'auto' then
+   * means 1. `cutSmall` (tests) cuts every call with two units of work.
+   */
+  setThreads(setting: number | 'auto', cutSmall = false): void {
+    this.cutSmall = cutSmall;
+    this.setting = setting;
+    if (setting === 'auto') {
+      this.threads = this.threadsBlocker() === undefined ? kernelCores() : 1;
+      return;
+    }
+    if (setting > 1) {
+      const blocker = this.threadsBlocker();
+      if (blocker !== undefined) throw new UnsupportedError(`threads ${setting} is not available here: ${blocker}; use threads: 1`);
+    }
+    this.threads = Math.max(1, setting);
   }
 
-  /**
-   * Cuts the large calls over `count` threads from now on (1: none), starting the kernel threads
-   * and giving each an instance of the module on this memory the first time. Returns the count in
-   * use; an UnsupportedError names why `count` > 1 cannot run here.
-   */
+  /** The threads setting ('auto' until setThreads). */
+  get threadSetting(): number | 'auto' {
+    return this.setting;
+  }
+
+  /** Why calls cannot be cut over threads here, or undefined when they can. */
+  threadsBlocker(): string | undefined {
+    if (!this.shared) return 'kernel threads need a shared WebAssembly memory (SharedArrayBuffer: Node.js, or a cross-origin isolated page)';
+    const pool = kernelPool();
+    return typeof pool === 'string' ? pool : undefined;
+  }
+
+  /** Tests and benchmarks: sets a count and starts the threads now; returns the count in use. */
   useThreads(count: number, cutSmall = false): number {
-    this.cutSmall = cutSmall;
-    if (count <= 1) {
+    this.setThreads(count, cutSmall);
+    if (this.threads > 1) this.ready();
+    return this.threads;
+  }
+
+  /** Whether the kernel threads are running and hold this memory; starts and attaches them if not. */
+  private ready(): boolean {
+    const pool = this.pool;
+    if (pool !== undefined && pool === existingKernelPool() && this.attachedThreads >= this.threads) return true;
+    try {
+      this.start();
+      return true;
+    } catch (e) {
+      if (this.setting !== 'auto') throw e;
+      if (!autoNoticeShown) {
+        autoNoticeShown = true;
+        console.warn(`backprop: computing on 1 thread: threads 'auto' chose ${this.threads}, but ${e instanceof Error ? e.message : String(e)}`);
+      }
       this.threads = 1;
-      return 1;
+      return false;
     }
-    if (!this.shared) throw new UnsupportedError('kernel threads need a shared WebAssembly memory (SharedArrayBuffer: Node.js, or a cross-origin isolated page)');
+  }
+
+  private start(): void {
     const pool = kernelPool();
     if (typeof pool === 'string') throw new UnsupportedError(pool);
-    pool.growSync(count);
+    pool.growSync(this.threads);
     if (this.pool !== pool) {
       this.pool = pool;
       this.attachedThreads = 1;
@@ -194,8 +237,7 @@ class WasmKernels implements Kernels {
       pool.attachSync(this.attachedThreads, (w) => ({ id: this.id, module: this.module, memory: this.memory, scratch: this.threadScratch[w] ?? 0, scratchBytes: bytes }));
       this.attachedThreads = pool.threads;
     }
-    this.threads = Math.min(count, pool.threads);
-    return this.threads;
+    this.threads = Math.min(this.threads, pool.threads);
   }
 
   /**
@@ -226,7 +268,7 @@ class WasmKernels implements Kernels {
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
     const { parts, byColumns } = productCut(this.threads, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART));
-    if (parts < 2) return false;
+    if (parts < 2 || !this.ready()) return false;
     this.cut(op, parts, (p, a) => {
       head(a);
       a[7] = byColumns ? 0 : cutAt(p, parts, M, rowAlign);
@@ -260,7 +302,7 @@ class WasmKernels implements Kernels {
 
   /** Whether an elementwise call over n elements is worth cutting. */
   private wide(n: number, minPerPart: number): boolean {
-    return this.threads > 1 && n >= 2 * minPerPart;
+    return this.threads > 1 && n >= 2 * minPerPart && this.ready();
   }
 
   /** Bytes in use (for tests and the benchmark's memory note). */
