@@ -50,3 +50,16 @@ export function describeThreads(model: Sequential, batchSize: number, setting: n
   if (most < 2) return { threads: 1, text: `1 thread (auto: the largest product, ${shape}, is under ${2 * MIN_MACS_PER_PART} multiply-adds)` };
   return { threads: most, text: `${most} threads (auto: ${want} cores; products up to ${shape} cut over them)` };
 }
+
+/** Runs `f` with the model's kernels cut over `requested` threads (unchanged when undefined), then restores the setting. */
+export function withThreads<T>(model: Sequential, what: string, requested: unknown, f: () => T): T {
+  if (requested === undefined) return f();
+  const k = model.backprop().kernels;
+  const previous = k.threadSetting;
+  k.setThreads(threadSetting(what, requested));
+  try {
+    return f();
+  } finally {
+    k.setThreads(previous);
+  }
+}

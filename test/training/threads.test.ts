@@ -58,6 +58,20 @@ for (const extra of ['dropout', 'batchNorm'] as const) {
   });
 }
 
+test('predict and evaluate cut large batches over the threads, with the bits of one thread', async () => {
+  const m = build('wasm', 'none');
+  await m.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0, threads: 1 });
+  const pool = kernelPool();
+  assert.ok(typeof pool === 'object');
+  const one = m.predictMatrix(x, { threads: 1 });
+  const before = Atomics.load(pool.ctrl, 0);
+  const two = m.predictMatrix(x, { threads: 2 });
+  assert.ok(Atomics.load(pool.ctrl, 0) - before >= 3, 'the 640-row batch was cut');
+  assert.deepEqual([...two.data], [...one.data]);
+  assert.deepEqual(m.evaluate(x, y, { threads: 2 }), m.evaluate(x, y, { threads: 1 }));
+  assert.throws(() => m.predict(x, { threads: 0 }), (e: unknown) => e instanceof InputError && /predict: threads must be/.test(e.message));
+});
+
 test('threads is validated with an InputError; a count the backend cannot run is an UnsupportedError naming why', async () => {
   for (const bad of [0, -1, 1.5, 'two', 1000]) {
     await assert.rejects(build('wasm', 'none').fit(x, y, { verbose: 0, threads: bad as number }), (e: unknown) => e instanceof InputError && /threads must be 'auto' or an integer from 1 to 256/.test(e.message));
