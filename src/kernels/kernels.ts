@@ -63,6 +63,8 @@ export interface Kernels {
   readonly threadSetting: number | 'auto';
   /** Why calls cannot be cut over threads here, or undefined when they can. */
   threadsBlocker(): string | undefined;
+  /** Starts the threads where that cannot happen during a call (a browser's Web Workers); fit awaits it. */
+  prepareThreads(): Promise<void>;
 
   // Matrix products (gemm.ts). With `accumulate` the product is added to `out`.
   /** out[m×n] = a[m×k] · b[k×n]  (z = X·W). */
@@ -141,7 +143,7 @@ export interface Kernels {
 }
 
 /** The loops of a Kernels without its memory: what `typescriptLoops` holds. */
-export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns' | 'threads' | 'setThreads' | 'threadSetting' | 'threadsBlocker'>;
+export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns' | 'threads' | 'setThreads' | 'threadSetting' | 'threadsBlocker' | 'prepareThreads'>;
 
 /** A backend: a name, the dtypes it computes in, and a way to open memory + kernels for a model. */
 export interface KernelBackend {

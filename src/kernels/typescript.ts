@@ -34,6 +34,7 @@ class TypescriptKernels implements Kernels {
   threadsBlocker(): string {
     return 'the TypeScript kernels run on one thread (threads need the wasm backend, float32)';
   }
+  async prepareThreads(): Promise<void> {}
   setThreads(setting: number | 'auto'): void {
     if (setting !== 'auto' && setting > 1) throw new UnsupportedError(`threads ${setting} is not available here: ${this.threadsBlocker()}; use threads: 1`);
   }

@@ -243,8 +243,9 @@ export async function fit(model: Sequential, x: unknown, y: unknown, args: FitAr
   const batchWeights = weights ? new Float64Array(batchSize) : undefined;
   // The large products and passes of each step are cut over the kernel threads (same bits for any count).
   const previousThreads = k.threadSetting;
-  k.setThreads(threadSetting('fit', args.threads));
+  if (args.threads !== undefined) k.setThreads(threadSetting('fit', args.threads));
   try {
+    await k.prepareThreads();
     return await trainLoop();
   } finally {
     k.setThreads(previousThreads);

@@ -3,7 +3,7 @@ import type * as Os from 'node:os';
 import { BackpropError } from '../../core/errors.js';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, SLOT, SLOT_ARGS, SLOT_INSTANCE, SLOT_OP, SLOT_RESULT, SLOT_SEQ, SPIN,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, SLOT, SLOT_ARGS, SLOT_INSTANCE, SLOT_OP, SLOT_RESULT, SLOT_SEQ, SPIN,
   type Attach, type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
@@ -27,8 +27,10 @@ export class KernelThreadError extends BackpropError {
 interface WorkerHandle {
   readonly index: number;
   terminate(): Promise<void>;
-  /** Node: the port attach messages are put on. */
+  /** Sends an attach message (Node: on the port the worker reads synchronously; web: to its event loop). */
   post(message: AttachMessage): void;
+  /** Web: resolves when the worker has applied the last attach message. */
+  attached?: () => Promise<void>;
 }
 
 /** The calling thread's side of the kernel threads. */
@@ -101,6 +103,7 @@ export class KernelPool {
 
   /** Node: makes sure there are threads − 1 workers (at most maxThreads − 1), starting the missing ones and waiting for them. */
   growSync(threads: number): void {
+    if (this.kind === 'web') throw new BackpropError('kernel threads in a browser start asynchronously: fit starts them (prepareThreads)');
     const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
     const want = Math.min(threads, this.maxThreads) - 1;
     if (this.workers.length >= want) return;
@@ -154,6 +157,69 @@ export class KernelPool {
     this.finish();
   }
 
+  /**
+   * Makes sure there are threads − 1 workers and that workers `from`.. hold an instance on a
+   * model's memory: synchronously in Node; on the web by starting Web Workers and parking the
+   * waiting ones (they take attach messages in their event loop, then wait again).
+   */
+  async prepare(threads: number, from: () => number, make: (w: number) => Attach): Promise<void> {
+    if (this.kind === 'node') {
+      this.growSync(threads);
+      if (from() < this.threads) this.attachSync(from(), make);
+      return;
+    }
+    const want = Math.min(threads, this.maxThreads) - 1;
+    this.closed = false;
+    if (this.workers.length < want) {
+      const first = this.workers.length + 1;
+      const started = await Promise.allSettled(Array.from({ length: want - first + 1 }, (_, i) => this.spawnWeb(first + i)));
+      for (const s of started) if (s.status === 'fulfilled') this.workers.push(s.value);
+      this.starts++;
+      const failure = started.find((s) => s.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+    }
+    const start = from();
+    if (start >= this.threads) return;
+    const forget = this.forgotten;
+    this.forgotten = [];
+    // Waiting workers leave their loop; each then reads its message and waits again from this seq.
+    this.command(CMD_PARK);
+    for (const h of this.workers) h.post({ attach: h.index >= start ? [make(h.index)] : [], forget, seq: this.seq });
+    await Promise.all(this.workers.map((h) => h.attached!()));
+    this.attached.add(make(0).id);
+  }
+
+  private spawnWeb(index: number): Promise<WorkerHandle> {
+    // The pattern bundlers (Vite, webpack 5, Parcel) recognise and emit the worker for; unbundled
+    // ESM finds kernelWorker.js beside this module.
+    const worker = new Worker(new URL('./kernelWorker.js', import.meta.url), { type: 'module' });
+    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, seq: this.seq };
+    let waiting: (() => void) | undefined;
+    const handle: WorkerHandle = {
+      index,
+      terminate: async () => worker.terminate(),
+      post: (m) => worker.postMessage(m),
+      attached: () => new Promise<void>((resolve) => { waiting = resolve; }),
+    };
+    return new Promise<WorkerHandle>((resolve, reject) => {
+      const failed = (e: Event) => {
+        worker.terminate();
+        const why = e instanceof ErrorEvent && e.message !== '' ? e.message : "its script did not load (a bundler must emit kernelWorker.js, the library's new URL('./kernelWorker.js', import.meta.url))";
+        reject(new BackpropError(`kernel thread ${index} failed to start: ${why}`));
+      };
+      worker.addEventListener('error', failed, { once: true });
+      worker.addEventListener('message', (e: MessageEvent<string>) => {
+        if (e.data === 'ready') {
+          worker.removeEventListener('error', failed);
+          resolve(handle);
+        } else if (e.data === 'attached') {
+          waiting?.();
+        }
+      });
+      worker.postMessage(init);
+    });
+  }
+
   /** Drops instance `id` from the workers at the next attach (its model is gone). */
   forget(id: number): void {
     if (this.attached.delete(id)) this.forgotten.push(id);
@@ -176,7 +242,26 @@ export class KernelPool {
       const cores = Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
       return new KernelPool('node', cores, 256);
     }
-    return 'kernel threads start synchronously only in Node.js; in a browser use openKernelPool from a Web Worker';
+    const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+    if (g.crossOriginIsolated === undefined) return 'kernel threads need Node.js worker threads (>= 20.16) or a browser';
+    if (g.crossOriginIsolated !== true) {
+      return 'the page is not cross-origin isolated (crossOriginIsolated is false), so it has no SharedArrayBuffer; ' +
+        'serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+    }
+    if (typeof Worker !== 'function') return 'this browser context has no Worker';
+    // The caller waits for its threads with Atomics.wait, which a page's main thread may not do.
+    if (!canBlock()) return "a page's main thread may not block on Atomics.wait; train in a Web Worker";
+    return new KernelPool('web', Math.max(1, g.navigator?.hardwareConcurrency ?? 1), 256);
+  }
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser page's main thread). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

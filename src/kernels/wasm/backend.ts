@@ -2,9 +2,9 @@ import type { DType, FloatArray } from '../../core/matrix.js';
 import type { Rng } from '../../core/rng.js';
 import { Block, type ActivationKernel, type KernelBackend, type Kernels, type LossKernel } from '../kernels.js';
 import { typescriptLoops as ts } from '../typescript.js';
-import { UnsupportedError } from '../../core/errors.js';
+import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
-import { OP, OPS, MAX_ARGS } from '../pool/protocol.js';
+import { OP, OPS, MAX_ARGS, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
 import { cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, partsFor, productCut } from './split.js';
 
@@ -35,6 +35,18 @@ interface Exports {
 const SHARED_MAX_PAGES = 65536;
 let nextInstanceId = 1;
 let autoNoticeShown = false;
+let defaultThreads: number | 'auto' = 'auto';
+
+/**
+ * The threads setting of models built from now on ('auto' unless changed): a process that runs
+ * several trainings side by side (search or cross-validation jobs) gives each one thread.
+ */
+export function setDefaultThreads(setting: number | 'auto'): void {
+  if (setting !== 'auto' && !(Number.isInteger(setting) && setting >= 1 && setting <= 256)) {
+    throw new InputError(`setDefaultThreads: threads must be 'auto' or an integer from 1 to 256, got ${String(setting)}`);
+  }
+  defaultThreads = setting;
+}
 
 /** Drops a collected model's kernel instances from the kernel threads. */
 const instances = new FinalizationRegistry<{ pool: KernelPool; id: number }>(({ pool, id }) => pool.forget(id));
@@ -102,7 +114,7 @@ class WasmKernels implements Kernels {
     this.scratch = { offset: this.top, bytes };
     this.alloc(bytes / 4);
     this.x.setScratch(this.scratch.offset, bytes);
-    this.setThreads('auto');
+    this.setThreads(defaultThreads);
   }
 
   private instantiate(): void {
@@ -208,36 +220,73 @@ class WasmKernels implements Kernels {
       this.start();
       return true;
     } catch (e) {
-      if (this.setting !== 'auto') throw e;
-      if (!autoNoticeShown) {
-        autoNoticeShown = true;
-        console.warn(`backprop: computing on 1 thread: threads 'auto' chose ${this.threads}, but ${e instanceof Error ? e.message : String(e)}`);
-      }
-      this.threads = 1;
+      this.fallBack(e);
       return false;
     }
   }
 
+  /** A count the caller asked for must start; 'auto' (the default) goes on with 1 thread and a one-time notice. */
+  private fallBack(e: unknown): void {
+    if (this.setting !== 'auto') throw e;
+    if (!autoNoticeShown) {
+      autoNoticeShown = true;
+      console.warn(`backprop: computing on 1 thread: threads 'auto' chose ${this.threads}, but ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.threads = 1;
+  }
+
   private start(): void {
+    const pool = this.poolFor();
+    pool.growSync(this.threads);
+    if (this.attachedThreads < pool.threads) {
+      pool.attachSync(this.attachedThreads, this.attachment());
+      this.attachedThreads = pool.threads;
+    }
+    this.threads = Math.min(this.threads, pool.threads);
+  }
+
+  /**
+   * Starts the kernel threads and attaches this memory where that cannot happen synchronously (a
+   * browser's Web Workers start and take messages only when the caller yields): fit awaits it
+   * before its first step. In Node the first large call does it. 'auto' falls back to 1 thread.
+   */
+  async prepareThreads(): Promise<void> {
+    if (this.threads <= 1) return;
+    try {
+      const pool = this.poolFor();
+      // Node starts them synchronously at the first call large enough to cut.
+      if (pool.kind === 'node') return;
+      await pool.prepare(this.threads, () => this.attachedThreads, this.attachment());
+      this.attachedThreads = pool.threads;
+      this.threads = Math.min(this.threads, pool.threads);
+    } catch (e) {
+      this.fallBack(e);
+    }
+  }
+
+  private poolFor(): KernelPool {
     const pool = kernelPool();
     if (typeof pool === 'string') throw new UnsupportedError(pool);
-    pool.growSync(this.threads);
     if (this.pool !== pool) {
       this.pool = pool;
       this.attachedThreads = 1;
       instances.register(this, { pool, id: this.id });
     }
-    if (this.attachedThreads < pool.threads) {
-      const bytes = this.x.packBytes();
-      for (let w = this.threadScratch.length; w < pool.threads; w++) {
-        const offset = this.top;
-        if (w > 0) this.alloc(bytes / 4);
-        this.threadScratch.push(offset);
+    return pool;
+  }
+
+  /** Worker w's attach data, with a packing buffer of its own taken from this memory (the first time w asks). */
+  private attachment(): (w: number) => Attach {
+    const bytes = this.x.packBytes();
+    return (w) => {
+      let scratch = this.threadScratch[w];
+      if (scratch === undefined) {
+        scratch = this.top;
+        this.alloc(bytes / 4);
+        this.threadScratch[w] = scratch;
       }
-      pool.attachSync(this.attachedThreads, (w) => ({ id: this.id, module: this.module, memory: this.memory, scratch: this.threadScratch[w] ?? 0, scratchBytes: bytes }));
-      this.attachedThreads = pool.threads;
-    }
-    this.threads = Math.min(this.threads, pool.threads);
+      return { id: this.id, module: this.module, memory: this.memory, scratch, scratchBytes: bytes };
+    };
   }
 
   /**
