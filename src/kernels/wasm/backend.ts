@@ -200,9 +200,9 @@ class WasmKernels implements Kernels {
 
   /** Why calls cannot be cut over threads here, or undefined when they can. */
   threadsBlocker(): string | undefined {
-    if (!this.shared) return 'kernel threads need a shared WebAssembly memory (SharedArrayBuffer: Node.js, or a cross-origin isolated page)';
     const pool = kernelPool();
-    return typeof pool === 'string' ? pool : undefined;
+    if (typeof pool === 'string') return pool;
+    return this.shared ? undefined : 'kernel threads need a shared WebAssembly memory (SharedArrayBuffer: Node.js, or a cross-origin isolated page)';
   }
 
   /** Tests and benchmarks: sets a count and starts the threads now; returns the count in use. */
