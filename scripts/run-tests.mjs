@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function findTests(dir) {
   const out = [];
@@ -22,5 +23,7 @@ const args = [
   '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',
   ...files,
 ];
-const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+// Kernel threads started from the TypeScript sources load them through tsx (src/kernels/pool/pool.ts).
+const env = { ...process.env, BACKPROP_THREAD_PRELOAD: pathToFileURL('test/helpers/threadPreload.mjs').href };
+const result = spawnSync(process.execPath, args, { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -5,7 +5,7 @@
 export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from './core/matrix.js';
 export { Rng, type RngState } from './core/rng.js';
 export {
-  BackpropError, InputError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError,
+  BackpropError, InputError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
 } from './core/errors.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
@@ -40,8 +40,9 @@ export {
 } from './callbacks/index.js';
 
 export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, type SequentialArgs, type CompileArgs, type WeightArray } from './model/sequential.js';
+export { TrainingSession, compileArgsFromConfig, type CompileConfig, type SessionArgs, type SessionState, type RunScores } from './model/session.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
-export type { Label, TargetsLike } from './model/targets.js';
+export type { Label, TargetsLike } from './core/labels.js';
 export { Backprop, type StepRecorder } from './model/step.js';
 export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';
 export { setDefaultThreads, terminateThreads, KernelThreadError } from './kernels/backend.js';

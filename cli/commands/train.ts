@@ -207,7 +207,7 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
 
 function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, s: TrainSettings, initialEpoch: number, validationRows: number): void {
   const scaled = s.scale === 'none' ? 'inputs not scaled' : `inputs ${s.scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
-  const opt = model.optimizer!;
+  const opt = model.session.optimizer;
   p.line(`Data    ${source.label}: ${describeTable(table)}`);
   for (const line of describeReading(table, s.missing ?? 'impute')) p.line(`        ${line}`);
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);

@@ -59,7 +59,7 @@ function settingRows(model: Sequential, plan: OutputPlan, s: TrainSettings, epoc
     ['architecture', describeNetwork(model)],
     ['parameters', model.countParams().toLocaleString('en-US')],
     ['loss', plan.loss],
-    ['optimizer', `${model.optimizer!.name}, learning rate ${model.optimizer!.currentLearningRate()}`],
+    ['optimizer', `${model.session.optimizer.name}, learning rate ${model.session.optimizer.currentLearningRate()}`],
     ['batch size', String(s.batchSize)],
     ['epochs run', `${epochs} of ${s.epochs}`],
     ['input scaling', s.scale],

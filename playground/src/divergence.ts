@@ -1,10 +1,18 @@
+import type { DivergenceData } from '../../src/index.js';
+
 /** What the page says when training diverges (pure, so the tests can check it). */
 
-/** The short reason shown on the page, from the library's DivergenceError message. */
-export function divergenceReason(message: string): string {
-  const loss = /loss is (NaN|-?Infinity)/.exec(message);
-  if (loss) return `loss is ${loss[1]}`;
-  const finite = /gradient of (\S+) is not finite while the loss is (\S+?);/.exec(message);
-  if (finite) return `gradient of ${finite[1]} is not finite; loss ${Number(finite[2]).toPrecision(3)}`;
-  return 'loss is not finite';
+/** The short reason shown on the page, from the DivergenceError's event (its data, not its text). */
+export function divergenceReason(event: DivergenceData | undefined): string {
+  if (event === undefined) return 'loss is not finite';
+  switch (event.kind) {
+    case 'loss':
+      return `loss is ${event.loss}`;
+    case 'gradient':
+      return `gradient of ${event.param ?? 'a tensor'} is not finite; loss ${event.loss.toPrecision(3)}`;
+    case 'weight':
+      return `the update made ${event.param ?? 'a tensor'} non-finite`;
+    case 'exploding':
+      return `loss ${event.loss.toPrecision(3)} is exploding`;
+  }
 }

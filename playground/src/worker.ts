@@ -2,7 +2,7 @@
  * The training worker: owns the model, trains in time slices so it can always take the page's
  * messages, and sends a snapshot only when the page asks for one (at most once per frame).
  */
-import { DivergenceError, Matrix, SATURATION, TrainingRun, kernelBackend, type Sequential } from '../../src/index.js';
+import { DivergenceError, Matrix, SATURATION, kernelBackend, type Sequential, type TrainingSession } from '../../src/index.js';
 import { accuracyOf, buildModel, encodeY, makeOptimizer, type PlaygroundModel } from './model.js';
 import { explain, explainSource, explainUpdate, type Explanation } from './inspectAdapter.js';
 import { divergenceReason } from './divergence.js';
@@ -45,10 +45,8 @@ interface Session {
   /** The network's inputs (features of the points). */
   features: FeatureName[];
   diagnostics: LiveDiagnostics;
-  /** The training run the play, epoch and step buttons advance (one fit, paused between advances). */
-  run: TrainingRun | undefined;
-  /** A run being stopped (after a change of batch size or optimiser); the next starts when it has. */
-  stopping: Promise<unknown> | undefined;
+  /** The model's training session, started on the points at the first advance; play, epoch and step advance it. */
+  run: TrainingSession | undefined;
 }
 
 let session: Session | undefined;
@@ -116,7 +114,6 @@ function init(config: PlaygroundConfig, data: PlayData, resolution: number): voi
       features,
       diagnostics: new LiveDiagnostics(),
       run: undefined,
-      stopping: undefined,
     };
     session = s;
     record(s);
@@ -167,11 +164,10 @@ function batchesPerEpoch(s: Session): number {
 /** One epoch, or one mini-batch when `oneStep`; false when training diverged. */
 async function train(s: Session, oneStep: boolean): Promise<boolean> {
   try {
-    if (s.stopping) await s.stopping.catch(() => undefined);
-    s.stopping = undefined;
-    s.run ??= new TrainingRun(s.model, s.trainX, s.trainY, { epochs: 1e9, batchSize: s.config.batchSize, verbose: 0, yieldEveryMs: 1e9, steps: true, callbacks: [s.diagnostics] });
+    // A run without an epoch limit: it goes on while the page advances it.
+    s.run ??= s.model.session.start(s.trainX, s.trainY, { batchSize: s.config.batchSize, verbose: 0, yieldEveryMs: 1e9, callbacks: [s.diagnostics] });
     const before = s.run.scores().steps;
-    const after = oneStep ? await s.run.advanceSteps(1) : await s.run.advance(1);
+    const after = oneStep ? await s.run.step() : await s.run.advance(1);
     if (s !== session) return false;
     const steps = after.steps - before;
     s.steps += steps;
@@ -183,7 +179,7 @@ async function train(s: Session, oneStep: boolean): Promise<boolean> {
   } catch (e) {
     if (s !== session) return false;
     if (e instanceof DivergenceError) {
-      diverged(s, e.message, divergenceReason(e.message));
+      diverged(s, e.message, divergenceReason(e.event));
       dirty = true;
       return false;
     }
@@ -314,17 +310,11 @@ function applySettings(settings: LiveSettings): void {
   const before = s.config;
   s.config = { ...s.config, ...settings };
   if (settings.speed !== before.speed) resetPace();
-  if ((settings.optimizer !== before.optimizer || settings.batchSize !== before.batchSize) && s.run) {
-    // The run's fit holds its batch size and optimiser: end it; the next advance starts a new one.
-    s.stopping = s.run.stop();
-    s.run = undefined;
-  }
-  if (settings.optimizer !== before.optimizer) {
-    s.model.compile({ optimizer: makeOptimizer(s.config), loss: s.net.lossName, metrics: [] });
-  } else if (s.model.optimizer) {
-    // Same rule: keep its moments, change only the step size.
-    s.model.optimizer.learningRate = settings.learningRate;
-  }
+  // The session takes each change at its next step.
+  if (settings.batchSize !== before.batchSize) s.run?.setBatchSize(settings.batchSize);
+  if (settings.optimizer !== before.optimizer) s.model.session.setOptimizer(makeOptimizer(s.config));
+  // Same rule: keep its moments, change only the step size.
+  else s.model.session.setLearningRate(settings.learningRate);
 }
 
 function explainSample(set: 'train' | 'test', index: number): void {
@@ -357,7 +347,7 @@ function applyExplanation(mode: 'optimizer' | 'plain'): void {
       const grads = new Map(e.layers.flatMap((l) => l.params.map((p) => [p.name, (p.grad as (number | number[])[]).flat()] as const)));
       const params = s.model.trainableParams();
       for (const p of params) p.grad.set(grads.get(p.name)!);
-      s.model.optimizer!.step(params);
+      s.model.session.optimizer.step(params);
     }
   } catch (err) {
     post({ type: 'explainError', generation: s.generation, message: messageOf(err) });

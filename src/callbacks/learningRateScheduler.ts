@@ -30,7 +30,7 @@ export class LearningRateScheduler implements Callback {
   }
 
   onEpochBegin(epoch: number): void {
-    const optimizer = this.model!.optimizer!;
+    const optimizer = this.model!.session.optimizer;
     const lr = this.schedule(epoch, numericRate('learningRateScheduler', this.model!));
     if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) {
       throw new InputError(`learningRateScheduler: the schedule returned ${describe(lr)} for epoch ${epoch + 1}; a learning rate must be a finite number > 0`);

@@ -96,7 +96,7 @@ export class ReduceLROnPlateau implements Callback {
     if (old > this.minLr) {
       const next = Math.max(old * this.factor, this.minLr);
       if (next > 0) {
-        model.optimizer!.learningRate = next;
+        model.session.optimizer.learningRate = next;
         this.reductions.push({ epoch, from: old, to: next });
         if (this.verbose) console.log(`Epoch ${epoch + 1}: reduceLROnPlateau reducing the learning rate from ${old} to ${next}.`);
       }

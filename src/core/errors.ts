@@ -33,8 +33,23 @@ export class ShapeError extends BackpropError {}
 /** A model used before it was built, compiled or trained. */
 export class NotFittedError extends BackpropError {}
 
-/** Training produced a non-finite loss or gradient. */
-export class DivergenceError extends BackpropError {}
+/** Where and how a run diverged, as data (the model's DivergenceEvent without its message). */
+export interface DivergenceData {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly loss: number;
+  /** What was non-finite first: the loss, a gradient, a weight after the update; or an exploding loss. */
+  readonly kind: 'loss' | 'gradient' | 'weight' | 'exploding';
+  readonly layer: string | undefined;
+  readonly param: string | undefined;
+}
+
+/** Training produced a non-finite loss or gradient; `event` says where (absent when not known). */
+export class DivergenceError extends BackpropError {
+  constructor(message: string, readonly event?: DivergenceData) {
+    super(message);
+  }
+}
 
 /** A model file that is truncated, corrupt, oversized or otherwise not a valid model. */
 export class ModelFormatError extends BackpropError {}

@@ -1,6 +1,6 @@
 import { InputError, NotFittedError } from '../core/errors.js';
 import { describe, integerAtLeast, listValues } from '../core/validate.js';
-import { checkLabelKinds, type Label } from '../model/targets.js';
+import { checkLabelKinds, type Label } from '../core/labels.js';
 import { sortLabels } from './schema.js';
 
 /**

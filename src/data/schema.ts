@@ -1,4 +1,4 @@
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { dateFeatureSuffixes, type DateFormat } from './dates.js';
 
 /** A numeric input column, used as one feature. */

@@ -2,7 +2,7 @@ import { Rng } from '../core/rng.js';
 import { InputError } from '../core/errors.js';
 import { integerAtLeast, numberInRange } from '../core/validate.js';
 
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 
 /**
  * Row indices grouped by label (groups in label order), each group in seeded random order.

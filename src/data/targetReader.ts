@@ -1,7 +1,7 @@
 import { Matrix } from '../core/matrix.js';
 import { InputError } from '../core/errors.js';
 import { describe, listValues, quote } from '../core/validate.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { ChunkedFloat64, ChunkedInt32 } from './chunked.js';
 import { isMissingCell, parseNumberCell } from './cells.js';
 import { MAX_NAME_CHARS, sortLabels, type TargetSpec } from './schema.js';

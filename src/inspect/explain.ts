@@ -4,7 +4,7 @@ import type { Layer } from '../layers/layer.js';
 import type { Param } from '../layers/param.js';
 import { prepareData } from '../model/train.js';
 import type { Sequential } from '../model/sequential.js';
-import type { TargetsLike } from '../model/targets.js';
+import type { TargetsLike } from '../core/labels.js';
 import { scratchModel } from './scratch.js';
 import { tensorToNested } from '../layers/param.js';
 
@@ -108,7 +108,7 @@ export function explain(model: Sequential, x: MatrixLike, y: TargetsLike, args: 
   checkKeys('explain', args, ['learningRate']);
   model.requireCompiled('explain');
   const learningRate = args.learningRate === undefined
-    ? model.optimizer!.currentLearningRate()
+    ? model.session.optimizer.currentLearningRate()
     : positiveNumber('explain', 'learningRate', args.learningRate);
   if (!model.built) model.prepareInput(x, 'explain x');
   const scratch = scratchModel(model, 'explain');

@@ -4,7 +4,7 @@ import { Rng } from '../core/rng.js';
 import { checkKeys, integerAtLeast, positiveNumber } from '../core/validate.js';
 import { prepareData } from '../model/train.js';
 import type { Sequential } from '../model/sequential.js';
-import type { TargetsLike } from '../model/targets.js';
+import type { TargetsLike } from '../core/labels.js';
 import { scratchModel } from './scratch.js';
 
 /** Options of gradcheck: the step h and the tolerances. */

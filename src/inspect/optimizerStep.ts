@@ -53,7 +53,7 @@ export interface OptimizerUpdate {
  */
 export function explainUpdate(model: Sequential, explanation: Explanation): OptimizerUpdate {
   model.requireCompiled('explainUpdate');
-  const opt = model.optimizer!;
+  const opt = model.session.optimizer;
   const lr = opt.currentLearningRate();
   const state = opt.getState(model.params()).slots;
   const t = opt.iterations + 1;

@@ -37,7 +37,7 @@ export function scratchModel(model: Sequential, what: string): Scratch {
         dropouts.forEach((d, i) => {
           [d.freezeMask, d.monteCarlo] = flags[i]!;
         });
-        model.classes = classes;
+        model.session.classes = classes;
       },
     };
   }
@@ -51,7 +51,7 @@ export function cloneFloat64(model: Sequential): Sequential {
   const clone = sequentialFromConfig({ ...model.getConfig(), dtype: 'float64' });
   if (!clone.built) clone.build(model.inputUnits);
   clone.setWeights(model.getWeights());
-  clone.classes = model.classes === undefined ? undefined : [...model.classes];
+  clone.session.classes = model.classes?.slice();
   clone.compile({ optimizer: 'sgd', loss });
   return clone;
 }

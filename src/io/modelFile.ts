@@ -4,7 +4,7 @@ import type { RngState } from '../core/rng.js';
 import { getLoss, type LossName } from '../losses/index.js';
 import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
 import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
@@ -80,7 +80,7 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
         iterations: state.iterations,
         ...(state.learningRate !== undefined ? { learningRate: state.learningRate } : {}),
       },
-      metrics: model.metricSpecs.filter((m): m is string => typeof m === 'string'),
+      metrics: model.session.metricSpecs.filter((m): m is string => typeof m === 'string'),
     };
     header.compile = compile;
     for (const p of params) {
@@ -91,13 +91,14 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
       });
     }
   }
-  if (model.shuffleOrder !== undefined) tensors.push({ name: SHUFFLE_ORDER, shape: [model.shuffleOrder.length], data: model.shuffleOrder });
+  const order = model.session.shuffleOrder;
+  if (order !== undefined) tensors.push({ name: SHUFFLE_ORDER, shape: [order.length], data: order });
   const dropout: JsonObject = {};
   for (const layer of model.layers) {
     const state = layer.getRngState();
     if (state !== undefined) dropout[layer.name] = rngJson(state);
   }
-  header.rng = { shuffle: rngJson(model.shuffleRng.getState()), dropout };
+  header.rng = { shuffle: rngJson(model.session.shuffleRng.getState()), dropout };
   checkJsonWritable(args.preprocessing, 'preprocessing');
   checkJsonWritable(args.metadata, 'metadata');
   if (args.preprocessing !== undefined) header.preprocessing = JSON.parse(JSON.stringify(args.preprocessing)) as Json;
@@ -181,7 +182,7 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
     if (classes.length > Math.max(out, 2) || (out > 1 && classes.length > out)) {
       throw r.at('classes').fail(`${classes.length} classes do not fit ${out} output units`);
     }
-    model.classes = classes as Label[];
+    model.session.classes = classes as Label[];
   }
   if (compile !== undefined) {
     model.compile({
@@ -203,12 +204,12 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
     for (const [name, list] of Object.entries(slots)) {
       if (list.some((x) => x === undefined) || list.length > 4) throw new ModelFormatError(`optimizer slots of ${JSON.stringify(name)} are not numbered 0..${list.length - 1}`);
     }
-    model.optimizer!.setState(params, { iterations: compile.optimizer.iterations, learningRate: compile.optimizer.learningRate, slots });
+    model.session.optimizer.setState(params, { iterations: compile.optimizer.iterations, learningRate: compile.optimizer.learningRate, slots });
   }
   if (header.rng !== undefined) restoreRng(r.at('rng'), header.rng, model);
   const order = tensors.get(SHUFFLE_ORDER);
   if (order !== undefined) {
-    model.shuffleOrder = readPermutation(order);
+    model.session.shuffleOrder = readPermutation(order);
     used.add(SHUFFLE_ORDER);
   }
   const preprocessing = header.preprocessing === undefined ? {} : validatePreprocessing(r.at('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
@@ -249,7 +250,7 @@ function readRngState(r: Reader, v: Json | undefined): RngState {
 function restoreRng(r: Reader, v: Json, model: Sequential): void {
   const o = r.object(v);
   r.keys(o, ['shuffle', 'dropout']);
-  if (o.shuffle !== undefined) model.shuffleRng.setState(readRngState(r.at('shuffle'), o.shuffle));
+  if (o.shuffle !== undefined) model.session.shuffleRng.setState(readRngState(r.at('shuffle'), o.shuffle));
   if (o.dropout === undefined) return;
   const d = r.at('dropout').object(o.dropout);
   const byName = new Map(model.layers.map((l) => [l.name, l]));

@@ -2,7 +2,7 @@ import { UnsupportedError } from '../core/errors.js';
 import type { ScalerJSON } from '../data/scalers.js';
 import { featureNames as schemaFeatureNames, type TableSchema } from '../data/schema.js';
 import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
 import { parseUntrustedJson, type Json, type JsonObject, type Reader } from './json.js';
 import type { LoadedModel } from './modelFile.js';
@@ -28,7 +28,7 @@ export interface PortableInfo {
 export function foldPreprocessing(model: Sequential, preprocessing: Preprocessing | undefined): Sequential {
   model.requireBuilt('export');
   const copy = sequentialFromConfig({ ...model.getConfig(), dtype: 'float64' });
-  copy.classes = model.classes;
+  copy.session.classes = model.classes;
   const from = model.params();
   copy.params().forEach((p, i) => p.value.set(from[i]!.value));
   if (preprocessing?.scaler !== undefined) foldInput(copy, preprocessing.scaler);
@@ -124,7 +124,7 @@ function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Js
  */
 export function importedModel(model: Sequential, r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, metadata: JsonObject, formatVersion: number): LoadedModel {
   const info = readPortableInfo(r, values, model.inputUnits, model.outputUnits);
-  if (info.classes !== undefined) model.classes = [...info.classes];
+  if (info.classes !== undefined) model.session.classes = [...info.classes];
   compileImported(model);
   return { model, preprocessing: preprocessingOf(info), training: undefined, metadata, formatVersion };
 }

@@ -1,7 +1,7 @@
 import type { ScalerJSON } from '../data/scalers.js';
 import type { InputColumn, TableSchema, TargetSpec } from '../data/schema.js';
 import { MAX_NAME_CHARS, featureNames as schemaFeatureNames } from '../data/schema.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import type { Json, Reader } from './json.js';
 
 /** What turns raw rows into model inputs and outputs back into labels; saved with the model. */

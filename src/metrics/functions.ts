@@ -2,7 +2,7 @@ import { InputError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe, listValues } from '../core/validate.js';
 import { averagedScore, countsFromConfusion, type Average, type ScoreKind } from './counts.js';
 import { r2FromSums } from './regression.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 
 /**
  * Metrics as plain functions of true and predicted values, scikit-learn style:

@@ -1,3 +1,4 @@
+import type { DivergenceData } from '../core/errors.js';
 import type { Sequential } from './sequential.js';
 import type { StepRecorder } from './step.js';
 
@@ -26,20 +27,7 @@ export interface TrainParams {
  * last finite state when callbacks hear of it; unless one sets `model.stopTraining`, fit throws
  * a DivergenceError with `message`.
  */
-export interface DivergenceEvent {
-  readonly epoch: number;
-  readonly batch: number;
-  /** The loss of the batch (may be finite when a gradient is not). */
-  readonly loss: number;
-  /**
-   * What was non-finite first: the loss, a gradient, or a weight after the update; or 'exploding'
-   * for a finite loss that grew by orders of magnitude over an epoch (RELIABILITY R6).
-   */
-  readonly kind: 'loss' | 'gradient' | 'weight' | 'exploding';
-  /** The layer where non-finite values first appeared, when found. */
-  readonly layer: string | undefined;
-  /** The parameter tensor involved (`dense_2/kernel`), when found. */
-  readonly param: string | undefined;
+export interface DivergenceEvent extends DivergenceData {
   readonly message: string;
 }
 

@@ -33,14 +33,14 @@ export function prepareData(model: Sequential, x: unknown, y: unknown, what: str
   const X = model.prepareInput(x, `${what} x`);
   const { y: Y, classes } = encodeTargets(y, loss, model.outputUnits, model.dtype, model.classes);
   if (Y.rows !== X.rows) throw new ShapeError(`${what}: x has ${X.rows} rows but y has ${Y.rows}`);
-  if (classes !== undefined) model.classes = classes;
+  if (classes !== undefined) model.session.classes = classes;
   return { x: X, y: Y };
 }
 
 /** Loss (with regularisation) and metrics over prepared data, in inference mode. */
 export function evaluatePrepared(model: Sequential, data: Prepared, batchSize: number): Logs {
   const engine = model.backprop();
-  const metrics = model.createMetrics();
+  const metrics = model.session.createMetrics();
   const n = data.x.rows;
   let lossSum = 0;
   for (let start = 0; start < n; start += batchSize) {

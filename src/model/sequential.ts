@@ -5,11 +5,10 @@ import { checkKeys, describe } from '../core/validate.js';
 import { Layer, type LayerConfig } from '../layers/layer.js';
 import { defaultNameOf, layerFromConfig } from '../layers/registry.js';
 import { tensorToNested, type Param, type WeightArray } from '../layers/param.js';
-import { getLoss, type Loss, type LossSpec } from '../losses/index.js';
-import { getOptimizer, type Optimizer, type OptimizerSpec } from '../optimizers/index.js';
-import { getMetric, type MetricSpec } from '../metrics/index.js';
-import type { Metric } from '../metrics/metric.js';
-import type { Label, TargetsLike } from './targets.js';
+import type { Loss } from '../losses/index.js';
+import type { Optimizer } from '../optimizers/index.js';
+import { classDecisions, type Label, type TargetsLike } from '../core/labels.js';
+import { TrainingSession, type CompileArgs } from './session.js';
 import { Backprop } from './step.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { openKernels } from '../kernels/backend.js';
@@ -29,15 +28,7 @@ export interface SequentialArgs {
   name?: string;
 }
 
-/** What compile takes: the optimiser, the loss and the metrics. */
-export interface CompileArgs {
-  /** An optimiser instance or a name ('sgd', 'adam', 'rmsprop', 'adagrad') with its defaults. */
-  optimizer: OptimizerSpec;
-  /** A loss name or instance ('mse', 'sse', 'mae', 'binaryCrossentropy', ...). */
-  loss: LossSpec;
-  /** Metric names ('accuracy', ...) or factories. */
-  metrics?: readonly MetricSpec[];
-}
+export type { CompileArgs } from './session.js';
 
 export type { WeightArray } from '../layers/param.js';
 
@@ -57,17 +48,11 @@ export class Sequential {
   readonly dtype: DType;
   readonly seed: number;
   readonly name: string;
-  /** Set true from a callback to end `fit` after the current batch. */
-  stopTraining = false;
-  /** Class labels in output order, when the model was trained on labels (for predictClasses). */
-  classes: Label[] | undefined;
-  optimizer: Optimizer | undefined;
-  loss: Loss | undefined;
-  metricSpecs: readonly MetricSpec[] = [];
-  /** Generator for shuffling; forked from the seed (its state is part of a resumable checkpoint). */
-  readonly shuffleRng: Rng;
-  /** The training rows' order after the last shuffle; a fit with initialEpoch > 0 continues from it (saved in checkpoints). */
-  shuffleOrder: Int32Array | undefined;
+  /**
+   * What training knows (compiled loss, optimiser and metrics, classes, shuffling, the current
+   * run): the model itself is structure only.
+   */
+  readonly session: TrainingSession;
   private readonly initRng: Rng;
   private engine: Backprop | undefined;
   private memory: Kernels | undefined;
@@ -85,7 +70,8 @@ export class Sequential {
     this.name = args.name ?? 'sequential';
     const root = new Rng(this.seed);
     this.initRng = root.fork();
-    this.shuffleRng = root.fork();
+    // Shuffling forks from the seed after the weights' generator (its state is part of a checkpoint).
+    this.session = new TrainingSession(this, root.fork());
     for (const layer of layerList) this.add(layer);
   }
 
@@ -203,37 +189,49 @@ export class Sequential {
     this.requireBuilt('reinitialize');
     const root = new Rng(this.seed);
     this.initRng.setState(root.fork().getState());
-    this.shuffleRng.setState(root.fork().getState());
+    this.session.shuffleRng.setState(root.fork().getState());
     let units = this.inputUnits;
     for (const layer of this.layers) {
       layer.build(units, this.memory!, this.initRng);
       units = layer.outputUnits;
     }
-    this.optimizer?.reset();
+    if (this.session.compiled) this.session.optimizer.reset();
     this.engine = undefined;
     this.staging = undefined;
   }
 
   /** Sets optimiser, loss and metrics. Unknown names throw and list the known ones. */
   compile(args: CompileArgs): void {
-    checkKeys('compile', args, ['optimizer', 'loss', 'metrics']);
-    if (args.optimizer === undefined) throw new InputError('compile: optimizer is required (e.g. "adam")');
-    if (args.loss === undefined) throw new InputError('compile: loss is required (e.g. "binaryCrossentropy")');
-    const loss = getLoss(args.loss);
-    const optimizer = getOptimizer(args.optimizer);
-    const metrics = args.metrics ?? [];
-    if (!Array.isArray(metrics)) throw new InputError(`compile: metrics must be an array, got ${describe(metrics)}`);
-    for (const m of metrics) getMetric(m, loss); // validate names now, before data is touched
-    this.loss = loss;
-    this.optimizer = optimizer;
-    this.metricSpecs = [...metrics];
+    this.session.compile(args);
     this.engine = undefined;
   }
 
-  /** Fresh metric instances for the compiled loss. */
-  createMetrics(): Metric[] {
-    const loss = this.requireCompiled('metrics');
-    return this.metricSpecs.map((m) => getMetric(m, loss));
+  /** The compiled optimiser (the session's), or undefined before compile. */
+  get optimizer(): Optimizer | undefined {
+    return this.session.compiled ? this.session.optimizer : undefined;
+  }
+
+  /** The compiled loss (the session's), or undefined before compile. */
+  get loss(): Loss | undefined {
+    return this.session.compiled ? this.session.loss : undefined;
+  }
+
+  /** Class labels in output order (the session's), when the model was trained on labels. */
+  get classes(): Label[] | undefined {
+    return this.session.classes;
+  }
+
+  set classes(classes: Label[] | undefined) {
+    this.session.classes = classes;
+  }
+
+  /** Keras' stop_training: set true from a callback to end the run after the current batch. */
+  get stopTraining(): boolean {
+    return this.session.stopTraining;
+  }
+
+  set stopTraining(stop: boolean) {
+    this.session.stopTraining = stop;
   }
 
   /** Every tensor in getWeights order (trainable and not). */
@@ -300,20 +298,9 @@ export class Sequential {
    * prediction is always a known label (RELIABILITY V7).
    */
   predictClasses(x: readonly (ArrayLike<number>)[] | Matrix): Label[] {
-    const p = this.predictMatrix(x);
     const classes = this.classes;
-    const units = classes === undefined ? p.cols : Math.min(p.cols, classes.length);
-    const out: Label[] = [];
-    for (let i = 0; i < p.rows; i++) {
-      let k: number;
-      if (p.cols === 1) k = classes !== undefined && classes.length < 2 ? 0 : p.data[i]! > (this.loss?.config.fromLogits ? 0 : 0.5) ? 1 : 0;
-      else {
-        k = 0;
-        for (let c = 1; c < units; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
-      }
-      out.push(classes ? classes[k]! : k);
-    }
-    return out;
+    const codes = classDecisions(this.predictMatrix(x), { classes: classes?.length, threshold: this.loss?.config.fromLogits ? 0 : 0.5 });
+    return Array.from(codes, (k) => (classes ? classes[k]! : k));
   }
 
   /** Trains; see FitArgs. Async so progress shows and a page stays responsive. */
@@ -338,7 +325,7 @@ export class Sequential {
 
   /** The forward/backward engine for the compiled loss (internal, shared by fit and inspect tools). */
   backprop(): Backprop {
-    const loss = this.requireCompiled('training');
+    const loss = this.session.requireCompiled('training');
     this.requireBuilt('training');
     if (this.engine === undefined || this.engine.loss !== loss) {
       this.engine = new Backprop(this.layers, this.params(), loss, this.memory!);
@@ -359,10 +346,7 @@ export class Sequential {
 
   /** The compiled loss, or a NotFittedError saying that `what` needs compile first. */
   requireCompiled(what: string): Loss {
-    if (this.loss === undefined || this.optimizer === undefined) {
-      throw new NotFittedError(`${what}: the model is not compiled; call model.compile({ optimizer, loss }) first`);
-    }
-    return this.loss;
+    return this.session.requireCompiled(what);
   }
 
   /** Throws a NotFittedError saying that `what` needs a built model. */

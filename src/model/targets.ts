@@ -1,29 +1,13 @@
 import { Matrix, toMatrix, type DType } from '../core/matrix.js';
 import { InputError, ShapeError } from '../core/errors.js';
 import { describe, listValues } from '../core/validate.js';
+import { checkLabelKinds, type Label } from '../core/labels.js';
+
 import type { Loss } from '../losses/loss.js';
 
-/** A class label: a number or a string (class names come back as they went in). */
-export type Label = number | string;
-/** Targets: one label per row (numbers or class names), one row of values per sample, or a Matrix. */
-export type TargetsLike = readonly Label[] | readonly (ArrayLike<number>)[] | Matrix;
+export { checkLabelKinds, type Label, type TargetsLike } from '../core/labels.js';
 
 const CLASSIFICATION = new Set(['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy']);
-
-/**
- * The one rule for label types (RELIABILITY V8): a label vector holds numbers or strings, never
- * both, since 1 and "1" would otherwise become two classes without a word.
- */
-export function checkLabelKinds(labels: readonly unknown[], where: string): void {
-  const firstNumber = labels.findIndex((v) => typeof v === 'number');
-  const firstString = labels.findIndex((v) => typeof v === 'string');
-  if (firstNumber >= 0 && firstString >= 0) {
-    throw new InputError(
-      `${where}: labels mix numbers and strings (row ${firstNumber} is ${describe(labels[firstNumber])}, row ${firstString} is ${describe(labels[firstString])}); ` +
-        'give every label as a number or every label as a string',
-    );
-  }
-}
 
 /** Labels in a stable order: numbers ascending, then strings in code-point order. */
 function sortedUnique(labels: readonly Label[]): Label[] {

@@ -3,7 +3,7 @@ import type { Matrix } from '../core/matrix.js';
 import { tableFromRecords, type Table, type UnknownPolicy } from '../data/table.js';
 import type { Preprocessing } from '../io/modelFile.js';
 import type { Sequential } from '../model/sequential.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { classCodes } from './output.js';
 import { outputsToTargets, pipelineInputs } from './pipeline.js';
 

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js';
+import { classDecisions } from '../core/labels.js';
 import { Matrix } from '../core/matrix.js';
 import type { ActivationName } from '../activations.js';
 import type { LossName } from '../losses/index.js';
@@ -55,17 +56,7 @@ export function planOutput(target: TargetSpec, loss?: LossName): OutputPlan {
  * p > 0.5 (Keras' binary accuracy); several → the first largest (argmax).
  */
 export function classCodes(p: Matrix): Int32Array {
-  const out = new Int32Array(p.rows);
-  for (let i = 0; i < p.rows; i++) {
-    if (p.cols === 1) {
-      out[i] = p.data[i]! > 0.5 ? 1 : 0;
-      continue;
-    }
-    let k = 0;
-    for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
-    out[i] = k;
-  }
-  return out;
+  return classDecisions(p);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Callback } from '../callbacks/callback.js';
 import { buildNetwork, type Network } from './network.js';
 import { planOutput, type OutputPlan } from './output.js';
 import { canTransformInPlace, fitPipeline, pipelineInputs, pipelineTargets, rowsView, transformInPlace } from './pipeline.js';
-import { TrainingRun } from './run.js';
+import type { TrainingRun } from './run.js';
 import type { TrainingSpec } from './spec.js';
 
 /** Row indices of the training and validation parts. */
@@ -94,7 +94,7 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task, reuse ? { order } : undefined);
   const preprocessing = args.resume?.preprocessing ?? fitted!.preprocessing;
   const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed });
-  if (table.y.kind === 'classes' && !args.resume) network.model.classes = [...table.y.classes];
+  if (table.y.kind === 'classes' && !args.resume) network.model.session.classes = [...table.y.classes];
   const inputs = reuse && args.resume ? transformInPlace(preprocessing, table, order) : undefined;
   const part = (rows: readonly number[], x?: Matrix): Part => ({ x: x ?? pipelineInputs(preprocessing, table, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });
   const train = part(split.train, fitted?.trainInputs ?? (inputs ? rowsView(inputs, 0, split.train.length) : undefined));
@@ -137,8 +137,6 @@ export interface StartArgs {
   callbacks?: readonly Callback[];
   /** Epoch to count from when resuming; default 0. */
   initialEpoch?: number;
-  /** Allow advanceSteps. */
-  steps?: boolean;
   /** Undo an epoch a stop request cut short (fit's option of that name). */
   discardPartialEpoch?: boolean;
 }
@@ -149,17 +147,16 @@ export function earlyStoppingOf(p: PreparedTraining): EarlyStopping | undefined 
   return patience === undefined ? undefined : new EarlyStopping({ monitor: p.validation ? 'val_loss' : 'loss', patience, restoreBestWeights: true });
 }
 
-/** A TrainingRun of the prepared data with the spec's fit settings. */
+/** The model's session, started on the prepared data with the spec's fit settings. */
 export function startRun(p: PreparedTraining, args: StartArgs = {}): TrainingRun {
   const early = earlyStoppingOf(p);
-  const run = new TrainingRun(p.network.model, p.train.x, p.train.y, {
+  const run = p.network.model.session.start(p.train.x, p.train.y, {
     epochs: p.spec.fit.epochs,
     batchSize: p.spec.fit.batchSize,
     ...(p.validation ? { validationData: [p.validation.x, p.validation.y] as const } : {}),
     callbacks: [...(args.callbacks ?? []), ...(early ? [early] : [])],
     verbose: 0,
     ...(args.initialEpoch ? { initialEpoch: args.initialEpoch } : {}),
-    ...(args.steps ? { steps: true } : {}),
     ...(args.discardPartialEpoch ? { discardPartialEpoch: true } : {}),
     ...(p.spec.fit.classWeight !== undefined ? { classWeight: classWeightOf(p) } : {}),
   });

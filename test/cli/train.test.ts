@@ -193,5 +193,5 @@ test('--checkpoint writes a resumable checkpoint after every epoch (the last one
   assert.equal(ck.training!.epoch, 4);
   assert.deepEqual(ck.training, fin.training);
   fin.model.params().forEach((p, i) => assert.deepEqual(Buffer.from(ck.model.params()[i]!.value.buffer), Buffer.from(p.value.buffer)));
-  assert.deepEqual(ck.model.shuffleOrder, fin.model.shuffleOrder);
+  assert.deepEqual(ck.model.session.shuffleOrder, fin.model.session.shuffleOrder);
 });

@@ -96,7 +96,7 @@ test('class names, preprocessing, training state and metadata come back', async 
   assert.deepEqual(loaded.preprocessing, preprocessing);
   assert.deepEqual(loaded.training, training, 'NaN and ±Infinity in the history survive');
   assert.deepEqual(loaded.metadata, { command: 'train', n: 3 });
-  assert.deepEqual(loaded.model.shuffleRng.getState(), model.shuffleRng.getState());
+  assert.deepEqual(loaded.model.session.shuffleRng.getState(), model.session.shuffleRng.getState());
   assert.equal(loaded.formatVersion, 1);
 });
 
@@ -260,10 +260,10 @@ test('the loader never throws a raw TypeError or RangeError on structural nonsen
 
 test('the saved row order must be a permutation: it indexes the training rows', async () => {
   const model = await smallModel();
-  assert.equal(model.shuffleOrder?.length, 60);
-  assert.deepEqual(modelFromBytes(modelToBytes(model)).model.shuffleOrder, model.shuffleOrder);
-  model.shuffleOrder = Int32Array.from([0, 2, 2, 1]);
+  assert.equal(model.session.shuffleOrder?.length, 60);
+  assert.deepEqual(modelFromBytes(modelToBytes(model)).model.session.shuffleOrder, model.session.shuffleOrder);
+  model.session.shuffleOrder = Int32Array.from([0, 2, 2, 1]);
   rejects(modelToBytes(model), ModelFormatError, /"state:shuffleOrder" is not a permutation of 0\.\.3 \(entry 2 is 2\)/);
-  model.shuffleOrder = Int32Array.from([0, 7]);
+  model.session.shuffleOrder = Int32Array.from([0, 7]);
   rejects(modelToBytes(model), ModelFormatError, /entry 1 is 7/);
 });

@@ -38,7 +38,7 @@ test('5 epochs + save + load + 5 more equals 10 straight: weights, optimiser sta
   for (const [k, series] of Object.entries(full.history)) {
     assert.deepEqual([...loaded.training!.history!.history[k]!, ...part2.history[k]!], series, `history ${k}`);
   }
-  assert.deepEqual(resumed.shuffleRng.getState(), straight.shuffleRng.getState());
+  assert.deepEqual(resumed.session.shuffleRng.getState(), straight.session.shuffleRng.getState());
 });
 
 test('without the saved RNG state a resume would differ: the check above has teeth', async () => {
@@ -48,7 +48,7 @@ test('without the saved RNG state a resume would differ: the check above has tee
   const first = build();
   await first.fit(d.x, d.y, { batchSize: 16, verbose: 0, epochs: 2 });
   const resumed = modelFromBytes(modelToBytes(first)).model;
-  resumed.shuffleRng.setState(build().shuffleRng.getState());
+  resumed.session.shuffleRng.setState(build().session.shuffleRng.getState());
   await resumed.fit(d.x, d.y, { batchSize: 16, verbose: 0, epochs: 4, initialEpoch: 2 });
   const same = straight.params().every((p, i) => Buffer.from(bitsOf(p.value)).equals(Buffer.from(bitsOf(resumed.params()[i]!.value))));
   assert.equal(same, false);

@@ -108,10 +108,13 @@ test('uploaded points are scaled to [−1, 1] and keep their class names', () =>
 });
 
 test('the divergence message names what went wrong', () => {
-  assert.equal(divergenceReason('epoch 1, batch 8: loss is NaN (non-finite output first in layer dense_2); training stopped'), 'loss is NaN');
-  assert.equal(divergenceReason('epoch 3, batch 1: loss is Infinity; training stopped'), 'loss is Infinity');
-  assert.equal(divergenceReason('epoch 2, batch 12: gradient of dense_3/bias is not finite while the loss is 9.32723621017353e+76; update skipped'), 'gradient of dense_3/bias is not finite; loss 9.33e+76');
-  assert.equal(divergenceReason('something else'), 'loss is not finite');
+  const at = { epoch: 0, batch: 7, layer: 'dense_2', param: undefined };
+  assert.equal(divergenceReason({ ...at, kind: 'loss', loss: NaN }), 'loss is NaN');
+  assert.equal(divergenceReason({ ...at, kind: 'loss', loss: Infinity }), 'loss is Infinity');
+  assert.equal(divergenceReason({ ...at, kind: 'gradient', loss: 9.32723621017353e+76, param: 'dense_3/bias' }), 'gradient of dense_3/bias is not finite; loss 9.33e+76');
+  assert.equal(divergenceReason({ ...at, kind: 'weight', loss: 2, param: 'dense_1/kernel' }), 'the update made dense_1/kernel non-finite');
+  assert.equal(divergenceReason({ ...at, kind: 'exploding', loss: 3.2e9 }), 'loss 3.20e+9 is exploding');
+  assert.equal(divergenceReason(undefined), 'loss is not finite');
 });
 
 test('two numeric columns are a 1-D regression, named by the header; the axes keep the names', () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_SPEC, InputError, Matrix, TrainingRun, buildNetwork, checkSpec, classCodes, datasets, planOutput, prepareTraining, startRun,
+  DEFAULT_SPEC, InputError, Matrix, buildNetwork, checkSpec, classCodes, datasets, planOutput, prepareTraining, startRun,
   tableFromRecords, trainingSpec, type TrainingSpec,
 } from '../../src/index.js';
 
@@ -86,8 +86,8 @@ test('a run advanced 1 + 2 + 2 epochs is bit-identical to one of 5 epochs, with 
 test('a run can be stopped early (pruned), advanced by mini-batches, and ends at early stopping', async () => {
   const table = irisTable();
   const p = prepareTraining(trainingSpec({ architecture: { hidden: [4] }, fit: { epochs: 50, batchSize: 30 } }), table);
-  const run = new TrainingRun(p.network.model, p.train.x, p.train.y, { epochs: 50, batchSize: 30, verbose: 0, steps: true });
-  const one = await run.advanceSteps(1);
+  const run = p.network.model.session.start(p.train.x, p.train.y, { epochs: 50, batchSize: 30, verbose: 0 });
+  const one = await run.step();
   assert.equal(one.steps, 1);
   assert.equal(one.epoch, 0);
   const rest = await run.advance(1);

@@ -126,14 +126,15 @@ export class KernelPool {
   private spawnNode(wt: typeof WorkerThreads, index: number): WorkerHandle {
     const { port1, port2 } = new wt.MessageChannel();
     const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, seq: this.seq, port: port2 };
-    // Under tsx (the tests) this module is a .ts file and so is the worker, which registers tsx
-    // itself: Node 20 does not carry loader hooks into workers.
+    // From TypeScript sources (the tests) the worker is a .ts file too; whoever runs them names a
+    // module in BACKPROP_THREAD_PRELOAD that lets a worker load them (Node 20 does not carry loader
+    // hooks into workers). The library itself knows no loader.
     const here = import.meta.url;
-    const fromSource = here.endsWith('.ts');
-    const entry = new URL(fromSource ? './kernelWorker.ts' : './kernelWorker.js', here);
+    const entry = new URL(here.endsWith('.ts') ? './kernelWorker.ts' : './kernelWorker.js', here);
+    const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
     const options = { workerData: init, transferList: [port2] };
-    const worker = fromSource
-      ? new wt.Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, ...options })
+    const worker = preload
+      ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, ...options })
       : new wt.Worker(entry, options);
     // The pool must not keep a process alive: idle workers wait forever.
     worker.unref();
