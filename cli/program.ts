@@ -103,6 +103,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description('k-fold cross-validation of what "train" would train: per-fold scores, mean ± std')
     .argument('<data>', 'CSV file with a header row')
     .option('--folds <k>', 'number of folds', integer(2), 5)
+    .option('--jobs <n>', 'folds at once, each on a worker thread (its products on the cores the jobs leave)', integer(1), 1)
     .addOption(sharedOption('target'))
     .addOption(sharedOption('categorical', 'columns to one-hot encode'))
     .addOption(sharedOption('numeric', 'columns to read as numbers'))
@@ -125,12 +126,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('scale', 'input scaling'))
     .addOption(sharedOption('seed', 'seed of the folds and every random choice'))
     .addOption(sharedOption('json', 'machine-readable output: one JSON object per line'))
-    .action(async (data: string, o: TrainFlags & { folds: number }) => {
+    .action(async (data: string, o: TrainFlags & { folds: number; jobs: number }) => {
       const settings = settingsFromFlags(o, {
         data, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep, delimiter: o.delimiter,
         missing: o.missing === 'impute' ? undefined : o.missing, loss: o.loss, earlyStopping: o.earlyStopping === false ? undefined : o.earlyStopping,
       });
-      code = await cvCommand(settings, o.folds, o.json, io);
+      code = await cvCommand(settings, o.folds, o.json, io, o.jobs);
     });
 
   program

@@ -29,6 +29,19 @@ await build({
 
 // The kernel threads start src/kernels/pool/kernelWorker.ts as new URL('./kernelWorker.js', import.meta.url):
 // from index.cjs that is this folder, so the worker is bundled here (an ES module: the package is "type": "module").
+// crossValidate's fold workers likewise (new URL('./foldWorker.js', import.meta.url)).
+await build({
+  entryPoints: [join(root, 'src', 'training', 'foldWorker.ts')],
+  outfile: join(cjsDir, 'foldWorker.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: true,
+  logLevel: 'warning',
+});
+
 await build({
   entryPoints: [join(root, 'src', 'kernels', 'pool', 'kernelWorker.ts')],
   outfile: join(cjsDir, 'kernelWorker.js'),
