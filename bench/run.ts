@@ -1,13 +1,13 @@
 // `npm run bench`: backprop and its peers on the workloads of ../shared/bench, in one run, with
 // ratios. Machines here are shared and noisy: only ratios measured side by side mean anything.
 //
-//   npm run bench                      # GEMM, W1, W2, W3: backprop (wasm and typescript), brain.js 2, tfjs-wasm, PyTorch 1 and 2 threads
+//   npm run bench                      # GEMM, W1, W2, W3: backprop (wasm, typescript, 2 threads), brain.js 2, tfjs-wasm, PyTorch 1 and 2 threads; search/cv --jobs 1 vs 2
 //   npm run bench -- --workloads w1,w3 --reps 5 --peers brainjs2,torch
 //
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     peers: { type: 'string', default: 'brainjs2,tfjs-wasm,torch' },
     /** backprop's backends to run (BACKPROP_BACKEND for each). */
     backends: { type: 'string', default: 'wasm,typescript' },
+    /** The search/cv table: --jobs 1 against --jobs 2 (no to skip it). */
+    jobs: { type: 'string', default: 'yes' },
   },
 });
 const workloads = values.workloads.split(',');
@@ -144,6 +146,40 @@ const gemm: Gemm[] = [];
   }
 }
 
+// Search and cross-validation with --jobs 1 and --jobs 2: the built CLI, wall time of the whole command.
+interface JobsRow { what: string; jobs1: number; jobs2: number; load: string }
+const jobsRows: JobsRow[] = [];
+if (values.jobs !== 'no') {
+  console.error('search / cv jobs');
+  const cli = join(root, 'cli', 'backprop.mjs');
+  const data = (name: string) => join(root, 'data', `${name}.csv`);
+  const tmp = join(work, 'jobs');
+  mkdirSync(tmp, { recursive: true });
+  const cases: [string, (jobs: number) => string[]][] = [
+    ['search, 12 trials of ~1 s (digits, 256-128, 15 epochs)', (j) => ['search', '--dataset', 'digits', '--method', 'random', '--trials', '12', '--epochs', '15', '--layers', '256,128', '--seed', '1', '--jobs', String(j), '--journal', join(tmp, `s12-${j}.jsonl`), '--out', join(tmp, `s12-${j}.bpm`)]],
+    ['search, 8 tiny trials (wine, 5 epochs)', (j) => ['search', '--dataset', 'wine', '--method', 'random', '--trials', '8', '--epochs', '5', '--seed', '1', '--jobs', String(j), '--journal', join(tmp, `s8-${j}.jsonl`), '--out', join(tmp, `s8-${j}.bpm`)]],
+    ['cv, 4 folds (digits, 256-128, 15 epochs)', (j) => ['cv', data('digits'), '--folds', '4', '--epochs', '15', '--layers', '256,128', '--no-early-stopping', '--jobs', String(j)]],
+  ];
+  for (const [what, args] of cases) {
+    const time: Record<number, number> = {};
+    const loads: string[] = [];
+    for (const jobs of [1, 2]) {
+      rmSync(join(tmp, `s12-${jobs}.jsonl`), { force: true });
+      rmSync(join(tmp, `s8-${jobs}.jsonl`), { force: true });
+      loads.push(loadAverage());
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [cli, ...args(jobs)], { encoding: 'utf8' });
+      time[jobs] = (performance.now() - t0) / 1000;
+      if (r.status !== 0) console.error(`    ${what} --jobs ${jobs} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
+    }
+    jobsRows.push({ what, jobs1: time[1]!, jobs2: time[2]!, load: loads.join(' / ') });
+  }
+}
+
+function loadAverage(): string {
+  return spawnSync('uptime', { encoding: 'utf8' }).stdout.replace(/.*load average:\s*/, '').trim();
+}
+
 const fmt = (v: number | null) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
 const lines: string[] = [`# Benchmark, ${new Date().toISOString()}`, '', 'samples/s (median of reps); ratio = backprop ÷ peer, both measured in this run; backprop = its default (wasm) backend.', ''];
 lines.push('## gemm (single precision, one thread, GFLOP/s)', '', '| backend | ' + [...new Set(gemm.map((g) => g.shape))].join(' | ') + ' |', '|---|' + [...new Set(gemm.map((g) => g.shape))].map(() => '---:').join('|') + '|');
@@ -161,6 +197,12 @@ for (const w of workloads) {
   }
   lines.push('');
 }
+if (jobsRows.length > 0) {
+  lines.push('## search and cross-validation, wall time of the CLI command', '', '| run | --jobs 1 (s) | --jobs 2 (s) | speed-up | load average (1, 5, 15 min) at each start |', '|---|---:|---:|---:|---|');
+  for (const r of jobsRows) lines.push(`| ${r.what} | ${r.jobs1.toFixed(1)} | ${r.jobs2.toFixed(1)} | ${(r.jobs1 / r.jobs2).toFixed(2)}× | ${r.load} |`);
+  lines.push('');
+}
+lines.splice(2, 0, `Load average at the end of the run: ${loadAverage()} (a shared 2-core machine: ratios measured side by side are what count).`, '');
 const report = lines.join('\n');
 console.log(report);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
