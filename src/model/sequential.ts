@@ -221,6 +221,7 @@ export class Sequential {
     return this.session.classes;
   }
 
+  /** Sets the class labels (in output order) on the session. */
   set classes(classes: Label[] | undefined) {
     this.session.classes = classes;
   }
@@ -230,6 +231,7 @@ export class Sequential {
     return this.session.stopTraining;
   }
 
+  /** Set true from a callback to end the run after the current batch. */
   set stopTraining(stop: boolean) {
     this.session.stopTraining = stop;
   }
