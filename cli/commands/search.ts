@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput,
   type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner,
 } from '../../src/index.js';
@@ -19,7 +20,7 @@ import { resultRows, writeResults } from '../search/results.js';
 import { writeSearchReport } from '../search/report.js';
 import { applyParams, checkTrainingSpace, DEFAULT_SPACE } from '../search/trainingSpace.js';
 import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob } from '../search/trial.js';
-import { TrialPool } from '../search/pool.js';
+import { defaultJobs, TrialPool } from '../search/pool.js';
 import { specOf, type TrainSettings } from '../settings.js';
 import { syntheticRecords } from '../source.js';
 import { trainCommand } from './train.js';
@@ -119,7 +120,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')}; ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${run.fixed.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
-  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : `${run.jobs} ${run.jobs === 1 ? 'thread' : 'worker threads'}`}; journal ${run.journal}`);
+  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   let result: SearchResult;
   try {
     const objective = (params: Params, trial: { seed: number; report: (step: number, value: number) => boolean }) => {
@@ -185,8 +186,24 @@ async function makeRunner(run: SearchRun): Promise<TrialRunner> {
     return QueueRunner.connect(run.queue, run.jobs);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
-  const pool = new TrialPool(run.jobs);
-  return { run: (job, report) => pool.run(job, report), close: () => pool.close() };
+  // This thread is one of the jobs: it starts on the first trial at once, while jobs − 1 worker
+  // threads start (each loads the table once), so tiny searches are never slower than --jobs 1.
+  // Every job's products get the cores the jobs leave (one thread when they fill them).
+  setDefaultThreads(Math.max(1, Math.floor(defaultJobs() / run.jobs)));
+  const pool = new TrialPool(run.jobs - 1);
+  let here = false;
+  return {
+    run: async (job, report) => {
+      if (here) return pool.run(job, report);
+      here = true;
+      try {
+        return await runTrainingJob(job, report);
+      } finally {
+        here = false;
+      }
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** A parameter value for a table: integers as they are, other numbers to 4 significant places, the rest as JSON. */
