@@ -151,7 +151,8 @@ interface JobsRow { what: string; jobs1: number; jobs2: number; load: string }
 const jobsRows: JobsRow[] = [];
 if (values.jobs !== 'no') {
   console.error('search / cv jobs');
-  const cli = join(root, 'cli', 'backprop.mjs');
+  // The compiled CLI, as the package runs it (its workers load compiled files too).
+  const cli = join(root, 'dist', 'cli', 'main.js');
   const data = (name: string) => join(root, 'data', `${name}.csv`);
   const tmp = join(work, 'jobs');
   mkdirSync(tmp, { recursive: true });
