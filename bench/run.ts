@@ -3,6 +3,7 @@
 //
 //   npm run bench                      # GEMM, W1, W2, W3: backprop (wasm, typescript, 2 threads), brain.js 2, tfjs-wasm, PyTorch 1 and 2 threads; search/cv --jobs 1 vs 2
 //   npm run bench -- --workloads w1,w3 --reps 5 --peers brainjs2,torch
+//   npm run bench -- --workloads '' --peers '' --gemm no   # only the search/cv table
 //
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
@@ -24,10 +25,12 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'wasm,typescript' },
     /** The search/cv table: --jobs 1 against --jobs 2 (no to skip it). */
     jobs: { type: 'string', default: 'yes' },
+    /** The one-thread GEMM table (no to skip it). */
+    gemm: { type: 'string', default: 'yes' },
   },
 });
-const workloads = values.workloads.split(',');
-const peers = values.peers.split(',');
+const workloads = values.workloads.split(',').filter((w) => w !== '');
+const peers = values.peers.split(',').filter((p) => p !== '');
 const reps = values.reps;
 
 interface Result {
@@ -128,7 +131,7 @@ if (peers.includes('sklearn') && pythonHas('sklearn')) {
 // Matrix products, one thread: backprop's backends and PyTorch's torch.mm.
 interface Gemm { backend: string; shape: string; gflops: number }
 const gemm: Gemm[] = [];
-{
+if (values.gemm !== 'no') {
   console.error('gemm');
   // Node 20 loads the relaxed-SIMD build only with V8's flag: a second run measures it.
   const flags = process.versions.node.startsWith('20.') ? [[], ['--experimental-wasm-relaxed-simd']] : [[]];
