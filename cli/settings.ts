@@ -1,5 +1,6 @@
-import { InputError, trainingSpec, type Json, type JsonObject, type ScaleKind, type TrainingSpec, type ActivationName, type OptimizerName, type LossName } from '../src/index.js';
+import { SpecError, trainingSpec, type Json, type JsonObject, type ScaleKind, type TrainingSpec, type ActivationName, type OptimizerName, type LossName } from '../src/index.js';
 import { UsageError } from './errors.js';
+import { optionOfField } from './sharedOptions.js';
 
 /** What `train` was asked to do; saved in the model file so that `--resume` repeats it exactly. */
 export interface TrainSettings {
@@ -120,12 +121,7 @@ export function specOf(s: TrainSettings): TrainingSpec {
       fit: { epochs: s.epochs, batchSize: s.batchSize, validationSplit: s.validationSplit, seed: s.seed, ...(s.earlyStopping !== undefined ? { earlyStopping: s.earlyStopping } : {}), ...(s.classWeight !== undefined ? { classWeight: s.classWeight } : {}) },
     });
   } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    const m = /^spec\.\w+\.(\w+)(?:\[\d+\])?: (.*)$/.exec(e.message);
-    if (!m) throw e;
-    const option = OPTION_OF[m[1]!] ?? m[1]!;
-    throw new UsageError(`--${option}: ${m[2]!}`);
+    if (!(e instanceof SpecError)) throw e;
+    throw new UsageError(`${optionOfField(e.field) ?? e.field}: ${e.problem}`);
   }
 }
-
-const OPTION_OF: Record<string, string> = { hidden: 'layers', learningRate: 'lr', batchSize: 'batch-size', validationSplit: 'validation-split', earlyStopping: 'early-stopping', classWeight: 'class-weight' };

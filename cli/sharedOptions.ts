@@ -8,6 +8,8 @@ interface SharedOptionDef {
   readonly parse?: (value: string) => unknown;
   readonly choices?: readonly string[];
   readonly default?: unknown;
+  /** The TrainingSpec field the option sets ('fit.batchSize'), so a SpecError about the field names the option. */
+  readonly field?: string;
 }
 
 /**
@@ -18,28 +20,28 @@ interface SharedOptionDef {
  */
 const SHARED_OPTIONS = {
   dataset: { flags: '--dataset <name>', help: 'train on a bundled or synthetic data set instead (see "backprop datasets")' },
-  target: { flags: '--target <columns>', help: 'target column(s), comma-separated (default: the last column)', parse: list },
-  categorical: { flags: '--categorical <columns>', help: 'columns to one-hot encode (text columns are found automatically)', parse: list },
-  numeric: { flags: '--numeric <columns>', help: 'columns to read as numbers whatever they hold', parse: list },
-  ignore: { flags: '--ignore <columns>', help: 'columns to leave out', parse: list },
-  keep: { flags: '--keep <columns>', help: 'columns to keep although they look like IDs or free text', parse: list },
-  missing: { flags: '--missing <policy>', help: 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop', choices: ['impute', 'drop', 'error'], default: 'impute' },
+  target: { flags: '--target <columns>', help: 'target column(s), comma-separated (default: the last column)', parse: list, field: 'preprocessing.target' },
+  categorical: { flags: '--categorical <columns>', help: 'columns to one-hot encode (text columns are found automatically)', parse: list, field: 'preprocessing.categorical' },
+  numeric: { flags: '--numeric <columns>', help: 'columns to read as numbers whatever they hold', parse: list, field: 'preprocessing.numeric' },
+  ignore: { flags: '--ignore <columns>', help: 'columns to leave out', parse: list, field: 'preprocessing.ignore' },
+  keep: { flags: '--keep <columns>', help: 'columns to keep although they look like IDs or free text', parse: list, field: 'preprocessing.keep' },
+  missing: { flags: '--missing <policy>', help: 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop', choices: ['impute', 'drop', 'error'], default: 'impute', field: 'preprocessing.missing' },
   delimiter: { flags: '--delimiter <char>', help: 'field separator (default: sniffed from the header: , ; tab |)', parse: delimiterOption },
-  unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore' },
-  task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto' },
-  layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16] },
-  activation: { flags: '--activation <name>', help: 'hidden-layer activation', default: 'relu' },
-  dropout: { flags: '--dropout <rate>', help: 'dropout after each hidden layer', parse: number(0, 1, true, false), default: 0 },
-  loss: { flags: '--loss <name>', help: 'loss (default: from the task)' },
-  optimizer: { flags: '--optimizer <name>', help: 'sgd, adam, rmsprop or adagrad', default: 'adam' },
-  lr: { flags: '--lr <rate>', help: "learning rate (default: the optimizer's own, adam 0.001)", parse: number(0, Infinity, false, false) },
-  epochs: { flags: '--epochs <n>', help: 'passes over the training rows', parse: integer(1), default: 100 },
-  batchSize: { flags: '--batch-size <n>', help: 'rows per gradient step', parse: integer(1), default: 32 },
-  validationSplit: { flags: '--validation-split <fraction>', help: 'rows held out for validation (stratified)', parse: number(0, 1, true, false), default: 0.2 },
-  earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10 },
+  unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore', field: 'preprocessing.unknown' },
+  task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto', field: 'preprocessing.task' },
+  layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },
+  activation: { flags: '--activation <name>', help: 'hidden-layer activation', default: 'relu', field: 'architecture.activation' },
+  dropout: { flags: '--dropout <rate>', help: 'dropout after each hidden layer', parse: number(0, 1, true, false), default: 0, field: 'architecture.dropout' },
+  loss: { flags: '--loss <name>', help: 'loss (default: from the task)', field: 'compile.loss' },
+  optimizer: { flags: '--optimizer <name>', help: 'sgd, adam, rmsprop or adagrad', default: 'adam', field: 'compile.optimizer' },
+  lr: { flags: '--lr <rate>', help: "learning rate (default: the optimizer's own, adam 0.001)", parse: number(0, Infinity, false, false), field: 'compile.learningRate' },
+  epochs: { flags: '--epochs <n>', help: 'passes over the training rows', parse: integer(1), default: 100, field: 'fit.epochs' },
+  batchSize: { flags: '--batch-size <n>', help: 'rows per gradient step', parse: integer(1), default: 32, field: 'fit.batchSize' },
+  validationSplit: { flags: '--validation-split <fraction>', help: 'rows held out for validation (stratified)', parse: number(0, 1, true, false), default: 0.2, field: 'fit.validationSplit' },
+  earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10, field: 'fit.earlyStopping' },
   noEarlyStopping: { flags: '--no-early-stopping', help: 'train all --epochs' },
-  scale: { flags: '--scale <kind>', help: 'input scaling, fitted on training rows', choices: ['standard', 'minmax', 'none'], default: 'standard' },
-  seed: { flags: '--seed <n>', help: 'seed of every random choice', parse: integer(0), default: 1 },
+  scale: { flags: '--scale <kind>', help: 'input scaling, fitted on training rows', choices: ['standard', 'minmax', 'none'], default: 'standard', field: 'preprocessing.scale' },
+  seed: { flags: '--seed <n>', help: 'seed of every random choice', parse: integer(0), default: 1, field: 'fit.seed' },
   samples: { flags: '--samples <n>', help: 'rows of a synthetic data set', parse: integer(1) },
   noise: { flags: '--noise <sd>', help: 'noise of a synthetic data set', parse: number(0, Infinity) },
   json: { flags: '--json', help: 'machine-readable progress: one JSON object per line', default: false },
@@ -62,4 +64,13 @@ export function sharedOption(name: SharedOptionName, help?: string, change: Opti
   if (def.choices !== undefined) option.choices(def.choices);
   if (def.default !== undefined) option.default(def.default);
   return option;
+}
+
+/** Options that set a spec field but are not shared (train's own). */
+const OWN_OPTION_FIELDS: Readonly<Record<string, string>> = { 'preprocessing.indicator': '--indicator', 'fit.classWeight': '--class-weight' };
+
+/** The command-line option that sets a TrainingSpec field ('fit.batchSize' → '--batch-size'), or undefined. */
+export function optionOfField(field: string): string | undefined {
+  const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field);
+  return def !== undefined ? def.flags.split(' ')[0] : OWN_OPTION_FIELDS[field];
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { bundledFile, datasets, syntheticSet, tableFromRecords, type Table, type TableArgs } from '../src/index.js';
+import { bundledFile, datasets, syntheticSet, syntheticSets, tableFromRecords, type Table, type TableArgs } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
 
@@ -46,15 +46,10 @@ export async function loadSource(file: string | undefined, dataset: string | und
   if (datasets.bundledNames.includes(name)) {
     return { table: await readCsvTable(bundledFile(name), { ...tableArgs, source: `${name}.csv` }), label: `${name} (bundled)`, note };
   }
-  let records: string[][];
-  try {
-    records = syntheticRecords(name, synthetic);
-  } catch (e) {
-    if (e instanceof Error && /unknown synthetic/.test(e.message)) {
-      throw new UsageError(`unknown data set ${JSON.stringify(name)}`, `bundled: ${datasets.bundledNames.join(', ')}; run "backprop datasets" for the synthetic ones`);
-    }
-    throw e;
+  if (!syntheticSets.some((set) => set.name === name)) {
+    throw new UsageError(`unknown data set ${JSON.stringify(name)}`, `bundled: ${datasets.bundledNames.join(', ')}; run "backprop datasets" for the synthetic ones`);
   }
+  const records = syntheticRecords(name, synthetic);
   const table = tableFromRecords(records, { dtype: 'float32', ...tableArgs, source: name });
   return { table, label: `${name} (synthetic, ${table.rows} samples)`, note };
 }

@@ -5,7 +5,7 @@
 export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from './core/matrix.js';
 export { Rng, type RngState } from './core/rng.js';
 export {
-  BackpropError, InputError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
+  BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
 } from './core/errors.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
@@ -22,8 +22,8 @@ export {
 } from './layers/index.js';
 export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {
-  optimizers, optimizerNames, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
-  type OptimizerName, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
+  optimizers, optimizerNames, optimizerRegistry, optimizerKind, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
+  type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
   schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, type ScheduleConfig,
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,

@@ -33,15 +33,10 @@ export function exportDataset(name: string, file: string, opts: SyntheticOptions
     text = readFileSync(bundledFile(name), 'utf8');
     rows = text.split('\n').filter((l) => l.trim() !== '').length - 1;
   } else {
-    let records: string[][];
-    try {
-      records = syntheticRecords(name, opts);
-    } catch (e) {
-      if (e instanceof Error && /unknown synthetic/.test(e.message)) {
-        throw new UsageError(`unknown data set ${JSON.stringify(name)}`, 'run "backprop datasets" to list them');
-      }
-      throw e;
+    if (!syntheticSets.some((set) => set.name === name)) {
+      throw new UsageError(`unknown data set ${JSON.stringify(name)}`, 'run "backprop datasets" to list them');
     }
+    const records = syntheticRecords(name, opts);
     text = `${records.map((r) => r.map(csvField).join(',')).join('\n')}\n`;
     rows = records.length - 1;
   }

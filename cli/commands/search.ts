@@ -2,14 +2,16 @@
  * `backprop search`: hyperparameter search over train options. Trials run in this process
  * (--jobs 1), on worker threads (--jobs N) or on other machines through a Redis queue (--queue);
  * every trial event goes to an append-only JSONL journal, so running the same command again
- * resumes. The best configuration is then trained on all the rows with `train`'s own code.
+ * resumes. Trial 0 is the fixed options as given; the best configuration is then trained on all
+ * the rows through the library and the summary says how it compares with trial 0.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   setDefaultThreads,
-  bundledFile, datasets, search, InputError, planOutput,
-  type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner,
+  bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
+  CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace,
+  type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
@@ -18,12 +20,11 @@ import { Printer, type Io } from '../io.js';
 import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
 import { writeSearchReport } from '../search/report.js';
-import { applyParams, checkTrainingSpace, DEFAULT_SPACE } from '../search/trainingSpace.js';
-import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob } from '../search/trial.js';
+import { applyParams } from '../search/trainingSpace.js';
+import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { defaultJobs, TrialPool } from '../search/pool.js';
-import { specOf, type TrainSettings } from '../settings.js';
+import { settingsToJson, specOf, type TrainSettings } from '../settings.js';
 import { syntheticRecords } from '../source.js';
-import { trainCommand } from './train.js';
 
 export interface SearchRun {
   /** Fixed train settings (options not in the space); `data`/`dataset` say where the rows are. */
@@ -48,7 +49,7 @@ export interface SearchRun {
 
 /** Reads --space: a JSON object of train option → { type, low, high, log, step, choices, when }. */
 export function readSpace(path: string | undefined): Space {
-  if (path === undefined) return DEFAULT_SPACE;
+  if (path === undefined) return DEFAULT_TRAINING_SPACE;
   checkFile(path, 'space file');
   let space: unknown;
   try {
@@ -67,8 +68,9 @@ export function readSpace(path: string | undefined): Space {
 }
 
 /** Where the rows are, as a trial on this machine (paths) or another one (the CSV text) needs it. */
-function dataRef(s: TrainSettings, inline: boolean): DataRef {
-  const tableArgs = { ...(s.target ? { target: s.target } : {}), ...(s.categorical ? { categorical: s.categorical } : {}), ...(s.ignore ? { ignore: s.ignore } : {}), task: s.task };
+function dataRef(s: TrainSettings, spec: TrainingSpec, inline: boolean): DataRef {
+  const tableArgs = tableArgsOf(spec.preprocessing);
+  const delimiter = s.delimiter !== undefined ? { delimiter: s.delimiter } : {};
   const synthetic = { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: s.seed };
   let text: string;
   if (s.data !== undefined) {
@@ -79,15 +81,12 @@ function dataRef(s: TrainSettings, inline: boolean): DataRef {
     text = datasets.bundledNames.includes(name) ? readFileSync(bundledFile(name), 'utf8') : syntheticRecords(name, synthetic).map((r) => r.join(',')).join('\n');
   }
   const hash = createHash('sha256').update(text).digest('hex');
-  if (inline) return { csv: text, hash, tableArgs: { ...tableArgs, source: s.data ?? s.dataset ?? 'iris' }, synthetic };
-  return { ...(s.data !== undefined ? { file: s.data } : { dataset: s.dataset ?? 'iris' }), hash, tableArgs, synthetic };
+  if (inline) return { csv: text, hash, tableArgs: { ...tableArgs, source: s.data ?? s.dataset ?? 'iris' }, synthetic, ...delimiter };
+  return { ...(s.data !== undefined ? { file: s.data } : { dataset: s.dataset ?? 'iris' }), hash, tableArgs, synthetic, ...delimiter };
 }
 
-/** Runs trials somewhere: in this process, on threads, or through a queue. */
-export interface TrialRunner {
-  run(job: TrialJob, report: (step: number, value: number) => boolean | Promise<boolean>): Promise<{ value: number; attrs?: Readonly<Record<string, JsonValue>> }>;
-  close(): Promise<void>;
-}
+/** Held-out rows per fold or split below which a score says little: one row more or less right moves accuracy by 10%. */
+const FEW_HELD_OUT_ROWS = 10;
 
 export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
@@ -98,17 +97,21 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     }
   }
   if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
-  const data = dataRef(run.fixed, run.queue !== undefined);
+  const base = specOf(run.fixed);
+  const data = dataRef(run.fixed, base, run.queue !== undefined);
   const table = await loadTable(data);
-  const plan = prepareTrainingPlan(table, run.fixed);
-  if (plan.task === 'regression' && run.metric === 'accuracy') throw new UsageError('--metric accuracy needs a classification target', 'use loss, mae, rmse or r2');
-  if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss or accuracy');
+  const plan = prepareTrainingPlan(table, base);
+  if (plan.task === 'regression' && CLASS_METRICS.has(run.metric)) throw new UsageError(`--metric ${run.metric} needs a classification target`, 'use loss, mae, rmse or r2');
+  if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss, accuracy, balanced_accuracy or f1');
   if (run.cv !== undefined && run.cv > table.rows) throw new UsageError(`--cv ${run.cv} needs at least ${run.cv} rows; the data has ${table.rows}`);
 
-  const scoring = run.cv !== undefined ? { folds: run.cv, seed: run.fixed.seed } : { validationSplit: run.fixed.validationSplit, seed: run.fixed.seed };
+  const scoring: Scoring = run.cv !== undefined ? { folds: run.cv, seed: run.fixed.seed } : { validationSplit: run.fixed.validationSplit, seed: run.fixed.seed };
+  const heldOut = Math.min(...holdoutsOf(table, scoring).map((h) => h.test.length));
   const { seed: _seed, data: _d, dataset: _ds, ...fixedRest } = run.fixed;
   const fingerprint: JsonValue = JSON.parse(JSON.stringify({ data: data.hash, fixed: fixedRest, scoring, metric: run.metric })) as JsonValue;
   const direction = MAXIMIZED.has(run.metric) ? 'maximize' : 'minimize';
+  // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
+  const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
 
   const runner = await makeRunner(run);
   const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
@@ -119,12 +122,17 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
   };
   process.on('SIGINT', onSigint);
-  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')}; ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${run.fixed.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${run.fixed.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
+  if (heldOut < FEW_HELD_OUT_ROWS) {
+    const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
+    printer.line(`Warning each trial is scored on ${heldOut} held-out row${heldOut === 1 ? '' : 's'}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
+    printer.event({ event: 'warning', kind: 'few-held-out-rows', rows: heldOut });
+  }
   let result: SearchResult;
   try {
     const objective = (params: Params, trial: { seed: number; report: (step: number, value: number) => boolean }) => {
-      const job: TrialJob = { data, spec: specOf({ ...applyParams(run.fixed, params), seed: trial.seed }), scoring, metric: run.metric, prune: run.pruner !== undefined && run.queue === undefined };
+      const job: TrialJob = { data, spec: trialSpec(params, trial.seed), scoring, metric: run.metric, prune: run.pruner !== undefined && run.queue === undefined };
       return runner.run(job, (step, value) => trial.report(step, value));
     };
     const optimize = direction === 'maximize' ? search.maximize : search.minimize;
@@ -136,7 +144,15 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
       journal: run.journal,
       ...(run.pruner !== undefined ? { pruner: run.pruner } : {}),
       fingerprint,
+      enqueue: [defaultTrainingParams(space, base)],
       signal: abort.signal,
+      onStudy: (study) => {
+        const r = study.resumed;
+        if (r !== undefined) {
+          printer.line(`Resuming ${r.path}: ${r.complete} of ${r.total} trials complete${r.finished > r.complete ? ` (${r.finished - r.complete} more pruned or failed)` : ''}`);
+          printer.event({ event: 'resume', journal: r.path, complete: r.complete, finished: r.finished, total: r.total });
+        }
+      },
       onTrial: (t, p) => progress.update(t, p),
     });
   } finally {
@@ -148,9 +164,11 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const rows = resultRows(result);
   const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
   writeResults(resultsPath, rows);
+  const comparison = compareWithDefault(result, run.metric);
   printer.line();
   printer.line(summaryTable(result, run.metric));
   printer.line(`Best    trial ${result.best.number}: ${run.metric} ${formatMetric(result.best.value)} with ${describeParams(result.best.params)}`);
+  printer.line(`Default ${comparison.message}`);
   printer.line(`Results ${resultsPath} and ${resultsPath.replace(/\.csv$/i, '')}.jsonl`);
   if (abort.signal.aborted) {
     printer.event({ event: 'interrupted', finished: result.trials.length, journal: run.journal });
@@ -158,26 +176,35 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     return EXIT_INTERRUPTED;
   }
 
-  // The best configuration, trained on every row by `train` itself and saved with its preprocessing.
+  // The best configuration, trained on every row by the library and saved with its preprocessing
+  // and settings (so that `train --resume` continues it).
   const bestRecord = result.trials.find((t) => t.number === result.best.number)!;
-  const refit: TrainSettings = { ...applyParams(run.fixed, result.best.params), seed: bestRecord.seed, validationSplit: 0 };
-  const quiet: Io = { stdout: { write: () => true }, stderr: io.stderr };
-  const code = await trainCommand({ settings: refit, out: run.out, report: undefined, resume: undefined, checkpoint: undefined, json: false, given: new Set(), command: run.command }, quiet);
-  if (code !== EXIT_OK) return code;
-  printer.line(`Model   best configuration trained on all ${table.rows} rows, saved to ${run.out}`);
+  const refitSettings: TrainSettings = { ...applyParams(run.fixed, result.best.params), seed: bestRecord.seed, validationSplit: 0 };
+  const refit = await refitSpec(trialSpec(result.best.params, bestRecord.seed), table);
+  saveModel(refit.model, run.out, {
+    preprocessing: refit.preprocessing,
+    training: { epoch: refit.history.epoch.length, history: { epoch: [...refit.history.epoch], history: refit.history.history } },
+    metadata: { train: settingsToJson(refitSettings), producer: 'backprop search' },
+  });
+  printer.line(`Model   ${result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`} trained on all ${table.rows} rows, saved to ${run.out}`);
   if (run.report !== undefined) {
     writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
     printer.line(`Report written to ${run.report}`);
   }
-  printer.event({ event: 'done', best: result.best, trials: result.trials.length, model: run.out, results: resultsPath, journal: run.journal, ...(run.report ? { report: run.report } : {}) });
+  printer.event({ event: 'done', best: result.best, default: { value: comparison.baseline?.value ?? null, difference: comparison.difference ?? null, withinNoise: comparison.withinNoise, message: comparison.message }, trials: result.trials.length, model: run.out, results: resultsPath, journal: run.journal, ...(run.report ? { report: run.report } : {}) });
   return EXIT_OK;
 }
 
 /** The task and output of the fixed settings on this table (a bad loss or target is a usage error before any trial). */
-function prepareTrainingPlan(table: Table, fixed: TrainSettings): OutputPlan {
+function prepareTrainingPlan(table: Table, spec: TrainingSpec): OutputPlan {
   const target = table.schema.target;
   if (target === undefined) throw new UsageError('the data has no target column');
-  return planOutput(target, specOf(fixed).compile.loss);
+  try {
+    return planOutput(target, spec.compile.loss);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 async function makeRunner(run: SearchRun): Promise<TrialRunner> {

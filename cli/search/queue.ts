@@ -8,8 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError, type TrialOutcome } from '../../src/index.js';
-import type { TrialRunner } from '../commands/search.js';
-import type { TrialJob } from './trial.js';
+import type { TrialJob, TrialRunner } from './trial.js';
 
 export const QUEUE_NAME = 'backprop-trials';
 

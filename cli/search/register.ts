@@ -3,7 +3,7 @@ import { methodNames, prunerByName, prunerNames, type MethodName } from '../../s
 import { searchCommand } from '../commands/search.js';
 import { workerCommand } from '../commands/worker.js';
 import type { Io } from '../io.js';
-import { integer, number } from '../options.js';
+import { classWeightOption, integer, number } from '../options.js';
 import { sharedOption } from '../sharedOptions.js';
 import { settingsFromFlags, type TrainSettings } from '../settings.js';
 import { defaultJobs } from './pool.js';
@@ -34,14 +34,20 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('dataset', 'a bundled or synthetic data set instead of a file'))
     .addOption(sharedOption('target'))
     .addOption(sharedOption('categorical', 'columns to one-hot encode'))
+    .addOption(sharedOption('numeric'))
     .addOption(sharedOption('ignore'))
+    .addOption(sharedOption('keep'))
+    .addOption(sharedOption('missing'))
+    .option('--indicator', 'add a 0/1 "missing" input for each column with missing cells', false)
+    .addOption(sharedOption('delimiter'))
+    .option('--class-weight <weights>', 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', classWeightOption)
     .addOption(sharedOption('task'))
     .option('--space <file>', 'JSON: train option → {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices", "when"} (default: lr, layers, activation, batchSize, dropout)')
     .addOption(new Option('--method <name>', 'search method').choices([...methodNames]).default('tpe'))
     .option('--trials <n>', 'trials in all, counting a resumed journal\'s (default: the whole grid for grid, else 20)', integer(1))
     .option('--cv <k>', 'score by k-fold cross-validation (stratified for classes) instead of one validation split', integer(2))
     .addOption(sharedOption('validationSplit', 'rows held out to score each trial (stratified)', { parse: number(0, 1, false, false) }))
-    .addOption(new Option('--metric <name>', 'what the search optimises, on the validation rows').choices([...metricNames]).default('loss'))
+    .addOption(new Option('--metric <name>', 'what the search optimises, on the held-out rows (balanced_accuracy: mean recall over classes; f1: of the second class for two classes, else macro)').choices([...metricNames]).default('loss'))
     .addOption(new Option('--pruner <name>', 'stop poor trials early from their per-epoch scores').choices([...prunerNames]).default('none'))
     .option('--jobs <n>', 'trials at once (worker threads, each single-threaded; with --queue: trials queued at once)', integer(1), defaultJobs())
     .addOption(sharedOption('seed', 'seed of the search, the splits and every trial\'s training'))
@@ -65,7 +71,11 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const fixed = settingsFromFlags(o, { data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, ignore: o.ignore, loss: o.loss, earlyStopping: o.earlyStopping });
+      const fixed = settingsFromFlags(o, {
+        data, dataset: o.dataset, samples: o.samples, noise: o.noise, target: o.target, categorical: o.categorical, numeric: o.numeric, ignore: o.ignore, keep: o.keep,
+        missing: o.missing === 'impute' ? undefined : o.missing, indicator: o.indicator ? true : undefined, delimiter: o.delimiter, classWeight: o.classWeight,
+        loss: o.loss, earlyStopping: o.earlyStopping,
+      });
       if (fixed.lr === undefined) delete fixed.lr;
       if (o.queue !== undefined && o.pruner !== 'none') {
         io.stderr.write('backprop: --pruner runs with local trials only; trials on --queue run to the end (leave out --pruner)\n');

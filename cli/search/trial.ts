@@ -14,6 +14,8 @@ export interface DataRef {
   readonly hash: string;
   readonly tableArgs: TableArgs;
   readonly synthetic: SyntheticOptions;
+  /** CSV field separator; default: sniffed from the header line. */
+  readonly delimiter?: string;
 }
 
 export type MetricName = TrainingMetric;
@@ -40,12 +42,12 @@ const tables = new Map<string, Promise<Table>>();
 
 /** The trial's table, read once per process and data set. */
 export function loadTable(data: DataRef): Promise<Table> {
-  const key = `${data.hash}:${JSON.stringify(data.tableArgs)}`;
+  const key = `${data.hash}:${JSON.stringify(data.tableArgs)}:${data.delimiter ?? ''}`;
   let t = tables.get(key);
   if (t === undefined) {
     t = data.csv !== undefined
-      ? Promise.resolve(tableFromRecords(parseCsv(data.csv, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][], { dtype: 'float32', ...data.tableArgs, source: data.tableArgs.source ?? 'data' }))
-      : loadSource(data.file, data.dataset, data.tableArgs, data.synthetic).then((s) => s.table);
+      ? Promise.resolve(tableFromRecords(parseCsv(data.csv, { bom: true, relax_column_count: true, skip_empty_lines: true, ...(data.delimiter !== undefined ? { delimiter: data.delimiter } : {}) }) as string[][], { dtype: 'float32', ...data.tableArgs, source: data.tableArgs.source ?? 'data' }))
+      : loadSource(data.file, data.dataset, data.tableArgs, data.synthetic, data.delimiter).then((s) => s.table);
     tables.set(key, t);
     t.catch(() => tables.delete(key));
   }
@@ -59,4 +61,10 @@ export function loadTable(data: DataRef): Promise<Table> {
 export async function runTrainingJob(job: TrialJob, report?: Reporter): Promise<TrialOutcome> {
   const table = await loadTable(job.data);
   return runTrainingTrial(table, job.spec, job.scoring, job.metric, job.prune ? report : undefined);
+}
+
+/** Runs trials somewhere: in this process, on threads, or through a queue. */
+export interface TrialRunner {
+  run(job: TrialJob, report: Reporter): Promise<TrialOutcome>;
+  close(): Promise<void>;
 }

@@ -27,6 +27,17 @@ export class BackpropError extends Error {
 /** Bad data or a bad argument value: NaN in a row, an unknown name, a learning rate ≤ 0. */
 export class InputError extends BackpropError {}
 
+/**
+ * A TrainingSpec field with a bad value. `field` is the field's path in the spec
+ * ('fit.batchSize', 'architecture.hidden') and `problem` says what is wrong without it, so a
+ * caller (the CLI) can name its own option for the field without parsing the message.
+ */
+export class SpecError extends InputError {
+  constructor(readonly field: string, readonly problem: string, message = `spec.${field}: ${problem}`) {
+    super(message);
+  }
+}
+
 /** Arrays whose shapes do not fit together: `dense_1 kernel: expected [2, 4], got [4, 2]`. */
 export class ShapeError extends BackpropError {}
 

@@ -201,8 +201,12 @@ function decodeModel(header: JsonObject, tensors: Map<string, StoredTensor>, lim
       const list = slots[p.name] ?? (slots[p.name] = []);
       list[Number(m[2])] = Array.from(readFloats(take(name, p, config.dtype)));
     }
+    const slotNames = model.session.optimizer.slotNames;
     for (const [name, list] of Object.entries(slots)) {
-      if (list.some((x) => x === undefined) || list.length > 4) throw new ModelFormatError(`optimizer slots of ${JSON.stringify(name)} are not numbered 0..${list.length - 1}`);
+      if (list.length > slotNames.length) {
+        throw new ModelFormatError(`optimizer slots of ${JSON.stringify(name)}: ${list.length} in the file, but ${compile.optimizer.name} keeps ${slotNames.length} (${slotNames.join(', ') || 'none'})`);
+      }
+      if (list.some((x) => x === undefined)) throw new ModelFormatError(`optimizer slots of ${JSON.stringify(name)} are not numbered 0..${list.length - 1}`);
     }
     model.session.optimizer.setState(params, { iterations: compile.optimizer.iterations, learningRate: compile.optimizer.learningRate, slots });
   }

@@ -5,7 +5,9 @@ import type { LayerConfig } from '../layers/layer.js';
 import { layerClassNames, layerKind, type ConfigFields, type ParamSpec } from '../layers/registry.js';
 import type { SequentialConfig } from '../model/sequential.js';
 import { lossNames } from '../losses/index.js';
-import { optimizerNames, scheduleNames } from '../optimizers/index.js';
+import { optimizerConfigKeys } from '../optimizers/kind.js';
+import { optimizerKind, optimizerNames } from '../optimizers/registry.js';
+import { scheduleNames } from '../optimizers/schedules.js';
 import { metricNames } from '../metrics/index.js';
 import type { Json, Reader } from './json.js';
 
@@ -136,8 +138,6 @@ function validateSchedule(r: Reader, v: Json): SavedSchedule {
   return { name, config };
 }
 
-const OPTIMIZER_KEYS = ['clipNorm', 'clipValue', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'rho', 'initialAccumulatorValue'];
-
 /** Checks the saved loss, optimiser (with its step count) and metric names. */
 export function validateCompile(r: Reader, v: Json | undefined): SavedCompile {
   const o = r.object(v);
@@ -152,13 +152,12 @@ export function validateCompile(r: Reader, v: Json | undefined): SavedCompile {
   const oo = ro.object(o.optimizer);
   ro.keys(oo, ['name', 'config', 'iterations', 'learningRate']);
   const optName = ro.at('name').string(oo.name, 100);
-  if (!(optimizerNames as readonly string[]).includes(optName)) {
-    throw new UnsupportedError(`${ro.path}: unknown optimizer ${JSON.stringify(optName)}; known: ${optimizerNames.join(', ')}`);
-  }
+  const kind = optimizerKind(optName);
+  if (kind === undefined) throw new UnsupportedError(`${ro.path}: unknown optimizer ${JSON.stringify(optName)}; known: ${optimizerNames.join(', ')}`);
   const rc = ro.at('config');
   const oc = rc.object(oo.config);
   const { learningRate: lr, ...rest } = oc;
-  const optConfig: Record<string, number | boolean | SavedSchedule> = numberRecord(rc, rest, OPTIMIZER_KEYS, true);
+  const optConfig: Record<string, number | boolean | SavedSchedule> = numberRecord(rc, rest, optimizerConfigKeys(kind).filter((k) => k !== 'learningRate'), true);
   if (lr !== undefined) optConfig.learningRate = typeof lr === 'number' ? rc.at('learningRate').number(lr) : validateSchedule(rc.at('learningRate'), lr);
   const iterations = ro.at('iterations').integer(oo.iterations, 0, Number.MAX_SAFE_INTEGER);
   const learningRate = oo.learningRate === undefined ? undefined : ro.at('learningRate').number(oo.learningRate);

@@ -1,5 +1,6 @@
 import { positiveNumber } from '../core/validate.js';
 import type { Param } from '../layers/param.js';
+import type { OptimizerKind } from './kind.js';
 import { Optimizer, type OptimizerBaseArgs } from './optimizer.js';
 
 export interface AdagradArgs extends OptimizerBaseArgs {
@@ -11,6 +12,8 @@ export interface AdagradArgs extends OptimizerBaseArgs {
   epsilon?: number;
 }
 
+const DEFAULTS = { initialAccumulatorValue: 0.1, epsilon: 1e-7 };
+
 /**
  * Adagrad, Keras' rule:  s ← s + g²;  w ← w − η·g/√(s + ε),  s starting at initialAccumulatorValue.
  */
@@ -18,14 +21,14 @@ export class Adagrad extends Optimizer {
   readonly name = 'adagrad';
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
-  protected readonly slotCount = 1;
+  readonly slotNames = ['s'] as const;
   /** The accumulated g² is never negative. */
   protected override readonly nonNegativeSlots = [0];
 
   constructor(args: AdagradArgs = {}) {
-    super('adagrad', args, ['initialAccumulatorValue', 'epsilon'], 0.001);
-    this.initialAccumulatorValue = positiveNumber('adagrad', 'initialAccumulatorValue', args.initialAccumulatorValue ?? 0.1, true);
-    this.epsilon = positiveNumber('adagrad', 'epsilon', args.epsilon ?? 1e-7);
+    super('adagrad', args, Object.keys(DEFAULTS), adagradKind.defaultLearningRate);
+    this.initialAccumulatorValue = positiveNumber('adagrad', 'initialAccumulatorValue', args.initialAccumulatorValue ?? DEFAULTS.initialAccumulatorValue, true);
+    this.epsilon = positiveNumber('adagrad', 'epsilon', args.epsilon ?? DEFAULTS.epsilon);
   }
 
   protected override initialSlotValue(): number {
@@ -41,3 +44,23 @@ export class Adagrad extends Optimizer {
     return { ...this.baseConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }
+
+export const adagradKind: OptimizerKind<Adagrad> = {
+  name: 'adagrad',
+  defaultLearningRate: 0.001,
+  defaults: DEFAULTS,
+  is: (opt): opt is Adagrad => opt instanceof Adagrad,
+  fromConfig: (c) => new Adagrad(c as AdagradArgs),
+  describe: (opt) => ({ rule: 'adagrad', equations: ['s ← s + g²', 'Δw = −η·g/√(s + ε)'], constants: { epsilon: opt.epsilon, initialAccumulatorValue: opt.initialAccumulatorValue } }),
+  writtenStep(opt, g, slots, lr) {
+    const n = g.length;
+    const s = slots?.[0] ?? new Float64Array(n).fill(opt.initialAccumulatorValue);
+    const sNew = new Float64Array(n);
+    const step = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      sNew[i] = s[i]! + g[i]! * g[i]!;
+      step[i] = (-lr * g[i]!) / Math.sqrt(sNew[i]! + opt.epsilon);
+    }
+    return { terms: [{ key: 's', label: 's (before)', values: s }, { key: 'sNew', label: 's ← s + g²', values: sNew }], step };
+  },
+};

@@ -1,12 +1,13 @@
 import { lookupName } from '../core/names.js';
 import { Adagrad, type AdagradArgs } from './adagrad.js';
 import { Adam, type AdamArgs } from './adam.js';
-import type { Optimizer, OptimizerName } from './optimizer.js';
+import type { Optimizer } from './optimizer.js';
+import { optimizerRegistry, type OptimizerName } from './registry.js';
 import { Rmsprop, type RmspropArgs } from './rmsprop.js';
 import { Sgd, type SgdArgs } from './sgd.js';
 import * as sched from './schedules.js';
 
-export { Optimizer, type OptimizerName, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule, type ScheduleConfig } from './optimizer.js';
+export { Optimizer, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule, type ScheduleConfig } from './optimizer.js';
 export {
   ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, scheduleFromConfig, getScheduleConfig, scheduleNames,
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
@@ -43,17 +44,10 @@ export const optimizers = {
   adagrad: (args: AdagradArgs = {}): Adagrad => new Adagrad(args),
 };
 
-type AnyOptimizerArgs = SgdArgs & AdamArgs & RmspropArgs & AdagradArgs;
+export { optimizerRegistry, optimizerNames, optimizerKind, kindOf, type OptimizerName } from './registry.js';
+export type { OptimizerKind, RuleTerm, RuleDescription } from './kind.js';
 
-const registry = new Map<string, (args: AnyOptimizerArgs) => Optimizer>([
-  ['sgd', (a) => new Sgd(a)],
-  ['adam', (a) => new Adam(a)],
-  ['rmsprop', (a) => new Rmsprop(a)],
-  ['adagrad', (a) => new Adagrad(a)],
-]);
-
-/** Every optimiser name. */
-export const optimizerNames: readonly OptimizerName[] = [...registry.keys()] as OptimizerName[];
+const registryMap = new Map<string, { fromConfig(config: Readonly<Record<string, unknown>>): Optimizer }>(Object.entries(optimizerRegistry));
 
 /** An optimiser by name (with its defaults), or an Optimizer made by one of the factories. */
 export type OptimizerSpec = OptimizerName | Optimizer;
@@ -61,5 +55,5 @@ export type OptimizerSpec = OptimizerName | Optimizer;
 /** A name gets the optimiser with its defaults; an instance is used as is. */
 export function getOptimizer(spec: OptimizerSpec, args: Record<string, unknown> = {}): Optimizer {
   if (typeof spec === 'object' && spec !== null && typeof spec.step === 'function') return spec;
-  return lookupName('optimizer', spec, registry)(args as AnyOptimizerArgs);
+  return lookupName('optimizer', spec, registryMap).fromConfig(args);
 }

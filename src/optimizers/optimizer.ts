@@ -7,9 +7,6 @@ import { getScheduleConfig, scheduleFromConfig, type LearningRateSchedule, type 
 
 export type { LearningRateSchedule, ScheduleConfig } from './schedules.js';
 
-/** The optimiser names, one spelling in the API, the model file and the CLI. */
-export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
-
 /** Options every optimiser takes. */
 export interface OptimizerBaseArgs {
   /** A positive number, a schedule of the step count, or a schedule's `{ name, config }` (from getConfig). */
@@ -20,6 +17,9 @@ export interface OptimizerBaseArgs {
   clipValue?: number;
 }
 
+/** Keys every optimiser's config may have; each kind adds its own (OptimizerKind.defaults). */
+export const COMMON_OPTIMIZER_KEYS = ['learningRate', 'clipNorm', 'clipValue'] as const;
+
 /** Saved optimiser state: the step count and each parameter's slots, by parameter name. */
 export interface OptimizerState {
   readonly iterations: number;
@@ -27,14 +27,13 @@ export interface OptimizerState {
   readonly slots: Readonly<Record<string, number[][]>>;
 }
 
-export const BASE_KEYS = ['learningRate', 'clipNorm', 'clipValue'] as const;
-
 /**
  * Owns per-parameter state (keyed by the Param, never by position), the step count, clipping
  * and the learning-rate schedule; subclasses write one update rule.
  */
 export abstract class Optimizer {
-  abstract readonly name: OptimizerName;
+  /** The registered name (optimizerRegistry's key). */
+  abstract readonly name: string;
   /** Completed update steps. */
   iterations = 0;
   learningRate: number | LearningRateSchedule;
@@ -43,7 +42,7 @@ export abstract class Optimizer {
   private readonly state = new Map<Param, Block[]>();
 
   protected constructor(where: string, args: OptimizerBaseArgs, extraKeys: readonly string[], defaultLearningRate: number) {
-    checkKeys(where, args, [...BASE_KEYS, ...extraKeys]);
+    checkKeys(where, args, [...COMMON_OPTIMIZER_KEYS, ...extraKeys]);
     const lr = args.learningRate ?? defaultLearningRate;
     this.learningRate = parseLearningRate(where, lr);
     this.clipNorm = args.clipNorm === undefined ? undefined : positiveNumber(where, 'clipNorm', args.clipNorm);
@@ -92,7 +91,7 @@ export abstract class Optimizer {
    * never allocates; `step` creates any that are missing.
    */
   prepare(params: readonly Param[]): void {
-    if (this.slotCount === 0) return;
+    if (this.slotNames.length === 0) return;
     for (const p of params) if (p.trainable) this.slots(p);
   }
 
@@ -102,8 +101,8 @@ export abstract class Optimizer {
    */
   protected abstract update(p: Param, lr: number): number;
 
-  /** Number of state tensors per parameter (momentum, m and v, ...). */
-  protected abstract readonly slotCount: number;
+  /** Names of the state tensors per parameter, in slot order (['m', 'v'] for Adam), each shaped as its parameter. */
+  abstract readonly slotNames: readonly string[];
   /** Slots that hold sums of squares, so a saved negative value is corrupt (RELIABILITY R10). */
   protected readonly nonNegativeSlots: readonly number[] = [];
 
@@ -117,7 +116,7 @@ export abstract class Optimizer {
     let s = this.state.get(p);
     if (s === undefined) {
       s = [];
-      for (let i = 0; i < this.slotCount; i++) {
+      for (let i = 0; i < this.slotNames.length; i++) {
         const t = p.kernels.alloc(p.size);
         t.data.fill(this.initialSlotValue());
         s.push(t);

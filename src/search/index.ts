@@ -10,10 +10,10 @@ import { medianPruner, successiveHalvingPruner } from './pruners.js';
 import { trainingSearch } from './training.js';
 
 export { compileSpace, enumerateGrid, canonical, paramsKey, isActive, type Space, type SearchParam, type FloatParam, type IntParam, type CategoricalParam, type Params, type JsonValue, type Condition, type Dim } from './space.js';
-export { methodNames, trialSeed, DEFAULT_TRIALS, type MethodName, type OptimizeArgs, type Objective, type TrialHandle, type TrialOutcome, type SearchResult, type SearchProgress } from './study.js';
+export { Study, methodNames, trialSeed, DEFAULT_TRIALS, type StudyArgs, type Trial, type Resumed, type MethodName, type OptimizeArgs, type Objective, type TrialHandle, type TrialOutcome, type SearchResult, type SearchProgress } from './study.js';
 export { prunerNames, prunerByName, type Pruner, type PrunerName, type PruneQuery, type MedianPrunerArgs, type SuccessiveHalvingArgs } from './pruners.js';
-export { runTrainingTrial, trainingSearch, trainingMetrics, MAXIMIZED_METRICS, type TrainingMetric, type TrialScoring, type EpochReporter, type TrainingSearchArgs, type TrainingSearchResult } from './training.js';
-export { TRAINING_PARAMS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, applyTrainingParams, hiddenLayersOf, type TrainingParam } from './trainingSpace.js';
+export { runTrainingTrial, trainingSearch, compareWithDefault, refitSpec, type DefaultComparison, trainingMetrics, MAXIMIZED_METRICS, type TrainingMetric, type TrialScoring, type EpochReporter, type TrainingSearchArgs, type TrainingSearchResult } from './training.js';
+export { TRAINING_PARAMS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, applyTrainingParams, defaultTrainingParams, hiddenLayersOf, type TrainingParam } from './trainingSpace.js';
 export { readJournal, type TrialRecord, type TrialState, type StudyHeader, type JournalContents } from './journal.js';
 
 /** The search namespace: `search.minimize(objective, { lr: search.float(1e-4, 1e-1, { log: true }) })`. */

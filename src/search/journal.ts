@@ -12,6 +12,8 @@ export interface StudyHeader {
   readonly space: Space;
   /** Whatever else must match to resume (the training search puts the data's hash and the fixed options here). */
   readonly fingerprint: JsonValue;
+  /** Parameters tried before the sampler's (the default configuration); absent in journals written before they existed. */
+  readonly enqueued?: readonly Params[];
 }
 
 /** A trial's state in the journal: running, complete, pruned (stopped early) or fail (threw or diverged). */
@@ -102,11 +104,28 @@ export function readJournal(path: string): JournalContents {
 
 /** Refuses a journal made for another search, naming what differs. */
 export function checkHeader(path: string, found: StudyHeader, wanted: StudyHeader): void {
-  const fields: (keyof StudyHeader)[] = ['direction', 'method', 'seed', 'space', 'fingerprint'];
-  const differ = fields.filter((f) => canonical(found[f]) !== canonical(wanted[f]));
+  const differ = [
+    ...(['direction', 'method', 'seed', 'space'] as const).flatMap((f) => differences(f, found[f] as JsonValue, wanted[f] as JsonValue)),
+    ...differences('', found.fingerprint, wanted.fingerprint),
+  ];
   if (differ.length === 0) return;
-  const what = differ.map((f) => (f === 'fingerprint' ? 'data or fixed options' : f)).join(', ');
-  throw new InputError(`journal ${JSON.stringify(path)} belongs to another search (different ${what}); give another --journal file or remove it to start afresh`);
+  const shown = differ.slice(0, 3).join('; ') + (differ.length > 3 ? `; and ${differ.length - 3} more` : '');
+  throw new InputError(`journal ${JSON.stringify(path)} belongs to another search: ${shown}; give another journal file, or remove it to start afresh`);
+}
+
+/** Where two JSON values differ, as "name: was X, now Y" (objects compared key by key, so the message names the field). */
+function differences(name: string, was: JsonValue | undefined, now: JsonValue | undefined): string[] {
+  if (canonical(was ?? null) === canonical(now ?? null)) return [];
+  const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(was) && isObject(now)) {
+    const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort();
+    return keys.flatMap((k) => differences(name === '' ? k : `${name}.${k}`, was[k], now[k]));
+  }
+  const show = (v: JsonValue | undefined): string => {
+    const s = v === undefined ? 'not set' : JSON.stringify(v);
+    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  };
+  return [`${name}: was ${show(was)}, now ${show(now)}`];
 }
 
 /** Appends events to a journal, one JSON line each (a single append per line, so lines never interleave). */

@@ -59,6 +59,10 @@ export interface OptimizeArgs {
   onTrial?: (trial: TrialRecord, progress: SearchProgress) => void;
   /** Stops asking for new trials once aborted; running trials finish. */
   signal?: AbortSignal;
+  /** Parameters tried first (see StudyArgs.enqueue). */
+  enqueue?: readonly Params[];
+  /** Called once with the study before the first trial (to say how a journal was resumed). */
+  onStudy?: (study: Study) => void;
 }
 
 /** What a progress callback hears after each finished trial. */
@@ -76,7 +80,7 @@ export interface SearchResult {
   readonly direction: 'minimize' | 'maximize';
 }
 
-const ARG_KEYS = ['method', 'trials', 'seed', 'jobs', 'journal', 'pruner', 'fingerprint', 'onTrial', 'signal'];
+const ARG_KEYS = ['method', 'trials', 'seed', 'jobs', 'journal', 'pruner', 'fingerprint', 'onTrial', 'signal', 'enqueue', 'onStudy'];
 
 export function makeSampler(method: MethodName, dims: readonly Dim[], seed: number): Sampler {
   switch (method) {
@@ -121,138 +125,277 @@ export function maximize(objective: Objective, space: Space, args: OptimizeArgs 
   return optimize('maximize', objective, space, args);
 }
 
+/** Options of a Study: how it samples, how many trials, where it keeps its journal. */
+export interface StudyArgs {
+  /** minimize (default) or maximize. */
+  direction?: 'minimize' | 'maximize';
+  /** grid, random, tpe (default) or gp. */
+  method?: MethodName;
+  /** Trials in all, counting those a journal already holds and the enqueued ones (default: the whole grid plus the enqueued trials for grid, else 20). */
+  trials?: number;
+  /** Seed of every random choice (default 0). */
+  seed?: number;
+  /** Append-only JSONL file of trial events; an existing one is resumed. */
+  journal?: string;
+  /** Stops poor trials early from their reports: a Pruner, or 'median' / 'halving'. */
+  pruner?: Pruner | 'median' | 'halving' | 'none';
+  /** Anything else a journal must match to be resumed (the data's hash, fixed options). */
+  fingerprint?: JsonValue;
+  /**
+   * Parameters tried first, before the sampler's, in order (Optuna's enqueue_trial): a training
+   * search puts its default configuration here, so every search reports how the winner compares
+   * with it. Their seed is the study's seed; the samplers do not learn from them (their values
+   * may lie outside the space).
+   */
+  enqueue?: readonly Params[];
+}
+
+/** A trial the study handed out: its number, parameters and seed; report intermediate values to the pruner through it. */
+export interface Trial extends TrialHandle {
+  readonly params: Params;
+  /** It came from `enqueue` (the default configuration of a training search), not from the sampler. */
+  readonly enqueued: boolean;
+  readonly startedAt: string;
+}
+
+/** How a journal was resumed: trials it held, complete among them, and the total now asked for. */
+export interface Resumed {
+  readonly path: string;
+  readonly finished: number;
+  readonly complete: number;
+  readonly total: number;
+}
+
+/**
+ * A search's state as one object, driven by ask and tell: `ask()` hands out the next trial (a
+ * trial a crash left running, then the enqueued ones, then the sampler's), `tell(trial, outcome)`
+ * records how it ended. search.minimize, the CLI, worker threads and the queue are loops over it.
+ *
+ * @example
+ * const study = new Study({ x: search.float(-5, 5) }, { method: 'random', trials: 10 });
+ * for (let t = study.ask(); t !== undefined; t = study.ask()) study.tell(t, (t.params.x as number) ** 2);
+ * study.best()!.params.x; // near 0
+ */
+export class Study {
+  readonly direction: 'minimize' | 'maximize';
+  readonly method: MethodName;
+  readonly seed: number;
+  /** Trials in all when the study is done. */
+  readonly total: number;
+  /** Set when an existing journal was read. */
+  readonly resumed: Resumed | undefined;
+  private readonly sampler: Sampler;
+  private readonly pruner: Pruner | undefined;
+  private readonly sign: number;
+  private readonly writer: JournalWriter | undefined;
+  private readonly records = new Map<number, TrialRecord>();
+  private readonly reports = new Map<number, Map<number, number>>();
+  private readonly rerun: TrialRecord[] = [];
+  private readonly queued: Params[] = [];
+  private readonly enqueuedNumbers = new Set<number>();
+  private readonly running = new Map<number, Params>();
+  private readonly pruned = new Set<number>();
+  private readonly tried = new Set<string>();
+  private readonly observations: Observation[] = [];
+  private nextNumber: number;
+  /** Trials numbered before the sampler's first (the enqueued ones), so the sampler's own count starts at 0. */
+  private readonly offset: number;
+
+  constructor(readonly space: Space, args: StudyArgs = {}) {
+    const where = 'search.Study';
+    checkKeys(where, args, ['direction', 'method', 'trials', 'seed', 'journal', 'pruner', 'fingerprint', 'enqueue']);
+    const dims = compileSpace(space);
+    this.direction = args.direction ?? 'minimize';
+    if (this.direction !== 'minimize' && this.direction !== 'maximize') throw new InputError(`${where}: direction must be minimize or maximize, got ${JSON.stringify(this.direction)}`);
+    this.method = args.method ?? 'tpe';
+    if (!methodNames.includes(this.method)) throw new InputError(`search: unknown method ${JSON.stringify(this.method)}; known methods: ${methodNames.join(', ')}`);
+    this.seed = integerAtLeast(where, 'seed', args.seed ?? 0, 0);
+    this.sampler = makeSampler(this.method, dims, this.seed);
+    if (args.trials !== undefined) integerAtLeast(where, 'trials', args.trials, 1);
+    this.pruner = typeof args.pruner === 'string' ? prunerByName(args.pruner) : args.pruner;
+    this.sign = this.direction === 'minimize' ? 1 : -1;
+    let enqueue = [...(args.enqueue ?? [])];
+    const header: StudyHeader = { type: 'study', version: 1, direction: this.direction, method: this.method, seed: this.seed, space, fingerprint: args.fingerprint ?? null, ...(enqueue.length > 0 ? { enqueued: enqueue } : {}) };
+    let resumed: Resumed | undefined;
+    if (args.journal !== undefined) {
+      const found = readJournal(args.journal);
+      this.writer = new JournalWriter(args.journal);
+      if (found.header === undefined) this.writer.header(header);
+      else {
+        checkHeader(args.journal, found.header, header);
+        // A journal written before enqueued trials existed resumes as it was begun.
+        enqueue = [...(found.header.enqueued ?? [])];
+        for (const [n, t] of found.trials) {
+          if (t.state === 'running') this.rerun.push(t);
+          else this.records.set(n, t);
+        }
+        for (const [n, m] of found.reports) if (this.records.has(n)) this.reports.set(n, m);
+        this.rerun.sort((a, b) => a.number - b.number);
+        resumed = { path: args.journal, finished: this.records.size, complete: [...this.records.values()].filter((t) => t.state === 'complete').length, total: 0 };
+      }
+    }
+    this.offset = enqueue.length;
+    enqueue.forEach((_, i) => this.enqueuedNumbers.add(i));
+    // A finite sampler's points plus the enqueued trials that are not among them.
+    const size = this.sampler.size !== undefined ? this.sampler.size + enqueue.filter((p) => this.sampler.has?.(p) !== true).length : undefined;
+    this.total = Math.min(args.trials ?? size ?? DEFAULT_TRIALS, size ?? Infinity);
+    if (resumed !== undefined) {
+      const held = resumed.finished + this.rerun.length;
+      if (held > this.total) throw new InputError(`journal ${JSON.stringify(args.journal)} already holds ${held} trials, more than the ${this.total} asked for; ask for at least ${held} trials, or give another journal file`);
+      this.resumed = { ...resumed, total: this.total };
+    }
+    for (const t of this.records.values()) {
+      this.tried.add(paramsKey(t.params));
+      this.observe(t);
+    }
+    for (const t of this.rerun) this.tried.add(paramsKey(t.params));
+    const taken = new Set([...this.records.keys(), ...this.rerun.map((t) => t.number)]);
+    enqueue.forEach((p, i) => {
+      if (!taken.has(i)) this.queued[i] = p;
+    });
+    this.nextNumber = Math.max(-1, ...taken) + 1;
+  }
+
+  /** Trials finished (complete, pruned or failed). */
+  get finished(): number {
+    return this.records.size;
+  }
+
+  /** Every finished trial, by number. */
+  trials(): TrialRecord[] {
+    return [...this.records.values()].sort((a, b) => a.number - b.number);
+  }
+
+  /** The best complete trial so far (ties: the earlier). */
+  best(): TrialRecord | undefined {
+    let best: TrialRecord | undefined;
+    for (const t of this.records.values()) if (t.state === 'complete' && this.isBetter(t, best)) best = t;
+    return best;
+  }
+
+  /** The next trial to run, or undefined when the study has all it asked for (or the sampler has no more). */
+  ask(): Trial | undefined {
+    if (this.records.size + this.running.size >= this.total) return undefined;
+    const again = this.rerun.shift();
+    if (again !== undefined) return this.start(again.number, again.params);
+    const firstQueued = this.queued.findIndex((p) => p !== undefined);
+    if (firstQueued >= 0) {
+      const params = this.queued[firstQueued]!;
+      delete this.queued[firstQueued];
+      this.tried.add(paramsKey(params));
+      this.nextNumber = Math.max(this.nextNumber, firstQueued + 1);
+      return this.start(firstQueued, params);
+    }
+    const number = this.nextNumber;
+    this.observations.sort((a, b) => a.number - b.number);
+    const params = this.sampler.propose({ number: number - this.offset, finished: this.observations, running: [...this.running.values()], tried: this.tried });
+    if (params === undefined) return undefined;
+    this.tried.add(paramsKey(params));
+    this.nextNumber++;
+    return this.start(number, params);
+  }
+
+  /**
+   * Records how a trial ended: a value, a value with extra columns, or an Error (the trial
+   * failed). A non-finite value is a failure; a trial the pruner stopped is recorded as pruned.
+   */
+  tell(trial: Trial, outcome: number | TrialOutcome | Error): TrialRecord {
+    if (!this.running.has(trial.number)) throw new InputError(`search.Study: trial ${trial.number} is not running (asked once, told once)`);
+    const finished = new Date();
+    const timing = { startedAt: trial.startedAt, finishedAt: finished.toISOString(), durationS: (finished.getTime() - Date.parse(trial.startedAt)) / 1000 };
+    const base = { number: trial.number, params: trial.params, seed: trial.seed, ...timing };
+    let record: TrialRecord;
+    if (outcome instanceof Error) record = { ...base, state: 'fail', error: outcome.message };
+    else {
+      const value = typeof outcome === 'number' ? outcome : outcome?.value;
+      const attrs = typeof outcome === 'number' ? undefined : outcome?.attrs;
+      const extra = { ...(attrs ? { attrs } : {}) };
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        record = { ...base, state: 'fail', ...extra, error: `the objective returned ${typeof value === 'number' ? String(value) : JSON.stringify(value) ?? 'undefined'}, not a finite number` };
+      } else record = { ...base, state: this.pruned.has(trial.number) ? 'pruned' : 'complete', value, ...extra };
+    }
+    this.running.delete(trial.number);
+    this.records.set(trial.number, record);
+    this.observe(record);
+    this.writer?.trial(record);
+    return record;
+  }
+
+  /** What a progress display shows. */
+  progress(): SearchProgress {
+    return { finished: this.records.size, total: this.total, best: this.best() };
+  }
+
+  /** The outcome so far; an InputError when no trial completed. */
+  result(): SearchResult {
+    const all = this.trials();
+    const best = this.best();
+    if (best === undefined) {
+      const failed = all.find((t) => t.state === 'fail');
+      if (all.length === 0) throw new InputError('search: no trial ran');
+      throw new InputError(`search: all ${all.length} trials failed or were pruned${failed ? `; trial ${failed.number} failed: ${failed.error}` : ''}`);
+    }
+    return { best: { number: best.number, params: best.params, value: best.value! }, trials: all, direction: this.direction };
+  }
+
+  private isBetter(a: TrialRecord, b: TrialRecord | undefined): boolean {
+    return b === undefined || this.sign * a.value! < this.sign * b.value! || (a.value === b.value && a.number < b.number);
+  }
+
+  private observe(t: TrialRecord): void {
+    if (this.enqueuedNumbers.has(t.number)) return;
+    if (t.state === 'complete' || t.state === 'pruned') this.observations.push({ number: t.number, params: t.params, loss: this.sign * t.value!, state: t.state });
+  }
+
+  private start(number: number, params: Params): Trial {
+    const enqueued = this.enqueuedNumbers.has(number);
+    const seed = enqueued ? this.seed : trialSeed(this.seed, number);
+    const startedAt = new Date().toISOString();
+    this.running.set(number, params);
+    this.writer?.trial({ number, state: 'running', params, seed, startedAt });
+    const own = new Map<number, number>();
+    this.reports.set(number, own);
+    const study = this;
+    return {
+      number, params, seed, enqueued, startedAt,
+      report(step, value) {
+        if (typeof step !== 'number' || !Number.isFinite(step)) throw new InputError(`trial ${number}: report step must be a finite number, got ${String(step)}`);
+        own.set(step, study.sign * value);
+        study.writer?.report(number, step, value);
+        if (study.pruner === undefined || study.pruned.has(number)) return study.pruned.has(number);
+        const others = new Map([...study.reports].filter(([n]) => n !== number));
+        const complete = new Set([...study.records.values()].filter((t) => t.state === 'complete').map((t) => t.number));
+        if (study.pruner.shouldPrune({ number, step, own, others, complete })) study.pruned.add(number);
+        return study.pruned.has(number);
+      },
+    };
+  }
+}
+
 async function optimize(direction: 'minimize' | 'maximize', objective: Objective, space: Space, args: OptimizeArgs): Promise<SearchResult> {
   checkKeys(`search.${direction}`, args, ARG_KEYS);
   if (typeof objective !== 'function') throw new InputError(`search.${direction}: the objective must be a function`);
-  const dims = compileSpace(space);
-  const method = args.method ?? 'tpe';
-  if (!methodNames.includes(method)) throw new InputError(`search: unknown method ${JSON.stringify(method)}; known methods: ${methodNames.join(', ')}`);
-  const seed = integerAtLeast(`search.${direction}`, 'seed', args.seed ?? 0, 0);
   const jobs = integerAtLeast(`search.${direction}`, 'jobs', args.jobs ?? 1, 1);
-  const sampler = makeSampler(method, dims, seed);
-  if (args.trials !== undefined) integerAtLeast(`search.${direction}`, 'trials', args.trials, 1);
-  const total = Math.min(args.trials ?? sampler.size ?? DEFAULT_TRIALS, sampler.size ?? Infinity);
-  const pruner = typeof args.pruner === 'string' ? prunerByName(args.pruner) : args.pruner;
-  const sign = direction === 'minimize' ? 1 : -1;
-
-  const trials = new Map<number, TrialRecord>();
-  const reports = new Map<number, Map<number, number>>();
-  const header: StudyHeader = { type: 'study', version: 1, direction, method, seed, space, fingerprint: args.fingerprint ?? null };
-  let writer: JournalWriter | undefined;
-  const rerun: TrialRecord[] = [];
-  if (args.journal !== undefined) {
-    const found = readJournal(args.journal);
-    writer = new JournalWriter(args.journal);
-    if (found.header === undefined) writer.header(header);
-    else {
-      checkHeader(args.journal, found.header, header);
-      for (const [n, t] of found.trials) {
-        if (t.state === 'running') rerun.push(t);
-        else trials.set(n, t);
-      }
-      for (const [n, m] of found.reports) if (trials.has(n)) reports.set(n, m);
-      rerun.sort((a, b) => a.number - b.number);
-    }
-  }
-  let nextNumber = Math.max(-1, ...trials.keys(), ...rerun.map((t) => t.number)) + 1;
-  const running = new Map<number, Params>();
-
-  const isBetter = (a: TrialRecord, b: TrialRecord | undefined): boolean =>
-    b === undefined || sign * a.value! < sign * b.value! || (a.value === b.value && a.number < b.number);
-  const bestSoFar = (): TrialRecord | undefined => {
-    let best: TrialRecord | undefined;
-    for (const t of trials.values()) if (t.state === 'complete' && isBetter(t, best)) best = t;
-    return best;
-  };
-  const progress = (): SearchProgress => ({ finished: trials.size, total, best: bestSoFar() });
-
-  // What the samplers see, kept up to date as trials start and end.
-  const tried = new Set<string>();
-  const finished: Observation[] = [];
-  const observe = (t: TrialRecord): void => {
-    if (t.state === 'complete' || t.state === 'pruned') finished.push({ number: t.number, params: t.params, loss: sign * t.value!, state: t.state });
-  };
-  for (const t of trials.values()) {
-    tried.add(paramsKey(t.params));
-    observe(t);
-  }
-  for (const t of rerun) tried.add(paramsKey(t.params));
-
-  const ask = (): { number: number; params: Params } | undefined => {
-    const number = nextNumber;
-    finished.sort((a, b) => a.number - b.number);
-    const params = sampler.propose({ number, finished, running: [...running.values()], tried });
-    if (params === undefined) return undefined;
-    tried.add(paramsKey(params));
-    nextNumber++;
-    return { number, params };
-  };
-
-  const runTrial = async (number: number, params: Params): Promise<void> => {
-    const started = new Date();
-    const seedOfTrial = trialSeed(seed, number);
-    const start: TrialRecord = { number, state: 'running', params, seed: seedOfTrial, startedAt: started.toISOString() };
-    running.set(number, params);
-    writer?.trial(start);
-    args.onTrial?.(start, progress());
-    const own = new Map<number, number>();
-    reports.set(number, own);
-    let pruned = false;
-    const handle: TrialHandle = {
-      number,
-      seed: seedOfTrial,
-      report(step, value) {
-        if (typeof step !== 'number' || !Number.isFinite(step)) throw new InputError(`trial ${number}: report step must be a finite number, got ${String(step)}`);
-        own.set(step, sign * value);
-        writer?.report(number, step, value);
-        if (pruner === undefined || pruned) return pruned;
-        const others = new Map([...reports].filter(([n]) => n !== number));
-        const complete = new Set([...trials.values()].filter((t) => t.state === 'complete').map((t) => t.number));
-        pruned = pruner.shouldPrune({ number, step, own, others, complete });
-        return pruned;
-      },
-    };
-    let record: TrialRecord;
-    try {
-      const out = await objective(params, handle);
-      const value = typeof out === 'number' ? out : out?.value;
-      const attrs = typeof out === 'number' ? undefined : out?.attrs;
-      const finished = new Date();
-      const timing = { startedAt: start.startedAt, finishedAt: finished.toISOString(), durationS: (finished.getTime() - started.getTime()) / 1000 };
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        record = { number, state: 'fail', params, seed: seedOfTrial, ...timing, ...(attrs ? { attrs } : {}), error: `the objective returned ${typeof value === 'number' ? String(value) : JSON.stringify(value) ?? 'undefined'}, not a finite number` };
-      } else {
-        record = { number, state: pruned ? 'pruned' : 'complete', params, value, seed: seedOfTrial, ...timing, ...(attrs ? { attrs } : {}) };
-      }
-    } catch (e) {
-      const finished = new Date();
-      record = { number, state: 'fail', params, seed: seedOfTrial, startedAt: start.startedAt, finishedAt: finished.toISOString(), durationS: (finished.getTime() - started.getTime()) / 1000, error: errorMessage(e) };
-    }
-    running.delete(number);
-    trials.set(number, record);
-    observe(record);
-    writer?.trial(record);
-    args.onTrial?.(record, progress());
-  };
-
+  const { jobs: _jobs, onTrial, signal, onStudy, ...studyArgs } = args;
+  const study = new Study(space, { ...studyArgs, direction });
+  onStudy?.(study);
+  // A thin loop over ask and tell, `jobs` of them at once.
   const loop = async (): Promise<void> => {
     for (;;) {
-      if (args.signal?.aborted) return;
-      if (trials.size + running.size >= total) return;
-      const again = rerun.shift();
-      const next = again ?? ask();
-      if (next === undefined) return;
-      await runTrial(next.number, next.params);
+      if (signal?.aborted) return;
+      const trial = study.ask();
+      if (trial === undefined) return;
+      onTrial?.({ number: trial.number, state: 'running', params: trial.params, seed: trial.seed, startedAt: trial.startedAt }, study.progress());
+      let outcome: number | TrialOutcome | Error;
+      try {
+        outcome = await objective(trial.params, trial);
+      } catch (e) {
+        outcome = e instanceof Error ? e : new Error(errorMessage(e));
+      }
+      const record = study.tell(trial, outcome);
+      onTrial?.(record, study.progress());
     }
   };
   await Promise.all(Array.from({ length: jobs }, loop));
-
-  const all = [...trials.values()].sort((a, b) => a.number - b.number);
-  const best = bestSoFar();
-  if (best === undefined) {
-    const failed = all.find((t) => t.state === 'fail');
-    if (all.length === 0) throw new InputError('search: no trial ran');
-    throw new InputError(`search: all ${all.length} trials failed or were pruned${failed ? `; trial ${failed.number} failed: ${failed.error}` : ''}`);
-  }
-  return { best: { number: best.number, params: best.params, value: best.value! }, trials: all, direction };
+  return study.result();
 }

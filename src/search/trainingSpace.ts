@@ -126,3 +126,32 @@ export function applyTrainingParams(base: TrainingSpec, params: Params): Trainin
     },
   });
 }
+
+/**
+ * The base spec's own values of a space's parameters: the parameters of the default
+ * configuration (trial 0 of every training search). `lr` is left out when the spec uses the
+ * optimizer's own rate; `units`/`depth` are read from the hidden layers. applyTrainingParams of
+ * the base spec and these gives the base spec back.
+ */
+export function defaultTrainingParams(space: Space, base: TrainingSpec): Params {
+  const hidden = [...base.architecture.hidden];
+  const value: Record<TrainingParam, JsonValue | undefined> = {
+    lr: base.compile.learningRate,
+    layers: hidden,
+    units: hidden.length > 0 && hidden.every((u) => u === hidden[0]) ? hidden[0]! : undefined,
+    depth: hidden.length > 0 && hidden.every((u) => u === hidden[0]) ? hidden.length : undefined,
+    activation: typeof base.architecture.activation === 'string' ? base.architecture.activation : undefined,
+    optimizer: base.compile.optimizer,
+    batchSize: base.fit.batchSize,
+    dropout: base.architecture.dropout,
+    epochs: base.fit.epochs,
+    earlyStopping: base.fit.earlyStopping,
+    scale: base.preprocessing.scale,
+  };
+  const out: Record<string, JsonValue> = {};
+  for (const name of Object.keys(space)) {
+    const v = value[name as TrainingParam];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}

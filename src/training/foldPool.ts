@@ -3,7 +3,7 @@ import type * as Os from 'node:os';
 import { BackpropError, UnsupportedError } from '../core/errors.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
 import type { Table } from '../data/table.js';
-import type { FoldRows, FoldScores } from './crossValidate.js';
+import type { FoldScores, Holdout } from './score.js';
 import type { TrainingSpec } from './spec.js';
 
 /*
@@ -13,10 +13,10 @@ import type { TrainingSpec } from './spec.js';
  */
 
 /** To a fold worker: the table (first), then folds; from it: scores or an error. */
-export type ToFoldWorker = { type: 'table'; table: Table; threads: number } | { type: 'fold'; f: number; spec: TrainingSpec; fold: FoldRows };
+export type ToFoldWorker = { type: 'table'; table: Table; threads: number } | { type: 'fold'; f: number; spec: TrainingSpec; holdout: Holdout; seed: number };
 export type FromFoldWorker = { type: 'ready' } | { type: 'done'; scores: FoldScores } | { type: 'error'; f: number; message: string };
 
-export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly FoldRows[], jobs: number, onFold?: (s: FoldScores) => void): Promise<FoldScores[]> {
+export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly Holdout[], seed: number, jobs: number, onFold?: (s: FoldScores) => void): Promise<FoldScores[]> {
   const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
   if (wt === undefined) throw new UnsupportedError('crossValidate: jobs > 1 needs Node.js worker threads (>= 20.16); use jobs: 1');
   const os = nodeModule<typeof Os>('node:os');
@@ -41,7 +41,7 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
         }
         const f = next++;
         running++;
-        w.postMessage({ type: 'fold', f, spec, fold: folds[f]! } satisfies ToFoldWorker);
+        w.postMessage({ type: 'fold', f, spec, holdout: folds[f]!, seed } satisfies ToFoldWorker);
       };
       workers.forEach((w, i) => {
         w.on('message', (m: FromFoldWorker) => {

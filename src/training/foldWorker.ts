@@ -3,7 +3,7 @@ import { Matrix } from '../core/matrix.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
 import type { Table } from '../data/table.js';
 import { setDefaultThreads } from '../kernels/wasm/backend.js';
-import { scoreFold } from './crossValidate.js';
+import { scoreHoldout } from './score.js';
 import type { FromFoldWorker, ToFoldWorker } from './foldPool.js';
 
 /*
@@ -28,7 +28,7 @@ port.on('message', (m: ToFoldWorker) => {
     port.postMessage({ type: 'ready' } satisfies FromFoldWorker);
     return;
   }
-  scoreFold(m.spec, table!, m.f, m.fold).then(
+  scoreHoldout(m.spec, table!, m.holdout, m.seed, m.f + 1, {}).then(
     (scores) => port.postMessage({ type: 'done', scores } satisfies FromFoldWorker),
     (e: unknown) => port.postMessage({ type: 'error', f: m.f, message: e instanceof Error ? e.message : String(e) } satisfies FromFoldWorker),
   );

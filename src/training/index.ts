@@ -6,5 +6,6 @@ export { prepareTraining, startRun, splitRows, earlyStoppingOf, type PreparedTra
 export { TrainingRun, type RunArgs, type RunScores } from './run.js';
 export { trainingVerdict, type Verdict, type VerdictKind, type VerdictArgs } from './verdict.js';
 export { predictRecords, predictTable, decodeOutputs, readingWarnings, type RawRecord, type ModelWithPipeline, type Predictions } from './apply.js';
-export { crossValidate, meanStd, type FoldScores, type CrossValidationArgs } from './crossValidate.js';
+export { crossValidate, type CrossValidationArgs } from './crossValidate.js';
+export { scoreSpec, holdoutsOf, innerSplit, classScores, meanStd, scoreMetrics, MAXIMIZED_METRICS, CLASS_METRICS, type FoldScores, type ScoreMetric, type Scoring, type Holdout, type ScoreArgs, type EpochReporter } from './score.js';
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';

@@ -1,5 +1,6 @@
 import { Matrix } from '../core/matrix.js';
 import type { Scaler } from '../data/scalers.js';
+import { r2FromSums } from '../metrics/regression.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Task } from './output.js';
 
@@ -76,7 +77,7 @@ export function regressionMetrics(pred: Matrix, truth: Matrix): { mae: number; r
   return { mae: mean((o) => o.mae), rmse: Math.sqrt(mean((o) => o.mse)), r2: mean((o) => o.r2) };
 }
 
-/** MSE, MAE and R² = 1 − SS_res/SS_tot of each output column. */
+/** MSE, MAE and R² = 1 − SS_res/SS_tot of each output column (a constant target scores r2FromSums' 1 or 0). */
 export function outputMetrics(pred: Matrix, truth: Matrix): OutputMetrics[] {
   const n = truth.rows;
   const k = truth.cols;
@@ -95,7 +96,7 @@ export function outputMetrics(pred: Matrix, truth: Matrix): OutputMetrics[] {
       res += e * e;
       tot += (t - mean) ** 2;
     }
-    out.push({ mse: res / n, mae: abs / n, r2: tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot });
+    out.push({ mse: res / n, mae: abs / n, r2: r2FromSums(res, tot) });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError, SpecError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe } from '../core/validate.js';
 import type { MissingPolicy, TableArgs, UnknownPolicy } from '../data/table.js';
@@ -116,21 +116,26 @@ export function trainingSpec(parts: TrainingSpecParts = {}): TrainingSpec {
   return spec;
 }
 
+/** The error of spec field `where` ('spec.fit.batchSize', 'spec.architecture.hidden[1]'): its field is the path without 'spec.' and the index. */
+function bad(where: string, problem: string): SpecError {
+  return new SpecError(where.replace(/^spec\./, '').replace(/\[.*$/, '').replace(/\.alpha$/, ''), problem, `${where}: ${problem}`);
+}
+
 function oneOf<T extends string>(where: string, value: unknown, known: readonly T[]): T {
   if (typeof value === 'string' && (known as readonly string[]).includes(value)) return value as T;
   const guess = typeof value === 'string' ? nearestName(value, known) : undefined;
   const noun = where.slice(where.lastIndexOf('.') + 1);
-  throw new InputError(`${where}: unknown ${noun} ${describe(value)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''} (known: ${known.join(', ')})`);
+  throw bad(where, `unknown ${noun} ${describe(value)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''} (known: ${known.join(', ')})`);
 }
 
 function num(where: string, v: unknown, lo: number, hi: number, integer = false): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-    throw new InputError(`${where}: expected ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${describe(v)}`);
+    throw bad(where, `expected ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${describe(v)}`);
   }
 }
 
 function names(where: string, v: unknown): void {
-  if (v !== undefined && (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))) throw new InputError(`${where}: expected a list of column names, got ${describe(v)}`);
+  if (v !== undefined && (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))) throw bad(where, `expected a list of column names, got ${describe(v)}`);
 }
 
 /** Checks every field of a spec (plain JSON from anywhere) and says which one is wrong. */
@@ -139,7 +144,7 @@ export function checkSpec(spec: TrainingSpec): void {
   checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale']);
   if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
   if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
-  if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw new InputError(`spec.preprocessing.indicator: expected true or false, got ${describe(p.indicator)}`);
+  if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw bad('spec.preprocessing.indicator', `expected true or false, got ${describe(p.indicator)}`);
   names('spec.preprocessing.numeric', p.numeric);
   names('spec.preprocessing.keep', p.keep);
   oneOf('spec.preprocessing.task', p.task, ['auto', 'classification', 'regression'] as const);
@@ -149,12 +154,12 @@ export function checkSpec(spec: TrainingSpec): void {
   names('spec.preprocessing.ignore', p.ignore);
   const a = spec.architecture;
   checkKeys('spec.architecture', a, ['hidden', 'activation', 'dropout', 'batchNorm', 'initializer', 'l1', 'l2']);
-  if (!Array.isArray(a.hidden)) throw new InputError(`spec.architecture.hidden: expected layer sizes like [32, 16], got ${describe(a.hidden)}`);
+  if (!Array.isArray(a.hidden)) throw bad('spec.architecture.hidden', `expected layer sizes like [32, 16], got ${describe(a.hidden)}`);
   a.hidden.forEach((u, i) => num(`spec.architecture.hidden[${i}]`, u, 1, 1_000_000, true));
   const single = !Array.isArray(a.activation);
   const acts = (single ? [a.activation] : a.activation) as unknown[];
   if (!single && acts.length !== a.hidden.length) {
-    throw new InputError(`spec.architecture.activation: expected a name or one per hidden layer (${a.hidden.length}), got ${describe(a.activation)}`);
+    throw bad('spec.architecture.activation', `expected a name or one per hidden layer (${a.hidden.length}), got ${describe(a.activation)}`);
   }
   acts.forEach((x) => {
     if (typeof x === 'object' && x !== null && (x as { name?: unknown }).name === 'leakyRelu') num('spec.architecture.activation.alpha', (x as { alpha?: unknown }).alpha, 0, Infinity);
@@ -168,14 +173,14 @@ export function checkSpec(spec: TrainingSpec): void {
   checkKeys('spec.compile', c, ['optimizer', 'learningRate', 'momentum', 'loss']);
   oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
   if (c.learningRate !== undefined && (typeof c.learningRate !== 'number' || !(c.learningRate > 0) || !Number.isFinite(c.learningRate))) {
-    throw new InputError(`spec.compile.learningRate: expected a number > 0, got ${describe(c.learningRate)}`);
+    throw bad('spec.compile.learningRate', `expected a number > 0, got ${describe(c.learningRate)}`);
   }
   if (c.momentum !== undefined) num('spec.compile.momentum', c.momentum, 0, 1);
   if (c.loss !== undefined) oneOf('spec.compile.loss', c.loss, lossNames);
   const f = spec.fit;
   checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed', 'classWeight']);
   if (f.classWeight !== undefined && f.classWeight !== 'balanced') {
-    if (typeof f.classWeight !== 'object' || f.classWeight === null || Array.isArray(f.classWeight)) throw new InputError(`spec.fit.classWeight: expected 'balanced' or {"label": weight, ...}, got ${describe(f.classWeight)}`);
+    if (typeof f.classWeight !== 'object' || f.classWeight === null || Array.isArray(f.classWeight)) throw bad('spec.fit.classWeight', `expected 'balanced' or {"label": weight, ...}, got ${describe(f.classWeight)}`);
     for (const [k, v] of Object.entries(f.classWeight)) num(`spec.fit.classWeight[${JSON.stringify(k)}]`, v, 0, Infinity);
   }
   num('spec.fit.epochs', f.epochs, 1, 1e9, true);

@@ -1,9 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadModel } from '../../src/index.js';
-import { buildCli, runCli, startCli, tempDir } from './harness.js';
+import { ROOT, buildCli, runCli, startCli, tempDir } from './harness.js';
 
 let bin = '';
 const dir = tempDir('interrupt');
@@ -11,32 +13,39 @@ before(async () => {
   bin = await buildCli();
 });
 
-test('Ctrl-C stops after the current batch, writes a checkpoint atomically, says where, exits 130; the checkpoint resumes (RELIABILITY T4)', async () => {
-  const child = startCli(bin, ['train', '--dataset', 'digits', '--epochs', '100000', '--batch-size', '8', '--out', 'ckpt.bpm'], dir);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+/**
+ * Starts a long run (early stopping off, so only the signal can end it) and resolves once stdout
+ * holds `epochs` epoch lines: an event, not a clock. Rejects if the child exits first.
+ */
+function startUntilEpoch(args: readonly string[], epochs: number) {
+  const child = startCli(bin, args, dir);
+  const out = { stdout: '', stderr: '' };
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no epoch line within 30 s; stdout: ${stdout}; stderr: ${stderr}`)), 30_000);
+  const reached = new Promise<number>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (/Epoch 2\/100000/.test(stdout)) {
-        clearTimeout(timer);
-        resolve();
-      }
+      out.stdout += d.toString();
+      const seen = out.stdout.match(/^Epoch \d+\//gm)?.length ?? 0;
+      if (seen >= epochs) resolve(seen);
     });
+    void exited.then(([code]) => reject(new Error(`the run ended (code ${code}) before epoch line ${epochs}; stdout: ${out.stdout}; stderr: ${out.stderr}`)));
   });
-  const sent = performance.now();
-  child.kill('SIGINT');
-  const [code, signal] = await exited;
-  const ms = performance.now() - sent;
+  return { child, out, exited, reached };
+}
+
+test('Ctrl-C stops after the current batch, writes a checkpoint atomically, says where, exits 130; the checkpoint resumes (RELIABILITY T4)', async () => {
+  const run = startUntilEpoch(['train', '--dataset', 'digits', '--epochs', '100000', '--no-early-stopping', '--batch-size', '8', '--out', 'ckpt.bpm'], 2);
+  const seen = await run.reached;
+  run.child.kill('SIGINT');
+  const [code, signal] = await run.exited;
+  const { stderr } = run.out;
   assert.equal(signal, null);
   assert.equal(code, 130, stderr);
-  assert.ok(ms < 5000, `stopped ${ms.toFixed(0)} ms after the signal`);
   assert.match(stderr, /Interrupted: stopping after the current batch/);
   const m = /Interrupted at epoch (\d+)\/100000: checkpoint saved to ckpt\.bpm\. Resume with: backprop train --dataset digits --resume ckpt\.bpm --epochs 100000/.exec(stderr);
   assert.ok(m, stderr);
+  // Stopped within the epoch that was running when the signal was sent, not at the end of the run.
+  assert.ok(Number(m[1]) <= seen + 1, `stopped at epoch ${m[1]}; the signal was sent after epoch ${seen}`);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('ckpt')), ['ckpt.bpm'], 'no temporary file left');
   const saved = loadModel(join(dir, 'ckpt.bpm'));
   assert.equal(saved.training!.epoch, Number(m[1]));
@@ -48,40 +57,47 @@ test('Ctrl-C stops after the current batch, writes a checkpoint atomically, says
   assert.equal(loadModel(join(dir, 'after.bpm')).training!.epoch, Number(m[1]) + 2);
 });
 
+/** Node's flag that preloads fixtures/terminal.mjs: the CLI then draws its per-batch progress bar into the pipe. */
+const AS_TERMINAL = ['--import', pathToFileURL(join(ROOT, 'test', 'cli', 'fixtures', 'terminal.mjs')).href];
+
 /**
- * Starts a long run and sends SIGINT half an epoch after an epoch line (the time between two
- * epoch lines measured), so that it lands mid-epoch; returns stderr and the exit code.
+ * The mid-epoch interrupt, on an event rather than a clock: the signal is sent when the progress
+ * bar shows epoch 2 with some but not all of its batches done, so the run is inside epoch 2; it
+ * handles the signal at its next yield to the event loop (every 50 ms of work), and an epoch of
+ * 40,000 single-row steps lasts many such yields on any machine, so the stop lands inside the epoch.
  */
 async function interruptMidEpoch(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = startCli(bin, args, dir);
+  const child = spawn(process.execPath, [...AS_TERMINAL, bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const times: number[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no epoch lines within 30 s; stderr: ${stderr}`)), 30_000);
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      while (times.length < 2 && new RegExp(`Epoch ${times.length + 1}/`).test(stdout)) times.push(performance.now());
-      if (times.length === 2) {
-        clearTimeout(timer);
-        resolve();
-      }
+      // The bar of epoch 2 with k of n batches done, 0 < k < n.
+      const bar = /Epoch 2\/\d+ \S* ([1-9]\d*)\/(\d+) \|/.exec(stdout);
+      if (bar !== null && Number(bar[1]) < Number(bar[2])) resolve();
     });
+    void exited.then((code) => reject(new Error(`the run ended (code ${code}) before epoch 2 was under way; stderr: ${stderr}`)));
   });
-  await new Promise((r) => setTimeout(r, (times[1]! - times[0]!) / 2));
   child.kill('SIGINT');
   return { code: await exited, stderr };
 }
 
+/**
+ * 50,000 rows (40,000 training rows: an epoch of 40,000 steps at batch size 1), early stopping off;
+ * noisy moons, so that no batch's loss is near 0 (the divergence guard compares with the first).
+ */
+const DATA = ['train', '--dataset', 'moons', '--samples', '50000', '--noise', '0.4', '--batch-size', '1', '--seed', '4', '--no-early-stopping'];
+
 test('Ctrl-C mid-epoch discards the partial epoch and says so; --resume then equals the uninterrupted run bit for bit (RELIABILITY R7)', async () => {
   const message = /Epoch (\d+) was interrupted part-way and discarded: the model and checkpoint hold (\d+) complete epochs?/;
   let m: RegExpExecArray | null = null;
-  // Batch size 1 makes an epoch (1,437 steps) long against the loop's 50 ms yields, so the signal is
-  // seen mid-epoch; one that happens to arrive between epochs discards nothing: try again.
+  // The bar is drawn at the run's yields, so the signal cannot fall between epochs; the retries
+  // only guard against an epoch ending before the next yield on some unforeseen machine.
   for (let attempt = 0; attempt < 4 && m === null; attempt++) {
-    const run = await interruptMidEpoch(['train', '--dataset', 'digits', '--epochs', '100000', '--batch-size', '1', '--seed', '4', '--out', 'cut.bpm', '--checkpoint', 'every.bpm']);
+    const run = await interruptMidEpoch([...DATA, '--epochs', '100000', '--out', 'cut.bpm', '--checkpoint', 'every.bpm']);
     assert.equal(run.code, 130, run.stderr);
     m = message.exec(run.stderr);
   }
@@ -96,7 +112,7 @@ test('Ctrl-C mid-epoch discards the partial epoch and says so; --resume then equ
 
   const resumed = runCli(bin, ['train', '--resume', 'cut.bpm', '--epochs', String(done + 1), '--out', 'resumed.bpm'], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
-  const straight = runCli(bin, ['train', '--dataset', 'digits', '--epochs', String(done + 1), '--batch-size', '1', '--seed', '4', '--out', 'straight.bpm'], dir);
+  const straight = runCli(bin, [...DATA, '--epochs', String(done + 1), '--out', 'straight.bpm'], dir);
   assert.equal(straight.code, 0, straight.stderr);
   const a = loadModel(join(dir, 'resumed.bpm'));
   const b = loadModel(join(dir, 'straight.bpm'));

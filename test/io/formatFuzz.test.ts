@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sequential, layers, modelToOnnx, modelFromOnnx, modelToTfjs, modelFromTfjs, parseTfjsJson } from '../../src/index.js';
 import { decodeOnnx, encodeOnnx, type OnnxModel } from '../../src/io/onnx/schema.js';
-import { byteMutations, checkLoad, editedJson, jsonPaths, type LoadCounts, type Mutation } from './helpers.js';
+import { byteMutations, checkLoad, loadBudget, editedJson, jsonPaths, type LoadCounts, type Mutation } from './helpers.js';
 
 /**
  * The native loader's fuzz (fuzz.test.ts) for the two foreign formats: 1,000 mutated files
- * each, every one either loads or is rejected with the library's own error, in under 100 ms,
+ * each, every one either loads or is rejected with the library's own error, within 500× the CPU
+ * time of loading the intact file (loadBudget),
  * never through the importers' last-resort "unexpected" branch.
  */
 const model = sequential([
@@ -23,7 +24,7 @@ const preprocessing = { featureNames: ['x', 'y', 'z'], schema: { inputs: [{ name
 
 const hostileNumbers = fc.constantFrom(-1, 0, 1, 2, 3, 6, 1e9, 2 ** 40, -(2 ** 31));
 
-test('1,000 mutated ONNX files: a correct load or the library error, each under 100 ms', () => {
+test('1,000 mutated ONNX files: a correct load or the library error, each within 500× the CPU time of an intact load', () => {
   const base = modelToOnnx(model, { preprocessing });
   const onnx = decodeOnnx(base, { maxNodes: 1000, maxElements: 1e6 });
   const structural = fc.tuple(fc.nat({ max: 100 }), fc.nat({ max: 5 }), hostileNumbers, fc.constantFrom('Relu', 'Conv', 'Gemm', 'MatMul', 'Add', 'Clip', 'Cast', '', '__proto__', 'Reshape', 'Softmax', 'BatchNormalization')).map(([pick, what, n, op]): Mutation => {
@@ -38,14 +39,14 @@ test('1,000 mutated ONNX files: a correct load or the library error, each under 
     else m.opsets = [{ domain: '', version: Number.isFinite(n) ? Math.trunc(n) : 0 }];
     return { kind: `ONNX edit ${what}`, bytes: encodeOnnx(m as OnnxModel) };
   });
-  const counts: LoadCounts = { loaded: 0, rejected: 0, slowest: 0 };
+  const counts: LoadCounts = { loaded: 0, rejected: 0, slowest: 0, budgetMs: loadBudget(() => modelFromOnnx(base)) };
   fc.assert(fc.property(fc.oneof(fc.oneof(...byteMutations(base)), structural), (m) => checkLoad(m.kind, () => modelFromOnnx(m.bytes), counts)), { numRuns: 1000, seed: 20261201 });
   assert.equal(counts.loaded + counts.rejected, 1000);
   assert.ok(counts.rejected > 500, `most mutations are caught (${counts.rejected} rejected, ${counts.loaded} loaded)`);
-  console.log(`ONNX fuzz: ${counts.rejected} rejected, ${counts.loaded} loaded, slowest ${counts.slowest.toFixed(1)} ms`);
+  console.log(`ONNX fuzz: ${counts.rejected} rejected, ${counts.loaded} loaded, slowest ${counts.slowest.toFixed(1)} ms (budget ${counts.budgetMs.toFixed(1)} ms)`);
 });
 
-test('1,000 mutated TensorFlow.js models (model.json text and weights): a correct load or the library error, each under 100 ms', () => {
+test('1,000 mutated TensorFlow.js models (model.json text and weights): a correct load or the library error, each within 500× the CPU time of an intact load', () => {
   const tfjsModel = sequential([layers.dense({ units: 6, inputShape: [3], activation: { name: 'leakyRelu', alpha: 0.2 } }), layers.batchNormalization(), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })], { seed: 3 });
   tfjsModel.classes = ['a', 'b', 'c'];
   const base = modelToTfjs(tfjsModel, { preprocessing });
@@ -61,9 +62,9 @@ test('1,000 mutated TensorFlow.js models (model.json text and weights): a correc
   const textMutation = fc.oneof(...byteMutations(new TextEncoder().encode(text))).map((m) => ({ kind: `model.json ${m.kind}`, text: new TextDecoder().decode(m.bytes), weights: base.weightData }));
   const weightMutation = fc.oneof(...byteMutations(base.weightData)).map((m) => ({ kind: `weights ${m.kind}`, text, weights: m.bytes }));
   const polluted = fc.constant({ kind: 'prototype key', text: text.replace('"modelTopology":{', '"modelTopology":{"__proto__":{"polluted":1},'), weights: base.weightData });
-  const counts: LoadCounts = { loaded: 0, rejected: 0, slowest: 0 };
+  const counts: LoadCounts = { loaded: 0, rejected: 0, slowest: 0, budgetMs: loadBudget(() => modelFromTfjs(parseTfjsJson(text), base.weightData)) };
   fc.assert(fc.property(fc.oneof(jsonEdit, textMutation, weightMutation, polluted), (m) => checkLoad(m.kind, () => modelFromTfjs(parseTfjsJson(m.text), m.weights), counts)), { numRuns: 1000, seed: 20261202 });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(counts.loaded + counts.rejected, 1000);
-  console.log(`tfjs fuzz: ${counts.rejected} rejected, ${counts.loaded} loaded, slowest ${counts.slowest.toFixed(1)} ms`);
+  console.log(`tfjs fuzz: ${counts.rejected} rejected, ${counts.loaded} loaded, slowest ${counts.slowest.toFixed(1)} ms (budget ${counts.budgetMs.toFixed(1)} ms)`);
 });

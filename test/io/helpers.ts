@@ -150,26 +150,48 @@ export function editedJson(json: unknown, path: (string | number)[], value: unkn
   return copy;
 }
 
-/** What a loader fuzz run saw: loads, rejections, the slowest case in CPU milliseconds. */
-export interface LoadCounts { loaded: number; rejected: number; slowest: number }
+/** What a loader fuzz run saw: loads, rejections, the slowest case in CPU milliseconds, and its budget. */
+export interface LoadCounts { loaded: number; rejected: number; slowest: number; readonly budgetMs: number }
+
+/** How many times an intact file's load one mutated file may cost (CPU time, same machine, same run). */
+export const LOAD_BUDGET_FACTOR = 500;
+
+/**
+ * A CPU-time budget for loading one bad file that scales with the machine: LOAD_BUDGET_FACTOR
+ * times the median CPU time of loading the intact file here (warm). What it catches is a loader
+ * whose work grows with a forged size (a 2⁴⁰-element shape allocated or looped over before it is
+ * refused), which costs millions of times an intact load; a slower machine slows both alike.
+ */
+export function loadBudget(loadIntact: () => unknown): number {
+  for (let i = 0; i < 5; i++) loadIntact();
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = process.cpuUsage();
+    loadIntact();
+    times.push(cpuMs(t0));
+  }
+  times.sort((a, b) => a - b);
+  // cpuUsage counts microseconds; an intact load is never free.
+  return LOAD_BUDGET_FACTOR * Math.max(times[7]!, 0.001);
+}
 
 /**
  * One fuzz case: `load` either gives a built model or throws the library's ModelFormatError or
  * UnsupportedError (never through a loader's last-resort "unexpected" branch, which would mean a
- * check is missing), in under 100 ms of CPU time.
+ * check is missing), within the run's CPU budget (loadBudget).
  */
 export function checkLoad(kind: string, load: () => { model: { built: boolean } }, counts: LoadCounts): void {
   const t0 = process.cpuUsage();
   attemptLoad(kind, load, counts);
   let ms = cpuMs(t0);
-  if (ms >= 100) {
+  if (ms >= counts.budgetMs) {
     // Timed once more: a garbage collection can land in any case; a slow case is slow twice.
     const t1 = process.cpuUsage();
-    attemptLoad(kind, load, { loaded: 0, rejected: 0, slowest: 0 });
+    attemptLoad(kind, load, { loaded: 0, rejected: 0, slowest: 0, budgetMs: counts.budgetMs });
     ms = cpuMs(t1);
   }
   counts.slowest = Math.max(counts.slowest, ms);
-  assert.ok(ms < 100, `${kind}: took ${ms.toFixed(1)} ms`);
+  assert.ok(ms < counts.budgetMs, `${kind}: took ${ms.toFixed(1)} ms of CPU, over ${LOAD_BUDGET_FACTOR}× an intact load (${counts.budgetMs.toFixed(1)} ms)`);
 }
 
 function attemptLoad(kind: string, load: () => { model: { built: boolean } }, counts: LoadCounts): void {

@@ -6,7 +6,7 @@ import {
   type ActivationSpec, type LossName, type Optimizer, type Sequential,
 } from '../../src/index.js';
 import { assertThrowsWith } from '../helpers/assert.js';
-import { bitsOf, cpuMs, forge, smallModel, split } from './helpers.js';
+import { LOAD_BUDGET_FACTOR, bitsOf, cpuMs, forge, loadBudget, smallModel, split } from './helpers.js';
 
 const ACTIVATIONS: ActivationSpec[] = ['linear', 'step', 'sign', 'piecewiseLinear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', { name: 'leakyRelu', alpha: 0.2 }, 'softmax'];
 
@@ -113,12 +113,19 @@ test('an unbuilt model cannot be saved (NotFittedError)', () => {
   assertThrowsWith(() => modelToBytes(sequential([layers.dense({ units: 2 })])), NotFittedError, /not built/);
 });
 
-/** Asserts that loading `bytes` fails with `cls` and a matching message, quickly. */
-function rejects(bytes: Uint8Array, cls: typeof ModelFormatError | typeof UnsupportedError, pattern: RegExp, maxMs = 100): void {
+/** The CPU budget of one rejection: LOAD_BUDGET_FACTOR × an intact small model's load, on this machine. */
+const rejectBudgetMs = loadBudget(((bytes) => () => modelFromBytes(bytes))(modelToBytes(await smallModel())));
+
+/**
+ * Asserts that loading `bytes` fails with `cls` and a matching message, within `budgets` times the
+ * machine-relative budget (more for inputs of megabytes, which are read once before the refusal).
+ */
+function rejects(bytes: Uint8Array, cls: typeof ModelFormatError | typeof UnsupportedError, pattern: RegExp, budgets = 1): void {
   const t0 = process.cpuUsage();
   assertThrowsWith(() => modelFromBytes(bytes), cls, pattern);
   const ms = cpuMs(t0);
-  assert.ok(ms < maxMs, `rejected in ${ms.toFixed(1)} ms`);
+  const limit = budgets * rejectBudgetMs;
+  assert.ok(ms < limit, `rejected in ${ms.toFixed(1)} ms of CPU, over ${budgets * LOAD_BUDGET_FACTOR}× an intact load (${limit.toFixed(1)} ms)`);
 }
 
 test('truncated, empty, random, wrong-magic, wrong-version and corrupt files (RELIABILITY L1)', async () => {
@@ -239,12 +246,12 @@ test('oversized and deeply nested headers, and too many layers, fail fast (RELIA
   const good = modelToBytes(await smallModel());
   const { header, data } = split(good);
   const deep = '['.repeat(1_000_000) + ']'.repeat(1_000_000);
-  rejects(forge(undefined, data, 1, deep), ModelFormatError, /nested deeper than 64 levels/, 1000);
+  rejects(forge(undefined, data, 1, deep), ModelFormatError, /nested deeper than 64 levels/, 10);
   const declared = good.slice();
   new DataView(declared.buffer).setUint32(12, 200 * 2 ** 20, true);
   rejects(declared, ModelFormatError, /header of 209715200 bytes exceeds the limit/);
   const many = { ...header, model: { ...(header.model as object), layers: Array.from({ length: 100_001 }, (_, i) => ({ className: 'Activation', config: { name: `a${i}`, activation: 'relu' } })) } };
-  rejects(forge(many, data), ModelFormatError, /array of 100001 items exceeds the limit of 10000/, 1000);
+  rejects(forge(many, data), ModelFormatError, /array of 100001 items exceeds the limit of 10000/, 10);
   assertThrowsWith(() => modelFromBytes(good, { limits: { maxBytes: 100 } }), ModelFormatError, /over the limit of 100/);
 });
 

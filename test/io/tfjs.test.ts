@@ -123,3 +123,18 @@ test('tfjs import: unknown layers and activations are UnsupportedError; wrong na
   assertThrowsWith(() => modelFromTfjs(f.json, f.bin.subarray(0, 100)), ModelFormatError, /need 396 bytes of float32 weights but the weights data has 100/);
   assertThrowsWith(() => modelFromTfjs(edit((j) => (j.weightsManifest[0]!.weights[0]!.shape = [1e6, 1e6])), f.bin), ModelFormatError, /more than/);
 });
+
+test('the importer checks layers through the layer registry: units, rate and weight shapes are refused naming the field', () => {
+  const m = sequential([layers.dense({ units: 4, inputShape: [3], activation: 'relu' }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 2, activation: 'softmax' })], { seed: 1 });
+  const a = modelToTfjs(m);
+  const edited = (edit: (ls: { config: Record<string, Json> }[]) => void): Json => {
+    const json = JSON.parse(JSON.stringify(a.modelJson)) as { modelTopology: { config: { layers: { config: Record<string, Json> }[] } } };
+    edit(json.modelTopology.config.layers);
+    return json as unknown as Json;
+  };
+  assertThrowsWith(() => modelFromTfjs(edited((ls) => (ls[0]!.config.units = 0)), a.weightData), ModelFormatError, /layers\[0\]\.config\.units: expected an integer in \[1, /);
+  assertThrowsWith(() => modelFromTfjs(edited((ls) => (ls[1]!.config.rate = 1)), a.weightData), ModelFormatError, /layers\[1\]\.config\.rate: must be in \[0, 1\), got 1/);
+  // 5 units instead of 4: the registry's shapes need 3·5 + 5 + 5·2 + 2 = 32 floats, the data holds 4·3 + 4 + 4·2 + 2 = 26.
+  assertThrowsWith(() => modelFromTfjs(edited((ls) => (ls[0]!.config.units = 5)), a.weightData), ModelFormatError, /the layers need 128 bytes of float32 weights but the weights data has 104/);
+  assert.equal(modelFromTfjs(edited(() => undefined), a.weightData).model.layers.length, 3);
+});

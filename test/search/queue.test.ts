@@ -37,8 +37,11 @@ function scores(path: string): [number, number][] {
     .filter((l) => l.state === 'complete').map((l): [number, number] => [l.number, l.value]).sort((a, b) => a[0] - b[0]);
 }
 
-/** Resolves with the first match of `pattern` in the child's stdout. */
-function waitFor(child: ChildProcess, log: { text: string }, pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+/**
+ * Resolves with the first match of `pattern` in the child's stdout; rejects if the child exits
+ * first (an event: no clock, so a slow machine only waits longer).
+ */
+function waitFor(child: ChildProcess, log: { text: string }, pattern: RegExp): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const m = log.text.match(pattern);
@@ -46,9 +49,9 @@ function waitFor(child: ChildProcess, log: { text: string }, pattern: RegExp, ms
       return m !== null;
     };
     if (check()) return;
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms; log: ${log.text}`)), ms);
-    child.stdout!.on('data', () => {
-      if (check()) clearTimeout(timer);
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      if (!check()) reject(new Error(`exited (code ${code}) before ${pattern}; log: ${log.text}`));
     });
   });
 }
@@ -61,7 +64,7 @@ test('trials through Redis with two workers, one killed mid-trial: every trial c
   redis.stdout!.on('data', (d: Buffer) => (redisLog.text += d.toString()));
   const workers: ChildProcess[] = [];
   try {
-    await waitFor(redis, redisLog, /Ready to accept connections/, 10_000);
+    await waitFor(redis, redisLog, /Ready to accept connections/);
     const url = `redis://127.0.0.1:${port}`;
     const args = ['--dataset', 'iris', '--method', 'random', '--trials', '4', '--epochs', '150', '--seed', '5'];
     const local = await cli(['search', ...args, '--jobs', '1', '--journal', join(dir, 'local.jsonl'), '--out', join(dir, 'local.bpm')]);
@@ -75,10 +78,10 @@ test('trials through Redis with two workers, one killed mid-trial: every trial c
       w.stderr!.on('data', (d: Buffer) => (log.text += d.toString()));
       workers.push(w);
     }
-    await Promise.all(workers.map((w, i) => waitFor(w, logs[i]!, /worker ready/, 30_000)));
+    await Promise.all(workers.map((w, i) => waitFor(w, logs[i]!, /worker ready/)));
 
     const searching = cli(['search', ...args, '--jobs', '2', '--queue', url, '--journal', join(dir, 'queue.jsonl'), '--out', join(dir, 'queue.bpm')]);
-    const [, killedJob] = await waitFor(workers[0]!, logs[0]!, /started job (\w+)/, 60_000);
+    const [, killedJob] = await waitFor(workers[0]!, logs[0]!, /started job (\w+)/);
     process.kill(-workers[0]!.pid!, 'SIGKILL');
     const result = await searching;
     assert.equal(result.code, 0, result.stderr);

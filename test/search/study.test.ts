@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, search, readJournal, type Params, type Space } from '../../src/index.js';
+import { InputError, search, readJournal, type Params, type Space, Study } from '../../src/index.js';
 import { assertRejectsWith } from '../helpers/assert.js';
 
 const space: Space = { x: search.float(-3, 3), k: search.int(1, 5) };
@@ -50,9 +50,11 @@ test('resume: complete trials are not rerun, a running trial is rerun, the searc
 test('a journal of another search or one that is not JSONL is refused with a message', async () => {
   const path = tempJournal();
   await search.minimize(f, space, { method: 'random', trials: 2, seed: 1, journal: path, fingerprint: { data: 'abc' } });
-  await assertRejectsWith(() => search.minimize(f, { x: search.float(-3, 4), k: search.int(1, 5) }, { method: 'random', trials: 3, seed: 1, journal: path, fingerprint: { data: 'abc' } }), InputError, /belongs to another search \(different space\)/);
-  await assertRejectsWith(() => search.minimize(f, space, { method: 'random', trials: 3, seed: 1, journal: path, fingerprint: { data: 'xyz' } }), InputError, /different data or fixed options/);
-  await assertRejectsWith(() => search.minimize(f, space, { method: 'gp', trials: 3, seed: 1, journal: path, fingerprint: { data: 'abc' } }), InputError, /different method/);
+  await assertRejectsWith(() => search.minimize(f, { x: search.float(-3, 4), k: search.int(1, 5) }, { method: 'random', trials: 3, seed: 1, journal: path, fingerprint: { data: 'abc' } }), InputError, /belongs to another search: space\.x\.high: was 3, now 4; give another journal file/);
+  await assertRejectsWith(() => search.minimize(f, space, { method: 'random', trials: 3, seed: 1, journal: path, fingerprint: { data: 'xyz' } }), InputError, /belongs to another search: data: was "abc", now "xyz";/);
+  await assertRejectsWith(() => search.minimize(f, space, { method: 'gp', trials: 3, seed: 1, journal: path, fingerprint: { data: 'abc' } }), InputError, /belongs to another search: method: was "random", now "gp";/);
+  // Fewer trials than the journal holds is another command, not a silent reuse.
+  await assertRejectsWith(() => search.minimize(f, space, { method: 'random', trials: 1, seed: 1, journal: path, fingerprint: { data: 'abc' } }), InputError, /already holds 2 trials, more than the 1 asked for/);
   const csv = tempJournal();
   writeFileSync(csv, 'a,b\n1,2\n');
   await assertRejectsWith(() => search.minimize(f, space, { journal: csv }), InputError, /line 1 is not a JSONL search event: a,b/);
@@ -96,4 +98,31 @@ test('the median pruner stops trials worse than the median at the same step; suc
   assert.deepEqual(halving[0], { state: 'complete', steps: 9 });
   // Every later trial is worse than trial 0 at rung 1 (step 1), so it stops there.
   for (const t of halving.slice(1)) assert.deepEqual(t, { state: 'pruned', steps: 1 });
+});
+
+test('ask/tell: enqueued parameters are trial 0 with the study seed, the sampler starts after them, and the state resumes from the journal', async () => {
+  const path = tempJournal();
+  const study = new Study(space, { method: 'random', trials: 4, seed: 5, journal: path, enqueue: [{ x: 10, k: 1 }] });
+  const first = study.ask()!;
+  assert.deepEqual([first.number, first.params, first.seed, first.enqueued], [0, { x: 10, k: 1 }, 5, true]);
+  // The sampler's first proposal is what a study without the enqueued trial proposes first.
+  const plain = new Study(space, { method: 'random', trials: 4, seed: 5 }).ask()!;
+  const second = study.ask()!;
+  assert.deepEqual([second.number, second.params, second.enqueued], [1, plain.params, false]);
+  assert.equal(study.tell(first, 100).state, 'complete');
+  assert.equal(study.tell(second, new Error('diverged')).state, 'fail');
+  assert.throws(() => study.tell(second, 1), /not running/);
+  assert.equal(study.best()!.number, 0);
+  // A new Study on the same journal resumes: 2 of 4 finished, the next is trial 2, and trial 0 is not asked again.
+  const again = new Study(space, { method: 'random', trials: 4, seed: 5, journal: path, enqueue: [{ x: 10, k: 1 }] });
+  assert.deepEqual(again.resumed, { path, finished: 2, complete: 1, total: 4 });
+  const third = again.ask()!;
+  assert.equal(third.number, 2);
+  assert.equal(third.enqueued, false);
+  again.tell(third, 1);
+  assert.equal(again.best()!.number, 2);
+  // A larger trial count extends the same journal.
+  const more = new Study(space, { method: 'random', trials: 6, seed: 5, journal: path, enqueue: [{ x: 10, k: 1 }] });
+  assert.equal(more.resumed!.finished, 3);
+  assert.equal(more.ask()!.number, 3);
 });

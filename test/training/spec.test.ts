@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_SPEC, InputError, Matrix, buildNetwork, checkSpec, classCodes, datasets, planOutput, prepareTraining, startRun,
-  tableFromRecords, trainingSpec, type TrainingSpec,
+  SpecError, tableFromRecords, trainingSpec, type OptimizerName, type TrainingSpec, type TrainingSpecParts,
 } from '../../src/index.js';
 
 function irisTable() {
@@ -103,4 +103,16 @@ test('a run can be stopped early (pruned), advanced by mini-batches, and ends at
   assert.equal(s.done, true);
   assert.ok(s.epoch < 500, `early stopping ended the run at epoch ${s.epoch}`);
   assert.ok(r.earlyStopping!.stoppedEpoch >= 0);
+});
+
+test('a bad spec field is a SpecError carrying the field and the problem as data', () => {
+  const cases: [TrainingSpecParts, string, RegExp][] = [
+    [{ fit: { batchSize: 0 } }, 'fit.batchSize', /^expected an integer in \[1, 1000000000\], got 0$/],
+    [{ architecture: { hidden: [8, -1] } }, 'architecture.hidden', /^expected an integer in \[1, 1000000\], got -1$/],
+    [{ compile: { optimizer: 'adamm' as OptimizerName } }, 'compile.optimizer', /^unknown optimizer "adamm"; did you mean "adam"\?/],
+    [{ fit: { classWeight: { a: -1 } } }, 'fit.classWeight', /^expected a number in \[0, Infinity\], got -1$/],
+  ];
+  for (const [parts, field, problem] of cases) {
+    assert.throws(() => trainingSpec(parts), (e: unknown) => e instanceof SpecError && e instanceof InputError && e.field === field && problem.test(e.problem));
+  }
 });

@@ -1,8 +1,8 @@
 import { BackpropError, ModelFormatError, UnsupportedError } from '../../core/errors.js';
 import type { ActivationSpec } from '../../activations.js';
 import { Sequential } from '../../model/sequential.js';
-import { layers } from '../../layers/index.js';
 import type { Layer } from '../../layers/layer.js';
+import { layerFromConfig, layerRegistry, type ConfigFields, type LayerClassName } from '../../layers/registry.js';
 import { Reader, type Json } from '../json.js';
 import type { LoadedModel } from '../modelFile.js';
 import { importedModel, parseMetadataJson } from '../portable.js';
@@ -219,7 +219,7 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
     current = out;
   }
   if (current !== output) throw new UnsupportedError(`ONNX graph: the chain of layers ends at ${JSON.stringify(current)}, not at the graph output ${JSON.stringify(output)}`);
-  const model = buildModel(found, input.shape?.[1], onnx.graph.name);
+  const model = buildModel(found, input.shape?.[1], onnx.graph.name, maxElements);
   const meta: Record<string, string> = {};
   for (const p of onnx.metadata) if (Object.hasOwn(ONNX_METADATA_KEYS, p.key)) meta[p.key] = p.value;
   const json = (key: string): Json | undefined => (meta[key] === undefined ? undefined : parseMetadataJson(meta[key]!, `ONNX metadata ${key}`));
@@ -255,31 +255,46 @@ function unitsOf(last: Found, all: readonly Found[]): number | undefined {
   return undefined;
 }
 
-function buildModel(found: readonly Found[], declaredInputs: number | string | undefined, name: string): Sequential {
+/** A found layer as the registry knows it: our class, its config, and the tensors the graph gives it, in the registry's parameter order. */
+function asLayer(f: Found): { className: LayerClassName; config: Record<string, unknown>; tensors: Float64Array[] } {
+  switch (f.kind) {
+    case 'dense': return { className: 'Dense', config: { units: f.cols, activation: f.activation, useBias: f.bias !== undefined }, tensors: [f.kernel, ...(f.bias ? [f.bias] : [])] };
+    case 'batchNorm': return { className: 'BatchNormalization', config: { epsilon: f.epsilon, momentum: f.momentum }, tensors: [f.gamma, f.beta, f.mean, f.variance] };
+    case 'dropout': return { className: 'Dropout', config: { rate: f.rate }, tensors: [] };
+    case 'activation': return { className: 'Activation', config: { activation: f.activation }, tensors: [] };
+  }
+}
+
+/**
+ * Builds the model through the layer registry: each layer's config is checked and its output
+ * width and parameter shapes derived by `kind.shapes`, and the graph's tensors must match them.
+ */
+function buildModel(found: readonly Found[], declaredInputs: number | string | undefined, name: string, maxElements: number): Sequential {
   if (found.length === 0) throw new UnsupportedError('ONNX graph: no layers found');
   const inputUnits = found.map((f) => (f.kind === 'dense' ? f.rows : f.kind === 'batchNorm' ? f.gamma.length : undefined)).find((u) => u !== undefined) ?? (typeof declaredInputs === 'number' ? declaredInputs : undefined);
   if (inputUnits === undefined) throw new UnsupportedError('ONNX graph: the number of input features is unknown (no Dense or BatchNormalization and no fixed input shape)');
   if (typeof declaredInputs === 'number' && declaredInputs !== inputUnits) throw new ModelFormatError(`ONNX graph: input declares ${declaredInputs} features but the first weights take ${inputUnits}`);
   const list: Layer[] = [];
+  const values: Float64Array[] = [];
   let units = inputUnits;
   for (const f of found) {
-    if (f.kind === 'dense') {
-      if (f.rows !== units) throw new ModelFormatError(`ONNX node ${JSON.stringify(f.node)}: weight has ${f.rows} rows but ${units} units reach it`);
-      list.push(layers.dense({ units: f.cols, activation: f.activation, useBias: f.bias !== undefined }));
-      units = f.cols;
-    } else if (f.kind === 'batchNorm') {
-      if (f.gamma.length !== units) throw new ModelFormatError(`ONNX node ${JSON.stringify(f.node)}: ${f.gamma.length} features but ${units} units reach it`);
-      list.push(layers.batchNormalization({ epsilon: f.epsilon, momentum: f.momentum }));
-    } else if (f.kind === 'dropout') list.push(layers.dropout({ rate: f.rate }));
-    else list.push(layers.activation({ activation: f.activation }));
+    const { className, config, tensors } = asLayer(f);
+    const node = `ONNX node ${JSON.stringify(f.node || '(unnamed)')}`;
+    const shapes = layerRegistry[className].shapes(new Reader(node) as ConfigFields, config, className, units, maxElements);
+    shapes.params.forEach((p, i) => {
+      const size = p.shape.reduce((x, y) => x * y, 1);
+      const got = tensors[i]!;
+      if (got.length !== size) {
+        const why = f.kind === 'dense' && i === 0 ? `weight has ${f.rows} rows but ${units} units reach it` : `${got.length} features but ${units} units reach it`;
+        throw new ModelFormatError(`${node}: ${why}`);
+      }
+      values.push(got);
+    });
+    list.push(layerFromConfig({ className, config }));
+    units = shapes.outputUnits;
   }
   const model = new Sequential(list, { name: name.slice(0, 200) || 'sequential' });
   model.build(inputUnits);
-  const params = model.params();
-  let k = 0;
-  for (const f of found) {
-    const values = f.kind === 'dense' ? [f.kernel, ...(f.bias ? [f.bias] : [])] : f.kind === 'batchNorm' ? [f.gamma, f.beta, f.mean, f.variance] : [];
-    for (const v of values) params[k++]!.value.set(v);
-  }
+  model.params().forEach((p, k) => p.value.set(values[k]!));
   return model;
 }

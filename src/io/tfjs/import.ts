@@ -1,8 +1,7 @@
 import { BackpropError, ModelFormatError, UnsupportedError } from '../../core/errors.js';
 import type { ActivationSpec } from '../../activations.js';
 import { Sequential } from '../../model/sequential.js';
-import { layers } from '../../layers/index.js';
-import type { Layer } from '../../layers/layer.js';
+import { layerFromConfig, layerRegistry, type ConfigFields, type LayerClassName } from '../../layers/registry.js';
 import { parseUntrustedJson, Reader, type Json, type JsonObject } from '../json.js';
 import type { LoadedModel } from '../modelFile.js';
 import { importedModel } from '../portable.js';
@@ -27,11 +26,16 @@ const ACTIVATIONS: Record<string, ActivationSpec> = {
   leaky_relu: { name: 'leakyRelu', alpha: 0.2 },
 };
 
-type Found =
-  | { kind: 'dense'; name: string; units: number; useBias: boolean; activation: ActivationSpec; inputUnits: number | undefined }
-  | { kind: 'activation'; name: string; activation: ActivationSpec; inputUnits: number | undefined }
-  | { kind: 'dropout'; name: string; rate: number; inputUnits: number | undefined }
-  | { kind: 'batchNorm'; name: string; epsilon: number; momentum: number; center: boolean; scale: boolean; inputUnits: number | undefined };
+/** One layer as found in model.json, already in our class and config, to be built through the layer registry. */
+interface Found {
+  readonly className: LayerClassName;
+  readonly name: string;
+  readonly config: Record<string, unknown>;
+  /** The layer's config in model.json, for the registry's messages. */
+  readonly reader: Reader;
+  /** Our tensors the file leaves out (Keras' center/scale false): built as γ = 1, β = 0. */
+  readonly absent: readonly string[];
+}
 
 /** The weights manifest's paths in order, for a loader to read from beside model.json. */
 export function tfjsWeightPaths(modelJson: Json): string[] {
@@ -133,43 +137,35 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
     const declared = declaredInput(rcfg, c, maxElements);
     if (declared !== undefined && found.length === 0) inputUnits ??= declared;
     const prev = found[found.length - 1];
+    const push = (className: LayerClassName, config: Record<string, unknown>, absent: string[] = []) => found.push({ className, name, config: { name, ...config }, reader: rcfg, absent });
     switch (cls) {
       case 'InputLayer':
         if (declared === undefined) throw rcfg.fail('an InputLayer needs batch_input_shape, batch_shape or input_shape');
         if (found.length > 0) throw rl.fail('an InputLayer must come first');
         return;
       case 'Dense':
-        found.push({ kind: 'dense', name, units: rcfg.at('units').integer(c.units, 1, maxElements), useBias: c.use_bias === undefined ? true : rcfg.at('use_bias').boolean(c.use_bias), activation: activationOf(rcfg.at('activation'), c.activation, name), inputUnits: declared });
+        push('Dense', { units: c.units as number, useBias: c.use_bias ?? true, activation: activationOf(rcfg.at('activation'), c.activation, name) });
         return;
-      case 'Activation': {
-        const activation = activationOf(rcfg.at('activation'), c.activation, name);
-        found.push({ kind: 'activation', name, activation, inputUnits: declared });
+      case 'Activation':
+        push('Activation', { activation: activationOf(rcfg.at('activation'), c.activation, name) });
         return;
-      }
       case 'LeakyReLU': {
         const slope = c.negative_slope ?? c.alpha;
         const alpha = slope === undefined || slope === null ? 0.3 : rcfg.at(c.negative_slope !== undefined ? 'negative_slope' : 'alpha').number(slope);
         // Folded back into the Dense it was split from by modelToTfjs (named after it); otherwise a layer of its own.
-        if (prev?.kind === 'dense' && prev.activation === 'linear' && name === `${prev.name}${LEAKY_SUFFIX}`) prev.activation = { name: 'leakyRelu', alpha };
-        else found.push({ kind: 'activation', name, activation: { name: 'leakyRelu', alpha }, inputUnits: declared });
+        if (prev?.className === 'Dense' && prev.config.activation === 'linear' && name === `${prev.name}${LEAKY_SUFFIX}`) prev.config.activation = { name: 'leakyRelu', alpha };
+        else push('Activation', { activation: { name: 'leakyRelu', alpha } });
         return;
       }
-      case 'Dropout': {
-        const rate = rcfg.at('rate').number(c.rate);
-        if (rate < 0 || rate >= 1) throw rcfg.at('rate').fail(`must be in [0, 1), got ${rate}`);
-        found.push({ kind: 'dropout', name, rate, inputUnits: declared });
+      case 'Dropout':
+        push('Dropout', { rate: c.rate });
         return;
-      }
       case 'BatchNormalization': {
         const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
         if (axis !== -1 && axis !== 1) throw new UnsupportedError(`${rcfg.path}: batch normalization over axis ${JSON.stringify(axis)}; only the feature axis (-1 or 1) is supported`);
-        found.push({
-          kind: 'batchNorm', name, inputUnits: declared,
-          epsilon: c.epsilon === undefined ? 1e-3 : rcfg.at('epsilon').number(c.epsilon),
-          momentum: c.momentum === undefined ? 0.99 : rcfg.at('momentum').number(c.momentum),
-          center: c.center === undefined ? true : rcfg.at('center').boolean(c.center),
-          scale: c.scale === undefined ? true : rcfg.at('scale').boolean(c.scale),
-        });
+        const center = c.center === undefined ? true : rcfg.at('center').boolean(c.center);
+        const scale = c.scale === undefined ? true : rcfg.at('scale').boolean(c.scale);
+        push('BatchNormalization', { epsilon: c.epsilon ?? 1e-3, momentum: c.momentum ?? 0.99 }, [...(scale ? [] : ['gamma']), ...(center ? [] : ['beta'])]);
         return;
       }
       default:
@@ -190,28 +186,24 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
   }, 1);
 }
 
-/** The bytes the layers' weights need, against the data given, before any buffer is allocated. */
+/**
+ * Checks each layer's config and derives its tensors' shapes through the layer registry
+ * (`kind.shapes`), then the bytes they need against the data given, before a buffer is allocated.
+ */
 function checkWeightBytes(found: readonly Found[], inputUnits: number, bytes: number, maxElements: number): void {
   let units = inputUnits;
   let total = 0;
   for (const f of found) {
-    if (f.kind === 'dense') {
-      total += units * f.units + (f.useBias ? f.units : 0);
-      units = f.units;
-    } else if (f.kind === 'batchNorm') total += units * (2 + (f.center ? 1 : 0) + (f.scale ? 1 : 0));
+    const shapes = layerRegistry[f.className].shapes(f.reader as ConfigFields, f.config, f.name, units, maxElements);
+    for (const p of shapes.params) if (!f.absent.includes(p.name.slice(f.name.length + 1))) total += p.shape.reduce((x, y) => x * y, 1);
     if (total > maxElements) throw new ModelFormatError(`model.json: the layers need more than ${maxElements} weights`);
+    units = shapes.outputUnits;
   }
   if (total * 4 !== bytes) throw new ModelFormatError(`weights: the layers need ${total * 4} bytes of float32 weights but the weights data has ${bytes}`);
 }
 
 function buildModel(found: readonly Found[], inputUnits: number, name: string): Sequential {
-  const list: Layer[] = found.map((f) => {
-    if (f.kind === 'dense') return layers.dense({ units: f.units, activation: f.activation, useBias: f.useBias, name: f.name });
-    if (f.kind === 'activation') return layers.activation({ activation: f.activation, name: f.name });
-    if (f.kind === 'dropout') return layers.dropout({ rate: f.rate, name: f.name });
-    return layers.batchNormalization({ epsilon: f.epsilon, momentum: f.momentum, name: f.name });
-  });
-  const model = new Sequential(list, { name: name.slice(0, 200) });
+  const model = new Sequential(found.map((f) => layerFromConfig({ className: f.className, config: f.config })), { name: name.slice(0, 200) });
   model.build(inputUnits);
   return model;
 }
@@ -254,8 +246,7 @@ function setWeights(r: Reader, root: JsonObject, model: Sequential, found: reado
     const key = `${renamed.get(layerName) ?? layerName}/${TFJS_WEIGHT_NAME[tensor] ?? tensor}`;
     const spec = byName.get(key);
     if (spec === undefined) {
-      const f = found.find((x) => x.name === layerName);
-      if (f?.kind === 'batchNorm' && ((tensor === 'gamma' && !f.scale) || (tensor === 'beta' && !f.center))) continue; // γ = 1, β = 0 as built
+      if (found.find((x) => x.name === layerName)?.absent.includes(tensor)) continue; // γ = 1, β = 0 as built
       throw new ModelFormatError(`weights: no weight named ${JSON.stringify(key)} in the manifest (it lists ${specs.slice(0, 10).map((s) => s.name).join(', ')}${specs.length > 10 ? ', …' : ''})`);
     }
     if (spec.shape.length !== p.shape.length || spec.shape.some((d, i) => d !== p.shape[i])) {

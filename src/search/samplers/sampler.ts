@@ -24,6 +24,8 @@ export interface Sampler {
   propose(ctx: SamplerContext): Params | undefined;
   /** How many distinct points the sampler can propose, when finite (the grid's size). */
   readonly size: number | undefined;
+  /** Whether a finite sampler would propose these parameters (so an enqueued grid point is not counted twice). */
+  has?(params: Params): boolean;
 }
 
 /** Purposes of derived seeds (numeric.derivedSeed), fixed so that results stay reproducible across versions. */
