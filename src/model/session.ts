@@ -15,7 +15,7 @@ import { EpochLogger } from './epochLogger.js';
 import type { Sequential } from './sequential.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './evaluate.js';
-import { threadSetting } from './kernelThreads.js';
+import { describeThreads, threadSetting } from './kernelThreads.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 import { parseRunArgs, prepareRunData, type FitArgs } from './runData.js';
 
@@ -452,7 +452,9 @@ export class TrainingSession {
       Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false });
     }
     if (!run.threadsReady) {
-      await run.engine.kernels.prepareThreads();
+      // Start the kernel threads now (yielding) when this run's products will be cut over them.
+      const k = run.engine.kernels;
+      if (k.threads > 1 && describeThreads(this.model, run.batchSize, k.threadSetting).threads > 1) await k.prepareThreads();
       run.threadsReady = true;
     }
     await this.batch(run);

@@ -31,6 +31,8 @@ interface WorkerHandle {
   post(message: AttachMessage): void;
   /** Web: resolves when the worker has applied the last attach message. */
   attached?: () => Promise<void>;
+  /** Node: resolves when the worker has loaded and reported ready. */
+  started?: Promise<void>;
 }
 
 /** The calling thread's side of the kernel threads. */
@@ -139,8 +141,13 @@ export class KernelPool {
     // The pool must not keep a process alive: idle workers wait forever.
     worker.unref();
     port1.unref();
+    const started = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', (e) => reject(new BackpropError(`kernel thread ${index} failed to start: ${e.message}`)));
+    });
     worker.on('error', () => undefined);
-    return { index, terminate: async () => void (await worker.terminate()), post: (m) => port1.postMessage(m) };
+    started.catch(() => undefined);
+    return { index, terminate: async () => void (await worker.terminate()), post: (m) => port1.postMessage(m), started };
   }
 
   /**
@@ -165,7 +172,22 @@ export class KernelPool {
    */
   async prepare(threads: number, from: () => number, make: (w: number) => Attach): Promise<void> {
     if (this.kind === 'node') {
-      this.growSync(threads);
+      const want = Math.min(threads, this.maxThreads) - 1;
+      if (this.workers.length < want) {
+        this.closed = false;
+        const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
+        const added: WorkerHandle[] = [];
+        for (let i = this.workers.length + 1; i <= want; i++) added.push(this.spawnNode(wt, i));
+        this.starts++;
+        // Waits in the event loop (not in Atomics.wait) until each has loaded and said so.
+        const started = await Promise.allSettled(added.map((h) => h.started!));
+        const failure = started.find((r) => r.status === 'rejected');
+        if (failure !== undefined) {
+          await Promise.all(added.map((h) => h.terminate()));
+          throw failure.reason;
+        }
+        this.workers.push(...added);
+      }
       if (from() < this.threads) this.attachSync(from(), make);
       return;
     }

@@ -99,6 +99,8 @@ class WasmKernels implements Kernels {
   private lastParts = 1;
   /** Tests: cut every call that has two units of work, however small (`useThreads(n, true)`). */
   private cutSmall = false;
+  /** The kernel threads are being started in the background. */
+  private starting = false;
   private top = HEAP_START;
   private readonly blocks: Block[] = [];
   private readonly offsets: number[] = [];
@@ -208,7 +210,13 @@ class WasmKernels implements Kernels {
   /** Tests and benchmarks: sets a count and starts the threads now; returns the count in use. */
   useThreads(count: number, cutSmall = false): number {
     this.setThreads(count, cutSmall);
-    if (this.threads > 1) this.ready();
+    if (this.threads > 1) {
+      try {
+        this.start();
+      } catch (e) {
+        this.fallBack(e);
+      }
+    }
     return this.threads;
   }
 
@@ -216,13 +224,27 @@ class WasmKernels implements Kernels {
   private ready(): boolean {
     const pool = this.pool;
     if (pool !== undefined && pool === existingKernelPool() && this.attachedThreads >= this.threads) return true;
+    // Workers already running (Node) take a new memory synchronously. Starting workers is never
+    // done by blocking here: a worker's modules may load through loader hooks that need this
+    // thread's event loop (tsx registered at run time), so they start in the background and this
+    // call runs uncut; later calls use them (same bits either way).
+    const existing = kernelPool();
     try {
-      this.start();
-      return true;
+      if (typeof existing === 'object' && existing.kind === 'node' && existing.threads >= this.threads) {
+        this.start();
+        return true;
+      }
     } catch (e) {
       this.fallBack(e);
       return false;
     }
+    if (!this.starting) {
+      this.starting = true;
+      void this.prepareThreads().finally(() => {
+        this.starting = false;
+      });
+    }
+    return false;
   }
 
   /** A count the caller asked for must start; 'auto' (the default) goes on with 1 thread and a one-time notice. */
@@ -246,16 +268,15 @@ class WasmKernels implements Kernels {
   }
 
   /**
-   * Starts the kernel threads and attaches this memory where that cannot happen synchronously (a
-   * browser's Web Workers start and take messages only when the caller yields): fit awaits it
-   * before its first step. In Node the first large call does it. 'auto' falls back to 1 thread.
+   * Starts the kernel threads and attaches this memory, yielding while workers start (a browser's
+   * Web Workers start and take messages only when the caller yields; a Node worker's modules may
+   * load through hooks on this thread): a run awaits it before its first step when its products
+   * will be cut. 'auto' falls back to 1 thread.
    */
   async prepareThreads(): Promise<void> {
     if (this.threads <= 1) return;
     try {
       const pool = this.poolFor();
-      // Node starts them synchronously at the first call large enough to cut.
-      if (pool.kind === 'node') return;
       await pool.prepare(this.threads, () => this.attachedThreads, this.attachment());
       this.attachedThreads = pool.threads;
       this.threads = Math.min(this.threads, pool.threads);
