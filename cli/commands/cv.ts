@@ -10,17 +10,19 @@ import { planOutput } from '../../src/index.js';
 
 /**
  * `backprop cv data.csv --folds 5`: k-fold cross-validation of what `train` would train, with
- * the same options; per-fold scores and their mean ± standard deviation.
+ * the same options; per-fold scores and their mean ± standard deviation. `--jobs J` trains J folds
+ * at once on worker threads (the scores do not depend on it).
  */
-export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io): Promise<number> {
+export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io, jobs = 1): Promise<number> {
   const printer = new Printer(io, json);
   const fit = spec.fit;
   const table = await readCsvTable(data.data, tableArgsOf(spec.preprocessing), undefined, data.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);
   for (const line of dataLines(data.data, table, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
-  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : 'no early stopping'}`);
+  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : 'no early stopping'}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} folds at once on worker threads`}`);
   const scores = await crossValidate(spec, table, folds, {
+    jobs,
     onFold: (s) => printer.event({ event: 'fold', ...s }),
   });
   const y = table.y;

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
   CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace,
   type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
@@ -21,7 +22,7 @@ import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
-import { TrialPool } from '../search/pool.js';
+import { defaultJobs, TrialPool } from '../search/pool.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
 
@@ -125,7 +126,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
-  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : `${run.jobs} ${run.jobs === 1 ? 'thread' : 'worker threads'}`}; journal ${run.journal}`);
+  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
     printer.line(`Warning each trial is scored on ${heldOut} held-out row${heldOut === 1 ? '' : 's'}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
@@ -219,8 +220,24 @@ async function makeRunner(run: SearchRun): Promise<TrialRunner> {
     return QueueRunner.connect(run.queue, run.jobs);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
-  const pool = new TrialPool(run.jobs);
-  return { run: (job, report) => pool.run(job, report), close: () => pool.close() };
+  // This thread is one of the jobs: it starts on the first trial at once, while jobs − 1 worker
+  // threads start (each loads the table once), so tiny searches are never slower than --jobs 1.
+  // Every job's products get the cores the jobs leave (one thread when they fill them).
+  setDefaultThreads(Math.max(1, Math.floor(defaultJobs() / run.jobs)));
+  const pool = new TrialPool(run.jobs - 1);
+  let here = false;
+  return {
+    run: async (job, report) => {
+      if (here) return pool.run(job, report);
+      here = true;
+      try {
+        return await runTrainingJob(job, report);
+      } finally {
+        here = false;
+      }
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** A parameter value for a table: integers as they are, other numbers to 4 significant places, the rest as JSON. */

@@ -1,4 +1,5 @@
 import {
+  describeThreads,
   rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
@@ -271,7 +272,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
-  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
+  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels on ${describeThreads(model, s.batchSize, model.backprop().kernels.threadSetting).text}`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
   if (split.note) p.line(`Note    ${split.note}`);
   p.line();

@@ -39,9 +39,12 @@ export class TrialPool {
     const fromSource = import.meta.url.endsWith('.ts');
     const file = new URL(fromSource ? './thread.ts' : './thread.js', import.meta.url);
     // From the sources a thread registers tsx first (--import in a thread's execArgv loads too late in Node 20).
+    // Each trial's products use the cores its job leaves (one thread when the jobs fill them);
+    // the search's own thread runs trials too (cli/commands/search.ts), hence size + 1 jobs.
+    const workerData = { threads: Math.max(1, Math.floor(availableParallelism() / (this.size + 1))) };
     const w = fromSource
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true })
-      : new Worker(file);
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true, workerData })
+      : new Worker(file, { workerData });
     w.on('message', (m: FromThread) => this.onMessage(w, m));
     w.on('error', (e) => this.onCrash(w, e.message));
     w.on('exit', (code) => this.onCrash(w, `worker thread exited with code ${code}`));

@@ -21,7 +21,18 @@ const cases: Case[] = [
   { label: 'typescript float64', dtype: 'float64', open: () => typescriptBackend.open('float64'), tol: 1e-11 },
   { label: 'typescript float32', dtype: 'float32', open: () => typescriptBackend.open('float32'), tol: 2e-5 },
 ];
-if (typeof wasm === 'object') cases.push({ label: 'wasm float32', dtype: 'float32', open: () => wasm.open('float32'), tol: 2e-5 });
+if (typeof wasm === 'object') {
+  cases.push({ label: 'wasm float32', dtype: 'float32', open: () => wasm.open('float32'), tol: 2e-5 });
+  // Three kernel threads with every call of two units or more cut (uneven and empty slices included).
+  cases.push({ label: 'wasm float32, 3 kernel threads', dtype: 'float32', open: () => withThreads(wasm.open('float32'), 3), tol: 2e-5 });
+}
+
+/** Kernels that cut every call over `threads` threads (the WASM backend's test hook). */
+function withThreads(k: Kernels, threads: number): Kernels {
+  const t = (k as Kernels & { useThreads(count: number, cutSmall: boolean): number }).useThreads(threads, true);
+  assert.equal(t, threads);
+  return k;
+}
 
 /** Random values in [−scale, scale) from a seed, as float64 (the reference's precision). */
 function random(n: number, seed: number, scale = 1): Float64Array {
@@ -358,18 +369,22 @@ if (typeof wasm === 'object') {
     assert.equal(k.fallbacks, 1);
   });
 
-  test('wasm: memory that outgrows itself moves; blocks follow, old views stay readable copies', () => {
+  test('wasm: memory that outgrows itself grows in place (shared) or moves; blocks follow, old views stay readable', () => {
     const k = wasm.open('float32');
+    const shared = (k as Kernels & { shared: boolean }).shared;
     const b = k.alloc(1000);
     b.data.set(random(1000, 80));
     const before = b.data;
     const values = Float64Array.from(before);
     const generation = k.generation;
     k.reserve(64 * 1024 * 1024);
-    assert.equal(k.generation, generation + 1, 'moved once');
-    assert.notEqual(b.data, before, 'the block points at the new memory');
-    assertAllClose(b.data, values, 0, 0, 'contents moved');
-    assertAllClose(before, values, 0, 0, 'the old view still reads the old copy');
+    assert.equal(k.generation, generation + 1, 'grew once');
+    assert.notEqual(b.data, before, 'the block points at the current buffer');
+    assertAllClose(b.data, values, 0, 0, 'contents kept');
+    assertAllClose(before, values, 0, 0, 'the old view still reads them');
+    // A shared memory grew in place: the old view is the same memory; an ordinary one moved: a stale copy.
+    before[0] = 12345;
+    assert.equal(b.data[0] === 12345, shared);
     assert.equal(k.owns(b.data), true);
     assert.equal(k.owns(before), false);
     k.reserve(1024);
