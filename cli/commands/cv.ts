@@ -1,4 +1,4 @@
-import { crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
+import { capAtCores, crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
@@ -13,8 +13,13 @@ import { planOutput } from '../../src/index.js';
  * the same options; per-fold scores and their mean ± standard deviation. `--jobs J` trains J folds
  * at once on worker threads (the scores do not depend on it).
  */
-export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io, jobs = 1): Promise<number> {
+export async function cvCommand(spec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io, askedJobs = 1): Promise<number> {
   const printer = new Printer(io, json);
+  const { value: jobs, warning } = capAtCores('--jobs', askedJobs);
+  if (warning !== undefined) {
+    printer.line(`Warning ${warning}`);
+    printer.event({ event: 'warning', message: warning });
+  }
   const fit = spec.fit;
   const table = await readCsvTable(data.data, tableArgsOf(spec.preprocessing), undefined, data.delimiter);
   const plan = planOutput(table.schema.target!, spec.compile.loss);

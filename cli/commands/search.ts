@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  setDefaultThreads,
+  capAtCores, setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
   CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace,
   type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
@@ -92,6 +92,13 @@ const FEW_HELD_OUT_ROWS = 10;
 
 export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
+  // Jobs on this machine beyond its cores only add memory and waits (a queue's jobs run elsewhere).
+  const capped = run.queue === undefined ? capAtCores('--jobs', run.jobs) : undefined;
+  if (capped?.warning !== undefined) {
+    printer.line(`Warning ${capped.warning}`);
+    printer.event({ event: 'warning', message: capped.warning });
+    run = { ...run, jobs: capped.value };
+  }
   const space = readSpace(run.space);
   for (const name of Object.keys(space)) {
     if (run.given.has(name) || (name === 'units' || name === 'depth' ? run.given.has('layers') : false)) {

@@ -15,7 +15,7 @@ import { EpochLogger } from './epochLogger.js';
 import type { CompileConfig, Model } from './types.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './evaluate.js';
-import { describeThreads, threadSetting } from './kernelThreads.js';
+import { cappedThreads, describeThreads } from './kernelThreads.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 import { parseRunArgs, prepareRunData, type FitArgs } from './runData.js';
 
@@ -78,6 +78,8 @@ interface Run {
   readonly validation: Prepared | undefined;
   readonly weights: Float64Array | undefined;
   readonly warning: string | undefined;
+  /** The `threads` option was capped at the cores (cappedThreads). */
+  readonly threadWarning: string | undefined;
   readonly engine: Backprop;
   readonly order: Int32Array;
   readonly guard: WeightGuard;
@@ -265,7 +267,8 @@ export class TrainingSession {
     this.shuffleOrder = order;
     // Each step's large products and passes are cut over the kernel threads (same bits for any count).
     const threadsBefore = engine.kernels.threadSetting;
-    if (args.threads !== undefined) engine.kernels.setThreads(threadSetting('fit', args.threads));
+    const threads = args.threads !== undefined ? cappedThreads(engine.kernels, 'fit', args.threads) : undefined;
+    if (threads !== undefined) engine.kernels.setThreads(threads.setting);
     const history = new History();
     const finite = Number.isFinite(opts.epochs);
     const callbacks = new CallbackList([history, ...(opts.verbose === 1 && finite ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
@@ -278,7 +281,7 @@ export class TrainingSession {
     this.stopTraining = false;
     this.earlyStopping = undefined;
     this.run = {
-      opts, train: data.train, validation: data.validation, weights: data.weights, warning: data.warning, engine, order,
+      opts, train: data.train, validation: data.validation, weights: data.weights, warning: data.warning, threadWarning: threads?.warning, engine, order,
       guard: new WeightGuard(engine.params), callbacks, history, metrics, threadsBefore,
       batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
@@ -429,6 +432,7 @@ export class TrainingSession {
     run.begun = true;
     await run.callbacks.call('onTrainBegin', {});
     if (run.warning !== undefined) emitWarning(run.callbacks, run.warning);
+    if (run.threadWarning !== undefined) emitWarning(run.callbacks, run.threadWarning);
   }
 
   /** One unit of progress: begin the run, begin an epoch, take a step, or end the run. */

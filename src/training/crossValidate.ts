@@ -3,6 +3,7 @@ import { checkKeys, integerAtLeast } from '../core/validate.js';
 import { holdoutsOf, scoreSpec, type FoldScores } from './score.js';
 import type { TrainingSpec } from './spec.js';
 import { foldsOnThreads } from './foldPool.js';
+import { capAtCores } from '../model/kernelThreads.js';
 
 /** Options of crossValidate: progress and how many folds run at once. */
 export interface CrossValidationArgs {
@@ -14,6 +15,8 @@ export interface CrossValidationArgs {
    * when the jobs fill them. The scores are the same for any count (each fold is seeded).
    */
   jobs?: number;
+  /** Told when `jobs` is capped at the machine's cores (one line naming the cap); default: console.warn. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -24,8 +27,10 @@ export interface CrossValidationArgs {
  * table once (foldPool.ts).
  */
 export async function crossValidate(spec: TrainingSpec, table: Table, k: number, args: CrossValidationArgs = {}): Promise<FoldScores[]> {
-  checkKeys('crossValidate', args, ['onFold', 'jobs']);
-  const jobs = integerAtLeast('crossValidate', 'jobs', args.jobs ?? 1, 1);
+  checkKeys('crossValidate', args, ['onFold', 'jobs', 'onWarning']);
+  const capped = capAtCores('crossValidate: jobs', integerAtLeast('crossValidate', 'jobs', args.jobs ?? 1, 1));
+  if (capped.warning !== undefined) (args.onWarning ?? ((m: string) => console.warn(`backprop: ${m}`)))(capped.warning);
+  const jobs = capped.value;
   const scoring = { folds: k, seed: spec.fit.seed };
   if (jobs === 1) return scoreSpec(spec, table, scoring, args.onFold ? { onFold: args.onFold } : {});
   const holdouts = holdoutsOf(table, scoring);

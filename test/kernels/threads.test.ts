@@ -10,7 +10,7 @@ import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { existingKernelPool, kernelPool, KernelThreadError, terminateKernelThreads } from '../../src/kernels/pool/pool.js';
 import { OP } from '../../src/kernels/pool/protocol.js';
 
-type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): number; threads: number; shared: boolean };
+type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): Promise<number>; threads: number; shared: boolean };
 const wasm = loadWasmBackend();
 if (typeof wasm === 'string') throw new Error(`wasm backend unavailable: ${wasm}`);
 const open = () => wasm.open('float32') as Threaded;
@@ -76,11 +76,11 @@ function step(k: Kernels, m: number, sizes: number[]): Float32Array[] {
 }
 
 for (const [m, sizes] of [[128, [784, 256, 128, 10]], [1000, [61, 300, 37, 3]], [97, [784, 256, 128, 10]]] as const) {
-  test(`a step of ${sizes.join('-')} at batch ${m}: 2 and 3 threads (default cuts) give the bits of 1 thread`, () => {
+  test(`a step of ${sizes.join('-')} at batch ${m}: 2 and 3 threads (default cuts) give the bits of 1 thread`, async () => {
     const one = step(open(), m, [...sizes]);
     for (const threads of [2, 3]) {
       const k = open();
-      assert.equal(k.useThreads(threads), threads);
+      assert.equal(await k.useThreads(threads), threads);
       const pool = kernelPool();
       assert.ok(typeof pool === 'object');
       const before = Atomics.load(pool.ctrl, 0);
@@ -91,18 +91,18 @@ for (const [m, sizes] of [[128, [784, 256, 128, 10]], [1000, [61, 300, 37, 3]], 
   });
 }
 
-test('every call cut into uneven and empty slices (3 and 5 threads) still gives the bits of 1 thread', () => {
+test('every call cut into uneven and empty slices (3 and 5 threads) still gives the bits of 1 thread', async () => {
   const one = step(open(), 13, [37, 29, 11, 3]);
   for (const threads of [3, 5]) {
     const k = open();
-    k.useThreads(threads, true);
+    await k.useThreads(threads, true);
     step(k, 13, [37, 29, 11, 3]).forEach((o, i) => sameBits(one[i]!, o, `${threads} threads cut small, output ${i}`));
   }
 });
 
-test('batch 1 stays on the calling thread: no product of 784-256-128-10 is cut', () => {
+test('batch 1 stays on the calling thread: no product of 784-256-128-10 is cut', async () => {
   const k = open();
-  k.useThreads(2);
+  await k.useThreads(2);
   const pool = kernelPool();
   assert.ok(typeof pool === 'object');
   const before = Atomics.load(pool.ctrl, 0);
@@ -116,7 +116,7 @@ test('the pool starts once, serves many models, terminates, and starts again whe
   await terminateKernelThreads();
   assert.equal(existingKernelPool(), undefined);
   const models = Array.from({ length: 4 }, () => open());
-  for (const k of models) assert.equal(k.useThreads(2), 2);
+  for (const k of models) assert.equal(await k.useThreads(2), 2);
   const pool = existingKernelPool()!;
   assert.equal(pool.starts, 1, 'workers started once for four models');
   assert.equal(pool.threads, 2);
@@ -125,16 +125,16 @@ test('the pool starts once, serves many models, terminates, and starts again whe
   assert.equal(existingKernelPool(), undefined);
   // A model that used the old pool attaches to a new one.
   const k = models[0]!;
-  k.useThreads(2);
+  await k.useThreads(2);
   const again = existingKernelPool()!;
   assert.notEqual(again, pool);
   assert.equal(again.starts, 1);
   sameBits(step(open(), 64, [300, 200, 10]).flatMap((a) => [...a]), step(k, 64, [300, 200, 10]).flatMap((a) => [...a]), 'after a restart');
 });
 
-test('an error in a kernel thread surfaces on the caller as a KernelThreadError naming the thread', () => {
+test('an error in a kernel thread surfaces on the caller as a KernelThreadError naming the thread', async () => {
   const k = open();
-  k.useThreads(2);
+  await k.useThreads(2);
   const pool = kernelPool();
   assert.ok(typeof pool === 'object');
   // An instance no thread holds.
@@ -152,10 +152,10 @@ test('an error in a kernel thread surfaces on the caller as a KernelThreadError 
   assert.equal(out[(1 << 17) - 1], Math.fround(b[(1 << 17) - 1]! * b[(1 << 17) - 1]!));
 });
 
-test('a shared memory grows in place while threads hold it: old views alias it, cut products still run', () => {
+test('a shared memory grows in place while threads hold it: old views alias it, cut products still run', async () => {
   const k = open();
   assert.equal(k.shared, true, 'Node has SharedArrayBuffer: the shared build');
-  k.useThreads(2);
+  await k.useThreads(2);
   k.reserve(4 * (2 * 256 * 300 + 256 * 256) + 4096);
   const A = put(k, random(256 * 300, 3)), B = put(k, random(300 * 256, 4));
   const first = k.alloc(256 * 256).data;

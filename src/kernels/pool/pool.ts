@@ -11,10 +11,12 @@ import {
  * The kernel threads: one pool per process (per page), started once and kept, whose workers
  * share each model's WebAssembly memory (shared: true) and run slices of its large products and
  * passes. The calling thread is thread 0 and always computes a slice itself; workers 1..n−1 wait
- * on the control block (protocol.ts) between calls. In Node the pool starts and attaches memories
- * synchronously (the workers read attach messages with receiveMessageOnPort); on a cross-origin
- * isolated page it starts and attaches asynchronously (`openKernelPool`), from a thread that may
- * block (a Web Worker: the caller waits for its workers with Atomics.wait).
+ * on the control block (protocol.ts) between calls. Workers start asynchronously (`prepare`): the
+ * calling thread never blocks while one loads, since a worker's modules may load through loader
+ * hooks that need this thread's event loop (that wait deadlocked). Once running, Node workers
+ * attach a new memory synchronously (they read attach messages with receiveMessageOnPort); on a
+ * cross-origin isolated page attaching is asynchronous too, from a thread that may block (a Web
+ * Worker: the caller waits for its workers with Atomics.wait).
  */
 
 /** An error from a kernel thread, naming it. */
@@ -48,6 +50,8 @@ export class KernelPool {
   /** How many times workers were started (the pool starts once; a test reads it). */
   starts = 0;
   private closed = false;
+  /** Node: the start under way, if any. */
+  private growing: Promise<void> | undefined;
 
   private constructor(readonly kind: 'node' | 'web', readonly cores: number, readonly maxThreads: number) {
     this.tasks = new Float64Array(new SharedArrayBuffer(maxThreads * SLOT * 8));
@@ -103,26 +107,20 @@ export class KernelPool {
     Atomics.notify(this.ctrl, CTRL.seq);
   }
 
-  /** Node: makes sure there are threads − 1 workers (at most maxThreads − 1), starting the missing ones and waiting for them. */
-  growSync(threads: number): void {
-    if (this.kind === 'web') throw new BackpropError('kernel threads in a browser start asynchronously: fit starts them (prepareThreads)');
-    const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
-    const want = Math.min(threads, this.maxThreads) - 1;
-    if (this.workers.length >= want) return;
+  /** Node: starts workers up to `want` and waits in the event loop (never in Atomics.wait) until each has loaded. */
+  private async startNode(want: number): Promise<void> {
     this.closed = false;
-    const before = Atomics.load(this.ctrl, CTRL.started);
-    const first = this.workers.length + 1;
-    for (let i = first; i <= want; i++) this.workers.push(this.spawnNode(wt, i));
+    const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
+    const added: WorkerHandle[] = [];
+    for (let i = this.workers.length + 1; i <= want; i++) added.push(this.spawnNode(wt, i));
     this.starts++;
-    const added = want - first + 1;
-    // Each worker adds itself to `started` once its module has loaded.
-    for (;;) {
-      const started = Atomics.load(this.ctrl, CTRL.started);
-      if (started - before >= added) break;
-      if (Atomics.wait(this.ctrl, CTRL.started, started, 60_000) === 'timed-out' && Atomics.load(this.ctrl, CTRL.started) === started) {
-        throw new BackpropError(`the kernel threads did not start within 60 s (${started - before} of ${added} started)`);
-      }
+    const started = await Promise.allSettled(added.map((h) => h.started!));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure !== undefined) {
+      await Promise.all(added.map((h) => h.terminate()));
+      throw failure.reason;
     }
+    this.workers.push(...added);
   }
 
   private spawnNode(wt: typeof WorkerThreads, index: number): WorkerHandle {
@@ -167,26 +165,16 @@ export class KernelPool {
 
   /**
    * Makes sure there are threads − 1 workers and that workers `from`.. hold an instance on a
-   * model's memory: synchronously in Node; on the web by starting Web Workers and parking the
+   * model's memory: workers start asynchronously, then attach synchronously in Node; on the web by starting Web Workers and parking the
    * waiting ones (they take attach messages in their event loop, then wait again).
    */
   async prepare(threads: number, from: () => number, make: (w: number) => Attach): Promise<void> {
     if (this.kind === 'node') {
       const want = Math.min(threads, this.maxThreads) - 1;
-      if (this.workers.length < want) {
-        this.closed = false;
-        const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
-        const added: WorkerHandle[] = [];
-        for (let i = this.workers.length + 1; i <= want; i++) added.push(this.spawnNode(wt, i));
-        this.starts++;
-        // Waits in the event loop (not in Atomics.wait) until each has loaded and said so.
-        const started = await Promise.allSettled(added.map((h) => h.started!));
-        const failure = started.find((r) => r.status === 'rejected');
-        if (failure !== undefined) {
-          await Promise.all(added.map((h) => h.terminate()));
-          throw failure.reason;
-        }
-        this.workers.push(...added);
+      // Calls that overlap (a background start and a run's) share one start.
+      while (this.workers.length < want) {
+        this.growing ??= this.startNode(want).finally(() => { this.growing = undefined; });
+        await this.growing;
       }
       if (from() < this.threads) this.attachSync(from(), make);
       return;

@@ -207,16 +207,10 @@ class WasmKernels implements Kernels {
     return this.shared ? undefined : 'kernel threads need a shared WebAssembly memory (SharedArrayBuffer: Node.js, or a cross-origin isolated page)';
   }
 
-  /** Tests and benchmarks: sets a count and starts the threads now; returns the count in use. */
-  useThreads(count: number, cutSmall = false): number {
+  /** Tests and benchmarks: sets a count and starts the threads (yielding, never blocking); resolves to the count in use. */
+  async useThreads(count: number, cutSmall = false): Promise<number> {
     this.setThreads(count, cutSmall);
-    if (this.threads > 1) {
-      try {
-        this.start();
-      } catch (e) {
-        this.fallBack(e);
-      }
-    }
+    await this.prepareThreads();
     return this.threads;
   }
 
@@ -257,9 +251,9 @@ class WasmKernels implements Kernels {
     this.threads = 1;
   }
 
+  /** Attaches this memory to kernel threads that are already running (Node: synchronously). */
   private start(): void {
     const pool = this.poolFor();
-    pool.growSync(this.threads);
     if (this.attachedThreads < pool.threads) {
       pool.attachSync(this.attachedThreads, this.attachment());
       this.attachedThreads = pool.threads;
