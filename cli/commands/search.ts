@@ -21,7 +21,7 @@ import { Printer, type Io } from '../io.js';
 import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
 import { writeSearchReport } from '../search/report.js';
-import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
+import { loadTable, MAXIMIZED, runTrainingJob, tableKey, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { defaultJobs, TrialPool } from '../search/pool.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
@@ -123,7 +123,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
 
-  const runner = await makeRunner(run);
+  const runner = await makeRunner(run, { key: tableKey(data), table });
   const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -221,17 +221,20 @@ function prepareTrainingPlan(table: Table, spec: TrainingSpec): OutputPlan {
   }
 }
 
-async function makeRunner(run: SearchRun): Promise<TrialRunner> {
+async function makeRunner(run: SearchRun, parsed: { key: string; table: Table }): Promise<TrialRunner> {
   if (run.queue !== undefined) {
     const { QueueRunner } = await import('../search/queue.js');
     return QueueRunner.connect(run.queue, run.jobs);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
   // This thread is one of the jobs: it starts on the first trial at once, while jobs − 1 worker
-  // threads start (each loads the table once), so tiny searches are never slower than --jobs 1.
-  // Every job's products get the cores the jobs leave (one thread when they fill them).
+  // threads start now, once for the search, each given this thread's parsed table (no thread reads
+  // or parses the data again), so tiny searches are never slower than --jobs 1. A trial goes to
+  // whichever job is free first. Every job's products get the cores the jobs leave (one kernel
+  // thread each when the jobs fill the cores: never jobs × threads > cores).
   setDefaultThreads(Math.max(1, Math.floor(defaultJobs() / run.jobs)));
-  const pool = new TrialPool(run.jobs - 1);
+  const pool = new TrialPool(run.jobs - 1, parsed);
+  pool.start();
   let here = false;
   return {
     run: async (job, report) => {

@@ -1,7 +1,6 @@
 import type * as WorkerThreads from 'node:worker_threads';
-import { Matrix } from '../core/matrix.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
-import type { Table } from '../data/table.js';
+import { tableFromClone, type Table } from '../data/table.js';
 import { setDefaultThreads } from '../kernels/wasm/backend.js';
 import { scoreHoldout } from './score.js';
 import type { FromFoldWorker, ToFoldWorker } from './foldPool.js';
@@ -14,16 +13,9 @@ import type { FromFoldWorker, ToFoldWorker } from './foldPool.js';
 const port = nodeModule<typeof WorkerThreads>('node:worker_threads')!.parentPort!;
 let table: Table | undefined;
 
-/** A structured clone keeps the data but not the Matrix class: rebuild x and numeric targets. */
-function revive(t: Table): Table {
-  const m = (x: Matrix) => new Matrix(x.rows, x.cols, x.data);
-  const y = t.y?.kind === 'numeric' ? { ...t.y, values: m(t.y.values) } : t.y;
-  return { ...t, x: m(t.x), y };
-}
-
 port.on('message', (m: ToFoldWorker) => {
   if (m.type === 'table') {
-    table = revive(m.table);
+    table = tableFromClone(m.table);
     setDefaultThreads(m.threads);
     port.postMessage({ type: 'ready' } satisfies FromFoldWorker);
     return;
