@@ -5,7 +5,7 @@ const path = require('path');
 const { pathToFileURL } = require('url');
 
 let lib;
-// BACKPROP_THREADS: fit's `threads` (default 1, to compare with one-thread peers).
+// BACKPROP_THREADS: the `threads` of fit and predict (default 1, to compare with one-thread peers).
 const threads = Number(process.env.BACKPROP_THREADS || 1);
 
 module.exports = {
@@ -43,7 +43,7 @@ module.exports = {
     await model.fit(prepared.x, prepared.y, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: true, verbose: 0, threads });
   },
   async predict(model, x, n, d, batch) {
-    const out = model.predictMatrix(new lib.Matrix(n, d, x), { batchSize: batch });
+    const out = model.predictMatrix(new lib.Matrix(n, d, x), { batchSize: batch, threads });
     const labels = new Uint8Array(n);
     const k = out.cols;
     for (let i = 0; i < n; i++) {

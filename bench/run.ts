@@ -1,13 +1,14 @@
 // `npm run bench`: backprop and its peers on the workloads of ../shared/bench, in one run, with
 // ratios. Machines here are shared and noisy: only ratios measured side by side mean anything.
 //
-//   npm run bench                      # GEMM, W1, W2, W3: backprop (wasm and typescript), brain.js 2, tfjs-wasm, PyTorch 1 and 2 threads
+//   npm run bench                      # GEMM, W1, W2, W3: backprop (wasm, typescript, 2 threads), brain.js 2, tfjs-wasm, PyTorch 1 and 2 threads; search/cv --jobs 1 vs 2
 //   npm run bench -- --workloads w1,w3 --reps 5 --peers brainjs2,torch
+//   npm run bench -- --workloads '' --peers '' --gemm no   # only the search/cv table
 //
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -22,10 +23,14 @@ const { values } = parseArgs({
     peers: { type: 'string', default: 'brainjs2,tfjs-wasm,torch' },
     /** backprop's backends to run (BACKPROP_BACKEND for each). */
     backends: { type: 'string', default: 'wasm,typescript' },
+    /** The search/cv table: --jobs 1 against --jobs 2 (no to skip it). */
+    jobs: { type: 'string', default: 'yes' },
+    /** The one-thread GEMM table (no to skip it). */
+    gemm: { type: 'string', default: 'yes' },
   },
 });
-const workloads = values.workloads.split(',');
-const peers = values.peers.split(',');
+const workloads = values.workloads.split(',').filter((w) => w !== '');
+const peers = values.peers.split(',').filter((p) => p !== '');
 const reps = values.reps;
 
 interface Result {
@@ -94,11 +99,9 @@ for (const w of workloads) {
       results.push({ ...r, peer: b === backends[0] ? 'backprop' : `backprop-${b}` });
     }
   }
-  // W2's training is big enough for fit's threads: the default backend on two threads too.
-  if (w === 'w2') {
-    for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: backends[0]!, BACKPROP_THREADS: '2' })) {
-      results.push({ ...r, peer: 'backprop-2threads' });
-    }
+  // Two kernel threads (fit's and predict's threads: 2): every workload, so that W3 (batch 1) shows it is not slowed.
+  for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: backends[0]!, BACKPROP_THREADS: '2' })) {
+    results.push({ ...r, peer: 'backprop-2threads' });
   }
   // The relaxed-SIMD build (fused multiply-add), which Node 22+ and Chrome 114+ load by default;
   // Node 20 needs V8's flag for it.
@@ -128,7 +131,7 @@ if (peers.includes('sklearn') && pythonHas('sklearn')) {
 // Matrix products, one thread: backprop's backends and PyTorch's torch.mm.
 interface Gemm { backend: string; shape: string; gflops: number }
 const gemm: Gemm[] = [];
-{
+if (values.gemm !== 'no') {
   console.error('gemm');
   // Node 20 loads the relaxed-SIMD build only with V8's flag: a second run measures it.
   const flags = process.versions.node.startsWith('20.') ? [[], ['--experimental-wasm-relaxed-simd']] : [[]];
@@ -144,6 +147,49 @@ const gemm: Gemm[] = [];
     const t = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
     for (const l of t.stdout.split('\n').filter((x) => x.startsWith('{'))) gemm.push(JSON.parse(l) as Gemm);
   }
+}
+
+// Search and cross-validation with --jobs 1 and --jobs 2: the built CLI, wall time of the whole command.
+interface JobsRow { what: string; jobs1: number; jobs2: number; ratio: number; load: string }
+const jobsRows: JobsRow[] = [];
+if (values.jobs !== 'no') {
+  console.error('search / cv jobs');
+  // The compiled CLI, as the package runs it (its workers load compiled files too).
+  const cli = join(root, 'dist', 'cli', 'main.js');
+  const data = (name: string) => join(root, 'data', `${name}.csv`);
+  const tmp = join(work, 'jobs');
+  mkdirSync(tmp, { recursive: true });
+  // The search's trials take about a second each on an idle core (digits, the default space, 10 epochs).
+  const cases: [string, (jobs: number, rep: number) => string[]][] = [
+    ['search, 12 trials of ~1 s (digits, 10 epochs)', (j, r) => ['search', '--dataset', 'digits', '--method', 'random', '--trials', '12', '--epochs', '10', '--seed', '1', '--jobs', String(j), '--journal', join(tmp, `s12-${j}-${r}.jsonl`), '--out', join(tmp, `s12-${j}.bpm`)]],
+    ['search, 8 tiny trials (wine, 5 epochs)', (j, r) => ['search', '--dataset', 'wine', '--method', 'random', '--trials', '8', '--epochs', '5', '--seed', '1', '--jobs', String(j), '--journal', join(tmp, `s8-${j}-${r}.jsonl`), '--out', join(tmp, `s8-${j}.bpm`)]],
+    ['cv, 4 folds (digits, 256-128, 15 epochs)', (j) => ['cv', data('digits'), '--folds', '4', '--epochs', '15', '--layers', '256,128', '--no-early-stopping', '--jobs', String(j)]],
+  ];
+  // --jobs 1 and --jobs 2 interleaved, `reps` times each: the median wall time of each, and the
+  // median of the per-pair ratios (a pair shares the machine's load most closely).
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  for (const [what, args] of cases) {
+    const time: Record<number, number[]> = { 1: [], 2: [] };
+    const ratios: number[] = [];
+    const loads: string[] = [];
+    for (let rep = 0; rep < Number(reps); rep++) {
+      for (const jobs of [1, 2]) {
+        rmSync(join(tmp, `s12-${jobs}-${rep}.jsonl`), { force: true });
+        rmSync(join(tmp, `s8-${jobs}-${rep}.jsonl`), { force: true });
+        if (rep === 0) loads.push(loadAverage());
+        const t0 = performance.now();
+        const r = spawnSync(process.execPath, [cli, ...args(jobs, rep)], { encoding: 'utf8' });
+        time[jobs]!.push((performance.now() - t0) / 1000);
+        if (r.status !== 0) console.error(`    ${what} --jobs ${jobs} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
+      }
+      ratios.push(time[1]![rep]! / time[2]![rep]!);
+    }
+    jobsRows.push({ what, jobs1: median(time[1]!), jobs2: median(time[2]!), ratio: median(ratios), load: loads.join(' / ') });
+  }
+}
+
+function loadAverage(): string {
+  return spawnSync('uptime', { encoding: 'utf8' }).stdout.replace(/.*load average:\s*/, '').trim();
 }
 
 const fmt = (v: number | null) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
@@ -163,6 +209,12 @@ for (const w of workloads) {
   }
   lines.push('');
 }
+if (jobsRows.length > 0) {
+  lines.push('## search and cross-validation, wall time of the CLI command', '', `| run (${reps} interleaved pairs) | --jobs 1 (s, median) | --jobs 2 (s, median) | speed-up (median of pairs) | load average (1, 5, 15 min) at the first start of each |`, '|---|---:|---:|---:|---|');
+  for (const r of jobsRows) lines.push(`| ${r.what} | ${r.jobs1.toFixed(1)} | ${r.jobs2.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.load} |`);
+  lines.push('');
+}
+lines.splice(2, 0, `Load average at the end of the run: ${loadAverage()} (a shared 2-core machine: ratios measured side by side are what count).`, '');
 const report = lines.join('\n');
 console.log(report);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -108,6 +108,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description('k-fold cross-validation of what "train" would train: per-fold scores, mean ± std')
     .argument('<data>', 'CSV file with a header row')
     .option('--folds <k>', 'number of folds', integer(2), 5)
+    .option('--jobs <n>', 'folds at once, each on a worker thread (its products on the cores the jobs leave)', integer(1), 1)
     .addOption(sharedOption('target'))
     .addOption(sharedOption('categorical', 'columns to one-hot encode'))
     .addOption(sharedOption('numeric', 'columns to read as numbers'))
@@ -136,10 +137,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('scale', 'input scaling'))
     .addOption(sharedOption('seed', 'seed of the folds and every random choice'))
     .addOption(sharedOption('json', 'machine-readable output: one JSON object per line'))
-    .action(async (data: string, o: TrainFlags & { folds: number }, cmd: Command) => {
+    .action(async (data: string, o: TrainFlags & { folds: number; jobs: number }, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
       const preset = { name: presetOf(o.preset, { data }), flags: o, given };
-      code = await cvCommand(specFromFlags(o), { ...dataFlags(o), data }, o.folds, o.json, io, preset);
+      code = await cvCommand(specFromFlags(o), { ...dataFlags(o), data }, o.folds, o.json, io, preset, o.jobs);
     });
 
   program

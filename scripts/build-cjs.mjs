@@ -1,5 +1,5 @@
 // The CommonJS face of the library, for `require('backprop-mlp')`: one esbuild bundle of
-// src/index.ts at dist/cjs/index.cjs (and its training-thread worker beside it), and the ES declarations copied beside it as .d.cts (their
+// src/index.ts at dist/cjs/index.cjs (and its kernel-thread worker beside it), and the ES declarations copied beside it as .d.cts (their
 // relative imports renamed .js → .cjs), so TypeScript reads them as CommonJS under node16/nodenext.
 // Run after tsc has written dist/src (npm run build does both).
 import { build } from 'esbuild';
@@ -18,8 +18,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // import.meta.url (finding the bundled data/ folder, the training-thread worker) becomes this file's URL.
-  // import.meta.resolve serves only runs from the TypeScript sources (threadHost.ts), never this bundle.
+  // import.meta.url (finding the bundled data/ folder, the kernel-thread worker) becomes this file's URL.
+  // import.meta.resolve is not used by the library (a thread preload comes from BACKPROP_THREAD_PRELOAD).
   define: { 'import.meta.url': '__backpropModuleUrl', 'import.meta.resolve': 'undefined' },
   banner: { js: 'const __backpropModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: true,
@@ -27,11 +27,24 @@ await build({
   logLevel: 'warning',
 });
 
-// fit's training threads start src/model/threadWorker.ts as new URL('./threadWorker.js', import.meta.url):
+// The kernel threads start src/kernels/pool/kernelWorker.ts as new URL('./kernelWorker.js', import.meta.url):
 // from index.cjs that is this folder, so the worker is bundled here (an ES module: the package is "type": "module").
+// crossValidate's fold workers likewise (new URL('./foldWorker.js', import.meta.url)).
 await build({
-  entryPoints: [join(root, 'src', 'model', 'threadWorker.ts')],
-  outfile: join(cjsDir, 'threadWorker.js'),
+  entryPoints: [join(root, 'src', 'training', 'foldWorker.ts')],
+  outfile: join(cjsDir, 'foldWorker.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: true,
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: [join(root, 'src', 'kernels', 'pool', 'kernelWorker.ts')],
+  outfile: join(cjsDir, 'kernelWorker.js'),
   bundle: true,
   format: 'esm',
   platform: 'node',

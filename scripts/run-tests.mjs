@@ -23,7 +23,7 @@ const args = [
   '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',
   ...files,
 ];
-// Training threads started from the TypeScript sources load them through tsx (src/model/threadHost.ts).
+// Kernel threads started from the TypeScript sources load them through tsx (src/kernels/pool/pool.ts).
 const env = { ...process.env, BACKPROP_THREAD_PRELOAD: pathToFileURL('test/helpers/threadPreload.mjs').href };
 const result = spawnSync(process.execPath, args, { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

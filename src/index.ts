@@ -46,6 +46,8 @@ export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
 export type { Label, TargetsLike } from './core/labels.js';
 export { Backprop, type StepRecorder } from './model/step.js';
 export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';
+export { setDefaultThreads, terminateThreads, KernelThreadError } from './kernels/backend.js';
+export { describeThreads, capAtCores } from './model/kernelThreads.js';
 export { typescriptLoops } from './kernels/typescript.js';
 export { Block as KernelBlock, type KernelLoops, type ActivationKernel, type LossKernel } from './kernels/kernels.js';
 export * from './data/index.js';

@@ -1,4 +1,4 @@
-import { crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
+import { capAtCores, crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
@@ -20,10 +20,16 @@ import { planOutput } from '../../src/index.js';
 
 /**
  * `backprop cv data.csv --folds 5`: k-fold cross-validation of what `train` would train, with
- * the same options; per-fold scores and their mean ± standard deviation.
+ * the same options; per-fold scores and their mean ± standard deviation. `--jobs J` trains J folds
+ * at once on worker threads (the scores do not depend on it).
  */
-export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io, preset?: PresetRun): Promise<number> {
+export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { data: string }, folds: number, json: boolean, io: Io, preset?: PresetRun, askedJobs = 1): Promise<number> {
   const printer = new Printer(io, json);
+  const { value: jobs, warning } = capAtCores('--jobs', askedJobs);
+  if (warning !== undefined) {
+    printer.line(`Warning ${warning}`);
+    printer.event({ event: 'warning', message: warning });
+  }
   const table = await readCsvTable(data.data, tableArgsOf(flagsSpec.preprocessing), undefined, data.delimiter);
   const chosen = preset ? specWithPreset(preset.name, preset.flags, preset.given, table) : { spec: flagsSpec, why: undefined };
   const spec = chosen.spec;
@@ -32,9 +38,10 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   for (const line of dataLines(data.data, table, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
   const watch = fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : fit.keepBest === true && fit.validationSplit > 0 ? `the best epoch on ${Math.round(fit.validationSplit * 100)}% of the training folds kept` : 'no early stopping';
-  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}`);
+  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} folds at once on worker threads`}`);
   printer.line(`Model   ${spec.architecture.hidden.join('-') || 'no hidden layer'}, batch ${fit.batchSize}, ${fit.epochs} epochs${chosen.why ? `; ${chosen.why}` : ''}`);
   const scores = await crossValidate(spec, table, folds, {
+    jobs,
     onFold: (s) => printer.event({ event: 'fold', ...s }),
   });
   const y = table.y;

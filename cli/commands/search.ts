@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  capAtCores, setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
   CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace,
   type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
@@ -21,8 +22,8 @@ import { SearchProgress } from '../search/progress.js';
 import { resultRows, writeResults } from '../search/results.js';
 import { checkOutputs, realPath, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
-import { loadTable, MAXIMIZED, runTrainingJob, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
-import { TrialPool } from '../search/pool.js';
+import { loadTable, MAXIMIZED, runTrainingJob, tableKey, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
+import { defaultJobs, TrialPool } from '../search/pool.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
 
@@ -92,6 +93,13 @@ const FEW_HELD_OUT_ROWS = 10;
 
 export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
+  // Jobs on this machine beyond its cores only add memory and waits (a queue's jobs run elsewhere).
+  const capped = run.queue === undefined ? capAtCores('--jobs', run.jobs) : undefined;
+  if (capped?.warning !== undefined) {
+    printer.line(`Warning ${capped.warning}`);
+    printer.event({ event: 'warning', message: capped.warning });
+    run = { ...run, jobs: capped.value };
+  }
   const space = readSpace(run.space);
   for (const name of Object.keys(space)) {
     if (run.given.has(name) || (name === 'units' || name === 'depth' ? run.given.has('layers') : false)) {
@@ -121,7 +129,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
 
-  const runner = await makeRunner(run, (text) => printer.line(text));
+  const runner = await makeRunner(run, (text) => printer.line(text), { key: tableKey(data), table });
   const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -131,7 +139,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
-  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : `${run.jobs} ${run.jobs === 1 ? 'thread' : 'worker threads'}`}; journal ${run.journal}`);
+  printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
     printer.line(`Warning each trial is scored on ${heldOut} held-out row${heldOut === 1 ? '' : 's'}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
@@ -218,15 +226,34 @@ function prepareTrainingPlan(table: Table, spec: TrainingSpec): OutputPlan {
   }
 }
 
-async function makeRunner(run: SearchRun, onEvent: (text: string) => void): Promise<TrialRunner> {
+async function makeRunner(run: SearchRun, onEvent: (text: string) => void, parsed: { key: string; table: Table }): Promise<TrialRunner> {
   if (run.queue !== undefined) {
     const { QueueRunner } = await import('../search/queue.js');
     // A pruned trial's result depends on the study's other trials: its job is this journal's.
     return QueueRunner.connect(run.queue, run.pruner !== undefined ? `${run.pruner.name}:${realPath(run.journal)}` : '', onEvent);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
-  const pool = new TrialPool(run.jobs);
-  return { run: (job, report) => pool.run(job, report), close: () => pool.close() };
+  // This thread is one of the jobs: it starts on the first trial at once, while jobs − 1 worker
+  // threads start now, once for the search, each given this thread's parsed table (no thread reads
+  // or parses the data again), so tiny searches are never slower than --jobs 1. A trial goes to
+  // whichever job is free first. Every job's products get the cores the jobs leave (one kernel
+  // thread each when the jobs fill the cores: never jobs × threads > cores).
+  setDefaultThreads(Math.max(1, Math.floor(defaultJobs() / run.jobs)));
+  const pool = new TrialPool(run.jobs - 1, parsed);
+  pool.start();
+  let here = false;
+  return {
+    run: async (job, report) => {
+      if (here) return pool.run(job, report);
+      here = true;
+      try {
+        return await runTrainingJob(job, report);
+      } finally {
+        here = false;
+      }
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** A parameter value for a table: integers as they are, other numbers to 4 significant places, the rest as JSON. */

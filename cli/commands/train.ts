@@ -1,5 +1,6 @@
 import {
-  beatsBaseline, rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
+  beatsBaseline, describeThreads,
+  rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
   History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
   type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
@@ -278,7 +279,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${watched} loss, best weights kept)` : s.keepBest === true ? `${s.epochs} epochs (the epoch of lowest ${watched} loss kept)` : `${s.epochs} epochs`;
   const schedule = opt.getConfig().learningRate;
   const rate = typeof schedule === 'object' && schedule !== null ? scheduleText(schedule as { name: string; config: Record<string, unknown> }) : `learning rate ${opt.currentLearningRate()}`;
-  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (${rate}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
+  p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (${rate}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels on ${describeThreads(model, s.batchSize, model.backprop().kernels.threadSetting).text}`);
   if (why !== undefined) p.line(`        ${why}`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
   if (split.note) p.line(`Note    ${split.note}`);

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TrialOutcome } from '../../src/index.js';
+import type { Table, TrialOutcome } from '../../src/index.js';
 import type { Reporter, TrialJob } from './trial.js';
 
-export type ToThread = { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
+export type ToThread = { type: 'table'; key: string; table: Table } | { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
 export type FromThread =
   | { type: 'report'; id: number; step: number; value: number }
   | { type: 'done'; id: number; outcome: TrialOutcome }
@@ -33,15 +33,28 @@ export class TrialPool {
   private readonly busy = new Map<Worker, Task>();
   private nextId = 0;
 
-  constructor(readonly size: number) {}
+  /**
+   * `table`: the search's parsed table, sent to each thread as it starts (a structured clone of
+   * its arrays), so that no thread reads or parses the data again.
+   */
+  constructor(readonly size: number, private readonly table?: { key: string; table: Table }) {}
+
+  /** Starts every thread now (they load while the first trials run), rather than at their first trial. */
+  start(): void {
+    while (this.all.length < this.size) this.idle.push(this.spawn());
+  }
 
   private spawn(): Worker {
     const fromSource = import.meta.url.endsWith('.ts');
     const file = new URL(fromSource ? './thread.ts' : './thread.js', import.meta.url);
     // From the sources a thread registers tsx first (--import in a thread's execArgv loads too late in Node 20).
+    // Each trial's products use the cores its job leaves (one thread when the jobs fill them);
+    // the search's own thread runs trials too (cli/commands/search.ts), hence size + 1 jobs.
+    const workerData = { threads: Math.max(1, Math.floor(availableParallelism() / (this.size + 1))) };
     const w = fromSource
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true })
-      : new Worker(file);
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true, workerData })
+      : new Worker(file, { workerData });
+    if (this.table !== undefined) w.postMessage({ type: 'table', ...this.table } satisfies ToThread);
     w.on('message', (m: FromThread) => this.onMessage(w, m));
     w.on('error', (e) => this.onCrash(w, e.message));
     w.on('exit', (code) => this.onCrash(w, `worker thread exited with code ${code}`));

@@ -1,10 +1,12 @@
-// A worker thread of `backprop search --jobs N`: runs one trial at a time, single-threaded, and
+// A worker thread of `backprop search --jobs N`: runs one trial at a time, on the kernel threads its job leaves (one when the jobs fill the cores), and
 // asks the main thread (which holds the pruner) after each epoch whether to go on.
-import { parentPort } from 'node:worker_threads';
-import { runTrainingJob, type TrialJob } from './trial.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { setDefaultThreads, tableFromClone } from '../../src/index.js';
+import { keepTable, runTrainingJob, type TrialJob } from './trial.js';
 import type { FromThread, ToThread } from './pool.js';
 
 const port = parentPort!;
+setDefaultThreads((workerData as { threads?: number } | undefined)?.threads ?? 1);
 const waiting = new Map<number, (stop: boolean) => void>();
 
 function send(m: FromThread): void {
@@ -12,6 +14,10 @@ function send(m: FromThread): void {
 }
 
 port.on('message', (m: ToThread) => {
+  if (m.type === 'table') {
+    keepTable(m.key, tableFromClone(m.table));
+    return;
+  }
   if (m.type === 'prune') {
     waiting.get(m.id)?.(m.stop);
     waiting.delete(m.id);

@@ -42,9 +42,19 @@ export type Reporter = (step: number, value: number) => boolean | Promise<boolea
 
 const tables = new Map<string, Promise<Table>>();
 
+/** What identifies a parsed table: the data's hash and how it is read. */
+export function tableKey(data: DataRef): string {
+  return `${data.hash}:${JSON.stringify(data.tableArgs)}:${data.delimiter ?? ''}`;
+}
+
+/** Keeps a table parsed elsewhere (a search's worker threads get the main thread's, never parse again). */
+export function keepTable(key: string, table: Table): void {
+  tables.set(key, Promise.resolve(table));
+}
+
 /** The trial's table, read once per process and data set. */
 export function loadTable(data: DataRef): Promise<Table> {
-  const key = `${data.hash}:${JSON.stringify(data.tableArgs)}:${data.delimiter ?? ''}`;
+  const key = tableKey(data);
   let t = tables.get(key);
   if (t === undefined) {
     t = data.csv !== undefined

@@ -163,6 +163,16 @@ export interface Table {
   readonly reading?: CellOptions;
 }
 
+/**
+ * A table received from another thread (a structured clone keeps the data but not the Matrix
+ * class): x and numeric targets rebuilt on the same arrays, nothing copied.
+ */
+export function tableFromClone(t: Table): Table {
+  const m = (x: Matrix) => new Matrix(x.rows, x.cols, x.data);
+  const y = t.y?.kind === 'numeric' ? { ...t.y, values: m(t.y.values) } : t.y;
+  return { ...t, x: m(t.x), y };
+}
+
 /** The time of each row, from the `orderBy` column. */
 export interface RowOrder {
   readonly column: string;

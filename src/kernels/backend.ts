@@ -6,6 +6,8 @@ import { loadWasmBackend } from './wasm/backend.js';
 
 export type { KernelBackend, Kernels } from './kernels.js';
 export { typescriptBackend } from './typescript.js';
+export { setDefaultThreads } from './wasm/backend.js';
+export { terminateKernelThreads as terminateThreads, KernelThreadError } from './pool/pool.js';
 
 /** The backend names `setKernelBackend` and BACKPROP_BACKEND accept. */
 export type KernelBackendName = KernelBackend['name'];

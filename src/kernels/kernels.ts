@@ -50,6 +50,22 @@ export interface Kernels {
   /** True when `x` is a current view of this memory (kernels on it run without copies). */
   owns(x: FloatArray): boolean;
 
+  /** Threads the large products and passes are cut over now (1: the calling thread only). */
+  readonly threads: number;
+  /**
+   * Cuts the large products and passes over `setting` threads from now on: a count, or 'auto'
+   * (the cores where this backend has threads, else 1). Calls too small to pay for a second
+   * thread stay on the calling one whatever the setting, and every count gives the same bits.
+   * A count > 1 this backend or host cannot run is an UnsupportedError naming why.
+   */
+  setThreads(setting: number | 'auto'): void;
+  /** The last setting (what setThreads was given). */
+  readonly threadSetting: number | 'auto';
+  /** Why calls cannot be cut over threads here, or undefined when they can. */
+  threadsBlocker(): string | undefined;
+  /** Starts the threads where that cannot happen during a call (a browser's Web Workers); fit awaits it. */
+  prepareThreads(): Promise<void>;
+
   // Matrix products (gemm.ts). With `accumulate` the product is added to `out`.
   /** out[m×n] = a[m×k] · b[k×n]  (z = X·W). */
   gemmNN(a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
@@ -127,7 +143,7 @@ export interface Kernels {
 }
 
 /** The loops of a Kernels without its memory: what `typescriptLoops` holds. */
-export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns'>;
+export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns' | 'threads' | 'setThreads' | 'threadSetting' | 'threadsBlocker' | 'prepareThreads'>;
 
 /** A backend: a name, the dtypes it computes in, and a way to open memory + kernels for a model. */
 export interface KernelBackend {

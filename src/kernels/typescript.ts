@@ -1,4 +1,5 @@
 import { allocate, type DType, type FloatArray } from '../core/matrix.js';
+import { UnsupportedError } from '../core/errors.js';
 import { Block, type KernelBackend, type KernelLoops, type Kernels } from './kernels.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
 import { addRowVector, columnSums, multiply, sumOfSquares, allFinite, gatherRows, copyRows, dropoutMask } from './elementwise.js';
@@ -27,6 +28,15 @@ class TypescriptKernels implements Kernels {
   reserve(): void {}
   owns(_x: FloatArray): boolean {
     return true;
+  }
+  readonly threads = 1;
+  readonly threadSetting = 1;
+  threadsBlocker(): string {
+    return 'the TypeScript kernels run on one thread (threads need the wasm backend, float32)';
+  }
+  async prepareThreads(): Promise<void> {}
+  setThreads(setting: number | 'auto'): void {
+    if (setting !== 'auto' && setting > 1) throw new UnsupportedError(`threads ${setting} is not available here: ${this.threadsBlocker()}; use threads: 1`);
   }
   gemmNN = gemmNN;
   gemmNT = gemmNT;

@@ -6,11 +6,14 @@ import type { Logs } from './callback.js';
 import type { WeightArray } from '../layers/param.js';
 import type { Model } from './types.js';
 import { encodeTargets } from './targets.js';
+import { withThreads } from './kernelThreads.js';
 
 /** Evaluation, gradients without an update, and batched prediction: the non-training half of train.ts. */
 
 export interface EvaluateArgs {
   batchSize?: number;
+  /** Threads large batches are cut over (see FitArgs.threads); default: the model's setting, 'auto'. */
+  threads?: number | 'auto';
 }
 
 /** What computeGradients gives: the loss and ∂J/∂θ per tensor. */
@@ -59,9 +62,10 @@ function rowsView(m: Matrix, start: number, count: number): Matrix {
 }
 
 export function evaluate(model: Model, x: unknown, y: unknown, args: EvaluateArgs): Logs {
-  checkKeys('evaluate', args, ['batchSize']);
+  checkKeys('evaluate', args, ['batchSize', 'threads']);
   const batchSize = integerAtLeast('evaluate', 'batchSize', args.batchSize ?? 1024, 1);
-  return evaluatePrepared(model, prepareData(model, x, y, 'evaluate'), batchSize);
+  const data = prepareData(model, x, y, 'evaluate');
+  return withThreads(model, 'evaluate', args.threads, () => evaluatePrepared(model, data, batchSize));
 }
 
 export function computeGradients(model: Model, x: unknown, y: unknown): { loss: number; grads: WeightArray[] } {
@@ -75,8 +79,9 @@ export function computeGradients(model: Model, x: unknown, y: unknown): { loss: 
 }
 
 /** Forward in inference mode in chunks, copied into a fresh matrix. */
-export function predictMatrix(model: Model, X: Matrix, batchSize = 1024): Matrix {
+export function predictMatrix(model: Model, X: Matrix, batchSize = 1024, threads?: number | 'auto'): Matrix {
   integerAtLeast('predict', 'batchSize', batchSize, 1);
+  if (threads !== undefined) return withThreads(model, 'predict', threads, () => predictMatrix(model, X, batchSize));
   const out = Matrix.zeros(X.rows, model.outputUnits, model.dtype);
   for (let start = 0; start < X.rows; start += batchSize) {
     const count = Math.min(batchSize, X.rows - start);

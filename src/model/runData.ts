@@ -41,12 +41,12 @@ export interface FitArgs {
   /** Yield to the event loop after this much work (ms); default 50. */
   yieldEveryMs?: number;
   /**
-   * Threads that share each batch (data-parallel: Node worker threads, or Web Workers when a
-   * browser page is cross-origin isolated and fit runs in a Web Worker). Default 'auto': the cores
-   * available when each thread's slice has at least 256 rows and a step's work (rows × weights) is
-   * large enough to pay for another thread, else 1. Same seed, backend and thread count give
-   * bit-identical weights: pass a number to get the same weights on any machine. Not with batch
-   * normalisation or class/sample weights ('auto' then picks 1).
+   * Threads each step's large products and passes are cut over (the kernel threads: Node worker
+   * threads, or Web Workers on a cross-origin isolated page, sharing the model's WebAssembly
+   * memory). Default: the model's setting, 'auto' unless setDefaultThreads changed it: the cores,
+   * used by the calls large enough to pay for them (batch 1 stays on one thread). Every count
+   * gives the same weights, bit for bit: each element of a result is computed by one thread, in
+   * the same order as with one.
    */
   threads?: number | 'auto';
   /**

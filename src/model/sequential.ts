@@ -281,18 +281,18 @@ export class Sequential implements Model {
    * Outputs for each row of x: number[][] of shape [n, outputUnits]. Runs in inference mode.
    * With `mcSamples`, Monte Carlo dropout: that many passes with dropout on, `{ mean, std }`.
    */
-  predict(x: readonly (ArrayLike<number>)[] | Matrix, args?: { batchSize?: number }): number[][];
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args?: { batchSize?: number; threads?: number | 'auto' }): number[][];
   predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples: number }): McPrediction;
-  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples?: number } = {}): number[][] | McPrediction {
-    checkKeys('predict', args, ['batchSize', 'mcSamples']);
+  predict(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; mcSamples?: number; threads?: number | 'auto' } = {}): number[][] | McPrediction {
+    checkKeys('predict', args, ['batchSize', 'mcSamples', 'threads']);
     if (args.mcSamples !== undefined) return mcDropoutPredict(this, this.prepareInput(x, 'predict x'), args.mcSamples, args.batchSize);
     return this.predictMatrix(x, args).toArray();
   }
 
-  /** As predict, returning a fresh Matrix. */
-  predictMatrix(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number } = {}): Matrix {
+  /** As predict, returning a fresh Matrix. `threads`: as fit's (default: the model's setting, 'auto'). */
+  predictMatrix(x: readonly (ArrayLike<number>)[] | Matrix, args: { batchSize?: number; threads?: number | 'auto' } = {}): Matrix {
     const X = this.prepareInput(x, 'predict x');
-    return predictMatrix(this, X, args.batchSize);
+    return predictMatrix(this, X, args.batchSize, args.threads);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { DivergenceError, InputError, NotFittedError, UnsupportedError } from '../core/errors.js';
+import { DivergenceError, InputError, NotFittedError } from '../core/errors.js';
 import type { FloatArray, Matrix } from '../core/matrix.js';
 import { Rng, checkSeed, type RngState } from '../core/rng.js';
 import type { Label } from '../core/labels.js';
@@ -15,7 +15,7 @@ import { EpochLogger } from './epochLogger.js';
 import type { CompileConfig, Model } from './types.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './evaluate.js';
-import { chooseThreads, openThreads, type ThreadPool } from './threads.js';
+import { cappedThreads, describeThreads } from './kernelThreads.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 import { parseRunArgs, prepareRunData, type FitArgs } from './runData.js';
 
@@ -78,18 +78,20 @@ interface Run {
   readonly validation: Prepared | undefined;
   readonly weights: Float64Array | undefined;
   readonly warning: string | undefined;
+  /** The `threads` option was capped at the cores (cappedThreads). */
+  readonly threadWarning: string | undefined;
   readonly engine: Backprop;
   readonly order: Int32Array;
   readonly guard: WeightGuard;
   readonly callbacks: CallbackList;
   readonly history: History;
   readonly metrics: Metric[];
-  readonly threadsAsked: unknown;
+  /** The kernels' threads setting before this run (restored when it ends). */
+  readonly threadsBefore: number | 'auto';
   batchSize: number;
   batchWeights: Float64Array | undefined;
-  threads: number;
-  pool: ThreadPool | undefined;
-  poolStale: boolean;
+  /** Whether the kernel threads were prepared (started where that needs the event loop). */
+  threadsReady: boolean;
   begun: boolean;
   ended: boolean;
   failure: unknown;
@@ -118,7 +120,7 @@ interface Run {
 /**
  * What a training run is: the compiled loss, optimiser and metrics, the class labels, the
  * shuffling generator and row order, the epoch and step counters, the divergence guard, the
- * thread pool and the callbacks. Every model has one (`model.session`, made with the model);
+ * kernels' threads setting for the run and the callbacks. Every model has one (`model.session`, made with the model);
  * `model.compile` sets its compile part, `start(x, y, args)` begins a run on data, and the run
  * moves by `step()` (one mini-batch) or `advance(epochs | { steps })`, with `evaluate()`,
  * `state()`/`restore()` and live setters in between. `fit` is a loop over it, so k advances of
@@ -218,8 +220,6 @@ export class TrainingSession {
     run.batchSize = size;
     run.engine.batchBuffers(size);
     if (run.weights !== undefined) run.batchWeights = new Float64Array(size);
-    // The pool's shared buffers are sized for a batch: it is reopened at the next step.
-    run.poolStale = run.pool !== undefined || run.threads > 1;
   }
 
   /** The learning rate from the next step on (replaces a schedule). */
@@ -239,11 +239,11 @@ export class TrainingSession {
 
   /**
    * Begins a run on (x, y) with fit's options (`epochs` is the most it may reach; without it the
-   * run goes on while advanced). Data is encoded and split now; the threads start at the first step.
+   * run goes on while advanced). Data is encoded and split now; the kernel threads start when a call first needs them.
    */
   start(x: unknown, y: unknown, args: SessionArgs = {}): this {
     if (this.run?.advancing) throw new InputError('run: an advance is in progress; await it before starting another run');
-    if (this.run !== undefined && !this.run.ended) void this.closePool(this.run);
+    if (this.run !== undefined && !this.run.ended) this.releaseThreads(this.run);
     const opts = parseRunArgs(args);
     const model = this.model;
     this.requireCompiled('fit');
@@ -265,9 +265,10 @@ export class TrainingSession {
     const saved = this.shuffleOrder;
     const order = opts.initialEpoch > 0 && saved !== undefined && saved.length === n ? saved.slice() : Int32Array.from({ length: n }, (_, i) => i);
     this.shuffleOrder = order;
-    const paramCount = engine.params.reduce((s, p) => s + p.size, 0);
-    const threads = data.weights && (args.threads === undefined || args.threads === 'auto') ? 1 : chooseThreads(model, args.threads, batchSize, paramCount);
-    if (threads > 1 && data.weights) throw new UnsupportedError('fit: classWeight / sampleWeight are not supported with threads > 1 yet; use threads: 1');
+    // Each step's large products and passes are cut over the kernel threads (same bits for any count).
+    const threadsBefore = engine.kernels.threadSetting;
+    const threads = args.threads !== undefined ? cappedThreads(engine.kernels, 'fit', args.threads) : undefined;
+    if (threads !== undefined) engine.kernels.setThreads(threads.setting);
     const history = new History();
     const finite = Number.isFinite(opts.epochs);
     const callbacks = new CallbackList([history, ...(opts.verbose === 1 && finite ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
@@ -280,9 +281,9 @@ export class TrainingSession {
     this.stopTraining = false;
     this.earlyStopping = undefined;
     this.run = {
-      opts, train: data.train, validation: data.validation, weights: data.weights, warning: data.warning, engine, order,
-      guard: new WeightGuard(engine.params), callbacks, history, metrics, threadsAsked: args.threads,
-      batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threads, pool: undefined, poolStale: false,
+      opts, train: data.train, validation: data.validation, weights: data.weights, warning: data.warning, threadWarning: threads?.warning, engine, order,
+      guard: new WeightGuard(engine.params), callbacks, history, metrics, threadsBefore,
+      batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
       lossSum: 0, seen: 0, partial: false, diverged: false, epochStart: undefined, stepsAtEpochStart: 0,
       bestLoss: Infinity, lastImprovement: 0, referenceLoss: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
@@ -339,7 +340,7 @@ export class TrainingSession {
     } catch (e) {
       run.failure = e;
       run.ended = true;
-      await this.closePool(run);
+      this.releaseThreads(run);
       throw e;
     } finally {
       run.advancing = false;
@@ -421,10 +422,9 @@ export class TrainingSession {
     return this.run;
   }
 
-  private async closePool(run: Run): Promise<void> {
-    const pool = run.pool;
-    run.pool = undefined;
-    await pool?.close();
+  /** Gives the model's kernels back the threads setting they had before the run (the threads stay, idle, for the next). */
+  private releaseThreads(run: Run): void {
+    run.engine.kernels.setThreads(run.threadsBefore);
   }
 
   /** onTrainBegin and the threads, before the first step. */
@@ -432,6 +432,7 @@ export class TrainingSession {
     run.begun = true;
     await run.callbacks.call('onTrainBegin', {});
     if (run.warning !== undefined) emitWarning(run.callbacks, run.warning);
+    if (run.threadWarning !== undefined) emitWarning(run.callbacks, run.threadWarning);
   }
 
   /** One unit of progress: begin the run, begin an epoch, take a step, or end the run. */
@@ -449,12 +450,11 @@ export class TrainingSession {
       for (const m of run.metrics) m.reset();
       Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false });
     }
-    if (run.poolStale || (run.threads > 1 && run.pool === undefined)) {
-      await this.closePool(run);
-      run.poolStale = false;
-      const { train, engine } = run;
-      run.pool = await openThreads(this.model, engine, run.threads, run.threadsAsked, run.batchSize, train.x.cols, train.y.cols);
-      if (run.pool === undefined) run.threads = 1;
+    if (!run.threadsReady) {
+      // Start the kernel threads now (yielding) when this run's products will be cut over them.
+      const k = run.engine.kernels;
+      if (k.threads > 1 && describeThreads(this.model, run.batchSize, k.threadSetting).threads > 1) await k.prepareThreads();
+      run.threadsReady = true;
     }
     await this.batch(run);
   }
@@ -476,7 +476,7 @@ export class TrainingSession {
     }
     if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
     const recorder = callbacks.recorder();
-    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, recorder, recorder === undefined ? run.pool : undefined);
+    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, recorder);
     // Only this run's steps are weighted (computeGradients and explain use the same engine).
     engine.rowWeights = undefined;
     run.position += count;
@@ -570,7 +570,7 @@ export class TrainingSession {
       // A run stopped before its first step never began: its callbacks hear nothing.
       if (run.begun) await run.callbacks.call('onTrainEnd', {});
     } finally {
-      await this.closePool(run);
+      this.releaseThreads(run);
     }
   }
 }
@@ -580,20 +580,11 @@ export class TrainingSession {
  * Returns the loss, or what went wrong with the weights restored to their state before the step
  * (RELIABILITY T1/T2). Allocates nothing on success.
  */
-export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder, pool?: ThreadPool): number | Failure {
+export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder): number | Failure {
   guard.save();
-  let out: Matrix;
-  let loss: number;
-  if (pool !== undefined && x.rows >= pool.threads) {
-    // Slices over threads; their summed gradient, then the penalties once.
-    const r = pool.forwardBackward(x, y);
-    out = r.output;
-    loss = r.loss + engine.addPenaltyGradients();
-  } else {
-    out = engine.forward(x, true, recorder);
-    // Gradients are written over (accumulate = false): no zeroing pass needed.
-    loss = engine.backward(y, false, recorder);
-  }
+  const out = engine.forward(x, true, recorder);
+  // Gradients are written over (accumulate = false): no zeroing pass needed.
+  const loss = engine.backward(y, false, recorder);
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {

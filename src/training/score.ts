@@ -129,7 +129,8 @@ export function innerSplit(spec: TrainingSpec, table: Table, train: readonly num
   }
 }
 
-async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Holdout, seed: number, fold: number, args: ScoreArgs): Promise<FoldScores> {
+/** Trains on one part's training rows and scores its held-out rows (fold: 1-based, for messages and the scores). */
+export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Holdout, seed: number, fold: number, args: ScoreArgs): Promise<FoldScores> {
   if (holdout.test.length === 0) throw new InputError(`${table.source}: fold ${fold} has no rows to score`);
   const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed, spec.fit.earlyStopping !== undefined || args.report !== undefined) });
   const model = prepared.network.model;

@@ -1,7 +1,6 @@
 // The seeded fit that the browser (program.ts, in Chromium) and Node (node-fit.ts) both run, so
-// that their weights can be compared bit for bit. Big enough that threads: 'auto' picks 2 threads
-// where they are available (512-row batches: 2 slices of MIN_ROWS_PER_THREAD, and 512 × 17,155
-// weights ≥ 2 × MIN_WORK_PER_THREAD).
+// that their weights can be compared bit for bit. Big enough that its products are cut over the
+// kernel threads (512×64×256 multiply-adds ≥ 2 × MIN_MACS_PER_PART).
 import { sequential, layers, Rng, setKernelBackend, type WeightArray } from '../../src/index.js';
 
 export interface FitOutcome {

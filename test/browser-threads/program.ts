@@ -1,4 +1,4 @@
-// Bundled by threads.test.ts (esbuild, for the browser) beside the library's threadWorker.js.
+// Bundled by threads.test.ts (esbuild, for the browser) beside the library's kernelWorker.js.
 // In a dedicated worker it answers {threads} messages with a seeded fit; on a page it offers the
 // same as window.fitHere (the main thread, where threads > 1 is refused). Counts the Workers
 // the library creates, to show how many training threads a fit really used.

@@ -16,12 +16,23 @@ test('the WebAssembly SIMD backend loads in this Node (so its tests below cannot
   assert.equal(typeof wasm, 'object', `wasm backend unavailable: ${String(wasm)}`);
 });
 
-interface Case { label: string; dtype: DType; open: () => Kernels; tol: number }
+interface Case { label: string; dtype: DType; open: () => Kernels | Promise<Kernels>; tol: number }
 const cases: Case[] = [
   { label: 'typescript float64', dtype: 'float64', open: () => typescriptBackend.open('float64'), tol: 1e-11 },
   { label: 'typescript float32', dtype: 'float32', open: () => typescriptBackend.open('float32'), tol: 2e-5 },
 ];
-if (typeof wasm === 'object') cases.push({ label: 'wasm float32', dtype: 'float32', open: () => wasm.open('float32'), tol: 2e-5 });
+if (typeof wasm === 'object') {
+  cases.push({ label: 'wasm float32', dtype: 'float32', open: () => wasm.open('float32'), tol: 2e-5 });
+  // Three kernel threads with every call of two units or more cut (uneven and empty slices included).
+  cases.push({ label: 'wasm float32, 3 kernel threads', dtype: 'float32', open: () => withThreads(wasm.open('float32'), 3), tol: 2e-5 });
+}
+
+/** Kernels that cut every call over `threads` threads (the WASM backend's test hook). */
+async function withThreads(k: Kernels, threads: number): Promise<Kernels> {
+  const t = await (k as Kernels & { useThreads(count: number, cutSmall: boolean): Promise<number> }).useThreads(threads, true);
+  assert.equal(t, threads);
+  return k;
+}
 
 /** Random values in [−scale, scale) from a seed, as float64 (the reference's precision). */
 function random(n: number, seed: number, scale = 1): Float64Array {
@@ -52,8 +63,8 @@ const GEMM_SHAPES: [number, number, number][] = [[0, 3, 4], [3, 0, 2], [1, 1, 1]
 for (const c of cases) {
   const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, scale = 1) => assertAllClose(actual, expected, c.tol * scale, c.tol, `${c.label} ${what}`);
 
-  test(`${c.label}: the three matrix products, overwrite and accumulate, on ${GEMM_SHAPES.length} shapes`, () => {
-    const k = c.open();
+  test(`${c.label}: the three matrix products, overwrite and accumulate, on ${GEMM_SHAPES.length} shapes`, async () => {
+    const k = await c.open();
     // Room for every shape's operands up front: views taken before a move would be stale.
     k.reserve(GEMM_SHAPES.reduce((bytes, [m, kk, n]) => bytes + 4 * (2 * m * kk + 3 * kk * n + 2 * m * n) + 256, 0));
     for (const [m, kk, n] of GEMM_SHAPES) {
@@ -82,8 +93,8 @@ for (const c of cases) {
     ranNative(k);
   });
 
-  test(`${c.label}: bias add, column sums, multiply, row gather and copy`, () => {
-    const k = c.open();
+  test(`${c.label}: bias add, column sums, multiply, row gather and copy`, async () => {
+    const k = await c.open();
     for (const [m, n] of [[0, 3], [1, 1], [3, 5], [6, 9], [2, 16]] as const) {
       const Z = put(k, random(m * n, 10)), bias = put(k, random(n, 11));
       const z = rounded(Z), b = rounded(bias);
@@ -138,8 +149,8 @@ for (const c of cases) {
     }
   };
 
-  test(`${c.label}: every activation forward and backward by name, 0 rows to ragged shapes`, () => {
-    const k = c.open();
+  test(`${c.label}: every activation forward and backward by name, 0 rows to ragged shapes`, async () => {
+    const k = await c.open();
     const alpha = 0.2;
     for (const kind of ACTIVATIONS) {
       for (const [m, n] of [[0, 3], [1, 1], [3, 7], [5, 13]] as const) {
@@ -171,8 +182,8 @@ for (const c of cases) {
     ranNative(k);
   });
 
-  test(`${c.label}: loss values and gradients of every kind, fused gradients dense and sparse`, () => {
-    const k = c.open();
+  test(`${c.label}: loss values and gradients of every kind, fused gradients dense and sparse`, async () => {
+    const k = await c.open();
     const EPS = 1e-7;
     const clip = (q: number) => Math.min(Math.max(q, EPS), 1 - EPS);
     const softplus = (x: number) => Math.log(1 + Math.exp(x));
@@ -224,8 +235,8 @@ for (const c of cases) {
     ranNative(k);
   });
 
-  test(`${c.label}: optimiser updates as fused loops, with their overflow probe`, () => {
-    const k = c.open();
+  test(`${c.label}: optimiser updates as fused loops, with their overflow probe`, async () => {
+    const k = await c.open();
     for (const n of [0, 1, 3, 4, 13, 64]) {
       const fresh = () => ({ W: put(k, random(n, 40)), G: put(k, random(n, 41)), S1: put(k, random(n, 42).map(Math.abs)), S2: put(k, random(n, 43).map(Math.abs)) });
       const run = (name: string, f: (t: ReturnType<typeof fresh>) => number, ref: (w: number, g: number, s1: number, s2: number) => [number, number, number]) => {
@@ -284,8 +295,8 @@ for (const c of cases) {
     ranNative(k);
   });
 
-  test(`${c.label}: finiteness probe finds NaN and ±∞ anywhere, including the tail`, () => {
-    const k = c.open();
+  test(`${c.label}: finiteness probe finds NaN and ±∞ anywhere, including the tail`, async () => {
+    const k = await c.open();
     for (const n of [0, 1, 5, 8, 37]) {
       const x = put(k, random(n, 50));
       assert.equal(k.allFinite(x, n), true, `${c.label} finite n=${n}`);
@@ -300,8 +311,8 @@ for (const c of cases) {
     ranNative(k);
   });
 
-  test(`${c.label}: dropout masks from the seeded Rng, identical across backends`, () => {
-    const k = c.open();
+  test(`${c.label}: dropout masks from the seeded Rng, identical across backends`, async () => {
+    const k = await c.open();
     const mask = put(k, new Float64Array(1000));
     k.dropoutMask(new Rng(9), mask, 1000, 0.25);
     const reference = new Float64Array(1000);
@@ -313,8 +324,8 @@ for (const c of cases) {
     ranNative(k);
   });
 
-  test(`${c.label}: batch normalisation forward and backward, training and inference`, () => {
-    const k = c.open();
+  test(`${c.label}: batch normalisation forward and backward, training and inference`, async () => {
+    const k = await c.open();
     for (const [m, n] of [[1, 1], [5, 3], [8, 6]] as const) {
       for (const training of [true, false]) {
         const X = put(k, random(m * n, 60, 2)), gamma = put(k, random(n, 61)), beta = put(k, random(n, 62));
@@ -358,18 +369,22 @@ if (typeof wasm === 'object') {
     assert.equal(k.fallbacks, 1);
   });
 
-  test('wasm: memory that outgrows itself moves; blocks follow, old views stay readable copies', () => {
+  test('wasm: memory that outgrows itself grows in place (shared) or moves; blocks follow, old views stay readable', () => {
     const k = wasm.open('float32');
+    const shared = (k as Kernels & { shared: boolean }).shared;
     const b = k.alloc(1000);
     b.data.set(random(1000, 80));
     const before = b.data;
     const values = Float64Array.from(before);
     const generation = k.generation;
     k.reserve(64 * 1024 * 1024);
-    assert.equal(k.generation, generation + 1, 'moved once');
-    assert.notEqual(b.data, before, 'the block points at the new memory');
-    assertAllClose(b.data, values, 0, 0, 'contents moved');
-    assertAllClose(before, values, 0, 0, 'the old view still reads the old copy');
+    assert.equal(k.generation, generation + 1, 'grew once');
+    assert.notEqual(b.data, before, 'the block points at the current buffer');
+    assertAllClose(b.data, values, 0, 0, 'contents kept');
+    assertAllClose(before, values, 0, 0, 'the old view still reads them');
+    // A shared memory grew in place: the old view is the same memory; an ordinary one moved: a stale copy.
+    before[0] = 12345;
+    assert.equal(b.data[0] === 12345, shared);
     assert.equal(k.owns(b.data), true);
     assert.equal(k.owns(before), false);
     k.reserve(1024);

@@ -75,7 +75,7 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     const shipped = packed[0]!.files.map((f) => f.path);
 
     // What a user needs, and nothing else.
-    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/threadWorker.js', 'dist/src/model/threadWorker.js', 'dist/cli/main.js', 'playground/dist/index.html', 'data/iris.csv']) {
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/kernelWorker.js', 'dist/src/kernels/pool/kernelWorker.js', 'dist/cli/main.js', 'playground/dist/index.html', 'data/iris.csv']) {
       assert.ok(shipped.includes(needed), `the tarball lacks ${needed}`);
     }
     const stray = shipped.filter((f) => /^(src|test|bench|scripts|examples|docs|playground\/src)\//.test(f) || /\.tsbuildinfo$/.test(f) || (f.startsWith('dist/cli/') && f.endsWith('.d.ts')));

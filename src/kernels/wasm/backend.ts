@@ -2,7 +2,11 @@ import type { DType, FloatArray } from '../../core/matrix.js';
 import type { Rng } from '../../core/rng.js';
 import { Block, type ActivationKernel, type KernelBackend, type Kernels, type LossKernel } from '../kernels.js';
 import { typescriptLoops as ts } from '../typescript.js';
-import { relaxedWasm, simdWasm } from './binary.js';
+import { InputError, UnsupportedError } from '../../core/errors.js';
+import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
+import { OP, OPS, MAX_ARGS, type Attach } from '../pool/protocol.js';
+import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
+import { cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, partsFor, productCut } from './split.js';
 
 /** The functions the kernel module exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -24,7 +28,28 @@ interface Exports {
   allFinite(x: number, n: number): number;
   setScratch(ptr: number, bytes: number): void;
   packBytes(): number;
+  packs(M: number, T: number, N: number): number;
 }
+
+/** Largest shared memory: wasm32's 4 GiB (65536 pages), as the shared builds declare. */
+const SHARED_MAX_PAGES = 65536;
+let nextInstanceId = 1;
+let autoNoticeShown = false;
+let defaultThreads: number | 'auto' = 'auto';
+
+/**
+ * The threads setting of models built from now on ('auto' unless changed): a process that runs
+ * several trainings side by side (search or cross-validation jobs) gives each one thread.
+ */
+export function setDefaultThreads(setting: number | 'auto'): void {
+  if (setting !== 'auto' && !(Number.isInteger(setting) && setting >= 1 && setting <= 256)) {
+    throw new InputError(`setDefaultThreads: threads must be 'auto' or an integer from 1 to 256, got ${String(setting)}`);
+  }
+  defaultThreads = setting;
+}
+
+/** Drops a collected model's kernel instances from the kernel threads. */
+const instances = new FinalizationRegistry<{ pool: KernelPool; id: number }>(({ pool, id }) => pool.forget(id));
 
 /** Activation codes of the module (assembly/index.ts); the others run the TypeScript loops on the views. */
 const ACTIVATION_CODES: Partial<Record<ActivationKernel, number>> = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, leakyRelu: 4, softmax: 5 };
@@ -42,11 +67,13 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 
 /**
  * The kernels of one model over its own WebAssembly memory. Memory is a bump allocator sized
- * when the model is built or its batch size changes (`reserve`); when it must grow, the contents
- * move to a larger memory (a fresh instance of the compiled module) and every Block is pointed at
- * the new place, so views taken before stay readable (stale copies). A call whose operands are
- * not all current views of this memory runs the TypeScript loop on them instead (`fallbacks`
- * counts those: a training step makes none).
+ * when the model is built or its batch size changes (`reserve`). A shared memory (the shared
+ * builds, wherever SharedArrayBuffer exists) grows in place, and kernel threads (`useThreads`)
+ * run slices of the large calls on it; an ordinary memory, when it must grow, moves to a larger
+ * one (a fresh instance of the compiled module), views taken before staying readable as stale
+ * copies. Either way every Block is pointed at the current buffer. A call whose operands are not
+ * all current views of this memory runs the TypeScript loop on them instead (`fallbacks` counts
+ * those: a training step makes none).
  */
 class WasmKernels implements Kernels {
   readonly name = 'wasm';
@@ -55,22 +82,41 @@ class WasmKernels implements Kernels {
   /** Calls that ran the TypeScript loop because an operand was not in this memory. */
   fallbacks = 0;
   private memory: WebAssembly.Memory;
+  private buffer: ArrayBufferLike;
   private f32: Float32Array;
   private x!: Exports;
+  /** The exports a kernel thread may be asked to run, in OPS order (thread 0's slice runs here). */
+  private fns: ((...a: number[]) => number)[] = [];
+  /** Threads the large calls are cut over (1: this one only). */
+  threads = 1;
+  private setting: number | 'auto' = 1;
+  /** This memory's id in the kernel threads, which threads hold an instance on it, and their packing buffers. */
+  private readonly id = nextInstanceId++;
+  private pool: KernelPool | undefined;
+  private attachedThreads = 1;
+  private readonly threadScratch: number[] = [];
+  private readonly args = new Float64Array(MAX_ARGS);
+  private lastParts = 1;
+  /** Tests: cut every call that has two units of work, however small (`useThreads(n, true)`). */
+  private cutSmall = false;
+  /** The kernel threads are being started in the background. */
+  private starting = false;
   private top = HEAP_START;
   private readonly blocks: Block[] = [];
   private readonly offsets: number[] = [];
   /** The products' packing buffer (taken first, so it never moves: the module keeps its offset). */
   private readonly scratch: { offset: number; bytes: number };
 
-  constructor(private readonly module: WebAssembly.Module, readonly description: string) {
-    this.memory = new WebAssembly.Memory({ initial: 16 });
-    this.f32 = new Float32Array(this.memory.buffer);
+  constructor(private readonly module: WebAssembly.Module, readonly description: string, readonly shared: boolean) {
+    this.memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 16 });
+    this.buffer = this.memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
     this.instantiate();
     const bytes = this.x.packBytes();
     this.scratch = { offset: this.top, bytes };
     this.alloc(bytes / 4);
     this.x.setScratch(this.scratch.offset, bytes);
+    this.setThreads(defaultThreads);
   }
 
   private instantiate(): void {
@@ -83,6 +129,8 @@ class WasmKernels implements Kernels {
       },
     });
     this.x = instance.exports as unknown as Exports;
+    const all = instance.exports as unknown as Record<string, (...a: number[]) => number>;
+    this.fns = OPS.map((name) => all[name]!);
     // A fresh instance (after the memory moved) starts without its packing buffer.
     if (this.scratch !== undefined) this.x.setScratch(this.scratch.offset, this.scratch.bytes);
   }
@@ -92,7 +140,7 @@ class WasmKernels implements Kernels {
     this.reserve(bytes);
     const offset = this.top;
     this.top += bytes;
-    const block = new Block(new Float32Array(this.memory.buffer, offset, length), this);
+    const block = new Block(new Float32Array(this.buffer, offset, length), this);
     this.blocks.push(block);
     this.offsets.push(offset);
     return block;
@@ -100,23 +148,225 @@ class WasmKernels implements Kernels {
 
   reserve(bytes: number): void {
     const needed = this.top + bytes;
-    if (needed <= this.memory.buffer.byteLength) return;
-    // Move to a memory with room to spare, so that growing batch sizes move it rarely.
+    if (needed <= this.buffer.byteLength) return;
+    // Room to spare, so that growing batch sizes grow it rarely.
     const pages = Math.ceil((needed * 1.5) / PAGE);
-    const old = new Uint8Array(this.memory.buffer, 0, this.top);
-    this.memory = new WebAssembly.Memory({ initial: pages });
-    new Uint8Array(this.memory.buffer).set(old);
-    this.f32 = new Float32Array(this.memory.buffer);
-    this.instantiate();
+    if (this.shared) {
+      const have = this.buffer.byteLength / PAGE;
+      if (Math.ceil(needed / PAGE) > SHARED_MAX_PAGES) throw new UnsupportedError(`the wasm backend's memory cannot hold ${needed} bytes (4 GiB at most)`);
+      this.memory.grow(Math.min(pages, SHARED_MAX_PAGES) - have);
+    } else {
+      const old = new Uint8Array(this.buffer, 0, this.top);
+      this.memory = new WebAssembly.Memory({ initial: pages });
+      new Uint8Array(this.memory.buffer).set(old);
+      this.instantiate();
+    }
+    this.buffer = this.memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
     for (let i = 0; i < this.blocks.length; i++) {
       const b = this.blocks[i]!;
-      b.data = new Float32Array(this.memory.buffer, this.offsets[i]!, b.data.length);
+      b.data = new Float32Array(this.buffer, this.offsets[i]!, b.data.length);
     }
     this.generation++;
   }
 
   owns(x: FloatArray): boolean {
-    return x.buffer === this.memory.buffer;
+    return x.buffer === this.buffer;
+  }
+
+  /**
+   * Cuts the large calls over `setting` threads from now on: a count (1: none), or 'auto' (the
+   * cores, where the memory is shared). The kernel threads start, and get an instance of the
+   * module on this memory, at the first call large enough to cut (batch 1 of a small network never
+   * starts them). A count > 1 that cannot run here is an UnsupportedError naming why; 'auto' then
+   * means 1. `cutSmall` (tests) cuts every call with two units of work.
+   */
+  setThreads(setting: number | 'auto', cutSmall = false): void {
+    this.cutSmall = cutSmall;
+    this.setting = setting;
+    if (setting === 'auto') {
+      this.threads = this.threadsBlocker() === undefined ? kernelCores() : 1;
+      return;
+    }
+    if (setting > 1) {
+      const blocker = this.threadsBlocker();
+      if (blocker !== undefined) throw new UnsupportedError(`threads ${setting} is not available here: ${blocker}; use threads: 1`);
+    }
+    this.threads = Math.max(1, setting);
+  }
+
+  /** The threads setting ('auto' until setThreads). */
+  get threadSetting(): number | 'auto' {
+    return this.setting;
+  }
+
+  /** Why calls cannot be cut over threads here, or undefined when they can. */
+  threadsBlocker(): string | undefined {
+    const pool = kernelPool();
+    if (typeof pool === 'string') return pool;
+    return this.shared ? undefined : 'kernel threads need a shared WebAssembly memory (SharedArrayBuffer: Node.js, or a cross-origin isolated page)';
+  }
+
+  /** Tests and benchmarks: sets a count and starts the threads (yielding, never blocking); resolves to the count in use. */
+  async useThreads(count: number, cutSmall = false): Promise<number> {
+    this.setThreads(count, cutSmall);
+    await this.prepareThreads();
+    return this.threads;
+  }
+
+  /** Whether the kernel threads are running and hold this memory; starts and attaches them if not. */
+  private ready(): boolean {
+    const pool = this.pool;
+    if (pool !== undefined && pool === existingKernelPool() && this.attachedThreads >= this.threads) return true;
+    // Workers already running (Node) take a new memory synchronously. Starting workers is never
+    // done by blocking here: a worker's modules may load through loader hooks that need this
+    // thread's event loop (tsx registered at run time), so they start in the background and this
+    // call runs uncut; later calls use them (same bits either way).
+    const existing = kernelPool();
+    try {
+      if (typeof existing === 'object' && existing.kind === 'node' && existing.threads >= this.threads) {
+        this.start();
+        return true;
+      }
+    } catch (e) {
+      this.fallBack(e);
+      return false;
+    }
+    if (!this.starting) {
+      this.starting = true;
+      void this.prepareThreads().finally(() => {
+        this.starting = false;
+      });
+    }
+    return false;
+  }
+
+  /** A count the caller asked for must start; 'auto' (the default) goes on with 1 thread and a one-time notice. */
+  private fallBack(e: unknown): void {
+    if (this.setting !== 'auto') throw e;
+    if (!autoNoticeShown) {
+      autoNoticeShown = true;
+      console.warn(`backprop: computing on 1 thread: threads 'auto' chose ${this.threads}, but ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.threads = 1;
+  }
+
+  /** Attaches this memory to kernel threads that are already running (Node: synchronously). */
+  private start(): void {
+    const pool = this.poolFor();
+    if (this.attachedThreads < pool.threads) {
+      pool.attachSync(this.attachedThreads, this.attachment());
+      this.attachedThreads = pool.threads;
+    }
+    this.threads = Math.min(this.threads, pool.threads);
+  }
+
+  /**
+   * Starts the kernel threads and attaches this memory, yielding while workers start (a browser's
+   * Web Workers start and take messages only when the caller yields; a Node worker's modules may
+   * load through hooks on this thread): a run awaits it before its first step when its products
+   * will be cut. 'auto' falls back to 1 thread.
+   */
+  async prepareThreads(): Promise<void> {
+    if (this.threads <= 1) return;
+    try {
+      const pool = this.poolFor();
+      await pool.prepare(this.threads, () => this.attachedThreads, this.attachment());
+      this.attachedThreads = pool.threads;
+      this.threads = Math.min(this.threads, pool.threads);
+    } catch (e) {
+      this.fallBack(e);
+    }
+  }
+
+  private poolFor(): KernelPool {
+    const pool = kernelPool();
+    if (typeof pool === 'string') throw new UnsupportedError(pool);
+    if (this.pool !== pool) {
+      this.pool = pool;
+      this.attachedThreads = 1;
+      instances.register(this, { pool, id: this.id });
+    }
+    return pool;
+  }
+
+  /** Worker w's attach data, with a packing buffer of its own taken from this memory (the first time w asks). */
+  private attachment(): (w: number) => Attach {
+    const bytes = this.x.packBytes();
+    return (w) => {
+      let scratch = this.threadScratch[w];
+      if (scratch === undefined) {
+        scratch = this.top;
+        this.alloc(bytes / 4);
+        this.threadScratch[w] = scratch;
+      }
+      return { id: this.id, module: this.module, memory: this.memory, scratch, scratchBytes: bytes };
+    };
+  }
+
+  /**
+   * Runs op over `parts` slices: slice p's arguments from `fill(p, args)`; slices 1.. on the
+   * kernel threads, slice 0 here. Returns the sum of the slices' results.
+   */
+  private cut(op: number, parts: number, fill: (p: number, args: Float64Array) => void): number {
+    const pool = this.pool!;
+    const args = this.args;
+    for (let p = 1; p < parts; p++) {
+      fill(p, args);
+      pool.post(p, op, this.id, args);
+    }
+    pool.go(parts - 1);
+    let sum = 0;
+    try {
+      fill(0, args);
+      const a = args;
+      sum = Number(this.fns[op]!(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!) ?? 0);
+    } finally {
+      pool.finish();
+    }
+    for (let p = 1; p < parts; p++) sum += pool.result(p);
+    this.lastParts = parts;
+    return sum;
+  }
+
+  /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
+  private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
+    const { parts, byColumns } = productCut(this.threads, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART));
+    if (parts < 2 || !this.ready()) return false;
+    this.cut(op, parts, (p, a) => {
+      head(a);
+      a[7] = byColumns ? 0 : cutAt(p, parts, M, rowAlign);
+      a[8] = byColumns ? M : cutAt(p + 1, parts, M, rowAlign);
+      a[9] = byColumns ? cutAt(p, parts, N, colAlign) : 0;
+      a[10] = byColumns ? cutAt(p + 1, parts, N, colAlign) : N;
+      a[11] = tail ?? 0;
+    });
+    return true;
+  }
+
+  /**
+   * An elementwise call over n elements cut into ranges (multiples of 4): `pointers` byte
+   * offsets advance with the range, then the length, then up to four scalars.
+   */
+  private streams(op: number, n: number, minPerPart: number, pointers: number, p0: number, p1: number, p2: number, p3: number, s0 = 0, s1 = 0, s2 = 0, s3 = 0): number {
+    const parts = partsFor(this.threads, n, minPerPart);
+    return this.cut(op, parts, (p, a) => {
+      const from = cutAt(p, parts, n, 4);
+      const off = from * 4;
+      a[0] = p0 + off; a[1] = p1 + off; a[2] = p2 + off; a[3] = p3 + off;
+      a[pointers] = cutAt(p + 1, parts, n, 4) - from;
+      a[pointers + 1] = s0; a[pointers + 2] = s1; a[pointers + 3] = s2; a[pointers + 4] = s3;
+    });
+  }
+
+  /** A minimum amount of work per part (1 when tests cut every call). */
+  private min(units: number): number {
+    return this.cutSmall ? 1 : units;
+  }
+
+  /** Whether an elementwise call over n elements is worth cutting. */
+  private wide(n: number, minPerPart: number): boolean {
+    return this.threads > 1 && n >= 2 * minPerPart && this.ready();
   }
 
   /** Bytes in use (for tests and the benchmark's memory note). */
@@ -126,57 +376,112 @@ class WasmKernels implements Kernels {
 
   // Each kernel runs in WebAssembly when its operands are views of this memory.
   private in2(a: FloatArray, b: FloatArray): boolean {
-    const buf = this.memory.buffer;
+    const buf = this.buffer;
     if (a.buffer === buf && b.buffer === buf) return true;
     this.fallbacks++;
     return false;
   }
   private in3(a: FloatArray, b: FloatArray, c: FloatArray): boolean {
-    const buf = this.memory.buffer;
+    const buf = this.buffer;
     if (a.buffer === buf && b.buffer === buf && c.buffer === buf) return true;
     this.fallbacks++;
     return false;
   }
   private in4(a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray): boolean {
-    const buf = this.memory.buffer;
+    const buf = this.buffer;
     if (a.buffer === buf && b.buffer === buf && c.buffer === buf && d.buffer === buf) return true;
     this.fallbacks++;
     return false;
   }
 
   gemmNN(a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number, accumulate: boolean): void {
-    if (this.in3(a, b, out)) this.x.gemmNN(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, accumulate ? 1 : 0);
-    else ts.gemmNN(a, b, out, m, k, n, accumulate);
+    if (!this.in3(a, b, out)) return ts.gemmNN(a, b, out, m, k, n, accumulate);
+    const acc = accumulate ? 1 : 0;
+    if (this.threads > 1 && this.product(OP.gemmNNPart, m, n, k, 4, 8, (x) => {
+      x[0] = a.byteOffset; x[1] = b.byteOffset; x[2] = out.byteOffset; x[3] = m; x[4] = k; x[5] = n; x[6] = acc;
+    }, this.x.packs(m, k, n))) return;
+    this.x.gemmNN(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, acc);
   }
   gemmNT(d: FloatArray, w: FloatArray, out: FloatArray, m: number, n: number, k: number, accumulate: boolean): void {
-    if (this.in3(d, w, out)) this.x.gemmNT(d.byteOffset, w.byteOffset, out.byteOffset, m, n, k, accumulate ? 1 : 0);
-    else ts.gemmNT(d, w, out, m, n, k, accumulate);
+    if (!this.in3(d, w, out)) return ts.gemmNT(d, w, out, m, n, k, accumulate);
+    const acc = accumulate ? 1 : 0;
+    if (this.threads > 1 && this.product(OP.gemmNTPart, m, k, n, 2, 4, (x) => {
+      x[0] = d.byteOffset; x[1] = w.byteOffset; x[2] = out.byteOffset; x[3] = m; x[4] = n; x[5] = k; x[6] = acc;
+    }, undefined)) return;
+    this.x.gemmNT(d.byteOffset, w.byteOffset, out.byteOffset, m, n, k, acc);
   }
   gemmTN(x: FloatArray, d: FloatArray, out: FloatArray, m: number, k: number, n: number, accumulate: boolean): void {
-    if (this.in3(x, d, out)) this.x.gemmTN(x.byteOffset, d.byteOffset, out.byteOffset, m, k, n, accumulate ? 1 : 0);
-    else ts.gemmTN(x, d, out, m, k, n, accumulate);
+    if (!this.in3(x, d, out)) return ts.gemmTN(x, d, out, m, k, n, accumulate);
+    const acc = accumulate ? 1 : 0;
+    if (this.threads > 1 && this.product(OP.gemmTNPart, k, n, m, 4, 8, (a) => {
+      a[0] = x.byteOffset; a[1] = d.byteOffset; a[2] = out.byteOffset; a[3] = m; a[4] = k; a[5] = n; a[6] = acc;
+    }, this.x.packs(k, m, n))) return;
+    this.x.gemmTN(x.byteOffset, d.byteOffset, out.byteOffset, m, k, n, acc);
   }
   addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void {
-    if (this.in2(out, bias)) this.x.addRowVector(out.byteOffset, bias.byteOffset, m, n);
-    else ts.addRowVector(out, bias, m, n);
+    if (!this.in2(out, bias)) return ts.addRowVector(out, bias, m, n);
+    if (this.wide(m * n, this.min(MIN_ELEMENTS_PER_PART)) && m >= 2) {
+      const parts = Math.min(m, partsFor(this.threads, m * n, this.min(MIN_ELEMENTS_PER_PART)));
+      this.cut(OP.addRowVector, parts, (p, a) => {
+        const r0 = cutAt(p, parts, m, 1);
+        a[0] = out.byteOffset + r0 * n * 4; a[1] = bias.byteOffset; a[2] = cutAt(p + 1, parts, m, 1) - r0; a[3] = n;
+      });
+      return;
+    }
+    this.x.addRowVector(out.byteOffset, bias.byteOffset, m, n);
   }
   columnSums(d: FloatArray, out: FloatArray, m: number, n: number, accumulate: boolean): void {
-    if (this.in2(d, out)) this.x.columnSums(d.byteOffset, out.byteOffset, m, n, accumulate ? 1 : 0);
-    else ts.columnSums(d, out, m, n, accumulate);
+    if (!this.in2(d, out)) return ts.columnSums(d, out, m, n, accumulate);
+    const acc = accumulate ? 1 : 0;
+    if (this.wide(m * n, this.min(MIN_ELEMENTS_PER_PART)) && n >= 8) {
+      const parts = Math.min(n >> 2, partsFor(this.threads, m * n, this.min(MIN_ELEMENTS_PER_PART)));
+      this.cut(OP.columnSumsPart, parts, (p, a) => {
+        a[0] = d.byteOffset; a[1] = out.byteOffset; a[2] = m; a[3] = n; a[4] = acc; a[5] = cutAt(p, parts, n, 4); a[6] = cutAt(p + 1, parts, n, 4);
+      });
+      return;
+    }
+    this.x.columnSums(d.byteOffset, out.byteOffset, m, n, acc);
   }
   multiply(a: FloatArray, b: FloatArray, out: FloatArray, n: number): void {
-    if (this.in3(a, b, out)) this.x.multiply(a.byteOffset, b.byteOffset, out.byteOffset, n);
-    else ts.multiply(a, b, out, n);
+    if (!this.in3(a, b, out)) return ts.multiply(a, b, out, n);
+    if (this.wide(n, this.min(MIN_ELEMENTS_PER_PART))) this.streams(OP.multiply, n, this.min(MIN_ELEMENTS_PER_PART), 3, a.byteOffset, b.byteOffset, out.byteOffset, 0);
+    else this.x.multiply(a.byteOffset, b.byteOffset, out.byteOffset, n);
   }
   activationForward(kind: ActivationKernel, alpha: number, z: FloatArray, a: FloatArray, rows: number, cols: number): void {
     const code = ACTIVATION_CODES[kind];
-    if (code !== undefined && this.in2(z, a)) this.x.activationForward(code, alpha, z.byteOffset, a.byteOffset, rows, cols);
-    else ts.activationForward(kind, alpha, z, a, rows, cols);
+    if (code === undefined || !this.in2(z, a)) return ts.activationForward(kind, alpha, z, a, rows, cols);
+    const min = code === 0 || code === 3 || code === 4 ? this.min(MIN_ELEMENTS_PER_PART) : this.min(MIN_COSTLY_ELEMENTS_PER_PART);
+    if (this.wide(rows * cols, min) && (code !== 5 || rows >= 2)) {
+      const n = rows * cols;
+      // softmax: blocks of rows; the others: ranges of elements (as one row).
+      const parts = code === 5 ? Math.min(rows, partsFor(this.threads, n, min)) : partsFor(this.threads, n, min);
+      this.cut(OP.activationForward, parts, (p, x) => {
+        const from = code === 5 ? cutAt(p, parts, rows, 1) * cols : cutAt(p, parts, n, 4);
+        const to = code === 5 ? cutAt(p + 1, parts, rows, 1) * cols : cutAt(p + 1, parts, n, 4);
+        x[0] = code; x[1] = alpha; x[2] = z.byteOffset + from * 4; x[3] = a.byteOffset + from * 4;
+        x[4] = code === 5 ? (to - from) / cols : 1; x[5] = code === 5 ? cols : to - from;
+      });
+      return;
+    }
+    this.x.activationForward(code, alpha, z.byteOffset, a.byteOffset, rows, cols);
   }
   activationBackward(kind: ActivationKernel, alpha: number, z: FloatArray, a: FloatArray, dA: FloatArray, dZ: FloatArray, rows: number, cols: number): void {
     const code = ACTIVATION_CODES[kind];
-    if (code !== undefined && this.in4(z, a, dA, dZ)) this.x.activationBackward(code, alpha, z.byteOffset, a.byteOffset, dA.byteOffset, dZ.byteOffset, rows, cols);
-    else ts.activationBackward(kind, alpha, z, a, dA, dZ, rows, cols);
+    if (code === undefined || !this.in4(z, a, dA, dZ)) return ts.activationBackward(kind, alpha, z, a, dA, dZ, rows, cols);
+    const min = code === 5 ? this.min(MIN_COSTLY_ELEMENTS_PER_PART) : this.min(MIN_ELEMENTS_PER_PART);
+    if (this.wide(rows * cols, min) && (code !== 5 || rows >= 2)) {
+      const n = rows * cols;
+      const parts = code === 5 ? Math.min(rows, partsFor(this.threads, n, min)) : partsFor(this.threads, n, min);
+      this.cut(OP.activationBackward, parts, (p, x) => {
+        const from = code === 5 ? cutAt(p, parts, rows, 1) * cols : cutAt(p, parts, n, 4);
+        const to = code === 5 ? cutAt(p + 1, parts, rows, 1) * cols : cutAt(p + 1, parts, n, 4);
+        const off = from * 4;
+        x[0] = code; x[1] = alpha; x[2] = z.byteOffset + off; x[3] = a.byteOffset + off; x[4] = dA.byteOffset + off; x[5] = dZ.byteOffset + off;
+        x[6] = code === 5 ? (to - from) / cols : 1; x[7] = code === 5 ? cols : to - from;
+      });
+      return;
+    }
+    this.x.activationBackward(code, alpha, z.byteOffset, a.byteOffset, dA.byteOffset, dZ.byteOffset, rows, cols);
   }
   logSoftmaxRows(z: FloatArray, out: FloatArray, m: number, n: number): void {
     ts.logSoftmaxRows(z, out, m, n);
@@ -187,31 +492,48 @@ class WasmKernels implements Kernels {
     return ts.lossValue(kind, p, y, m, k);
   }
   lossGradient(kind: LossKernel, p: FloatArray, y: FloatArray, out: FloatArray, m: number, k: number, scale: number): void {
-    if ((kind === 'mse' || kind === 'sse') && this.in3(p, y, out)) this.x.scaledDifference(p.byteOffset, y.byteOffset, out.byteOffset, m * k, scale);
-    else ts.lossGradient(kind, p, y, out, m, k, scale);
+    if ((kind !== 'mse' && kind !== 'sse') || !this.in3(p, y, out)) return ts.lossGradient(kind, p, y, out, m, k, scale);
+    if (this.wide(m * k, this.min(MIN_ELEMENTS_PER_PART))) this.streams(OP.scaledDifference, m * k, this.min(MIN_ELEMENTS_PER_PART), 3, p.byteOffset, y.byteOffset, out.byteOffset, 0, scale);
+    else this.x.scaledDifference(p.byteOffset, y.byteOffset, out.byteOffset, m * k, scale);
   }
   fusedLossGradient(sparse: boolean, p: FloatArray, y: FloatArray, out: FloatArray, m: number, k: number, scale: number): void {
-    if (this.in3(p, y, out)) this.x.fusedLossGradient(sparse ? 1 : 0, p.byteOffset, y.byteOffset, out.byteOffset, m, k, scale);
-    else ts.fusedLossGradient(sparse, p, y, out, m, k, scale);
+    if (!this.in3(p, y, out)) return ts.fusedLossGradient(sparse, p, y, out, m, k, scale);
+    if (this.wide(m * k, this.min(MIN_ELEMENTS_PER_PART)) && m >= 2) {
+      const parts = Math.min(m, partsFor(this.threads, m * k, this.min(MIN_ELEMENTS_PER_PART)));
+      this.cut(OP.fusedLossGradient, parts, (q, a) => {
+        const r0 = cutAt(q, parts, m, 1);
+        a[0] = sparse ? 1 : 0; a[1] = p.byteOffset + r0 * k * 4; a[2] = y.byteOffset + r0 * (sparse ? 1 : k) * 4; a[3] = out.byteOffset + r0 * k * 4;
+        a[4] = cutAt(q + 1, parts, m, 1) - r0; a[5] = k; a[6] = scale;
+      });
+      return;
+    }
+    this.x.fusedLossGradient(sparse ? 1 : 0, p.byteOffset, y.byteOffset, out.byteOffset, m, k, scale);
   }
+  // The optimiser updates: ranges of each tensor, their overflow probes summed (0, or NaN).
   sgd(w: FloatArray, g: FloatArray, n: number, lr: number): number {
-    return this.in2(w, g) ? this.x.sgd(w.byteOffset, g.byteOffset, n, lr) : ts.sgd(w, g, n, lr);
+    if (!this.in2(w, g)) return ts.sgd(w, g, n, lr);
+    if (this.wide(n, this.min(MIN_COSTLY_ELEMENTS_PER_PART))) return this.streams(OP.sgd, n, this.min(MIN_COSTLY_ELEMENTS_PER_PART), 2, w.byteOffset, g.byteOffset, 0, 0, lr);
+    return this.x.sgd(w.byteOffset, g.byteOffset, n, lr);
   }
   sgdMomentum(w: FloatArray, g: FloatArray, v: FloatArray, n: number, lr: number, mu: number, nesterov: boolean): number {
-    return this.in3(w, g, v) ? this.x.sgdMomentum(w.byteOffset, g.byteOffset, v.byteOffset, n, lr, mu, nesterov ? 1 : 0) : ts.sgdMomentum(w, g, v, n, lr, mu, nesterov);
+    if (!this.in3(w, g, v)) return ts.sgdMomentum(w, g, v, n, lr, mu, nesterov);
+    if (this.wide(n, this.min(MIN_COSTLY_ELEMENTS_PER_PART))) return this.streams(OP.sgdMomentum, n, this.min(MIN_COSTLY_ELEMENTS_PER_PART), 3, w.byteOffset, g.byteOffset, v.byteOffset, 0, lr, mu, nesterov ? 1 : 0);
+    return this.x.sgdMomentum(w.byteOffset, g.byteOffset, v.byteOffset, n, lr, mu, nesterov ? 1 : 0);
   }
   adam(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, n: number, alpha: number, beta1: number, beta2: number, eps: number): number {
-    return this.in4(w, g, m, v)
-      ? this.x.adam(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, alpha, beta1, beta2, eps)
-      : ts.adam(w, g, m, v, n, alpha, beta1, beta2, eps);
+    if (!this.in4(w, g, m, v)) return ts.adam(w, g, m, v, n, alpha, beta1, beta2, eps);
+    if (this.wide(n, this.min(MIN_COSTLY_ELEMENTS_PER_PART))) return this.streams(OP.adam, n, this.min(MIN_COSTLY_ELEMENTS_PER_PART), 4, w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, alpha, beta1, beta2, eps);
+    return this.x.adam(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, alpha, beta1, beta2, eps);
   }
   rmsprop(w: FloatArray, g: FloatArray, s: FloatArray, u: FloatArray, n: number, lr: number, rho: number, mu: number, eps: number): number {
-    return this.in4(w, g, s, u)
-      ? this.x.rmsprop(w.byteOffset, g.byteOffset, s.byteOffset, u.byteOffset, n, lr, rho, mu, eps)
-      : ts.rmsprop(w, g, s, u, n, lr, rho, mu, eps);
+    if (!this.in4(w, g, s, u)) return ts.rmsprop(w, g, s, u, n, lr, rho, mu, eps);
+    if (this.wide(n, this.min(MIN_COSTLY_ELEMENTS_PER_PART))) return this.streams(OP.rmsprop, n, this.min(MIN_COSTLY_ELEMENTS_PER_PART), 4, w.byteOffset, g.byteOffset, s.byteOffset, u.byteOffset, lr, rho, mu, eps);
+    return this.x.rmsprop(w.byteOffset, g.byteOffset, s.byteOffset, u.byteOffset, n, lr, rho, mu, eps);
   }
   adagrad(w: FloatArray, g: FloatArray, s: FloatArray, n: number, lr: number, eps: number): number {
-    return this.in3(w, g, s) ? this.x.adagrad(w.byteOffset, g.byteOffset, s.byteOffset, n, lr, eps) : ts.adagrad(w, g, s, n, lr, eps);
+    if (!this.in3(w, g, s)) return ts.adagrad(w, g, s, n, lr, eps);
+    if (this.wide(n, this.min(MIN_COSTLY_ELEMENTS_PER_PART))) return this.streams(OP.adagrad, n, this.min(MIN_COSTLY_ELEMENTS_PER_PART), 3, w.byteOffset, g.byteOffset, s.byteOffset, 0, lr, eps);
+    return this.x.adagrad(w.byteOffset, g.byteOffset, s.byteOffset, n, lr, eps);
   }
   // Clipping, penalties, dropout masks (drawn from the seeded JavaScript Rng), batch norm, row
   // gathers: TypeScript loops run directly on the views of this memory (no copies).
@@ -242,8 +564,10 @@ class WasmKernels implements Kernels {
     ts.batchNormBackward(dy, xhat, gamma, invStd, dGamma, dBeta, dX, m, n, training, accumulate);
   }
   allFinite(x: FloatArray, n: number): boolean {
-    if (x.buffer === this.memory.buffer) return this.x.allFinite(x.byteOffset, n) !== 0;
-    return ts.allFinite(x, n);
+    if (x.buffer !== this.buffer) return ts.allFinite(x, n);
+    // Each slice answers 1 (all finite) or 0.
+    if (this.wide(n, this.min(MIN_ELEMENTS_PER_PART))) return this.streams(OP.allFinite, n, this.min(MIN_ELEMENTS_PER_PART), 1, x.byteOffset, 0, 0, 0) === this.lastParts;
+    return this.x.allFinite(x.byteOffset, n) !== 0;
   }
   gatherRows(src: FloatArray, n: number, indices: Int32Array, start: number, count: number, out: FloatArray): void {
     ts.gatherRows(src, n, indices, start, count, out);
@@ -265,11 +589,24 @@ export function loadWasmBackend(): KernelBackend | string {
   return loaded;
 }
 
+/** Whether this engine can share a WebAssembly memory with workers (SharedArrayBuffer exists: Node, or a cross-origin isolated page). */
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (g.crossOriginIsolated === false) return false;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
 function compile(): KernelBackend | string {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return 'WebAssembly is not available';
   try {
-    const relaxed = decode(relaxedWasm);
-    const simd = decode(simdWasm);
+    const shared = sharedMemoryAvailable();
+    const relaxed = decode(shared ? relaxedSharedWasm : relaxedWasm);
+    const simd = decode(shared ? simdSharedWasm : simdWasm);
     let bytes: Uint8Array<ArrayBuffer>;
     let description: string;
     if (WebAssembly.validate(relaxed)) {
@@ -287,7 +624,7 @@ function compile(): KernelBackend | string {
       dtypes: ['float32'],
       open: (dtype) => {
         if (dtype !== 'float32') throw new Error(`backprop: the wasm backend computes in float32, not ${dtype}`);
-        return new WasmKernels(module, description);
+        return new WasmKernels(module, description, shared);
       },
     };
   } catch (e) {

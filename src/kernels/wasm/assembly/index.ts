@@ -29,10 +29,11 @@
  * out[M×N] (+)= Σ_t A(i, t)·B[t, :] with A(i, t) at A + 4·(i·rs + t·ts) and B's rows N floats
  * apart: z = X·W (rs = K, ts = 1) and ∂W = Xᵀ·δ (rs = 1, ts = K) share it. 4×8 register tiles:
  * each streamed pair of B vectors feeds four rows, each broadcast A value eight columns. Columns
- * from j0 on (the packed path below does the ones before).
+ * from j0 on (the packed path below does the ones before). B's and out's rows are `ld` floats apart
+ * (N for a whole product, more for a column panel of one).
  */
-function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, j0: i32, acc: bool): void {
-  const rowB = <usize>N << 2;
+function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M: i32, T: i32, N: i32, j0: i32, acc: bool): void {
+  const rowB = <usize>ld << 2;
   const stepA = <usize>ts << 2;
   const rowA = <usize>rs << 2;
   let i = 0;
@@ -159,8 +160,8 @@ export function packBytes(): i32 {
 }
 
 /** Copies B[t0 .. t0+kc, j0 .. j0+nc] (nc a multiple of 8) into 8-column panels at `scratch`. */
-function packB(B: usize, N: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
-  const rowB = <usize>N << 2;
+function packB(B: usize, ld: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
+  const rowB = <usize>ld << 2;
   let dst = scratch;
   for (let q = 0; q < nc; q += 8) {
     let src = B + <usize>t0 * rowB + (<usize>(j0 + q) << 2);
@@ -177,8 +178,8 @@ function packB(B: usize, N: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
  * The packed path of broadcastGemm for columns [0, N8) (N8 = N rounded down to 8): blocks of
  * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8.
  */
-function packedGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, N8: i32, acc: bool): void {
-  const rowO = <usize>N << 2;
+function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M: i32, T: i32, N8: i32, acc: bool): void {
+  const rowO = <usize>ld << 2;
   const stepA = <usize>ts << 2;
   const rowA = <usize>rs << 2;
   for (let t0 = 0; t0 < T; t0 += KC) {
@@ -187,7 +188,7 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T:
     const panelBytes = <usize>kc << 5;
     for (let j0 = 0; j0 < N8; j0 += NC) {
       const nc = min(NC, N8 - j0);
-      packB(B, N, t0, kc, j0, nc);
+      packB(B, ld, t0, kc, j0, nc);
       const A0 = A + <usize>t0 * stepA;
       // Xᵀ·δ reads A down columns (a new cache line and often a new page every step): its
       // 4-row strip is copied first into 4 floats per step, read once per panel after that.
@@ -259,31 +260,61 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T:
   }
 }
 
-/** Chooses the packed path for the full 8-column panels when it pays, the direct one otherwise. */
-function gemm(A: usize, rs: i32, ts: i32, B: usize, out: usize, M: i32, T: i32, N: i32, acc: bool): void {
+/** Whether an M×N result over T steps takes the packed path (for its full 8-column panels). */
+export function packs(M: i32, T: i32, N: i32): bool {
+  return scratch !== 0 && M >= PACK_MIN_ROWS && (N & ~7) !== 0 && T !== 0;
+}
+
+/**
+ * Rows [0, M) × columns [0, N) of a product whose rows are `ld` floats apart, packed or not as
+ * the whole product decided. Every element is the same sum in the same order whichever tile
+ * computes it, so a product cut into row blocks and 8-column panels (the last one holding the
+ * columns past the whole product's last full panel) gives the bits of the uncut one.
+ */
+function gemmBlock(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M: i32, T: i32, N: i32, acc: bool, packed: bool): void {
   const N8 = N & ~7;
-  if (scratch === 0 || M < PACK_MIN_ROWS || N8 === 0 || T === 0) {
-    broadcastGemm(A, rs, ts, B, out, M, T, N, 0, acc);
+  if (!packed || N8 === 0) {
+    broadcastGemm(A, rs, ts, B, ld, out, M, T, N, 0, acc);
     return;
   }
-  packedGemm(A, rs, ts, B, out, M, T, N, N8, acc);
-  if (N8 < N) broadcastGemm(A, rs, ts, B, out, M, T, N, N8, acc);
+  packedGemm(A, rs, ts, B, ld, out, M, T, N8, acc);
+  if (N8 < N) broadcastGemm(A, rs, ts, B, ld, out, M, T, N, N8, acc);
 }
 
 /** out[m×n] (+)= a[m×k]·b[k×n]. */
 export function gemmNN(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
-  gemm(a, k, 1, b, out, m, k, n, acc);
+  gemmBlock(a, k, 1, b, n, out, m, k, n, acc, packs(m, k, n));
 }
 
 /** out[k×n] (+)= x[m×k]ᵀ·d[m×n]. */
 export function gemmTN(x: usize, d: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
-  gemm(x, 1, k, d, out, k, m, n, acc);
+  gemmBlock(x, 1, k, d, n, out, k, m, n, acc, packs(k, m, n));
+}
+
+/** Rows [r0, r1) × columns [c0, c1) of gemmNN (c0 a multiple of 8; `packed` from packs(m, k, n)). */
+export function gemmNNPart(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, acc: bool, r0: i32, r1: i32, c0: i32, c1: i32, packed: bool): void {
+  gemmBlock(a + (<usize>r0 * <usize>k << 2), k, 1, b + (<usize>c0 << 2), n, out + ((<usize>r0 * <usize>n + <usize>c0) << 2), r1 - r0, k, c1 - c0, acc, packed);
+}
+
+/** Rows [r0, r1) × columns [c0, c1) of gemmTN's k×n result (c0 a multiple of 8; `packed` from packs(k, m, n)). */
+export function gemmTNPart(x: usize, d: usize, out: usize, m: i32, k: i32, n: i32, acc: bool, r0: i32, r1: i32, c0: i32, c1: i32, packed: bool): void {
+  gemmBlock(x + (<usize>r0 << 2), 1, k, d + (<usize>c0 << 2), n, out + ((<usize>r0 * <usize>n + <usize>c0) << 2), r1 - r0, m, c1 - c0, acc, packed);
 }
 
 /** out[m×k] (+)= d[m×n]·w[k×n]ᵀ: dot products along contiguous rows, 2 rows of d × 4 rows of w. */
 export function gemmNT(d: usize, w: usize, out: usize, m: i32, n: i32, k: i32, acc: bool): void {
+  ntBlock(d, w, out, m, n, k, k, acc);
+}
+
+/** Rows [r0, r1) × columns [c0, c1) of gemmNT's m×k result (any cut gives the uncut bits: one dot product per element). */
+export function gemmNTPart(d: usize, w: usize, out: usize, m: i32, n: i32, k: i32, acc: bool, r0: i32, r1: i32, c0: i32, c1: i32): void {
+  ntBlock(d + (<usize>r0 * <usize>n << 2), w + (<usize>c0 * <usize>n << 2), out + ((<usize>r0 * <usize>k + <usize>c0) << 2), r1 - r0, n, c1 - c0, k, acc);
+}
+
+/** gemmNT on an m×k block of a result whose rows are `ld` floats apart. */
+function ntBlock(d: usize, w: usize, out: usize, m: i32, n: i32, k: i32, ld: i32, acc: bool): void {
   const rowD = <usize>n << 2;
-  const rowO = <usize>k << 2;
+  const rowO = <usize>ld << 2;
   const n4 = n & ~3;
   let i = 0;
   for (; i < m; i += 2) {
@@ -363,9 +394,16 @@ export function addRowVector(out: usize, bias: usize, m: i32, n: i32): void {
 
 /** out[j] (+)= Σ_i d[i, j]. */
 export function columnSums(d: usize, out: usize, m: i32, n: i32, acc: bool): void {
-  const row = <usize>n << 2;
+  columnSumsPart(d, out, m, n, acc, 0, n);
+}
+
+/** Columns [c0, c1) of columnSums (each column's sum runs down its rows in order, as uncut). */
+export function columnSumsPart(d0: usize, out0: usize, m: i32, ld: i32, acc: bool, c0: i32, c1: i32): void {
+  const row = <usize>ld << 2;
+  const d = d0 + (<usize>c0 << 2), out = out0 + (<usize>c0 << 2);
+  const n = c1 - c0;
   const n4 = n & ~3;
-  if (!acc) memory.fill(out, 0, row);
+  if (!acc) memory.fill(out, 0, <usize>n << 2);
   for (let i = 0; i < m; i++) {
     const r = d + <usize>i * row;
     let j = 0;

@@ -1,0 +1,306 @@
+import type * as WorkerThreads from 'node:worker_threads';
+import type * as Os from 'node:os';
+import { BackpropError } from '../../core/errors.js';
+import { nodeModule } from '../../core/nodeBuiltins.js';
+import {
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, SLOT, SLOT_ARGS, SLOT_INSTANCE, SLOT_OP, SLOT_RESULT, SLOT_SEQ, SPIN,
+  type Attach, type AttachMessage, type WorkerInit,
+} from './protocol.js';
+
+/*
+ * The kernel threads: one pool per process (per page), started once and kept, whose workers
+ * share each model's WebAssembly memory (shared: true) and run slices of its large products and
+ * passes. The calling thread is thread 0 and always computes a slice itself; workers 1..n−1 wait
+ * on the control block (protocol.ts) between calls. Workers start asynchronously (`prepare`): the
+ * calling thread never blocks while one loads, since a worker's modules may load through loader
+ * hooks that need this thread's event loop (that wait deadlocked). Once running, Node workers
+ * attach a new memory synchronously (they read attach messages with receiveMessageOnPort); on a
+ * cross-origin isolated page attaching is asynchronous too, from a thread that may block (a Web
+ * Worker: the caller waits for its workers with Atomics.wait).
+ */
+
+/** An error from a kernel thread, naming it. */
+export class KernelThreadError extends BackpropError {
+  constructor(readonly thread: number, detail: string) {
+    super(`kernel thread ${thread} failed: ${detail}`);
+  }
+}
+
+interface WorkerHandle {
+  readonly index: number;
+  terminate(): Promise<void>;
+  /** Sends an attach message (Node: on the port the worker reads synchronously; web: to its event loop). */
+  post(message: AttachMessage): void;
+  /** Web: resolves when the worker has applied the last attach message. */
+  attached?: () => Promise<void>;
+  /** Node: resolves when the worker has loaded and reported ready. */
+  started?: Promise<void>;
+}
+
+/** The calling thread's side of the kernel threads. */
+export class KernelPool {
+  readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
+  readonly tasks: Float64Array;
+  private readonly errorBytes = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
+  private readonly workers: WorkerHandle[] = [];
+  private seq = 0;
+  /** Instance ids each worker holds; ids whose model is gone, to drop at the next attach. */
+  private readonly attached = new Set<number>();
+  private forgotten: number[] = [];
+  /** How many times workers were started (the pool starts once; a test reads it). */
+  starts = 0;
+  private closed = false;
+  /** Node: the start under way, if any. */
+  private growing: Promise<void> | undefined;
+
+  private constructor(readonly kind: 'node' | 'web', readonly cores: number, readonly maxThreads: number) {
+    this.tasks = new Float64Array(new SharedArrayBuffer(maxThreads * SLOT * 8));
+  }
+
+  /** Threads available now: the calling one and its workers. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Writes worker `w`'s task for the next `go`: op, instance and its arguments (at most 12). */
+  post(w: number, op: number, instance: number, args: ArrayLike<number>): void {
+    const t = this.tasks;
+    const b = w * SLOT;
+    t[b + SLOT_OP] = op;
+    t[b + SLOT_INSTANCE] = instance;
+    const a = b + SLOT_ARGS;
+    for (let i = 0; i < MAX_ARGS; i++) t[a + i] = i < args.length ? args[i]! : 0;
+    t[b + SLOT_SEQ] = this.seq + 1;
+  }
+
+  /** Starts workers 1..count on the tasks posted for them; the caller computes its own slice, then calls `finish`. */
+  go(count: number): void {
+    Atomics.store(this.ctrl, CTRL.pending, count);
+    this.command(CMD_RUN);
+  }
+
+  /** Waits until the workers of the last `go` are done; a task that threw becomes a KernelThreadError. */
+  finish(): void {
+    const { ctrl } = this;
+    let pending = Atomics.load(ctrl, CTRL.pending);
+    for (let i = 0; pending !== 0 && i < SPIN; i++) pending = Atomics.load(ctrl, CTRL.pending);
+    while (pending !== 0) {
+      Atomics.wait(ctrl, CTRL.pending, pending);
+      pending = Atomics.load(ctrl, CTRL.pending);
+    }
+    const failed = Atomics.load(ctrl, CTRL.failed);
+    if (failed !== 0) {
+      Atomics.store(ctrl, CTRL.failed, 0);
+      const text = new TextDecoder().decode(this.errorBytes.slice()).replace(/\0+$/, '');
+      throw new KernelThreadError(failed, text);
+    }
+  }
+
+  /** Worker `w`'s result of the last call (an optimiser's overflow probe, allFinite's answer). */
+  result(w: number): number {
+    return this.tasks[w * SLOT + SLOT_RESULT]!;
+  }
+
+  private command(cmd: number): void {
+    Atomics.store(this.ctrl, CTRL.command, cmd);
+    Atomics.store(this.ctrl, CTRL.seq, ++this.seq);
+    Atomics.notify(this.ctrl, CTRL.seq);
+  }
+
+  /** Node: starts workers up to `want` and waits in the event loop (never in Atomics.wait) until each has loaded. */
+  private async startNode(want: number): Promise<void> {
+    this.closed = false;
+    const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
+    const added: WorkerHandle[] = [];
+    for (let i = this.workers.length + 1; i <= want; i++) added.push(this.spawnNode(wt, i));
+    this.starts++;
+    const started = await Promise.allSettled(added.map((h) => h.started!));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure !== undefined) {
+      await Promise.all(added.map((h) => h.terminate()));
+      throw failure.reason;
+    }
+    this.workers.push(...added);
+  }
+
+  private spawnNode(wt: typeof WorkerThreads, index: number): WorkerHandle {
+    const { port1, port2 } = new wt.MessageChannel();
+    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, seq: this.seq, port: port2 };
+    // From TypeScript sources (the tests) the worker is a .ts file too; whoever runs them names a
+    // module in BACKPROP_THREAD_PRELOAD that lets a worker load them (Node 20 does not carry loader
+    // hooks into workers). The library itself knows no loader.
+    const here = import.meta.url;
+    const entry = new URL(here.endsWith('.ts') ? './kernelWorker.ts' : './kernelWorker.js', here);
+    const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
+    const options = { workerData: init, transferList: [port2] };
+    const worker = preload
+      ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, ...options })
+      : new wt.Worker(entry, options);
+    // The pool must not keep a process alive: idle workers wait forever.
+    worker.unref();
+    port1.unref();
+    const started = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', (e) => reject(new BackpropError(`kernel thread ${index} failed to start: ${e.message}`)));
+    });
+    worker.on('error', () => undefined);
+    started.catch(() => undefined);
+    return { index, terminate: async () => void (await worker.terminate()), post: (m) => port1.postMessage(m), started };
+  }
+
+  /**
+   * Node: gives workers `from`..threads − 1 an instance on a model's memory (`make(w)`: worker
+   * w's attach data) and every worker the ids of models that are gone, then waits until all have
+   * read their messages.
+   */
+  attachSync(from: number, make: (w: number) => Attach): void {
+    const forget = this.forgotten;
+    this.forgotten = [];
+    for (const h of this.workers) h.post({ attach: h.index >= from ? [make(h.index)] : [], forget, seq: 0 });
+    this.attached.add(make(0).id);
+    Atomics.store(this.ctrl, CTRL.pending, this.workers.length);
+    this.command(CMD_ATTACH);
+    this.finish();
+  }
+
+  /**
+   * Makes sure there are threads − 1 workers and that workers `from`.. hold an instance on a
+   * model's memory: workers start asynchronously, then attach synchronously in Node; on the web by starting Web Workers and parking the
+   * waiting ones (they take attach messages in their event loop, then wait again).
+   */
+  async prepare(threads: number, from: () => number, make: (w: number) => Attach): Promise<void> {
+    if (this.kind === 'node') {
+      const want = Math.min(threads, this.maxThreads) - 1;
+      // Calls that overlap (a background start and a run's) share one start.
+      while (this.workers.length < want) {
+        this.growing ??= this.startNode(want).finally(() => { this.growing = undefined; });
+        await this.growing;
+      }
+      if (from() < this.threads) this.attachSync(from(), make);
+      return;
+    }
+    const want = Math.min(threads, this.maxThreads) - 1;
+    this.closed = false;
+    if (this.workers.length < want) {
+      const first = this.workers.length + 1;
+      const started = await Promise.allSettled(Array.from({ length: want - first + 1 }, (_, i) => this.spawnWeb(first + i)));
+      for (const s of started) if (s.status === 'fulfilled') this.workers.push(s.value);
+      this.starts++;
+      const failure = started.find((s) => s.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+    }
+    const start = from();
+    if (start >= this.threads) return;
+    const forget = this.forgotten;
+    this.forgotten = [];
+    // Waiting workers leave their loop; each then reads its message and waits again from this seq.
+    this.command(CMD_PARK);
+    for (const h of this.workers) h.post({ attach: h.index >= start ? [make(h.index)] : [], forget, seq: this.seq });
+    await Promise.all(this.workers.map((h) => h.attached!()));
+    this.attached.add(make(0).id);
+  }
+
+  private spawnWeb(index: number): Promise<WorkerHandle> {
+    // The pattern bundlers (Vite, webpack 5, Parcel) recognise and emit the worker for; unbundled
+    // ESM finds kernelWorker.js beside this module.
+    const worker = new Worker(new URL('./kernelWorker.js', import.meta.url), { type: 'module' });
+    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, seq: this.seq };
+    let waiting: (() => void) | undefined;
+    const handle: WorkerHandle = {
+      index,
+      terminate: async () => worker.terminate(),
+      post: (m) => worker.postMessage(m),
+      attached: () => new Promise<void>((resolve) => { waiting = resolve; }),
+    };
+    return new Promise<WorkerHandle>((resolve, reject) => {
+      const failed = (e: Event) => {
+        worker.terminate();
+        const why = e instanceof ErrorEvent && e.message !== '' ? e.message : "its script did not load (a bundler must emit kernelWorker.js, the library's new URL('./kernelWorker.js', import.meta.url))";
+        reject(new BackpropError(`kernel thread ${index} failed to start: ${why}`));
+      };
+      worker.addEventListener('error', failed, { once: true });
+      worker.addEventListener('message', (e: MessageEvent<string>) => {
+        if (e.data === 'ready') {
+          worker.removeEventListener('error', failed);
+          resolve(handle);
+        } else if (e.data === 'attached') {
+          waiting?.();
+        }
+      });
+      worker.postMessage(init);
+    });
+  }
+
+  /** Drops instance `id` from the workers at the next attach (its model is gone). */
+  forget(id: number): void {
+    if (this.attached.delete(id)) this.forgotten.push(id);
+  }
+
+  /** Stops and terminates every worker; the next threaded call starts a new pool. */
+  async terminate(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (pool === this) pool = undefined;
+    this.command(CMD_EXIT);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+
+  static create(): KernelPool | string {
+    const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
+    if (wt !== undefined) {
+      const os = nodeModule<typeof Os>('node:os');
+      const cores = Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+      return new KernelPool('node', cores, 256);
+    }
+    const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+    if (g.crossOriginIsolated === undefined) return 'kernel threads need Node.js worker threads (>= 20.16) or a browser';
+    if (g.crossOriginIsolated !== true) {
+      return 'the page is not cross-origin isolated (crossOriginIsolated is false), so it has no SharedArrayBuffer; ' +
+        'serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+    }
+    if (typeof Worker !== 'function') return 'this browser context has no Worker';
+    // The caller waits for its threads with Atomics.wait, which a page's main thread may not do.
+    if (!canBlock()) return "a page's main thread may not block on Atomics.wait; train in a Web Worker";
+    return new KernelPool('web', Math.max(1, g.navigator?.hardwareConcurrency ?? 1), 256);
+  }
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser page's main thread). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let pool: KernelPool | undefined;
+
+/** The process's kernel pool (created on first use, without workers until a model asks for threads), or why there is none. */
+export function kernelPool(): KernelPool | string {
+  if (pool !== undefined) return pool;
+  const made = KernelPool.create();
+  if (typeof made !== 'string') pool = made;
+  return made;
+}
+
+/** The pool if it exists (started or not). */
+export function existingKernelPool(): KernelPool | undefined {
+  return pool;
+}
+
+/** Cores this process may use; 1 where kernel threads cannot run. */
+export function kernelCores(): number {
+  const p = kernelPool();
+  return typeof p === 'string' ? 1 : p.cores;
+}
+
+/**
+ * Stops the kernel threads (their workers end; models keep working on one thread and start the
+ * threads again when next asked for them). The process does not need it to exit.
+ */
+export async function terminateKernelThreads(): Promise<void> {
+  await pool?.terminate();
+}

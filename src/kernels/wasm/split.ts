@@ -1,0 +1,46 @@
+/*
+ * How a kernel call is cut over threads: the shape decides, never the machine's speed, so a
+ * given thread count always cuts the same way. Each part computes whole elements of the result
+ * (row blocks, column panels, element ranges): no sums are split, so every thread count gives
+ * the bits of one thread (each element is the same sum in the same order, assembly/index.ts).
+ */
+
+/**
+ * Fewest multiply-adds a thread's part of a product must have: waking a waiting thread costs
+ * microseconds, 2^18 multiply-adds take about 10 µs on one core here (≈ 25 G/s), so a product
+ * below 2 × 2^18 stays on the calling thread (batch 1 of 784-256-128-10 does, whole).
+ */
+export const MIN_MACS_PER_PART = 1 << 18;
+/** Fewest elements per part of a cheap elementwise pass (an add, a compare: memory-bound). */
+export const MIN_ELEMENTS_PER_PART = 1 << 15;
+/** Fewest elements per part of a pass with exp/tanh per element, or of an optimiser update (7 streams). */
+export const MIN_COSTLY_ELEMENTS_PER_PART = 1 << 13;
+/** Columns a part of a product should have to be cut by columns (each part packs only its panels). */
+const MIN_COLUMNS_PER_PART = 64;
+
+/** Parts for work of `units` where each part needs `minPerPart`: 1 to `threads`. */
+export function partsFor(threads: number, units: number, minPerPart: number): number {
+  return Math.max(1, Math.min(threads, Math.floor(units / minPerPart)));
+}
+
+/** Start of part p of `parts` over [0, size) in steps of `align` (part `parts` starts at size). */
+export function cutAt(p: number, parts: number, size: number, align: number): number {
+  if (p >= parts) return size;
+  const units = Math.ceil(size / align);
+  return Math.min(size, Math.floor((units * p) / parts) * align);
+}
+
+/**
+ * How to cut an M×N result of a product with T steps: the part count and whether by columns
+ * (panels of `colAlign`) or rows (blocks of `rowAlign`). Fewer parts when a dimension is too
+ * small for them all.
+ */
+export function productCut(threads: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, minMacs = MIN_MACS_PER_PART): { parts: number; byColumns: boolean } {
+  let parts = partsFor(threads, M * N * T, minMacs);
+  if (parts < 2) return { parts: 1, byColumns: false };
+  if (N >= MIN_COLUMNS_PER_PART * parts) return { parts, byColumns: true };
+  parts = Math.min(parts, Math.floor(M / rowAlign));
+  if (parts >= 2) return { parts, byColumns: false };
+  parts = Math.min(partsFor(threads, M * N * T, minMacs), Math.floor(N / colAlign));
+  return parts >= 2 ? { parts, byColumns: true } : { parts: 1, byColumns: false };
+}

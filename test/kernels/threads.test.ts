@@ -1,0 +1,174 @@
+// The kernel threads (src/kernels/pool, the shared-memory WASM builds): every thread count gives
+// the bits of one thread, the pool starts once and terminates, a failing task names its thread,
+// and a shared memory grows in place under the threads. Nothing here depends on the machine's speed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/core/rng.js';
+import type { FloatArray } from '../../src/core/matrix.js';
+import type { Kernels } from '../../src/kernels/kernels.js';
+import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
+import { existingKernelPool, kernelPool, KernelThreadError, terminateKernelThreads } from '../../src/kernels/pool/pool.js';
+import { OP } from '../../src/kernels/pool/protocol.js';
+
+type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): Promise<number>; threads: number; shared: boolean };
+const wasm = loadWasmBackend();
+if (typeof wasm === 'string') throw new Error(`wasm backend unavailable: ${wasm}`);
+const open = () => wasm.open('float32') as Threaded;
+
+function random(n: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  return Float64Array.from({ length: n }, () => rng.uniform() * 2 - 1);
+}
+function put(k: Kernels, values: ArrayLike<number>): FloatArray {
+  const b = k.alloc(values.length);
+  b.data.set(values);
+  return b.data;
+}
+function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: element ${i} is ${a[i]} with one thread, ${b[i]} with threads`);
+}
+
+/** A W2-sized training step's kernels (784-256-128-10 at batch 128 and a ragged shape), returning every output. */
+function step(k: Kernels, m: number, sizes: number[]): Float32Array[] {
+  // Room first: a view taken before the memory grows is not current, and would run in TypeScript.
+  k.reserve(4 * (8 * m * Math.max(...sizes) + 6 * sizes.reduce((s, v, i) => s + v * (sizes[i + 1] ?? 0), 0)) + 65536);
+  const outs: Float32Array[] = [];
+  let x = put(k, random(m * sizes[0]!, 1));
+  const acts: FloatArray[] = [x];
+  const ws: FloatArray[] = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const [i, o] = [sizes[l - 1]!, sizes[l]!];
+    const w = put(k, random(i * o, 10 + l).map((v) => v * 0.1));
+    ws.push(w);
+    const z = k.alloc(m * o).data;
+    k.gemmNN(x, w, z, m, i, o, false);
+    k.addRowVector(z, put(k, random(o, 20 + l)), m, o);
+    const a = k.alloc(m * o).data;
+    k.activationForward(l === sizes.length - 1 ? 'softmax' : l === 1 ? 'relu' : 'tanh', 0, z, a, m, o);
+    outs.push(Float32Array.from(a));
+    acts.push(a);
+    x = a;
+  }
+  let d = k.alloc(m * sizes.at(-1)!).data;
+  const y = put(k, Array.from({ length: m }, (_, r) => r % sizes.at(-1)!));
+  k.fusedLossGradient(true, x, y, d, m, sizes.at(-1)!, 1 / m);
+  outs.push(Float32Array.from(d));
+  for (let l = sizes.length - 1; l >= 1; l--) {
+    const [i, o] = [sizes[l - 1]!, sizes[l]!];
+    const gw = k.alloc(i * o).data, gb = k.alloc(o).data;
+    k.gemmTN(acts[l - 1]!, d, gw, m, i, o, false);
+    k.columnSums(d, gb, m, o, false);
+    const mom = k.alloc(i * o).data, vel = k.alloc(i * o).data;
+    const probe = k.adam(ws[l - 1]!, gw, mom, vel, i * o, 1e-3, 0.9, 0.999, 1e-7);
+    outs.push(Float32Array.from(gw), Float32Array.from(gb), Float32Array.from(ws[l - 1]!), Float32Array.of(probe));
+    if (l > 1) {
+      const dx = k.alloc(m * i).data;
+      k.gemmNT(d, ws[l - 1]!, dx, m, o, i, false);
+      k.activationBackward(l - 1 === 1 ? 'relu' : 'tanh', 0, acts[l - 1]!, acts[l - 1]!, dx, dx, m, i);
+      outs.push(Float32Array.from(dx));
+      d = dx;
+    }
+  }
+  outs.push(Float32Array.of(k.allFinite(acts[1]!, m * sizes[1]!) ? 1 : 0));
+  assert.equal((k as Kernels & { fallbacks: number }).fallbacks, 0, 'every call ran in WebAssembly');
+  return outs;
+}
+
+for (const [m, sizes] of [[128, [784, 256, 128, 10]], [1000, [61, 300, 37, 3]], [97, [784, 256, 128, 10]]] as const) {
+  test(`a step of ${sizes.join('-')} at batch ${m}: 2 and 3 threads (default cuts) give the bits of 1 thread`, async () => {
+    const one = step(open(), m, [...sizes]);
+    for (const threads of [2, 3]) {
+      const k = open();
+      assert.equal(await k.useThreads(threads), threads);
+      const pool = kernelPool();
+      assert.ok(typeof pool === 'object');
+      const before = Atomics.load(pool.ctrl, 0);
+      const many = step(k, m, [...sizes]);
+      assert.ok(Atomics.load(pool.ctrl, 0) - before >= 6, 'the products and the updates were cut over the threads');
+      one.forEach((o, i) => sameBits(o, many[i]!, `${threads} threads, output ${i}`));
+    }
+  });
+}
+
+test('every call cut into uneven and empty slices (3 and 5 threads) still gives the bits of 1 thread', async () => {
+  const one = step(open(), 13, [37, 29, 11, 3]);
+  for (const threads of [3, 5]) {
+    const k = open();
+    await k.useThreads(threads, true);
+    step(k, 13, [37, 29, 11, 3]).forEach((o, i) => sameBits(one[i]!, o, `${threads} threads cut small, output ${i}`));
+  }
+});
+
+test('batch 1 stays on the calling thread: no product of 784-256-128-10 is cut', async () => {
+  const k = open();
+  await k.useThreads(2);
+  const pool = kernelPool();
+  assert.ok(typeof pool === 'object');
+  const before = Atomics.load(pool.ctrl, 0);
+  step(k, 1, [784, 256, 128, 10]);
+  // Only the optimiser updates of the two large weight matrices (≥ 2·8192 elements) are cut.
+  const commands = Atomics.load(pool.ctrl, 0) - before;
+  assert.equal(commands, 2, 'commands sent to the threads');
+});
+
+test('the pool starts once, serves many models, terminates, and starts again when asked', async () => {
+  await terminateKernelThreads();
+  assert.equal(existingKernelPool(), undefined);
+  const models = Array.from({ length: 4 }, () => open());
+  for (const k of models) assert.equal(await k.useThreads(2), 2);
+  const pool = existingKernelPool()!;
+  assert.equal(pool.starts, 1, 'workers started once for four models');
+  assert.equal(pool.threads, 2);
+  for (const k of models) step(k, 64, [300, 200, 10]);
+  await terminateKernelThreads();
+  assert.equal(existingKernelPool(), undefined);
+  // A model that used the old pool attaches to a new one.
+  const k = models[0]!;
+  await k.useThreads(2);
+  const again = existingKernelPool()!;
+  assert.notEqual(again, pool);
+  assert.equal(again.starts, 1);
+  sameBits(step(open(), 64, [300, 200, 10]).flatMap((a) => [...a]), step(k, 64, [300, 200, 10]).flatMap((a) => [...a]), 'after a restart');
+});
+
+test('an error in a kernel thread surfaces on the caller as a KernelThreadError naming the thread', async () => {
+  const k = open();
+  await k.useThreads(2);
+  const pool = kernelPool();
+  assert.ok(typeof pool === 'object');
+  // An instance no thread holds.
+  pool.post(1, OP.multiply, 987654, [0, 0, 0, 4]);
+  pool.go(1);
+  assert.throws(() => pool.finish(), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /kernel thread 1 failed: .*no kernel instance 987654/.test(e.message));
+  // A WebAssembly trap (a read past the memory's end) in the thread's slice.
+  const a = put(k, random(8, 1));
+  pool.post(1, OP.multiply, (k as unknown as { id: number }).id, [a.byteOffset, 2 ** 31, a.byteOffset, 4]);
+  pool.go(1);
+  assert.throws(() => pool.finish(), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /RuntimeError/.test(e.message));
+  // The pool still works afterwards.
+  const b = put(k, random(1 << 17, 2)), out = k.alloc(1 << 17).data;
+  k.multiply(b, b, out, 1 << 17);
+  assert.equal(out[(1 << 17) - 1], Math.fround(b[(1 << 17) - 1]! * b[(1 << 17) - 1]!));
+});
+
+test('a shared memory grows in place while threads hold it: old views alias it, cut products still run', async () => {
+  const k = open();
+  assert.equal(k.shared, true, 'Node has SharedArrayBuffer: the shared build');
+  await k.useThreads(2);
+  k.reserve(4 * (2 * 256 * 300 + 256 * 256) + 4096);
+  const A = put(k, random(256 * 300, 3)), B = put(k, random(300 * 256, 4));
+  const first = k.alloc(256 * 256).data;
+  k.gemmNN(A, B, first, 256, 300, 256, false);
+  const generation = k.generation;
+  k.reserve(256 * 1024 * 1024);
+  assert.equal(k.generation, generation + 1);
+  const after = k.alloc(256 * 256).data;
+  // A and B are views of the buffer before growth: still the same memory, so the wrapper runs them
+  // in TypeScript (it cannot know); blocks re-pointed run in WebAssembly on the threads.
+  const [a2, b2] = [new Float32Array(k.alloc(0).data.buffer, A.byteOffset, A.length), new Float32Array(k.alloc(0).data.buffer, B.byteOffset, B.length)];
+  k.gemmNN(a2, b2, after, 256, 300, 256, false);
+  sameBits(first, after, 'the product after growth');
+  A[0] = 42;
+  assert.equal(a2[0], 42, 'a view from before growth writes the same memory');
+});
