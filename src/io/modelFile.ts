@@ -5,6 +5,7 @@ import { getLoss, type LossName } from '../losses/index.js';
 import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
+import { MAX_LAYERS, checkCap } from './caps.js';
 import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
 import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
@@ -47,6 +48,7 @@ const HEADER_KEYS = ['format', 'formatVersion', 'model', 'classes', 'compile', '
 export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8Array {
   if (!(model instanceof Sequential)) throw new BackpropError('modelToBytes: expected a Sequential model');
   model.requireBuilt('save');
+  checkCap('the number of layers', 'maxLayers', model.layers.length, MAX_LAYERS);
   const params = model.params();
   const tensors: TensorEntry[] = params.map((p) => ({ name: `weight:${p.name}`, shape: p.shape, data: p.value }));
   const header: JsonObject = {
@@ -128,7 +130,7 @@ export function modelFromBytes(bytes: Uint8Array, args: LoadArgs = {}): LoadedMo
   const limits: ContainerLimits = { ...DEFAULT_LIMITS, ...(args.limits ?? {}) };
   const { header, tensors } = decodeContainer(bytes, limits);
   try {
-    return decodeModel(header, tensors, limits, args.maxLayers ?? 10_000);
+    return decodeModel(header, tensors, limits, args.maxLayers ?? MAX_LAYERS);
   } catch (e) {
     if (e instanceof ModelFormatError || e instanceof UnsupportedError) throw e;
     // A library error while rebuilding (an InputError from a layer constructor, ...) means the file is invalid.
