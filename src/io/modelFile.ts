@@ -107,6 +107,8 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
  */
 function checkReadable(header: JsonObject, model: Sequential): void {
   try {
+    // The architecture as the reader will see it (JSON): layer names, sizes, activations (R4, R19).
+    validateModelConfig(new Reader('model'), JSON.parse(JSON.stringify(header.model)) as Json, MAX_LAYERS, DEFAULT_LIMITS.maxElements);
     if (header.classes !== undefined) validateClasses(new Reader('classes'), header.classes);
     if (header.preprocessing !== undefined) validatePreprocessing(new Reader('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
   } catch (e) {
