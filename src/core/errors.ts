@@ -49,8 +49,8 @@ export interface DivergenceData {
   readonly epoch: number;
   readonly batch: number;
   readonly loss: number;
-  /** What was non-finite first: the loss, a gradient, a weight after the update; or an exploding loss. */
-  readonly kind: 'loss' | 'gradient' | 'weight' | 'exploding';
+  /** What was non-finite first: the loss, a gradient, a weight or the optimiser state after the update; or an exploding loss. */
+  readonly kind: 'loss' | 'gradient' | 'weight' | 'optimizer state' | 'exploding';
   readonly layer: string | undefined;
   readonly param: string | undefined;
 }

@@ -1,4 +1,4 @@
-import { BackpropError, InputError, ModelFormatError, UnsupportedError } from '../core/errors.js';
+import { BackpropError, DivergenceError, InputError, ModelFormatError, UnsupportedError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
 import type { RngState } from '../core/rng.js';
 import { getLoss, type LossName } from '../losses/index.js';
@@ -74,6 +74,14 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
     for (const p of params) {
       const slots = state.slots[p.name];
       slots?.forEach((values, k) => {
+        // The loader refuses non-finite state (R10): such a run diverged and is not saved (R18).
+        const bad = values.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) {
+          const layer = p.name.slice(0, Math.max(0, p.name.lastIndexOf('/')));
+          throw new DivergenceError(`cannot save: the optimiser state ${opt.slotNames[k] ?? k} of ${p.name} holds ${values[bad]} at entry ${bad}; the run diverged (scale the inputs or lower the learning rate)`, {
+            epoch: args.training?.epoch ?? 0, batch: 0, loss: NaN, kind: 'optimizer state', layer, param: p.name,
+          });
+        }
         const data = p.value instanceof Float64Array ? Float64Array.from(values) : Float32Array.from(values);
         tensors.push({ name: `slot:${p.name}:${k}`, shape: p.shape, data });
       });
