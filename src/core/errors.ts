@@ -106,3 +106,10 @@ export class NonFiniteWeightError extends ModelFormatError {
     super(message);
   }
 }
+
+/** A file a model names (a TF.js weights path) that resolves outside the model's folder: `path` as named, `resolved` where it leads. */
+export class UnsafePathError extends ModelFormatError {
+  constructor(message: string, readonly path: string, readonly resolved: string) {
+    super(message);
+  }
+}

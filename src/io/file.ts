@@ -1,6 +1,6 @@
 import type * as FsModule from 'node:fs';
 import type * as PathModule from 'node:path';
-import { InputError, ModelFormatError } from '../core/errors.js';
+import { InputError, ModelFormatError, UnsafePathError } from '../core/errors.js';
 import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
@@ -209,7 +209,7 @@ function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): Loa
   const dir = paths.dirname(path);
   let budget = maxBytes;
   const parts = tfjsWeightPaths(json).map((p) => {
-    const bytes = readChecked(paths.join(dir, p), budget, 'weights file');
+    const bytes = readChecked(confined(dir, p, 'weights file'), budget, 'weights file');
     budget -= bytes.length;
     return bytes;
   });
@@ -223,9 +223,33 @@ function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): Loa
   const pipelineFile = tfjsPipelineFile(json);
   if (pipelineFile === undefined) return loaded;
   // The network takes the pipeline's output: without the pipeline beside it, it must not load.
-  const text = new TextDecoder().decode(readChecked(paths.join(dir, pipelineFile), DEFAULT_LIMITS.maxHeaderBytes, 'preprocessing file'));
+  const text = new TextDecoder().decode(readChecked(confined(dir, pipelineFile, 'preprocessing file'), DEFAULT_LIMITS.maxHeaderBytes, 'preprocessing file'));
   const pre = validatePreprocessing(new Reader(pipelineFile), parseUntrustedJson(text, pipelineFile, { maxDepth: 20, maxNodes: 1_000_000 }), loaded.network.inputUnits, loaded.network.outputUnits);
   return new LoadedModel(loaded.network, pre, undefined, loaded.metadata, loaded.formatVersion);
+}
+
+/**
+ * The path of a file model.json names, resolved (symlinks followed) and confined to model.json's
+ * folder (R21): a weights file that is a symlink to /etc/passwd, or a path out of the folder, is
+ * refused naming it before a byte is read. A missing file is left for the reader to report.
+ */
+function confined(dir: string, name: string, what: string): string {
+  const { fs, path: paths } = node();
+  const joined = paths.join(dir, name);
+  let real: string;
+  let root: string;
+  try {
+    root = fs.realpathSync(dir);
+    real = fs.realpathSync(joined);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return joined;
+    throw new InputError(`cannot read ${what} ${JSON.stringify(joined)}: ${(e as Error).message}`);
+  }
+  const relative = paths.relative(root, real);
+  if (relative === '' || relative.startsWith('..') || paths.isAbsolute(relative)) {
+    throw new UnsafePathError(`${what} ${JSON.stringify(name)} resolves to ${JSON.stringify(real)}, outside the model's folder ${JSON.stringify(root)}; a model's files must be inside its folder (a symlink out is refused)`, name, real);
+  }
+  return joined;
 }
 
 /** The preprocessing file a TF.js model.json names (userDefinedMetadata.preprocessingFile), if any. */
