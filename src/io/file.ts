@@ -106,8 +106,9 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, args: Pick<Save
 
 /**
  * Removes the temporary files that earlier saves to the same path left when their process was
- * killed (kill -9 between write and rename, RELIABILITY R8): those whose writer's pid is no
- * longer running. A temp of a live process (a save in progress elsewhere) is left alone.
+ * killed (kill -9 between write and rename, RELIABILITY R8, R20): those whose writer's pid is no
+ * longer running. A temp of a live process (a save in progress elsewhere) is left alone. Run after
+ * every successful save and every successful load of a native file (a checkpoint resumed from).
  */
 function removeStaleTemps(fs: typeof FsModule, dir: string, base: string): void {
   let names: string[];
@@ -277,10 +278,16 @@ export function loadModel(path: string, args: LoadArgs = {}): LoadedModel {
     }
   }
   const bytes = readChecked(path, args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes, 'model file');
+  let loaded: LoadedModel;
   try {
-    return modelFromBytes(bytes, args);
+    loaded = modelFromBytes(bytes, args);
   } catch (e) {
     if (e instanceof Error) e.message = `${path}: ${e.message}`;
     throw e;
   }
+  // A checkpoint whose writer was killed mid-save (kill -9) left a temp beside it; the run that
+  // resumes from it may never save to that path again, so reading it cleans up too (R20).
+  const { fs, path: paths } = node();
+  removeStaleTemps(fs, paths.dirname(paths.resolve(path)), paths.basename(path));
+  return loaded;
 }
