@@ -165,10 +165,26 @@ function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Js
  * compiled for its output, and the load result with the format's own `metadata`.
  */
 export function importedModel(model: Sequential, r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, metadata: JsonObject, formatVersion: number): LoadedModel {
+  checkImportedWeights(model, typeof metadata.format === 'string' ? metadata.format : 'imported');
   const info = readPortableInfo(r, values, model.inputUnits, model.outputUnits);
   if (info.classes !== undefined) model.session.classes = [...info.classes];
   compileImported(model);
   return new LoadedModel(model, preprocessingOf(info), undefined, metadata, formatVersion);
+}
+
+/**
+ * An imported file's weights must all be finite (R25): NaN weights make every output NaN, which
+ * the class decoding turned into the first class for every row with no error. Throws
+ * NonFiniteWeightError naming the layer, the tensor and the first bad index.
+ */
+function checkImportedWeights(model: Sequential, format: string): void {
+  for (const p of model.params()) {
+    if (p.kernels.allFinite(p.value, p.size)) continue;
+    const k = p.value.findIndex((v) => !Number.isFinite(v));
+    const slash = p.name.lastIndexOf('/');
+    const layer = slash < 0 ? p.name : p.name.slice(0, slash);
+    throw new NonFiniteWeightError(`${format === 'tfjs' ? 'TensorFlow.js' : format === 'onnx' ? 'ONNX' : format} model: ${p.name} (layer ${layer}) holds ${p.value[k]} at index ${k}; a model with non-finite weights predicts nothing meaningful`, layer, p.name);
+  }
 }
 
 /** Parses a metadata value written as JSON text, with the native loader's guards. */

@@ -1,4 +1,4 @@
-import { BackpropError, ModelFormatError, UnsupportedError } from '../../core/errors.js';
+import { BackpropError, ModelFormatError, NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
 import type { ActivationSpec } from '../../activations.js';
 import { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
@@ -74,7 +74,16 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
   if (opset < 7 || opset > 21) throw new UnsupportedError(`ONNX model: opset ${opset} of ai.onnx; this reader knows opsets 7–21`);
   const g = onnx.graph;
   const constants = new Map<string, OnnxTensor>();
-  for (const t of g.initializers) constants.set(t.name, t);
+  for (const t of g.initializers) {
+    constants.set(t.name, t);
+    const k = t.data.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) {
+      // Named as the file names it (R25): the node that reads the tensor, and the tensor.
+      const node = g.nodes.find((n) => n.inputs.includes(t.name));
+      const layer = node === undefined ? t.name : node.name || node.opType;
+      throw new NonFiniteWeightError(`ONNX model: initializer ${JSON.stringify(t.name)}${node ? ` of node ${JSON.stringify(layer)} (${node.opType})` : ''} holds ${t.data[k]} at index ${k}; a model with non-finite weights predicts nothing meaningful`, layer, t.name);
+    }
+  }
   const input = g.inputs.find((i) => !constants.has(i.name));
   if (input === undefined) throw new ModelFormatError('ONNX graph: has no input that is not an initializer');
   if (g.outputs.length !== 1) throw new UnsupportedError(`ONNX graph: has ${g.outputs.length} outputs; an MLP has one`);
