@@ -113,3 +113,10 @@ export class UnsafePathError extends ModelFormatError {
     super(message);
   }
 }
+
+/** An options object with a key the function does not know (a misspelling is never ignored): `key` and the `known` ones. */
+export class UnknownOptionError extends InputError {
+  constructor(message: string, readonly key: string, readonly known: readonly string[]) {
+    super(message);
+  }
+}

@@ -21,7 +21,7 @@ function model() {
 test('R22: categories in another order are refused naming the column', () => {
   const rows = [['size', 'weight', 'colour'], ['1', '10', 'green'], ['2', '20', 'red'], ['3', '30', 'blue']];
   const other = tableFromRecords(rows, { source: 'new.csv', categorical: ['colour'], target: [] });
-  assert.notDeepEqual((other.schema.inputs[2] as { categories: string[] }).categories, (train.schema.inputs[2] as { categories: string[] }).categories);
+  assert.notDeepEqual((other.schema.inputs[2] as unknown as { categories: string[] }).categories, (train.schema.inputs[2] as unknown as { categories: string[] }).categories);
   assertErrorData(() => predictTable(model(), other), SchemaMismatchError, { column: 'colour', problem: 'category order' },
     /new\.csv: column "colour" has its categories in another order than the model \(table: "green", "red", "blue"; model: "red", "blue", "green"\)/);
 });
