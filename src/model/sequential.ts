@@ -138,6 +138,8 @@ export class Sequential implements Model {
   /** Creates every layer's parameters for `inputUnits` features (done by fit/predict when needed). */
   build(inputUnits: number): void {
     if (this.layers.length === 0) throw new InputError('sequential: the model has no layers');
+    // A model of 0 inputs ([N, 0], say from an imported file) computes nothing and cannot be saved (R16).
+    if (!Number.isInteger(inputUnits) || inputUnits < 1) throw new InputError(`sequential: the model needs at least 1 input feature (shape=(n, ${inputUnits}))`);
     if (this.layers[0]!.isBuilt && inputUnits !== this.inputUnits) {
       throw new ShapeError(`X has ${inputUnits} features, model expects ${this.inputUnits}`);
     }
