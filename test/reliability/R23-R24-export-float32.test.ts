@@ -44,3 +44,15 @@ test('R24: float64 weights of 1e39 are refused naming the layer, in both formats
   m.layers[0]!.weights()[0]!.value[3] = NaN;
   assertErrorData(() => modelToOnnx(m), NonFiniteWeightError, { layer: 'big' }, /big\/kernel holds NaN at index 3; a model with non-finite weights cannot be exported/);
 });
+
+test('R23: a raw-column ONNX graph whose scale rounds to 0 in float32 is refused naming the column', async () => {
+  const { tableFromRecords } = await import('../../src/index.js');
+  const t = tableFromRecords([['a', 'tiny', 'y'], ['1', '0', 'p'], ['2', '1e-46', 'q'], ['3', '2e-46', 'p']], { source: 't.csv', target: 'y' });
+  const m = sequential([layers.dense({ units: 1, activation: 'sigmoid', inputShape: [2] })], { seed: 1 });
+  const scaler = standardScaler().fit(t.x).toJSON();
+  assertErrorData(() => modelToOnnx(m, { preprocessing: { schema: t.schema, scaler } }), NonFiniteWeightError, { layer: 'pipeline', column: 'tiny' },
+    /ONNX export: the scaling of column "tiny" \(offset 1\.00e-46, scale 8\.16e-47\) is not representable in float32/);
+  // Scaled to ordinary numbers it exports.
+  const ok = standardScaler().fit(Matrix.fromArray([[1, 0], [2, 1], [3, 2]], 'float64')).toJSON();
+  assert.ok(modelToOnnx(m, { preprocessing: { schema: t.schema, scaler: ok } }).length > 0);
+});
