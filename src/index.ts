@@ -6,6 +6,7 @@ export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from '
 export { Rng, type RngState } from './core/rng.js';
 export {
   BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
+  CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError,
 } from './core/errors.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';

@@ -12,6 +12,8 @@ export function divergenceReason(event: DivergenceData | undefined): string {
       return `gradient of ${event.param ?? 'a tensor'} is not finite; loss ${event.loss.toPrecision(3)}`;
     case 'weight':
       return `the update made ${event.param ?? 'a tensor'} non-finite`;
+    case 'optimizer state':
+      return `the optimiser state of ${event.param ?? 'a tensor'} overflowed`;
     case 'exploding':
       return `loss ${event.loss.toPrecision(3)} is exploding`;
   }

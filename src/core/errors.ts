@@ -49,8 +49,8 @@ export interface DivergenceData {
   readonly epoch: number;
   readonly batch: number;
   readonly loss: number;
-  /** What was non-finite first: the loss, a gradient, a weight after the update; or an exploding loss. */
-  readonly kind: 'loss' | 'gradient' | 'weight' | 'exploding';
+  /** What was non-finite first: the loss, a gradient, a weight or the optimiser state after the update; or an exploding loss. */
+  readonly kind: 'loss' | 'gradient' | 'weight' | 'optimizer state' | 'exploding';
   readonly layer: string | undefined;
   readonly param: string | undefined;
 }
@@ -67,3 +67,56 @@ export class ModelFormatError extends BackpropError {}
 
 /** A valid request the library does not support (unknown layer class, future format version). */
 export class UnsupportedError extends BackpropError {}
+
+/**
+ * A file this library would write but its own reader would refuse: `cap` names the reader's
+ * limit (`maxHeaderBytes`, `maxNodes`, ...), `limit` its value and `actual` what the file would
+ * hold. Thrown before anything is written, so no unreadable file is ever saved.
+ */
+export class CapError extends InputError {
+  constructor(message: string, readonly cap: string, readonly limit: number, readonly actual: number) {
+    super(message);
+  }
+}
+
+/** A record given to predict (an object by column name) with a bad cell: `record` is its index in the array, `key` its column. */
+export class RecordError extends InputError {
+  constructor(message: string, readonly record: number, readonly key: string | undefined) {
+    super(message);
+  }
+}
+
+/**
+ * A table whose columns do not match the model's schema: `column` names the column and `problem`
+ * what differs (a missing column, another order, another category set).
+ */
+export class SchemaMismatchError extends InputError {
+  constructor(message: string, readonly column: string, readonly problem: string) {
+    super(message);
+  }
+}
+
+/**
+ * Weights that are NaN or ±Infinity, or that the target dtype cannot hold (float64 1e39 as
+ * float32): in an imported file, or in an export about to be written. `layer` and `param` name
+ * the tensor; `column` the input column whose scaling, folded into the weights, made them so.
+ */
+export class NonFiniteWeightError extends ModelFormatError {
+  constructor(message: string, readonly layer: string, readonly param: string, readonly column?: string) {
+    super(message);
+  }
+}
+
+/** A file a model names (a TF.js weights path) that resolves outside the model's folder: `path` as named, `resolved` where it leads. */
+export class UnsafePathError extends ModelFormatError {
+  constructor(message: string, readonly path: string, readonly resolved: string) {
+    super(message);
+  }
+}
+
+/** An options object with a key the function does not know (a misspelling is never ignored): `key` and the `known` ones. */
+export class UnknownOptionError extends InputError {
+  constructor(message: string, readonly key: string, readonly known: readonly string[]) {
+    super(message);
+  }
+}

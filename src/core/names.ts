@@ -56,3 +56,19 @@ export function lookupName<T>(kind: string, name: unknown, registry: ReadonlyMap
     `unknown ${kind} ${shown}${guess ? `; did you mean "${guess}"?` : ''} Known: ${known.join(', ')}`,
   );
 }
+
+/** A lone UTF-16 surrogate: encoded as UTF-8 it becomes U+FFFD, so two such names can collide in a file. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a name that is not well-formed UTF-16 (R19): every file format stores names as UTF-8,
+ * where "a\uD800" and "a\uDC00" both become "a\uFFFD" and collide. Returns the name.
+ */
+export function wellFormedName(where: string, what: string, name: string): string {
+  const m = LONE_SURROGATE.exec(name);
+  if (m !== null) {
+    const code = m[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new InputError(`${where}: ${what} ${JSON.stringify(name.slice(0, 100))} holds a lone surrogate U+${code} at index ${m.index} (not well-formed UTF-16); it cannot be stored as UTF-8 without becoming U+FFFD`);
+  }
+  return name;
+}

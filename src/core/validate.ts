@@ -1,4 +1,4 @@
-import { InputError } from './errors.js';
+import { InputError, UnknownOptionError } from './errors.js';
 
 /** Rejects option keys the receiver does not know (principle 7), naming the nearest known key. */
 export function checkKeys(where: string, args: object | undefined, known: readonly string[]): void {
@@ -8,7 +8,7 @@ export function checkKeys(where: string, args: object | undefined, known: readon
   }
   for (const key of Object.keys(args)) {
     if (!known.includes(key)) {
-      throw new InputError(`${where}: unknown option "${key}"; known options: ${known.join(', ')}`);
+      throw new UnknownOptionError(`${where}: unknown option "${key}"; known options: ${known.join(', ')}`, key, known);
     }
   }
 }

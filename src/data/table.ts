@@ -68,6 +68,12 @@ export interface TableArgs {
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
   dtype?: DType;
   /**
+   * Builds the error for a bad cell from its record's index (0-based, after the header) and its
+   * column's name, instead of "<source> line L, column C": records given as objects are not lines
+   * (predictRecords says `records[5].age`).
+   */
+  cellError?: (record: number, column: string, reason: string) => InputError;
+  /**
    * About how many rows will be added (an upper bound such as the file's line count): numeric
    * values are read into a buffer of that size that becomes x itself when every input is numeric.
    * Only memory depends on it; default small, grown as needed.
@@ -203,6 +209,7 @@ export function emptyTableError(source: string): InputError {
  */
 export class TableBuilder {
   private readonly source: string;
+  private readonly recordError: TableArgs['cellError'];
   private readonly header: readonly string[];
   private readonly columns: ColumnReader[] = [];
   private readonly targets: TargetReader;
@@ -223,13 +230,14 @@ export class TableBuilder {
   private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'cellError']);
     this.rules = new CellRules({ ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}) });
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new InputError(`table: dtype must be 'float64' or 'float32', got ${describe(this.dtype)}`);
     this.buffer = new RowBuffer(this.dtype, integerAtLeast('table', 'expectedRows', args.expectedRows ?? 1024, 0));
     this.source = args.source ?? 'data';
+    this.recordError = args.cellError;
     const task = args.task ?? 'auto';
     if (!['auto', 'classification', 'regression'].includes(task)) {
       throw new InputError(`table: task must be 'auto', 'classification' or 'regression', got ${describe(task)}`);
@@ -354,6 +362,7 @@ export class TableBuilder {
 
   private readonly cellError = (line: number, column: number, reason: string): InputError => {
     const name = this.header[column]!;
+    if (this.recordError !== undefined) return this.recordError(line - 2, name, reason);
     return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}`);
   };
 

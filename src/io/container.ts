@@ -2,6 +2,7 @@ import { ModelFormatError, UnsupportedError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
 import { crc32 } from './crc32.js';
 import { parseUntrustedJson, Reader, type Json, type JsonObject } from './json.js';
+import { HEADER_JSON_LIMITS, checkCap, checkJsonCaps } from './caps.js';
 
 /**
  * The binary container of a native model file (little-endian):
@@ -74,6 +75,9 @@ function bytesPer(dtype: TensorDType): number {
 
 /** Lays out header + tensors; the manifest is added to the header as `tensors`. */
 export function encodeContainer(header: JsonObject, tensors: readonly TensorEntry[]): Uint8Array {
+  // The reader's caps, checked before a byte is laid out (R13): a file that saves also loads.
+  checkCap('the number of tensors', 'maxTensors', tensors.length, DEFAULT_LIMITS.maxTensors);
+  checkCap('the number of tensor values', 'maxElements', tensors.reduce((n, t) => n + t.data.length, 0), DEFAULT_LIMITS.maxElements);
   const manifest: Json[] = [];
   let offset = 0;
   for (const t of tensors) {
@@ -82,7 +86,11 @@ export function encodeContainer(header: JsonObject, tensors: readonly TensorEntr
     manifest.push({ name: t.name, dtype, shape: [...t.shape], offset, byteLength });
     offset += byteLength;
   }
-  const json = new TextEncoder().encode(JSON.stringify({ ...header, tensors: manifest }));
+  const full = { ...header, tensors: manifest };
+  checkJsonCaps(full, 'the model file header', HEADER_JSON_LIMITS);
+  const json = new TextEncoder().encode(JSON.stringify(full));
+  checkCap('the model file header (bytes)', 'maxHeaderBytes', json.length, DEFAULT_LIMITS.maxHeaderBytes);
+  checkCap('the model file (bytes)', 'maxBytes', PREFIX + json.length + offset, DEFAULT_LIMITS.maxBytes);
   const out = new Uint8Array(PREFIX + json.length + offset);
   const view = new DataView(out.buffer);
   for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
@@ -173,7 +181,7 @@ export function decodeContainer(bytes: Uint8Array, limits: ContainerLimits): { h
     throw new ModelFormatError('model file header is not valid UTF-8');
   }
   const r = new Reader('model file header');
-  const header = r.object(parseUntrustedJson(text, 'model file header', { maxDepth: 64, maxNodes: 5_000_000 }));
+  const header = r.object(parseUntrustedJson(text, 'model file header', HEADER_JSON_LIMITS));
   const dataStart = PREFIX + headerLength;
   const tensors = readManifest(header, bytes, dataStart, limits);
   const stored = view.getUint32(16, true);

@@ -1,6 +1,6 @@
 import type * as FsModule from 'node:fs';
 import type * as PathModule from 'node:path';
-import { InputError, ModelFormatError } from '../core/errors.js';
+import { InputError, ModelFormatError, UnsafePathError } from '../core/errors.js';
 import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
@@ -106,8 +106,9 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, args: Pick<Save
 
 /**
  * Removes the temporary files that earlier saves to the same path left when their process was
- * killed (kill -9 between write and rename, RELIABILITY R8): those whose writer's pid is no
- * longer running. A temp of a live process (a save in progress elsewhere) is left alone.
+ * killed (kill -9 between write and rename, RELIABILITY R8, R20): those whose writer's pid is no
+ * longer running. A temp of a live process (a save in progress elsewhere) is left alone. Run after
+ * every successful save and every successful load of a native file (a checkpoint resumed from).
  */
 function removeStaleTemps(fs: typeof FsModule, dir: string, base: string): void {
   let names: string[];
@@ -209,7 +210,7 @@ function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): Loa
   const dir = paths.dirname(path);
   let budget = maxBytes;
   const parts = tfjsWeightPaths(json).map((p) => {
-    const bytes = readChecked(paths.join(dir, p), budget, 'weights file');
+    const bytes = readChecked(confined(dir, p, 'weights file'), budget, 'weights file');
     budget -= bytes.length;
     return bytes;
   });
@@ -223,9 +224,33 @@ function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): Loa
   const pipelineFile = tfjsPipelineFile(json);
   if (pipelineFile === undefined) return loaded;
   // The network takes the pipeline's output: without the pipeline beside it, it must not load.
-  const text = new TextDecoder().decode(readChecked(paths.join(dir, pipelineFile), DEFAULT_LIMITS.maxHeaderBytes, 'preprocessing file'));
+  const text = new TextDecoder().decode(readChecked(confined(dir, pipelineFile, 'preprocessing file'), DEFAULT_LIMITS.maxHeaderBytes, 'preprocessing file'));
   const pre = validatePreprocessing(new Reader(pipelineFile), parseUntrustedJson(text, pipelineFile, { maxDepth: 20, maxNodes: 1_000_000 }), loaded.network.inputUnits, loaded.network.outputUnits);
   return new LoadedModel(loaded.network, pre, undefined, loaded.metadata, loaded.formatVersion);
+}
+
+/**
+ * The path of a file model.json names, resolved (symlinks followed) and confined to model.json's
+ * folder (R21): a weights file that is a symlink to /etc/passwd, or a path out of the folder, is
+ * refused naming it before a byte is read. A missing file is left for the reader to report.
+ */
+function confined(dir: string, name: string, what: string): string {
+  const { fs, path: paths } = node();
+  const joined = paths.join(dir, name);
+  let real: string;
+  let root: string;
+  try {
+    root = fs.realpathSync(dir);
+    real = fs.realpathSync(joined);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return joined;
+    throw new InputError(`cannot read ${what} ${JSON.stringify(joined)}: ${(e as Error).message}`);
+  }
+  const relative = paths.relative(root, real);
+  if (relative === '' || relative.startsWith('..') || paths.isAbsolute(relative)) {
+    throw new UnsafePathError(`${what} ${JSON.stringify(name)} resolves to ${JSON.stringify(real)}, outside the model's folder ${JSON.stringify(root)}; a model's files must be inside its folder (a symlink out is refused)`, name, real);
+  }
+  return joined;
 }
 
 /** The preprocessing file a TF.js model.json names (userDefinedMetadata.preprocessingFile), if any. */
@@ -253,10 +278,16 @@ export function loadModel(path: string, args: LoadArgs = {}): LoadedModel {
     }
   }
   const bytes = readChecked(path, args.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes, 'model file');
+  let loaded: LoadedModel;
   try {
-    return modelFromBytes(bytes, args);
+    loaded = modelFromBytes(bytes, args);
   } catch (e) {
     if (e instanceof Error) e.message = `${path}: ${e.message}`;
     throw e;
   }
+  // A checkpoint whose writer was killed mid-save (kill -9) left a temp beside it; the run that
+  // resumes from it may never save to that path again, so reading it cleans up too (R20).
+  const { fs, path: paths } = node();
+  removeStaleTemps(fs, paths.dirname(paths.resolve(path)), paths.basename(path));
+  return loaded;
 }

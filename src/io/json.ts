@@ -30,13 +30,13 @@ export function parseUntrustedJson(text: string, what: string, limits: JsonLimit
   }
   // One pass with no per-node allocation (a 10 MB header holds millions of values, RELIABILITY
   // R11); only objects and arrays go on the stack. The path is worked out only for an error.
-  const problem = scan(value, limits);
+  const problem = scanJson(value, limits);
   if (problem !== undefined) throw new ModelFormatError(`${what}: ${problem === 'nodes' ? `more than ${limits.maxNodes} JSON values; refusing to read further` : describeProblem(value, limits)}`);
   return value as Json;
 }
 
-/** Walks the parsed value iteratively; returns what is wrong, or undefined. */
-function scan(root: unknown, limits: JsonLimits): 'nodes' | 'depth' | 'key' | undefined {
+/** Walks a parsed value iteratively; returns what is wrong, or undefined (writers run it on what they write). */
+export function scanJson(root: unknown, limits: JsonLimits): 'nodes' | 'depth' | 'key' | undefined {
   const values: object[] = [];
   const depths: number[] = [];
   let nodes = 1;

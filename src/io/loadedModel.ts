@@ -1,4 +1,5 @@
 import { InputError, UnsupportedError } from '../core/errors.js';
+import { checkKeys } from '../core/validate.js';
 import { Matrix } from '../core/matrix.js';
 import { scalerFromJSON } from '../data/scalers.js';
 import type { UnknownPolicy } from '../data/table.js';
@@ -70,6 +71,7 @@ export class LoadedModel {
    * with probabilities, or regression values in the target's units, and what the pipeline met.
    */
   predict(rows: readonly RawRecord[] | readonly (readonly number[])[], args: PredictRawArgs = {}): Predictions {
+    checkKeys('predict', args, ['unknown']);
     if (!Array.isArray(rows)) throw new InputError('predict: expected an array of records (objects by column name) or of numeric rows');
     if (rows.length === 0) return { values: [], probabilities: undefined, warnings: [] };
     const numeric = Array.isArray(rows[0]);

@@ -1,10 +1,11 @@
-import { BackpropError, InputError, ModelFormatError, UnsupportedError } from '../core/errors.js';
+import { BackpropError, DivergenceError, InputError, ModelFormatError, UnsupportedError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
 import type { RngState } from '../core/rng.js';
 import { getLoss, type LossName } from '../losses/index.js';
 import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
+import { MAX_LAYERS, checkCap } from './caps.js';
 import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
 import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
@@ -47,6 +48,7 @@ const HEADER_KEYS = ['format', 'formatVersion', 'model', 'classes', 'compile', '
 export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8Array {
   if (!(model instanceof Sequential)) throw new BackpropError('modelToBytes: expected a Sequential model');
   model.requireBuilt('save');
+  checkCap('the number of layers', 'maxLayers', model.layers.length, MAX_LAYERS);
   const params = model.params();
   const tensors: TensorEntry[] = params.map((p) => ({ name: `weight:${p.name}`, shape: p.shape, data: p.value }));
   const header: JsonObject = {
@@ -72,6 +74,14 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
     for (const p of params) {
       const slots = state.slots[p.name];
       slots?.forEach((values, k) => {
+        // The loader refuses non-finite state (R10): such a run diverged and is not saved (R18).
+        const bad = values.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) {
+          const layer = p.name.slice(0, Math.max(0, p.name.lastIndexOf('/')));
+          throw new DivergenceError(`cannot save: the optimiser state ${opt.slotNames[k] ?? k} of ${p.name} holds ${values[bad]} at entry ${bad}; the run diverged (scale the inputs or lower the learning rate)`, {
+            epoch: args.training?.epoch ?? 0, batch: 0, loss: NaN, kind: 'optimizer state', layer, param: p.name,
+          });
+        }
         const data = p.value instanceof Float64Array ? Float64Array.from(values) : Float32Array.from(values);
         tensors.push({ name: `slot:${p.name}:${k}`, shape: p.shape, data });
       });
@@ -105,6 +115,8 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
  */
 function checkReadable(header: JsonObject, model: Sequential): void {
   try {
+    // The architecture as the reader will see it (JSON): layer names, sizes, activations (R4, R19).
+    validateModelConfig(new Reader('model'), JSON.parse(JSON.stringify(header.model)) as Json, MAX_LAYERS, DEFAULT_LIMITS.maxElements);
     if (header.classes !== undefined) validateClasses(new Reader('classes'), header.classes);
     if (header.preprocessing !== undefined) validatePreprocessing(new Reader('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
   } catch (e) {
@@ -128,7 +140,7 @@ export function modelFromBytes(bytes: Uint8Array, args: LoadArgs = {}): LoadedMo
   const limits: ContainerLimits = { ...DEFAULT_LIMITS, ...(args.limits ?? {}) };
   const { header, tensors } = decodeContainer(bytes, limits);
   try {
-    return decodeModel(header, tensors, limits, args.maxLayers ?? 10_000);
+    return decodeModel(header, tensors, limits, args.maxLayers ?? MAX_LAYERS);
   } catch (e) {
     if (e instanceof ModelFormatError || e instanceof UnsupportedError) throw e;
     // A library error while rebuilding (an InputError from a layer constructor, ...) means the file is invalid.

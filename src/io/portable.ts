@@ -1,4 +1,4 @@
-import { UnsupportedError } from '../core/errors.js';
+import { NonFiniteWeightError, UnsupportedError } from '../core/errors.js';
 import type { ScalerJSON } from '../data/scalers.js';
 import { featureNames as schemaFeatureNames, type TableSchema } from '../data/schema.js';
 import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
@@ -34,6 +34,48 @@ export function foldPreprocessing(model: Sequential, preprocessing: Preprocessin
   if (preprocessing?.scaler !== undefined && options.input !== false) foldInput(copy, preprocessing.scaler);
   if (preprocessing?.targetScaler !== undefined) foldOutput(copy, preprocessing.targetScaler);
   return copy;
+}
+
+/**
+ * Checks that every weight of an export's network (`folded`, what foldPreprocessing made of
+ * `model`) is finite once rounded to float32, the exported dtype, before a byte is written
+ * (R23, R24): a NaN or ±Infinity weight, a float64 weight beyond ±3.4e38, or an input scaling
+ * folded into the first layer that overflowed (a column whose values are about 1e-41 has a scale
+ * of about 1e-41; the folded weights are about 1e40). Throws NonFiniteWeightError naming the
+ * layer and tensor, and the input column when folding its scaling made the weight overflow.
+ */
+export function checkExportWeights(model: Sequential, folded: Sequential, preprocessing: Preprocessing | undefined, format: string): void {
+  const before = model.params();
+  const names = portableInfo(model, preprocessing).featureNames;
+  folded.params().forEach((p, i) => {
+    const v = p.value;
+    for (let k = 0; k < v.length; k++) {
+      if (Number.isFinite(Math.fround(v[k]!))) continue;
+      const original = before[i]!.value[k]!;
+      const slash = p.name.lastIndexOf('/');
+      const layer = slash < 0 ? p.name : p.name.slice(0, slash);
+      const cols = p.shape.length === 2 ? p.shape[1]! : 1;
+      const row = p.shape.length === 2 ? Math.floor(k / cols) : undefined;
+      if (!Number.isFinite(original)) {
+        throw new NonFiniteWeightError(`${format} export: ${p.name} holds ${original} at index ${k}; a model with non-finite weights cannot be exported (retrain it)`, layer, p.name);
+      }
+      if (Number.isFinite(Math.fround(original))) {
+        // Folding the input scaling made it overflow: name the column whose scale did.
+        const column = row !== undefined && p.name.endsWith('/kernel') ? names?.[row] ?? `feature ${row}` : undefined;
+        throw new NonFiniteWeightError(
+          `${format} export: folding the input scaling into ${p.name} gives ${v[k]!.toPrecision(3)}${column !== undefined ? ` for column ${JSON.stringify(column.slice(0, 100))}` : ''}, beyond float32 (±3.4e38); ` +
+          `rescale that column's values (its spread is about ${column !== undefined && row !== undefined ? scaleOf(preprocessing, row) : 'tiny'}) or export with --network-only`,
+          layer, p.name, column,
+        );
+      }
+      throw new NonFiniteWeightError(`${format} export: ${p.name} holds ${original.toPrecision(3)} at index ${k}, beyond float32 (±3.4e38), the exported dtype; it would be written as ${original > 0 ? '' : '-'}Infinity`, layer, p.name);
+    }
+  });
+}
+
+function scaleOf(preprocessing: Preprocessing | undefined, row: number): string {
+  const s = preprocessing?.scaler?.scale[row];
+  return s === undefined ? 'tiny' : s.toPrecision(3);
 }
 
 function foldInput(model: Sequential, scaler: ScalerJSON): void {
@@ -125,10 +167,26 @@ function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Js
  * compiled for its output, and the load result with the format's own `metadata`.
  */
 export function importedModel(model: Sequential, r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, metadata: JsonObject, formatVersion: number): LoadedModel {
+  checkImportedWeights(model, typeof metadata.format === 'string' ? metadata.format : 'imported');
   const info = readPortableInfo(r, values, model.inputUnits, model.outputUnits);
   if (info.classes !== undefined) model.session.classes = [...info.classes];
   compileImported(model);
   return new LoadedModel(model, preprocessingOf(info), undefined, metadata, formatVersion);
+}
+
+/**
+ * An imported file's weights must all be finite (R25): NaN weights make every output NaN, which
+ * the class decoding turned into the first class for every row with no error. Throws
+ * NonFiniteWeightError naming the layer, the tensor and the first bad index.
+ */
+function checkImportedWeights(model: Sequential, format: string): void {
+  for (const p of model.params()) {
+    if (p.kernels.allFinite(p.value, p.size)) continue;
+    const k = p.value.findIndex((v) => !Number.isFinite(v));
+    const slash = p.name.lastIndexOf('/');
+    const layer = slash < 0 ? p.name : p.name.slice(0, slash);
+    throw new NonFiniteWeightError(`${format === 'tfjs' ? 'TensorFlow.js' : format === 'onnx' ? 'ONNX' : format} model: ${p.name} (layer ${layer}) holds ${p.value[k]} at index ${k}; a model with non-finite weights predicts nothing meaningful`, layer, p.name);
+  }
 }
 
 /** Parses a metadata value written as JSON text, with the native loader's guards. */

@@ -44,10 +44,12 @@ function largestMagnitude(p: Param): number {
 
 /** What went wrong in a step; the step returns this instead of its loss. */
 export interface Failure {
-  readonly kind: 'loss' | 'gradient' | 'weight';
+  readonly kind: 'loss' | 'gradient' | 'weight' | 'optimizer state';
   /** The batch loss (with the penalty); non-finite for kind 'loss'. */
   readonly loss: number;
   readonly param?: Param;
+  /** For kind 'optimizer state': the slot that overflowed ('v', 'accumulator', ...). */
+  readonly slot?: string;
 }
 
 /**
@@ -77,7 +79,9 @@ export function describeDivergence(engine: Backprop, x: Matrix, failure: Failure
     layer = layerOf(p);
     what = failure.kind === 'gradient'
       ? `the gradient of ${p.name} (layer ${layer}) is not finite while the loss is ${failure.loss}; the update was not applied`
-      : `the update made ${p.name} (layer ${layer}) non-finite; it was undone`;
+      : failure.kind === 'optimizer state'
+        ? `the optimiser state ${failure.slot} of ${p.name} (layer ${layer}) overflowed to a non-finite value (gradients too large for the dtype; scale the inputs); the weights were restored`
+        : `the update made ${p.name} (layer ${layer}) non-finite; it was undone`;
   }
   return { epoch: at?.epoch ?? 0, batch: at?.batch ?? 0, loss: failure.loss, kind: failure.kind, layer, param, message: `${prefix}: ${what}. ${tail}` };
 }
@@ -91,18 +95,19 @@ export const EXPLODING_LOSS_FACTOR = 1e4;
 
 /**
  * The divergence of a finite but exploding loss (RELIABILITY R6), or undefined: the epoch's
- * `loss` or `val_loss` above EXPLODING_LOSS_FACTOR × `reference`, the run's first batch loss.
+ * `loss` or `val_loss` above EXPLODING_LOSS_FACTOR × `reference`, the run's first batch loss;
+ * `batch` is the first of the epoch whose loss passed that limit (for val_loss, the epoch's last).
  */
-export function explodingLoss(logs: Readonly<Record<string, number | undefined>>, reference: number, epoch: number, learningRate: number): DivergenceEvent | undefined {
+export function explodingLoss(logs: Readonly<Record<string, number | undefined>>, reference: number, epoch: number, learningRate: number, batch = 0): DivergenceEvent | undefined {
   if (!(reference > 0)) return undefined;
   const limit = EXPLODING_LOSS_FACTOR * reference;
   const key = logs.loss! > limit ? 'loss' : logs.val_loss !== undefined && logs.val_loss > limit ? 'val_loss' : undefined;
   if (key === undefined) return undefined;
   const value = logs[key]!;
   const message =
-    `epoch ${epoch + 1}: ${key} ${value.toPrecision(3)} is ${(value / reference).toPrecision(2)}× the first batch's loss ${reference.toPrecision(3)}; ` +
+    `epoch ${epoch + 1}, batch ${batch + 1}: ${key} ${value.toPrecision(3)} is ${(value / reference).toPrecision(2)}× the first batch's loss ${reference.toPrecision(3)}; ` +
     `training is diverging. Lower the learning rate (now ${learningRate}) or clip the gradients (clipNorm).`;
-  return { epoch, batch: 0, loss: value, kind: 'exploding', layer: undefined, param: undefined, message };
+  return { epoch, batch, loss: value, kind: 'exploding', layer: undefined, param: undefined, message };
 }
 
 /** The first trainable parameter with a non-finite gradient, in backward order (last layer first). */

@@ -3,6 +3,7 @@ import { Rng, checkSeed } from '../core/rng.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe } from '../core/validate.js';
 import { Layer } from '../layers/layer.js';
+import { wellFormedName } from '../core/names.js';
 import { defaultNameOf, layerFromConfig } from '../layers/registry.js';
 import { tensorToNested, type Param, type WeightArray } from '../layers/param.js';
 import type { Loss } from '../losses/index.js';
@@ -68,7 +69,7 @@ export class Sequential implements Model {
     }
     this.seed = args.seed ?? 0;
     this.dtype = args.dtype ?? 'float32';
-    this.name = args.name ?? 'sequential';
+    this.name = wellFormedName('sequential', 'model name', args.name ?? 'sequential');
     const root = new Rng(this.seed);
     this.initRng = root.fork();
     // Shuffling forks from the seed after the weights' generator (its state is part of a checkpoint).
@@ -95,6 +96,7 @@ export class Sequential implements Model {
     const count = (this.counters.get(base) ?? 0) + 1;
     this.counters.set(base, count);
     if (layer.name === '') layer.name = `${base}_${count}`;
+    wellFormedName('sequential.add', 'layer name', layer.name);
     if (this.layerNames.has(layer.name)) throw new InputError(`sequential.add: duplicate layer name "${layer.name}"`);
     if (this.layers.length > 0 && layer.declaredInputUnits() !== undefined) {
       const prev = this.layers[this.layers.length - 1]!;
@@ -136,6 +138,8 @@ export class Sequential implements Model {
   /** Creates every layer's parameters for `inputUnits` features (done by fit/predict when needed). */
   build(inputUnits: number): void {
     if (this.layers.length === 0) throw new InputError('sequential: the model has no layers');
+    // A model of 0 inputs ([N, 0], say from an imported file) computes nothing and cannot be saved (R16).
+    if (!Number.isInteger(inputUnits) || inputUnits < 1) throw new InputError(`sequential: the model needs at least 1 input feature (shape=(n, ${inputUnits}))`);
     if (this.layers[0]!.isBuilt && inputUnits !== this.inputUnits) {
       throw new ShapeError(`X has ${inputUnits} features, model expects ${this.inputUnits}`);
     }

@@ -16,7 +16,7 @@ import type { CompileConfig, Model } from './types.js';
 import type { Backprop, StepRecorder } from './step.js';
 import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './evaluate.js';
 import { cappedThreads, describeThreads } from './kernelThreads.js';
-import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
+import { EXPLODING_LOSS_FACTOR, WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 import { parseRunArgs, prepareRunData, type FitArgs } from './runData.js';
 
 /** What compile takes: the optimiser, the loss and the metrics. */
@@ -111,6 +111,8 @@ interface Run {
   bestLoss: number;
   lastImprovement: number;
   referenceLoss: number | undefined;
+  /** The first batch of this epoch whose loss passed the exploding limit (named by the divergence, T1). */
+  explodingBatch: number | undefined;
   lastYield: number;
   lastLogs: Logs;
   readonly epochLogs: Logs[];
@@ -286,7 +288,7 @@ export class TrainingSession {
       batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
       lossSum: 0, seen: 0, partial: false, diverged: false, epochStart: undefined, stepsAtEpochStart: 0,
-      bestLoss: Infinity, lastImprovement: 0, referenceLoss: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
+      bestLoss: Infinity, lastImprovement: 0, referenceLoss: undefined, explodingBatch: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
     };
     return this;
   }
@@ -448,7 +450,7 @@ export class TrainingSession {
       }
       if (run.opts.shuffle) this.shuffleRng.shuffle(run.order);
       for (const m of run.metrics) m.reset();
-      Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false });
+      Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false, explodingBatch: undefined });
     }
     if (!run.threadsReady) {
       // Start the kernel threads now (yielding) when this run's products will be cut over them.
@@ -489,6 +491,7 @@ export class TrainingSession {
       return this.endEpoch(run);
     }
     run.referenceLoss ??= loss;
+    if (run.explodingBatch === undefined && loss > EXPLODING_LOSS_FACTOR * run.referenceLoss) run.explodingBatch = b;
     run.lossSum += loss * count;
     run.seen += count;
     run.steps++;
@@ -542,7 +545,7 @@ export class TrainingSession {
     }
     // A finite loss that grew by orders of magnitude is divergence too (RELIABILITY R6); the
     // epoch is not logged, so no checkpoint holds it.
-    const exploding = run.diverged ? undefined : explodingLoss(logs, run.referenceLoss!, run.epoch, logs.lr);
+    const exploding = run.diverged ? undefined : explodingLoss(logs, run.referenceLoss!, run.epoch, logs.lr, run.explodingBatch ?? Math.max(0, run.batch - 1));
     if (exploding !== undefined) {
       this.diverge(run, exploding);
       return this.end(run);
@@ -595,7 +598,9 @@ export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGu
     for (const m of metrics) m.update(out, y);
     if (optimizer.step(engine.params)) return loss;
     // An update overflowed: find which tensor (only on this rare path).
-    failure = { kind: 'weight', loss, param: guard.firstNonFinite() };
+    const weight = guard.firstNonFinite();
+    const slot = weight === undefined ? optimizer.firstNonFiniteSlot(engine.params) : undefined;
+    failure = slot !== undefined ? { kind: 'optimizer state', loss, param: slot.param, slot: slot.slot } : { kind: 'weight', loss, param: weight };
   }
   guard.restore();
   return failure;

@@ -83,7 +83,20 @@ export abstract class Optimizer {
       probe += this.update(p, lr);
     }
     this.iterations++;
-    return probe === 0;
+    // A moment that overflowed (g² beyond float32 after inputs of 1e30) leaves the weights finite
+    // but the state unusable and unsaveable: that is divergence too (R18).
+    return probe === 0 && this.firstNonFiniteSlot(params) === undefined;
+  }
+
+  /** The first parameter whose state (moments, accumulators) holds NaN or ±Infinity, with the slot's name. */
+  firstNonFiniteSlot(params: readonly Param[]): { param: Param; slot: string } | undefined {
+    if (this.slotNames.length === 0) return undefined;
+    for (const p of params) {
+      const s = this.state.get(p);
+      if (s === undefined) continue;
+      for (let k = 0; k < s.length; k++) if (!p.kernels.allFinite(s[k]!.data, p.size)) return { param: p, slot: this.slotNames[k]! };
+    }
+    return undefined;
   }
 
   /**

@@ -1,4 +1,6 @@
-import { InputError } from '../core/errors.js';
+import { InputError, RecordError } from '../core/errors.js';
+import { overflowReason } from '../core/matrix.js';
+import { checkKeys, describe } from '../core/validate.js';
 import type { Matrix } from '../core/matrix.js';
 import { tableFromRecords, type Table, type UnknownPolicy } from '../data/table.js';
 import type { Preprocessing } from '../io/preprocessing.js';
@@ -59,6 +61,9 @@ export function predictTable(m: ModelWithPipeline, table: Table): Predictions {
   return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings: readingWarnings(table) };
 }
 
+/** The options of RecordReading: any other key is refused (a misspelt `unknwn` is never ignored, R31). */
+export const RECORD_READING_KEYS = ['unknown', 'naValues'] as const;
+
 /** How records' cells are read: unseen categories, and which text cells mean missing (the tokens the model was trained with). */
 export interface RecordReading {
   /** A category not seen in training: all zeros with a warning (default 'ignore') or an error. */
@@ -77,6 +82,7 @@ export interface RecordReading {
  * predictRecords(loaded, [{ island: 'Biscoe', bill_length_mm: 45.1, sex: null }]).values; // ['Gentoo']
  */
 export function predictRecords(m: ModelWithPipeline, records: readonly RawRecord[], args: RecordReading = {}): Predictions {
+  checkKeys('predictRecords', args, RECORD_READING_KEYS);
   if (Array.isArray(records) && records.length === 0) return { values: [], probabilities: undefined, warnings: [] };
   const { x, warnings } = recordsToInputs(m.preprocessing, records, args, 'predictRecords');
   return { ...decodeOutputs(m, m.network.predictMatrix(x)), warnings };
@@ -92,18 +98,29 @@ export function recordsToInputs(pre: Preprocessing, records: readonly RawRecord[
   if (schema === undefined) throw new InputError(`${caller}: the model has no column schema (it was not trained from a table); give numeric rows to predict`);
   if (!Array.isArray(records)) throw new InputError(`${caller}: expected an array of objects keyed by column name`);
   const header = schema.inputs.map((c) => c.name);
+  // Records are not lines of a file: every message names records[i] and the key (R28).
+  const at = (i: number, key: string): string => `${caller}: records[${i}].${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key.slice(0, 100))}]`}`;
   const rows = records.map((r, i) => {
-    if (r === null || typeof r !== 'object') throw new InputError(`${caller}: row ${i} is not an object keyed by column name`);
-    return header.map((name) => {
-      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new InputError(`${caller}: row ${i} has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`);
-      const v = r[name];
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new RecordError(`${caller}: records[${i}] is not an object keyed by column name`, i, undefined);
+    return schema.inputs.map((column) => {
+      const name = column.name;
+      if (!Object.prototype.hasOwnProperty.call(r, name)) throw new RecordError(`${caller}: records[${i}] has no ${JSON.stringify(name)}; the model uses ${header.slice(0, 10).join(', ')}${header.length > 10 ? ` and ${header.length - 10} more` : ''}`, i, name);
+      const v: unknown = r[name];
       if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '';
+      // An array or object is not a cell: String([42]) would read as 42 (R29).
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new RecordError(`${at(i, name)} is ${Array.isArray(v) ? describe(v) : `a${typeof v === 'object' ? 'n' : ''} ${typeof v}`}; a cell is a number, a string, a boolean or null`, i, name);
+      // Checked here, by name: past the table, 1e39 is a feature index of the float32 matrix (R30).
+      const overflow = column.kind === 'numeric' && typeof v === 'number' ? overflowReason(v, 'float32') : undefined;
+      if (overflow !== undefined) throw new RecordError(`${at(i, name)} is ${overflow}`, i, name);
       return String(v);
     });
   });
   // Text cells are read as the training file was (its --na-values and --decimal), unless the caller says otherwise.
   const naValues = args.naValues ?? pre.reading?.naValues;
   const decimal = pre.reading?.decimal;
-  const table = tableFromRecords([header, ...rows], { schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}), ...(naValues ? { naValues } : {}), ...(decimal ? { decimal } : {}) });
+  const table = tableFromRecords([header, ...rows], {
+    schema: { inputs: schema.inputs, target: undefined }, source: 'records', ...(args.unknown ? { unknown: args.unknown } : {}), ...(naValues ? { naValues } : {}), ...(decimal ? { decimal } : {}),
+    cellError: (i, name, reason) => new RecordError(`${at(i, name)}: ${reason.replace(/; the column is numeric \(list it with --categorical if it holds categories\)$/, '')}`, i, name),
+  });
   return { x: pipelineInputs(pre, table), warnings: readingWarnings(table) };
 }

@@ -1,6 +1,7 @@
 import { Matrix } from '../core/matrix.js';
-import { InputError } from '../core/errors.js';
-import { columnWidth, featureNames } from '../data/schema.js';
+import { InputError, SchemaMismatchError } from '../core/errors.js';
+import { listValues, quote } from '../core/validate.js';
+import { columnWidth, featureNames, type TableSchema } from '../data/schema.js';
 import { standardScaler, minMaxScaler, robustScaler, scalerFromJSON, smoothClip, type Scaler } from '../data/scalers.js';
 import type { Table } from '../data/table.js';
 import type { ImputerJSON, Preprocessing } from '../io/preprocessing.js';
@@ -173,9 +174,41 @@ export function inputNames(pre: Preprocessing): string[] {
 }
 
 function checkFeatures(pre: Preprocessing, table: Table): void {
-  if (pre.schema !== undefined && table.x.cols !== featureNames(pre.schema).length) {
+  if (pre.schema === undefined) return;
+  checkSchemaMatches(pre.schema, table);
+  if (table.x.cols !== featureNames(pre.schema).length) {
     throw new InputError(`${table.source} has ${table.x.cols} features, the model's preprocessing expects ${featureNames(pre.schema).length}`);
   }
+}
+
+/**
+ * A table's columns are encoded by position: one built with another column order or another
+ * category order would be read silently wrong (R22; scikit-learn checks the feature names seen
+ * in fit). Every input column must match the model's by name, kind, categories in order and date
+ * format, else a SchemaMismatchError names the column and what differs.
+ */
+function checkSchemaMatches(schema: TableSchema, table: Table): void {
+  const want = schema.inputs;
+  const got = table.schema.inputs;
+  if (got === want) return;
+  const hint = 'read the table with the model\'s schema (tableFromRecords(records, { schema: model.preprocessing.schema })), which finds columns by name';
+  const fail = (column: string, problem: string, what: string): never => {
+    throw new SchemaMismatchError(`${table.source}: ${what}; ${hint}`, column, problem);
+  };
+  const byName = new Map(got.map((c, i) => [c.name, i]));
+  want.forEach((w, i) => {
+    const at = byName.get(w.name);
+    if (at === undefined) fail(w.name, 'missing', `column ${quote(w.name)} of the model is not in the table (its columns: ${listValues(got.map((c) => c.name))})`);
+    if (at !== i) fail(w.name, 'order', `column ${quote(w.name)} is column ${at! + 1} of the table but column ${i + 1} of the model`);
+    const g = got[i]!;
+    if (g.kind !== w.kind) fail(w.name, 'kind', `column ${quote(w.name)} is ${g.kind} in the table but ${w.kind} in the model`);
+    if (w.kind === 'categorical' && g.kind === 'categorical' && (g.categories.length !== w.categories.length || g.categories.some((c, k) => c !== w.categories[k]))) {
+      const same = g.categories.length === w.categories.length && new Set([...g.categories, ...w.categories]).size === w.categories.length;
+      fail(w.name, same ? 'category order' : 'categories', `column ${quote(w.name)} has ${same ? 'its categories in another order' : 'other categories'} than the model (table: ${listValues(g.categories, true)}; model: ${listValues(w.categories, true)})`);
+    }
+    if (w.kind === 'date' && g.kind === 'date' && (g.format !== w.format || g.time !== w.time)) fail(w.name, 'date format', `column ${quote(w.name)} is read as dates in another format than the model's`);
+  });
+  if (got.length !== want.length) fail(got[want.length]!.name, 'extra', `column ${quote(got[want.length]!.name)} of the table is not an input of the model`);
 }
 
 /**

@@ -105,5 +105,5 @@ test('a model carries its pipeline: saved, loaded, it predicts raw records (miss
   assert.deepEqual(predictTable(loaded, asTable).values, r.values);
   const direct = p.network.model.predictMatrix(pipelineInputs(p.preprocessing, asTable));
   assert.deepEqual(Array.from(loaded.network.predictMatrix(pipelineInputs(loaded.preprocessing, asTable)).data), Array.from(direct.data), 'the same numbers before and after the file');
-  assert.throws(() => predictRecords(loaded, [{ when: '2020-01-01', size: 1 }]), /row 0 has no "colour"/);
+  assert.throws(() => predictRecords(loaded, [{ when: '2020-01-01', size: 1 }]), /records\[0\] has no "colour"/);
 });

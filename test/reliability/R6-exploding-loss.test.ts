@@ -15,7 +15,7 @@ for (const optimizer of ['adam', 'rmsprop', 'adagrad'] as const) {
     const d = datasets.moons({ n: 200, noise: 0.1, seed: 1 });
     const m = model(optimizer, 1e6);
     await assertRejectsWith(() => m.fit(d.x, d.y, { epochs: 5, batchSize: 20, validationSplit: 0.2, verbose: 0 }), DivergenceError,
-      /epoch \d+: (val_)?loss \S+ is \S+× the first batch's loss \S+; training is diverging\. Lower the learning rate \(now 1000000\)/);
+      /epoch \d+, batch \d+: (val_)?loss \S+ is \S+× the first batch's loss \S+; training is diverging\. Lower the learning rate \(now 1000000\)/);
   });
 }
 

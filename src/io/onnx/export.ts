@@ -3,7 +3,7 @@ import type { Activation } from '../../activations.js';
 import type { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
-import { foldPreprocessing, portableInfo } from '../portable.js';
+import { checkExportWeights, foldPreprocessing, portableInfo } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
 import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './schema.js';
 import { ONNX_ML_OPSET, ONNX_STRING_OPSET, OpBuilder, needsStringOps, pipelineNodes, rawInputs } from './pipelineGraph.js';
@@ -160,6 +160,7 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
     g = new GraphBuilder(inputName);
     if (clipped) smoothClipNodes(g, clipped.offset, clipped.scale, clipped.clip!);
   }
+  checkExportWeights(model, network, raw ? undefined : pre, 'ONNX');
   for (const layer of network.layers) visitLayer(TO_ONNX, layer, g);
   if (raw && pre.targetScaler !== undefined) {
     // y = y'·scale + offset in the graph: no demand on the last layer's kind.

@@ -1,4 +1,4 @@
-import { BackpropError, ModelFormatError, UnsupportedError } from '../../core/errors.js';
+import { BackpropError, ModelFormatError, NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
 import type { ActivationSpec } from '../../activations.js';
 import { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
@@ -8,6 +8,7 @@ import type { LoadedModel } from '../modelFile.js';
 import { importedModel, parseMetadataJson } from '../portable.js';
 import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './schema.js';
 import { ONNX_METADATA } from './export.js';
+import { ONNX_CAPS } from '../caps.js';
 import { importRawColumnGraph } from './rawGraph.js';
 
 /** Options of the ONNX importer. */
@@ -58,7 +59,7 @@ export function modelFromOnnx(bytes: Uint8Array, args: OnnxImportArgs = {}): Loa
   if (bytes.length > maxBytes) throw new ModelFormatError(`ONNX model: ${bytes.length} bytes, over the limit of ${maxBytes}`);
   try {
     // A graph modelToOnnx wrote for raw columns comes back as the model with its pipeline.
-    return importRawColumnGraph(bytes, { maxNodes: args.maxNodes ?? 10_000, maxElements: args.maxElements ?? 2 ** 28 }, (network) => importOnnx(network, args)) ?? importOnnx(bytes, args);
+    return importRawColumnGraph(bytes, { maxNodes: args.maxNodes ?? ONNX_CAPS.maxNodes, maxElements: args.maxElements ?? 2 ** 28 }, (network) => importOnnx(network, args)) ?? importOnnx(bytes, args);
   } catch (e) {
     if (e instanceof ModelFormatError || e instanceof UnsupportedError) throw e;
     if (e instanceof BackpropError) throw new ModelFormatError(`ONNX model is invalid: ${e.message}`);
@@ -68,12 +69,21 @@ export function modelFromOnnx(bytes: Uint8Array, args: OnnxImportArgs = {}): Loa
 
 function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
   const maxElements = args.maxElements ?? 2 ** 28;
-  const onnx = decodeOnnx(bytes, { maxNodes: args.maxNodes ?? 10_000, maxElements });
+  const onnx = decodeOnnx(bytes, { maxNodes: args.maxNodes ?? ONNX_CAPS.maxNodes, maxElements });
   const opset = onnx.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < 7 || opset > 21) throw new UnsupportedError(`ONNX model: opset ${opset} of ai.onnx; this reader knows opsets 7–21`);
   const g = onnx.graph;
   const constants = new Map<string, OnnxTensor>();
-  for (const t of g.initializers) constants.set(t.name, t);
+  for (const t of g.initializers) {
+    constants.set(t.name, t);
+    const k = t.data.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) {
+      // Named as the file names it (R25): the node that reads the tensor, and the tensor.
+      const node = g.nodes.find((n) => n.inputs.includes(t.name));
+      const layer = node === undefined ? t.name : node.name || node.opType;
+      throw new NonFiniteWeightError(`ONNX model: initializer ${JSON.stringify(t.name)}${node ? ` of node ${JSON.stringify(layer)} (${node.opType})` : ''} holds ${t.data[k]} at index ${k}; a model with non-finite weights predicts nothing meaningful`, layer, t.name);
+    }
+  }
   const input = g.inputs.find((i) => !constants.has(i.name));
   if (input === undefined) throw new ModelFormatError('ONNX graph: has no input that is not an initializer');
   if (g.outputs.length !== 1) throw new UnsupportedError(`ONNX graph: has ${g.outputs.length} outputs; an MLP has one`);

@@ -1,6 +1,6 @@
-import { UnsupportedError } from '../../core/errors.js';
+import { NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
 import { MISSING_TOKENS } from '../../data/cells.js';
-import { columnWidth, type CategoricalColumn, type DateColumn, type InputColumn } from '../../data/schema.js';
+import { columnWidth, featureNames, type CategoricalColumn, type DateColumn, type InputColumn } from '../../data/schema.js';
 import type { Preprocessing } from '../preprocessing.js';
 import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInfo } from './schema.js';
 
@@ -119,6 +119,16 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
   for (const name of pre.imputer?.indicators ?? []) parts.push(g.cast(byName.get(name)!.missing, FLOAT));
   let x = parts.length === 1 ? parts[0]! : g.op('Concat', parts, [{ name: 'axis', kind: 'int', value: 1 }]);
   if (pre.scaler !== undefined) {
+    // The graph computes in float32: a scale that rounds to 0 or an offset beyond float32 would
+    // give Infinity or NaN for every row (R23); refused naming the feature.
+    const names = featureNames(schema);
+    pre.scaler.scale.forEach((s, i) => {
+      const o = pre.scaler!.offset[i]!;
+      if (Math.fround(s) === 0 || !Number.isFinite(Math.fround(s)) || !Number.isFinite(Math.fround(o))) {
+        const column = names[i] ?? `feature ${i}`;
+        throw new NonFiniteWeightError(`ONNX export: the scaling of column ${JSON.stringify(column.slice(0, 100))} (offset ${o.toPrecision(3)}, scale ${s.toPrecision(3)}) is not representable in float32, the graph's dtype; rescale that column's values`, 'pipeline', 'pipeline/scaler', column);
+      }
+    });
     x = g.op('Sub', [x, g.tensor('float', pre.scaler.offset)]);
     x = g.op('Div', [x, g.tensor('float', pre.scaler.scale)]);
     const c = pre.scaler.clip;

@@ -1,5 +1,6 @@
 import { ModelFormatError, UnsupportedError } from '../../core/errors.js';
 import { ProtoMessage, ProtoWriter, littleEndianFloats } from './protobuf.js';
+import { ONNX_CAPS, checkCap } from '../caps.js';
 
 /**
  * The part of onnx.proto an MLP uses, as plain objects, with field numbers from onnx/onnx.proto
@@ -110,8 +111,35 @@ function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
   }));
 }
 
-/** Encodes a model as ONNX protobuf bytes. */
+const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+
+/**
+ * The reader's caps (ONNX_CAPS) on what is about to be encoded, so that an export always loads
+ * back (R14, R15): counts of nodes, initializers, inputs, outputs and metadata, and the lengths of
+ * names and metadata values the reader would refuse. Throws CapError naming the cap.
+ */
+export function checkOnnxCaps(m: OnnxModel): void {
+  const g = m.graph;
+  checkCap('ONNX graph nodes', 'maxNodes', g.nodes.length, ONNX_CAPS.maxNodes);
+  checkCap('ONNX graph initializers', 'maxNodes', g.initializers.length, ONNX_CAPS.maxNodes);
+  checkCap('ONNX graph inputs', 'maxValueInfos', g.inputs.length, ONNX_CAPS.maxValueInfos);
+  checkCap('ONNX metadata_props entries', 'maxMetadataProps', m.metadata.length, ONNX_CAPS.maxMetadataProps);
+  checkCap('the ONNX graph name (bytes)', 'maxNameBytes', utf8Length(g.name), ONNX_CAPS.maxNameBytes);
+  for (const p of m.metadata) {
+    checkCap(`ONNX metadata key ${JSON.stringify(p.key.slice(0, 50))} (bytes)`, 'maxNameBytes', utf8Length(p.key), ONNX_CAPS.maxNameBytes);
+    checkCap(`ONNX metadata ${JSON.stringify(p.key.slice(0, 50))} (bytes)`, 'maxMetadataValueBytes', utf8Length(p.value), ONNX_CAPS.maxMetadataValueBytes);
+  }
+  for (const v of [...g.inputs, ...g.outputs]) checkCap(`ONNX graph input or output name ${JSON.stringify(v.name.slice(0, 50))} (bytes)`, 'maxNameBytes', utf8Length(v.name), ONNX_CAPS.maxNameBytes);
+  for (const n of g.nodes) {
+    checkCap(`ONNX node name ${JSON.stringify(n.name.slice(0, 50))} (bytes)`, 'maxNameBytes', utf8Length(n.name), ONNX_CAPS.maxNameBytes);
+    for (const t of [...n.inputs, ...n.outputs]) checkCap(`ONNX value name ${JSON.stringify(t.slice(0, 50))} (bytes)`, 'maxStringBytes', utf8Length(t), ONNX_CAPS.maxStringBytes);
+  }
+  for (const t of g.initializers) checkCap(`ONNX initializer name ${JSON.stringify(t.name.slice(0, 50))} (bytes)`, 'maxStringBytes', utf8Length(t.name), ONNX_CAPS.maxStringBytes);
+}
+
+/** Encodes a model as ONNX protobuf bytes, after checking it against the reader's caps. */
 export function encodeOnnx(m: OnnxModel): Uint8Array {
+  checkOnnxCaps(m);
   const w = new ProtoWriter();
   w.int(1, m.irVersion);
   w.string(2, m.producerName);
@@ -170,14 +198,14 @@ function readTensor(bytes: Uint8Array, what: string, limits: OnnxLimits): OnnxTe
   if (t.has(13) || t.int(14, 0) === 1) throw new UnsupportedError(`${where}: tensors stored in external files are not supported`);
   const raw = t.bytes(9);
   let data: Float32Array | Float64Array;
-  if (type === FLOAT) data = raw !== undefined ? rawFloats(raw, 4, count, where) as Float32Array : t.floats(4, limits.maxElements);
-  else if (type === DOUBLE) data = raw !== undefined ? rawFloats(raw, 8, count, where) as Float64Array : t.doubles(10, limits.maxElements);
+  if (type === FLOAT) data = raw !== undefined ? rawFloats(raw, 4, count, where) as Float32Array : t.floats(4, count);
+  else if (type === DOUBLE) data = raw !== undefined ? rawFloats(raw, 8, count, where) as Float64Array : t.doubles(10, count);
   else if (type === INT64) {
     if (raw !== undefined) {
       if (raw.length !== count * 8) throw new ModelFormatError(`${where}: ${raw.length} bytes of int64 for [${dims.join(', ')}]`);
       const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
       data = Float64Array.from({ length: count }, (_, i) => Number(view.getBigInt64(i * 8, true)));
-    } else data = Float64Array.from(t.ints(7, limits.maxElements));
+    } else data = t.int64s(7, count);
   } else throw new UnsupportedError(`${where}: tensor data type ${type} is not supported (FLOAT, DOUBLE and INT64 are)`);
   if (data.length !== count) throw new ModelFormatError(`${where}: holds ${data.length} values but its shape [${dims.join(', ')}] needs ${count}`);
   return { name, dims, data };
@@ -212,7 +240,7 @@ function readAttribute(bytes: Uint8Array, what: string, limits: OnnxLimits): Onn
 
 function readValueInfo(bytes: Uint8Array, what: string): OnnxValueInfo {
   const v = ProtoMessage.parse(bytes, what);
-  const name = v.string(1, 1000);
+  const name = v.string(1, ONNX_CAPS.maxNameBytes);
   const typeBytes = v.bytes(2);
   if (typeBytes === undefined) return { name, shape: undefined };
   const tensorBytes = ProtoMessage.parse(typeBytes, `${what} type`).bytes(1);
@@ -240,7 +268,7 @@ export function decodeOnnx(bytes: Uint8Array, limits: OnnxLimits): OnnxModel {
     return {
       inputs: n.strings(1, 64),
       outputs: n.strings(2, 64),
-      name: n.string(3, 1000),
+      name: n.string(3, ONNX_CAPS.maxNameBytes),
       opType: n.string(4, 200),
       attributes: n.all(5, 100).map((ab) => readAttribute(ab, `${what} attribute`, limits)).filter((a): a is OnnxAttribute => a !== undefined),
       domain: n.string(7, 200),
@@ -257,9 +285,9 @@ export function decodeOnnx(bytes: Uint8Array, limits: OnnxLimits): OnnxModel {
     const o = ProtoMessage.parse(ob, 'ONNX opset_import');
     return { domain: o.string(1, 200), version: o.int(2, 0) };
   });
-  const metadata = m.all(14, 10_000).map((pb) => {
+  const metadata = m.all(14, ONNX_CAPS.maxMetadataProps).map((pb) => {
     const p = ProtoMessage.parse(pb, 'ONNX metadata_props');
-    return { key: p.string(1, 1000), value: p.string(2, 10_000_000) };
+    return { key: p.string(1, ONNX_CAPS.maxNameBytes), value: p.string(2, ONNX_CAPS.maxMetadataValueBytes) };
   });
   return {
     irVersion: m.int(1, 0),
@@ -267,11 +295,11 @@ export function decodeOnnx(bytes: Uint8Array, limits: OnnxLimits): OnnxModel {
     producerVersion: m.string(3, 1000),
     opsets,
     graph: {
-      name: g.string(2, 1000),
+      name: g.string(2, ONNX_CAPS.maxNameBytes),
       nodes,
       initializers,
-      inputs: g.all(11, 10_000).map((b, i) => readValueInfo(b, `ONNX graph input[${i}]`)),
-      outputs: g.all(12, 10_000).map((b, i) => readValueInfo(b, `ONNX graph output[${i}]`)),
+      inputs: g.all(11, ONNX_CAPS.maxValueInfos).map((b, i) => readValueInfo(b, `ONNX graph input[${i}]`)),
+      outputs: g.all(12, ONNX_CAPS.maxValueInfos).map((b, i) => readValueInfo(b, `ONNX graph output[${i}]`)),
     },
     metadata,
   };

@@ -5,7 +5,8 @@ import type { Layer } from '../../layers/layer.js';
 import type { Param } from '../../layers/param.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
 import type { JsonObject } from '../json.js';
-import { foldPreprocessing, portableInfo } from '../portable.js';
+import { TFJS_CAPS, checkCap, checkJsonCaps } from '../caps.js';
+import { checkExportWeights, foldPreprocessing, portableInfo } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
 
 /** The version of tfjs-layers whose files these are (what `generatedBy` and `keras_version` say). */
@@ -63,6 +64,8 @@ interface Emitted {
   readonly config: JsonObject;
   /** Weights in tfjs order with their tfjs names (`<layer>/kernel`, `<layer>/moving_mean`, ...). */
   readonly weights: readonly { readonly suffix: string; readonly param: Param }[];
+  /** A layer the exporter added (the LeakyReLU after a Dense layer), whose name it chose. */
+  readonly generated?: boolean;
 }
 
 /** The tfjs layer for an activation: an Activation layer, or LeakyReLU for leaky ReLU. */
@@ -97,7 +100,7 @@ const TO_TFJS: PerLayerClass<Emitted[]> = {
       },
       weights: [{ suffix: 'kernel', param: param(layer, 'kernel') }, ...(layer.useBias ? [{ suffix: 'bias', param: param(layer, 'bias') }] : [])],
     };
-    return act.name === 'leakyRelu' ? [dense, ...activationLayers(act, `${layer.name}${LEAKY_SUFFIX}`)] : [dense];
+    return act.name === 'leakyRelu' ? [dense, ...activationLayers(act, `${layer.name}${LEAKY_SUFFIX}`).map((e) => ({ ...e, generated: true }))] : [dense];
   },
   Activation(layer) {
     return activationLayers(layer.activation, layer.name);
@@ -135,8 +138,13 @@ export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsA
   const pre = args.preprocessing;
   const raw = pre?.schema !== undefined && args.networkOnly !== true;
   const folded = args.networkOnly === true ? foldPreprocessing(model, undefined) : raw ? foldTarget(model, pre) : foldPreprocessing(model, pre);
+  checkExportWeights(model, folded, raw ? undefined : pre, 'TensorFlow.js');
   const emitted = folded.layers.flatMap((l) => visitLayer(TO_TFJS, l));
   if (emitted.length === 0) emitted.push({ className: 'Activation', config: { activation: 'linear', name: 'activation_linear', trainable: true }, weights: [] });
+  uniqueGeneratedNames(emitted, new Set(folded.layers.map((l) => l.name)));
+
+  checkCap('the TensorFlow.js layers', 'maxLayers', emitted.length, TFJS_CAPS.maxLayers);
+  for (const e of emitted) checkCap(`the layer name ${JSON.stringify((e.config.name as string).slice(0, 50))} (characters)`, 'maxLayerNameChars', (e.config.name as string).length, TFJS_CAPS.maxLayerNameChars);
   const layersJson = emitted.map((e, i) => ({
     class_name: e.className,
     config: i === 0 ? { ...e.config, batch_input_shape: [null, folded.inputUnits], dtype: 'float32' } : e.config,
@@ -169,9 +177,29 @@ export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsA
   const meta: JsonObject = JSON.parse(JSON.stringify(info)) as JsonObject;
   if (raw) meta.preprocessingFile = TFJS_PREPROCESSING_FILE;
   if (Object.keys(meta).length > 0) modelJson.userDefinedMetadata = meta;
+  checkJsonCaps(modelJson, 'model.json', TFJS_CAPS.json);
+  checkCap('model.json (bytes)', 'maxJsonBytes', new TextEncoder().encode(JSON.stringify(modelJson)).length, TFJS_CAPS.maxJsonBytes);
   if (!raw) return { modelJson, weightSpecs, weightData };
   const { targetScaler: _folded, ...steps } = pre;
   return { modelJson, weightSpecs, weightData, preprocessing: JSON.parse(JSON.stringify(steps)) as JsonObject };
+}
+
+/**
+ * A LeakyReLU layer generated after a Dense layer is named `<dense>_leaky_re_lu`; when the model
+ * already has a layer of that name, a number is appended so that every name in model.json is
+ * unique (tfjs and the importer refuse repeated names). Such a layer reads back as an Activation.
+ */
+function uniqueGeneratedNames(emitted: Emitted[], taken: Set<string>): void {
+  emitted.forEach((e, i) => {
+    if (e.generated !== true || !taken.has(e.config.name as string)) {
+      taken.add(e.config.name as string);
+      return;
+    }
+    let name = e.config.name as string;
+    for (let k = 2; taken.has(name); k++) name = `${e.config.name as string}_${k}`;
+    taken.add(name);
+    emitted[i] = { ...e, config: { ...e.config, name } };
+  });
 }
 
 /** The network with only the regression target scaling folded in; a step that cannot be carried is named. */
