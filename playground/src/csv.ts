@@ -28,29 +28,40 @@ export interface CsvPoints {
 
 export type CsvResult = { ok: true; data: CsvPoints } | { ok: false; error: string };
 
-/** Splits one CSV line into fields; double quotes may wrap a field and "" is a quote inside one. */
+/**
+ * Splits one CSV line into fields; double quotes may wrap a field and "" is a quote inside one.
+ * Fields are cut with indexOf and slice, never built a character at a time (a 4 MB field took
+ * seconds that way).
+ */
 function splitLine(line: string): string[] {
   const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
+  let i = 0;
+  for (;;) {
+    let start = i;
+    while (line[start] === ' ' || line[start] === '\t') start++;
+    let field = '';
+    let k = i;
+    if (line[start] === '"') {
+      k = start + 1;
+      for (;;) {
+        const q = line.indexOf('"', k);
+        if (q < 0) {
+          field += line.slice(k);
+          k = line.length;
+          break;
+        }
+        field += line.slice(k, q);
+        k = q + 1;
+        if (line[k] !== '"') break;
         field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (ch === ',') {
-      out.push(field.trim());
-      field = '';
-    } else field += ch;
+        k++;
+      }
+    }
+    const comma = line.indexOf(',', k);
+    out.push((field + line.slice(k, comma < 0 ? line.length : comma)).trim());
+    if (comma < 0) return out;
+    i = comma + 1;
   }
-  out.push(field.trim());
-  return out;
 }
 
 /** A finite number as the library and the CLI read one (no hex, no decimal comma, no Infinity). */
