@@ -7,6 +7,8 @@ export { Rng, type RngState } from './core/rng.js';
 export {
   BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
 } from './core/errors.js';
+/** How messages quote a user's text (RELIABILITY R1), for front-ends that word their own. */
+export { quote, QUOTE_CHARS } from './core/validate.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
 /** Weight initialisers: factories (zeros, glorotUniform, heNormal, ...) and the names they go by. */

@@ -4,8 +4,7 @@
  * line and column, so the page can show it and keep the current data. Pure: no DOM.
  */
 
-import { parseNumberCell } from '../../src/index.js';
-import { quote } from '../../src/core/validate.js';
+import { parseNumberCell, quote } from '../../src/index.js';
 
 /** Most classes the page has colours for. */
 export const MAX_CSV_CLASSES = 8;
