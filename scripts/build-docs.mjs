@@ -2,7 +2,8 @@
 // src/index.ts (typedoc.json; an undocumented export or a broken link fails the build) with the
 // README as the home page and the guides and reference pages of docs/ as documents. The Markdown
 // files are staged with their folder layout (so relative links and images still resolve), and a
-// page without front matter gets its first heading as its title.
+// page without front matter gets its first heading as its title. Each page carries the icons it
+// uses (inlineIcons), so the site also works opened from disk (file://).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,7 @@ try {
   const failed = app.logger.hasErrors() || app.logger.hasWarnings();
   rmSync(out, { recursive: true, force: true });
   await app.generateDocs(project, out);
+  inlineIcons(out);
   process.stdout.write(`docs: site written to ${out}\n`);
   if (failed) {
     process.stderr.write('docs: FAILED: TypeDoc reported the problems above (every export needs a TSDoc comment, every link a target)\n');
@@ -53,6 +55,33 @@ try {
   }
 } finally {
   rmSync(stage, { recursive: true, force: true });
+}
+
+/**
+ * TypeDoc's pages draw their icons from the sprite assets/icons.svg (`<use href="../assets/icons.svg#icon-x">`).
+ * Opened from file://, Chromium refuses every such reference ("Unsafe attempt to load URL …":
+ * file: URLs are unique origins), about 30 console errors a page. Each page gets the symbols it
+ * uses in a hidden <svg> of its own, and its references point at them.
+ */
+function inlineIcons(site) {
+  const symbols = new Map();
+  for (const m of readFileSync(join(site, 'assets', 'icons.svg'), 'utf8').matchAll(/<symbol\b[^>]*\bid="([^"]+)"[^>]*>[\s\S]*?<\/symbol>/g)) symbols.set(m[1], m[0]);
+  const pages = readdirSync(site, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'));
+  for (const page of pages) {
+    const path = join(site, page);
+    const html = readFileSync(path, 'utf8');
+    const used = new Set();
+    const linked = html.replace(/href="[^"]*assets\/icons\.svg#([^"]+)"/g, (_m, id) => {
+      if (!symbols.has(id)) throw new Error(`docs: ${page} uses the icon ${id}, which assets/icons.svg lacks`);
+      used.add(id);
+      return `href="#${id}"`;
+    });
+    if (used.size === 0) continue;
+    const sprite = `<svg xmlns="http://www.w3.org/2000/svg" style="display:none">${[...used].map((id) => symbols.get(id)).join('')}</svg>`;
+    const body = linked.indexOf('<body>');
+    if (body < 0) throw new Error(`docs: ${page} has no <body> to hold its icons`);
+    writeFileSync(path, linked.slice(0, body + 6) + sprite + linked.slice(body + 6));
+  }
 }
 
 /** True when git's `origin` is a web address TypeDoc can build source links from. */

@@ -8,6 +8,8 @@ export {
   BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
   CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError,
 } from './core/errors.js';
+/** How messages quote a user's text (RELIABILITY R1), for front-ends that word their own. */
+export { quote, QUOTE_CHARS } from './core/validate.js';
 
 export { activationNames, getActivation, sigmoid, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
 /** Weight initialisers: factories (zeros, glorotUniform, heNormal, ...) and the names they go by. */

@@ -63,12 +63,25 @@ function generate(c: PlaygroundConfig): Raw {
   }
 }
 
+/** Smallest and largest of `v` (a loop: spreading 100,000 values into Math.min overflows the stack). */
+function extent(v: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
 /** Scales each feature column linearly onto [−1, 1] (uploaded data can have any range). */
 function scaleToUnit(x: number[][]): number[][] {
   const d = x[0]!.length;
-  const lo = Array.from({ length: d }, (_, j) => Math.min(...x.map((r) => r[j]!)));
-  const hi = Array.from({ length: d }, (_, j) => Math.max(...x.map((r) => r[j]!)));
-  return x.map((r) => r.map((v, j) => (hi[j]! > lo[j]! ? (2 * (v - lo[j]!)) / (hi[j]! - lo[j]!) - 1 : 0)));
+  const ranges = Array.from({ length: d }, (_, j) => extent(x.map((r) => r[j]!)));
+  return x.map((r) => r.map((v, j) => {
+    const [lo, hi] = ranges[j]!;
+    return hi > lo ? (2 * (v - lo)) / (hi - lo) - 1 : 0;
+  }));
 }
 
 /** CSV points as raw data; features (and a regression's target) scaled to [−1, 1] so every upload trains with the same settings. */
@@ -100,8 +113,7 @@ export function rawFromCsv(points: CsvPoints): Raw {
 /** A square around the 2-D points (10% margin), or the x and y ranges of 1-D data. */
 function domains(raw: Raw): { xDomain: [number, number]; yDomain: [number, number] } {
   const range = (v: number[], margin: number): [number, number] => {
-    const lo = Math.min(...v);
-    const hi = Math.max(...v);
+    const [lo, hi] = extent(v);
     const pad = Math.max(hi - lo, 1e-6) * margin;
     return [lo - pad, hi + pad];
   };

@@ -92,8 +92,12 @@ const curves = new Curves(byId('loss-chart'), byId('accuracy-chart'), plotWidth)
 // ---------------------------------------------------------------------------------------------
 // Configuration changes.
 
-/** Applies a change of settings; `freshData` regenerates the data even if no data setting changed (a new upload), `freshNetwork` starts a new network. */
-function apply(change: Change, freshData = false, freshNetwork = false): void {
+/**
+ * Applies a change of settings; `freshData` regenerates the data even if no data setting changed,
+ * `freshNetwork` starts a new network; `prepared` are data already made for the new settings (an
+ * upload, checked before anything changes).
+ */
+function apply(change: Change, freshData = false, freshNetwork = false, prepared?: PlayData): void {
   const previous = config;
   const next: PlaygroundConfig = { ...config, ...change };
   next.activations = fitActivations(next.activations, next.hidden.length);
@@ -104,7 +108,7 @@ function apply(change: Change, freshData = false, freshNetwork = false): void {
   config = next;
   history.replaceState(null, '', `#${toHash(config)}`);
   if (newData) {
-    data = makeData(config, uploaded);
+    data = prepared ?? makeData(config, uploaded);
     selected = { set: 'train', index: 0 };
   }
   if (!reset && snapshot && next.discretize !== previous.discretize) drawOutput(snapshot);
@@ -520,9 +524,17 @@ byId<HTMLInputElement>('csv-file').addEventListener('change', async (e) => {
   const result = parsePointsCsv(await file.text());
   input.value = '';
   if (!result.ok) return fail(result.error);
+  // All or nothing: the data are made (scaled, split) before any setting changes, so a file that
+  // cannot be used leaves the page exactly as it was.
+  let prepared: PlayData;
+  try {
+    prepared = makeData({ ...config, dataset: 'csv' }, result.data);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
   error.hidden = true;
   uploaded = result.data;
-  apply({ dataset: 'csv' }, true);
+  apply({ dataset: 'csv' }, true, false, prepared);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -39,10 +39,6 @@ export class Adagrad extends Optimizer {
     const s = this.slots(p)[0]!.data;
     return p.kernels.adagrad(p.value, p.grad, s, p.size, lr, this.epsilon);
   }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.baseConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
-  }
 }
 
 export const adagradKind: OptimizerKind<Adagrad> = {

@@ -49,10 +49,6 @@ export class Adam extends Optimizer {
     const alpha = this.stepSize(lr, this.iterations + 1);
     return p.kernels.adam(p.value, p.grad, m.data, v.data, p.size, alpha, this.beta1, this.beta2, this.epsilon);
   }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
-  }
 }
 
 export const adamKind: OptimizerKind<Adam> = {

@@ -40,9 +40,12 @@ export abstract class Optimizer {
   readonly clipNorm: number | undefined;
   readonly clipValue: number | undefined;
   private readonly state = new Map<Param, Block[]>();
+  /** The subclass's own settings: each is a field of that name and a key of getConfig. */
+  private readonly settingKeys: readonly string[];
 
   protected constructor(where: string, args: OptimizerBaseArgs, extraKeys: readonly string[], defaultLearningRate: number) {
     checkKeys(where, args, [...COMMON_OPTIMIZER_KEYS, ...extraKeys]);
+    this.settingKeys = extraKeys;
     const lr = args.learningRate ?? defaultLearningRate;
     this.learningRate = parseLearningRate(where, lr);
     this.clipNorm = args.clipNorm === undefined ? undefined : positiveNumber(where, 'clipNorm', args.clipNorm);
@@ -173,7 +176,10 @@ export abstract class Optimizer {
   }
 
   /** Plain-JSON settings that rebuild this optimiser (its state is separate: getState). */
-  abstract getConfig(): Record<string, unknown>;
+  getConfig(): Record<string, unknown> {
+    const own = this as unknown as Readonly<Record<string, unknown>>;
+    return { ...this.baseConfig(), ...Object.fromEntries(this.settingKeys.map((k) => [k, own[k]])) };
+  }
 
   protected baseConfig(): Record<string, unknown> {
     const lr = this.learningRate;

@@ -43,10 +43,6 @@ export class Rmsprop extends Optimizer {
     const [s, u] = this.slots(p) as [Block, Block];
     return p.kernels.rmsprop(p.value, p.grad, s.data, u.data, p.size, lr, this.rho, this.momentum, this.epsilon);
   }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.baseConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon };
-  }
 }
 
 export const rmspropKind: OptimizerKind<Rmsprop> = {

@@ -37,10 +37,6 @@ export class Sgd extends Optimizer {
     const v = this.slots(p)[0]!.data;
     return p.kernels.sgdMomentum(p.value, p.grad, v, p.size, lr, this.momentum, this.nesterov);
   }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.baseConfig(), momentum: this.momentum, nesterov: this.nesterov };
-  }
 }
 
 export const sgdKind: OptimizerKind<Sgd> = {

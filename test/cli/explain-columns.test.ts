@@ -3,30 +3,19 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, permutationImportance, integratedGradients, Rng } from '../../src/index.js';
+import { loadModel, permutationImportance, integratedGradients } from '../../src/index.js';
 import { readCsvTableSync } from '../../cli/csv.js';
 import { num } from '../../cli/commands/explainColumns.js';
+import { colourCsv } from '../helpers/data.js';
 import { buildCli, runCli, tempDir } from './harness.js';
 
 let bin = '';
 const dir = tempDir('explain-columns');
 
-/** y = [a + shift(colour) > 0]; b and c are noise. */
-function csv(rows: number, seed: number): string {
-  const rng = new Rng(seed);
-  const lines = ['a,b,colour,c,y'];
-  for (let i = 0; i < rows; i++) {
-    const a = rng.normal();
-    const k = rng.int(3);
-    lines.push([a.toFixed(3), rng.normal().toFixed(3), ['red', 'green', 'blue'][k], rng.normal().toFixed(3), a + k - 1 > 0 ? 'yes' : 'no'].join(','));
-  }
-  return lines.join('\n') + '\n';
-}
-
 before(async () => {
   bin = await buildCli();
-  writeFileSync(join(dir, 'train.csv'), csv(400, 1));
-  writeFileSync(join(dir, 'test.csv'), csv(200, 2));
+  writeFileSync(join(dir, 'train.csv'), colourCsv(400, 1));
+  writeFileSync(join(dir, 'test.csv'), colourCsv(200, 2));
   const r = runCli(bin, ['train', 'train.csv', '--out', 'm.bpm', '--epochs', '60', '--seed', '1'], dir);
   assert.equal(r.code, 0, r.stderr);
 });

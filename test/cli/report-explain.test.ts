@@ -5,28 +5,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { loadModel, partialDependence, permutationImportance, Rng } from '../../src/index.js';
+import { loadModel, partialDependence, permutationImportance } from '../../src/index.js';
 import { readCsvTableSync } from '../../cli/csv.js';
 import type { ExplanationData } from '../../cli/report/explanations.js';
+import { colourCsv } from '../helpers/data.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../playground/harness.js';
 import { buildCli, runCli, tempDir, ROOT } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const dir = tempDir('report-explain');
 let bin = '';
 let browser: Browser | undefined;
-
-/** y = [a + shift(colour) > 0]; b and c are noise. */
-function csv(rows: number, seed: number): string {
-  const rng = new Rng(seed);
-  const lines = ['a,b,colour,c,y'];
-  for (let i = 0; i < rows; i++) {
-    const a = rng.normal();
-    const k = rng.int(3);
-    lines.push([a.toFixed(3), rng.normal().toFixed(3), ['red', 'green', 'blue'][k], rng.normal().toFixed(3), a + k - 1 > 0 ? 'yes' : 'no'].join(','));
-  }
-  return lines.join('\n') + '\n';
-}
 
 before(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -34,9 +22,9 @@ before(async () => {
     return;
   }
   bin = await buildCli();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  writeFileSync(join(dir, 'train.csv'), csv(500, 1));
-  writeFileSync(join(dir, 'test.csv'), csv(300, 2));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  writeFileSync(join(dir, 'train.csv'), colourCsv(500, 1));
+  writeFileSync(join(dir, 'test.csv'), colourCsv(300, 2));
 });
 after(async () => {
   await browser?.close();

@@ -16,6 +16,22 @@ export function seededClasses(n: number, d: number, classes: number, seed: numbe
 }
 
 /**
+ * The explain tests' CSV: columns a, b, colour, c, y with y = [a + shift(colour) > 0] (shift −1, 0,
+ * +1 for red, green, blue); b and c are noise, so a method that ranks columns must put a and
+ * colour first.
+ */
+export function colourCsv(rows: number, seed: number): string {
+  const rng = new Rng(seed);
+  const lines = ['a,b,colour,c,y'];
+  for (let i = 0; i < rows; i++) {
+    const a = rng.normal();
+    const k = rng.int(3);
+    lines.push([a.toFixed(3), rng.normal().toFixed(3), ['red', 'green', 'blue'][k], rng.normal().toFixed(3), a + k - 1 > 0 ? 'yes' : 'no'].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
  * Writes the large CSV of RELIABILITY C5: six columns (five numeric, a yes/no label) from a seeded
  * LCG, about 36 MB for 1e6 rows. Returns the file's size in bytes.
  */

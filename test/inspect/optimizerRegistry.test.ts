@@ -4,24 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sequential, layers, explain, explainUpdate, modelFromBytes, modelToBytes, optimizerRegistry, optimizerNames, getOptimizer,
-  ModelFormatError, type Optimizer, type Sequential,
+  explain, explainUpdate, modelFromBytes, modelToBytes, optimizerRegistry, optimizerNames, getOptimizer,
+  ModelFormatError,
 } from '../../src/index.js';
+import { X, Y, flat, stepModel } from './stepFixture.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
 import { forge, split } from '../io/helpers.js';
 
-const X = [[0.5, -1], [1, 0.2], [-0.3, 0.8], [0.9, 0.9]];
-const Y = [[1], [0], [1], [0]];
-const flat = (v: number[] | number[][]) => (v as (number | number[])[]).flat();
-
-function model(opt: Optimizer): Sequential {
-  const m = sequential([
-    layers.dense({ units: 3, activation: 'tanh', inputShape: [2] }),
-    layers.dense({ units: 1, activation: 'sigmoid' }),
-  ], { dtype: 'float64', seed: 3 });
-  m.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
-  return m;
-}
 
 /**
  * Configs of a kind built from its defaults alone: the defaults; each setting moved (a boolean
@@ -57,7 +46,7 @@ for (const name of optimizerNames) {
     const label = `${name} ${JSON.stringify(settings)}`;
 
     test(`${label}: config and state round-trip, in memory and through the model file`, async () => {
-      const m = model(kind.fromConfig({ learningRate: 0.05, ...settings }));
+      const m = stepModel(kind.fromConfig({ learningRate: 0.05, ...settings }));
       await m.fit(X, Y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
       const opt = m.session.optimizer;
       const config = opt.getConfig();
@@ -82,7 +71,7 @@ for (const name of optimizerNames) {
     });
 
     test(`${label}: explainUpdate's written-out step after 3 steps equals the optimiser's 4th step, weights and state`, async () => {
-      const m = model(kind.fromConfig({ learningRate: 0.05, ...settings }));
+      const m = stepModel(kind.fromConfig({ learningRate: 0.05, ...settings }));
       await m.fit(X, Y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
       const e = explain(m, X, Y);
       const u = explainUpdate(m, e);
@@ -109,7 +98,7 @@ for (const name of optimizerNames) {
 }
 
 test('the loader refuses a config key of another optimiser and more slots than the optimiser keeps, naming them', async () => {
-  const m = model(getOptimizer('sgd', { momentum: 0.9 }));
+  const m = stepModel(getOptimizer('sgd', { momentum: 0.9 }));
   await m.fit(X, Y, { epochs: 1, batchSize: 4, verbose: 0 });
   const { header, data } = split(modelToBytes(m));
   const compile = header.compile as { optimizer: { config: Record<string, unknown> } };

@@ -2,22 +2,10 @@
 // optimiser itself taking that step from the same gradient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sequential, layers, optimizers, explain, explainUpdate, type Optimizer, type Sequential } from '../../src/index.js';
+import { optimizers, explain, explainUpdate, type Optimizer } from '../../src/index.js';
+import { X, Y, flat, stepModel } from './stepFixture.js';
 import { assertClose } from '../helpers/assert.js';
 
-const X = [[0.5, -1], [1, 0.2], [-0.3, 0.8], [0.9, 0.9]];
-const Y = [[1], [0], [1], [0]];
-
-function model(opt: Optimizer): Sequential {
-  const m = sequential([
-    layers.dense({ units: 3, activation: 'tanh', inputShape: [2] }),
-    layers.dense({ units: 1, activation: 'sigmoid' }),
-  ], { dtype: 'float64', seed: 3 });
-  m.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
-  return m;
-}
-
-const flat = (v: number[] | number[][]) => (v as (number | number[])[]).flat();
 
 const cases: [string, () => Optimizer, string][] = [
   ['sgd', () => optimizers.sgd({ learningRate: 0.1 }), 'sgd'],
@@ -32,7 +20,7 @@ const cases: [string, () => Optimizer, string][] = [
 
 for (const [name, make, rule] of cases) {
   test(`explainUpdate (${name}) after 3 steps equals the optimiser's own 4th step, weights and state`, async () => {
-    const m = model(make());
+    const m = stepModel(make());
     await m.fit(X, Y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
     const e = explain(m, X, Y);
     const u = explainUpdate(m, e);
@@ -60,7 +48,7 @@ for (const [name, make, rule] of cases) {
 }
 
 test("Adam's first step moves every weight by ≈ η·sign(g), with α = η·√(1 − β₂)/(1 − β₁)", () => {
-  const m = model(optimizers.adam({ learningRate: 0.01 }));
+  const m = stepModel(optimizers.adam({ learningRate: 0.01 }));
   const u = explainUpdate(m, explain(m, X, Y));
   assert.equal(u.step, 1);
   assertClose(u.constants.alpha!, 0.01 * Math.sqrt(0.001) / 0.1, 1e-12, 0);
@@ -78,7 +66,7 @@ test("Adam's first step moves every weight by ≈ η·sign(g), with α = η·√
 });
 
 test('plain SGD: Δw = −η·g, the step explain already shows', async () => {
-  const m = model(optimizers.sgd({ learningRate: 0.1 }));
+  const m = stepModel(optimizers.sgd({ learningRate: 0.1 }));
   const e = explain(m, X, Y);
   const u = explainUpdate(m, e);
   assert.deepEqual(u.equations, ['Δw = −η·g']);

@@ -1,12 +1,14 @@
 // `npm run docs` builds (every export documented, every link resolved: the script fails
 // otherwise), and the site opens in Chromium with no console error, no failed request, every
-// guide in its navigation and a working search.
+// guide in its navigation and a working search; opened from disk (file://) too, where every
+// icon is drawn from the page's own sprite (R62).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveStatic } from '../../cli/commands/playground.js';
 import { CHROMIUM, CHROMIUM_ARGS, browserMissing } from '../playground/harness.js';
@@ -50,6 +52,23 @@ test('npm run docs builds the site, and it opens in Chromium without errors', { 
       await page.keyboard.type('trainOnBatch');
       await page.waitForFunction(() => /trainOnBatch/.test(document.querySelector('#tsd-search-results, .results')?.textContent ?? ''), undefined, { timeout: 10_000 });
       assert.deepEqual(problems, []);
+
+      // R62: the same pages opened from disk. Chromium refuses a file: page's references into
+      // another file (assets/icons.svg) with a console error each; the icons must come from the page.
+      for (const path of pages) {
+        await page.goto(pathToFileURL(join(out, path)).href, { waitUntil: 'load' });
+        const icons = await page.evaluate(() => Array.from(document.querySelectorAll('use'), (u) => {
+          const href = u.getAttribute('href') ?? '';
+          // A shown icon has a drawing: the box of what <use> copied in is not empty.
+          const shown = u.closest('svg')!.checkVisibility();
+          return { href, resolved: href.startsWith('#') && document.querySelector(href) !== null, drawn: !shown || u.getBBox().width > 0 };
+        }));
+        assert.ok(icons.length > 5, `${path} shows icons`);
+        assert.deepEqual(icons.filter((i) => !i.resolved || !i.drawn), [], `${path}: every icon resolves inside the page`);
+      }
+      await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelectorAll('.site-menu a').length > 10);
+      assert.deepEqual(problems, [], 'no console error, failed request or page error from file://');
     } finally {
       await browser.close();
       await server.close();

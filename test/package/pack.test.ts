@@ -2,10 +2,10 @@
 // prepack must build dist/ and the playground itself), the tarball installed into an empty
 // project, and there: an ES module and a CommonJS file train and predict, strict TypeScript
 // type-checks under node16, nodenext and bundler resolution with skipLibCheck off, and the CLI
-// runs through npx.
+// runs through npx; the queue's packages are not installed (R63).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -87,6 +87,17 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     run(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], app);
     const installed = join(app, 'node_modules', pkg.name);
+
+    // R63: no runtime dependency beyond the four of package.json (and theirs): the queue's packages
+    // are optional peers, installed on demand, and --queue without them says which to install.
+    const shippedManifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    assert.deepEqual(Object.keys(shippedManifest.dependencies ?? {}).sort(), ['cli-progress', 'commander', 'csv-parse', 'uplot']);
+    const modules = readdirSync(join(app, 'node_modules')).filter((n) => !n.startsWith('.'));
+    for (const queuePart of ['bullmq', 'ioredis', 'luxon', 'msgpackr', 'cron-parser']) assert.ok(!modules.includes(queuePart), `npm i <tarball> installed ${queuePart}`);
+    console.log(`# installed: ${modules.length} packages (${modules.join(', ')})`);
+    const queue = spawnSync(npx, ['--no-install', 'backprop', 'worker', '--queue', 'redis://127.0.0.1:1'], { cwd: app, encoding: 'utf8' });
+    assert.equal(queue.stderr, 'backprop: --queue needs the optional packages bullmq and ioredis: npm install bullmq ioredis\n');
+    assert.notEqual(queue.status, 0);
 
     // Source maps carry their sources (the .ts files are not shipped).
     const maps = filesUnder(installed).filter((f) => f.endsWith('.map'));

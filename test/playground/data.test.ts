@@ -82,12 +82,12 @@ test('CSV: each problem is named with its line and column', () => {
   assert.equal(error('\n\n'), 'the file is empty: expected rows of x1, x2, label (or x, y)');
   assert.equal(error('x1,x2,label\n'), 'no data rows: the file has a header only');
   assert.equal(error('a,b,c,d\n1,2,3,4\n'), 'expected 3 columns (2 numeric features and a label) or 2 (x, y), but line 1 has 4: the playground draws 2-D data only');
-  assert.equal(error('x,label\n1,a\n'), 'line 2, column "label": "a" is not a finite number (two columns are read as a 1-D regression of y on x)');
+  assert.equal(error('x,label\n1,a\n'), 'line 2, column "label": "a" is not a number (two columns are read as a 1-D regression of y on x)');
   assert.equal(error('a\n1\n'), 'expected 3 columns (2 numeric features and a label) or 2 (x, y), but line 1 has 1');
   assert.equal(error('x1,x2,y\n1,2,a\n3,4\n'), 'line 3: expected 3 fields (x1, x2, label), got 2');
-  assert.equal(error('x1,x2,y\n1,2,a\n3,NaN,b\n'), 'line 3, column "x2": "NaN" is not a finite number');
-  assert.equal(error('x1,x2,y\n1,2,a\n1e999,2,b\n'), 'line 3, column "x1": "1e999" is not a finite number');
-  assert.equal(error('x1,x2,y\n1,,a\n'), 'line 2, column "x2": "" is not a finite number');
+  assert.equal(error('x1,x2,y\n1,2,a\n3,NaN,b\n'), 'line 3, column "x2": is "NaN" (a missing value)');
+  assert.equal(error('x1,x2,y\n1,2,a\n1e999,2,b\n'), 'line 3, column "x1": "1e999" overflows to Infinity');
+  assert.equal(error('x1,x2,y\n1,,a\n'), 'line 2, column "x2": is blank');
   assert.equal(error('x1,x2,y\n1,2,\n'), 'line 2, column "y": the label is empty');
   assert.equal(error('x1,x2,y\n1,2,a\n3,4,a\n'), 'column "y" has a single class ("a"); need at least 2');
   const many = Array.from({ length: MAX_CSV_CLASSES + 1 }, (_, i) => `${i},${i},c${i}`).join('\n');

@@ -3,7 +3,7 @@
  * changes as partial configurations; main.ts decides what a change needs (new data, a new
  * network, or only new training settings).
  */
-import { initializerNames } from '../../../src/index.js';
+import { initializerNames, type LossName } from '../../../src/index.js';
 import {
   datasetNames, learningRates, regularizationRates, playgroundOptimizers, speeds, initScales, LIMITS,
   type DatasetName, type PlaygroundConfig,
@@ -29,10 +29,13 @@ const DATASET_LABELS: Record<DatasetName, string> = {
 const OPTIMIZER_LABELS: Record<string, string> = { sgd: 'SGD', momentum: 'SGD + momentum 0.9', adam: 'Adam', rmsprop: 'RMSprop' };
 const BATCH_SIZES = [1, 2, 4, 8, 10, 16, 32, 64, 128, 256, 1000];
 const DROPOUT_RATES = [0, 0.1, 0.2, 0.3, 0.5];
-const LOSS_NAMES: Record<string, string> = {
+/** Every loss the output rule can pick has a name here (a missing one is a type error, not "undefined" on the page). */
+const LOSS_NAMES: Record<LossName, string> = {
   binaryCrossentropy: 'binary cross-entropy',
   categoricalCrossentropy: 'cross-entropy',
+  sparseCategoricalCrossentropy: 'cross-entropy',
   mse: 'mean squared error',
+  mae: 'mean absolute error',
   sse: 'sum of squared errors (½‖r − a‖²)',
 };
 

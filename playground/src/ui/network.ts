@@ -45,22 +45,32 @@ export interface NetworkEvents {
 const TOP = 70;
 const POSITIVE_CSS = css(POSITIVE);
 const NEGATIVE_CSS = css(NEGATIVE);
-/** Room left of the input column for the feature names. */
+/** Room left of the input column for the feature names (and the same margin on the right). */
 const LEFT = 60;
+/** Most room for the feature names: longer names wrap onto a second line, then end in "…" (the full name is the title). */
+const MAX_LEFT = 150;
+/** About how wide one character of a feature name is (11 px system font), for the room they need. */
+const CHAR_PX = 6.6;
+
+/** Room for the input names: enough for the longest on one line (uploaded columns have long names), between LEFT and MAX_LEFT. */
+export function leftMargin(labels: readonly string[]): number {
+  const longest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+  return Math.round(Math.min(MAX_LEFT, Math.max(LEFT, longest * CHAR_PX + 10)));
+}
 /** Widest spacing of the columns. */
 const MAX_COL = 130;
 
 /** Unit size, gap and column spacing for a drawing; `scale` < 1 when even the narrowest spacing is too wide for `avail` px. */
-export function geometry(columns: readonly number[], avail: number): { node: number; gap: number; col: number; scale: number; width: number; height: number } {
+export function geometry(columns: readonly number[], avail: number, left = LEFT): { node: number; gap: number; col: number; scale: number; width: number; height: number } {
   const tallest = Math.max(...columns);
   const node = tallest > 10 ? 30 : tallest > 7 ? 36 : 44;
   const gap = node < 44 ? 6 : 10;
   // The hidden layers' controls (±, activation) are node + 60 px wide and must not overlap.
   const minCol = node + 66;
   const n = columns.length;
-  const fit = (avail - 2 * LEFT - node) / Math.max(1, n - 1);
+  const fit = (avail - left - LEFT - node) / Math.max(1, n - 1);
   const col = Math.max(minCol, Math.min(MAX_COL, fit));
-  const width = LEFT * 2 + col * (n - 1) + node;
+  const width = left + LEFT + col * (n - 1) + node;
   const height = TOP + tallest * (node + gap) + 10;
   const scale = avail > 0 ? Math.min(1, avail / width) : 1;
   return { node, gap, col, scale, width, height };
@@ -134,7 +144,8 @@ export class NetworkView {
     this.activeInputs = layout.inputs.flatMap((f, k) => (f.active ? [k] : []));
     const columns = [layout.inputs.length, ...layout.hidden.map((h) => h.units), layout.output.units];
     const avail = this.root.parentElement?.clientWidth ?? 0;
-    const { node: NODE, gap: GAP, col: COL, scale, width, height } = geometry(columns, avail);
+    const left = layout.oneD ? LEFT : leftMargin(layout.inputs.map((f) => f.label));
+    const { node: NODE, gap: GAP, col: COL, scale, width, height } = geometry(columns, avail, left);
     this.scale = scale;
     this.root.style.width = `${width}px`;
     this.root.style.height = `${height}px`;
@@ -156,7 +167,7 @@ export class NetworkView {
 
     const unitY = (u: number) => TOP + u * (NODE + GAP);
     columns.forEach((units, c) => {
-      const x = LEFT + c * COL;
+      const x = left + c * COL;
       const label = c === 0 ? (layout.oneD ? 'input' : 'input features (click)') : c === columns.length - 1 ? `output: ${layout.output.activation}` : null;
       if (label) this.header.append(el('div', { class: 'col-label', style: `left:${x - 34}px;width:${NODE + 68}px` }, label));
       if (c > 0 && c < columns.length - 1) this.header.append(this.hiddenControls(c - 1, x, NODE, layout.hidden[c - 1]!));
@@ -178,7 +189,7 @@ export class NetworkView {
         this.nodes.append(canvas);
         list.push(canvas);
         if (input) {
-          this.nodes.append(el('div', { class: input.active ? 'input-name' : 'input-name off', style: `left:2px;top:${y + NODE / 2 - 8}px;width:${LEFT - 6}px` }, input.label));
+          this.nodes.append(el('div', { class: input.active ? 'input-name' : 'input-name off', title: input.label, style: `left:2px;top:${y + NODE / 2 - 12}px;width:${left - 6}px;height:24px` }, el('span', {}, input.label)));
         } else {
           const dot = el('div', { class: 'bias', style: `left:${x - 7}px;top:${y + NODE - 7}px`, 'data-block': c - 1, 'data-unit': u });
           dot.addEventListener('mouseenter', (e) => this.hover({ block: c - 1, kind: 'bias', i: 0, j: u }, e));
@@ -200,9 +211,9 @@ export class NetworkView {
       for (let i = 0; i < rows; i++) {
         const from = c === 0 ? this.activeInputs[i]! : i;
         for (let j = 0; j < columns[c + 1]!; j++) {
-          const x1 = LEFT + c * COL + NODE;
+          const x1 = left + c * COL + NODE;
           const y1 = unitY(from) + NODE / 2;
-          const x2 = LEFT + (c + 1) * COL;
+          const x2 = left + (c + 1) * COL;
           const y2 = unitY(j) + NODE / 2;
           const mid = (x1 + x2) / 2;
           const d = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
