@@ -29,6 +29,8 @@ interface TrainFlags {
   readonly checkpoint?: string;
   readonly json: boolean;
   readonly dryRun?: boolean;
+  readonly init?: string;
+  readonly stream?: boolean;
 }
 
 /**
@@ -90,12 +92,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('noise'))
     .option('--out <file>', 'where to save the model', 'model.bpm')
     .option('--report <file>', 'write an HTML report')
-    .option('--resume <checkpoint>', 'continue training from a saved model or checkpoint')
+    .option('--resume <checkpoint>', 'continue an interrupted run exactly (its spec, epochs counted on)')
+    .option('--init <model>', 'start a new run from a saved model\'s weights and pipeline (the file\'s columns must be the model\'s)')
+    .option('--stream', 'read the file a block at a time in bounded memory (automatic above 256 MB)')
+    .option('--no-stream', 'read the file whole even when it is large')
     .option('--checkpoint <file>', 'also save a resumable checkpoint at the end of every epoch')
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, dryRun: o.dryRun === true, given, command: ['backprop', ...argv].join(' ') }, io);
+      const stream = cmd.getOptionValueSource('stream') === 'cli' ? o.stream : undefined;
+      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, dryRun: o.dryRun === true, given, command: ['backprop', ...argv].join(' '), ...(o.init !== undefined ? { init: o.init } : {}), ...(stream !== undefined ? { stream } : {}) }, io);
     });
 
   program

@@ -43,7 +43,7 @@ export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, ty
 export type { Model, CompiledSession } from './model/types.js';
 export { TrainingSession, compileArgsFromConfig, type CompileConfig, type SessionArgs, type SessionState, type RunScores } from './model/session.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
-export { isDataset, evaluateDataset, type Dataset, type Batch, type BatchSource } from './model/dataset.js';
+export { isDataset, evaluateDataset, type BatchDataset, type Batch, type BatchSource } from './model/dataset.js';
 export type { Label, TargetsLike } from './core/labels.js';
 export { Backprop, type StepRecorder } from './model/step.js';
 export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';

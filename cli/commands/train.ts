@@ -16,6 +16,9 @@ import { writeTrainingReport } from '../report/write.js';
 import { runMetadata, savedRun, type DataFlags } from '../settings.js';
 import { specFromFlags, type Flags } from '../sharedOptions.js';
 import { loadSource, type DataSource } from '../source.js';
+import { statSync } from 'node:fs';
+import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, columnDifferences, decideColumns, type StreamSettings } from '../streamTable.js';
+import { checkStreamable, trainStreamed } from './trainStream.js';
 
 export interface TrainRun {
   /** The options as parsed: specFromFlags makes the run's spec of them (on --resume, of those given again over the saved spec). */
@@ -33,6 +36,19 @@ export interface TrainRun {
   readonly given: ReadonlySet<string>;
   /** The command line, for the report. */
   readonly command: string;
+  /** Start a new run from this saved model's weights and pipeline (the new file's columns must match). */
+  readonly init?: string;
+  /** Read the file a block at a time (true), whole (false), or by its size (undefined: above STREAM_ABOVE_BYTES). */
+  readonly stream?: boolean;
+  /** Smaller blocks and buffers when streaming (tests). */
+  readonly streamSettings?: Partial<StreamSettings>;
+}
+
+/** --init on a file whose columns are not the model's: each difference named (`differences`). */
+export class InitColumnsError extends UsageError {
+  constructor(file: string, model: string, readonly differences: readonly string[]) {
+    super(`${file}: its columns differ from those ${model} was trained on: ${differences.slice(0, 10).join('; ')}${differences.length > 10 ? `; and ${differences.length - 10} more` : ''}`, 'train a new model without --init, or give a file with the same columns');
+  }
 }
 
 type HistoryData = { epoch: number[]; history: Record<string, number[]> };
@@ -41,9 +57,18 @@ type HistoryData = { epoch: number[]; history: Record<string, number[]> };
 export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
   let resumed: LoadedModel | undefined;
+  let initFrom: LoadedModel | undefined;
   let spec: TrainingSpec;
   let data = run.data;
-  if (run.resume !== undefined) {
+  if (run.init !== undefined && run.resume !== undefined) throw new UsageError('give --init or --resume, not both', '--resume continues an interrupted run; --init starts a new run from a saved model');
+  if (run.init !== undefined) {
+    checkFile(run.init, 'model file');
+    initFrom = loadModel(run.init);
+    if (initFrom.preprocessing.schema === undefined) throw new UsageError(`${run.init} has no column schema; --init needs a model written by "backprop train"`);
+    const saved = savedRun(initFrom.metadata, run.init);
+    // The saved run's settings (target, architecture, ...) under the options typed now.
+    spec = specFromFlags(Object.fromEntries([...run.given].filter((k) => k in run.flags).map((k) => [k, run.flags[k]])), saved.spec);
+  } else if (run.resume !== undefined) {
     checkFile(run.resume, 'checkpoint');
     resumed = loadModel(run.resume);
     const saved = savedRun(resumed.metadata, run.resume);
@@ -53,8 +78,25 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     spec = specFromFlags(run.flags);
   }
   const fit = spec.fit;
+  const file = data.data;
+  if (initFrom !== undefined) {
+    if (file === undefined) throw new UsageError('--init needs a data file to continue training on');
+    const fresh = await decideColumns(file, tableArgsOf(spec.preprocessing), STREAM_DEFAULTS.prefixRows, data.delimiter);
+    const differences = columnDifferences(initFrom.preprocessing.schema!, fresh);
+    if (differences.length > 0) throw new InitColumnsError(file, run.init!, differences);
+  }
+  const size = file !== undefined && run.stream !== false ? statSync(file).size : 0;
+  const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || size > STREAM_ABOVE_BYTES;
+  if (streamed) {
+    if (file === undefined) throw new UsageError('--stream needs a data file');
+    checkStreamable(data, run.report, run.checkpoint);
+    if (run.stream === undefined && size > STREAM_ABOVE_BYTES) printer.line(`Stream  ${file} is ${(size / 1e6).toFixed(0)} MB, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
+    const from = initFrom ? { loaded: initFrom, resume: false, initialEpoch: 0 } : resumed ? { loaded: resumed, resume: true, initialEpoch: resumed.training?.epoch ?? 0 } : undefined;
+    if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${from.initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
+    return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}) }, printer, io);
+  }
 
-  const source = resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
+  const source = initFrom ? await resumedSource(data, spec, initFrom) : resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
   if (run.dryRun) return dryRun(printer, source, table, spec, data);
@@ -83,8 +125,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   }
   // Hashed before prepareTraining may scale x in place: evaluate hashes the rows of its file as read.
   const hashes = table.y !== undefined ? rowHashes(table) : undefined;
+  const continued = resumed ?? initFrom;
   const prepared = prepareTraining(spec, table, {
-    ...(resumed ? { resume: { model: resumed.network, preprocessing: resumed.preprocessing } } : {}),
+    ...(continued ? { resume: { model: continued.network, preprocessing: continued.preprocessing } } : {}),
     ...(validationTable ? { validation: validationTable } : {}),
     // The table was read for this run: its x becomes the training inputs in place (C5), unless the report needs it as read.
     reuseTable: run.report === undefined,
@@ -97,7 +140,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const hasVal = prepared.validation !== undefined;
   const batches = Math.ceil(xTrain.rows / Math.min(fit.batchSize, xTrain.rows));
 
-  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0);
+  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0, run.init);
   printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(spec)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches, initialEpoch });
@@ -111,10 +154,11 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
 
   const baseline = table.y !== undefined ? tableBaseline(table.y, split.train) : undefined;
   const fingerprint = hashes !== undefined ? rowsFingerprint(hashes, split.train) : undefined;
-  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(baseline, fingerprint) };
+  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(baseline, fingerprint), ...(run.init !== undefined ? { init: run.init } : {}) };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
-  const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true });
+  // --init: a new run on new data, so the optimiser starts afresh (moments, step count, schedule).
+  const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true, ...(initFrom ? { optimizerState: 'reset' as const } : {}) });
   const early = trainingRun.earlyStopping;
   interrupt.listen(io);
   let history: History;
@@ -258,7 +302,7 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
   return out;
 }
 
-function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number): void {
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, init: string | undefined): void {
   const { scale } = spec.preprocessing;
   const s = spec.fit;
   const scaled = scale === 'none' ? 'inputs not scaled' : `inputs ${scale === 'standard' ? 'standardised' : 'min-max scaled'} (fitted on training rows)`;
@@ -273,6 +317,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${validationRows > 0 ? 'validation' : 'training'} loss, best weights kept)` : `${s.epochs} epochs`;
   p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (learning rate ${opt.currentLearningRate()}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
+  if (init !== undefined) p.line(`Init    weights and pipeline from ${init} (optimiser state reset); the scores below are this run's only`);
   if (split.note) p.line(`Note    ${split.note}`);
   p.line();
 }

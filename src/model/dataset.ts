@@ -20,10 +20,10 @@ export type BatchSource = AsyncIterable<Batch> | Iterable<Batch>;
  * epoch's batches (so a resumed run can shuffle epoch e exactly as before). A one-shot generator
  * serves one epoch, or several with `stepsPerEpoch`.
  */
-export type Dataset = BatchSource | ((epoch: number) => BatchSource);
+export type BatchDataset = BatchSource | ((epoch: number) => BatchSource);
 
-/** True for a Dataset, false for in-memory rows (arrays, typed arrays, a Matrix). */
-export function isDataset(x: unknown): x is Dataset {
+/** True for a BatchDataset, false for in-memory rows (arrays, typed arrays, a Matrix). */
+export function isDataset(x: unknown): x is BatchDataset {
   if (typeof x === 'function') return true;
   if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x) || x instanceof Matrix) return false;
   return Symbol.asyncIterator in x || Symbol.iterator in x;
@@ -50,7 +50,7 @@ export class DatasetFeed {
   /** The current epoch's data ran out (or its stepsPerEpoch were taken). */
   exhausted = false;
 
-  constructor(private readonly model: Model, private readonly dataset: Dataset, private readonly stepsPerEpoch: number | undefined, private readonly what: string) {}
+  constructor(private readonly model: Model, private readonly dataset: BatchDataset, private readonly stepsPerEpoch: number | undefined, private readonly what: string) {}
 
   /** Starts epoch `epoch` (absolute). */
   async beginEpoch(epoch: number): Promise<void> {
@@ -106,7 +106,7 @@ function encodeBatch(model: Model, batch: unknown, what: string): Prepared {
 }
 
 /** Loss (with regularisation) and metrics over every batch of a dataset (or its first `steps`), in inference mode. */
-export async function evaluateDataset(model: Model, dataset: Dataset, steps: number | undefined, epoch = 0, what = 'validationData'): Promise<Logs> {
+export async function evaluateDataset(model: Model, dataset: BatchDataset, steps: number | undefined, epoch = 0, what = 'validationData'): Promise<Logs> {
   const feed = new DatasetFeed(model, dataset, steps, what);
   const engine = model.backprop();
   const metrics = model.session.createMetrics();

@@ -5,7 +5,7 @@ import { targetClasses, type TargetsLike } from '../core/labels.js';
 import type { Callback } from './callback.js';
 import type { Model } from './types.js';
 import { prepareData, type Prepared } from './evaluate.js';
-import { isDataset, type Dataset } from './dataset.js';
+import { isDataset, type BatchDataset } from './dataset.js';
 
 /** Options of fit, with Keras' names and defaults. */
 export interface FitArgs {
@@ -27,15 +27,15 @@ export interface FitArgs {
   classWeight?: Readonly<Record<number, number>>;
   /** Weight of each row in the loss (one per row of x; Keras' sample_weight). Multiplies classWeight. */
   sampleWeight?: ArrayLike<number>;
-  /** Explicit validation set, [x, y] or a Dataset of batches (evaluated at the end of every epoch); overrides validationSplit. */
-  validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike] | Dataset;
+  /** Explicit validation set, [x, y] or a BatchDataset of batches (evaluated at the end of every epoch); overrides validationSplit. */
+  validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike] | BatchDataset;
   /**
-   * Training on a Dataset: batches per epoch (Keras' steps_per_epoch). Needed when the dataset
+   * Training on a BatchDataset: batches per epoch (Keras' steps_per_epoch). Needed when the dataset
    * does not end (an endless generator); with it, the next epoch continues the same iterator.
    * Without it an epoch ends when the dataset's iterator does.
    */
   stepsPerEpoch?: number;
-  /** With a Dataset as validationData: evaluate only its first this many batches. */
+  /** With a BatchDataset as validationData: evaluate only its first this many batches. */
   validationSteps?: number;
   /**
    * The optimiser's state (Adam's moments, the step count behind a schedule) at the start of this
@@ -193,7 +193,7 @@ export function prepareRunData(model: Model, x: unknown, y: unknown, args: FitAr
   let val: Prepared | undefined;
   // Which rows of x the training part holds, when not its first rows (stratified split).
   let trainRowsOfAll: number[] | undefined;
-  // A Dataset as validationData is evaluated batch by batch at each epoch's end (the session's).
+  // A BatchDataset as validationData is evaluated batch by batch at each epoch's end (the session's).
   if (args.validationData !== undefined && !isDataset(args.validationData)) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new InputError('fit: validationData must be [x, y]');
     val = prepareData(model, args.validationData[0], args.validationData[1], 'fit validationData');
@@ -212,7 +212,7 @@ export function prepareRunData(model: Model, x: unknown, y: unknown, args: FitAr
   return { train, validation: val, weights, warning };
 }
 
-/** The validation part of a run on a dataset: validationData given as [x, y] (a Dataset is evaluated by the session). */
+/** The validation part of a run on a dataset: validationData given as [x, y] (a BatchDataset is evaluated by the session). */
 export function prepareValidation(model: Model, args: FitArgs): Prepared | undefined {
   const v = args.validationData;
   if (v === undefined || isDataset(v)) return undefined;

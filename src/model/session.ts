@@ -18,7 +18,7 @@ import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './eva
 import { chooseThreads, openThreads, type ThreadPool } from './threads.js';
 import { WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 import { parseRunArgs, prepareRunData, prepareValidation, type FitArgs } from './runData.js';
-import { DatasetFeed, evaluateDataset, isDataset, type Dataset } from './dataset.js';
+import { DatasetFeed, evaluateDataset, isDataset, type BatchDataset } from './dataset.js';
 
 /** What compile takes: the optimiser, the loss and the metrics. */
 export interface CompileArgs {
@@ -77,10 +77,10 @@ interface Run {
   readonly opts: ReturnType<typeof parseRunArgs>;
   /** The training rows in memory (empty when they come from a dataset: `feed`). */
   readonly train: Prepared;
-  /** Training batches from a Dataset, read as the run goes. */
+  /** Training batches from a BatchDataset, read as the run goes. */
   readonly feed: DatasetFeed | undefined;
-  /** A Dataset to evaluate at each epoch's end. */
-  readonly validationFeed: Dataset | undefined;
+  /** A BatchDataset to evaluate at each epoch's end. */
+  readonly validationFeed: BatchDataset | undefined;
   readonly validation: Prepared | undefined;
   readonly weights: Float64Array | undefined;
   readonly warning: string | undefined;
@@ -663,7 +663,7 @@ export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGu
   return failure;
 }
 
-/** What fit takes with a Dataset: no y (the batches hold it), no split or weights of rows it does not hold. */
+/** What fit takes with a BatchDataset: no y (the batches hold it), no split or weights of rows it does not hold. */
 function checkDatasetArgs(y: unknown, args: SessionArgs): void {
   if (y !== undefined) throw new InputError('fit: a dataset yields { x, y } batches; pass no separate y (model.fit(dataset, options))');
   if ((args.validationSplit ?? 0) > 0) throw new InputError('fit: validationSplit needs the rows in memory; with a dataset pass validationData (arrays or a dataset)');

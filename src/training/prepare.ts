@@ -153,6 +153,8 @@ export interface StartArgs {
   initialEpoch?: number;
   /** Undo an epoch a stop request cut short (fit's option of that name). */
   discardPartialEpoch?: boolean;
+  /** The optimiser's state at the start: kept (default) or reset (fit's option of that name). */
+  optimizerState?: 'keep' | 'reset';
 }
 
 /** The spec's early stopping (on the validation loss when there is validation data), or none. */
@@ -172,6 +174,7 @@ export function startRun(p: PreparedTraining, args: StartArgs = {}): TrainingRun
     verbose: 0,
     ...(args.initialEpoch ? { initialEpoch: args.initialEpoch } : {}),
     ...(args.discardPartialEpoch ? { discardPartialEpoch: true } : {}),
+    ...(args.optimizerState ? { optimizerState: args.optimizerState } : {}),
     ...(p.spec.fit.classWeight !== undefined ? { classWeight: classWeightOf(p) } : {}),
   });
   run.earlyStopping = early;
