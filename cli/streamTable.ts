@@ -48,6 +48,8 @@ export interface StreamScan {
   readonly rows: number;
   /** The first rows the columns were decided on, when the file has more. */
   readonly decidedOn: number | undefined;
+  /** Rows of the prefix table (the most rows pass 1 held at once, with the validation rows). */
+  readonly prefixRows: number;
   /** The hash split's validation fraction (the spec's, or smaller when capped). */
   readonly validationFraction: number;
   readonly trainRows: number;
@@ -63,7 +65,10 @@ function readArgs(path: string, args: TableArgs, expectedRows: number): TableArg
 
 /** A block read with the schema into a Table (rows without a target left out, as the schema reader does). */
 export function blockTable(header: readonly string[], block: CsvBlock, schema: TableSchema, args: TableArgs, source: string): Table {
-  const reading = { ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}), ...(args.missing !== undefined ? { missing: args.missing } : {}) };
+  const reading = {
+    ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}), ...(args.missing !== undefined ? { missing: args.missing } : {}),
+    ...(args.carry !== undefined ? { carry: args.carry } : {}), ...(args.unknown !== undefined ? { unknown: args.unknown } : {}),
+  };
   const builder = new TableBuilder(header, { dtype: 'float32', schema, requireTarget: schema.target !== undefined, expectedRows: block.records.length, source, ...reading });
   block.records.forEach((r, i) => builder.add(r, block.lines[i]!));
   return builder.finish();
@@ -169,7 +174,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
         }
         validation = { x, y: y! };
       }
-      return { reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, validationFraction: used, trainRows, validation, notes };
+      return { reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, notes };
     },
   };
   return decided;

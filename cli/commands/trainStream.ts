@@ -75,7 +75,8 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
   const hasVal = scan.validation !== undefined;
   const early = fit.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: fit.earlyStopping, restoreBestWeights: true }) : undefined;
   const callbacks: Callback[] = [progress, interrupt, ...(early ? [early] : [])];
-  const dataset = streamDataset(scan, schemaArgs, spec, settings, (b) => (bytesRead = b));
+  const buffers: ShuffleBuffer[] = [];
+  const dataset = streamDataset(scan, schemaArgs, spec, settings, (b) => (bytesRead = b), buffers);
   interrupt.listen(io);
   let history: History;
   try {
@@ -108,7 +109,9 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
   printer.line(boxTable(['metric', `training (last epoch, ${scan.trainRows})`, `validation (${valRows})`], rows));
   if (early && early.stoppedEpoch >= 0) printer.line(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
   printer.line(`Model saved to ${run.out}`);
-  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, model: run.out });
+  // The rows held at once, as data: the bound on memory does not depend on the file's length.
+  const held = { prefixRows: scan.prefixRows, blockRows: settings.blockRows, shuffleRows: Math.max(0, ...buffers.map((b) => b.peakRows)), validationRows: valRows };
+  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, history: history.history, model: run.out });
   return EXIT_OK;
 }
 
