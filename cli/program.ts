@@ -165,8 +165,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
     .option('--report <file>', 'write an HTML report: the metrics, which columns matter (permutation importance) and partial dependence of the top ones')
-    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string }) => {
-      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}) });
+    .option('--stream', 'read the file a block at a time in constant memory (automatic above 256 MB)')
+    .option('--no-stream', 'read the file whole even when it is large')
+    .addOption(new Option('--stream-settings <json>', 'block size when streaming (tests)').hideHelp())
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string; stream?: boolean; streamSettings?: string }, cmd: Command) => {
+      const stream = cmd.getOptionValueSource('stream') === 'cli' ? o.stream : undefined;
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}), ...(stream !== undefined ? { stream } : {}), ...(o.streamSettings !== undefined ? { streamSettings: streamSettingsOption(o.streamSettings) } : {}) });
     });
 
   program

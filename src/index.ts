@@ -29,7 +29,7 @@ export {
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
 } from './optimizers/index.js';
 export {
-  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter,
+  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums,
   type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
   type ClassCounts, type Layout as TargetLayout, type Values as RegressionValues,
 } from './metrics/index.js';
