@@ -24,7 +24,7 @@ export interface CsvChunkReader {
 /**
  * Reads a CSV file in blocks of `blockRows` records with the parsing of readCsvTable (BOM, CRLF,
  * quotes, blank lines skipped, the record-size and UTF-8 guards, space-separated files). Memory
- * holds one block and the records of one 16 KB read: the file is read as blocks are taken.
+ * holds one block and the records of one 64 KB read: the file is read as blocks are taken.
  * Each call of `blocks()` reads the file again from the start (one pass; the header is skipped).
  */
 export async function openCsvChunks(path: string, blockRows: number, delimiter?: string): Promise<CsvChunkReader> {
@@ -41,7 +41,7 @@ export async function openCsvChunks(path: string, blockRows: number, delimiter?:
 }
 
 async function* readBlocks(path: string, sep: string, blockRows: number, withHeader: boolean): AsyncGenerator<CsvBlock, void, undefined> {
-  const input = createReadStream(path, { highWaterMark: 16 * 1024 });
+  const input = createReadStream(path, { highWaterMark: 64 * 1024 });
   const cap = new RecordGuard(MAX_RECORD_CHARS, path);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep });
   const collapse = sep === WHITESPACE ? new CollapseWhitespace() : undefined;
@@ -76,7 +76,7 @@ async function* readBlocks(path: string, sep: string, blockRows: number, withHea
   if (collapse) cap.pipe(collapse).pipe(parser);
   else cap.pipe(parser);
   try {
-    // Pull-based: the next 16 KB is read only once the blocks its predecessor made are taken.
+    // Pull-based: the next 64 KB is read only once the blocks its predecessor made are taken.
     for await (const chunk of input) {
       bytes += (chunk as Buffer).length;
       cap.write(chunk);

@@ -29,16 +29,16 @@ export class ShuffleBuffer {
   *put(x: Matrix, y: Matrix): Generator<{ x: Matrix; y: Matrix }, void, undefined> {
     for (let i = 0; i < x.rows; i++) {
       if (this.size < this.capacity) {
-        this.x.set(x.data.subarray(i * this.xCols, (i + 1) * this.xCols), this.size * this.xCols);
-        this.y.set(y.data.subarray(i * this.yCols, (i + 1) * this.yCols), this.size * this.yCols);
+        copyRow(x.data, i, this.x, this.size, this.xCols);
+        copyRow(y.data, i, this.y, this.size, this.yCols);
         this.size++;
         this.peakRows = Math.max(this.peakRows, this.size);
         continue;
       }
       const j = this.rng.int(this.capacity);
       this.take(j);
-      this.x.set(x.data.subarray(i * this.xCols, (i + 1) * this.xCols), j * this.xCols);
-      this.y.set(y.data.subarray(i * this.yCols, (i + 1) * this.yCols), j * this.yCols);
+      copyRow(x.data, i, this.x, j, this.xCols);
+      copyRow(y.data, i, this.y, j, this.yCols);
       if (this.filled === this.batchSize) yield this.batch();
     }
   }
@@ -58,8 +58,8 @@ export class ShuffleBuffer {
   }
 
   private take(j: number): void {
-    this.bx.set(this.x.subarray(j * this.xCols, (j + 1) * this.xCols), this.filled * this.xCols);
-    this.by.set(this.y.subarray(j * this.yCols, (j + 1) * this.yCols), this.filled * this.yCols);
+    copyRow(this.x, j, this.bx, this.filled, this.xCols);
+    copyRow(this.y, j, this.by, this.filled, this.yCols);
     this.filled++;
   }
 
@@ -68,4 +68,11 @@ export class ShuffleBuffer {
     this.filled = 0;
     return { x: new Matrix(n, this.xCols, this.bx.subarray(0, n * this.xCols)), y: new Matrix(n, this.yCols, this.by.subarray(0, n * this.yCols)) };
   }
+}
+
+/** Row `from` of `src` into row `to` of `dst` (a plain loop: no subarray views, no garbage per row). */
+function copyRow(src: ArrayLike<number>, from: number, dst: Float32Array, to: number, cols: number): void {
+  const a = from * cols;
+  const b = to * cols;
+  for (let k = 0; k < cols; k++) dst[b + k] = src[a + k]!;
 }
