@@ -137,3 +137,20 @@ test('--init continues from the saved weights: its first epoch on new rows start
   const done = events(warm.stdout).find((e) => e.event === 'done') as { epochs: number };
   assert.equal(done.epochs, 1);
 });
+
+test('evaluate --stream sums loss, accuracy and the per-class counts over blocks: equal to evaluate in memory', () => {
+  const model = join(dir, 'e.bpm');
+  assert.equal(runCli(bin, ['train', small(), '--epochs', '3', '--out', model], dir).code, 0);
+  const fresh = csv('eval.csv', 700, 31);
+  const memory = runCli(bin, ['evaluate', model, fresh, '--json'], dir);
+  const streamed = runCli(bin, ['evaluate', model, fresh, '--json', '--stream', '--stream-settings', '{"blockRows":64}'], dir);
+  assert.equal(memory.code, 0, memory.stderr);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  type Ev = { loss: number; accuracy: number; perClass: { class: string; precision: number; recall: number; rows: number }[]; notes: string[] };
+  const m = events(memory.stdout).find((e) => e.event === 'evaluate') as Ev;
+  const s = events(streamed.stdout).find((e) => e.event === 'evaluate') as Ev;
+  assert.ok(Math.abs(s.loss - m.loss) < 1e-6, `${s.loss} vs ${m.loss}`);
+  assert.ok(Math.abs(s.accuracy - m.accuracy) < 1e-9);
+  assert.deepEqual(s.perClass, m.perClass);
+  assert.match(s.notes[0]!, /Streamed: the baseline, balanced accuracy, macro F1 and the training-rows check need the whole file/);
+});
