@@ -67,7 +67,7 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
   const fit = spec.fit;
   const initialEpoch = from?.resume ? from.initialEpoch : 0;
   printer.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${model.session.optimizer.name}, batch size ${fit.batchSize}, ${fit.epochs} epochs`);
-  if (from) printer.line(from.resume ? `Resume  from epoch ${initialEpoch}` : 'Init    weights and pipeline from the given model; the scores below are this run\'s only');
+  if (from) printer.line(from.resume ? `Resume  from epoch ${initialEpoch}` : 'Init    weights and pipeline from the given model (optimiser state reset); the scores below are this run\'s only');
   printer.line();
   let bytesRead = 0;
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches: 1, initialEpoch, bytes: { total: scan.reader.size, read: () => bytesRead } });
@@ -83,6 +83,8 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
     history = await model.fit(dataset, {
       epochs: fit.epochs, verbose: 0, callbacks, discardPartialEpoch: true,
       ...(initialEpoch > 0 ? { initialEpoch } : {}),
+      // --init: a new run on new data, so the optimiser starts afresh, as in memory.
+      ...(from !== undefined && !from.resume ? { optimizerState: 'reset' as const } : {}),
       ...(scan.validation ? { validationData: [scan.validation.x, scan.validation.y] as const } : {}),
     });
   } finally {
