@@ -70,23 +70,31 @@ export class QuantileSketch {
    */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new InputError(`QuantileSketch: q must be in [0, 1], got ${q}`);
-    const items: { value: number; weight: number }[] = [...this.weighted];
-    this.levels.forEach((buffer, level) => {
-      const w = 2 ** level;
-      for (let i = 0; i < this.fill[level]!; i++) items.push({ value: buffer[i]!, weight: w });
-    });
-    if (items.length === 0) return NaN;
-    items.sort((a, b) => a.value - b.value);
-    const total = items.reduce((s, it) => s + it.weight, 0);
+    // Each level sorted on its own (typed arrays, no object per value), then walked in merged order.
+    const lists = this.levels.map((buffer, level) => ({ values: buffer.slice(0, this.fill[level]!).sort(), weight: 2 ** level }));
+    for (const w of this.weighted) lists.push({ values: Float64Array.of(w.value), weight: w.weight });
+    const total = lists.reduce((sum, l) => sum + l.values.length * l.weight, 0);
+    if (total === 0) return NaN;
     const position = q * (total - 1);
     const lo = Math.floor(position);
+    const heads = lists.map(() => 0);
+    let seen = 0;
+    /** The value at `rank` (0-based, in weight units) of the merged order, walking on from the last call. */
     const at = (rank: number): number => {
-      let seen = 0;
-      for (const it of items) {
-        seen += it.weight;
-        if (rank < seen) return it.value;
+      let last = NaN;
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < lists.length; i++) {
+          const h = heads[i]!;
+          if (h < lists[i]!.values.length && (best < 0 || lists[i]!.values[h]! < lists[best]!.values[heads[best]!]!)) best = i;
+        }
+        if (best < 0) return last;
+        const value = lists[best]!.values[heads[best]!]!;
+        if (rank < seen + lists[best]!.weight) return value;
+        seen += lists[best]!.weight;
+        heads[best]!++;
+        last = value;
       }
-      return items[items.length - 1]!.value;
     };
     const a = at(lo);
     if (position === lo) return a;
