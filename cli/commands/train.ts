@@ -85,6 +85,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     const differences = columnDifferences(initFrom.preprocessing.schema!, fresh);
     if (differences.length > 0) throw new InitColumnsError(file, run.init!, differences);
   }
+  if (file !== undefined) checkFile(file);
   const size = file !== undefined && run.stream !== false ? statSync(file).size : 0;
   const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || size > STREAM_ABOVE_BYTES;
   if (streamed) {
