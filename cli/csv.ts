@@ -28,7 +28,7 @@ export const MAX_RECORD_CHARS = 2 ** 24;
  * record, RELIABILITY R3), and at the first byte sequence that is not UTF-8 (a Latin-1 file would
  * otherwise turn into U+FFFD in names and categories without a word, R12).
  */
-class RecordGuard extends Transform {
+export class RecordGuard extends Transform {
   private line = 1;
   private run = 0;
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -171,7 +171,7 @@ function splitOutsideQuotes(line: string): number {
  * of lines, so csv-parse can read a space-separated file with the delimiter ' '. Works on bytes:
  * in UTF-8 no byte of a multi-byte character is a space, a tab, a quote or a line break.
  */
-class CollapseWhitespace extends Transform {
+export class CollapseWhitespace extends Transform {
   private quoted = false;
   private lineStart = true;
   private gap = false;
@@ -210,7 +210,7 @@ class CollapseWhitespace extends Transform {
  * The TableBuilder for a file's header; when the target is not found, the error says how the
  * header was split (a wrong delimiter is the usual cause) and names --delimiter.
  */
-function openTable(header: string[], args: TableArgs, sep: string): TableBuilder {
+export function openTable(header: string[], args: TableArgs, sep: string): TableBuilder {
   try {
     return new TableBuilder(header, args);
   } catch (e) {

@@ -3,6 +3,7 @@ import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { cvCommand } from './commands/cv.js';
 import { predictCommand } from './commands/predict.js';
+import { STREAM_DEFAULTS, type StreamSettings } from './streamTable.js';
 import { summaryCommand } from './commands/summary.js';
 import { exportCommand } from './commands/export.js';
 import { exportDataset, listDatasets } from './commands/datasets.js';
@@ -30,6 +31,25 @@ interface TrainFlags {
   readonly checkpoint?: string;
   readonly json: boolean;
   readonly dryRun?: boolean;
+  readonly init?: string;
+  readonly stream?: boolean;
+  readonly streamSettings?: string;
+}
+
+/** --stream-settings '{"blockRows": 50}': the streaming sizes given, checked against their names. */
+function streamSettingsOption(text: string): Partial<StreamSettings> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--stream-settings: not JSON: ${text.slice(0, 60)}`);
+  }
+  if (typeof value !== 'object' || value === null) throw new UsageError('--stream-settings: expected an object');
+  for (const [k, v] of Object.entries(value)) {
+    if (!(k in STREAM_DEFAULTS)) throw new UsageError(`--stream-settings: unknown ${JSON.stringify(k)}; known: ${Object.keys(STREAM_DEFAULTS).join(', ')}`);
+    if (!Number.isInteger(v) || (v as number) < 1) throw new UsageError(`--stream-settings: ${k} must be an integer ≥ 1, got ${JSON.stringify(v)}`);
+  }
+  return value as Partial<StreamSettings>;
 }
 
 /**
@@ -95,12 +115,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('noise'))
     .option('--out <file>', 'where to save the model', 'model.bpm')
     .option('--report <file>', 'write an HTML report')
-    .option('--resume <checkpoint>', 'continue training from a saved model or checkpoint')
+    .option('--resume <checkpoint>', 'continue an interrupted run exactly (its spec, epochs counted on)')
+    .option('--init <model>', 'start a new run from a saved model\'s weights and pipeline (the file\'s columns must be the model\'s)')
+    .option('--stream', 'read the file a block at a time in bounded memory (automatic above 256 MB)')
+    .option('--no-stream', 'read the file whole even when it is large')
+    .addOption(new Option('--stream-settings <json>', 'block, prefix and buffer sizes when streaming (tests)').hideHelp())
     .option('--checkpoint <file>', 'also save a resumable checkpoint at the end of every epoch')
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: TrainFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, dryRun: o.dryRun === true, given, command: ['backprop', ...argv].join(' ') }, io);
+      const stream = cmd.getOptionValueSource('stream') === 'cli' ? o.stream : undefined;
+      code = await trainCommand({ flags: o, data: dataFlags({ ...o, data }), out: o.out, report: o.report, resume: o.resume, checkpoint: o.checkpoint, json: o.json, dryRun: o.dryRun === true, given, command: ['backprop', ...argv].join(' '), ...(o.init !== undefined ? { init: o.init } : {}), ...(stream !== undefined ? { stream } : {}), ...(o.streamSettings !== undefined ? { streamSettings: streamSettingsOption(o.streamSettings) } : {}) }, io);
     });
 
   program
@@ -152,8 +177,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
     .option('--report <file>', 'write an HTML report: the metrics, which columns matter (permutation importance) and partial dependence of the top ones')
-    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string }) => {
-      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}) });
+    .option('--stream', 'read the file a block at a time in constant memory (automatic above 256 MB)')
+    .option('--no-stream', 'read the file whole even when it is large')
+    .addOption(new Option('--stream-settings <json>', 'block size when streaming (tests)').hideHelp())
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string; stream?: boolean; streamSettings?: string }, cmd: Command) => {
+      const stream = cmd.getOptionValueSource('stream') === 'cli' ? o.stream : undefined;
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}), ...(stream !== undefined ? { stream } : {}), ...(o.streamSettings !== undefined ? { streamSettings: streamSettingsOption(o.streamSettings) } : {}) });
     });
 
   program
@@ -167,8 +196,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', list)
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
-    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean; keep?: string[]; unknown: 'ignore' | 'error'; delimiter?: string }) => {
-      code = await predictCommand(model, data, o, io);
+    .option('--stream', 'read and write a block at a time in constant memory (automatic above 256 MB)')
+    .option('--no-stream', 'read the file whole even when it is large')
+    .addOption(new Option('--stream-settings <json>', 'block, prefix and buffer sizes when streaming (tests)').hideHelp())
+    .action(async (model: string, data: string, o: { out?: string; probabilities: boolean; json: boolean; keep?: string[]; unknown: 'ignore' | 'error'; delimiter?: string; stream?: boolean; streamSettings?: string }, cmd: Command) => {
+      const stream = cmd.getOptionValueSource('stream') === 'cli' ? o.stream : undefined;
+      const { stream: _s, streamSettings, ...rest } = o;
+      code = await predictCommand(model, data, { ...rest, ...(stream !== undefined ? { stream } : {}), ...(streamSettings !== undefined ? { streamSettings: streamSettingsOption(streamSettings) } : {}) }, io);
     });
 
   program

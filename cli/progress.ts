@@ -10,7 +10,11 @@ export interface ProgressArgs {
   readonly batches: number;
   /** Epochs already done before this run (when resuming). */
   readonly initialEpoch: number;
+  /** A streamed file: the bar counts its megabytes read instead of batches (whose number is not known). */
+  readonly bytes?: { readonly total: number; readonly read: () => number };
 }
+
+const MB = 1e6;
 
 /** "loss: 0.1234 - accuracy: 0.9500 - val_loss: ..." (Keras' epoch line, lr left out). */
 export function formatLogs(logs: Logs): string {
@@ -57,7 +61,7 @@ export class Progress implements Callback {
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.printer.io.stdout as unknown as NodeJS.WritableStream,
-        format: `Epoch ${epoch + 1}/${this.args.epochs} {bar} {value}/{total} | loss {loss}{metrics} | ETA {eta_formatted} (run {run_eta})`,
+        format: `Epoch ${epoch + 1}/${this.args.epochs} {bar} {value}/{total}${this.args.bytes ? ' MB' : ''} | loss {loss}{metrics} | ETA {eta_formatted} (run {run_eta})`,
         barsize: 24,
         hideCursor: true,
         clearOnComplete: true,
@@ -66,7 +70,7 @@ export class Progress implements Callback {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(this.args.batches, 0, { loss: '…', metrics: '', run_eta: this.runEta(0) });
+    this.bar.start(this.args.bytes ? Math.ceil(this.args.bytes.total / MB) : this.args.batches, 0, { loss: '…', metrics: '', run_eta: this.runEta(0) });
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
@@ -74,13 +78,14 @@ export class Progress implements Callback {
     const size = logs.size ?? 1;
     this.lossSum += (logs.loss ?? NaN) * size;
     this.seen += size;
-    const fraction = (batch + 1) / this.args.batches;
+    const b = this.args.bytes;
+    const fraction = b ? b.read() / b.total : (batch + 1) / this.args.batches;
     // The running metrics of the epoch so far (fit puts them in the batch logs).
     const metrics = Object.entries(logs)
       .filter(([k]) => k !== 'batch' && k !== 'size' && k !== 'loss')
       .map(([k, v]) => ` | ${k} ${formatMetric(v)}`)
       .join('');
-    this.bar.update(batch + 1, { loss: formatMetric(this.lossSum / this.seen), metrics, run_eta: this.runEta(fraction) });
+    this.bar.update(b ? Math.round(b.read() / MB) : batch + 1, { loss: formatMetric(this.lossSum / this.seen), metrics, run_eta: this.runEta(fraction) });
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

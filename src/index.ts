@@ -32,7 +32,7 @@ export {
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
 } from './optimizers/index.js';
 export {
-  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter,
+  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums,
   type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
   type ClassCounts, type Layout as TargetLayout, type Values as RegressionValues,
 } from './metrics/index.js';
@@ -46,6 +46,7 @@ export { sequential, sequentialFromConfig, Sequential, type SequentialConfig, ty
 export type { Model, CompiledSession } from './model/types.js';
 export { TrainingSession, compileArgsFromConfig, type CompileConfig, type SessionArgs, type SessionState, type RunScores } from './model/session.js';
 export type { FitArgs, EvaluateArgs, Gradients } from './model/train.js';
+export { isDataset, evaluateDataset, type BatchDataset, type Batch, type BatchSource } from './model/dataset.js';
 export type { Label, TargetsLike } from './core/labels.js';
 export { Backprop, type StepRecorder } from './model/step.js';
 export { kernelBackend, setKernelBackend, typescriptBackend, kernelBackendNames, type KernelBackend, type KernelBackendName, type Kernels } from './kernels/backend.js';

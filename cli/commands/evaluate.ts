@@ -2,7 +2,10 @@ import { classReport, loadModel, pipelineTargets, readingWarnings, scoreBaseline
 import { readForModel } from '../apply.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
 import { checkFile } from '../csv.js';
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { statSync } from 'node:fs';
+import { STREAM_ABOVE_BYTES, type StreamSettings } from '../streamTable.js';
+import { evaluateStreamed } from './evaluateStream.js';
 import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { writeEvaluationReport } from '../report/evaluationReport.js';
@@ -12,11 +15,15 @@ import { writeEvaluationReport } from '../report/evaluationReport.js';
  * beside the baseline of its training rows (majority class or training mean) scored on the same
  * rows; says when the file holds rows the model was trained on.
  */
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string; report?: string; command?: string } = {}): Promise<number> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string; report?: string; command?: string; stream?: boolean; streamSettings?: Partial<StreamSettings> } = {}): Promise<number> {
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
+  if (options.stream ?? statSync(dataPath).size > STREAM_ABOVE_BYTES) {
+    if (options.report !== undefined) throw new UsageError('--report is not available when evaluate streams the file (--no-stream reads it whole)');
+    return evaluateStreamed(loaded, modelPath, dataPath, options, printer);
+  }
   const a = await readForModel(loaded, dataPath, true, { ...options, hashRows: true, keepTable: options.report !== undefined });
   for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
   const y = pipelineTargets(loaded.preprocessing, a.table, undefined, a.plan);

@@ -18,6 +18,9 @@ import { runMetadata, savedRun, type DataFlags } from '../settings.js';
 import { specFromFlags, type Flags } from '../sharedOptions.js';
 import { presetOf, specWithPreset } from '../preset.js';
 import { loadSource, type DataSource } from '../source.js';
+import { statSync } from 'node:fs';
+import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, columnDifferences, decideColumns, type StreamSettings } from '../streamTable.js';
+import { checkStreamable, trainStreamed } from './trainStream.js';
 
 export interface TrainRun {
   /** The options as parsed: specFromFlags makes the run's spec of them (on --resume, of those given again over the saved spec). */
@@ -35,6 +38,19 @@ export interface TrainRun {
   readonly given: ReadonlySet<string>;
   /** The command line, for the report. */
   readonly command: string;
+  /** Start a new run from this saved model's weights and pipeline (the new file's columns must match). */
+  readonly init?: string;
+  /** Read the file a block at a time (true), whole (false), or by its size (undefined: above STREAM_ABOVE_BYTES). */
+  readonly stream?: boolean;
+  /** Smaller blocks and buffers when streaming (tests). */
+  readonly streamSettings?: Partial<StreamSettings>;
+}
+
+/** --init on a file whose columns are not the model's: each difference named (`differences`). */
+export class InitColumnsError extends UsageError {
+  constructor(file: string, model: string, readonly differences: readonly string[]) {
+    super(`${file}: its columns differ from those ${model} was trained on: ${differences.slice(0, 10).join('; ')}${differences.length > 10 ? `; and ${differences.length - 10} more` : ''}`, 'train a new model without --init, or give a file with the same columns');
+  }
 }
 
 type HistoryData = { epoch: number[]; history: Record<string, number[]> };
@@ -43,9 +59,18 @@ type HistoryData = { epoch: number[]; history: Record<string, number[]> };
 export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
   let resumed: LoadedModel | undefined;
+  let initFrom: LoadedModel | undefined;
   let spec: TrainingSpec;
   let data = run.data;
-  if (run.resume !== undefined) {
+  if (run.init !== undefined && run.resume !== undefined) throw new UsageError('give --init or --resume, not both', '--resume continues an interrupted run; --init starts a new run from a saved model');
+  if (run.init !== undefined) {
+    checkFile(run.init, 'model file');
+    initFrom = loadModel(run.init);
+    if (initFrom.preprocessing.schema === undefined) throw new UsageError(`${run.init} has no column schema; --init needs a model written by "backprop train"`);
+    const saved = savedRun(initFrom.metadata, run.init);
+    // The saved run's settings (target, architecture, ...) under the options typed now.
+    spec = specFromFlags(Object.fromEntries([...run.given].filter((k) => k in run.flags).map((k) => [k, run.flags[k]])), saved.spec);
+  } else if (run.resume !== undefined) {
     checkFile(run.resume, 'checkpoint');
     resumed = loadModel(run.resume);
     const saved = savedRun(resumed.metadata, run.resume);
@@ -54,12 +79,34 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   } else {
     spec = specFromFlags(run.flags);
   }
-  const source = resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
+  const file = data.data;
+  if (initFrom !== undefined) {
+    if (file === undefined) throw new UsageError('--init needs a data file to continue training on');
+    const fresh = await decideColumns(file, tableArgsOf(spec.preprocessing), STREAM_DEFAULTS.prefixRows, data.delimiter);
+    const differences = columnDifferences(initFrom.preprocessing.schema!, fresh);
+    if (differences.length > 0) throw new InitColumnsError(file, run.init!, differences);
+  }
+  if (file !== undefined) checkFile(file);
+  const size = file !== undefined && run.stream !== false ? statSync(file).size : 0;
+  const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || size > STREAM_ABOVE_BYTES;
+  if (streamed) {
+    if (file === undefined) throw new UsageError('--stream needs a data file');
+    checkStreamable(data, run.report, run.checkpoint);
+    if (run.stream === undefined && size > STREAM_ABOVE_BYTES) printer.line(`Stream  ${file} is ${(size / 1e6).toFixed(0)} MB, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
+    // The tabular preset is sized from the whole table and scales by its quantiles: a stream holds neither.
+    if (!initFrom && !resumed) printer.line('Preset  none: a streamed run trains the options as typed (the small network, standard scaling by default); --preset applies to files read whole');
+    const from = initFrom ? { loaded: initFrom, resume: false, initialEpoch: 0 } : resumed ? { loaded: resumed, resume: true, initialEpoch: resumed.training?.epoch ?? 0 } : undefined;
+    if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${from.initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
+    return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}) }, printer, io);
+  }
+
+  const source = initFrom ? await resumedSource(data, spec, initFrom) : resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
   const table = source.table;
   if (source.note) printer.line(source.note);
   // The preset, resolved for this table under the options typed; a resumed run has its saved spec.
   let why: string | undefined;
-  if (!resumed) ({ spec, why } = specWithPreset(presetOf(run.flags.preset, data), run.flags, run.given, table));
+  // (--init keeps the saved model's network: its weights are the start.)
+  if (!resumed && !initFrom) ({ spec, why } = specWithPreset(presetOf(run.flags.preset, data), run.flags, run.given, table));
   const fit = spec.fit;
   if (run.dryRun) return dryRun(printer, source, table, spec, data, why);
 
@@ -87,8 +134,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   }
   // Hashed before prepareTraining may scale x in place: evaluate hashes the rows of its file as read.
   const hashes = table.y !== undefined ? rowHashes(table) : undefined;
+  const continued = resumed ?? initFrom;
   const prepared = prepareTraining(spec, table, {
-    ...(resumed ? { resume: { model: resumed.network, preprocessing: resumed.preprocessing } } : {}),
+    ...(continued ? { resume: { model: continued.network, preprocessing: continued.preprocessing } } : {}),
     ...(validationTable ? { validation: validationTable } : {}),
     // The table was read for this run: its x becomes the training inputs in place (C5), unless the report needs it as read.
     reuseTable: run.report === undefined,
@@ -101,7 +149,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const hasVal = prepared.validation !== undefined;
   const batches = Math.ceil(xTrain.rows / Math.min(fit.batchSize, xTrain.rows));
 
-  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0, why);
+  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0, why, run.init);
   printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(spec)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches, initialEpoch });
@@ -115,10 +163,11 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
 
   const baseline = table.y !== undefined ? tableBaseline(table.y, split.train) : undefined;
   const fingerprint = hashes !== undefined ? rowsFingerprint(hashes, split.train) : undefined;
-  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(baseline, fingerprint) };
+  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(baseline, fingerprint), ...(run.init !== undefined ? { init: run.init } : {}) };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
 
-  const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true });
+  // --init: a new run on new data, so the optimiser starts afresh (moments, step count, schedule).
+  const trainingRun = startRun(prepared, { callbacks, initialEpoch, discardPartialEpoch: true, ...(initFrom ? { optimizerState: 'reset' as const } : {}) });
   const early = trainingRun.earlyStopping;
   interrupt.listen(io);
   let history: History;
@@ -262,7 +311,7 @@ function mergeHistory(past: HistoryData, h: History): HistoryData {
   return out;
 }
 
-function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, why: string | undefined): void {
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, why: string | undefined, init: string | undefined): void {
   const { scale } = spec.preprocessing;
   const s = spec.fit;
   const how = { standard: 'standardised', minmax: 'min-max scaled', robust: 'robustly scaled (median/IQR, smooth clip at ±3)', none: '' }[scale];
@@ -282,6 +331,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (${rate}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels on ${describeThreads(model, s.batchSize, model.backprop().kernels.threadSetting).text}`);
   if (why !== undefined) p.line(`        ${why}`);
   if (initialEpoch > 0) p.line(`Resume  from epoch ${initialEpoch}`);
+  if (init !== undefined) p.line(`Init    weights and pipeline from ${init} (optimiser state reset); the scores below are this run's only`);
   if (split.note) p.line(`Note    ${split.note}`);
   p.line();
 }

@@ -10,10 +10,10 @@ export interface TrainParams {
   /** The epoch limit (epochs are numbered from initialEpoch to epochs − 1). */
   readonly epochs: number;
   readonly initialEpoch: number;
-  /** Optimiser steps (batches) per epoch. */
-  readonly steps: number;
-  /** Training rows per epoch. */
-  readonly samples: number;
+  /** Optimiser steps (batches) per epoch; undefined on a dataset without stepsPerEpoch (unknown until it ends). */
+  readonly steps: number | undefined;
+  /** Training rows per epoch; undefined on a dataset. */
+  readonly samples: number | undefined;
   readonly batchSize: number;
   readonly verbose: 0 | 1;
   /** Every name the epoch logs of this fit will hold: loss, metrics, val_*, lr. */

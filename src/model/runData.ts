@@ -5,6 +5,7 @@ import { targetClasses, type TargetsLike } from '../core/labels.js';
 import type { Callback } from './callback.js';
 import type { Model } from './types.js';
 import { prepareData, type Prepared } from './evaluate.js';
+import { isDataset, type BatchDataset } from './dataset.js';
 
 /** Options of fit, with Keras' names and defaults. */
 export interface FitArgs {
@@ -26,8 +27,22 @@ export interface FitArgs {
   classWeight?: Readonly<Record<number, number>>;
   /** Weight of each row in the loss (one per row of x; Keras' sample_weight). Multiplies classWeight. */
   sampleWeight?: ArrayLike<number>;
-  /** Explicit validation set; overrides validationSplit. */
-  validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike];
+  /** Explicit validation set, [x, y] or a BatchDataset of batches (evaluated at the end of every epoch); overrides validationSplit. */
+  validationData?: readonly [readonly (ArrayLike<number>)[] | Matrix, TargetsLike] | BatchDataset;
+  /**
+   * Training on a BatchDataset: batches per epoch (Keras' steps_per_epoch). Needed when the dataset
+   * does not end (an endless generator); with it, the next epoch continues the same iterator.
+   * Without it an epoch ends when the dataset's iterator does.
+   */
+  stepsPerEpoch?: number;
+  /** With a BatchDataset as validationData: evaluate only its first this many batches. */
+  validationSteps?: number;
+  /**
+   * The optimiser's state (Adam's moments, the step count behind a schedule) at the start of this
+   * fit: 'keep' (default, as Keras: a second fit, or a loaded model's fit, continues where the
+   * optimiser stood) or 'reset' (fresh moments and step 0, as a new optimiser; weights are kept).
+   */
+  optimizerState?: 'keep' | 'reset';
   /** Hooks (`callbacks.earlyStopping(...)`, ...); a History is always recorded and returned. */
   callbacks?: readonly Callback[];
   /** 0 silent, 1 a line per epoch (default, as Keras). */
@@ -57,7 +72,7 @@ export interface FitArgs {
   discardPartialEpoch?: boolean;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'threads', 'discardPartialEpoch'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'stratify', 'classWeight', 'sampleWeight', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'maxIterations', 'yieldEveryMs', 'threads', 'discardPartialEpoch', 'stepsPerEpoch', 'validationSteps', 'optimizerState'];
 
 /**
  * Validated options of a run; `epochs` undefined is a run without an epoch limit (a session
@@ -82,7 +97,16 @@ export function parseRunArgs(args: FitArgs) {
     maxIterations: args.maxIterations === undefined ? Infinity : integerAtLeast('fit', 'maxIterations', args.maxIterations, 1),
     yieldEveryMs: numberInRange('fit', 'yieldEveryMs', args.yieldEveryMs ?? 50, 0, Infinity),
     discardPartialEpoch: booleanOption('fit', 'discardPartialEpoch', args.discardPartialEpoch ?? false),
+    stepsPerEpoch: args.stepsPerEpoch === undefined ? undefined : integerAtLeast('fit', 'stepsPerEpoch', args.stepsPerEpoch, 1),
+    validationSteps: args.validationSteps === undefined ? undefined : integerAtLeast('fit', 'validationSteps', args.validationSteps, 1),
+    optimizerState: optimizerStateOption(args.optimizerState),
   };
+}
+
+function optimizerStateOption(value: unknown): 'keep' | 'reset' {
+  if (value === undefined) return 'keep';
+  if (value !== 'keep' && value !== 'reset') throw new InputError(`fit: optimizerState must be 'keep' or 'reset', got ${describe(value)}`);
+  return value;
 }
 
 /** Splits off the last `fraction` of rows (Keras: before shuffling). */
@@ -169,10 +193,11 @@ export function prepareRunData(model: Model, x: unknown, y: unknown, args: FitAr
   let val: Prepared | undefined;
   // Which rows of x the training part holds, when not its first rows (stratified split).
   let trainRowsOfAll: number[] | undefined;
-  if (args.validationData !== undefined) {
+  // A BatchDataset as validationData is evaluated batch by batch at each epoch's end (the session's).
+  if (args.validationData !== undefined && !isDataset(args.validationData)) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new InputError('fit: validationData must be [x, y]');
     val = prepareData(model, args.validationData[0], args.validationData[1], 'fit validationData');
-  } else if (opts.validationSplit > 0) {
+  } else if (args.validationData === undefined && opts.validationSplit > 0) {
     const classes = rowClasses(model, all.y);
     if (opts.stratify && classes !== undefined) [train, val, trainRowsOfAll] = splitStratified(all, opts.validationSplit, classes);
     else [train, val] = splitTail(all, opts.validationSplit);
@@ -185,4 +210,12 @@ export function prepareRunData(model: Model, x: unknown, y: unknown, args: FitAr
     ? `fit: the validation split (the last ${val!.x.rows} rows) holds only the class ${JSON.stringify(model.classes![valClasses[0]!])}; the rows may be sorted by class. Shuffle them, or pass stratify: true.`
     : undefined;
   return { train, validation: val, weights, warning };
+}
+
+/** The validation part of a run on a dataset: validationData given as [x, y] (a BatchDataset is evaluated by the session). */
+export function prepareValidation(model: Model, args: FitArgs): Prepared | undefined {
+  const v = args.validationData;
+  if (v === undefined || isDataset(v)) return undefined;
+  if (!Array.isArray(v) || v.length !== 2) throw new InputError('fit: validationData must be [x, y] or a dataset of { x, y } batches');
+  return prepareData(model, v[0], v[1], 'fit validationData');
 }

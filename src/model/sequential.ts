@@ -19,6 +19,7 @@ import { fit, evaluate, trainOnBatch, computeGradients, predictMatrix, type FitA
 import type { History } from './history.js';
 import type { Logs } from './callback.js';
 import { mcDropoutPredict, type McPrediction } from './mcDropout.js';
+import { isDataset, type BatchDataset } from './dataset.js';
 import type { Model, SequentialConfig } from './types.js';
 
 /** Options of sequential: seed, dtype and name. */
@@ -310,8 +311,17 @@ export class Sequential implements Model {
     return Array.from(codes, (k) => (classes ? classes[k]! : k));
   }
 
-  /** Trains; see FitArgs. Async so progress shows and a page stays responsive. */
-  fit(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike, args: FitArgs = {}): Promise<History> {
+  /**
+   * Trains; see FitArgs. Async so progress shows and a page stays responsive. Takes rows in memory
+   * `(x, y, args)`, or a BatchDataset of `{ x, y }` batches `(dataset, args)` read as training goes
+   * (Keras' fit(dataset)): each batch is one step, an epoch ends when the dataset does (or after
+   * `stepsPerEpoch` batches), `validationData` may be a dataset too. Fitting again continues from
+   * the current weights, and the optimiser's state unless `optimizerState: 'reset'`.
+   */
+  fit(dataset: BatchDataset, args?: FitArgs): Promise<History>;
+  fit(x: readonly (ArrayLike<number>)[] | Matrix, y: TargetsLike, args?: FitArgs): Promise<History>;
+  fit(x: readonly (ArrayLike<number>)[] | Matrix | BatchDataset, y?: TargetsLike | FitArgs, args: FitArgs = {}): Promise<History> {
+    if (isDataset(x)) return fit(this.session, x, undefined, (y as FitArgs | undefined) ?? {});
     return fit(this.session, x, y, args);
   }
 

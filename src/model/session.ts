@@ -1,5 +1,5 @@
-import { DivergenceError, InputError, NotFittedError } from '../core/errors.js';
-import type { FloatArray, Matrix } from '../core/matrix.js';
+import { DivergenceError, InputError, NotFittedError, UnsupportedError } from '../core/errors.js';
+import { Matrix, allocate, type FloatArray } from '../core/matrix.js';
 import { Rng, checkSeed, type RngState } from '../core/rng.js';
 import type { Label } from '../core/labels.js';
 import { checkKeys, describe, integerAtLeast, positiveNumber } from '../core/validate.js';
@@ -17,7 +17,8 @@ import type { Backprop, StepRecorder } from './step.js';
 import { evaluate as evaluateData, evaluatePrepared, type Prepared } from './evaluate.js';
 import { cappedThreads, describeThreads } from './kernelThreads.js';
 import { EXPLODING_LOSS_FACTOR, WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
-import { parseRunArgs, prepareRunData, type FitArgs } from './runData.js';
+import { parseRunArgs, prepareRunData, prepareValidation, type FitArgs } from './runData.js';
+import { DatasetFeed, evaluateDataset, isDataset, type BatchDataset } from './dataset.js';
 
 /** What compile takes: the optimiser, the loss and the metrics. */
 export interface CompileArgs {
@@ -74,7 +75,12 @@ export interface SessionState {
 /** One run's data, options and progress (from start to the end of the run). */
 interface Run {
   readonly opts: ReturnType<typeof parseRunArgs>;
+  /** The training rows in memory (empty when they come from a dataset: `feed`). */
   readonly train: Prepared;
+  /** Training batches from a BatchDataset, read as the run goes. */
+  readonly feed: DatasetFeed | undefined;
+  /** A BatchDataset to evaluate at each epoch's end. */
+  readonly validationFeed: BatchDataset | undefined;
   readonly validation: Prepared | undefined;
   readonly weights: Float64Array | undefined;
   readonly warning: string | undefined;
@@ -217,6 +223,7 @@ export class TrainingSession {
   /** Rows per step from the next step on (capped at the training rows). */
   setBatchSize(batchSize: number): void {
     const run = this.requireRun('setBatchSize');
+    if (run.feed !== undefined) throw new UnsupportedError('setBatchSize: the run trains on a dataset, whose batches have the sizes it yields');
     const size = Math.min(integerAtLeast('setBatchSize', 'batchSize', batchSize, 1), run.train.x.rows);
     if (size === run.batchSize) return;
     run.batchSize = size;
@@ -245,17 +252,22 @@ export class TrainingSession {
    */
   start(x: unknown, y: unknown, args: SessionArgs = {}): this {
     if (this.run?.advancing) throw new InputError('run: an advance is in progress; await it before starting another run');
-    if (this.run !== undefined && !this.run.ended) this.releaseThreads(this.run);
+    if (this.run !== undefined && !this.run.ended) void this.closeRun(this.run);
     const opts = parseRunArgs(args);
     const model = this.model;
     this.requireCompiled('fit');
-    const data = prepareRunData(model, x, y, args, opts);
+    const stream = isDataset(x);
+    if (stream) checkDatasetArgs(y, args);
+    else if (opts.stepsPerEpoch !== undefined) throw new InputError('fit: stepsPerEpoch is for a dataset of batches; with arrays an epoch is every row once');
+    const data = stream ? { train: emptyPart(model), validation: prepareValidation(model, args), weights: undefined, warning: undefined } : prepareRunData(model, x, y, args, opts);
+    const validationFeed = args.validationData !== undefined && isDataset(args.validationData) ? args.validationData : undefined;
     if (args.seed !== undefined) this.shuffleRng.setState(new Rng(checkSeed('fit', args.seed)).getState());
     const optimizer = this.optimizer;
+    if (opts.optimizerState === 'reset') optimizer.reset();
     const engine = model.backprop();
     const n = data.train.x.rows;
-    const batchSize = Math.min(opts.batchSize, n);
-    const stepsPerEpoch = Math.ceil(n / batchSize);
+    const batchSize = stream ? opts.batchSize : Math.min(opts.batchSize, n);
+    const stepsPerEpoch = stream ? opts.stepsPerEpoch ?? NaN : Math.ceil(n / batchSize);
     // A schedule that reaches a rate ≤ 0 within this run fails now, not halfway through.
     const planned = Math.min(stepsPerEpoch * (opts.epochs - opts.initialEpoch), opts.maxIterations);
     if (Number.isFinite(planned)) optimizer.learningRateAt(optimizer.iterations + planned - 1);
@@ -277,13 +289,14 @@ export class TrainingSession {
     const metrics = this.createMetrics();
     const names = ['loss', ...metrics.map((m) => m.name)];
     callbacks.setParams({
-      epochs: opts.epochs, initialEpoch: opts.initialEpoch, steps: stepsPerEpoch, samples: n, batchSize, verbose: opts.verbose, validation: data.validation !== undefined,
-      metrics: [...names, ...(data.validation ? names.map((k) => `val_${k}`) : []), 'lr'],
+      epochs: opts.epochs, initialEpoch: opts.initialEpoch, steps: Number.isNaN(stepsPerEpoch) ? undefined : stepsPerEpoch, samples: stream ? undefined : n, batchSize, verbose: opts.verbose,
+      validation: data.validation !== undefined || validationFeed !== undefined,
+      metrics: [...names, ...(data.validation || validationFeed ? names.map((k) => `val_${k}`) : []), 'lr'],
     });
     this.stopTraining = false;
     this.earlyStopping = undefined;
     this.run = {
-      opts, train: data.train, validation: data.validation, weights: data.weights, warning: data.warning, threadWarning: threads?.warning, engine, order,
+      opts, train: data.train, feed: stream ? new DatasetFeed(model, x, opts.stepsPerEpoch, 'fit dataset') : undefined, validationFeed, validation: data.validation, weights: data.weights, warning: data.warning, threadWarning: threads?.warning, engine, order,
       guard: new WeightGuard(engine.params), callbacks, history, metrics, threadsBefore,
       batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
@@ -342,7 +355,7 @@ export class TrainingSession {
     } catch (e) {
       run.failure = e;
       run.ended = true;
-      this.releaseThreads(run);
+      await this.closeRun(run);
       throw e;
     } finally {
       run.advancing = false;
@@ -365,7 +378,7 @@ export class TrainingSession {
     if (run.ended) return run.history;
     this.stopTraining = true;
     if (run.inEpoch) {
-      if (run.position < run.train.x.rows) run.partial = true;
+      if (run.feed ? !run.feed.exhausted : run.position < run.train.x.rows) run.partial = true;
       await this.endEpoch(run);
     }
     if (!run.ended) await this.end(run);
@@ -376,7 +389,7 @@ export class TrainingSession {
   evaluate(x?: unknown, y?: unknown): Logs {
     if (x !== undefined) return evaluateData(this.model, x, y, {});
     const v = this.requireRun('evaluate').validation;
-    if (v === undefined) throw new InputError('evaluate: the run has no validation data; pass (x, y)');
+    if (v === undefined) throw new InputError('evaluate: the run has no validation data in memory; pass (x, y)');
     return evaluatePrepared(this.model, v, 1024);
   }
 
@@ -429,6 +442,12 @@ export class TrainingSession {
     run.engine.kernels.setThreads(run.threadsBefore);
   }
 
+  /** The threads setting, and a dataset's iterator (so a file it reads is closed). */
+  private async closeRun(run: Run): Promise<void> {
+    this.releaseThreads(run);
+    await run.feed?.close();
+  }
+
   /** onTrainBegin and the threads, before the first step. */
   private async begin(run: Run): Promise<void> {
     run.begun = true;
@@ -448,7 +467,8 @@ export class TrainingSession {
         run.epochStart = this.state();
         run.stepsAtEpochStart = run.steps;
       }
-      if (run.opts.shuffle) this.shuffleRng.shuffle(run.order);
+      if (run.feed !== undefined) await run.feed.beginEpoch(run.epoch);
+      else if (run.opts.shuffle) this.shuffleRng.shuffle(run.order);
       for (const m of run.metrics) m.reset();
       Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false, explodingBatch: undefined });
     }
@@ -458,7 +478,34 @@ export class TrainingSession {
       if (k.threads > 1 && describeThreads(this.model, run.batchSize, k.threadSetting).threads > 1) await k.prepareThreads();
       run.threadsReady = true;
     }
-    await this.batch(run);
+    await (run.feed !== undefined ? this.streamBatch(run, run.feed) : this.batch(run));
+  }
+
+  /** Trains on the dataset's next batch, or ends the epoch when it has no more. */
+  private async streamBatch(run: Run, feed: DatasetFeed): Promise<void> {
+    const block = await feed.next();
+    if (block === undefined) {
+      if (run.batch === 0) throw new InputError(`fit: the dataset yielded no batches in epoch ${run.epoch + 1}${run.epoch > run.opts.initialEpoch ? ' (a generator can be read once: pass a function (epoch) => batches, an object that iterates again, or stepsPerEpoch)' : ''}`);
+      return this.endEpoch(run);
+    }
+    const { engine, callbacks, metrics } = run;
+    const b = run.batch;
+    const count = block.x.rows;
+    const [xb, yb] = engine.batchBuffers(count);
+    xb.data.set(block.x.data);
+    yb.data.set(block.y.data);
+    if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
+    const recorder = callbacks.recorder();
+    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, recorder);
+    run.batch++;
+    if (typeof loss !== 'number') {
+      const optimizer = this.optimizer;
+      const event = describeDivergence(engine, xb, loss, optimizer.learningRateAt(optimizer.iterations), { epoch: run.epoch, batch: b });
+      this.diverge(run, event);
+      run.diverged = true;
+      return this.endEpoch(run);
+    }
+    await this.afterStep(run, b, count, loss, feed.lastOfEpoch);
   }
 
   /** Trains the next mini-batch and ends the epoch after the last. */
@@ -490,6 +537,12 @@ export class TrainingSession {
       run.diverged = true;
       return this.endEpoch(run);
     }
+    await this.afterStep(run, b, count, loss, run.position >= n);
+  }
+
+  /** Counts a step's loss, tells the callbacks, and ends the epoch after its last batch or a stop request. */
+  private async afterStep(run: Run, b: number, count: number, loss: number, last: boolean): Promise<void> {
+    const { callbacks, metrics } = run;
     run.referenceLoss ??= loss;
     if (run.explodingBatch === undefined && loss > EXPLODING_LOSS_FACTOR * run.referenceLoss) run.explodingBatch = b;
     run.lossSum += loss * count;
@@ -501,7 +554,6 @@ export class TrainingSession {
       for (const m of metrics) logs[m.name] = m.result();
       await callbacks.call('onBatchEnd', b, logs);
     }
-    const last = run.position >= n;
     if (run.steps >= run.opts.maxIterations) this.stopTraining = true;
     else if (this.stopTraining && !last) run.partial = true;
     if (this.stopTraining || last) return this.endEpoch(run);
@@ -532,8 +584,8 @@ export class TrainingSession {
     }
     const logs: Logs = { loss: run.lossSum / run.seen };
     for (const m of metrics) logs[m.name] = m.result();
-    if (run.validation) {
-      const v = evaluatePrepared(this.model, run.validation, 1024);
+    if (run.validation || run.validationFeed) {
+      const v = run.validation ? evaluatePrepared(this.model, run.validation, 1024) : await evaluateDataset(this.model, run.validationFeed!, run.opts.validationSteps, run.epoch);
       for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
     }
     const optimizer = this.optimizer;
@@ -573,7 +625,7 @@ export class TrainingSession {
       // A run stopped before its first step never began: its callbacks hear nothing.
       if (run.begun) await run.callbacks.call('onTrainEnd', {});
     } finally {
-      this.releaseThreads(run);
+      await this.closeRun(run);
     }
   }
 }
@@ -604,4 +656,17 @@ export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGu
   }
   guard.restore();
   return failure;
+}
+
+/** What fit takes with a BatchDataset: no y (the batches hold it), no split or weights of rows it does not hold. */
+function checkDatasetArgs(y: unknown, args: SessionArgs): void {
+  if (y !== undefined) throw new InputError('fit: a dataset yields { x, y } batches; pass no separate y (model.fit(dataset, options))');
+  if ((args.validationSplit ?? 0) > 0) throw new InputError('fit: validationSplit needs the rows in memory; with a dataset pass validationData (arrays or a dataset)');
+  if (args.classWeight !== undefined || args.sampleWeight !== undefined) throw new UnsupportedError('fit: classWeight / sampleWeight are not supported with a dataset yet; weight rows in the batches instead');
+}
+
+/** A run's training part when its rows come from a dataset: no rows, the model's widths. */
+function emptyPart(model: Model): Prepared {
+  const y = model.requireCompiled('fit').targets === 'sparse' ? 1 : model.outputUnits;
+  return { x: new Matrix(0, model.inputUnits, allocate(model.dtype, 0)), y: new Matrix(0, y, allocate(model.dtype, 0)) };
 }

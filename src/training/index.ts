@@ -11,3 +11,4 @@ export { scoreSpec, holdoutsOf, innerSplit, classScores, meanStd, scoreMetrics, 
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';
 export { classBaseline, meanBaseline, tableBaseline, scoreBaselineOnRows, baselineFromJson, classReport, macroF1, scoreBaseline, minorityShare, beatsBaseline, baselineSentence, IMBALANCED_SHARE, type Baseline, type BaselineScores, type ClassScores, type ComparedScores } from './baseline.js';
 export { presetSpec, specFromPreset, mergeSpecParts, presetNames, tabularBatchSize, tabularEpochs, type PresetName, type PresetData, type PresetChoice } from './presets.js';
+export { StreamPipeline, type StreamPipelineArgs } from './streamPipeline.js';

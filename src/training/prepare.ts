@@ -154,6 +154,8 @@ export interface StartArgs {
   initialEpoch?: number;
   /** Undo an epoch a stop request cut short (fit's option of that name). */
   discardPartialEpoch?: boolean;
+  /** The optimiser's state at the start: kept (default) or reset (fit's option of that name). */
+  optimizerState?: 'keep' | 'reset';
 }
 
 /**
@@ -177,6 +179,7 @@ export function startRun(p: PreparedTraining, args: StartArgs = {}): TrainingRun
     verbose: 0,
     ...(args.initialEpoch ? { initialEpoch: args.initialEpoch } : {}),
     ...(args.discardPartialEpoch ? { discardPartialEpoch: true } : {}),
+    ...(args.optimizerState ? { optimizerState: args.optimizerState } : {}),
     ...(p.spec.fit.classWeight !== undefined ? { classWeight: classWeightOf(p) } : {}),
   });
   run.earlyStopping = early;

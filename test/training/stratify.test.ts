@@ -18,7 +18,7 @@ test('a validation split of rows sorted by class warns that it holds one class; 
   const seen: number[] = [];
   const strat = await m.fit(iris.x, iris.y, {
     epochs: 1, validationSplit: 0.2, stratify: true, verbose: 0,
-    callbacks: [{ setParams: (p) => seen.push(p.samples) }],
+    callbacks: [{ setParams: (p) => seen.push(p.samples!) }],
   });
   assert.deepEqual(strat.warnings, []);
   assert.deepEqual(seen, [120], '10 rows of each class held out');

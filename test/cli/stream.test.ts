@@ -1,0 +1,156 @@
+// Streaming a CSV through train and predict (issue 24), with small blocks so the tests stay fast,
+// and continuing training from a saved model with --init. No clocks: every check reads the output.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCli, events, runCli, tempDir } from './harness.js';
+
+let bin = '';
+const dir = tempDir('stream');
+before(async () => {
+  bin = await buildCli();
+});
+
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+/** Numbers with missing cells, a category with missing cells, an ID column, a binary target that follows them. */
+function csv(name: string, n: number, seed: number, header = 'city,a,b,c,id,label'): string {
+  const r = rng(seed);
+  const cities = ['paris', 'rome', 'oslo', 'lima'];
+  const lines = [header];
+  for (let i = 0; i < n; i++) {
+    const city = cities[Math.floor(r() * 4)]!;
+    const a = r() * 10;
+    const b = r() < 0.1 ? '' : (r() * 5 - 2).toFixed(3);
+    const c = Math.floor(r() * 100);
+    const y = a + (city === 'rome' ? 3 : 0) + Number(b || 0) + (r() - 0.5) > 6.5 ? 'yes' : 'no';
+    lines.push([r() < 0.05 ? '' : city, a.toFixed(3), b, c, i + 1, y].join(','));
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+const small = () => csv('small.csv', 1500, 7);
+const SETTINGS = ['--stream-settings', '{"blockRows":64,"shuffleRows":256}'];
+
+/** The Data block and the Task line: how every column is read. */
+function dataBlock(stdout: string): string[] {
+  const lines = stdout.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('Data '));
+  const to = lines.findIndex((l) => l.startsWith('Task '));
+  return lines.slice(from, to + 1);
+}
+
+test('--stream decides every column as the in-memory path does on a file that fits (the --dry-run Data block)', () => {
+  const file = small();
+  const memory = runCli(bin, ['train', file, '--dry-run'], dir);
+  const streamed = runCli(bin, ['train', file, '--dry-run', '--stream', ...SETTINGS], dir);
+  assert.equal(memory.code, 0, memory.stderr);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  const block = dataBlock(memory.stdout);
+  assert.ok(block.some((l) => /left out: id \(ID-like/.test(l)) && block.some((l) => /missing: .* filled in/.test(l)), block.join('\n'));
+  assert.deepEqual(dataBlock(streamed.stdout), block);
+  assert.match(streamed.stdout, /Split {3}\d+ training \/ \d+ validation rows \(a seeded hash of the row number, seed 1/);
+});
+
+test('a file longer than the prefix: columns decided on its first rows, said in one line; every row still counted', () => {
+  const file = small();
+  const r = runCli(bin, ['train', file, '--dry-run', '--stream', '--stream-settings', '{"blockRows":64,"prefixRows":300}'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Note {4}columns decided on the first 300 rows \(the same rules as in memory\)/);
+  assert.match(r.stdout, /1500 rows, 7 features/);
+});
+
+test('streamed training reaches the in-memory quality within noise, holding at most its buffers; resume keeps the validation rows and continues exactly', () => {
+  const file = small();
+  const memory = runCli(bin, ['train', file, '--epochs', '12', '--no-early-stopping', '--json', '--out', join(dir, 'm.bpm')], dir);
+  assert.equal(memory.code, 0, memory.stderr);
+  const mDone = events(memory.stdout).find((e) => e.event === 'done') as { metrics: { validation: { accuracy: number } } };
+  const out = join(dir, 's.bpm');
+  const streamed = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--epochs', '12', '--no-early-stopping', '--json', '--out', out], dir);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  const sDone = events(streamed.stdout).find((e) => e.event === 'done') as { history: Record<string, number[]>; held: Record<string, number>; validationRows: number; trainRows: number };
+  const sAcc = sDone.history.val_accuracy!.at(-1)!;
+  const mAcc = mDone.metrics.validation.accuracy;
+  assert.ok(mAcc > 0.85 && sAcc > 0.85, `accuracy in memory ${mAcc}, streamed ${sAcc}`);
+  assert.ok(Math.abs(sAcc - mAcc) < 0.05, `within noise: in memory ${mAcc}, streamed ${sAcc} on ~300 validation rows`);
+  assert.equal(sDone.trainRows + sDone.validationRows, 1500);
+  assert.ok(sDone.held.shuffleRows! <= 256 && sDone.held.blockRows === 64, JSON.stringify(sDone.held));
+
+  // 6 epochs, then --resume to 12: the same validation rows and the same final scores as 12 straight.
+  const half = join(dir, 'half.bpm');
+  const first = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--epochs', '6', '--no-early-stopping', '--json', '--out', half], dir);
+  assert.equal(first.code, 0, first.stderr);
+  const resumed = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--resume', half, '--epochs', '12', '--json', '--out', half], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const rDone = events(resumed.stdout).find((e) => e.event === 'done') as { history: Record<string, number[]>; validationRows: number; trainRows: number };
+  assert.equal(rDone.validationRows, sDone.validationRows);
+  assert.equal(rDone.trainRows, sDone.trainRows);
+  assert.deepEqual(rDone.history.val_loss, sDone.history.val_loss!.slice(6), 'epochs 7-12 after a resume equal those of the straight run');
+});
+
+test('predict --stream writes, block by block, exactly what predict writes from memory', () => {
+  const file = small();
+  const model = join(dir, 'p.bpm');
+  assert.equal(runCli(bin, ['train', file, '--epochs', '3', '--out', model], dir).code, 0);
+  const fresh = csv('fresh.csv', 700, 21);
+  const memory = runCli(bin, ['predict', model, fresh, '--probabilities', '--keep', 'id'], dir);
+  assert.equal(memory.code, 0, memory.stderr);
+  const out = join(dir, 'pred.csv');
+  const streamed = runCli(bin, ['predict', model, fresh, '--probabilities', '--keep', 'id', '--stream', '--stream-settings', '{"blockRows":50}', '--out', out], dir);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.match(streamed.stdout, /Wrote 700 predictions to .*pred\.csv \(streamed 50 rows at a time\)/);
+  assert.equal(readFileSync(out, 'utf8'), memory.stdout);
+  assert.equal(memory.stdout.trim().split('\n').length, 701);
+});
+
+test('--init refuses a file whose columns differ, naming each difference', () => {
+  const model = join(dir, 'i.bpm');
+  assert.equal(runCli(bin, ['train', small(), '--epochs', '2', '--out', model], dir).code, 0);
+  const other = csv('renamed.csv', 300, 3, 'city,a,bb,c,id,label');
+  const r = runCli(bin, ['train', other, '--init', model, '--out', join(dir, 'x.bpm')], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /renamed\.csv: its columns differ from those .*i\.bpm was trained on: "b" is missing; "bb" is new/);
+  const both = runCli(bin, ['train', small(), '--init', model, '--resume', model], dir);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /give --init or --resume, not both/);
+});
+
+test('--init continues from the saved weights: its first epoch on new rows starts lower than a fresh model, and only the new run is reported', () => {
+  const model = join(dir, 'warm.bpm');
+  assert.equal(runCli(bin, ['train', small(), '--epochs', '15', '--no-early-stopping', '--out', model], dir).code, 0);
+  const next = csv('next.csv', 800, 99);
+  const warm = runCli(bin, ['train', next, '--init', model, '--epochs', '1', '--json', '--out', join(dir, 'w2.bpm')], dir);
+  assert.equal(warm.code, 0, warm.stderr);
+  const cold = runCli(bin, ['train', next, '--epochs', '1', '--json', '--out', join(dir, 'c2.bpm')], dir);
+  assert.equal(cold.code, 0, cold.stderr);
+  const first = (stdout: string) => events(stdout).filter((e) => e.event === 'epoch') as { epoch: number; loss: number }[];
+  const w = first(warm.stdout);
+  const c = first(cold.stdout);
+  assert.deepEqual(w.map((e) => e.epoch), [1], 'epochs counted from 1 again: the old run\'s history is not carried');
+  assert.ok(w[0]!.loss < c[0]!.loss * 0.7, `warm ${w[0]!.loss} vs fresh ${c[0]!.loss}`);
+  const done = events(warm.stdout).find((e) => e.event === 'done') as { epochs: number };
+  assert.equal(done.epochs, 1);
+});
+
+test('evaluate --stream sums loss, accuracy and the per-class counts over blocks: equal to evaluate in memory', () => {
+  const model = join(dir, 'e.bpm');
+  assert.equal(runCli(bin, ['train', small(), '--epochs', '3', '--out', model], dir).code, 0);
+  const fresh = csv('eval.csv', 700, 31);
+  const memory = runCli(bin, ['evaluate', model, fresh, '--json'], dir);
+  const streamed = runCli(bin, ['evaluate', model, fresh, '--json', '--stream', '--stream-settings', '{"blockRows":64}'], dir);
+  assert.equal(memory.code, 0, memory.stderr);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  type Ev = { loss: number; accuracy: number; perClass: { class: string; precision: number; recall: number; rows: number }[]; notes: string[] };
+  const m = events(memory.stdout).find((e) => e.event === 'evaluate') as Ev;
+  const s = events(streamed.stdout).find((e) => e.event === 'evaluate') as Ev;
+  assert.ok(Math.abs(s.loss - m.loss) < 1e-6, `${s.loss} vs ${m.loss}`);
+  assert.ok(Math.abs(s.accuracy - m.accuracy) < 1e-9);
+  assert.deepEqual(s.perClass, m.perClass);
+  assert.match(s.notes[0]!, /Streamed: the baseline, balanced accuracy, macro F1 and the training-rows check need the whole file/);
+});
