@@ -318,9 +318,11 @@ describe('playground in chromium', { skip: missing, timeout: SUITE_GUARD_MS }, (
     const widest = Math.max(...jumps);
     console.log(`# full speed, spirals 8-8 relu: ${seen.length} page answers while the worker trained ${seen.at(-1)} epochs (at most ${widest} epochs apart); ${draws - draws0} redraws in ${frames} animation frames`);
     assert.ok(draws - draws0 <= frames + 1, `${draws - draws0} redraws in ${frames} frames`);
-    assert.ok(seen.length >= 8, `the page answered ${seen.length} times in ${EPOCHS} epochs`);
-    // Wide margins: on a machine shared by many processes the test's own process is what stalls.
-    assert.ok(widest <= EPOCHS / 2, `the page answered at least every ${EPOCHS / 2} epochs while training (widest gap ${widest})`);
+    // A main thread blocked while training answers once, at the end. Counted in distinct epochs
+    // shown mid-run, not in the widest gap: that gap measures how long this test's own process
+    // stalls on a loaded machine (177 epochs seen at load 25), not the page.
+    const during = new Set(seen.filter((e) => e > 0 && e < EPOCHS));
+    assert.ok(during.size >= 8, `the page showed ${during.size} distinct epochs while the worker trained ${EPOCHS} (answers: ${seen.length})`);
     await page.close();
   });
 
