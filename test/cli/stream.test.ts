@@ -48,13 +48,15 @@ function dataBlock(stdout: string): string[] {
 
 test('--stream decides every column as the in-memory path does on a file that fits (the --dry-run Data block)', () => {
   const file = small();
-  const memory = runCli(bin, ['train', file, '--dry-run'], dir);
+  // A streamed run takes the options as typed (no tabular preset, so standard scaling): compared with the small preset read whole.
+  const memory = runCli(bin, ['train', file, '--dry-run', '--preset', 'small'], dir);
   const streamed = runCli(bin, ['train', file, '--dry-run', '--stream', ...SETTINGS], dir);
   assert.equal(memory.code, 0, memory.stderr);
   assert.equal(streamed.code, 0, streamed.stderr);
   const block = dataBlock(memory.stdout);
   assert.ok(block.some((l) => /left out: id \(ID-like/.test(l)) && block.some((l) => /missing: .* filled in/.test(l)), block.join('\n'));
   assert.deepEqual(dataBlock(streamed.stdout), block);
+  assert.match(streamed.stdout, /^Preset  none: a streamed run trains the options as typed/m);
   assert.match(streamed.stdout, /Split {3}\d+ training \/ \d+ validation rows \(a seeded hash of the row number, seed 1/);
 });
 
