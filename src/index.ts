@@ -29,7 +29,7 @@ export {
   type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
   schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, WarmupCosineDecay, CosLogDecay, type ScheduleConfig,
-  type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs,
+  type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs, type WarmupCosineDecayArgs, type CosLogDecayArgs,
 } from './optimizers/index.js';
 export {
   metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums,

@@ -366,12 +366,13 @@ export class TableBuilder {
     return new InputError(`${this.source} line ${line}, column ${column + 1} (${quote(name)}): ${reason}`);
   };
 
-  /** The table, once every record has been added. */
+  /** The cell rules when they are not the defaults, for the table to carry. */
   private reading(): { reading?: CellOptions } {
     const options = this.rules.options();
     return options ? { reading: options } : {};
   }
 
+  /** The table, once every record has been added. */
   finish(): Table {
     if (this.rows === 0) {
       if (this.droppedNoTarget > 0) throw new InputError(`${this.source}: the target is missing in every row (${this.droppedNoTarget} rows); nothing to train on`);

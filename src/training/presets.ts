@@ -4,6 +4,7 @@ import { trainingSpec, type TrainingSpec, type TrainingSpecParts } from './spec.
 
 /** The named starting points of a training spec. */
 export type PresetName = 'tabular' | 'small';
+/** The presets by name, in the order `--preset` lists them. */
 export const presetNames: readonly PresetName[] = ['tabular', 'small'];
 
 /** What a preset is resolved against: the rows it will train on and the task. */

@@ -9,14 +9,6 @@ import { inputNames } from './pipeline.js';
 import type { OutputPlan } from './output.js';
 import type { PreprocessingSpec } from './spec.js';
 
-/**
- * fitPipeline (src/training/pipeline.ts) for a table read in blocks: the same imputation, indicators,
- * scaler and target scaler, learnt from sums, counts and quantile sketches of the training rows of
- * each block, so no block is kept. Medians come from a QuantileSketch (exact while a column has at
- * most `sketchCapacity` training values, so equal to fitPipeline's on a table that size); means and
- * variances from shifted sums; the imputed cells enter the scaler's statistics as the median (or
- * the most frequent category) they will be filled with, as fitPipeline scales the imputed inputs.
- */
 
 /** Sums of one feature's present training values, shifted by the first for accuracy. */
 class Moments {
@@ -62,6 +54,14 @@ export interface StreamPipelineArgs {
   readonly sketchCapacity?: number;
 }
 
+/**
+ * fitPipeline (src/training/pipeline.ts) for a table read in blocks: the same imputation, indicators,
+ * scaler and target scaler, learnt from sums, counts and quantile sketches of the training rows of
+ * each block, so no block is kept. Medians come from a QuantileSketch (exact while a column has at
+ * most `sketchCapacity` training values, so equal to fitPipeline's on a table that size); means and
+ * variances from shifted sums; the imputed cells enter the scaler's statistics as the median (or
+ * the most frequent category) they will be filled with, as fitPipeline scales the imputed inputs.
+ */
 export class StreamPipeline {
   private readonly columns: ColumnLayout[];
   private readonly d0: number;

@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..', '..');
 /** gzipped bytes; the README's figure is measured here (the test prints it). */
-const BUDGET = 52_000; // bytes gzipped; 46.9 kB measured after the spec, search and threads landed
+const BUDGET = 58_000; // bytes gzipped; 54.2 kB measured with the shared-memory kernel builds, the kernel thread pool and the dataset feed
 
 test('a typical program bundles for the browser without Node built-ins, gzipped within budget', async () => {
   const result = await build({
