@@ -57,6 +57,8 @@ test('npm run docs builds the site, and it opens in Chromium without errors', { 
       // another file (assets/icons.svg) with a console error each; the icons must come from the page.
       for (const path of pages) {
         await page.goto(pathToFileURL(join(out, path)).href, { waitUntil: 'load' });
+        // The navigation (and its icons) is filled in by a script after load: wait for it, not for a clock.
+        await page.waitForFunction(() => document.querySelectorAll('.site-menu a').length > 10);
         const icons = await page.evaluate(() => Array.from(document.querySelectorAll('use'), (u) => {
           const href = u.getAttribute('href') ?? '';
           // A shown icon has a drawing: the box of what <use> copied in is not empty.
