@@ -488,31 +488,17 @@ export class TrainingSession {
       if (run.batch === 0) throw new InputError(`fit: the dataset yielded no batches in epoch ${run.epoch + 1}${run.epoch > run.opts.initialEpoch ? ' (a generator can be read once: pass a function (epoch) => batches, an object that iterates again, or stepsPerEpoch)' : ''}`);
       return this.endEpoch(run);
     }
-    const { engine, callbacks, metrics } = run;
-    const b = run.batch;
     const count = block.x.rows;
-    const [xb, yb] = engine.batchBuffers(count);
+    const [xb, yb] = run.engine.batchBuffers(count);
     xb.data.set(block.x.data);
     yb.data.set(block.y.data);
-    if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-    const recorder = callbacks.recorder();
-    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, recorder);
-    run.batch++;
-    if (typeof loss !== 'number') {
-      const optimizer = this.optimizer;
-      const event = describeDivergence(engine, xb, loss, optimizer.learningRateAt(optimizer.iterations), { epoch: run.epoch, batch: b });
-      this.diverge(run, event);
-      run.diverged = true;
-      return this.endEpoch(run);
-    }
-    await this.afterStep(run, b, count, loss, feed.lastOfEpoch);
+    await this.trainStaged(run, xb, yb, count, 0, feed.lastOfEpoch);
   }
 
   /** Trains the next mini-batch and ends the epoch after the last. */
   private async batch(run: Run): Promise<void> {
-    const { train, engine, order, callbacks, metrics } = run;
+    const { train, engine, order } = run;
     const n = train.x.rows;
-    const b = run.batch;
     const start = run.position;
     const count = Math.min(run.batchSize, n - start);
     const [xb, yb] = engine.batchBuffers(count);
@@ -523,12 +509,18 @@ export class TrainingSession {
       for (let i = 0; i < count; i++) run.batchWeights[i] = run.weights![order[start + i]!]!;
       engine.rowWeights = run.batchWeights;
     }
+    await this.trainStaged(run, xb, yb, count, count, start + count >= n);
+  }
+
+  /** One step on the staged batch (rows, advancing the position by `advance`, or a dataset's block); a divergence ends the epoch. */
+  private async trainStaged(run: Run, xb: Matrix, yb: Matrix, count: number, advance: number, last: boolean): Promise<void> {
+    const { engine, callbacks, metrics } = run;
+    const b = run.batch;
     if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-    const recorder = callbacks.recorder();
-    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, recorder);
+    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, callbacks.recorder());
     // Only this run's steps are weighted (computeGradients and explain use the same engine).
     engine.rowWeights = undefined;
-    run.position += count;
+    run.position += advance;
     run.batch++;
     if (typeof loss !== 'number') {
       const optimizer = this.optimizer;
@@ -537,7 +529,7 @@ export class TrainingSession {
       run.diverged = true;
       return this.endEpoch(run);
     }
-    await this.afterStep(run, b, count, loss, run.position >= n);
+    await this.afterStep(run, b, count, loss, last);
   }
 
   /** Counts a step's loss, tells the callbacks, and ends the epoch after its last batch or a stop request. */
