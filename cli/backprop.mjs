@@ -35,6 +35,8 @@ if (useSource) {
   try {
     const { register } = await import('tsx/esm/api');
     register();
+    // The library's worker threads load the sources as well: they need the same loader.
+    process.env.BACKPROP_THREAD_PRELOAD ??= new URL('./tsxThreadPreload.mjs', import.meta.url).href;
   } catch {
     useSource = false;
     if (existsSync(built)) process.stderr.write('backprop: warning: dist/ is older than the sources and tsx is not installed; running the old build (npm run build updates it)\n');
