@@ -15,8 +15,12 @@ const sizes = (argv[argv.indexOf('--sizes') + 1] && argv.includes('--sizes') ? a
 const keep = argv.includes('--keep');
 const work = join(tmpdir(), 'backprop-bench-stream');
 mkdirSync(work, { recursive: true });
-const child = join(ROOT, 'test-output', 'bench-stream-child.mjs');
-await build({ entryPoints: [join(ROOT, 'bench', 'streamChild.ts')], outfile: child, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+const child = join(ROOT, 'test-output', 'bench-stream-child.js');
+// The kernel threads' script beside the bundle, where the library looks for it (new URL('./kernelWorker.js', import.meta.url)).
+await build({
+  entryPoints: { 'bench-stream-child': join(ROOT, 'bench', 'streamChild.ts'), kernelWorker: join(ROOT, 'src', 'kernels', 'pool', 'kernelWorker.ts') },
+  outdir: join(ROOT, 'test-output'), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
+});
 
 interface Result { readonly maxRssMB: number; readonly rowsPerSecond: number; readonly trainRows: number; readonly seconds: number }
 

@@ -100,8 +100,8 @@ export class StreamPipeline {
       }
       this.trainMissing.set(c.name, 0);
     }
-    if (args.plan.scale !== 'none' && args.plan.scale !== 'standard' && args.plan.scale !== 'minmax') {
-      throw new UnsupportedError(`scaling ${JSON.stringify(args.plan.scale)} is not available when streaming yet; use standard, minmax or none`);
+    if (!['none', 'standard', 'minmax', 'robust'].includes(args.plan.scale)) {
+      throw new UnsupportedError(`scaling ${JSON.stringify(args.plan.scale)} is not available when streaming; use robust, standard, minmax or none`);
     }
   }
 
@@ -205,8 +205,51 @@ export class StreamPipeline {
     }
     for (const name of indicators) features.push(binary(this.trainMissing.get(name)!));
     if (kind === 'standard') return affine('standard', features.map((m) => m.meanStd()));
+    if (kind === 'robust') return { ...affine('robust', this.robustStats(values, modeOf, indicators, features)), clip: ROBUST_CLIP };
     return affine('minMax', features.map((m) => [m.lo, m.hi - m.lo]));
   }
+
+  /**
+   * RobustScaler's (median, IQR) per imputed training feature, or half the range where the
+   * quartiles coincide: numeric features from their sketches with the filled-in cells added as the
+   * median they hold; the 0/1 features (categories, indicators) exactly from their counts.
+   */
+  private robustStats(values: readonly number[], modeOf: ReadonlyMap<string, number>, indicators: readonly string[], features: readonly Moments[]): [number, number][] {
+    const n = this.rows;
+    const out: [number, number][] = [];
+    const fromBinary = (ones: number) => {
+      const q = (p: number) => binaryQuantile(n, ones, p);
+      out.push([q(0.5), q(0.75) - q(0.25) || 0.5 * ((ones > 0 ? 1 : 0) - (ones < n ? 0 : 1))]);
+    };
+    for (const c of this.columns) {
+      if (c.kind === 'categorical') {
+        const counts = this.categoryCounts.get(c.name)!;
+        const mode = modeOf.get(c.name);
+        for (let k = 0; k < c.width; k++) fromBinary(counts[k]! + (k === mode ? this.categoryMissing.get(c.name)! : 0));
+        continue;
+      }
+      for (let j = c.start; j < c.start + c.width; j++) {
+        const s = this.sketches[j]!;
+        s.addWeighted(Math.fround(values[j]!), this.missingCells[j]!);
+        const iqr = s.quantile(0.75) - s.quantile(0.25);
+        const m = features[out.length]!;
+        out.push([s.quantile(0.5), iqr > 0 ? iqr : 0.5 * (m.hi - m.lo)]);
+      }
+    }
+    for (const name of indicators) fromBinary(this.trainMissing.get(name)!);
+    return out;
+  }
+}
+
+/** The robust scaler's smooth-clip bound, as robustScaler() fits it in memory. */
+const ROBUST_CLIP = 3;
+
+/** The p-quantile (numpy 'linear') of n sorted values of which the last `ones` are 1 and the rest 0. */
+function binaryQuantile(n: number, ones: number, p: number): number {
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const at = (i: number) => (i >= n - ones ? 1 : 0);
+  return at(lo) + (h - lo) * (at(Math.min(lo + 1, n - 1)) - at(lo));
 }
 
 /** A scaler's JSON from (offset, scale) per feature; a zero or non-finite scale becomes 1, as the scalers do. */

@@ -77,7 +77,7 @@ function blocks(recs: string[][], schema: TableSchema, size: number): Table[] {
   return out;
 }
 
-for (const [scale, indicator, regression] of [['standard', false, false], ['minmax', true, false], ['standard', true, true], ['none', false, true]] as const) {
+for (const [scale, indicator, regression] of [['standard', false, false], ['minmax', true, false], ['standard', true, true], ['none', false, true], ['robust', false, false], ['robust', true, true]] as const) {
   test(`the pipeline fitted block by block equals fitPipeline on the same training rows (scale ${scale}, indicator ${indicator}, ${regression ? 'regression' : 'classification'})`, () => {
     const recs = records(500, regression);
     const table = tableFromRecords(recs, { dtype: 'float32' });
@@ -97,6 +97,7 @@ for (const [scale, indicator, regression] of [['standard', false, false], ['minm
     assert.deepEqual(got.imputer, expected.imputer, 'medians, modes and indicators exactly');
     assert.deepEqual(got.featureNames, expected.featureNames);
     assert.equal(got.scaler?.kind, expected.scaler?.kind);
+    assert.equal(got.scaler?.clip, expected.scaler?.clip, 'the smooth clip bound');
     const close = (a: readonly number[] | undefined, b: readonly number[] | undefined, what: string) => {
       assert.equal(a?.length, b?.length, what);
       a?.forEach((v, i) => assert.ok(Math.abs(v - b![i]!) <= 1e-9 * Math.max(1, Math.abs(b![i]!)), `${what}[${i}]: ${v} vs ${b![i]}`));
