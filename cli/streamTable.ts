@@ -34,8 +34,24 @@ export interface StreamSettings {
 
 export const STREAM_DEFAULTS: StreamSettings = { blockRows: 4096, prefixRows: 100_000, shuffleRows: 32_768, validationCap: 100_000, sketchCapacity: 1 << 16 };
 
+/** How pass 1 reads: the delimiter, progress, a saved model's pipeline, the spec resolved once the columns are known. */
+export interface ScanOptions {
+  readonly delimiter?: string;
+  readonly onBytes?: (bytes: number) => void;
+  /** Continuing a saved model: its pipeline, not one fitted again. */
+  readonly fixed?: Preprocessing;
+  /**
+   * The spec of the run, from the prefix table (its columns and task) and the rows the file holds:
+   * exact when the prefix is the whole file, else estimated from its line count (a preset sizes
+   * the run from it). Without it, the spec given to scanCsv.
+   */
+  readonly specFor?: (prefix: Table, rows: number) => TrainingSpec;
+}
+
 /** What pass 1 found and fitted. */
 export interface StreamScan {
+  /** The spec pass 1 ran with (its scaling and validation split are fixed from here on). */
+  readonly spec: TrainingSpec;
   readonly reader: CsvChunkReader;
   /** The file's name in messages. */
   readonly source: string;
@@ -75,26 +91,33 @@ export function blockTable(header: readonly string[], block: CsvBlock, schema: T
 }
 
 /** Pass 1: decide the columns, fit the pipeline on the training rows (unless `fixed` is given), keep the validation rows. */
-export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs, settings: StreamSettings, delimiter?: string, onBytes?: (bytes: number) => void, fixed?: Preprocessing): Promise<StreamScan> {
+export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs, settings: StreamSettings, opts: ScanOptions = {}): Promise<StreamScan> {
   if (args.orderBy !== undefined) throw new InputError('--order-by needs the whole file in memory (a time split sorts the rows); it is not available when streaming');
-  const reader = await openCsvChunks(path, settings.blockRows, delimiter);
+  const reader = await openCsvChunks(path, settings.blockRows, opts.delimiter);
   const source = args.source ?? path;
   const lines = countLines(path);
-  const asked = spec.fit.validationSplit;
-  const fraction = asked > 0 ? Math.min(asked, settings.validationCap / Math.max(1, lines - 1)) : 0;
-  const seed = spec.fit.seed;
   const prefix = openTable(reader.header, readArgs(path, args, Math.min(lines, settings.prefixRows)), reader.delimiter);
   let prefixRecords = 0;
   let state: Decided | undefined;
   let rowBase = 0;
+  let asked = 0;
+  let fraction = 0;
+  const decideOn = (first: Table, rows: number): Decided => {
+    const used = opts.specFor ? opts.specFor(first, rows) : spec;
+    asked = used.fit.validationSplit;
+    fraction = asked > 0 ? Math.min(asked, settings.validationCap / Math.max(1, lines - 1)) : 0;
+    return decide(first, used, settings, source, fraction, used.fit.seed, opts.fixed);
+  };
   const blocks = reader.blocks();
   for await (const block of blocks) {
-    onBytes?.(block.bytes);
+    opts.onBytes?.(block.bytes);
     let i = 0;
     if (state === undefined) {
       for (; i < block.records.length && prefixRecords < settings.prefixRows; i++, prefixRecords++) prefix.add(block.records[i]!, block.lines[i]!);
       if (i === block.records.length) continue;
-      state = decide(prefix.finish(), spec, settings, source, fraction, seed, fixed);
+      const first = prefix.finish();
+      // More rows follow: the line count bounds them (a few may lack a target or be blank).
+      state = decideOn(first, Math.max(first.rows, lines - 1));
       rowBase = state.summary.rows;
     }
     const rest = i === 0 ? block : { records: block.records.slice(i), lines: block.lines.slice(i), bytes: block.bytes };
@@ -103,7 +126,8 @@ export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs,
     rowBase += t.rows;
   }
   if (state === undefined) {
-    state = decide(prefix.finish(), spec, settings, source, fraction, seed, fixed);
+    const first = prefix.finish();
+    state = decideOn(first, first.rows);
     rowBase = state.summary.rows;
   }
   const decidedOn = state.tables > 1 ? state.prefixRows : undefined;
@@ -111,6 +135,7 @@ export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs,
 }
 
 interface Decided {
+  readonly spec: TrainingSpec;
   readonly schema: TableSchema;
   readonly summary: Table;
   readonly prefixRows: number;
@@ -143,6 +168,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
   };
   absorb(first, 0);
   const decided: Decided = {
+    spec,
     schema,
     summary: first,
     prefixRows: first.rows,
@@ -174,7 +200,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
         }
         validation = { x, y: y! };
       }
-      return { reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, notes };
+      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, notes };
     },
   };
   return decided;

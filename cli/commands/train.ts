@@ -1,8 +1,8 @@
 import {
   beatsBaseline, describeThreads,
   rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
-  History, ModelCheckpoint, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
-  type Callback, type JsonObject, type LoadedModel, type Preprocessing, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
+  History, loadModel, saveModel, prepareTraining, startRun, scalerFromJSON, gatherRows, describeNetwork, tableArgsOf, trainingVerdict, planOutput, InputError,
+  type Callback, type LoadedModel, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
@@ -21,6 +21,7 @@ import { loadSource, type DataSource } from '../source.js';
 import { statSync } from 'node:fs';
 import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, columnDifferences, decideColumns, type StreamSettings } from '../streamTable.js';
 import { checkStreamable, trainStreamed } from './trainStream.js';
+import { epochCheckpoints, mergeHistory, type HistoryData } from '../checkpoints.js';
 
 export interface TrainRun {
   /** The options as parsed: specFromFlags makes the run's spec of them (on --resume, of those given again over the saved spec). */
@@ -52,8 +53,6 @@ export class InitColumnsError extends UsageError {
     super(`${file}: its columns differ from those ${model} was trained on: ${differences.slice(0, 10).join('; ')}${differences.length > 10 ? `; and ${differences.length - 10} more` : ''}`, 'train a new model without --init, or give a file with the same columns');
   }
 }
-
-type HistoryData = { epoch: number[]; history: Record<string, number[]> };
 
 /** `backprop train`: read data, pick a network for the target, train with progress, save, report. */
 export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
@@ -91,13 +90,11 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || size > STREAM_ABOVE_BYTES;
   if (streamed) {
     if (file === undefined) throw new UsageError('--stream needs a data file');
-    checkStreamable(data, run.report, run.checkpoint);
+    checkStreamable(data, run.report);
     if (run.stream === undefined && size > STREAM_ABOVE_BYTES) printer.line(`Stream  ${file} is ${(size / 1e6).toFixed(0)} MB, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
-    // The tabular preset is sized from the whole table and scales by its quantiles: a stream holds neither.
-    if (!initFrom && !resumed) printer.line('Preset  none: a streamed run trains the options as typed (the small network, standard scaling by default); --preset applies to files read whole');
     const from = initFrom ? { loaded: initFrom, resume: false, initialEpoch: 0 } : resumed ? { loaded: resumed, resume: true, initialEpoch: resumed.training?.epoch ?? 0 } : undefined;
     if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${from.initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
-    return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}) }, printer, io);
+    return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}), ...(run.checkpoint !== undefined ? { checkpoint: run.checkpoint } : {}), preset: { name: presetOf(run.flags.preset, data), flags: run.flags, given: run.given } }, printer, io);
   }
 
   const source = initFrom ? await resumedSource(data, spec, initFrom) : resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);
@@ -282,33 +279,6 @@ function dryRun(printer: Printer, source: DataSource, table: Table, spec: Traini
 /** A synthetic set's size and noise; its rows are drawn with the run's seed. */
 function syntheticArgs(data: DataFlags, spec: TrainingSpec) {
   return { ...(data.samples !== undefined ? { samples: data.samples } : {}), ...(data.noise !== undefined ? { noise: data.noise } : {}), seed: spec.fit.seed };
-}
-
-/**
- * Writes a resumable checkpoint (atomically) after every epoch through the library's
- * ModelCheckpoint: an epoch boundary is an exact resume point, unlike a Ctrl-C mid-epoch.
- */
-function epochCheckpoints(path: string, past: HistoryData, file: { preprocessing: Preprocessing; metadata: JsonObject }): ModelCheckpoint {
-  const sofar: HistoryData = { epoch: [...past.epoch], history: Object.fromEntries(Object.entries(past.history).map(([k, v]) => [k, [...v]])) };
-  return new ModelCheckpoint({
-    monitor: 'loss',
-    save: (c, model) => {
-      sofar.epoch.push(c.epoch);
-      for (const [k, v] of Object.entries(c.logs)) (sofar.history[k] ??= new Array<number>(sofar.epoch.length - 1).fill(NaN)).push(v);
-      saveModel(model, path, { ...file, training: { epoch: c.epoch + 1, history: sofar } });
-    },
-  });
-}
-
-function mergeHistory(past: HistoryData, h: History): HistoryData {
-  const keys = new Set([...Object.keys(past.history), ...Object.keys(h.history)]);
-  const out: HistoryData = { epoch: [...past.epoch, ...h.epoch], history: {} };
-  for (const k of keys) {
-    const a = past.history[k] ?? new Array<number>(past.epoch.length).fill(NaN);
-    const b = h.history[k] ?? new Array<number>(h.epoch.length).fill(NaN);
-    out.history[k] = [...a, ...b];
-  }
-  return out;
 }
 
 function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, why: string | undefined, init: string | undefined): void {

@@ -1,7 +1,10 @@
 import {
-  EarlyStopping, Rng, ShuffleBuffer, buildNetwork, describeNetwork, saveModel, measure, scalerFromJSON,
-  type BatchDataset, type Callback, type History, type LoadedModel, type Sequential, type TableArgs, type TrainingSpec,
+  Rng, ShuffleBuffer, buildNetwork, describeNetwork, earlyStoppingOf, saveModel, measure, scalerFromJSON,
+  type BatchDataset, type Callback, type History, type LoadedModel, type PresetName, type Sequential, type Table, type TableArgs, type TrainingSpec,
 } from '../../src/index.js';
+import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
+import { specWithPreset } from '../preset.js';
+import type { Flags } from '../sharedOptions.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
@@ -18,8 +21,25 @@ export interface StreamRun {
   readonly dryRun: boolean;
   /** Start from this saved model's weights and pipeline (--init or --resume). */
   readonly from?: { readonly loaded: LoadedModel; readonly resume: boolean; readonly initialEpoch: number };
+  /** Write a resumable checkpoint here at the end of every epoch. */
+  readonly checkpoint?: string;
   /** Smaller blocks and buffers (tests). */
   readonly settings?: Partial<StreamSettings>;
+  /** A new run: the preset, resolved as in memory once pass 1 knows the columns and the rows, under the options typed. */
+  readonly preset?: { readonly name: PresetName; readonly flags: Flags; readonly given: ReadonlySet<string> };
+}
+
+/**
+ * The spec of a streamed run with a preset. Pass 1 starts with the preset resolved on the prefix
+ * table's task and the rows the line count promises (`scan.spec`: its scaling and validation split
+ * are used from there on); once pass 1 has counted the rows, the rest (epochs, batch size, the
+ * schedule's steps) is resolved again on the exact count, as the in-memory path resolves it on its table.
+ */
+function resolvedSpec(preset: NonNullable<StreamRun['preset']>, pass1: TrainingSpec, whole: Table): { spec: TrainingSpec; why: string } {
+  const { spec, why } = specWithPreset(preset.name, preset.flags, preset.given, whole);
+  const kept = spec.fit.validationSplit !== pass1.fit.validationSplit || spec.preprocessing.scale !== pass1.preprocessing.scale
+    ? `; pass 1 ran with ${pass1.preprocessing.scale} scaling and a ${pass1.fit.validationSplit} validation split from the line count, kept` : '';
+  return { spec: { ...spec, preprocessing: pass1.preprocessing, fit: { ...spec.fit, validationSplit: pass1.fit.validationSplit } }, why: why + kept };
 }
 
 /**
@@ -46,11 +66,18 @@ export function streamDataset(scan: StreamScan, args: TableArgs, spec: TrainingS
 }
 
 /** `backprop train` on a file read in bounded memory: pass 1 fits the pipeline, each epoch re-reads the file. */
-export async function trainStreamed(path: string, spec: TrainingSpec, data: DataFlags, tableArgs: TableArgs, run: StreamRun, printer: Printer, io: Io): Promise<number> {
+export async function trainStreamed(path: string, typed: TrainingSpec, data: DataFlags, tableArgs: TableArgs, run: StreamRun, printer: Printer, io: Io): Promise<number> {
   const settings: StreamSettings = { ...STREAM_DEFAULTS, ...run.settings };
   const from = run.from;
+  const preset = from ? undefined : run.preset;
+  if (typed.fit.classWeight !== undefined) throw new UsageError('--class-weight is not available when the file is streamed (the batches come from a shuffle buffer, not from rows that can be weighted); read the file whole with --no-stream');
   const schemaArgs = from ? { ...tableArgs, schema: from.loaded.preprocessing.schema!, requireTarget: true } : tableArgs;
-  const scan = await scanCsv(path, spec, schemaArgs, settings, data.delimiter, undefined, from?.loaded.preprocessing);
+  const scan = await scanCsv(path, typed, schemaArgs, settings, {
+    ...(data.delimiter !== undefined ? { delimiter: data.delimiter } : {}),
+    ...(from ? { fixed: from.loaded.preprocessing } : {}),
+    ...(preset ? { specFor: (prefix: Table, rows: number) => specWithPreset(preset.name, preset.flags, preset.given, { ...prefix, rows }).spec } : {}),
+  });
+  const { spec, why } = preset ? resolvedSpec(preset, scan.spec, scan.summary) : { spec: scan.spec, why: undefined };
   for (const line of dataLines(path, scan.summary, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(scan.plan.task)}: ${scan.plan.units} ${scan.plan.activation} output${scan.plan.units > 1 ? 's' : ''}, loss ${scan.plan.loss}`);
   const valRows = scan.validation?.x.rows ?? 0;
@@ -58,23 +85,33 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
   printer.line(`Split   ${scan.trainRows} training / ${valRows} validation rows (a seeded hash of the row number, seed ${spec.fit.seed}: the same rows every epoch and on resume)`);
   for (const n of scan.notes) printer.line(`Note    ${n}`);
   if (run.dryRun) {
+    printer.line(`Preset  ${why ?? 'none: the options as typed'}`);
     printer.line('Dry run: nothing trained or saved; run again without --dry-run to train.');
     return EXIT_OK;
   }
   const preprocessing = scan.preprocessing;
-  const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: spec.fit.seed }).model;
-  if (!from && scan.summary.y?.kind === 'classes') model.session.classes = [...scan.summary.y.classes];
   const fit = spec.fit;
+  // Each epoch gives ceil(rows / batch) batches (the shuffle buffer's last one short), as in memory: the schedule's steps.
+  const steps = fit.epochs * Math.ceil(scan.trainRows / Math.max(1, Math.min(fit.batchSize, scan.trainRows)));
+  const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: fit.seed, steps }).model;
+  if (!from && scan.summary.y?.kind === 'classes') model.session.classes = [...scan.summary.y.classes];
   const initialEpoch = from?.resume ? from.initialEpoch : 0;
-  printer.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${model.session.optimizer.name}, batch size ${fit.batchSize}, ${fit.epochs} epochs`);
+  const hasVal = scan.validation !== undefined;
+  const early = earlyStoppingOf({ spec, validation: scan.validation });
+  const watched = hasVal ? 'validation' : 'training';
+  const stopping = fit.earlyStopping !== undefined ? `at most ${fit.epochs} epochs (early stopping: patience ${fit.earlyStopping} on the ${watched} loss, best weights kept)` : fit.keepBest === true ? `${fit.epochs} epochs (the epoch of lowest ${watched} loss kept)` : `${fit.epochs} epochs`;
+  printer.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${model.session.optimizer.name}${spec.compile.schedule === 'warmupCosine' ? ` (warm-up + cosine schedule over ${steps.toLocaleString('en-US')} steps)` : ''}, batch size ${fit.batchSize}, ${stopping}`);
+  if (why !== undefined) printer.line(`        ${why}`);
   if (from) printer.line(from.resume ? `Resume  from epoch ${initialEpoch}` : 'Init    weights and pipeline from the given model (optimiser state reset); the scores below are this run\'s only');
   printer.line();
   let bytesRead = 0;
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches: 1, initialEpoch, bytes: { total: scan.reader.size, read: () => bytesRead } });
   const interrupt = new Interrupt();
-  const hasVal = scan.validation !== undefined;
-  const early = fit.earlyStopping !== undefined ? new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience: fit.earlyStopping, restoreBestWeights: true }) : undefined;
-  const callbacks: Callback[] = [progress, interrupt, ...(early ? [early] : [])];
+  const callbacks: Callback[] = [progress, interrupt];
+  const metadata = { ...runMetadata(spec, data, 'backprop train'), streamed: true };
+  const past = from?.resume ? savedHistory(from.loaded.training) : { epoch: [], history: {} };
+  if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
+  if (early) callbacks.push(early);
   const buffers: ShuffleBuffer[] = [];
   const dataset = streamDataset(scan, schemaArgs, spec, settings, (b) => (bytesRead = b), buffers);
   interrupt.listen(io);
@@ -92,10 +129,11 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
     progress.stop();
   }
   const epochsDone = initialEpoch + history.epoch.length;
-  const metadata = { ...runMetadata(spec, data, 'backprop train'), streamed: true };
-  const fileArgs = { preprocessing, training: { epoch: epochsDone, history: { epoch: history.epoch, history: history.history } }, metadata };
+  const fileArgs = { preprocessing, training: { epoch: epochsDone, history: mergeHistory(past, history) }, metadata };
   saveModel(model, run.out, fileArgs);
   if (interrupt.interrupted) {
+    if (history.discardedEpoch !== undefined) io.stderr.write(`Epoch ${history.discardedEpoch + 1} was interrupted part-way and discarded: the model${run.checkpoint !== undefined ? ' and checkpoint hold' : ' holds'} ${epochsDone} complete epoch${epochsDone === 1 ? '' : 's'}\n`);
+    printer.event({ event: 'interrupted', epoch: epochsDone, checkpoint: run.out });
     io.stderr.write(`Interrupted at epoch ${epochsDone}/${fit.epochs}: checkpoint saved to ${run.out}. Resume with: backprop train ${path} --stream --resume ${run.out} --epochs ${fit.epochs}\n`);
     return EXIT_INTERRUPTED;
   }
@@ -110,20 +148,20 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
   printer.line();
   printer.line(boxTable(['metric', `training (last epoch, ${scan.trainRows})`, `validation (${valRows})`], rows));
   if (early && early.stoppedEpoch >= 0) printer.line(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
+  else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) printer.line(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
   printer.line(`Model saved to ${run.out}`);
   // The rows held at once, as data: the bound on memory does not depend on the file's length.
   const held = { prefixRows: scan.prefixRows, blockRows: settings.blockRows, shuffleRows: Math.max(0, ...buffers.map((b) => b.peakRows)), validationRows: valRows };
-  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, history: history.history, model: run.out });
+  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, history: history.history, ...(val ? { metrics: { validation: val } } : {}), model: run.out });
   return EXIT_OK;
 }
 
 /** A usage error when streaming cannot do what was asked. */
-export function checkStreamable(data: DataFlags, report: string | undefined, checkpoint: string | undefined): void {
+export function checkStreamable(data: DataFlags, report: string | undefined): void {
   const refuse = (what: string) => {
     throw new UsageError(`${what} is not available when the file is streamed (--stream, or a file above the size train streams)`);
   };
   if (data.data === undefined) refuse('a bundled or synthetic data set');
   if (data.validationData !== undefined) refuse('--validation-data');
   if (report !== undefined) refuse('--report');
-  if (checkpoint !== undefined) refuse('--checkpoint');
 }

@@ -163,7 +163,7 @@ export interface StartArgs {
  * keepBest without a patience watches the same way but never stops, so the best epoch's weights
  * are put back at the end.
  */
-export function earlyStoppingOf(p: PreparedTraining): EarlyStopping | undefined {
+export function earlyStoppingOf(p: Pick<PreparedTraining, 'spec'> & { readonly validation: unknown }): EarlyStopping | undefined {
   const patience = p.spec.fit.earlyStopping ?? (p.spec.fit.keepBest ? p.spec.fit.epochs + 1 : undefined);
   return patience === undefined ? undefined : new EarlyStopping({ monitor: p.validation ? 'val_loss' : 'loss', patience, restoreBestWeights: true });
 }

@@ -4,7 +4,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCli, events, runCli, tempDir } from './harness.js';
+import { loadModel } from '../../src/index.js';
+import { buildCli, events, runCli, startCli, tempDir } from './harness.js';
 
 let bin = '';
 const dir = tempDir('stream');
@@ -46,18 +47,21 @@ function dataBlock(stdout: string): string[] {
   return lines.slice(from, to + 1);
 }
 
-test('--stream decides every column as the in-memory path does on a file that fits (the --dry-run Data block)', () => {
+test('--stream decides every column as the in-memory path does on a file that fits (the --dry-run Data block), with the same preset', () => {
   const file = small();
-  // A streamed run takes the options as typed (no tabular preset, so standard scaling): compared with the small preset read whole.
-  const memory = runCli(bin, ['train', file, '--dry-run', '--preset', 'small'], dir);
+  const memory = runCli(bin, ['train', file, '--dry-run'], dir);
   const streamed = runCli(bin, ['train', file, '--dry-run', '--stream', ...SETTINGS], dir);
   assert.equal(memory.code, 0, memory.stderr);
   assert.equal(streamed.code, 0, streamed.stderr);
   const block = dataBlock(memory.stdout);
-  assert.ok(block.some((l) => /left out: id \(ID-like/.test(l)) && block.some((l) => /missing: .* filled in/.test(l)), block.join('\n'));
+  assert.ok(block.some((l) => /left out: id \(ID-like/.test(l)) && block.some((l) => /missing: .* filled in/.test(l)) && block.some((l) => /robustly scaled/.test(l)), block.join('\n'));
   assert.deepEqual(dataBlock(streamed.stdout), block);
-  assert.match(streamed.stdout, /^Preset  none: a streamed run trains the options as typed/m);
+  // The tabular preset resolved on the rows pass 1 counted, as in memory on its table.
+  assert.match(streamed.stdout, /^Preset  preset tabular for 1,500 rows: 64 epochs, batch 32, the epoch of lowest validation loss kept, stopping 16 epochs after it \(20 % held out\)$/m);
   assert.match(streamed.stdout, /Split {3}\d+ training \/ \d+ validation rows \(a seeded hash of the row number, seed 1/);
+  const typed = runCli(bin, ['train', file, '--dry-run', '--stream', ...SETTINGS, '--scale', 'standard', '--batch-size', '64'], dir);
+  assert.match(typed.stdout, /numeric \(standardised\)/);
+  assert.match(typed.stdout, /^Preset  preset tabular for 1,500 rows: .*; typed options win: --batch-size 64, --scale standard$/m);
 });
 
 test('a file longer than the prefix: columns decided on its first rows, said in one line; every row still counted', () => {
@@ -68,32 +72,63 @@ test('a file longer than the prefix: columns decided on its first rows, said in 
   assert.match(r.stdout, /1500 rows, 7 features/);
 });
 
-test('streamed training reaches the in-memory quality within noise, holding at most its buffers; resume keeps the validation rows and continues exactly', () => {
-  const file = small();
-  const memory = runCli(bin, ['train', file, '--epochs', '12', '--no-early-stopping', '--json', '--out', join(dir, 'm.bpm')], dir);
-  assert.equal(memory.code, 0, memory.stderr);
-  const mDone = events(memory.stdout).find((e) => e.event === 'done') as { metrics: { validation: { accuracy: number } } };
-  const out = join(dir, 's.bpm');
-  const streamed = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--epochs', '12', '--no-early-stopping', '--json', '--out', out], dir);
-  assert.equal(streamed.code, 0, streamed.stderr);
-  const sDone = events(streamed.stdout).find((e) => e.event === 'done') as { history: Record<string, number[]>; held: Record<string, number>; validationRows: number; trainRows: number };
-  const sAcc = sDone.history.val_accuracy!.at(-1)!;
-  const mAcc = mDone.metrics.validation.accuracy;
-  assert.ok(mAcc > 0.85 && sAcc > 0.85, `accuracy in memory ${mAcc}, streamed ${sAcc}`);
-  assert.ok(Math.abs(sAcc - mAcc) < 0.05, `within noise: in memory ${mAcc}, streamed ${sAcc} on ~300 validation rows`);
-  assert.equal(sDone.trainRows + sDone.validationRows, 1500);
-  assert.ok(sDone.held.shuffleRows! <= 256 && sDone.held.blockRows === 64, JSON.stringify(sDone.held));
+/** The epoch events of a --json run. */
+function epochLosses(stdout: string): { epoch: number; val_loss: number }[] {
+  return events(stdout).filter((e) => e.event === 'epoch') as { epoch: number; val_loss: number }[];
+}
 
-  // 6 epochs, then --resume to 12: the same validation rows and the same final scores as 12 straight.
-  const half = join(dir, 'half.bpm');
-  const first = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--epochs', '6', '--no-early-stopping', '--json', '--out', half], dir);
-  assert.equal(first.code, 0, first.stderr);
-  const resumed = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--resume', half, '--epochs', '12', '--json', '--out', half], dir);
+test('streamed training with the tabular preset reaches the in-memory quality within noise, holding at most its buffers', () => {
+  const file = small();
+  const memory = runCli(bin, ['train', file, '--epochs', '12', '--json', '--out', join(dir, 'm.bpm')], dir);
+  assert.equal(memory.code, 0, memory.stderr);
+  const mDone = events(memory.stdout).find((e) => e.event === 'done') as { metrics: { validation: { accuracy: number; rows: number } } };
+  const out = join(dir, 's.bpm');
+  const streamed = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--epochs', '12', '--json', '--out', out], dir);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  const sDone = events(streamed.stdout).find((e) => e.event === 'done') as { history: Record<string, number[]>; held: Record<string, number>; validationRows: number; trainRows: number; metrics: { validation: { accuracy: number } } };
+  // The same network, scaling and schedule as in memory: the preset's 2×256, robust scaler, warm-up + cosine, label smoothing.
+  const saved = loadModel(out);
+  const spec = (saved.metadata.spec ?? {}) as { preprocessing: { scale: string }; architecture: { hidden: number[] }; compile: { schedule: string; labelSmoothing: number }; fit: { batchSize: number } };
+  assert.deepEqual([spec.preprocessing.scale, spec.architecture.hidden, spec.compile.schedule, spec.compile.labelSmoothing, spec.fit.batchSize], ['robust', [256, 256], 'warmupCosine', 0.1, 32]);
+  assert.equal(saved.preprocessing.scaler?.kind, 'robust');
+  const sAcc = sDone.metrics.validation.accuracy;
+  const mAcc = mDone.metrics.validation.accuracy;
+  assert.ok(mAcc > 0.9 && sAcc > 0.9, `accuracy in memory ${mAcc}, streamed ${sAcc}`);
+  assert.ok(Math.abs(sAcc - mAcc) < 0.04, `within noise: in memory ${mAcc} on ${mDone.metrics.validation.rows} rows, streamed ${sAcc} on ${sDone.validationRows}`);
+  assert.equal(sDone.trainRows + sDone.validationRows, 1500);
+  assert.ok(sDone.validationRows > 240 && sDone.validationRows < 360, `about 20 % held out: ${sDone.validationRows}`);
+  assert.ok(sDone.held.shuffleRows! <= 256 && sDone.held.blockRows === 64, JSON.stringify(sDone.held));
+});
+
+test('a streamed run interrupted (Ctrl-C after an epoch event) resumes from its --checkpoint exactly: the later epochs equal those of a straight run', async () => {
+  const file = small();
+  // A constant learning rate: a schedule is built for the run's epoch count, which the interrupted run does not share with the straight one.
+  const common = ['train', file, '--stream', ...SETTINGS, '--schedule', 'constant', '--json'];
+  const straight = runCli(bin, [...common, '--epochs', '8', '--out', join(dir, 'straight.bpm')], dir);
+  assert.equal(straight.code, 0, straight.stderr);
+  const ck = join(dir, 'ck.bpm');
+  const child = startCli(bin, [...common, '--epochs', '100000', '--checkpoint', ck, '--out', join(dir, 'cut.bpm')], dir);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (epochLosses(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).length >= 2) resolve();
+    });
+    void exited.then((code) => reject(new Error(`ended (${code}) before epoch 2: ${stderr}`)));
+  });
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  const done = loadModel(ck).training!.epoch;
+  assert.ok(done >= 2 && done < 8, `the checkpoint holds ${done} epochs`);
+  assert.deepEqual(loadModel(ck).training!.history!.history.val_loss, epochLosses(straight.stdout).slice(0, done).map((e) => e.val_loss), 'the checkpoint holds the epochs before the cut');
+  const resumed = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--resume', ck, '--epochs', '8', '--json', '--out', join(dir, 'after.bpm')], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
-  const rDone = events(resumed.stdout).find((e) => e.event === 'done') as { history: Record<string, number[]>; validationRows: number; trainRows: number };
-  assert.equal(rDone.validationRows, sDone.validationRows);
-  assert.equal(rDone.trainRows, sDone.trainRows);
-  assert.deepEqual(rDone.history.val_loss, sDone.history.val_loss!.slice(6), 'epochs 7-12 after a resume equal those of the straight run');
+  assert.match(resumed.stdout, new RegExp(`"event":"done","epochs":8`));
+  assert.deepEqual(epochLosses(resumed.stdout).map((e) => e.val_loss), epochLosses(straight.stdout).slice(done).map((e) => e.val_loss), `epochs ${done + 1}-8 after the resume equal the straight run's`);
+  assert.equal(loadModel(join(dir, 'after.bpm')).training!.history!.epoch.length, 8, 'the saved history holds every epoch');
 });
 
 test('predict --stream writes, block by block, exactly what predict writes from memory', () => {
