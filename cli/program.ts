@@ -47,7 +47,9 @@ function streamSettingsOption(text: string): Partial<StreamSettings> {
   if (typeof value !== 'object' || value === null) throw new UsageError('--stream-settings: expected an object');
   for (const [k, v] of Object.entries(value)) {
     if (!(k in STREAM_DEFAULTS)) throw new UsageError(`--stream-settings: unknown ${JSON.stringify(k)}; known: ${Object.keys(STREAM_DEFAULTS).join(', ')}`);
-    if (!Number.isInteger(v) || (v as number) < 1) throw new UsageError(`--stream-settings: ${k} must be an integer ≥ 1, got ${JSON.stringify(v)}`);
+    if (typeof STREAM_DEFAULTS[k as keyof StreamSettings] === 'boolean') {
+      if (typeof v !== 'boolean') throw new UsageError(`--stream-settings: ${k} must be true or false, got ${JSON.stringify(v)}`);
+    } else if (!Number.isInteger(v) || (v as number) < 1) throw new UsageError(`--stream-settings: ${k} must be an integer ≥ 1, got ${JSON.stringify(v)}`);
   }
   return value as Partial<StreamSettings>;
 }

@@ -30,9 +30,11 @@ export interface StreamSettings {
   readonly validationCap: number;
   /** Training values per feature for which medians are exact. */
   readonly sketchCapacity: number;
+  /** Keep the encoded training rows of the first epoch in a binary temp file for the later epochs (cli/streamCache.ts). */
+  readonly cache: boolean;
 }
 
-export const STREAM_DEFAULTS: StreamSettings = { blockRows: 4096, prefixRows: 100_000, shuffleRows: 32_768, validationCap: 100_000, sketchCapacity: 1 << 16 };
+export const STREAM_DEFAULTS: StreamSettings = { blockRows: 4096, prefixRows: 100_000, shuffleRows: 32_768, validationCap: 100_000, sketchCapacity: 1 << 16, cache: true };
 
 /** How pass 1 reads: the delimiter, progress, a saved model's pipeline, the spec resolved once the columns are known. */
 export interface ScanOptions {

@@ -4,6 +4,7 @@ import {
 } from '../../src/index.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
 import { specWithPreset } from '../preset.js';
+import { cacheBytes, openRowCache, type RowCache } from '../streamCache.js';
 import type { Flags } from '../sharedOptions.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
@@ -43,18 +44,22 @@ function resolvedSpec(preset: NonNullable<StreamRun['preset']>, pass1: TrainingS
 }
 
 /**
- * The training rows of each epoch as batches: the file read again, blocks through the pipeline,
- * a shuffle buffer seeded by (seed, epoch), so epoch e shuffles the same after a resume.
+ * The training rows of each epoch as batches: the file read again, blocks through the pipeline (or,
+ * once a whole pass is in `cache`, its binary blocks), a shuffle buffer seeded by (seed, epoch),
+ * so epoch e shuffles the same after a resume, with or without the cache.
  */
-export function streamDataset(scan: StreamScan, args: TableArgs, spec: TrainingSpec, settings: StreamSettings, onBytes?: (bytes: number) => void, buffers?: ShuffleBuffer[]): BatchDataset {
+export function streamDataset(scan: StreamScan, args: TableArgs, spec: TrainingSpec, settings: StreamSettings, onBytes?: (bytes: number) => void, buffers?: ShuffleBuffer[], cache?: RowCache): BatchDataset {
   const { seed, batchSize } = spec.fit;
   const d = scan.preprocessing.featureNames!.length;
+  const size = scan.reader.size;
   return (epoch: number) => ({
     async *[Symbol.asyncIterator]() {
       const rng = new Rng(seed);
       for (let e = 0; e <= epoch; e++) rng.fork();
       let buffer: ShuffleBuffer | undefined;
-      for await (const block of encodedBlocks(scan, args, seed, onBytes)) {
+      const parsed = () => encodedBlocks(scan, args, seed, onBytes);
+      const blocks = cache === undefined ? parsed() : cache.complete ? cache.read((share) => onBytes?.(Math.round(share * size))) : cache.record(parsed());
+      for await (const block of blocks) {
         buffer ??= new ShuffleBuffer(settings.shuffleRows, d, block.y.cols, batchSize, rng.fork());
         yield* buffer.put(block.x, block.y);
       }
@@ -81,7 +86,16 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   for (const line of dataLines(path, scan.summary, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(scan.plan.task)}: ${scan.plan.units} ${scan.plan.activation} output${scan.plan.units > 1 ? 's' : ''}, loss ${scan.plan.loss}`);
   const valRows = scan.validation?.x.rows ?? 0;
-  printer.line(`Stream  ${(scan.reader.size / 1e6).toFixed(1)} MB read ${settings.blockRows.toLocaleString('en-US')} records at a time, again each epoch; shuffle buffer ${settings.shuffleRows.toLocaleString('en-US')} rows`);
+  const initialEpoch = from?.resume ? from.initialEpoch : 0;
+  const epochs = spec.fit.epochs - initialEpoch;
+  const choice = settings.cache && epochs > 1 && !run.dryRun ? openRowCache(scan.trainRows, scan.preprocessing.featureNames!.length, scan.plan.units) : undefined;
+  const cache = choice?.use ? choice.cache : undefined;
+  const later = !settings.cache ? 'each epoch parses the file again (cache off)'
+    : epochs <= 1 ? 'no cache (one epoch)'
+      : choice === undefined ? `epochs 2+ would read the encoded rows from a ${(cacheBytes(scan.trainRows, scan.preprocessing.featureNames!.length, scan.plan.units) / 1e6).toFixed(1)} MB binary temp file`
+        : choice.use ? `epochs 2+ read the encoded rows from a ${(choice.bytes / 1e6).toFixed(1)} MB binary cache, ${choice.cache.path} (deleted when the run ends)`
+          : `each epoch parses the file again: no room for the ${(choice.bytes / 1e6).toFixed(1)} MB cache (${choice.why})`;
+  printer.line(`Stream  ${(scan.reader.size / 1e6).toFixed(1)} MB read ${settings.blockRows.toLocaleString('en-US')} records at a time; shuffle buffer ${settings.shuffleRows.toLocaleString('en-US')} rows; ${later}`);
   printer.line(`Split   ${scan.trainRows} training / ${valRows} validation rows (a seeded hash of the row number, seed ${spec.fit.seed}: the same rows every epoch and on resume)`);
   for (const n of scan.notes) printer.line(`Note    ${n}`);
   if (run.dryRun) {
@@ -95,7 +109,6 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   const steps = fit.epochs * Math.ceil(scan.trainRows / Math.max(1, Math.min(fit.batchSize, scan.trainRows)));
   const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: fit.seed, steps }).model;
   if (!from && scan.summary.y?.kind === 'classes') model.session.classes = [...scan.summary.y.classes];
-  const initialEpoch = from?.resume ? from.initialEpoch : 0;
   const hasVal = scan.validation !== undefined;
   const early = earlyStoppingOf({ spec, validation: scan.validation });
   const watched = hasVal ? 'validation' : 'training';
@@ -113,7 +126,7 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
   if (early) callbacks.push(early);
   const buffers: ShuffleBuffer[] = [];
-  const dataset = streamDataset(scan, schemaArgs, spec, settings, (b) => (bytesRead = b), buffers);
+  const dataset = streamDataset(scan, schemaArgs, spec, settings, (b) => (bytesRead = b), buffers, cache);
   interrupt.listen(io);
   let history: History;
   try {
@@ -125,6 +138,7 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
       ...(scan.validation ? { validationData: [scan.validation.x, scan.validation.y] as const } : {}),
     });
   } finally {
+    cache?.close();
     interrupt.unlisten();
     progress.stop();
   }
@@ -152,7 +166,7 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   printer.line(`Model saved to ${run.out}`);
   // The rows held at once, as data: the bound on memory does not depend on the file's length.
   const held = { prefixRows: scan.prefixRows, blockRows: settings.blockRows, shuffleRows: Math.max(0, ...buffers.map((b) => b.peakRows)), validationRows: valRows };
-  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, history: history.history, ...(val ? { metrics: { validation: val } } : {}), model: run.out });
+  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, cache: { used: cache !== undefined, bytes: choice?.bytes ?? 0, ...(cache ? { path: cache.path } : {}) }, history: history.history, ...(val ? { metrics: { validation: val } } : {}), model: run.out });
   return EXIT_OK;
 }
 

@@ -2,13 +2,15 @@
 // and continuing training from a saved model with --init. No clocks: every check reads the output.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadModel } from '../../src/index.js';
 import { buildCli, events, runCli, startCli, tempDir } from './harness.js';
 
 let bin = '';
 const dir = tempDir('stream');
+// The CLI's temp files (the stream cache) go here, where the tests can look for them.
+process.env.TMPDIR = dir;
 before(async () => {
   bin = await buildCli();
 });
@@ -129,6 +131,43 @@ test('a streamed run interrupted (Ctrl-C after an epoch event) resumes from its 
   assert.match(resumed.stdout, new RegExp(`"event":"done","epochs":8`));
   assert.deepEqual(epochLosses(resumed.stdout).map((e) => e.val_loss), epochLosses(straight.stdout).slice(done).map((e) => e.val_loss), `epochs ${done + 1}-8 after the resume equal the straight run's`);
   assert.equal(loadModel(join(dir, 'after.bpm')).training!.history!.epoch.length, 8, 'the saved history holds every epoch');
+});
+
+test('epochs 2+ read the encoded rows from a binary cache: the same epochs bit for bit as parsing again, its size said, the file gone after the run and after Ctrl-C', async () => {
+  const file = small();
+  const common = ['train', file, '--stream', '--epochs', '3', '--json'];
+  // A cache left by a process that no longer runs (a pid above any system's pid_max) is removed by the next run.
+  const orphan = join(dir, 'backprop-stream-999999999-old.f32');
+  writeFileSync(orphan, 'x');
+  const cached = runCli(bin, [...common, '--stream-settings', '{"blockRows":64,"shuffleRows":256}', '--out', join(dir, 'c.bpm')], dir);
+  const parsed = runCli(bin, [...common, '--stream-settings', '{"blockRows":64,"shuffleRows":256,"cache":false}', '--out', join(dir, 'p.bpm')], dir);
+  assert.equal(cached.code, 0, cached.stderr);
+  assert.equal(parsed.code, 0, parsed.stderr);
+  assert.equal(existsSync(orphan), false, 'the orphan cache was removed');
+  assert.deepEqual(events(cached.stdout).filter((e) => e.event === 'epoch').map((e) => [e.loss, e.val_loss]), events(parsed.stdout).filter((e) => e.event === 'epoch').map((e) => [e.loss, e.val_loss]));
+  const done = events(cached.stdout).find((e) => e.event === 'done') as { trainRows: number; cache: { used: boolean; bytes: number; path: string } };
+  // 7 inputs (a, b, c, 4 cities) and 1 output, float32.
+  assert.equal(done.cache.used, true);
+  assert.equal(done.cache.bytes, done.trainRows * (7 + 1) * 4);
+  assert.equal(dirname(done.cache.path), dir, 'in TMPDIR');
+  assert.equal(existsSync(done.cache.path), false, 'deleted when the run ended');
+  assert.equal((events(parsed.stdout).find((e) => e.event === 'done') as { cache: { used: boolean } }).cache.used, false);
+  const text = runCli(bin, ['train', file, '--stream', '--epochs', '3', '--stream-settings', '{"blockRows":64}', '--out', join(dir, 't.bpm')], dir);
+  assert.match(text.stdout, /^Stream {2}0\.0 MB read 64 records at a time; shuffle buffer 32,768 rows; epochs 2\+ read the encoded rows from a 0\.0 MB binary cache, .*backprop-stream-\d+-\w+\.f32 \(deleted when the run ends\)$/m);
+
+  // Ctrl-C in epoch 2 or later, while the cache is read: the run stops, saves, and deletes it.
+  const child = startCli(bin, ['train', file, '--stream', '--stream-settings', '{"blockRows":64,"shuffleRows":256}', '--epochs', '100000', '--out', join(dir, 'i.bpm')], dir);
+  let stdout = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (/^Epoch 2\//m.test(stdout)) resolve();
+  }));
+  const path = /binary cache, (\S+\.f32)/.exec(stdout)![1]!;
+  child.kill('SIGINT');
+  assert.equal(await exited, 130);
+  assert.equal(existsSync(path), false, `${path} deleted on Ctrl-C`);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('backprop-stream-')), []);
 });
 
 test('predict --stream writes, block by block, exactly what predict writes from memory', () => {
