@@ -1,6 +1,6 @@
 import {
   Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classReport, fingerprintFromJson, minorityShare, rowsSeen, scoreBaselineOnRows, tableBaseline, IMBALANCED_SHARE,
-  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type RowsFingerprint, type Sequential, type Table,
+  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type RowsFingerprint, type RowsSeen, type Sequential, type Table,
 } from '../src/index.js';
 import { formatMetric } from './evaluation.js';
 
@@ -75,7 +75,11 @@ export function savedBaseline(metadata: JsonObject): Baseline | undefined {
 export function trainingRowsNote(metadata: JsonObject, hashes: Float64Array): string | undefined {
   const fp = fingerprintFromJson(metadata.trainingRows);
   if (fp === undefined) return undefined;
-  const seen = rowsSeen(fp, hashes);
+  return rowsSeenNote(rowsSeen(fp, hashes));
+}
+
+/** The sentence of trainingRowsNote for counts already made (evaluate --stream sums them over blocks). */
+export function rowsSeenNote(seen: RowsSeen): string | undefined {
   if (seen.seen === 0) return undefined;
   const share = Math.round((100 * seen.seen) / seen.rows);
   const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows are` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows are`;

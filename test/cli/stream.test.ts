@@ -21,7 +21,7 @@ function rng(seed: number): () => number {
 }
 
 /** Numbers with missing cells, a category with missing cells, an ID column, a binary target that follows them. */
-function csv(name: string, n: number, seed: number, header = 'city,a,b,c,id,label'): string {
+function csv(name: string, n: number, seed: number, header = 'city,a,b,c,id,label', threshold = 6.5): string {
   const r = rng(seed);
   const cities = ['paris', 'rome', 'oslo', 'lima'];
   const lines = [header];
@@ -30,7 +30,7 @@ function csv(name: string, n: number, seed: number, header = 'city,a,b,c,id,labe
     const a = r() * 10;
     const b = r() < 0.1 ? '' : (r() * 5 - 2).toFixed(3);
     const c = Math.floor(r() * 100);
-    const y = a + (city === 'rome' ? 3 : 0) + Number(b || 0) + (r() - 0.5) > 6.5 ? 'yes' : 'no';
+    const y = a + (city === 'rome' ? 3 : 0) + Number(b || 0) + (r() - 0.5) > threshold ? 'yes' : 'no';
     lines.push([r() < 0.05 ? '' : city, a.toFixed(3), b, c, i + 1, y].join(','));
   }
   const path = join(dir, name);
@@ -214,19 +214,43 @@ test('--init continues from the saved weights: its first epoch on new rows start
   assert.equal(done.epochs, 1);
 });
 
-test('evaluate --stream sums loss, accuracy and the per-class counts over blocks: equal to evaluate in memory', () => {
+test('evaluate --stream sums loss, accuracy, the confusion matrix, the baseline and the training-rows check over blocks: equal to evaluate in memory', () => {
+  type Ev = { loss: number; accuracy?: number; balancedAccuracy?: number; macroF1?: number; mae?: number; rmse?: number; r2?: number; baseline: Record<string, unknown>; perClass?: unknown[]; notes: string[] };
+  const both = (model: string, file: string): [Ev, Ev] => {
+    const memory = runCli(bin, ['evaluate', model, file, '--json', '--no-stream'], dir);
+    const streamed = runCli(bin, ['evaluate', model, file, '--json', '--stream', '--stream-settings', '{"blockRows":64}'], dir);
+    assert.equal(memory.code, 0, memory.stderr);
+    assert.equal(streamed.code, 0, streamed.stderr);
+    return [events(memory.stdout).find((e) => e.event === 'evaluate') as Ev, events(streamed.stdout).find((e) => e.event === 'evaluate') as Ev];
+  };
+  const close = (a: Record<string, unknown>, b: Record<string, unknown>, what: string) => {
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), what);
+    for (const k of Object.keys(b)) {
+      if (typeof b[k] === 'number') assert.ok(Math.abs((a[k] as number) - (b[k] as number)) < 1e-6, `${what} ${k}: streamed ${String(a[k])}, in memory ${String(b[k])}`);
+      else assert.deepEqual(a[k], b[k], `${what} ${k}`);
+    }
+  };
+  // Imbalanced classes ("yes" about 10 %), evaluated on the file the model was trained on.
+  const rare = csv('rare.csv', 900, 41, 'city,a,b,c,id,label', 10);
   const model = join(dir, 'e.bpm');
-  assert.equal(runCli(bin, ['train', small(), '--epochs', '3', '--out', model], dir).code, 0);
-  const fresh = csv('eval.csv', 700, 31);
-  const memory = runCli(bin, ['evaluate', model, fresh, '--json'], dir);
-  const streamed = runCli(bin, ['evaluate', model, fresh, '--json', '--stream', '--stream-settings', '{"blockRows":64}'], dir);
-  assert.equal(memory.code, 0, memory.stderr);
-  assert.equal(streamed.code, 0, streamed.stderr);
-  type Ev = { loss: number; accuracy: number; perClass: { class: string; precision: number; recall: number; rows: number }[]; notes: string[] };
-  const m = events(memory.stdout).find((e) => e.event === 'evaluate') as Ev;
-  const s = events(streamed.stdout).find((e) => e.event === 'evaluate') as Ev;
-  assert.ok(Math.abs(s.loss - m.loss) < 1e-6, `${s.loss} vs ${m.loss}`);
-  assert.ok(Math.abs(s.accuracy - m.accuracy) < 1e-9);
+  assert.equal(runCli(bin, ['train', rare, '--epochs', '3', '--out', model], dir).code, 0);
+  const [m, s] = both(model, rare);
+  const pick = (e: Ev) => ({ loss: e.loss, accuracy: e.accuracy, balancedAccuracy: e.balancedAccuracy, macroF1: e.macroF1 });
+  close(pick(s), pick(m), 'model');
+  assert.ok(m.balancedAccuracy !== undefined && m.balancedAccuracy < m.accuracy!, `balanced accuracy ${m.balancedAccuracy} beside accuracy ${m.accuracy}`);
+  close(s.baseline, m.baseline, 'baseline');
+  assert.equal(s.baseline.label, 'no');
   assert.deepEqual(s.perClass, m.perClass);
-  assert.match(s.notes[0]!, /Streamed: the baseline, balanced accuracy, macro F1 and the training-rows check need the whole file/);
+  assert.deepEqual(s.notes, m.notes);
+  assert.ok(m.notes.some((n) => /^Imbalanced classes \(the smallest, "yes", is \d+\.\d % of the rows\)/.test(n)), m.notes.join('\n'));
+  assert.ok(m.notes.some((n) => /^\d+ of the 900 rows are rows the model was trained on/.test(n)), m.notes.join('\n'));
+  assert.ok(m.notes.some((n) => /^Baseline: always answering "no"/.test(n)), m.notes.join('\n'));
+
+  // Regression: MAE, RMSE, R² and the training mean's.
+  const reg = join(dir, 'r.bpm');
+  assert.equal(runCli(bin, ['train', small(), '--target', 'a', '--epochs', '3', '--out', reg], dir).code, 0);
+  const [mr, sr] = both(reg, csv('eval.csv', 700, 31));
+  close({ loss: sr.loss, mae: sr.mae, rmse: sr.rmse, r2: sr.r2 }, { loss: mr.loss, mae: mr.mae, rmse: mr.rmse, r2: mr.r2 }, 'regression');
+  close(sr.baseline, mr.baseline, 'regression baseline');
+  assert.deepEqual(sr.notes, mr.notes);
 });
