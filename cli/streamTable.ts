@@ -4,6 +4,7 @@ import {
 } from '../src/index.js';
 import { openCsvChunks, type CsvBlock, type CsvChunkReader } from './csvChunks.js';
 import { countLines, openTable } from './csv.js';
+import { UsageError } from './errors.js';
 
 /**
  * A CSV file too large to hold, read in bounded memory. Pass 1 (`scanCsv`) reads the first
@@ -48,6 +49,8 @@ export interface ScanOptions {
    * the run from it). Without it, the spec given to scanCsv.
    */
   readonly specFor?: (prefix: Table, rows: number) => TrainingSpec;
+  /** Keep the validation rows as read, too (`validationTable`), for the report. */
+  readonly keepValidationTable?: boolean;
 }
 
 /** What pass 1 found and fitted. */
@@ -72,6 +75,8 @@ export interface StreamScan {
   readonly validationFraction: number;
   readonly trainRows: number;
   readonly validation: { readonly x: Matrix; readonly y: Matrix } | undefined;
+  /** The validation rows as read (before the pipeline), with `keepValidationTable`: the report draws from them. */
+  readonly validationTable?: Table;
   /** One-line notes: a capped validation part, categories first seen after the prefix. */
   readonly notes: readonly string[];
 }
@@ -94,7 +99,7 @@ export function blockTable(header: readonly string[], block: CsvBlock, schema: T
 
 /** Pass 1: decide the columns, fit the pipeline on the training rows (unless `fixed` is given), keep the validation rows. */
 export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs, settings: StreamSettings, opts: ScanOptions = {}): Promise<StreamScan> {
-  if (args.orderBy !== undefined) throw new InputError('--order-by needs the whole file in memory (a time split sorts the rows); it is not available when streaming');
+  if (args.orderBy !== undefined) throw new UsageError(`--split time:${args.orderBy} validates on the latest rows by ${JSON.stringify(args.orderBy)}, which needs every row's time before the first epoch: not available when the file is streamed`, 'read the file whole with --no-stream, or use the random split');
   const reader = await openCsvChunks(path, settings.blockRows, opts.delimiter);
   const source = args.source ?? path;
   const lines = countLines(path);
@@ -108,7 +113,7 @@ export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs,
     const used = opts.specFor ? opts.specFor(first, rows) : spec;
     asked = used.fit.validationSplit;
     fraction = asked > 0 ? Math.min(asked, settings.validationCap / Math.max(1, lines - 1)) : 0;
-    return decide(first, used, settings, source, fraction, used.fit.seed, opts.fixed);
+    return decide(first, used, settings, source, fraction, used.fit.seed, opts.fixed, opts.keepValidationTable === true);
   };
   const blocks = reader.blocks();
   for await (const block of blocks) {
@@ -147,7 +152,7 @@ interface Decided {
 }
 
 /** The columns decided on the prefix table; from here on blocks are absorbed with its schema. */
-function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, source: string, fraction: number, seed: number, fixed: Preprocessing | undefined): Decided {
+function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, source: string, fraction: number, seed: number, fixed: Preprocessing | undefined, keepTable: boolean): Decided {
   const schema = first.schema;
   if (schema.target === undefined) throw new InputError(`${source}: the data has no target column`);
   const plan = planOutput(schema.target, spec.compile.loss);
@@ -202,7 +207,8 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
         }
         validation = { x, y: y! };
       }
-      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, notes };
+      const validationTable = keepTable && heldRows > 0 ? concatTables(held, heldRows) : undefined;
+      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, ...(validationTable ? { validationTable } : {}), notes };
     },
   };
   return decided;
@@ -227,6 +233,47 @@ function subTable(t: Table, rows: readonly number[]): Table {
     y = { ...y, values };
   }
   return { ...t, rows: rows.length, x, y, categoricalMissing, carried: new Map() };
+}
+
+/** Tables read with one schema as one table of their rows in order (x, target, missing categories); the first one's report. */
+function concatTables(tables: readonly Table[], rows: number): Table {
+  const first = tables[0]!;
+  const d = first.x.cols;
+  const x = Matrix.zeros(rows, d, 'float32');
+  const missing = new Map<string, number[]>();
+  let at = 0;
+  for (const t of tables) {
+    x.data.set(t.x.data.subarray(0, t.rows * d), at * d);
+    for (const [name, r] of t.categoricalMissing) {
+      const list = missing.get(name) ?? [];
+      for (const i of r) list.push(at + i);
+      missing.set(name, list);
+    }
+    at += t.rows;
+  }
+  let y = first.y;
+  if (y?.kind === 'classes') {
+    const codes = new Int32Array(rows);
+    let offset = 0;
+    for (const t of tables) {
+      codes.set((t.y as { codes: Int32Array }).codes.subarray(0, t.rows), offset);
+      offset += t.rows;
+    }
+    const counts = y.classes.map(() => 0);
+    for (const c of codes) counts[c]!++;
+    y = { ...y, codes, counts };
+  } else if (y?.kind === 'numeric') {
+    const k = y.values.cols;
+    const values = Matrix.zeros(rows, k, y.values.dtype);
+    let offset = 0;
+    for (const t of tables) {
+      values.data.set((t.y as { values: Matrix }).values.data.subarray(0, t.rows * k), offset * k);
+      offset += t.rows;
+    }
+    y = { ...y, values };
+  }
+  const categoricalMissing = new Map([...missing].map(([name, list]) => [name, Int32Array.from(list)]));
+  return { ...first, rows, x, ...(y ? { y } : {}), categoricalMissing, carried: new Map() };
 }
 
 /** The whole file's counts over the prefix table and the blocks after it. */

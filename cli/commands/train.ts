@@ -90,11 +90,11 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || size > STREAM_ABOVE_BYTES;
   if (streamed) {
     if (file === undefined) throw new UsageError('--stream needs a data file');
-    checkStreamable(data, run.report);
+    checkStreamable(data);
     if (run.stream === undefined && size > STREAM_ABOVE_BYTES) printer.line(`Stream  ${file} is ${(size / 1e6).toFixed(0)} MB, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
     const from = initFrom ? { loaded: initFrom, resume: false, initialEpoch: 0 } : resumed ? { loaded: resumed, resume: true, initialEpoch: resumed.training?.epoch ?? 0 } : undefined;
     if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${from.initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
-    return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}), ...(run.checkpoint !== undefined ? { checkpoint: run.checkpoint } : {}), preset: { name: presetOf(run.flags.preset, data), flags: run.flags, given: run.given } }, printer, io);
+    return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}), ...(run.checkpoint !== undefined ? { checkpoint: run.checkpoint } : {}), ...(run.report !== undefined ? { report: { path: run.report, command: run.command } } : {}), preset: { name: presetOf(run.flags.preset, data), flags: run.flags, given: run.given } }, printer, io);
   }
 
   const source = initFrom ? await resumedSource(data, spec, initFrom) : resumed ? await resumedSource(data, spec, resumed) : await loadSource(data.data, data.dataset, tableArgsOf(spec.preprocessing), syntheticArgs(data, spec), data.delimiter);

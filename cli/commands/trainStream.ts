@@ -4,11 +4,12 @@ import {
 } from '../../src/index.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
 import { specWithPreset } from '../preset.js';
+import { writeTrainingReport } from '../report/write.js';
 import { cacheBytes, openRowCache, type RowCache } from '../streamCache.js';
 import type { Flags } from '../sharedOptions.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric } from '../evaluation.js';
+import { boxTable, formatMetric, type SetMetrics } from '../evaluation.js';
 import type { Printer, Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
@@ -22,6 +23,8 @@ export interface StreamRun {
   readonly dryRun: boolean;
   /** Start from this saved model's weights and pipeline (--init or --resume). */
   readonly from?: { readonly loaded: LoadedModel; readonly resume: boolean; readonly initialEpoch: number };
+  /** Write the HTML report here, drawn from the validation rows held (`command` is its command line). */
+  readonly report?: { readonly path: string; readonly command: string };
   /** Write a resumable checkpoint here at the end of every epoch. */
   readonly checkpoint?: string;
   /** Smaller blocks and buffers (tests). */
@@ -80,9 +83,11 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   const scan = await scanCsv(path, typed, schemaArgs, settings, {
     ...(data.delimiter !== undefined ? { delimiter: data.delimiter } : {}),
     ...(from ? { fixed: from.loaded.preprocessing } : {}),
+    ...(run.report ? { keepValidationTable: true } : {}),
     ...(preset ? { specFor: (prefix: Table, rows: number) => specWithPreset(preset.name, preset.flags, preset.given, { ...prefix, rows }).spec } : {}),
   });
   const { spec, why } = preset ? resolvedSpec(preset, scan.spec, scan.summary) : { spec: scan.spec, why: undefined };
+  if (run.report !== undefined && scan.validationTable === undefined) throw new UsageError('--report on a streamed run draws its charts from the validation rows, and this run has none; give --validation-split above 0, or read the file whole with --no-stream');
   for (const line of dataLines(path, scan.summary, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(scan.plan.task)}: ${scan.plan.units} ${scan.plan.activation} output${scan.plan.units > 1 ? 's' : ''}, loss ${scan.plan.loss}`);
   const valRows = scan.validation?.x.rows ?? 0;
@@ -161,9 +166,27 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   if (val?.rmse !== undefined) rows.push(['RMSE', '—', formatMetric(val.rmse)]);
   printer.line();
   printer.line(boxTable(['metric', `training (last epoch, ${scan.trainRows})`, `validation (${valRows})`], rows));
-  if (early && early.stoppedEpoch >= 0) printer.line(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
-  else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) printer.line(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
+  const ended: string[] = [];
+  if (early && early.stoppedEpoch >= 0) ended.push(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
+  else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) ended.push(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
+  for (const n of ended) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
+  if (run.report !== undefined && scan.validationTable !== undefined) {
+    // The held validation rows as read, with the whole file's reading counts for the Data section.
+    const table = { ...scan.validationTable, report: scan.summary.report };
+    const rows = Array.from({ length: table.rows }, (_, i) => i);
+    const on = `the ${table.rows.toLocaleString('en-US')} validation rows held (a seeded hash of the row number)`;
+    const training: SetMetrics = { rows: scan.trainRows, loss: last.loss?.[at] ?? NaN, ...(last.accuracy ? { accuracy: last.accuracy[at]! } : {}) };
+    const notes = [`Streamed: the charts, the confusion matrix and the explanations are drawn from ${on}; the training scores are the last epoch's running averages over ${scan.trainRows.toLocaleString('en-US')} rows.`, ...ended];
+    writeTrainingReport(run.report.path, {
+      command: run.report.command, source: { table, label: path, note: undefined }, table, plan: scan.plan, model, spec,
+      split: { train: [], validation: rows, note: undefined }, splitSizes: { train: scan.trainRows, validation: table.rows },
+      history: fileArgs.training.history, metrics: { training, validation: val }, notes, epochs: epochsDone, preprocessing,
+      scaler: preprocessing.scaler ? scalerFromJSON(preprocessing.scaler) : undefined, targetScaler, inside: undefined,
+      explain: { preprocessing, table, rows, on },
+    });
+    printer.line(`Report written to ${run.report.path}; its charts use the ${table.rows.toLocaleString('en-US')} validation rows held`);
+  }
   // The rows held at once, as data: the bound on memory does not depend on the file's length.
   const held = { prefixRows: scan.prefixRows, blockRows: settings.blockRows, shuffleRows: Math.max(0, ...buffers.map((b) => b.peakRows)), validationRows: valRows };
   printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, cache: { used: cache !== undefined, bytes: choice?.bytes ?? 0, ...(cache ? { path: cache.path } : {}) }, history: history.history, ...(val ? { metrics: { validation: val } } : {}), model: run.out });
@@ -171,11 +194,10 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
 }
 
 /** A usage error when streaming cannot do what was asked. */
-export function checkStreamable(data: DataFlags, report: string | undefined): void {
+export function checkStreamable(data: DataFlags): void {
   const refuse = (what: string) => {
     throw new UsageError(`${what} is not available when the file is streamed (--stream, or a file above the size train streams)`);
   };
   if (data.data === undefined) refuse('a bundled or synthetic data set');
   if (data.validationData !== undefined) refuse('--validation-data');
-  if (report !== undefined) refuse('--report');
 }

@@ -16,6 +16,8 @@ export interface TrainingOutcome {
   readonly model: Sequential;
   readonly spec: TrainingSpec;
   readonly split: Split;
+  /** The split's sizes when `split` lists only the rows the report draws from (a streamed run holds its validation rows, not its training rows). */
+  readonly splitSizes?: { readonly train: number; readonly validation: number };
   readonly history: { readonly epoch: readonly number[]; readonly history: Readonly<Record<string, readonly number[]>> };
   readonly metrics: { readonly training: SetMetrics; readonly validation: SetMetrics | undefined };
   readonly notes: readonly string[];
@@ -38,7 +40,7 @@ export function writeTrainingReport(path: string, o: TrainingOutcome): void {
     dataLabel: o.source.label,
     table: o.table,
     task: o.plan.task,
-    split: { train: o.split.train.length, validation: o.split.validation.length, stratified: o.table.y?.kind === 'classes' && o.split.validation.length > 0 },
+    split: o.splitSizes ? { ...o.splitSizes, stratified: false } : { train: o.split.train.length, validation: o.split.validation.length, stratified: o.table.y?.kind === 'classes' && o.split.validation.length > 0 },
     settings: settingRows(o.model, o.plan, o.spec, o.epochs),
     summary: o.model.summary(null),
     history: o.history,

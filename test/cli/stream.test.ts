@@ -170,6 +170,26 @@ test('epochs 2+ read the encoded rows from a binary cache: the same epochs bit f
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('backprop-stream-')), []);
 });
 
+test('--report on a streamed run draws from the validation rows held, says so, and is refused without validation rows', () => {
+  const file = small();
+  const report = join(dir, 'r.html');
+  const r = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--epochs', '2', '--out', join(dir, 'r.bpm'), '--report', report], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const held = /^Split {3}(\d+) training \/ (\d+) validation rows/m.exec(r.stdout)!;
+  assert.match(r.stdout, new RegExp(`^Report written to .*r\\.html; its charts use the ${held[2]} validation rows held$`, 'm'));
+  const html = readFileSync(report, 'utf8').replace(/<[^>]+>/g, ' ');
+  assert.match(html, new RegExp(`${held[1]} training / ${held[2]} validation rows`));
+  assert.match(html, new RegExp(`Streamed: the charts, the confusion matrix and the explanations are drawn from the ${held[2]} validation rows held`));
+  const none = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--validation-split', '0', '--out', join(dir, 'n.bpm'), '--report', join(dir, 'n.html')], dir);
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /--report on a streamed run draws its charts from the validation rows, and this run has none/);
+  assert.equal(existsSync(join(dir, 'n.bpm')), false, 'refused before training');
+  // A time split needs every row's time before the first epoch: refused, naming the option and why.
+  const time = runCli(bin, ['train', file, '--stream', ...SETTINGS, '--split', 'time:c', '--out', join(dir, 't.bpm')], dir);
+  assert.equal(time.code, 2, time.stderr);
+  assert.match(time.stderr, /--split time:c validates on the latest rows by "c", which needs every row's time before the first epoch: not available when the file is streamed/);
+});
+
 test('predict --stream writes, block by block, exactly what predict writes from memory', () => {
   const file = small();
   const model = join(dir, 'p.bpm');
