@@ -51,7 +51,15 @@ export interface ScanOptions {
   readonly specFor?: (prefix: Table, rows: number) => TrainingSpec;
   /** Keep the validation rows as read, too (`validationTable`), for the report. */
   readonly keepValidationTable?: boolean;
+  /**
+   * Where the training rows of pass 1 go as read (the binary cache the epochs read): asked once the
+   * columns are decided, with the prefix table and the estimated row count; undefined for none.
+   */
+  readonly trainingRowsTo?: (first: Table, rows: number) => TrainingRowsSink | undefined;
 }
+
+/** Takes the training rows of each table pass 1 reads (`rows`: their indices), in file order. */
+export type TrainingRowsSink = (t: Table, rows: readonly number[]) => void;
 
 /** What pass 1 found and fitted. */
 export interface StreamScan {
@@ -113,7 +121,7 @@ export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs,
     const used = opts.specFor ? opts.specFor(first, rows) : spec;
     asked = used.fit.validationSplit;
     fraction = asked > 0 ? Math.min(asked, settings.validationCap / Math.max(1, lines - 1)) : 0;
-    return decide(first, used, settings, source, fraction, used.fit.seed, opts.fixed, opts.keepValidationTable === true);
+    return decide(first, used, settings, source, fraction, used.fit.seed, opts.fixed, opts.keepValidationTable === true, opts.trainingRowsTo?.(first, rows));
   };
   const blocks = reader.blocks();
   for await (const block of blocks) {
@@ -152,7 +160,7 @@ interface Decided {
 }
 
 /** The columns decided on the prefix table; from here on blocks are absorbed with its schema. */
-function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, source: string, fraction: number, seed: number, fixed: Preprocessing | undefined, keepTable: boolean): Decided {
+function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, source: string, fraction: number, seed: number, fixed: Preprocessing | undefined, keepTable: boolean, sink: TrainingRowsSink | undefined): Decided {
   const schema = first.schema;
   if (schema.target === undefined) throw new InputError(`${source}: the data has no target column`);
   const plan = planOutput(schema.target, spec.compile.loss);
@@ -166,8 +174,10 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
     const isVal = (r: number) => isValidationRow(rowBase + r, seed, fraction);
     pipeline.add(t, (r) => !isVal(r));
     const rows: number[] = [];
-    for (let r = 0; r < t.rows; r++) if (isVal(r)) rows.push(r);
-    trainRows += t.rows - rows.length;
+    const training: number[] = [];
+    for (let r = 0; r < t.rows; r++) (isVal(r) ? rows : training).push(r);
+    sink?.(t, training);
+    trainRows += training.length;
     if (rows.length > 0) {
       held.push(subTable(t, rows));
       heldRows += rows.length;

@@ -5,7 +5,7 @@ import {
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
 import { specWithPreset } from '../preset.js';
 import { writeTrainingReport } from '../report/write.js';
-import { cacheBytes, openRowCache, type RowCache } from '../streamCache.js';
+import { openRowCache, rowWidth, type CacheChoice, type RowCache } from '../streamCache.js';
 import type { Flags } from '../sharedOptions.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
@@ -47,9 +47,9 @@ function resolvedSpec(preset: NonNullable<StreamRun['preset']>, pass1: TrainingS
 }
 
 /**
- * The training rows of each epoch as batches: the file read again, blocks through the pipeline (or,
- * once a whole pass is in `cache`, its binary blocks), a shuffle buffer seeded by (seed, epoch),
- * so epoch e shuffles the same after a resume, with or without the cache.
+ * The training rows of each epoch as batches: read from the binary cache pass 1 wrote (or the file
+ * read again when there is none), blocks through the pipeline, a shuffle buffer seeded by (seed,
+ * epoch), so epoch e shuffles the same after a resume, with or without the cache.
  */
 export function streamDataset(scan: StreamScan, args: TableArgs, spec: TrainingSpec, settings: StreamSettings, onBytes?: (bytes: number) => void, buffers?: ShuffleBuffer[], cache?: RowCache): BatchDataset {
   const { seed, batchSize } = spec.fit;
@@ -60,8 +60,7 @@ export function streamDataset(scan: StreamScan, args: TableArgs, spec: TrainingS
       const rng = new Rng(seed);
       for (let e = 0; e <= epoch; e++) rng.fork();
       let buffer: ShuffleBuffer | undefined;
-      const parsed = () => encodedBlocks(scan, args, seed, onBytes);
-      const blocks = cache === undefined ? parsed() : cache.complete ? cache.read((share) => onBytes?.(Math.round(share * size))) : cache.record(parsed());
+      const blocks = cache?.complete ? cache.read(settings.blockRows, scan.preprocessing, scan.plan, (share) => onBytes?.(Math.round(share * size))) : encodedBlocks(scan, args, seed, onBytes);
       for await (const block of blocks) {
         buffer ??= new ShuffleBuffer(settings.shuffleRows, d, block.y.cols, batchSize, rng.fork());
         yield* buffer.put(block.x, block.y);
@@ -73,8 +72,17 @@ export function streamDataset(scan: StreamScan, args: TableArgs, spec: TrainingS
   });
 }
 
-/** `backprop train` on a file read in bounded memory: pass 1 fits the pipeline, each epoch re-reads the file. */
+/** `backprop train` on a file read in bounded memory: pass 1 fits the pipeline and caches the training rows, each epoch reads them again. */
 export async function trainStreamed(path: string, typed: TrainingSpec, data: DataFlags, tableArgs: TableArgs, run: StreamRun, printer: Printer, io: Io): Promise<number> {
+  const cacheOf: { choice?: CacheChoice } = {};
+  try {
+    return await streamedRun(path, typed, data, tableArgs, run, printer, io, cacheOf);
+  } finally {
+    if (cacheOf.choice?.use) cacheOf.choice.cache.close();
+  }
+}
+
+async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, tableArgs: TableArgs, run: StreamRun, printer: Printer, io: Io, cacheOf: { choice?: CacheChoice }): Promise<number> {
   const settings: StreamSettings = { ...STREAM_DEFAULTS, ...run.settings };
   const from = run.from;
   const preset = from ? undefined : run.preset;
@@ -84,6 +92,13 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
     ...(data.delimiter !== undefined ? { delimiter: data.delimiter } : {}),
     ...(from ? { fixed: from.loaded.preprocessing } : {}),
     ...(run.report ? { keepValidationTable: true } : {}),
+    ...(settings.cache && !run.dryRun ? {
+      trainingRowsTo: (first: Table, rows: number) => {
+        cacheOf.choice = openRowCache(first, rows);
+        const choice = cacheOf.choice;
+        return choice.use ? (t: Table, r: readonly number[]) => choice.cache.write(t, r) : undefined;
+      },
+    } : {}),
     ...(preset ? { specFor: (prefix: Table, rows: number) => specWithPreset(preset.name, preset.flags, preset.given, { ...prefix, rows }).spec } : {}),
   });
   const { spec, why } = preset ? resolvedSpec(preset, scan.spec, scan.summary) : { spec: scan.spec, why: undefined };
@@ -92,14 +107,14 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   printer.line(`Task    ${taskName(scan.plan.task)}: ${scan.plan.units} ${scan.plan.activation} output${scan.plan.units > 1 ? 's' : ''}, loss ${scan.plan.loss}`);
   const valRows = scan.validation?.x.rows ?? 0;
   const initialEpoch = from?.resume ? from.initialEpoch : 0;
-  const epochs = spec.fit.epochs - initialEpoch;
-  const choice = settings.cache && epochs > 1 && !run.dryRun ? openRowCache(scan.trainRows, scan.preprocessing.featureNames!.length, scan.plan.units) : undefined;
+  const choice = cacheOf.choice;
   const cache = choice?.use ? choice.cache : undefined;
+  if (cache) cache.complete = true;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const later = !settings.cache ? 'each epoch parses the file again (cache off)'
-    : epochs <= 1 ? 'no cache (one epoch)'
-      : choice === undefined ? `epochs 2+ would read the encoded rows from a ${(cacheBytes(scan.trainRows, scan.preprocessing.featureNames!.length, scan.plan.units) / 1e6).toFixed(1)} MB binary temp file`
-        : choice.use ? `epochs 2+ read the encoded rows from a ${(choice.bytes / 1e6).toFixed(1)} MB binary cache, ${choice.cache.path} (deleted when the run ends)`
-          : `each epoch parses the file again: no room for the ${(choice.bytes / 1e6).toFixed(1)} MB cache (${choice.why})`;
+    : choice === undefined ? `each epoch would read the training rows from a binary temp file of ${mb(scan.trainRows * rowWidth(scan.summary) * 4)}`
+      : choice.use ? `each epoch reads the training rows from a ${mb(choice.cache.bytes)} binary cache pass 1 wrote, ${choice.cache.path} (deleted when the run ends)`
+        : `each epoch parses the file again: no room for a cache (${choice.why})`;
   printer.line(`Stream  ${(scan.reader.size / 1e6).toFixed(1)} MB read ${settings.blockRows.toLocaleString('en-US')} records at a time; shuffle buffer ${settings.shuffleRows.toLocaleString('en-US')} rows; ${later}`);
   printer.line(`Split   ${scan.trainRows} training / ${valRows} validation rows (a seeded hash of the row number, seed ${spec.fit.seed}: the same rows every epoch and on resume)`);
   for (const n of scan.notes) printer.line(`Note    ${n}`);
@@ -143,7 +158,6 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
       ...(scan.validation ? { validationData: [scan.validation.x, scan.validation.y] as const } : {}),
     });
   } finally {
-    cache?.close();
     interrupt.unlisten();
     progress.stop();
   }
@@ -189,7 +203,7 @@ export async function trainStreamed(path: string, typed: TrainingSpec, data: Dat
   }
   // The rows held at once, as data: the bound on memory does not depend on the file's length.
   const held = { prefixRows: scan.prefixRows, blockRows: settings.blockRows, shuffleRows: Math.max(0, ...buffers.map((b) => b.peakRows)), validationRows: valRows };
-  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, cache: { used: cache !== undefined, bytes: choice?.bytes ?? 0, ...(cache ? { path: cache.path } : {}) }, history: history.history, ...(val ? { metrics: { validation: val } } : {}), model: run.out });
+  printer.event({ event: 'done', epochs: epochsDone, streamed: true, rows: scan.rows, trainRows: scan.trainRows, validationRows: valRows, held, cache: { used: cache !== undefined, bytes: cache?.bytes ?? 0, ...(cache ? { path: cache.path } : {}) }, history: history.history, ...(val ? { metrics: { validation: val } } : {}), model: run.out });
   return EXIT_OK;
 }
 

@@ -133,7 +133,7 @@ test('a streamed run interrupted (Ctrl-C after an epoch event) resumes from its 
   assert.equal(loadModel(join(dir, 'after.bpm')).training!.history!.epoch.length, 8, 'the saved history holds every epoch');
 });
 
-test('epochs 2+ read the encoded rows from a binary cache: the same epochs bit for bit as parsing again, its size said, the file gone after the run and after Ctrl-C', async () => {
+test('pass 1 writes the training rows to a binary cache every epoch reads: the same epochs bit for bit as parsing again, its size said, the file gone after the run and after Ctrl-C', async () => {
   const file = small();
   const common = ['train', file, '--stream', '--epochs', '3', '--json'];
   // A cache left by a process that no longer runs (a pid above any system's pid_max) is removed by the next run.
@@ -146,16 +146,16 @@ test('epochs 2+ read the encoded rows from a binary cache: the same epochs bit f
   assert.equal(existsSync(orphan), false, 'the orphan cache was removed');
   assert.deepEqual(events(cached.stdout).filter((e) => e.event === 'epoch').map((e) => [e.loss, e.val_loss]), events(parsed.stdout).filter((e) => e.event === 'epoch').map((e) => [e.loss, e.val_loss]));
   const done = events(cached.stdout).find((e) => e.event === 'done') as { trainRows: number; cache: { used: boolean; bytes: number; path: string } };
-  // 7 inputs (a, b, c, 4 cities) and 1 output, float32.
+  // 7 inputs as read (a, b, c, 4 cities), a missing-city flag and the class code, float32.
   assert.equal(done.cache.used, true);
-  assert.equal(done.cache.bytes, done.trainRows * (7 + 1) * 4);
+  assert.equal(done.cache.bytes, done.trainRows * (7 + 1 + 1) * 4);
   assert.equal(dirname(done.cache.path), dir, 'in TMPDIR');
   assert.equal(existsSync(done.cache.path), false, 'deleted when the run ended');
   assert.equal((events(parsed.stdout).find((e) => e.event === 'done') as { cache: { used: boolean } }).cache.used, false);
   const text = runCli(bin, ['train', file, '--stream', '--epochs', '3', '--stream-settings', '{"blockRows":64}', '--out', join(dir, 't.bpm')], dir);
-  assert.match(text.stdout, /^Stream {2}0\.0 MB read 64 records at a time; shuffle buffer 32,768 rows; epochs 2\+ read the encoded rows from a 0\.0 MB binary cache, .*backprop-stream-\d+-\w+\.f32 \(deleted when the run ends\)$/m);
+  assert.match(text.stdout, /^Stream {2}0\.0 MB read 64 records at a time; shuffle buffer 32,768 rows; each epoch reads the training rows from a 0\.0 MB binary cache pass 1 wrote, .*backprop-stream-\d+-\w+\.f32 \(deleted when the run ends\)$/m);
 
-  // Ctrl-C in epoch 2 or later, while the cache is read: the run stops, saves, and deletes it.
+  // Ctrl-C in epoch 3 or later, while the cache is read: the run stops, saves, and deletes it.
   const child = startCli(bin, ['train', file, '--stream', '--stream-settings', '{"blockRows":64,"shuffleRows":256}', '--epochs', '100000', '--out', join(dir, 'i.bpm')], dir);
   let stdout = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -163,7 +163,7 @@ test('epochs 2+ read the encoded rows from a binary cache: the same epochs bit f
     stdout += d.toString();
     if (/^Epoch 2\//m.test(stdout)) resolve();
   }));
-  const path = /binary cache, (\S+\.f32)/.exec(stdout)![1]!;
+  const path = /binary cache pass 1 wrote, (\S+\.f32)/.exec(stdout)![1]!;
   child.kill('SIGINT');
   assert.equal(await exited, 130);
   assert.equal(existsSync(path), false, `${path} deleted on Ctrl-C`);
