@@ -95,9 +95,21 @@ export class RowCache {
     return this.rows * this.width * 4;
   }
 
-  /** Appends rows `rows` of table `t` (read with the template's schema). */
+  /** Why writing failed (the disk filled up, say): the file is then deleted and the run parses the CSV each epoch. */
+  failed: string | undefined;
+
+  /** Appends rows `rows` of table `t` (read with the template's schema); a failure is kept in `failed`, not thrown. */
   write(t: Table, rows: readonly number[]): void {
-    if (rows.length === 0) return;
+    if (rows.length === 0 || this.failed !== undefined) return;
+    try {
+      this.append(t, rows);
+    } catch (e) {
+      this.failed = `writing ${this.path} failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.close();
+    }
+  }
+
+  private append(t: Table, rows: readonly number[]): void {
     this.fd ??= openSync(this.path, 'w+', 0o600);
     const d0 = t.x.cols;
     const w = this.width;

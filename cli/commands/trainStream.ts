@@ -108,13 +108,14 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const valRows = scan.validation?.x.rows ?? 0;
   const initialEpoch = from?.resume ? from.initialEpoch : 0;
   const choice = cacheOf.choice;
-  const cache = choice?.use ? choice.cache : undefined;
+  const cache = choice?.use && choice.cache.failed === undefined ? choice.cache : undefined;
   if (cache) cache.complete = true;
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const later = !settings.cache ? 'each epoch parses the file again (cache off)'
     : choice === undefined ? `each epoch would read the training rows from a binary temp file of ${mb(scan.trainRows * rowWidth(scan.summary) * 4)}`
-      : choice.use ? `each epoch reads the training rows from a ${mb(choice.cache.bytes)} binary cache pass 1 wrote, ${choice.cache.path} (deleted when the run ends)`
-        : `each epoch parses the file again: no room for a cache (${choice.why})`;
+      : !choice.use ? `each epoch parses the file again: no room for a cache (${choice.why})`
+        : cache === undefined ? `each epoch parses the file again: ${choice.cache.failed ?? 'no cache'}`
+          : `each epoch reads the training rows from a ${mb(cache.bytes)} binary cache pass 1 wrote, ${cache.path} (deleted when the run ends)`;
   printer.line(`Stream  ${(scan.reader.size / 1e6).toFixed(1)} MB read ${settings.blockRows.toLocaleString('en-US')} records at a time; shuffle buffer ${settings.shuffleRows.toLocaleString('en-US')} rows; ${later}`);
   printer.line(`Split   ${scan.trainRows} training / ${valRows} validation rows (a seeded hash of the row number, seed ${spec.fit.seed}: the same rows every epoch and on resume)`);
   for (const n of scan.notes) printer.line(`Note    ${n}`);

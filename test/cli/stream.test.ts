@@ -155,6 +155,17 @@ test('pass 1 writes the training rows to a binary cache every epoch reads: the s
   const text = runCli(bin, ['train', file, '--stream', '--epochs', '3', '--stream-settings', '{"blockRows":64}', '--out', join(dir, 't.bpm')], dir);
   assert.match(text.stdout, /^Stream {2}0\.0 MB read 64 records at a time; shuffle buffer 32,768 rows; each epoch reads the training rows from a 0\.0 MB binary cache pass 1 wrote, .*backprop-stream-\d+-\w+\.f32 \(deleted when the run ends\)$/m);
 
+  // A cache that cannot be written (TMPDIR is a file here): said in the Stream line, and the run parses the CSV each epoch instead, with the same epochs.
+  process.env.TMPDIR = file;
+  const unwritable = runCli(bin, [...common, '--stream-settings', '{"blockRows":64,"shuffleRows":256}', '--out', join(dir, 'u.bpm')], dir);
+  const said = runCli(bin, ['train', file, '--stream', '--epochs', '1', '--stream-settings', '{"blockRows":64}', '--out', join(dir, 'u2.bpm')], dir);
+  process.env.TMPDIR = dir;
+  assert.equal(unwritable.code, 0, unwritable.stderr);
+  assert.equal((events(unwritable.stdout).find((e) => e.event === 'done') as { cache: { used: boolean } }).cache.used, false);
+  assert.deepEqual(events(unwritable.stdout).filter((e) => e.event === 'epoch').map((e) => e.loss), events(cached.stdout).filter((e) => e.event === 'epoch').map((e) => e.loss));
+  assert.equal(said.code, 0, said.stderr);
+  assert.match(said.stdout, /^Stream .*; each epoch parses the file again: writing .*backprop-stream-\d+-\w+\.f32 failed: ENOTDIR/m);
+
   // Ctrl-C in epoch 3 or later, while the cache is read: the run stops, saves, and deletes it.
   const child = startCli(bin, ['train', file, '--stream', '--stream-settings', '{"blockRows":64,"shuffleRows":256}', '--epochs', '100000', '--out', join(dir, 'i.bpm')], dir);
   let stdout = '';
