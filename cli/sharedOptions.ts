@@ -53,6 +53,7 @@ const SHARED_OPTIONS = {
   validationSplit: { flags: '--validation-split <fraction>', help: 'rows held out for validation (stratified)', parse: number(0, 1, true, false), default: 0.2, field: 'fit.validationSplit' },
   earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10, field: 'fit.earlyStopping', negatable: true },
   noEarlyStopping: { flags: '--no-early-stopping', help: 'train all --epochs' },
+  beta2: { flags: '--beta2 <decay>', help: "Adam's β2, the decay of its squared-gradient average (default 0.999; the tabular preset 0.95)", parse: number(0, 1, true, false), field: 'compile.beta2' },
   schedule: { flags: '--schedule <name>', help: 'learning rate over the run: constant, warmupCosine (5 % warm-up, cosine decay) or cosLog (RealMLP); --lr is the peak', choices: ['constant', 'warmupCosine', 'cosLog'], field: 'compile.schedule' },
   labelSmoothing: { flags: '--label-smoothing <epsilon>', help: 'classification targets (1 − ε)·y + ε/K', parse: number(0, 1, true, false), field: 'compile.labelSmoothing' },
   keepBest: { flags: '--keep-best', help: 'keep the weights of the epoch with the lowest validation loss, without stopping early', field: 'fit.keepBest' },

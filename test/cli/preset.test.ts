@@ -51,3 +51,12 @@ test('preset small is the old network; a bad typed value is a usage error naming
   assert.deepEqual([spec.architecture.hidden, spec.fit.earlyStopping, spec.preprocessing.scale], [[32, 16], 10, 'standard']);
   assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, labelSmoothing: 2 }, new Set(['labelSmoothing']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--label-smoothing: /.test(e.message));
 });
+
+test('--beta2 sets spec.compile.beta2 over the preset; out of range or with an optimizer other than adam it is a usage error naming --beta2', () => {
+  const typed = specWithPreset('tabular', { ...DEFAULTS, beta2: 0.99 }, new Set(['beta2']), table(1000, true));
+  assert.equal(typed.spec.compile.beta2, 0.99);
+  assert.match(typed.why, /typed options win: --beta2 0\.99$/);
+  assert.equal(specWithPreset('small', { ...DEFAULTS, beta2: 0.9 }, new Set(['beta2']), table(1000, true)).spec.compile.beta2, 0.9);
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, beta2: 1 }, new Set(['beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: /.test(e.message));
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, optimizer: 'sgd', beta2: 0.9 }, new Set(['optimizer', 'beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: .*only adam/.test(e.message));
+});
