@@ -1,5 +1,5 @@
 import {
-  EarlyStopping, Rng, ShuffleBuffer, buildNetwork, describeNetwork, saveModel, measure, scalerFromJSON,
+  EarlyStopping, Rng, ShuffleBuffer, buildNetwork, describeNetwork, numericFeatureIndices, saveModel, measure, scalerFromJSON,
   type BatchDataset, type Callback, type History, type LoadedModel, type Sequential, type TableArgs, type TrainingSpec,
 } from '../../src/index.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
@@ -62,7 +62,7 @@ export async function trainStreamed(path: string, spec: TrainingSpec, data: Data
     return EXIT_OK;
   }
   const preprocessing = scan.preprocessing;
-  const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: spec.fit.seed }).model;
+  const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: spec.fit.seed, ...(preprocessing.schema ? { numericInputs: numericFeatureIndices(preprocessing.schema) } : {}) }).model;
   if (!from && scan.summary.y?.kind === 'classes') model.session.classes = [...scan.summary.y.classes];
   const fit = spec.fit;
   const initialEpoch = from?.resume ? from.initialEpoch : 0;

@@ -3,7 +3,7 @@ import type { Activation } from '../../activations.js';
 import type { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
-import { checkExportWeights, foldPreprocessing, portableInfo } from '../portable.js';
+import { UnexportableLayerError, checkExportWeights, foldPreprocessing, portableInfo, refuseUnexportable } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
 import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './schema.js';
 import { ONNX_ML_OPSET, ONNX_STRING_OPSET, OpBuilder, needsStringOps, pipelineNodes, rawInputs } from './pipelineGraph.js';
@@ -126,6 +126,9 @@ const TO_ONNX: PerLayerClass<void, [GraphBuilder]> = {
       { name: 'momentum', kind: 'float', value: layer.momentum },
     ]);
   },
+  PeriodicEmbedding(layer) {
+    throw new UnexportableLayerError(layer.name, layer.className, 'ONNX');
+  },
 };
 
 /**
@@ -140,6 +143,7 @@ const TO_ONNX: PerLayerClass<void, [GraphBuilder]> = {
 export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8Array {
   if (typeof model !== 'object' || model === null || typeof model.requireBuilt !== 'function') throw new BackpropError('modelToOnnx: expected a Sequential model');
   model.requireBuilt('export');
+  refuseUnexportable(model, 'ONNX');
   const pre = args.preprocessing;
   const raw = pre?.schema !== undefined && args.networkOnly !== true;
   const outputName = args.outputName ?? 'output';
