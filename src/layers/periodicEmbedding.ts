@@ -1,7 +1,7 @@
 import type { DType, Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/rng.js';
 import { InputError } from '../core/errors.js';
-import { checkKeys, integerAtLeast, positiveNumber } from '../core/validate.js';
+import { booleanOption, checkKeys, integerAtLeast, positiveNumber } from '../core/validate.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { Layer, kernelsOf, type LayerConfig } from './layer.js';
 import { Param, checkTensorSize } from './param.js';
@@ -18,19 +18,22 @@ export interface PeriodicEmbeddingArgs {
   sigma?: number;
   /** Indices of the inputs to embed, ascending (default every input); the others pass through unchanged. */
   columns?: readonly number[];
+  /** Pass every input through after the embeddings, the embedded ones too (default false): the network keeps each value's linear reading. */
+  includeInputs?: boolean;
   inputShape?: readonly number[];
   name?: string;
 }
 
-const KEYS = ['frequencies', 'units', 'sigma', 'columns', 'inputShape', 'name'];
+const KEYS = ['frequencies', 'units', 'sigma', 'columns', 'includeInputs', 'inputShape', 'name'];
 
 /**
  * PLR embeddings of numeric inputs (Gorishniy et al. 2022, "On Embeddings for Numerical Features
  * in Tabular Deep Learning"): each embedded input x_j becomes
  * ReLU([cos(2π f_j x_j), sin(2π f_j x_j)]·W_j + b_j), d values from k learnt frequencies f_j and
  * its own linear map W_j [2k, d]; nothing is shared between inputs. The other inputs (one-hot
- * categories) are copied after the embeddings.
- * Shapes: [batch, in] → [batch, e·d + (in − e)] for e embedded inputs; `frequencies` is [e, k],
+ * categories) are copied after the embeddings; with `includeInputs` every input is.
+ * Shapes: [batch, in] → [batch, e·d + (in − e)] for e embedded inputs ([batch, e·d + in] with
+ * `includeInputs`); `frequencies` is [e, k],
  * `projection` [e·2k, d] (input j's block of 2k rows: cosines, then sines), `bias` [e, d].
  */
 export class PeriodicEmbedding extends Layer {
@@ -40,6 +43,7 @@ export class PeriodicEmbedding extends Layer {
   readonly sigma: number;
   /** Indices of the embedded inputs, or undefined for all of them (fixed at build). */
   readonly columns: readonly number[] | undefined;
+  readonly includeInputs: boolean;
   private readonly inputShape: number | undefined;
   frequencies!: Param;
   projection!: Param;
@@ -67,6 +71,7 @@ export class PeriodicEmbedding extends Layer {
       }
       this.columns = [...args.columns];
     }
+    this.includeInputs = booleanOption(where, 'includeInputs', args.includeInputs ?? false);
     this.inputShape = parseInputShape(where, args.inputShape);
   }
 
@@ -75,8 +80,8 @@ export class PeriodicEmbedding extends Layer {
   }
 
   /** The outputs for `inputUnits` inputs: d per embedded input, then one per input passed through. */
-  static outputUnitsFor(inputUnits: number, embedded: number, units: number): number {
-    return embedded * units + (inputUnits - embedded);
+  static outputUnitsFor(inputUnits: number, embedded: number, units: number, includeInputs: boolean): number {
+    return embedded * units + (includeInputs ? inputUnits : inputUnits - embedded);
   }
 
   build(inputUnits: number, kernels: Kernels | DType, rng: Rng): void {
@@ -88,11 +93,11 @@ export class PeriodicEmbedding extends Layer {
     const d = this.units;
     const kern = kernelsOf(kernels);
     this.embedded = Int32Array.from(cols);
-    const set = new Set(cols);
-    this.passed = Int32Array.from({ length: inputUnits - e }, () => 0);
+    const set = new Set(this.includeInputs ? [] : cols);
+    this.passed = Int32Array.from({ length: inputUnits - set.size }, () => 0);
     for (let i = 0, p = 0; i < inputUnits; i++) if (!set.has(i)) this.passed[p++] = i;
     this.inputUnits = inputUnits;
-    this.outputUnits = PeriodicEmbedding.outputUnitsFor(inputUnits, e, d);
+    this.outputUnits = PeriodicEmbedding.outputUnitsFor(inputUnits, e, d, this.includeInputs);
     checkTensorSize(`${this.name}/projection`, [e * k2, d]);
     this.ws = new Workspace(kern, { periodic: e * k2, z: e * d, out: this.outputUnits, dx: inputUnits });
     this.dz = new Float64Array(d);
@@ -225,11 +230,11 @@ export class PeriodicEmbedding extends Layer {
           gf[j * kf + i] = gf[j * kf + i]! + dv * tau * xv;
           dx += dv * tau * f[j * kf + i]!;
         }
-        if (needInputGradient) dxs[r * n + col] = dx;
+        if (needInputGradient) dxs[r * n + col] = dxs[r * n + col]! + dx;
       }
       if (needInputGradient) {
         const q0 = r * outCols + e * d;
-        for (let q = 0; q < this.passed.length; q++) dxs[r * n + this.passed[q]!] = ys[q0 + q]!;
+        for (let q = 0; q < this.passed.length; q++) dxs[r * n + this.passed[q]!] = dxs[r * n + this.passed[q]!]! + ys[q0 + q]!;
       }
     }
     return dX;
@@ -248,6 +253,7 @@ export class PeriodicEmbedding extends Layer {
         units: this.units,
         sigma: this.sigma,
         columns: this.columns === undefined ? undefined : [...this.columns],
+        includeInputs: this.includeInputs,
         inputShape: this.inputShape === undefined ? undefined : [this.inputShape],
       },
     };

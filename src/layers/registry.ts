@@ -148,7 +148,7 @@ const batchNormalization: LayerKind<'BatchNormalization'> = {
 const periodicEmbedding: LayerKind<'PeriodicEmbedding'> = {
   className: 'PeriodicEmbedding',
   defaultName: 'periodic_embedding',
-  configKeys: [...COMMON_KEYS, 'frequencies', 'units', 'sigma', 'columns'],
+  configKeys: [...COMMON_KEYS, 'frequencies', 'units', 'sigma', 'columns', 'includeInputs'],
   is: (layer): layer is PeriodicEmbedding => layer instanceof PeriodicEmbedding,
   fromConfig: (c) => new PeriodicEmbedding(defined(c) as PeriodicEmbeddingArgs),
   shapes(f, c, name, units, maxElements) {
@@ -166,13 +166,14 @@ const periodicEmbedding: LayerKind<'PeriodicEmbedding'> = {
       });
       e = cols.length;
     }
+    const includeInputs = c.includeInputs === undefined ? false : f.at('includeInputs').boolean(c.includeInputs);
     if (e * 2 * k * d > maxElements) throw f.fail(`projection [${e * 2 * k}, ${d}] has more than ${maxElements} elements`);
     const params: ParamSpec[] = [
       { name: `${name}/frequencies`, shape: [e, k], trainable: true },
       { name: `${name}/projection`, shape: [e * 2 * k, d], trainable: true },
       { name: `${name}/bias`, shape: [e, d], trainable: true },
     ];
-    return { outputUnits: PeriodicEmbedding.outputUnitsFor(units, e, d), params };
+    return { outputUnits: PeriodicEmbedding.outputUnitsFor(units, e, d, includeInputs), params };
   },
 };
 

@@ -33,8 +33,8 @@ test('periodicEmbedding: ReLU([cos, sin](2π f x)·W + b) per embedded input, th
   assert.ok(Array.from(f).every((v) => Math.abs(v) <= 0.3));
 });
 
-test('periodicEmbedding: gradients of inputs and every weight match central differences (float64), ReLU active and not', () => {
-  const layer = layers.periodicEmbedding({ frequencies: 4, units: 5, sigma: 0.4, columns: [0, 1, 3] });
+test('periodicEmbedding: gradients of inputs and every weight match central differences (float64), ReLU active and not, inputs also passed on', () => {
+  const layer = layers.periodicEmbedding({ frequencies: 4, units: 5, sigma: 0.4, columns: [0, 1, 3], includeInputs: true });
   const model = sequential([layers.dense({ units: 5, inputShape: [5] }), layer], { seed: 21, dtype: 'float64' });
   const x = randomMatrix(7, 5, 2, 1.5);
   const weight = randomMatrix(7, layer.outputUnits, 3);
@@ -44,9 +44,11 @@ test('periodicEmbedding: gradients of inputs and every weight match central diff
     for (let i = 0; i < y.data.length; i++) s += y.data[i]! * weight.data[i]!;
     return s;
   };
+  assert.equal(layer.outputUnits, 3 * 5 + 5);
   const out = layer.forward(x, true);
-  const zeros = Array.from(out.data.subarray(0, 7 * 15)).filter((v) => v === 0).length;
+  const zeros = Array.from(out.data).filter((v) => v === 0).length;
   assert.ok(zeros > 0 && zeros < 7 * 15, `some ReLUs off, some on (${zeros} of ${7 * 15})`);
+  for (let r = 0; r < 7; r++) assert.deepEqual(Array.from(out.data.subarray(r * 20 + 15, r * 20 + 20)), Array.from(x.data.subarray(r * 5, r * 5 + 5)));
   for (const p of layer.weights()) p.grad.fill(0);
   const dX = layer.backward(weight, true).clone();
   const rx = centralDifference(x.data as Float64Array, dX.data, objective);
