@@ -45,6 +45,7 @@ const SHARED_OPTIONS = {
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },
   activation: { flags: '--activation <name>', help: 'hidden-layer activation', default: 'relu', field: 'architecture.activation' },
   dropout: { flags: '--dropout <rate>', help: 'dropout after each hidden layer', parse: number(0, 1, true, false), default: 0, field: 'architecture.dropout' },
+  embedding: { flags: '--embedding <json>', help: 'periodic (PLR) embeddings of the numeric columns before the first hidden layer, e.g. \'{"frequencies": 8, "units": 4, "sigma": 0.1}\' or \'{}\' for 16, 16, 0.1; not exportable to ONNX or TensorFlow.js', parse: json, field: 'architecture.embedding' },
   loss: { flags: '--loss <name>', help: 'loss (default: from the task)', field: 'compile.loss' },
   optimizer: { flags: '--optimizer <name>', help: 'sgd, adam, rmsprop or adagrad', default: 'adam', field: 'compile.optimizer' },
   lr: { flags: '--lr <rate>', help: "learning rate (default: the optimizer's own, adam 0.001)", parse: number(0, Infinity, false, false), field: 'compile.learningRate' },
@@ -83,9 +84,12 @@ export function sharedOption(name: SharedOptionName, help?: string, change: Opti
   return option;
 }
 
-/** The command-line option that sets a TrainingSpec field ('fit.batchSize' → '--batch-size'), or undefined. */
+/**
+ * The command-line option that sets a TrainingSpec field ('fit.batchSize' → '--batch-size'; a
+ * field inside an option's JSON value, 'architecture.embedding.units' → '--embedding'), or undefined.
+ */
 export function optionOfField(field: string): string | undefined {
-  const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field);
+  const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field || field.startsWith(`${d.field}.`));
   return def?.flags.split(' ')[0];
 }
 

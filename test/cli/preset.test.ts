@@ -60,3 +60,11 @@ test('--beta2 sets spec.compile.beta2 over the preset; out of range or with an o
   assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, beta2: 1 }, new Set(['beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: /.test(e.message));
   assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, optimizer: 'sgd', beta2: 0.9 }, new Set(['optimizer', 'beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: .*only adam/.test(e.message));
 });
+
+test('--embedding sets spec.architecture.embedding over the preset; a bad field is a usage error naming --embedding', () => {
+  const typed = specWithPreset('tabular', { ...DEFAULTS, embedding: { frequencies: 8, units: 4 } }, new Set(['embedding']), table(1000, true));
+  assert.deepEqual(typed.spec.architecture.embedding, { frequencies: 8, units: 4 });
+  assert.deepEqual(typed.spec.architecture.hidden, [256, 256], 'the rest of the preset stays');
+  assert.equal(specWithPreset('tabular', DEFAULTS, new Set(), table(1000, true)).spec.architecture.embedding, undefined);
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, embedding: { units: 0 } }, new Set(['embedding']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--embedding: /.test(e.message));
+});
