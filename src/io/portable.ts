@@ -19,16 +19,16 @@ export interface PortableInfo {
 }
 
 /**
- * A layer class an export format has no operators for (PeriodicEmbedding): thrown before anything
+ * A layer class an export format has no operators for (PeriodicEmbedding in TensorFlow.js): thrown before anything
  * is folded or written, naming the layer (`layer`), its class (`className`) and the format.
  */
 export class UnexportableLayerError extends UnsupportedError {
   constructor(readonly layer: string, readonly className: string, readonly format: string) {
-    super(`${format} export: layer ${JSON.stringify(layer)} is a ${className}, which has no ${format} equivalent here; keep the model in backprop's own format (.bpm), or train without it (--preset small, or architecture.embedding unset)`);
+    super(`${format} export: layer ${JSON.stringify(layer)} is a ${className}, which has no ${format} equivalent here; export to ONNX, keep the model in backprop's own format (.bpm), or train without it (--no-embedding; in a spec, leave architecture.embedding out)`);
   }
 }
 
-/** Layer classes neither exporter writes. */
+/** Layer classes TensorFlow.js has no layer for. */
 const UNEXPORTABLE = new Set(['PeriodicEmbedding']);
 
 /** Throws UnexportableLayerError for the first layer of `model` that `format` cannot hold. */

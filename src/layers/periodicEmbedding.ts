@@ -240,6 +240,11 @@ export class PeriodicEmbedding extends Layer {
     return dX;
   }
 
+  /** The embedded inputs and the passed-through ones, in output order (an exporter's view; after build). */
+  inputLayout(): { embedded: readonly number[]; passed: readonly number[] } {
+    return { embedded: Array.from(this.embedded), passed: Array.from(this.passed) };
+  }
+
   weights(): Param[] {
     return [this.frequencies, this.projection, this.bias];
   }

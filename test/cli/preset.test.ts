@@ -39,6 +39,11 @@ test('under 500 rows the preset trains on every row, unless a typed option watch
   const small = specWithPreset('tabular', DEFAULTS, new Set(), table(300, false));
   assert.equal(small.spec.fit.validationSplit, 0);
   assert.equal(small.spec.compile.labelSmoothing, undefined);
+  assert.deepEqual(small.spec.architecture.embedding, { frequencies: 16, units: 16, sigma: 0.1 }, 'both numeric columns embedded');
+  assert.match(small.why, /, 2 numeric columns through a periodic embedding of 16 values each$/);
+  const off = specWithPreset('tabular', { ...DEFAULTS, embedding: false }, new Set(['embedding']), table(300, false));
+  assert.equal(off.spec.architecture.embedding, undefined, '--no-embedding');
+  assert.match(off.why, /typed options win: --no-embedding$/);
   const watched = specWithPreset('tabular', { ...DEFAULTS, earlyStopping: 5 }, new Set(['earlyStopping']), table(300, false));
   assert.deepEqual([watched.spec.fit.validationSplit, watched.spec.fit.earlyStopping], [0.2, 5]);
   assert.match(watched.why, /--early-stopping watches validation rows: 20 % held out/);
