@@ -12,7 +12,7 @@ export interface PresetData {
   /** Rows of the training table (before the validation split). */
   readonly rows: number;
   readonly task: 'classification' | 'regression';
-  /** Numeric input columns (they decide the embedding's width under TABULAR_HOLDOUT_ROWS); default 1. */
+  /** Numeric input columns: under TABULAR_HOLDOUT_ROWS rows, 1 to 16 of them get a periodic embedding (default 0: none). */
   readonly numericColumns?: number;
 }
 
@@ -60,16 +60,19 @@ export const TABULAR_PATIENCE = 16;
  */
 export const TABULAR_SMALL_L2 = 1e-4;
 
+/** Most numeric columns the tabular preset embeds: 16 columns × 16 values keeps the first layer's input at 256. */
+export const TABULAR_EMBEDDING_COLUMNS = 16;
+
 /**
- * The periodic embedding of the tabular preset under TABULAR_HOLDOUT_ROWS rows: 16 frequencies
- * (σ 0.1) and 16 outputs per numeric column, fewer (down to 4, a power of two) when there are
- * more than 16 numeric columns, so that the embedded width stays about 256 and the run's time
- * within reach. On bench/tables (mean of seeds 1–3) it raised the four small tables; from 500
- * rows up it lowered vehicle by 0.02–0.03 in every setting tried, so it is not used there.
+ * The periodic embedding of the tabular preset under TABULAR_HOLDOUT_ROWS rows, for 1 to
+ * TABULAR_EMBEDDING_COLUMNS numeric columns (else undefined): 16 frequencies (σ 0.1) and 16
+ * values per numeric column. On bench/tables (mean of seeds 1–3) it raised servo by 0.055, glass
+ * by 0.028 and ozone by 0.016; with more columns it costs too much (sonar's 60 would make 960
+ * inputs), and 4 values per column lost on sonar, glass and vehicle. From 500 rows up it lowered
+ * vehicle by 0.02–0.03 in every setting tried, so it is not used there.
  */
-export function tabularEmbedding(numericColumns: number): { frequencies: number; units: number; sigma: number } {
-  const units = Math.max(4, Math.min(16, 2 ** Math.floor(Math.log2(256 / Math.max(1, numericColumns)))));
-  return { frequencies: 16, units, sigma: 0.1 };
+export function tabularEmbedding(numericColumns: number): { frequencies: number; units: number; sigma: number } | undefined {
+  return numericColumns >= 1 && numericColumns <= TABULAR_EMBEDDING_COLUMNS ? { frequencies: 16, units: 16, sigma: 0.1 } : undefined;
 }
 
 /**
@@ -92,8 +95,8 @@ export function presetSpec(name: string, data: PresetData): PresetChoice {
   const classes = data.task === 'classification';
   const holdout = rows >= TABULAR_HOLDOUT_ROWS;
   const fit = holdout ? { epochs, batchSize, validationSplit: 0.2, earlyStopping: TABULAR_PATIENCE, keepBest: true } : { epochs, batchSize, validationSplit: 0 };
-  const numeric = Math.max(0, data.numericColumns ?? 1);
-  const embedding = !holdout && numeric > 0 ? tabularEmbedding(numeric) : undefined;
+  const numeric = Math.max(0, data.numericColumns ?? 0);
+  const embedding = holdout ? undefined : tabularEmbedding(numeric);
   const how = holdout
     ? `the epoch of lowest validation loss kept, stopping ${TABULAR_PATIENCE} epochs after it (20 % held out)`
     : `every row trained on with an L2 penalty of ${TABULAR_SMALL_L2} (under ${TABULAR_HOLDOUT_ROWS} rows a hold-out costs more than it saves)${embedding ? `, ${plural(numeric, 'numeric column')} through a periodic embedding of ${embedding.units} values each` : ''}`;
