@@ -19,6 +19,6 @@ export const layers = {
   dropout: (args: DropoutArgs): Dropout => new Dropout(args),
   /** Batch normalisation: standardises each unit over the batch, then scales by γ and shifts by β. */
   batchNormalization: (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args),
-  /** PLR embeddings of numeric inputs: each becomes ReLU([cos, sin](2π f x)·W + b), d values from k learnt frequencies; the other inputs pass through. */
+  /** PLR embeddings of numeric inputs: each becomes ReLU([cos 2πfx, sin 2πfx]·W + b), d values from k learnt frequencies; the other inputs pass through. */
   periodicEmbedding: (args: PeriodicEmbeddingArgs = {}): PeriodicEmbedding => new PeriodicEmbedding(args),
 };

@@ -1,4 +1,4 @@
-export { DEFAULT_SPEC, trainingSpec, checkSpec, hiddenActivation, tableArgsOf, type TrainingSpec, type PreprocessingSpec, type ArchitectureSpec, type CompileSpec, type FitSpec, type ScaleKind, type ScheduleChoice, type TaskChoice, type TrainingSpecParts } from './spec.js';
+export { DEFAULT_SPEC, trainingSpec, checkSpec, hiddenActivation, tableArgsOf, type TrainingSpec, type PreprocessingSpec, type ArchitectureSpec, type NumericEmbeddingSpec, type CompileSpec, type FitSpec, type ScaleKind, type ScheduleChoice, type TaskChoice, type TrainingSpecParts } from './spec.js';
 export { planOutput, taskOf, classCodes, targetMatrix, classTargets, type Task, type OutputPlan } from './output.js';
 export { buildNetwork, describeNetwork, type Network, type Block, type BuildOptions } from './network.js';
 export { gatherRows, fitPipeline, pipelineInputs, transformInPlace, canTransformInPlace, pipelineTargets, outputsToTargets, inputNames } from './pipeline.js';

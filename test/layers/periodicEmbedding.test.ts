@@ -12,7 +12,7 @@ import {
 import * as ort from 'onnxruntime-node';
 import { centralDifference, randomMatrix } from '../helpers/gradcheck.js';
 
-test('periodicEmbedding: ReLU([cos, sin](2π f x)·W + b) per embedded input, the other inputs copied after them', () => {
+test('periodicEmbedding: ReLU([cos 2πfx, sin 2πfx]·W + b) per embedded input, the other inputs copied after them', () => {
   const layer = layers.periodicEmbedding({ frequencies: 2, units: 3, columns: [1], inputShape: [3] });
   const model = sequential([layer], { seed: 5, dtype: 'float64' });
   assert.equal(model.outputUnits, 3 + 2);
