@@ -1,4 +1,4 @@
-import { presetSpec, trainingSpec, type PresetName, type Table, type TrainingSpec, type TrainingSpecParts } from '../src/index.js';
+import { presetSpec, trainingSpec, type PresetData, type PresetName, type Table, type TrainingSpec, type TrainingSpecParts } from '../src/index.js';
 import type { DataFlags } from './settings.js';
 import { fieldOfOption, specFromFlags, type Flags } from './sharedOptions.js';
 
@@ -20,7 +20,7 @@ function chosenByPreset(field: string): boolean {
  * has no use for them. `why` is the preset's one line on what it chose.
  */
 export function specWithPreset(name: PresetName, flags: Flags, given: ReadonlySet<string>, table: Table): { spec: TrainingSpec; why: string } {
-  const choice = presetSpec(name, { rows: table.rows, task: table.y?.kind === 'classes' ? 'classification' : 'regression' });
+  const choice = presetSpec(name, presetDataOf(table));
   const typed = Object.fromEntries(Object.entries(flags).filter(([k]) => {
     const field = fieldOfOption(k);
     return field === undefined || !chosenByPreset(field) || given.has(k);
@@ -37,9 +37,14 @@ export function specWithPreset(name: PresetName, flags: Flags, given: ReadonlySe
     notes.push(`${optionName(watcher)} watches validation rows: ${VALIDATION_SPLIT * 100} % held out`);
   }
   const overridden = [...given].filter((k) => fieldOfOption(k) !== undefined && chosenByPreset(fieldOfOption(k)!));
-  if (overridden.length > 0) notes.push(`typed options win: ${overridden.map((k) => (flags[k] === true ? optionName(k) : flags[k] === false ? `--no-${optionName(k).slice(2)}` : `${optionName(k)} ${String(flags[k])}`)).join(', ')}`);
+  if (overridden.length > 0) notes.push(`typed options win: ${overridden.map((k) => (flags[k] === true ? optionName(k) : flags[k] === false ? `--no-${optionName(k).slice(2)}` : `${optionName(k)} ${typeof flags[k] === 'object' && flags[k] !== null && !Array.isArray(flags[k]) ? JSON.stringify(flags[k]) : String(flags[k])}`)).join(', ')}`);
   const base: TrainingSpecParts = { ...choice.parts, compile: compile as TrainingSpecParts['compile'], fit: fit as TrainingSpecParts['fit'] };
   return { spec: specFromFlags(typed, trainingSpec(base)), why: [choice.why, ...notes].join('; ') };
+}
+
+/** What a preset is resolved against: the table's rows, task and numeric columns. */
+export function presetDataOf(table: Table): PresetData {
+  return { rows: table.rows, task: table.y?.kind === 'classes' ? 'classification' : 'regression', numericColumns: table.schema.inputs.filter((c) => c.kind === 'numeric').length };
 }
 
 /** The hold-out of a typed option that needs validation rows (the small preset's split). */

@@ -41,10 +41,12 @@ const SHARED_OPTIONS = {
   split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption, field: 'preprocessing.orderBy' },
   unknown: { flags: '--unknown <policy>', help: 'categories not seen in training: encode as all zeros with a warning, or stop', choices: ['ignore', 'error'], default: 'ignore', field: 'preprocessing.unknown' },
   task: { flags: '--task <task>', help: 'what the target is', choices: ['auto', 'classification', 'regression'], default: 'auto', field: 'preprocessing.task' },
-  preset: { flags: '--preset <name>', help: 'starting point of every model and training option not typed: tabular (default for a CSV file: robust scaling, 2×256 ReLU, Adam on a warm-up + cosine schedule, label smoothing, sized from the rows) or small (32-16, early stopping; default for bundled and synthetic sets)', choices: ['tabular', 'small'] },
+  preset: { flags: '--preset <name>', help: 'starting point of every model and training option not typed: tabular (default for a CSV file: robust scaling, 2×256 ReLU, Adam on a warm-up + cosine schedule, label smoothing, sized from the rows; under 500 rows a periodic embedding of up to 16 numeric columns) or small (32-16, early stopping; default for bundled and synthetic sets)', choices: ['tabular', 'small'] },
   layers: { flags: '--layers <units>', help: 'hidden layer sizes, e.g. 64,32 (0 for none)', parse: units, default: [32, 16], field: 'architecture.hidden' },
   activation: { flags: '--activation <name>', help: 'hidden-layer activation', default: 'relu', field: 'architecture.activation' },
   dropout: { flags: '--dropout <rate>', help: 'dropout after each hidden layer', parse: number(0, 1, true, false), default: 0, field: 'architecture.dropout' },
+  embedding: { flags: '--embedding <json>', help: 'periodic (PLR) embeddings of the numeric columns before the first hidden layer, e.g. \'{"frequencies": 8, "units": 4, "sigma": 0.1}\' or \'{}\' for 16, 16, 0.1 (the tabular preset adds one under 500 rows with 1 to 16 numeric columns); exports to ONNX, not to TensorFlow.js', parse: json, field: 'architecture.embedding', negatable: true },
+  noEmbedding: { flags: '--no-embedding', help: 'no numeric embedding (the tabular preset adds one under 500 rows with 1 to 16 numeric columns)' },
   loss: { flags: '--loss <name>', help: 'loss (default: from the task)', field: 'compile.loss' },
   optimizer: { flags: '--optimizer <name>', help: 'sgd, adam, rmsprop or adagrad', default: 'adam', field: 'compile.optimizer' },
   lr: { flags: '--lr <rate>', help: "learning rate (default: the optimizer's own, adam 0.001)", parse: number(0, Infinity, false, false), field: 'compile.learningRate' },
@@ -53,6 +55,7 @@ const SHARED_OPTIONS = {
   validationSplit: { flags: '--validation-split <fraction>', help: 'rows held out for validation (stratified)', parse: number(0, 1, true, false), default: 0.2, field: 'fit.validationSplit' },
   earlyStopping: { flags: '--early-stopping <patience>', help: 'stop when the validation loss has not improved for this many epochs; the best weights are kept (--epochs is then a maximum)', parse: integer(1), default: 10, field: 'fit.earlyStopping', negatable: true },
   noEarlyStopping: { flags: '--no-early-stopping', help: 'train all --epochs' },
+  beta2: { flags: '--beta2 <decay>', help: "Adam's β2, the decay of its squared-gradient average (default 0.999; the tabular preset 0.95)", parse: number(0, 1, true, false), field: 'compile.beta2' },
   schedule: { flags: '--schedule <name>', help: 'learning rate over the run: constant, warmupCosine (5 % warm-up, cosine decay) or cosLog (RealMLP); --lr is the peak', choices: ['constant', 'warmupCosine', 'cosLog'], field: 'compile.schedule' },
   labelSmoothing: { flags: '--label-smoothing <epsilon>', help: 'classification targets (1 − ε)·y + ε/K', parse: number(0, 1, true, false), field: 'compile.labelSmoothing' },
   keepBest: { flags: '--keep-best', help: 'keep the weights of the epoch with the lowest validation loss, without stopping early', field: 'fit.keepBest' },
@@ -82,9 +85,12 @@ export function sharedOption(name: SharedOptionName, help?: string, change: Opti
   return option;
 }
 
-/** The command-line option that sets a TrainingSpec field ('fit.batchSize' → '--batch-size'), or undefined. */
+/**
+ * The command-line option that sets a TrainingSpec field ('fit.batchSize' → '--batch-size'; a
+ * field inside an option's JSON value, 'architecture.embedding.units' → '--embedding'), or undefined.
+ */
 export function optionOfField(field: string): string | undefined {
-  const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field);
+  const def = Object.values(SHARED_OPTIONS).find((d: SharedOptionDef) => d.field === field || field.startsWith(`${d.field}.`));
   return def?.flags.split(' ')[0];
 }
 

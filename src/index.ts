@@ -20,8 +20,8 @@ export * as regularizers from './regularizers.js';
 export type { Regularizer, RegularizerSpec } from './regularizers.js';
 
 export {
-  layers, layerFromConfig, layerRegistry, layerClassNames, layerKind, classOf, visitLayer, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization,
-  type LayerConfig, type LayerClasses, type LayerClassName, type LayerKind, type ConfigFields, type ParamSpec, type PerLayerClass, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs,
+  layers, layerFromConfig, layerRegistry, layerClassNames, layerKind, classOf, visitLayer, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization, PeriodicEmbedding,
+  type LayerConfig, type LayerClasses, type LayerClassName, type LayerKind, type ConfigFields, type ParamSpec, type PerLayerClass, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs, type PeriodicEmbeddingArgs,
 } from './layers/index.js';
 export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {

@@ -8,6 +8,7 @@
 //   npm run bench:tables -- --sets glass,servo --variants tabular
 //   npm run bench:tables -- --variants '{"label":"wide","architecture":{"hidden":[256,256,256]}}'
 //   npm run bench:tables -- --sets sonar,servo --update     # re-run some sets, keep the others' rows
+//   npm run bench:tables -- --sets glass,sonar --seeds 1,2,3  # mean over training seeds (small tables move by ±0.01–0.02 with the seed)
 //
 // A variant is a preset name or JSON spec parts (with a "label") laid over the tabular preset.
 // Times are seconds of preprocessing + training + prediction summed over the folds, one thread.
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     log: { type: 'string' },
     /** Re-run only --sets and keep every other set's rows of bench/results/tables.json in the report. */
     update: { type: 'boolean', default: false },
+    /** Training seeds (fit.seed: weights, shuffling, inner split) each variant runs with; the score is the mean over seeds and folds. */
+    seeds: { type: 'string' },
   },
 });
 
@@ -42,6 +45,12 @@ const golden = JSON.parse(readFileSync(join(here, 'sklearn-golden.json'), 'utf8'
 const only = values.sets?.split(',');
 const sets = manifest.sets.filter((s) => !only || only.includes(s.name));
 const variants = splitVariants(values.variants);
+// Without --seeds each variant runs with its own fit.seed (1 unless it sets one).
+const seeds = values.seeds?.split(',').map((s) => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--seeds: expected integers such as 1,2,3, got ${JSON.stringify(s)}`);
+  return n;
+});
 
 /** Splits "old,tabular,{...},{...}" at the commas outside braces. */
 function splitVariants(text: string): string[] {
@@ -96,26 +105,31 @@ function score(spec: TrainingSpec, table: Table, train: number[], test: number[]
   });
 }
 
-interface Row { set: string; variant: string; score: number; perFold: number[]; seconds: number; epochs: string[]; spec: TrainingSpecParts | string }
+interface Row { set: string; variant: string; score: number; perFold: number[]; seconds: number; epochs: string[]; spec: TrainingSpecParts | string; seeds?: number[] }
 
 async function runSet(s: SetEntry, variant: string): Promise<Row> {
   const table = readCsvTableSync(join(here, 'data', `${s.name}.csv`), { target: s.target, task: s.task, source: `${s.name}.csv` });
   const fold = folds[s.name];
   if (!fold || fold.length !== table.rows) throw new Error(`${s.name}: folds.json has ${fold?.length} rows, the table ${table.rows}; rerun sklearn_tables.py`);
-  const spec = variantSpec(variant, table);
-  const perFold: number[] = [];
+  const base = variantSpec(variant, table);
+  // Per fold, the mean over the seeds; seconds are per seed (one run of 5 folds), as in the single-seed report.
+  const perFold: number[] = new Array<number>(manifest.folds).fill(0);
   const epochs: string[] = [];
   const start = performance.now();
-  for (let f = 0; f < manifest.folds; f++) {
-    const train: number[] = [];
-    const test: number[] = [];
-    fold.forEach((k, r) => (k === f ? test : train).push(r));
-    const r = await score(spec, table, train, test);
-    perFold.push(r.score);
-    epochs.push(r.note);
+  const runs = seeds ?? [base.fit.seed];
+  for (const seed of runs) {
+    const spec = seed === base.fit.seed ? base : trainingSpec({ ...base, fit: { ...base.fit, seed } });
+    for (let f = 0; f < manifest.folds; f++) {
+      const train: number[] = [];
+      const test: number[] = [];
+      fold.forEach((k, r) => (k === f ? test : train).push(r));
+      const r = await score(spec, table, train, test);
+      perFold[f] = perFold[f]! + r.score / runs.length;
+      epochs.push(r.note);
+    }
   }
-  const seconds = (performance.now() - start) / 1000;
-  return { set: s.name, variant: labelOf(variant), score: perFold.reduce((a, b) => a + b, 0) / perFold.length, perFold, seconds, epochs, spec: variant.startsWith('{') ? JSON.parse(variant) as TrainingSpecParts : variant };
+  const seconds = (performance.now() - start) / 1000 / runs.length;
+  return { set: s.name, variant: labelOf(variant), score: perFold.reduce((a, b) => a + b, 0) / perFold.length, perFold, seconds, epochs, spec: variant.startsWith('{') ? JSON.parse(variant) as TrainingSpecParts : variant, ...(seeds ? { seeds } : {}) };
 }
 
 const rows: Row[] = [];
@@ -171,7 +185,7 @@ function writeReport(all: Row[]): void {
   const md = [
     '# Tables benchmark (`npm run bench:tables`)',
     '',
-    `Scores: accuracy (classification) or R² (regression), mean of 5 folds (bench/tables/folds.json); times: seconds over the 5 folds (fit + predict). scikit-learn ${golden.versions.sklearn} from bench/tables/sklearn-golden.json. Load average at the end: ${load}${values.update ? ` (of the run that updated ${sets.map((s) => s.name).join(', ')})` : ''}.`,
+    `Scores: accuracy (classification) or R² (regression), mean of 5 folds (bench/tables/folds.json)${seeds ? `, each the mean over training seeds ${seeds.join(', ')}` : ''}; times: seconds over the 5 folds (fit + predict${seeds ? ', per seed' : ''}). scikit-learn ${golden.versions.sklearn} from bench/tables/sklearn-golden.json. Load average at the end: ${load}${values.update ? ` (of the run that updated ${sets.map((s) => s.name).join(', ')})` : ''}.`,
     '',
     ...lines,
     '',

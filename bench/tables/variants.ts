@@ -2,6 +2,7 @@
 // which is what --preset small keeps: 32-16 ReLU, Adam 1e-3, batch 32, ≤ 100 epochs, early stopping
 // patience 10), 'tabular' (the preset as resolved for the table), and, for experiments, JSON spec
 // parts with a "label", laid over the tabular preset.
+import { presetDataOf } from '../../cli/preset.js';
 import { presetSpec, trainingSpec, type Table, type TrainingSpec, type TrainingSpecParts } from '../../src/index.js';
 
 export const VARIANT_NAMES = ['old', 'tabular'] as const;
@@ -16,9 +17,10 @@ function merge(base: TrainingSpecParts, over: TrainingSpecParts): TrainingSpecPa
 }
 
 export function variantSpec(variant: string, table: Table): TrainingSpec {
-  const task = table.y?.kind === 'classes' ? 'classification' : 'regression';
-  if (variant === 'old') return trainingSpec(presetSpec('small', { rows: table.rows, task }).parts);
-  const tabular = presetSpec('tabular', { rows: table.rows, task }).parts;
+  const data = presetDataOf(table);
+  const task = data.task;
+  if (variant === 'old') return trainingSpec(presetSpec('small', data).parts);
+  const tabular = presetSpec('tabular', data).parts;
   if (variant === 'tabular') return trainingSpec(tabular);
   if (variant.startsWith('{')) {
     const { label: _label, minSteps, maxEpochs, ...parts } = JSON.parse(variant) as TrainingSpecParts & { label?: string; minSteps?: number; maxEpochs?: number };
@@ -30,6 +32,8 @@ export function variantSpec(variant: string, table: Table): TrainingSpec {
       spec = merge(spec, { fit: { epochs: Math.min(maxEpochs ?? 1000, Math.max(spec.fit?.epochs ?? 64, Math.ceil(minSteps / perEpoch))) } });
     }
     if (task === 'regression' && spec.compile?.labelSmoothing !== undefined) spec = merge(spec, { compile: { labelSmoothing: 0 } });
+    // "embedding": null leaves the numeric embedding out.
+    if ((spec.architecture as { embedding?: unknown } | undefined)?.embedding === null) spec = { ...spec, architecture: Object.fromEntries(Object.entries(spec.architecture!).filter(([k]) => k !== 'embedding')) };
     // "earlyStopping": 0 turns early stopping off.
     if (spec.fit?.earlyStopping === 0) spec = merge(spec, { fit: { earlyStopping: undefined } as never });
     return trainingSpec(spec);

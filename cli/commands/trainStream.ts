@@ -1,5 +1,5 @@
 import {
-  Rng, ShuffleBuffer, buildNetwork, describeNetwork, earlyStoppingOf, saveModel, measure, scalerFromJSON,
+  Rng, ShuffleBuffer, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON,
   type BatchDataset, type Callback, type History, type LoadedModel, type PresetName, type Sequential, type Table, type TableArgs, type TrainingSpec,
 } from '../../src/index.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
@@ -128,7 +128,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const fit = spec.fit;
   // Each epoch gives ceil(rows / batch) batches (the shuffle buffer's last one short), as in memory: the schedule's steps.
   const steps = fit.epochs * Math.ceil(scan.trainRows / Math.max(1, Math.min(fit.batchSize, scan.trainRows)));
-  const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: fit.seed, steps }).model;
+  const model: Sequential = from ? from.loaded.network : buildNetwork(preprocessing.featureNames!.length, scan.plan, spec.architecture, spec.compile, { seed: fit.seed, steps, ...(preprocessing.schema ? { numericInputs: numericFeatureIndices(preprocessing.schema) } : {}) }).model;
   if (!from && scan.summary.y?.kind === 'classes') model.session.classes = [...scan.summary.y.classes];
   const hasVal = scan.validation !== undefined;
   const early = earlyStoppingOf({ spec, validation: scan.validation });

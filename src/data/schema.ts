@@ -57,6 +57,17 @@ export function featureNames(schema: TableSchema): string[] {
   return out;
 }
 
+/** Indices of the features that are numeric columns (not one-hot categories or date parts), in feature order. */
+export function numericFeatureIndices(schema: TableSchema): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const c of schema.inputs) {
+    if (c.kind === 'numeric') out.push(at);
+    at += columnWidth(c);
+  }
+  return out;
+}
+
 /** Labels in a stable order: numbers ascending, then strings in code-point order (as model targets). */
 export function sortLabels<T extends Label>(labels: T[]): T[] {
   return labels.sort((a, b) => {

@@ -10,4 +10,4 @@ export { modelToTfjs, TFJS_WEIGHTS_FILE, TFJS_PREPROCESSING_FILE, type TfjsArtif
 export { applyPreprocessing, type PreprocessedInputs } from './tfjs/applier.js';
 export { type PredictRawArgs } from './loadedModel.js';
 export { modelFromTfjs, parseTfjsJson, tfjsWeightPaths, type TfjsImportArgs } from './tfjs/import.js';
-export { foldPreprocessing, type PortableInfo } from './portable.js';
+export { foldPreprocessing, UnexportableLayerError, type PortableInfo } from './portable.js';

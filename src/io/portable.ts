@@ -19,6 +19,25 @@ export interface PortableInfo {
 }
 
 /**
+ * A layer class an export format has no operators for (PeriodicEmbedding in TensorFlow.js): thrown before anything
+ * is folded or written, naming the layer (`layer`), its class (`className`) and the format.
+ */
+export class UnexportableLayerError extends UnsupportedError {
+  constructor(readonly layer: string, readonly className: string, readonly format: string) {
+    super(`${format} export: layer ${JSON.stringify(layer)} is a ${className}, which has no ${format} equivalent here; export to ONNX, keep the model in backprop's own format (.bpm), or train without it (--no-embedding; in a spec, leave architecture.embedding out)`);
+  }
+}
+
+/** Layer classes TensorFlow.js has no layer for. */
+const UNEXPORTABLE = new Set(['PeriodicEmbedding']);
+
+/** Throws UnexportableLayerError for the first layer of `model` that `format` cannot hold. */
+export function refuseUnexportable(model: Sequential, format: string): void {
+  const layer = model.layers.find((l) => UNEXPORTABLE.has(l.className));
+  if (layer !== undefined) throw new UnexportableLayerError(layer.name, layer.className, format);
+}
+
+/**
  * A copy of `model` for inference elsewhere with the numeric scaling folded into its weights:
  * the input scaler x' = (x − o)/s into the first Dense layer (W'ᵢⱼ = Wᵢⱼ/sᵢ,
  * b'ⱼ = bⱼ − Σᵢ oᵢWᵢⱼ/sᵢ), and a regression target scaler y = y'·s + o into the last Dense

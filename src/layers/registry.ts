@@ -6,6 +6,7 @@ import { Dense, type DenseArgs } from './dense.js';
 import { ActivationLayer, type ActivationArgs } from './activationLayer.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batchNormalization.js';
+import { PeriodicEmbedding, type PeriodicEmbeddingArgs } from './periodicEmbedding.js';
 import type { Layer, LayerConfig } from './layer.js';
 
 /**
@@ -18,9 +19,10 @@ export interface LayerClasses {
   Activation: ActivationLayer;
   Dropout: Dropout;
   BatchNormalization: BatchNormalization;
+  PeriodicEmbedding: PeriodicEmbedding;
 }
 
-/** The registered layer class names (Dense, Activation, Dropout, BatchNormalization), as saved in model files. */
+/** The registered layer class names (Dense, Activation, Dropout, BatchNormalization, PeriodicEmbedding), as saved in model files. */
 export type LayerClassName = keyof LayerClasses;
 
 /** A parameter tensor a layer will own, known from its config before anything is allocated. */
@@ -143,8 +145,40 @@ const batchNormalization: LayerKind<'BatchNormalization'> = {
   },
 };
 
+const periodicEmbedding: LayerKind<'PeriodicEmbedding'> = {
+  className: 'PeriodicEmbedding',
+  defaultName: 'periodic_embedding',
+  configKeys: [...COMMON_KEYS, 'frequencies', 'units', 'sigma', 'columns', 'includeInputs'],
+  is: (layer): layer is PeriodicEmbedding => layer instanceof PeriodicEmbedding,
+  fromConfig: (c) => new PeriodicEmbedding(defined(c) as PeriodicEmbeddingArgs),
+  shapes(f, c, name, units, maxElements) {
+    const k = c.frequencies === undefined ? 16 : f.at('frequencies').integer(c.frequencies, 1, maxElements);
+    const d = c.units === undefined ? 16 : f.at('units').integer(c.units, 1, maxElements);
+    if (c.sigma !== undefined && !(f.at('sigma').number(c.sigma) > 0)) throw f.at('sigma').fail('must be > 0');
+    let e = units;
+    if (c.columns !== undefined) {
+      const cols = c.columns;
+      if (!Array.isArray(cols)) throw f.at('columns').fail('expected a list of input indices');
+      cols.forEach((v, i) => {
+        const at = f.at('columns').at(String(i));
+        const col = at.integer(v, 0, units - 1);
+        if (i > 0 && col <= (cols[i - 1] as number)) throw at.fail('input indices must be ascending');
+      });
+      e = cols.length;
+    }
+    const includeInputs = c.includeInputs === undefined ? false : f.at('includeInputs').boolean(c.includeInputs);
+    if (e * 2 * k * d > maxElements) throw f.fail(`projection [${e * 2 * k}, ${d}] has more than ${maxElements} elements`);
+    const params: ParamSpec[] = [
+      { name: `${name}/frequencies`, shape: [e, k], trainable: true },
+      { name: `${name}/projection`, shape: [e * 2 * k, d], trainable: true },
+      { name: `${name}/bias`, shape: [e, d], trainable: true },
+    ];
+    return { outputUnits: PeriodicEmbedding.outputUnitsFor(units, e, d, includeInputs), params };
+  },
+};
+
 /** The one table of layer classes: the loader's validation, layerFromConfig, default names and each format walk it. */
-export const layerRegistry: { readonly [K in LayerClassName]: LayerKind<K> } = { Dense: dense, Activation: activation, Dropout: dropout, BatchNormalization: batchNormalization };
+export const layerRegistry: { readonly [K in LayerClassName]: LayerKind<K> } = { Dense: dense, Activation: activation, Dropout: dropout, BatchNormalization: batchNormalization, PeriodicEmbedding: periodicEmbedding };
 
 /** Every registered layer class name. */
 export const layerClassNames = Object.keys(layerRegistry) as readonly LayerClassName[];

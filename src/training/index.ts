@@ -1,4 +1,4 @@
-export { DEFAULT_SPEC, trainingSpec, checkSpec, hiddenActivation, tableArgsOf, type TrainingSpec, type PreprocessingSpec, type ArchitectureSpec, type CompileSpec, type FitSpec, type ScaleKind, type ScheduleChoice, type TaskChoice, type TrainingSpecParts } from './spec.js';
+export { DEFAULT_SPEC, trainingSpec, checkSpec, hiddenActivation, tableArgsOf, type TrainingSpec, type PreprocessingSpec, type ArchitectureSpec, type NumericEmbeddingSpec, type CompileSpec, type FitSpec, type ScaleKind, type ScheduleChoice, type TaskChoice, type TrainingSpecParts } from './spec.js';
 export { planOutput, taskOf, classCodes, targetMatrix, classTargets, type Task, type OutputPlan } from './output.js';
 export { buildNetwork, describeNetwork, type Network, type Block, type BuildOptions } from './network.js';
 export { gatherRows, fitPipeline, pipelineInputs, transformInPlace, canTransformInPlace, pipelineTargets, outputsToTargets, inputNames } from './pipeline.js';
@@ -10,5 +10,5 @@ export { crossValidate, type CrossValidationArgs } from './crossValidate.js';
 export { scoreSpec, holdoutsOf, innerSplit, classScores, meanStd, scoreMetrics, MAXIMIZED_METRICS, CLASS_METRICS, type FoldScores, type ScoreMetric, type Scoring, type Holdout, type ScoreArgs, type EpochReporter } from './score.js';
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';
 export { classBaseline, meanBaseline, tableBaseline, scoreBaselineOnRows, baselineFromJson, classReport, macroF1, scoreBaseline, minorityShare, beatsBaseline, baselineSentence, IMBALANCED_SHARE, type Baseline, type BaselineScores, type ClassScores, type ComparedScores } from './baseline.js';
-export { presetSpec, specFromPreset, mergeSpecParts, presetNames, tabularBatchSize, tabularEpochs, type PresetName, type PresetData, type PresetChoice } from './presets.js';
+export { presetSpec, specFromPreset, mergeSpecParts, presetNames, tabularBatchSize, tabularEpochs, tabularEmbedding, TABULAR_EMBEDDING_COLUMNS, type PresetName, type PresetData, type PresetChoice } from './presets.js';
 export { StreamPipeline, type StreamPipelineArgs } from './streamPipeline.js';

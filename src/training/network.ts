@@ -6,6 +6,7 @@ import { Dense } from '../layers/dense.js';
 import { ActivationLayer } from '../layers/activationLayer.js';
 import { BatchNormalization } from '../layers/batchNormalization.js';
 import { Dropout } from '../layers/dropout.js';
+import { PeriodicEmbedding } from '../layers/periodicEmbedding.js';
 import type { Layer } from '../layers/layer.js';
 import { getOptimizer } from '../optimizers/index.js';
 import { getLoss } from '../losses/index.js';
@@ -40,6 +41,8 @@ export interface BuildOptions {
   readonly useBias?: readonly boolean[];
   /** The run's total optimiser steps, which a compile.schedule other than 'constant' needs. */
   readonly steps?: number;
+  /** Indices of the numeric inputs, which architecture.embedding embeds (default every input; see numericFeatureIndices). */
+  readonly numericInputs?: readonly number[];
 }
 
 /** The spec's learning rate, as a schedule over `steps` when it asks for one. */
@@ -56,13 +59,16 @@ function learningRateOf(compile: CompileSpec, steps: number | undefined): number
 }
 
 /**
- * The one network builder: hidden blocks (Dense, or Dense → BatchNorm → activation; then
+ * The one network builder: a periodic embedding of the numeric inputs when the spec asks for one
+ * (and there are any), hidden blocks (Dense, or Dense → BatchNorm → activation; then
  * dropout when asked), the output layer the plan gives, compiled with the spec's optimizer and
  * the plan's loss and metrics.
  */
 export function buildNetwork(inputUnits: number, output: Pick<OutputPlan, 'units' | 'loss' | 'metrics'> & { readonly activation: ActivationSpec }, arch: ArchitectureSpec, compile: CompileSpec, options: BuildOptions): Network {
   const stack: Layer[] = [];
   const blocks: Block[] = [];
+  const embed = arch.embedding !== undefined && options.numericInputs?.length !== 0;
+  if (embed) stack.push(new PeriodicEmbedding({ ...arch.embedding, ...(options.numericInputs ? { columns: options.numericInputs } : {}), inputShape: [inputUnits] }));
   const reg = (arch.l1 ?? 0) > 0 || (arch.l2 ?? 0) > 0 ? l1l2({ l1: arch.l1 ?? 0, l2: arch.l2 ?? 0 }) : undefined;
   const dense = (units: number, activation: ActivationSpec, i: number) => new Dense({
     units,
@@ -70,7 +76,7 @@ export function buildNetwork(inputUnits: number, output: Pick<OutputPlan, 'units
     ...(options.useBias?.[i] === false ? { useBias: false } : {}),
     ...(arch.initializer ? { kernelInitializer: arch.initializer } : {}),
     ...(reg ? { kernelRegularizer: reg } : {}),
-    ...(i === 0 ? { inputShape: [inputUnits] } : {}),
+    ...(i === 0 && !embed ? { inputShape: [inputUnits] } : {}),
   });
   arch.hidden.forEach((units, i) => {
     const activation = hiddenActivation(arch, i);
@@ -107,6 +113,7 @@ export function describeNetwork(model: Sequential): string {
     const config = layer.getConfig().config;
     if (layer.className === 'Dense') parts.push(`${String(config.units)} ${typeof config.activation === 'string' ? config.activation : 'leakyRelu'}`);
     else if (layer.className === 'Dropout') parts.push(`dropout ${String(config.rate)}`);
+    else if (layer.className === 'PeriodicEmbedding') parts.push(`${layer.outputUnits} periodic embedding`);
     else parts.push(layer.className);
   }
   return parts.join(' → ');

@@ -3,6 +3,7 @@ import type { Matrix } from '../core/matrix.js';
 import { timeSplitIndices, trainTestSplitIndices } from '../data/split.js';
 import type { RowOrder, Table } from '../data/table.js';
 import type { Preprocessing } from '../io/preprocessing.js';
+import { numericFeatureIndices } from '../data/schema.js';
 import type { Sequential } from '../model/sequential.js';
 import { EarlyStopping } from '../callbacks/earlyStopping.js';
 import type { Callback } from '../callbacks/callback.js';
@@ -108,7 +109,7 @@ export function prepareTraining(spec: TrainingSpec, table: Table, args: PrepareA
   const fitted = args.resume ? undefined : fitPipeline(table, split.train, spec.preprocessing, plan.task, reuse ? { order } : undefined);
   const preprocessing = args.resume?.preprocessing ?? fitted!.preprocessing;
   const steps = spec.fit.epochs * Math.ceil(split.train.length / Math.max(1, Math.min(spec.fit.batchSize, split.train.length)));
-  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed, steps });
+  const network = args.resume ? { model: args.resume.model, blocks: [] } : buildNetwork(fitted ? fitted.trainInputs.cols : args.resume!.model.inputUnits, plan, spec.architecture, spec.compile, { seed: spec.fit.seed, steps, ...(preprocessing.schema ? { numericInputs: numericFeatureIndices(preprocessing.schema) } : {}) });
   if (table.y.kind === 'classes' && !args.resume) network.model.session.classes = [...table.y.classes];
   const inputs = reuse && args.resume ? transformInPlace(preprocessing, table, order) : undefined;
   const part = (rows: readonly number[], x?: Matrix): Part => ({ x: x ?? pipelineInputs(preprocessing, table, rows), y: pipelineTargets(preprocessing, table, rows, plan), rows });

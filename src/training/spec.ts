@@ -73,6 +73,21 @@ export interface ArchitectureSpec {
   /** L1 / L2 penalty on every kernel (0 = none). */
   readonly l1?: number;
   readonly l2?: number;
+  /**
+   * PLR embeddings of the numeric columns before the first hidden layer (layers.periodicEmbedding:
+   * each numeric input becomes `units` values from `frequencies` learnt frequencies, first drawn
+   * with spread `sigma`); one-hot and date inputs pass through. Default none.
+   */
+  readonly embedding?: NumericEmbeddingSpec;
+}
+
+/** The periodic (PLR) embedding of numeric inputs; each field defaults to the layer's own (16, 16, 0.1, false). */
+export interface NumericEmbeddingSpec {
+  readonly frequencies?: number;
+  readonly units?: number;
+  readonly sigma?: number;
+  /** The numeric values themselves passed on too, after the embeddings. */
+  readonly includeInputs?: boolean;
 }
 
 /**
@@ -184,7 +199,15 @@ export function checkSpec(spec: TrainingSpec): void {
   names('spec.preprocessing.categorical', p.categorical);
   names('spec.preprocessing.ignore', p.ignore);
   const a = spec.architecture;
-  checkKeys('spec.architecture', a, ['hidden', 'activation', 'dropout', 'batchNorm', 'initializer', 'l1', 'l2']);
+  checkKeys('spec.architecture', a, ['hidden', 'activation', 'dropout', 'batchNorm', 'initializer', 'l1', 'l2', 'embedding']);
+  if (a.embedding !== undefined) {
+    if (typeof a.embedding !== 'object' || a.embedding === null || Array.isArray(a.embedding)) throw bad('spec.architecture.embedding', `expected {"frequencies": 16, "units": 16, "sigma": 0.1} (each optional), got ${describe(a.embedding)}`);
+    checkKeys('spec.architecture.embedding', a.embedding, ['frequencies', 'units', 'sigma', 'includeInputs']);
+    if (a.embedding.includeInputs !== undefined && typeof a.embedding.includeInputs !== 'boolean') throw bad('spec.architecture.embedding.includeInputs', `expected true or false, got ${describe(a.embedding.includeInputs)}`);
+    if (a.embedding.frequencies !== undefined) num('spec.architecture.embedding.frequencies', a.embedding.frequencies, 1, 4096, true);
+    if (a.embedding.units !== undefined) num('spec.architecture.embedding.units', a.embedding.units, 1, 4096, true);
+    if (a.embedding.sigma !== undefined) num('spec.architecture.embedding.sigma', a.embedding.sigma, 1e-6, 1e6);
+  }
   if (!Array.isArray(a.hidden)) throw bad('spec.architecture.hidden', `expected layer sizes like [32, 16], got ${describe(a.hidden)}`);
   a.hidden.forEach((u, i) => num(`spec.architecture.hidden[${i}]`, u, 1, 1_000_000, true));
   const single = !Array.isArray(a.activation);

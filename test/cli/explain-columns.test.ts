@@ -60,8 +60,11 @@ test('--row prints the prediction and each column\'s attribution (integrated gra
   assert.match(r.stdout, /Baseline {4}the typical row: training medians and most frequent categories/);
   for (const c of lib.columns) {
     const line = r.stdout.split('\n').find((l) => l.trim().startsWith(`${c.column} `))!;
-    const printed = Number(line.trim().split(/ +/).pop()!.replace('−', '-'));
-    assert.ok(Math.abs(printed - c.attributions[k]!) < 1e-4 + 1e-3 * Math.abs(c.attributions[k]!), `${c.column}: printed ${printed}, library ${c.attributions[k]}`);
+    const token = line.trim().split(/ +/).pop()!.replace('−', '-');
+    const printed = Number(token);
+    // Equal to the library's number rounded to the printed decimals: within half a unit of the last one.
+    const half = 0.5 * 10 ** -(token.split('.')[1]?.length ?? 0);
+    assert.ok(Math.abs(printed - c.attributions[k]!) <= half + 1e-12, `${c.column}: printed ${token}, library ${c.attributions[k]}`);
   }
   const sum = lib.columns.reduce((s, c) => s + c.attributions[k]!, 0);
   assert.ok(Math.abs(sum - (lib.prediction[k]! - lib.baselinePrediction[k]!)) < 0.01 * Math.abs(lib.prediction[k]! - lib.baselinePrediction[k]!) + 1e-6, 'completeness');

@@ -39,6 +39,11 @@ test('under 500 rows the preset trains on every row, unless a typed option watch
   const small = specWithPreset('tabular', DEFAULTS, new Set(), table(300, false));
   assert.equal(small.spec.fit.validationSplit, 0);
   assert.equal(small.spec.compile.labelSmoothing, undefined);
+  assert.deepEqual(small.spec.architecture.embedding, { frequencies: 16, units: 16, sigma: 0.1 }, 'both numeric columns embedded');
+  assert.match(small.why, /, 2 numeric columns through a periodic embedding of 16 values each$/);
+  const off = specWithPreset('tabular', { ...DEFAULTS, embedding: false }, new Set(['embedding']), table(300, false));
+  assert.equal(off.spec.architecture.embedding, undefined, '--no-embedding');
+  assert.match(off.why, /typed options win: --no-embedding$/);
   const watched = specWithPreset('tabular', { ...DEFAULTS, earlyStopping: 5 }, new Set(['earlyStopping']), table(300, false));
   assert.deepEqual([watched.spec.fit.validationSplit, watched.spec.fit.earlyStopping], [0.2, 5]);
   assert.match(watched.why, /--early-stopping watches validation rows: 20 % held out/);
@@ -50,4 +55,21 @@ test('preset small is the old network; a bad typed value is a usage error naming
   const { spec } = specWithPreset('small', DEFAULTS, new Set(), table(1000, true));
   assert.deepEqual([spec.architecture.hidden, spec.fit.earlyStopping, spec.preprocessing.scale], [[32, 16], 10, 'standard']);
   assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, labelSmoothing: 2 }, new Set(['labelSmoothing']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--label-smoothing: /.test(e.message));
+});
+
+test('--beta2 sets spec.compile.beta2 over the preset; out of range or with an optimizer other than adam it is a usage error naming --beta2', () => {
+  const typed = specWithPreset('tabular', { ...DEFAULTS, beta2: 0.99 }, new Set(['beta2']), table(1000, true));
+  assert.equal(typed.spec.compile.beta2, 0.99);
+  assert.match(typed.why, /typed options win: --beta2 0\.99$/);
+  assert.equal(specWithPreset('small', { ...DEFAULTS, beta2: 0.9 }, new Set(['beta2']), table(1000, true)).spec.compile.beta2, 0.9);
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, beta2: 1 }, new Set(['beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: /.test(e.message));
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, optimizer: 'sgd', beta2: 0.9 }, new Set(['optimizer', 'beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: .*only adam/.test(e.message));
+});
+
+test('--embedding sets spec.architecture.embedding over the preset; a bad field is a usage error naming --embedding', () => {
+  const typed = specWithPreset('tabular', { ...DEFAULTS, embedding: { frequencies: 8, units: 4 } }, new Set(['embedding']), table(1000, true));
+  assert.deepEqual(typed.spec.architecture.embedding, { frequencies: 8, units: 4 });
+  assert.deepEqual(typed.spec.architecture.hidden, [256, 256], 'the rest of the preset stays');
+  assert.equal(specWithPreset('tabular', DEFAULTS, new Set(), table(1000, true)).spec.architecture.embedding, undefined);
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, embedding: { units: 0 } }, new Set(['embedding']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--embedding: /.test(e.message));
 });

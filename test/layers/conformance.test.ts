@@ -14,6 +14,7 @@ const SAMPLES: { readonly [K in LayerClassName]: () => Layer } = {
   Activation: () => layers.activation({ activation: 'sigmoid' }),
   Dropout: () => layers.dropout({ rate: 0.4 }),
   BatchNormalization: () => layers.batchNormalization({ momentum: 0.9, epsilon: 1e-3 }),
+  PeriodicEmbedding: () => layers.periodicEmbedding({ frequencies: 3, units: 2, sigma: 0.5, columns: [0, 2] }),
 };
 
 const IN = 4;

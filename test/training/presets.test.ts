@@ -2,7 +2,7 @@
 // row count, says so, and what the user sets wins over it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SPEC, InputError, presetSpec, specFromPreset, tabularBatchSize, tabularEpochs, trainingSpec } from '../../src/index.js';
+import { DEFAULT_SPEC, InputError, presetSpec, specFromPreset, tabularBatchSize, tabularEmbedding, tabularEpochs, trainingSpec, TABULAR_EMBEDDING_COLUMNS } from '../../src/index.js';
 
 test('preset small is the old default network with early stopping (patience 10)', () => {
   const { spec } = specFromPreset('small', { rows: 150, task: 'classification' });
@@ -25,6 +25,21 @@ test('preset tabular: batch size and epochs follow the row count, within their b
   assert.equal(tiny.parts.architecture?.l2, 1e-4, 'an L2 penalty where no epoch is picked on held-out rows');
   assert.equal(big.parts.architecture?.l2, undefined);
   assert.match(tiny.why, /every row trained on/);
+});
+
+test('preset tabular: under 500 rows 1 to 16 numeric columns go through a periodic embedding (16 frequencies, 16 values each); none from 500 rows, without numeric columns or with more than 16', () => {
+  assert.deepEqual([0, 1, 16, 17, 60].map((n) => tabularEmbedding(n)?.units), [undefined, 16, 16, undefined, undefined]);
+  assert.equal(TABULAR_EMBEDDING_COLUMNS, 16);
+  const small = presetSpec('tabular', { rows: 200, task: 'classification', numericColumns: 9 });
+  assert.deepEqual(small.parts.architecture?.embedding, { frequencies: 16, units: 16, sigma: 0.1 });
+  assert.equal(small.why, 'preset tabular for 200 rows: 64 epochs, batch 32, every row trained on with an L2 penalty of 0.0001 (under 500 rows a hold-out costs more than it saves), 9 numeric columns through a periodic embedding of 16 values each');
+  assert.equal(presetSpec('tabular', { rows: 200, task: 'classification', numericColumns: 60 }).parts.architecture?.embedding, undefined);
+  assert.equal(presetSpec('tabular', { rows: 200, task: 'regression', numericColumns: 0 }).parts.architecture?.embedding, undefined);
+  assert.equal(presetSpec('tabular', { rows: 500, task: 'regression', numericColumns: 5 }).parts.architecture?.embedding, undefined);
+  // The spec it makes is valid and plain JSON.
+  const { spec } = specFromPreset('tabular', { rows: 167, task: 'regression', numericColumns: 2 });
+  assert.deepEqual(spec.architecture.embedding, { frequencies: 16, units: 16, sigma: 0.1 });
+  assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec);
 });
 
 test('specFromPreset: the given parts win over the preset; the result is plain JSON', () => {

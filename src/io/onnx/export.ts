@@ -2,6 +2,7 @@ import { BackpropError, UnsupportedError } from '../../core/errors.js';
 import type { Activation } from '../../activations.js';
 import type { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
+import type { PeriodicEmbedding } from '../../layers/periodicEmbedding.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
 import { checkExportWeights, foldPreprocessing, portableInfo } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
@@ -98,6 +99,58 @@ function valuesOf(layer: Layer, suffix: string): { dims: readonly number[]; data
   return p && { dims: p.shape, data: p.value };
 }
 
+/**
+ * A periodic embedding as plain matrix products: V = x·A with A [in, e·k] holding 2π f of each
+ * embedded input in its block (so V holds every 2π f_ji x_j), then
+ * ReLU(cos V·C + sin V·S + b) with C, S [e·k, e·d] block-diagonal (input j's cosine and sine rows
+ * of its projection), and the passed-through inputs x·P after it (Concat).
+ */
+function periodicEmbeddingNodes(layer: PeriodicEmbedding, g: GraphBuilder): void {
+  const { embedded, passed } = layer.inputLayout();
+  const n = layer.inputUnits;
+  const k = layer.frequencyCount;
+  const d = layer.units;
+  const e = embedded.length;
+  const f = layer.frequencies.value;
+  const w = layer.projection.value;
+  const a = new Float64Array(n * e * k);
+  embedded.forEach((col, j) => {
+    for (let i = 0; i < k; i++) a[col * e * k + j * k + i] = 2 * Math.PI * f[j * k + i]!;
+  });
+  const cosW = new Float64Array(e * k * e * d);
+  const sinW = new Float64Array(e * k * e * d);
+  for (let j = 0; j < e; j++) {
+    for (let i = 0; i < k; i++) {
+      for (let o = 0; o < d; o++) {
+        cosW[(j * k + i) * e * d + j * d + o] = w[(j * 2 * k + i) * d + o]!;
+        sinW[(j * k + i) * e * d + j * d + o] = w[(j * 2 * k + k + i) * d + o]!;
+      }
+    }
+  }
+  const name = layer.name;
+  const x = g.current;
+  g.node('MatMul', `${name}/phase`, [g.constant(`${name}/frequencies`, [n, e * k], a)]);
+  const v = g.current;
+  g.node('Cos', `${name}/Cos`, []);
+  g.node('MatMul', `${name}/cosProjection`, [g.constant(`${name}/cosWeights`, [e * k, e * d], cosW)]);
+  const cosPart = g.current;
+  g.current = v;
+  g.node('Sin', `${name}/Sin`, []);
+  g.node('MatMul', `${name}/sinProjection`, [g.constant(`${name}/sinWeights`, [e * k, e * d], sinW)]);
+  g.node('Add', `${name}/Add`, [cosPart]);
+  g.node('Add', `${name}/bias`, [g.constant(`${name}/bias`, [e * d], layer.bias.value)]);
+  g.node('Relu', `${name}/Relu`, []);
+  if (passed.length === 0) return;
+  const z = g.current;
+  const select = new Float64Array(n * passed.length);
+  passed.forEach((col, q) => (select[col * passed.length + q] = 1));
+  g.current = x;
+  g.node('MatMul', `${name}/passed`, [g.constant(`${name}/select`, [n, passed.length], select)]);
+  const kept = g.current;
+  g.current = z;
+  g.node('Concat', `${name}/Concat`, [kept], [{ name: 'axis', kind: 'int', value: 1 }]);
+}
+
 /** Each layer class as ONNX nodes (the compiler rejects a class missing here). */
 const TO_ONNX: PerLayerClass<void, [GraphBuilder]> = {
   Dense(layer, g) {
@@ -125,6 +178,9 @@ const TO_ONNX: PerLayerClass<void, [GraphBuilder]> = {
       { name: 'epsilon', kind: 'float', value: layer.epsilon },
       { name: 'momentum', kind: 'float', value: layer.momentum },
     ]);
+  },
+  PeriodicEmbedding(layer, g) {
+    periodicEmbeddingNodes(layer, g);
   },
 };
 

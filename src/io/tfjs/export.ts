@@ -6,7 +6,7 @@ import type { Param } from '../../layers/param.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
 import type { JsonObject } from '../json.js';
 import { TFJS_CAPS, checkCap, checkJsonCaps } from '../caps.js';
-import { checkExportWeights, foldPreprocessing, portableInfo } from '../portable.js';
+import { UnexportableLayerError, checkExportWeights, foldPreprocessing, portableInfo, refuseUnexportable } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
 
 /** The version of tfjs-layers whose files these are (what `generatedBy` and `keras_version` say). */
@@ -124,6 +124,9 @@ const TO_TFJS: PerLayerClass<Emitted[]> = {
       ],
     }];
   },
+  PeriodicEmbedding(layer) {
+    throw new UnexportableLayerError(layer.name, layer.className, 'TensorFlow.js');
+  },
 };
 
 /**
@@ -135,6 +138,7 @@ const TO_TFJS: PerLayerClass<Emitted[]> = {
  */
 export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsArtifacts {
   if (typeof model !== 'object' || model === null || typeof model.requireBuilt !== 'function') throw new BackpropError('modelToTfjs: expected a Sequential model');
+  refuseUnexportable(model, 'TensorFlow.js');
   const pre = args.preprocessing;
   const raw = pre?.schema !== undefined && args.networkOnly !== true;
   const folded = args.networkOnly === true ? foldPreprocessing(model, undefined) : raw ? foldTarget(model, pre) : foldPreprocessing(model, pre);
