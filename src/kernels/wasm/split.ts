@@ -16,7 +16,12 @@ export const MIN_ELEMENTS_PER_PART = 1 << 15;
 /** Fewest elements per part of a pass with exp/tanh per element, or of an optimiser update (7 streams). */
 export const MIN_COSTLY_ELEMENTS_PER_PART = 1 << 13;
 /** Columns a part of a product should have to be cut by columns (each part packs only its panels). */
-const MIN_COLUMNS_PER_PART = 64;
+const MIN_COLUMNS_PER_PART = 32;
+/**
+ * Chunks per thread a large call is cut into: the threads claim them in turn, so a thread whose
+ * core another process took (a shared machine) leaves its chunks to the others.
+ */
+export const CHUNKS_PER_THREAD = 4;
 
 /** Parts for work of `units` where each part needs `minPerPart`: 1 to `threads`. */
 export function partsFor(threads: number, units: number, minPerPart: number): number {
