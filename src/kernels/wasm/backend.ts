@@ -381,9 +381,19 @@ class WasmKernels implements Kernels {
     return this.cutSmall ? 1 : units;
   }
 
-  /** Whether an elementwise call over n elements is worth cutting. */
+  /**
+   * Whether an elementwise call over n elements is cut: when it is large enough and the threads
+   * already hold this memory. A pass never starts them (only a product large enough to cut does),
+   * so a model whose products all stay on one thread (batch 1) never touches the threads.
+   */
   private wide(n: number, minPerPart: number): boolean {
-    return this.threads > 1 && n >= 2 * minPerPart && this.ready();
+    return this.threads > 1 && n >= 2 * minPerPart && this.attached();
+  }
+
+  /** Whether the running kernel threads hold this memory (no start, no attach). */
+  private attached(): boolean {
+    const pool = this.pool;
+    return pool !== undefined && pool === existingKernelPool() && this.attachedThreads >= this.threads && pool.threads >= this.threads;
   }
 
   /** Bytes in use (for tests and the benchmark's memory note). */
