@@ -1,7 +1,7 @@
 import type * as WorkerThreads from 'node:worker_threads';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CTRL, ERROR_BYTES, OPS, SLOT, SLOT_ARGS, SLOT_RESULT, SPIN, claimChunk,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CTRL, ERROR_BYTES, OPS, SLOT, SLOT_ARGS, SLOT_RESULT, WORKER_SPIN_MS, claimChunk,
   type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
@@ -45,7 +45,13 @@ class KernelThread {
     const { ctrl } = this;
     for (;;) {
       let word = Atomics.load(ctrl, CTRL.word);
-      for (let i = 0; word === seen && i < SPIN; i++) word = Atomics.load(ctrl, CTRL.word);
+      if (word === seen) {
+        const until = performance.now() + WORKER_SPIN_MS;
+        for (let i = 1; word === seen; i++) {
+          word = Atomics.load(ctrl, CTRL.word);
+          if ((i & 255) === 0 && performance.now() > until) break;
+        }
+      }
       while (word === seen) {
         Atomics.wait(ctrl, CTRL.word, seen);
         word = Atomics.load(ctrl, CTRL.word);

@@ -63,8 +63,15 @@ export const MAX_ARGS = 12;
 /** Bytes for a failed task's message. */
 export const ERROR_BYTES = 2048;
 
-/** Iterations a waiting thread polls before it sleeps in Atomics.wait (a kernel call is often µs away). */
+/** Iterations the caller polls for chunks in progress before it sleeps in Atomics.wait. */
 export const SPIN = 20000;
+/**
+ * Milliseconds a worker polls for the next call before it sleeps in Atomics.wait: longer than the
+ * gaps inside a training step (a batch gathered, the weights saved: a few hundred µs), so a
+ * training run keeps it awake, and waking from Atomics.wait (tens of µs, more on a busy machine)
+ * is paid once per idle period rather than per call.
+ */
+export const WORKER_SPIN_MS = 0.05;
 
 /** The module exports a task may call, by op number. */
 export const OPS = [
