@@ -343,7 +343,7 @@ class WasmKernels implements Kernels {
 
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
-    const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), op === OP.gemmTNPart);
+    const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART));
     if (parts < 2 || !this.ready()) return false;
     this.cut(op, parts, (p, a) => {
       head(a);

@@ -17,7 +17,7 @@ export const MIN_ELEMENTS_PER_PART = 1 << 15;
 export const MIN_COSTLY_ELEMENTS_PER_PART = 1 << 13;
 /** Columns a part of a product should have to be cut by columns (each part packs only its panels). */
 const MIN_COLUMNS_PER_PART = 16;
-/** Rows a part of Xᵀ·δ should have to be cut by rows. */
+/** Rows a part of a product should have to be cut by rows. */
 const MIN_ROWS_PER_PART = 64;
 /**
  * Chunks per thread a large call is cut into: the threads claim them in turn, so a thread whose
@@ -39,15 +39,16 @@ export function cutAt(p: number, parts: number, size: number, align: number): nu
 
 /**
  * How to cut an M×N result of a product with T steps: the part count and whether by columns
- * (panels of `colAlign`) or rows (blocks of `rowAlign`). Columns when each part gets at least
- * MIN_COLUMNS_PER_PART of them (each part packs only its own panels of B; a row part packs all
- * of B again), rows when `preferRows` and each part gets 64 rows or more (Xᵀ·δ: a column part
- * copies every 4-row strip of Xᵀ again). Fewer parts when a dimension is too small for them all.
+ * (panels of `colAlign`) or rows (blocks of `rowAlign`). Rows when each part gets at least
+ * MIN_ROWS_PER_PART of them (a row part packs all of B again, a small cost against its rows;
+ * a column part would stream all of A, or copy every 4-row strip of Xᵀ, again), else columns
+ * when each part gets at least MIN_COLUMNS_PER_PART (each part packs only its own panels of B),
+ * else rows. Fewer parts when a dimension is too small for them all.
  */
-export function productCut(threads: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, minMacs = MIN_MACS_PER_PART, preferRows = false): { parts: number; byColumns: boolean } {
+export function productCut(threads: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, minMacs = MIN_MACS_PER_PART): { parts: number; byColumns: boolean } {
   let parts = partsFor(threads, M * N * T, minMacs);
   if (parts < 2) return { parts: 1, byColumns: false };
-  if (preferRows && M >= MIN_ROWS_PER_PART * parts) return { parts, byColumns: false };
+  if (M >= MIN_ROWS_PER_PART * parts) return { parts, byColumns: false };
   if (N >= MIN_COLUMNS_PER_PART * parts) return { parts, byColumns: true };
   parts = Math.min(parts, Math.floor(M / rowAlign));
   if (parts >= 2) return { parts, byColumns: false };
