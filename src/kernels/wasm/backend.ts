@@ -136,7 +136,9 @@ class WasmKernels implements Kernels {
   }
 
   alloc(length: number): Block {
-    const bytes = Math.ceil((length * 4) / 16) * 16;
+    // Whole cache lines: two threads writing neighbouring blocks (or chunks of one, cut at
+    // multiples of 16 floats) never share a line.
+    const bytes = Math.ceil((length * 4) / 64) * 64;
     this.reserve(bytes);
     const offset = this.top;
     this.top += bytes;
