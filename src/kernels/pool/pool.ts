@@ -4,7 +4,7 @@ import { BackpropError } from '../../core/errors.js';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import { startWorker, workerEntry } from './workerStart.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, SLOT_RESULT, SPIN, claimChunk,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, SLOT_RESULT, claimChunk,
   type Attach, type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
@@ -102,11 +102,23 @@ export class KernelPool {
     Atomics.add(this.ctrl, CTRL.done, 1);
   }
 
-  /** Waits until all `chunks` of the current call are done; a chunk that threw in a worker becomes a KernelThreadError. */
-  finish(chunks: number): void {
+  /**
+   * Waits until all `chunks` of the current call are done; a chunk that threw in a worker becomes a
+   * KernelThreadError. Polls for at most `spinMs` (about a chunk's time: a chunk in progress on a
+   * running thread ends within it), then sleeps: a worker that takes longer has lost its core, and
+   * on a machine whose other processes hold the cores a polling caller would take the time
+   * this process is given from the very worker it waits for.
+   */
+  finish(chunks: number, spinMs = 0.05): void {
     const { ctrl } = this;
     let done = Atomics.load(ctrl, CTRL.done);
-    for (let i = 0; done !== chunks && i < SPIN; i++) done = Atomics.load(ctrl, CTRL.done);
+    if (done !== chunks) {
+      const until = performance.now() + spinMs;
+      for (let i = 1; done !== chunks; i++) {
+        done = Atomics.load(ctrl, CTRL.done);
+        if ((i & 255) === 0 && performance.now() > until) break;
+      }
+    }
     while (done !== chunks) {
       Atomics.wait(ctrl, CTRL.done, done);
       done = Atomics.load(ctrl, CTRL.done);

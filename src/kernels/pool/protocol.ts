@@ -63,8 +63,6 @@ export const MAX_ARGS = 12;
 /** Bytes for a failed task's message. */
 export const ERROR_BYTES = 2048;
 
-/** Iterations the caller polls for chunks in progress before it sleeps in Atomics.wait. */
-export const SPIN = 20000;
 /**
  * Milliseconds a worker polls for the next call before it sleeps in Atomics.wait: longer than the
  * gaps inside a training step (a batch gathered, the weights saved: a few hundred µs), so a

@@ -321,7 +321,10 @@ class WasmKernels implements Kernels {
     pool.go(op, this.id, parts);
     const f = this.fns[op]!;
     let error: unknown;
+    const started = performance.now();
+    let own = 0;
     for (let c = pool.claim(); c >= 0; c = pool.claim()) {
+      own++;
       let r = 0;
       // After an error the remaining chunks are only counted, so that the workers' wait ends.
       if (error === undefined) {
@@ -335,7 +338,8 @@ class WasmKernels implements Kernels {
       }
       pool.complete(c, r);
     }
-    pool.finish(parts);
+    // Wait for chunks still in progress, polling about as long as one of this thread's took.
+    pool.finish(parts, own === 0 ? 0.05 : Math.max(0.02, (1.5 * (performance.now() - started)) / own));
     if (error !== undefined) throw error;
     let sum = 0;
     for (let p = 0; p < parts; p++) sum += pool.result(p);
