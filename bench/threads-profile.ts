@@ -66,13 +66,18 @@ for (const [t, m] of models) {
 wrapping = true;
 const perCall = new Map<number, Map<string, number[]>>(counts.map((t) => [t, new Map()]));
 const total = new Map<number, number[]>(counts.map((t) => [t, []]));
+/** CPU time of the whole process (every thread, polling included) per step. */
+const cpu = new Map<number, number[]>(counts.map((t) => [t, []]));
 const loads: string[] = [load()];
 for (let r = 0; r < rounds; r++) {
   for (const [t, m] of models) {
     times.clear();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await m.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0, threads: t, shuffle: true });
     total.get(t)!.push((performance.now() - t0) / steps);
+    const c = process.cpuUsage(c0);
+    cpu.get(t)!.push((c.user + c.system) / 1000 / steps);
     for (const [key, v] of times) {
       const list = perCall.get(t)!.get(key) ?? [];
       list.push(v / steps);
@@ -84,7 +89,7 @@ loads.push(load());
 console.log(`W2 step profile (ms per step, median of ${rounds} rounds of ${steps} steps); pool started ${existingKernelPool()?.starts ?? 0} time(s); load average ${loads.join(' → ')}`);
 const keys = [...new Set(counts.flatMap((t) => [...perCall.get(t)!.keys()]))].sort((a, b) => median(perCall.get(1)?.get(b) ?? [0]) - median(perCall.get(1)?.get(a) ?? [0]));
 console.log(['call'.padEnd(40), ...counts.map((t) => `${t}t`.padStart(9)), counts.length > 1 ? '  ratio' : ''].join(''));
-let kernelSum = new Map<number, number>(counts.map((t) => [t, 0]));
+const kernelSum = new Map<number, number>(counts.map((t) => [t, 0]));
 for (const key of keys) {
   const v = counts.map((t) => median(perCall.get(t)!.get(key) ?? [0]));
   counts.forEach((t, i) => kernelSum.set(t, kernelSum.get(t)! + v[i]!));
@@ -94,5 +99,5 @@ const tot = counts.map((t) => median(total.get(t)!));
 console.log(['kernel calls, sum'.padEnd(40), ...counts.map((t) => kernelSum.get(t)!.toFixed(4).padStart(9))].join(''));
 console.log(['outside the kernels'.padEnd(40), ...counts.map((t, i) => (tot[i]! - kernelSum.get(t)!).toFixed(4).padStart(9))].join(''));
 console.log(['whole step'.padEnd(40), ...tot.map((v) => v.toFixed(4).padStart(9)), counts.length > 1 ? `  ${(tot[0]! / tot[tot.length - 1]!).toFixed(2)}×` : ''].join(''));
+console.log(['CPU time of all threads'.padEnd(40), ...counts.map((t) => median(cpu.get(t)!).toFixed(4).padStart(9))].join(''));
 console.log(`samples/s: ${counts.map((t, i) => `${t}t ${Math.round(batch / tot[i]! * 1000)}`).join(', ')}`);
-kernelSum = new Map();
