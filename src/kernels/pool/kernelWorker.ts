@@ -8,9 +8,9 @@ import {
 /*
  * A kernel thread (pool.ts): it holds an instance of the kernel module on each attached model's
  * shared memory and, woken through the control block, claims chunks of a product or a pass and
- * runs them on it until none is left. One module for Node's worker_threads (data as workerData, attach messages read
- * synchronously from a port) and Web Workers (data as the first message; attach messages arrive
- * in the event loop, so the caller parks the thread first).
+ * runs them on it until none is left. One module for Node's worker_threads (data as workerData,
+ * attach messages read synchronously from a port) and Web Workers (data as the first message;
+ * attach messages arrive in the event loop, so the caller parks the thread first).
  */
 
 type Task = (...args: number[]) => number | undefined;
