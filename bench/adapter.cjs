@@ -10,11 +10,24 @@ const threads = Number(process.env.BACKPROP_THREADS || 1);
 
 module.exports = {
   peer: 'backprop',
-  async init() {
+  async init({ spec } = {}) {
     lib = await import(pathToFileURL(path.join(__dirname, '..', 'dist', 'src', 'index.js')).href);
     // BACKPROP_BACKEND (typescript | wasm) overrides the default, the fastest available.
     // The description says which build runs (plain or relaxed SIMD).
-    return { version: require('../package.json').version, backend: lib.kernelBackend().open('float32').description, threads, dtype: 'float32' };
+    const kernels = lib.kernelBackend().open('float32');
+    // Steady state: the kernel threads start here, before any timing, and their start-up is
+    // reported on its own; only where the workload's products are cut (not W1's or batch-1 W3's).
+    let threadStartMs = null;
+    if (threads > 1 && spec) {
+      const probe = await module.exports.build(spec, 1);
+      const probeKernels = probe.backprop().kernels;
+      if (lib.describeThreads(probe, spec.batchSize, threads).threads > 1 && typeof probeKernels.useThreads === 'function') {
+        const t0 = performance.now();
+        await probeKernels.useThreads(threads);
+        threadStartMs = +(performance.now() - t0).toFixed(1);
+      }
+    }
+    return { version: require('../package.json').version, backend: kernels.description, threads, threadStartMs, dtype: 'float32' };
   },
   prepare(data, spec) {
     const x = new lib.Matrix(data.n, data.d, data.x);

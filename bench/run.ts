@@ -40,6 +40,8 @@ interface Result {
   infer_samples_per_s: number | null;
   accuracy: number | null;
   label?: string;
+  /** The adapter's init: backprop reports its kernel threads' start-up there (before any timing). */
+  info?: { threadStartMs?: number | null };
 }
 
 function prepare(): void {
@@ -92,17 +94,45 @@ const results: Result[] = [];
 const backends = values.backends.split(',');
 // W2's own epoch is long on the TypeScript kernels: a part of it, extrapolated as for slow peers.
 const OWN_PARTIAL: Record<string, Record<string, string[]>> = { w2: { typescript: ['--max-train', '10000'] } };
+/** Per workload: backprop's 2 threads against its 1 thread, in interleaved pairs of processes. */
+interface ThreadPairs { workload: string; train: number[]; infer: number[]; startMs: number[]; loads: string[] }
+const threadPairs: ThreadPairs[] = [];
+const medianOf = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+/** One row from several runs of the same peer: the median of each rate. */
+function medianRow(runs: Result[], peer: string): Result | undefined {
+  if (runs.length === 0) return undefined;
+  const infer = runs.map((r) => r.infer_samples_per_s).filter((v): v is number => v !== null);
+  return { ...runs[0]!, peer, train_samples_per_s: medianOf(runs.map((r) => r.train_samples_per_s)), infer_samples_per_s: infer.length > 0 ? medianOf(infer) : null };
+}
 for (const w of workloads) {
   console.error(`workload ${w}`);
-  for (const b of backends) {
+  for (const b of backends.slice(1)) {
     for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, OWN_PARTIAL[w]?.[b] ?? [], { BACKPROP_BACKEND: b })) {
-      results.push({ ...r, peer: b === backends[0] ? 'backprop' : `backprop-${b}` });
+      results.push({ ...r, peer: `backprop-${b}` });
     }
   }
-  // Two kernel threads (fit's and predict's threads: 2): every workload, so that W3 (batch 1) shows it is not slowed.
-  for (const r of runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: backends[0]!, BACKPROP_THREADS: '2' })) {
-    results.push({ ...r, peer: 'backprop-2threads' });
+  // One thread and two kernel threads (fit's and predict's threads: 2), every workload (W3, batch
+  // 1, shows it is not slowed), in interleaved pairs of processes: a pair shares the machine's load
+  // most closely. The threads start before timing (the adapter's init); their start-up is reported apart.
+  const pairs: ThreadPairs = { workload: w, train: [], infer: [], startMs: [], loads: [] };
+  const ones: Result[] = [];
+  const twos: Result[] = [];
+  for (let i = 0; i < Number(reps); i++) {
+    pairs.loads.push(loadAverage());
+    const one = runJs(join(root, 'bench', 'adapter.cjs'), w, OWN_PARTIAL[w]?.[backends[0]!] ?? [], { BACKPROP_BACKEND: backends[0]! })[0];
+    const two = runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: backends[0]!, BACKPROP_THREADS: '2' })[0];
+    if (one !== undefined) ones.push(one);
+    if (two !== undefined) twos.push(two);
+    if (one === undefined || two === undefined) continue;
+    pairs.train.push(two.train_samples_per_s / one.train_samples_per_s);
+    if (one.infer_samples_per_s && two.infer_samples_per_s) pairs.infer.push(two.infer_samples_per_s / one.infer_samples_per_s);
+    if (typeof two.info?.threadStartMs === 'number') pairs.startMs.push(two.info.threadStartMs);
   }
+  threadPairs.push(pairs);
+  const one = medianRow(ones, 'backprop');
+  const two = medianRow(twos, 'backprop-2threads');
+  if (one !== undefined) results.push(one);
+  if (two !== undefined) results.push(two);
   // The relaxed-SIMD build (fused multiply-add), which Node 22+ and Chrome 114+ load by default;
   // Node 20 needs V8's flag for it.
   if (backends[0] === 'wasm' && process.versions.node.startsWith('20.')) {
@@ -206,6 +236,15 @@ for (const w of workloads) {
     const ratio = ours && r.train_samples_per_s ? (ours.train_samples_per_s / r.train_samples_per_s).toFixed(2) + '×' : '—';
     const inferRatio = ours?.infer_samples_per_s && r.infer_samples_per_s ? (ours.infer_samples_per_s / r.infer_samples_per_s).toFixed(2) + '×' : '—';
     lines.push(`| ${r.peer}${r.label ? ` (${r.label})` : ''} | ${fmt(r.train_samples_per_s)} | ${r.peer === 'backprop' ? '1' : ratio} | ${fmt(r.infer_samples_per_s)} | ${r.peer === 'backprop' ? '1' : inferRatio} | ${r.accuracy === null || r.accuracy === undefined ? '—' : r.accuracy.toFixed(3)} |`);
+  }
+  lines.push('');
+}
+if (threadPairs.length > 0) {
+  lines.push('## backprop, 2 kernel threads ÷ 1 thread (steady state)', '', `Interleaved pairs of processes (${reps} pairs, each run the median of ${reps} reps); the threads start before timing, their start-up is the last column.`, '',
+    '| workload | train, 2t ÷ 1t (median of pairs) | infer, 2t ÷ 1t | pairs (train) | thread start-up (ms, median) | load average at each pair |', '|---|---:|---:|---|---:|---|');
+  const x = (v: number[]) => (v.length === 0 ? '—' : `${medianOf(v).toFixed(2)}×`);
+  for (const p of threadPairs) {
+    lines.push(`| ${p.workload} | ${x(p.train)} | ${x(p.infer)} | ${p.train.map((v) => v.toFixed(2)).join(', ')} | ${p.startMs.length === 0 ? 'none started' : medianOf(p.startMs).toFixed(0)} | ${p.loads.join(' / ')} |`);
   }
   lines.push('');
 }

@@ -46,9 +46,14 @@ export function describeThreads(model: Model, batchSize: number, setting: number
     if (m * t * n > largest[0] * largest[1] * largest[2]) largest = [m, t, n];
   }
   const shape = largest.join('×');
-  if (setting !== 'auto') return { threads: setting, text: `${setting} thread${setting === 1 ? '' : 's'}` };
+  const small = `the largest product, ${shape}, is under ${2 * MIN_MACS_PER_PART} multiply-adds`;
+  // A count asked for cuts what is large enough; when nothing is, the threads are not started.
+  if (setting !== 'auto') {
+    if (setting > 1 && most < 2) return { threads: 1, text: `1 thread (threads ${setting} asked, but ${small})` };
+    return { threads: setting, text: `${setting} thread${setting === 1 ? '' : 's'}` };
+  }
   if (want === 1) return { threads: 1, text: '1 thread (auto: 1 core)' };
-  if (most < 2) return { threads: 1, text: `1 thread (auto: the largest product, ${shape}, is under ${2 * MIN_MACS_PER_PART} multiply-adds)` };
+  if (most < 2) return { threads: 1, text: `1 thread (auto: ${small})` };
   return { threads: most, text: `${most} threads (auto: ${want} cores; products up to ${shape} cut over them)` };
 }
 

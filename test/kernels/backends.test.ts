@@ -297,11 +297,12 @@ for (const c of cases) {
 
   test(`${c.label}: finiteness probe finds NaN and ±∞ anywhere, including the tail`, async () => {
     const k = await c.open();
-    for (const n of [0, 1, 5, 8, 37]) {
+    for (const n of [0, 1, 5, 8, 37, 71]) {
       const x = put(k, random(n, 50));
       assert.equal(k.allFinite(x, n), true, `${c.label} finite n=${n}`);
       for (const bad of [NaN, Infinity, -Infinity]) {
-        for (const at of n > 0 ? [0, n - 1, Math.floor(n / 2)] : []) {
+        // Each of the unrolled loop's four probes (elements 16q + 0..3, + 4..7, ...), the 4-wide tail, the last.
+        for (const at of n > 0 ? [0, n - 1, Math.floor(n / 2), 5 % n, 10 % n, 15 % n, 66 % n] : []) {
           const y = put(k, random(n, 51));
           y[at] = bad;
           assert.equal(k.allFinite(y, n), false, `${c.label} ${bad} at ${at} of ${n}`);

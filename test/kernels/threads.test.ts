@@ -137,15 +137,15 @@ test('an error in a kernel thread surfaces on the caller as a KernelThreadError 
   await k.useThreads(2);
   const pool = kernelPool();
   assert.ok(typeof pool === 'object');
-  // An instance no thread holds.
-  pool.post(1, OP.multiply, 987654, [0, 0, 0, 4]);
-  pool.go(1);
-  assert.throws(() => pool.finish(), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /kernel thread 1 failed: .*no kernel instance 987654/.test(e.message));
-  // A WebAssembly trap (a read past the memory's end) in the thread's slice.
+  // An instance no thread holds: one chunk, left to the worker (the caller claims none here).
+  pool.post(0, [0, 0, 0, 4]);
+  pool.go(OP.multiply, 987654, 1);
+  assert.throws(() => pool.finish(1), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /kernel thread 1 failed: .*no kernel instance 987654/.test(e.message));
+  // A WebAssembly trap (a read past the memory's end) in the thread's chunk.
   const a = put(k, random(8, 1));
-  pool.post(1, OP.multiply, (k as unknown as { id: number }).id, [a.byteOffset, 2 ** 31, a.byteOffset, 4]);
-  pool.go(1);
-  assert.throws(() => pool.finish(), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /RuntimeError/.test(e.message));
+  pool.post(0, [a.byteOffset, 2 ** 31, a.byteOffset, 4]);
+  pool.go(OP.multiply, (k as unknown as { id: number }).id, 1);
+  assert.throws(() => pool.finish(1), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /RuntimeError/.test(e.message));
   // The pool still works afterwards.
   const b = put(k, random(1 << 17, 2)), out = k.alloc(1 << 17).data;
   k.multiply(b, b, out, 1 << 17);

@@ -97,7 +97,24 @@ test("'auto' cuts what is large enough and says so: W2 at batch 128 on the cores
   const one = describeThreads(w2, 1, 'auto');
   assert.equal(one.threads, 1);
   assert.equal(cores >= 2 ? one.text : '', cores >= 2 ? '1 thread (auto: the largest product, 1×784×256, is under 524288 multiply-adds)' : '');
-  assert.equal(describeThreads(w2, 1, 3).text, '3 threads');
+  assert.equal(describeThreads(w2, 128, 3).text, '3 threads');
+  // A count asked for at batch 1 cuts nothing, so the threads are not started; the line says why.
+  assert.deepEqual(describeThreads(w2, 1, 3), { threads: 1, text: '1 thread (threads 3 asked, but the largest product, 1×784×256, is under 524288 multiply-adds)' });
+});
+
+test('batch 1 with threads 2 or auto cuts nothing and starts no threads (W3: 784-256-128-10, SGD, batch 1)', async () => {
+  for (const threads of [2, 'auto'] as const) {
+    const w3 = sequential([layers.dense({ units: 256, activation: 'relu', inputShape: [784] }), layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 10, activation: 'softmax' })], { seed: 3 });
+    w3.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const rows = Array.from({ length: 6 }, (_, i) => Array.from({ length: 784 }, (_, j) => ((i * 13 + j) % 17) / 17));
+    const pool = kernelPool();
+    assert.ok(typeof pool === 'object');
+    const [before, starts, workers] = [Atomics.load(pool.ctrl, 0), pool.starts, pool.threads];
+    await w3.fit(rows, [0, 1, 2, 3, 4, 5], { epochs: 1, batchSize: 1, verbose: 0, threads });
+    w3.predict(rows.slice(0, 1), { threads });
+    assert.equal(Atomics.load(pool.ctrl, 0) - before, 0, `threads ${threads}: no call was cut, not even the optimiser's update of the 784×256 weights`);
+    assert.deepEqual([pool.starts, pool.threads], [starts, workers], `threads ${threads}: no thread was started`);
+  }
 });
 
 test('a threaded fit leaves idle kernel threads that do not keep the process alive', () => {

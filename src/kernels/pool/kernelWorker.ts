@@ -1,16 +1,16 @@
 import type * as WorkerThreads from 'node:worker_threads';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CTRL, ERROR_BYTES, MAX_ARGS, OPS, SLOT, SLOT_ARGS, SLOT_INSTANCE, SLOT_OP, SLOT_RESULT, SLOT_SEQ, SPIN,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CTRL, ERROR_BYTES, OPS, SLOT, SLOT_ARGS, SLOT_RESULT, WORKER_SPIN_MS, claimChunk,
   type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
 /*
  * A kernel thread (pool.ts): it holds an instance of the kernel module on each attached model's
- * shared memory and, woken through the control block, runs its slice of a product or a pass on
- * it. One module for Node's worker_threads (data as workerData, attach messages read
- * synchronously from a port) and Web Workers (data as the first message; attach messages arrive
- * in the event loop, so the caller parks the thread first).
+ * shared memory and, woken through the control block, claims chunks of a product or a pass and
+ * runs them on it until none is left. One module for Node's worker_threads (data as workerData,
+ * attach messages read synchronously from a port) and Web Workers (data as the first message;
+ * attach messages arrive in the event loop, so the caller parks the thread first).
  */
 
 type Task = (...args: number[]) => number | undefined;
@@ -20,13 +20,11 @@ class KernelThread {
   private readonly tasks: Float64Array;
   private readonly error: Uint8Array;
   private readonly instances = new Map<number, Task[]>();
-  private readonly base: number;
 
   constructor(private readonly init: WorkerInit, private readonly attachFromPort: () => void) {
     this.ctrl = new Int32Array(init.ctrl);
     this.tasks = new Float64Array(init.tasks);
     this.error = new Uint8Array(init.error);
-    this.base = init.index * SLOT;
     Atomics.add(this.ctrl, CTRL.started, 1);
     Atomics.notify(this.ctrl, CTRL.started);
   }
@@ -42,39 +40,61 @@ class KernelThread {
     }
   }
 
-  /** Waits for commands from `seen` on; returns on CMD_PARK (to the event loop) or CMD_EXIT. */
+  /** Waits for commands after control word `seen`; returns on CMD_PARK (to the event loop) or CMD_EXIT. */
   serve(seen: number): void {
-    const { ctrl, tasks, base } = this;
+    const { ctrl } = this;
     for (;;) {
-      let seq = Atomics.load(ctrl, CTRL.seq);
-      for (let i = 0; seq === seen && i < SPIN; i++) seq = Atomics.load(ctrl, CTRL.seq);
-      while (seq === seen) {
-        Atomics.wait(ctrl, CTRL.seq, seen);
-        seq = Atomics.load(ctrl, CTRL.seq);
+      let word = Atomics.load(ctrl, CTRL.word);
+      if (word === seen) {
+        const until = performance.now() + WORKER_SPIN_MS;
+        for (let i = 1; word === seen; i++) {
+          word = Atomics.load(ctrl, CTRL.word);
+          if ((i & 255) === 0 && performance.now() > until) break;
+        }
       }
-      seen = seq;
-      const command = Atomics.load(ctrl, CTRL.command);
-      if (command === CMD_EXIT) return;
-      if (command === CMD_PARK) return;
-      if (command !== CMD_ATTACH && tasks[base + SLOT_SEQ] !== seq) continue; // no part of this call
-      try {
-        if (command === CMD_ATTACH) this.attachFromPort();
-        else tasks[base + SLOT_RESULT] = this.run();
-      } catch (e) {
-        this.fail(e);
+      while (word === seen) {
+        Atomics.wait(ctrl, CTRL.word, seen);
+        word = Atomics.load(ctrl, CTRL.word);
       }
-      if (Atomics.sub(ctrl, CTRL.pending, 1) === 1) Atomics.notify(ctrl, CTRL.pending);
+      seen = word;
+      const command = word & 7;
+      if (command === CMD_EXIT || command === CMD_PARK) return;
+      if (command === CMD_ATTACH) {
+        try {
+          this.attachFromPort();
+        } catch (e) {
+          this.fail(e);
+        }
+        if (Atomics.sub(ctrl, CTRL.pending, 1) === 1) Atomics.notify(ctrl, CTRL.pending);
+        continue;
+      }
+      this.work();
     }
   }
 
-  private run(): number {
-    const { tasks, base } = this;
-    const fns = this.instances.get(tasks[base + SLOT_INSTANCE]!);
-    if (fns === undefined) throw new Error(`no kernel instance ${tasks[base + SLOT_INSTANCE]} (its memory was not attached to this thread)`);
-    const f = fns[tasks[base + SLOT_OP]!]!;
-    const a = base + SLOT_ARGS;
+  /** Claims and runs chunks of the current call until none is left (none, if this thread is late). */
+  private work(): void {
+    const { ctrl, tasks } = this;
+    for (let c = claimChunk(ctrl); c >= 0; c = claimChunk(ctrl)) {
+      const chunks = Atomics.load(ctrl, CTRL.next) >>> 16;
+      try {
+        tasks[c * SLOT + SLOT_RESULT] = this.run(c);
+      } catch (e) {
+        this.fail(e);
+      }
+      if (Atomics.add(ctrl, CTRL.done, 1) === chunks - 1) Atomics.notify(ctrl, CTRL.done);
+    }
+  }
+
+  private run(c: number): number {
+    const { tasks } = this;
+    const instance = Atomics.load(this.ctrl, CTRL.instance);
+    const fns = this.instances.get(instance);
+    if (fns === undefined) throw new Error(`no kernel instance ${instance} (its memory was not attached to this thread)`);
+    const f = fns[Atomics.load(this.ctrl, CTRL.op)]!;
+    const a = c * SLOT + SLOT_ARGS;
     const r = f(tasks[a]!, tasks[a + 1]!, tasks[a + 2]!, tasks[a + 3]!, tasks[a + 4]!, tasks[a + 5]!,
-      tasks[a + 6]!, tasks[a + 7]!, tasks[a + 8]!, tasks[a + 9]!, tasks[a + 10]!, tasks[a + MAX_ARGS - 1]!);
+      tasks[a + 6]!, tasks[a + 7]!, tasks[a + 8]!, tasks[a + 9]!, tasks[a + 10]!, tasks[a + 11]!);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -95,7 +115,7 @@ if (wt?.parentPort) {
     if (got !== undefined) thread.apply(got.message as AttachMessage);
   });
   wt.parentPort.postMessage('ready');
-  thread.serve(init.seq);
+  thread.serve(init.word);
 } else {
   const scope = globalThis as unknown as {
     addEventListener(type: 'message', f: (e: MessageEvent<unknown>) => void): void;
@@ -111,6 +131,6 @@ if (wt?.parentPort) {
     const message = e.data as AttachMessage;
     thread.apply(message);
     scope.postMessage('attached');
-    thread.serve(message.seq);
+    thread.serve(message.word);
   });
 }

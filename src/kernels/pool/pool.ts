@@ -2,15 +2,16 @@ import type * as WorkerThreads from 'node:worker_threads';
 import type * as Os from 'node:os';
 import { BackpropError } from '../../core/errors.js';
 import { nodeModule } from '../../core/nodeBuiltins.js';
+import { startWorker, workerEntry } from './workerStart.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, SLOT, SLOT_ARGS, SLOT_INSTANCE, SLOT_OP, SLOT_RESULT, SLOT_SEQ, SPIN,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, SLOT_RESULT, claimChunk,
   type Attach, type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
 /*
  * The kernel threads: one pool per process (per page), started once and kept, whose workers
- * share each model's WebAssembly memory (shared: true) and run slices of its large products and
- * passes. The calling thread is thread 0 and always computes a slice itself; workers 1..n−1 wait
+ * share each model's WebAssembly memory (shared: true) and run chunks of its large products and
+ * passes. The calling thread is thread 0 and claims chunks like the others; workers 1..n−1 wait
  * on the control block (protocol.ts) between calls. Workers start asynchronously (`prepare`): the
  * calling thread never blocks while one loads, since a worker's modules may load through loader
  * hooks that need this thread's event loop (that wait deadlocked). Once running, Node workers
@@ -44,6 +45,8 @@ export class KernelPool {
   private readonly errorBytes = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   private readonly workers: WorkerHandle[] = [];
   private seq = 0;
+  /** The control word last published (seq·8 + command). */
+  private word = 0;
   /** Instance ids each worker holds; ids whose model is gone, to drop at the next attach. */
   private readonly attached = new Set<number>();
   private forgotten: number[] = [];
@@ -54,7 +57,7 @@ export class KernelPool {
   private growing: Promise<void> | undefined;
 
   private constructor(readonly kind: 'node' | 'web', readonly cores: number, readonly maxThreads: number) {
-    this.tasks = new Float64Array(new SharedArrayBuffer(maxThreads * SLOT * 8));
+    this.tasks = new Float64Array(new SharedArrayBuffer(MAX_CHUNKS * SLOT * 8));
   }
 
   /** Threads available now: the calling one and its workers. */
@@ -62,32 +65,75 @@ export class KernelPool {
     return this.workers.length + 1;
   }
 
-  /** Writes worker `w`'s task for the next `go`: op, instance and its arguments (at most 12). */
-  post(w: number, op: number, instance: number, args: ArrayLike<number>): void {
+  /** Writes chunk `c`'s arguments for the next `go` (at most 12). */
+  post(c: number, args: ArrayLike<number>): void {
     const t = this.tasks;
-    const b = w * SLOT;
-    t[b + SLOT_OP] = op;
-    t[b + SLOT_INSTANCE] = instance;
-    const a = b + SLOT_ARGS;
+    const a = c * SLOT + SLOT_ARGS;
     for (let i = 0; i < MAX_ARGS; i++) t[a + i] = i < args.length ? args[i]! : 0;
-    t[b + SLOT_SEQ] = this.seq + 1;
   }
 
-  /** Starts workers 1..count on the tasks posted for them; the caller computes its own slice, then calls `finish`. */
-  go(count: number): void {
-    Atomics.store(this.ctrl, CTRL.pending, count);
+  /** Chunk `c`'s arguments (the caller runs the chunks it claims from here too). */
+  argument(c: number, i: number): number {
+    return this.tasks[c * SLOT + SLOT_ARGS + i]!;
+  }
+
+  /**
+   * Publishes a call of `op` on kernel instance `instance` cut into `chunks` (posted before): the
+   * workers wake and claim chunks; the caller claims its own (`claim`, `complete`), then `finish`es.
+   */
+  go(op: number, instance: number, chunks: number): void {
+    const { ctrl } = this;
+    Atomics.store(ctrl, CTRL.op, op);
+    Atomics.store(ctrl, CTRL.instance, instance);
+    Atomics.store(ctrl, CTRL.done, 0);
+    // Last: from here on the chunks can be claimed.
+    Atomics.store(ctrl, CTRL.next, chunks * 65536);
     this.command(CMD_RUN);
   }
 
-  /** Waits until the workers of the last `go` are done; a task that threw becomes a KernelThreadError. */
-  finish(): void {
+  /** The next unclaimed chunk of the current call, or −1. */
+  claim(): number {
+    return claimChunk(this.ctrl);
+  }
+
+  /** Records chunk `c`'s result and counts it done. */
+  complete(c: number, result: number): void {
+    this.tasks[c * SLOT + SLOT_RESULT] = result;
+    Atomics.add(this.ctrl, CTRL.done, 1);
+  }
+
+  /**
+   * Waits until all `chunks` of the current call are done; a chunk that threw in a worker becomes a
+   * KernelThreadError. Polls for at most `spinMs` (about a chunk's time: a chunk in progress on a
+   * running thread ends within it), then sleeps: a worker that takes longer has lost its core, and
+   * on a machine whose other processes hold the cores a polling caller would take the time
+   * this process is given from the very worker it waits for.
+   */
+  finish(chunks: number, spinMs = 0.05): void {
     const { ctrl } = this;
-    let pending = Atomics.load(ctrl, CTRL.pending);
-    for (let i = 0; pending !== 0 && i < SPIN; i++) pending = Atomics.load(ctrl, CTRL.pending);
-    while (pending !== 0) {
-      Atomics.wait(ctrl, CTRL.pending, pending);
-      pending = Atomics.load(ctrl, CTRL.pending);
+    let done = Atomics.load(ctrl, CTRL.done);
+    if (done !== chunks) {
+      const until = performance.now() + spinMs;
+      for (let i = 1; done !== chunks; i++) {
+        done = Atomics.load(ctrl, CTRL.done);
+        if ((i & 255) === 0 && performance.now() > until) break;
+      }
     }
+    while (done !== chunks) {
+      Atomics.wait(ctrl, CTRL.done, done);
+      done = Atomics.load(ctrl, CTRL.done);
+    }
+    this.raise();
+  }
+
+  /** Chunk `c`'s result in the last call (an optimiser's overflow probe, allFinite's answer). */
+  result(c: number): number {
+    return this.tasks[c * SLOT + SLOT_RESULT]!;
+  }
+
+  /** Throws the error a worker recorded, if any. */
+  private raise(): void {
+    const { ctrl } = this;
     const failed = Atomics.load(ctrl, CTRL.failed);
     if (failed !== 0) {
       Atomics.store(ctrl, CTRL.failed, 0);
@@ -96,15 +142,23 @@ export class KernelPool {
     }
   }
 
-  /** Worker `w`'s result of the last call (an optimiser's overflow probe, allFinite's answer). */
-  result(w: number): number {
-    return this.tasks[w * SLOT + SLOT_RESULT]!;
+  /** Waits until every worker has acknowledged the last attach. */
+  private acknowledged(): void {
+    const { ctrl } = this;
+    let pending = Atomics.load(ctrl, CTRL.pending);
+    while (pending !== 0) {
+      Atomics.wait(ctrl, CTRL.pending, pending);
+      pending = Atomics.load(ctrl, CTRL.pending);
+    }
+    this.raise();
   }
 
   private command(cmd: number): void {
-    Atomics.store(this.ctrl, CTRL.command, cmd);
-    Atomics.store(this.ctrl, CTRL.seq, ++this.seq);
-    Atomics.notify(this.ctrl, CTRL.seq);
+    this.seq = (this.seq + 1) & 0x0fffffff;
+    this.word = this.seq * 8 + cmd;
+    Atomics.add(this.ctrl, CTRL.commands, 1);
+    Atomics.store(this.ctrl, CTRL.word, this.word);
+    Atomics.notify(this.ctrl, CTRL.word);
   }
 
   /** Node: starts workers up to `want` and waits in the event loop (never in Atomics.wait) until each has loaded. */
@@ -125,17 +179,8 @@ export class KernelPool {
 
   private spawnNode(wt: typeof WorkerThreads, index: number): WorkerHandle {
     const { port1, port2 } = new wt.MessageChannel();
-    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, seq: this.seq, port: port2 };
-    // From TypeScript sources (the tests) the worker is a .ts file too; whoever runs them names a
-    // module in BACKPROP_THREAD_PRELOAD that lets a worker load them (Node 20 does not carry loader
-    // hooks into workers). The library itself knows no loader.
-    const here = import.meta.url;
-    const entry = new URL(here.endsWith('.ts') ? './kernelWorker.ts' : './kernelWorker.js', here);
-    const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
-    const options = { workerData: init, transferList: [port2] };
-    const worker = preload
-      ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, ...options })
-      : new wt.Worker(entry, options);
+    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, word: this.word, port: port2 };
+    const worker = startWorker(wt, workerEntry(import.meta.url, 'kernelWorker'), { workerData: init, transferList: [port2] });
     // The pool must not keep a process alive: idle workers wait forever.
     worker.unref();
     port1.unref();
@@ -156,11 +201,11 @@ export class KernelPool {
   attachSync(from: number, make: (w: number) => Attach): void {
     const forget = this.forgotten;
     this.forgotten = [];
-    for (const h of this.workers) h.post({ attach: h.index >= from ? [make(h.index)] : [], forget, seq: 0 });
+    for (const h of this.workers) h.post({ attach: h.index >= from ? [make(h.index)] : [], forget, word: 0 });
     this.attached.add(make(0).id);
     Atomics.store(this.ctrl, CTRL.pending, this.workers.length);
     this.command(CMD_ATTACH);
-    this.finish();
+    this.acknowledged();
   }
 
   /**
@@ -193,9 +238,9 @@ export class KernelPool {
     if (start >= this.threads) return;
     const forget = this.forgotten;
     this.forgotten = [];
-    // Waiting workers leave their loop; each then reads its message and waits again from this seq.
+    // Waiting workers leave their loop; each then reads its message and waits again from this word.
     this.command(CMD_PARK);
-    for (const h of this.workers) h.post({ attach: h.index >= start ? [make(h.index)] : [], forget, seq: this.seq });
+    for (const h of this.workers) h.post({ attach: h.index >= start ? [make(h.index)] : [], forget, word: this.word });
     await Promise.all(this.workers.map((h) => h.attached!()));
     this.attached.add(make(0).id);
   }
@@ -204,7 +249,7 @@ export class KernelPool {
     // The pattern bundlers (Vite, webpack 5, Parcel) recognise and emit the worker for; unbundled
     // ESM finds kernelWorker.js beside this module.
     const worker = new Worker(new URL('./kernelWorker.js', import.meta.url), { type: 'module' });
-    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, seq: this.seq };
+    const init: WorkerInit = { index, ctrl: this.ctrl.buffer as SharedArrayBuffer, tasks: this.tasks.buffer as SharedArrayBuffer, error: this.errorBytes.buffer as SharedArrayBuffer, word: this.word };
     let waiting: (() => void) | undefined;
     const handle: WorkerHandle = {
       index,

@@ -1,25 +1,48 @@
 /*
  * The kernel threads' shared control block (pool.ts on the calling thread, kernelWorker.ts in each
- * worker). No message crosses per call: the caller writes each worker's task into its slot, sets
- * `pending`, bumps `seq` and notifies; a worker whose slot carries that seq runs it on its
- * instance of the kernel module (the same shared memory), decrements `pending` and notifies the
- * caller when it was the last.
+ * worker). No message crosses per call: the caller writes the call's chunks (the arguments of each
+ * slice) into the task slots, publishes them in `next` and bumps `word`; then every thread, the
+ * caller included, claims chunks one at a time (a compare-and-swap on `next`) until none is left,
+ * and counts each one it finishes in `done`. A thread that is late (asleep, or its core taken by
+ * another process) finds nothing left to claim: the caller never waits for a thread that has not
+ * started, only for chunks in progress. Which thread runs a chunk never changes its bits.
  */
 
 /** Int32 indices of the control block. */
 export const CTRL = {
-  /** Bumped once per command; workers wait on it. */
-  seq: 0,
-  /** Workers still running the current command; the caller waits on it. */
+  /** Commands sent so far (tests and benchmarks read it; nobody waits on it). */
+  commands: 0,
+  /** Workers still to acknowledge an attach; the caller waits on it. */
   pending: 1,
   /** The index of a worker whose task threw (0: none); its message is in the error bytes. */
   failed: 2,
-  /** What the current seq asks: CMD_RUN, CMD_ATTACH, CMD_PARK or CMD_EXIT. */
-  command: 3,
+  /** seq·8 + command (CMD_RUN, CMD_ATTACH, CMD_PARK or CMD_EXIT) in one word, so a late reader never pairs a seq with another's command; workers wait on it. */
+  word: 3,
   /** Workers that have started (each adds 1). */
   started: 4,
-  length: 8,
+  /** The current call's chunk count · 65536 + the next chunk to claim. */
+  next: 5,
+  /** Chunks of the current call finished (by any thread); the caller waits on it. */
+  done: 6,
+  /** The current call's op (OPS index) and kernel instance id. */
+  op: 7,
+  instance: 8,
+  length: 16,
 } as const;
+
+/** Most chunks one call is cut into (the chunk index takes 16 bits of `next`). */
+export const MAX_CHUNKS = 256;
+
+/** Claims the next chunk of the current call for this thread: its index, or −1 when none is left. */
+export function claimChunk(ctrl: Int32Array): number {
+  for (;;) {
+    const v = Atomics.load(ctrl, CTRL.next);
+    const index = v & 0xffff;
+    if (index >= v >>> 16) return -1;
+    // The swap succeeds only on the current call's word: the chunk's arguments were written before it.
+    if (Atomics.compareExchange(ctrl, CTRL.next, v, v + 1) === v) return index;
+  }
+}
 
 /** Run the task in your slot when its seq is the current one. */
 export const CMD_RUN = 1;
@@ -30,21 +53,23 @@ export const CMD_PARK = 3;
 /** Stop. */
 export const CMD_EXIT = 4;
 
-/** Float64 slots per worker: [seq, op, instance, 12 arguments, result]. */
+/** Float64 slots per chunk: [12 arguments, result, unused]. */
 export const SLOT = 16;
-export const SLOT_SEQ = 0;
-export const SLOT_OP = 1;
-export const SLOT_INSTANCE = 2;
-export const SLOT_ARGS = 3;
-export const SLOT_RESULT = 15;
+export const SLOT_ARGS = 0;
+export const SLOT_RESULT = 12;
 /** Most arguments a task passes. */
 export const MAX_ARGS = 12;
 
 /** Bytes for a failed task's message. */
 export const ERROR_BYTES = 2048;
 
-/** Iterations a waiting thread polls before it sleeps in Atomics.wait (a kernel call is often µs away). */
-export const SPIN = 20000;
+/**
+ * Milliseconds a worker polls for the next call before it sleeps in Atomics.wait: longer than the
+ * gaps inside a training step (a batch gathered, the weights saved: a few hundred µs), so a
+ * training run keeps it awake, and waking from Atomics.wait (tens of µs, more on a busy machine)
+ * is paid once per idle period rather than per call.
+ */
+export const WORKER_SPIN_MS = 0.05;
 
 /** The module exports a task may call, by op number. */
 export const OPS = [
@@ -65,11 +90,11 @@ export interface Attach {
   readonly scratchBytes: number;
 }
 
-/** What a worker is sent: instances to make and ids to drop; `seq` is where its wait resumes (web). */
+/** What a worker is sent: instances to make and ids to drop; `word` is the control word its wait resumes from (web). */
 export interface AttachMessage {
   readonly attach: readonly Attach[];
   readonly forget: readonly number[];
-  readonly seq: number;
+  readonly word: number;
 }
 
 /** A worker's start-up data. */
@@ -79,8 +104,8 @@ export interface WorkerInit {
   readonly ctrl: SharedArrayBuffer;
   readonly tasks: SharedArrayBuffer;
   readonly error: SharedArrayBuffer;
-  /** The control block's seq when the worker was started (it waits for the next). */
-  readonly seq: number;
+  /** The control word when the worker was started (it waits for the next). */
+  readonly word: number;
   /** Node: the port attach messages wait on (read synchronously). */
   readonly port?: unknown;
 }

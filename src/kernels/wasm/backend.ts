@@ -4,9 +4,9 @@ import { Block, type ActivationKernel, type KernelBackend, type Kernels, type Lo
 import { typescriptLoops as ts } from '../typescript.js';
 import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
-import { OP, OPS, MAX_ARGS, type Attach } from '../pool/protocol.js';
+import { OP, OPS, MAX_ARGS, MAX_CHUNKS, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
-import { cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, partsFor, productCut } from './split.js';
+import { CHUNKS_PER_THREAD, cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, partsFor, productCut } from './split.js';
 
 /** The functions the kernel module exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -136,7 +136,9 @@ class WasmKernels implements Kernels {
   }
 
   alloc(length: number): Block {
-    const bytes = Math.ceil((length * 4) / 16) * 16;
+    // Whole cache lines: two threads writing neighbouring blocks (or chunks of one, cut at
+    // multiples of 16 floats) never share a line.
+    const bytes = Math.ceil((length * 4) / 64) * 64;
     this.reserve(bytes);
     const offset = this.top;
     this.top += bytes;
@@ -305,33 +307,50 @@ class WasmKernels implements Kernels {
   }
 
   /**
-   * Runs op over `parts` slices: slice p's arguments from `fill(p, args)`; slices 1.. on the
-   * kernel threads, slice 0 here. Returns the sum of the slices' results.
+   * Runs op over `parts` chunks: chunk p's arguments from `fill(p, args)`. Every thread, this one
+   * included, claims chunks until none is left (a thread that is late finds none: this one then
+   * runs them all). Returns the sum of the chunks' results.
    */
   private cut(op: number, parts: number, fill: (p: number, args: Float64Array) => void): number {
     const pool = this.pool!;
     const args = this.args;
-    for (let p = 1; p < parts; p++) {
+    for (let p = 0; p < parts; p++) {
       fill(p, args);
-      pool.post(p, op, this.id, args);
+      pool.post(p, args);
     }
-    pool.go(parts - 1);
+    pool.go(op, this.id, parts);
+    const f = this.fns[op]!;
+    let error: unknown;
+    const started = performance.now();
+    let own = 0;
+    for (let c = pool.claim(); c >= 0; c = pool.claim()) {
+      own++;
+      let r = 0;
+      // After an error the remaining chunks are only counted, so that the workers' wait ends.
+      if (error === undefined) {
+        try {
+          for (let i = 0; i < MAX_ARGS; i++) args[i] = pool.argument(c, i);
+          const a = args;
+          r = Number(f(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!) ?? 0);
+        } catch (e) {
+          error = e;
+        }
+      }
+      pool.complete(c, r);
+    }
+    // Wait for chunks still in progress, polling about as long as one of this thread's took (at
+    // most 0.1 ms: on a busy machine a chunk's time grows with the waits for a core).
+    pool.finish(parts, own === 0 ? 0.05 : Math.min(0.1, Math.max(0.02, (1.5 * (performance.now() - started)) / own)));
+    if (error !== undefined) throw error;
     let sum = 0;
-    try {
-      fill(0, args);
-      const a = args;
-      sum = Number(this.fns[op]!(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!) ?? 0);
-    } finally {
-      pool.finish();
-    }
-    for (let p = 1; p < parts; p++) sum += pool.result(p);
+    for (let p = 0; p < parts; p++) sum += pool.result(p);
     this.lastParts = parts;
     return sum;
   }
 
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
-    const { parts, byColumns } = productCut(this.threads, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART));
+    const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART));
     if (parts < 2 || !this.ready()) return false;
     this.cut(op, parts, (p, a) => {
       head(a);
@@ -349,7 +368,7 @@ class WasmKernels implements Kernels {
    * offsets advance with the range, then the length, then up to four scalars.
    */
   private streams(op: number, n: number, minPerPart: number, pointers: number, p0: number, p1: number, p2: number, p3: number, s0 = 0, s1 = 0, s2 = 0, s3 = 0): number {
-    const parts = partsFor(this.threads, n, minPerPart);
+    const parts = partsFor(this.chunkLimit, n, minPerPart);
     return this.cut(op, parts, (p, a) => {
       const from = cutAt(p, parts, n, 4);
       const off = from * 4;
@@ -359,14 +378,29 @@ class WasmKernels implements Kernels {
     });
   }
 
+  /** Most chunks a call is cut into: a few per thread, so that a thread whose core is taken leaves its share to the others. */
+  private get chunkLimit(): number {
+    return Math.min(MAX_CHUNKS, this.threads * CHUNKS_PER_THREAD);
+  }
+
   /** A minimum amount of work per part (1 when tests cut every call). */
   private min(units: number): number {
     return this.cutSmall ? 1 : units;
   }
 
-  /** Whether an elementwise call over n elements is worth cutting. */
+  /**
+   * Whether an elementwise call over n elements is cut: when it is large enough and the threads
+   * already hold this memory. A pass never starts them (only a product large enough to cut does),
+   * so a model whose products all stay on one thread (batch 1) never touches the threads.
+   */
   private wide(n: number, minPerPart: number): boolean {
-    return this.threads > 1 && n >= 2 * minPerPart && this.ready();
+    return this.threads > 1 && n >= 2 * minPerPart && this.attached();
+  }
+
+  /** Whether the running kernel threads hold this memory (no start, no attach). */
+  private attached(): boolean {
+    const pool = this.pool;
+    return pool !== undefined && pool === existingKernelPool() && this.attachedThreads >= this.threads && pool.threads >= this.threads;
   }
 
   /** Bytes in use (for tests and the benchmark's memory note). */
@@ -421,7 +455,7 @@ class WasmKernels implements Kernels {
   addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void {
     if (!this.in2(out, bias)) return ts.addRowVector(out, bias, m, n);
     if (this.wide(m * n, this.min(MIN_ELEMENTS_PER_PART)) && m >= 2) {
-      const parts = Math.min(m, partsFor(this.threads, m * n, this.min(MIN_ELEMENTS_PER_PART)));
+      const parts = Math.min(m, partsFor(this.chunkLimit, m * n, this.min(MIN_ELEMENTS_PER_PART)));
       this.cut(OP.addRowVector, parts, (p, a) => {
         const r0 = cutAt(p, parts, m, 1);
         a[0] = out.byteOffset + r0 * n * 4; a[1] = bias.byteOffset; a[2] = cutAt(p + 1, parts, m, 1) - r0; a[3] = n;
@@ -434,7 +468,7 @@ class WasmKernels implements Kernels {
     if (!this.in2(d, out)) return ts.columnSums(d, out, m, n, accumulate);
     const acc = accumulate ? 1 : 0;
     if (this.wide(m * n, this.min(MIN_ELEMENTS_PER_PART)) && n >= 8) {
-      const parts = Math.min(n >> 2, partsFor(this.threads, m * n, this.min(MIN_ELEMENTS_PER_PART)));
+      const parts = Math.min(n >> 2, partsFor(this.chunkLimit, m * n, this.min(MIN_ELEMENTS_PER_PART)));
       this.cut(OP.columnSumsPart, parts, (p, a) => {
         a[0] = d.byteOffset; a[1] = out.byteOffset; a[2] = m; a[3] = n; a[4] = acc; a[5] = cutAt(p, parts, n, 4); a[6] = cutAt(p + 1, parts, n, 4);
       });
@@ -454,7 +488,7 @@ class WasmKernels implements Kernels {
     if (this.wide(rows * cols, min) && (code !== 5 || rows >= 2)) {
       const n = rows * cols;
       // softmax: blocks of rows; the others: ranges of elements (as one row).
-      const parts = code === 5 ? Math.min(rows, partsFor(this.threads, n, min)) : partsFor(this.threads, n, min);
+      const parts = code === 5 ? Math.min(rows, partsFor(this.chunkLimit, n, min)) : partsFor(this.chunkLimit, n, min);
       this.cut(OP.activationForward, parts, (p, x) => {
         const from = code === 5 ? cutAt(p, parts, rows, 1) * cols : cutAt(p, parts, n, 4);
         const to = code === 5 ? cutAt(p + 1, parts, rows, 1) * cols : cutAt(p + 1, parts, n, 4);
@@ -471,7 +505,7 @@ class WasmKernels implements Kernels {
     const min = code === 5 ? this.min(MIN_COSTLY_ELEMENTS_PER_PART) : this.min(MIN_ELEMENTS_PER_PART);
     if (this.wide(rows * cols, min) && (code !== 5 || rows >= 2)) {
       const n = rows * cols;
-      const parts = code === 5 ? Math.min(rows, partsFor(this.threads, n, min)) : partsFor(this.threads, n, min);
+      const parts = code === 5 ? Math.min(rows, partsFor(this.chunkLimit, n, min)) : partsFor(this.chunkLimit, n, min);
       this.cut(OP.activationBackward, parts, (p, x) => {
         const from = code === 5 ? cutAt(p, parts, rows, 1) * cols : cutAt(p, parts, n, 4);
         const to = code === 5 ? cutAt(p + 1, parts, rows, 1) * cols : cutAt(p + 1, parts, n, 4);
@@ -499,7 +533,7 @@ class WasmKernels implements Kernels {
   fusedLossGradient(sparse: boolean, p: FloatArray, y: FloatArray, out: FloatArray, m: number, k: number, scale: number): void {
     if (!this.in3(p, y, out)) return ts.fusedLossGradient(sparse, p, y, out, m, k, scale);
     if (this.wide(m * k, this.min(MIN_ELEMENTS_PER_PART)) && m >= 2) {
-      const parts = Math.min(m, partsFor(this.threads, m * k, this.min(MIN_ELEMENTS_PER_PART)));
+      const parts = Math.min(m, partsFor(this.chunkLimit, m * k, this.min(MIN_ELEMENTS_PER_PART)));
       this.cut(OP.fusedLossGradient, parts, (q, a) => {
         const r0 = cutAt(q, parts, m, 1);
         a[0] = sparse ? 1 : 0; a[1] = p.byteOffset + r0 * k * 4; a[2] = y.byteOffset + r0 * (sparse ? 1 : k) * 4; a[3] = out.byteOffset + r0 * k * 4;

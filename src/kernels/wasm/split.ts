@@ -16,7 +16,14 @@ export const MIN_ELEMENTS_PER_PART = 1 << 15;
 /** Fewest elements per part of a pass with exp/tanh per element, or of an optimiser update (7 streams). */
 export const MIN_COSTLY_ELEMENTS_PER_PART = 1 << 13;
 /** Columns a part of a product should have to be cut by columns (each part packs only its panels). */
-const MIN_COLUMNS_PER_PART = 64;
+const MIN_COLUMNS_PER_PART = 16;
+/** Rows a part of a product should have to be cut by rows. */
+const MIN_ROWS_PER_PART = 64;
+/**
+ * Chunks per thread a large call is cut into: the threads claim them in turn, so a thread whose
+ * core another process took (a shared machine) leaves its chunks to the others.
+ */
+export const CHUNKS_PER_THREAD = 4;
 
 /** Parts for work of `units` where each part needs `minPerPart`: 1 to `threads`. */
 export function partsFor(threads: number, units: number, minPerPart: number): number {
@@ -32,12 +39,16 @@ export function cutAt(p: number, parts: number, size: number, align: number): nu
 
 /**
  * How to cut an M×N result of a product with T steps: the part count and whether by columns
- * (panels of `colAlign`) or rows (blocks of `rowAlign`). Fewer parts when a dimension is too
- * small for them all.
+ * (panels of `colAlign`) or rows (blocks of `rowAlign`). Rows when each part gets at least
+ * MIN_ROWS_PER_PART of them (a row part packs all of B again, a small cost against its rows;
+ * a column part would stream all of A, or copy every 4-row strip of Xᵀ, again), else columns
+ * when each part gets at least MIN_COLUMNS_PER_PART (each part packs only its own panels of B),
+ * else rows. Fewer parts when a dimension is too small for them all.
  */
 export function productCut(threads: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, minMacs = MIN_MACS_PER_PART): { parts: number; byColumns: boolean } {
   let parts = partsFor(threads, M * N * T, minMacs);
   if (parts < 2) return { parts: 1, byColumns: false };
+  if (M >= MIN_ROWS_PER_PART * parts) return { parts, byColumns: false };
   if (N >= MIN_COLUMNS_PER_PART * parts) return { parts, byColumns: true };
   parts = Math.min(parts, Math.floor(M / rowAlign));
   if (parts >= 2) return { parts, byColumns: false };

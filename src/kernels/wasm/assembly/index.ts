@@ -710,10 +710,20 @@ export function adagrad(w: usize, g: usize, sp: usize, n: i32, lr: f32, eps: f32
 
 /** 1 when every x[i] is finite: Σ x·0 is 0 for finite values, NaN for NaN or ±∞. */
 export function allFinite(x: usize, n: i32): bool {
+  const n16 = n & ~15;
   const n4 = n & ~3;
   const zero = f32x4.splat(0);
-  let probe = f32x4.splat(0);
+  // Four probes, so that the adds do not wait for each other (one chain ran at an add's latency).
+  let p0 = f32x4.splat(0), p1 = f32x4.splat(0), p2 = f32x4.splat(0), p3 = f32x4.splat(0);
   let i = 0;
+  for (; i < n16; i += 16) {
+    const at = x + (<usize>i << 2);
+    p0 = f32x4.add(p0, f32x4.mul(v128.load(at), zero));
+    p1 = f32x4.add(p1, f32x4.mul(v128.load(at, 16), zero));
+    p2 = f32x4.add(p2, f32x4.mul(v128.load(at, 32), zero));
+    p3 = f32x4.add(p3, f32x4.mul(v128.load(at, 48), zero));
+  }
+  let probe = f32x4.add(f32x4.add(p0, p1), f32x4.add(p2, p3));
   for (; i < n4; i += 4) probe = f32x4.add(probe, f32x4.mul(v128.load(x + (<usize>i << 2)), zero));
   let s = hsum(probe);
   for (; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * 0;

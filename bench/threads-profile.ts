@@ -1,0 +1,103 @@
+// Where a W2 training step (784-256-128-10, batch 128, Adam) spends its time with 1 and with 2
+// kernel threads: every kernel call of the model is timed by name and shape, on the calling
+// thread (a cut call's time includes waiting for the other threads). The pool is started before
+// timing. Threads are run in interleaved rounds; medians are printed, with the load average.
+//
+//   npx tsx bench/threads-profile.ts [--steps 200] [--rounds 5] [--threads 1,2]
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { Matrix, layers, optimizers, sequential } from '../src/index.js';
+import type { Kernels } from '../src/kernels/kernels.js';
+import { existingKernelPool } from '../src/kernels/pool/pool.js';
+
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1,2' } } });
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+const counts = values.threads.split(',').map(Number);
+const batch = 128;
+const rows = steps * batch;
+
+// Seeded synthetic digits-like data: the speed of a step does not depend on the values.
+let s = 12345;
+const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const x = new Matrix(rows, 784, Float32Array.from({ length: rows * 784 }, () => (rand() < 0.8 ? 0 : rand())));
+const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, () => Math.floor(rand() * 10)));
+
+const times = new Map<string, number>();
+let wrapping = true;
+function instrument(k: Kernels): void {
+  const target = k as unknown as Record<string, unknown>;
+  for (const name of ['gemmNN', 'gemmNT', 'gemmTN', 'addRowVector', 'columnSums', 'multiply', 'activationForward', 'activationBackward',
+    'fusedLossGradient', 'lossValue', 'adam', 'allFinite', 'gatherRows', 'copyRows']) {
+    const f = target[name] as (...a: unknown[]) => unknown;
+    target[name] = (...a: unknown[]) => {
+      if (!wrapping) return f.apply(k, a);
+      const t = performance.now();
+      const r = f.apply(k, a);
+      const dt = performance.now() - t;
+      const shape = name.startsWith('gemm') ? ` ${a[3]}×${a[4]}×${a[5]}` : name.startsWith('activation') ? ` ${String(a[0])} ${a[a.length - 2]}×${a[a.length - 1]}` : name === 'adam' ? ` n=${a[4]}` : '';
+      const key = name + shape;
+      times.set(key, (times.get(key) ?? 0) + dt);
+      return r;
+    };
+  }
+}
+
+function build() {
+  const model = sequential([
+    layers.dense({ units: 256, activation: 'relu', inputShape: [784] }),
+    layers.dense({ units: 128, activation: 'relu' }),
+    layers.dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 1 });
+  model.compile({ optimizer: optimizers.adam({ learningRate: 0.001 }), loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const load = () => execFileSync('uptime', { encoding: 'utf8' }).replace(/.*load average:\s*/, '').trim();
+
+const models = new Map(counts.map((t) => [t, build()]));
+// Start the pool and attach each model before timing (one short fit each).
+wrapping = false;
+for (const [t, m] of models) {
+  instrument(m.backprop().kernels);
+  await m.fit(new Matrix(batch * 2, 784, x.data.subarray(0, batch * 2 * 784)), new Matrix(batch * 2, 1, y.data.subarray(0, batch * 2)), { epochs: 1, batchSize: batch, verbose: 0, threads: t });
+}
+wrapping = true;
+const perCall = new Map<number, Map<string, number[]>>(counts.map((t) => [t, new Map()]));
+const total = new Map<number, number[]>(counts.map((t) => [t, []]));
+/** CPU time of the whole process (every thread, polling included) per step. */
+const cpu = new Map<number, number[]>(counts.map((t) => [t, []]));
+const loads: string[] = [load()];
+for (let r = 0; r < rounds; r++) {
+  for (const [t, m] of models) {
+    times.clear();
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await m.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0, threads: t, shuffle: true });
+    total.get(t)!.push((performance.now() - t0) / steps);
+    const c = process.cpuUsage(c0);
+    cpu.get(t)!.push((c.user + c.system) / 1000 / steps);
+    for (const [key, v] of times) {
+      const list = perCall.get(t)!.get(key) ?? [];
+      list.push(v / steps);
+      perCall.get(t)!.set(key, list);
+    }
+  }
+}
+loads.push(load());
+console.log(`W2 step profile (ms per step, median of ${rounds} rounds of ${steps} steps); pool started ${existingKernelPool()?.starts ?? 0} time(s); load average ${loads.join(' → ')}`);
+const keys = [...new Set(counts.flatMap((t) => [...perCall.get(t)!.keys()]))].sort((a, b) => median(perCall.get(1)?.get(b) ?? [0]) - median(perCall.get(1)?.get(a) ?? [0]));
+console.log(['call'.padEnd(40), ...counts.map((t) => `${t}t`.padStart(9)), counts.length > 1 ? '  ratio' : ''].join(''));
+const kernelSum = new Map<number, number>(counts.map((t) => [t, 0]));
+for (const key of keys) {
+  const v = counts.map((t) => median(perCall.get(t)!.get(key) ?? [0]));
+  counts.forEach((t, i) => kernelSum.set(t, kernelSum.get(t)! + v[i]!));
+  console.log([key.padEnd(40), ...v.map((x) => x.toFixed(4).padStart(9)), counts.length > 1 ? `  ${(v[0]! / v[v.length - 1]!).toFixed(2)}×` : ''].join(''));
+}
+const tot = counts.map((t) => median(total.get(t)!));
+console.log(['kernel calls, sum'.padEnd(40), ...counts.map((t) => kernelSum.get(t)!.toFixed(4).padStart(9))].join(''));
+console.log(['outside the kernels'.padEnd(40), ...counts.map((t, i) => (tot[i]! - kernelSum.get(t)!).toFixed(4).padStart(9))].join(''));
+console.log(['whole step'.padEnd(40), ...tot.map((v) => v.toFixed(4).padStart(9)), counts.length > 1 ? `  ${(tot[0]! / tot[tot.length - 1]!).toFixed(2)}×` : ''].join(''));
+console.log(['CPU time of all threads'.padEnd(40), ...counts.map((t) => median(cpu.get(t)!).toFixed(4).padStart(9))].join(''));
+console.log(`samples/s: ${counts.map((t, i) => `${t}t ${Math.round(batch / tot[i]! * 1000)}`).join(', ')}`);
