@@ -12,7 +12,8 @@ import {
 import { decodeOnnx, encodeOnnx, type OnnxModel, type OnnxTensor } from '../../src/io/onnx/schema.js';
 import { assertThrowsWith } from '../helpers/assert.js';
 import { buildCli, runCli, tempDir, ROOT } from '../cli/harness.js';
-import { maxDiff, rows } from './helpers.js';
+import fc from 'fast-check';
+import { byteMutations, checkLoad, loadBudget, maxDiff, rows, type LoadCounts, type Mutation } from './helpers.js';
 
 const LIMITS = { maxNodes: 1000, maxElements: 1e7 };
 
@@ -152,6 +153,29 @@ test('ONNX import: a tampered embedding subgraph is an UnsupportedError naming t
     nodes: [...g.nodes.map((n) => ({ ...n, outputs: ['mid'] })), { opType: 'Cos', name: 'wave', inputs: ['mid'], outputs: [g.outputs[0]!.name], attributes: [], domain: '' }],
   }));
   assertThrowsWith(() => modelFromOnnx(bare), UnsupportedError, /"wave" \(Cos\)/, /supported only inside a periodic embedding/);
+});
+
+test('600 mutated embedding graphs: a correct load or the library error (never the importer\'s "unexpected" branch), each within the fuzz CPU budget', () => {
+  const base = modelToOnnx(embeddingModel({ columns: [1, 3] }));
+  const onnx = decodeOnnx(base, LIMITS);
+  const ops = fc.constantFrom('Cos', 'Sin', 'MatMul', 'Add', 'Relu', 'Concat', 'Identity', '');
+  const structural = fc.tuple(fc.nat({ max: 100 }), fc.nat({ max: 4 }), ops, fc.nat({ max: 100 }), fc.constantFrom(-1, 0, 1, 2, 0.5, 1e30)).map(([pick, what, op, other, value]): Mutation => {
+    const g = structuredClone(onnx.graph) as unknown as { nodes: { opType: string; inputs: string[]; outputs: string[]; attributes: { value: unknown }[] }[]; initializers: { data: Float32Array }[] };
+    const node = g.nodes[pick % g.nodes.length]!;
+    const source = g.nodes[other % g.nodes.length]!;
+    const init = g.initializers[pick % g.initializers.length]!;
+    if (what === 0) node.opType = op;
+    else if (what === 1) node.inputs = [source.outputs[0]!, ...node.inputs.slice(1)];
+    else if (what === 2) node.inputs = node.inputs.slice(0, pick % 2);
+    else if (what === 3) init.data[other % init.data.length] = value;
+    else if (node.attributes[0]) node.attributes[0].value = value;
+    return { kind: `embedding edit ${what}`, bytes: encodeOnnx({ ...onnx, graph: g as unknown as OnnxModel['graph'] }) };
+  });
+  const counts: LoadCounts = { loaded: 0, rejected: 0, slowest: 0, budgetMs: loadBudget(() => modelFromOnnx(base)) };
+  fc.assert(fc.property(fc.oneof(fc.oneof(...byteMutations(base)), structural), (m) => checkLoad(m.kind, () => modelFromOnnx(m.bytes), counts)), { numRuns: 600, seed: 20261206 });
+  assert.equal(counts.loaded + counts.rejected, 600);
+  assert.ok(counts.rejected > 200, `mutations are caught (${counts.rejected} rejected, ${counts.loaded} loaded)`);
+  console.log(`embedding ONNX fuzz: ${counts.rejected} rejected, ${counts.loaded} loaded, slowest ${counts.slowest.toFixed(1)} ms (budget ${counts.budgetMs.toFixed(1)} ms)`);
 });
 
 test('CLI: a small CSV trained with the tabular preset\'s periodic embedding, exported to ONNX on raw columns, is read back by our loader with predict\'s numbers', async () => {

@@ -10,7 +10,7 @@ import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '
 import { ONNX_METADATA } from './export.js';
 import { ONNX_CAPS } from '../caps.js';
 import { importRawColumnGraph } from './rawGraph.js';
-import { recognisePeriodicEmbedding, where, type FoundPeriodicEmbedding } from './periodicImport.js';
+import { readersOf, recognisePeriodicEmbedding, where, type FoundPeriodicEmbedding } from './periodicImport.js';
 
 /** Options of the ONNX importer. */
 export interface OnnxImportArgs {
@@ -101,6 +101,7 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
   const nodes = g.nodes;
   /** Nodes a recognised subgraph (a periodic embedding) already took. */
   const covered = new Set<OnnxNode>();
+  const readers = readersOf(nodes);
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
     if (covered.has(node)) continue;
@@ -150,8 +151,8 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
       }
       case 'MatMul': {
         // x·A forking into Cos and Sin is a periodic embedding; its fork may start at another consumer of x.
-        const phase = [node, ...nodes.filter((m) => m !== node && m.opType === 'MatMul' && m.inputs[0] === current)];
-        const embedding = phase.map((m) => recognisePeriodicEmbedding(m, current, nodes, constants)).find((r) => r !== undefined);
+        const phase = [node, ...(readers.get(current) ?? []).filter((m) => m !== node && m.opType === 'MatMul' && m.inputs[0] === current)];
+        const embedding = phase.map((m) => recognisePeriodicEmbedding(m, current, readers, constants)).find((r) => r !== undefined);
         if (embedding !== undefined) {
           found.push(embedding.found);
           for (const m of embedding.covered) covered.add(m);

@@ -42,11 +42,11 @@ export interface RecognisedEmbedding {
  *
  * The structure and the block shapes decide, not node names. Gives undefined when the phase's
  * output feeds no Cos or Sin (an ordinary MatMul); any other deviation is an UnsupportedError
- * naming the node and what differs.
+ * naming the node and what differs. `readers` maps each tensor to the nodes that read it (readersOf).
  */
-export function recognisePeriodicEmbedding(phase: OnnxNode, x: string, nodes: readonly OnnxNode[], constants: ReadonlyMap<string, OnnxTensor>): RecognisedEmbedding | undefined {
+export function recognisePeriodicEmbedding(phase: OnnxNode, x: string, readers: ReadonlyMap<string, readonly OnnxNode[]>, constants: ReadonlyMap<string, OnnxTensor>): RecognisedEmbedding | undefined {
   const v = phase.outputs[0] ?? '';
-  const consumers = (tensor: string): OnnxNode[] => nodes.filter((n) => n.inputs.includes(tensor));
+  const consumers = (tensor: string): readonly OnnxNode[] => readers.get(tensor) ?? [];
   const branches = consumers(v);
   if (!branches.some((n) => n.opType === 'Cos' || n.opType === 'Sin')) return undefined;
 
@@ -219,4 +219,17 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
 function describe(nodes: readonly OnnxNode[]): string {
   if (nodes.length === 0) return 'nothing';
   return nodes.map((n) => `${JSON.stringify(n.name || '(unnamed)')} (${n.opType})`).join(', ');
+}
+
+/** Each tensor's readers, in node order (a node reading a tensor twice is listed once). */
+export function readersOf(nodes: readonly OnnxNode[]): Map<string, OnnxNode[]> {
+  const readers = new Map<string, OnnxNode[]>();
+  for (const node of nodes) {
+    for (const input of new Set(node.inputs)) {
+      const list = readers.get(input);
+      if (list === undefined) readers.set(input, [node]);
+      else list.push(node);
+    }
+  }
+  return readers;
 }
