@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
-  layers, sequential, modelToOnnx, modelFromOnnx, modelToBytes, modelFromBytes, loadModel, PeriodicEmbedding, UnsupportedError, type Sequential,
+  layers, sequential, modelToOnnx, modelFromOnnx, modelToBytes, modelFromBytes, loadModel, PeriodicEmbedding, UnsupportedError, ModelFormatError, type Sequential,
 } from '../../src/index.js';
 import { decodeOnnx, encodeOnnx, type OnnxModel, type OnnxTensor } from '../../src/io/onnx/schema.js';
 import { assertThrowsWith } from '../helpers/assert.js';
@@ -147,6 +147,15 @@ test('ONNX import: a tampered embedding subgraph is an UnsupportedError naming t
   // A phase feeding only Cos.
   const cosOnly = withGraph(model, (g) => ({ ...g, nodes: g.nodes.map((n) => (n.opType === 'Sin' ? { ...n, opType: 'Cos' } : n)) }));
   assertThrowsWith(() => modelFromOnnx(cosOnly), UnsupportedError, /"plr\/phase" \(MatMul\)/, /expected one Cos and one Sin/);
+  // An embedding reading more inputs than the layer before it gives.
+  const wide = sequential([layers.dense({ units: 4, inputShape: [2] }), layers.periodicEmbedding({ frequencies: 2, units: 2, columns: [0, 3], name: 'late' })], { seed: 2 });
+  const first = `${wide.layers[0]!.name}/`;
+  // The Dense now gives 2 units (its kernel [2, 2], bias [2]); the phase still reads 4.
+  const misfit = withGraph(wide, (g) => ({
+    ...g,
+    initializers: g.initializers.map((t) => (!t.name.startsWith(first) ? t : t.dims.length === 2 ? { ...t, dims: [2, 2], data: t.data.slice(0, 4) } : { ...t, dims: [2], data: t.data.slice(0, 2) })),
+  }));
+  assertThrowsWith(() => modelFromOnnx(misfit), ModelFormatError, /"late\/phase": the periodic embedding's frequencies have 4 rows but 2 units reach it/);
   // A Cos outside the subgraph is named as such.
   const bare = withGraph(sequential([layers.dense({ units: 2, inputShape: [2] })], { seed: 1 }), (g) => ({
     ...g,

@@ -317,6 +317,7 @@ function buildModel(found: readonly Found[], declaredInputs: number | string | u
   for (const f of found) {
     const { className, config, tensors } = asLayer(f);
     const node = `ONNX node ${JSON.stringify(f.node || '(unnamed)')}`;
+    if (f.kind === 'periodicEmbedding' && f.inputs !== units) throw new ModelFormatError(`${node}: the periodic embedding's frequencies have ${f.inputs} rows but ${units} units reach it`);
     const shapes = layerRegistry[className].shapes(new Reader(node) as ConfigFields, config, className, units, maxElements);
     shapes.params.forEach((p, i) => {
       const size = p.shape.reduce((x, y) => x * y, 1);
