@@ -10,6 +10,7 @@ import { decodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '
 import { ONNX_METADATA } from './export.js';
 import { ONNX_CAPS } from '../caps.js';
 import { importRawColumnGraph } from './rawGraph.js';
+import { readersOf, recognisePeriodicEmbedding, where, type FoundPeriodicEmbedding } from './periodicImport.js';
 
 /** Options of the ONNX importer. */
 export interface OnnxImportArgs {
@@ -26,7 +27,8 @@ type Found =
   | { kind: 'dense'; node: string; kernel: Float64Array; rows: number; cols: number; bias: Float64Array | undefined; activation: ActivationSpec }
   | { kind: 'activation'; node: string; activation: ActivationSpec }
   | { kind: 'dropout'; node: string; rate: number }
-  | { kind: 'batchNorm'; node: string; gamma: Float64Array; beta: Float64Array; mean: Float64Array; variance: Float64Array; epsilon: number; momentum: number };
+  | { kind: 'batchNorm'; node: string; gamma: Float64Array; beta: Float64Array; mean: Float64Array; variance: Float64Array; epsilon: number; momentum: number }
+  | FoundPeriodicEmbedding;
 
 const ACTIVATION_OPS: Record<string, ActivationSpec> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Sign: 'sign', Softmax: 'softmax' };
 
@@ -41,15 +43,12 @@ function num(node: OnnxNode, name: string, fallback: number): number {
   return a.value;
 }
 
-function where(node: OnnxNode): string {
-  return `ONNX node ${JSON.stringify(node.name || '(unnamed)')} (${node.opType})`;
-}
-
 /**
  * Reads an ONNX MLP as PyTorch's `torch.onnx.export` and tf2onnx write it (and as modelToOnnx
  * does): one chain from the graph input to its output of Gemm (transB 0 or 1) or MatMul+Add,
  * Relu, LeakyRelu, Tanh, Sigmoid, Softmax, Sign, BatchNormalization, Dropout/Identity and
- * no-op Flatten/Reshape, for opsets 9–21; step and piecewiseLinear from modelToOnnx's subgraphs.
+ * no-op Flatten/Reshape, for opsets 9–21; step, piecewiseLinear and the periodic embedding
+ * (periodicImport.ts) from modelToOnnx's subgraphs.
  * Anything else is an UnsupportedError naming the node and its op type. Class labels, feature
  * names and schema come back from metadata_props.
  */
@@ -100,8 +99,12 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
   };
   const dataInput = (node: OnnxNode): string[] => node.inputs.filter((i) => i !== '' && !constants.has(i));
   const nodes = g.nodes;
+  /** Nodes a recognised subgraph (a periodic embedding) already took. */
+  const covered = new Set<OnnxNode>();
+  const readers = readersOf(nodes);
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
+    if (covered.has(node)) continue;
     if (node.domain !== '' && node.domain !== 'ai.onnx') throw new UnsupportedError(`${where(node)}: operator domain ${JSON.stringify(node.domain)} is not supported`);
     if (node.opType === 'Constant') {
       const value = attr(node, 'value');
@@ -147,6 +150,16 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
         break;
       }
       case 'MatMul': {
+        // x·A forking into Cos and Sin is a periodic embedding; its fork may start at another consumer of x.
+        const phase = [node, ...(readers.get(current) ?? []).filter((m) => m !== node && m.opType === 'MatMul' && m.inputs[0] === current)];
+        const embedding = phase.map((m) => recognisePeriodicEmbedding(m, current, readers, constants)).find((r) => r !== undefined);
+        if (embedding !== undefined) {
+          found.push(embedding.found);
+          for (const m of embedding.covered) covered.add(m);
+          open = undefined;
+          current = embedding.output;
+          continue;
+        }
         const b = constantOf(node, node.inputs[1], 'weight B');
         if (b.dims.length !== 2 || node.inputs[0] !== current) throw new UnsupportedError(`${where(node)}: only x·W with a 2-D constant W is supported`);
         open = { kind: 'dense', node: node.name, kernel: Float64Array.from(b.data), rows: b.dims[0]!, cols: b.dims[1]!, bias: undefined, activation: 'linear' };
@@ -225,6 +238,8 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
         if (!noOp) throw new UnsupportedError(`${where(node)}: Reshape to [${Array.from(shape.data).join(', ')}] is not a no-op on [batch, features]`);
         break;
       }
+      case 'Cos': case 'Sin':
+        throw new UnsupportedError(`${where(node)}: ${node.opType} is supported only inside a periodic embedding (MatMul forking into Cos and Sin, each projected by a MatMul, joined by Add, then bias and Relu)`);
       default:
         throw new UnsupportedError(`${where(node)}: op type ${JSON.stringify(node.opType)} is not supported in an MLP`);
     }
@@ -263,6 +278,7 @@ function unitsOf(last: Found, all: readonly Found[]): number | undefined {
     const f = all[i]!;
     if (f.kind === 'dense') return f.cols;
     if (f.kind === 'batchNorm') return f.gamma.length;
+    if (f.kind === 'periodicEmbedding') return f.outputUnits;
   }
   return undefined;
 }
@@ -274,6 +290,15 @@ function asLayer(f: Found): { className: LayerClassName; config: Record<string, 
     case 'batchNorm': return { className: 'BatchNormalization', config: { epsilon: f.epsilon, momentum: f.momentum }, tensors: [f.gamma, f.beta, f.mean, f.variance] };
     case 'dropout': return { className: 'Dropout', config: { rate: f.rate }, tensors: [] };
     case 'activation': return { className: 'Activation', config: { activation: f.activation }, tensors: [] };
+    case 'periodicEmbedding': {
+      // Columns only when some inputs are not embedded: "all" is the layer's default.
+      const all = f.columns.length === f.inputs;
+      return {
+        className: 'PeriodicEmbedding',
+        config: { frequencies: f.frequencyCount, units: f.units, ...(all ? {} : { columns: f.columns }), includeInputs: f.includeInputs },
+        tensors: [f.frequencies, f.projection, f.bias],
+      };
+    }
   }
 }
 
@@ -283,7 +308,7 @@ function asLayer(f: Found): { className: LayerClassName; config: Record<string, 
  */
 function buildModel(found: readonly Found[], declaredInputs: number | string | undefined, name: string, maxElements: number): Sequential {
   if (found.length === 0) throw new UnsupportedError('ONNX graph: no layers found');
-  const inputUnits = found.map((f) => (f.kind === 'dense' ? f.rows : f.kind === 'batchNorm' ? f.gamma.length : undefined)).find((u) => u !== undefined) ?? (typeof declaredInputs === 'number' ? declaredInputs : undefined);
+  const inputUnits = found.map((f) => (f.kind === 'dense' ? f.rows : f.kind === 'batchNorm' ? f.gamma.length : f.kind === 'periodicEmbedding' ? f.inputs : undefined)).find((u) => u !== undefined) ?? (typeof declaredInputs === 'number' ? declaredInputs : undefined);
   if (inputUnits === undefined) throw new UnsupportedError('ONNX graph: the number of input features is unknown (no Dense or BatchNormalization and no fixed input shape)');
   if (typeof declaredInputs === 'number' && declaredInputs !== inputUnits) throw new ModelFormatError(`ONNX graph: input declares ${declaredInputs} features but the first weights take ${inputUnits}`);
   const list: Layer[] = [];
@@ -292,6 +317,7 @@ function buildModel(found: readonly Found[], declaredInputs: number | string | u
   for (const f of found) {
     const { className, config, tensors } = asLayer(f);
     const node = `ONNX node ${JSON.stringify(f.node || '(unnamed)')}`;
+    if (f.kind === 'periodicEmbedding' && f.inputs !== units) throw new ModelFormatError(`${node}: the periodic embedding's frequencies have ${f.inputs} rows but ${units} units reach it`);
     const shapes = layerRegistry[className].shapes(new Reader(node) as ConfigFields, config, className, units, maxElements);
     shapes.params.forEach((p, i) => {
       const size = p.shape.reduce((x, y) => x * y, 1);
