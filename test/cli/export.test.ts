@@ -47,8 +47,8 @@ test('CLI: train on a CSV, export to ONNX, and ONNX Runtime on the raw CSV colum
   const dir = tempDir('export');
   const csv = join(ROOT, 'data', 'iris.csv');
   // The tabular preset (the default for a CSV file): the robust scaler's smooth clip runs in both formats' pipelines.
-  // Without its periodic embedding (under 500 rows), which neither TensorFlow.js nor our ONNX reader takes
-  // (test/layers/periodicEmbedding.test.ts runs its ONNX export in ONNX Runtime).
+  // Without its periodic embedding (under 500 rows), which TensorFlow.js refuses, so that both formats
+  // run the same model (test/io/onnxEmbedding.test.ts round-trips the embedding through ONNX).
   let r = runCli(bin, ['train', csv, '--epochs', '30', '--no-embedding', '--out', 'iris.bpm'], dir);
   assert.equal(r.code, 0, r.stderr);
   r = runCli(bin, ['export', 'iris.bpm', '--out', 'iris.onnx', '--json'], dir);
