@@ -23,7 +23,8 @@ import { resultRows, writeResults } from '../search/results.js';
 import { checkOutputs, realPath, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, tableKey, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
-import { defaultJobs, TrialPool } from '../search/pool.js';
+import { TrialPool } from '../search/pool.js';
+import { placementLine } from '../search/placement.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
 
@@ -177,6 +178,11 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     await runner.close();
   }
 
+  const placement = runner.placement?.();
+  if (placement !== undefined) {
+    printer.line(placementLine(placement, 'trial'));
+    printer.event({ event: 'jobs', here: placement.here, workers: placement.workers, loading: placement.loading });
+  }
   const rows = resultRows(result);
   writeResults(resultsPath, rows);
   const comparison = compareWithDefault(result, run.metric);
@@ -233,26 +239,22 @@ async function makeRunner(run: SearchRun, onEvent: (text: string) => void, parse
     return QueueRunner.connect(run.queue, run.pruner !== undefined ? `${run.pruner.name}:${realPath(run.journal)}` : '', onEvent);
   }
   if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
-  // This thread is one of the jobs: it starts on the first trial at once, while jobs − 1 worker
+  // This thread is one of the jobs and starts on the first trial at once, while jobs − 1 worker
   // threads start now, once for the search, each given this thread's parsed table (no thread reads
-  // or parses the data again), so tiny searches are never slower than --jobs 1. A trial goes to
-  // whichever job is free first. Every job's products get the cores the jobs leave (one kernel
-  // thread each when the jobs fill the cores: never jobs × threads > cores).
-  setDefaultThreads(Math.max(1, Math.floor(defaultJobs() / run.jobs)));
-  const pool = new TrialPool(run.jobs - 1, parsed);
+  // or parses the data again); they join when loaded (so tiny searches are never slower than
+  // --jobs 1), a trial going to whichever job is free first. Every job's products get the cores
+  // the jobs leave (one kernel thread each when the jobs fill the cores); the refit after the
+  // search gets this thread's default back.
+  const pool = new TrialPool({ workers: run.jobs - 1, here: true, table: parsed, onWarning: (m) => onEvent(`Warning ${m}`) });
+  setDefaultThreads(pool.threadsPerJob);
   pool.start();
-  let here = false;
   return {
-    run: async (job, report) => {
-      if (here) return pool.run(job, report);
-      here = true;
-      try {
-        return await runTrainingJob(job, report);
-      } finally {
-        here = false;
-      }
+    run: (job, report) => pool.run(job, report),
+    close: async () => {
+      setDefaultThreads('auto');
+      await pool.close();
     },
-    close: () => pool.close(),
+    placement: () => pool.placement(),
   };
 }
 

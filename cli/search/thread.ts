@@ -1,12 +1,15 @@
-// A worker thread of `backprop search --jobs N`: runs one trial at a time, on the kernel threads its job leaves (one when the jobs fill the cores), and
-// asks the main thread (which holds the pruner) after each epoch whether to go on.
+// A worker thread of `backprop search --jobs N`: keeps the search's parsed table, says it is
+// ready, then runs one trial at a time on the kernel threads its job leaves (one when the jobs
+// fill the cores), asking the main thread (which holds the pruner) after each epoch whether to go on.
 import { parentPort, workerData } from 'node:worker_threads';
 import { setDefaultThreads, tableFromClone } from '../../src/index.js';
 import { keepTable, runTrainingJob, type TrialJob } from './trial.js';
-import type { FromThread, ToThread } from './pool.js';
+import type { FromThread, ThreadData, ToThread } from './pool.js';
 
 const port = parentPort!;
-setDefaultThreads((workerData as { threads?: number } | undefined)?.threads ?? 1);
+const given = workerData as ThreadData;
+setDefaultThreads(given.threads);
+if (given.table !== undefined) keepTable(given.table.key, tableFromClone(given.table.table));
 const waiting = new Map<number, (stop: boolean) => void>();
 
 function send(m: FromThread): void {
@@ -14,10 +17,6 @@ function send(m: FromThread): void {
 }
 
 port.on('message', (m: ToThread) => {
-  if (m.type === 'table') {
-    keepTable(m.key, tableFromClone(m.table));
-    return;
-  }
   if (m.type === 'prune') {
     waiting.get(m.id)?.(m.stop);
     waiting.delete(m.id);
@@ -33,3 +32,4 @@ port.on('message', (m: ToThread) => {
     (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
   );
 });
+send({ type: 'ready' });

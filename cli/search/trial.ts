@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   MAXIMIZED_METRICS, runTrainingTrial, tableFromRecords, trainingMetrics,
-  type Params, type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
+  type JobPlacement, type Params, type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
 } from '../../src/index.js';
 import { loadSource, type SyntheticOptions } from '../source.js';
 
@@ -79,4 +79,6 @@ export async function runTrainingJob(job: TrialJob, report?: Reporter): Promise<
 export interface TrialRunner {
   run(job: TrialJob, report: Reporter): Promise<TrialOutcome>;
   close(): Promise<void>;
+  /** Where the trials ran (this thread and worker threads), for runners that have jobs on this machine. */
+  placement?(): JobPlacement;
 }
