@@ -50,6 +50,7 @@ export class TrialPool implements TrialRunner {
   private readonly threads: Worker[] = [];
   private started = false;
   private nextId = 0;
+  private gone = 0;
 
   constructor(private readonly args: TrialPoolArgs) {
     if (args.here) {
@@ -104,13 +105,17 @@ export class TrialPool implements TrialRunner {
       if (m.type === 'done') c.resolve(m.outcome);
       else c.reject(new Error(m.message));
     });
+    let dead = false;
     const crash = (message: string): void => {
+      if (dead) return; // 'error' then 'exit'
+      dead = true;
       this.queue.leave(runner);
       const c = current;
       current = undefined;
       if (c !== undefined) c.reject(new Error(message));
       else if (!joined && this.started) this.args.onWarning?.(`worker thread ${n} failed to start (${message}); its trials run on the other jobs`);
-      joined = true; // one warning per thread
+      // With no job left (only worker threads, all gone) the trials not started cannot run.
+      if (!this.args.here && ++this.gone === this.args.workers) this.queue.stop(new Error(message));
     };
     w.on('error', (e) => crash(e.message));
     w.on('exit', (code) => { if (this.started) crash(`worker thread exited with code ${code}`); });

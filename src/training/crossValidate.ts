@@ -20,7 +20,7 @@ export interface CrossValidationArgs {
   jobs?: number;
   /** Told, with jobs > 1, how many folds ran on this thread and on each worker thread that joined. */
   onPlacement?: (placement: JobPlacement) => void;
-  /** Told when `jobs` is capped at the machine's cores (one line naming the cap); default: console.warn. */
+  /** Told when `jobs` is capped at the machine's cores, or a worker thread fails to start (one line); default: console.warn. */
   onWarning?: (message: string) => void;
 }
 
@@ -34,10 +34,11 @@ export interface CrossValidationArgs {
 export async function crossValidate(spec: TrainingSpec, table: Table, k: number, args: CrossValidationArgs = {}): Promise<FoldScores[]> {
   checkKeys('crossValidate', args, ['onFold', 'jobs', 'onWarning', 'onPlacement']);
   const capped = capAtCores('crossValidate: jobs', integerAtLeast('crossValidate', 'jobs', args.jobs ?? 1, 1));
-  if (capped.warning !== undefined) (args.onWarning ?? ((m: string) => console.warn(`backprop: ${m}`)))(capped.warning);
+  const warn = args.onWarning ?? ((m: string) => console.warn(`backprop: ${m}`));
+  if (capped.warning !== undefined) warn(capped.warning);
   const jobs = capped.value;
   const scoring = { folds: k, seed: spec.fit.seed };
   if (jobs === 1) return scoreSpec(spec, table, scoring, args.onFold ? { onFold: args.onFold } : {});
   const holdouts = holdoutsOf(table, scoring);
-  return foldsOnThreads(spec, table, holdouts, spec.fit.seed, { jobs: Math.min(jobs, holdouts.length), ...(args.onFold ? { onFold: args.onFold } : {}), ...(args.onPlacement ? { onPlacement: args.onPlacement } : {}) });
+  return foldsOnThreads(spec, table, holdouts, spec.fit.seed, { jobs: Math.min(jobs, holdouts.length), onWarning: warn, ...(args.onFold ? { onFold: args.onFold } : {}), ...(args.onPlacement ? { onPlacement: args.onPlacement } : {}) });
 }

@@ -31,10 +31,12 @@ export interface FoldJobs {
   readonly here?: boolean;
   readonly onFold?: (s: FoldScores) => void;
   readonly onPlacement?: (p: JobPlacement) => void;
+  /** Told when a worker thread fails before it joined (its folds then run on the other jobs). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The scores of `folds` in fold order, trained by `jobs` jobs. */
-export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly Holdout[], seed: number, { jobs, here: useHere = true, onFold, onPlacement }: FoldJobs): Promise<FoldScores[]> {
+export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly Holdout[], seed: number, { jobs, here: useHere = true, onFold, onPlacement, onWarning }: FoldJobs): Promise<FoldScores[]> {
   const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
   if (wt === undefined) throw new UnsupportedError('crossValidate: jobs > 1 needs Node.js worker threads (>= 20.16); use jobs: 1');
   const os = nodeModule<typeof Os>('node:os');
@@ -56,11 +58,13 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
   const failure = new Promise<never>((_, reject) => { failed = reject; });
   failure.catch(() => {});
   const workerRunners: JobRunner<number, FoldScores>[] = [];
+  let closing = false;
   const workers = Array.from({ length: useHere ? jobs - 1 : jobs }, (_, i) => {
     const w = preload
       ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, workerData })
       : new wt.Worker(entry, { workerData });
     let current: { resolve: (s: FoldScores) => void; reject: (e: Error) => void } | undefined;
+    let joined = false;
     const runner: JobRunner<number, FoldScores> = {
       run: (f) => new Promise((resolve, reject) => {
         current = { resolve, reject };
@@ -70,19 +74,30 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
     workerRunners.push(runner);
     const fail = (e: BackpropError): void => {
       queue.leave(runner);
+      if (!joined && useHere) {
+        // It never took a fold: the other jobs take its share (this thread always runs).
+        joined = true;
+        onWarning?.(`${e.message}; its folds run on the other jobs`);
+        return;
+      }
       current?.reject(e);
       current = undefined;
       failed!(e);
     };
     w.on('message', (m: FromFoldWorker) => {
-      if (m.type === 'ready') return queue.join(runner);
+      if (m.type === 'ready') {
+        joined = true;
+        return queue.join(runner);
+      }
       const c = current;
       current = undefined;
       if (m.type === 'done') c?.resolve(m.scores);
       else c?.reject(new BackpropError(`crossValidate: fold ${m.f + 1} failed on worker ${i + 1}: ${m.message}`));
     });
     w.on('error', (e) => fail(new BackpropError(`crossValidate: worker ${i + 1} failed: ${e.message}`)));
-    w.on('exit', (code) => { if (current !== undefined) fail(new BackpropError(`crossValidate: worker ${i + 1} exited (code ${code}) before its fold was done`)); });
+    w.on('exit', (code) => {
+      if (!closing && (current !== undefined || !joined)) fail(new BackpropError(`crossValidate: worker ${i + 1} exited (code ${code}) before ${joined ? 'its fold was done' : 'it was ready'}`));
+    });
     return w;
   });
   try {
@@ -98,6 +113,7 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
   } finally {
     // After a failure no fold starts any more (one running here ends on its own).
     queue.stop(new BackpropError('crossValidate: stopped'));
+    closing = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
