@@ -3,12 +3,18 @@ import { Worker } from 'node:worker_threads';
 import { JobQueue, type JobPlacement, type JobRunner, type Table, type TrialOutcome } from '../../src/index.js';
 import { runTrainingJob, type Reporter, type TrialJob, type TrialRunner } from './trial.js';
 
-/** Given to a trial thread as workerData: its kernel threads and the search's parsed table. */
+/** A parsed table and what identifies it (tableKey). */
+export interface KeyedTable {
+  readonly key: string;
+  readonly table: Table;
+}
+/** Given to a trial thread as workerData: its kernel threads and the search's parsed table, or word that it comes by message once parsed. */
 export interface ThreadData {
   readonly threads: number;
-  readonly table?: { key: string; table: Table };
+  readonly table?: KeyedTable;
+  readonly tableToCome?: boolean;
 }
-export type ToThread = { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
+export type ToThread = { type: 'table'; table: KeyedTable } | { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
 export type FromThread =
   | { type: 'ready' }
   | { type: 'report'; id: number; step: number; value: number }
@@ -30,8 +36,12 @@ export interface TrialPoolArgs {
   readonly workers: number;
   /** Whether this thread runs trials too (from the start, while the workers load). */
   readonly here: boolean;
-  /** The search's parsed table, given to each thread as it starts (a structured clone), so that no thread reads or parses the data again. */
-  readonly table?: { key: string; table: Table };
+  /**
+   * The search's parsed table, given to each thread (a structured clone), so that no thread reads
+   * or parses the data again; 'later' when the threads start while this thread parses it
+   * (setTable sends it, and a thread is ready once it has it).
+   */
+  readonly table?: KeyedTable | 'later';
   /** Told when a worker thread fails before it could run a trial (its share then runs on the other jobs). */
   readonly onWarning?: (message: string) => void;
 }
@@ -50,9 +60,11 @@ export class TrialPool implements TrialRunner {
   private readonly threads: Worker[] = [];
   private started = false;
   private nextId = 0;
+  private table: KeyedTable | undefined;
   private gone = 0;
 
   constructor(private readonly args: TrialPoolArgs) {
+    if (args.table !== undefined && args.table !== 'later') this.table = args.table;
     if (args.here) {
       this.here = { run: (t) => runTrainingJob(t.job, t.report) };
       this.queue.join(this.here);
@@ -74,7 +86,7 @@ export class TrialPool implements TrialRunner {
   private spawn(n: number): void {
     const fromSource = import.meta.url.endsWith('.ts');
     const file = new URL(fromSource ? './thread.ts' : './thread.js', import.meta.url);
-    const workerData: ThreadData = { threads: this.threadsPerJob, ...(this.args.table !== undefined ? { table: this.args.table } : {}) };
+    const workerData: ThreadData = { threads: this.threadsPerJob, ...(this.table !== undefined ? { table: this.table } : this.args.table === 'later' ? { tableToCome: true } : {}) };
     // From the sources a thread registers tsx first (--import in a thread's execArgv loads too late in Node 20).
     const w = fromSource
       ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true, workerData })
@@ -119,6 +131,13 @@ export class TrialPool implements TrialRunner {
     };
     w.on('error', (e) => crash(e.message));
     w.on('exit', (code) => { if (this.started) crash(`worker thread exited with code ${code}`); });
+  }
+
+  /** The table parsed while the threads started (table: 'later'): sent to each, which then joins. */
+  setTable(table: KeyedTable): void {
+    if (this.table !== undefined) return;
+    this.table = table;
+    for (const w of this.threads) w.postMessage({ type: 'table', table } satisfies ToThread);
   }
 
   /** Runs one trial on the first free job (queued while every job is busy). */

@@ -78,3 +78,22 @@ test('this thread and a worker that joins run trials side by side; every score i
     assert.deepEqual(both[i]!.attrs, alone.attrs, `trial ${i}'s attributes`);
   }
 });
+
+test('threads started before the table is parsed join once it is sent, and train on it', async () => {
+  const table = await iris();
+  const data: DataRef = { file: join(tempDir('pool-later'), 'gone.csv'), hash: 'later-table-test', tableArgs: {}, synthetic: {} };
+  const [job] = jobsOn(data, [5], false);
+  const pool = new TrialPool({ workers: 1, here: false, table: 'later' });
+  pool.start();
+  try {
+    const pending = pool.run(job!);
+    assert.deepEqual(pool.placement(), { here: 0, workers: [], loading: 1 }, 'not joined before the table comes');
+    pool.setTable({ key: tableKey(data), table });
+    const there = await pending;
+    keepTable(tableKey(data), table);
+    assert.equal(there.value, (await runTrainingJob(job!)).value);
+    assert.deepEqual(pool.placement(), { here: 0, workers: [1], loading: 0 });
+  } finally {
+    await pool.close();
+  }
+});
