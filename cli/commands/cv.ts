@@ -1,4 +1,4 @@
-import { capAtCores, crossValidate, type JobPlacement, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
+import { capAtCores, crossValidate, prepareCrossValidationJobs, type JobPlacement, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
@@ -31,6 +31,8 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
     printer.line(`Warning ${warning}`);
     printer.event({ event: 'warning', message: warning });
   }
+  // The worker threads of --jobs load while this thread reads the data.
+  if (jobs > 1) prepareCrossValidationJobs(Math.min(jobs, folds));
   const table = await readCsvTable(data.data, tableArgsOf(flagsSpec.preprocessing), undefined, data.delimiter);
   const chosen = preset ? specWithPreset(preset.name, preset.flags, preset.given, table) : { spec: flagsSpec, why: undefined };
   const spec = chosen.spec;

@@ -15,13 +15,13 @@ import type { TrainingSpec } from './spec.js';
  * kernel thread each when the jobs fill them).
  */
 
-/** Given to a fold worker as workerData. */
+/** Given to a fold worker as workerData: the table and its models' kernel threads, or neither (started ahead: they come by message). */
 export interface FoldWorkerData {
-  readonly table: Table;
-  readonly threads: number;
+  readonly table?: Table;
+  readonly threads?: number;
 }
-/** To a fold worker: a fold to train; from it: ready (loaded, table kept), then scores or an error. */
-export type ToFoldWorker = { type: 'fold'; f: number; spec: TrainingSpec; holdout: Holdout; seed: number };
+/** To a fold worker: the table (when started ahead), then folds to train; from it: ready (loaded, table kept), then scores or an error. */
+export type ToFoldWorker = { type: 'table'; table: Table; threads: number } | { type: 'fold'; f: number; spec: TrainingSpec; holdout: Holdout; seed: number };
 export type FromFoldWorker = { type: 'ready' } | { type: 'done'; scores: FoldScores } | { type: 'error'; f: number; message: string };
 
 
@@ -35,6 +35,46 @@ export interface FoldJobs {
   readonly onWarning?: (message: string) => void;
 }
 
+function foldWorkerFile(): URL {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? './foldWorker.ts' : './foldWorker.js', here);
+}
+
+function newFoldWorker(wt: typeof WorkerThreads, workerData: FoldWorkerData): WorkerThreads.Worker {
+  const entry = foldWorkerFile();
+  // From TypeScript sources the worker needs a loader: BACKPROP_THREAD_PRELOAD (as for the kernel threads).
+  const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
+  return preload
+    ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, workerData })
+    : new wt.Worker(entry, { workerData });
+}
+
+/** Fold workers started ahead (prepareCrossValidationJobs), waiting for their table; what went wrong with one before it was used. */
+const ahead: { worker: WorkerThreads.Worker; error?: string }[] = [];
+
+/**
+ * Starts the worker threads of a coming `crossValidate(..., { jobs })` now, so that they load
+ * while the caller reads its data (the CLI's cv does, before parsing the CSV); the next
+ * cross-validation with jobs > 1 takes them. Unused, they do not keep the process alive.
+ * Nothing happens without Node.js worker threads.
+ */
+export function prepareCrossValidationJobs(jobs: number): void {
+  const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
+  if (wt === undefined) return;
+  while (ahead.length < jobs - 1) {
+    const a: { worker: WorkerThreads.Worker; error?: string } = { worker: newFoldWorker(wt, {}) };
+    a.worker.on('error', (e) => { a.error ??= e.message; });
+    a.worker.on('exit', (code) => { a.error ??= `exited (code ${code})`; });
+    a.worker.unref();
+    ahead.push(a);
+  }
+}
+
+/** Fold workers started ahead and not yet taken (tests). */
+export function workersAhead(): number {
+  return ahead.length;
+}
+
 /** The scores of `folds` in fold order, trained by `jobs` jobs. */
 export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly Holdout[], seed: number, { jobs, here: useHere = true, onFold, onPlacement, onWarning }: FoldJobs): Promise<FoldScores[]> {
   const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
@@ -42,10 +82,6 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
   const os = nodeModule<typeof Os>('node:os');
   const cores = Math.max(1, os?.availableParallelism?.() ?? 1);
   const threads = Math.max(1, Math.floor(cores / jobs));
-  const here = import.meta.url;
-  const entry = new URL(here.endsWith('.ts') ? './foldWorker.ts' : './foldWorker.js', here);
-  // From TypeScript sources the worker needs a loader: BACKPROP_THREAD_PRELOAD (as for the kernel threads).
-  const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
   const workerData: FoldWorkerData = { table, threads };
   const queue = new JobQueue<number, FoldScores>();
   const thisThread: JobRunner<number, FoldScores> = {
@@ -60,9 +96,15 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
   const workerRunners: JobRunner<number, FoldScores>[] = [];
   let closing = false;
   const workers = Array.from({ length: useHere ? jobs - 1 : jobs }, (_, i) => {
-    const w = preload
-      ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, workerData })
-      : new wt.Worker(entry, { workerData });
+    // A worker started ahead is given the table now (one that failed meanwhile is replaced).
+    let early = ahead.shift();
+    while (early?.error !== undefined) early = ahead.shift();
+    const w = early?.worker ?? newFoldWorker(wt, workerData);
+    if (early !== undefined) {
+      w.ref();
+      w.removeAllListeners();
+      w.postMessage({ type: 'table', table, threads } satisfies ToFoldWorker);
+    }
     let current: { resolve: (s: FoldScores) => void; reject: (e: Error) => void } | undefined;
     let joined = false;
     const runner: JobRunner<number, FoldScores> = {

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossValidate, holdoutsOf, tableFromRecords, trainingSpec, InputError, type JobPlacement } from '../../src/index.js';
-import { foldsOnThreads } from '../../src/training/foldPool.js';
+import { crossValidate, prepareCrossValidationJobs, holdoutsOf, tableFromRecords, trainingSpec, InputError, type JobPlacement } from '../../src/index.js';
+import { foldsOnThreads, workersAhead } from '../../src/training/foldPool.js';
 
 function csv(name: string): string[][] {
   return readFileSync(join(import.meta.dirname, '..', '..', 'data', `${name}.csv`), 'utf8').trim().split('\n').map((l) => l.split(','));
@@ -41,6 +41,13 @@ test('folds trained on worker threads only (the path a worker that joined takes)
   assert.deepEqual(await crossValidate(spec, table, 4, { jobs: 2, onPlacement: (p) => { mixed = p; } }), one);
   assert.equal(mixed!.here + mixed!.workers.reduce((a, b) => a + b, 0), 4);
   assert.ok(mixed!.workers.length <= 1);
+  // Workers started ahead (before the table existed) are given it and train the folds the same.
+  prepareCrossValidationJobs(3);
+  assert.equal(workersAhead(), 2);
+  let ahead: JobPlacement | undefined;
+  assert.deepEqual(await foldsOnThreads(spec, table, holdoutsOf(table, { folds: 4, seed: 3 }), 3, { jobs: 2, here: false, onPlacement: (p) => { ahead = p; } }), one);
+  assert.equal(ahead?.workers.reduce((a, b) => a + b, 0), 4, `placement ${JSON.stringify(ahead)}`);
+  assert.equal(workersAhead(), 0, 'both taken');
 });
 
 test('jobs is validated; a fold that fails names the fold and the worker', async () => {
