@@ -62,6 +62,7 @@ export class TrialPool implements TrialRunner {
   private nextId = 0;
   private table: KeyedTable | undefined;
   private gone = 0;
+  private closed = false;
 
   constructor(private readonly args: TrialPoolArgs) {
     if (args.table !== undefined && args.table !== 'later') this.table = args.table;
@@ -78,7 +79,7 @@ export class TrialPool implements TrialRunner {
 
   /** Starts the worker threads now (they load while this thread runs the first trials). */
   start(): void {
-    if (this.started) return;
+    if (this.started || this.closed) return;
     this.started = true;
     for (let i = 0; i < this.args.workers; i++) this.spawn(i + 1);
   }
@@ -153,6 +154,7 @@ export class TrialPool implements TrialRunner {
 
   async close(): Promise<void> {
     this.started = false;
+    this.closed = true;
     this.queue.stop(new Error('the search has ended'));
     const threads = this.threads.splice(0);
     await Promise.all(threads.map((w) => w.terminate()));
