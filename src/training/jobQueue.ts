@@ -1,12 +1,16 @@
 /** Something that runs one task at a time: this thread, or a worker thread. */
 export interface JobRunner<T, R> {
+  /** Runs one task; the queue gives it no other until this settles. */
   run(task: T): Promise<R>;
 }
 
 /** Where the tasks ran: on the calling thread, on each worker thread that joined (in the order they joined), and how many worker threads were still loading at the end. */
 export interface JobPlacement {
+  /** Tasks run on the calling thread. */
   readonly here: number;
+  /** Tasks run on each worker thread that joined, in the order they joined. */
   readonly workers: readonly number[];
+  /** Worker threads still loading when every task was done. */
   readonly loading: number;
 }
 
