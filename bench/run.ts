@@ -8,9 +8,10 @@
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { jobsLines, jobsTable, loadAverage, type JobsRow } from './jobs.js';
 
 const root = resolve(import.meta.dirname, '..');
 // The harness sits next to the project (../shared/bench), or next to the folder of worktrees.
@@ -179,48 +180,8 @@ if (values.gemm !== 'no') {
   }
 }
 
-// Search and cross-validation with --jobs 1 and --jobs 2: the built CLI, wall time of the whole command.
-interface JobsRow { what: string; jobs1: number; jobs2: number; ratio: number; load: string }
-const jobsRows: JobsRow[] = [];
-if (values.jobs !== 'no') {
-  console.error('search / cv jobs');
-  // The compiled CLI, as the package runs it (its workers load compiled files too).
-  const cli = join(root, 'dist', 'cli', 'main.js');
-  const data = (name: string) => join(root, 'data', `${name}.csv`);
-  const tmp = join(work, 'jobs');
-  mkdirSync(tmp, { recursive: true });
-  // The search's trials take about a second each on an idle core (digits, the default space, 10 epochs).
-  const cases: [string, (jobs: number, rep: number) => string[]][] = [
-    ['search, 12 trials of ~1 s (digits, 10 epochs)', (j, r) => ['search', '--dataset', 'digits', '--method', 'random', '--trials', '12', '--epochs', '10', '--seed', '1', '--jobs', String(j), '--journal', join(tmp, `s12-${j}-${r}.jsonl`), '--out', join(tmp, `s12-${j}.bpm`)]],
-    ['search, 8 tiny trials (wine, 5 epochs)', (j, r) => ['search', '--dataset', 'wine', '--method', 'random', '--trials', '8', '--epochs', '5', '--seed', '1', '--jobs', String(j), '--journal', join(tmp, `s8-${j}-${r}.jsonl`), '--out', join(tmp, `s8-${j}.bpm`)]],
-    ['cv, 4 folds (digits, 256-128, 15 epochs)', (j) => ['cv', data('digits'), '--folds', '4', '--epochs', '15', '--layers', '256,128', '--no-early-stopping', '--jobs', String(j)]],
-  ];
-  // --jobs 1 and --jobs 2 interleaved, `reps` times each: the median wall time of each, and the
-  // median of the per-pair ratios (a pair shares the machine's load most closely).
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-  for (const [what, args] of cases) {
-    const time: Record<number, number[]> = { 1: [], 2: [] };
-    const ratios: number[] = [];
-    const loads: string[] = [];
-    for (let rep = 0; rep < Number(reps); rep++) {
-      for (const jobs of [1, 2]) {
-        rmSync(join(tmp, `s12-${jobs}-${rep}.jsonl`), { force: true });
-        rmSync(join(tmp, `s8-${jobs}-${rep}.jsonl`), { force: true });
-        if (rep === 0) loads.push(loadAverage());
-        const t0 = performance.now();
-        const r = spawnSync(process.execPath, [cli, ...args(jobs, rep)], { encoding: 'utf8' });
-        time[jobs]!.push((performance.now() - t0) / 1000);
-        if (r.status !== 0) console.error(`    ${what} --jobs ${jobs} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
-      }
-      ratios.push(time[1]![rep]! / time[2]![rep]!);
-    }
-    jobsRows.push({ what, jobs1: median(time[1]!), jobs2: median(time[2]!), ratio: median(ratios), load: loads.join(' / ') });
-  }
-}
-
-function loadAverage(): string {
-  return spawnSync('uptime', { encoding: 'utf8' }).stdout.replace(/.*load average:\s*/, '').trim();
-}
+// Search and cross-validation with --jobs 1 and --jobs 2 (bench/jobs.ts).
+const jobsRows: JobsRow[] = values.jobs !== 'no' ? (console.error('search / cv jobs'), jobsTable(root, work, Number(reps))) : [];
 
 const fmt = (v: number | null) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
 const lines: string[] = [`# Benchmark, ${new Date().toISOString()}`, '', 'samples/s (median of reps); ratio = backprop ÷ peer, both measured in this run; backprop = its default (wasm) backend.', ''];
@@ -248,11 +209,7 @@ if (threadPairs.length > 0) {
   }
   lines.push('');
 }
-if (jobsRows.length > 0) {
-  lines.push('## search and cross-validation, wall time of the CLI command', '', `| run (${reps} interleaved pairs) | --jobs 1 (s, median) | --jobs 2 (s, median) | speed-up (median of pairs) | load average (1, 5, 15 min) at the first start of each |`, '|---|---:|---:|---:|---|');
-  for (const r of jobsRows) lines.push(`| ${r.what} | ${r.jobs1.toFixed(1)} | ${r.jobs2.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.load} |`);
-  lines.push('');
-}
+if (jobsRows.length > 0) lines.push(...jobsLines(jobsRows, Number(reps)));
 lines.splice(2, 0, `Load average at the end of the run: ${loadAverage()} (a shared 2-core machine: ratios measured side by side are what count).`, '');
 const report = lines.join('\n');
 console.log(report);

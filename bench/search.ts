@@ -1,11 +1,9 @@
 // `npx tsx bench/search.ts`: the search's figures for the README, from one run on this machine.
 //  1. Best value found on Branin (30 trials) and Hartmann-6 (60 trials), median over seeds, per method.
-//  2. Wall time of the same CLI search with --jobs 1 and --jobs 2 (trials on worker threads).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//  2. The search rows of bench/jobs.ts: the compiled CLI with --jobs 1 and --jobs 2.
 import { join } from 'node:path';
 import { search } from '../src/index.js';
-import { run } from '../cli/program.js';
+import { jobsLines, jobsTable } from './jobs.js';
 import { BRANIN_MIN, HARTMANN6_MIN, branin, braninSpace, hartmann6, hartmannSpace, median } from '../test/search/functions.js';
 
 const methods = ['random', 'tpe', 'gp'] as const;
@@ -22,14 +20,6 @@ for (const [name, f, space, trials, min, seeds] of [
   }
 }
 
-const quiet = { write: () => true };
-const times: Record<number, number> = {};
-for (const jobs of [1, 2]) {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-search-'));
-  const t0 = performance.now();
-  const code = await run(['search', '--dataset', 'digits', '--method', 'random', '--trials', '8', '--epochs', '10', '--seed', '1', '--jobs', String(jobs),
-    '--journal', join(dir, 's.jsonl'), '--out', join(dir, 'best.bpm')], { stdout: quiet, stderr: process.stderr });
-  times[jobs] = (performance.now() - t0) / 1000;
-  console.log(`CLI search, digits, 8 trials × 10 epochs, --jobs ${jobs}: ${times[jobs]!.toFixed(1)} s (exit ${code})`);
-}
-console.log(`speed-up of --jobs 2 over --jobs 1: ${(times[1]! / times[2]!).toFixed(2)}×`);
+// The compiled CLI's searches with --jobs 1 and --jobs 2, interleaved (needs npm run build first).
+const root = join(import.meta.dirname, '..');
+console.log(jobsLines(jobsTable(root, join(root, '.bench-peers'), 3, 'search, '), 3).join('\n'));

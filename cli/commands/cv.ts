@@ -1,4 +1,4 @@
-import { capAtCores, crossValidate, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
+import { capAtCores, crossValidate, prepareCrossValidationJobs, type JobPlacement, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
@@ -7,6 +7,7 @@ import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import type { DataFlags } from '../settings.js';
 import { specWithPreset } from '../preset.js';
+import { placementLine } from '../search/placement.js';
 import type { Flags } from '../sharedOptions.js';
 import type { PresetName } from '../../src/index.js';
 
@@ -30,6 +31,8 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
     printer.line(`Warning ${warning}`);
     printer.event({ event: 'warning', message: warning });
   }
+  // The worker threads of --jobs load while this thread reads the data.
+  if (jobs > 1) prepareCrossValidationJobs(Math.min(jobs, folds));
   const table = await readCsvTable(data.data, tableArgsOf(flagsSpec.preprocessing), undefined, data.delimiter);
   const chosen = preset ? specWithPreset(preset.name, preset.flags, preset.given, table) : { spec: flagsSpec, why: undefined };
   const spec = chosen.spec;
@@ -38,11 +41,13 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   for (const line of dataLines(data.data, table, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
   const watch = fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : fit.keepBest === true && fit.validationSplit > 0 ? `the best epoch on ${Math.round(fit.validationSplit * 100)}% of the training folds kept` : 'no early stopping';
-  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} folds at once on worker threads`}`);
+  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} at once (this thread and ${Math.min(jobs, folds) - 1} worker thread${Math.min(jobs, folds) === 2 ? '' : 's'}, which join once loaded)`}`);
   printer.line(`Model   ${spec.architecture.hidden.join('-') || 'no hidden layer'}, batch ${fit.batchSize}, ${fit.epochs} epochs${chosen.why ? `; ${chosen.why}` : ''}`);
+  let placement: JobPlacement | undefined;
   const scores = await crossValidate(spec, table, folds, {
     jobs,
     onFold: (s) => printer.event({ event: 'fold', ...s }),
+    onPlacement: (p) => { placement = p; },
   });
   const y = table.y;
   const imbalance = y?.kind === 'classes' ? imbalanceOf(y.classes, y.counts) : undefined;
@@ -62,6 +67,10 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   const note = baselineNote({ ...mean, ...(mean.balanced_accuracy !== undefined ? { balancedAccuracy: mean.balanced_accuracy } : {}) }, baseline, 'held-out folds (means over the folds)');
   if (note !== undefined) printer.line(note);
   if (imbalance) printer.line(imbalanceNote(imbalance, fit.classWeight !== undefined));
+  if (placement !== undefined) {
+    printer.line(placementLine(placement, 'fold'));
+    printer.event({ event: 'jobs', here: placement.here, workers: placement.workers });
+  }
   printer.event({ event: 'cv', folds: scores, mean, std: Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.std])), ...(baseline ? { baseline } : {}) });
   return EXIT_OK;
 }

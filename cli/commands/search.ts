@@ -23,7 +23,8 @@ import { resultRows, writeResults } from '../search/results.js';
 import { checkOutputs, realPath, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, tableKey, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
-import { defaultJobs, TrialPool } from '../search/pool.js';
+import { TrialPool } from '../search/pool.js';
+import { placementLine } from '../search/placement.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
 
@@ -114,14 +115,23 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   );
   const base = run.base;
   const data = dataRef(run.data, base, run.queue !== undefined);
-  const table = await loadTable(data);
-  const plan = prepareTrainingPlan(table, base);
-  if (plan.task === 'regression' && CLASS_METRICS.has(run.metric)) throw new UsageError(`--metric ${run.metric} needs a classification target`, 'use loss, mae, rmse or r2');
-  if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss, accuracy, balanced_accuracy or f1');
-  if (run.cv !== undefined && run.cv > table.rows) throw new UsageError(`--cv ${run.cv} needs at least ${run.cv} rows; the data has ${table.rows}`);
-
+  // The worker threads of --jobs start loading now, while this thread parses the table (they get it when parsed).
+  const pool = run.queue === undefined && run.jobs > 1 ? startPool(run.jobs, (text) => printer.line(text)) : undefined;
   const scoring: Scoring = run.cv !== undefined ? { folds: run.cv, seed: base.fit.seed } : { validationSplit: base.fit.validationSplit, seed: base.fit.seed };
-  const heldOut = Math.min(...holdoutsOf(table, scoring).map((h) => h.test.length));
+  let table: Table;
+  let heldOut: number;
+  try {
+    table = await loadTable(data);
+    pool?.setTable({ key: tableKey(data), table });
+    const plan = prepareTrainingPlan(table, base);
+    if (plan.task === 'regression' && CLASS_METRICS.has(run.metric)) throw new UsageError(`--metric ${run.metric} needs a classification target`, 'use loss, mae, rmse or r2');
+    if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss, accuracy, balanced_accuracy or f1');
+    if (run.cv !== undefined && run.cv > table.rows) throw new UsageError(`--cv ${run.cv} needs at least ${run.cv} rows; the data has ${table.rows}`);
+    heldOut = Math.min(...holdoutsOf(table, scoring).map((h) => h.test.length));
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   // What makes two searches the same: the data, how it is read, the fixed spec (the seed is the header's), scoring and metric.
   const { seed: _seed, ...fixedFit } = base.fit;
   const fingerprint: JsonValue = JSON.parse(JSON.stringify({ data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring, metric: run.metric })) as JsonValue;
@@ -129,7 +139,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
 
-  const runner = await makeRunner(run, (text) => printer.line(text), { key: tableKey(data), table });
+  const runner = pool !== undefined ? poolRunner(pool) : await makeRunner(run, (text) => printer.line(text));
   const progress = new SearchProgress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, run.metric);
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -177,6 +187,11 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     await runner.close();
   }
 
+  const placement = runner.placement?.();
+  if (placement !== undefined) {
+    printer.line(placementLine(placement, 'trial'));
+    printer.event({ event: 'jobs', here: placement.here, workers: placement.workers, loading: placement.loading });
+  }
   const rows = resultRows(result);
   writeResults(resultsPath, rows);
   const comparison = compareWithDefault(result, run.metric);
@@ -226,33 +241,40 @@ function prepareTrainingPlan(table: Table, spec: TrainingSpec): OutputPlan {
   }
 }
 
-async function makeRunner(run: SearchRun, onEvent: (text: string) => void, parsed: { key: string; table: Table }): Promise<TrialRunner> {
+async function makeRunner(run: SearchRun, onEvent: (text: string) => void): Promise<TrialRunner> {
   if (run.queue !== undefined) {
     const { QueueRunner } = await import('../search/queue.js');
     // A pruned trial's result depends on the study's other trials: its job is this journal's.
     return QueueRunner.connect(run.queue, run.pruner !== undefined ? `${run.pruner.name}:${realPath(run.journal)}` : '', onEvent);
   }
-  if (run.jobs === 1) return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
-  // This thread is one of the jobs: it starts on the first trial at once, while jobs − 1 worker
-  // threads start now, once for the search, each given this thread's parsed table (no thread reads
-  // or parses the data again), so tiny searches are never slower than --jobs 1. A trial goes to
-  // whichever job is free first. Every job's products get the cores the jobs leave (one kernel
-  // thread each when the jobs fill the cores: never jobs × threads > cores).
-  setDefaultThreads(Math.max(1, Math.floor(defaultJobs() / run.jobs)));
-  const pool = new TrialPool(run.jobs - 1, parsed);
+  return { run: (job, report) => runTrainingJob(job, report), close: async () => {} };
+}
+
+/**
+ * --jobs J on this machine: this thread is one of the jobs and starts on the first trial at once,
+ * while J − 1 worker threads start now, once for the search (while this thread parses the table,
+ * which each is then given: no thread reads or parses the data again); they join when loaded, so
+ * tiny searches are never slower than --jobs 1, and a trial goes to whichever job is free first.
+ */
+function startPool(jobs: number, onEvent: (text: string) => void): TrialPool {
+  const pool = new TrialPool({ workers: jobs - 1, here: true, table: 'later', onWarning: (m) => onEvent(`Warning ${m}`) });
   pool.start();
-  let here = false;
+  return pool;
+}
+
+/**
+ * The pool as the search's runner. Every job's products get the cores the jobs leave (one kernel
+ * thread each when the jobs fill the cores); the refit after the search gets this thread's default back.
+ */
+function poolRunner(pool: TrialPool): TrialRunner {
+  setDefaultThreads(pool.threadsPerJob);
   return {
-    run: async (job, report) => {
-      if (here) return pool.run(job, report);
-      here = true;
-      try {
-        return await runTrainingJob(job, report);
-      } finally {
-        here = false;
-      }
+    run: (job, report) => pool.run(job, report),
+    close: async () => {
+      setDefaultThreads('auto');
+      await pool.close();
     },
-    close: () => pool.close(),
+    placement: () => pool.placement(),
   };
 }
 

@@ -1,20 +1,29 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Table, TrialOutcome } from '../../src/index.js';
-import type { Reporter, TrialJob } from './trial.js';
+import { JobQueue, type JobPlacement, type JobRunner, type Table, type TrialOutcome } from '../../src/index.js';
+import { runTrainingJob, type Reporter, type TrialJob, type TrialRunner } from './trial.js';
 
-export type ToThread = { type: 'table'; key: string; table: Table } | { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
+/** A parsed table and what identifies it (tableKey). */
+export interface KeyedTable {
+  readonly key: string;
+  readonly table: Table;
+}
+/** Given to a trial thread as workerData: its kernel threads and the search's parsed table, or word that it comes by message once parsed. */
+export interface ThreadData {
+  readonly threads: number;
+  readonly table?: KeyedTable;
+  readonly tableToCome?: boolean;
+}
+export type ToThread = { type: 'table'; table: KeyedTable } | { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
 export type FromThread =
+  | { type: 'ready' }
   | { type: 'report'; id: number; step: number; value: number }
   | { type: 'done'; id: number; outcome: TrialOutcome }
   | { type: 'error'; id: number; message: string };
 
 interface Task {
-  id: number;
-  job: TrialJob;
-  report: Reporter | undefined;
-  resolve: (o: TrialOutcome) => void;
-  reject: (e: Error) => void;
+  readonly job: TrialJob;
+  readonly report: Reporter | undefined;
 }
 
 /** The default --jobs: the cores this process may use. */
@@ -22,96 +31,132 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
-/**
- * Worker threads that run trials, one trial per thread at a time. From the TypeScript sources
- * the threads load through tsx, as the CLI itself does; from dist/ they load the compiled file.
- */
-export class TrialPool {
-  private readonly idle: Worker[] = [];
-  private readonly all: Worker[] = [];
-  private readonly queue: Task[] = [];
-  private readonly busy = new Map<Worker, Task>();
-  private nextId = 0;
-
+export interface TrialPoolArgs {
+  /** Worker threads to start. */
+  readonly workers: number;
+  /** Whether this thread runs trials too (from the start, while the workers load). */
+  readonly here: boolean;
   /**
-   * `table`: the search's parsed table, sent to each thread as it starts (a structured clone of
-   * its arrays), so that no thread reads or parses the data again.
+   * The search's parsed table, given to each thread (a structured clone), so that no thread reads
+   * or parses the data again; 'later' when the threads start while this thread parses it
+   * (setTable sends it, and a thread is ready once it has it).
    */
-  constructor(readonly size: number, private readonly table?: { key: string; table: Table }) {}
+  readonly table?: KeyedTable | 'later';
+  /** Told when a worker thread fails before it could run a trial (its share then runs on the other jobs). */
+  readonly onWarning?: (message: string) => void;
+}
 
-  /** Starts every thread now (they load while the first trials run), rather than at their first trial. */
-  start(): void {
-    while (this.all.length < this.size) this.idle.push(this.spawn());
+/**
+ * A search's jobs: this thread (when `here`) and worker threads, one trial each at a time, a
+ * trial going to whichever is free first (JobQueue). This thread starts on the first trial at
+ * once; each worker thread joins when it has loaded, so a search shorter than a worker's
+ * start-up runs as with one job. From the TypeScript sources the threads load through tsx, as
+ * the CLI itself does; from dist/ they load the compiled file.
+ */
+export class TrialPool implements TrialRunner {
+  private readonly queue = new JobQueue<Task, TrialOutcome>();
+  private readonly here: JobRunner<Task, TrialOutcome> | undefined;
+  private readonly runners: JobRunner<Task, TrialOutcome>[] = [];
+  private readonly threads: Worker[] = [];
+  private started = false;
+  private nextId = 0;
+  private table: KeyedTable | undefined;
+  private gone = 0;
+  private closed = false;
+
+  constructor(private readonly args: TrialPoolArgs) {
+    if (args.table !== undefined && args.table !== 'later') this.table = args.table;
+    if (args.here) {
+      this.here = { run: (t) => runTrainingJob(t.job, t.report) };
+      this.queue.join(this.here);
+    }
   }
 
-  private spawn(): Worker {
+  /** Kernel threads for each job's products: the cores the jobs leave (one when the jobs fill them; never jobs × threads > cores). */
+  get threadsPerJob(): number {
+    return Math.max(1, Math.floor(availableParallelism() / (this.args.workers + (this.args.here ? 1 : 0))));
+  }
+
+  /** Starts the worker threads now (they load while this thread runs the first trials). */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    for (let i = 0; i < this.args.workers; i++) this.spawn(i + 1);
+  }
+
+  private spawn(n: number): void {
     const fromSource = import.meta.url.endsWith('.ts');
     const file = new URL(fromSource ? './thread.ts' : './thread.js', import.meta.url);
+    const workerData: ThreadData = { threads: this.threadsPerJob, ...(this.table !== undefined ? { table: this.table } : this.args.table === 'later' ? { tableToCome: true } : {}) };
     // From the sources a thread registers tsx first (--import in a thread's execArgv loads too late in Node 20).
-    // Each trial's products use the cores its job leaves (one thread when the jobs fill them);
-    // the search's own thread runs trials too (cli/commands/search.ts), hence size + 1 jobs.
-    const workerData = { threads: Math.max(1, Math.floor(availableParallelism() / (this.size + 1))) };
     const w = fromSource
       ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true, workerData })
       : new Worker(file, { workerData });
-    if (this.table !== undefined) w.postMessage({ type: 'table', ...this.table } satisfies ToThread);
-    w.on('message', (m: FromThread) => this.onMessage(w, m));
-    w.on('error', (e) => this.onCrash(w, e.message));
-    w.on('exit', (code) => this.onCrash(w, `worker thread exited with code ${code}`));
-    this.all.push(w);
-    return w;
-  }
-
-  /** Runs one trial on a free thread (queued when all are busy). */
-  run(job: TrialJob, report?: Reporter): Promise<TrialOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, job, report, resolve, reject });
-      this.dispatch();
-    });
-  }
-
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      let w = this.idle.pop();
-      if (w === undefined) {
-        if (this.all.length >= this.size) return;
-        w = this.spawn();
+    this.threads.push(w);
+    let current: { id: number; task: Task; resolve: (o: TrialOutcome) => void; reject: (e: Error) => void } | undefined;
+    let joined = false;
+    const runner: JobRunner<Task, TrialOutcome> = {
+      run: (task) => new Promise((resolve, reject) => {
+        current = { id: this.nextId++, task, resolve, reject };
+        w.postMessage({ type: 'run', id: current.id, job: task.job } satisfies ToThread);
+      }),
+    };
+    this.runners.push(runner);
+    w.on('message', (m: FromThread) => {
+      if (m.type === 'ready') {
+        joined = true;
+        this.queue.join(runner);
+        return;
       }
-      const task = this.queue.shift()!;
-      this.busy.set(w, task);
-      w.postMessage({ type: 'run', id: task.id, job: task.job } satisfies ToThread);
-    }
+      const c = current;
+      if (c === undefined || c.id !== m.id) return;
+      if (m.type === 'report') {
+        void Promise.resolve(c.task.report ? c.task.report(m.step, m.value) : false).then((stop) => w.postMessage({ type: 'prune', id: m.id, stop } satisfies ToThread));
+        return;
+      }
+      current = undefined;
+      if (m.type === 'done') c.resolve(m.outcome);
+      else c.reject(new Error(m.message));
+    });
+    let dead = false;
+    const crash = (message: string): void => {
+      if (dead) return; // 'error' then 'exit'
+      dead = true;
+      this.queue.leave(runner);
+      const c = current;
+      current = undefined;
+      if (c !== undefined) c.reject(new Error(message));
+      else if (!joined && this.started) this.args.onWarning?.(`worker thread ${n} failed to start (${message}); its trials run on the other jobs`);
+      // With no job left (only worker threads, all gone) the trials not started cannot run.
+      if (!this.args.here && ++this.gone === this.args.workers) this.queue.stop(new Error(message));
+    };
+    w.on('error', (e) => crash(e.message));
+    w.on('exit', (code) => { if (this.started) crash(`worker thread exited with code ${code}`); });
   }
 
-  private onMessage(w: Worker, m: FromThread): void {
-    const task = this.busy.get(w);
-    if (task === undefined || task.id !== m.id) return;
-    if (m.type === 'report') {
-      void Promise.resolve(task.report ? task.report(m.step, m.value) : false).then((stop) => w.postMessage({ type: 'prune', id: m.id, stop } satisfies ToThread));
-      return;
-    }
-    this.busy.delete(w);
-    this.idle.push(w);
-    if (m.type === 'done') task.resolve(m.outcome);
-    else task.reject(new Error(m.message));
-    this.dispatch();
+  /** The table parsed while the threads started (table: 'later'): sent to each, which then joins. */
+  setTable(table: KeyedTable): void {
+    if (this.table !== undefined) return;
+    this.table = table;
+    for (const w of this.threads) w.postMessage({ type: 'table', table } satisfies ToThread);
   }
 
-  private onCrash(w: Worker, message: string): void {
-    const i = this.all.indexOf(w);
-    if (i < 0) return;
-    this.all.splice(i, 1);
-    const j = this.idle.indexOf(w);
-    if (j >= 0) this.idle.splice(j, 1);
-    const task = this.busy.get(w);
-    this.busy.delete(w);
-    task?.reject(new Error(message));
-    this.dispatch();
+  /** Runs one trial on the first free job (queued while every job is busy). */
+  run(job: TrialJob, report?: Reporter): Promise<TrialOutcome> {
+    this.start();
+    return this.queue.run({ job, report });
+  }
+
+  /** Where the trials ran so far. */
+  placement(): JobPlacement {
+    return this.queue.placement(this.here, this.runners);
   }
 
   async close(): Promise<void> {
-    const workers = [...this.all];
-    this.all.length = 0;
-    await Promise.all(workers.map((w) => w.terminate()));
+    this.started = false;
+    this.closed = true;
+    this.queue.stop(new Error('the search has ended'));
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((w) => w.terminate()));
   }
 }

@@ -55,7 +55,7 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('validationSplit', 'rows held out to score each trial (stratified)', { parse: number(0, 1, false, false) }))
     .addOption(new Option('--metric <name>', 'what the search optimises, on the held-out rows (balanced_accuracy: mean recall over classes; f1: of the second class for two classes, else macro)').choices([...metricNames]).default('loss'))
     .addOption(new Option('--pruner <name>', 'stop poor trials early from their per-epoch scores').choices([...prunerNames]).default('none'))
-    .option('--jobs <n>', 'trials at once (worker threads, each single-threaded; with --queue: trials queued at once)', integer(1), defaultJobs())
+    .option('--jobs <n>', 'trials at once (this thread and n − 1 worker threads, which join once loaded, each single-threaded when they fill the cores; with --queue: trials queued at once)', integer(1), defaultJobs())
     .addOption(sharedOption('seed', 'seed of the search, the splits and every trial\'s training'))
     .option('--journal <file>', 'append-only JSONL journal; an existing one is resumed', 'search.jsonl')
     .option('--results <file>', 'results table as CSV (and JSONL next to it) (default: <journal>-results.csv)')

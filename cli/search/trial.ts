@@ -1,9 +1,12 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
-  MAXIMIZED_METRICS, runTrainingTrial, tableFromRecords, trainingMetrics,
-  type Params, type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
+  MAXIMIZED_METRICS, tableFromRecords, trainingMetrics,
+  type JobPlacement, type Params, type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
 } from '../../src/index.js';
 import { loadSource, type SyntheticOptions } from '../source.js';
+import { runJobOnTable, tableKey } from './onTable.js';
+
+export { tableKey };
 
 /** Where a trial's rows come from: a file on this machine, a named set, or the CSV text itself (for other machines). */
 export interface DataRef {
@@ -42,10 +45,6 @@ export type Reporter = (step: number, value: number) => boolean | Promise<boolea
 
 const tables = new Map<string, Promise<Table>>();
 
-/** What identifies a parsed table: the data's hash and how it is read. */
-export function tableKey(data: DataRef): string {
-  return `${data.hash}:${JSON.stringify(data.tableArgs)}:${data.delimiter ?? ''}`;
-}
 
 /** Keeps a table parsed elsewhere (a search's worker threads get the main thread's, never parse again). */
 export function keepTable(key: string, table: Table): void {
@@ -71,12 +70,13 @@ export function loadTable(data: DataRef): Promise<Table> {
  * process): the one adapter between the CLI's plain-JSON jobs and the library's training search.
  */
 export async function runTrainingJob(job: TrialJob, report?: Reporter): Promise<TrialOutcome> {
-  const table = await loadTable(job.data);
-  return runTrainingTrial(table, job.spec, job.scoring, job.metric, job.prune ? report : undefined);
+  return runJobOnTable(await loadTable(job.data), job, report);
 }
 
 /** Runs trials somewhere: in this process, on threads, or through a queue. */
 export interface TrialRunner {
   run(job: TrialJob, report: Reporter): Promise<TrialOutcome>;
   close(): Promise<void>;
+  /** Where the trials ran (this thread and worker threads), for runners that have jobs on this machine. */
+  placement?(): JobPlacement;
 }

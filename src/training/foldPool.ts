@@ -3,63 +3,159 @@ import type * as Os from 'node:os';
 import { BackpropError, UnsupportedError } from '../core/errors.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
 import type { Table } from '../data/table.js';
-import type { FoldScores, Holdout } from './score.js';
+import { JobQueue, type JobPlacement, type JobRunner } from './jobQueue.js';
+import { scoreHoldout, type FoldScores, type Holdout } from './score.js';
 import type { TrainingSpec } from './spec.js';
 
 /*
- * crossValidate's jobs: worker threads (Node) that each receive the table once, then train the
- * folds handed to them, the next fold going to whichever worker is free first. A worker's models
- * use the cores its job leaves (setDefaultThreads), one when the jobs fill them.
+ * crossValidate's jobs: this thread and jobs − 1 worker threads. This thread starts on the first
+ * fold at once; each worker gets the table once (workerData) and joins when it has loaded, the
+ * next fold going to whichever job is free first (JobQueue), so a cross-validation shorter than a
+ * worker's start-up runs as with one job. Every job's models use the cores the jobs leave (one
+ * kernel thread each when the jobs fill them).
  */
 
-/** To a fold worker: the table (first), then folds; from it: scores or an error. */
+/** Given to a fold worker as workerData: the table and its models' kernel threads, or neither (started ahead: they come by message). */
+export interface FoldWorkerData {
+  readonly table?: Table;
+  readonly threads?: number;
+}
+/** To a fold worker: the table (when started ahead), then folds to train; from it: ready (loaded, table kept), then scores or an error. */
 export type ToFoldWorker = { type: 'table'; table: Table; threads: number } | { type: 'fold'; f: number; spec: TrainingSpec; holdout: Holdout; seed: number };
 export type FromFoldWorker = { type: 'ready' } | { type: 'done'; scores: FoldScores } | { type: 'error'; f: number; message: string };
 
-export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly Holdout[], seed: number, jobs: number, onFold?: (s: FoldScores) => void): Promise<FoldScores[]> {
+
+/** How foldsOnThreads runs: `jobs` at once, `here` false for worker threads only (tests of the workers' path). */
+export interface FoldJobs {
+  readonly jobs: number;
+  readonly here?: boolean;
+  readonly onFold?: (s: FoldScores) => void;
+  readonly onPlacement?: (p: JobPlacement) => void;
+  /** Told when a worker thread fails before it joined (its folds then run on the other jobs). */
+  readonly onWarning?: (message: string) => void;
+}
+
+function foldWorkerFile(): URL {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? './foldWorker.ts' : './foldWorker.js', here);
+}
+
+function newFoldWorker(wt: typeof WorkerThreads, workerData: FoldWorkerData): WorkerThreads.Worker {
+  const entry = foldWorkerFile();
+  // From TypeScript sources the worker needs a loader: BACKPROP_THREAD_PRELOAD (as for the kernel threads).
+  const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
+  return preload
+    ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, workerData })
+    : new wt.Worker(entry, { workerData });
+}
+
+/** Fold workers started ahead (prepareCrossValidationJobs), waiting for their table; what went wrong with one before it was used. */
+const ahead: { worker: WorkerThreads.Worker; error?: string }[] = [];
+
+/**
+ * Starts the worker threads of a coming `crossValidate(..., { jobs })` now, so that they load
+ * while the caller reads its data (the CLI's cv does, before parsing the CSV); the next
+ * cross-validation with jobs > 1 takes them. Unused, they do not keep the process alive.
+ * Nothing happens without Node.js worker threads.
+ */
+export function prepareCrossValidationJobs(jobs: number): void {
+  const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
+  if (wt === undefined) return;
+  while (ahead.length < jobs - 1) {
+    const a: { worker: WorkerThreads.Worker; error?: string } = { worker: newFoldWorker(wt, {}) };
+    a.worker.on('error', (e) => { a.error ??= e.message; });
+    a.worker.on('exit', (code) => { a.error ??= `exited (code ${code})`; });
+    a.worker.unref();
+    ahead.push(a);
+  }
+}
+
+/** Fold workers started ahead and not yet taken (tests). */
+export function workersAhead(): number {
+  return ahead.length;
+}
+
+/** The scores of `folds` in fold order, trained by `jobs` jobs. */
+export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: readonly Holdout[], seed: number, { jobs, here: useHere = true, onFold, onPlacement, onWarning }: FoldJobs): Promise<FoldScores[]> {
   const wt = nodeModule<typeof WorkerThreads>('node:worker_threads');
   if (wt === undefined) throw new UnsupportedError('crossValidate: jobs > 1 needs Node.js worker threads (>= 20.16); use jobs: 1');
   const os = nodeModule<typeof Os>('node:os');
   const cores = Math.max(1, os?.availableParallelism?.() ?? 1);
   const threads = Math.max(1, Math.floor(cores / jobs));
-  const here = import.meta.url;
-  const entry = new URL(here.endsWith('.ts') ? './foldWorker.ts' : './foldWorker.js', here);
-  // From TypeScript sources the worker needs a loader: BACKPROP_THREAD_PRELOAD (as for the kernel threads).
-  const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
-  const workers = Array.from({ length: jobs }, () => (preload
-    ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true })
-    : new wt.Worker(entry)));
-  const out: FoldScores[] = [];
-  let next = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let running = 0;
-      const give = (w: WorkerThreads.Worker): void => {
-        if (next >= folds.length) {
-          if (running === 0) resolve();
-          return;
-        }
-        const f = next++;
-        running++;
+  const workerData: FoldWorkerData = { table, threads };
+  const queue = new JobQueue<number, FoldScores>();
+  const thisThread: JobRunner<number, FoldScores> = {
+    run: (f) => scoreHoldout(spec, table, folds[f]!, seed, f + 1, { threads }).catch((e: unknown) => {
+      throw Object.assign(new BackpropError(`crossValidate: fold ${f + 1} failed on this thread: ${e instanceof Error ? e.message : String(e)}`), { cause: e });
+    }),
+  };
+  if (useHere) queue.join(thisThread);
+  let failed: ((e: Error) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => { failed = reject; });
+  failure.catch(() => {});
+  const workerRunners: JobRunner<number, FoldScores>[] = [];
+  let closing = false;
+  const workers = Array.from({ length: useHere ? jobs - 1 : jobs }, (_, i) => {
+    // A worker started ahead is given the table now (one that failed meanwhile is replaced).
+    let early = ahead.shift();
+    while (early?.error !== undefined) early = ahead.shift();
+    const w = early?.worker ?? newFoldWorker(wt, workerData);
+    if (early !== undefined) {
+      w.ref();
+      w.removeAllListeners();
+      w.postMessage({ type: 'table', table, threads } satisfies ToFoldWorker);
+    }
+    let current: { resolve: (s: FoldScores) => void; reject: (e: Error) => void } | undefined;
+    let joined = false;
+    const runner: JobRunner<number, FoldScores> = {
+      run: (f) => new Promise((resolve, reject) => {
+        current = { resolve, reject };
         w.postMessage({ type: 'fold', f, spec, holdout: folds[f]!, seed } satisfies ToFoldWorker);
-      };
-      workers.forEach((w, i) => {
-        w.on('message', (m: FromFoldWorker) => {
-          if (m.type === 'error') return reject(new BackpropError(`crossValidate: fold ${m.f + 1} failed on worker ${i + 1}: ${m.message}`));
-          if (m.type === 'done') {
-            running--;
-            out.push(m.scores);
-            onFold?.(m.scores);
-          }
-          give(w);
-        });
-        w.on('error', (e) => reject(new BackpropError(`crossValidate: worker ${i + 1} failed: ${e.message}`)));
-        w.on('exit', (code) => { if (next < folds.length || running > 0) reject(new BackpropError(`crossValidate: worker ${i + 1} exited (code ${code}) before its folds were done`)); });
-        w.postMessage({ type: 'table', table, threads } satisfies ToFoldWorker);
-      });
+      }),
+    };
+    workerRunners.push(runner);
+    const fail = (e: BackpropError): void => {
+      queue.leave(runner);
+      if (!joined && useHere) {
+        // It never took a fold: the other jobs take its share (this thread always runs).
+        joined = true;
+        onWarning?.(`${e.message}; its folds run on the other jobs`);
+        return;
+      }
+      current?.reject(e);
+      current = undefined;
+      failed!(e);
+    };
+    w.on('message', (m: FromFoldWorker) => {
+      if (m.type === 'ready') {
+        joined = true;
+        return queue.join(runner);
+      }
+      const c = current;
+      current = undefined;
+      if (m.type === 'done') c?.resolve(m.scores);
+      else c?.reject(new BackpropError(`crossValidate: fold ${m.f + 1} failed on worker ${i + 1}: ${m.message}`));
     });
+    w.on('error', (e) => fail(new BackpropError(`crossValidate: worker ${i + 1} failed: ${e.message}`)));
+    w.on('exit', (code) => {
+      if (!closing && (current !== undefined || !joined)) fail(new BackpropError(`crossValidate: worker ${i + 1} exited (code ${code}) before ${joined ? 'its fold was done' : 'it was ready'}`));
+    });
+    return w;
+  });
+  try {
+    const scores = await Promise.race([
+      Promise.all(folds.map((_, f) => queue.run(f).then((s) => {
+        onFold?.(s);
+        return s;
+      }))),
+      failure,
+    ]);
+    onPlacement?.(queue.placement(useHere ? thisThread : undefined, workerRunners));
+    return scores;
   } finally {
+    // After a failure no fold starts any more (one running here ends on its own).
+    queue.stop(new BackpropError('crossValidate: stopped'));
+    closing = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return out;
 }

@@ -3,25 +3,30 @@ import { nodeModule } from '../core/nodeBuiltins.js';
 import { tableFromClone, type Table } from '../data/table.js';
 import { setDefaultThreads } from '../kernels/wasm/backend.js';
 import { scoreHoldout } from './score.js';
-import type { FromFoldWorker, ToFoldWorker } from './foldPool.js';
+import type { FoldWorkerData, FromFoldWorker, ToFoldWorker } from './foldPool.js';
 
 /*
- * A worker of crossValidate's jobs (foldPool.ts): keeps the table it was sent (its matrices
- * rebuilt from the structured clone) and trains folds as they come.
+ * A worker of crossValidate's jobs (foldPool.ts): keeps the table it was given (its matrices
+ * rebuilt from the structured clone; by message when it was started ahead, before the table was
+ * read), says it is ready, and trains folds as they come.
  */
 
-const port = nodeModule<typeof WorkerThreads>('node:worker_threads')!.parentPort!;
+const wt = nodeModule<typeof WorkerThreads>('node:worker_threads')!;
+const port = wt.parentPort!;
+const given = wt.workerData as FoldWorkerData;
 let table: Table | undefined;
+const keep = (t: Table, threads: number): void => {
+  table = tableFromClone(t);
+  setDefaultThreads(threads);
+  port.postMessage({ type: 'ready' } satisfies FromFoldWorker);
+};
 
 port.on('message', (m: ToFoldWorker) => {
-  if (m.type === 'table') {
-    table = tableFromClone(m.table);
-    setDefaultThreads(m.threads);
-    port.postMessage({ type: 'ready' } satisfies FromFoldWorker);
-    return;
-  }
+  if (m.type === 'table') return keep(m.table, m.threads);
   scoreHoldout(m.spec, table!, m.holdout, m.seed, m.f + 1, {}).then(
     (scores) => port.postMessage({ type: 'done', scores } satisfies FromFoldWorker),
     (e: unknown) => port.postMessage({ type: 'error', f: m.f, message: e instanceof Error ? e.message : String(e) } satisfies FromFoldWorker),
   );
 });
+// Ready now, or (started ahead) once the table comes.
+if (given.table !== undefined) keep(given.table, given.threads ?? 1);

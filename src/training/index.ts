@@ -7,6 +7,8 @@ export { TrainingRun, type RunArgs, type RunScores } from './run.js';
 export { trainingVerdict, type Verdict, type VerdictKind, type VerdictArgs } from './verdict.js';
 export { predictRecords, predictTable, decodeOutputs, readingWarnings, type RawRecord, type ModelWithPipeline, type Predictions, type RecordReading } from './apply.js';
 export { crossValidate, type CrossValidationArgs } from './crossValidate.js';
+export { prepareCrossValidationJobs } from './foldPool.js';
+export { JobQueue, type JobPlacement, type JobRunner } from './jobQueue.js';
 export { scoreSpec, holdoutsOf, innerSplit, classScores, meanStd, scoreMetrics, MAXIMIZED_METRICS, CLASS_METRICS, type FoldScores, type ScoreMetric, type Scoring, type Holdout, type ScoreArgs, type EpochReporter } from './score.js';
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';
 export { classBaseline, meanBaseline, tableBaseline, scoreBaselineOnRows, baselineFromJson, classReport, macroF1, scoreBaseline, minorityShare, beatsBaseline, baselineSentence, IMBALANCED_SHARE, type Baseline, type BaselineScores, type ClassScores, type ComparedScores } from './baseline.js';

@@ -93,6 +93,8 @@ export interface ScoreArgs {
   report?: EpochReporter;
   /** What `report` is given; 'loss' or 'accuracy' (default 'loss'). */
   monitor?: 'loss' | 'accuracy';
+  /** The kernel threads of each part's model (crossValidate's jobs give one each when they fill the cores); default: the process's. */
+  threads?: number;
 }
 
 /**
@@ -134,6 +136,7 @@ export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Ho
   if (holdout.test.length === 0) throw new InputError(`${table.source}: fold ${fold} has no rows to score`);
   const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed, spec.fit.earlyStopping !== undefined || args.report !== undefined) });
   const model = prepared.network.model;
+  if (args.threads !== undefined) model.backprop().kernels.setThreads(args.threads);
   const run = startRun(prepared);
   let pruned = false;
   let history: History;

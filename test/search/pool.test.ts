@@ -1,6 +1,7 @@
-// The search's worker threads (cli/search/pool.ts) start once and keep the table the search's own
-// thread parsed: a worker never reads the data again (here its file does not exist), and its
-// trial scores what the same trial scores on this thread.
+// The search's jobs (cli/search/pool.ts): worker threads start once and keep the table the
+// search's own thread parsed (a worker never reads the data again: here its file does not exist);
+// this thread runs trials from the start and a worker joins once loaded; a trial scores the same
+// wherever it runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,17 +10,24 @@ import { TrialPool } from '../../cli/search/pool.js';
 import { keepTable, loadTable, runTrainingJob, tableKey, type DataRef, type TrialJob } from '../../cli/search/trial.js';
 import { tempDir } from '../cli/harness.js';
 
+const iris = () => loadTable({ dataset: 'iris', hash: 'iris', tableArgs: {}, synthetic: {} });
+
+function jobsOn(data: DataRef, seeds: number[], prune: boolean): TrialJob[] {
+  return seeds.map((seed) => ({
+    data, spec: trainingSpec({ architecture: { hidden: [16] }, fit: { epochs: 60, seed } }), scoring: { validationSplit: 0.25, seed: 1 }, metric: 'accuracy', prune,
+  }));
+}
+
 test('a pool thread trains on the table it was sent, never reading the data; same score as this thread', async () => {
-  const table = await loadTable({ dataset: 'iris', hash: 'iris', tableArgs: {}, synthetic: {} });
+  const table = await iris();
   // A reference whose file is gone: only a thread that kept the sent table can run its trials.
   const data: DataRef = { file: join(tempDir('pool'), 'gone.csv'), hash: 'sent-table-test', tableArgs: {}, synthetic: {} };
-  const jobs: TrialJob[] = [1, 2, 3].map((seed) => ({
-    data, spec: trainingSpec({ architecture: { hidden: [16] }, fit: { epochs: 60, seed } }), scoring: { validationSplit: 0.25, seed: 1 }, metric: 'accuracy', prune: false,
-  }));
-  const pool = new TrialPool(1, { key: tableKey(data), table });
+  const jobs = jobsOn(data, [1, 2, 3], false);
+  const pool = new TrialPool({ workers: 1, here: false, table: { key: tableKey(data), table } });
   pool.start();
   try {
     const there = await Promise.all(jobs.map((j) => pool.run(j)));
+    assert.deepEqual(pool.placement(), { here: 0, workers: [3], loading: 0 });
     keepTable(tableKey(data), table);
     for (const [i, j] of jobs.entries()) {
       const here = await runTrainingJob(j);
@@ -30,10 +38,62 @@ test('a pool thread trains on the table it was sent, never reading the data; sam
     await pool.close();
   }
   // Without the table the same job fails, naming the missing file: the pool really did not read it.
-  const bare = new TrialPool(1);
+  const bare = new TrialPool({ workers: 1, here: false });
   try {
     await assert.rejects(bare.run(jobs[0]!), /gone\.csv/);
   } finally {
     await bare.close();
+  }
+});
+
+test('this thread and a worker that joins run trials side by side; every score is the one-job score', async () => {
+  const table = await iris();
+  const data: DataRef = { dataset: 'iris', hash: 'iris', tableArgs: {}, synthetic: {} };
+  keepTable(tableKey(data), table);
+  // Each trial reports every epoch (prune: true, never pruned). Trial 0 starts here at once and
+  // holds at its first report until another trial has reported: that one can only be running on
+  // the worker thread, which therefore joined while this thread was busy.
+  const jobs = jobsOn(data, [1, 2, 3, 4], true);
+  let otherReported!: () => void;
+  const other = new Promise<void>((r) => { otherReported = r; });
+  const pool = new TrialPool({ workers: 1, here: true, table: { key: tableKey(data), table } });
+  pool.start();
+  let both: Awaited<ReturnType<TrialPool['run']>>[];
+  try {
+    both = await Promise.all(jobs.map((j, i) => pool.run(j, async () => {
+      if (i === 0) await other;
+      else otherReported();
+      return false;
+    })));
+    const p = pool.placement();
+    assert.equal(p.workers.length, 1, 'the worker joined');
+    assert.ok(p.here >= 1 && p.workers[0]! >= 1, `trials on both: ${JSON.stringify(p)}`);
+    assert.equal(p.here + p.workers[0]!, 4);
+  } finally {
+    await pool.close();
+  }
+  for (const [i, j] of jobs.entries()) {
+    const alone = await runTrainingJob(j, () => false);
+    assert.equal(both[i]!.value, alone.value, `trial ${i}`);
+    assert.deepEqual(both[i]!.attrs, alone.attrs, `trial ${i}'s attributes`);
+  }
+});
+
+test('threads started before the table is parsed join once it is sent, and train on it', async () => {
+  const table = await iris();
+  const data: DataRef = { file: join(tempDir('pool-later'), 'gone.csv'), hash: 'later-table-test', tableArgs: {}, synthetic: {} };
+  const [job] = jobsOn(data, [5], false);
+  const pool = new TrialPool({ workers: 1, here: false, table: 'later' });
+  pool.start();
+  try {
+    const pending = pool.run(job!);
+    assert.deepEqual(pool.placement(), { here: 0, workers: [], loading: 1 }, 'not joined before the table comes');
+    pool.setTable({ key: tableKey(data), table });
+    const there = await pending;
+    keepTable(tableKey(data), table);
+    assert.equal(there.value, (await runTrainingJob(job!)).value);
+    assert.deepEqual(pool.placement(), { here: 0, workers: [1], loading: 0 });
+  } finally {
+    await pool.close();
   }
 });
