@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import * as workerThreads from 'node:worker_threads';
+import { startWorker, workerEntry } from '../../src/kernels/pool/workerStart.js';
 import { JobQueue, type JobPlacement, type JobRunner, type Table, type TrialOutcome } from '../../src/index.js';
 import { runTrainingJob, type Reporter, type TrialJob, type TrialRunner } from './trial.js';
 
@@ -44,6 +45,12 @@ export interface TrialPoolArgs {
   readonly table?: KeyedTable | 'later';
   /** Told when a worker thread fails before it could run a trial (its share then runs on the other jobs). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * With `here`: start the worker threads only once the first trial has run this long (ms) and
+   * not yet ended the search, so that a search shorter than a thread's start-up (about 0.2 s of
+   * CPU) never pays for one. Default 0: at the first trial.
+   */
+  readonly startAfterMs?: number;
 }
 
 /**
@@ -57,12 +64,13 @@ export class TrialPool implements TrialRunner {
   private readonly queue = new JobQueue<Task, TrialOutcome>();
   private readonly here: JobRunner<Task, TrialOutcome> | undefined;
   private readonly runners: JobRunner<Task, TrialOutcome>[] = [];
-  private readonly threads: Worker[] = [];
+  private readonly threads: workerThreads.Worker[] = [];
   private started = false;
   private nextId = 0;
   private table: KeyedTable | undefined;
   private gone = 0;
   private closed = false;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly args: TrialPoolArgs) {
     if (args.table !== undefined && args.table !== 'later') this.table = args.table;
@@ -80,18 +88,14 @@ export class TrialPool implements TrialRunner {
   /** Starts the worker threads now (they load while this thread runs the first trials). */
   start(): void {
     if (this.started || this.closed) return;
+    clearTimeout(this.startTimer);
     this.started = true;
     for (let i = 0; i < this.args.workers; i++) this.spawn(i + 1);
   }
 
   private spawn(n: number): void {
-    const fromSource = import.meta.url.endsWith('.ts');
-    const file = new URL(fromSource ? './thread.ts' : './thread.js', import.meta.url);
     const workerData: ThreadData = { threads: this.threadsPerJob, ...(this.table !== undefined ? { table: this.table } : this.args.table === 'later' ? { tableToCome: true } : {}) };
-    // From the sources a thread registers tsx first (--import in a thread's execArgv loads too late in Node 20).
-    const w = fromSource
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true, workerData })
-      : new Worker(file, { workerData });
+    const w = startWorker(workerThreads, workerEntry(import.meta.url, 'thread'), { workerData });
     this.threads.push(w);
     let current: { id: number; task: Task; resolve: (o: TrialOutcome) => void; reject: (e: Error) => void } | undefined;
     let joined = false;
@@ -143,7 +147,9 @@ export class TrialPool implements TrialRunner {
 
   /** Runs one trial on the first free job (queued while every job is busy). */
   run(job: TrialJob, report?: Reporter): Promise<TrialOutcome> {
-    this.start();
+    const delay = this.args.here ? this.args.startAfterMs ?? 0 : 0;
+    if (delay <= 0) this.start();
+    else if (!this.started && this.startTimer === undefined) this.startTimer = setTimeout(() => this.start(), delay);
     return this.queue.run({ job, report });
   }
 
@@ -153,6 +159,7 @@ export class TrialPool implements TrialRunner {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.startTimer);
     this.started = false;
     this.closed = true;
     this.queue.stop(new Error('the search has ended'));

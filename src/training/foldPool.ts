@@ -3,6 +3,7 @@ import type * as Os from 'node:os';
 import { BackpropError, UnsupportedError } from '../core/errors.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
 import type { Table } from '../data/table.js';
+import { startWorker, workerEntry } from '../kernels/pool/workerStart.js';
 import { JobQueue, type JobPlacement, type JobRunner } from './jobQueue.js';
 import { scoreHoldout, type FoldScores, type Holdout } from './score.js';
 import type { TrainingSpec } from './spec.js';
@@ -35,18 +36,8 @@ export interface FoldJobs {
   readonly onWarning?: (message: string) => void;
 }
 
-function foldWorkerFile(): URL {
-  const here = import.meta.url;
-  return new URL(here.endsWith('.ts') ? './foldWorker.ts' : './foldWorker.js', here);
-}
-
 function newFoldWorker(wt: typeof WorkerThreads, workerData: FoldWorkerData): WorkerThreads.Worker {
-  const entry = foldWorkerFile();
-  // From TypeScript sources the worker needs a loader: BACKPROP_THREAD_PRELOAD (as for the kernel threads).
-  const preload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_THREAD_PRELOAD;
-  return preload
-    ? new wt.Worker(`import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry.href)}));`, { eval: true, workerData })
-    : new wt.Worker(entry, { workerData });
+  return startWorker(wt, workerEntry(import.meta.url, 'foldWorker'), { workerData });
 }
 
 /** Fold workers started ahead (prepareCrossValidationJobs), waiting for their table; what went wrong with one before it was used. */
