@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
 import { kernelCores } from '../kernels/pool/pool.js';
-import { MIN_MACS_PER_PART, productCut } from '../kernels/wasm/split.js';
+import { MIN_MACS_PER_PART, MIN_MACS_TO_CUT, productCut } from '../kernels/wasm/split.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Model } from './types.js';
 
@@ -39,14 +39,15 @@ export function describeThreads(model: Model, batchSize: number, setting: number
   const blocker = k.threadsBlocker();
   if (blocker !== undefined) return { threads: 1, text: setting === 'auto' ? `1 thread (${blocker})` : `${setting} thread${setting === 1 ? '' : 's'}` };
   const want = setting === 'auto' ? kernelCores() : setting;
+  const minTotal = setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART;
   let most = 1;
   let largest: [number, number, number] = [0, 0, 0];
   for (const [m, t, n] of products(model, batchSize)) {
-    most = Math.max(most, productCut(want, m, n, t, 4, 8).parts);
+    most = Math.max(most, productCut(want, m, n, t, 4, 8, MIN_MACS_PER_PART, minTotal).parts);
     if (m * t * n > largest[0] * largest[1] * largest[2]) largest = [m, t, n];
   }
   const shape = largest.join('×');
-  const small = `the largest product, ${shape}, is under ${2 * MIN_MACS_PER_PART} multiply-adds`;
+  const small = `the largest product, ${shape}, is under ${minTotal} multiply-adds`;
   // A count asked for cuts what is large enough; when nothing is, the threads are not started.
   if (setting !== 'auto') {
     if (setting > 1 && most < 2) return { threads: 1, text: `1 thread (threads ${setting} asked, but ${small})` };

@@ -96,10 +96,19 @@ test("'auto' cuts what is large enough and says so: W2 at batch 128 on the cores
   }
   const one = describeThreads(w2, 1, 'auto');
   assert.equal(one.threads, 1);
-  assert.equal(cores >= 2 ? one.text : '', cores >= 2 ? '1 thread (auto: the largest product, 1×784×256, is under 524288 multiply-adds)' : '');
+  assert.equal(cores >= 2 ? one.text : '', cores >= 2 ? '1 thread (auto: the largest product, 1×784×256, is under 4194304 multiply-adds)' : '');
   assert.equal(describeThreads(w2, 128, 3).text, '3 threads');
   // A count asked for at batch 1 cuts nothing, so the threads are not started; the line says why.
   assert.deepEqual(describeThreads(w2, 1, 3), { threads: 1, text: '1 thread (threads 3 asked, but the largest product, 1×784×256, is under 524288 multiply-adds)' });
+  // 'auto' keeps a product under 2^22 multiply-adds on one thread (2 threads won nothing there and
+  // took 1.7× the CPU); a count asked for still cuts it.
+  const wide = sequential([layers.dense({ units: 256, activation: 'relu', inputShape: [20] }), layers.dense({ units: 256, activation: 'relu' }), layers.dense({ units: 1 })]);
+  wide.compile({ optimizer: 'adam', loss: 'mse' });
+  if (cores >= 2) {
+    assert.deepEqual(describeThreads(wide, 32, 'auto'), { threads: 1, text: '1 thread (auto: the largest product, 32×256×256, is under 4194304 multiply-adds)' });
+    assert.equal(describeThreads(wide, 64, 'auto').threads, 2);
+    assert.equal(describeThreads(wide, 32, 2).threads, 2);
+  }
 });
 
 test('batch 1 with threads 2 or auto cuts nothing and starts no threads (W3: 784-256-128-10, SGD, batch 1)', async () => {

@@ -6,7 +6,7 @@ import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
 import { OP, OPS, MAX_ARGS, MAX_CHUNKS, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
-import { CHUNKS_PER_THREAD, cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, partsFor, productCut } from './split.js';
+import { CHUNKS_PER_THREAD, cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
 
 /** The functions the kernel module exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -350,7 +350,7 @@ class WasmKernels implements Kernels {
 
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
-    const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART));
+    const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
     if (parts < 2 || !this.ready()) return false;
     this.cut(op, parts, (p, a) => {
       head(a);

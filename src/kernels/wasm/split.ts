@@ -7,10 +7,16 @@
 
 /**
  * Fewest multiply-adds a thread's part of a product must have: waking a waiting thread costs
- * microseconds, 2^18 multiply-adds take about 10 µs on one core here (≈ 25 G/s), so a product
- * below 2 × 2^18 stays on the calling thread (batch 1 of 784-256-128-10 does, whole).
+ * microseconds, 2^18 multiply-adds take about 10 µs on one core here (≈ 25 G/s).
  */
 export const MIN_MACS_PER_PART = 1 << 18;
+/**
+ * Fewest multiply-adds of a product that threads: 'auto' cuts (a count asked for cuts from
+ * 2 × MIN_MACS_PER_PART): measured on 2 cores (a 20-256-256-1 network, 3 epochs of 8,192 rows,
+ * steady state), 2 threads gave 1.0× one thread at batch 32 (32×256×256, 2^21) for 1.7× the CPU,
+ * 1.15× at batch 64 (2^22), 1.6× at batch 128.
+ */
+export const MIN_MACS_TO_CUT = 1 << 22;
 /** Fewest elements per part of a cheap elementwise pass (an add, a compare: memory-bound). */
 export const MIN_ELEMENTS_PER_PART = 1 << 15;
 /** Fewest elements per part of a pass with exp/tanh per element, or of an optimiser update (7 streams). */
@@ -45,7 +51,8 @@ export function cutAt(p: number, parts: number, size: number, align: number): nu
  * when each part gets at least MIN_COLUMNS_PER_PART (each part packs only its own panels of B),
  * else rows. Fewer parts when a dimension is too small for them all.
  */
-export function productCut(threads: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, minMacs = MIN_MACS_PER_PART): { parts: number; byColumns: boolean } {
+export function productCut(threads: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, minMacs = MIN_MACS_PER_PART, minTotal = 2 * minMacs): { parts: number; byColumns: boolean } {
+  if (M * N * T < minTotal) return { parts: 1, byColumns: false };
   let parts = partsFor(threads, M * N * T, minMacs);
   if (parts < 2) return { parts: 1, byColumns: false };
   if (M >= MIN_ROWS_PER_PART * parts) return { parts, byColumns: false };
