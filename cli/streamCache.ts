@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, readdirSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processIsAlive } from '../src/io/file.js';
 import { Matrix, pipelineInputs, pipelineTargets, type OutputPlan, type Preprocessing, type Table, type TableTarget } from '../src/index.js';
 
 /**
@@ -41,7 +42,7 @@ function removeOrphans(dir: string): void {
   }
   for (const name of names) {
     const pid = Number(name.slice(PREFIX.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || processIsAlive(pid)) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {
@@ -50,14 +51,6 @@ function removeOrphans(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The decision on a cache, said in one line by the caller. */
 export type CacheChoice =

@@ -132,7 +132,8 @@ function removeStaleTemps(fs: typeof FsModule, dir: string, base: string): void 
   }
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether process `pid` exists on this machine (one of another user's counts). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,6 +6,7 @@
  * process cannot be checked from here.
  */
 import type * as OsModule from 'node:os';
+import { processIsAlive } from '../io/file.js';
 import { InputError } from '../core/errors.js';
 import { nodeBuiltins, nodeModule } from '../core/nodeBuiltins.js';
 
@@ -30,14 +31,6 @@ function hostname(): string {
   return nodeModule<typeof OsModule>('node:os')?.hostname() ?? 'unknown';
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readHolder(lockPath: string): LockHolder | undefined {
   try {
@@ -71,7 +64,7 @@ export function lockJournal(journal: string): () => void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw new InputError(`journal ${JSON.stringify(journal)}: cannot create its lock file ${JSON.stringify(lockPath)} (${code ?? String(e)})`);
       const holder = readHolder(lockPath);
-      const stale = holder !== undefined && holder.host === me.host && holder.pid !== process.pid && !alive(holder.pid);
+      const stale = holder !== undefined && holder.host === me.host && holder.pid !== process.pid && !processIsAlive(holder.pid);
       if (stale && attempt === 0) {
         // Its process is gone: take the lock over (a racing second search then finds ours).
         fs.rmSync(lockPath, { force: true });
