@@ -1,4 +1,4 @@
-// The search/cv table of `npm run bench`: --jobs 1 against --jobs 2, the built CLI (dist/) as the
+// The search/cv table of `npm run bench`: --jobs 1 against --jobs 2, the built CLI (dist/bin) as the
 // package runs it, and the library's crossValidate({ jobs }). Alone: `npx tsx bench/jobs.ts --reps 3`
 // (after `npm run build`).
 //
@@ -68,7 +68,7 @@ function trialsSpan(journal: string): number | undefined {
 }
 
 export function jobsTable(root: string, work: string, reps: number, only = '', log: (s: string) => void = (s) => console.error(s)): JobsRow[] {
-  const cli = join(root, 'dist', 'cli', 'main.js');
+  const cli = join(root, 'dist', 'bin', 'backprop.js');
   if (!existsSync(cli)) throw new Error(`${cli} not found: run npm run build first`);
   const digits = join(root, 'data', 'digits.csv');
   const tmp = join(work, 'jobs');

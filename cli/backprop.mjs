@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// The package's bin. It runs the compiled dist/cli/main.js when that build is up to date: always
-// in the published package (no TypeScript sources there), and in a clone after `npm run build`
-// as long as no source has changed since. Otherwise, in a clone with tsx installed, it runs
-// cli/main.ts through tsx (about 100 MB and a second more, but never stale code).
+// The package's bin. It runs the CLI's bundle, dist/bin/backprop.js (scripts/build-cli.mjs: one file
+// with the library inside, its worker threads bundled beside it), when that build is up to date:
+// always in the published package (no TypeScript sources there), and in a clone after
+// `npm run build` as long as no source has changed since. Otherwise, in a clone with tsx installed,
+// it runs cli/main.ts through tsx (about 100 MB and a second more, but never stale code).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const source = new URL('./main.ts', import.meta.url);
-const built = new URL('../dist/cli/main.js', import.meta.url);
+const built = new URL('../dist/bin/backprop.js', import.meta.url);
 
 /** The newest modification time (ms) of the files under `dir`, 0 when it does not exist. */
 function newestUnder(dir) {
@@ -43,7 +44,14 @@ if (useSource) {
   }
 }
 if (!useSource && !existsSync(built)) {
-  process.stderr.write('backprop: dist/cli/main.js is missing; run "npm run build" first\n');
+  process.stderr.write('backprop: dist/bin/backprop.js is missing; run "npm run build" first\n');
   process.exit(1);
+}
+if (!useSource && process.argv.includes('--debug')) {
+  // --debug prints stack traces: map the bundles' lines to the .ts sources (their .map files), in
+  // the worker threads too (imported before a worker's module, see src/kernels/pool/workerStart.ts).
+  // Not always: reading the maps costs start-up time on every run.
+  process.setSourceMapsEnabled(true);
+  process.env.BACKPROP_THREAD_PRELOAD ??= 'data:text/javascript,process.setSourceMapsEnabled(true)';
 }
 await import((useSource ? source : built).href);

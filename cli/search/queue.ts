@@ -11,6 +11,7 @@ import { InputError, type TrialOutcome } from '../../src/index.js';
 import type { Reporter, TrialJob, TrialRunner } from './trial.js';
 import { describeRemoteError, type RemoteError } from './remote.js';
 import { queueAddressProblem, showAddress } from './address.js';
+import { workerEntry } from '../../src/kernels/pool/workerStart.js';
 
 export { showAddress };
 
@@ -257,8 +258,8 @@ export async function startWorker(url: string, args: WorkerArgs): Promise<{ clos
   const { bull, client, closeClients } = await connect(url);
   // The trial processes (children of this one) answer pruning reports through this address.
   process.env[WORKER_URL_ENV] = url;
-  const fromSource = import.meta.url.endsWith('.ts');
-  const processor = new URL(fromSource ? './processor.ts' : './processor.js', import.meta.url);
+  const processor = workerEntry(import.meta.url, 'processor');
+  const fromSource = processor.pathname.endsWith('.ts');
   const worker = new bull.Worker(QUEUE_NAME, processor, {
     connection: client(),
     concurrency: args.concurrency,
