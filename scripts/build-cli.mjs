@@ -11,13 +11,15 @@
 // Two different modules that would both become <name>.js fail the build. The other
 // import.meta.url lookups (the data/ folder, the playground's dist/, uPlot through createRequire)
 // walk up from the bundle's folder and find what they find from dist/src or cli/.
-// Run after tsc (npm run build does both).
+// `node scripts/build-cli.mjs [--out <folder>]` (npm run build runs it; the tests build elsewhere).
 import { build } from 'esbuild';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
-const outDir = join(root, 'dist', 'bin');
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const outDir = values.out !== undefined ? resolve(values.out) : join(root, 'dist', 'bin');
 /** The CLI bundle's name (dist/bin/backprop.js): no worker may take it. */
 const CLI_NAME = 'backprop';
 
@@ -64,7 +66,7 @@ while (pending.length > 0) {
       const holder = taken.get(workerName);
       if (holder !== undefined) {
         if (holder.entry === worker) continue;
-        throw new Error(`build-cli: two modules would be dist/bin/${workerName}.js: ${holder.entry} (started by ${holder.by}) and ${worker} (started by ${module}); rename one of them`);
+        throw new Error(`build-cli: two modules would be ${workerName}.js in ${relative(root, outDir)}: ${holder.entry} (started by ${holder.by}) and ${worker} (started by ${module}); rename one of them`);
       }
       if (!existsSync(join(root, worker))) throw new Error(`build-cli: ${module} starts the worker '${workerName}', but ${worker} does not exist`);
       taken.set(workerName, { entry: worker, by: module });

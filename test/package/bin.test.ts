@@ -1,6 +1,6 @@
 // R61: the bin (cli/backprop.mjs) runs the compiled build when it is up to date with the sources,
 // and the TypeScript sources through tsx when they changed after the build (or there is no build).
-// Each case is a small tree of its own: the real bin, a main.ts and a dist/cli/main.js that say
+// Each case is a small tree of its own: the real bin, a main.ts and a dist/bin/backprop.js that say
 // which of them ran, and modification times set explicitly (no clock involved).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,9 +30,9 @@ function tree(name: string, { sources = true, build = true, tsx = true }: Tree, 
     write('src/index.ts', 'export const y: number = 2;\n');
     write('src/kernels/wasm/kernels.wasm', '\0asm');
   }
-  if (build) write('dist/cli/main.js', "process.stdout.write(`built ${process.argv.slice(2).join(' ')}\\n`);\n");
+  if (build) write('dist/bin/backprop.js', "process.stdout.write(`built ${process.argv.slice(2).join(' ')}\\n`);\n");
   if (tsx) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  const all = ['cli/backprop.mjs', 'cli/main.ts', 'cli/commands/train.ts', 'src/index.ts', 'src/kernels/wasm/kernels.wasm', 'dist/cli/main.js'];
+  const all = ['cli/backprop.mjs', 'cli/main.ts', 'cli/commands/train.ts', 'src/index.ts', 'src/kernels/wasm/kernels.wasm', 'dist/bin/backprop.js'];
   for (const file of all) {
     try {
       const t = T0 + (mtimes[file] ?? 0);
@@ -48,13 +48,13 @@ function runBin(dir: string): { ran: string; stderr: string; code: number | null
 }
 
 test('R61: a build newer than every source runs compiled (no tsx), arguments passed on', () => {
-  const r = runBin(tree('current', {}, { 'dist/cli/main.js': 100 }));
+  const r = runBin(tree('current', {}, { 'dist/bin/backprop.js': 100 }));
   assert.deepEqual(r, { ran: 'built predict a.bpm', stderr: '', code: 0 });
 });
 
 test('R61: a source changed after the build (in cli/, deep in src/, a non-TypeScript file) runs the sources through tsx', () => {
   for (const file of ['cli/main.ts', 'cli/commands/train.ts', 'src/index.ts', 'src/kernels/wasm/kernels.wasm']) {
-    const r = runBin(tree(`stale-${file.replaceAll('/', '-')}`, {}, { 'dist/cli/main.js': 100, [file]: 101 }));
+    const r = runBin(tree(`stale-${file.replaceAll('/', '-')}`, {}, { 'dist/bin/backprop.js': 100, [file]: 101 }));
     assert.deepEqual(r, { ran: 'source predict a.bpm', stderr: '', code: 0 }, `${file} newer than the build`);
   }
 });
@@ -65,7 +65,7 @@ test('R61: no build yet runs the sources; the published package (no sources) run
 });
 
 test('R61: a stale build without tsx still runs, and says in one line that it is the old build', () => {
-  const r = runBin(tree('stale-no-tsx', { tsx: false }, { 'dist/cli/main.js': 100, 'src/index.ts': 200 }));
+  const r = runBin(tree('stale-no-tsx', { tsx: false }, { 'dist/bin/backprop.js': 100, 'src/index.ts': 200 }));
   assert.equal(r.ran, 'built predict a.bpm');
   assert.match(r.stderr, /^backprop: warning: dist\/ is older than the sources and tsx is not installed; running the old build/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
@@ -74,5 +74,5 @@ test('R61: a stale build without tsx still runs, and says in one line that it is
 test('R61: neither a build nor tsx: one line naming the command to run, exit 1', () => {
   const r = runBin(tree('nothing', { build: false, tsx: false }, {}));
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, 'backprop: dist/cli/main.js is missing; run "npm run build" first\n');
+  assert.equal(r.stderr, 'backprop: dist/bin/backprop.js is missing; run "npm run build" first\n');
 });

@@ -2,12 +2,12 @@
 // prepack must build dist/ and the playground itself), the tarball installed into an empty
 // project, and there: an ES module and a CommonJS file train and predict, strict TypeScript
 // type-checks under node16, nodenext and bundler resolution with skipLibCheck off, and the CLI
-// runs through npx; the queue's packages are not installed (R63).
+// runs through npx from its bundles, its worker threads too; the queue's packages are not installed (R63).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -75,10 +75,11 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     const shipped = packed[0]!.files.map((f) => f.path);
 
     // What a user needs, and nothing else.
-    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/kernelWorker.js', 'dist/src/kernels/pool/kernelWorker.js', 'dist/cli/main.js', 'playground/dist/index.html', 'data/iris.csv']) {
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/kernelWorker.js', 'dist/src/kernels/pool/kernelWorker.js', 'dist/bin/backprop.js', 'dist/bin/foldWorker.js', 'dist/bin/thread.js', 'dist/bin/kernelWorker.js', 'dist/bin/processor.js', 'playground/dist/index.html', 'data/iris.csv']) {
       assert.ok(shipped.includes(needed), `the tarball lacks ${needed}`);
     }
-    const stray = shipped.filter((f) => /^(src|test|bench|scripts|examples|docs|playground\/src)\//.test(f) || /\.tsbuildinfo$/.test(f) || (f.startsWith('dist/cli/') && f.endsWith('.d.ts')));
+    // The CLI runs from its bundles (dist/bin): no per-file copy of it, no declarations of it.
+    const stray = shipped.filter((f) => /^(src|test|bench|scripts|examples|docs|playground\/src|dist\/cli)\//.test(f) || /\.tsbuildinfo$/.test(f) || (f.startsWith('dist/bin/') && f.endsWith('.d.ts')));
     assert.deepEqual(stray, [], 'the tarball ships files users do not need');
 
     // An empty project installs the tarball (its dependencies come from npm's cache when offline).
@@ -141,6 +142,12 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     run(npx, ['--no-install', 'backprop', 'train', 'iris.csv', '--target', 'species', '--epochs', '5', '--out', 'iris.bpm'], app);
     const predicted = run(npx, ['--no-install', 'backprop', 'predict', 'iris.bpm', 'iris.csv'], app);
     assert.match(predicted, /setosa|versicolor|virginica/);
+    // Its worker threads start from the bundled files beside the CLI's bundle (the package has no
+    // other copy of them): folds sized so that the fold worker, which joins once loaded, takes some.
+    run(npx, ['--no-install', 'backprop', 'datasets', 'export', 'digits', 'digits.csv'], app);
+    const cv = run(npx, ['--no-install', 'backprop', 'cv', 'digits.csv', '--folds', '4', '--layers', '64', '--batch-size', '32', '--epochs', '30', '--no-early-stopping', '--jobs', '2'], app);
+    assert.doesNotMatch(cv, /failed to start|Warning/);
+    if (availableParallelism() >= 2) assert.match(cv, /^Jobs +4 folds: \d on this thread, [1-4] on 1 worker thread$/m);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
