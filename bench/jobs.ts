@@ -90,7 +90,7 @@ export function jobsTable(root: string, work: string, reps: number, only = '', l
   };
   // The library: crossValidate alone (the table read before the clock starts), in a process of its own.
   const library = (j: number): Run => {
-    const code = `import { readFileSync } from 'node:fs'; import { crossValidate, tableFromRecords, trainingSpec } from ${JSON.stringify(join(root, 'dist', 'src', 'index.js'))};
+    const code = `import { readFileSync } from 'node:fs'; import { crossValidate, tableFromRecords, trainingSpec } from ${JSON.stringify(join(root, 'dist', 'node', 'index.js'))};
 const table = tableFromRecords(readFileSync(${JSON.stringify(digits)}, 'utf8').trim().split('\\n').map((l) => l.split(',')), { dtype: 'float32' });
 const spec = trainingSpec({ architecture: { hidden: [128, 64] }, fit: { epochs: 60, batchSize: 32, seed: 1 } });
 const t0 = performance.now(); const c0 = process.cpuUsage(); let placed;

@@ -1,6 +1,7 @@
-// Start-up of the CLI and of its worker threads: the esbuild bundles of dist/bin (scripts/build-cli.mjs)
+// Start-up of the CLI and of its worker threads: the esbuild bundles of dist/bin (scripts/build-bundles.mjs)
 // against the per-file ES module graph they replace (the same sources transpiled file by file, as tsc
-// writes dist/src), and the library's entry as it ships (dist/src, per file) against an ES bundle of it.
+// writes dist/src), and the library's two ES entries: dist/src (per file: browsers' bundlers) and
+// dist/node (one bundle: Node's "import"), on Node and in a browser bundle.
 // `npx tsx bench/startup.ts [--reps 5]` after `npm run build`; writes bench/results/startup.md.
 //
 // Every figure is the median of `reps` fresh processes, the variants interleaved (a, b, a, b, ...)
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { rolldown } from 'rolldown';
+import { build as viteBuild, type Rollup } from 'vite';
 import { loadAverage } from './jobs.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -18,11 +19,11 @@ const { values } = parseArgs({ options: { reps: { type: 'string', default: '5' }
 const reps = Number(values.reps);
 const bundle = join(root, 'dist', 'bin');
 if (!existsSync(join(bundle, 'backprop.js'))) throw new Error(`${bundle}/backprop.js not found: run npm run build first`);
-// Each one folder below dist/, so that the data/ folder is found from them as from dist/src.
+// One folder below dist/, so that the data/ folder is found from it as from dist/src.
 const perFile = join(root, 'dist', 'startup-per-file');
-const libBundle = join(root, 'dist', 'startup-lib');
+const libBundle = join(root, 'dist', 'node');
 const work = join(root, 'dist', 'startup-work');
-for (const dir of [perFile, libBundle, work]) rmSync(dir, { recursive: true, force: true });
+for (const dir of [perFile, work]) rmSync(dir, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
 function tsFiles(dir: string): string[] {
@@ -35,8 +36,6 @@ function tsFiles(dir: string): string[] {
 
 // Before: cli/ and src/ one module per file (what dist/cli/main.js was, tsc's layout).
 await build({ entryPoints: [...tsFiles(join(root, 'cli')), ...tsFiles(join(root, 'src'))], outdir: perFile, outbase: root, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
-// The library as one ES module (the worker files it starts beside it), to decide what "import" should be.
-await build({ entryPoints: { index: join(root, 'src', 'index.ts'), kernelWorker: join(root, 'src', 'kernels', 'pool', 'kernelWorker.ts'), foldWorker: join(root, 'src', 'training', 'foldWorker.ts') }, outdir: libBundle, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
@@ -83,7 +82,7 @@ const rows: Row[] = [
   { what: '`backprop --version`', variants: [['per-file', () => wall([cliBefore, '--version'], tmp)], ['bundle', () => wall([cliAfter, '--version'], tmp)], ['bin → bundle', () => wall([join(root, 'cli', 'backprop.mjs'), '--version'], tmp)]] },
   { what: '`backprop train --dataset iris --epochs 1`', variants: [['per-file', () => wall([cliBefore, ...train], tmp)], ['bundle', () => wall([cliAfter, ...train], tmp)]] },
   { what: 'a fold worker, new Worker → ready', variants: [['per-file', () => reported(foldReady(join(perFile, 'src', 'training', 'foldWorker.js')))], ['bundle', () => reported(foldReady(join(bundle, 'foldWorker.js')))]] },
-  { what: 'the library, import → loaded', variants: [['per-file ESM (dist/src)', () => reported(importTime(join(root, 'dist', 'src', 'index.js'), 'import'))], ['ESM bundle', () => reported(importTime(join(libBundle, 'index.js'), 'import'))], ['CJS bundle (dist/cjs)', () => reported(importTime(join(root, 'dist', 'cjs', 'index.cjs'), 'require'))]] },
+  { what: 'the library, import → loaded', variants: [['per-file ESM (dist/src)', () => reported(importTime(join(root, 'dist', 'src', 'index.js'), 'import'))], ['ESM bundle (dist/node)', () => reported(importTime(join(libBundle, 'index.js'), 'import'))], ['CJS bundle (dist/cjs)', () => reported(importTime(join(root, 'dist', 'cjs', 'index.cjs'), 'require'))]] },
 ];
 
 const load = [loadAverage()];
@@ -94,14 +93,13 @@ const results = rows.map((row) => {
 });
 load.push(loadAverage());
 
-/** Bytes of a browser bundle (rolldown, as Vite builds, minified) of `code` importing the library from `entry`. */
+/** Bytes of a browser bundle (Vite's production build, minified) of `code` importing the library from `entry`. */
 async function browserBytes(code: string, entry: string): Promise<number> {
   const file = join(work, 'consumer.js');
   writeFileSync(file, code.replace('LIB', JSON.stringify(entry)));
-  const b = await rolldown({ input: file, platform: 'browser', logLevel: 'silent' });
-  const out = await b.generate({ format: 'esm', minify: true });
-  await b.close();
-  return out.output.reduce((n, o) => n + (o.type === 'chunk' ? Buffer.byteLength(o.code) : 0), 0);
+  const built = await viteBuild({ configFile: false, logLevel: 'silent', root: work, build: { write: false, minify: true, rollupOptions: { input: file } } });
+  const outputs = (Array.isArray(built) ? built : [built]) as Rollup.RollupOutput[];
+  return outputs.flatMap((o) => o.output).reduce((n, o) => n + (o.type === 'chunk' ? Buffer.byteLength(o.code) : 0), 0);
 }
 const consumers: [string, string][] = [
   ['`Matrix` only', 'import { Matrix } from LIB; console.log(new Matrix(2, 2).rows);'],
@@ -120,13 +118,13 @@ const lines = [
   '|---|---|---|',
   ...results.map((r) => `| ${r.what} | ${r.cells.map((c) => `${c.name} ${s(c.median)}`).join('; ')} | ${r.cells.slice(1).map((c) => `${(r.cells[0]!.median / c.median).toFixed(2)}×`).join(', ') || '—'} |`),
   '',
-  'Browser bundles of a consumer (rolldown, minified) importing the library from its per-file ESM entry or from an ES bundle of it:',
+  'Browser bundles of a consumer (a Vite production build, minified) importing the library from its per-file ESM entry or from the ES bundle:',
   '',
-  '| consumer | from dist/src (per file) | from one ESM bundle |',
+  '| consumer | from dist/src (per file) | from dist/node (one bundle) |',
   '|---|---|---|',
   ...sizes.map((z) => `| ${z.what} | ${(z.perFile / 1024).toFixed(1)} KiB | ${(z.bundled / 1024).toFixed(1)} KiB |`),
 ];
 console.log(lines.join('\n'));
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'startup.md'), lines.join('\n') + '\n');
-for (const dir of [perFile, libBundle, work]) rmSync(dir, { recursive: true, force: true });
+for (const dir of [perFile, work]) rmSync(dir, { recursive: true, force: true });

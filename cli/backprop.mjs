@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The package's bin. It runs the CLI's bundle, dist/bin/backprop.js (scripts/build-cli.mjs: one file
+// The package's bin. It runs the CLI's bundle, dist/bin/backprop.js (scripts/build-bundles.mjs: one file
 // with the library inside, its worker threads bundled beside it), when that build is up to date:
 // always in the published package (no TypeScript sources there), and in a clone after
 // `npm run build` as long as no source has changed since. Otherwise, in a clone with tsx installed,

@@ -1,4 +1,4 @@
-// The CLI's bundles (scripts/build-cli.mjs): built into a tree shaped like the installed package
+// The CLI's bundles (scripts/build-bundles.mjs): built into a tree shaped like the installed package
 // (the bin, dist/bin, data/, no TypeScript sources), so the bin runs the bundle and every worker
 // thread can only start from the bundled worker files beside it. There: train, cv --jobs 2,
 // search --jobs 2 and a product cut over kernel threads run, and their output says the threads
@@ -15,13 +15,13 @@ import { ROOT, tempDir } from '../cli/harness.js';
 const cores = availableParallelism();
 
 function buildInto(source: string, out: string): ReturnType<typeof spawnSync> {
-  return spawnSync(process.execPath, [join(source, 'scripts', 'build-cli.mjs'), '--out', out], { cwd: source, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(source, 'scripts', 'build-bundles.mjs'), '--out', out], { cwd: source, encoding: 'utf8' });
 }
 
 /** A package-shaped tree: the bin, the bundles, the data, the dependencies; no sources. */
 function packageTree(): string {
   const dir = tempDir('bundle');
-  const built = buildInto(ROOT, join(dir, 'dist', 'bin'));
+  const built = buildInto(ROOT, join(dir, 'dist'));
   assert.equal(built.status, 0, String(built.stderr));
   mkdirSync(join(dir, 'cli'));
   copyFileSync(join(ROOT, 'cli', 'backprop.mjs'), join(dir, 'cli', 'backprop.mjs'));
@@ -53,7 +53,7 @@ function placement(stdout: string, what: 'folds' | 'trials'): [number, number] {
   return [here, there];
 }
 
-test('the build writes the CLI bundle and one bundle per worker it starts, each with a source map carrying its sources', () => {
+test('the build writes the CLI bundle and one bundle per worker it starts (and the library\'s for Node), each with a source map carrying its sources', () => {
   const files = readdirSync(join(tree, 'dist', 'bin')).sort();
   assert.deepEqual(files, ['backprop.js', 'backprop.js.map', 'foldWorker.js', 'foldWorker.js.map', 'kernelWorker.js', 'kernelWorker.js.map', 'processor.js', 'processor.js.map', 'thread.js', 'thread.js.map']);
   for (const map of files.filter((f) => f.endsWith('.map'))) {
@@ -61,6 +61,7 @@ test('the build writes the CLI bundle and one bundle per worker it starts, each 
     assert.ok(sources.length > 0 && sources.every((f) => f.endsWith('.ts')), `${map}: ${sources.slice(0, 3).join(', ')}`);
     assert.equal(sourcesContent?.filter((c) => typeof c === 'string').length, sources.length, `${map} carries its sources`);
   }
+  assert.deepEqual(readdirSync(join(tree, 'dist', 'node')).filter((f) => f.endsWith('.js')).sort(), ['foldWorker.js', 'index.js', 'kernelWorker.js'], "the library's bundle for Node and its workers");
   assert.ok(!existsSync(join(tree, 'cli', 'main.ts')), 'no sources: the bin can only run the bundle');
 });
 
@@ -129,7 +130,7 @@ test('two modules that would bundle to one worker file fail the build, naming bo
   writeFileSync(join(copy, 'cli', 'foldWorker.ts'), 'export {};\n');
   writeFileSync(join(copy, 'cli', 'starter.ts'), "import { workerEntry } from '../src/kernels/pool/workerStart.js';\nexport const entry = workerEntry(import.meta.url, 'foldWorker');\n");
   appendFileSync(join(copy, 'cli', 'main.ts'), "import './starter.js';\n");
-  const r = buildInto(copy, join(copy, 'dist', 'bin'));
+  const r = buildInto(copy, join(copy, 'dist'));
   assert.notEqual(r.status, 0);
   assert.match(String(r.stderr), /two modules would be foldWorker\.js in dist\/bin: (src\/training\/foldWorker\.ts .* and cli\/foldWorker\.ts|cli\/foldWorker\.ts .* and src\/training\/foldWorker\.ts)/);
 });

@@ -75,7 +75,7 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     const shipped = packed[0]!.files.map((f) => f.path);
 
     // What a user needs, and nothing else.
-    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/kernelWorker.js', 'dist/src/kernels/pool/kernelWorker.js', 'dist/bin/backprop.js', 'dist/bin/foldWorker.js', 'dist/bin/thread.js', 'dist/bin/kernelWorker.js', 'dist/bin/processor.js', 'playground/dist/index.html', 'data/iris.csv']) {
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'cli/backprop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/kernelWorker.js', 'dist/src/kernels/pool/kernelWorker.js', 'dist/node/index.js', 'dist/node/kernelWorker.js', 'dist/node/foldWorker.js', 'dist/bin/backprop.js', 'dist/bin/foldWorker.js', 'dist/bin/thread.js', 'dist/bin/kernelWorker.js', 'dist/bin/processor.js', 'playground/dist/index.html', 'data/iris.csv']) {
       assert.ok(shipped.includes(needed), `the tarball lacks ${needed}`);
     }
     // The CLI runs from its bundles (dist/bin): no per-file copy of it, no declarations of it.
@@ -121,6 +121,10 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
       assert.equal(out.iris, 150, `${file}: the bundled iris set`);
       assert.equal(out.refused, 'InputError', `${file}: errors are the library's classes`);
     }
+
+    // On Node, import gets the library's bundle (dist/node); bundlers for the browser get dist/src, file by file.
+    const resolved = run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('backprop-mlp'))"], app).trim();
+    assert.ok(resolved.endsWith('/node_modules/backprop-mlp/dist/node/index.js'), resolved);
 
     // Strict TypeScript against the shipped declarations (no @types/node in the project).
     copyFileSync(join(consumer, 'typed.mts'), join(app, 'typed.mts'));
