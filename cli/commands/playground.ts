@@ -40,7 +40,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The folder of the built playground, found from this module whether it runs from cli/ or dist/cli/. */
+/** The folder of the built playground, found from this module whether it runs from cli/ or the bundle in dist/bin/. */
 export function playgroundDist(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
