@@ -19,6 +19,9 @@ const { values } = parseArgs({ options: { reps: { type: 'string', default: '5' }
 const reps = Number(values.reps);
 const bundle = join(root, 'dist', 'bin');
 if (!existsSync(join(bundle, 'backprop.js'))) throw new Error(`${bundle}/backprop.js not found: run npm run build first`);
+const newest = (dir: string): number => Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+// Else the bin (cli/backprop.mjs) runs the sources through tsx, and its row measures tsx.
+if (Math.max(newest(join(root, 'src')), newest(join(root, 'cli'))) > statSync(join(bundle, 'backprop.js')).mtimeMs) throw new Error('dist/bin is older than the sources: run npm run build first');
 // One folder below dist/, so that the data/ folder is found from it as from dist/src.
 const perFile = join(root, 'dist', 'startup-per-file');
 const libBundle = join(root, 'dist', 'node');
