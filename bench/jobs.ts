@@ -33,6 +33,8 @@ export interface JobsRow {
   trials2?: number;
   placement: string;
   load: string;
+  /** Two --jobs 1 runs started at once: 2 × (one alone) ÷ (the pair's wall time), the most two jobs could give on this machine for this work. */
+  ceiling: number | undefined;
 }
 
 export function loadAverage(): string {
@@ -52,6 +54,23 @@ function timed(args: string[]): Run & { stdout: string; ok: boolean; stderr: str
   const wall = (performance.now() - t0) / 1000;
   const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
   return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, stdout: r.stdout, stderr: r.stderr, ok: r.status === 0 };
+}
+
+/**
+ * Node processes with these arguments started at once: the wall time until all end. What two
+ * jobs of this work get from this machine (two cores may share caches, memory bandwidth or a
+ * physical core), the ceiling --jobs 2 is measured against.
+ */
+function wallOfAll(...runs: string[][]): number {
+  const q = (args: string[]) => [process.execPath, ...args].map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(' ');
+  const t0 = performance.now();
+  spawnSync('bash', ['-c', `${runs.map((r) => `${q(r)} >/dev/null 2>&1 &`).join(' ')} wait`]);
+  return (performance.now() - t0) / 1000;
+}
+
+/** 2 × the wall time of one --jobs 1 run alone ÷ that of two at once (both timed the same way, as processes). */
+function ceilingOf(oneJob: (tag: string) => string[]): number {
+  return (2 * wallOfAll(oneJob('a'))) / wallOfAll(oneJob('a'), oneJob('b'));
 }
 
 /** The search's trials, first start to last finish, from its journal. */
@@ -76,20 +95,25 @@ export function jobsTable(root: string, work: string, reps: number, only = '', l
   // Three parameters that do not change a trial's work, so every trial costs about the same.
   const space = join(tmp, 'space.json');
   writeFileSync(space, JSON.stringify({ lr: { type: 'float', low: 3e-4, high: 3e-2, log: true }, activation: { type: 'categorical', choices: ['relu', 'tanh'] }, dropout: { type: 'float', low: 0, high: 0.5 } }));
+  const searchArgs = (name: string, extra: string[], j: number, tag: string): string[] => {
+    const journal = join(tmp, `${name}-${j}${tag}.jsonl`);
+    rmSync(journal, { force: true });
+    return [cli, 'search', ...extra, '--method', 'random', '--seed', '1', '--jobs', String(j), '--journal', journal, '--out', join(tmp, `${name}-${j}${tag}.bpm`)];
+  };
   const search = (name: string, extra: string[]) => (j: number): Run => {
     const journal = join(tmp, `${name}-${j}.jsonl`);
-    rmSync(journal, { force: true });
-    const r = timed([cli, 'search', ...extra, '--method', 'random', '--seed', '1', '--jobs', String(j), '--journal', journal, '--out', join(tmp, `${name}-${j}.bpm`)]);
+    const r = timed(searchArgs(name, extra, j, ''));
     if (!r.ok) log(`    search ${name} --jobs ${j} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     return { ...r, trials: trialsSpan(journal), jobs: /^Jobs +(.*)$/m.exec(r.stdout)?.[1] };
   };
+  const cvArgs = (extra: string[], j: number): string[] => [cli, 'cv', digits, '--folds', '4', ...extra, '--jobs', String(j)];
   const cv = (extra: string[]) => (j: number): Run => {
-    const r = timed([cli, 'cv', digits, '--folds', '4', ...extra, '--jobs', String(j)]);
+    const r = timed(cvArgs(extra, j));
     if (!r.ok) log(`    cv --jobs ${j} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     return { ...r, jobs: /^Jobs +(.*)$/m.exec(r.stdout)?.[1] };
   };
   // The library: crossValidate alone (the table read before the clock starts), in a process of its own.
-  const library = (j: number): Run => {
+  const libraryFile = (j: number): string => {
     const code = `import { readFileSync } from 'node:fs'; import { crossValidate, tableFromRecords, trainingSpec } from ${JSON.stringify(join(root, 'dist', 'node', 'index.js'))};
 const table = tableFromRecords(readFileSync(${JSON.stringify(digits)}, 'utf8').trim().split('\\n').map((l) => l.split(',')), { dtype: 'float32' });
 const spec = trainingSpec({ architecture: { hidden: [128, 64] }, fit: { epochs: 60, batchSize: 32, seed: 1 } });
@@ -98,25 +122,32 @@ const s = await crossValidate(spec, table, 4, { jobs: ${j}, onPlacement: (p) => 
 const c = process.cpuUsage(c0);
 console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, acc: s.map((f) => f.accuracy), placed }));`;
     // A file, not --eval: worker threads inherit node's flags, and --input-type is refused outside --eval.
-    const file = join(tmp, 'crossValidate.mjs');
+    const file = join(tmp, `crossValidate-${j}.mjs`);
     writeFileSync(file, code);
-    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    return file;
+  };
+  const library = (j: number): Run => {
+    const r = spawnSync(process.execPath, [libraryFile(j)], { encoding: 'utf8' });
     if (r.status !== 0) log(`    crossValidate jobs ${j} failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { wall: number; cpu: number; placed?: { here: number; workers: number[] } };
     return { wall: o.wall, cpu: o.cpu, ...(o.placed ? { jobs: `4 folds: ${o.placed.here} on this thread, ${o.placed.workers.join('+') || 0} on the worker thread` } : {}) };
   };
-  const cases: [string, (jobs: number) => Run][] = [
-    ['search, 12 trials of ~0.9 s of CPU each (digits, 128-64, batch 32, 40 epochs; lr, activation, dropout searched)',
-      search('s12', ['--dataset', 'digits', '--space', space, '--layers', '128,64', '--batch-size', '32', '--epochs', '40', '--trials', '12'])],
-    ['search, 8 tiny trials (wine, default space, 5 epochs)', search('s8', ['--dataset', 'wine', '--trials', '8', '--epochs', '5'])],
-    ['cv, 4 folds of ~0.6 s of CPU each (digits, 128-64, batch 32, 60 epochs)', cv(['--layers', '128,64', '--batch-size', '32', '--epochs', '60', '--no-early-stopping'])],
-    ['crossValidate({ jobs }), the library: the same 4 folds', library],
+  const s12 = ['--dataset', 'digits', '--space', space, '--layers', '128,64', '--batch-size', '32', '--epochs', '40', '--trials', '12'];
+  const s8 = ['--dataset', 'wine', '--trials', '8', '--epochs', '5'];
+  const cv4 = ['--layers', '128,64', '--batch-size', '32', '--epochs', '60', '--no-early-stopping'];
+  // [what, one run with J jobs, the arguments of a --jobs 1 run (tagged, so two at once write different files)]
+  const cases: [string, (jobs: number) => Run, (tag: string) => string[]][] = [
+    ['search, 12 trials of ~0.9 s of CPU each (digits, 128-64, batch 32, 40 epochs; lr, activation, dropout searched)', search('s12', s12), (t) => searchArgs('s12', s12, 1, t)],
+    ['search, 8 tiny trials (wine, default space, 5 epochs)', search('s8', s8), (t) => searchArgs('s8', s8, 1, t)],
+    ['cv, 4 folds of ~0.6 s of CPU each (digits, 128-64, batch 32, 60 epochs)', cv(cv4), () => cvArgs(cv4, 1)],
+    ['crossValidate({ jobs }), the library: the same 4 folds', library, () => [libraryFile(1)]],
   ];
   const rows: JobsRow[] = [];
-  for (const [what, run] of cases.filter(([w]) => w.includes(only))) {
+  for (const [what, run, oneJob] of cases.filter(([w]) => w.includes(only))) {
     log(`  ${what}`);
     const runs: Record<number, Run[]> = { 1: [], 2: [] };
     const ratios: number[] = [];
+    const ceilings: number[] = [];
     const loads: string[] = [];
     for (let rep = 0; rep < reps; rep++) {
       for (const jobs of [1, 2]) {
@@ -124,6 +155,7 @@ console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, cpu: (c.user
         runs[jobs]!.push(run(jobs));
       }
       ratios.push(runs[1]![rep]!.wall / runs[2]![rep]!.wall);
+      ceilings.push(ceilingOf(oneJob));
     }
     const of = (j: number, pick: (r: Run) => number | undefined): number | undefined => {
       const v = runs[j]!.map(pick).filter((x): x is number => x !== undefined);
@@ -132,7 +164,7 @@ console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, cpu: (c.user
     rows.push({
       what, jobs1: of(1, (r) => r.wall)!, jobs2: of(2, (r) => r.wall)!, ratio: median(ratios), cpu1: of(1, (r) => r.cpu), cpu2: of(2, (r) => r.cpu),
       ...(of(1, (r) => r.trials) !== undefined ? { trials1: of(1, (r) => r.trials)!, trials2: of(2, (r) => r.trials)! } : {}),
-      placement: runs[2]!.at(-1)?.jobs ?? '', load: loads.join(' / '),
+      placement: runs[2]!.at(-1)?.jobs ?? '', load: loads.join(' / '), ceiling: median(ceilings),
     });
   }
   return rows;
@@ -144,14 +176,14 @@ export function jobsLines(rows: JobsRow[], reps: number): string[] {
   const lines = [
     '## search and cross-validation: --jobs 1 against --jobs 2',
     '',
-    `Wall time of the whole CLI command (node's start, reading the data, the trials or folds and, for a search, the final refit of the winner on every row, which runs on one job) and, for a search, of its trials alone (journal); CPU = user + sys of every thread. ${reps} interleaved pairs, medians.`,
+    `Wall time of the whole CLI command (node's start, reading the data, the trials or folds and, for a search, the final refit of the winner on every row, which runs on one job) and, for a search, of its trials alone (journal); CPU = user + sys of every thread. ${reps} interleaved pairs, medians. The machine's ceiling: two --jobs 1 runs of the same command started at once, 2 × (one alone) ÷ (the pair's wall time): what two jobs of this work can get from this machine's two cores (1.00× would be no gain, 2.00× two independent cores); --jobs 2 is measured against it.`,
     '',
-    '| run | --jobs 1 wall (s) | --jobs 2 wall (s) | speed-up (median of pairs) | trials alone, 1 → 2 (s) | CPU, 1 → 2 (s) | where jobs 2 ran them (last run) | load average at the start of each |',
-    '|---|---:|---:|---:|---:|---:|---|---|',
+    '| run | --jobs 1 wall (s) | --jobs 2 wall (s) | speed-up (median of pairs) | machine ceiling (two --jobs 1 at once) | trials alone, 1 → 2 (s) | CPU, 1 → 2 (s) | where jobs 2 ran them (last run) | load average at the start of each |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const r of rows) {
     const trials = r.trials1 !== undefined ? `${s(r.trials1)} → ${s(r.trials2)} (${(r.trials1 / r.trials2!).toFixed(2)}×)` : '—';
-    lines.push(`| ${r.what} | ${s(r.jobs1)} | ${s(r.jobs2)} | ${r.ratio.toFixed(2)}× | ${trials} | ${s(r.cpu1)} → ${s(r.cpu2)} | ${r.placement} | ${r.load} |`);
+    lines.push(`| ${r.what} | ${s(r.jobs1)} | ${s(r.jobs2)} | ${r.ratio.toFixed(2)}× | ${r.ceiling === undefined ? '—' : `${r.ceiling.toFixed(2)}×`} | ${trials} | ${s(r.cpu1)} → ${s(r.cpu2)} | ${r.placement} | ${r.load} |`);
   }
   lines.push('');
   return lines;

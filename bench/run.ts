@@ -8,7 +8,7 @@
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jobsLines, jobsTable, loadAverage, type JobsRow } from './jobs.js';
@@ -75,6 +75,20 @@ function runJs(adapter: string, workload: string, extra: string[] = [], env: Rec
   return jsonLines(r.stdout);
 }
 
+/**
+ * Two runs of `adapter` on `workload` started at once, in two processes: what one thread on each
+ * core gets from this machine (the ceiling two threads are measured against: two cores can share
+ * caches, memory bandwidth or one physical core).
+ */
+function runJsTwoAtOnce(adapter: string, workload: string, extra: string[], env: Record<string, string>): Result[] {
+  console.error(`  ${adapter} ${workload} (two processes at once)`);
+  const args = ['--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const node = `'${process.execPath}'`;
+  const r = spawnSync('bash', ['-c', `${node} ${args} > two-a.out 2>/dev/null & ${node} ${args} > two-b.out 2>/dev/null & wait`], { cwd: join(work, 'peers'), env: { ...process.env, ...env } });
+  if (r.status !== 0) return [];
+  return ['two-a.out', 'two-b.out'].flatMap((f) => jsonLines(readFileSync(join(work, 'peers', f), 'utf8')));
+}
+
 function pythonHas(module: string): boolean {
   return spawnSync('/usr/bin/python3', ['-c', `import ${module}`]).status === 0;
 }
@@ -96,7 +110,7 @@ const backends = values.backends.split(',');
 // W2's own epoch is long on the TypeScript kernels: a part of it, extrapolated as for slow peers.
 const OWN_PARTIAL: Record<string, Record<string, string[]>> = { w2: { typescript: ['--max-train', '10000'] } };
 /** Per workload: backprop's 2 threads against its 1 thread, in interleaved pairs of processes. */
-interface ThreadPairs { workload: string; train: number[]; infer: number[]; startMs: number[]; loads: string[] }
+interface ThreadPairs { workload: string; train: number[]; infer: number[]; startMs: number[]; loads: string[]; ceilingTrain: number[]; ceilingInfer: number[] }
 const threadPairs: ThreadPairs[] = [];
 const medianOf = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 /** One row from several runs of the same peer: the median of each rate. */
@@ -115,7 +129,7 @@ for (const w of workloads) {
   // One thread and two kernel threads (fit's and predict's threads: 2), every workload (W3, batch
   // 1, shows it is not slowed), in interleaved pairs of processes: a pair shares the machine's load
   // most closely. The threads start before timing (the adapter's init); their start-up is reported apart.
-  const pairs: ThreadPairs = { workload: w, train: [], infer: [], startMs: [], loads: [] };
+  const pairs: ThreadPairs = { workload: w, train: [], infer: [], startMs: [], loads: [], ceilingTrain: [], ceilingInfer: [] };
   const ones: Result[] = [];
   const twos: Result[] = [];
   for (let i = 0; i < Number(reps); i++) {
@@ -128,6 +142,12 @@ for (const w of workloads) {
     pairs.train.push(two.train_samples_per_s / one.train_samples_per_s);
     if (one.infer_samples_per_s && two.infer_samples_per_s) pairs.infer.push(two.infer_samples_per_s / one.infer_samples_per_s);
     if (typeof two.info?.threadStartMs === 'number') pairs.startMs.push(two.info.threadStartMs);
+    // The same one-thread run twice at once: their summed rate ÷ one alone's.
+    const both = runJsTwoAtOnce(join(root, 'bench', 'adapter.cjs'), w, OWN_PARTIAL[w]?.[backends[0]!] ?? [], { BACKPROP_BACKEND: backends[0]! });
+    if (both.length === 2) {
+      pairs.ceilingTrain.push((both[0]!.train_samples_per_s + both[1]!.train_samples_per_s) / one.train_samples_per_s);
+      if (one.infer_samples_per_s && both[0]!.infer_samples_per_s && both[1]!.infer_samples_per_s) pairs.ceilingInfer.push((both[0]!.infer_samples_per_s + both[1]!.infer_samples_per_s) / one.infer_samples_per_s);
+    }
   }
   threadPairs.push(pairs);
   const one = medianRow(ones, 'backprop');
@@ -201,11 +221,11 @@ for (const w of workloads) {
   lines.push('');
 }
 if (threadPairs.length > 0) {
-  lines.push('## backprop, 2 kernel threads ÷ 1 thread (steady state)', '', `Interleaved pairs of processes (${reps} pairs, each run the median of ${reps} reps); the threads start before timing, their start-up is the last column.`, '',
-    '| workload | train, 2t ÷ 1t (median of pairs) | infer, 2t ÷ 1t | pairs (train) | thread start-up (ms, median) | load average at each pair |', '|---|---:|---:|---|---:|---|');
+  lines.push('## backprop, 2 kernel threads ÷ 1 thread (steady state)', '', `Interleaved pairs of processes (${reps} pairs, each run the median of ${reps} reps); the threads start before timing, their start-up is its own column. The machine's ceiling: the same one-thread run in two processes at once, their summed rate ÷ one alone's (2.00× for two independent cores; what two threads of this work can get from this machine).`, '',
+    '| workload | train, 2t ÷ 1t (median of pairs) | infer, 2t ÷ 1t | machine ceiling, train / infer (two 1-thread processes at once) | pairs (train) | thread start-up (ms, median) | load average at each pair |', '|---|---:|---:|---:|---|---:|---|');
   const x = (v: number[]) => (v.length === 0 ? '—' : `${medianOf(v).toFixed(2)}×`);
   for (const p of threadPairs) {
-    lines.push(`| ${p.workload} | ${x(p.train)} | ${x(p.infer)} | ${p.train.map((v) => v.toFixed(2)).join(', ')} | ${p.startMs.length === 0 ? 'none started' : medianOf(p.startMs).toFixed(0)} | ${p.loads.join(' / ')} |`);
+    lines.push(`| ${p.workload} | ${x(p.train)} | ${x(p.infer)} | ${x(p.ceilingTrain)} / ${x(p.ceilingInfer)} | ${p.train.map((v) => v.toFixed(2)).join(', ')} | ${p.startMs.length === 0 ? 'none started' : medianOf(p.startMs).toFixed(0)} | ${p.loads.join(' / ')} |`);
   }
   lines.push('');
 }

@@ -17,6 +17,11 @@ function findTests(dir) {
 
 const filters = process.argv.slice(2);
 const files = findTests('test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+// With no file, node --test would discover files of its own (helpers included) and hang on them.
+if (files.length === 0) {
+  console.error(`no test file under test/ matches ${filters.map((f) => JSON.stringify(f)).join(' or ')}`);
+  process.exit(2);
+}
 const args = [
   '--import', 'tsx', '--test',
   '--test-reporter=spec', '--test-reporter-destination=stdout',

@@ -22,6 +22,24 @@ const registry = new Map<string, Factory>([
 /** Every loss name. */
 export const lossNames: readonly LossName[] = [...registry.keys()] as LossName[];
 
+/** The names users of tf.js (camelCase) and Keras (snake_case) type for the same losses. */
+export const lossAliases = {
+  meanSquaredError: 'mse',
+  mean_squared_error: 'mse',
+  meanAbsoluteError: 'mae',
+  mean_absolute_error: 'mae',
+  binary_crossentropy: 'binaryCrossentropy',
+  categorical_crossentropy: 'categoricalCrossentropy',
+  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+} as const satisfies Readonly<Record<string, LossName>>;
+
+/** The loss name `name` stands for (itself, or what its tf.js/Keras alias means), undefined when unknown. */
+export function canonicalLossName(name: unknown): LossName | undefined {
+  if (typeof name !== 'string') return undefined;
+  if (registry.has(name)) return name as LossName;
+  return Object.hasOwn(lossAliases, name) ? lossAliases[name as keyof typeof lossAliases] : undefined;
+}
+
 function crossentropyArgs(where: string, args: CrossentropyArgs): CrossentropyArgs {
   checkKeys(where, args, ['base', 'fromLogits', 'labelSmoothing']);
   if (args.base !== undefined && args.base !== 2 && args.base !== 'e') {
@@ -46,15 +64,16 @@ export const losses = {
   sparseCategoricalCrossentropy: (args: CrossentropyArgs = {}) => sparseCategoricalCrossentropy(crossentropyArgs('sparseCategoricalCrossentropy', args)),
 };
 
-/** A loss by name, or a Loss made by one of the factories. */
-export type LossSpec = LossName | Loss;
+/** A loss by name (or its tf.js/Keras alias, e.g. 'meanSquaredError', 'mean_squared_error'), or a Loss made by one of the factories. */
+export type LossSpec = LossName | keyof typeof lossAliases | Loss;
 
 /** The Loss for a name or object; an unknown name is an InputError listing the known ones. */
 export function getLoss(spec: LossSpec, config: CrossentropyArgs = {}): Loss {
   if (typeof spec === 'object' && spec !== null && typeof spec.value === 'function') return spec;
-  const make = lookupName('loss', spec, registry);
-  if (config.labelSmoothing && !['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'].includes(spec as string)) {
-    throw new InputError(`${spec}: labelSmoothing applies to the cross-entropy losses only`);
+  const name = canonicalLossName(spec) ?? spec;
+  const make = lookupName('loss', name, registry);
+  if (config.labelSmoothing && !['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'].includes(name as string)) {
+    throw new InputError(`${String(spec)}: labelSmoothing applies to the cross-entropy losses only`);
   }
   return make(config);
 }

@@ -1,3 +1,4 @@
+import { formatScore } from '../core/format.js';
 import type { Callback, Logs } from './callback.js';
 
 /** verbose: 1 — one line per epoch on the console: `Epoch 3/100 - loss: 0.1234 - accuracy: 0.9500`. */
@@ -7,11 +8,8 @@ export class EpochLogger implements Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     const parts = Object.entries(logs)
       .filter(([k]) => k !== 'lr')
-      .map(([k, v]) => `${k}: ${formatNumber(v)}`);
+      .map(([k, v]) => `${k}: ${formatScore(v)}`);
     this.print(`Epoch ${epoch + 1}/${this.epochs} - ${parts.join(' - ')}`);
   }
 }
 
-function formatNumber(v: number): string {
-  return Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3);
-}

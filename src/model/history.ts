@@ -6,7 +6,7 @@ export class History implements Callback {
   readonly epoch: number[] = [];
   /** Per log name (`loss`, `val_accuracy`, `lr`, ...) its value in each epoch. */
   readonly history: Record<string, number[]> = {};
-  /** False when the epoch limit was reached while the training loss was still falling. */
+  /** False when the epoch limit was reached while the training loss was still falling (`stillFalling`). */
   converged = true;
   /** Number of optimiser steps taken. */
   iterations = 0;
@@ -26,4 +26,38 @@ export class History implements Callback {
       series.push(v);
     }
   }
+}
+
+/** How a loss curve was still falling at its end: from `from` to `to` over its last `over` epochs. */
+export interface StillFalling {
+  readonly from: number;
+  readonly to: number;
+  readonly over: number;
+}
+
+/** How many of a curve's last epochs decide whether it is still falling: a tenth of it, at least 3. */
+export function fallingWindow(epochs: number): number {
+  return Math.max(3, Math.ceil(epochs / 10));
+}
+
+/**
+ * Whether a loss curve was still falling when it ended: its lowest value is in its last two
+ * epochs and it fell by more than 1 % over its last `fallingWindow` epochs (a curve shorter than
+ * that: lowest at its last epoch). The one rule behind fit's "maximum epochs reached" warning,
+ * `History.converged` and the verdict's "still improving", so they never disagree. Non-finite
+ * values are skipped.
+ */
+export function stillFalling(series: readonly number[]): StillFalling | undefined {
+  const v = series.filter((x) => Number.isFinite(x));
+  const n = v.length;
+  if (n < 2) return undefined;
+  let best = 0;
+  for (let i = 1; i < n; i++) if (v[i]! < v[best]!) best = i;
+  const window = fallingWindow(n);
+  const last = v[n - 1]!;
+  if (n > window) {
+    const from = v[n - 1 - window]!;
+    return best >= n - 2 && last < from * (1 - 0.01) - 1e-12 ? { from, to: last, over: window } : undefined;
+  }
+  return best === n - 1 ? { from: v[0]!, to: last, over: n - 1 } : undefined;
 }

@@ -10,7 +10,8 @@ import type { OptimizerState } from '../optimizers/optimizer.js';
 import { getMetric, type MetricSpec } from '../metrics/index.js';
 import type { Metric } from '../metrics/metric.js';
 import { CallbackList, emitWarning, type DivergenceEvent, type Logs } from './callback.js';
-import { History } from './history.js';
+import { History, stillFalling } from './history.js';
+import { formatScore } from '../core/format.js';
 import { EpochLogger } from './epochLogger.js';
 import type { CompileConfig, Model } from './types.js';
 import type { Backprop, StepRecorder } from './step.js';
@@ -114,8 +115,6 @@ interface Run {
   diverged: boolean;
   epochStart: SessionState | undefined;
   stepsAtEpochStart: number;
-  bestLoss: number;
-  lastImprovement: number;
   referenceLoss: number | undefined;
   /** The first batch of this epoch whose loss passed the exploding limit (named by the divergence, T1). */
   explodingBatch: number | undefined;
@@ -301,7 +300,7 @@ export class TrainingSession {
       batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
       lossSum: 0, seen: 0, partial: false, diverged: false, epochStart: undefined, stepsAtEpochStart: 0,
-      bestLoss: Infinity, lastImprovement: 0, referenceLoss: undefined, explodingBatch: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
+      referenceLoss: undefined, explodingBatch: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
     };
     return this;
   }
@@ -583,10 +582,6 @@ export class TrainingSession {
     const optimizer = this.optimizer;
     // The rate the epoch's last step used (Keras logs the next one; the same for constant rates).
     logs.lr = optimizer.learningRateAt(Math.max(0, optimizer.iterations - 1));
-    if (logs.loss! < run.bestLoss * (1 - 1e-4) - 1e-12) {
-      run.bestLoss = logs.loss!;
-      run.lastImprovement = run.epoch;
-    }
     // A finite loss that grew by orders of magnitude is divergence too (RELIABILITY R6); the
     // epoch is not logged, so no checkpoint holds it.
     const exploding = run.diverged ? undefined : explodingLoss(logs, run.referenceLoss!, run.epoch, logs.lr, run.explodingBatch ?? Math.max(0, run.batch - 1));
@@ -609,9 +604,10 @@ export class TrainingSession {
     run.ended = true;
     run.history.iterations = run.steps;
     const { epochs } = run.opts;
-    if (!this.stopTraining && run.epochsLogged > 1 && run.lastImprovement === epochs - 1) {
+    const falling = !this.stopTraining && run.epoch >= epochs ? stillFalling(run.epochLogs.map((l) => l.loss!)) : undefined;
+    if (falling !== undefined) {
       run.history.converged = false;
-      emitWarning(run.callbacks, `Maximum epochs (${epochs}) reached and the loss was still falling; training may not have converged.`);
+      emitWarning(run.callbacks, `Maximum epochs (${epochs}) reached and the loss was still falling (${formatScore(falling.from)} → ${formatScore(falling.to)} over the last ${falling.over} epochs); training may not have converged.`);
     }
     try {
       // A run stopped before its first step never began: its callbacks hear nothing.

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js';
+import { formatScore } from '../core/format.js';
 import type { Table } from '../data/table.js';
 import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
@@ -78,7 +79,6 @@ export interface DefaultComparison {
   readonly message: string;
 }
 
-const fmt = (v: number): string => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3));
 
 /** Compares a training search's best trial with its trial 0, the default configuration. */
 export function compareWithDefault(result: SearchResult, metric: string): DefaultComparison {
@@ -90,13 +90,13 @@ export function compareWithDefault(result: SearchResult, metric: string): Defaul
   }
   const std = (t: TrialRecord): number => (typeof t.attrs?.value_std === 'number' ? t.attrs.value_std : 0);
   if (best.number === 0) {
-    return { baseline, best, difference: 0, withinNoise: false, message: `The default configuration (trial 0) won: no trial beat its ${metric} ${fmt(baseline.value!)}.` };
+    return { baseline, best, difference: 0, withinNoise: false, message: `The default configuration (trial 0) won: no trial beat its ${metric} ${formatScore(baseline.value!)}.` };
   }
   const difference = best.value! - baseline.value!;
   const spread = Math.max(std(best), std(baseline));
   const withinNoise = Math.abs(difference) <= spread;
-  const noise = withinNoise ? `; the difference is within the spread over folds (± ${fmt(spread)}), so it may be noise` : '';
-  return { baseline, best, difference, withinNoise, message: `Trial ${best.number} beats the default configuration (trial 0): ${metric} ${fmt(best.value!)} vs ${fmt(baseline.value!)} (${difference >= 0 ? '+' : ''}${fmt(difference)})${noise}.` };
+  const noise = withinNoise ? `; the difference is within the spread over folds (± ${formatScore(spread)}), so it may be noise` : '';
+  return { baseline, best, difference, withinNoise, message: `Trial ${best.number} beats the default configuration (trial 0): ${metric} ${formatScore(best.value!)} vs ${formatScore(baseline.value!)} (${difference >= 0 ? '+' : ''}${formatScore(difference)})${noise}.` };
 }
 
 /** The best training found: the search result, the best trial's spec, how it compares with the default configuration and, with `refit`, its model trained on all rows. */

@@ -4,7 +4,7 @@ import { checkKeys, describe } from '../core/validate.js';
 import type { MissingPolicy, TableArgs, UnknownPolicy } from '../data/table.js';
 import { activationNames, type ActivationSpec } from '../activations.js';
 import { initializerNames, type InitializerName } from '../initializers.js';
-import { lossNames, type LossName } from '../losses/index.js';
+import { canonicalLossName, lossNames, type LossName } from '../losses/index.js';
 import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
 
 /**
@@ -156,7 +156,9 @@ export function trainingSpec(parts: TrainingSpecParts = {}): TrainingSpec {
     fit: { ...DEFAULT_SPEC.fit, ...parts.fit },
   };
   checkSpec(spec);
-  return spec;
+  // A tf.js or Keras name of a loss ('meanSquaredError', 'mean_squared_error') is kept as ours.
+  const loss = canonicalLossName(spec.compile.loss);
+  return loss === undefined || loss === spec.compile.loss ? spec : { ...spec, compile: { ...spec.compile, loss } };
 }
 
 /** The error of spec field `where` ('spec.fit.batchSize', 'spec.architecture.hidden[1]'): its field is the path without 'spec.' and the index. */
@@ -236,7 +238,7 @@ export function checkSpec(spec: TrainingSpec): void {
     throw bad('spec.compile.learningRate', `expected a number > 0, got ${describe(c.learningRate)}`);
   }
   if (c.momentum !== undefined) num('spec.compile.momentum', c.momentum, 0, 1);
-  if (c.loss !== undefined) oneOf('spec.compile.loss', c.loss, lossNames);
+  if (c.loss !== undefined && canonicalLossName(c.loss) === undefined) oneOf('spec.compile.loss', c.loss, lossNames);
   const f = spec.fit;
   checkKeys('spec.fit', f, ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'keepBest', 'seed', 'classWeight']);
   if (f.keepBest !== undefined && typeof f.keepBest !== 'boolean') throw bad('spec.fit.keepBest', `expected true or false, got ${describe(f.keepBest)}`);

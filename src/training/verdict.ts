@@ -4,6 +4,9 @@
  * still improving, or flat; each with what to try. Keras and scikit-learn only say "maximum
  * epochs reached", which points a user who is overfitting to more epochs.
  */
+import { formatScore } from '../core/format.js';
+import { fallingWindow, stillFalling } from '../model/history.js';
+
 export type VerdictKind = 'overfitting' | 'improving' | 'flat';
 
 /** The closing verdict of a training run, read from its validation curve: what happened and what to try. */
@@ -27,7 +30,6 @@ export interface VerdictArgs {
   atBaseline?: boolean;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3));
 
 /** Reads the curve of `history` (Keras' History.history layout, one value per epoch). */
 export function trainingVerdict(history: { readonly history: Readonly<Record<string, readonly number[]>> }, args: VerdictArgs = {}): Verdict | undefined {
@@ -41,18 +43,16 @@ export function trainingVerdict(history: { readonly history: Readonly<Record<str
   for (let i = 1; i < n; i++) if (v[i]! < v[b]!) b = i;
   const best = v[b]!;
   const last = v[n - 1]!;
-  const window = Math.max(3, Math.ceil(n / 10));
+  const window = fallingWindow(n);
   const name = hasVal ? 'validation loss' : 'training loss';
   if (hasVal && n - 1 - b >= 2 && last > best + tol * Math.abs(best) + 1e-12) {
     const kept = args.restoredBest ? ` The weights of epoch ${b + 1} were kept.` : ' Try --early-stopping (keeps the best epoch),';
     const advice = args.restoredBest ? ' To do better: --dropout 0.2, fewer or smaller --layers, or more data.' : ' --dropout 0.2, fewer or smaller --layers, or more data.';
-    return { kind: 'overfitting', bestEpoch: b + 1, monitor, message: `Overfitting since epoch ${b + 1}: the validation loss was lowest there (${fmt(best)}) and rose to ${fmt(last)} by epoch ${n}.${kept}${advice}` };
+    return { kind: 'overfitting', bestEpoch: b + 1, monitor, message: `Overfitting since epoch ${b + 1}: the validation loss was lowest there (${formatScore(best)}) and rose to ${formatScore(last)} by epoch ${n}.${kept}${advice}` };
   }
-  if (n > window && last < v[n - 1 - window]! * (1 - 0.01) - 1e-12 && b >= n - 2) {
-    return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell from ${fmt(v[n - 1 - window]!)} to ${fmt(last)} over the last ${window} epochs; more --epochs may help.` };
+  const falling = stillFalling(v);
+  if (falling !== undefined) {
+    return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell from ${formatScore(falling.from)} to ${formatScore(falling.to)} over the last ${falling.over} epochs; more --epochs may help.` };
   }
-  if (n <= window && b === n - 1 && n > 1) {
-    return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell at every stage to ${fmt(last)}; more --epochs may help.` };
-  }
-  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${fmt(best)} at epoch ${b + 1}); training has converged${args.atBaseline ? ' at the baseline\'s level (see above)' : '. A larger network or another learning rate may do better'}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
+  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${formatScore(best)} at epoch ${b + 1}); training has converged${args.atBaseline ? ' at the baseline\'s level (see above)' : '. A larger network or another learning rate may do better'}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
 }

@@ -54,7 +54,9 @@ test('T3: the epoch limit reached while the loss still falls gives converged: fa
   const listener: Callback = { onWarning: (m) => void warnings.push(m) };
   const h = await model(1, 0.001).fit(moons.x, moons.y, { epochs: 4, verbose: 0, callbacks: [listener] });
   assert.equal(h.converged, false);
-  assert.deepEqual(warnings, ['Maximum epochs (4) reached and the loss was still falling; training may not have converged.']);
+  const l = h.history.loss!;
+  assert.deepEqual(warnings, [`Maximum epochs (4) reached and the loss was still falling (${l[0]!.toFixed(4)} → ${l[3]!.toFixed(4)} over the last 3 epochs); training may not have converged.`]);
+  assert.ok(l[3]! < l[0]! * 0.99, `loss ${l.join(', ')}`);
   assert.deepEqual(h.warnings, warnings);
   // Stopped by a callback: no such warning.
   const stopped = await model(1, 0.001).fit(moons.x, moons.y, { epochs: 50, verbose: 0, callbacks: [callbacks.earlyStopping({ monitor: 'loss', minDelta: 10 })] });

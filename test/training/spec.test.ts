@@ -116,3 +116,17 @@ test('a bad spec field is a SpecError carrying the field and the problem as data
     assert.throws(() => trainingSpec(parts), (e: unknown) => e instanceof SpecError && e instanceof InputError && e.field === field && problem.test(e.problem));
   }
 });
+
+test('a tf.js or Keras loss name is read as ours, in compile() and in a spec; an unknown one is still refused', async () => {
+  const { sequential, layers, getLoss } = await import('../../src/index.js');
+  for (const [alias, ours] of [['meanSquaredError', 'mse'], ['mean_squared_error', 'mse'], ['mean_absolute_error', 'mae'], ['sparse_categorical_crossentropy', 'sparseCategoricalCrossentropy']] as const) {
+    assert.equal(getLoss(alias).name, ours);
+    assert.equal(trainingSpec({ compile: { loss: alias as never } }).compile.loss, ours);
+  }
+  const m = sequential([layers.dense({ units: 1, inputShape: [2] })]);
+  m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  m.setWeights([[[1], [2]], [0]]);
+  // (1·1 + 2·1 − 1)² = 4 on the one row: the same value as 'mse'.
+  assert.equal(m.evaluate([[1, 1]], [[1]]).loss, 4);
+  assert.throws(() => trainingSpec({ compile: { loss: 'meanSquaredErr' as never } }), /spec\.compile\.loss: unknown loss "meanSquaredErr"/);
+});

@@ -1,0 +1,4 @@
+/** A loss or score for people: 4 decimals in the usual range, 4 significant digits outside it (0 as 0.0000). */
+export function formatScore(v: number): string {
+  return v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5) ? v.toFixed(4) : v.toExponential(3);
+}
