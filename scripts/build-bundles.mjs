@@ -44,22 +44,11 @@ function workersStartedBy(file) {
   return found;
 }
 
-/** Bundles `entry` (relative to the root) as <dir>/<name>.js; returns the modules it contains. */
-async function bundle(entry, dir, name) {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: join(dir, `${name}.js`),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    sourcesContent: true,
-    metafile: true,
-    logLevel: 'warning',
-  });
+const COMMON = { absWorkingDir: root, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' };
+
+/** The modules of the sources that a bundle of `entry` (relative to the root) would contain. */
+async function modulesOf(entry) {
+  const result = await build({ ...COMMON, entryPoints: [entry], outdir: 'unused', write: false, metafile: true });
   return Object.keys(result.metafile.inputs).filter((f) => f.endsWith('.ts') && !f.startsWith('node_modules/'));
 }
 
@@ -71,8 +60,8 @@ async function bundleWithWorkers(target) {
   const taken = new Map([[target.name, { entry: target.entry, by: target.what }]]);
   const pending = [{ entry: target.entry, name: target.name }];
   while (pending.length > 0) {
-    const { entry, name } = pending.shift();
-    for (const module of await bundle(entry, dir, name)) {
+    const { entry } = pending.shift();
+    for (const module of await modulesOf(entry)) {
       for (const worker of workersStartedBy(module)) {
         const workerName = worker.replace(/^.*\//, '').replace(/\.ts$/, '');
         const holder = taken.get(workerName);
@@ -86,6 +75,17 @@ async function bundleWithWorkers(target) {
       }
     }
   }
+  // One build of the entry and its workers: the code they share goes into chunks beside them
+  // (each thread still opens a handful of files), not into a copy of the library per worker.
+  await build({
+    ...COMMON,
+    entryPoints: Object.fromEntries([...taken].map(([name, { entry }]) => [name, entry])),
+    outdir: dir,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    sourcemap: true,
+    sourcesContent: true,
+  });
   return [...taken.keys()].filter((n) => n !== target.name);
 }
 

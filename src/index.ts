@@ -23,7 +23,7 @@ export {
   layers, layerFromConfig, layerRegistry, layerClassNames, layerKind, classOf, visitLayer, Layer, Param, Dense, ActivationLayer, Dropout, BatchNormalization, PeriodicEmbedding,
   type LayerConfig, type LayerClasses, type LayerClassName, type LayerKind, type ConfigFields, type ParamSpec, type PerLayerClass, type DenseArgs, type ActivationArgs, type DropoutArgs, type BatchNormalizationArgs, type PeriodicEmbeddingArgs,
 } from './layers/index.js';
-export { losses, lossNames, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
+export { losses, lossNames, lossAliases, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {
   optimizers, optimizerNames, optimizerRegistry, optimizerKind, type RuleTerm, type RuleDescription, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
   type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,

@@ -1,12 +1,12 @@
+import { formatScore } from '../core/format.js';
+import { fallingWindow, stillFalling } from '../model/history.js';
+
 /**
  * The closing verdict of a training run, read from its validation curve (the training curve when
  * there is no validation data): overfitting since the epoch of the lowest validation loss,
  * still improving, or flat; each with what to try. Keras and scikit-learn only say "maximum
  * epochs reached", which points a user who is overfitting to more epochs.
  */
-import { formatScore } from '../core/format.js';
-import { fallingWindow, stillFalling } from '../model/history.js';
-
 export type VerdictKind = 'overfitting' | 'improving' | 'flat';
 
 /** The closing verdict of a training run, read from its validation curve: what happened and what to try. */

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli/harness.js';
 
@@ -55,13 +55,20 @@ function placement(stdout: string, what: 'folds' | 'trials'): [number, number] {
 
 test('the build writes the CLI bundle and one bundle per worker it starts (and the library\'s for Node), each with a source map carrying its sources', () => {
   const files = readdirSync(join(tree, 'dist', 'bin')).sort();
-  assert.deepEqual(files, ['backprop.js', 'backprop.js.map', 'foldWorker.js', 'foldWorker.js.map', 'kernelWorker.js', 'kernelWorker.js.map', 'processor.js', 'processor.js.map', 'thread.js', 'thread.js.map']);
+  // The entries by name; the code they share in chunks beside them (chunk-<hash>.js), each with its map.
+  assert.deepEqual(files.filter((f) => !f.startsWith('chunk-')), ['backprop.js', 'backprop.js.map', 'foldWorker.js', 'foldWorker.js.map', 'kernelWorker.js', 'kernelWorker.js.map', 'processor.js', 'processor.js.map', 'thread.js', 'thread.js.map']);
+  const chunks = files.filter((f) => f.startsWith('chunk-'));
+  assert.ok(chunks.length >= 2 && chunks.every((f) => /^chunk-\w+\.js(\.map)?$/.test(f)) && chunks.filter((f) => f.endsWith('.map')).length * 2 === chunks.length, chunks.join(', '));
+  // Shared, not copied: the library's code is in the bin's folder once (under 6 MB with the maps).
+  const bytes = files.reduce((sum, f) => sum + statSync(join(tree, 'dist', 'bin', f)).size, 0);
+  assert.ok(bytes < 6e6, `dist/bin holds ${bytes} bytes`);
   for (const map of files.filter((f) => f.endsWith('.map'))) {
     const { sources, sourcesContent } = JSON.parse(readFileSync(join(tree, 'dist', 'bin', map), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
-    assert.ok(sources.length > 0 && sources.every((f) => f.endsWith('.ts')), `${map}: ${sources.slice(0, 3).join(', ')}`);
+    // (A chunk of esbuild's own helpers has no source.)
+    assert.ok((sources.length > 0 || map.startsWith('chunk-')) && sources.every((f) => f.endsWith('.ts')), `${map}: ${sources.slice(0, 3).join(', ')}`);
     assert.equal(sourcesContent?.filter((c) => typeof c === 'string').length, sources.length, `${map} carries its sources`);
   }
-  assert.deepEqual(readdirSync(join(tree, 'dist', 'node')).filter((f) => f.endsWith('.js')).sort(), ['foldWorker.js', 'index.js', 'kernelWorker.js'], "the library's bundle for Node and its workers");
+  assert.deepEqual(readdirSync(join(tree, 'dist', 'node')).filter((f) => f.endsWith('.js') && !f.startsWith('chunk-')).sort(), ['foldWorker.js', 'index.js', 'kernelWorker.js'], "the library's bundle for Node and its workers");
   assert.ok(!existsSync(join(tree, 'cli', 'main.ts')), 'no sources: the bin can only run the bundle');
 });
 
@@ -85,7 +92,9 @@ test('a product large enough for kernel threads runs on them from the bundled ke
 });
 
 // The worker joins once loaded, while this thread already trains: the folds and trials are sized
-// (each many times a worker's start-up) so that the worker takes some of them.
+// (each many times a worker's start-up) so that the worker takes some of them. On a machine so
+// loaded that the worker is still loading when all are done, the Jobs line says so: that passes
+// too (no clock decides the test); a worker that fails to load from the bundle is a Warning.
 test('cv --jobs 2 trains folds on a worker thread started from the bundled fold worker, scoring as --jobs 1', { skip: cores < 2 ? 'one core' : false }, () => {
   const args = ['cv', join(ROOT, 'data', 'digits.csv'), '--folds', '4', '--layers', '64', '--batch-size', '32', '--epochs', '30', '--no-early-stopping', '--seed', '3'];
   const two = bin([...args, '--jobs', '2']);
@@ -93,7 +102,7 @@ test('cv --jobs 2 trains folds on a worker thread started from the bundled fold 
   assert.doesNotMatch(two.stdout + two.stderr, /failed to start|Warning/);
   const [here, there] = placement(two.stdout, 'folds');
   assert.equal(here + there, 4);
-  assert.ok(there >= 1, `no fold on the worker thread:\n${two.stdout}`);
+  assert.ok(there >= 1 || /1 worker thread still loading/.test(two.stdout), `no fold on the worker thread:\n${two.stdout}`);
   const one = bin([...args, '--jobs', '1']);
   assert.equal(one.code, 0, one.stderr);
   const means = (s: string) => s.split('\n').find((l) => l.includes('mean ± std'));
@@ -110,7 +119,7 @@ test('search --jobs 2 runs trials on a worker thread started from the bundled tr
   assert.doesNotMatch(r.stdout + r.stderr, /failed to start|Warning/);
   const [here, there] = placement(r.stdout, 'trials');
   assert.equal(here + there, 8);
-  assert.ok(there >= 1, `no trial on the worker thread:\n${r.stdout}`);
+  assert.ok(there >= 1 || /1 worker thread still loading/.test(r.stdout), `no trial on the worker thread:\n${r.stdout}`);
 });
 
 test('--debug stack traces point at the .ts sources (the bundles\' source maps)', () => {

@@ -151,7 +151,8 @@ test('npm pack ships a package that installs and works from ESM, CommonJS, TypeS
     run(npx, ['--no-install', 'backprop', 'datasets', 'export', 'digits', 'digits.csv'], app);
     const cv = run(npx, ['--no-install', 'backprop', 'cv', 'digits.csv', '--folds', '4', '--layers', '64', '--batch-size', '32', '--epochs', '30', '--no-early-stopping', '--jobs', '2'], app);
     assert.doesNotMatch(cv, /failed to start|Warning/);
-    if (availableParallelism() >= 2) assert.match(cv, /^Jobs +4 folds: \d on this thread, [1-4] on 1 worker thread$/m);
+    // (A machine so loaded that the worker is still loading at the end says so on the Jobs line.)
+    if (availableParallelism() >= 2) assert.match(cv, /^Jobs +4 folds: (\d on this thread, [1-4] on 1 worker thread|4 on this thread; 1 worker thread still loading .*)$/m);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
