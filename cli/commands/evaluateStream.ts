@@ -155,7 +155,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   const notes = [
     baselineNote({ ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.rmse !== undefined ? { rmse: m.rmse } : {}), ...(scores ? { balancedAccuracy: scores.balancedAccuracy } : {}) }, base, 'rows of this file'),
     imbalance ? imbalanceNote(imbalance, false) : undefined,
-    rowsSeenNote(seen),
+    rowsSeenNote(seen, fingerprint?.rows),
   ].filter((n): n is string => n !== undefined);
   for (const [column, count] of unknown) notes.push(`${JSON.stringify(column)}: ${count} rows hold categories not seen in training, encoded as all zeros.`);
   for (const n of notes) printer.line(n);
