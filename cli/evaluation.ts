@@ -1,4 +1,4 @@
-import type { OutputMetrics } from '../src/index.js';
+import type { OutputMetrics, ScalerJSON, SetMetrics } from '../src/index.js';
 
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from '../src/index.js';
 
@@ -51,4 +51,23 @@ export function boxTable(header: readonly string[], rows: readonly (readonly str
   const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
   const line = (r: readonly string[]) => `│ ${r.map((s, c) => cell(s, c)).join(' │ ')} │`;
   return [rule('┌', '┬', '┐'), line(header), rule('├', '┼', '┤'), ...rows.map(line), rule('└', '┴', '┘')].join('\n');
+}
+
+/**
+ * What a regression's loss row means, in one line: the network learns a standardized target, so
+ * its loss (mse) is in those units, plus the weight penalty; MAE, RMSE and R² are in the target's.
+ * Without it, "loss 0.0231" beside "RMSE 1.5627" reads as a contradiction. For one target and the
+ * mse loss, the line splits the loss into its data part, (RMSE / scale)², and the penalty.
+ */
+export function regressionLossNote(loss: string, m: SetMetrics, targetScaler: ScalerJSON | undefined, rows: string): string | undefined {
+  if (m.rmse === undefined || targetScaler === undefined) return undefined;
+  const units = "MAE, RMSE and R² are in the target's units";
+  const num = (v: number) => String(Number(v.toPrecision(4)));
+  if (targetScaler.offset.length !== 1 || loss !== 'mse') return `Loss    ${loss} on the standardized target${targetScaler.offset.length > 1 ? 's' : ''}, plus any weight penalty; ${units}.`;
+  const scale = targetScaler.scale[0]!;
+  const what = `mse on the standardized target ((y − ${num(targetScaler.offset[0]!)}) / ${num(scale)})`;
+  const data = (m.rmse / scale) ** 2;
+  const penalty = m.loss - data;
+  if (penalty <= 1e-4 * m.loss + 1e-6) return `Loss    ${what}; ${units}.`;
+  return `Loss    ${what}, plus the weight penalty: ${num(data)} + ${num(penalty)} = ${num(m.loss)} on the ${rows}; ${units}.`;
 }

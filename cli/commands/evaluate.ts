@@ -6,7 +6,7 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { statSync } from 'node:fs';
 import { STREAM_ABOVE_BYTES, type StreamSettings } from '../streamTable.js';
 import { evaluateStreamed } from './evaluateStream.js';
-import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
+import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall, regressionLossNote } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { writeEvaluationReport } from '../report/evaluationReport.js';
 
@@ -55,6 +55,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
   }
   const notes = [
+    regressionLossNote(a.plan.loss, m, loaded.preprocessing.targetScaler, 'rows of this file'),
     baselineNote({ ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.rmse !== undefined ? { rmse: m.rmse } : {}), ...(scores ? { balancedAccuracy: scores.balancedAccuracy } : {}) }, baseline, 'rows of this file'),
     imbalance ? imbalanceNote(imbalance, false) : undefined,
     a.hashes ? trainingRowsNote(loaded.metadata, a.hashes) : undefined,

@@ -8,7 +8,7 @@ import { checkFile, readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
 import { columnPlan, dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
+import { boxTable, formatMetric, measure, outputTable, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
@@ -208,6 +208,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
+  const lossNote = regressionLossNote(plan.loss, metrics.training, preprocessing.targetScaler, 'training rows');
+  if (lossNote) notes.unshift(lossNote);
 
   printer.line();
   printer.line(metricsTable(metrics, judged));

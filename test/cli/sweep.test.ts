@@ -1,9 +1,9 @@
 // What a new user saw on real R tables (bench/sweep-2026-12.md), as CLI output with its numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCli, runCli, tempDir } from './harness.js';
+import { buildCli, runCli, tempDir, ROOT } from './harness.js';
 
 const binPromise = buildCli();
 
@@ -23,4 +23,32 @@ test('evaluate on a file that repeats rows (as carData::WVS does) says the match
   assert.ok(m, e.stdout);
   assert.ok(Number(m[1]) > 89 && Number(m[1]) <= 120, m[1]);
   assert.doesNotMatch(e.stdout, /rows are rows the model was trained on/);
+});
+
+test('ambientNOxCH: a regression\'s loss row is explained (mse on the standardized target plus the weight penalty), so it squares with RMSE', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-loss');
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'ambient-nox-70.csv');
+  const t = runCli(bin, ['train', csv, '--target', 'ad', '--epochs', '3', '--out', 'a.bpm'], dir);
+  assert.equal(t.code, 0, t.stderr);
+  // 67 rows with a target, all trained on (under 500 rows); the L2 penalty of the tabular preset.
+  const loss = Number(/│ loss +│ +([\d.]+) │/.exec(t.stdout)![1]);
+  const rmse = Number(/│ RMSE +│ +([\d.]+) │/.exec(t.stdout)![1]);
+  const note = /\nLoss {4}mse on the standardized target \(\(y − ([\d.]+)\) \/ ([\d.]+)\), plus the weight penalty: ([\d.]+) \+ ([\d.]+) = ([\d.]+) on the training rows; MAE, RMSE and R² are in the target's units\.\n/.exec(t.stdout);
+  assert.ok(note, t.stdout);
+  const [mean, scale, data, penalty, total] = note.slice(1).map(Number) as [number, number, number, number, number];
+  // The training rows' mean and (population) standard deviation of ad.
+  const ad = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]!).filter((v) => v !== 'NA').map(Number);
+  assert.equal(ad.length, 67);
+  const m = ad.reduce((a, b) => a + b, 0) / ad.length;
+  const sd = Math.sqrt(ad.reduce((a, b) => a + (b - m) ** 2, 0) / ad.length);
+  assert.ok(Math.abs(mean - m) < 0.01, `${mean} vs ${m}`);
+  assert.ok(Math.abs(scale - sd) / sd < 0.01, `${scale} vs ${sd}`);
+  assert.ok(Math.abs(total - loss) < 1e-4, `${total} vs ${loss}`);
+  assert.ok(Math.abs(data - (rmse / scale) ** 2) < 2e-4, `data part ${data} vs (RMSE/scale)² ${(rmse / scale) ** 2}`);
+  assert.ok(penalty > 0 && Math.abs(data + penalty - total) < 2e-4);
+  // evaluate explains its loss row the same way, on its rows.
+  const e = runCli(bin, ['evaluate', 'a.bpm', csv], dir);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /\nLoss {4}mse on the standardized target \(\(y − [\d.]+\) \/ [\d.]+\), plus the weight penalty: [\d.]+ \+ [\d.]+ = [\d.]+ on the rows of this file; MAE, RMSE and R² are in the target's units\.\n/);
 });
