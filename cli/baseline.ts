@@ -88,7 +88,8 @@ export function rowsSeenNote(seen: RowsSeen, trained?: number): string | undefin
   if (seen.seen === 0) return undefined;
   const share = Math.round((100 * seen.seen) / seen.rows);
   const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows are` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows are`;
-  if (trained !== undefined && seen.seen > trained) {
+  // An estimate (a sampled fingerprint) is a few rows off either way: only a clear excess says the file repeats rows.
+  if (trained !== undefined && seen.seen > (seen.exact ? trained : 1.1 * trained)) {
     return `${count} identical to rows the model was trained on, more than the ${trained.toLocaleString('en-US')} it was trained on: the file repeats rows, so rows held out from training can be copies of training rows; these scores are optimistic; evaluate on rows it has not seen (another file).`;
   }
   return `${count} rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or another file).`;

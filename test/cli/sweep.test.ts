@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, runCli, tempDir, ROOT } from './harness.js';
+import { rowsSeenNote } from '../../cli/baseline.js';
 
 const binPromise = buildCli();
 
@@ -51,4 +52,12 @@ test('ambientNOxCH: a regression\'s loss row is explained (mse on the standardiz
   const e = runCli(bin, ['evaluate', 'a.bpm', csv], dir);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /\nLoss {4}mse on the standardized target \(\(y − [\d.]+\) \/ [\d.]+\), plus the weight penalty: [\d.]+ \+ [\d.]+ = [\d.]+ on the rows of this file; MAE, RMSE and R² are in the target's units\.\n/);
+});
+
+test('forcats::gss_cat (21,483 rows, a sampled fingerprint): an estimate a row above the rows trained on is not called repeated rows', () => {
+  // evaluate on the whole file after training on 17,187 rows: the estimate came out as 17,188.
+  assert.equal(rowsSeenNote({ rows: 21_483, seen: 17_188, exact: false }, 17_187), "about 80 % of the 21,483 rows are rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or another file).");
+  assert.match(rowsSeenNote({ rows: 21_483, seen: 21_000, exact: false }, 17_187)!, /^about 98 % of the 21,483 rows are identical to rows the model was trained on, more than the 17,187/);
+  assert.match(rowsSeenNote({ rows: 120, seen: 91, exact: true }, 89)!, /^91 of the 120 rows are identical to rows the model was trained on, more than the 89/);
+  assert.equal(rowsSeenNote({ rows: 120, seen: 0, exact: true }, 89), undefined);
 });
