@@ -6,7 +6,7 @@ import { modelPlan, readingOf } from '../apply.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, rowsSeenNote, savedBaseline } from '../baseline.js';
 import { openCsvChunks } from '../csvChunks.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, precisionRecall } from '../evaluation.js';
+import { boxTable, classTable, formatMetric, precisionRecall, regressionLossNote } from '../evaluation.js';
 import type { Printer } from '../io.js';
 import { STREAM_DEFAULTS, blockTable, type StreamSettings } from '../streamTable.js';
 
@@ -147,12 +147,17 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   printer.line(`${dataPath}: ${rows} rows (streamed ${settings.blockRows} records at a time)`);
   printer.line(base ? boxTable(['metric', 'value', 'baseline'], present.map(([k, v, b]) => [k, formatMetric(v), b])) : boxTable(['metric', 'value'], present.map(([k, v]) => [k, formatMetric(v)])));
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
+  let classNotes: string[] = [];
   if (confusion && classes) {
     const { precision, recall } = precisionRecall(confusion);
     perClass = classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: confusion[k]!.reduce((a, b) => a + b, 0) }));
-    printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
+    const shown = classTable(perClass);
+    printer.line(shown.table);
+    classNotes = shown.notes;
   }
   const notes = [
+    ...classNotes,
+    regressionLossNote(plan.loss, { loss: m.loss!, ...(m.rmse !== undefined ? { rmse: m.rmse } : {}) }, pre.targetScaler, 'rows of this file'),
     baselineNote({ ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.rmse !== undefined ? { rmse: m.rmse } : {}), ...(scores ? { balancedAccuracy: scores.balancedAccuracy } : {}) }, base, 'rows of this file'),
     imbalance ? imbalanceNote(imbalance, false) : undefined,
     rowsSeenNote(seen, fingerprint?.rows),

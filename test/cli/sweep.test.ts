@@ -61,3 +61,21 @@ test('forcats::gss_cat (21,483 rows, a sampled fingerprint): an estimate a row a
   assert.match(rowsSeenNote({ rows: 120, seen: 91, exact: true }, 89)!, /^91 of the 120 rows are identical to rows the model was trained on, more than the 89/);
   assert.equal(rowsSeenNote({ rows: 120, seen: 0, exact: true }, 89), undefined);
 });
+
+test('forcats::gss_cat: a class the model never predicts shows precision "—" with a line saying why, not NaN', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-never');
+  // gss_cat's marital has "No answer" in 17 of 21,483 rows; here "no answer" is 3 of 100 rows, with no signal.
+  const rows = Array.from({ length: 100 }, (_, i) => `${(i * 37) % 100},${(i * 53) % 17},${i < 3 ? 'no answer' : i % 3 === 0 ? 'married' : 'single'}`);
+  writeFileSync(join(dir, 'rare.csv'), ['age,hours,marital', ...rows].join('\n') + '\n');
+  const t = runCli(bin, ['train', 'rare.csv', '--epochs', '2', '--out', 'r.bpm'], dir);
+  assert.equal(t.code, 0, t.stderr);
+  const e = runCli(bin, ['evaluate', 'r.bpm', 'rare.csv'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  // Two epochs on noise: the model answers "single" only, as the majority does.
+  assert.match(e.stdout, /│ married +│ +33 │ — +│ +0\.0000 │/, e.stdout);
+  assert.match(e.stdout, /│ no answer │ +3 │ — +│ +0\.0000 │/);
+  assert.match(e.stdout, /│ single +│ +64 │ +0\.6400 │ +1\.0000 │/);
+  assert.doesNotMatch(e.stdout, /NaN/);
+  assert.match(e.stdout, /┘\nPrecision —: the model predicts "married", "no answer" for no row, so there is no precision to give \(their recall is 0\)\.\n/);
+});
