@@ -296,7 +296,11 @@ function summaryTable(result: SearchResult, metric: string): string {
   const sign = result.direction === 'maximize' ? -1 : 1;
   const complete = result.trials.filter((t): t is TrialRecord & { value: number } => t.state === 'complete').sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
   const names = [...new Set(result.trials.flatMap((t) => Object.keys(t.params)))];
-  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), formatMetric(t.attrs?.value_std as number | undefined), ...names.map((n) => formatParam(t.params[n])), `${(t.durationS ?? 0).toFixed(1)}s`]);
+  // A spread needs several scores: with one validation split every std is 0, which would read as "no noise".
+  const folds = (t: TrialRecord) => (typeof t.attrs?.folds === 'number' ? t.attrs.folds : 1);
+  const spread = complete.some((t) => folds(t) > 1);
+  const std = (t: TrialRecord) => (spread ? [folds(t) > 1 ? formatMetric(t.attrs?.value_std as number | undefined) : '—'] : []);
+  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), ...std(t), ...names.map((n) => formatParam(t.params[n])), `${(t.durationS ?? 0).toFixed(1)}s`]);
   const counts = ['complete', 'pruned', 'fail'].map((s) => `${result.trials.filter((t) => t.state === s).length} ${s === 'fail' ? 'failed' : s}`).join(', ');
-  return `${boxTable(['trial', metric, '± std', ...names, 'time'], rows)}\n${result.trials.length} trials: ${counts}`;
+  return `${boxTable(['trial', metric, ...(spread ? ['± std over folds'] : []), ...names, 'time'], rows)}\n${result.trials.length} trials: ${counts}`;
 }

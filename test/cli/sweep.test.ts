@@ -79,3 +79,19 @@ test('forcats::gss_cat: a class the model never predicts shows precision "—" w
   assert.doesNotMatch(e.stdout, /NaN/);
   assert.match(e.stdout, /┘\nPrecision —: the model predicts "married", "no answer" for no row, so there is no precision to give \(their recall is 0\)\.\n/);
 });
+
+test('search on nwtco: with one validation split the table has no "± std" column of zeros; with --cv 2 each trial\'s spread over folds is shown', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-search');
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'nwtco-every-40th.csv');
+  const one = runCli(bin, ['search', csv, '--target', 'rel', '--trials', '2', '--epochs', '2', '--jobs', '1', '--journal', 'one.jsonl', '--out', 'one.bpm'], dir);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /│ trial │ loss +│ layers/);
+  assert.doesNotMatch(one.stdout, /± std/);
+  const cv = runCli(bin, ['search', csv, '--target', 'rel', '--trials', '2', '--epochs', '2', '--jobs', '1', '--cv', '2', '--journal', 'cv.jsonl', '--out', 'cv.bpm'], dir);
+  assert.equal(cv.code, 0, cv.stderr);
+  const rows = [...cv.stdout.matchAll(/\n│ +(\d) │ +([\d.]+) │ +([\d.]+) │/g)];
+  assert.match(cv.stdout, /│ trial │ loss +│ ± std over folds │ layers/);
+  assert.equal(rows.length, 2, cv.stdout);
+  for (const r of rows) assert.ok(Number(r[3]) > 0, `trial ${r[1]}: a spread over 2 folds, ${r[3]}`);
+});
