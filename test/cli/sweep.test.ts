@@ -95,3 +95,14 @@ test('search on nwtco: with one validation split the table has no "± std" colum
   assert.equal(rows.length, 2, cv.stdout);
   for (const r of rows) assert.ok(Number(r[3]) > 0, `trial ${r[1]}: a spread over 2 folds, ${r[3]}`);
 });
+
+test('AER::STAR: "NA" frequent in many text columns is one line naming them with their counts, not a line per column', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-na');
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'star-60.csv');
+  const r = runCli(bin, ['train', csv, '--target', 'read3', '--dry-run'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => l.includes('read as missing'));
+  assert.deepEqual(lines, ['        "NA" read as missing in 8 text columns (stark 18, star1 12, star2 6, lunchk 18, lunch1 14, lunch2 9, schoolk 18, school1 12 cells); --na-values to keep it as a value']);
+  assert.match(r.stdout, /\n {8}22 rows without a target left out\n/);
+});
