@@ -148,7 +148,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
   };
   process.on('SIGINT', onSigint);
-  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base, run.data)}); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
@@ -289,6 +289,17 @@ export function formatParam(v: JsonValue | undefined): string {
 
 function describeParams(p: Params): string {
   return Object.entries(p).map(([k, v]) => `${k}=${formatParam(v)}`).join(', ');
+}
+
+/**
+ * What trial 0 is, for the Search line: the fixed options as given, named. On a CSV file `train`
+ * and `cv` resolve the tabular preset, which the search does not: trial 0 is then not their
+ * default, and the line says so rather than let "beats the default configuration" mislead.
+ */
+function trialZeroText(base: TrainingSpec, data: DataFlags): string {
+  const layers = base.architecture.hidden.length > 0 ? base.architecture.hidden.join(',') : 'none';
+  const what = `the fixed options as given: layers ${layers}, ${base.preprocessing.scale} scaling, ${base.fit.epochs} epochs, batch ${base.fit.batchSize}`;
+  return data.data !== undefined ? `${what}; not the tabular preset train uses on a CSV file, which backprop cv scores` : what;
 }
 
 /** The five best trials and how the trials ended. */
