@@ -17,7 +17,7 @@ import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type L
 import { modelPlan, readingOf } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { delimiterOption, integer, list, number } from './options.js';
+import { columnList, delimiterOption, integer, number } from './options.js';
 import { sharedOption, specFromFlags } from './sharedOptions.js';
 import { presetOf } from './preset.js';
 import { dataFlags } from './settings.js';
@@ -201,7 +201,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <file>', 'write the predictions to this CSV file instead of stdout')
     .option('--probabilities', 'add one probability column per class', false)
     .option('--json', 'print a JSON object instead of CSV', false)
-    .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', list)
+    .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', columnList)
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
     .option('--stream', 'read and write a block at a time in constant memory (automatic above 256 MB)')

@@ -108,3 +108,20 @@ test('AER::STAR: "NA" frequent in many text columns is one line naming them with
   assert.deepEqual(lines, ['        "NA" read as missing in 8 text columns (stark 18, star1 12, star2 6, lunchk 18, lunch1 14, lunch2 9, schoolk 18, school1 12 cells); --na-values to keep it as a value']);
   assert.match(r.stdout, /\n {8}22 rows without a target left out\n/);
 });
+
+test('an empty column name (--target "" from an unset shell variable) is refused at once, naming the option, instead of training with no target or cv crashing', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-empty');
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'nwtco-every-40th.csv');
+  for (const args of [['train', csv, '--target', '', '--dry-run'], ['cv', csv, '--target', ''], ['train', csv, '--target', 'rel', '--ignore', 'age,', '--dry-run'], ['search', csv, '--target', ' , ', '--trials', '1']]) {
+    const r = runCli(bin, args, dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^backprop: option '--(target|ignore) <columns>' argument '[ ,age]*' is invalid\. expected column names separated by commas, got an empty name in "[ ,age]*" \(a column with an empty header is called "Unnamed: 0"\)/, r.stderr);
+    assert.doesNotMatch(r.stderr, /TypeError|at /);
+  }
+  const model = runCli(bin, ['train', csv, '--target', 'rel', '--epochs', '1', '--out', 'm.bpm'], dir);
+  assert.equal(model.code, 0, model.stderr);
+  const p = runCli(bin, ['predict', 'm.bpm', csv, '--keep', ''], dir);
+  assert.equal(p.code, 2, p.stdout);
+  assert.match(p.stderr, /option '--keep <columns>' argument '' is invalid\. expected column names separated by commas, got an empty name/);
+});
