@@ -102,6 +102,9 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
   const p = profile(values);
   if (!p.integers) return undefined;
   if (p.rowNumber) return `${name}: the integers ${p.lo}…${p.hi} in row order, like row numbers; --ignore ${name} if they are`;
+  if (p.lo >= 10_000_101 && p.hi <= 99_991_231 && allDates(values)) {
+    return `${name}: integers ${p.lo}…${p.hi} look like dates written yyyymmdd, used as plain numbers (Dec 31 to Jan 1 is a step of 8870); write them yyyy-mm-dd to read them as dates`;
+  }
   // Quantities are rarely sorted in the file with no value twice; sequence numbers with gaps are (nwtco's seqno).
   if (p.increasing && p.few === undefined && !TIME_NAME.test(name)) return `${name}: ${present} distinct integers (${p.lo}…${p.hi}) increasing row by row, like a sequence number or ID; --ignore ${name} if it is`;
   if (p.few !== undefined) {
@@ -112,4 +115,21 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
   const d = distinctCount(values, present);
   if (d > present / 2) return undefined;
   return `${name}: ${d} integer values, about ${Math.round(present / d)} rows each, used as numbers; a group ID? --ignore ${name} leaves it out, --categorical ${name} encodes it`;
+}
+
+/** Every present value is a valid calendar date written yyyymmdd (lubridate::lakers' 20081028). */
+function allDates(values: NumberValues): boolean {
+  let ok = true;
+  values.forEach((v) => {
+    if (ok && !Number.isNaN(v)) ok = isYmd(v);
+  });
+  return ok;
+}
+
+function isYmd(v: number): boolean {
+  const y = Math.floor(v / 10_000);
+  const m = Math.floor(v / 100) % 100;
+  const d = v % 100;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

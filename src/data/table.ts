@@ -413,7 +413,7 @@ export class TableBuilder {
       strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),
       frequentMissingTokens: this.frequentTokens(rowsRead, spec?.kind === 'numeric'),
       notes: this.fromSchema ? [] : used.flatMap((c) => {
-        const note = c.fixed === undefined && c.kind === 'numeric' ? numericColumnNote(c.name, c.numbers!, c.present) : undefined;
+        const note = c.fixed === undefined && c.kind === 'numeric' ? numericColumnNote(c.name, c.exactNumbers!, c.present) : undefined;
         return note === undefined ? [] : [{ column: c.name, note }];
       }),
       leftOut,

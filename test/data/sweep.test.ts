@@ -45,3 +45,30 @@ test('ambientNOxCH: "NA" in a numeric target is missing and said so, without sug
   assert.equal(classes.y?.kind, 'classes');
   assert.deepEqual(classes.report.frequentMissingTokens, [{ column: 'ad', token: 'NA', count: 3, target: true }]);
 });
+
+test('lubridate::lakers: dates written as integers (20081028) are used as numbers with a note saying so and how to read them as dates', async () => {
+  const t = await readCsvTable(fixture('lakers-every-600th.csv'), { target: ['etype'], source: 'lakers' });
+  assert.equal(t.rows, 58);
+  assert.equal(t.schema.inputs.find((c) => c.name === 'date')?.kind, 'numeric');
+  assert.deepEqual(t.report.notes.filter((n) => n.column === 'date'), [
+    { column: 'date', note: 'date: integers 20081028…20090414 look like dates written yyyymmdd, used as plain numbers (Dec 31 to Jan 1 is a step of 8870); write them yyyy-mm-dd to read them as dates' },
+  ]);
+  // Eight-digit integers that are not dates (day 51 and above) get no such note.
+  const [header, ...rows] = records('lakers-every-600th.csv');
+  const notDates = tableFromRecords([header!, ...rows.map((r) => [String(Number(r[0]) + 50), ...r.slice(1)])], { target: ['etype'], source: 'lakers' });
+  assert.ok(!notDates.report.notes.some((n) => n.note.includes('yyyymmdd')));
+});
+
+test('integers past 2^24 in a float32 table: consecutive customer IDs 30000001… are still one per row (left out), and their names as categories are the file\'s', () => {
+  // float32 holds only even integers there: 30000001 and 30000002 would both read 30000002.
+  const ids = Array.from({ length: 200 }, (_, k) => 30_000_001 + k);
+  const rows = ids.map((id, k) => [String(id), ((k * 0.37) % 1).toFixed(3), 'ab'[k % 2]!]);
+  const t = tableFromRecords([['customer_id', 'x', 'y'], ...rows], { target: ['y'], source: 'ids.csv', dtype: 'float32' });
+  assert.deepEqual(t.report.leftOut, [{ column: 'customer_id', reason: 'ID-like: the integers 30000001…30000200 each once' }]);
+  assert.deepEqual(t.featureNames, ['x']);
+  // A numeric column with many strays turns categorical: its categories are named from the numbers as read.
+  const mixed = tableFromRecords([['code', 'y'], ...Array.from({ length: 40 }, (_, k) => [k % 2 === 0 ? String(30_000_001 + k) : `c${k % 4}`, 'ab'[k % 2]!])], { target: ['y'], source: 'codes.csv', keep: ['code'], dtype: 'float32' });
+  const code = mixed.schema.inputs.find((c) => c.name === 'code');
+  assert.ok(code?.kind === 'categorical');
+  assert.ok(code.categories.includes('30000001') && code.categories.includes('30000005'), code.categories.join(' '));
+});
