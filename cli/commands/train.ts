@@ -201,6 +201,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const stopped = early !== undefined && early.stoppedEpoch >= 0;
   if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${fit.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
+  const copies = hashes !== undefined && !validationTable ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
+  if (copies) notes.push(copies);
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
@@ -367,4 +369,18 @@ function scheduleText(s: { name: string; config: Record<string, unknown> }): str
   if (s.name === 'warmupCosineDecay') return `learning rate ${String(c.initialLearningRate)} peak: ${String(c.warmupSteps)} warm-up steps, then cosine to ${String(c.alpha ?? 0)}× over ${String(c.decaySteps)}`;
   if (s.name === 'cosLogDecay') return `learning rate ${String(c.initialLearningRate)} peak on coslog${String(c.cycles)} over ${String(c.decaySteps)} steps`;
   return `learning rate schedule ${s.name}`;
+}
+
+/**
+ * A file that repeats rows (carData::WVS: 5 columns of few values) puts copies of training rows
+ * among the validation rows, and the validation scores are then optimistic: said when at least 1 %
+ * of the validation rows are such copies. Rows are compared by their hashes (inputs and target).
+ */
+export function validationCopiesNote(hashes: Float64Array, train: readonly number[], validation: readonly number[]): string | undefined {
+  if (validation.length === 0) return undefined;
+  const seen = new Set<number>();
+  for (const i of train) seen.add(hashes[i]!);
+  const copies = validation.reduce((n, i) => n + (seen.has(hashes[i]!) ? 1 : 0), 0);
+  if (copies === 0 || copies < 0.01 * validation.length) return undefined;
+  return `${copies.toLocaleString('en-US')} of the ${validation.length.toLocaleString('en-US')} validation rows are copies of training rows (the file repeats rows): the validation scores are optimistic; remove repeated rows before training to validate on unseen rows.`;
 }

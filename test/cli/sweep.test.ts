@@ -18,6 +18,10 @@ test('evaluate on a file that repeats rows (as carData::WVS does) says the match
   assert.equal(t.code, 0, t.stderr);
   // Stratified by class: 89 training rows, 31 validation rows.
   assert.match(t.stdout, /Split {3}89 training \/ 31 validation rows/);
+  // train says so too: its validation rows are mostly copies of training rows.
+  const copies = /\n(\d+) of the 31 validation rows are copies of training rows \(the file repeats rows\): the validation scores are optimistic; remove repeated rows before training to validate on unseen rows\.\n/.exec(t.stdout);
+  assert.ok(copies, t.stdout);
+  assert.ok(Number(copies[1]) >= 20 && Number(copies[1]) <= 31, copies[1]);
   const e = runCli(bin, ['evaluate', 'd.bpm', 'dupes.csv'], dir);
   assert.equal(e.code, 0, e.stderr);
   const m = /\n(\d+) of the 120 rows are identical to rows the model was trained on, more than the 89 it was trained on: the file repeats rows, so rows held out from training can be copies of training rows; these scores are optimistic; evaluate on rows it has not seen \(another file\)\.\n/.exec(e.stdout);
