@@ -72,8 +72,12 @@ test('forcats::gss_cat: a class the model never predicts shows precision "—" w
   // gss_cat's marital has "No answer" in 17 of 21,483 rows; here "no answer" is 3 of 100 rows, with no signal.
   const rows = Array.from({ length: 100 }, (_, i) => `${(i * 37) % 100},${(i * 53) % 17},${i < 3 ? 'no answer' : i % 3 === 0 ? 'married' : 'single'}`);
   writeFileSync(join(dir, 'rare.csv'), ['age,hours,marital', ...rows].join('\n') + '\n');
-  const t = runCli(bin, ['train', 'rare.csv', '--epochs', '2', '--out', 'r.bpm'], dir);
+  const t = runCli(bin, ['train', 'rare.csv', '--epochs', '2', '--out', 'r.bpm', '--report', 'r.html'], dir);
   assert.equal(t.code, 0, t.stderr);
+  // The report's confusion matrix too: its precision row has "—" where the class is never predicted.
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  const foot = /<tr><th scope="row">precision<\/th>(.*?)<\/tr>/.exec(html)![1]!;
+  assert.equal(foot, '<td class="pr" title="never predicted">—</td><td class="pr" title="never predicted">—</td><td class="pr">0.6400</td><td></td>');
   const e = runCli(bin, ['evaluate', 'r.bpm', 'rare.csv'], dir);
   assert.equal(e.code, 0, e.stderr);
   // Two epochs on noise: the model answers "single" only, as the majority does.
