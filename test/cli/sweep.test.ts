@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, runCli, tempDir, ROOT } from './harness.js';
 import { rowsSeenNote } from '../../cli/baseline.js';
+import * as ort from 'onnxruntime-node';
 
 const binPromise = buildCli();
 
@@ -132,4 +133,30 @@ test('an empty column name (--target "" from an unset shell variable) is refused
   const p = runCli(bin, ['predict', 'm.bpm', csv, '--keep', ''], dir);
   assert.equal(p.code, 2, p.stdout);
   assert.match(p.stderr, /option '--keep <columns>' argument '' is invalid\. expected column names separated by commas, got an empty name/);
+});
+
+test('nwtco with --categorical stage: export names the string inputs, and ONNX Runtime fed so on the raw CSV columns gives predict\'s probabilities', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-onnx');
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'nwtco-every-40th.csv');
+  assert.equal(runCli(bin, ['train', csv, '--target', 'rel', '--categorical', 'stage', '--epochs', '3', '--out', 'n.bpm'], dir).code, 0);
+  const x = runCli(bin, ['export', 'n.bpm', '--out', 'n.onnx'], dir);
+  assert.equal(x.code, 0, x.stderr);
+  assert.match(x.stdout, /\ntypes: {2}float32 \[N, 1\] for the 5 numeric columns \(NaN = missing\); string \[N, 1\] for stage, in\.subcohort \(categories and dates as the CSV writes them, '' = missing\)\n/);
+  const p = runCli(bin, ['predict', 'n.bpm', csv, '--probabilities'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  const predicted = p.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+  const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
+  const strings = new Set(['stage', 'in.subcohort']);
+  const session = await ort.InferenceSession.create(join(dir, 'n.onnx'));
+  const feeds = Object.fromEntries(session.inputNames.map((name) => {
+    const j = header!.indexOf(name);
+    return [name, strings.has(name) ? new ort.Tensor('string', rows.map((r) => r[j]!), [rows.length, 1]) : new ort.Tensor('float32', Float32Array.from(rows, (r) => Number(r[j])), [rows.length, 1])];
+  }));
+  assert.deepEqual(session.inputNames, ['instit', 'histol', 'stage', 'study', 'edrel', 'age', 'in.subcohort']);
+  const out = (await session.run(feeds)).output!.data as Float32Array;
+  assert.equal(out.length, 101);
+  let worst = 0;
+  predicted.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - out[i]!))));
+  assert.ok(worst <= 1e-5, `largest difference ${worst}`);
 });
