@@ -96,3 +96,9 @@ export function classTable(perClass: readonly ClassRow[]): { table: string; note
   if (absent.length > 0) notes.push(`Recall —: no row of the file is ${names(absent)}.`);
   return { table, notes };
 }
+
+/** "; 2 rows without a target left out (…)" after the row count, or nothing: evaluate never drops rows without a word. */
+export function leftOutText(droppedNoTarget: number): string {
+  if (droppedNoTarget === 0) return '';
+  return `; ${droppedNoTarget.toLocaleString('en-US')} row${droppedNoTarget === 1 ? '' : 's'} without a target left out (nothing to score ${droppedNoTarget === 1 ? 'it' : 'them'} against)`;
+}

@@ -6,7 +6,7 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { statSync } from 'node:fs';
 import { STREAM_ABOVE_BYTES, type StreamSettings } from '../streamTable.js';
 import { evaluateStreamed } from './evaluateStream.js';
-import { boxTable, confusionMatrix, formatMetric, measure, outputTable, classTable, precisionRecall, regressionLossNote } from '../evaluation.js';
+import { boxTable, confusionMatrix, formatMetric, measure, outputTable, classTable, leftOutText, precisionRecall, regressionLossNote } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { writeEvaluationReport } from '../report/evaluationReport.js';
 
@@ -42,7 +42,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     ['balanced accuracy', scores?.balancedAccuracy, baselineCell(baseline, 'balancedAccuracy')], ['macro F1', scores?.macroF1, baselineCell(baseline, 'macroF1')],
     ['MAE', m.mae, baselineCell(baseline, 'mae')], ['RMSE', m.rmse, baselineCell(baseline, 'rmse')], ['R²', m.r2, baselineCell(baseline, 'r2')],
   ];
-  printer.line(`${dataPath}: ${a.table.rows} rows`);
+  printer.line(`${dataPath}: ${a.table.rows} rows${leftOutText(a.table.report.droppedNoTarget)}`);
   const shown = metrics.filter(([, v]) => v !== undefined);
   printer.line(baseline ? boxTable(['metric', 'value', 'baseline'], shown.map(([k, v, b]) => [k, formatMetric(v), b])) : boxTable(['metric', 'value'], shown.map(([k, v]) => [k, formatMetric(v)])));
   // Several regression targets: each one's metrics too (the table above averages over them).

@@ -160,3 +160,19 @@ test('nwtco with --categorical stage: export names the string inputs, and ONNX R
   predicted.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - out[i]!))));
   assert.ok(worst <= 1e-5, `largest difference ${worst}`);
 });
+
+test('evaluate on rows some of which have no target (seen on pscl::iraqVote with an NA vote; here two NA in nwtco\'s rel) says how many it left out, in memory and streamed', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-eval-na');
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'nwtco-every-40th.csv');
+  assert.equal(runCli(bin, ['train', csv, '--target', 'rel', '--epochs', '1', '--out', 'n.bpm'], dir).code, 0);
+  // Two rows' target (rel, the 6th column) written as R's NA.
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  const edited = lines.map((l, i) => (i === 3 || i === 50 ? l.split(',').map((c, j) => (j === 5 ? 'NA' : c)).join(',') : l));
+  writeFileSync(join(dir, 'na.csv'), edited.join('\n') + '\n');
+  for (const stream of ['--no-stream', '--stream']) {
+    const e = runCli(bin, ['evaluate', 'n.bpm', 'na.csv', stream], dir);
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(e.stdout, /^na\.csv: 99 rows(?: \(streamed [^)]*\))?; 2 rows without a target left out \(nothing to score them against\)\n/, `${stream}: ${e.stdout}`);
+  }
+});
