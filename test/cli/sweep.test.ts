@@ -176,3 +176,20 @@ test('evaluate on rows some of which have no target (seen on pscl::iraqVote with
     assert.match(e.stdout, /^na\.csv: 99 rows(?: \(streamed [^)]*\))?; 2 rows without a target left out \(nothing to score them against\)\n/, `${stream}: ${e.stdout}`);
   }
 });
+
+test('ambientNOxCH: explain --row 8 explains the file\'s 8th data row even when an earlier row has no target; --importance says how many rows it left out', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep-row');
+  // The fixture's data row 7 has ad = NA: rows after it moved up by one in the table explain read.
+  const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'ambient-nox-70.csv');
+  assert.equal(runCli(bin, ['train', csv, '--target', 'ad', '--epochs', '2', '--out', 'a.bpm'], dir).code, 0);
+  const dates = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+  for (const row of [6, 7, 8, 70]) {
+    const r = runCli(bin, ['explain', 'a.bpm', csv, '--row', String(row)], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`\\n {2}date +${dates[row - 1]} `), `row ${row}: ${r.stdout}`);
+  }
+  const imp = runCli(bin, ['explain', 'a.bpm', csv, '--importance', '--repeats', '2'], dir);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stdout, /\nRows {8}67 rows of .*ambient-nox-70\.csv; 3 rows without a target left out \(nothing to score them against\)\n/);
+});
