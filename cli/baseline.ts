@@ -75,14 +75,23 @@ export function savedBaseline(metadata: JsonObject): Baseline | undefined {
 export function trainingRowsNote(metadata: JsonObject, hashes: Float64Array): string | undefined {
   const fp = fingerprintFromJson(metadata.trainingRows);
   if (fp === undefined) return undefined;
-  return rowsSeenNote(rowsSeen(fp, hashes));
+  return rowsSeenNote(rowsSeen(fp, hashes), fp.rows);
 }
 
-/** The sentence of trainingRowsNote for counts already made (evaluate --stream sums them over blocks). */
-export function rowsSeenNote(seen: RowsSeen): string | undefined {
+/**
+ * The sentence of trainingRowsNote for counts already made (evaluate --stream sums them over
+ * blocks). Rows are matched by their values, so a file that repeats rows (carData::WVS: 5 columns
+ * of few values) matches more rows than were trained on; then the sentence says so, and that
+ * train's validation rows are no cure.
+ */
+export function rowsSeenNote(seen: RowsSeen, trained?: number): string | undefined {
   if (seen.seen === 0) return undefined;
   const share = Math.round((100 * seen.seen) / seen.rows);
   const count = seen.exact ? `${seen.seen.toLocaleString('en-US')} of the ${seen.rows.toLocaleString('en-US')} rows are` : `about ${share} % of the ${seen.rows.toLocaleString('en-US')} rows are`;
+  // An estimate (a sampled fingerprint) is a few rows off either way: only a clear excess says the file repeats rows.
+  if (trained !== undefined && seen.seen > (seen.exact ? trained : 1.1 * trained)) {
+    return `${count} identical to rows the model was trained on, more than the ${trained.toLocaleString('en-US')} it was trained on: the file repeats rows, so rows held out from training can be copies of training rows; these scores are optimistic; evaluate on rows it has not seen (another file).`;
+  }
   return `${count} rows the model was trained on: these scores are optimistic; evaluate on rows it has not seen (train's validation rows, or another file).`;
 }
 

@@ -1,4 +1,4 @@
-import type { ColumnDecision, ScaleKind, Table, Task, TrainingSpec } from '../src/index.js';
+import type { ColumnDecision, FrequentMissingToken, ScaleKind, Table, Task, TrainingSpec } from '../src/index.js';
 
 const TASK_NAMES: Record<Task, string> = { binary: 'binary classification', multiclass: 'multi-class classification', regression: 'regression' };
 
@@ -137,8 +137,16 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
     const total = r.missing.reduce((a, m) => a + m.count, 0);
     out.push(`missing: ${total} cell${total === 1 ? '' : 's'} (${some(r.missing, (m) => `${m.column} ${m.count}`)}) ${o.missing === 'impute' ? 'filled in: median for numbers, most frequent for categories (fitted on the training rows)' : ''}`.trimEnd());
   }
+  // One line per token: an R file's "NA" in 26 text columns (AER::STAR) is one fact, not 26 lines.
+  const tokens = new Map<string, FrequentMissingToken[]>();
   for (const t of r.frequentMissingTokens) {
-    out.push(`${t.target ? 'target' : t.column}: ${plural(t.count, 'cell')} ${JSON.stringify(t.token)} read as missing; --na-values to keep it as a value`);
+    if (t.target) out.push(`target: ${plural(t.count, 'cell')} ${JSON.stringify(t.token)} read as missing; --na-values to keep it as a value`);
+    else tokens.set(t.token, [...(tokens.get(t.token) ?? []), t]);
+  }
+  for (const [token, list] of tokens) {
+    const one = list[0]!;
+    if (list.length === 1) out.push(`${one.column}: ${plural(one.count, 'cell')} ${JSON.stringify(token)} read as missing; --na-values to keep it as a value`);
+    else out.push(`${JSON.stringify(token)} read as missing in ${list.length} text columns (${list.slice(0, 10).map((t) => `${t.column} ${t.count.toLocaleString('en-US')}`).join(', ')}${list.length > 10 ? `, and ${list.length - 10} more` : ''} cells); --na-values to keep it as a value`);
   }
   if (r.droppedMissing > 0) out.push(`${r.droppedMissing} row${r.droppedMissing === 1 ? '' : 's'} with missing values left out (--missing drop)`);
   if (r.droppedNoTarget > 0) out.push(`${r.droppedNoTarget} row${r.droppedNoTarget === 1 ? '' : 's'} without a target left out`);

@@ -23,6 +23,17 @@ export function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/**
+ * Column names: "a,b , c" → ["a", "b", "c"]. An empty name is refused: it names no column (an
+ * empty header is read as "Unnamed: 0"), and `--target ""` from an unset shell variable would
+ * otherwise train with no target at all.
+ */
+export function columnList(value: string): string[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new InvalidArgumentError(`expected column names separated by commas, got an empty name in ${JSON.stringify(value)} (a column with an empty header is called "Unnamed: 0").`);
+  return parts;
+}
+
 /** "64,32" → [64, 32]; "" or "0" → [] (no hidden layer). */
 export function units(value: string): number[] {
   const parts = list(value);

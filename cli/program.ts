@@ -17,7 +17,7 @@ import { VERSION, loadModel, pipelineInputs, pipelineTargets, type Label, type L
 import { modelPlan, readingOf } from './apply.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, reportError } from './errors.js';
 import type { Io } from './io.js';
-import { delimiterOption, integer, list, number } from './options.js';
+import { columnList, delimiterOption, integer, number } from './options.js';
 import { sharedOption, specFromFlags } from './sharedOptions.js';
 import { presetOf } from './preset.js';
 import { dataFlags } from './settings.js';
@@ -201,7 +201,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <file>', 'write the predictions to this CSV file instead of stdout')
     .option('--probabilities', 'add one probability column per class', false)
     .option('--json', 'print a JSON object instead of CSV', false)
-    .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', list)
+    .option('--keep <columns>', 'copy these columns of the file into the output (an ID, a name)', columnList)
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
     .option('--stream', 'read and write a block at a time in constant memory (automatic above 256 MB)')
@@ -320,12 +320,18 @@ function modelRows(modelPath: string, dataPath: string): { x: number[][]; y: num
 }
 
 /** A saved model and a CSV file read with its schema, the target read when present (explain --importance / --row). */
-function modelTable(modelPath: string, dataPath: string): { loaded: LoadedModel; table: Table } {
+/**
+ * A CSV file read with a model's columns and its saved reading (missing tokens, decimal mark).
+ * Without the target (`withTarget` false) every row is kept, so row N is the file's N-th data row;
+ * with it, rows without a target are left out (and counted in the table's report).
+ */
+function modelTable(modelPath: string, dataPath: string, withTarget: boolean): { loaded: LoadedModel; table: Table } {
   checkFile(modelPath, 'model file');
   const loaded = loadModel(modelPath);
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
-  return { loaded, table: readCsvTableSync(dataPath, { schema }) };
+  const reading = readingOf(loaded.metadata, modelPath);
+  return { loaded, table: readCsvTableSync(dataPath, { schema: withTarget ? schema : { inputs: schema.inputs, target: undefined }, ...reading }) };
 }
 
 /** x and y of a CSV file (target: the last column), for gradcheck's data argument. */

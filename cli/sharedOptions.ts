@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { SpecError, trainingSpec, type TrainingSpec, type TrainingSpecParts } from '../src/index.js';
 import { UsageError } from './errors.js';
-import { classWeightOption, delimiterOption, integer, json, list, naValuesOption, number, splitOption, units } from './options.js';
+import { classWeightOption, columnList, delimiterOption, integer, json, naValuesOption, number, splitOption, units } from './options.js';
 
 /** An option several commands share: its flag, how its value is read, its usual help text and default. */
 interface SharedOptionDef {
@@ -26,11 +26,11 @@ interface SharedOptionDef {
  */
 const SHARED_OPTIONS = {
   dataset: { flags: '--dataset <name>', help: 'train on a bundled or synthetic data set instead (see "backprop datasets")' },
-  target: { flags: '--target <columns>', help: 'target column(s), comma-separated (default: the last column)', parse: list, field: 'preprocessing.target' },
-  categorical: { flags: '--categorical <columns>', help: 'columns to one-hot encode (text columns are found automatically)', parse: list, field: 'preprocessing.categorical' },
-  numeric: { flags: '--numeric <columns>', help: 'columns to read as numbers whatever they hold', parse: list, field: 'preprocessing.numeric' },
-  ignore: { flags: '--ignore <columns>', help: 'columns to leave out', parse: list, field: 'preprocessing.ignore' },
-  keep: { flags: '--keep <columns>', help: 'columns to keep although they look like IDs or free text', parse: list, field: 'preprocessing.keep' },
+  target: { flags: '--target <columns>', help: 'target column(s), comma-separated (default: the last column)', parse: columnList, field: 'preprocessing.target' },
+  categorical: { flags: '--categorical <columns>', help: 'columns to one-hot encode (text columns are found automatically)', parse: columnList, field: 'preprocessing.categorical' },
+  numeric: { flags: '--numeric <columns>', help: 'columns to read as numbers whatever they hold', parse: columnList, field: 'preprocessing.numeric' },
+  ignore: { flags: '--ignore <columns>', help: 'columns to leave out', parse: columnList, field: 'preprocessing.ignore' },
+  keep: { flags: '--keep <columns>', help: 'columns to keep although they look like IDs or free text', parse: columnList, field: 'preprocessing.keep' },
   missing: { flags: '--missing <policy>', help: 'missing cells (blank, NA, ?, NaN, null, None): fill in (median / most frequent), drop the row, or stop', choices: ['impute', 'drop', 'error'], default: 'impute', field: 'preprocessing.missing' },
   indicator: { flags: '--indicator', help: 'add a 0/1 "missing" input for each column with missing cells', default: false, field: 'preprocessing.indicator' },
   delimiter: { flags: '--delimiter <char>', help: 'field separator (default: sniffed from the header: , ; tab |)', parse: delimiterOption },

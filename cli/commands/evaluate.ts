@@ -6,7 +6,7 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { statSync } from 'node:fs';
 import { STREAM_ABOVE_BYTES, type StreamSettings } from '../streamTable.js';
 import { evaluateStreamed } from './evaluateStream.js';
-import { boxTable, confusionMatrix, formatMetric, measure, outputTable, precisionRecall } from '../evaluation.js';
+import { boxTable, confusionMatrix, formatMetric, measure, outputTable, classTable, leftOutText, precisionRecall, regressionLossNote } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { writeEvaluationReport } from '../report/evaluationReport.js';
 
@@ -42,19 +42,24 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     ['balanced accuracy', scores?.balancedAccuracy, baselineCell(baseline, 'balancedAccuracy')], ['macro F1', scores?.macroF1, baselineCell(baseline, 'macroF1')],
     ['MAE', m.mae, baselineCell(baseline, 'mae')], ['RMSE', m.rmse, baselineCell(baseline, 'rmse')], ['R²', m.r2, baselineCell(baseline, 'r2')],
   ];
-  printer.line(`${dataPath}: ${a.table.rows} rows`);
+  printer.line(`${dataPath}: ${a.table.rows} rows${leftOutText(a.table.report.droppedNoTarget)}`);
   const shown = metrics.filter(([, v]) => v !== undefined);
   printer.line(baseline ? boxTable(['metric', 'value', 'baseline'], shown.map(([k, v, b]) => [k, formatMetric(v), b])) : boxTable(['metric', 'value'], shown.map(([k, v]) => [k, formatMetric(v)])));
   // Several regression targets: each one's metrics too (the table above averages over them).
   if (t.kind === 'numeric' && t.names.length > 1) printer.line(outputTable(t.names, [['', m.outputs]]));
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
+  let classNotes: string[] = [];
   if (t.kind === 'classes') {
     const cm = confusionMatrix(t.codes, predicted!, t.classes.length);
     const { precision, recall } = precisionRecall(cm);
     perClass = t.classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: t.counts[k]! }));
-    printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
+    const shown = classTable(perClass);
+    printer.line(shown.table);
+    classNotes = shown.notes;
   }
   const notes = [
+    ...classNotes,
+    regressionLossNote(a.plan.loss, m, loaded.preprocessing.targetScaler, 'rows of this file'),
     baselineNote({ ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.rmse !== undefined ? { rmse: m.rmse } : {}), ...(scores ? { balancedAccuracy: scores.balancedAccuracy } : {}) }, baseline, 'rows of this file'),
     imbalance ? imbalanceNote(imbalance, false) : undefined,
     a.hashes ? trainingRowsNote(loaded.metadata, a.hashes) : undefined,

@@ -6,7 +6,7 @@ import { modelPlan, readingOf } from '../apply.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, rowsSeenNote, savedBaseline } from '../baseline.js';
 import { openCsvChunks } from '../csvChunks.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, precisionRecall } from '../evaluation.js';
+import { boxTable, classTable, formatMetric, leftOutText, precisionRecall, regressionLossNote } from '../evaluation.js';
 import type { Printer } from '../io.js';
 import { STREAM_DEFAULTS, blockTable, type StreamSettings } from '../streamTable.js';
 
@@ -65,9 +65,11 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   let loss = 0;
   let correct = 0;
   const unknown = new Map<string, number>();
+  let noTarget = 0;
   for await (const block of reader.blocks()) {
     const table = blockTable(reader.header, block, schema, args, dataPath);
     for (const u of table.report.unknown) unknown.set(u.column, (unknown.get(u.column) ?? 0) + u.count);
+    noTarget += table.report.droppedNoTarget;
     if (fingerprint !== undefined) {
       // Exact counts add up; sampled estimates of blocks add up to an estimate of the file.
       const s = rowsSeen(fingerprint, rowHashes(table));
@@ -144,18 +146,23 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
     ['MAE', m.mae, baselineCell(base, 'mae')], ['RMSE', m.rmse, baselineCell(base, 'rmse')], ['R²', m.r2, baselineCell(base, 'r2')],
   ];
   const present = shown.filter(([, v]) => v !== undefined);
-  printer.line(`${dataPath}: ${rows} rows (streamed ${settings.blockRows} records at a time)`);
+  printer.line(`${dataPath}: ${rows} rows (streamed ${settings.blockRows} records at a time)${leftOutText(noTarget)}`);
   printer.line(base ? boxTable(['metric', 'value', 'baseline'], present.map(([k, v, b]) => [k, formatMetric(v), b])) : boxTable(['metric', 'value'], present.map(([k, v]) => [k, formatMetric(v)])));
   let perClass: { class: string; precision: number; recall: number; rows: number }[] | undefined;
+  let classNotes: string[] = [];
   if (confusion && classes) {
     const { precision, recall } = precisionRecall(confusion);
     perClass = classes.map((c, k) => ({ class: String(c), precision: precision[k]!, recall: recall[k]!, rows: confusion[k]!.reduce((a, b) => a + b, 0) }));
-    printer.line(boxTable(['class', 'rows', 'precision', 'recall'], perClass.map((p) => [p.class, String(p.rows), formatMetric(p.precision), formatMetric(p.recall)])));
+    const shown = classTable(perClass);
+    printer.line(shown.table);
+    classNotes = shown.notes;
   }
   const notes = [
+    ...classNotes,
+    regressionLossNote(plan.loss, { loss: m.loss!, ...(m.rmse !== undefined ? { rmse: m.rmse } : {}) }, pre.targetScaler, 'rows of this file'),
     baselineNote({ ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.rmse !== undefined ? { rmse: m.rmse } : {}), ...(scores ? { balancedAccuracy: scores.balancedAccuracy } : {}) }, base, 'rows of this file'),
     imbalance ? imbalanceNote(imbalance, false) : undefined,
-    rowsSeenNote(seen),
+    rowsSeenNote(seen, fingerprint?.rows),
   ].filter((n): n is string => n !== undefined);
   for (const [column, count] of unknown) notes.push(`${JSON.stringify(column)}: ${count} rows hold categories not seen in training, encoded as all zeros.`);
   for (const n of notes) printer.line(n);

@@ -6,10 +6,12 @@ import {
   type Attribution, type ImportanceMetric, type LoadedModel, type PermutationImportance, type Table,
 } from '../../src/index.js';
 import { UsageError } from '../errors.js';
+import { leftOutText } from '../evaluation.js';
 
 /** The CLI's part: a saved model and a CSV file read with its schema. */
 export interface ColumnExplainDeps {
-  readTable: (modelPath: string, dataPath: string) => { loaded: LoadedModel; table: Table };
+  /** The file read with the model's columns; `withTarget` false keeps every row (row N is the file's N-th). */
+  readTable: (modelPath: string, dataPath: string, withTarget: boolean) => { loaded: LoadedModel; table: Table };
 }
 
 export interface ColumnExplainOptions {
@@ -34,14 +36,16 @@ export function runColumnExplanation(modelPath: string, dataPath: string, opts: 
   if (opts.importance === true && opts.row !== undefined) throw new UsageError('give either --importance or --row <n>, not both');
   if (opts.importance !== true && opts.row === undefined) throw new UsageError('with a model and a data file, give --importance (which columns matter) or --row <n> (why this prediction)');
   const json = opts.json === true || opts.format === 'json';
-  const { loaded, table } = deps.readTable(modelPath, dataPath);
+  // --row N explains the file's N-th data row: read without the target, no row is left out before it.
+  const { loaded, table } = deps.readTable(modelPath, dataPath, opts.importance === true);
   if (opts.importance === true) {
     const maxRows = opts.maxRows ?? DEFAULT_IMPORTANCE_ROWS;
     const imp = permutationImportance(loaded, table, {
       repeats: opts.repeats ?? 5, seed: opts.seed ?? 0, maxRows,
       ...(opts.metric === undefined ? {} : { metric: opts.metric as ImportanceMetric }),
     });
-    return json ? JSON.stringify({ source: dataPath, ofRows: table.rows, ...imp }, null, 2) + '\n' : renderImportance(imp, dataPath, table.rows);
+    const noTarget = table.report.droppedNoTarget;
+    return json ? JSON.stringify({ source: dataPath, ofRows: table.rows, withoutTarget: noTarget, ...imp }, null, 2) + '\n' : renderImportance(imp, dataPath, table.rows, noTarget);
   }
   const r = opts.row!;
   if (!Number.isInteger(r) || r < 1 || r > table.rows) throw new InputError(`--row ${r}: ${dataPath} has data rows 1 to ${table.rows}`);
@@ -85,11 +89,11 @@ function table(rows: readonly (readonly string[])[], right: readonly boolean[]):
 }
 
 /** The ranked columns with their spread and a bar, after the baseline score. */
-export function renderImportance(imp: PermutationImportance, source: string, ofRows: number): string {
+export function renderImportance(imp: PermutationImportance, source: string, ofRows: number, withoutTarget = 0): string {
   const metric = imp.metric === 'r2' ? 'R²' : imp.metric === 'logLoss' ? 'log loss' : imp.metric === 'mae' ? 'MAE' : imp.metric === 'rmse' ? 'RMSE' : 'accuracy';
   const lines = [
     `Importance  permutation: each column shuffled ${imp.repeats} times (seed ${imp.seed}), the whole pipeline and model re-run`,
-    `Rows        ${imp.rows === ofRows ? `${imp.rows} rows of ${source}` : `${imp.rows} of ${ofRows} rows of ${source} (a seeded sample; --max-rows to change)`}`,
+    `Rows        ${imp.rows === ofRows ? `${imp.rows} rows of ${source}` : `${imp.rows} of ${ofRows} rows of ${source} (a seeded sample; --max-rows to change)`}${leftOutText(withoutTarget)}`,
     `Baseline    ${metric} ${num(imp.baseline)}`,
   ];
   const top = Math.max(...imp.columns.map((c) => c.mean), 1e-12);

@@ -29,6 +29,7 @@ export function exportCommand(modelPath: string, opts: { out: string; format?: s
   const files = format === 'tfjs' ? [path, join(path, '..', TFJS_WEIGHTS_FILE), ...(raw ? [join(path, '..', TFJS_PREPROCESSING_FILE)] : [])] : [path];
   printer.line(`wrote the ${format === 'onnx' ? 'ONNX' : 'TensorFlow.js'} model: ${files.join(', ')}`);
   printer.line(`inputs: ${inputsLine(loaded.preprocessing, format, raw, loaded.network.inputUnits)}`);
+  if (format === 'onnx' && raw) printer.line(`types:  ${onnxTypesLine(loaded.preprocessing.schema!.inputs)}`);
   printer.event({ event: 'export', format, files });
   return EXIT_OK;
 }
@@ -46,4 +47,18 @@ function inputsLine(pre: Preprocessing, format: 'onnx' | 'tfjs', raw: boolean, f
   ].filter((s): s is string => s !== undefined);
   const where = format === 'onnx' ? 'in the graph' : `by applyPreprocessing with ${TFJS_PREPROCESSING_FILE}`;
   return `${inputs.length} raw columns (${inputs.map((c) => c.name).slice(0, 8).join(', ')}${inputs.length > 8 ? ', ...' : ''})${steps.length > 0 ? `; ${steps.join(', ')} ${where}` : ''}`;
+}
+
+/**
+ * The element type of each ONNX input, in one line. Categories coded as numbers (birthwt's race
+ * 1–3 read with --categorical) take strings, which ONNX Runtime's own error does not name.
+ */
+function onnxTypesLine(inputs: readonly { readonly name: string; readonly kind: string }[]): string {
+  const numeric = inputs.filter((c) => c.kind === 'numeric');
+  const text = inputs.filter((c) => c.kind !== 'numeric').map((c) => c.name);
+  const parts = [
+    numeric.length > 0 ? `float32 [N, 1] for the ${numeric.length} numeric column${numeric.length === 1 ? '' : 's'} (NaN = missing)` : undefined,
+    text.length > 0 ? `string [N, 1] for ${text.slice(0, 10).join(', ')}${text.length > 10 ? `, and ${text.length - 10} more` : ''} (categories and dates as the CSV writes them, '' = missing)` : undefined,
+  ];
+  return parts.filter((p) => p !== undefined).join('; ');
 }

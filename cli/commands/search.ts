@@ -148,7 +148,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
   };
   process.on('SIGINT', onSigint);
-  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: the fixed options as given); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base, run.data)}); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
@@ -291,12 +291,27 @@ function describeParams(p: Params): string {
   return Object.entries(p).map(([k, v]) => `${k}=${formatParam(v)}`).join(', ');
 }
 
+/**
+ * What trial 0 is, for the Search line: the fixed options as given, named. On a CSV file `train`
+ * and `cv` resolve the tabular preset, which the search does not: trial 0 is then not their
+ * default, and the line says so rather than let "beats the default configuration" mislead.
+ */
+function trialZeroText(base: TrainingSpec, data: DataFlags): string {
+  const layers = base.architecture.hidden.length > 0 ? base.architecture.hidden.join(',') : 'none';
+  const what = `the fixed options as given: layers ${layers}, ${base.preprocessing.scale} scaling, ${base.fit.epochs} epochs, batch ${base.fit.batchSize}`;
+  return data.data !== undefined ? `${what}; not the tabular preset train uses on a CSV file, which backprop cv scores` : what;
+}
+
 /** The five best trials and how the trials ended. */
 function summaryTable(result: SearchResult, metric: string): string {
   const sign = result.direction === 'maximize' ? -1 : 1;
   const complete = result.trials.filter((t): t is TrialRecord & { value: number } => t.state === 'complete').sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
   const names = [...new Set(result.trials.flatMap((t) => Object.keys(t.params)))];
-  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), formatMetric(t.attrs?.value_std as number | undefined), ...names.map((n) => formatParam(t.params[n])), `${(t.durationS ?? 0).toFixed(1)}s`]);
+  // A spread needs several scores: with one validation split every std is 0, which would read as "no noise".
+  const folds = (t: TrialRecord) => (typeof t.attrs?.folds === 'number' ? t.attrs.folds : 1);
+  const spread = complete.some((t) => folds(t) > 1);
+  const std = (t: TrialRecord) => (spread ? [folds(t) > 1 ? formatMetric(t.attrs?.value_std as number | undefined) : '—'] : []);
+  const rows = complete.slice(0, 5).map((t) => [String(t.number), formatMetric(t.value), ...std(t), ...names.map((n) => formatParam(t.params[n])), `${(t.durationS ?? 0).toFixed(1)}s`]);
   const counts = ['complete', 'pruned', 'fail'].map((s) => `${result.trials.filter((t) => t.state === s).length} ${s === 'fail' ? 'failed' : s}`).join(', ');
-  return `${boxTable(['trial', metric, '± std', ...names, 'time'], rows)}\n${result.trials.length} trials: ${counts}`;
+  return `${boxTable(['trial', metric, ...(spread ? ['± std over folds'] : []), ...names, 'time'], rows)}\n${result.trials.length} trials: ${counts}`;
 }

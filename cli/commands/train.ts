@@ -8,7 +8,7 @@ import { checkFile, readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
 import { columnPlan, dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, measure, outputTable, type SetMetrics } from '../evaluation.js';
+import { boxTable, formatMetric, measure, outputTable, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
@@ -201,6 +201,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const stopped = early !== undefined && early.stoppedEpoch >= 0;
   if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${fit.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
+  const copies = hashes !== undefined && !validationTable ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
+  if (copies) notes.push(copies);
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
@@ -208,6 +210,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
+  const lossNote = regressionLossNote(plan.loss, metrics.training, preprocessing.targetScaler, 'training rows');
+  if (lossNote) notes.unshift(lossNote);
 
   printer.line();
   printer.line(metricsTable(metrics, judged));
@@ -365,4 +369,18 @@ function scheduleText(s: { name: string; config: Record<string, unknown> }): str
   if (s.name === 'warmupCosineDecay') return `learning rate ${String(c.initialLearningRate)} peak: ${String(c.warmupSteps)} warm-up steps, then cosine to ${String(c.alpha ?? 0)}× over ${String(c.decaySteps)}`;
   if (s.name === 'cosLogDecay') return `learning rate ${String(c.initialLearningRate)} peak on coslog${String(c.cycles)} over ${String(c.decaySteps)} steps`;
   return `learning rate schedule ${s.name}`;
+}
+
+/**
+ * A file that repeats rows (carData::WVS: 5 columns of few values) puts copies of training rows
+ * among the validation rows, and the validation scores are then optimistic: said when at least 1 %
+ * of the validation rows are such copies. Rows are compared by their hashes (inputs and target).
+ */
+export function validationCopiesNote(hashes: Float64Array, train: readonly number[], validation: readonly number[]): string | undefined {
+  if (validation.length === 0) return undefined;
+  const seen = new Set<number>();
+  for (const i of train) seen.add(hashes[i]!);
+  const copies = validation.reduce((n, i) => n + (seen.has(hashes[i]!) ? 1 : 0), 0);
+  if (copies === 0 || copies < 0.01 * validation.length) return undefined;
+  return `${copies.toLocaleString('en-US')} of the ${validation.length.toLocaleString('en-US')} validation rows are copies of training rows (the file repeats rows): the validation scores are optimistic; remove repeated rows before training to validate on unseen rows.`;
 }

@@ -63,6 +63,8 @@ function metricsTable(m: ReportInput['metrics']): string {
 
 function confusionTable(c: NonNullable<ReportInput['confusion']>): string {
   const { precision, recall } = precisionRecall(c.matrix);
+  // A class never predicted (or absent) has no precision (recall): "—" with why, not NaN (gss_cat's "No answer").
+  const cell = (v: number | undefined, why: string) => (v === undefined || Number.isNaN(v) ? `<td class="pr" title="${why}">—</td>` : `<td class="pr">${formatMetric(v)}</td>`);
   const head = `<tr><th>true ↓ / predicted →</th>${c.classes.map((k) => `<th>${escape(k)}</th>`).join('')}<th>recall</th></tr>`;
   const body = c.matrix
     .map((row, i) => {
@@ -72,10 +74,10 @@ function confusionTable(c: NonNullable<ReportInput['confusion']>): string {
         const tint = i === j ? `rgba(89,161,79,${(0.15 + 0.75 * share).toFixed(3)})` : `rgba(225,87,89,${(share === 0 ? 0 : 0.15 + 0.75 * share).toFixed(3)})`;
         return `<td style="background:${tint}">${v}</td>`;
       });
-      return `<tr><th scope="row">${escape(c.classes[i]!)}</th>${cells.join('')}<td class="pr">${formatMetric(recall[i])}</td></tr>`;
+      return `<tr><th scope="row">${escape(c.classes[i]!)}</th>${cells.join('')}${cell(recall[i], 'no rows of this class')}</tr>`;
     })
     .join('');
-  const foot = `<tr><th scope="row">precision</th>${precision.map((p) => `<td class="pr">${formatMetric(p)}</td>`).join('')}<td></td></tr>`;
+  const foot = `<tr><th scope="row">precision</th>${precision.map((p) => cell(p, 'never predicted')).join('')}<td></td></tr>`;
   return `<table class="confusion"><thead>${head}</thead><tbody>${body}${foot}</tbody></table>`;
 }
 

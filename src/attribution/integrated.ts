@@ -24,7 +24,7 @@ export interface AttributionArgs {
 export interface ColumnAttribution {
   readonly column: string;
   readonly kind: RawColumn['kind'];
-  /** The row's value (null: missing or a category not seen in training; a date gives its year). */
+  /** The row's value (null: missing or a category not seen in training; a date as `yyyy-mm-dd`, `≈` before the typical row's). */
   readonly value: number | string | null;
   /** The baseline's value. */
   readonly baseline: number | string | null;

@@ -3,6 +3,7 @@ import type { Table } from '../data/table.js';
 import { tableFromRecords } from '../data/table.js';
 import type { Rng } from '../core/rng.js';
 import { featureNames } from '../data/schema.js';
+import { dateFromFeatures } from '../data/dates.js';
 import { listValues, quote } from '../core/validate.js';
 import type { ModelWithPipeline, RawRecord } from '../training/apply.js';
 import type { RawColumn } from './columns.js';
@@ -100,11 +101,16 @@ export function isTableRow(v: unknown): v is TableRow {
   return typeof v === 'object' && v !== null && 'table' in v && 'row' in v && typeof (v as { row: unknown }).row === 'number' && typeof (v as { table: unknown }).table === 'object';
 }
 
-/** The raw value a one-row table holds in a column, for display: a number, a category, or null when missing or unseen. Dates give their year feature's value. */
+/**
+ * The raw value a one-row table holds in a column, for display: a number, a category, or null
+ * when missing or unseen. A date gives `yyyy-mm-dd` (`≈` before it when its features are medians,
+ * not one date's: the typical row's).
+ */
 export function rawValue(table: Table, column: RawColumn, row = 0): number | string | null {
   const x = table.x.data;
   const at = row * table.x.cols + column.start;
   const c = column.column;
+  if (c.kind === 'date') return dateFromFeatures(x, at, c.time);
   if (c.kind === 'categorical') {
     for (let k = 0; k < column.width; k++) if (x[at + k] === 1) return c.categories[k]!;
     return null;

@@ -5,12 +5,14 @@
  * of a toy set, so a column is left out on its values alone never.
  */
 
-/** Names of keys and row numbers: id, ID, user_id, index, row, No, #, Unnamed: 0 (pandas' saved index). */
-const ID_NAME = /(^|[^a-z])(id|idx|index|row|key|no|num|number)s?([^a-z]|$)|[a-z]Id$|^#|^unnamed/i;
+/** Names of keys and row numbers: id, ID, user_id, index, row, No, #, seqno, serial, Unnamed: 0 (pandas' saved index). */
+const ID_NAME = /(^|[^a-z])(id|idx|index|row|key|no|num|number|seq|seqno|seqnum|serial)s?([^a-z]|$)|[a-z]Id$|^#|^unnamed/i;
 /** Names of observation numbers (statsmodels' OBS, R's rownames). */
 const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record)$/i;
 /** Names of group identifiers: many rows per value. */
 const GROUP_NAME = /individual|subject|group|person|household|family|patient|cluster|user|customer|participant|respondent|firm|company|school/i;
+/** Names of times, whose values increase row by row in a series without being IDs. */
+const TIME_NAME = /year|date|time|day|week|month|quarter|period|age/i;
 /** Integer columns with this few distinct values (at least 3) may be codes. */
 export const MAX_CODE_VALUES = 12;
 /** Fewer present values than this say nothing about IDs. */
@@ -29,6 +31,8 @@ interface Profile {
   readonly hi: number;
   /** No value missing and each equal to the first plus its row (0 or 1 first): the row's number. */
   readonly rowNumber: boolean;
+  /** No value missing and each larger than the one before: one value per row, in row order. */
+  readonly increasing: boolean;
   /** The distinct values, ascending, when there are at most MAX_CODE_VALUES. */
   readonly few: readonly number[] | undefined;
 }
@@ -39,10 +43,14 @@ function profile(values: NumberValues): Profile {
   let hi = -Infinity;
   let first = NaN;
   let rowNumber = true;
+  let increasing = true;
+  let previous = -Infinity;
   let few: Set<number> | undefined = new Set();
   values.forEach((v, row) => {
     if (row === 0) first = v;
     if (v !== first + row) rowNumber = false;
+    if (!(v > previous)) increasing = false;
+    previous = v;
     if (Number.isNaN(v)) return;
     if (!Number.isInteger(v)) integers = false;
     if (v < lo) lo = v;
@@ -52,7 +60,7 @@ function profile(values: NumberValues): Profile {
       if (few.size > MAX_CODE_VALUES) few = undefined;
     }
   });
-  return { integers, lo, hi, rowNumber: rowNumber && (first === 0 || first === 1), few: few === undefined ? undefined : [...few].sort((a, b) => a - b) };
+  return { integers, lo, hi, rowNumber: rowNumber && (first === 0 || first === 1), increasing, few: few === undefined ? undefined : [...few].sort((a, b) => a - b) };
 }
 
 /** The number of distinct present values (sorted copy: only for the few columns whose name asks). */
@@ -94,6 +102,11 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
   const p = profile(values);
   if (!p.integers) return undefined;
   if (p.rowNumber) return `${name}: the integers ${p.lo}…${p.hi} in row order, like row numbers; --ignore ${name} if they are`;
+  if (p.lo >= 10_000_101 && p.hi <= 99_991_231 && allDates(values)) {
+    return `${name}: integers ${p.lo}…${p.hi} look like dates written yyyymmdd, used as plain numbers (Dec 31 to Jan 1 is a step of 8870); write them yyyy-mm-dd to read them as dates`;
+  }
+  // Quantities are rarely sorted in the file with no value twice; sequence numbers with gaps are (nwtco's seqno).
+  if (p.increasing && p.few === undefined && !TIME_NAME.test(name)) return `${name}: ${present} distinct integers (${p.lo}…${p.hi}) increasing row by row, like a sequence number or ID; --ignore ${name} if it is`;
   if (p.few !== undefined) {
     if (p.few.length < 3) return undefined;
     return `${name}: ${p.few.length} integer values (${p.few.join(', ')}) used as numbers; --categorical ${name} if they are codes`;
@@ -102,4 +115,21 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
   const d = distinctCount(values, present);
   if (d > present / 2) return undefined;
   return `${name}: ${d} integer values, about ${Math.round(present / d)} rows each, used as numbers; a group ID? --ignore ${name} leaves it out, --categorical ${name} encodes it`;
+}
+
+/** Every present value is a valid calendar date written yyyymmdd (lubridate::lakers' 20081028). */
+function allDates(values: NumberValues): boolean {
+  let ok = true;
+  values.forEach((v) => {
+    if (ok && !Number.isNaN(v)) ok = isYmd(v);
+  });
+  return ok;
+}
+
+function isYmd(v: number): boolean {
+  const y = Math.floor(v / 10_000);
+  const m = Math.floor(v / 100) % 100;
+  const d = v % 100;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

@@ -51,6 +51,12 @@ export class ColumnReader {
   private leading = 0;
   /** A numeric column's values, in its slot of the table's row buffer. */
   numbers: BufferColumn | undefined;
+  /**
+   * The numbers in float64 when the table is float32 and an integer past 2^24 came (which float32
+   * rounds to even: IDs 30000001 and 30000002 become one): what the ID and code checks and the
+   * category names of a numeric column turned categorical read.
+   */
+  private exact: ChunkedFloat64 | undefined;
   days: ChunkedFloat64 | undefined;
   codes: ChunkedInt32 | undefined;
   readonly categories = new Map<string, number>();
@@ -152,7 +158,7 @@ export class ColumnReader {
     if (r.ok) {
       const overflow = overflowReason(r.value, this.dtype);
       if (overflow !== undefined) throw error(line, `is ${overflow}`);
-      this.numbers!.push(r.value);
+      this.pushNumber(r.value);
       return;
     }
     if (this.forcedNumeric || isInfiniteCell(text) || /overflows/.test(r.reason)) {
@@ -172,7 +178,24 @@ export class ColumnReader {
         this.strayIds.push(id);
       }
     }
-    this.numbers!.push(NaN);
+    this.pushNumber(NaN);
+  }
+
+  /** A value into the numeric slot, and into the float64 copy once float32 cannot hold one exactly. */
+  private pushNumber(v: number): void {
+    if (this.exact !== undefined) this.exact.push(v);
+    else if (this.dtype === 'float32' && Number.isInteger(v) && Math.fround(v) !== v) {
+      const exact = new ChunkedFloat64();
+      this.slot.forEach((old) => exact.push(old));
+      exact.push(v);
+      this.exact = exact;
+    }
+    this.slot.push(v);
+  }
+
+  /** The numeric column's values as read, float64 where float32 would have rounded them (see `exact`). */
+  get exactNumbers(): ChunkedFloat64 | BufferColumn | undefined {
+    return this.numbers === undefined ? undefined : (this.exact ?? this.numbers);
   }
 
   private noteStray(text: string, line: number, comma: boolean): void {
@@ -233,7 +256,7 @@ export class ColumnReader {
   }
 
   private pushMissing(): void {
-    if (this.kind === 'numeric') this.numbers!.push(NaN);
+    if (this.kind === 'numeric') this.pushNumber(NaN);
     else if (this.kind === 'date') this.days!.push(NaN);
     else if (!this.overflow) this.codes!.push(MISSING_CODE);
   }
@@ -265,7 +288,7 @@ export class ColumnReader {
         this.strayRows.push(numbers.length);
         this.strayIds.push(id);
       }
-      numbers.push(code < 0 ? NaN : values[code]!);
+      this.pushNumber(code < 0 ? NaN : values[code]!);
     });
     this.strays = this.cellsOfSort[TEXT]! + this.cellsOfSort[COMMA]!;
     this.decimalCommas = this.cellsOfSort[COMMA]!;
@@ -284,6 +307,7 @@ export class ColumnReader {
     if (this.strayTexts === undefined) {
       this.overflow = true;
       this.numbers = undefined;
+      this.exact = undefined;
       return;
     }
     const strayNames = [...this.strayTexts.keys()];
@@ -300,11 +324,12 @@ export class ColumnReader {
       }
       return code;
     };
-    this.numbers!.forEach((v, row) => {
+    this.exactNumbers!.forEach((v, row) => {
       if (next < rows.length && rows[next] === row) codes.push(codeOf(strayNames[ids[next++]!]!));
       else codes.push(Number.isNaN(v) ? MISSING_CODE : codeOf(String(v)));
     });
     this.numbers = undefined;
+    this.exact = undefined;
     this.codes = codes;
     this.strays = 0;
     this.decimalCommas = 0;
@@ -324,7 +349,7 @@ export class ColumnReader {
       if (d > 10 && d > 0.5 * n) return `${this.wordy > d / 2 ? 'free text' : 'ID-like'}: ${d} distinct values in ${n} rows`;
       return undefined;
     }
-    if (this.kind === 'numeric') return numericLeaveOutReason(this.name, this.numbers!, this.present, this.strays);
+    if (this.kind === 'numeric') return numericLeaveOutReason(this.name, this.exactNumbers!, this.present, this.strays);
     return undefined;
   }
 

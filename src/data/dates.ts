@@ -73,6 +73,30 @@ export function dateFeatures(days: number, hasTime: boolean, out: { [i: number]:
   }
 }
 
+/**
+ * The date features at out[at...] stand for, for display: `yyyy-mm-dd` (and ` hh:mm` with a time),
+ * from the year and the day-of-year (and time) angles; null when missing. Features that are not
+ * one date's (medians of each feature, as a typical row holds) give the nearest date, marked `≈`.
+ */
+export function dateFromFeatures(features: ArrayLike<number>, at: number, hasTime: boolean): string | null {
+  const year = features[at]!;
+  if (Number.isNaN(year)) return null;
+  const turn = 2 * Math.PI;
+  const y = Math.round(year);
+  const length = isLeap(y) ? 366 : 365;
+  const fraction = (Math.atan2(features[at + 3]!, features[at + 4]!) / turn + 1) % 1;
+  const yearday = Math.round(fraction * length) % length;
+  let days = Date.UTC(y, 0, 1) / 86_400_000 + yearday;
+  if (hasTime) days += Math.round(((Math.atan2(features[at + 7]!, features[at + 8]!) / turn + 1) % 1) * 1440) / 1440;
+  const iso = new Date(Math.round(days * 86_400_000)).toISOString();
+  const text = hasTime ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
+  // The date's own features again: equal when the features were one date's.
+  const again = new Array<number>(hasTime ? 9 : 7);
+  dateFeatures(days, hasTime, again, 0);
+  const exact = again.every((v, k) => Math.abs(v - features[at + k]!) < 1e-6);
+  return exact ? text : `≈${text}`;
+}
+
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }

@@ -411,9 +411,9 @@ export class TableBuilder {
       columns: this.decisions(used, leftOut),
       rowsRead,
       strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),
-      frequentMissingTokens: this.frequentTokens(rowsRead),
+      frequentMissingTokens: this.frequentTokens(rowsRead, spec?.kind === 'numeric'),
       notes: this.fromSchema ? [] : used.flatMap((c) => {
-        const note = c.fixed === undefined && c.kind === 'numeric' ? numericColumnNote(c.name, c.numbers!, c.present) : undefined;
+        const note = c.fixed === undefined && c.kind === 'numeric' ? numericColumnNote(c.name, c.exactNumbers!, c.present) : undefined;
         return note === undefined ? [] : [{ column: c.name, note }];
       }),
       leftOut,
@@ -472,14 +472,17 @@ export class TableBuilder {
     });
   }
 
-  /** Default missing tokens that are frequent values of a text column or the target (perhaps a real value). */
-  private frequentTokens(rowsRead: number): FrequentMissingToken[] {
+  /**
+   * Default missing tokens that are frequent values of a text column or the target (perhaps a real
+   * value). A target read as numbers has no class such a token could be: its tokens are missing.
+   */
+  private frequentTokens(rowsRead: number, numericTarget = false): FrequentMissingToken[] {
     const least = Math.max(1, FREQUENT_TOKEN_SHARE * rowsRead);
     const out: FrequentMissingToken[] = [];
     const add = (column: string, tokens: ReadonlyMap<string, number>, target: boolean) => {
       for (const [token, count] of tokens) if (count >= least) out.push({ column, token, count, target });
     };
-    this.targets.names.forEach((name, k) => add(name, this.targets.missingTokens[k]!, true));
+    if (!numericTarget) this.targets.names.forEach((name, k) => add(name, this.targets.missingTokens[k]!, true));
     for (const c of this.columns) if (c.kind === 'categorical' || c.kind === undefined) add(c.name, c.missingTokens, false);
     return out;
   }

@@ -134,6 +134,10 @@ export function baselineSentence(model: ComparedScores, baseline: BaselineScores
   if (baseline.kind === 'majority') {
     const what = `always answering ${JSON.stringify(String(baseline.label))} scores accuracy ${fmt(baseline.accuracy)} on the ${rows}`;
     if (beats === false) return `No better than the baseline: ${what}; the model scores ${fmt(model.accuracy!)}. It has learnt nothing a class count could not tell: check the target and the inputs (--dry-run shows how each column is read), or try --class-weight balanced.`;
+    // Beaten on balanced accuracy alone: say why, or the line reads as a loss.
+    if (beats === true && model.accuracy !== undefined && model.accuracy <= baseline.accuracy + 1e-12 && model.balancedAccuracy !== undefined) {
+      return `Baseline: ${what}; the model scores ${fmt(model.accuracy)}, ${model.accuracy < baseline.accuracy - 1e-12 ? 'lower' : 'no higher'}, but its balanced accuracy ${fmt(model.balancedAccuracy)} beats the baseline's ${fmt(baseline.balancedAccuracy)}: it finds rarer classes the baseline never answers.`;
+    }
     return `Baseline: ${what}; the model scores ${fmt(model.accuracy ?? NaN)}.`;
   }
   const what = `always answering the training mean scores RMSE ${fmt(baseline.rmse)} (R² ${fmt(baseline.r2)}) on the ${rows}`;
