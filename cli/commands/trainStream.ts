@@ -1,5 +1,5 @@
 import {
-  Rng, ShuffleBuffer, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON,
+  Rng, ShuffleBuffer, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON, trainingVerdict,
   type BatchDataset, type Callback, type History, type LoadedModel, type PresetName, type Sequential, type Table, type TableArgs, type TrainingSpec,
 } from '../../src/index.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
@@ -9,7 +9,7 @@ import { openRowCache, rowWidth, type CacheChoice, type RowCache } from '../stre
 import type { Flags } from '../sharedOptions.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
-import { boxTable, formatMetric, type SetMetrics } from '../evaluation.js';
+import { boxTable, formatMetric, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import type { Printer, Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { Interrupt } from '../interrupt.js';
@@ -178,12 +178,17 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const val = scan.validation ? measure(model, scan.plan.task, scan.validation.x, scan.validation.y, targetScaler, raw) : undefined;
   const rows: string[][] = [['loss', formatMetric(last.loss?.[at]), val ? formatMetric(val.loss) : '—']];
   if (last.accuracy) rows.push(['accuracy', formatMetric(last.accuracy[at]), val ? formatMetric(val.accuracy) : '—']);
-  if (val?.rmse !== undefined) rows.push(['RMSE', '—', formatMetric(val.rmse)]);
+  // Regression scores in the target's units, as the in-memory run prints them.
+  for (const [name, v] of [['MAE', val?.mae], ['RMSE', val?.rmse], ['R²', val?.r2]] as const) if (v !== undefined) rows.push([name, '—', formatMetric(v)]);
   printer.line();
   printer.line(boxTable(['metric', `training (last epoch, ${scan.trainRows})`, `validation (${valRows})`], rows));
   const ended: string[] = [];
+  const lossNote = val ? regressionLossNote(scan.plan.loss, val, preprocessing.targetScaler, 'validation rows') : undefined;
+  if (lossNote !== undefined) ended.push(lossNote);
   if (early && early.stoppedEpoch >= 0) ended.push(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
   else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) ended.push(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
+  const verdict = trainingVerdict(fileArgs.training.history, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (early.stoppedEpoch >= 0 || early.bestEpoch < epochsDone - 1) });
+  if (verdict) ended.push(verdict.message);
   for (const n of ended) printer.line(n);
   printer.line(`Model saved to ${run.out}`);
   if (run.report !== undefined && scan.validationTable !== undefined) {

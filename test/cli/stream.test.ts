@@ -285,3 +285,17 @@ test('evaluate --stream sums loss, accuracy, the confusion matrix, the baseline 
   close(sr.baseline, mr.baseline, 'regression baseline');
   assert.deepEqual(sr.notes, mr.notes);
 });
+
+test('a streamed regression prints MAE, RMSE and R² of the validation rows, explains its loss and ends with the verdict, as in memory', () => {
+  const r = runCli(bin, ['train', small(), '--target', 'a', '--stream', ...SETTINGS, '--epochs', '4', '--out', join(dir, 'sr.bpm')], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const cell = (name: string) => Number(new RegExp(`│ ${name} +│ — +│ +(-?[\\d.]+) │`).exec(r.stdout)?.[1]);
+  const [mae, rmse, r2] = [cell('MAE'), cell('RMSE'), cell('R²')];
+  assert.ok(mae > 0 && rmse >= mae && r2 <= 1 && Number.isFinite(r2), `MAE ${mae}, RMSE ${rmse}, R² ${r2}\n${r.stdout}`);
+  // The loss is the mse of the standardized target: RMSE ÷ the printed scale, squared, is the validation loss (no penalty here).
+  const [, scale] = /^Loss +mse on the standardized target \(\(y − [-\d.e]+\) \/ ([\d.e]+)\)/m.exec(r.stdout) ?? [];
+  assert.ok(scale !== undefined, r.stdout);
+  const valLoss = Number(/│ loss +│ +[\d.]+ │ +([\d.]+) │/.exec(r.stdout)?.[1]);
+  assert.ok(Math.abs((rmse / Number(scale)) ** 2 - valLoss) < 0.01 * valLoss + 1e-4, `(${rmse} / ${scale})² against the loss ${valLoss}`);
+  assert.match(r.stdout, /^(Overfitting since epoch \d+|Still improving|Flat): /m);
+});
