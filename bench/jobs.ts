@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nodeAtOnce } from './together.js';
 
 interface Run {
   wall: number;
@@ -56,21 +57,9 @@ function timed(args: string[]): Run & { stdout: string; ok: boolean; stderr: str
   return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, stdout: r.stdout, stderr: r.stderr, ok: r.status === 0 };
 }
 
-/**
- * Node processes with these arguments started at once: the wall time until all end. What two
- * jobs of this work get from this machine (two cores may share caches, memory bandwidth or a
- * physical core), the ceiling --jobs 2 is measured against.
- */
-function wallOfAll(...runs: string[][]): number {
-  const q = (args: string[]) => [process.execPath, ...args].map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(' ');
-  const t0 = performance.now();
-  spawnSync('bash', ['-c', `${runs.map((r) => `${q(r)} >/dev/null 2>&1 &`).join(' ')} wait`]);
-  return (performance.now() - t0) / 1000;
-}
-
 /** 2 × the wall time of one --jobs 1 run alone ÷ that of two at once (both timed the same way, as processes). */
 function ceilingOf(oneJob: (tag: string) => string[]): number {
-  return (2 * wallOfAll(oneJob('a'))) / wallOfAll(oneJob('a'), oneJob('b'));
+  return (2 * nodeAtOnce([{ args: oneJob('a') }]).seconds) / nodeAtOnce([{ args: oneJob('a') }, { args: oneJob('b') }]).seconds;
 }
 
 /** The search's trials, first start to last finish, from its journal. */

@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jobsLines, jobsTable, loadAverage, type JobsRow } from './jobs.js';
+import { nodeAtOnce } from './together.js';
 
 const root = resolve(import.meta.dirname, '..');
 // The harness sits next to the project (../shared/bench), or next to the folder of worktrees.
@@ -82,11 +83,10 @@ function runJs(adapter: string, workload: string, extra: string[] = [], env: Rec
  */
 function runJsTwoAtOnce(adapter: string, workload: string, extra: string[], env: Record<string, string>): Result[] {
   console.error(`  ${adapter} ${workload} (two processes at once)`);
-  const args = ['--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const node = `'${process.execPath}'`;
-  const r = spawnSync('bash', ['-c', `${node} ${args} > two-a.out 2>/dev/null & ${node} ${args} > two-b.out 2>/dev/null & wait`], { cwd: join(work, 'peers'), env: { ...process.env, ...env } });
-  if (r.status !== 0) return [];
-  return ['two-a.out', 'two-b.out'].flatMap((f) => jsonLines(readFileSync(join(work, 'peers', f), 'utf8')));
+  const args = ['--max-old-space-size=8000', 'run.js', adapter, workload, '--reps', reps, ...extra];
+  const outs = ['two-a.out', 'two-b.out'].map((f) => join(work, 'peers', f));
+  const r = nodeAtOnce(outs.map((out) => ({ args, out })), { cwd: join(work, 'peers'), env: { ...process.env, ...env } });
+  return r.ok ? outs.flatMap((f) => jsonLines(readFileSync(f, 'utf8'))) : [];
 }
 
 function pythonHas(module: string): boolean {

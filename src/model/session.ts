@@ -604,7 +604,7 @@ export class TrainingSession {
     run.ended = true;
     run.history.iterations = run.steps;
     const { epochs } = run.opts;
-    const falling = !this.stopTraining && run.epoch >= epochs ? stillFalling(run.epochLogs.map((l) => l.loss!)) : undefined;
+    const falling = !this.stopTraining && run.epoch >= epochs ? stillFalling(run.history.history.loss ?? []) : undefined;
     if (falling !== undefined) {
       run.history.converged = false;
       emitWarning(run.callbacks, `Maximum epochs (${epochs}) reached and the loss was still falling (${formatScore(falling.from)} → ${formatScore(falling.to)} over the last ${falling.over} epochs); training may not have converged.`);
