@@ -206,7 +206,10 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
-  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1), atBaseline: judged.beats === false });
+  // The rows the verdict watches, fitted perfectly: no advice to grow the network.
+  const watched = hasVal ? metrics.validation : metrics.training;
+  const perfectFit = watched !== undefined && (watched.accuracy === 1 || (watched.r2 !== undefined && watched.r2 >= 0.9999));
+  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1), atBaseline: judged.beats === false, perfectFit });
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);

@@ -187,7 +187,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   if (lossNote !== undefined) ended.push(lossNote);
   if (early && early.stoppedEpoch >= 0) ended.push(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
   else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) ended.push(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
-  const verdict = trainingVerdict(fileArgs.training.history, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (early.stoppedEpoch >= 0 || early.bestEpoch < epochsDone - 1) });
+  const verdict = trainingVerdict(fileArgs.training.history, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (early.stoppedEpoch >= 0 || early.bestEpoch < epochsDone - 1), perfectFit: val !== undefined && (val.accuracy === 1 || (val.r2 !== undefined && val.r2 >= 0.9999)) });
   if (verdict) ended.push(verdict.message);
   for (const n of ended) printer.line(n);
   printer.line(`Model saved to ${run.out}`);

@@ -28,6 +28,8 @@ export interface VerdictArgs {
   tolerance?: number;
   /** The model scores no better than the trivial baseline: a flat curve is not a capacity question, so no advice to grow the network. */
   atBaseline?: boolean;
+  /** The model fits the monitored rows perfectly (accuracy 1, R² ≈ 1): a larger network cannot do better on them, so none is advised. */
+  perfectFit?: boolean;
 }
 
 
@@ -54,5 +56,5 @@ export function trainingVerdict(history: { readonly history: Readonly<Record<str
   if (falling !== undefined) {
     return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell from ${formatScore(falling.from)} to ${formatScore(falling.to)} over the last ${falling.over} epochs; more --epochs may help.` };
   }
-  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${formatScore(best)} at epoch ${b + 1}); training has converged${args.atBaseline ? ' at the baseline\'s level (see above)' : '. A larger network or another learning rate may do better'}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
+  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${formatScore(best)} at epoch ${b + 1}); training has converged${args.atBaseline ? ' at the baseline\'s level (see above)' : args.perfectFit ? `, fitting the ${name.replace(' loss', ' rows')} perfectly (a larger network cannot do better on them)` : '. A larger network or another learning rate may do better'}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, predictRecords } from '../../src/index.js';
-import { buildCli, runCli, tempDir } from './harness.js';
+import { ROOT, buildCli, runCli, tempDir } from './harness.js';
 
 let bin = '';
 const dir = tempDir('messy');
@@ -174,4 +174,12 @@ test('--class-weight balanced or a JSON map trains; a bad map or an unknown clas
   const unknown = runCli(bin, ['train', 'few-val.csv', '--class-weight', '{"zebra": 2}', '--out', 'cw.bpm'], dir);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^backprop: classWeight: "zebra" is not a class \(classes: a, b\)\n$/);
+});
+
+test('wine (178 rows, no validation rows under the tabular preset) fitted perfectly: the verdict does not advise a larger network', () => {
+  const r = runCli(bin, ['train', join(ROOT, 'data', 'wine.csv'), '--out', join(dir, 'wine.bpm')], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(Number(/│ accuracy +│ +([\d.]+) │/.exec(r.stdout)?.[1]), 1);
+  assert.match(r.stdout, /^Flat: the training loss changed little .*training has converged, fitting the training rows perfectly \(a larger network cannot do better on them\)\./m);
+  assert.doesNotMatch(r.stdout, /A larger network or another learning rate may do better/);
 });

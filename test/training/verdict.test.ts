@@ -43,3 +43,12 @@ test('the verdict says "still improving" exactly when fit would warn that the lo
     assert.equal(v?.kind === 'improving', stillFalling(loss) !== undefined);
   }), { seed: 7, numRuns: 500 });
 });
+
+test('a flat curve on rows fitted perfectly advises no larger network; without that flag it does', () => {
+  const loss = [1, 0.5, 0.35, ...Array.from({ length: 20 }, () => 0.31)];
+  assert.match(trainingVerdict(curve(loss))!.message, /A larger network or another learning rate may do better/);
+  const perfect = trainingVerdict(curve(loss), { perfectFit: true })!;
+  assert.equal(perfect.kind, 'flat');
+  assert.match(perfect.message, /training has converged, fitting the training rows perfectly \(a larger network cannot do better on them\)\. \(No validation data/);
+  assert.doesNotMatch(perfect.message, /larger network or another learning rate may do better/);
+});
