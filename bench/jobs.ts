@@ -165,7 +165,7 @@ export function jobsLines(rows: JobsRow[], reps: number): string[] {
   const lines = [
     '## search and cross-validation: --jobs 1 against --jobs 2',
     '',
-    `Wall time of the whole CLI command (node's start, reading the data, the trials or folds and, for a search, the final refit of the winner on every row, which runs on one job) and, for a search, of its trials alone (journal); CPU = user + sys of every thread. ${reps} interleaved pairs, medians. The machine's ceiling: two --jobs 1 runs of the same command started at once, 2 × (one alone) ÷ (the pair's wall time): what two jobs of this work can get from this machine's two cores (1.00× would be no gain, 2.00× two independent cores); --jobs 2 is measured against it.`,
+    `Wall time of the whole CLI command (node's start, reading the data, the trials or folds and, for a search, the final refit of the winner on every row, one training run, begun on this thread as soon as it has no trial left to run) and, for a search, of its trials alone (journal); CPU = user + sys of every thread. ${reps} interleaved pairs, medians. The machine's ceiling: two --jobs 1 runs of the same command started at once, 2 × (one alone) ÷ (the pair's wall time): what two jobs of this work can get from this machine's two cores (1.00× would be no gain, 2.00× two independent cores); --jobs 2 is measured against it.`,
     '',
     '| run | --jobs 1 wall (s) | --jobs 2 wall (s) | speed-up (median of pairs) | machine ceiling (two --jobs 1 at once) | trials alone, 1 → 2 (s) | CPU, 1 → 2 (s) | where jobs 2 ran them (last run) | load average at the start of each |',
     '|---|---:|---:|---:|---:|---:|---:|---|---|',

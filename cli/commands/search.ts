@@ -24,6 +24,7 @@ import { checkOutputs, realPath, resultsJsonl } from '../search/outputs.js';
 import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, tableKey, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
+import { EarlyRefit } from '../search/earlyRefit.js';
 import { placementLine } from '../search/placement.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { syntheticRecords } from '../source.js';
@@ -155,6 +156,8 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     printer.line(`Warning each trial is scored on ${heldOut} held-out row${heldOut === 1 ? '' : 's'}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
     printer.event({ event: 'warning', kind: 'few-held-out-rows', rows: heldOut });
   }
+  // On --jobs J, the winner's refit begins when this thread has no trial left (refitSpec's bits do not depend on when).
+  const early = pool !== undefined ? new EarlyRefit(pool, (trial, signal) => refitSpec(trialSpec(trial.params, trial.seed), table, { signal })) : undefined;
   let result: SearchResult;
   try {
     const objective = (params: Params, trial: { number: number; seed: number; report: (step: number, value: number) => boolean }) => {
@@ -179,8 +182,14 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
           printer.event({ event: 'resume', journal: r.path, complete: r.complete, finished: r.finished, total: r.total });
         }
       },
-      onTrial: (t, p) => progress.update(t, p),
+      onTrial: (t, p) => {
+        progress.update(t, p);
+        if (t.state !== 'running') early?.trialEnded(p.best);
+      },
     });
+  } catch (e) {
+    early?.close();
+    throw e;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -205,6 +214,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   if (baselineLine !== undefined) printer.line(`Baseline ${baselineLine}`);
   printer.line(`Results ${resultsPath} and ${resultsJsonl(resultsPath)}`);
   if (abort.signal.aborted) {
+    early?.close();
     printer.event({ event: 'interrupted', finished: result.trials.length, journal: run.journal });
     io.stderr.write(`Interrupted after ${result.trials.length} trials; run the same command to resume from ${run.journal}\n`);
     return EXIT_INTERRUPTED;
@@ -214,13 +224,14 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // and spec (so that `train --resume` continues it).
   const bestRecord = result.trials.find((t) => t.number === result.best.number)!;
   const bestSpec = trialSpec(result.best.params, bestRecord.seed);
-  const refit = await refitSpec(bestSpec, table);
+  const begunEarly = await early?.take(result.best.number);
+  const refit = begunEarly ?? await refitSpec(bestSpec, table);
   saveModel(refit.model, run.out, {
     preprocessing: refit.preprocessing,
     training: { epoch: refit.history.epoch.length, history: { epoch: [...refit.history.epoch], history: refit.history.history } },
     metadata: runMetadata({ ...bestSpec, fit: { ...bestSpec.fit, validationSplit: 0 } }, run.data, 'backprop search'),
   });
-  printer.line(`Model   ${result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`} trained on all ${table.rows} rows, saved to ${run.out}`);
+  printer.line(`Model   ${result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`} trained on all ${table.rows} rows${begunEarly !== undefined ? ' (begun on this thread while the last trials ran)' : ''}, saved to ${run.out}`);
   if (run.report !== undefined) {
     writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
     printer.line(`Report written to ${run.report}`);

@@ -153,6 +153,21 @@ export class TrialPool implements TrialRunner {
     return this.queue.run({ job, report });
   }
 
+  /**
+   * Takes this thread out of the jobs when it is free and no trial waits for a job (the search's
+   * last trials run elsewhere), for other work; true if it was taken. `releaseHere` gives it back.
+   */
+  takeHere(): boolean {
+    if (this.here === undefined || this.closed || this.queue.queued > 0 || !this.queue.isIdle(this.here)) return false;
+    this.queue.leave(this.here);
+    return true;
+  }
+
+  /** Gives this thread back to the jobs after `takeHere`. */
+  releaseHere(): void {
+    if (this.here !== undefined && !this.closed) this.queue.join(this.here);
+  }
+
   /** Where the trials ran so far. */
   placement(): JobPlacement {
     return this.queue.placement(this.here, this.runners);

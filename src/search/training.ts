@@ -135,9 +135,28 @@ export async function trainingSearch(table: Table, args: TrainingSearchArgs = {}
   return { ...result, bestSpec, comparison, refit: { model, preprocessing, history } };
 }
 
+/** Options of {@link refitSpec}. */
+export interface RefitArgs {
+  /** Ends the refit between epochs: it then rejects with the signal's reason (a refit started before the search's winner was known). */
+  readonly signal?: AbortSignal;
+}
+
 /** Trains a spec on every row of a table (no validation split): the refit of a search's winner. */
-export async function refitSpec(spec: TrainingSpec, table: Table): Promise<{ model: Sequential; preprocessing: Preprocessing; history: History }> {
+export async function refitSpec(spec: TrainingSpec, table: Table, { signal }: RefitArgs = {}): Promise<{ model: Sequential; preprocessing: Preprocessing; history: History }> {
   const prepared = prepareTraining({ ...spec, fit: { ...spec.fit, validationSplit: 0 } }, table);
-  const history = await startRun(prepared).finish();
+  const run = startRun(prepared);
+  let history: History;
+  if (signal === undefined) history = await run.finish();
+  else {
+    // Epoch by epoch, so that an abort ends it within one epoch.
+    while (!run.done) {
+      if (signal.aborted) {
+        await run.stop();
+        throw signal.reason instanceof Error ? signal.reason : new Error('refit aborted');
+      }
+      await run.advance(1);
+    }
+    history = await run.finish();
+  }
   return { model: prepared.network.model, preprocessing: prepared.preprocessing, history };
 }

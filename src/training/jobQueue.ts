@@ -71,6 +71,11 @@ export class JobQueue<T, R> {
     return { here: here === undefined ? 0 : this.started.get(here) ?? 0, workers: joined.map((r) => this.started.get(r)!), loading: workers.length - joined.length };
   }
 
+  /** Whether `runner` has joined, not left, and is running no task. */
+  isIdle(runner: JobRunner<T, R>): boolean {
+    return this.idle.includes(runner);
+  }
+
   /** Tasks asked for and not started yet. */
   get queued(): number {
     return this.waiting.length;

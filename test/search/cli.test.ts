@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync, existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli/harness.js';
 import { run } from '../../cli/program.js';
+import { loadModel } from '../../src/index.js';
 import { runTrainingJob, type TrialJob } from '../../cli/search/trial.js';
 
 const BIN = join(ROOT, 'cli', 'backprop.mjs');
@@ -70,8 +71,10 @@ test('search on a bundled set: journal, results, a best model evaluate accepts, 
   await search(b, [...SMALL, '--jobs', '1']);
   assert.deepEqual(scores(join(b, 'search.jsonl')), first);
   const c = tempDir('search-c');
-  await search(c, [...SMALL, '--jobs', '2']);
+  const two = await search(c, [...SMALL, '--jobs', '2']);
   assert.deepEqual(scores(join(c, 'search.jsonl')), first);
+  // The winner's refit is the same model whether it was begun while the last trials ran (--jobs 2, when this thread was free first) or after.
+  assert.deepEqual(loadModel(join(c, 'best.bpm')).network.getWeights(), loadModel(join(b, 'best.bpm')).network.getWeights(), two.stdout);
   // Run again on the finished journal: nothing reruns, the totals stay.
   const again = await search(a, [...SMALL, '--jobs', '1']);
   assert.doesNotMatch(again.stdout, /^trial /m);
