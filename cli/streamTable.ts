@@ -1,6 +1,6 @@
 import {
-  InputError, Matrix, StreamPipeline, TableBuilder, isValidationRow, pipelineInputs, pipelineTargets, planOutput,
-  type OutputPlan, type Preprocessing, type Table, type TableArgs, type TableReport, type TableSchema, type TrainingSpec,
+  InputError, Matrix, StreamPipeline, TableBuilder, countsBaseline, isValidationRow, pipelineInputs, pipelineTargets, planOutput, scoreBaseline,
+  type Baseline, type BaselineScores, type Label, type OutputPlan, type Preprocessing, type Table, type TableArgs, type TableReport, type TableSchema, type TrainingSpec,
 } from '../src/index.js';
 import { openCsvChunks, type CsvBlock, type CsvChunkReader } from './csvChunks.js';
 import { countLines, openTable } from './csv.js';
@@ -87,6 +87,9 @@ export interface StreamScan {
   readonly validationTable?: Table;
   /** One-line notes: a capped validation part, categories first seen after the prefix. */
   readonly notes: readonly string[];
+  /** The training rows' majority class or mean (in the table's codes and units), and its scores on the validation rows. */
+  readonly baseline?: Baseline;
+  readonly baselineScores?: BaselineScores;
 }
 
 /** The TableArgs train reads with, as readCsvTable takes them. */
@@ -169,6 +172,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
   const held: Table[] = [];
   let heldRows = 0;
   const counts = new Summary(first);
+  const target = new TargetTally();
   let trainRows = 0;
   const absorb = (t: Table, rowBase: number) => {
     const isVal = (r: number) => isValidationRow(rowBase + r, seed, fraction);
@@ -177,6 +181,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
     const training: number[] = [];
     for (let r = 0; r < t.rows; r++) (isVal(r) ? rows : training).push(r);
     sink?.(t, training);
+    target.add(t, training, rows);
     trainRows += training.length;
     if (rows.length > 0) {
       held.push(subTable(t, rows));
@@ -218,7 +223,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
         validation = { x, y: y! };
       }
       const validationTable = keepTable && heldRows > 0 ? concatTables(held, heldRows) : undefined;
-      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, ...(validationTable ? { validationTable } : {}), notes };
+      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, ...(validationTable ? { validationTable } : {}), notes, ...target.baseline() };
     },
   };
   return decided;
@@ -284,6 +289,50 @@ function concatTables(tables: readonly Table[], rows: number): Table {
   }
   const categoricalMissing = new Map([...missing].map(([name, list]) => [name, Int32Array.from(list)]));
   return { ...first, rows, x, ...(y ? { y } : {}), categoricalMissing, carried: new Map() };
+}
+
+/**
+ * The target of the rows pass 1 reads, for the baseline: the training rows' count per class or
+ * sum per column, and the validation rows' codes or values (as many as the validation rows held).
+ */
+class TargetTally {
+  private classes: readonly Label[] = [];
+  private readonly counts: number[] = [];
+  private sums: number[] | undefined;
+  private trained = 0;
+  private readonly held: number[] = [];
+  private heldRows = 0;
+
+  add(t: Table, training: readonly number[], validation: readonly number[]): void {
+    const y = t.y;
+    if (y?.kind === 'classes') {
+      if (y.classes.length > this.classes.length) this.classes = y.classes;
+      for (const r of training) this.counts[y.codes[r]!] = (this.counts[y.codes[r]!] ?? 0) + 1;
+      for (const r of validation) this.held.push(y.codes[r]!);
+    } else if (y?.kind === 'numeric') {
+      const cols = y.values.cols;
+      const sums = (this.sums ??= new Array<number>(cols).fill(0));
+      for (const r of training) for (let c = 0; c < cols; c++) sums[c]! += y.values.data[r * cols + c]!;
+      for (const r of validation) for (let c = 0; c < cols; c++) this.held.push(y.values.data[r * cols + c]!);
+      this.trained += training.length;
+    }
+    this.heldRows += validation.length;
+  }
+
+  /** The baseline and its scores on the validation rows (none without a target or validation rows). */
+  baseline(): { baseline?: Baseline; baselineScores?: BaselineScores } {
+    let baseline: Baseline;
+    let truth: Int32Array | Matrix;
+    if (this.sums !== undefined) {
+      const cols = this.sums.length;
+      baseline = { kind: 'mean', means: this.sums.map((s) => s / Math.max(1, this.trained)) };
+      truth = new Matrix(this.heldRows, cols, Float64Array.from(this.held));
+    } else if (this.classes.length > 0) {
+      baseline = countsBaseline(Array.from(this.classes, (_, k) => this.counts[k] ?? 0), this.classes);
+      truth = Int32Array.from(this.held);
+    } else return {};
+    return { baseline, ...(this.heldRows > 0 ? { baselineScores: scoreBaseline(baseline, truth) } : {}) };
+  }
 }
 
 /** The whole file's counts over the prefix table and the blocks after it. */

@@ -1,7 +1,8 @@
 import {
-  Rng, ShuffleBuffer, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON, trainingVerdict,
+  Rng, ShuffleBuffer, beatsBaseline, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON, trainingVerdict,
   type BatchDataset, type Callback, type History, type LoadedModel, type PresetName, type Sequential, type Table, type TableArgs, type TrainingSpec,
 } from '../../src/index.js';
+import { baselineCell, baselineNote, trainingMetadata } from '../baseline.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
 import { specWithPreset } from '../preset.js';
 import { writeTrainingReport } from '../report/write.js';
@@ -142,7 +143,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches: 1, initialEpoch, bytes: { total: scan.reader.size, read: () => bytesRead } });
   const interrupt = new Interrupt();
   const callbacks: Callback[] = [progress, interrupt];
-  const metadata = { ...runMetadata(spec, data, 'backprop train'), streamed: true };
+  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(scan.baseline, undefined), streamed: true };
   const past = from?.resume ? savedHistory(from.loaded.training) : { epoch: [], history: {} };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
   if (early) callbacks.push(early);
@@ -176,18 +177,23 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const targetScaler = preprocessing.targetScaler ? scalerFromJSON(preprocessing.targetScaler) : undefined;
   const raw = scan.validation && targetScaler ? targetScaler.inverseTransform(scan.validation.y, 'float64') : undefined;
   const val = scan.validation ? measure(model, scan.plan.task, scan.validation.x, scan.validation.y, targetScaler, raw) : undefined;
-  const rows: string[][] = [['loss', formatMetric(last.loss?.[at]), val ? formatMetric(val.loss) : '—']];
-  if (last.accuracy) rows.push(['accuracy', formatMetric(last.accuracy[at]), val ? formatMetric(val.accuracy) : '—']);
+  // The training rows' majority class or mean, scored on the same validation rows, as the in-memory run shows it.
+  const b = scan.baselineScores;
+  const rows: string[][] = [['loss', formatMetric(last.loss?.[at]), val ? formatMetric(val.loss) : '—', baselineCell(b, 'loss')]];
+  if (last.accuracy) rows.push(['accuracy', formatMetric(last.accuracy[at]), val ? formatMetric(val.accuracy) : '—', baselineCell(b, 'accuracy')]);
   // Regression scores in the target's units, as the in-memory run prints them.
-  for (const [name, v] of [['MAE', val?.mae], ['RMSE', val?.rmse], ['R²', val?.r2]] as const) if (v !== undefined) rows.push([name, '—', formatMetric(v)]);
+  for (const [name, key, v] of [['MAE', 'mae', val?.mae], ['RMSE', 'rmse', val?.rmse], ['R²', 'r2', val?.r2]] as const) if (v !== undefined) rows.push([name, '—', formatMetric(v), baselineCell(b, key)]);
   printer.line();
-  printer.line(boxTable(['metric', `training (last epoch, ${scan.trainRows})`, `validation (${valRows})`], rows));
+  printer.line(boxTable(['metric', `training (last epoch, ${scan.trainRows})`, `validation (${valRows})`, `baseline (validation)`], rows));
   const ended: string[] = [];
   const lossNote = val ? regressionLossNote(scan.plan.loss, val, preprocessing.targetScaler, 'validation rows') : undefined;
   if (lossNote !== undefined) ended.push(lossNote);
+  const compared = val ? { ...(val.accuracy !== undefined ? { accuracy: val.accuracy } : {}), ...(val.rmse !== undefined ? { rmse: val.rmse } : {}) } : undefined;
+  const baselineLine = compared ? baselineNote(compared, b, 'validation rows') : undefined;
+  if (baselineLine !== undefined) ended.push(baselineLine);
   if (early && early.stoppedEpoch >= 0) ended.push(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
   else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) ended.push(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
-  const verdict = trainingVerdict(fileArgs.training.history, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (early.stoppedEpoch >= 0 || early.bestEpoch < epochsDone - 1), perfectFit: val !== undefined && (val.accuracy === 1 || (val.r2 !== undefined && val.r2 >= 0.9999)) });
+  const verdict = trainingVerdict(fileArgs.training.history, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (early.stoppedEpoch >= 0 || early.bestEpoch < epochsDone - 1), perfectFit: val !== undefined && (val.accuracy === 1 || (val.r2 !== undefined && val.r2 >= 0.9999)), atBaseline: compared !== undefined && b !== undefined && beatsBaseline(compared, b) === false });
   if (verdict) ended.push(verdict.message);
   for (const n of ended) printer.line(n);
   printer.line(`Model saved to ${run.out}`);

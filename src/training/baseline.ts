@@ -34,9 +34,14 @@ export type BaselineScores =
 export function classBaseline(codes: ArrayLike<number>, classes: readonly Label[]): Baseline {
   const counts = new Array<number>(classes.length).fill(0);
   for (let i = 0; i < codes.length; i++) counts[codes[i]!]!++;
+  return countsBaseline(counts, classes);
+}
+
+/** The majority class of the training rows from their count per class (ties: the lower code), with the training prior. */
+export function countsBaseline(counts: readonly number[], classes: readonly Label[]): Baseline {
   let code = 0;
   for (let c = 1; c < counts.length; c++) if (counts[c]! > counts[code]!) code = c;
-  const n = Math.max(1, codes.length);
+  const n = Math.max(1, counts.reduce((a, c) => a + c, 0));
   return { kind: 'majority', code, label: classes[code]!, classes: classes.length, prior: counts.map((c) => c / n) };
 }
 

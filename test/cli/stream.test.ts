@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadModel } from '../../src/index.js';
+import { isValidationRow, loadModel } from '../../src/index.js';
 import { buildCli, events, runCli, startCli, tempDir } from './harness.js';
 
 let bin = '';
@@ -298,4 +298,33 @@ test('a streamed regression prints MAE, RMSE and R² of the validation rows, exp
   const valLoss = Number(/│ loss +│ +[\d.]+ │ +([\d.]+) │/.exec(r.stdout)?.[1]);
   assert.ok(Math.abs((rmse / Number(scale)) ** 2 - valLoss) < 0.01 * valLoss + 1e-4, `(${rmse} / ${scale})² against the loss ${valLoss}`);
   assert.match(r.stdout, /^(Overfitting since epoch \d+|Still improving|Flat): /m);
+});
+
+test('a streamed run compares with the baseline on its validation rows: the training rows\' majority, scored exactly, said when not beaten, and saved for evaluate', () => {
+  // Labels that ignore the inputs, "no" about 70 % of the rows: nothing to learn beyond the class count.
+  const r = rng(77);
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 1200; i++) lines.push([(r() * 10).toFixed(3), (r() * 10).toFixed(3), r() < 0.7 ? 'no' : 'yes'].join(','));
+  const noise = join(dir, 'noise.csv');
+  writeFileSync(noise, `${lines.join('\n')}\n`);
+  const out = join(dir, 'noise.bpm');
+  const run = runCli(bin, ['train', noise, '--stream', ...SETTINGS, '--epochs', '3', '--seed', '5', '--out', out], dir);
+  assert.equal(run.code, 0, run.stderr);
+  // The validation rows are the seeded hash's (the preset holds out 20 %): the baseline's accuracy is the share of "no" among them.
+  const labels = lines.slice(1).map((l) => l.split(',')[2]);
+  const held = labels.filter((_, i) => isValidationRow(i, 5, 0.2));
+  const trainedNo = labels.filter((l, i) => !isValidationRow(i, 5, 0.2) && l === 'no').length;
+  assert.ok(trainedNo > (labels.length - held.length) / 2, 'the training rows\' majority is "no"');
+  const share = held.filter((l) => l === 'no').length / held.length;
+  const cell = Number(/│ accuracy +│ +[\d.]+ │ +[\d.]+ │ +([\d.]+) │/.exec(run.stdout)?.[1]);
+  assert.ok(Math.abs(cell - share) < 5e-5, `baseline accuracy ${cell}, share of "no" among the ${held.length} validation rows ${share}\n${run.stdout}`);
+  const accuracy = Number(/│ accuracy +│ +[\d.]+ │ +([\d.]+) │/.exec(run.stdout)?.[1]);
+  if (accuracy <= share) {
+    assert.match(run.stdout, /^No better than the baseline: always answering "no" scores accuracy [\d.]+ on the validation rows/m);
+  } else assert.match(run.stdout, /^Baseline: always answering "no" scores accuracy/m);
+  // The saved model carries the baseline, which evaluate reports.
+  assert.equal((loadModel(out).metadata.baseline as { label?: string } | undefined)?.label, 'no');
+  const ev = runCli(bin, ['evaluate', out, noise], dir);
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.match(ev.stdout, /always answering "no"/);
 });
