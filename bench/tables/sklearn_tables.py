@@ -72,21 +72,21 @@ def load(name, target):
     return x_num, x_text, y
 
 
-def mlp(n_num, n_text, task):
+def mlp(n_num, n_text, task, seed=0):
     steps = [('num', Pipeline([('impute', SimpleImputer(strategy='median')), ('scale', StandardScaler())]), list(range(n_num)))]
     if n_text:
         steps.append(('cat', Pipeline([('impute', SimpleImputer(strategy='most_frequent')), ('onehot', OneHotEncoder(handle_unknown='ignore'))]), list(range(n_num, n_num + n_text))))
-    model = MLPClassifier(random_state=0) if task == 'classification' else TransformedTargetRegressor(MLPRegressor(random_state=0), transformer=StandardScaler())
+    model = MLPClassifier(random_state=seed) if task == 'classification' else TransformedTargetRegressor(MLPRegressor(random_state=seed), transformer=StandardScaler())
     return Pipeline([('columns', ColumnTransformer(steps)), ('mlp', model)])
 
 
-def histgb(n_num, n_text, task):
+def histgb(n_num, n_text, task, seed=0):
     steps = [('num', 'passthrough', list(range(n_num)))]
     if n_text:
         steps.append(('cat', OrdinalEncoder(handle_unknown='use_encoded_value', unknown_value=np.nan, encoded_missing_value=np.nan), list(range(n_num, n_num + n_text))))
     categorical = [False] * n_num + [True] * n_text
     kind = HistGradientBoostingClassifier if task == 'classification' else HistGradientBoostingRegressor
-    return Pipeline([('columns', ColumnTransformer(steps)), ('gb', kind(random_state=0, categorical_features=categorical if n_text else None))])
+    return Pipeline([('columns', ColumnTransformer(steps)), ('gb', kind(random_state=seed, categorical_features=categorical if n_text else None))])
 
 
 def folds_of(y, task, k):
