@@ -97,3 +97,37 @@ test('threads started before the table is parsed join once it is sent, and train
     await pool.close();
   }
 });
+
+test('this thread can be lent out only while it is free with no trial waiting; a trial asked meanwhile waits for it', async () => {
+  const table = await iris();
+  const data: DataRef = { dataset: 'iris', hash: 'iris', tableArgs: {}, synthetic: {} };
+  keepTable(tableKey(data), table);
+  const pool = new TrialPool({ workers: 0, here: true, table: { key: tableKey(data), table } });
+  try {
+    const [job] = jobsOn(data, [1], true);
+    // Busy: a trial holds this thread at its first report.
+    let hold!: () => void;
+    const held = new Promise<void>((r) => { hold = r; });
+    let reported!: () => void;
+    const atReport = new Promise<void>((r) => { reported = r; });
+    const first = pool.run(job!, async () => { reported(); await held; return false; });
+    await atReport;
+    assert.equal(pool.takeHere(), false, 'running a trial');
+    hold();
+    await first;
+    assert.equal(pool.takeHere(), true, 'free, nothing waiting');
+    assert.equal(pool.takeHere(), false, 'already lent');
+    // A trial asked while it is lent waits, and runs once it is given back.
+    let ran = false;
+    const second = pool.run(job!, () => { ran = true; return false; });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(ran, false);
+    pool.releaseHere();
+    const outcome = await second;
+    assert.equal(ran, true);
+    assert.equal(outcome.value, (await first).value, 'the same trial, the same score');
+    assert.deepEqual(pool.placement(), { here: 2, workers: [], loading: 0 });
+  } finally {
+    await pool.close();
+  }
+});
