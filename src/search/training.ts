@@ -103,11 +103,11 @@ export function compareWithDefault(result: SearchResult, metric: string): Defaul
   return { baseline, best, difference, withinNoise, message: `Trial ${best.number} beats the default configuration (trial 0): ${metric} ${formatScore(best.value!)} vs ${formatScore(baseline.value!)} (${difference >= 0 ? '+' : ''}${formatScore(difference)})${noise}.` };
 }
 
-/** The best training found: the search result, the best trial's spec, how it compares with the default configuration and, with `refit`, its model trained on all rows. */
+/** The best training found: the search result, the best trial's spec, how it compares with the default configuration and, with `refit`, its model trained as {@link refitSpec} trains it. */
 export interface TrainingSearchResult extends SearchResult {
   readonly bestSpec: TrainingSpec;
   readonly comparison: DefaultComparison;
-  readonly refit?: { readonly model: Sequential; readonly preprocessing: Preprocessing; readonly history: History };
+  readonly refit?: Refit;
 }
 
 /**
@@ -151,8 +151,7 @@ export async function trainingSearch(table: Table, args: TrainingSearchArgs = {}
   const bestSpec = specOf(result.best.params, bestRecord.seed);
   const comparison = compareWithDefault(result, metric);
   if (!refit) return { ...result, bestSpec, comparison };
-  const { model, preprocessing, history } = await refitSpec(bestSpec, table);
-  return { ...result, bestSpec, comparison, refit: { model, preprocessing, history } };
+  return { ...result, bestSpec, comparison, refit: await refitSpec(bestSpec, table) };
 }
 
 /** What refitSpec trained: the model with its fitted pipeline and history, the spec as trained and the rows. */

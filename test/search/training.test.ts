@@ -120,7 +120,7 @@ test('a spec that trains on every row (the tabular preset under 500 rows) scores
   const x = pipelineInputs(prepared.preprocessing, table, outer.validation);
   const y = pipelineTargets(prepared.preprocessing, table, outer.validation, prepared.plan);
   // The same model as one trained on exactly the other rows (the scorer's loss sums in its own order: to the last bit or two).
-  const loss = prepared.network.model.evaluate(x, y).loss;
+  const loss = prepared.network.model.evaluate(x, y).loss ?? NaN;
   assert.ok(Math.abs(outcome.value - loss) <= 1e-12 * loss, `${outcome.value} vs ${loss}`);
   assert.deepEqual([outcome.attrs!.held_out_rows, outcome.attrs!.epochs_run], [30, 4]);
   await assert.rejects(search.trainingSearch(table, { spec: s, pruner: 'median', trials: 2 }), (e: unknown) => e instanceof SpecError && e.field === 'fit.validationSplit' && /a pruner watches the validation rows/.test(e.message));
