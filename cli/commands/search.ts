@@ -172,7 +172,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const parts = run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${scoring.validationSplit}`;
-  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base)}); ${parts}; ${watchText(base)}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base)}); ${parts}; ${watchText(base, space, run.pruner !== undefined)}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`        ${why}`);
   printer.event({ event: 'search', preset: run.preset, why, spec: base, space, scoring, metric: run.metric });
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
@@ -330,14 +330,17 @@ function trialZeroText(base: TrainingSpec): string {
 
 /**
  * What a trial watches inside each held-out part (the scorer's innerSplit): early stopping on a
- * share of that part's training rows, or nothing, when every training row is trained on. The
- * held-out rows are never watched.
+ * share of that part's other rows, or nothing, when every other row is trained on; a pruner
+ * watches such a share of the first part's. The held-out rows are never watched.
  */
-function watchText(spec: TrainingSpec): string {
+function watchText(spec: TrainingSpec, space: Space, pruning: boolean): string {
   const fit = spec.fit;
-  if (fit.earlyStopping === undefined || fit.validationSplit <= 0) return 'each trial trains on all the other rows, no early stopping';
   const share = `${Math.round(fit.validationSplit * 100)} % of the other rows`;
-  return fit.keepBest === true ? `each trial keeps its epoch of lowest loss on ${share}, stopping ${fit.earlyStopping} epochs after it` : `each trial stops early on ${share} (patience ${fit.earlyStopping})`;
+  const who = 'earlyStopping' in space ? 'trial 0' : 'each trial';
+  const pruner = pruning && fit.validationSplit > 0 ? `; the pruner watches ${share} of the first part` : '';
+  if (fit.earlyStopping === undefined || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
+  const stops = fit.keepBest === true ? `${who} keeps its epoch of lowest loss on ${share}, stopping ${fit.earlyStopping} epochs after it` : `${who} stops early on ${share} (patience ${fit.earlyStopping})`;
+  return `${stops}${pruning ? '; the pruner watches them in the first part' : ''}`;
 }
 
 /** The five best trials and how the trials ended. */

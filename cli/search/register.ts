@@ -29,6 +29,10 @@ interface SearchFlags {
   json: boolean;
 }
 
+/** A model or training option of search: the preset chooses it unless typed, so it shows no default of its own. */
+const NO_DEFAULT = { default: undefined };
+const PRESETS = "(default: the preset's)";
+
 /** Adds `search` and `worker` to the command table; `done` receives each command's exit code. */
 export function registerSearch(program: Command, io: Io, argv: readonly string[], done: (code: number) => void): void {
   program
@@ -64,23 +68,23 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .option('--out <file>', 'where to save the best configuration trained on all rows', 'best.bpm')
     .option('--report <file>', 'write an HTML report of the search')
     .option('--queue <url>', 'run the trials through a Redis queue (redis://host:port[/db]) served by "backprop worker"', queueAddress)
-    .addOption(sharedOption('layers', 'fixed hidden layer sizes'))
-    .addOption(sharedOption('activation', 'fixed hidden-layer activation'))
-    .addOption(sharedOption('dropout', 'fixed dropout'))
+    .addOption(sharedOption('layers', `fixed hidden layer sizes, e.g. 64,32 ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('activation', `fixed hidden-layer activation ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('dropout', `fixed dropout ${PRESETS}`, NO_DEFAULT))
     .addOption(sharedOption('embedding'))
     .addOption(sharedOption('noEmbedding'))
     .addOption(sharedOption('loss'))
-    .addOption(sharedOption('optimizer', 'fixed optimizer'))
+    .addOption(sharedOption('optimizer', `fixed optimizer: sgd, adam, rmsprop or adagrad ${PRESETS}`, NO_DEFAULT))
     .addOption(sharedOption('lr', 'fixed learning rate'))
     .addOption(sharedOption('beta2'))
     .addOption(sharedOption('schedule'))
     .addOption(sharedOption('labelSmoothing'))
-    .addOption(sharedOption('epochs', 'epochs per trial (default: the preset\'s)', { default: undefined }))
-    .addOption(sharedOption('batchSize', 'fixed batch size'))
-    .addOption(sharedOption('earlyStopping', 'stop a trial when the loss on a split of its training rows has not improved for this many epochs (default: the preset\'s)', { default: undefined }))
+    .addOption(sharedOption('epochs', `epochs per trial ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('batchSize', `fixed batch size ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('earlyStopping', `stop a trial when the loss on a split of its training rows has not improved for this many epochs ${PRESETS}`, NO_DEFAULT))
     .addOption(sharedOption('noEarlyStopping', 'train all --epochs in every trial'))
     .addOption(sharedOption('keepBest'))
-    .addOption(sharedOption('scale', 'input scaling'))
+    .addOption(sharedOption('scale', `input scaling ${PRESETS}`, NO_DEFAULT))
     .addOption(sharedOption('samples'))
     .addOption(sharedOption('noise'))
     .addOption(sharedOption('json'))
