@@ -142,7 +142,7 @@ test('bad input: invalid spaces, a journal that is not JSONL, every trial failin
   assert.equal(notJsonl.code, 1);
   assert.match(notJsonl.stderr, /journal ".*notes\.jsonl": line 1 is not a JSONL search event: hello/);
 
-  // Trial 0 is the fixed options as given, so every trial fails only when those diverge too.
+  // Trial 0 is train's spec under the options typed, so every trial fails only when those diverge too.
   writeFileSync(join(dir, 'huge.json'), JSON.stringify({ dropout: { type: 'float', low: 0, high: 0.1 } }));
   const diverge = await cli(dir, ['search', '--dataset', 'iris', '--trials', '2', '--epochs', '3', '--optimizer', 'sgd', '--lr', '1e6', '--space', join(dir, 'huge.json'), '--journal', join(dir, 'div.jsonl'), '--jobs', '1']);
   assert.equal(diverge.code, 1);
