@@ -2,19 +2,21 @@
  * `backprop search`: hyperparameter search over train options. Trials run in this process
  * (--jobs 1), on worker threads (--jobs N) or on other machines through a Redis queue (--queue);
  * every trial event goes to an append-only JSONL journal, so running the same command again
- * resumes. Trial 0 is the fixed options as given; the best configuration is then trained on all
- * the rows through the library and the summary says how it compares with trial 0.
+ * resumes. Trial 0 is what `train` trains with the same options (the preset resolved for the
+ * table under the options typed); the best configuration is then trained as `train` trains it,
+ * through the library, and the summary says how it compares with trial 0.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   capAtCores, setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
-  CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace,
-  type JsonValue, type OutputPlan, type Table, type Params, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
+  rowHashes, rowsFingerprint, tableBaseline,
+  CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, defaultTrainingSpace,
+  type JsonValue, type OutputPlan, type Table, type Params, type PresetName, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
-import { holdoutBaselines, meanOfBaselines, searchBaselineLine } from '../baseline.js';
+import { holdoutBaselines, meanOfBaselines, searchBaselineLine, trainingMetadata } from '../baseline.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -27,11 +29,18 @@ import { TrialPool } from '../search/pool.js';
 import { EarlyRefit } from '../search/earlyRefit.js';
 import { placementLine } from '../search/placement.js';
 import { runMetadata, type DataFlags } from '../settings.js';
+import { specWithPreset } from '../preset.js';
+import { specFromFlags, type Flags } from '../sharedOptions.js';
 import { syntheticRecords } from '../source.js';
 
 export interface SearchRun {
-  /** The spec of the fixed options (those not in the space): trial 0, and the base of every trial. */
-  readonly base: TrainingSpec;
+  /**
+   * The options as parsed, by attribute name: with `preset` and `given` they make trial 0's spec
+   * once the table is read (specWithPreset, as train and cv do), the base of every trial.
+   */
+  readonly flags: Flags;
+  /** The preset trial 0 starts from (presetOf: the one asked for, else tabular for a CSV file, small for a bundled or synthetic set). */
+  readonly preset: PresetName;
   /** Where the rows are. */
   readonly data: DataFlags;
   /** Train options the user typed, which must not also be in the space. */
@@ -53,8 +62,7 @@ export interface SearchRun {
 }
 
 /** Reads --space: a JSON object of train option → { type, low, high, log, step, choices, when }. */
-export function readSpace(path: string | undefined): Space {
-  if (path === undefined) return DEFAULT_TRAINING_SPACE;
+export function readSpace(path: string): Space {
   checkFile(path, 'space file');
   let space: unknown;
   try {
@@ -93,6 +101,9 @@ function dataRef(s: DataFlags, spec: TrainingSpec, inline: boolean): DataRef {
 /** Held-out rows per fold or split below which a score says little: one row more or less right moves accuracy by 10%. */
 const FEW_HELD_OUT_ROWS = 10;
 
+/** The share of rows that scores each trial when the spec has no validation split of its own (the tabular preset under 500 rows trains on every row). */
+const SCORING_SPLIT = 0.2;
+
 export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const printer = new Printer(io, run.json);
   // Jobs on this machine beyond its cores only add memory and waits (a queue's jobs run elsewhere).
@@ -102,8 +113,9 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     printer.event({ event: 'warning', message: capped.warning });
     run = { ...run, jobs: capped.value };
   }
-  const space = readSpace(run.space);
-  for (const name of Object.keys(space)) {
+  const spaceFile = run.space !== undefined ? readSpace(run.space) : undefined;
+  // The default space's values follow trial 0's spec (known once the table is read); its names do not.
+  for (const name of Object.keys(spaceFile ?? DEFAULT_TRAINING_SPACE)) {
     if (run.given.has(name) || (name === 'units' || name === 'depth' ? run.given.has('layers') : false)) {
       throw new UsageError(`"${name}" is both in the search space and given as a fixed option`, 'leave one out');
     }
@@ -114,16 +126,26 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     [{ option: '--journal', path: run.journal }, ...(run.data.data !== undefined ? [{ option: 'the data', path: run.data.data }] : []), ...(run.space !== undefined ? [{ option: '--space', path: run.space }] : [])],
     [{ option: '--results', path: resultsPath }, { option: '--results (its JSONL table)', path: resultsJsonl(resultsPath) }, { option: '--out', path: run.out }, ...(run.report !== undefined ? [{ option: '--report', path: run.report }] : [])],
   );
-  const base = run.base;
-  const data = dataRef(run.data, base, run.queue !== undefined);
+  // How the table is read comes from the options alone (a preset chooses no reading); a bad typed value stops here.
+  const reading = specFromFlags(run.flags);
+  const data = dataRef(run.data, reading, run.queue !== undefined);
   // The worker threads of --jobs start loading now, while this thread parses the table (they get it when parsed).
   const pool = run.queue === undefined && run.jobs > 1 ? startPool(run.jobs, (text) => printer.line(text)) : undefined;
-  const scoring: Scoring = run.cv !== undefined ? { folds: run.cv, seed: base.fit.seed } : { validationSplit: base.fit.validationSplit, seed: base.fit.seed };
   let table: Table;
   let heldOut: number;
+  let base: TrainingSpec;
+  let why: string;
+  let space: Space;
+  let scoring: Scoring;
   try {
     table = await loadTable(data);
     pool?.setTable({ key: tableKey(data), table });
+    // Trial 0: what train trains on this table with these options. A pruner or an early-stopping
+    // space watches validation rows, which the tabular preset under 500 rows has none of.
+    const watcher = run.pruner !== undefined ? '--pruner' : spaceFile !== undefined && 'earlyStopping' in spaceFile ? 'earlyStopping in the space' : undefined;
+    ({ spec: base, why } = specWithPreset(run.preset, run.flags, run.given, table, watcher));
+    space = spaceFile ?? defaultTrainingSpace(base);
+    scoring = run.cv !== undefined ? { folds: run.cv, seed: base.fit.seed } : { validationSplit: base.fit.validationSplit > 0 ? base.fit.validationSplit : SCORING_SPLIT, seed: base.fit.seed };
     const plan = prepareTrainingPlan(table, base);
     if (plan.task === 'regression' && CLASS_METRICS.has(run.metric)) throw new UsageError(`--metric ${run.metric} needs a classification target`, 'use loss, mae, rmse or r2');
     if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss, accuracy, balanced_accuracy or f1');
@@ -133,9 +155,10 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     await pool?.close();
     throw e;
   }
-  // What makes two searches the same: the data, how it is read, the fixed spec (the seed is the header's), scoring and metric.
+  // What makes two searches the same: the preset (first, so a refusal names it first), the data, how
+  // it is read, the fixed spec it resolved to (the seed is the header's), scoring and metric.
   const { seed: _seed, ...fixedFit } = base.fit;
-  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring, metric: run.metric })) as JsonValue;
+  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ preset: run.preset, data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring, metric: run.metric })) as JsonValue;
   const direction = MAXIMIZED.has(run.metric) ? 'maximize' : 'minimize';
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
@@ -149,7 +172,10 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
   };
   process.on('SIGINT', onSigint);
-  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base, run.data)}); ${run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${base.fit.validationSplit}`}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  const parts = run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${scoring.validationSplit}`;
+  printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base)}); ${parts}; ${watchText(base, space, run.pruner !== undefined)}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
+  printer.line(`        ${why}`);
+  printer.event({ event: 'search', preset: run.preset, why, spec: base, space, scoring, metric: run.metric });
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
@@ -220,18 +246,23 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     return EXIT_INTERRUPTED;
   }
 
-  // The best configuration, trained on every row by the library and saved with its preprocessing
-  // and spec (so that `train --resume` continues it).
+  // The best configuration, trained by the library as train trains it, and saved with its
+  // preprocessing, the spec it trained (so that `train --resume` continues it), the baseline and
+  // the training rows' fingerprint (so that evaluate knows them), as train saves them.
   const bestRecord = result.trials.find((t) => t.number === result.best.number)!;
   const bestSpec = trialSpec(result.best.params, bestRecord.seed);
+  const hashes = rowHashes(table);
   const begunEarly = await early?.take(result.best.number);
   const refit = begunEarly ?? await refitSpec(bestSpec, table);
+  const trainRows = refit.split.train;
   saveModel(refit.model, run.out, {
     preprocessing: refit.preprocessing,
     training: { epoch: refit.history.epoch.length, history: { epoch: [...refit.history.epoch], history: refit.history.history } },
-    metadata: runMetadata({ ...bestSpec, fit: { ...bestSpec.fit, validationSplit: 0 } }, run.data, 'backprop search'),
+    metadata: { ...runMetadata(refit.spec, run.data, 'backprop search'), ...trainingMetadata(tableBaseline(table.y!, trainRows), rowsFingerprint(hashes, trainRows)) },
   });
-  printer.line(`Model   ${result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`} trained on all ${table.rows} rows${begunEarly !== undefined ? ' (begun on this thread while the last trials ran)' : ''}, saved to ${run.out}`);
+  const which = result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`;
+  const rowsText = refit.split.validation.length === 0 ? `on all ${table.rows} rows` : `as train does: ${trainRows.length} of the ${table.rows} rows, ${refit.split.validation.length} held out for ${refit.spec.fit.keepBest === true ? 'its best epoch' : 'early stopping'}`;
+  printer.line(`Model   ${which} trained ${rowsText} (${refit.history.epoch.length} epochs${begunEarly !== undefined ? ', begun on this thread while the last trials ran' : ''}), saved to ${run.out}`);
   if (run.report !== undefined) {
     writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
     printer.line(`Report written to ${run.report}`);
@@ -302,15 +333,25 @@ function describeParams(p: Params): string {
   return Object.entries(p).map(([k, v]) => `${k}=${formatParam(v)}`).join(', ');
 }
 
-/**
- * What trial 0 is, for the Search line: the fixed options as given, named. On a CSV file `train`
- * and `cv` resolve the tabular preset, which the search does not: trial 0 is then not their
- * default, and the line says so rather than let "beats the default configuration" mislead.
- */
-function trialZeroText(base: TrainingSpec, data: DataFlags): string {
+/** What trial 0 is, for the Search line: what train trains with the same options, named (the next line gives the preset's why). */
+function trialZeroText(base: TrainingSpec): string {
   const layers = base.architecture.hidden.length > 0 ? base.architecture.hidden.join(',') : 'none';
-  const what = `the fixed options as given: layers ${layers}, ${base.preprocessing.scale} scaling, ${base.fit.epochs} epochs, batch ${base.fit.batchSize}`;
-  return data.data !== undefined ? `${what}; not the tabular preset train uses on a CSV file, which backprop cv scores` : what;
+  return `what train trains with these options, layers ${layers}, ${base.preprocessing.scale} scaling, ${base.fit.epochs} epochs, batch ${base.fit.batchSize}`;
+}
+
+/**
+ * What a trial watches inside each held-out part (the scorer's innerSplit): early stopping on a
+ * share of that part's other rows, or nothing, when every other row is trained on; a pruner
+ * watches such a share of the first part's. The held-out rows are never watched.
+ */
+function watchText(spec: TrainingSpec, space: Space, pruning: boolean): string {
+  const fit = spec.fit;
+  const share = `${Math.round(fit.validationSplit * 100)} % of the other rows`;
+  const who = 'earlyStopping' in space ? 'trial 0' : 'each trial';
+  const pruner = pruning && fit.validationSplit > 0 ? `; the pruner watches ${share} of the first part` : '';
+  if (fit.earlyStopping === undefined || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
+  const stops = fit.keepBest === true ? `${who} keeps its epoch of lowest loss on ${share}, stopping ${fit.earlyStopping} epochs after it` : `${who} stops early on ${share} (patience ${fit.earlyStopping})`;
+  return `${stops}${pruning ? '; the pruner watches them in the first part' : ''}`;
 }
 
 /** The five best trials and how the trials ended. */

@@ -4,7 +4,8 @@ import { searchCommand } from '../commands/search.js';
 import { workerCommand } from '../commands/worker.js';
 import type { Io } from '../io.js';
 import { integer, number } from '../options.js';
-import { sharedOption, specFromFlags } from '../sharedOptions.js';
+import { sharedOption } from '../sharedOptions.js';
+import { presetOf } from '../preset.js';
 import { dataFlags } from '../settings.js';
 import { queueAddress } from './address.js';
 import { defaultJobs } from './pool.js';
@@ -28,6 +29,10 @@ interface SearchFlags {
   json: boolean;
 }
 
+/** A model or training option of search: the preset chooses it unless typed, so it shows no default of its own. */
+const NO_DEFAULT = { default: undefined };
+const PRESETS = "(default: the preset's)";
+
 /** Adds `search` and `worker` to the command table; `done` receives each command's exit code. */
 export function registerSearch(program: Command, io: Io, argv: readonly string[], done: (code: number) => void): void {
   program
@@ -48,7 +53,8 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('split'))
     .addOption(sharedOption('classWeight'))
     .addOption(sharedOption('task'))
-    .option('--space <file>', 'JSON: train option → {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices", "when"} (default: lr, layers, activation, batchSize, dropout)')
+    .addOption(sharedOption('preset', 'starting point of trial 0 and every trial, as for train: tabular (default for a CSV file) or small (32-16, early stopping; default for bundled and synthetic sets); trial 0 is what train trains with the same options'))
+    .option('--space <file>', 'JSON: train option → {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices", "when"} (default: lr, layers, activation, batchSize, dropout around the preset\'s)')
     .addOption(new Option('--method <name>', 'search method').choices([...methodNames]).default('tpe'))
     .option('--trials <n>', 'trials in all, counting a resumed journal\'s (default: the whole grid for grid, else 20)', integer(1))
     .option('--cv <k>', 'score by k-fold cross-validation (stratified for classes) instead of one validation split', integer(2))
@@ -62,23 +68,31 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .option('--out <file>', 'where to save the best configuration trained on all rows', 'best.bpm')
     .option('--report <file>', 'write an HTML report of the search')
     .option('--queue <url>', 'run the trials through a Redis queue (redis://host:port[/db]) served by "backprop worker"', queueAddress)
-    .addOption(sharedOption('layers', 'fixed hidden layer sizes'))
-    .addOption(sharedOption('activation', 'fixed hidden-layer activation'))
-    .addOption(sharedOption('dropout', 'fixed dropout'))
+    .addOption(sharedOption('layers', `fixed hidden layer sizes, e.g. 64,32 ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('activation', `fixed hidden-layer activation ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('dropout', `fixed dropout ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('embedding'))
+    .addOption(sharedOption('noEmbedding'))
     .addOption(sharedOption('loss'))
-    .addOption(sharedOption('optimizer', 'fixed optimizer'))
+    .addOption(sharedOption('optimizer', `fixed optimizer: sgd, adam, rmsprop or adagrad ${PRESETS}`, NO_DEFAULT))
     .addOption(sharedOption('lr', 'fixed learning rate'))
-    .addOption(sharedOption('epochs', 'epochs per trial', { default: 30 }))
-    .addOption(sharedOption('batchSize', 'fixed batch size'))
-    .addOption(sharedOption('earlyStopping', 'stop a trial when its validation loss has not improved for this many epochs', { default: undefined }))
-    .addOption(sharedOption('scale', 'input scaling'))
+    .addOption(sharedOption('beta2'))
+    .addOption(sharedOption('schedule'))
+    .addOption(sharedOption('labelSmoothing'))
+    .addOption(sharedOption('epochs', `epochs per trial ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('batchSize', `fixed batch size ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('earlyStopping', `stop a trial when the loss on a split of its training rows has not improved for this many epochs ${PRESETS}`, NO_DEFAULT))
+    .addOption(sharedOption('noEarlyStopping', 'train all --epochs in every trial'))
+    .addOption(sharedOption('keepBest'))
+    .addOption(sharedOption('scale', `input scaling ${PRESETS}`, NO_DEFAULT))
     .addOption(sharedOption('samples'))
     .addOption(sharedOption('noise'))
     .addOption(sharedOption('json'))
     .action(async (data: string | undefined, o: SearchFlags, cmd: Command) => {
       const given = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      const where = dataFlags({ ...o, data });
       done(await searchCommand({
-        base: specFromFlags(o), data: dataFlags({ ...o, data }), given, space: o.space, method: o.method, trials: o.trials, cv: o.cv, jobs: o.jobs, journal: o.journal, results: o.results,
+        flags: o, preset: presetOf(o.preset, where), data: where, given, space: o.space, method: o.method, trials: o.trials, cv: o.cv, jobs: o.jobs, journal: o.journal, results: o.results,
         out: o.out, report: o.report, metric: o.metric, pruner: prunerByName(o.pruner), queue: o.queue, json: o.json, command: ['backprop', ...argv].join(' '),
       }, io));
     });

@@ -12,8 +12,8 @@ import { trainingSearch } from './training.js';
 export { compileSpace, enumerateGrid, countGrid, canonical, paramsKey, isActive, type Space, type SearchParam, type FloatParam, type IntParam, type CategoricalParam, type Params, type JsonValue, type Condition, type Dim } from './space.js';
 export { Study, methodNames, trialSeed, DEFAULT_TRIALS, type StudyArgs, type Trial, type Resumed, type MethodName, type OptimizeArgs, type Objective, type TrialHandle, type TrialOutcome, type SearchResult, type SearchProgress } from './study.js';
 export { prunerNames, prunerByName, type Pruner, type PrunerName, type PruneQuery, type MedianPrunerArgs, type SuccessiveHalvingArgs } from './pruners.js';
-export { runTrainingTrial, trainingSearch, compareWithDefault, refitSpec, type RefitArgs, type DefaultComparison, trainingMetrics, MAXIMIZED_METRICS, type TrainingMetric, type TrialScoring, type EpochReporter, type TrainingSearchArgs, type TrainingSearchResult } from './training.js';
-export { TRAINING_PARAMS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, applyTrainingParams, defaultTrainingParams, hiddenLayersOf, type TrainingParam } from './trainingSpace.js';
+export { runTrainingTrial, trainingSearch, compareWithDefault, refitSpec, type Refit, type RefitArgs, type DefaultComparison, trainingMetrics, MAXIMIZED_METRICS, type TrainingMetric, type TrialScoring, type EpochReporter, type TrainingSearchArgs, type TrainingSearchResult } from './training.js';
+export { TRAINING_PARAMS, DEFAULT_TRAINING_SPACE, defaultTrainingSpace, compileWithOptimizer, checkTrainingSpace, applyTrainingParams, defaultTrainingParams, hiddenLayersOf, type TrainingParam } from './trainingSpace.js';
 export { JournalLockedError, type LockHolder } from './journalLock.js';
 export { readJournal, MAX_JOURNAL_BYTES, type TrialRecord, type TrialState, type StudyHeader, type JournalContents } from './journal.js';
 

@@ -123,23 +123,31 @@ function readCapped(path: string): string {
   }
 }
 
-/** Refuses a journal made for another search, naming what differs. */
+/**
+ * Refuses a journal made for another search, naming what differs: how it searches, then what it
+ * searches on (the fingerprint, in its own key order, so a caller puts what says most first), then
+ * the space (which a caller may derive from the fingerprint's fields).
+ */
 export function checkHeader(path: string, found: StudyHeader, wanted: StudyHeader): void {
   const differ = [
-    ...(['direction', 'method', 'seed', 'space'] as const).flatMap((f) => differences(f, found[f] as JsonValue, wanted[f] as JsonValue)),
+    ...(['direction', 'method', 'seed'] as const).flatMap((f) => differences(f, found[f] as JsonValue, wanted[f] as JsonValue)),
     ...differences('', found.fingerprint, wanted.fingerprint),
+    ...differences('space', found.space as unknown as JsonValue, wanted.space as unknown as JsonValue),
   ];
   if (differ.length === 0) return;
   const shown = differ.slice(0, 3).join('; ') + (differ.length > 3 ? `; and ${differ.length - 3} more` : '');
   throw new InputError(`journal ${JSON.stringify(path)} belongs to another search: ${shown}; give another journal file, or remove it to start afresh`);
 }
 
-/** Where two JSON values differ, as "name: was X, now Y" (objects compared key by key, so the message names the field). */
+/**
+ * Where two JSON values differ, as "name: was X, now Y" (objects compared key by key, so the
+ * message names the field; keys in the order of the value wanted now, then those it lacks).
+ */
 function differences(name: string, was: JsonValue | undefined, now: JsonValue | undefined): string[] {
   if (canonical(was ?? null) === canonical(now ?? null)) return [];
   const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObject(was) && isObject(now)) {
-    const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort();
+    const keys = [...new Set([...Object.keys(now), ...Object.keys(was)])];
     return keys.flatMap((k) => differences(name === '' ? k : `${name}.${k}`, was[k], now[k]));
   }
   const show = (v: JsonValue | undefined): string => {

@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError, SpecError } from '../core/errors.js';
 import { formatScore } from '../core/format.js';
 import type { Table } from '../data/table.js';
 import type { Preprocessing } from '../io/preprocessing.js';
@@ -10,7 +10,7 @@ import { DEFAULT_SPEC, type TrainingSpec } from '../training/spec.js';
 import type { JsonValue, Params, Space } from './space.js';
 import type { TrialRecord } from './journal.js';
 import { maximize, minimize, type OptimizeArgs, type SearchResult, type TrialOutcome } from './study.js';
-import { applyTrainingParams, checkTrainingSpace, DEFAULT_TRAINING_SPACE, defaultTrainingParams } from './trainingSpace.js';
+import { applyTrainingParams, checkTrainingSpace, defaultTrainingParams, defaultTrainingSpace } from './trainingSpace.js';
 
 /** What a training trial scores on the held-out rows (see ScoreMetric). */
 export type TrainingMetric = ScoreMetric;
@@ -53,9 +53,13 @@ export async function runTrainingTrial(table: Table, spec: TrainingSpec, scoring
 
 /** Options of {@link trainingSearch}: the search's own (method, trials, seed, pruner, journal, ...) plus how trials train and score. */
 export interface TrainingSearchArgs extends Omit<OptimizeArgs, 'fingerprint'> {
-  /** Training parameters to search (see TRAINING_PARAMS); default DEFAULT_TRAINING_SPACE. */
+  /** Training parameters to search (see TRAINING_PARAMS); default: {@link defaultTrainingSpace} around `spec`. */
   space?: Space;
-  /** The spec every trial starts from (the options not in the space); default DEFAULT_SPEC. Each trial's weights are seeded by its trial seed. */
+  /**
+   * The spec every trial starts from (the options not in the space), trial 0 itself; default
+   * DEFAULT_SPEC. Each trial's weights are seeded by its trial seed. A preset is resolved by the
+   * caller, as for crossValidate: `specFromPreset('tabular', { rows, task, numericColumns }).spec`.
+   */
   spec?: TrainingSpec;
   /** k-fold cross-validation (stratified for classes); without it, one validation split of `validationSplit` (default 0.2). */
   cv?: number;
@@ -99,11 +103,11 @@ export function compareWithDefault(result: SearchResult, metric: string): Defaul
   return { baseline, best, difference, withinNoise, message: `Trial ${best.number} beats the default configuration (trial 0): ${metric} ${formatScore(best.value!)} vs ${formatScore(baseline.value!)} (${difference >= 0 ? '+' : ''}${formatScore(difference)})${noise}.` };
 }
 
-/** The best training found: the search result, the best trial's spec, how it compares with the default configuration and, with `refit`, its model trained on all rows. */
+/** The best training found: the search result, the best trial's spec, how it compares with the default configuration and, with `refit`, its model trained as {@link refitSpec} trains it. */
 export interface TrainingSearchResult extends SearchResult {
   readonly bestSpec: TrainingSpec;
   readonly comparison: DefaultComparison;
-  readonly refit?: { readonly model: Sequential; readonly preprocessing: Preprocessing; readonly history: History };
+  readonly refit?: Refit;
 }
 
 /**
@@ -111,15 +115,31 @@ export interface TrainingSearchResult extends SearchResult {
  * given, seeded by `seed`), then each trial trains `spec` with the trial's parameters (weights
  * seeded by the trial's seed), all scored by {@link runTrainingTrial} on a split or folds fixed
  * by `seed`. Returns what search.minimize returns plus the best spec, how it compares with the
- * default, and with `refit` the best spec trained on all rows (model and its fitted preprocessing).
+ * default, and with `refit` the best spec trained as {@link refitSpec} trains it.
+ *
+ * Like crossValidate it takes a spec and resolves no preset: to search around what
+ * `backprop train` trains on a table, resolve the preset first and pass it as `spec`:
+ * ```ts
+ * const numericColumns = table.schema.inputs.filter((c) => c.kind === 'numeric').length;
+ * const task = table.y?.kind === 'classes' ? 'classification' : 'regression';
+ * const { spec } = specFromPreset('tabular', { rows: table.rows, task, numericColumns });
+ * const r = await search.trainingSearch(table, { spec, cv: 5, metric: 'accuracy' });
+ * ```
+ * The default space is then around that spec (defaultTrainingSpace). A spec that trains on every
+ * row (`fit.validationSplit` 0, as the tabular preset under 500 rows) is scored the same way:
+ * each trial trains on all of its part's training rows, and the held-out rows are scored once.
+ * A pruner needs rows to watch, so with one such a spec is refused.
  */
 export async function trainingSearch(table: Table, args: TrainingSearchArgs = {}): Promise<TrainingSearchResult> {
-  const { space = DEFAULT_TRAINING_SPACE, spec: base = DEFAULT_SPEC, cv, validationSplit, metric = 'loss', refit = false, ...optimize } = args;
+  const { spec: base = DEFAULT_SPEC, space = defaultTrainingSpace(base), cv, validationSplit, metric = 'loss', refit = false, ...optimize } = args;
   checkTrainingSpace(space);
   if (!trainingMetrics.includes(metric)) throw new InputError(`trainingSearch: unknown metric ${JSON.stringify(metric)} (known: ${trainingMetrics.join(', ')})`);
+  const pruning = optimize.pruner !== undefined && optimize.pruner !== 'none';
+  if (pruning && base.fit.validationSplit <= 0) {
+    throw new SpecError('fit.validationSplit', 'a pruner watches the validation rows of each trial, and the spec trains on every row; give it a validation split (e.g. 0.2)', 'trainingSearch: a pruner watches the validation rows of each trial, and spec.fit.validationSplit is 0 (every row trained on); give the spec a validation split (e.g. 0.2)');
+  }
   const seed = optimize.seed ?? 0;
   const scoring: TrialScoring = { ...(cv !== undefined ? { folds: cv } : { validationSplit: validationSplit ?? 0.2 }), seed };
-  const pruning = optimize.pruner !== undefined && optimize.pruner !== 'none';
   const specOf = (params: Params, trialSeedValue: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed: trialSeedValue } }, params);
   const run = MAXIMIZED_METRICS.has(metric) ? maximize : minimize;
   const result = await run(
@@ -131,23 +151,38 @@ export async function trainingSearch(table: Table, args: TrainingSearchArgs = {}
   const bestSpec = specOf(result.best.params, bestRecord.seed);
   const comparison = compareWithDefault(result, metric);
   if (!refit) return { ...result, bestSpec, comparison };
-  const { model, preprocessing, history } = await refitSpec(bestSpec, table);
-  return { ...result, bestSpec, comparison, refit: { model, preprocessing, history } };
+  return { ...result, bestSpec, comparison, refit: await refitSpec(bestSpec, table) };
+}
+
+/** What refitSpec trained: the model with its fitted pipeline and history, the spec as trained and the rows. */
+export interface Refit {
+  readonly model: Sequential;
+  readonly preprocessing: Preprocessing;
+  readonly history: History;
+  /** The spec trained: the one given, with no validation split when nothing watches one (save it, and `train --resume` continues it). */
+  readonly spec: TrainingSpec;
+  /** The table's rows trained on, and those held out for early stopping or the best epoch. */
+  readonly split: { readonly train: readonly number[]; readonly validation: readonly number[] };
 }
 
 /** Options of {@link refitSpec}. */
 export interface RefitArgs {
-  /** Ends the refit between epochs: it then rejects with the signal's reason (a refit started before the search's winner was known). */
+  /** Ends the refit between epochs: it then rejects with the signal's reason (a refit begun before the search's winner was known). */
   readonly signal?: AbortSignal;
 }
 
-/** Trains a spec on every row of a table (no validation split): the refit of a search's winner. */
-export async function refitSpec(spec: TrainingSpec, table: Table, { signal }: RefitArgs = {}): Promise<{ model: Sequential; preprocessing: Preprocessing; history: History }> {
-  const prepared = prepareTraining({ ...spec, fit: { ...spec.fit, validationSplit: 0 } }, table);
+/**
+ * Trains a spec on a table as `backprop train` does, the refit of a search's winner: every row,
+ * but for the spec's validation split when early stopping or keepBest watches it (the winner was
+ * scored with that watch on its training rows, so it is refit with it; a split no one watches
+ * would only cost rows). The split is train's (prepareTraining's, by the spec's seed).
+ */
+export async function refitSpec(spec: TrainingSpec, table: Table, { signal }: RefitArgs = {}): Promise<Refit> {
+  const watched = spec.fit.earlyStopping !== undefined || spec.fit.keepBest === true;
+  const trained = watched || spec.fit.validationSplit === 0 ? spec : { ...spec, fit: { ...spec.fit, validationSplit: 0 } };
+  const prepared = prepareTraining(trained, table);
   const run = startRun(prepared);
-  let history: History;
-  if (signal === undefined) history = await run.finish();
-  else {
+  if (signal !== undefined) {
     // Epoch by epoch, so that an abort ends it within one epoch.
     while (!run.done) {
       if (signal.aborted) {
@@ -156,7 +191,7 @@ export async function refitSpec(spec: TrainingSpec, table: Table, { signal }: Re
       }
       await run.advance(1);
     }
-    history = await run.finish();
   }
-  return { model: prepared.network.model, preprocessing: prepared.preprocessing, history };
+  const history = await run.finish();
+  return { model: prepared.network.model, preprocessing: prepared.preprocessing, history, spec: trained, split: { train: prepared.split.train, validation: prepared.split.validation } };
 }

@@ -1,8 +1,8 @@
 import { InputError } from '../core/errors.js';
 import { activationNames, type ActivationName } from '../activations.js';
-import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
-import { trainingSpec, type ScaleKind, type TrainingSpec } from '../training/spec.js';
-import { categorical, compileSpace, float, type JsonValue, type Params, type SearchParam, type Space } from './space.js';
+import { optimizerKind, optimizerNames, type OptimizerName } from '../optimizers/index.js';
+import { DEFAULT_SPEC, trainingSpec, type CompileSpec, type ScaleKind, type TrainingSpec } from '../training/spec.js';
+import { canonical, categorical, compileSpace, float, type JsonValue, type Params, type SearchParam, type Space } from './space.js';
 
 /**
  * The training options a search space may hold, plus `units` and `depth`, which build the hidden
@@ -14,14 +14,49 @@ export const TRAINING_PARAMS = ['lr', 'layers', 'units', 'depth', 'activation', 
 /** One name of {@link TRAINING_PARAMS}. */
 export type TrainingParam = (typeof TRAINING_PARAMS)[number];
 
-/** What a training search tries by default: the usual knobs of an MLP, over ranges that suit small tabular sets. */
-export const DEFAULT_TRAINING_SPACE: Space = {
-  lr: float(1e-4, 1e-1, { log: true }),
-  layers: categorical([[16], [32], [64], [32, 16], [64, 32]]),
-  activation: categorical(['relu', 'tanh']),
-  batchSize: categorical([16, 32, 64]),
-  dropout: float(0, 0.5),
-};
+/**
+ * What a training search tries when no space is given, around its base spec (trial 0): the
+ * learning rate a decade either side of the base's (the optimizer's own when the spec has none),
+ * on a log scale; one hidden layer of half, the same and twice the base's first width, the base's
+ * layers, and all of them twice as wide; relu or tanh; half, the same and twice the base's batch
+ * size; dropout from 0 to 0.5. Around the small preset (32-16, Adam 0.001, batch 32) that is lr
+ * 1e-4 to 1e-2, layers 16 / 32 / 64 / 32-16 / 64-32 and batch 16 / 32 / 64; around the tabular
+ * preset's 2×256 the layers are 128 / 256 / 512 / 256-256 / 512-512 and the batch sizes follow
+ * the rows.
+ */
+export function defaultTrainingSpace(base: TrainingSpec = DEFAULT_SPEC): Space {
+  const rate = base.compile.learningRate ?? optimizerKind(base.compile.optimizer)!.defaultLearningRate;
+  const hidden = [...base.architecture.hidden];
+  const width = hidden[0] ?? 32;
+  const layers = [[half(width)], [width], [2 * width], ...(hidden.length > 0 ? [hidden, hidden.map((u) => 2 * u)] : [])];
+  const activation = typeof base.architecture.activation === 'string' ? base.architecture.activation : 'relu';
+  const batch = base.fit.batchSize;
+  return {
+    lr: float(rate / 10, rate * 10, { log: true }),
+    layers: categorical(distinct(layers)),
+    activation: categorical(distinct([activation, 'relu', 'tanh'])),
+    batchSize: categorical(distinct([half(batch), batch, 2 * batch])),
+    dropout: float(0, 0.5),
+  };
+}
+
+/** What a training search tries by default around DEFAULT_SPEC (the small preset's network): see {@link defaultTrainingSpace}. */
+export const DEFAULT_TRAINING_SPACE: Space = defaultTrainingSpace(DEFAULT_SPEC);
+
+function half(n: number): number {
+  return Math.max(1, Math.round(n / 2));
+}
+
+/** The values once each, in their first order. */
+function distinct<T extends JsonValue>(values: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const key = canonical(v);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 function bad(name: string, message: string): never {
   throw new InputError(`search space: parameter "${name}": ${message}`);
@@ -78,7 +113,7 @@ export function checkTrainingSpace(space: Space): void {
         each((v) => typeof v === 'string' && (optimizerNames as readonly string[]).includes(v), `optimizers are ${optimizerNames.join(', ')}`);
         break;
       case 'scale':
-        each((v) => v === 'standard' || v === 'minmax' || v === 'none', 'scale is standard, minmax or none');
+        each((v) => v === 'standard' || v === 'minmax' || v === 'robust' || v === 'none', 'scale is standard, minmax, robust or none');
         break;
       case 'layers':
         if (spec.type !== 'categorical') bad('layers', 'layers must be categorical: a list of layer-size lists such as [[32], [64, 32]] or strings such as "64,32"');
@@ -101,7 +136,12 @@ export function hiddenLayersOf(params: Params, current: readonly number[]): numb
   return new Array<number>(depth).fill(units);
 }
 
-/** The spec of one trial: the base spec with the trial's parameters ({@link TRAINING_PARAMS}) put in its fields, checked. */
+/**
+ * The spec of one trial: the base spec with the trial's parameters ({@link TRAINING_PARAMS}) put
+ * in its fields, checked. A trial's value wins over the base's (a preset's). The base's learning
+ * rate and Adam's β2 belong to the base's optimizer: a trial with another optimizer drops them
+ * (its own `lr`, else the optimizer's own rate), as a typed `--optimizer` does over a preset.
+ */
 export function applyTrainingParams(base: TrainingSpec, params: Params): TrainingSpec {
   const has = (k: TrainingParam): boolean => params[k] !== undefined;
   const hidden = hiddenLayersOf(params, base.architecture.hidden);
@@ -114,8 +154,7 @@ export function applyTrainingParams(base: TrainingSpec, params: Params): Trainin
       ...(has('dropout') ? { dropout: params.dropout as number } : {}),
     },
     compile: {
-      ...base.compile,
-      ...(has('optimizer') ? { optimizer: params.optimizer as OptimizerName } : {}),
+      ...(has('optimizer') ? compileWithOptimizer(base.compile, params.optimizer as OptimizerName) : base.compile),
       ...(has('lr') ? { learningRate: params.lr as number } : {}),
     },
     fit: {
@@ -125,6 +164,16 @@ export function applyTrainingParams(base: TrainingSpec, params: Params): Trainin
       ...(has('earlyStopping') ? { earlyStopping: params.earlyStopping as number } : {}),
     },
   });
+}
+
+/**
+ * A compile spec with another optimizer: the same one keeps everything; another drops the
+ * learning rate chosen for the first (so it gets its own) and β2 unless it is Adam.
+ */
+export function compileWithOptimizer<C extends Partial<CompileSpec>>(compile: C, optimizer: OptimizerName): C {
+  if (optimizer === compile.optimizer) return compile;
+  const { learningRate: _rate, beta2, ...rest } = compile;
+  return { ...rest, optimizer, ...(optimizer === 'adam' && beta2 !== undefined ? { beta2 } : {}) } as unknown as C;
 }
 
 /**

@@ -31,6 +31,9 @@ test('the preset fills every option left at its default; a typed option wins and
   const typed = specWithPreset('tabular', { ...DEFAULTS, epochs: 7, layers: [8], optimizer: 'sgd', earlyStopping: false }, new Set(['epochs', 'layers', 'optimizer', 'earlyStopping']), table(1000, true));
   assert.deepEqual([typed.spec.fit.epochs, typed.spec.architecture.hidden, typed.spec.compile.optimizer], [7, [8], 'sgd']);
   assert.equal(typed.spec.compile.beta2, undefined, 'β2 belongs to Adam');
+  assert.equal(typed.spec.compile.learningRate, undefined, 'the preset\'s 0.001 is Adam\'s: sgd gets its own rate');
+  assert.equal(specWithPreset('tabular', { ...DEFAULTS, optimizer: 'sgd', lr: 0.05 }, new Set(['optimizer', 'lr']), table(1000, true)).spec.compile.learningRate, 0.05);
+  assert.equal(specWithPreset('tabular', { ...DEFAULTS, optimizer: 'adam' }, new Set(['optimizer']), table(1000, true)).spec.compile.learningRate, 0.001);
   assert.equal(typed.spec.fit.seed, 1);
   assert.match(typed.why, /; typed options win: --epochs 7, --layers 8, --optimizer sgd, --no-early-stopping$/);
 });

@@ -95,14 +95,14 @@ test('search on nwtco: with one validation split the table has no "± std" colum
   const csv = join(ROOT, 'test', 'data', 'fixtures', 'sweep', 'nwtco-every-40th.csv');
   const one = runCli(bin, ['search', csv, '--target', 'rel', '--trials', '2', '--epochs', '2', '--jobs', '1', '--journal', 'one.jsonl', '--out', 'one.bpm'], dir);
   assert.equal(one.code, 0, one.stderr);
-  assert.match(one.stdout, /│ trial │ loss +│ layers/);
-  // Trial 0 is not what train runs on this file (the tabular preset): the Search line says what it is.
-  assert.match(one.stdout, /^Search  tpe, 2 trials of lr, layers, activation, batchSize, dropout \(trial 0: the fixed options as given: layers 32,16, standard scaling, 2 epochs, batch 32; not the tabular preset train uses on a CSV file, which backprop cv scores\); validation split 0\.2; metric loss \(lower is better\)\n/);
+  assert.match(one.stdout, /│ trial │ loss +│ lr +│ layers/);
+  // Trial 0 is what train runs on this file (the tabular preset, every row of 101 trained on): the Search line and the one below say so.
+  assert.match(one.stdout, /^Search  tpe, 2 trials of lr, layers, activation, batchSize, dropout \(trial 0: what train trains with these options, layers 256,256, robust scaling, 2 epochs, batch 32\); validation split 0\.2; each trial trains on all the other rows, no early stopping; metric loss \(lower is better\)\n {8}preset tabular for 101 rows: /);
   assert.doesNotMatch(one.stdout, /± std/);
   const cv = runCli(bin, ['search', csv, '--target', 'rel', '--trials', '2', '--epochs', '2', '--jobs', '1', '--cv', '2', '--journal', 'cv.jsonl', '--out', 'cv.bpm'], dir);
   assert.equal(cv.code, 0, cv.stderr);
   const rows = [...cv.stdout.matchAll(/\n│ +(\d) │ +([\d.]+) │ +([\d.]+) │/g)];
-  assert.match(cv.stdout, /│ trial │ loss +│ ± std over folds │ layers/);
+  assert.match(cv.stdout, /│ trial │ loss +│ ± std over folds │ lr +│ layers/);
   assert.equal(rows.length, 2, cv.stdout);
   for (const r of rows) assert.ok(Number(r[3]) > 0, `trial ${r[1]}: a spread over 2 folds, ${r[3]}`);
 });

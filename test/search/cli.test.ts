@@ -145,7 +145,7 @@ test('bad input: invalid spaces, a journal that is not JSONL, every trial failin
   assert.equal(notJsonl.code, 1);
   assert.match(notJsonl.stderr, /journal ".*notes\.jsonl": line 1 is not a JSONL search event: hello/);
 
-  // Trial 0 is the fixed options as given, so every trial fails only when those diverge too.
+  // Trial 0 is train's spec under the options typed, so every trial fails only when those diverge too.
   writeFileSync(join(dir, 'huge.json'), JSON.stringify({ dropout: { type: 'float', low: 0, high: 0.1 } }));
   const diverge = await cli(dir, ['search', '--dataset', 'iris', '--trials', '2', '--epochs', '3', '--optimizer', 'sgd', '--lr', '1e6', '--space', join(dir, 'huge.json'), '--journal', join(dir, 'div.jsonl'), '--jobs', '1']);
   assert.equal(diverge.code, 1);
@@ -184,18 +184,20 @@ test('--cv scores by stratified k-fold (mean and spread of the folds), with a pr
   assert.equal(best.value, Math.max(...rows.filter((x) => x.state === 'complete').map((x) => x.value as number)));
 });
 
-test('cv and search --cv (a one-point grid at the same settings, seed and folds) give identical fold scores', async () => {
-  const dir = tempDir('search-cv');
+test('cv and search --cv (a one-point grid at the same settings, seed and folds) give identical fold scores, under either preset', async () => {
   const settings = ['--layers', '8', '--activation', 'tanh', '--lr', '0.02', '--epochs', '20', '--batch-size', '16', '--early-stopping', '3', '--seed', '11'];
-  // search builds on the small preset's spec; cv on a file would start from the tabular preset.
-  const cv = await cli(dir, ['cv', join(ROOT, 'data', 'iris.csv'), '--folds', '3', '--preset', 'small', ...settings, '--json']);
-  assert.equal(cv.code, 0, cv.stderr);
-  const folds = cv.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; accuracy?: number }).filter((e) => e.event === 'fold').map((e) => e.accuracy!);
-  assert.equal(folds.length, 3);
-  writeFileSync(join(dir, 'one.json'), JSON.stringify({ dropout: { type: 'categorical', choices: [0] } }));
-  const r = await search(dir, [join(ROOT, 'data', 'iris.csv'), '--space', join(dir, 'one.json'), '--method', 'grid', '--cv', '3', '--metric', 'accuracy', ...settings, '--jobs', '1']);
-  // The one grid point is the fixed options themselves: trial 0, the only trial.
-  assert.match(r.stdout, /Default The default configuration \(trial 0\) won: no trial beat its accuracy /);
-  const row = JSON.parse(readFileSync(join(dir, 'search-results.jsonl'), 'utf8').trim()) as Record<string, number>;
-  assert.deepEqual([row.split0_value, row.split1_value, row.split2_value], folds);
+  // Both resolve the same preset for the file under the same typed options.
+  for (const preset of [[], ['--preset', 'small']]) {
+    const dir = tempDir('search-cv');
+    const cv = await cli(dir, ['cv', join(ROOT, 'data', 'iris.csv'), '--folds', '3', ...preset, ...settings, '--json']);
+    assert.equal(cv.code, 0, cv.stderr);
+    const folds = cv.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; accuracy?: number }).filter((e) => e.event === 'fold').map((e) => e.accuracy!);
+    assert.equal(folds.length, 3);
+    writeFileSync(join(dir, 'one.json'), JSON.stringify({ dropout: { type: 'categorical', choices: [0] } }));
+    const r = await search(dir, [join(ROOT, 'data', 'iris.csv'), '--space', join(dir, 'one.json'), '--method', 'grid', '--cv', '3', '--metric', 'accuracy', ...preset, ...settings, '--jobs', '1']);
+    // The one grid point is the fixed options themselves: trial 0, the only trial.
+    assert.match(r.stdout, /Default The default configuration \(trial 0\) won: no trial beat its accuracy /);
+    const row = JSON.parse(readFileSync(join(dir, 'search-results.jsonl'), 'utf8').trim()) as Record<string, number>;
+    assert.deepEqual([row.split0_value, row.split1_value, row.split2_value], folds, preset.join(' ') || 'preset tabular');
+  }
 });

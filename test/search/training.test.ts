@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classCodes, datasets, InputError, innerSplit, pipelineInputs, pipelineTargets, prepareTraining, runTrainingTrial, search, splitRows, startRun, tableFromRecords, trainingSpec, applyTrainingParams, type Space } from '../../src/index.js';
+import { checkTrainingSpace, classCodes, datasets, DEFAULT_TRAINING_SPACE, defaultTrainingParams, defaultTrainingSpace, InputError, refitSpec, innerSplit, pipelineInputs, pipelineTargets, prepareTraining, runTrainingTrial, search, specFromPreset, SpecError, splitRows, startRun, tableFromRecords, trainingSpec, applyTrainingParams, type Space } from '../../src/index.js';
 
 function irisTable() {
   const d = datasets.load('iris');
@@ -77,4 +77,60 @@ test('trial 0 of a training search is the default configuration, and the result 
   assert.equal(c.difference, r.best.value - zero.value!);
   if (r.best.number === 0) assert.match(c.message, /^The default configuration \(trial 0\) won: no trial beat its loss /);
   else assert.match(c.message, new RegExp(`^Trial ${r.best.number} beats the default configuration \\(trial 0\\): loss `));
+});
+
+test('the default space follows the base spec: the old space around the small preset, widths, rates and batches near the tabular preset', () => {
+  const small = defaultTrainingSpace(trainingSpec());
+  assert.deepEqual(small, DEFAULT_TRAINING_SPACE);
+  assert.deepEqual(small.layers, search.categorical([[16], [32], [64], [32, 16], [64, 32]]));
+  assert.deepEqual(small.batchSize, search.categorical([16, 32, 64]));
+  assert.deepEqual(small.lr, search.float(1e-4, 1e-2, { log: true }));
+  const { spec } = specFromPreset('tabular', { rows: 20_000, task: 'classification' });
+  const tabular = defaultTrainingSpace(spec);
+  assert.deepEqual(tabular.layers, search.categorical([[128], [256], [512], [256, 256], [512, 512]]));
+  assert.deepEqual(tabular.batchSize, search.categorical([64, 128, 256]), 'around the preset\'s batch of 128 for 20,000 rows');
+  assert.deepEqual(tabular.lr, search.float(1e-4, 1e-2, { log: true }));
+  // SGD's own rate is 0.01: its space is a decade either side of that.
+  assert.deepEqual(defaultTrainingSpace(trainingSpec({ compile: { optimizer: 'sgd' } })).lr, search.float(1e-3, 1e-1, { log: true }));
+  // Trial 0 of the default space is the base spec itself.
+  assert.deepEqual(applyTrainingParams(spec, defaultTrainingParams(tabular, spec)), spec);
+  assert.deepEqual(defaultTrainingParams(tabular, spec), { lr: 0.001, layers: [256, 256], activation: 'relu', batchSize: 128, dropout: 0 });
+});
+
+test('a trial\'s optimizer wins over the preset\'s: another one drops Adam\'s rate and beta2, keeps label smoothing and the schedule; robust scaling is searchable', () => {
+  const { spec } = specFromPreset('tabular', { rows: 1000, task: 'classification' });
+  const sgd = applyTrainingParams(spec, { optimizer: 'sgd' });
+  assert.deepEqual([sgd.compile.optimizer, sgd.compile.learningRate, sgd.compile.beta2, sgd.compile.labelSmoothing, sgd.compile.schedule], ['sgd', undefined, undefined, 0.1, 'warmupCosine']);
+  assert.equal(applyTrainingParams(spec, { optimizer: 'rmsprop', lr: 0.003 }).compile.learningRate, 0.003);
+  assert.deepEqual(applyTrainingParams(spec, { optimizer: 'adam' }).compile, spec.compile);
+  assert.doesNotThrow(() => checkTrainingSpace({ scale: search.categorical(['standard', 'robust']) }));
+});
+
+test('a spec that trains on every row (the tabular preset under 500 rows) scores the held-out rows once, trained on all the others; a pruner with it is refused naming the field', async () => {
+  const table = irisTable();
+  const { spec: preset } = specFromPreset('tabular', { rows: table.rows, task: 'classification', numericColumns: 4 });
+  const s = { ...preset, fit: { ...preset.fit, epochs: 4 } };
+  assert.equal(s.fit.validationSplit, 0);
+  const outcome = await runTrainingTrial(table, s, { validationSplit: 0.2, seed: 5 }, 'loss');
+  const outer = splitRows(table, 0.2, 5);
+  const inner = innerSplit(s, table, outer.train, 5);
+  assert.deepEqual([inner.train, inner.validation], [outer.train, []]);
+  const prepared = prepareTraining(s, table, { split: inner });
+  await startRun(prepared).finish();
+  const x = pipelineInputs(prepared.preprocessing, table, outer.validation);
+  const y = pipelineTargets(prepared.preprocessing, table, outer.validation, prepared.plan);
+  // The same model as one trained on exactly the other rows (the scorer's loss sums in its own order: to the last bit or two).
+  const loss = prepared.network.model.evaluate(x, y).loss ?? NaN;
+  assert.ok(Math.abs(outcome.value - loss) <= 1e-12 * loss, `${outcome.value} vs ${loss}`);
+  assert.deepEqual([outcome.attrs!.held_out_rows, outcome.attrs!.epochs_run], [30, 4]);
+  await assert.rejects(search.trainingSearch(table, { spec: s, pruner: 'median', trials: 2 }), (e: unknown) => e instanceof SpecError && e.field === 'fit.validationSplit' && /a pruner watches the validation rows/.test(e.message));
+});
+
+test('refitSpec trains as train does: the spec\'s split only when early stopping or keepBest watches it', async () => {
+  const table = irisTable();
+  const watched = await refitSpec(trainingSpec({ fit: { epochs: 3, earlyStopping: 5, seed: 2 } }), table);
+  assert.deepEqual([watched.split.train.length, watched.split.validation.length, watched.spec.fit.validationSplit], [120, 30, 0.2]);
+  assert.deepEqual(watched.split, (({ train, validation }) => ({ train, validation }))(splitRows(table, 0.2, 2)));
+  const unwatched = await refitSpec(trainingSpec({ fit: { epochs: 3, seed: 2 } }), table);
+  assert.deepEqual([unwatched.split.train.length, unwatched.split.validation.length, unwatched.spec.fit.validationSplit], [150, 0, 0]);
 });
