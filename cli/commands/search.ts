@@ -349,8 +349,10 @@ function watchText(spec: TrainingSpec, space: Space, pruning: boolean): string {
   const share = `${Math.round(fit.validationSplit * 100)} % of the other rows`;
   const who = 'earlyStopping' in space ? 'trial 0' : 'each trial';
   const pruner = pruning && fit.validationSplit > 0 ? `; the pruner watches ${share} of the first part` : '';
-  if (fit.earlyStopping === undefined || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
-  const stops = fit.keepBest === true ? `${who} keeps its epoch of lowest loss on ${share}, stopping ${fit.earlyStopping} epochs after it` : `${who} stops early on ${share} (patience ${fit.earlyStopping})`;
+  if ((fit.earlyStopping === undefined && fit.keepBest !== true) || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
+  const stops = fit.keepBest === true
+    ? `${who} keeps its epoch of lowest loss on ${share}${fit.earlyStopping !== undefined ? `, stopping ${fit.earlyStopping} epochs after it` : ''}`
+    : `${who} stops early on ${share} (patience ${fit.earlyStopping})`;
   return `${stops}${pruning ? '; the pruner watches them in the first part' : ''}`;
 }
 

@@ -113,12 +113,12 @@ export async function scoreSpec(spec: TrainingSpec, table: Table, scoring: Scori
 }
 
 /**
- * The inner split of a part's training rows that early stopping (or a pruner's report) watches.
- * None when nothing watches it (early stopping off, no pruner: every training row trains, as
+ * The inner split of a part's training rows that early stopping, the best-epoch pick (keepBest) or
+ * a pruner's report watches. None when nothing watches it (neither of the first two, no pruner: every training row trains, as
  * scikit-learn's cross_val_score does, and 7 rows never fail in a split they do not need), when
  * the spec has no validation split, or when the rows are too few.
  */
-export function innerSplit(spec: TrainingSpec, table: Table, train: readonly number[], seed: number, watched = spec.fit.earlyStopping !== undefined): Split {
+export function innerSplit(spec: TrainingSpec, table: Table, train: readonly number[], seed: number, watched = watchesValidation(spec)): Split {
   const none = { train, validation: [], note: undefined };
   if (!watched || spec.fit.validationSplit <= 0) return none;
   const labels = table.y?.kind === 'classes' ? table.y.codes : undefined;
@@ -131,10 +131,15 @@ export function innerSplit(spec: TrainingSpec, table: Table, train: readonly num
   }
 }
 
+/** Whether the spec's run watches validation rows: early stopping, or keeping the best epoch (which would otherwise pick it by the training loss). */
+export function watchesValidation(spec: TrainingSpec): boolean {
+  return spec.fit.earlyStopping !== undefined || spec.fit.keepBest === true;
+}
+
 /** Trains on one part's training rows and scores its held-out rows (fold: 1-based, for messages and the scores). */
 export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Holdout, seed: number, fold: number, args: ScoreArgs): Promise<FoldScores> {
   if (holdout.test.length === 0) throw new InputError(`${table.source}: fold ${fold} has no rows to score`);
-  const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed, spec.fit.earlyStopping !== undefined || args.report !== undefined) });
+  const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed, watchesValidation(spec) || args.report !== undefined) });
   const model = prepared.network.model;
   if (args.threads !== undefined) model.backprop().kernels.setThreads(args.threads);
   const run = startRun(prepared);

@@ -134,3 +134,19 @@ test('refitSpec trains as train does: the spec\'s split only when early stopping
   const unwatched = await refitSpec(trainingSpec({ fit: { epochs: 3, seed: 2 } }), table);
   assert.deepEqual([unwatched.split.train.length, unwatched.split.validation.length, unwatched.spec.fit.validationSplit], [150, 0, 0]);
 });
+
+test('keeping the best epoch watches an inner split as early stopping does (not the training loss); with neither, every training row trains', async () => {
+  const table = irisTable();
+  const outer = splitRows(table, 0.2, 5);
+  const keepBest = trainingSpec({ fit: { epochs: 6, batchSize: 16, validationSplit: 0.25, keepBest: true } });
+  assert.equal(keepBest.fit.earlyStopping, undefined);
+  const inner = innerSplit(keepBest, table, outer.train, 5);
+  assert.equal(inner.validation.length, Math.round(outer.train.length * 0.25), 'a quarter of the training rows watched');
+  assert.equal(inner.train.length + inner.validation.length, outer.train.length);
+  const neither = trainingSpec({ fit: { epochs: 6, batchSize: 16, validationSplit: 0.25 } });
+  assert.equal(neither.fit.earlyStopping, undefined);
+  assert.deepEqual(innerSplit(neither, table, outer.train, 5), { train: outer.train, validation: [], note: undefined });
+  // The trial's best epoch is then picked on the watched rows: its history has val_loss.
+  const outcome = await runTrainingTrial(table, keepBest, { validationSplit: 0.2, seed: 5 }, 'loss');
+  assert.ok(outcome.attrs!.best_epoch !== undefined, JSON.stringify(outcome.attrs));
+});
