@@ -303,6 +303,69 @@ def fit_one(meta, fold, task, k, seed, members=1):
     return float(1 - ((pred - yte) ** 2).sum() / ((yte - yte.mean()) ** 2).sum()), notes
 
 
+def median(a):
+    a = sorted(a)
+    m = len(a) // 2
+    return a[m] if len(a) % 2 else (a[m - 1] + a[m]) / 2
+
+
+def report(logs, manifest, golden, extra=None):
+    """Markdown tables from the JSON lines of one or more logs (the last line of a set and variant wins)."""
+    rows = {}
+    for path in logs:
+        for line in open(path):
+            r = json.loads(line)
+            rows[(r['set'], r['variant'])] = r
+    bp = {r['set']: r for r in json.load(open(os.path.join(ROOT, 'bench', 'results', 'tables.json')))['rows'] if r['variant'] == 'tabular'}
+    extra = extra or {}
+    variants = [v for v in VARIANTS if any(k[1] == v for k in rows)]
+    head = ['set', 'rows', 'metric', 'seeds', *[c for v in variants for c in (v, 's')], 'backprop tabular', *(['backprop 3 seeds'] if extra else []), 'sklearn MLP', 's', 'HistGB']
+    out = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    gaps = {v: {'mlp': [], 'gb': [], 'time': [], 'torch': [], 'bp': [], 'torchTime': []} for v in variants}
+    for s in manifest['sets']:
+        name = s['name']
+        if not any((name, v) in rows for v in variants):
+            continue
+        g = golden[name]
+        base = rows.get((name, 'mlp'))
+        cells = [name, str(g['rows']), g['metric'], ','.join(map(str, next(rows[(name, v)] for v in variants if (name, v) in rows)['seeds']))]
+        for v in variants:
+            r = rows.get((name, v))
+            if r is None:
+                cells += ['', '']
+                continue
+            cells += [f"{r['score']:.3f}", f"{r['seconds']:.1f}"]
+            gaps[v]['mlp'].append(r['score'] - g['mlp']['score'])
+            gaps[v]['gb'].append(r['score'] - g['histgb']['score'])
+            gaps[v]['time'].append(r['seconds'] / g['mlp']['seconds'])
+            gaps[v]['bp'].append(r['score'] - extra.get(name, bp[name]['score']))
+            if base is not None:
+                gaps[v]['torch'].append(r['score'] - base['score'])
+                gaps[v]['torchTime'].append(r['seconds'] / base['seconds'])
+        cells.append(f"{bp[name]['score']:.3f}")
+        if extra:
+            cells.append(f"{extra[name]:.3f}" if name in extra else '')
+        cells += [f"{g['mlp']['score']:.3f}", f"{g['mlp']['seconds']:.1f}", f"{g['histgb']['score']:.3f}"]
+        out.append('| ' + ' | '.join(cells) + ' |')
+    out.append('')
+    sign = lambda x: f'{x:+.3f}'
+    for v in variants:
+        d = gaps[v]
+        n = len(d['mlp'])
+        within = sum(x >= -0.005 for x in d['mlp'])
+        line = (f"- **{v}** ({n} sets): median gap to sklearn MLP {sign(median(d['mlp']))}, to HistGB {sign(median(d['gb']))}, "
+                f"to backprop's tabular {sign(median(d['bp']))}; at least sklearn MLP (within 0.005) on {within} of {n}; "
+                f"time {median(d['time']):.2f}x sklearn MLP at the median (max {max(d['time']):.2f}x)")
+        if v != 'mlp' and d['torch']:
+            wins = sum(x > 0.005 for x in d['torch'])
+            losses = sum(x < -0.005 for x in d['torch'])
+            line += (f"; against the torch mlp: median {sign(median(d['torch']))}, mean {sign(sum(d['torch']) / len(d['torch']))}, "
+                     f"better by > 0.005 on {wins}, worse by > 0.005 on {losses}; "
+                     f"time {median(d['torchTime']):.1f}x the torch mlp at the median (max {max(d['torchTime']):.1f}x)")
+        out.append(line)
+    return '\n'.join(out)
+
+
 VARIANTS = {'mlp': (None, 1), 'tabm8': (8, 1), 'tabm32': (32, 1), 'ens8': (None, 8), 'ens32': (None, 32)}
 
 
@@ -314,9 +377,15 @@ def main():
     ap.add_argument('--max-epochs', type=int, help='cap the preset epochs (for a quick look at the large sets)')
     ap.add_argument('--cache', default='/tmp/tabm-study-cache', help='where the dumped folds go')
     ap.add_argument('--log', default='/tmp/tabm-study.jsonl')
+    ap.add_argument('--report', nargs='+', metavar='LOG', help='print the markdown table of these logs instead of training')
+    ap.add_argument('--backprop-seeds', metavar='LOG', help="with --report: a `npm run bench:tables -- --log` file of backprop's tabular over seeds 1,2,3; its own column, and the reference where present")
     a = ap.parse_args()
     manifest = json.load(open(os.path.join(HERE, 'tables.json')))
     golden = json.load(open(os.path.join(HERE, 'sklearn-golden.json')))['sets']
+    if a.report:
+        extra = {r['set']: r['score'] for r in map(json.loads, open(a.backprop_seeds))} if a.backprop_seeds else None
+        print(report(a.report, manifest, golden, extra))
+        return
     names = a.sets.split(',') if a.sets else [s['name'] for s in manifest['sets']]
     dump(a.cache, names)
     seeds = [int(s) for s in a.seeds.split(',')]
