@@ -13,6 +13,7 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20
 const rounds = Number(values.rounds);
 const sizes = [128 * 256, 784 * 256, 4 * 784 * 256];
 const ctrl = new Int32Array(new SharedArrayBuffer(16));
+// ctrl: [request, floats, answer, 0 write / 1 read]
 const data = new Float32Array(new SharedArrayBuffer(4 * Math.max(...sizes)));
 
 // The worker: on each request (ctrl[0] bumped), writes ctrl[1] floats, then answers in ctrl[2].
@@ -26,7 +27,8 @@ const worker = new Worker(`
     seen = Atomics.load(ctrl, 0);
     if (seen < 0) break;
     const n = Atomics.load(ctrl, 1);
-    for (let i = 0; i < n; i++) data[i] = i * 0.5 + seen;
+    if (Atomics.load(ctrl, 3) === 0) for (let i = 0; i < n; i++) data[i] = i * 0.5 + seen;
+    else { let s = 0; for (let i = 0; i < n; i += 16) s += data[i]; if (s === 42) data[0] = 1; }
     Atomics.store(ctrl, 2, seen);
   }
 `, { eval: true, workerData: { ctrl: ctrl.buffer, data: data.buffer } });
@@ -34,11 +36,17 @@ const worker = new Worker(`
 function writeHere(n: number, tag: number): void {
   for (let i = 0; i < n; i++) data[i] = i * 0.5 + tag;
 }
-function writeThere(n: number, tag: number): void {
+function writeThere(n: number, tag: number, op = 0): void {
+  Atomics.store(ctrl, 3, op);
   Atomics.store(ctrl, 1, n);
   Atomics.store(ctrl, 0, tag);
   while (Atomics.load(ctrl, 2) !== tag) { /* the worker spins too: both awake, as in a training step */ }
 }
+/** This thread writes the buffer (a fill), as a pass writes its output. */
+function write(n: number, tag: number): void {
+  data.fill(tag, 0, n);
+}
+
 // The read is a copy into this thread's own buffer (memcpy: as fast as the memory lets it go, as a SIMD pass is).
 const own = new Float32Array(Math.max(...sizes));
 function read(n: number): number {
@@ -50,21 +58,24 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 let tag = 0;
 let sink = 0;
 console.log(`load average ${execFileSync('uptime', { encoding: 'utf8' }).replace(/.*load average:\s*/, '').trim()}`);
-console.log('floats      written here   written by the other core   ratio   (ms to read, median of ' + rounds + ')');
+console.log(`ms (median of ${rounds}) for this thread to read (copy) or write (fill) a buffer last written here, last written by the other core, or last read by the other core`);
+console.log('floats    read: here   other wrote   ratio   write: here   other wrote   other read   ratios');
 for (const n of sizes) {
-  const here: number[] = [];
-  const there: number[] = [];
+  const t: Record<string, number[]> = { rh: [], rw: [], wh: [], ww: [], wr: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const side of r % 2 === 0 ? ['here', 'there'] : ['there', 'here']) {
+    for (const k of ['rh', 'rw', 'wh', 'ww', 'wr']) {
       tag++;
-      if (side === 'here') writeHere(n, tag);
-      else writeThere(n, tag);
-      const t = performance.now();
-      sink += read(n);
-      (side === 'here' ? here : there).push(performance.now() - t);
+      if (k === 'rh' || k === 'wh') writeHere(n, tag);
+      else if (k === 'rw' || k === 'ww') writeThere(n, tag);
+      else { writeHere(n, tag); tag++; writeThere(n, tag, 1); }
+      const t0 = performance.now();
+      if (k[0] === 'r') sink += read(n);
+      else write(n, tag);
+      t[k]!.push(performance.now() - t0);
     }
   }
-  console.log(`${String(n).padStart(7)}   ${median(here).toFixed(4).padStart(12)}   ${median(there).toFixed(4).padStart(25)}   ${(median(there) / median(here)).toFixed(2)}×`);
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+  console.log(`${String(n).padStart(7)}   ${m.rh!.toFixed(4).padStart(10)}   ${m.rw!.toFixed(4).padStart(11)}   ${(m.rw! / m.rh!).toFixed(2)}×   ${m.wh!.toFixed(4).padStart(11)}   ${m.ww!.toFixed(4).padStart(11)}   ${m.wr!.toFixed(4).padStart(10)}   ${(m.ww! / m.wh!).toFixed(2)}× ${(m.wr! / m.wh!).toFixed(2)}×`);
 }
 Atomics.store(ctrl, 0, -1);
 await worker.terminate();
