@@ -1,8 +1,9 @@
-// What it costs this machine's cores to read data the other core just wrote: the question behind
-// the kernel threads' slow passes (an elementwise pass after a product cut over two threads reads
-// rows the other thread wrote). A shared buffer is written by this thread or by a worker, then
-// read (copied) by this thread; the read's time is compared. Sizes: a W2 activation (128×256),
-// its first layer's weights (784×256) and the four arrays Adam streams over them.
+// What it costs this machine's cores to touch data the other core just used: the question behind
+// the kernel threads' slow passes (a pass after a product cut over two threads reads rows the
+// other thread wrote, and writes buffers the other thread read). A shared buffer is written by
+// this thread, written by a worker, or read by a worker; then this thread reads it (a copy) or
+// writes it (a fill), and the time is compared. Sizes: a W2 activation (128×256), its first
+// layer's weights (784×256) and the four arrays Adam streams over them.
 //
 //   npx tsx bench/crosscore.ts [--rounds 200]
 import { Worker } from 'node:worker_threads';
