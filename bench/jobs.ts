@@ -121,7 +121,8 @@ console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, cpu: (c.user
     const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { wall: number; cpu: number; placed?: { here: number; workers: number[] } };
     return { wall: o.wall, cpu: o.cpu, ...(o.placed ? { jobs: `4 folds: ${o.placed.here} on this thread, ${o.placed.workers.join('+') || 0} on the worker thread` } : {}) };
   };
-  const s12 = ['--dataset', 'digits', '--space', space, '--layers', '128,64', '--batch-size', '32', '--epochs', '40', '--trials', '12'];
+  // No early stopping (the small preset's would make trials of unequal length): every trial runs its 40 epochs.
+  const s12 = ['--dataset', 'digits', '--space', space, '--layers', '128,64', '--batch-size', '32', '--epochs', '40', '--no-early-stopping', '--trials', '12'];
   const s8 = ['--dataset', 'wine', '--trials', '8', '--epochs', '5'];
   const cv4 = ['--layers', '128,64', '--batch-size', '32', '--epochs', '60', '--no-early-stopping'];
   // Folds the size of the search's trials (about a second each): the fixed start-up is a smaller share.
