@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import {
   capAtCores, setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
-  rowHashes, rowsFingerprint, tableBaseline,
+  rowHashes, rowsFingerprint, tableBaseline, watchesValidation,
   CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, defaultTrainingSpace,
   type JsonValue, type OutputPlan, type Table, type Params, type PresetName, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
 } from '../../src/index.js';
@@ -349,7 +349,7 @@ function watchText(spec: TrainingSpec, space: Space, pruning: boolean): string {
   const share = `${Math.round(fit.validationSplit * 100)} % of the other rows`;
   const who = 'earlyStopping' in space ? 'trial 0' : 'each trial';
   const pruner = pruning && fit.validationSplit > 0 ? `; the pruner watches ${share} of the first part` : '';
-  if ((fit.earlyStopping === undefined && fit.keepBest !== true) || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
+  if (!watchesValidation(spec) || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
   const stops = fit.keepBest === true
     ? `${who} keeps its epoch of lowest loss on ${share}${fit.earlyStopping !== undefined ? `, stopping ${fit.earlyStopping} epochs after it` : ''}`
     : `${who} stops early on ${share} (patience ${fit.earlyStopping})`;

@@ -17,6 +17,7 @@ import { writeTrainingReport } from '../report/write.js';
 import { runMetadata, savedRun, type DataFlags } from '../settings.js';
 import { specFromFlags, type Flags } from '../sharedOptions.js';
 import { presetOf, specWithPreset } from '../preset.js';
+import { verdictFacts } from '../verdictFacts.js';
 import { loadSource, type DataSource } from '../source.js';
 import { statSync } from 'node:fs';
 import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, columnDifferences, decideColumns, type StreamSettings } from '../streamTable.js';
@@ -206,10 +207,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
   notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
-  // The rows the verdict watches, fitted perfectly: no advice to grow the network.
-  const watched = hasVal ? metrics.validation : metrics.training;
-  const perfectFit = watched !== undefined && (watched.accuracy === 1 || (watched.r2 !== undefined && watched.r2 >= 0.9999));
-  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (stopped || early.bestEpoch < epochsDone - 1), atBaseline: judged.beats === false, perfectFit });
+  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, verdictFacts(early, epochsDone, hasVal ? metrics.validation : metrics.training, judged.beats === false));
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);

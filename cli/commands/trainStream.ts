@@ -5,6 +5,7 @@ import {
 import { baselineCell, baselineNote, trainingMetadata } from '../baseline.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
 import { specWithPreset } from '../preset.js';
+import { verdictFacts } from '../verdictFacts.js';
 import { writeTrainingReport } from '../report/write.js';
 import { openRowCache, rowWidth, type CacheChoice, type RowCache } from '../streamCache.js';
 import type { Flags } from '../sharedOptions.js';
@@ -193,7 +194,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   if (baselineLine !== undefined) ended.push(baselineLine);
   if (early && early.stoppedEpoch >= 0) ended.push(`Early stopping after epoch ${early.stoppedEpoch + 1}; weights restored from epoch ${early.bestEpoch + 1}.`);
   else if (early && early.bestEpoch >= 0 && early.bestEpoch < epochsDone - 1) ended.push(`Weights from epoch ${early.bestEpoch + 1} kept (the lowest ${hasVal ? 'validation' : 'training'} loss).`);
-  const verdict = trainingVerdict(fileArgs.training.history, { restoredBest: early !== undefined && early.bestEpoch >= 0 && (early.stoppedEpoch >= 0 || early.bestEpoch < epochsDone - 1), perfectFit: val !== undefined && (val.accuracy === 1 || (val.r2 !== undefined && val.r2 >= 0.9999)), atBaseline: compared !== undefined && b !== undefined && beatsBaseline(compared, b) === false });
+  const verdict = trainingVerdict(fileArgs.training.history, verdictFacts(early, epochsDone, val, compared !== undefined && b !== undefined && beatsBaseline(compared, b) === false));
   if (verdict) ended.push(verdict.message);
   for (const n of ended) printer.line(n);
   printer.line(`Model saved to ${run.out}`);

@@ -70,10 +70,7 @@ export class EarlyRefit<R> {
     if (this.closed || best === undefined || this.running !== undefined || !this.jobs.takeHere()) return;
     const controller = new AbortController();
     this.begun.push(best.number);
-    const result = this.refit(best, controller.signal).then(
-      (r) => r,
-      () => undefined,
-    ).finally(() => {
+    const result = this.refit(best, controller.signal).catch(() => undefined).finally(() => {
       this.jobs.releaseHere();
       // A better trial may have ended meanwhile, with this thread taken: begin its refit now.
       if (this.running === undefined) this.tryStart();

@@ -5,7 +5,7 @@ import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
 import type { History } from '../model/history.js';
 import { prepareTraining, startRun } from '../training/prepare.js';
-import { MAXIMIZED_METRICS, meanStd, scoreMetrics, scoreSpec, type EpochReporter, type FoldScores, type ScoreMetric, type Scoring } from '../training/score.js';
+import { MAXIMIZED_METRICS, meanStd, scoreMetrics, scoreSpec, watchesValidation, type EpochReporter, type FoldScores, type ScoreMetric, type Scoring } from '../training/score.js';
 import { DEFAULT_SPEC, type TrainingSpec } from '../training/spec.js';
 import type { JsonValue, Params, Space } from './space.js';
 import type { TrialRecord } from './journal.js';
@@ -82,7 +82,6 @@ export interface DefaultComparison {
   readonly withinNoise: boolean;
   readonly message: string;
 }
-
 
 /** Compares a training search's best trial with its trial 0, the default configuration. */
 export function compareWithDefault(result: SearchResult, metric: string): DefaultComparison {
@@ -178,8 +177,7 @@ export interface RefitArgs {
  * would only cost rows). The split is train's (prepareTraining's, by the spec's seed).
  */
 export async function refitSpec(spec: TrainingSpec, table: Table, { signal }: RefitArgs = {}): Promise<Refit> {
-  const watched = spec.fit.earlyStopping !== undefined || spec.fit.keepBest === true;
-  const trained = watched || spec.fit.validationSplit === 0 ? spec : { ...spec, fit: { ...spec.fit, validationSplit: 0 } };
+  const trained = watchesValidation(spec) || spec.fit.validationSplit === 0 ? spec : { ...spec, fit: { ...spec.fit, validationSplit: 0 } };
   const prepared = prepareTraining(trained, table);
   const run = startRun(prepared);
   if (signal !== undefined) {

@@ -32,7 +32,6 @@ export interface VerdictArgs {
   perfectFit?: boolean;
 }
 
-
 /** Reads the curve of `history` (Keras' History.history layout, one value per epoch). */
 export function trainingVerdict(history: { readonly history: Readonly<Record<string, readonly number[]>> }, args: VerdictArgs = {}): Verdict | undefined {
   const hasVal = (history.history.val_loss?.length ?? 0) > 0;
