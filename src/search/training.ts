@@ -98,7 +98,10 @@ export function compareWithDefault(result: SearchResult, metric: string): Defaul
   const difference = best.value! - baseline.value!;
   const spread = Math.max(std(best), std(baseline));
   const withinNoise = Math.abs(difference) <= spread;
-  const noise = withinNoise ? `; the difference is within the spread over folds (± ${formatScore(spread)}), so it may be noise` : '';
+  // One split has no spread over folds to judge noise by: say so rather than let "beats" stand unqualified.
+  const held = typeof best.attrs?.held_out_rows === 'number' ? `${best.attrs.held_out_rows} ` : '';
+  const oneSplit = best.attrs?.folds === 1 ? `; scored on one split (${held}held-out rows), which gives no spread to judge noise by (cross-validation gives one)` : '';
+  const noise = withinNoise && !oneSplit ? `; the difference is within the spread over folds (± ${formatScore(spread)}), so it may be noise` : oneSplit;
   return { baseline, best, difference, withinNoise, message: `Trial ${best.number} beats the default configuration (trial 0): ${metric} ${formatScore(best.value!)} vs ${formatScore(baseline.value!)} (${difference >= 0 ? '+' : ''}${formatScore(difference)})${noise}.` };
 }
 

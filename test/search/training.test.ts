@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTrainingSpace, classCodes, datasets, DEFAULT_TRAINING_SPACE, defaultTrainingParams, defaultTrainingSpace, InputError, refitSpec, innerSplit, pipelineInputs, pipelineTargets, prepareTraining, runTrainingTrial, search, specFromPreset, SpecError, splitRows, startRun, tableFromRecords, trainingSpec, applyTrainingParams, type Space } from '../../src/index.js';
+import { checkTrainingSpace, classCodes, datasets, DEFAULT_TRAINING_SPACE, defaultTrainingParams, defaultTrainingSpace, InputError, refitSpec, innerSplit, pipelineInputs, pipelineTargets, prepareTraining, runTrainingTrial, search, specFromPreset, SpecError, splitRows, startRun, tableFromRecords, trainingSpec, applyTrainingParams, compareWithDefault, type Space, type SearchResult, type TrialRecord } from '../../src/index.js';
 
 function irisTable() {
   const d = datasets.load('iris');
@@ -149,4 +149,18 @@ test('keeping the best epoch watches an inner split as early stopping does (not 
   // The trial's best epoch is then picked on the watched rows: its history has val_loss.
   const outcome = await runTrainingTrial(table, keepBest, { validationSplit: 0.2, seed: 5 }, 'loss');
   assert.ok(outcome.attrs!.best_epoch !== undefined, JSON.stringify(outcome.attrs));
+});
+
+test('compareWithDefault qualifies a win on one split (no spread to judge noise by) and one within the spread over folds', () => {
+  const trial = (number: number, value: number, attrs: Record<string, number>) => ({ number, state: 'complete', params: {}, seed: number, value, attrs }) as unknown as TrialRecord;
+  const split = { trials: [trial(0, 0.5023, { folds: 1, held_out_rows: 46, value_std: 0 }), trial(1, 0.4823, { folds: 1, held_out_rows: 46, value_std: 0 })], best: { number: 1, params: {}, value: 0.4823 }, direction: 'minimize' } as SearchResult;
+  const one = compareWithDefault(split, 'loss');
+  assert.equal(one.message, 'Trial 1 beats the default configuration (trial 0): loss 0.4823 vs 0.5023 (-0.0200); scored on one split (46 held-out rows), which gives no spread to judge noise by (cross-validation gives one).');
+  const folds = { ...split, trials: [trial(0, 0.5023, { folds: 5, value_std: 0.03 }), trial(1, 0.4823, { folds: 5, value_std: 0.01 })] } as SearchResult;
+  const five = compareWithDefault(folds, 'loss');
+  assert.equal(five.withinNoise, true);
+  assert.match(five.message, /-0\.0200\); the difference is within the spread over folds \(± 0\.0300\), so it may be noise\.$/);
+  const clear = compareWithDefault({ ...folds, trials: [trial(0, 0.6, { folds: 5, value_std: 0.01 }), trial(1, 0.4823, { folds: 5, value_std: 0.01 })] } as SearchResult, 'loss');
+  assert.equal(clear.withinNoise, false);
+  assert.match(clear.message, /\(-0\.1177\)\.$/);
 });
