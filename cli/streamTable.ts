@@ -1,6 +1,6 @@
 import {
-  InputError, Matrix, StreamPipeline, TableBuilder, countsBaseline, isValidationRow, pipelineInputs, pipelineTargets, planOutput, scoreBaseline,
-  type Baseline, type BaselineScores, type Label, type OutputPlan, type Preprocessing, type Table, type TableArgs, type TableReport, type TableSchema, type TrainingSpec,
+  FingerprintBuilder, InputError, Matrix, StreamPipeline, TableBuilder, countsBaseline, rowHashes, isValidationRow, pipelineInputs, pipelineTargets, planOutput, scoreBaseline,
+  type Baseline, type BaselineScores, type Label, type RowsFingerprint, type OutputPlan, type Preprocessing, type Table, type TableArgs, type TableReport, type TableSchema, type TrainingSpec,
 } from '../src/index.js';
 import { openCsvChunks, type CsvBlock, type CsvChunkReader } from './csvChunks.js';
 import { countLines, openTable } from './csv.js';
@@ -90,6 +90,8 @@ export interface StreamScan {
   /** The training rows' majority class or mean (in the table's codes and units), and its scores on the validation rows. */
   readonly baseline?: Baseline;
   readonly baselineScores?: BaselineScores;
+  /** The training rows' fingerprint, so that `evaluate` can say when a file holds rows the model was trained on. */
+  readonly trainingRows: RowsFingerprint;
 }
 
 /** The TableArgs train reads with, as readCsvTable takes them. */
@@ -173,15 +175,18 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
   let heldRows = 0;
   const counts = new Summary(first);
   const target = new TargetTally();
+  const fingerprint = new FingerprintBuilder();
   let trainRows = 0;
   const absorb = (t: Table, rowBase: number) => {
     const isVal = (r: number) => isValidationRow(rowBase + r, seed, fraction);
-    pipeline.add(t, (r) => !isVal(r));
     const rows: number[] = [];
     const training: number[] = [];
     for (let r = 0; r < t.rows; r++) (isVal(r) ? rows : training).push(r);
-    sink?.(t, training);
+    // The rows as read, before anything encodes them: what evaluate hashes.
+    fingerprint.add(rowHashes(t), training);
     target.add(t, training, rows);
+    pipeline.add(t, (r) => !isVal(r));
+    sink?.(t, training);
     trainRows += training.length;
     if (rows.length > 0) {
       held.push(subTable(t, rows));
@@ -223,7 +228,7 @@ function decide(first: Table, spec: TrainingSpec, settings: StreamSettings, sour
         validation = { x, y: y! };
       }
       const validationTable = keepTable && heldRows > 0 ? concatTables(held, heldRows) : undefined;
-      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, ...(validationTable ? { validationTable } : {}), notes, ...target.baseline() };
+      return { spec, reader, source, summary: counts.table(rows), schema, plan, preprocessing, rows, decidedOn, prefixRows: first.rows, validationFraction: used, trainRows, validation, ...(validationTable ? { validationTable } : {}), notes, ...target.baseline(), trainingRows: fingerprint.finish() };
     },
   };
   return decided;

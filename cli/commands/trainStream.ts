@@ -144,7 +144,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches: 1, initialEpoch, bytes: { total: scan.reader.size, read: () => bytesRead } });
   const interrupt = new Interrupt();
   const callbacks: Callback[] = [progress, interrupt];
-  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(scan.baseline, undefined), streamed: true };
+  const metadata = { ...runMetadata(spec, data, 'backprop train'), ...trainingMetadata(scan.baseline, scan.trainingRows), streamed: true };
   const past = from?.resume ? savedHistory(from.loaded.training) : { epoch: [], history: {} };
   if (run.checkpoint !== undefined) callbacks.push(epochCheckpoints(run.checkpoint, past, { preprocessing, metadata }));
   if (early) callbacks.push(early);

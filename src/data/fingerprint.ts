@@ -75,14 +75,49 @@ function fmix(h: number): number {
 
 /** The fingerprint of the rows `rows` (e.g. the training split) of hashes made by rowHashes. */
 export function rowsFingerprint(hashes: Float64Array, rows?: ArrayLike<number>): RowsFingerprint {
-  const n = rows === undefined ? hashes.length : rows.length;
-  const picked = new Float64Array(n);
-  for (let i = 0; i < n; i++) picked[i] = hashes[rows === undefined ? i : rows[i]!]!;
-  picked.sort();
-  let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || picked[i] !== picked[i - 1]) picked[distinct++] = picked[i]!;
-  const kept = picked.slice(0, Math.min(distinct, FINGERPRINT_SIZE));
-  return { rows: n, threshold: distinct > FINGERPRINT_SIZE ? kept[kept.length - 1]! : null, hashes: toBase64(kept) };
+  const builder = new FingerprintBuilder();
+  builder.add(hashes, rows);
+  return builder.finish();
+}
+
+/**
+ * A fingerprint built a block at a time (a streamed file's training rows): the smallest distinct
+ * hashes of the union are the smallest of each block's smallest, so it keeps FINGERPRINT_SIZE of
+ * them and the block in hand, and gives what rowsFingerprint gives over all the rows at once.
+ */
+export class FingerprintBuilder {
+  private kept = new Float64Array(0);
+  private pending: number[] = [];
+  private rows = 0;
+  /** More distinct hashes were seen than kept. */
+  private sampled = false;
+
+  /** Adds rows `rows` (default: all) of hashes made by rowHashes. */
+  add(hashes: Float64Array, rows?: ArrayLike<number>): void {
+    const n = rows === undefined ? hashes.length : rows.length;
+    for (let i = 0; i < n; i++) this.pending.push(hashes[rows === undefined ? i : rows[i]!]!);
+    this.rows += n;
+    if (this.pending.length >= 4 * FINGERPRINT_SIZE) this.compact();
+  }
+
+  /** The fingerprint of every row added so far. */
+  finish(): RowsFingerprint {
+    this.compact();
+    const kept = this.kept;
+    return { rows: this.rows, threshold: this.sampled ? kept[kept.length - 1]! : null, hashes: toBase64(kept) };
+  }
+
+  private compact(): void {
+    const all = new Float64Array(this.kept.length + this.pending.length);
+    all.set(this.kept);
+    all.set(this.pending, this.kept.length);
+    this.pending = [];
+    all.sort();
+    let distinct = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[distinct++] = all[i]!;
+    if (distinct > FINGERPRINT_SIZE) this.sampled = true;
+    this.kept = all.slice(0, Math.min(distinct, FINGERPRINT_SIZE));
+  }
 }
 
 /** How many rows of `hashes` (a table's rowHashes) are among the fingerprinted training rows. */

@@ -327,4 +327,6 @@ test('a streamed run compares with the baseline on its validation rows: the trai
   const ev = runCli(bin, ['evaluate', out, noise], dir);
   assert.equal(ev.code, 0, ev.stderr);
   assert.match(ev.stdout, /always answering "no"/);
+  // And the training rows' fingerprint, tallied block by block: evaluate on the same file says exactly which rows were trained on.
+  assert.match(ev.stdout, new RegExp(`^${labels.length - held.length} of the 1,200 rows are rows the model was trained on`, 'm'));
 });

@@ -1,7 +1,7 @@
 // The training rows' fingerprint: exact up to 8,192 distinct rows, an unbiased estimate beyond, bounded in size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FINGERPRINT_SIZE, fingerprintFromJson, rowHashes, rowsFingerprint, rowsSeen, tableFromRecords } from '../../src/index.js';
+import { FingerprintBuilder, FINGERPRINT_SIZE, fingerprintFromJson, rowHashes, rowsFingerprint, rowsSeen, tableFromRecords } from '../../src/index.js';
 
 function rows(n: number, from = 0): string[][] {
   // Distinct rows: a counts up.
@@ -52,4 +52,20 @@ test('past 8,192 rows the fingerprint keeps a bounded sample and estimates the s
   // Half the rows are training rows; the sample holds about 16,000 of the file's hashes below the threshold.
   assert.ok(Math.abs(seen.seen - 20_000) < 800, `estimated ${seen.seen} of 40,000`);
   assert.equal(fingerprintFromJson({ rows: 1, threshold: null, hashes: 'x'.repeat(200_000) }), undefined, 'an oversized fingerprint is not read');
+});
+
+test('a fingerprint built block by block equals the one built at once, sampled or not', () => {
+  let s = 7;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (const n of [500, 30_000]) {
+    // Hashes as rowHashes makes them (53-bit integers), with repeats.
+    const hashes = Float64Array.from({ length: n }, () => Math.floor(rand() * (n / 2)) * 2 ** 21 + Math.floor(rand() * 3));
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 !== 0);
+    const whole = rowsFingerprint(hashes, rows);
+    const builder = new FingerprintBuilder();
+    for (let from = 0; from < rows.length; from += 3_001) builder.add(hashes, rows.slice(from, from + 3_001));
+    assert.deepEqual(builder.finish(), whole);
+    assert.equal(whole.rows, rows.length);
+    assert.equal(whole.threshold === null, n === 500, `${n} rows: sampled only past ${FINGERPRINT_SIZE} distinct hashes`);
+  }
 });
