@@ -1,6 +1,6 @@
 import {
   Matrix, baselineFromJson, baselineSentence, beatsBaseline, classCodes, classReport, fingerprintFromJson, minorityShare, rowsSeen, scoreBaselineOnRows, tableBaseline, IMBALANCED_SHARE,
-  type Baseline, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type RowsFingerprint, type RowsSeen, type Sequential, type Table,
+  type Baseline, type BaselineLossOptions, type BaselineScores, type ClassScores, type Json, type JsonObject, type Label, type RowsFingerprint, type RowsSeen, type Sequential, type Table, type TrainingSpec,
 } from '../src/index.js';
 import { formatMetric } from './evaluation.js';
 
@@ -39,6 +39,23 @@ export function predictedClasses(model: Sequential, x: Matrix): Int32Array {
 /** The model's accuracy, balanced accuracy and macro F1 on rows x with true codes. */
 export function modelClassScores(model: Sequential, x: Matrix, truth: ArrayLike<number>, k: number): ClassScores {
   return classReport(truth, predictedClasses(model, x), k);
+}
+
+/** How the baseline's loss is computed for a model: with its loss's label smoothing, as the model's loss is. */
+export function baselineLossOf(model: Sequential): BaselineLossOptions {
+  const e = model.loss?.config.labelSmoothing;
+  return typeof e === 'number' && e > 0 ? { labelSmoothing: e } : {};
+}
+
+/** How the baseline's loss is computed for a spec's runs: with its label smoothing (cv's and search's folds). */
+export function smoothingOf(spec: TrainingSpec): BaselineLossOptions {
+  const e = spec.compile.labelSmoothing;
+  return e !== undefined && e > 0 ? { labelSmoothing: e } : {};
+}
+
+/** The metrics table's name of the loss row: it says when the loss (the model's and the baseline's) is taken against smoothed targets. */
+export function lossRowName(o: BaselineLossOptions): string {
+  return o.labelSmoothing ? `loss (label smoothing ${o.labelSmoothing})` : 'loss';
 }
 
 /** The metrics-table rows of the baseline column: loss (the prior's cross-entropy) and accuracy, or MAE, RMSE, R². */
@@ -96,10 +113,10 @@ export function rowsSeenNote(seen: RowsSeen, trained?: number): string | undefin
 }
 
 /** The baseline of each held-out part: fitted on the part's training rows, scored on its held-out rows. */
-export function holdoutBaselines(table: Table, holdouts: readonly { readonly train: readonly number[]; readonly test: readonly number[] }[]): BaselineScores[] {
+export function holdoutBaselines(table: Table, holdouts: readonly { readonly train: readonly number[]; readonly test: readonly number[] }[], loss: BaselineLossOptions = {}): BaselineScores[] {
   const y = table.y;
   if (y === undefined) return [];
-  return holdouts.map((h) => scoreBaselineOnRows(tableBaseline(y, h.train), y, h.test));
+  return holdouts.map((h) => scoreBaselineOnRows(tableBaseline(y, h.train), y, h.test, loss));
 }
 
 /** The mean of each score over parts (the baselines of cv's folds), as one BaselineScores. */

@@ -87,9 +87,10 @@ export interface StreamScan {
   readonly validationTable?: Table;
   /** One-line notes: a capped validation part, categories first seen after the prefix. */
   readonly notes: readonly string[];
-  /** The training rows' majority class or mean (in the table's codes and units), and its scores on the validation rows. */
+  /** The training rows' majority class or mean (in the table's codes and units). */
   readonly baseline?: Baseline;
-  readonly baselineScores?: BaselineScores;
+  /** The validation rows' true codes or values, to score the baseline on (`scoreBaseline`, with the model's loss options). */
+  readonly validationTruth?: Int32Array | Matrix;
   /** The training rows' fingerprint, so that `evaluate` can say when a file holds rows the model was trained on. */
   readonly trainingRows: RowsFingerprint;
 }
@@ -324,8 +325,8 @@ class TargetTally {
     this.heldRows += validation.length;
   }
 
-  /** The baseline and its scores on the validation rows (none without a target or validation rows). */
-  baseline(): { baseline?: Baseline; baselineScores?: BaselineScores } {
+  /** The baseline and the validation rows' truth to score it on (none without a target; no truth without validation rows). */
+  baseline(): { baseline?: Baseline; validationTruth?: Int32Array | Matrix } {
     let baseline: Baseline;
     let truth: Int32Array | Matrix;
     if (this.sums !== undefined) {
@@ -336,7 +337,7 @@ class TargetTally {
       baseline = countsBaseline(Array.from(this.classes, (_, k) => this.counts[k] ?? 0), this.classes);
       truth = Int32Array.from(this.held);
     } else return {};
-    return { baseline, ...(this.heldRows > 0 ? { baselineScores: scoreBaseline(baseline, truth) } : {}) };
+    return { baseline, ...(this.heldRows > 0 ? { validationTruth: truth } : {}) };
   }
 }
 

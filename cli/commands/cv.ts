@@ -1,6 +1,6 @@
 import { capAtCores, crossValidate, prepareCrossValidationJobs, type JobPlacement, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
-import { baselineCell, baselineNote, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
+import { baselineCell, baselineNote, smoothingOf, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
 import { dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_OK } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
@@ -59,7 +59,7 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   const macroSummary = imbalance ? [meanStd(macro)] : [];
   rows.push(['mean ± std', '', '', ...[...summary, ...macroSummary].map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
   // The baseline of each fold (majority class / mean of its training folds, scored on the held-out fold), averaged.
-  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, { folds, seed: fit.seed })));
+  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, { folds, seed: fit.seed }), smoothingOf(spec)));
   if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k === 'balanced_accuracy' ? 'balancedAccuracy' : (k as 'accuracy' | 'r2' | 'rmse' | 'mae'))), ...(imbalance ? [baselineCell(baseline, 'macroF1')] : [])]);
   printer.line();
   printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label), ...(imbalance ? ['macro F1'] : [])], rows));

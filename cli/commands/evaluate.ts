@@ -1,6 +1,6 @@
 import { classReport, loadModel, pipelineTargets, readingWarnings, scoreBaselineOnRows, type ClassScores } from '../../src/index.js';
 import { readForModel } from '../apply.js';
-import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
+import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { statSync } from 'node:fs';
@@ -33,12 +33,12 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const t = a.table.y!;
   const all = Array.from({ length: a.table.rows }, (_, i) => i);
   const saved = savedBaseline(loaded.metadata);
-  const baseline = saved !== undefined && (saved.kind === 'majority') === (t.kind === 'classes') ? scoreBaselineOnRows(saved, t, all) : undefined;
+  const baseline = saved !== undefined && (saved.kind === 'majority') === (t.kind === 'classes') ? scoreBaselineOnRows(saved, t, all, baselineLossOf(loaded.network)) : undefined;
   const predicted = t.kind === 'classes' ? predictedClasses(loaded.network, a.x) : undefined;
   const imbalance = t.kind === 'classes' ? imbalanceOf(t.classes, t.counts) : undefined;
   const scores: ClassScores | undefined = t.kind === 'classes' && imbalance ? classReport(t.codes, predicted!, t.classes.length) : undefined;
   const metrics: [string, number | undefined, string][] = [
-    ['loss', m.loss, baselineCell(baseline, 'loss')], ['accuracy', m.accuracy, baselineCell(baseline, 'accuracy')],
+    [lossRowName(baselineLossOf(loaded.network)), m.loss, baselineCell(baseline, 'loss')], ['accuracy', m.accuracy, baselineCell(baseline, 'accuracy')],
     ['balanced accuracy', scores?.balancedAccuracy, baselineCell(baseline, 'balancedAccuracy')], ['macro F1', scores?.macroF1, baselineCell(baseline, 'macroF1')],
     ['MAE', m.mae, baselineCell(baseline, 'mae')], ['RMSE', m.rmse, baselineCell(baseline, 'rmse')], ['R²', m.r2, baselineCell(baseline, 'r2')],
   ];

@@ -1,9 +1,9 @@
 import {
   classCodes, fingerprintFromJson, macroF1, pipelineInputs, pipelineTargets, r2FromSums, rowHashes, rowsSeen, scalerFromJSON,
-  type BaselineScores, type ClassScores, type LoadedModel,
+  baselineLoss, type BaselineScores, type ClassScores, type LoadedModel,
 } from '../../src/index.js';
 import { modelPlan, readingOf } from '../apply.js';
-import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, rowsSeenNote, savedBaseline } from '../baseline.js';
+import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, rowsSeenNote, savedBaseline } from '../baseline.js';
 import { openCsvChunks } from '../csvChunks.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, classTable, formatMetric, leftOutText, precisionRecall, regressionLossNote } from '../evaluation.js';
@@ -122,10 +122,8 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
     if (baseline?.kind === 'majority') {
       // The constant answer's confusion matrix: every row in the majority class's column.
       const constant = counts.map((c) => counts.map((_, j) => (j === baseline.code ? c : 0)));
-      let prior = 0;
-      counts.forEach((c, k) => (prior -= c * Math.log(Math.max(baseline.prior[k]!, 1e-7))));
       const { accuracy, balancedAccuracy, macroF1: macro, f1 } = scoresOfConfusion(constant);
-      base = { kind: 'majority', label: baseline.label, loss: prior / rows, accuracy, balancedAccuracy, macroF1: macro, f1 };
+      base = { kind: 'majority', label: baseline.label, loss: baselineLoss(baseline, counts, baselineLossOf(loaded.network)), accuracy, balancedAccuracy, macroF1: macro, f1 };
     }
   } else {
     const per = outputs.map((o) => ({ mae: o.abs / rows, mse: o.res / rows, r2: r2FromSums(o.res, o.sq - (o.sum * o.sum) / rows) }));
@@ -141,7 +139,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
     }
   }
   const shown: [string, number | undefined, string][] = [
-    ['loss', m.loss, baselineCell(base, 'loss')], ['accuracy', m.accuracy, baselineCell(base, 'accuracy')],
+    [lossRowName(baselineLossOf(loaded.network)), m.loss, baselineCell(base, 'loss')], ['accuracy', m.accuracy, baselineCell(base, 'accuracy')],
     ['balanced accuracy', scores?.balancedAccuracy, baselineCell(base, 'balancedAccuracy')], ['macro F1', scores?.macroF1, baselineCell(base, 'macroF1')],
     ['MAE', m.mae, baselineCell(base, 'mae')], ['RMSE', m.rmse, baselineCell(base, 'rmse')], ['R²', m.r2, baselineCell(base, 'r2')],
   ];

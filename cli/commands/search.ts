@@ -16,7 +16,7 @@ import {
   type JsonValue, type OutputPlan, type Table, type Params, type PresetName, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
-import { holdoutBaselines, meanOfBaselines, searchBaselineLine, trainingMetadata } from '../baseline.js';
+import { holdoutBaselines, smoothingOf, meanOfBaselines, searchBaselineLine, trainingMetadata } from '../baseline.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -235,7 +235,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   printer.line(`Best    trial ${result.best.number}: ${run.metric} ${formatMetric(result.best.value)} with ${describeParams(result.best.params)}`);
   printer.line(`Default ${comparison.message}`);
   // The trivial baseline on the same held-out rows (each part's training rows give the majority class or the mean).
-  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, scoring)));
+  const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, scoring), smoothingOf(base)));
   const baselineLine = searchBaselineLine(baseline, run.metric, result.best.value, direction === 'maximize');
   if (baselineLine !== undefined) printer.line(`Baseline ${baselineLine}`);
   printer.line(`Results ${resultsPath} and ${resultsJsonl(resultsPath)}`);

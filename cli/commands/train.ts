@@ -5,7 +5,7 @@ import {
   type Callback, type LoadedModel, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
-import { baselineCell, baselineNote, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
+import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
 import { columnPlan, dataLines, planOptionsOf, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, regressionLossNote, type SetMetrics } from '../evaluation.js';
@@ -314,6 +314,8 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
 /** The baseline on the validation rows (the training rows without validation), the imbalanced-class scores, and the verdict's sentence. */
 interface Judged {
   readonly baseline: BaselineScores | undefined;
+  /** The loss row's name (it says when the model's and the baseline's loss are taken against smoothed targets). */
+  readonly lossName: string;
   readonly on: 'validation' | 'training';
   /** Balanced accuracy and macro F1 of the model, training and validation, when the classes are imbalanced. */
   readonly classScores: { readonly training: ClassScores; readonly validation: ClassScores | undefined } | undefined;
@@ -329,7 +331,7 @@ function judgeAgainstBaseline(table: Table, prepared: PreparedTraining, model: S
   const on = val !== undefined && vt !== undefined ? 'validation' : 'training';
   const rowsTable = on === 'validation' ? vt! : table;
   const rows = on === 'validation' ? val!.rows : prepared.split.train;
-  const scores = baseline !== undefined && rowsTable.y !== undefined ? scoreBaselineOnRows(baseline, rowsTable.y, rows) : undefined;
+  const scores = baseline !== undefined && rowsTable.y !== undefined ? scoreBaselineOnRows(baseline, rowsTable.y, rows, baselineLossOf(model)) : undefined;
   let classes: Judged['classScores'];
   let imbalance: string | undefined;
   const y = table.y;
@@ -347,7 +349,7 @@ function judgeAgainstBaseline(table: Table, prepared: PreparedTraining, model: S
   const measured = on === 'validation' ? metrics.validation : metrics.training;
   const modelScores = { ...(m ? { balancedAccuracy: m.balancedAccuracy } : {}), ...(measured?.accuracy !== undefined ? { accuracy: measured.accuracy } : {}), ...(measured?.rmse !== undefined ? { rmse: measured.rmse } : {}) };
   const sentence = baselineNote(modelScores, scores, `${on} rows`);
-  return { baseline: scores, on, classScores: classes, sentence, imbalance, beats: scores === undefined ? undefined : beatsBaseline(modelScores, scores) };
+  return { baseline: scores, lossName: lossRowName(baselineLossOf(model)), on, classScores: classes, sentence, imbalance, beats: scores === undefined ? undefined : beatsBaseline(modelScores, scores) };
 }
 
 function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefined }, judged: Judged): string {
@@ -355,7 +357,7 @@ function metricsTable(m: { training: SetMetrics; validation: SetMetrics | undefi
   const b = judged.baseline;
   const rows = names
     .filter(([k]) => m.training[k] !== undefined)
-    .map(([k, label]) => [label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—', baselineCell(b, k)]);
+    .map(([k, label]) => [k === 'loss' ? judged.lossName : label, formatMetric(m.training[k]), m.validation ? formatMetric(m.validation[k]) : '—', baselineCell(b, k)]);
   const c = judged.classScores;
   if (c !== undefined) {
     rows.push(['balanced accuracy', formatMetric(c.training.balancedAccuracy), c.validation ? formatMetric(c.validation.balancedAccuracy) : '—', baselineCell(b, 'balancedAccuracy')]);

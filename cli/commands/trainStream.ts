@@ -1,8 +1,8 @@
 import {
-  Rng, ShuffleBuffer, beatsBaseline, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON, trainingVerdict,
+  Rng, ShuffleBuffer, beatsBaseline, scoreBaseline, buildNetwork, describeNetwork, earlyStoppingOf, numericFeatureIndices, saveModel, measure, scalerFromJSON, trainingVerdict,
   type BatchDataset, type Callback, type History, type LoadedModel, type PresetName, type Sequential, type Table, type TableArgs, type TrainingSpec,
 } from '../../src/index.js';
-import { baselineCell, baselineNote, trainingMetadata } from '../baseline.js';
+import { baselineCell, baselineLossOf, baselineNote, lossRowName, trainingMetadata } from '../baseline.js';
 import { epochCheckpoints, mergeHistory, savedHistory } from '../checkpoints.js';
 import { specWithPreset } from '../preset.js';
 import { verdictFacts } from '../verdictFacts.js';
@@ -179,8 +179,9 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const raw = scan.validation && targetScaler ? targetScaler.inverseTransform(scan.validation.y, 'float64') : undefined;
   const val = scan.validation ? measure(model, scan.plan.task, scan.validation.x, scan.validation.y, targetScaler, raw) : undefined;
   // The training rows' majority class or mean, scored on the same validation rows, as the in-memory run shows it.
-  const b = scan.baselineScores;
-  const rows: string[][] = [['loss', formatMetric(last.loss?.[at]), val ? formatMetric(val.loss) : '—', baselineCell(b, 'loss')]];
+  const lossOptions = baselineLossOf(model);
+  const b = scan.baseline && scan.validationTruth ? scoreBaseline(scan.baseline, scan.validationTruth, lossOptions) : undefined;
+  const rows: string[][] = [[lossRowName(lossOptions), formatMetric(last.loss?.[at]), val ? formatMetric(val.loss) : '—', baselineCell(b, 'loss')]];
   if (last.accuracy) rows.push(['accuracy', formatMetric(last.accuracy[at]), val ? formatMetric(val.accuracy) : '—', baselineCell(b, 'accuracy')]);
   // Regression scores in the target's units, as the in-memory run prints them.
   for (const [name, key, v] of [['MAE', 'mae', val?.mae], ['RMSE', 'rmse', val?.rmse], ['R²', 'r2', val?.r2]] as const) if (v !== undefined) rows.push([name, '—', formatMetric(v), baselineCell(b, key)]);

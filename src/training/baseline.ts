@@ -67,16 +67,26 @@ export function macroF1(confusion: readonly (readonly number[])[]): number {
   return averagedScore('f1', countsFromConfusion(confusion, confusion.length), 'macro', 0);
 }
 
+/** How the baseline's loss is computed: as the model's loss is, so the two can stand side by side. */
+export interface BaselineLossOptions {
+  /**
+   * The model's label smoothing ε: the baseline's cross-entropy is then taken against the same
+   * smoothed targets, (1 − ε)·y + ε/K, as the model's loss is (else a smoothed model loss would be
+   * compared with a plain one, and always look worse than it is).
+   */
+  readonly labelSmoothing?: number;
+}
+
 /** The baseline scored on the rows whose true codes (classification) or values (regression, [rows, targets]) are given. */
-export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Matrix): BaselineScores {
+export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Matrix, options: BaselineLossOptions = {}): BaselineScores {
   if (baseline.kind === 'majority') {
     const codes = truth as ArrayLike<number>;
     const constant = new Int32Array(codes.length).fill(baseline.code);
-    // Cross-entropy of answering the training prior (what a network that learnt nothing converges to).
-    let loss = 0;
-    for (let i = 0; i < codes.length; i++) loss -= Math.log(Math.max(baseline.prior[codes[i]!]!, 1e-7));
+    const counts = new Array<number>(baseline.classes).fill(0);
+    for (let i = 0; i < codes.length; i++) counts[codes[i]!]!++;
+    const loss = baselineLoss(baseline, counts, options);
     const f1 = classScores(Array.from(codes), constant, baseline.classes).f1;
-    return { kind: 'majority', label: baseline.label, loss: loss / Math.max(1, codes.length), ...classReport(codes, constant, baseline.classes), f1 };
+    return { kind: 'majority', label: baseline.label, loss, ...classReport(codes, constant, baseline.classes), f1 };
   }
   const y = truth as Matrix;
   let mae = 0;
@@ -102,6 +112,24 @@ export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Mat
     r2 += tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
   }
   return { kind: 'mean', mae: mae / y.cols, rmse: Math.sqrt(mse / y.cols), r2: r2 / y.cols };
+}
+
+/**
+ * The mean cross-entropy of answering the training prior (what a network that learnt nothing
+ * converges to) over rows with `counts[k]` of true class k, against targets smoothed as the
+ * model's are: −(1 − ε)·log p_y − (ε/K)·Σ_k log p_k per row.
+ */
+export function baselineLoss(baseline: Baseline & { kind: 'majority' }, counts: readonly number[], options: BaselineLossOptions = {}): number {
+  const logP = baseline.prior.map((p) => Math.log(Math.max(p, 1e-7)));
+  const e = options.labelSmoothing ?? 0;
+  const spread = (e / logP.length) * logP.reduce((a, l) => a + l, 0);
+  let loss = 0;
+  let rows = 0;
+  counts.forEach((c, k) => {
+    loss -= c * ((1 - e) * logP[k]! + spread);
+    rows += c;
+  });
+  return loss / Math.max(1, rows);
 }
 
 /** The smallest class's share of the rows (1 when there are no rows). */
@@ -160,8 +188,8 @@ export function tableBaseline(y: { readonly kind: 'classes'; readonly classes: r
 }
 
 /** The baseline scored on some rows of a table's target. */
-export function scoreBaselineOnRows(baseline: Baseline, y: { readonly kind: 'classes'; readonly codes: Int32Array } | { readonly kind: 'numeric'; readonly values: Matrix }, rows: readonly number[]): BaselineScores {
-  if (y.kind === 'classes') return scoreBaseline(baseline, Int32Array.from(rows, (i) => y.codes[i]!));
+export function scoreBaselineOnRows(baseline: Baseline, y: { readonly kind: 'classes'; readonly codes: Int32Array } | { readonly kind: 'numeric'; readonly values: Matrix }, rows: readonly number[], options: BaselineLossOptions = {}): BaselineScores {
+  if (y.kind === 'classes') return scoreBaseline(baseline, Int32Array.from(rows, (i) => y.codes[i]!), options);
   const cols = y.values.cols;
   const data = new Float64Array(rows.length * cols);
   rows.forEach((i, k) => data.set(y.values.data.subarray(i * cols, (i + 1) * cols), k * cols));

@@ -126,7 +126,7 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   assert.match(t.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the validation rows; the model scores [\d.]+\./);
   // The verdict does not follow that with advice to grow the network.
   assert.doesNotMatch(t.stdout, /larger network/);
-  assert.match(t.stdout, /│ balanced accuracy │ +[\d.]+ │ +[\d.]+ │ +0\.5000 │/);
+  assert.match(t.stdout, /│ balanced accuracy +│ +[\d.]+ │ +[\d.]+ │ +0\.5000 │/);
   assert.match(t.stdout, /│ macro F1 +│/);
   assert.match(t.stdout, /Imbalanced classes \(the smallest, "leave", is 1\d\.\d % of the rows\): balanced accuracy and macro F1 say more than accuracy; --class-weight balanced weighs the rare classes up\./);
 

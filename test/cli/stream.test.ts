@@ -271,6 +271,16 @@ test('evaluate --stream sums loss, accuracy, the confusion matrix, the baseline 
   assert.ok(m.balancedAccuracy !== undefined && m.balancedAccuracy < m.accuracy!, `balanced accuracy ${m.balancedAccuracy} beside accuracy ${m.accuracy}`);
   close(s.baseline, m.baseline, 'baseline');
   assert.equal(s.baseline.label, 'no');
+  // The baseline's loss is taken against targets smoothed as the model's loss takes them (the tabular preset smooths by 0.1):
+  // −(1 − ε)·log p_y − (ε/2)·(log p_no + log p_yes) per row, from the saved training prior and this file's labels.
+  const prior = (loadModel(model).metadata.baseline as { prior: number[] }).prior;
+  const labels = readFileSync(rare, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').at(-1));
+  const e = 0.1;
+  const perRow = (k: number) => -((1 - e) * Math.log(prior[k]!) + (e / 2) * (Math.log(prior[0]!) + Math.log(prior[1]!)));
+  const expected = labels.reduce((a, l) => a + perRow(l === 'no' ? 0 : 1), 0) / labels.length;
+  assert.ok(Math.abs((m.baseline.loss as number) - expected) < 1e-9, `baseline loss ${String(m.baseline.loss)}, smoothed prior cross-entropy ${expected}`);
+  const human = runCli(bin, ['evaluate', model, rare], dir);
+  assert.match(human.stdout, new RegExp(`│ loss \\(label smoothing 0\\.1\\) +│ +${m.loss.toFixed(4)} │ +${expected.toFixed(4)} │`), human.stdout);
   assert.deepEqual(s.perClass, m.perClass);
   assert.deepEqual(s.notes, m.notes);
   assert.ok(m.notes.some((n) => /^Imbalanced classes \(the smallest, "yes", is \d+\.\d % of the rows\)/.test(n)), m.notes.join('\n'));
@@ -318,6 +328,12 @@ test('a streamed run compares with the baseline on its validation rows: the trai
   const share = held.filter((l) => l === 'no').length / held.length;
   const cell = Number(/│ accuracy +│ +[\d.]+ │ +[\d.]+ │ +([\d.]+) │/.exec(run.stdout)?.[1]);
   assert.ok(Math.abs(cell - share) < 5e-5, `baseline accuracy ${cell}, share of "no" among the ${held.length} validation rows ${share}\n${run.stdout}`);
+  // Its loss: the training prior's cross-entropy against targets smoothed by the preset's 0.1, as the model's loss row is.
+  const p = trainedNo / (labels.length - held.length);
+  const e = 0.1;
+  const smoothed = held.reduce((a, l) => a - (1 - e) * Math.log(l === 'no' ? p : 1 - p) - (e / 2) * (Math.log(p) + Math.log(1 - p)), 0) / held.length;
+  const lossCell = Number(/│ loss \(label smoothing 0\.1\) +│ +[\d.]+ │ +[\d.]+ │ +([\d.]+) │/.exec(run.stdout)?.[1]);
+  assert.ok(Math.abs(lossCell - smoothed) < 5e-5, `baseline loss ${lossCell}, smoothed prior cross-entropy ${smoothed}\n${run.stdout}`);
   const accuracy = Number(/│ accuracy +│ +[\d.]+ │ +([\d.]+) │/.exec(run.stdout)?.[1]);
   if (accuracy <= share) {
     assert.match(run.stdout, /^No better than the baseline: always answering "no" scores accuracy [\d.]+ on the validation rows/m);

@@ -25,7 +25,7 @@ test('backprop train with no data trains on bundled iris, says so, and reaches �
   assert.match(r.stdout, /Data {4}iris \(bundled\): 150 rows, 4 features, target "species": 3 classes \(setosa 50, versicolor 50, virginica 50\)/);
   assert.match(r.stdout, /Split {3}120 training \/ 30 validation rows \(stratified, seed 1\)/);
   assert.match(r.stdout, /Epoch 100\/100 - loss: /);
-  const acc = /│ accuracy │ +([\d.]+) │ +([\d.]+) │/.exec(r.stdout);
+  const acc = /│ accuracy +│ +([\d.]+) │ +([\d.]+) │/.exec(r.stdout);
   assert.ok(acc, r.stdout.slice(-600));
   assert.ok(Number(acc[2]) >= 0.85, `validation accuracy ${acc[2]}`);
   assert.match(r.stdout, /Model saved to iris\.bpm/);

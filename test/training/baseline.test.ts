@@ -69,3 +69,23 @@ test('a table baseline from its training rows, scored on other rows, and read ba
   assert.equal(baselineFromJson({ kind: 'majority', code: 3, label: 'x', classes: 2, prior: [0.5, 0.5] }), undefined);
   assert.equal(baselineFromJson({ kind: 'mean', means: ['1'] }), undefined);
 });
+
+test('with label smoothing the baseline loss is the smoothed cross-entropy the model minimises: the losses themselves give the same on the prior', async () => {
+  const { getLoss } = await import('../../src/index.js');
+  const b = classBaseline([0, 0, 1, 2, 0], ['a', 'b', 'c']);
+  const truth = [0, 1, 1, 2];
+  for (const e of [0, 0.1, 0.3]) {
+    const s = scoreBaseline(b, truth, { labelSmoothing: e });
+    assert.ok(s.kind === 'majority');
+    // The categorical cross-entropy of the prior's probabilities on every row, against one-hot targets smoothed by e.
+    const pred = new Matrix(4, 3, new Float64Array(truth.flatMap(() => [0.6, 0.2, 0.2])));
+    const target = new Matrix(4, 3, new Float64Array(truth.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)))));
+    assertClose(s.loss, getLoss('categoricalCrossentropy', e ? { labelSmoothing: e } : {}).value(pred, target), 1e-6, 0, `ε ${e}`);
+  }
+  // Two classes with one sigmoid output: ε/2 on each side, as binaryCrossentropy smooths.
+  const two = classBaseline([0, 1, 1, 1], ['no', 'yes']);
+  const s2 = scoreBaseline(two, [1, 0, 1], { labelSmoothing: 0.2 });
+  assert.ok(s2.kind === 'majority');
+  const bce = getLoss('binaryCrossentropy', { labelSmoothing: 0.2 }).value(new Matrix(3, 1, new Float64Array([0.75, 0.75, 0.75])), new Matrix(3, 1, new Float64Array([1, 0, 1])));
+  assertClose(s2.loss, bce, 1e-6);
+});
