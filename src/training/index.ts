@@ -12,5 +12,5 @@ export { JobQueue, type JobPlacement, type JobRunner } from './jobQueue.js';
 export { scoreSpec, holdoutsOf, innerSplit, watchesValidation, classScores, meanStd, scoreMetrics, MAXIMIZED_METRICS, CLASS_METRICS, type FoldScores, type ScoreMetric, type Scoring, type Holdout, type ScoreArgs, type EpochReporter } from './score.js';
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from './measure.js';
 export { classBaseline, countsBaseline, baselineLoss, meanBaseline, tableBaseline, scoreBaselineOnRows, baselineFromJson, classReport, macroF1, scoreBaseline, minorityShare, beatsBaseline, baselineSentence, IMBALANCED_SHARE, type Baseline, type BaselineScores, type BaselineLossOptions, type ClassScores, type ComparedScores } from './baseline.js';
-export { presetSpec, specFromPreset, mergeSpecParts, presetNames, tabularBatchSize, tabularEpochs, tabularEmbedding, TABULAR_EMBEDDING_COLUMNS, type PresetName, type PresetData, type PresetChoice } from './presets.js';
+export { presetSpec, specFromPreset, mergeSpecParts, presetNames, tabularBatchSize, tabularEpochs, tabularEmbedding, tabularWideSmall, TABULAR_WIDE_SMALL_DROPOUT, TABULAR_EMBEDDING_COLUMNS, type PresetName, type PresetData, type PresetChoice } from './presets.js';
 export { StreamPipeline, type StreamPipelineArgs } from './streamPipeline.js';

@@ -2,7 +2,7 @@
 // row count, says so, and what the user sets wins over it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SPEC, InputError, presetSpec, specFromPreset, tabularBatchSize, tabularEmbedding, tabularEpochs, trainingSpec, TABULAR_EMBEDDING_COLUMNS } from '../../src/index.js';
+import { DEFAULT_SPEC, InputError, presetSpec, specFromPreset, tabularBatchSize, tabularEmbedding, tabularEpochs, tabularWideSmall, TABULAR_WIDE_SMALL_DROPOUT, trainingSpec, TABULAR_EMBEDDING_COLUMNS } from '../../src/index.js';
 
 test('preset small is the old default network with early stopping (patience 10)', () => {
   const { spec } = specFromPreset('small', { rows: 150, task: 'classification' });
@@ -40,6 +40,21 @@ test('preset tabular: under 500 rows 1 to 16 numeric columns go through a period
   const { spec } = specFromPreset('tabular', { rows: 167, task: 'regression', numericColumns: 2 });
   assert.deepEqual(spec.architecture.embedding, { frequencies: 16, units: 16, sigma: 0.1 });
   assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec);
+});
+
+test('preset tabular: a small table with too many numeric columns to embed is standardised with dropout 0.1, every other robustly scaled without (the three such tables of bench/tables rose with each, the rest fell)', () => {
+  const partsOf = (rows: number, numericColumns: number) => presetSpec('tabular', { rows, task: 'classification', numericColumns }).parts;
+  for (const [r, n] of [[208, 60], [351, 32], [215, 100], [200, 17]] as const) {
+    assert.equal(partsOf(r, n).preprocessing?.scale, 'standard', `${r} rows, ${n} numeric columns`);
+    assert.equal(partsOf(r, n).architecture?.dropout, 0.1);
+  }
+  for (const [r, n] of [[208, 16], [208, 1], [208, 0], [499, 9], [500, 60], [4454, 7]] as const) {
+    assert.equal(partsOf(r, n).preprocessing?.scale, 'robust', `${r} rows, ${n} numeric columns`);
+    assert.equal(partsOf(r, n).architecture?.dropout, 0);
+  }
+  assert.deepEqual([tabularWideSmall(499, 17), tabularWideSmall(499, 16), tabularWideSmall(500, 17)], [true, false, false]);
+  assert.equal(TABULAR_WIDE_SMALL_DROPOUT, 0.1);
+  assert.equal(presetSpec('tabular', { rows: 208, task: 'classification', numericColumns: 60 }).why, 'preset tabular for 208 rows: 64 epochs, batch 32, every row trained on with an L2 penalty of 0.0001 (under 500 rows a hold-out costs more than it saves), 60 numeric columns standardised and dropout 0.1 (over 16 to embed; both raised every such table)');
 });
 
 test('specFromPreset: the given parts win over the preset; the result is plain JSON', () => {
