@@ -4,17 +4,20 @@
 // timing. Threads are run in interleaved rounds; medians are printed, with the load average.
 //
 //   npx tsx bench/threads-profile.ts [--steps 200] [--rounds 5] [--threads 1,2]
+//   npx tsx bench/threads-profile.ts --infer [--rounds 7]   (predictMatrix on 10,000 rows in
+//     batches of 1,000, as the peers' w2 inference is timed: ms per batch)
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { Matrix, layers, optimizers, sequential } from '../src/index.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { existingKernelPool } from '../src/kernels/pool/pool.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1,2' } } });
-const steps = Number(values.steps);
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1,2' }, infer: { type: 'boolean', default: false } } });
+const infer = values.infer;
 const rounds = Number(values.rounds);
 const counts = values.threads.split(',').map(Number);
-const batch = 128;
+const batch = infer ? 1000 : 128;
+const steps = infer ? 10 : Number(values.steps);
 const rows = steps * batch;
 
 // Seeded synthetic digits-like data: the speed of a step does not depend on the values.
@@ -61,7 +64,8 @@ const models = new Map(counts.map((t) => [t, build()]));
 wrapping = false;
 for (const [t, m] of models) {
   instrument(m.backprop().kernels);
-  await m.fit(new Matrix(batch * 2, 784, x.data.subarray(0, batch * 2 * 784)), new Matrix(batch * 2, 1, y.data.subarray(0, batch * 2)), { epochs: 1, batchSize: batch, verbose: 0, threads: t });
+  await m.fit(new Matrix(256, 784, x.data.subarray(0, 256 * 784)), new Matrix(256, 1, y.data.subarray(0, 256)), { epochs: 1, batchSize: 128, verbose: 0, threads: t });
+  if (infer) m.predictMatrix(x, { batchSize: batch, threads: t });
 }
 wrapping = true;
 const perCall = new Map<number, Map<string, number[]>>(counts.map((t) => [t, new Map()]));
@@ -74,7 +78,8 @@ for (let r = 0; r < rounds; r++) {
     times.clear();
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    await m.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0, threads: t, shuffle: true });
+    if (infer) m.predictMatrix(x, { batchSize: batch, threads: t });
+    else await m.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0, threads: t, shuffle: true });
     total.get(t)!.push((performance.now() - t0) / steps);
     const c = process.cpuUsage(c0);
     cpu.get(t)!.push((c.user + c.system) / 1000 / steps);
@@ -86,7 +91,7 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 loads.push(load());
-console.log(`W2 step profile (ms per step, median of ${rounds} rounds of ${steps} steps); pool started ${existingKernelPool()?.starts ?? 0} time(s); load average ${loads.join(' → ')}`);
+console.log(`W2 ${infer ? 'inference' : 'step'} profile (ms per ${infer ? `batch of ${batch}` : 'step'}, median of ${rounds} rounds of ${steps} ${infer ? 'batches' : 'steps'}); pool started ${existingKernelPool()?.starts ?? 0} time(s); load average ${loads.join(' → ')}`);
 const keys = [...new Set(counts.flatMap((t) => [...perCall.get(t)!.keys()]))].sort((a, b) => median(perCall.get(1)?.get(b) ?? [0]) - median(perCall.get(1)?.get(a) ?? [0]));
 console.log(['call'.padEnd(40), ...counts.map((t) => `${t}t`.padStart(9)), counts.length > 1 ? '  ratio' : ''].join(''));
 const kernelSum = new Map<number, number>(counts.map((t) => [t, 0]));
@@ -98,6 +103,6 @@ for (const key of keys) {
 const tot = counts.map((t) => median(total.get(t)!));
 console.log(['kernel calls, sum'.padEnd(40), ...counts.map((t) => kernelSum.get(t)!.toFixed(4).padStart(9))].join(''));
 console.log(['outside the kernels'.padEnd(40), ...counts.map((t, i) => (tot[i]! - kernelSum.get(t)!).toFixed(4).padStart(9))].join(''));
-console.log(['whole step'.padEnd(40), ...tot.map((v) => v.toFixed(4).padStart(9)), counts.length > 1 ? `  ${(tot[0]! / tot[tot.length - 1]!).toFixed(2)}×` : ''].join(''));
+console.log([(infer ? 'whole batch' : 'whole step').padEnd(40), ...tot.map((v) => v.toFixed(4).padStart(9)), counts.length > 1 ? `  ${(tot[0]! / tot[tot.length - 1]!).toFixed(2)}×` : ''].join(''));
 console.log(['CPU time of all threads'.padEnd(40), ...counts.map((t) => median(cpu.get(t)!).toFixed(4).padStart(9))].join(''));
 console.log(`samples/s: ${counts.map((t, i) => `${t}t ${Math.round(batch / tot[i]! * 1000)}`).join(', ')}`);
