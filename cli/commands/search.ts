@@ -13,7 +13,7 @@ import {
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,
   rowHashes, rowsFingerprint, tableBaseline, watchesValidation,
   CLASS_METRICS, DEFAULT_TRAINING_SPACE, checkTrainingSpace, defaultTrainingSpace,
-  type JsonValue, type OutputPlan, type Table, type Params, type PresetName, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring,
+  type JsonValue, type OutputPlan, type Table, type Params, type PresetName, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring, type Refit,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
 import { holdoutBaselines, smoothingOf, meanOfBaselines, searchBaselineLine, trainingMetadata } from '../baseline.js';
@@ -182,8 +182,13 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     printer.line(`Warning each trial is scored on ${heldOut} held-out row${heldOut === 1 ? '' : 's'}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
     printer.event({ event: 'warning', kind: 'few-held-out-rows', rows: heldOut });
   }
-  // On --jobs J, the winner's refit begins when this thread has no trial left (refitSpec's bits do not depend on when).
-  const early = pool !== undefined ? new EarlyRefit(pool, (trial, signal) => refitSpec(trialSpec(trial.params, trial.seed), table, { signal })) : undefined;
+  // On --jobs J, the winner's refit begins on the first job with no trial left (refitSpec's bits do not depend on when or where).
+  const early = pool !== undefined ? new EarlyRefit<Refit>({
+    takeIdle: () => {
+      const job = pool.takeIdle();
+      return job && { where: job.where, refit: (trial, signal) => job.refit(trialSpec(trial.params, trial.seed), signal), release: () => job.release() };
+    },
+  }) : undefined;
   let result: SearchResult;
   try {
     const objective = (params: Params, trial: { number: number; seed: number; report: (step: number, value: number) => boolean }) => {
@@ -253,7 +258,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const bestSpec = trialSpec(result.best.params, bestRecord.seed);
   const hashes = rowHashes(table);
   const begunEarly = await early?.take(result.best.number);
-  const refit = begunEarly ?? await refitSpec(bestSpec, table);
+  const refit = begunEarly?.value ?? await refitSpec(bestSpec, table);
   const trainRows = refit.split.train;
   saveModel(refit.model, run.out, {
     preprocessing: refit.preprocessing,
@@ -262,7 +267,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   });
   const which = result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`;
   const rowsText = refit.split.validation.length === 0 ? `on all ${table.rows} rows` : `as train does: ${trainRows.length} of the ${table.rows} rows, ${refit.split.validation.length} held out for ${refit.spec.fit.keepBest === true ? 'its best epoch' : 'early stopping'}`;
-  printer.line(`Model   ${which} trained ${rowsText} (${refit.history.epoch.length} epochs${begunEarly !== undefined ? ', begun on this thread while the last trials ran' : ''}), saved to ${run.out}`);
+  printer.line(`Model   ${which} trained ${rowsText} (${refit.history.epoch.length} epochs${begunEarly !== undefined ? `, begun on ${begunEarly.where === 'here' ? 'this thread' : 'a worker thread'} while the last trials ran` : ''}), saved to ${run.out}`);
   if (run.report !== undefined) {
     writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
     printer.line(`Report written to ${run.report}`);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../src/kernels/pool/workerStart.js';
-import { JobQueue, type JobPlacement, type JobRunner, type Table, type TrialOutcome } from '../../src/index.js';
+import { History, JobQueue, modelFromBytes, refitSpec, type JobPlacement, type JobRunner, type Refit, type Table, type TrainingSpec, type TrialOutcome } from '../../src/index.js';
 import { runTrainingJob, type Reporter, type TrialJob, type TrialRunner } from './trial.js';
 
 /** A parsed table and what identifies it (tableKey). */
@@ -15,12 +15,57 @@ export interface ThreadData {
   readonly table?: KeyedTable;
   readonly tableToCome?: boolean;
 }
-export type ToThread = { type: 'table'; table: KeyedTable } | { type: 'run'; id: number; job: TrialJob } | { type: 'prune'; id: number; stop: boolean };
+export type ToThread =
+  | { type: 'table'; table: KeyedTable }
+  | { type: 'run'; id: number; job: TrialJob }
+  | { type: 'prune'; id: number; stop: boolean }
+  /** Train `spec` on the search's table as refitSpec does; `abort[0]` turns 1 when a better trial ended (read between epochs). */
+  | { type: 'refit'; id: number; spec: TrainingSpec; abort: Int32Array };
 export type FromThread =
   | { type: 'ready' }
   | { type: 'report'; id: number; step: number; value: number }
   | { type: 'done'; id: number; outcome: TrialOutcome }
+  | { type: 'refitted'; id: number; refit: RefitTransfer }
   | { type: 'error'; id: number; message: string };
+
+/** A refit as it crosses from a worker thread: the model as model-file bytes (weights, optimiser state and pipeline, bit for bit). */
+export interface RefitTransfer {
+  readonly bytes: Uint8Array;
+  readonly epoch: number[];
+  readonly history: Record<string, number[]>;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly spec: TrainingSpec;
+  readonly split: { readonly train: number[]; readonly validation: number[] };
+}
+
+/** The Refit a worker thread sent, rebuilt on this thread. */
+export function refitFromTransfer(t: RefitTransfer): Refit {
+  const loaded = modelFromBytes(t.bytes);
+  const history = new History();
+  history.epoch.push(...t.epoch);
+  Object.assign(history.history, t.history);
+  history.converged = t.converged;
+  history.iterations = t.iterations;
+  return { model: loaded.network, preprocessing: loaded.preprocessing!, history, spec: t.spec, split: t.split };
+}
+
+/** A job of the search lent out for a refit while it is free with no trial waiting (`TrialPool.takeIdle`). */
+export interface IdleJob {
+  /** This thread, or a worker thread (whose refit comes back as model-file bytes). */
+  readonly where: 'here' | 'worker';
+  /** Trains `spec` on the search's table as refitSpec does, on this job; rejects with the signal's reason within an epoch of an abort. */
+  refit(spec: TrainingSpec, signal: AbortSignal): Promise<Refit>;
+  /** Gives the job back to the search. */
+  release(): void;
+}
+
+/** A worker thread's job, and how to ask it for a refit. */
+interface WorkerJob {
+  readonly runner: JobRunner<Task, TrialOutcome>;
+  refit(spec: TrainingSpec, signal: AbortSignal): Promise<Refit>;
+  dead: boolean;
+}
 
 interface Task {
   readonly job: TrialJob;
@@ -64,6 +109,7 @@ export class TrialPool implements TrialRunner {
   private readonly queue = new JobQueue<Task, TrialOutcome>();
   private readonly here: JobRunner<Task, TrialOutcome> | undefined;
   private readonly runners: JobRunner<Task, TrialOutcome>[] = [];
+  private readonly workerJobs: WorkerJob[] = [];
   private readonly threads: workerThreads.Worker[] = [];
   private started = false;
   private nextId = 0;
@@ -106,10 +152,38 @@ export class TrialPool implements TrialRunner {
       }),
     };
     this.runners.push(runner);
+    const refits = new Map<number, { resolve: (r: Refit) => void; reject: (e: Error) => void }>();
+    const job: WorkerJob = {
+      runner,
+      dead: false,
+      refit: (spec, signal) => new Promise<Refit>((resolve, reject) => {
+        const id = this.nextId++;
+        // Shared, so the worker reads it between epochs without waiting for its event loop.
+        const abort = new Int32Array(new SharedArrayBuffer(4));
+        const onAbort = (): void => { Atomics.store(abort, 0, 1); };
+        if (signal.aborted) onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        const settle = (): void => { refits.delete(id); signal.removeEventListener('abort', onAbort); };
+        refits.set(id, { resolve: (r) => { settle(); resolve(r); }, reject: (e) => { settle(); reject(e); } });
+        w.postMessage({ type: 'refit', id, spec, abort } satisfies ToThread);
+      }),
+    };
+    this.workerJobs.push(job);
     w.on('message', (m: FromThread) => {
       if (m.type === 'ready') {
         joined = true;
         this.queue.join(runner);
+        return;
+      }
+      const asked = m.type === 'refitted' || m.type === 'error' ? refits.get(m.id) : undefined;
+      if (asked !== undefined) {
+        if (m.type === 'refitted') {
+          try {
+            asked.resolve(refitFromTransfer(m.refit));
+          } catch (e) {
+            asked.reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        } else if (m.type === 'error') asked.reject(new Error(m.message));
         return;
       }
       const c = current;
@@ -120,13 +194,15 @@ export class TrialPool implements TrialRunner {
       }
       current = undefined;
       if (m.type === 'done') c.resolve(m.outcome);
-      else c.reject(new Error(m.message));
+      else if (m.type === 'error') c.reject(new Error(m.message));
     });
     let dead = false;
     const crash = (message: string): void => {
       if (dead) return; // 'error' then 'exit'
       dead = true;
+      job.dead = true;
       this.queue.leave(runner);
+      for (const r of [...refits.values()]) r.reject(new Error(message));
       const c = current;
       current = undefined;
       if (c !== undefined) c.reject(new Error(message));
@@ -154,18 +230,30 @@ export class TrialPool implements TrialRunner {
   }
 
   /**
-   * Takes this thread out of the jobs when it is free and no trial waits for a job (the search's
-   * last trials run elsewhere), for other work; true if it was taken. `releaseHere` gives it back.
+   * Lends out a job that is free when no trial waits for one (the search's last trials run on the
+   * others), for the winner's refit: this thread if it is free, else a free worker thread; undefined
+   * when none is. `release` gives it back; a trial asked meanwhile waits for a job.
    */
-  takeHere(): boolean {
-    if (this.here === undefined || this.closed || this.queue.queued > 0 || !this.queue.isIdle(this.here)) return false;
-    this.queue.leave(this.here);
-    return true;
+  takeIdle(): IdleJob | undefined {
+    if (this.closed || this.queue.queued > 0) return undefined;
+    const here = this.here;
+    if (here !== undefined && this.queue.isIdle(here)) {
+      this.queue.leave(here);
+      return { where: 'here', refit: (spec, signal) => refitSpec(spec, this.searchTable(), { signal }), release: () => this.giveBack(here) };
+    }
+    const worker = this.workerJobs.find((j) => !j.dead && this.queue.isIdle(j.runner));
+    if (worker === undefined) return undefined;
+    this.queue.leave(worker.runner);
+    return { where: 'worker', refit: (spec, signal) => worker.refit(spec, signal), release: () => { if (!worker.dead) this.giveBack(worker.runner); } };
   }
 
-  /** Gives this thread back to the jobs after `takeHere`. */
-  releaseHere(): void {
-    if (this.here !== undefined && !this.closed) this.queue.join(this.here);
+  private giveBack(runner: JobRunner<Task, TrialOutcome>): void {
+    if (!this.closed) this.queue.join(runner);
+  }
+
+  private searchTable(): Table {
+    if (this.table === undefined) throw new Error('the search has no table yet');
+    return this.table.table;
   }
 
   /** Where the trials ran so far. */

@@ -8,10 +8,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setDefaultThreads } from '../../src/kernels/backend.js';
 import { tableFromClone } from '../../src/data/table.js';
-import type { TrialOutcome } from '../../src/index.js';
+import type { TrainingSpec, TrialOutcome } from '../../src/index.js';
 import { runJobOnTable, tableKey } from './onTable.js';
 import type { Reporter, TrialJob } from './trial.js';
-import type { FromThread, KeyedTable, ThreadData, ToThread } from './pool.js';
+import type { FromThread, KeyedTable, RefitTransfer, ThreadData, ToThread } from './pool.js';
 
 const port = parentPort!;
 const given = workerData as ThreadData;
@@ -32,7 +32,31 @@ async function runJob(job: TrialJob, report: Reporter): Promise<TrialOutcome> {
   return runTrainingJob(job, report);
 }
 
+/**
+ * The winner's refit on this thread, begun while the search's last trials run elsewhere: the
+ * model goes back as model-file bytes. Its modules load only now (the trials never need them).
+ */
+async function refit(spec: TrainingSpec, abort: Int32Array): Promise<RefitTransfer> {
+  if (sent === undefined) throw new Error('this thread has no table to refit on');
+  const [{ refitSpec }, { modelToBytes }] = await Promise.all([import('../../src/search/training.js'), import('../../src/io/modelFile.js')]);
+  const signal = { get aborted() { return Atomics.load(abort, 0) === 1; }, reason: new Error('a better trial ended') };
+  const r = await refitSpec(spec, sent.table, { signal });
+  const h = r.history;
+  return {
+    bytes: modelToBytes(r.model, { preprocessing: r.preprocessing }),
+    epoch: [...h.epoch], history: h.history, converged: h.converged, iterations: h.iterations,
+    spec: r.spec, split: { train: [...r.split.train], validation: [...r.split.validation] },
+  };
+}
+
 port.on('message', (m: ToThread) => {
+  if (m.type === 'refit') {
+    refit(m.spec, m.abort).then(
+      (r) => port.postMessage({ type: 'refitted', id: m.id, refit: r } satisfies FromThread, [r.bytes.buffer as ArrayBuffer]),
+      (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
+    );
+    return;
+  }
   if (m.type === 'table') {
     keep(m.table);
     send({ type: 'ready' });

@@ -169,8 +169,12 @@ export interface Refit {
 
 /** Options of {@link refitSpec}. */
 export interface RefitArgs {
-  /** Ends the refit between epochs: it then rejects with the signal's reason (a refit begun before the search's winner was known). */
-  readonly signal?: AbortSignal;
+  /**
+   * Ends the refit between epochs: it then rejects with the signal's reason (a refit begun before
+   * the search's winner was known). Any object with `aborted` will do, such as a flag in shared
+   * memory that another thread sets.
+   */
+  readonly signal?: Pick<AbortSignal, 'aborted' | 'reason'>;
 }
 
 /**

@@ -73,7 +73,7 @@ test('search on a bundled set: journal, results, a best model evaluate accepts, 
   const c = tempDir('search-c');
   const two = await search(c, [...SMALL, '--jobs', '2']);
   assert.deepEqual(scores(join(c, 'search.jsonl')), first);
-  // The winner's refit is the same model whether it was begun while the last trials ran (--jobs 2, when this thread was free first) or after.
+  // The winner's refit is the same model whether it was begun while the last trials ran (--jobs 2: on whichever job was free first, this thread or the worker, whose model comes back as bytes) or after.
   assert.deepEqual(loadModel(join(c, 'best.bpm')).network.getWeights(), loadModel(join(b, 'best.bpm')).network.getWeights(), two.stdout);
   // Run again on the finished journal: nothing reruns, the totals stay.
   const again = await search(a, [...SMALL, '--jobs', '1']);

@@ -1,25 +1,33 @@
 // The winner's refit begun before a search ends (cli/search/earlyRefit.ts): it starts only when
-// this thread is free with no trial left for it, a better trial aborts it and begins its own, the
-// search takes it only for the trial that won, and the refit it gives is bit for bit the one
-// refitSpec gives after the search.
+// a job (this thread, else a worker thread) is free with no trial left for it, a better trial
+// aborts it and begins its own, the search takes it only for the trial that won, and the refit it
+// gives is bit for bit the one refitSpec gives after the search.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasets, refitSpec, tableFromRecords, trainingSpec, type TrialRecord } from '../../src/index.js';
-import { EarlyRefit, type HereJob } from '../../cli/search/earlyRefit.js';
+import { EarlyRefit, type IdleJobs, type RefitPlace } from '../../cli/search/earlyRefit.js';
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
-/** This thread as a flag: free or not, and taken or not. */
-class FakeHere implements HereJob {
+type Refit = (trial: TrialRecord, signal: AbortSignal) => Promise<string>;
+
+/** This thread and one worker thread as flags (free or not, taken or not), each running `refit` when lent out. */
+class FakeJobs implements IdleJobs<string> {
   free = false;
   taken = false;
-  takeHere(): boolean {
-    if (!this.free || this.taken) return false;
-    this.taken = true;
-    return true;
-  }
-  releaseHere(): void {
-    this.taken = false;
+  workerFree = false;
+  workerTaken = false;
+  constructor(private readonly refit: Refit) {}
+  takeIdle(): RefitPlace<string> | undefined {
+    if (this.free && !this.taken) {
+      this.taken = true;
+      return { where: 'here', refit: this.refit, release: () => { this.taken = false; } };
+    }
+    if (this.workerFree && !this.workerTaken) {
+      this.workerTaken = true;
+      return { where: 'worker', refit: this.refit, release: () => { this.workerTaken = false; } };
+    }
+    return undefined;
   }
 }
 
@@ -35,10 +43,10 @@ function controlledRefit() {
   return { started, refit };
 }
 
-test('the refit begins only when this thread is free, and the search takes it for the trial that won', async () => {
-  const here = new FakeHere();
+test('the refit begins only when a job is free, and the search takes it for the trial that won', async () => {
   const { started, refit } = controlledRefit();
-  const early = new EarlyRefit(here, refit);
+  const here = new FakeJobs(refit);
+  const early = new EarlyRefit(here);
   early.trialEnded(record(3, 0.5));
   await turn();
   assert.equal(started.length, 0, 'this thread is running a trial: nothing begins');
@@ -48,16 +56,30 @@ test('the refit begins only when this thread is free, and the search takes it fo
   assert.deepEqual(started.map((s) => s.number), [3]);
   assert.equal(here.taken, true, 'this thread is out of the jobs while it refits');
   started[0]!.end();
-  assert.equal(await early.take(3), 'model of trial 3');
+  assert.deepEqual(await early.take(3), { value: 'model of trial 3', where: 'here' });
   assert.equal(here.taken, false, 'given back once done');
   assert.deepEqual(early.begun, [3]);
 });
 
-test('a better trial aborts the refit in progress and begins its own; another winner gets none', async () => {
-  const here = new FakeHere();
-  here.free = true;
+test('with this thread busy on the last trial, a free worker thread begins the refit', async () => {
   const { started, refit } = controlledRefit();
-  const early = new EarlyRefit(here, refit);
+  const jobs = new FakeJobs(refit);
+  jobs.workerFree = true;
+  const early = new EarlyRefit(jobs);
+  early.trialEnded(record(5, 0.3));
+  await turn();
+  assert.deepEqual(started.map((s) => s.number), [5]);
+  assert.equal(jobs.workerTaken, true, 'the worker thread is out of the jobs while it refits');
+  started[0]!.end();
+  assert.deepEqual(await early.take(5), { value: 'model of trial 5', where: 'worker' });
+  assert.equal(jobs.workerTaken, false);
+});
+
+test('a better trial aborts the refit in progress and begins its own; another winner gets none', async () => {
+  const { started, refit } = controlledRefit();
+  const here = new FakeJobs(refit);
+  here.free = true;
+  const early = new EarlyRefit(here);
   early.trialEnded(record(2, 0.5));
   await turn();
   early.trialEnded(record(7, 0.4));
@@ -73,14 +95,16 @@ test('a better trial aborts the refit in progress and begins its own; another wi
 });
 
 test('a failed early refit leaves the refit to the search; close aborts the one in progress', async () => {
-  const here = new FakeHere();
-  here.free = true;
-  const early = new EarlyRefit(here, () => Promise.reject(new Error('diverged')));
+  const failing = new FakeJobs(() => Promise.reject(new Error('diverged')));
+  failing.free = true;
+  const early = new EarlyRefit(failing);
   early.trialEnded(record(1, 0.5));
   await turn();
   assert.equal(await early.take(1), undefined);
   const { started, refit } = controlledRefit();
-  const other = new EarlyRefit(here, refit);
+  const here = new FakeJobs(refit);
+  here.free = true;
+  const other = new EarlyRefit(here);
   other.trialEnded(record(4, 0.5));
   await turn();
   other.close();

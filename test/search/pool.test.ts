@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { trainingSpec } from '../../src/index.js';
+import { refitSpec, trainingSpec } from '../../src/index.js';
 import { TrialPool } from '../../cli/search/pool.js';
 import { keepTable, loadTable, runTrainingJob, tableKey, type DataRef, type TrialJob } from '../../cli/search/trial.js';
 import { tempDir } from '../cli/harness.js';
@@ -112,21 +112,56 @@ test('this thread can be lent out only while it is free with no trial waiting; a
     const atReport = new Promise<void>((r) => { reported = r; });
     const first = pool.run(job!, async () => { reported(); await held; return false; });
     await atReport;
-    assert.equal(pool.takeHere(), false, 'running a trial');
+    assert.equal(pool.takeIdle(), undefined, 'running a trial');
     hold();
     await first;
-    assert.equal(pool.takeHere(), true, 'free, nothing waiting');
-    assert.equal(pool.takeHere(), false, 'already lent');
+    const lent = pool.takeIdle();
+    assert.equal(lent?.where, 'here', 'free, nothing waiting');
+    assert.equal(pool.takeIdle(), undefined, 'already lent');
     // A trial asked while it is lent waits, and runs once it is given back.
     let ran = false;
     const second = pool.run(job!, () => { ran = true; return false; });
     await new Promise((r) => setImmediate(r));
     assert.equal(ran, false);
-    pool.releaseHere();
+    lent!.release();
     const outcome = await second;
     assert.equal(ran, true);
     assert.equal(outcome.value, (await first).value, 'the same trial, the same score');
     assert.deepEqual(pool.placement(), { here: 2, workers: [], loading: 0 });
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a free worker thread is lent for the refit: the model it sends back is bit for bit refitSpec on this thread; an abort rejects it, and it rejoins', async () => {
+  const table = await iris();
+  const data: DataRef = { dataset: 'iris', hash: 'iris-refit', tableArgs: {}, synthetic: {} };
+  const pool = new TrialPool({ workers: 1, here: false, table: { key: tableKey(data), table } });
+  pool.start();
+  try {
+    // One trial: the worker has joined, and is free with nothing waiting once it ends.
+    const [job] = jobsOn(data, [4], false);
+    await pool.run(job!);
+    const lent = pool.takeIdle();
+    assert.equal(lent?.where, 'worker');
+    assert.equal(pool.takeIdle(), undefined, 'no other job is free');
+    const spec = trainingSpec({ architecture: { hidden: [12] }, fit: { epochs: 15, batchSize: 16, validationSplit: 0.2, earlyStopping: 4, seed: 9 } });
+    const there = await lent!.refit(spec, new AbortController().signal);
+    const here = await refitSpec(spec, table);
+    assert.deepEqual(there.model.getWeights(), here.model.getWeights(), 'the same weights, bit for bit');
+    assert.deepEqual(there.history.epoch, here.history.epoch);
+    assert.deepEqual(there.history.history, here.history.history);
+    assert.deepEqual(there.split, { train: [...here.split.train], validation: [...here.split.validation] });
+    assert.deepEqual(there.spec, here.spec);
+    assert.deepEqual(there.preprocessing, here.preprocessing);
+    // An abort (a better trial ended) ends it within an epoch, rejecting with the reason.
+    const controller = new AbortController();
+    controller.abort(new Error('a better trial ended'));
+    await assert.rejects(lent!.refit(spec, controller.signal), /a better trial ended/);
+    lent!.release();
+    const again = await pool.run(job!);
+    assert.deepEqual(pool.placement(), { here: 0, workers: [2], loading: 0 }, 'given back, the worker takes trials again');
+    assert.ok(again.value >= 0.7);
   } finally {
     await pool.close();
   }
