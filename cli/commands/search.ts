@@ -190,6 +190,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     },
   }) : undefined;
   let result: SearchResult;
+  let begunEarly: Awaited<ReturnType<EarlyRefit<Refit>['take']>>;
   try {
     const objective = (params: Params, trial: { number: number; seed: number; report: (step: number, value: number) => boolean }) => {
       const job: TrialJob = { data, spec: trialSpec(params, trial.seed), scoring, metric: run.metric, prune: run.pruner !== undefined, ...(run.queue !== undefined ? { label: { trial: trial.number, params } } : {}) };
@@ -218,6 +219,8 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
         if (t.state !== 'running') early?.trialEnded(p.best);
       },
     });
+    // The winner's refit, if a job began it: taken before the jobs close, since one running on a worker thread ends with it.
+    if (!abort.signal.aborted) begunEarly = await early?.take(result.best.number);
   } catch (e) {
     early?.close();
     throw e;
@@ -257,7 +260,6 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const bestRecord = result.trials.find((t) => t.number === result.best.number)!;
   const bestSpec = trialSpec(result.best.params, bestRecord.seed);
   const hashes = rowHashes(table);
-  const begunEarly = await early?.take(result.best.number);
   const refit = begunEarly?.value ?? await refitSpec(bestSpec, table);
   const trainRows = refit.split.train;
   saveModel(refit.model, run.out, {

@@ -64,6 +64,8 @@ export interface IdleJob {
 interface WorkerJob {
   readonly runner: JobRunner<Task, TrialOutcome>;
   refit(spec: TrainingSpec, signal: AbortSignal): Promise<Refit>;
+  /** Rejects the refits asked and not answered (the thread is being terminated). */
+  cancel(reason: Error): void;
   dead: boolean;
 }
 
@@ -167,6 +169,7 @@ export class TrialPool implements TrialRunner {
         refits.set(id, { resolve: (r) => { settle(); resolve(r); }, reject: (e) => { settle(); reject(e); } });
         w.postMessage({ type: 'refit', id, spec, abort } satisfies ToThread);
       }),
+      cancel: (reason) => { for (const r of [...refits.values()]) r.reject(reason); },
     };
     this.workerJobs.push(job);
     w.on('message', (m: FromThread) => {
@@ -202,7 +205,7 @@ export class TrialPool implements TrialRunner {
       dead = true;
       job.dead = true;
       this.queue.leave(runner);
-      for (const r of [...refits.values()]) r.reject(new Error(message));
+      job.cancel(new Error(message));
       const c = current;
       current = undefined;
       if (c !== undefined) c.reject(new Error(message));
@@ -266,6 +269,8 @@ export class TrialPool implements TrialRunner {
     this.started = false;
     this.closed = true;
     this.queue.stop(new Error('the search has ended'));
+    // A refit still running on a worker ends with its thread: said, so that no one waits for it.
+    for (const j of this.workerJobs) j.cancel(new Error('the search has ended'));
     const threads = this.threads.splice(0);
     await Promise.all(threads.map((w) => w.terminate()));
   }

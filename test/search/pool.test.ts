@@ -166,3 +166,18 @@ test('a free worker thread is lent for the refit: the model it sends back is bit
     await pool.close();
   }
 });
+
+test('closing the pool settles a refit still running on a worker thread (no one waits for a terminated thread)', async () => {
+  const table = await iris();
+  const data: DataRef = { dataset: 'iris', hash: 'iris-close', tableArgs: {}, synthetic: {} };
+  const pool = new TrialPool({ workers: 1, here: false, table: { key: tableKey(data), table } });
+  pool.start();
+  const [job] = jobsOn(data, [2], false);
+  await pool.run(job!);
+  const lent = pool.takeIdle();
+  assert.equal(lent?.where, 'worker');
+  const long = trainingSpec({ architecture: { hidden: [64, 64] }, fit: { epochs: 100_000, batchSize: 8, seed: 1 } });
+  const settled = assert.rejects(lent!.refit(long, new AbortController().signal), /the search has ended/);
+  await pool.close();
+  await settled;
+});
