@@ -179,17 +179,41 @@ export function allFinite(x: FloatArray, n: number): boolean {
 
 /** Every value finite; with `source`, m is its conversion and a non-finite value is an overflow of it. */
 function checkFinite(m: Matrix, what: string, source?: Matrix): void {
-  const n = m.rows * m.cols;
-  const data = m.data;
   // One branch-free pass first (predict checks every input it is given); the search for the
   // culprit runs only when it fails.
-  if (allFinite(data, n)) return;
+  if (allFinite(m.data, m.rows * m.cols)) return;
+  throwNonFinite(m, what, 0, source);
+}
+
+/**
+ * Throws the InputError that names m's first non-finite value by row (counted from `rowOffset`,
+ * for a block of a larger input) and column; with `source`, m is its conversion and the value an
+ * overflow of it. For a caller whose finiteness pass failed (predict checks each batch it stages
+ * in the kernels' memory, where the pass runs in WebAssembly).
+ */
+export function throwNonFinite(m: Matrix, what: string, rowOffset = 0, source?: Matrix): never {
+  const n = m.rows * m.cols;
+  const data = m.data;
   for (let k = 0; k < n; k++) {
     const v = data[k]!;
     if (v - v !== 0) {
-      const where = `${what}: row ${Math.floor(k / m.cols)}, column ${k % m.cols}`;
+      const where = `${what}: row ${rowOffset + Math.floor(k / m.cols)}, column ${k % m.cols}`;
       if (source !== undefined) throw new InputError(`${where} is ${overflowReason(source.data[k]!, m.dtype)}`);
       throw new InputError(`${where} is ${v}; remove or impute it before training`);
     }
   }
+  throw new InputError(`${what}: a value is not finite`);
+}
+
+/**
+ * As toMatrix, except that a Matrix already of `dtype` is passed on without its finiteness pass:
+ * for a caller that checks each block as it stages it (predict), so that a large input is not
+ * read twice, once of them in JavaScript.
+ */
+export function toMatrixCheckedLater(x: unknown, what: string, dtype: DType): Matrix {
+  if (x instanceof Matrix && x.dtype === dtype && x.data.length === x.rows * x.cols) {
+    checkNotEmpty(x.rows, x.cols, what);
+    return x;
+  }
+  return toMatrix(x, what, dtype);
 }

@@ -78,14 +78,17 @@ export function computeGradients(model: Model, x: unknown, y: unknown): { loss: 
   return { loss, grads };
 }
 
-/** Forward in inference mode in chunks, copied into a fresh matrix. */
-export function predictMatrix(model: Model, X: Matrix, batchSize = 1024, threads?: number | 'auto'): Matrix {
+/**
+ * Forward in inference mode in chunks, copied into a fresh matrix. With `checkAs`, X was not
+ * checked for non-finite values: each chunk is, as it is staged (an InputError names the row).
+ */
+export function predictMatrix(model: Model, X: Matrix, batchSize = 1024, threads?: number | 'auto', checkAs?: string): Matrix {
   integerAtLeast('predict', 'batchSize', batchSize, 1);
-  if (threads !== undefined) return withThreads(model, 'predict', threads, () => predictMatrix(model, X, batchSize));
+  if (threads !== undefined) return withThreads(model, 'predict', threads, () => predictMatrix(model, X, batchSize, undefined, checkAs));
   const out = Matrix.zeros(X.rows, model.outputUnits, model.dtype);
   for (let start = 0; start < X.rows; start += batchSize) {
     const count = Math.min(batchSize, X.rows - start);
-    let a = model.stage(rowsView(X, start, count));
+    let a = model.stage(rowsView(X, start, count), checkAs === undefined ? undefined : { what: checkAs, rowOffset: start });
     for (const layer of model.layers) a = layer.forward(a, false);
     out.data.set(a.data.subarray(0, count * a.cols), start * a.cols);
   }

@@ -85,7 +85,8 @@ const shownWarnings = new Set<string>();
 /** Runs `f` with the model's kernels cut over `requested` threads (unchanged when undefined), then restores the setting. */
 export function withThreads<T>(model: Model, what: string, requested: unknown, f: () => T): T {
   if (requested === undefined) return f();
-  const k = model.backprop().kernels;
+  // The model's own kernels: predict on a model never compiled cuts its products too.
+  const k = model.kernels;
   const previous = k.threadSetting;
   const { setting, warning } = cappedThreads(k, what, requested);
   // predict and evaluate have no callbacks: the cap is said once per process on the console.

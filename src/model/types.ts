@@ -1,3 +1,4 @@
+import type { Kernels } from '../kernels/kernels.js';
 import type { DType, Matrix } from '../core/matrix.js';
 import type { Label } from '../core/labels.js';
 import type { Layer, LayerConfig } from '../layers/layer.js';
@@ -71,12 +72,20 @@ export interface Model {
   readonly session: CompiledSession;
   /** Every tensor (trainable and not), in getWeights order. */
   params(): Param[];
+  /** The kernels and memory the model was built on (after build; compile is not needed). */
+  readonly kernels: Kernels;
   /** Architecture as plain JSON. */
   getConfig(): SequentialConfig;
-  /** Rows of x in the kernels' memory (copied there when they are not). */
-  stage(x: Matrix): Matrix;
-  /** Validates x against the model and converts it (building the model on first use). */
-  prepareInput(x: unknown, what: string): Matrix;
+  /**
+   * Rows of x in the kernels' memory (copied there when they are not); with `finite`, checked
+   * there to be finite (an InputError names the row, counted from `rowOffset`, and column).
+   */
+  stage(x: Matrix, finite?: { readonly what: string; readonly rowOffset: number }): Matrix;
+  /**
+   * Validates x against the model and converts it (building the model on first use). With
+   * `checkedLater` a Matrix is not read for non-finite values: the caller stages it with `finite`.
+   */
+  prepareInput(x: unknown, what: string, checkedLater?: boolean): Matrix;
   /** The compiled loss, or a NotFittedError saying that `what` needs compile first. */
   requireCompiled(what: string): Loss;
   /** The forward/backward engine for the compiled loss. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
-  sequential, layers, optimizers, setKernelBackend, kernelBackend, Rng, InputError, type Sequential, type WeightArray,
+  Matrix, sequential, layers, optimizers, setKernelBackend, kernelBackend, Rng, InputError, type Sequential, type WeightArray,
 } from '../../src/index.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
 import { seededClasses } from '../helpers/data.js';
@@ -120,4 +120,24 @@ test('BACKPROP_BACKEND chooses the default backend; a bad value is a clear error
   const bad = run('cuda');
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /BACKPROP_BACKEND: unknown kernel backend "cuda"; known: wasm, typescript/);
+});
+
+test('predict checks each batch for non-finite values as it stages it, on either backend and thread count: the error names the row of the whole input and its column; float64 input that overflows float32 is named as before', async () => {
+  for (const backend of ['wasm', 'typescript'] as const) {
+    const model = on(backend, () => sequential([layers.dense({ units: 64, activation: 'relu', inputShape: [16] }), layers.dense({ units: 2 })], { seed: 3 }));
+    const x = new Matrix(3000, 16, new Float32Array(3000 * 16).map((_, i) => Math.sin(i)));
+    const clean = model.predictMatrix(x, { batchSize: 1000 });
+    for (const [row, col, value] of [[2500, 7, NaN], [0, 0, Infinity], [2999, 15, -Infinity], [999, 3, NaN]] as const) {
+      const bad = x.clone();
+      bad.data[row * 16 + col] = value;
+      for (const threads of backend === 'wasm' ? [1, 2] : [1]) {
+        assertThrowsWith(() => model.predictMatrix(bad, { batchSize: 1000, threads }), InputError, new RegExp(`^predict x: row ${row}, column ${col} is ${String(value)}; remove or impute it before training$`));
+      }
+    }
+    // Finite input predicts as before, whatever the batch size.
+    assert.deepEqual(Array.from(model.predictMatrix(x, { batchSize: 7 }).data), Array.from(clean.data));
+    const wide = new Matrix(2, 16, new Float64Array(32).fill(1));
+    wide.data[16 + 2] = 1e39;
+    if (model.dtype === 'float32') assertThrowsWith(() => model.predictMatrix(wide), InputError, /^predict x: row 1, column 2 is 1e\+39, which overflows float32/);
+  }
 });
