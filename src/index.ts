@@ -26,7 +26,7 @@ export {
 export { losses, lossNames, lossAliases, getLoss, type Loss, type LossName, type LossSpec, type CrossentropyArgs } from './losses/index.js';
 export {
   optimizers, optimizerNames, optimizerRegistry, optimizerKind, type RuleTerm, type RuleDescription, getOptimizer, Optimizer, Sgd, Adam, Rmsprop, Adagrad,
-  type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule,
+  type OptimizerName, type OptimizerKind, type OptimizerSpec, type OptimizerBaseArgs, type OptimizerState, type SavedOptimizerState, type LearningRateSchedule,
   type SgdArgs, type AdamArgs, type RmspropArgs, type AdagradArgs,
   schedules, scheduleFromConfig, ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, WarmupCosineDecay, CosLogDecay, type ScheduleConfig,
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs, type WarmupCosineDecayArgs, type CosLogDecayArgs,

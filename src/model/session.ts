@@ -399,7 +399,7 @@ export class TrainingSession {
     const params = this.model.params();
     return {
       weights: params.map((p) => p.value.slice()),
-      optimizer: this.optimizer.getState(params),
+      optimizer: this.optimizer.snapshot(params),
       shuffle: this.shuffleRng.getState(),
       dropout: this.model.layers.map((l) => l.getRngState()),
       order: this.shuffleOrder?.slice(),

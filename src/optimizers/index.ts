@@ -7,7 +7,7 @@ import { Rmsprop, type RmspropArgs } from './rmsprop.js';
 import { Sgd, type SgdArgs } from './sgd.js';
 import * as sched from './schedules.js';
 
-export { Optimizer, type OptimizerBaseArgs, type OptimizerState, type LearningRateSchedule, type ScheduleConfig } from './optimizer.js';
+export { Optimizer, type OptimizerBaseArgs, type OptimizerState, type SavedOptimizerState, type LearningRateSchedule, type ScheduleConfig } from './optimizer.js';
 export {
   ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, WarmupCosineDecay, CosLogDecay, scheduleFromConfig, getScheduleConfig, scheduleNames,
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs, type WarmupCosineDecayArgs, type CosLogDecayArgs,

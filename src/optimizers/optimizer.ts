@@ -24,6 +24,12 @@ export const COMMON_OPTIMIZER_KEYS = ['learningRate', 'clipNorm', 'clipValue'] a
 export interface OptimizerState {
   readonly iterations: number;
   readonly learningRate: number | undefined;
+  /** Each parameter's slots (moments) by parameter name: plain arrays from getState, typed copies from snapshot. */
+  readonly slots: Readonly<Record<string, readonly ArrayLike<number>[]>>;
+}
+
+/** The optimiser's state as plain JSON arrays, for a model file (`getState`). */
+export interface SavedOptimizerState extends OptimizerState {
   readonly slots: Readonly<Record<string, number[][]>>;
 }
 
@@ -190,12 +196,26 @@ export abstract class Optimizer {
     };
   }
 
-  /** The step count and every parameter's slots (moments), by parameter name, for a model file. */
-  getState(params: readonly Param[]): OptimizerState {
+  /** The step count and every parameter's slots (moments), by parameter name, as plain arrays for a model file. */
+  getState(params: readonly Param[]): SavedOptimizerState {
     const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;
     for (const p of params) {
       const s = this.state.get(p);
       if (s) slots[p.name] = s.map((t) => Array.from(t.data));
+    }
+    return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
+  }
+
+  /**
+   * The same state as typed copies, for a run's own snapshot (the CLI's train takes one at every
+   * epoch's start, to put back on Ctrl-C): plain arrays made that 30 % of a small table's run
+   * (19 ms an epoch for Adam's 150,000 moments of a 34-256-256-1 network).
+   */
+  snapshot(params: readonly Param[]): OptimizerState {
+    const slots: Record<string, FloatArray[]> = Object.create(null) as Record<string, FloatArray[]>;
+    for (const p of params) {
+      const s = this.state.get(p);
+      if (s) slots[p.name] = s.map((t) => t.data.slice());
     }
     return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
   }
@@ -239,3 +259,4 @@ function parseLearningRate(where: string, lr: unknown): number | LearningRateSch
   }
   return positiveNumber(where, 'learningRate', lr);
 }
+

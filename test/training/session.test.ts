@@ -32,6 +32,11 @@ test('state() then restore() continues the run bit for bit, on the same session 
   await run.advance(3);
   const saved = run.state();
   assert.equal(saved.epoch, 3);
+  // The optimiser's part is a typed copy (no per-epoch conversion), equal to the file's plain arrays.
+  const plain = a.session.optimizer.getState(a.params());
+  assert.deepEqual(Object.fromEntries(Object.entries(saved.optimizer.slots).map(([k, v]) => [k, v.map((t) => Array.from(t))])), { ...plain.slots });
+  assert.ok(Object.values(saved.optimizer.slots).every((v) => v.every((t) => t instanceof Float32Array || t instanceof Float64Array)));
+  assert.equal(saved.optimizer.iterations, plain.iterations);
   await run.advance(2);
   const straight = flat(a);
   const logs = run.epochLogs.slice(3);
