@@ -392,3 +392,21 @@ if (typeof wasm === 'object') {
     assert.equal(k.generation, generation + 1, 'room left: no second move');
   });
 }
+
+test('the WebAssembly penalty gradient is the TypeScript one bit for bit (each element in f64, rounded once; the sums in order)', async () => {
+  if (typeof wasm !== 'object') return;
+  const k = await wasm.open('float32');
+  const ref = await typescriptBackend.open('float32');
+  for (const [n, l1, l2] of [[0, 0, 1e-4], [1, 0.01, 0], [1003, 0, 1e-4], [75_000, 1e-5, 3e-4]] as const) {
+    const w = random(n, 7 + n, 3).map((v, i) => (i % 97 === 0 ? 0 : v));
+    const g = random(n, 11 + n);
+    const W = put(k, w), G = put(k, g);
+    const Wt = Float32Array.from(w), Gt = Float32Array.from(g);
+    const fallbacks = (k as unknown as { fallbacks: number }).fallbacks;
+    const p = k.addPenaltyGradient(W, G, n, l1, l2);
+    const q = ref.addPenaltyGradient(Wt, Gt, n, l1, l2);
+    assert.equal(p, q, `n=${n}: the returned penalty`);
+    assert.deepEqual(Array.from(G), Array.from(Gt), `n=${n}: the gradient`);
+    assert.equal((k as unknown as { fallbacks: number }).fallbacks, fallbacks, 'ran in WebAssembly');
+  }
+});

@@ -21,6 +21,7 @@ interface Exports {
   fusedLossGradient(sparse: number, p: number, y: number, out: number, m: number, k: number, scale: number): void;
   scaledDifference(p: number, y: number, out: number, n: number, scale: number): void;
   sgd(w: number, g: number, n: number, lr: number): number;
+  addPenaltyGradient(w: number, g: number, n: number, l1: number, l2: number): number;
   sgdMomentum(w: number, g: number, v: number, n: number, lr: number, mu: number, nesterov: number): number;
   adam(w: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number): number;
   rmsprop(w: number, g: number, s: number, u: number, n: number, lr: number, rho: number, mu: number, eps: number): number;
@@ -584,7 +585,8 @@ class WasmKernels implements Kernels {
     return ts.penalty(w, n, l1, l2);
   }
   addPenaltyGradient(w: FloatArray, grad: FloatArray, n: number, l1: number, l2: number): number {
-    return ts.addPenaltyGradient(w, grad, n, l1, l2);
+    if (!this.in2(w, grad)) return ts.addPenaltyGradient(w, grad, n, l1, l2);
+    return this.x.addPenaltyGradient(w.byteOffset, grad.byteOffset, n, l1, l2);
   }
   dropoutMask(rng: Rng, mask: FloatArray, n: number, rate: number): void {
     ts.dropoutMask(rng, mask, n, rate);

@@ -587,6 +587,27 @@ export function scaledDifference(p: usize, y: usize, out: usize, n: i32, scale: 
 
 // Optimiser updates: each returns Σ w·0 over the new weights (0 if all finite, NaN otherwise).
 
+/**
+ * grad += l1·sign(w) + 2·l2·w, returning l1·Σ|w| + l2·Σw²: the TypeScript kernel's arithmetic
+ * exactly (each element in f64, rounded once to f32; the sums in f64, in order), so the two
+ * backends give the same bits. Scalar, like it: a small table's L2 run spent 15 % of its time in
+ * the JavaScript loop.
+ */
+export function addPenaltyGradient(w: usize, g: usize, n: i32, l1: f64, l2: f64): f64 {
+  const twoL2 = 2 * l2;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    const v = <f64>load<f32>(w + off);
+    s1 += abs<f64>(v);
+    s2 += v * v;
+    const sign: f64 = v > 0 ? 1 : v < 0 ? -1 : 0;
+    store<f32>(g + off, <f32>(<f64>load<f32>(g + off) + (l1 * sign + twoL2 * v)));
+  }
+  return l1 * s1 + l2 * s2;
+}
+
 /** w ← w − η·g. */
 export function sgd(w: usize, g: usize, n: i32, lr: f32): f32 {
   const n4 = n & ~3;
