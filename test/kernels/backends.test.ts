@@ -410,3 +410,26 @@ test('the WebAssembly penalty gradient is the TypeScript one bit for bit (each e
     assert.equal((k as unknown as { fallbacks: number }).fallbacks, fallbacks, 'ran in WebAssembly');
   }
 });
+
+test('the WebAssembly dropout mask is the TypeScript one bit for bit, and leaves the generator in the same state', async () => {
+  if (typeof wasm !== 'object') return;
+  const k = await wasm.open('float32');
+  const ref = await typescriptBackend.open('float32');
+  for (const [n, rate, seed] of [[1, 0.5, 1], [1003, 0.1, 2], [16_384, 0.3, 2 ** 40 + 7], [5, 0.999, 3]] as const) {
+    const a = new Rng(seed), b = new Rng(seed);
+    a.normal(); b.normal(); // a cached Box-Muller spare must survive the call
+    const M = k.alloc(n).data;
+    const Mt = new Float32Array(n);
+    for (let round = 0; round < 3; round++) {
+      const fallbacks = (k as unknown as { fallbacks: number }).fallbacks;
+      k.dropoutMask(a, M, n, rate);
+      ref.dropoutMask(b, Mt, n, rate);
+      assert.deepEqual(Array.from(M), Array.from(Mt), `n=${n}, rate ${rate}, round ${round}: the mask`);
+      assert.deepEqual(a.getState(), b.getState(), 'the generator state after it');
+      assert.equal((k as unknown as { fallbacks: number }).fallbacks, fallbacks);
+    }
+    assert.equal(a.uniform(), b.uniform(), 'the streams go on together');
+    const kept = Array.from(Mt).filter((v) => v !== 0).length / n;
+    if (n > 1000) assert.ok(Math.abs(kept - (1 - rate)) < 0.03, `kept ${kept}`);
+  }
+});

@@ -588,6 +588,33 @@ export function scaledDifference(p: usize, y: usize, out: usize, n: i32, scale: 
 // Optimiser updates: each returns Σ w·0 over the new weights (0 if all finite, NaN otherwise).
 
 /**
+ * Inverted-dropout mask: scale with probability keep, else 0, from the xoshiro128** state at
+ * `state` (four i32 words, read and written back). The TypeScript kernel's draws exactly: two
+ * 32-bit outputs per element, 27 + 26 bits over 2^53 (Rng.uniform), so the two backends give the
+ * same masks and leave the generator in the same state.
+ */
+export function dropoutMask(mask: usize, n: i32, keep: f64, scale: f64, state: usize): void {
+  let s0 = load<i32>(state), s1 = load<i32>(state, 4), s2 = load<i32>(state, 8), s3 = load<i32>(state, 12);
+  const on = <f32>scale;
+  for (let i = 0; i < n; i++) {
+    let r = rotl<i32>(s1 * 5, 7) * 9;
+    let t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<i32>(s3, 11);
+    const hi = <u32>r >>> 5;
+    r = rotl<i32>(s1 * 5, 7) * 9;
+    t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<i32>(s3, 11);
+    const lo = <u32>r >>> 6;
+    const u = (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
+    store<f32>(mask + (<usize>i << 2), u < keep ? on : 0);
+  }
+  store<i32>(state, s0);
+  store<i32>(state, s1, 4);
+  store<i32>(state, s2, 8);
+  store<i32>(state, s3, 12);
+}
+
+/**
  * grad += l1·sign(w) + 2·l2·w, returning l1·Σ|w| + l2·Σw²: the TypeScript kernel's arithmetic
  * exactly (each element in f64, rounded once to f32; the sums in f64, in order), so the two
  * backends give the same bits. Scalar, like it: a small table's L2 run spent 15 % of its time in
