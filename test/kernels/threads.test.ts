@@ -100,16 +100,20 @@ test('every call cut into uneven and empty slices (3 and 5 threads) still gives 
   }
 });
 
-test('batch 1 stays on the calling thread: no product of 784-256-128-10 is cut', async () => {
+test('batch 1 stays on the calling thread: no product of 784-256-128-10 is cut, nor any pass after them', async () => {
   const k = open();
   await k.useThreads(2);
   const pool = kernelPool();
   assert.ok(typeof pool === 'object');
   const before = Atomics.load(pool.ctrl, 0);
   step(k, 1, [784, 256, 128, 10]);
-  // Only the optimiser updates of the two large weight matrices (≥ 2·8192 elements) are cut.
+  // Not even the optimiser updates of the two large weight matrices (≥ 2·8192 elements): a pass is
+  // cut only after a product that was, so the threads the memory is attached to are not woken.
   const commands = Atomics.load(pool.ctrl, 0) - before;
-  assert.equal(commands, 2, 'commands sent to the threads');
+  assert.equal(commands, 0, 'commands sent to the threads');
+  // At batch 128 the products are cut, and the passes after them too.
+  step(k, 128, [784, 256, 128, 10]);
+  assert.ok(Atomics.load(pool.ctrl, 0) - before >= 4, `products and passes cut at batch 128: ${Atomics.load(pool.ctrl, 0) - before} commands`);
 });
 
 test('the pool starts once, serves many models, terminates, and starts again when asked', async () => {

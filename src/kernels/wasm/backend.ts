@@ -103,6 +103,8 @@ class WasmKernels implements Kernels {
   private lastParts = 1;
   /** Tests: cut every call that has two units of work, however small (`useThreads(n, true)`). */
   private cutSmall = false;
+  /** Whether the last product was cut over the threads (the passes after it are cut only then). */
+  private productsCut = false;
   /** The kernel threads are being started in the background. */
   private starting = false;
   private top = HEAP_START;
@@ -357,7 +359,8 @@ class WasmKernels implements Kernels {
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
     const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
-    if (parts < 2 || !this.ready()) return false;
+    this.productsCut = parts >= 2 && this.ready();
+    if (!this.productsCut) return false;
     this.cut(op, parts, (p, a) => {
       head(a);
       a[7] = byColumns ? 0 : cutAt(p, parts, M, rowAlign);
@@ -395,12 +398,16 @@ class WasmKernels implements Kernels {
   }
 
   /**
-   * Whether an elementwise call over n elements is cut: when it is large enough and the threads
-   * already hold this memory. A pass never starts them (only a product large enough to cut does),
-   * so a model whose products all stay on one thread (batch 1) never touches the threads.
+   * Whether an elementwise call over n elements is cut: when it is large enough, the threads
+   * already hold this memory, and the last product was cut too. A pass never starts them (only a
+   * product large enough to cut does), so a model whose products all stay on one thread (batch 1)
+   * never touches the threads; and once a large call (a validation pass at batch 1,024) has
+   * attached them, the small steps of training at batch 35 do not wake them for their optimiser
+   * updates alone: a woken thread costs more than it takes (7,000 cut calls in 20 epochs of a
+   * 30-256-256-1 network, none of them a product).
    */
   private wide(n: number, minPerPart: number): boolean {
-    return this.threads > 1 && n >= 2 * minPerPart && this.attached();
+    return this.threads > 1 && n >= 2 * minPerPart && (this.productsCut || this.cutSmall) && this.attached();
   }
 
   /** Whether the running kernel threads hold this memory (no start, no attach). */
