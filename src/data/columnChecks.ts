@@ -6,7 +6,13 @@
  */
 
 /** Names of keys and row numbers: id, ID, user_id, index, row, No, #, seqno, serial, Unnamed: 0 (pandas' saved index). */
-const ID_NAME = /(^|[^a-z])(id|idx|index|row|key|no|num|number|seq|seqno|seqnum|serial)s?([^a-z]|$)|[a-z]Id$|^#|^unnamed/i;
+const ID_WORD = /(^|[^a-z])(id|idx|index|row|key|no|num|number|seq|seqno|seqnum|serial)s?([^a-z]|$)|^#|^unnamed/i;
+/** camelCase keys (patientId, userID), matched with case: "paid", "humid" and "valid" are not IDs. */
+const CAMEL_ID = /[a-z](Id|ID)s?$/;
+/** Names that say "identifier" and nothing else (id, ID, Id, user_id, patientId): never a quantity's name, unlike num or no. */
+const KEY_NAME = /(^|[^a-z])(id|ids|idx)([^a-z]|$)/i;
+const isIdName = (name: string): boolean => ID_WORD.test(name) || CAMEL_ID.test(name);
+const isKeyName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name);
 /** Names of observation numbers (statsmodels' OBS, R's rownames). */
 const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record)$/i;
 /** Names of group identifiers: many rows per value. */
@@ -78,16 +84,21 @@ function distinctCount(values: NumberValues, present: number): number {
 
 /**
  * Why an inferred numeric column is better left out, or undefined: integers named like an ID
- * that are distinct per row (with or without gaps), or observation numbers in row order.
+ * that are distinct per row (with or without gaps), integers named only as an ID (id, Id,
+ * patient_id) that are distinct in most rows (mlbench's BreastCancer Id: 645 sample numbers in
+ * 699 rows, a patient sampled twice repeating one), or observation numbers in row order.
  */
 export function numericLeaveOutReason(name: string, values: NumberValues, present: number, strays: number): string | undefined {
   if (present < MIN_ROWS || strays > 0) return undefined;
-  const idName = ID_NAME.test(name);
+  const idName = isIdName(name);
   if (!idName && !ROW_NAME.test(name)) return undefined;
   const p = profile(values);
   if (!p.integers) return undefined;
-  if (idName && (p.rowNumber || distinctCount(values, present) === present)) {
-    return p.hi - p.lo + 1 === present ? `ID-like: the integers ${p.lo}…${p.hi} each once` : `ID-like: ${present} distinct integers (${p.lo}…${p.hi}), one per row`;
+  if (idName) {
+    const distinct = p.rowNumber ? present : distinctCount(values, present);
+    if (distinct === present) return p.hi - p.lo + 1 === present ? `ID-like: the integers ${p.lo}…${p.hi} each once` : `ID-like: ${present} distinct integers (${p.lo}…${p.hi}), one per row`;
+    // As a text column of this many distinct values is left out as ID-like; fewer are a group ID (a note).
+    if (isKeyName(name) && distinct > present / 2) return `ID-like: ${distinct} distinct integers (${p.lo}…${p.hi}) in ${present} rows, named like an ID`;
   }
   return p.rowNumber ? `row number: the integers ${p.lo}…${p.hi} in row order` : undefined;
 }
@@ -111,9 +122,13 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
     if (p.few.length < 3) return undefined;
     return `${name}: ${p.few.length} integer values (${p.few.join(', ')}) used as numbers; --categorical ${name} if they are codes`;
   }
-  if (!GROUP_NAME.test(name) && !ID_NAME.test(name)) return undefined;
+  const idName = isIdName(name);
+  if (!GROUP_NAME.test(name) && !idName) return undefined;
   const d = distinctCount(values, present);
-  if (d > present / 2) return undefined;
+  if (d > present / 2) {
+    // Named like a number or key but also like a quantity (num, no, number): kept, and said.
+    return idName && !isKeyName(name) ? `${name}: ${d} distinct integers (${p.lo}…${p.hi}) in ${present} rows, named like an ID, used as numbers; --ignore ${name} if it is one` : undefined;
+  }
   return `${name}: ${d} integer values, about ${Math.round(present / d)} rows each, used as numbers; a group ID? --ignore ${name} leaves it out, --categorical ${name} encodes it`;
 }
 
