@@ -19,6 +19,8 @@ const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record
 const GROUP_NAME = /individual|subject|group|person|household|family|patient|cluster|user|customer|participant|respondent|firm|company|school/i;
 /** Names of times, whose values increase row by row in a series without being IDs. */
 const TIME_NAME = /year|date|time|day|week|month|quarter|period|age/i;
+/** Names of how many cases a row stands for: R's as.data.frame of a table writes Freq. */
+const COUNT_NAME = /^(freq|frequency|count|counts|n|weight|weights|wt|wgt)$/i;
 /** Integer columns with this few distinct values (at least 3) may be codes. */
 export const MAX_CODE_VALUES = 12;
 /** Fewer present values than this say nothing about IDs. */
@@ -147,4 +149,18 @@ function isYmd(v: number): boolean {
   const d = v % 100;
   const date = new Date(Date.UTC(y, m - 1, d));
   return m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * A one-line note on a numeric column that looks like the count column of a frequency table (R's
+ * as.data.frame(Titanic): Class, Sex, Age, Survived and Freq, each row standing for Freq people):
+ * named like a count or weight, no value below 0, and every other input categorical. The column
+ * is then read as an input like any other (permutation importance ranks Titanic's Freq first),
+ * where it means how often the row occurs. Undefined otherwise.
+ */
+export function countColumnNote(name: string, values: NumberValues, otherInputsAllCategorical: boolean): string | undefined {
+  if (!otherInputsAllCategorical || !COUNT_NAME.test(name)) return undefined;
+  const p = profile(values);
+  if (!(p.lo >= 0)) return undefined;
+  return `${name}: ${p.integers ? 'counts' : 'weights'} (${p.lo}…${p.hi}) beside categorical columns only, as in a frequency table (R's as.data.frame of a table): each row stands for ${name} cases, but ${name} is read as an input, not a row weight; expand to one row per case, or --ignore ${name}`;
 }

@@ -44,3 +44,26 @@ test('words ending in "id" (amount_paid, humid, valid) are not ID names: distinc
   assert.deepEqual(t.featureNames, ['amount_paid', 'humid', 'valid']);
   assert.deepEqual(t.report.notes.filter((n) => /ID|group/.test(n.note)), [], JSON.stringify(t.report.notes));
 });
+
+/** datasets::Titanic as R's as.data.frame writes it: every combination of Class, Sex, Age and Survived, with how many people. */
+function titanic(countName = 'Freq'): string[][] {
+  const freq = [0, 0, 35, 0, 0, 0, 17, 0, 118, 154, 387, 670, 4, 13, 89, 3, 5, 11, 13, 0, 1, 13, 14, 0, 57, 14, 75, 192, 140, 80, 76, 20];
+  const rows = [['Class', 'Sex', 'Age', 'Survived', countName]];
+  freq.forEach((f, i) => rows.push([['1st', '2nd', '3rd', 'Crew'][i % 4]!, ['Male', 'Female'][(i >> 2) % 2]!, ['Child', 'Adult'][(i >> 3) % 2]!, ['No', 'Yes'][i >> 4]!, String(f)]));
+  return rows;
+}
+
+test('Titanic as a data frame: the count column of a frequency table is named as such, not taken silently for a feature', () => {
+  const t = read(titanic(), 'Survived');
+  assert.deepEqual(t.featureNames.filter((f) => !f.includes('=')), ['Freq']);
+  assert.deepEqual(t.report.notes, [
+    { column: 'Freq', note: 'Freq: counts (0…670) beside categorical columns only, as in a frequency table (R\'s as.data.frame of a table): each row stands for Freq cases, but Freq is read as an input, not a row weight; expand to one row per case, or --ignore Freq' },
+  ]);
+  assert.deepEqual(read(titanic('n'), 'Survived').report.notes.map((n) => n.column), ['n']);
+  // A count beside a numeric input is a count like any other; so is a column of another name, or one below 0.
+  const withNumber = titanic().map((r, i) => [...r, i === 0 ? 'fare' : String(10 + i * 1.5)]);
+  assert.deepEqual(read(withNumber, 'Survived').report.notes, []);
+  assert.deepEqual(read(titanic('passengers'), 'Survived').report.notes, []);
+  const negative = titanic().map((r, i) => (i === 5 ? [...r.slice(0, 4), '-1'] : r));
+  assert.deepEqual(read(negative, 'Survived').report.notes, []);
+});
