@@ -204,10 +204,10 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   if (split.note) notes.push(split.note);
   const copies = hashes !== undefined && !validationTable ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
   if (copies) notes.push(copies);
-  // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
-  notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
   const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, verdictFacts(early, epochsDone, hasVal ? metrics.validation : metrics.training, judged.beats === false));
+  // The verdict reads the curve (the training loss without validation rows, by the same stillFalling rule): fit's "still falling" warning would only repeat it.
+  notes.push(...history.warnings.filter((w) => !(verdict !== undefined && /Maximum epochs/.test(w))));
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
