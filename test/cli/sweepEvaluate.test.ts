@@ -62,3 +62,24 @@ test('train without validation rows (under 500 rows) at the epoch limit with the
   assert.match(t.stdout, /\nStill improving: the training loss fell from [\d.]+ to [\d.]+ over the last \d+ epochs; more --epochs may help\.\n/, t.stdout);
   assert.doesNotMatch(t.stdout, /Maximum epochs/);
 });
+
+test('modeldata::Chicago: a random split of a dated table says the validation rows are dated among the training rows, and names --split time', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep2-dates');
+  // 120 days of a weekly ridership pattern with a trend.
+  const day = (i: number) => new Date(Date.UTC(2001, 0, 22 + i)).toISOString().slice(0, 10);
+  const rows = Array.from({ length: 120 }, (_, i) => `${(i * 7) % 13},${(10 + (i % 7 < 5 ? 5 : 0) + i * 0.01).toFixed(2)},${day(i)}`);
+  writeFileSync(join(dir, 'chicago.csv'), ['temp,ridership,date', ...rows].join('\n') + '\n');
+  const hint = '\n        "date" holds dates: a random split validates on rows dated among the training rows, optimistic for a forecast; --split time:date validates on the latest rows\n';
+  const dry = runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--validation-split', '0.2', '--dry-run'], dir);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.ok(dry.stdout.includes(`Split   validation on a random 20 % of the rows (seed 1)${hint}`), dry.stdout);
+  const t = runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--validation-split', '0.2', '--epochs', '1', '--out', 'c.bpm'], dir);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /\nSplit {3}96 training \/ 24 validation rows \(seed 1\); [^\n]*\n {8}"date" holds dates: a random split validates on rows dated among the training rows/);
+  // Split by time, or no validation rows (the preset under 500 rows), or no date column: no hint.
+  const timed = runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--split', 'time:date', '--validation-split', '0.2', '--dry-run'], dir);
+  assert.doesNotMatch(timed.stdout, /holds dates/);
+  assert.doesNotMatch(runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--dry-run'], dir).stdout, /holds dates/);
+  assert.doesNotMatch(runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--ignore', 'date', '--validation-split', '0.2', '--dry-run'], dir).stdout, /holds dates/);
+});
