@@ -83,3 +83,26 @@ test('modeldata::Chicago: a random split of a dated table says the validation ro
   assert.doesNotMatch(runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--dry-run'], dir).stdout, /holds dates/);
   assert.doesNotMatch(runCli(bin, ['train', 'chicago.csv', '--target', 'ridership', '--ignore', 'date', '--validation-split', '0.2', '--dry-run'], dir).stdout, /holds dates/);
 });
+
+test('summary of an exported model says the ONNX or TensorFlow.js file holds no optimiser or epochs, instead of "sgd, 0 steps taken, 0 epochs trained"', async () => {
+  const bin = await binPromise;
+  const dir = tempDir('sweep2-summary');
+  writeFileSync(join(dir, 'p.csv'), penguins());
+  assert.equal(runCli(bin, ['train', 'p.csv', '--epochs', '3', '--no-embedding', '--out', 'p.bpm'], dir).code, 0);
+  assert.equal(runCli(bin, ['export', 'p.bpm', '--out', 'p.onnx'], dir).code, 0);
+  assert.equal(runCli(bin, ['export', 'p.bpm', '--out', 'tf/model.json'], dir).code, 0);
+  const native = runCli(bin, ['summary', 'p.bpm'], dir).stdout;
+  assert.match(native, /\nfile {12}p\.bpm \(format version 1; this backprop writes 1\)\n/);
+  assert.match(native, /\noptimizer {7}adam, learning rate [\d.e-]+, 9 steps taken\nepochs trained {2}3\n/);
+  const onnx = runCli(bin, ['summary', 'p.onnx'], dir);
+  assert.equal(onnx.code, 0, onnx.stderr);
+  assert.match(onnx.stdout, /\nfile {12}p\.onnx \(ONNX, IR version 8\)\n/);
+  assert.match(onnx.stdout, /\noptimizer {7}— \(not in an ONNX file\)\nepochs trained {2}— \(not in an ONNX file\)\n/);
+  const tfjs = runCli(bin, ['summary', 'tf/model.json'], dir);
+  assert.equal(tfjs.code, 0, tfjs.stderr);
+  assert.match(tfjs.stdout, /\nfile {12}tf\/model\.json \(TensorFlow\.js Layers model\)\n/);
+  assert.match(tfjs.stdout, /\noptimizer {7}— \(not in a TensorFlow\.js file\)\nepochs trained {2}— \(not in a TensorFlow\.js file\)\n/);
+  const json = JSON.parse(runCli(bin, ['summary', 'p.onnx', '--json'], dir).stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  assert.equal(json.optimizer, null);
+  assert.equal(json.epochs, null);
+});
