@@ -11,7 +11,9 @@ const ID_WORD = /(^|[^a-z])(id|idx|index|row|key|no|num|number|seq|seqno|seqnum|
 const CAMEL_ID = /[a-z](Id|ID)s?$/;
 /** Names that say "identifier" and nothing else (id, ID, Id, user_id, patientId): never a quantity's name, unlike num or no. */
 const KEY_NAME = /(^|[^a-z])(id|ids|idx)([^a-z]|$)/i;
-const isIdName = (name: string): boolean => ID_WORD.test(name) || CAMEL_ID.test(name);
+/** "Number of ..." names (num_pending, no_of_rooms, number_of_reviews): counts, though num and no alone are IDs. */
+const COUNT_OF = /^(num|no|nr|number)([_.\s-]of)?[_.\s-][a-z]/i;
+const isIdName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name) || (ID_WORD.test(name) && !COUNT_OF.test(name));
 const isKeyName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name);
 /** Names of observation numbers (statsmodels' OBS, R's rownames). */
 const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record)$/i;

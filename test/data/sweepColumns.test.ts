@@ -67,3 +67,17 @@ test('Titanic as a data frame: the count column of a frequency table is named as
   const negative = titanic().map((r, i) => (i === 5 ? [...r.slice(0, 4), '-1'] : r));
   assert.deepEqual(read(negative, 'Survived').report.notes, []);
 });
+
+test('"number of" names (num_pending of modeldata::hpc_data, num_votes, no_of_rooms) are counts, not IDs: kept without an ID or group-ID note', () => {
+  // hpc_data's num_pending: 303 values in 4,331 rows was "a group ID?"; distinct vote counts were left out as ID-like.
+  const rows = [['num_pending', 'num_votes', 'no_of_rooms', 'num', 'y']];
+  for (let i = 0; i < 60; i++) rows.push([String((i * 7) % 20), String(1000 + ((i * 7919) % 4001)), String(1 + (i % 6)), String((i * 13) % 20), String(i % 2)]);
+  const t = read(rows, 'y');
+  assert.deepEqual(t.report.leftOut, []);
+  assert.deepEqual(t.featureNames, ['num_pending', 'num_votes', 'no_of_rooms', 'num']);
+  assert.deepEqual(t.report.notes, [
+    { column: 'no_of_rooms', note: 'no_of_rooms: 6 integer values (1, 2, 3, 4, 5, 6) used as numbers; --categorical no_of_rooms if they are codes' },
+    // "num" alone is still a number in the ID sense: 20 values, 3 rows each.
+    { column: 'num', note: 'num: 20 integer values, about 3 rows each, used as numbers; a group ID? --ignore num leaves it out, --categorical num encodes it' },
+  ]);
+});
