@@ -17,11 +17,17 @@ export interface Imbalance {
   readonly share: number;
 }
 
-/** The smallest class when it holds under 20 % of the rows, else undefined. */
+/**
+ * The smallest class when it holds under 20 % of the rows, else undefined. Classes without a row
+ * (a file evaluated that lacks one) are not counted: they have no recall to average, and "0.00 %
+ * of the rows" would call a file of two even classes imbalanced.
+ */
 export function imbalanceOf(classes: readonly Label[], counts: readonly number[]): Imbalance | undefined {
-  const share = minorityShare(counts);
+  const present = counts.flatMap((c, k) => (c > 0 ? [k] : []));
+  if (present.length < 2) return undefined;
+  const share = minorityShare(present.map((k) => counts[k]!));
   if (share >= IMBALANCED_SHARE) return undefined;
-  const k = counts.indexOf(Math.min(...counts));
+  const k = present.reduce((a, b) => (counts[b]! < counts[a]! ? b : a));
   return { label: classes[k]!, share };
 }
 

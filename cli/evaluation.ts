@@ -92,7 +92,10 @@ export function classTable(perClass: readonly ClassRow[]): { table: string; note
   const never = perClass.filter((p) => Number.isNaN(p.precision));
   const absent = perClass.filter((p) => Number.isNaN(p.recall));
   const notes: string[] = [];
-  if (never.length > 0) notes.push(`Precision —: the model predicts ${names(never)} for no row, so there is no precision to give (${never.length === 1 ? 'its' : 'their'} recall is 0).`);
+  // A class never predicted has recall 0 only if the file holds it; else its recall is "—" too.
+  const missed = never.filter((p) => p.rows > 0);
+  const recall = missed.length === 0 ? '' : missed.length === never.length ? ` (${never.length === 1 ? 'its' : 'their'} recall is 0)` : ` (recall 0 for ${names(missed)})`;
+  if (never.length > 0) notes.push(`Precision —: the model predicts ${names(never)} for no row, so there is no precision to give${recall}.`);
   if (absent.length > 0) notes.push(`Recall —: no row of the file is ${names(absent)}.`);
   return { table, notes };
 }

@@ -123,7 +123,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
       // The constant answer's confusion matrix: every row in the majority class's column.
       const constant = counts.map((c) => counts.map((_, j) => (j === baseline.code ? c : 0)));
       const { accuracy, balancedAccuracy, macroF1: macro, f1 } = scoresOfConfusion(constant);
-      base = { kind: 'majority', label: baseline.label, loss: baselineLoss(baseline, counts, baselineLossOf(loaded.network)), accuracy, balancedAccuracy, macroF1: macro, f1 };
+      base = { kind: 'majority', label: baseline.label, loss: baselineLoss(baseline, counts, baselineLossOf(loaded.network)), accuracy, balancedAccuracy, macroF1: macro, f1, classesInRows: counts.filter((c) => c > 0).length };
     }
   } else {
     const per = outputs.map((o) => ({ mae: o.abs / rows, mse: o.res / rows, r2: r2FromSums(o.res, o.sq - (o.sum * o.sum) / rows) }));

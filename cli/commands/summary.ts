@@ -14,14 +14,17 @@ export function summaryCommand(modelPath: string, json: boolean, io: Io): number
   const target = schema?.target;
   const last: Record<string, number> = {};
   for (const [k, v] of Object.entries(training?.history?.history ?? {})) if (v.length > 0) last[k] = v[v.length - 1]!;
+  // An imported file (ONNX, TensorFlow.js) holds no optimiser or epochs: import compiles it with a fresh sgd, which is not how it was trained.
+  const foreign = training === undefined ? ({ onnx: 'ONNX', tfjs: 'TensorFlow.js' } as Record<string, string>)[String(loaded.metadata.format)] : undefined;
+  const notInFile = `— (not in ${foreign === 'ONNX' ? 'an' : 'a'} ${foreign} file)`;
   const facts: [string, string][] = [
-    ['file', `${modelPath} (format version ${loaded.formatVersion}; this backprop writes ${FORMAT_VERSION})`],
+    ['file', foreign === 'ONNX' ? `${modelPath} (ONNX, IR version ${loaded.formatVersion})` : foreign ? `${modelPath} (${foreign} Layers model)` : `${modelPath} (format version ${loaded.formatVersion}; this backprop writes ${FORMAT_VERSION})`],
     ['inputs', schema ? schema.inputs.map((c) => (c.kind === 'categorical' ? `${c.name} (categorical: ${c.categories.length})` : c.name)).join(', ') : `${model.inputUnits} numbers`],
     ['target', target ? `${target.names.join(', ')} (${target.kind === 'classes' ? `classes: ${target.classes.map(String).join(', ')}` : 'numeric'})` : '—'],
     ['scaling', preprocessing.scaler ? preprocessing.scaler.kind : 'none'],
     ['loss', model.loss?.name ?? '— (not compiled)'],
-    ['optimizer', model.optimizer ? `${model.optimizer.name}, learning rate ${model.optimizer.currentLearningRate()}, ${model.optimizer.iterations} steps taken` : '—'],
-    ['epochs trained', String(training?.epoch ?? 0)],
+    ['optimizer', foreign ? notInFile : model.optimizer ? `${model.optimizer.name}, learning rate ${model.optimizer.currentLearningRate()}, ${model.optimizer.iterations} steps taken` : '—'],
+    ['epochs trained', foreign ? notInFile : String(training?.epoch ?? 0)],
   ];
   if (Object.keys(last).length > 0) facts.push(['last epoch', Object.entries(last).filter(([k]) => k !== 'lr').map(([k, v]) => `${k} ${formatMetric(v)}`).join(', ')]);
   printer.line(model.summary(null));
@@ -36,8 +39,8 @@ export function summaryCommand(modelPath: string, json: boolean, io: Io): number
     parameters: model.countParams(),
     classes: model.classes,
     loss: model.loss?.name,
-    optimizer: model.optimizer?.name,
-    epochs: training?.epoch ?? 0,
+    optimizer: foreign ? null : model.optimizer?.name,
+    epochs: foreign ? null : training?.epoch ?? 0,
     preprocessing,
     last,
   });

@@ -204,10 +204,10 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   if (split.note) notes.push(split.note);
   const copies = hashes !== undefined && !validationTable ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
   if (copies) notes.push(copies);
-  // With validation data the verdict reads the curve; fit's "still falling" warning would only repeat it (or contradict it).
-  notes.push(...history.warnings.filter((w) => !(hasVal && /Maximum epochs/.test(w))));
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
   const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, verdictFacts(early, epochsDone, hasVal ? metrics.validation : metrics.training, judged.beats === false));
+  // The verdict reads the curve (the training loss without validation rows, by the same stillFalling rule): fit's "still falling" warning would only repeat it.
+  notes.push(...history.warnings.filter((w) => !(verdict !== undefined && /Maximum epochs/.test(w))));
   if (judged.sentence) notes.push(judged.sentence);
   if (judged.imbalance) notes.push(judged.imbalance);
   if (verdict) notes.push(verdict.message);
@@ -256,6 +256,17 @@ function timeText(t: number, dates: boolean): string {
   return Number.isInteger(t) ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A random split of a table with a date column validates on rows dated among the training rows
+ * (modeldata::Chicago's daily ridership: RMSE 2.22 on a random 20 %, 2.57 on the latest 20 %):
+ * the line under Split names the column and --split time, or undefined without dates.
+ */
+function timeSplitHint(table: Table): string | undefined {
+  const date = table.schema.inputs.find((c) => c.kind === 'date');
+  if (date === undefined) return undefined;
+  return `${JSON.stringify(date.name)} holds dates: a random split validates on rows dated among the training rows, optimistic for a forecast; --split time:${date.name} validates on the latest rows`;
+}
+
 /** --dry-run: the Data block, the task and the split as train would do them; nothing is trained or saved. */
 function dryRun(printer: Printer, source: DataSource, table: Table, spec: TrainingSpec, data: DataFlags, why: string | undefined): number {
   const s = spec.fit;
@@ -275,6 +286,8 @@ function dryRun(printer: Printer, source: DataSource, table: Table, spec: Traini
   }
   const validation = data.validationData !== undefined ? `validation rows from ${data.validationData}` : s.validationSplit === 0 ? `no validation rows: every row trained on${why ? ` (${why})` : ''}` : orderBy !== undefined ? `validation on the latest ${Math.round(s.validationSplit * 100)} % of the rows by ${JSON.stringify(orderBy)}` : `validation on a random ${Math.round(s.validationSplit * 100)} % of the rows (seed ${s.seed})`;
   printer.line(`Split   ${validation}`);
+  const hint = data.validationData === undefined && orderBy === undefined && s.validationSplit > 0 ? timeSplitHint(table) : undefined;
+  if (hint) printer.line(`        ${hint}`);
   printer.line('Dry run: nothing trained or saved; run again without --dry-run to train.');
   printer.event({ event: 'plan', data: source.label, rows: table.rows, features: table.featureNames.length, ...columnPlan(table, planOptionsOf(spec)), ...(task ? { task: task.task, loss: task.loss } : {}) });
   return EXIT_OK;
@@ -299,6 +312,8 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   if (data.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
   else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
+  const hint = data.validationData === undefined && split.by === undefined && split.validation.length > 0 ? timeSplitHint(table) : undefined;
+  if (hint) p.line(`        ${hint}`);
   const watched = validationRows > 0 ? 'validation' : 'training';
   const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${watched} loss, best weights kept)` : s.keepBest === true ? `${s.epochs} epochs (the epoch of lowest ${watched} loss kept)` : `${s.epochs} epochs`;
   const schedule = opt.getConfig().learningRate;

@@ -6,13 +6,23 @@
  */
 
 /** Names of keys and row numbers: id, ID, user_id, index, row, No, #, seqno, serial, Unnamed: 0 (pandas' saved index). */
-const ID_NAME = /(^|[^a-z])(id|idx|index|row|key|no|num|number|seq|seqno|seqnum|serial)s?([^a-z]|$)|[a-z]Id$|^#|^unnamed/i;
+const ID_WORD = /(^|[^a-z])(id|idx|index|row|key|no|num|number|seq|seqno|seqnum|serial)s?([^a-z]|$)|^#|^unnamed/i;
+/** camelCase keys (patientId, userID), matched with case: "paid", "humid" and "valid" are not IDs. */
+const CAMEL_ID = /[a-z](Id|ID)s?$/;
+/** Names that say "identifier" and nothing else (id, ID, Id, user_id, patientId): never a quantity's name, unlike num or no. */
+const KEY_NAME = /(^|[^a-z])(id|ids|idx)([^a-z]|$)/i;
+/** "Number of ..." names (num_pending, no_of_rooms, number_of_reviews): counts, though num and no alone are IDs. */
+const COUNT_OF = /^(num|no|nr|number)([_.\s-]of)?[_.\s-][a-z]/i;
+const isIdName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name) || (ID_WORD.test(name) && !COUNT_OF.test(name));
+const isKeyName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name);
 /** Names of observation numbers (statsmodels' OBS, R's rownames). */
 const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record)$/i;
 /** Names of group identifiers: many rows per value. */
 const GROUP_NAME = /individual|subject|group|person|household|family|patient|cluster|user|customer|participant|respondent|firm|company|school/i;
 /** Names of times, whose values increase row by row in a series without being IDs. */
 const TIME_NAME = /year|date|time|day|week|month|quarter|period|age/i;
+/** Names of how many cases a row stands for: R's as.data.frame of a table writes Freq. */
+const COUNT_NAME = /^(freq|frequency|count|counts|n|weight|weights|wt|wgt)$/i;
 /** Integer columns with this few distinct values (at least 3) may be codes. */
 export const MAX_CODE_VALUES = 12;
 /** Fewer present values than this say nothing about IDs. */
@@ -78,16 +88,21 @@ function distinctCount(values: NumberValues, present: number): number {
 
 /**
  * Why an inferred numeric column is better left out, or undefined: integers named like an ID
- * that are distinct per row (with or without gaps), or observation numbers in row order.
+ * that are distinct per row (with or without gaps), integers named only as an ID (id, Id,
+ * patient_id) that are distinct in most rows (mlbench's BreastCancer Id: 645 sample numbers in
+ * 699 rows, a patient sampled twice repeating one), or observation numbers in row order.
  */
 export function numericLeaveOutReason(name: string, values: NumberValues, present: number, strays: number): string | undefined {
   if (present < MIN_ROWS || strays > 0) return undefined;
-  const idName = ID_NAME.test(name);
+  const idName = isIdName(name);
   if (!idName && !ROW_NAME.test(name)) return undefined;
   const p = profile(values);
   if (!p.integers) return undefined;
-  if (idName && (p.rowNumber || distinctCount(values, present) === present)) {
-    return p.hi - p.lo + 1 === present ? `ID-like: the integers ${p.lo}…${p.hi} each once` : `ID-like: ${present} distinct integers (${p.lo}…${p.hi}), one per row`;
+  if (idName) {
+    const distinct = p.rowNumber ? present : distinctCount(values, present);
+    if (distinct === present) return p.hi - p.lo + 1 === present ? `ID-like: the integers ${p.lo}…${p.hi} each once` : `ID-like: ${present} distinct integers (${p.lo}…${p.hi}), one per row`;
+    // As a text column of this many distinct values is left out as ID-like; fewer are a group ID (a note).
+    if (isKeyName(name) && distinct > present / 2) return `ID-like: ${distinct} distinct integers (${p.lo}…${p.hi}) in ${present} rows, named like an ID`;
   }
   return p.rowNumber ? `row number: the integers ${p.lo}…${p.hi} in row order` : undefined;
 }
@@ -111,9 +126,13 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
     if (p.few.length < 3) return undefined;
     return `${name}: ${p.few.length} integer values (${p.few.join(', ')}) used as numbers; --categorical ${name} if they are codes`;
   }
-  if (!GROUP_NAME.test(name) && !ID_NAME.test(name)) return undefined;
+  const idName = isIdName(name);
+  if (!GROUP_NAME.test(name) && !idName) return undefined;
   const d = distinctCount(values, present);
-  if (d > present / 2) return undefined;
+  if (d > present / 2) {
+    // Named like a number or key but also like a quantity (num, no, number): kept, and said.
+    return idName && !isKeyName(name) ? `${name}: ${d} distinct integers (${p.lo}…${p.hi}) in ${present} rows, named like an ID, used as numbers; --ignore ${name} if it is one` : undefined;
+  }
   return `${name}: ${d} integer values, about ${Math.round(present / d)} rows each, used as numbers; a group ID? --ignore ${name} leaves it out, --categorical ${name} encodes it`;
 }
 
@@ -132,4 +151,18 @@ function isYmd(v: number): boolean {
   const d = v % 100;
   const date = new Date(Date.UTC(y, m - 1, d));
   return m >= 1 && m <= 12 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * A one-line note on a numeric column that looks like the count column of a frequency table (R's
+ * as.data.frame(Titanic): Class, Sex, Age, Survived and Freq, each row standing for Freq people):
+ * named like a count or weight, no value below 0, and every other input categorical. The column
+ * is then read as an input like any other (permutation importance ranks Titanic's Freq first),
+ * where it means how often the row occurs. Undefined otherwise.
+ */
+export function countColumnNote(name: string, values: NumberValues, otherInputsAllCategorical: boolean): string | undefined {
+  if (!otherInputsAllCategorical || !COUNT_NAME.test(name)) return undefined;
+  const p = profile(values);
+  if (!(p.lo >= 0)) return undefined;
+  return `${name}: ${p.integers ? 'counts' : 'weights'} (${p.lo}…${p.hi}) beside categorical columns only, as in a frequency table (R's as.data.frame of a table): each row stands for ${name} cases, but ${name} is read as an input, not a row weight; expand to one row per case, or --ignore ${name}`;
 }

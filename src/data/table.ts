@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { CellRules, type CellOptions } from './cells.js';
-import { numericColumnNote } from './columnChecks.js';
+import { countColumnNote, numericColumnNote } from './columnChecks.js';
 import { ChunkedFloat64, RowBuffer } from './chunked.js';
 import { ColumnReader, MISSING_CODE, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
 import { dateFeatures, dateFormatOf, parseDate, type DateFormat } from './dates.js';
@@ -134,7 +134,7 @@ export interface TableReport {
   readonly strays: readonly StrayCells[];
   /** Default missing tokens that are frequent values (≥ 1 % of the rows read) of a text column or the target. */
   readonly frequentMissingTokens: readonly FrequentMissingToken[];
-  /** One-line notes on kept numeric columns whose integers may be row numbers, codes or a group ID. */
+  /** One-line notes on kept numeric columns whose integers may be row numbers, codes, a group ID or a frequency table's counts. */
   readonly notes: readonly { readonly column: string; readonly note: string }[];
   /** Inferred columns left out, with why ("ID-like: 311 distinct values in 406 rows"). */
   readonly leftOut: readonly { readonly column: string; readonly reason: string }[];
@@ -413,7 +413,8 @@ export class TableBuilder {
       strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),
       frequentMissingTokens: this.frequentTokens(rowsRead, spec?.kind === 'numeric'),
       notes: this.fromSchema ? [] : used.flatMap((c) => {
-        const note = c.fixed === undefined && c.kind === 'numeric' ? numericColumnNote(c.name, c.exactNumbers!, c.present) : undefined;
+        const othersCategorical = used.length > 1 && used.every((o) => o === c || o.kind === 'categorical');
+        const note = c.fixed === undefined && c.kind === 'numeric' ? countColumnNote(c.name, c.exactNumbers!, othersCategorical) ?? numericColumnNote(c.name, c.exactNumbers!, c.present) : undefined;
         return note === undefined ? [] : [{ column: c.name, note }];
       }),
       leftOut,

@@ -27,7 +27,11 @@ export interface ClassScores {
 
 /** A baseline scored on some rows: the classification scores and the cross-entropy of the training prior, or MAE, RMSE, R² in the target's units. */
 export type BaselineScores =
-  | (ClassScores & { readonly kind: 'majority'; readonly label: Label; readonly loss: number; /** F1 as the scorer defines it (of the second class for two classes, else macro). */ readonly f1: number })
+  | (ClassScores & {
+      readonly kind: 'majority'; readonly label: Label; readonly loss: number; /** F1 as the scorer defines it (of the second class for two classes, else macro). */ readonly f1: number;
+      /** How many classes the scored rows hold (absent when not counted, as for cv's means over folds). */
+      readonly classesInRows?: number;
+    })
   | { readonly kind: 'mean'; readonly mae: number; readonly rmse: number; readonly r2: number };
 
 /** The majority class of the training rows' codes (ties: the lower code), with the training prior. */
@@ -86,7 +90,7 @@ export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Mat
     for (let i = 0; i < codes.length; i++) counts[codes[i]!]!++;
     const loss = baselineLoss(baseline, counts, options);
     const f1 = classScores(Array.from(codes), constant, baseline.classes).f1;
-    return { kind: 'majority', label: baseline.label, loss, ...classReport(codes, constant, baseline.classes), f1 };
+    return { kind: 'majority', label: baseline.label, loss, ...classReport(codes, constant, baseline.classes), f1, classesInRows: counts.filter((c) => c > 0).length };
   }
   const y = truth as Matrix;
   let mae = 0;
@@ -166,6 +170,10 @@ export function baselineSentence(model: ComparedScores, baseline: BaselineScores
   const beats = beatsBaseline(model, baseline);
   if (baseline.kind === 'majority') {
     const what = `always answering ${JSON.stringify(String(baseline.label))} scores accuracy ${fmt(baseline.accuracy)} on the ${rows}`;
+    // Rows of one class: a constant answer is right on all of them or on none, so neither a tie nor a win says what the model learnt.
+    if (baseline.classesInRows === 1) {
+      return `Baseline: ${what}; the model scores ${fmt(model.accuracy ?? NaN)}. The ${rows} hold one class only, so this comparison cannot tell whether the model learnt anything (its accuracy is its recall of that class): score it on rows of every class.`;
+    }
     if (beats === false) return `No better than the baseline: ${what}; the model scores ${fmt(model.accuracy!)}. It has learnt nothing a class count could not tell: check the target and the inputs (--dry-run shows how each column is read), or try --class-weight balanced.`;
     // Beaten on balanced accuracy alone: say why, or the line reads as a loss.
     if (beats === true && model.accuracy !== undefined && model.accuracy <= baseline.accuracy + 1e-12 && model.balancedAccuracy !== undefined) {
