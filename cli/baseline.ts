@@ -50,12 +50,15 @@ export function modelClassScores(model: Sequential, x: Matrix, truth: ArrayLike<
 /** How the baseline's loss is computed for a model: with its loss's label smoothing, as the model's loss is. */
 export function baselineLossOf(model: Sequential): BaselineLossOptions {
   const e = model.loss?.config.labelSmoothing;
-  return typeof e === 'number' && e > 0 ? { labelSmoothing: e } : {};
+  return smoothed(typeof e === 'number' ? e : undefined);
 }
 
 /** How the baseline's loss is computed for a spec's runs: with its label smoothing (cv's and search's folds). */
 export function smoothingOf(spec: TrainingSpec): BaselineLossOptions {
-  const e = spec.compile.labelSmoothing;
+  return smoothed(spec.compile.labelSmoothing);
+}
+
+function smoothed(e: number | undefined): BaselineLossOptions {
   return e !== undefined && e > 0 ? { labelSmoothing: e } : {};
 }
 

@@ -162,6 +162,16 @@ export class Rng {
     return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
   }
 
+  /** Writes the four generator words into `out` (no allocation: a kernel that draws elsewhere reads them). */
+  writeWords(out: Int32Array): void {
+    out[0] = this.s0; out[1] = this.s1; out[2] = this.s2; out[3] = this.s3;
+  }
+
+  /** Takes the four generator words back from `from` after such a kernel drew; the cached normal draw stays. */
+  readWords(from: Int32Array): void {
+    this.s0 = from[0]!; this.s1 = from[1]!; this.s2 = from[2]!; this.s3 = from[3]!;
+  }
+
   /** Restores a state from getState: the sequence continues exactly from there. */
   setState(state: RngState): void {
     [this.s0, this.s1, this.s2, this.s3] = state.s;

@@ -198,12 +198,7 @@ export abstract class Optimizer {
 
   /** The step count and every parameter's slots (moments), by parameter name, as plain arrays for a model file. */
   getState(params: readonly Param[]): SavedOptimizerState {
-    const slots: Record<string, number[][]> = Object.create(null) as Record<string, number[][]>;
-    for (const p of params) {
-      const s = this.state.get(p);
-      if (s) slots[p.name] = s.map((t) => Array.from(t.data));
-    }
-    return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
+    return this.stateWith(params, (t) => Array.from(t));
   }
 
   /**
@@ -212,10 +207,15 @@ export abstract class Optimizer {
    * (19 ms an epoch for Adam's 150,000 moments of a 34-256-256-1 network).
    */
   snapshot(params: readonly Param[]): OptimizerState {
-    const slots: Record<string, FloatArray[]> = Object.create(null) as Record<string, FloatArray[]>;
+    return this.stateWith(params, (t) => t.slice());
+  }
+
+  /** The step count, learning rate and every parameter's slots, each copied by `copy`. */
+  private stateWith<A extends ArrayLike<number>>(params: readonly Param[], copy: (slot: FloatArray) => A): { iterations: number; learningRate: number | undefined; slots: Record<string, A[]> } {
+    const slots = Object.create(null) as Record<string, A[]>;
     for (const p of params) {
       const s = this.state.get(p);
-      if (s) slots[p.name] = s.map((t) => t.data.slice());
+      if (s) slots[p.name] = s.map((t) => copy(t.data));
     }
     return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : undefined, slots };
   }

@@ -133,15 +133,20 @@ test('this thread can be lent out only while it is free with no trial waiting; a
   }
 });
 
-test('a free worker thread is lent for the refit: the model it sends back is bit for bit refitSpec on this thread; an abort rejects it, and it rejoins', async () => {
+/** A pool of one worker thread on iris that has run one trial: the worker has joined, and is free with nothing waiting. */
+async function poolWithFreeWorker(hash: string, seed: number) {
   const table = await iris();
-  const data: DataRef = { dataset: 'iris', hash: 'iris-refit', tableArgs: {}, synthetic: {} };
+  const data: DataRef = { dataset: 'iris', hash, tableArgs: {}, synthetic: {} };
   const pool = new TrialPool({ workers: 1, here: false, table: { key: tableKey(data), table } });
   pool.start();
+  const [job] = jobsOn(data, [seed], false);
+  await pool.run(job!);
+  return { table, pool, job: job! };
+}
+
+test('a free worker thread is lent for the refit: the model it sends back is bit for bit refitSpec on this thread; an abort rejects it, and it rejoins', async () => {
+  const { table, pool, job } = await poolWithFreeWorker('iris-refit', 4);
   try {
-    // One trial: the worker has joined, and is free with nothing waiting once it ends.
-    const [job] = jobsOn(data, [4], false);
-    await pool.run(job!);
     const lent = pool.takeIdle();
     assert.equal(lent?.where, 'worker');
     assert.equal(pool.takeIdle(), undefined, 'no other job is free');
@@ -159,7 +164,7 @@ test('a free worker thread is lent for the refit: the model it sends back is bit
     controller.abort(new Error('a better trial ended'));
     await assert.rejects(lent!.refit(spec, controller.signal), /a better trial ended/);
     lent!.release();
-    const again = await pool.run(job!);
+    const again = await pool.run(job);
     assert.deepEqual(pool.placement(), { here: 0, workers: [2], loading: 0 }, 'given back, the worker takes trials again');
     assert.ok(again.value >= 0.7);
   } finally {
@@ -168,12 +173,7 @@ test('a free worker thread is lent for the refit: the model it sends back is bit
 });
 
 test('closing the pool settles a refit still running on a worker thread (no one waits for a terminated thread)', async () => {
-  const table = await iris();
-  const data: DataRef = { dataset: 'iris', hash: 'iris-close', tableArgs: {}, synthetic: {} };
-  const pool = new TrialPool({ workers: 1, here: false, table: { key: tableKey(data), table } });
-  pool.start();
-  const [job] = jobsOn(data, [2], false);
-  await pool.run(job!);
+  const { pool } = await poolWithFreeWorker('iris-close', 2);
   const lent = pool.takeIdle();
   assert.equal(lent?.where, 'worker');
   const long = trainingSpec({ architecture: { hidden: [64, 64] }, fit: { epochs: 100_000, batchSize: 8, seed: 1 } });

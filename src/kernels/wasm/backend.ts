@@ -85,6 +85,7 @@ class WasmKernels implements Kernels {
   fallbacks = 0;
   /** Byte offset of four words that carry a generator's state into and out of dropoutMask (taken at open: an allocation there could move the memory under the caller's views). */
   private readonly rngAt: number;
+  private rngWords: Int32Array | undefined;
   private memory: WebAssembly.Memory;
   private buffer: ArrayBufferLike;
   private f32: Float32Array;
@@ -604,12 +605,12 @@ class WasmKernels implements Kernels {
     if (n <= 0 || mask.buffer !== this.buffer) return ts.dropoutMask(rng, mask, n, rate);
     // The generator's four words go through a small block of this memory and come back: the
     // masks and the state after them are the TypeScript kernel's (tested), at a tenth of its time.
-    const words = new Int32Array(this.buffer, this.rngAt, 4);
-    const before = rng.getState();
-    words.set(before.s);
+    // One view per memory buffer, not one per call: this runs every step of every dropout layer.
+    if (this.rngWords?.buffer !== this.buffer) this.rngWords = new Int32Array(this.buffer, this.rngAt, 4);
+    rng.writeWords(this.rngWords);
     const keep = 1 - rate;
-    this.x.dropoutMask(mask.byteOffset, n, keep, 1 / keep, words.byteOffset);
-    rng.setState({ s: [words[0]!, words[1]!, words[2]!, words[3]!], spare: before.spare });
+    this.x.dropoutMask(mask.byteOffset, n, keep, 1 / keep, this.rngAt);
+    rng.readWords(this.rngWords);
   }
   batchNormForward(x: FloatArray, gamma: FloatArray, beta: FloatArray, movingMean: FloatArray, movingVariance: FloatArray,
     xhat: FloatArray, out: FloatArray, invStd: FloatArray, m: number, n: number, training: boolean, momentum: number, epsilon: number): void {
