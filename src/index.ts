@@ -6,7 +6,7 @@ export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from '
 export { Rng, type RngState } from './core/rng.js';
 export {
   BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
-  CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError,
+  CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError, ColumnNotFoundError,
 } from './core/errors.js';
 /** How messages quote a user's text (RELIABILITY R1), for front-ends that word their own. */
 export { quote, QUOTE_CHARS } from './core/validate.js';
