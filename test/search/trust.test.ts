@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, Rng, type TrainingSpec } from '../../src/index.js';
+import { fieldOfOption } from '../../cli/sharedOptions.js';
 import { run } from '../../cli/program.js';
 import { ROOT, tempDir } from '../cli/harness.js';
 
@@ -189,4 +190,32 @@ test('search offers every train option, and each spec option reaches the trials 
   const third = await cli(['search', '--dataset', 'moons', '--samples', '60', '--noise', '0.3', '--space', join(dir, 'lr.json'), '--epochs', '2', ...files('c')]);
   assert.equal(third.code, 0, third.stderr);
   assert.deepEqual((loadModel(join(dir, 'c.bpm')).metadata as unknown as { data: Record<string, unknown> }).data, { dataset: 'moons', samples: 60, noise: 0.3 });
+});
+
+test('cv offers every spec option train offers, and --class-weight and --indicator reach its folds', async () => {
+  const train = await optionsOf('train');
+  const cv = await optionsOf('cv');
+  // k folds train on rows after the held-out ones, which a split by time forbids (holdoutsOf refuses it).
+  const foldsForbid = new Set(['split']);
+  const specOptions = [...train].filter((o) => fieldOfOption(o) !== undefined && !foldsForbid.has(o));
+  assert.deepEqual(specOptions.filter((o) => !cv.has(o)), [], 'spec options of train that cv lacks');
+
+  const dir = tempDir('cv-options');
+  const rng = new Rng(2);
+  const lines = ['x,y,label'];
+  for (let i = 0; i < 150; i++) {
+    const rare = rng.uniform() < 0.15;
+    lines.push(`${i % 7 === 0 ? 'NA' : (rng.normal() + (rare ? 1 : 0)).toFixed(3)},${rng.normal().toFixed(3)},${rare ? 'rare' : 'common'}`);
+  }
+  writeFileSync(join(dir, 'imb.csv'), lines.join('\n') + '\n');
+  const folds = async (extra: readonly string[]) => {
+    const r = await cli(['cv', join(dir, 'imb.csv'), '--folds', '3', '--epochs', '5', '--json', ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; confusion?: number[][]; loss?: number }).filter((e) => e.event === 'fold');
+  };
+  const plain = await folds([]);
+  // Balanced weights make the rare class (code 1) predicted more often.
+  const predictedRare = (f: { confusion?: number[][] }[]) => f.reduce((a, x) => a + x.confusion![0]![1]! + x.confusion![1]![1]!, 0);
+  assert.ok(predictedRare(await folds(['--class-weight', 'balanced'])) > predictedRare(plain), '--class-weight balanced');
+  assert.notDeepEqual((await folds(['--indicator'])).map((f) => f.loss), plain.map((f) => f.loss), '--indicator adds an input');
 });
