@@ -5,7 +5,7 @@ import type { MissingPolicy, TableArgs, UnknownPolicy } from '../data/table.js';
 import { activationNames, type ActivationSpec } from '../activations.js';
 import { initializerNames, type InitializerName } from '../initializers.js';
 import { canonicalLossName, lossNames, type LossName } from '../losses/index.js';
-import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
+import { optimizerKind, optimizerNames, type OptimizerName } from '../optimizers/index.js';
 
 /**
  * Everything that decides what `train` trains, as plain JSON: it crosses a worker or a machine
@@ -97,6 +97,9 @@ export interface NumericEmbeddingSpec {
  * (schedules.cosLogDecay). The learning rate is the schedule's peak.
  */
 export type ScheduleChoice = 'constant' | 'warmupCosine' | 'cosLog';
+
+/** The compile fields that are one optimiser's own settings: valid only for an optimiser whose registry entry has them. */
+export const OPTIMIZER_SETTINGS = ['momentum', 'beta2'] as const satisfies readonly (keyof CompileSpec)[];
 
 /** The compile part of a TrainingSpec: optimiser, learning rate, momentum, loss. */
 export interface CompileSpec {
@@ -227,13 +230,18 @@ export function checkSpec(spec: TrainingSpec): void {
   if (a.l2 !== undefined) num('spec.architecture.l2', a.l2, 0, Infinity);
   const c = spec.compile;
   checkKeys('spec.compile', c, ['optimizer', 'learningRate', 'momentum', 'beta2', 'loss', 'labelSmoothing', 'schedule']);
-  if (c.beta2 !== undefined) {
-    num('spec.compile.beta2', c.beta2, 0, 0.999999);
-    if (c.optimizer !== 'adam') throw bad('spec.compile.beta2', `only adam has a β2, the optimizer is ${JSON.stringify(c.optimizer)}`);
+  oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
+  // An optimiser setting the chosen optimiser does not have (the registry's config keys) is refused here, naming the field.
+  const own = optimizerKind(c.optimizer)!.defaults;
+  for (const key of OPTIMIZER_SETTINGS) {
+    if (c[key] !== undefined && !Object.hasOwn(own, key)) {
+      const having = optimizerNames.filter((n) => Object.hasOwn(optimizerKind(n)!.defaults, key));
+      throw bad(`spec.compile.${key}`, `the ${c.optimizer} optimizer has no ${key} (${having.join(' and ')} ${having.length === 1 ? 'has' : 'have'} one)`);
+    }
   }
+  if (c.beta2 !== undefined) num('spec.compile.beta2', c.beta2, 0, 0.999999);
   if (c.labelSmoothing !== undefined) num('spec.compile.labelSmoothing', c.labelSmoothing, 0, 0.999);
   if (c.schedule !== undefined) oneOf('spec.compile.schedule', c.schedule, ['constant', 'warmupCosine', 'cosLog'] as const);
-  oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
   if (c.learningRate !== undefined && (typeof c.learningRate !== 'number' || !(c.learningRate > 0) || !Number.isFinite(c.learningRate))) {
     throw bad('spec.compile.learningRate', `expected a number > 0, got ${describe(c.learningRate)}`);
   }
