@@ -219,3 +219,16 @@ test('cv offers every spec option train offers, and --class-weight and --indicat
   assert.ok(predictedRare(await folds(['--class-weight', 'balanced'])) > predictedRare(plain), '--class-weight balanced');
   assert.notDeepEqual((await folds(['--indicator'])).map((f) => f.loss), plain.map((f) => f.loss), '--indicator adds an input');
 });
+
+test('a journal of the search before the training spec is refused with that reason, and left as it was', async () => {
+  // Written by main at efee122: `search data/iris.csv --method random --trials 2 --epochs 2 --jobs 1`
+  // (flat settings in its fingerprint, trials scored before search shared cv's scorer).
+  const dir = tempDir('search-legacy-journal');
+  const journal = join(dir, 'old.jsonl');
+  const before = readFileSync(join(ROOT, 'test', 'search', 'fixtures', 'iris-search-main-efee122.jsonl'), 'utf8');
+  writeFileSync(journal, before);
+  const r = await cli(['search', IRIS, '--method', 'random', '--trials', '4', '--epochs', '2', '--jobs', '1', '--journal', journal, '--out', join(dir, 'best.bpm')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^backprop: journal ".*old\.jsonl" was written by an earlier backprop, whose search scored trials before it shared cv's scorer \(early stopping could watch the rows a trial was scored on\); its trials cannot be ranked beside this search's \(give another --journal file, or remove this one to start afresh\)$/m);
+  assert.equal(readFileSync(journal, 'utf8'), before);
+});
