@@ -6,7 +6,7 @@
  * (mean recall) and macro F1 are scored too.
  */
 import { Matrix } from '../core/matrix.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { averagedScore, countsFromConfusion } from '../metrics/counts.js';
 import { TotalSquares, r2FromSums } from '../metrics/regression.js';
 import { classScores } from './score.js';
