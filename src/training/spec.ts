@@ -190,9 +190,9 @@ function names(where: string, v: unknown): void {
 export function checkSpec(spec: TrainingSpec): void {
   const p = spec.preprocessing;
   checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy']);
-  if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw new InputError(`spec.preprocessing.naValues: expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
+  if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw bad('spec.preprocessing.naValues', `expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
   if (p.decimal !== undefined) oneOf('spec.preprocessing.decimal', p.decimal, ['.', ','] as const);
-  if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw new InputError(`spec.preprocessing.orderBy: expected a column name, got ${describe(p.orderBy)}`);
+  if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw bad('spec.preprocessing.orderBy', `expected a column name, got ${describe(p.orderBy)}`);
   if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
   if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
   if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw bad('spec.preprocessing.indicator', `expected true or false, got ${describe(p.indicator)}`);
