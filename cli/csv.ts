@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
+import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
 
 /** Fails with a usage error (exit 2) when `path` is not a readable file. */
@@ -214,8 +214,8 @@ export function openTable(header: string[], args: TableArgs, sep: string): Table
   try {
     return new TableBuilder(header, args);
   } catch (e) {
-    if (e instanceof InputError && /: no target column /.test(e.message)) {
-      throw new InputError(`${e.message} (the header was split on ${delimiterName(sep)} into ${header.length} column${header.length === 1 ? '' : 's'}; --delimiter sets the separator, e.g. --delimiter ';')`);
+    if (e instanceof ColumnNotFoundError && e.role === 'target column') {
+      throw new ColumnNotFoundError(`${e.message} (the header was split on ${delimiterName(sep)} into ${header.length} column${header.length === 1 ? '' : 's'}; --delimiter sets the separator, e.g. --delimiter ';')`, e.column, e.role);
     }
     throw e;
   }

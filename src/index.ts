@@ -6,7 +6,7 @@ export { Matrix, toMatrix, type DType, type FloatArray, type MatrixLike } from '
 export { Rng, type RngState } from './core/rng.js';
 export {
   BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
-  CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError,
+  CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError, ColumnNotFoundError,
 } from './core/errors.js';
 /** How messages quote a user's text (RELIABILITY R1), for front-ends that word their own. */
 export { quote, QUOTE_CHARS } from './core/validate.js';
@@ -32,7 +32,7 @@ export {
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs, type WarmupCosineDecayArgs, type CosLogDecayArgs,
 } from './optimizers/index.js';
 export {
-  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums,
+  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums, TotalSquares,
   type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
   type ClassCounts, type Layout as TargetLayout, type Values as RegressionValues,
 } from './metrics/index.js';

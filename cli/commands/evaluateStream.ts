@@ -1,5 +1,5 @@
 import {
-  classCodes, fingerprintFromJson, macroF1, pipelineInputs, pipelineTargets, r2FromSums, rowHashes, rowsSeen, scalerFromJSON,
+  classCodes, fingerprintFromJson, macroF1, pipelineInputs, pipelineTargets, r2FromSums, TotalSquares, rowHashes, rowsSeen, scalerFromJSON,
   baselineLoss, type BaselineScores, type ClassScores, type LoadedModel,
 } from '../../src/index.js';
 import { modelPlan, readingOf } from '../apply.js';
@@ -11,7 +11,7 @@ import type { Printer } from '../io.js';
 import { STREAM_DEFAULTS, blockTable, type StreamSettings } from '../streamTable.js';
 
 /** Sums of one regression output over the rows read (target units), and of the baseline's (training mean) errors. */
-interface OutputSums { abs: number; res: number; sum: number; sq: number; baseAbs: number; baseRes: number }
+interface OutputSums { abs: number; res: number; tot: TotalSquares; baseAbs: number; baseRes: number }
 
 /** Accuracy, balanced accuracy (mean recall over the true classes present), macro F1 and the scorer's F1 (binary: of the second class) from a confusion matrix (rows true, columns predicted), as classScores gives them from every row. */
 export function scoresOfConfusion(confusion: readonly (readonly number[])[]): ClassScores & { f1: number } {
@@ -93,7 +93,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
       const pred = targetScaler ? targetScaler.inverseTransform(p, 'float64') : p;
       const truth = t.values;
       for (let c = 0; c < truth.cols; c++) {
-        const o = (outputs[c] ??= { abs: 0, res: 0, sum: 0, sq: 0, baseAbs: 0, baseRes: 0 });
+        const o = (outputs[c] ??= { abs: 0, res: 0, tot: new TotalSquares(), baseAbs: 0, baseRes: 0 });
         const guess = baseline?.kind === 'mean' ? baseline.means[c]! : 0;
         for (let i = 0; i < n; i++) {
           // In float32, as train and evaluate measure their rows.
@@ -101,8 +101,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
           const e = pred.data[i * truth.cols + c]! - v;
           o.abs += Math.abs(e);
           o.res += e * e;
-          o.sum += v;
-          o.sq += v * v;
+          o.tot.add(v);
           o.baseAbs += Math.abs(guess - v);
           o.baseRes += (guess - v) ** 2;
         }
@@ -126,14 +125,11 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
       base = { kind: 'majority', label: baseline.label, loss: baselineLoss(baseline, counts, baselineLossOf(loaded.network)), accuracy, balancedAccuracy, macroF1: macro, f1, classesInRows: counts.filter((c) => c > 0).length };
     }
   } else {
-    const per = outputs.map((o) => ({ mae: o.abs / rows, mse: o.res / rows, r2: r2FromSums(o.res, o.sq - (o.sum * o.sum) / rows) }));
+    const per = outputs.map((o) => ({ mae: o.abs / rows, mse: o.res / rows, r2: r2FromSums(o.res, o.tot.ss) }));
     const mean = (f: (o: { mae: number; mse: number; r2: number }) => number) => per.reduce((a, o) => a + f(o), 0) / per.length;
     Object.assign(m, { mae: mean((o) => o.mae), rmse: Math.sqrt(mean((o) => o.mse)), r2: mean((o) => o.r2) });
     if (baseline?.kind === 'mean') {
-      const r2 = (o: OutputSums) => {
-        const tot = o.sq - (o.sum * o.sum) / rows;
-        return tot <= 0 ? (o.baseRes === 0 ? 1 : 0) : 1 - o.baseRes / tot;
-      };
+      const r2 = (o: OutputSums) => r2FromSums(o.baseRes, o.tot.ss);
       const avg = (f: (o: OutputSums) => number) => outputs.reduce((a, o) => a + f(o), 0) / outputs.length;
       base = { kind: 'mean', mae: avg((o) => o.baseAbs / rows), rmse: Math.sqrt(avg((o) => o.baseRes / rows)), r2: avg(r2) };
     }

@@ -27,6 +27,7 @@ import { writeSearchReport } from '../search/report.js';
 import { loadTable, MAXIMIZED, runTrainingJob, tableKey, type DataRef, type MetricName, type TrialJob, type TrialRunner } from '../search/trial.js';
 import { TrialPool } from '../search/pool.js';
 import { EarlyRefit } from '../search/earlyRefit.js';
+import { refuseLegacyJournal } from '../search/legacyJournal.js';
 import { placementLine } from '../search/placement.js';
 import { runMetadata, type DataFlags } from '../settings.js';
 import { specWithPreset } from '../preset.js';
@@ -126,6 +127,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     [{ option: '--journal', path: run.journal }, ...(run.data.data !== undefined ? [{ option: 'the data', path: run.data.data }] : []), ...(run.space !== undefined ? [{ option: '--space', path: run.space }] : [])],
     [{ option: '--results', path: resultsPath }, { option: '--results (its JSONL table)', path: resultsJsonl(resultsPath) }, { option: '--out', path: run.out }, ...(run.report !== undefined ? [{ option: '--report', path: run.report }] : [])],
   );
+  refuseLegacyJournal(run.journal);
   // How the table is read comes from the options alone (a preset chooses no reading); a bad typed value stops here.
   const reading = specFromFlags(run.flags);
   const data = dataRef(run.data, reading, run.queue !== undefined);

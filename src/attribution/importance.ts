@@ -3,6 +3,7 @@ import { checkKeys, integerAtLeast } from '../core/validate.js';
 import type { Table } from '../data/table.js';
 import type { ModelWithPipeline } from '../training/apply.js';
 import { pipelineInputs } from '../training/pipeline.js';
+import { meanStd } from '../training/score.js';
 import { findRawColumn, rawColumns, type RawColumn } from './columns.js';
 import { ExplanationInputError } from './errors.js';
 import { explainedOutputs, readOutputs } from './outputs.js';
@@ -87,8 +88,7 @@ export function permutationImportance(m: ModelWithPipeline, table: Table, args: 
       const order = rng.shuffle(Int32Array.from(range(sub.rows)));
       drops.push(sign * (baseline - score(metric, predict(shuffledColumn(sub, c, order)), outputs.length, truth)));
     }
-    const mean = drops.reduce((a, v) => a + v, 0) / repeats;
-    const std = Math.sqrt(drops.reduce((a, v) => a + (v - mean) ** 2, 0) / repeats);
+    const { mean, std } = meanStd(drops);
     return { column: c.name, kind: c.kind, mean, std, drops };
   });
   result.sort((a, b) => b.mean - a.mean);

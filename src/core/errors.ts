@@ -114,6 +114,16 @@ export class UnsafePathError extends ModelFormatError {
   }
 }
 
+/**
+ * A column named in the options (the target, a column to order by, ...) that the header does not
+ * hold: `column` as named, `role` what it was named as ('target column', 'column to order by').
+ */
+export class ColumnNotFoundError extends InputError {
+  constructor(message: string, readonly column: string, readonly role: string) {
+    super(message);
+  }
+}
+
 /** An options object with a key the function does not know (a misspelling is never ignored): `key` and the `known` ones. */
 export class UnknownOptionError extends InputError {
   constructor(message: string, readonly key: string, readonly known: readonly string[]) {

@@ -1,5 +1,5 @@
 import { Matrix, type DType } from '../core/matrix.js';
-import { InputError } from '../core/errors.js';
+import { ColumnNotFoundError, InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/validate.js';
 import { CellRules, type CellOptions } from './cells.js';
@@ -187,12 +187,12 @@ export interface RowOrder {
   readonly dates: boolean;
 }
 
-/** The index of column `name` in `header`, or an InputError listing the columns (and the nearest name). */
+/** The index of column `name` in `header`, or a ColumnNotFoundError listing the columns (and the nearest name). */
 export function findColumn(header: readonly string[], name: string, source: string, role = 'column'): number {
   const i = header.indexOf(name);
   if (i >= 0) return i;
   const guess = nearestName(name, header);
-  throw new InputError(`${source}: no ${role} ${quote(name)}${guess ? `; did you mean ${quote(guess)}?` : ''} Columns are: ${listValues(header)}`);
+  throw new ColumnNotFoundError(`${source}: no ${role} ${quote(name)}${guess ? `; did you mean ${quote(guess)}?` : ''} Columns are: ${listValues(header)}`, name, role);
 }
 
 /** The error for a file with no header row. */

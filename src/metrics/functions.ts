@@ -1,7 +1,7 @@
 import { InputError, ShapeError } from '../core/errors.js';
 import { checkKeys, describe, listValues } from '../core/validate.js';
 import { averagedScore, countsFromConfusion, type Average, type ScoreKind } from './counts.js';
-import { r2FromSums } from './regression.js';
+import { TotalSquares, r2FromSums } from './regression.js';
 import type { Label } from '../core/labels.js';
 
 /**
@@ -161,16 +161,13 @@ export function r2Score(yTrue: Values, yPred: Values): number {
   const k = t[0]!.length;
   let total = 0;
   for (let j = 0; j < k; j++) {
-    let mean = 0;
-    for (const row of t) mean += row[j]!;
-    mean /= t.length;
-    let ssTot = 0;
+    const ssTot = new TotalSquares();
     let ssRes = 0;
     t.forEach((row, i) => {
-      ssTot += (row[j]! - mean) ** 2;
+      ssTot.add(row[j]!);
       ssRes += (row[j]! - p[i]![j]!) ** 2;
     });
-    total += r2FromSums(ssRes, ssTot);
+    total += r2FromSums(ssRes, ssTot.ss);
   }
   return total / k;
 }

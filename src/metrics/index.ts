@@ -9,7 +9,7 @@ import type { Metric, MetricFactory } from './metric.js';
 export type { Metric, MetricFactory } from './metric.js';
 export { accuracyMetric, argmaxRow, binaryAccuracyMetric, categoricalAccuracyMetric, sparseCategoricalAccuracyMetric } from './accuracy.js';
 export { ConfusionCounter, classScoreMetric } from './classification.js';
-export { mseMetric, maeMetric, r2Metric, r2FromSums } from './regression.js';
+export { mseMetric, maeMetric, r2Metric, r2FromSums, TotalSquares } from './regression.js';
 export type { Average, ClassCounts } from './counts.js';
 export type { Layout } from './classification.js';
 export type { Values } from './functions.js';

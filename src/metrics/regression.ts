@@ -84,6 +84,27 @@ export const r2Metric: MetricFactory = (loss: Loss): Metric => {
   };
 };
 
+/**
+ * SS_tot = Σ(y − ȳ)² of a target column, one value at a time, by Welford's update (a running mean
+ * and sum of squared deviations): exactly 0 for a constant column, where Σy² − (Σy)²/n, or a
+ * mean taken as Σy/n, leave rounding noise (1,000 rows of 123.7 gave 3.6e-7 and 2.5e-25, and R²
+ * −2.4e+23 instead of 0). Every R² of the library and the CLI takes its SS_tot from here or from
+ * r2Metric's per-column copy of the same update, and its value from r2FromSums.
+ */
+export class TotalSquares {
+  private n = 0;
+  private mean = 0;
+  /** Σ(y − ȳ)² of the values added so far. */
+  ss = 0;
+
+  add(y: number): void {
+    this.n++;
+    const delta = y - this.mean;
+    this.mean += delta / this.n;
+    this.ss += delta * (y - this.mean);
+  }
+}
+
 /** 1 − ssRes/ssTot, with scikit-learn's finite values for a constant target (ssTot = 0). */
 export function r2FromSums(ssRes: number, ssTot: number): number {
   if (ssTot <= 0) return ssRes === 0 ? 1 : 0;

@@ -78,8 +78,12 @@ export function canonical(value: unknown): string {
 const FLOAT_KEYS = ['type', 'low', 'high', 'log', 'step', 'when'];
 const CAT_KEYS = ['type', 'choices', 'when'];
 
-function fail(name: string, message: string): never {
-  throw new InputError(`search space: parameter "${name}": ${message}`);
+/** How a parameter is named in errors: within a space, or by the function that made it alone (search.float). */
+type Where = (name: string) => string;
+const inSpace: Where = (name) => `search space: parameter "${name}"`;
+
+function fail(where: string, message: string): never {
+  throw new InputError(`${where}: ${message}`);
 }
 
 function quote(values: readonly unknown[]): string {
@@ -89,41 +93,47 @@ function quote(values: readonly unknown[]): string {
 
 /** Validates a space and compiles it for the samplers. Throws an InputError naming the parameter. */
 export function compileSpace(space: Space): Dim[] {
+  return compileDims(space, inSpace);
+}
+
+/** compileSpace, with errors naming each parameter as `where` says. */
+function compileDims(space: Space, where: Where): Dim[] {
   if (typeof space !== 'object' || space === null || Array.isArray(space)) throw new InputError('search space: expected an object mapping parameter names to specs');
   const names = Object.keys(space);
   if (names.length === 0) throw new InputError('search space: no parameters');
   const dims: Dim[] = [];
   for (const name of names) {
+    const at = where(name);
     const spec = space[name] as SearchParam | undefined;
-    if (typeof spec !== 'object' || spec === null) fail(name, `expected a spec object, got ${canonical(spec)}`);
+    if (typeof spec !== 'object' || spec === null) fail(at, `expected a spec object, got ${canonical(spec)}`);
     const type = (spec as { type?: unknown }).type;
-    if (type !== 'float' && type !== 'int' && type !== 'categorical') fail(name, `type must be "float", "int" or "categorical", got ${canonical(type)}`);
-    checkKeys(`search space: parameter "${name}"`, spec, type === 'categorical' ? CAT_KEYS : FLOAT_KEYS);
-    const when = compileWhen(name, spec.when, names, dims);
+    if (type !== 'float' && type !== 'int' && type !== 'categorical') fail(at, `type must be "float", "int" or "categorical", got ${canonical(type)}`);
+    checkKeys(at, spec, type === 'categorical' ? CAT_KEYS : FLOAT_KEYS);
+    const when = compileWhen(at, spec.when, names, dims);
     if (spec.type === 'categorical') {
-      if (!Array.isArray(spec.choices) || spec.choices.length === 0) fail(name, 'choices must be a non-empty list');
+      if (!Array.isArray(spec.choices) || spec.choices.length === 0) fail(at, 'choices must be a non-empty list');
       const choiceKeys = spec.choices.map(canonical);
-      if (new Set(choiceKeys).size !== choiceKeys.length) fail(name, `choices repeat a value: ${quote(spec.choices)}`);
+      if (new Set(choiceKeys).size !== choiceKeys.length) fail(at, `choices repeat a value: ${quote(spec.choices)}`);
       dims.push({ name, spec, kind: 'categorical', lo: 0, hi: spec.choices.length, log: false, step: undefined, choices: spec.choices, choiceKeys, when });
       continue;
     }
     const { low, high } = spec;
     if (typeof low !== 'number' || !Number.isFinite(low) || typeof high !== 'number' || !Number.isFinite(high)) {
-      fail(name, `low and high must be finite numbers, got low=${canonical(low)}, high=${canonical(high)}`);
+      fail(at, `low and high must be finite numbers, got low=${canonical(low)}, high=${canonical(high)}`);
     }
-    if (!(low < high)) fail(name, `low must be < high, got low=${low}, high=${high}`);
+    if (!(low < high)) fail(at, `low must be < high, got low=${low}, high=${high}`);
     const log = spec.log ?? false;
-    if (typeof log !== 'boolean') fail(name, `log must be true or false, got ${canonical(log)}`);
-    if (log && low <= 0) fail(name, `log scale needs low > 0 (bounds are real values, not logarithms), got low=${low}`);
-    if (spec.type === 'int' && (!Number.isInteger(low) || !Number.isInteger(high))) fail(name, `int bounds must be integers, got low=${low}, high=${high}`);
+    if (typeof log !== 'boolean') fail(at, `log must be true or false, got ${canonical(log)}`);
+    if (log && low <= 0) fail(at, `log scale needs low > 0 (bounds are real values, not logarithms), got low=${low}`);
+    if (spec.type === 'int' && (!Number.isInteger(low) || !Number.isInteger(high))) fail(at, `int bounds must be integers, got low=${low}, high=${high}`);
     let step = spec.step;
     if (step !== undefined) {
-      if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(name, `step must be a number > 0, got ${canonical(step)}`);
-      if (spec.type === 'int' && !Number.isInteger(step)) fail(name, `int step must be an integer, got ${step}`);
-      if (step > high - low) fail(name, `step ${step} is larger than high − low = ${high - low}`);
+      if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) fail(at, `step must be a number > 0, got ${canonical(step)}`);
+      if (spec.type === 'int' && !Number.isInteger(step)) fail(at, `int step must be an integer, got ${step}`);
+      if (step > high - low) fail(at, `step ${step} is larger than high − low = ${high - low}`);
       // Past 2^53 steps the values low + k·step are no longer distinct numbers.
-      if ((high - low) / step > Number.MAX_SAFE_INTEGER) fail(name, `step ${step} divides ${low}..${high} into ${((high - low) / step).toPrecision(3)} values, more than 2^53 (the values could not be told apart); use a larger step, or none for a continuous range`);
-      if (log && !(spec.type === 'int' && step === 1)) fail(name, 'log and step cannot be combined (except step 1 for ints)');
+      if ((high - low) / step > Number.MAX_SAFE_INTEGER) fail(at, `step ${step} divides ${low}..${high} into ${((high - low) / step).toPrecision(3)} values, more than 2^53 (the values could not be told apart); use a larger step, or none for a continuous range`);
+      if (log && !(spec.type === 'int' && step === 1)) fail(at, 'log and step cannot be combined (except step 1 for ints)');
     }
     if (spec.type === 'int' && step === undefined) step = 1;
     const half = step === undefined ? 0 : step / 2;
@@ -135,26 +145,26 @@ export function compileSpace(space: Space): Dim[] {
   return dims;
 }
 
-function compileWhen(name: string, when: Condition | undefined, names: readonly string[], earlier: readonly Dim[]): Dim['when'] {
+function compileWhen(at: string, when: Condition | undefined, names: readonly string[], earlier: readonly Dim[]): Dim['when'] {
   if (when === undefined) return [];
-  if (typeof when !== 'object' || when === null || Array.isArray(when)) fail(name, `"when" must map parameter names to allowed values, got ${canonical(when)}`);
+  if (typeof when !== 'object' || when === null || Array.isArray(when)) fail(at, `"when" must map parameter names to allowed values, got ${canonical(when)}`);
   const out: { parent: number; allowed: Set<string> }[] = [];
   for (const [parentName, values] of Object.entries(when)) {
     const parent = earlier.findIndex((d) => d.name === parentName);
     if (parent < 0) {
       const known = names.slice(0, earlier.length);
-      fail(name, `"when" refers to "${parentName}", which is not a categorical parameter defined before it${known.length ? ` (earlier: ${known.join(', ')})` : ''}`);
+      fail(at, `"when" refers to "${parentName}", which is not a categorical parameter defined before it${known.length ? ` (earlier: ${known.join(', ')})` : ''}`);
     }
     const p = earlier[parent]!;
-    if (p.kind !== 'categorical') fail(name, `"when" refers to "${parentName}", which is ${p.kind}; conditions need a categorical parameter`);
+    if (p.kind !== 'categorical') fail(at, `"when" refers to "${parentName}", which is ${p.kind}; conditions need a categorical parameter`);
     const list = Array.isArray(values) ? values : [values];
     const allowed = new Set<string>();
     for (const v of list) {
       const key = canonical(v);
-      if (!p.choiceKeys.includes(key)) fail(name, `"when": ${key} is not a choice of "${parentName}" (choices: ${quote(p.choices)})`);
+      if (!p.choiceKeys.includes(key)) fail(at, `"when": ${key} is not a choice of "${parentName}" (choices: ${quote(p.choices)})`);
       allowed.add(key);
     }
-    if (allowed.size === 0) fail(name, `"when": no values listed for "${parentName}"`);
+    if (allowed.size === 0) fail(at, `"when": no values listed for "${parentName}"`);
     out.push({ parent, allowed });
   }
   return out;
@@ -299,12 +309,7 @@ export function paramsKey(params: Params): string {
 
 /** Validates one parameter on its own (its "when" is checked with the whole space). */
 function checked<P extends SearchParam>(where: string, spec: P): P {
-  try {
-    compileSpace({ p: { ...spec, when: undefined } });
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(e.message.replace('search space: parameter "p"', where));
-    throw e;
-  }
+  compileDims({ p: { ...spec, when: undefined } }, () => where);
   return spec;
 }
 

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { activationNames, type ActivationName } from '../activations.js';
 import { optimizerKind, optimizerNames, type OptimizerName } from '../optimizers/index.js';
-import { DEFAULT_SPEC, trainingSpec, type CompileSpec, type ScaleKind, type TrainingSpec } from '../training/spec.js';
+import { DEFAULT_SPEC, OPTIMIZER_SETTINGS, trainingSpec, type CompileSpec, type ScaleKind, type TrainingSpec } from '../training/spec.js';
 import { canonical, categorical, compileSpace, float, type JsonValue, type Params, type SearchParam, type Space } from './space.js';
 
 /**
@@ -168,12 +168,16 @@ export function applyTrainingParams(base: TrainingSpec, params: Params): Trainin
 
 /**
  * A compile spec with another optimizer: the same one keeps everything; another drops the
- * learning rate chosen for the first (so it gets its own) and β2 unless it is Adam.
+ * learning rate chosen for the first (so it gets its own) and each optimiser setting (momentum,
+ * β2) the new one does not have, by its registry entry.
  */
 export function compileWithOptimizer<C extends Partial<CompileSpec>>(compile: C, optimizer: OptimizerName): C {
   if (optimizer === compile.optimizer) return compile;
-  const { learningRate: _rate, beta2, ...rest } = compile;
-  return { ...rest, optimizer, ...(optimizer === 'adam' && beta2 !== undefined ? { beta2 } : {}) } as unknown as C;
+  const { learningRate: _rate, ...rest } = compile as Partial<CompileSpec>;
+  const own = optimizerKind(optimizer)!.defaults;
+  const kept: Record<string, unknown> = { ...rest, optimizer };
+  for (const key of OPTIMIZER_SETTINGS) if (!Object.hasOwn(own, key)) delete kept[key];
+  return kept as unknown as C;
 }
 
 /**

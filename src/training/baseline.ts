@@ -6,8 +6,9 @@
  * (mean recall) and macro F1 are scored too.
  */
 import { Matrix } from '../core/matrix.js';
-import type { Label } from '../model/targets.js';
+import type { Label } from '../core/labels.js';
 import { averagedScore, countsFromConfusion } from '../metrics/counts.js';
+import { TotalSquares, r2FromSums } from '../metrics/regression.js';
 import { classScores } from './score.js';
 
 /** Classes whose smallest share of the rows is below this are imbalanced: balanced accuracy and macro F1 are shown. */
@@ -98,22 +99,19 @@ export function scoreBaseline(baseline: Baseline, truth: ArrayLike<number> | Mat
   let r2 = 0;
   for (let c = 0; c < y.cols; c++) {
     const guess = baseline.means[c]!;
-    let mean = 0;
-    for (let i = 0; i < y.rows; i++) mean += y.data[i * y.cols + c]!;
-    mean /= Math.max(1, y.rows);
     let abs = 0;
     let res = 0;
-    let tot = 0;
+    const tot = new TotalSquares();
     for (let i = 0; i < y.rows; i++) {
       const t = y.data[i * y.cols + c]!;
       abs += Math.abs(guess - t);
       res += (guess - t) ** 2;
-      tot += (t - mean) ** 2;
+      tot.add(t);
     }
     const n = Math.max(1, y.rows);
     mae += abs / n;
     mse += res / n;
-    r2 += tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
+    r2 += r2FromSums(res, tot.ss);
   }
   return { kind: 'mean', mae: mae / y.cols, rmse: Math.sqrt(mse / y.cols), r2: r2 / y.cols };
 }

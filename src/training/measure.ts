@@ -1,6 +1,6 @@
 import { Matrix } from '../core/matrix.js';
 import type { Scaler } from '../data/scalers.js';
-import { r2FromSums } from '../metrics/regression.js';
+import { TotalSquares, r2FromSums } from '../metrics/regression.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Task } from './output.js';
 
@@ -83,20 +83,17 @@ export function outputMetrics(pred: Matrix, truth: Matrix): OutputMetrics[] {
   const k = truth.cols;
   const out: OutputMetrics[] = [];
   for (let c = 0; c < k; c++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += truth.data[i * k + c]!;
-    mean /= n;
     let abs = 0;
     let res = 0;
-    let tot = 0;
+    const tot = new TotalSquares();
     for (let i = 0; i < n; i++) {
       const t = truth.data[i * k + c]!;
       const e = pred.data[i * k + c]! - t;
       abs += Math.abs(e);
       res += e * e;
-      tot += (t - mean) ** 2;
+      tot.add(t);
     }
-    out.push({ mse: res / n, mae: abs / n, r2: r2FromSums(res, tot) });
+    out.push({ mse: res / n, mae: abs / n, r2: r2FromSums(res, tot.ss) });
   }
   return out;
 }

@@ -5,7 +5,7 @@ import type { MissingPolicy, TableArgs, UnknownPolicy } from '../data/table.js';
 import { activationNames, type ActivationSpec } from '../activations.js';
 import { initializerNames, type InitializerName } from '../initializers.js';
 import { canonicalLossName, lossNames, type LossName } from '../losses/index.js';
-import { optimizerNames, type OptimizerName } from '../optimizers/index.js';
+import { optimizerKind, optimizerNames, type OptimizerName } from '../optimizers/index.js';
 
 /**
  * Everything that decides what `train` trains, as plain JSON: it crosses a worker or a machine
@@ -98,6 +98,9 @@ export interface NumericEmbeddingSpec {
  */
 export type ScheduleChoice = 'constant' | 'warmupCosine' | 'cosLog';
 
+/** The compile fields that are one optimiser's own settings: valid only for an optimiser whose registry entry has them. */
+export const OPTIMIZER_SETTINGS = ['momentum', 'beta2'] as const satisfies readonly (keyof CompileSpec)[];
+
 /** The compile part of a TrainingSpec: optimiser, learning rate, momentum, loss. */
 export interface CompileSpec {
   readonly optimizer: OptimizerName;
@@ -187,9 +190,9 @@ function names(where: string, v: unknown): void {
 export function checkSpec(spec: TrainingSpec): void {
   const p = spec.preprocessing;
   checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy']);
-  if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw new InputError(`spec.preprocessing.naValues: expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
+  if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw bad('spec.preprocessing.naValues', `expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
   if (p.decimal !== undefined) oneOf('spec.preprocessing.decimal', p.decimal, ['.', ','] as const);
-  if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw new InputError(`spec.preprocessing.orderBy: expected a column name, got ${describe(p.orderBy)}`);
+  if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw bad('spec.preprocessing.orderBy', `expected a column name, got ${describe(p.orderBy)}`);
   if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
   if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
   if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw bad('spec.preprocessing.indicator', `expected true or false, got ${describe(p.indicator)}`);
@@ -227,13 +230,18 @@ export function checkSpec(spec: TrainingSpec): void {
   if (a.l2 !== undefined) num('spec.architecture.l2', a.l2, 0, Infinity);
   const c = spec.compile;
   checkKeys('spec.compile', c, ['optimizer', 'learningRate', 'momentum', 'beta2', 'loss', 'labelSmoothing', 'schedule']);
-  if (c.beta2 !== undefined) {
-    num('spec.compile.beta2', c.beta2, 0, 0.999999);
-    if (c.optimizer !== 'adam') throw bad('spec.compile.beta2', `only adam has a β2, the optimizer is ${JSON.stringify(c.optimizer)}`);
+  oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
+  // An optimiser setting the chosen optimiser does not have (the registry's config keys) is refused here, naming the field.
+  const own = optimizerKind(c.optimizer)!.defaults;
+  for (const key of OPTIMIZER_SETTINGS) {
+    if (c[key] !== undefined && !Object.hasOwn(own, key)) {
+      const having = optimizerNames.filter((n) => Object.hasOwn(optimizerKind(n)!.defaults, key));
+      throw bad(`spec.compile.${key}`, `the ${c.optimizer} optimizer has no ${key} (${having.join(' and ')} ${having.length === 1 ? 'has' : 'have'} one)`);
+    }
   }
+  if (c.beta2 !== undefined) num('spec.compile.beta2', c.beta2, 0, 0.999999);
   if (c.labelSmoothing !== undefined) num('spec.compile.labelSmoothing', c.labelSmoothing, 0, 0.999);
   if (c.schedule !== undefined) oneOf('spec.compile.schedule', c.schedule, ['constant', 'warmupCosine', 'cosLog'] as const);
-  oneOf('spec.compile.optimizer', c.optimizer, optimizerNames);
   if (c.learningRate !== undefined && (typeof c.learningRate !== 'number' || !(c.learningRate > 0) || !Number.isFinite(c.learningRate))) {
     throw bad('spec.compile.learningRate', `expected a number > 0, got ${describe(c.learningRate)}`);
   }

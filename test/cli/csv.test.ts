@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../src/index.js';
+import { ColumnNotFoundError, InputError } from '../../src/index.js';
 import { WHITESPACE, readCsvTable, readCsvTableSync, sniffDelimiter } from '../../cli/csv.js';
 import { assertClose, assertRejectsWith, assertThrowsWith } from '../helpers/assert.js';
 import { tempDir } from './harness.js';
@@ -43,4 +43,10 @@ test('a target not found names the delimiter the header was split on and suggest
   const path = file('semi.txt', 'a:b:y\n1:2:3\n4:5:6\n');
   await assertRejectsWith(() => readCsvTable(path, { target: 'y' }), InputError, /no target column "y"/, /the header was split on "," into 1 column; --delimiter sets the separator/);
   assertThrowsWith(() => readCsvTableSync(path, { target: 'y' }), InputError, /split on "," into 1 column/);
+  // The column and its role travel as data (ColumnNotFoundError), so the hint is chosen by role,
+  // not by reading the message: a column to order by whose name reads like the target's message gets none.
+  await assert.rejects(readCsvTable(path, { target: 'y' }), (e: unknown) => e instanceof ColumnNotFoundError && e.column === 'y' && e.role === 'target column');
+  const ordered = file('ordered.csv', 'a,b,y\n1,2,3\n4,5,6\n');
+  const odd = 't: no target column y';
+  await assert.rejects(readCsvTable(ordered, { orderBy: odd }), (e: unknown) => e instanceof ColumnNotFoundError && e.role === 'column to order by' && e.column === odd && !/--delimiter/.test(e.message));
 });

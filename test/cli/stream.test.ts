@@ -294,6 +294,16 @@ test('evaluate --stream sums loss, accuracy, the confusion matrix, the baseline 
   close({ loss: sr.loss, mae: sr.mae, rmse: sr.rmse, r2: sr.r2 }, { loss: mr.loss, mae: mr.mae, rmse: mr.rmse, r2: mr.r2 }, 'regression');
   close(sr.baseline, mr.baseline, 'regression baseline');
   assert.deepEqual(sr.notes, mr.notes);
+
+  // A constant target (123.7, whose mean does not round exactly): R² is scikit-learn's 0 for the
+  // model and the baseline alike, in memory and streamed (in memory the baseline's was −2.4e+23).
+  const constant = join(dir, 'constant.csv');
+  writeFileSync(constant, ['city,a,b,c,id,label', ...readFileSync(join(dir, 'eval.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.replace(/^([^,]*),[^,]*/, '$1,123.7'))].join('\n') + '\n');
+  const [mc, sc] = both(reg, constant);
+  for (const [e, how] of [[mc, 'in memory'], [sc, 'streamed']] as const) {
+    assert.equal(e.r2, 0, `model R² ${how}`);
+    assert.equal(e.baseline.r2, 0, `baseline R² ${how}`);
+  }
 });
 
 test('a streamed regression prints MAE, RMSE and R² of the validation rows, explains its loss and ends with the verdict, as in memory', () => {

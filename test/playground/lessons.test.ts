@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DivergenceError, Matrix } from '../../src/index.js';
 import { lessonById, presetConfig } from '../../playground/src/lessons.js';
+import { lessonIds } from '../../playground/src/lessonIds.js';
 import { defaultConfig } from '../../playground/src/state.js';
 import { makeData } from '../../playground/src/data.js';
 import { accuracyOf, buildModel, encodeY } from '../../playground/src/model.js';
@@ -24,7 +25,10 @@ async function trainPreset(id: string, preset: number, epochs: number) {
   const testX = expandFeatures(data.testX, features);
   const outputs = data.task === 'multiclass' ? data.classes : 1;
   const accuracy = data.task === 'regression' ? NaN : accuracyOf(net.model.predictMatrix(testX).data, outputs, data.testY);
-  return { net, first, last, accuracy };
+  // Losses as the page's worker measures them (with the penalty, inference mode), on both sets.
+  const trainLoss = net.model.evaluate(x, y).loss!;
+  const testLoss = net.model.evaluate(Matrix.fromArray(testX), Matrix.fromArray(encodeY(data.testY, data, net.lossName))).loss!;
+  return { net, first, last, accuracy, trainLoss, testLoss };
 }
 
 test('xor-hidden: a perceptron stays near chance on XOR, one hidden layer of 4 tanh units learns it', async () => {
@@ -56,4 +60,33 @@ test('circles-features: no hidden layer separates the circles given x1², x2², 
   const squares = await trainPreset('circles-features', 1, 60);
   assert.ok(raw.accuracy < 0.75, `x1, x2: test accuracy ${raw.accuracy}`);
   assert.ok(squares.accuracy > 0.95, `x1², x2²: test accuracy ${squares.accuracy}`);
+});
+
+test('sigmoid-saturation: weights × 100 leave the sigmoid net stuck, weights × 1 learn the circles', async () => {
+  const stuck = await trainPreset('sigmoid-saturation', 0, 50);
+  const learns = await trainPreset('sigmoid-saturation', 1, 50);
+  assert.ok(stuck.accuracy < 0.75, `weights × 100: test accuracy ${stuck.accuracy}`);
+  assert.ok(learns.accuracy > 0.95, `weights × 1: test accuracy ${learns.accuracy}`);
+});
+
+test('overfitting: without regularisation the test loss runs away; L2 and dropout keep it close to the training loss', async () => {
+  const gaps: number[] = [];
+  for (const k of [0, 1, 2]) {
+    const p = await trainPreset('overfitting', k, 300);
+    gaps.push(p.testLoss - p.trainLoss);
+  }
+  assert.ok(gaps[0]! > 0.8, `no regularisation: test − training loss ${gaps[0]}`);
+  assert.ok(gaps[1]! < 0.4 && gaps[2]! < Math.min(1, 0.6 * gaps[0]!), `L2 ${gaps[1]}, dropout ${gaps[2]}`);
+});
+
+test('batchnorm-deep: six sigmoid layers barely learn in 100 epochs; with batch norm they learn the circles', async () => {
+  const deep = await trainPreset('batchnorm-deep', 0, 100);
+  const bn = await trainPreset('batchnorm-deep', 1, 100);
+  assert.ok(deep.accuracy < 0.8 && deep.trainLoss > 0.5, `without: test accuracy ${deep.accuracy}, loss ${deep.trainLoss}`);
+  assert.ok(bn.accuracy > 0.9, `with batch norm: test accuracy ${bn.accuracy}`);
+});
+
+test('every lesson of the page is checked here', () => {
+  const checked = ['xor-hidden', 'zero-init', 'sigmoid-saturation', 'learning-rate', 'overfitting', 'batchnorm-deep', 'circles-features'];
+  assert.deepEqual([...lessonIds].sort(), checked.sort());
 });

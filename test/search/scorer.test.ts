@@ -30,8 +30,10 @@ test('a search on pure noise reports near-chance cross-validated accuracy, withi
   const table = noiseTable(12);
   const cv = meanStd((await crossValidate(spec, table, 5)).map((f) => f.accuracy!)).mean;
   const r = await search.trainingSearch(table, { spec, cv: 5, metric: 'accuracy', method: 'random', trials: 4, seed: 7 });
-  assert.ok(r.best.value <= 0.6, `best CV accuracy ${r.best.value} on noise`);
-  assert.ok(Math.abs(r.best.value - cv) <= 0.1, `search ${r.best.value} vs cv ${cv}`);
+  // Watching the held-out fold for early stopping reported 0.585 on such a file (issue 19); the
+  // unseen-fold score of the best of 4 trials is 0.515 here, cv's 0.49.
+  assert.ok(r.best.value <= 0.56, `best CV accuracy ${r.best.value} on noise`);
+  assert.ok(Math.abs(r.best.value - cv) <= 0.05, `search ${r.best.value} vs cv ${cv}`);
   assert.ok(cv >= 0.35 && cv <= 0.65, `cv ${cv}`);
 });
 

@@ -131,3 +131,16 @@ test('ask/tell: enqueued parameters are trial 0 with the study seed, the sampler
   assert.equal(more.ask()!.number, 3);
   more.close();
 });
+
+test('a journal written before enqueued trials (no default trial 0) resumes as it was begun: no trial 0 is inserted, the sampler carries on', async () => {
+  const path = tempJournal();
+  // What the search wrote before trial 0 was the default configuration: a header without `enqueued`.
+  await search.minimize(f, space, { method: 'random', trials: 3, seed: 8, journal: path });
+  const header = JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as Record<string, unknown>;
+  assert.equal(header.enqueued, undefined);
+  // Resumed by today's caller, which enqueues a default configuration: extended to 5 trials without it.
+  const r = await search.minimize(f, space, { method: 'random', trials: 5, seed: 8, journal: path, enqueue: [{ x: 10, k: 1 }] });
+  const straight = await search.minimize(f, space, { method: 'random', trials: 5, seed: 8 });
+  assert.deepEqual(r.trials.map((t) => [t.number, t.params, t.seed]), straight.trials.map((t) => [t.number, t.params, t.seed]));
+  assert.ok(r.trials.every((t) => t.params.x !== 10), 'the enqueued point was not inserted');
+});

@@ -2,7 +2,9 @@
 // compile metrics (checked against the functions on the same predictions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sequential, layers, optimizers, metrics, datasets, InputError, ShapeError, type Label } from '../../src/index.js';
+import { sequential, layers, optimizers, metrics, datasets, InputError, ShapeError, Matrix, TotalSquares, getMetric, getLoss, type Label } from '../../src/index.js';
+import { scoreBaseline } from '../../src/training/baseline.js';
+import { regressionMetrics } from '../../src/training/measure.js';
 import { assertClose, assertThrowsWith } from '../helpers/assert.js';
 
 // Three classes. Confusion (rows true, columns predicted): [[3,0,0],[1,1,1],[0,2,2]]
@@ -59,6 +61,34 @@ test('regression functions: mse, mae, R² (uniform average over outputs)', () =>
   // A constant target: 1 when predicted exactly, else 0.
   assert.equal(metrics.r2Score([2, 2, 2], [2, 2, 2]), 1);
   assert.equal(metrics.r2Score([2, 2, 2], [2, 2, 3]), 0);
+});
+
+test('one R² for a constant target whose mean does not round exactly: the metric function, the CLI\'s measure, the baseline and the compiled metric all say 1 or 0', () => {
+  // 1,000 rows of 123.7: Σy/n is not 123.7 in float64, and SS_tot taken from it was 2.5e-25 (R² −2.4e+23).
+  const n = 1000;
+  const truth = new Array<number>(n).fill(123.7);
+  const off = truth.map((v, i) => v + (i % 2 === 0 ? 1 : -1));
+  assert.equal(metrics.r2Score(truth, off), 0);
+  assert.equal(metrics.r2Score(truth, truth), 1);
+  const y = new Matrix(n, 1, Float64Array.from(truth));
+  assert.equal(regressionMetrics(new Matrix(n, 1, Float64Array.from(off)), y).r2, 0);
+  assert.equal(regressionMetrics(y, y).r2, 1);
+  const baselineR2 = (mean: number) => {
+    const b = scoreBaseline({ kind: 'mean', means: [mean] }, y);
+    return b.kind === 'mean' ? b.r2 : NaN;
+  };
+  assert.equal(baselineR2(120), 0);
+  assert.equal(baselineR2(123.7), 1);
+  const r2 = getMetric('r2', getLoss('mse'));
+  r2.update(new Matrix(n, 1, Float64Array.from(off)), y);
+  assert.equal(r2.result(), 0);
+  // The accumulator itself: exactly 0 for a constant column, the two-pass sum otherwise.
+  const ss = new TotalSquares();
+  for (const v of truth) ss.add(v);
+  assert.equal(ss.ss, 0);
+  const spread = new TotalSquares();
+  for (const v of [3, -0.5, 2, 7]) spread.add(v);
+  assertClose(spread.ss, 29.1875, 1e-12);
 });
 
 test('bad metric inputs are clear errors', () => {

@@ -111,6 +111,8 @@ test('a bad spec field is a SpecError carrying the field and the problem as data
     [{ architecture: { hidden: [8, -1] } }, 'architecture.hidden', /^expected an integer in \[1, 1000000\], got -1$/],
     [{ compile: { optimizer: 'adamm' as OptimizerName } }, 'compile.optimizer', /^unknown optimizer "adamm"; did you mean "adam"\?/],
     [{ fit: { classWeight: { a: -1 } } }, 'fit.classWeight', /^expected a number in \[0, Infinity\], got -1$/],
+    [{ preprocessing: { task: 'auto', scale: 'standard', naValues: 'NA' as never } }, 'preprocessing.naValues', /^expected a list of strings such as \["", "NA"\], got "NA"$/],
+    [{ preprocessing: { task: 'auto', scale: 'standard', orderBy: 3 as never } }, 'preprocessing.orderBy', /^expected a column name, got 3$/],
   ];
   for (const [parts, field, problem] of cases) {
     assert.throws(() => trainingSpec(parts), (e: unknown) => e instanceof SpecError && e instanceof InputError && e.field === field && problem.test(e.problem));

@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Matrix, Rng, layers, losses, optimizers, schedules, sequential, robustScaler, scalerFromJSON, smoothClip, smoothUnclip,
-  trainingSpec, prepareTraining, startRun, TableBuilder, scheduleFromConfig, InputError,
+  trainingSpec, prepareTraining, startRun, TableBuilder, scheduleFromConfig, InputError, SpecError,
   type Loss,
 } from '../../src/index.js';
 import { centralDifference, randomMatrix } from '../helpers/gradcheck.js';
 import { getScheduleConfig } from '../../src/optimizers/schedules.js';
+import { compileWithOptimizer } from '../../src/search/trainingSpace.js';
 
 const TOL = 1e-6;
 
@@ -174,7 +175,15 @@ test('spec: robust scaling, label smoothing, β2, a schedule over the run and ke
 });
 
 test('spec: bad ingredient settings name the field', () => {
-  assert.throws(() => trainingSpec({ compile: { optimizer: 'sgd', beta2: 0.95 } }), /spec\.compile\.beta2: only adam has a β2/);
+  assert.throws(() => trainingSpec({ compile: { optimizer: 'sgd', beta2: 0.95 } }), /spec\.compile\.beta2: the sgd optimizer has no beta2 \(adam has one\)/);
+  // Momentum is an optimiser setting too (the registry's config keys): refused by the spec, naming the
+  // field, for an optimiser without it, instead of an unknown-option error when the network is built.
+  assert.throws(() => trainingSpec({ compile: { optimizer: 'adam', momentum: 0.9 } }), (e: unknown) => e instanceof SpecError && e.field === 'compile.momentum' && /the adam optimizer has no momentum \(sgd and rmsprop have one\)/.test(e.message));
+  assert.equal(trainingSpec({ compile: { optimizer: 'rmsprop', momentum: 0.9 } }).compile.momentum, 0.9);
+  // A trial's other optimizer keeps only the settings it has.
+  assert.deepEqual(compileWithOptimizer({ optimizer: 'sgd', learningRate: 0.1, momentum: 0.9, labelSmoothing: 0.1 }, 'adam'), { optimizer: 'adam', labelSmoothing: 0.1 });
+  assert.deepEqual(compileWithOptimizer({ optimizer: 'sgd', momentum: 0.9 }, 'rmsprop'), { optimizer: 'rmsprop', momentum: 0.9 });
+  assert.deepEqual(compileWithOptimizer({ optimizer: 'adam', beta2: 0.95 }, 'sgd'), { optimizer: 'sgd' });
   assert.throws(() => trainingSpec({ compile: { optimizer: 'adam', schedule: 'cosine' as never } }), /spec\.compile\.schedule: unknown schedule "cosine"/);
   assert.throws(() => trainingSpec({ compile: { optimizer: 'adam', labelSmoothing: 1.5 } }), /spec\.compile\.labelSmoothing/);
   assert.throws(() => trainingSpec({ preprocessing: { task: 'auto', scale: 'robustly' as never } }), /did you mean "robust"/);
