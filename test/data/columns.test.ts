@@ -108,6 +108,10 @@ test('IDs with gaps and row-number columns are left out; the integers of a quant
   assert.deepEqual(s.report.leftOut.map((l) => l.column), ['user_id']);
   assert.deepEqual(s.featureNames, ['t', 'v']);
   assert.deepEqual(s.report.notes, [{ column: 't', note: 't: the integers 0…59 in row order, like row numbers; --ignore t if they are' }]);
+  // statsmodels' spector.csv quotes its header names ('OBS' 'GPA' ...): the quotes do not hide a row-number name.
+  const quoted = read([["'OBS'", "'GPA'", "'GRADE'"], ...ids.map((_, i) => [String(i + 1), (2 + r() * 2).toFixed(2), String(i % 2)])]);
+  assert.deepEqual(quoted.report.leftOut, [{ column: "'OBS'", reason: 'row number: the integers 1…60 in row order' }]);
+  assert.deepEqual(quoted.featureNames, ["'GPA'"]);
   // --keep keeps an ID; with too few rows nothing is decided.
   assert.deepEqual(read(rows, { keep: ['id'] }).featureNames, ['id', 'population']);
   assert.deepEqual(read(rows.slice(0, 6)).report.leftOut, []);
