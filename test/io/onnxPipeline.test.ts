@@ -116,3 +116,18 @@ test('ONNX raw columns read cells with the training file\'s --na-values: None is
   assert.ok(largestDifference([theirs[0]!], [theirs[2]!]) > 0.05, 'None is not read as missing');
   assert.ok(largestDifference([theirs[1]!], [theirs[2]!]) === 0, 'NA is missing, filled with wood');
 });
+
+test('ONNX raw columns: a number given to --na-values (a -999 sentinel) is missing in a numeric input, as predict reads it', async () => {
+  const text = csvText('a,b,y', 80, (i) => `${i % 5 === 0 ? '-999' : i % 7 === 0 ? '-999.0' : (i * 0.37) % 9},${(i * 1.3) % 4 - 2},${(i * 0.37) % 9 + i / 10}`);
+  const loaded = await trainedOn(text, {}, { naValues: ['', '-999'] });
+  const median = loaded.preprocessing.imputer!.values[0]!;
+  assert.ok(median > 0 && median < 9, `the sentinel is not a value: median ${median}`);
+  const bytes = modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing });
+  const records = [{ a: -999, b: 1 }, { a: '-9.99e2', b: 1 }, { a: median, b: 1 }, { a: 8.5, b: 1 }, { a: null, b: 1 }];
+  const ours = predictedOutputs(loaded, records);
+  const theirs = await runOnnx(bytes, loaded, records);
+  assert.ok(largestDifference(theirs, ours) <= 1e-5, `largest difference ${largestDifference(theirs, ours)}`);
+  // -999 however written, and a missing cell, are the median; 8.5 is a number.
+  for (const i of [0, 1, 4]) assert.ok(largestDifference([theirs[i]!], [theirs[2]!]) <= 1e-6, `record ${i}`);
+  assert.ok(largestDifference([theirs[3]!], [theirs[2]!]) > 1e-3);
+});

@@ -1,5 +1,5 @@
 import { NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
-import { MISSING_TOKENS } from '../../data/cells.js';
+import { CellRules, MISSING_TOKENS } from '../../data/cells.js';
 import { columnWidth, featureNames, type CategoricalColumn, type DateColumn, type InputColumn } from '../../data/schema.js';
 import type { Preprocessing } from '../preprocessing.js';
 import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInfo } from './schema.js';
@@ -7,7 +7,7 @@ import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInf
 /**
  * The model's pipeline as ONNX nodes, so an exported graph takes the raw columns as
  * `backprop predict` does: one input per column, named as the column, shape [N, 1] — float32 for a
- * numeric column (NaN = missing), a string for a categorical or date column (the cell as the CSV
+ * numeric column (NaN, or a number given to --na-values, = missing), a string for a categorical or date column (the cell as the CSV
  * holds it, trimmed; an empty string or another missing spelling = missing). In the graph, as in
  * src/training/pipeline.ts: missing numbers become the training median, a missing category the
  * most frequent one, an unseen category all zeros, dates their year and cyclical features
@@ -105,13 +105,15 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
   const values = pre.imputer?.values;
   // Tokens given with --na-values are matched exactly, as the reader does; the defaults in any case.
   const missingKeys = pre.reading?.naValues ? [...pre.reading.naValues] : missingSpellings();
+  // Tokens that are numbers (a -999 sentinel) are missing in a numeric input too, as the reader reads them.
+  const missingNumbers = new CellRules(pre.reading ?? {}).missingNumbers();
   const byName = new Map<string, ColumnNodes>();
   const parts: string[] = [];
   let start = 0;
   for (const c of schema.inputs) {
     const width = columnWidth(c);
     const fill = values?.slice(start, start + width);
-    const nodes = c.kind === 'numeric' ? numericNodes(g, c, fill) : c.kind === 'categorical' ? categoricalNodes(g, c, pre, missingKeys) : dateNodes(g, c, fill, missingKeys);
+    const nodes = c.kind === 'numeric' ? numericNodes(g, c, fill, missingNumbers) : c.kind === 'categorical' ? categoricalNodes(g, c, pre, missingKeys) : dateNodes(g, c, fill, missingKeys);
     byName.set(c.name, nodes);
     parts.push(nodes.features);
     start += width;
@@ -142,9 +144,10 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
   return x;
 }
 
-/** NaN → the training median (when the model has an imputer; else NaN stays, as predict refuses it). */
-function numericNodes(g: OpBuilder, c: InputColumn, fill: readonly number[] | undefined): ColumnNodes {
-  const missing = g.op('IsNaN', [c.name]);
+/** NaN or a number of --na-values → the training median (when the model has an imputer; else NaN stays, as predict refuses it). */
+function numericNodes(g: OpBuilder, c: InputColumn, fill: readonly number[] | undefined, missingNumbers: readonly number[]): ColumnNodes {
+  let missing = g.op('IsNaN', [c.name]);
+  for (const v of missingNumbers) missing = g.op('Or', [missing, g.op('Equal', [c.name, g.tensor('float', [v], [])])]);
   const features = fill === undefined ? c.name : g.op('Where', [missing, g.tensor('float', fill, []), c.name]);
   return { features, missing };
 }
