@@ -154,6 +154,10 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   const e = runCli(bin, ['evaluate', 'noise.bpm', 'noise.csv'], dir);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /│ metric +│ value +│ baseline │/);
+  // Its verdict says so plainly too (the network answers "stay" everywhere), with the balanced scores' pointer.
+  assert.match(e.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the rows of this file; the model scores [\d.]+\./);
+  assert.match(e.stdout, /│ balanced accuracy +│ +[\d.]+ │ +0\.5000 │/);
+  assert.match(e.stdout, /\nImbalanced classes \(the smallest, "leave", is 1\d\.\d % of the rows\): balanced accuracy and macro F1 say more than accuracy; --class-weight balanced weighs the rare classes up\./);
   assert.match(e.stdout, /\n320 of the 400 rows are rows the model was trained on: these scores are optimistic/);
   // Rows it never saw: no such line.
   const fresh = ['a,b,c,label', ...Array.from({ length: 50 }, () => `${r().toFixed(3)},${r().toFixed(3)},${r().toFixed(3)},${r() < 0.85 ? 'stay' : 'leave'}`)];
