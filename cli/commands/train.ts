@@ -227,7 +227,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     const explain = prepared.validation && vt
       ? { preprocessing, table: vt, rows: prepared.validation.rows, on: vt === table ? 'validation rows' : `validation rows of ${data.validationData ?? 'the validation file'}` }
       : { preprocessing, table, rows: split.train, on: 'training rows (no validation rows)' };
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside, explain });
+    const validation = prepared.validation && vt && vt !== table ? { table: vt, rows: prepared.validation.rows } : undefined;
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside, explain, ...(validation ? { validation } : {}) });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });
