@@ -131,3 +131,16 @@ test('ONNX raw columns: a number given to --na-values (a -999 sentinel) is missi
   for (const i of [0, 1, 4]) assert.ok(largestDifference([theirs[i]!], [theirs[2]!]) <= 1e-6, `record ${i}`);
   assert.ok(largestDifference([theirs[3]!], [theirs[2]!]) > 1e-3);
 });
+
+test('ONNX raw columns of large values with a small spread (us-employment\'s 135,000 ± 3,000 jobs): the scaler and target scaling run in double, onnxruntime = predict within 1e-6 of the target\'s scale', async () => {
+  const text = csvText('nonfarm,government,y', 120, (i) => `${135000 + ((i * 1733) % 6000)},${21800 + ((i * 37) % 400)},${(((i * 1733) % 6000) / 20 + ((i * 37) % 400) - 200).toFixed(1)}`);
+  const loaded = await trainedOn(text, { preprocessing: { scale: 'standard' }, fit: { epochs: 30, seed: 4 } });
+  const bytes = modelToOnnx(loaded.network, { preprocessing: loaded.preprocessing });
+  const records = Array.from({ length: 40 }, (_, i) => ({ nonfarm: 134500 + i * 173, government: 21700 + ((i * 29) % 500) }));
+  const ours = predictedOutputs(loaded, records);
+  const theirs = await runOnnx(bytes, loaded, records);
+  // In the network's units (the target scaled): float32 sums in another order differ in the 7th digit.
+  const scale = loaded.preprocessing.targetScaler!.scale[0]!;
+  const diff = largestDifference(theirs, ours) / scale;
+  assert.ok(diff <= 1e-6, `largest difference ${diff} of the target's scale`);
+});
