@@ -1,4 +1,4 @@
-import type { ColumnDecision, FrequentMissingToken, ScaleKind, Table, Task, TrainingSpec } from '../src/index.js';
+import { readingWarnings as unseenWarnings, type ColumnDecision, type FrequentMissingToken, type ScaleKind, type Table, type Task, type TrainingSpec } from '../src/index.js';
 
 const TASK_NAMES: Record<Task, string> = { binary: 'binary classification', multiclass: 'multi-class classification', regression: 'regression' };
 
@@ -151,6 +151,19 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
   if (r.droppedMissing > 0) out.push(`${r.droppedMissing} row${r.droppedMissing === 1 ? '' : 's'} with missing values left out (--missing drop)`);
   if (r.droppedNoTarget > 0) out.push(`${r.droppedNoTarget} row${r.droppedNoTarget === 1 ? '' : 's'} without a target left out`);
   return out;
+}
+
+/**
+ * What reading a --validation-data file decided, which its rows silently depend on otherwise: rows
+ * left out without a target (counted), then one warning each for categories not seen in training,
+ * stray cells and a target mostly missing. Lines as the Split block prints them.
+ */
+export function validationFileLines(label: string, table: Table): { notes: string[]; warnings: string[] } {
+  const dropped = table.report.droppedNoTarget;
+  return {
+    notes: dropped > 0 ? [`${label}: ${plural(dropped, 'row')} without a target left out`] : [],
+    warnings: [...readingWarnings(table), ...unseenWarnings(table)].map((w) => `${label}: ${w}`),
+  };
 }
 
 /** The Data line, the block below it and the reading warnings, as train, cv and --dry-run print them. */

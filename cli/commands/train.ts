@@ -6,7 +6,7 @@ import {
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
 import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
-import { columnPlan, dataLines, planOptionsOf, taskName } from '../describe.js';
+import { columnPlan, dataLines, planOptionsOf, taskName, validationFileLines } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -119,8 +119,9 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     }
   }
   const validationTable = data.validationData !== undefined
-    ? await readCsvTable(data.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}) }, undefined, data.delimiter)
+    ? await readCsvTable(data.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}), ...readingArgs(spec) }, undefined, data.delimiter)
     : undefined;
+  const validationLines = validationTable !== undefined ? validationFileLines(data.validationData!, validationTable) : undefined;
   if (!resumed && table.schema.target !== undefined) {
     // A loss that does not suit the target is a usage error (exit 2), found before anything is fitted.
     try {
@@ -147,8 +148,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const hasVal = prepared.validation !== undefined;
   const batches = Math.ceil(xTrain.rows / Math.min(fit.batchSize, xTrain.rows));
 
-  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0, why, run.init);
-  printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(spec)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
+  printHeader(printer, source, table, plan, split, model, spec, data, initialEpoch, prepared.validation?.x.rows ?? 0, why, run.init, validationLines);
+  printer.event({ event: 'start', data: source.label, ...columnPlan(table, planOptionsOf(spec)), rows: table.rows, features: table.featureNames.length, task: plan.task, loss: plan.loss, trainRows: split.train.length, validationRows: prepared.validation?.x.rows ?? 0, ...(validationLines ? { validationWarnings: validationLines.warnings } : {}), parameters: model.countParams(), epochs: fit.epochs, initialEpoch });
 
   const progress = new Progress(run.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain', printer, { epochs: fit.epochs, batches, initialEpoch });
   const interrupt = new Interrupt();
@@ -226,7 +227,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     const explain = prepared.validation && vt
       ? { preprocessing, table: vt, rows: prepared.validation.rows, on: vt === table ? 'validation rows' : `validation rows of ${data.validationData ?? 'the validation file'}` }
       : { preprocessing, table, rows: split.train, on: 'training rows (no validation rows)' };
-    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside, explain });
+    const validation = prepared.validation && vt && vt !== table ? { table: vt, rows: prepared.validation.rows } : undefined;
+    writeTrainingReport(run.report, { command: run.command, source, table, plan, model, spec, split, history: all, metrics, notes, epochs: epochsDone, preprocessing, scaler, targetScaler, inside, explain, ...(validation ? { validation } : {}) });
     printer.line(`Report written to ${run.report}`);
   }
   printer.event({ event: 'done', epochs: epochsDone, metrics, model: run.out, ...(run.report ? { report: run.report } : {}), notes });
@@ -299,7 +301,7 @@ function syntheticArgs(data: DataFlags, spec: TrainingSpec) {
   return { ...(data.samples !== undefined ? { samples: data.samples } : {}), ...(data.noise !== undefined ? { noise: data.noise } : {}), seed: spec.fit.seed };
 }
 
-function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, why: string | undefined, init: string | undefined): void {
+function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputPlan, split: Split, model: Sequential, spec: TrainingSpec, data: DataFlags, initialEpoch: number, validationRows: number, why: string | undefined, init: string | undefined, validationLines?: { notes: string[]; warnings: string[] }): void {
   const { scale } = spec.preprocessing;
   const s = spec.fit;
   const how = { standard: 'standardised', minmax: 'min-max scaled', robust: 'robustly scaled (median/IQR, smooth clip at ±3)', none: '' }[scale];
@@ -309,7 +311,11 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   p.line(`Task    ${taskName(plan.task)}: ${plan.units} ${plan.activation} output${plan.units > 1 ? 's' : ''}, loss ${plan.loss}${plan.metrics.length ? `, metric ${plan.metrics.join(', ')}` : ''}`);
   if (table.report.targetReason) p.line(`        ${table.report.targetReason}`);
   const stratified = split.validation.length > 0 && table.y?.kind === 'classes' ? 'stratified, ' : '';
-  if (data.validationData !== undefined) p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
+  if (data.validationData !== undefined) {
+    p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
+    for (const n of validationLines?.notes ?? []) p.line(`        ${n}`);
+    for (const w of validationLines?.warnings ?? []) p.line(`Warning ${w}`);
+  }
   else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
   const hint = data.validationData === undefined && split.by === undefined && split.validation.length > 0 ? timeSplitHint(table) : undefined;
@@ -401,4 +407,10 @@ export function validationCopiesNote(hashes: Float64Array, train: readonly numbe
   const copies = validation.reduce((n, i) => n + (seen.has(hashes[i]!) ? 1 : 0), 0);
   if (copies === 0 || copies < 0.01 * validation.length) return undefined;
   return `${copies.toLocaleString('en-US')} of the ${validation.length.toLocaleString('en-US')} validation rows are copies of training rows (the file repeats rows): the validation scores are optimistic; remove repeated rows before training to validate on unseen rows.`;
+}
+
+/** How the training file's cells were read (--na-values, --decimal): a --validation-data file is read alike. */
+function readingArgs(spec: TrainingSpec): { naValues?: readonly string[]; decimal?: '.' | ',' } {
+  const { naValues, decimal } = spec.preprocessing;
+  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}) };
 }

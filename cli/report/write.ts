@@ -28,30 +28,30 @@ export interface TrainingOutcome {
   readonly targetScaler: Scaler | undefined;
   /** What the layer-statistics and trajectory callbacks recorded during the fit. */
   readonly inside: InsideRecorder | undefined;
+  /** The rows of a --validation-data file (read with the model's schema): the report's validation charts draw from them. */
+  readonly validation?: { readonly table: Table; readonly rows: readonly number[] };
   /** The fitted pipeline and the rows to explain the model on (validation rows, else training rows), for "Which columns matter". */
   readonly explain?: { readonly preprocessing: Preprocessing; readonly table: Table; readonly rows: readonly number[]; readonly on: string };
 }
 
 /** Writes the HTML report of a training run (atomically, like the model). */
 export function writeTrainingReport(path: string, o: TrainingOutcome): void {
+  const scored = scoredRows(o);
   const html = reportHtml({
     title: `backprop report: ${o.source.label}`,
     command: o.command,
     dataLabel: o.source.label,
     table: o.table,
     task: o.plan.task,
-    split: o.splitSizes ? { ...o.splitSizes, stratified: false } : { train: o.split.train.length, validation: o.split.validation.length, stratified: o.table.y?.kind === 'classes' && o.split.validation.length > 0 },
+    split: o.splitSizes ? { ...o.splitSizes, stratified: false } : o.validation ? { train: o.split.train.length, validation: o.validation.rows.length, stratified: false } : { train: o.split.train.length, validation: o.split.validation.length, stratified: o.table.y?.kind === 'classes' && o.split.validation.length > 0 },
     settings: settingRows(o.model, o.plan, o.spec, o.epochs),
     summary: o.model.summary(null),
     history: o.history,
     metrics: o.metrics,
-    confusion: confusionFor(o.model, o.table, o.split, o.preprocessing),
+    confusion: confusionFor(o.model, scored, o.preprocessing),
     boundary: decisionBoundary(o.model, o.table, o.scaler),
     fit: regressionFit(o.model, o.table, o.scaler, o.targetScaler),
-    residuals:
-      o.split.validation.length > 0
-        ? regressionResiduals(o.model, o.table, o.split.validation, 'validation', o.preprocessing, o.targetScaler)
-        : regressionResiduals(o.model, o.table, o.split.train, 'training', o.preprocessing, o.targetScaler),
+    residuals: regressionResiduals(o.model, scored.table, scored.rows, scored.on, o.preprocessing, o.targetScaler),
     inside: o.inside?.statistics(o.model),
     trajectory: o.inside?.trajectory(),
     insideNote: o.inside?.note,
@@ -75,12 +75,17 @@ function settingRows(model: Sequential, plan: OutputPlan, spec: TrainingSpec, ep
   ];
 }
 
-function confusionFor(model: Sequential, table: Table, split: Split, pre: Preprocessing) {
-  const y = table.y;
+/** The rows the confusion matrix and residuals are of: a --validation-data file's, the split's validation rows, else the training rows. */
+function scoredRows(o: TrainingOutcome): { readonly table: Table; readonly rows: readonly number[]; readonly on: 'validation' | 'training' } {
+  if (o.validation !== undefined && o.validation.rows.length > 0) return { ...o.validation, on: 'validation' };
+  return o.split.validation.length > 0 ? { table: o.table, rows: o.split.validation, on: 'validation' } : { table: o.table, rows: o.split.train, on: 'training' };
+}
+
+function confusionFor(model: Sequential, scored: ReturnType<typeof scoredRows>, pre: Preprocessing) {
+  const y = scored.table.y;
   if (y?.kind !== 'classes') return undefined;
-  const rows = split.validation.length > 0 ? split.validation : split.train;
-  const x = pipelineInputs(pre, table, rows);
+  const x = pipelineInputs(pre, scored.table, scored.rows);
   const predicted = classCodes(model.predictMatrix(x));
-  const truth = rows.map((r) => y.codes[r]!);
-  return { on: split.validation.length > 0 ? 'validation' : 'training', classes: y.classes.map(String), matrix: confusionMatrix(truth, predicted, y.classes.length) };
+  const truth = scored.rows.map((r) => y.codes[r]!);
+  return { on: scored.on, classes: y.classes.map(String), matrix: confusionMatrix(truth, predicted, y.classes.length) };
 }

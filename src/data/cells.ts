@@ -2,7 +2,8 @@
  * Reading one CSV cell. By default missing values have one list of spellings, used for every
  * column and the target: blank, NA, N/A, ?, NaN, null, None (any case); `naValues` replaces that
  * list with exactly the tokens given (pandas' `na_values` with `keep_default_na=False`), so a
- * real class called "None" can be kept. Numbers are strict on purpose: infinities and values that
+ * real class called "None" can be kept; a token that is a number means that number however a cell
+ * writes it (`-999` takes `-999.0` and `-9.99e2`, as pandas does). Numbers are strict on purpose: infinities and values that
  * overflow (1e999) are errors, never silently NaN (RELIABILITY C3); the decimal mark is a point
  * unless the file is read with `decimal: ','`.
  */
@@ -36,6 +37,8 @@ export class CellRules {
   readonly decimal: '.' | ',';
   private readonly tokens: ReadonlySet<string>;
   private readonly longest: number;
+  /** The values of the tokens that are numbers: a cell equal to one is missing however it is written. */
+  private readonly numbers: ReadonlySet<number>;
 
   constructor(options: CellOptions = {}) {
     const { naValues, decimal = '.' } = options;
@@ -47,6 +50,22 @@ export class CellRules {
     this.defaults = naValues === undefined;
     this.tokens = naValues === undefined ? MISSING : new Set(naValues.map((t) => t.trim()));
     this.longest = Math.max(0, ...[...this.tokens].map((t) => t.length));
+    this.numbers = new Set([...(naValues === undefined ? [] : this.tokens)].flatMap((t) => {
+      const n = this.numberOf(t);
+      return n === undefined ? [] : [n];
+    }));
+  }
+
+  /** The finite number a trimmed cell writes in this file's notation, or undefined. */
+  private numberOf(s: string): number | undefined {
+    if (!(this.decimal === '.' ? NUMBER.test(s) : COMMA_NUMBER.test(s))) return undefined;
+    const value = Number(this.decimal === '.' ? s : s.replace(',', '.'));
+    return Number.isFinite(value) ? value : undefined;
+  }
+
+  /** The values of the missing tokens that are numbers (a graph compares numeric inputs with them). */
+  missingNumbers(): number[] {
+    return [...this.numbers];
   }
 
   /** The rules as options when they differ from the defaults (what a fitted pipeline must remember to read records alike). */
@@ -58,6 +77,10 @@ export class CellRules {
   /** True for a spelling of missing (the cell trimmed). */
   isMissing(cell: string): boolean {
     const s = cell.trim();
+    if (this.numbers.size > 0) {
+      const n = this.numberOf(s);
+      if (n !== undefined && this.numbers.has(n)) return true;
+    }
     // Most cells are longer than every token: ruled out without a lower-cased copy.
     if (s.length > this.longest) return false;
     return this.tokens.has(this.defaults ? s.toLowerCase() : s);

@@ -15,14 +15,14 @@ const KEY_NAME = /(^|[^a-z])(id|ids|idx)([^a-z]|$)/i;
 const COUNT_OF = /^(num|no|nr|number)([_.\s-]of)?[_.\s-][a-z]/i;
 const isIdName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name) || (ID_WORD.test(name) && !COUNT_OF.test(name));
 const isKeyName = (name: string): boolean => KEY_NAME.test(name) || CAMEL_ID.test(name);
-/** Names of observation numbers (statsmodels' OBS, R's rownames). */
-const ROW_NAME = /^(obs|observation|observations|rownames|row\.names|case|record)$/i;
+/** Names of observation numbers (statsmodels' OBS, R's rownames); quotes around the name kept by the reader (spector.csv's 'OBS') do not hide it. */
+const ROW_NAME = /^['`]?(obs|observation|observations|rownames|row\.names|case|record)['`]?$/i;
 /** Names of group identifiers: many rows per value. */
 const GROUP_NAME = /individual|subject|group|person|household|family|patient|cluster|user|customer|participant|respondent|firm|company|school/i;
 /** Names of times, whose values increase row by row in a series without being IDs. */
 const TIME_NAME = /year|date|time|day|week|month|quarter|period|age/i;
 /** Names of how many cases a row stands for: R's as.data.frame of a table writes Freq. */
-const COUNT_NAME = /^(freq|frequency|count|counts|n|weight|weights|wt|wgt)$/i;
+const COUNT_NAME = /^['`]?(freq|frequency|count|counts|n|weight|weights|wt|wgt)['`]?$/i;
 /** Integer columns with this few distinct values (at least 3) may be codes. */
 export const MAX_CODE_VALUES = 12;
 /** Fewer present values than this say nothing about IDs. */

@@ -19,6 +19,8 @@ export const UNKNOWN_CODE = -2;
 export const MAX_STRAY_SHARE = 0.05;
 /** Cells quoted per column in the warnings. */
 const EXAMPLES = 10;
+/** The distinct unseen categories a column's report quotes. */
+export const UNKNOWN_EXAMPLES = 10;
 
 export type CellErrorFn = (line: number, reason: string) => InputError;
 
@@ -216,7 +218,7 @@ export class ColumnReader {
           throw error(line, `category ${quote(text)} was not seen in training (known: ${listValues(known)})`);
         }
         this.unknown++;
-        if (this.unknownExamples.size < 10) this.unknownExamples.add(text.slice(0, 60));
+        if (this.unknownExamples.size < UNKNOWN_EXAMPLES) this.unknownExamples.add(text.slice(0, 60));
         this.codes!.push(UNKNOWN_CODE);
         return;
       }

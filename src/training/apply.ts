@@ -3,6 +3,7 @@ import { overflowReason } from '../core/matrix.js';
 import { checkKeys, describe } from '../core/validate.js';
 import type { Matrix } from '../core/matrix.js';
 import { tableFromRecords, type Table, type UnknownPolicy } from '../data/table.js';
+import { UNKNOWN_EXAMPLES } from '../data/columns.js';
 import type { Preprocessing } from '../io/preprocessing.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
@@ -52,7 +53,8 @@ export function decodeOutputs(m: ModelWithPipeline, p: Matrix): Omit<Predictions
 
 /** Warnings a table read with a model's schema carries (unseen categories). */
 export function readingWarnings(table: Table): string[] {
-  return table.report.unknown.map((u) => `${u.column}: ${u.count} value${u.count === 1 ? '' : 's'} not seen in training (${u.examples.map((e) => JSON.stringify(e)).join(', ')}${u.count > u.examples.length ? ', ...' : ''}) encoded as all zeros`);
+  // The examples are the first ten distinct values: "..." only when there may be more of them (14 cells of one "Taxi" are not).
+  return table.report.unknown.map((u) => `${u.column}: ${u.count} value${u.count === 1 ? '' : 's'} not seen in training (${u.examples.map((e) => JSON.stringify(e)).join(', ')}${u.count > u.examples.length && u.examples.length >= UNKNOWN_EXAMPLES ? ', ...' : ''}) encoded as all zeros`);
 }
 
 /** Predictions for a table read with the model's schema (what `backprop predict` does with a CSV file). */

@@ -2,7 +2,7 @@
 // named, a space-separated file, a frequent "None" class, and a baseline in every verdict.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, events, runCli, tempDir } from './harness.js';
 
@@ -154,6 +154,10 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   const e = runCli(bin, ['evaluate', 'noise.bpm', 'noise.csv'], dir);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /│ metric +│ value +│ baseline │/);
+  // Its verdict says so plainly too (the network answers "stay" everywhere), with the balanced scores' pointer.
+  assert.match(e.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the rows of this file; the model scores [\d.]+\./);
+  assert.match(e.stdout, /│ balanced accuracy +│ +[\d.]+ │ +0\.5000 │/);
+  assert.match(e.stdout, /\nImbalanced classes \(the smallest, "leave", is 1\d\.\d % of the rows\): balanced accuracy and macro F1 say more than accuracy; --class-weight balanced weighs the rare classes up\./);
   assert.match(e.stdout, /\n320 of the 400 rows are rows the model was trained on: these scores are optimistic/);
   // Rows it never saw: no such line.
   const fresh = ['a,b,c,label', ...Array.from({ length: 50 }, () => `${r().toFixed(3)},${r().toFixed(3)},${r().toFixed(3)},${r() < 0.85 ? 'stay' : 'leave'}`)];
@@ -178,6 +182,27 @@ test('--na-values keeps the class "None": three classes are trained and evaluate
   assert.equal(e.code, 0, e.stderr);
   const ev = events(e.stdout).find((x) => x.event === 'evaluate') as { perClass: { class: string }[] };
   assert.deepEqual(ev.perClass.map((p) => p.class), ['Minor', 'None', 'Substantial']);
+
+  // --validation-data is read as the training file is: its "None" rows are a class too, all 200
+  // validate; what reading it decided (a phase not seen in training) is said, not done silently.
+  let climbs = 0;
+  file('strikes-val.csv', strikes(200).replace(/,Climb,/g, (m) => (climbs++ % 5 === 0 ? ',Taxi,' : m)));
+  const taxis = (readFileSync(join(dir, 'strikes-val.csv'), 'utf8').match(/,Taxi,/g) ?? []).length;
+  assert.ok(taxis > 0);
+  const v = runCli(bin, ['train', 'strikes.csv', '--na-values', '', '--validation-data', 'strikes-val.csv', '--out', 'st-val.bpm', '--epochs', '2'], dir);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stdout, /\nSplit {3}1000 training rows; 200 validation rows from strikes-val\.csv;/);
+  assert.match(v.stdout, new RegExp(`\\nWarning strikes-val\\.csv: phase: ${taxis} values? not seen in training \\("Taxi"\\) encoded as all zeros\\n`));
+  const vj = runCli(bin, ['train', 'strikes.csv', '--na-values', '', '--validation-data', 'strikes-val.csv', '--out', 'st-val.bpm', '--epochs', '2', '--json'], dir);
+  const start = events(vj.stdout).find((x) => x.event === 'start') as { validationRows: number; validationWarnings: string[] };
+  assert.equal(start.validationRows, 200);
+  assert.equal(start.validationWarnings.length, 1);
+  // Read with the default tokens, the validation file's "None" rows have no target: counted and said.
+  const d = runCli(bin, ['train', 'strikes.csv', '--validation-data', 'strikes-val.csv', '--out', 'st-val2.bpm', '--epochs', '2'], dir);
+  assert.equal(d.code, 0, d.stderr);
+  const kept = Number(/\nSplit {3}\d+ training rows; (\d+) validation rows from strikes-val\.csv;/.exec(d.stdout)![1]);
+  assert.ok(kept < 200);
+  assert.match(d.stdout, new RegExp(`\\n {8}strikes-val\\.csv: ${200 - kept} rows without a target left out\\n`));
 });
 
 test('--decimal , reads a file of decimal commas; without it the column is one clear error naming the flag', () => {

@@ -44,3 +44,23 @@ test('train --report for a regression with missing numbers in the validation row
   assert.equal(data.residuals!.rows.length, 20);
   assert.ok(data.residuals!.outputs[0]!.predicted.every((v) => Number.isFinite(v)));
 });
+
+test('train --report with --validation-data: the confusion matrix is of the validation file\'s rows, categories unseen in training among them', async () => {
+  const dir = tempDir('report-pipeline-file');
+  const colours = ['red', 'blue', 'green'];
+  const row = (i: number, colour: string) => `20${10 + (i % 12)}-${String(1 + (i % 12)).padStart(2, '0')}-15,${i % 4 === 0 ? 'NA' : (i * 1.37) % 9},${colour},${(i * 1.37) % 9 > 4 ? 'yes' : 'no'}`;
+  writeFileSync(join(dir, 'c.csv'), csv('when,size,colour,y', 120, (i) => row(i, i % 5 === 0 ? '' : colours[i % 3]!)));
+  // 30 rows of another file, a third of them of a colour the training file never has.
+  writeFileSync(join(dir, 'v.csv'), csv('when,size,colour,y', 30, (i) => row(i + 7, i % 3 === 0 ? 'purple' : colours[i % 3]!)));
+  const r = runCli(await binPromise, ['train', 'c.csv', '--target', 'y', '--epochs', '5', '--seed', '2', '--validation-data', 'v.csv', '--out', 'c.bpm', '--report', 'c.html'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\nWarning v\.csv: colour: 10 values not seen in training \("purple"\) encoded as all zeros\n/);
+  const html = readFileSync(join(dir, 'c.html'), 'utf8');
+  const section = /<section id="confusion">([\s\S]*?)<\/section>/.exec(html)?.[1];
+  assert.ok(section !== undefined && /validation rows/.test(section), 'a confusion matrix on the validation rows');
+  const rows = [...section.matchAll(/<tr><th scope="row">(?!precision)[^<]*<\/th>((?:<td style[^>]*>\d+<\/td>)+)/g)].map((m) => [...m[1]!.matchAll(/>(\d+)</g)].map((c) => Number(c[1])));
+  assert.equal(rows.flat().reduce((a, b) => a + b, 0), 30, 'every row of v.csv');
+  const accuracy = rows.reduce((a, row, i) => a + row[i]!, 0) / 30;
+  const printed = /accuracy\s*│\s*[\d.]+\s*│\s*([\d.]+)/.exec(r.stdout)?.[1];
+  assert.equal(accuracy.toFixed(4), printed, r.stdout);
+});

@@ -44,6 +44,13 @@ test('--na-values sets exactly the missing tokens: "-" is missing, NA in a numer
   assert.deepEqual(t.report.strays, [{ column: 'a', count: 1, examples: [{ line: 9, text: 'NA' }], decimalCommas: 0, decimalExamples: [] }]);
   assert.deepEqual(t.report.missing, [{ column: 'a', count: 2 }, { column: 'b', count: 1 }]);
   assert.equal(t.schema.inputs[0]!.kind, 'numeric');
+  // A token that is a number means that number however it is written, as pandas' na_values does
+  // (-999 also takes -999.0 and -9.99e2, a file written by pandas from a float column), in every column.
+  const sentinel = read([['a', 'b', 'y'], ...Array.from({ length: 30 }, (_, i) => [i === 2 ? '-999.0' : i === 4 ? '-9.99e2' : i === 6 ? '-999' : String(i), i === 8 ? '-999.00' : 'x' + (i % 3), String(i % 2)])], { naValues: ['', '-999'] });
+  assert.deepEqual(sentinel.report.missing, [{ column: 'a', count: 3 }, { column: 'b', count: 1 }]);
+  assert.deepEqual(sentinel.report.strays, []);
+  assert.ok(Number.isNaN(sentinel.x.get(2, 0)) && Number.isNaN(sentinel.x.get(4, 0)) && Number.isNaN(sentinel.x.get(6, 0)));
+  assert.equal(sentinel.x.get(3, 0), 3);
   // Blank is not missing unless listed: a blank target is then a label, and a blank number a stray.
   const blank = read([['a', 'y'], ['1', 'p'], ['', ''], ...Array.from({ length: 20 }, (_, i) => [String(i), 'q'])], { naValues: ['NA'] });
   assert.ok(blank.y?.kind === 'classes');
@@ -108,6 +115,10 @@ test('IDs with gaps and row-number columns are left out; the integers of a quant
   assert.deepEqual(s.report.leftOut.map((l) => l.column), ['user_id']);
   assert.deepEqual(s.featureNames, ['t', 'v']);
   assert.deepEqual(s.report.notes, [{ column: 't', note: 't: the integers 0…59 in row order, like row numbers; --ignore t if they are' }]);
+  // statsmodels' spector.csv quotes its header names ('OBS' 'GPA' ...): the quotes do not hide a row-number name.
+  const quoted = read([["'OBS'", "'GPA'", "'GRADE'"], ...ids.map((_, i) => [String(i + 1), (2 + r() * 2).toFixed(2), String(i % 2)])]);
+  assert.deepEqual(quoted.report.leftOut, [{ column: "'OBS'", reason: 'row number: the integers 1…60 in row order' }]);
+  assert.deepEqual(quoted.featureNames, ["'GPA'"]);
   // --keep keeps an ID; with too few rows nothing is decided.
   assert.deepEqual(read(rows, { keep: ['id'] }).featureNames, ['id', 'population']);
   assert.deepEqual(read(rows.slice(0, 6)).report.leftOut, []);

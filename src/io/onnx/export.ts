@@ -44,6 +44,12 @@ class GraphBuilder {
     return name;
   }
 
+  /** A double constant (the raw-column graph's target scaling, computed in double as predict does). */
+  doubles(name: string, data: readonly number[]): string {
+    this.initializers.push({ name, dims: [data.length], data: Float64Array.from(data), type: 'double' });
+    return name;
+  }
+
   node(opType: string, name: string, inputs: readonly string[], attributes: OnnxAttribute[] = []): void {
     const output = `${name}:0`;
     this.nodes.push({ opType, name, inputs: [this.current, ...inputs], outputs: [output], attributes, domain: '' });
@@ -219,9 +225,13 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   checkExportWeights(model, network, raw ? undefined : pre, 'ONNX');
   for (const layer of network.layers) visitLayer(TO_ONNX, layer, g);
   if (raw && pre.targetScaler !== undefined) {
-    // y = y'·scale + offset in the graph: no demand on the last layer's kind.
-    g.node('Mul', 'target/Mul', [g.constant('target/scale', [pre.targetScaler.scale.length], pre.targetScaler.scale)]);
-    g.node('Add', 'target/Add', [g.constant('target/offset', [pre.targetScaler.offset.length], pre.targetScaler.offset)]);
+    // y = y'·scale + offset in the graph: no demand on the last layer's kind. In double, rounded to
+    // float32 once, as predict rounds its float64 value: float32 arithmetic lost the last bits of
+    // values whose offset is large beside them.
+    g.node('Cast', 'target/Cast', [], [{ name: 'to', kind: 'int', value: 11 }]);
+    g.node('Mul', 'target/Mul', [g.doubles('target/scale', pre.targetScaler.scale)]);
+    g.node('Add', 'target/Add', [g.doubles('target/offset', pre.targetScaler.offset)]);
+    g.node('Cast', 'target/Float', [], [{ name: 'to', kind: 'int', value: 1 }]);
   }
   if (g.nodes.length === 0) g.node('Identity', 'Identity', []);
   const last = g.nodes[g.nodes.length - 1]!;

@@ -1,5 +1,5 @@
 import { NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
-import { MISSING_TOKENS } from '../../data/cells.js';
+import { CellRules, MISSING_TOKENS } from '../../data/cells.js';
 import { columnWidth, featureNames, type CategoricalColumn, type DateColumn, type InputColumn } from '../../data/schema.js';
 import type { Preprocessing } from '../preprocessing.js';
 import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInfo } from './schema.js';
@@ -7,7 +7,7 @@ import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInf
 /**
  * The model's pipeline as ONNX nodes, so an exported graph takes the raw columns as
  * `backprop predict` does: one input per column, named as the column, shape [N, 1] — float32 for a
- * numeric column (NaN = missing), a string for a categorical or date column (the cell as the CSV
+ * numeric column (NaN, or a number given to --na-values, = missing), a string for a categorical or date column (the cell as the CSV
  * holds it, trimmed; an empty string or another missing spelling = missing). In the graph, as in
  * src/training/pipeline.ts: missing numbers become the training median, a missing category the
  * most frequent one, an unseen category all zeros, dates their year and cyclical features
@@ -105,13 +105,15 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
   const values = pre.imputer?.values;
   // Tokens given with --na-values are matched exactly, as the reader does; the defaults in any case.
   const missingKeys = pre.reading?.naValues ? [...pre.reading.naValues] : missingSpellings();
+  // Tokens that are numbers (a -999 sentinel) are missing in a numeric input too, as the reader reads them.
+  const missingNumbers = new CellRules(pre.reading ?? {}).missingNumbers();
   const byName = new Map<string, ColumnNodes>();
   const parts: string[] = [];
   let start = 0;
   for (const c of schema.inputs) {
     const width = columnWidth(c);
     const fill = values?.slice(start, start + width);
-    const nodes = c.kind === 'numeric' ? numericNodes(g, c, fill) : c.kind === 'categorical' ? categoricalNodes(g, c, pre, missingKeys) : dateNodes(g, c, fill, missingKeys);
+    const nodes = c.kind === 'numeric' ? numericNodes(g, c, fill, missingNumbers) : c.kind === 'categorical' ? categoricalNodes(g, c, pre, missingKeys) : dateNodes(g, c, fill, missingKeys);
     byName.set(c.name, nodes);
     parts.push(nodes.features);
     start += width;
@@ -129,22 +131,26 @@ export function pipelineNodes(g: OpBuilder, pre: Preprocessing): string {
         throw new NonFiniteWeightError(`ONNX export: the scaling of column ${JSON.stringify(column.slice(0, 100))} (offset ${o.toPrecision(3)}, scale ${s.toPrecision(3)}) is not representable in float32, the graph's dtype; rescale that column's values`, 'pipeline', 'pipeline/scaler', column);
       }
     });
-    x = g.op('Sub', [x, g.tensor('float', pre.scaler.offset)]);
-    x = g.op('Div', [x, g.tensor('float', pre.scaler.scale)]);
+    // In double, as predict scales (float32 inputs, float64 arithmetic, float32 result): in float32
+    // a column of 135,000 ± 3,000 lost a part in 10⁴ of the prediction to the rounded offset.
+    x = g.op('Sub', [g.cast(x, DOUBLE), g.tensor('double', pre.scaler.offset)]);
+    x = g.op('Div', [x, g.tensor('double', pre.scaler.scale)]);
     const c = pre.scaler.clip;
     if (c !== undefined) {
       // The robust scaler's smooth clip z / √(1 + (z/c)²).
-      const u = g.op('Div', [x, g.tensor('float', [c], [])]);
-      const root = g.op('Sqrt', [g.op('Add', [g.op('Mul', [u, u]), g.tensor('float', [1], [])])]);
+      const u = g.op('Div', [x, g.tensor('double', [c], [])]);
+      const root = g.op('Sqrt', [g.op('Add', [g.op('Mul', [u, u]), g.tensor('double', [1], [])])]);
       x = g.op('Div', [x, root]);
     }
+    x = g.cast(x, FLOAT);
   }
   return x;
 }
 
-/** NaN → the training median (when the model has an imputer; else NaN stays, as predict refuses it). */
-function numericNodes(g: OpBuilder, c: InputColumn, fill: readonly number[] | undefined): ColumnNodes {
-  const missing = g.op('IsNaN', [c.name]);
+/** NaN or a number of --na-values → the training median (when the model has an imputer; else NaN stays, as predict refuses it). */
+function numericNodes(g: OpBuilder, c: InputColumn, fill: readonly number[] | undefined, missingNumbers: readonly number[]): ColumnNodes {
+  let missing = g.op('IsNaN', [c.name]);
+  for (const v of missingNumbers) missing = g.op('Or', [missing, g.op('Equal', [c.name, g.tensor('float', [v], [])])]);
   const features = fill === undefined ? c.name : g.op('Where', [missing, g.tensor('float', fill, []), c.name]);
   return { features, missing };
 }
