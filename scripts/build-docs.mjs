@@ -19,7 +19,7 @@ const guides = readdirSync(join(root, 'docs', 'guides')).filter((f) => f.endsWit
 const GUIDE_ORDER = ['getting-started', 'cli-on-your-csv', 'playground', 'seeing-inside', 'worked-examples', 'performance', 'model-formats'];
 const rank = (f) => { const i = GUIDE_ORDER.findIndex((g) => f.endsWith(`/${g}.md`)); return i < 0 ? GUIDE_ORDER.length : i; };
 guides.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-const reference = ['docs/cli.md', 'docs/playground.md', 'docs/sklearn-comparison.md', 'docs/ARCHITECTURE.md', 'data/README.md'];
+const reference = ['docs/cli.md', 'docs/playground.md', 'docs/sklearn-comparison.md', 'docs/ARCHITECTURE.md', 'docs/RELIABILITY.md', 'data/README.md'];
 
 const stage = mkdtempSync(join(tmpdir(), 'backprop-docs-'));
 try {

@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cleanCheckout, root } from './checkout.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const consumer = join(import.meta.dirname, 'consumer');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -24,35 +24,6 @@ function run(command: string, args: string[], cwd: string): string {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
-}
-
-/** Build output and local state a clean checkout does not have (used where git is missing). */
-const NOT_CHECKED_IN = /^(node_modules|dist|site|test-output|\.git|playground\/dist|tmp)(\/|$)|\.tsbuildinfo$|^(model\.bpm|report\.html)$/;
-
-/** Every file of the tree, relative to `dir`. */
-function treeFiles(dir: string, prefix = ''): string[] {
-  return readdirSync(join(dir, prefix)).flatMap((name) => {
-    const rel = prefix === '' ? name : `${prefix}/${name}`;
-    if (NOT_CHECKED_IN.test(rel)) return [];
-    return statSync(join(dir, rel)).isDirectory() ? treeFiles(dir, rel) : [rel];
-  });
-}
-
-/** A checkout of the working tree's tracked (and new, not ignored) files, sharing node_modules. */
-function cleanCheckout(into: string): void {
-  let files: string[];
-  try {
-    files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\0').filter((f) => f.length > 0);
-  } catch {
-    files = treeFiles(root); // not a git checkout (an unpacked source archive)
-  }
-  for (const file of files) {
-    const from = join(root, file);
-    if (!existsSync(from) || statSync(from).isDirectory()) continue; // deleted in the working tree, or a submodule
-    mkdirSync(dirname(join(into, file)), { recursive: true });
-    copyFileSync(from, join(into, file));
-  }
-  symlinkSync(join(root, 'node_modules'), join(into, 'node_modules'), 'dir');
 }
 
 function filesUnder(dir: string): string[] {
