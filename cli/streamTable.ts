@@ -377,7 +377,7 @@ class Summary {
   notes(decidedOn: number | undefined): string[] {
     if (decidedOn === undefined) return [];
     const out = [`columns decided on the first ${decidedOn.toLocaleString('en-US')} rows (the same rules as in memory); the rest read with those columns`];
-    for (const [column, u] of this.unknown) out.push(`${JSON.stringify(column)}: ${u.count.toLocaleString('en-US')} later rows hold categories not among the first rows' (${[...u.examples].slice(0, 5).map((e) => JSON.stringify(e)).join(', ')}), encoded as all zeros`);
+    for (const [column, u] of this.unknown) out.push(`${JSON.stringify(column)}: ${u.count === 1 ? '1 later row holds' : `${u.count.toLocaleString('en-US')} later rows hold`} categories not among the first rows' (${[...u.examples].slice(0, 5).map((e) => JSON.stringify(e)).join(', ')}), encoded as all zeros`);
     return out;
   }
 

@@ -158,7 +158,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
     imbalance ? imbalanceNote(imbalance, false) : undefined,
     rowsSeenNote(seen, fingerprint?.rows),
   ].filter((n): n is string => n !== undefined);
-  for (const [column, count] of unknown) notes.push(`${JSON.stringify(column)}: ${count} rows hold categories not seen in training, encoded as all zeros.`);
+  for (const [column, count] of unknown) notes.push(`${JSON.stringify(column)}: ${count === 1 ? '1 row holds' : `${count.toLocaleString('en-US')} rows hold`} categories not seen in training, encoded as all zeros.`);
   for (const n of notes) printer.line(n);
   const balanced = scores ? { balancedAccuracy: scores.balancedAccuracy, macroF1: scores.macroF1 } : {};
   printer.event({ event: 'evaluate', model: modelPath, data: dataPath, streamed: true, rows, ...m, ...balanced, ...(base ? { baseline: base } : {}), ...(perClass ? { perClass } : {}), notes });

@@ -123,7 +123,7 @@ async function predictStreamed(loaded: LoadedModel, modelPath: string, dataPath:
     if (temp !== undefined) rmSync(temp, { force: true });
     throw e;
   }
-  for (const [column, count] of unknown) io.stderr.write(`Warning: ${JSON.stringify(column)}: ${count} rows hold categories not seen in training, encoded as all zeros\n`);
+  for (const [column, count] of unknown) io.stderr.write(`Warning: ${JSON.stringify(column)}: ${count === 1 ? '1 row holds' : `${count.toLocaleString('en-US')} rows hold`} categories not seen in training, encoded as all zeros\n`);
   if (opts.out !== undefined) printer.line(`Wrote ${rows} predictions to ${opts.out} (streamed ${settings.blockRows} rows at a time)`);
   return EXIT_OK;
 }

@@ -214,6 +214,12 @@ test('predict --stream writes, block by block, exactly what predict writes from 
   assert.match(streamed.stdout, /Wrote 700 predictions to .*pred\.csv \(streamed 50 rows at a time\)/);
   assert.equal(readFileSync(out, 'utf8'), memory.stdout);
   assert.equal(memory.stdout.trim().split('\n').length, 701);
+  // One row of a city never seen in training: counted in the singular, and predicted as the rest.
+  const odd = join(dir, 'odd.csv');
+  writeFileSync(odd, `${readFileSync(fresh, 'utf8').trimEnd().split('\n').map((l, i) => (i === 3 ? l.replace(/^[a-z]*,/, 'cairo,') : l)).join('\n')}\n`);
+  const one = runCli(bin, ['predict', model, odd, '--stream', '--stream-settings', '{"blockRows":50}', '--out', join(dir, 'odd-pred.csv')], dir);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stderr, /Warning: "city": 1 row holds categories not seen in training, encoded as all zeros\n/);
 });
 
 test('--init refuses a file whose columns differ, naming each difference', () => {
