@@ -7,6 +7,7 @@ export { Rng, type RngState } from './core/rng.js';
 export {
   BackpropError, InputError, SpecError, ShapeError, NotFittedError, DivergenceError, ModelFormatError, UnsupportedError, type DivergenceData,
   CapError, RecordError, SchemaMismatchError, NonFiniteWeightError, UnsafePathError, UnknownOptionError, ColumnNotFoundError,
+  errorToData, errorFromData, type ErrorData,
 } from './core/errors.js';
 /** How messages quote a user's text (RELIABILITY R1), for front-ends that word their own. */
 export { quote, QUOTE_CHARS } from './core/validate.js';

@@ -315,8 +315,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
     p.line(`Split   ${split.train.length} training rows; ${validationRows} validation rows from ${data.validationData}; ${scaled}`);
     for (const n of validationLines?.notes ?? []) p.line(`        ${n}`);
     for (const w of validationLines?.warnings ?? []) p.line(`Warning ${w}`);
-  }
-  else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
+  } else if (split.by !== undefined) p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (the latest by ${JSON.stringify(split.by.column)}, from ${timeText(split.by.from, split.by.dates)}); ${scaled}`);
   else p.line(`Split   ${split.train.length} training / ${split.validation.length} validation rows (${stratified}seed ${s.seed}); ${scaled}`);
   const hint = data.validationData === undefined && split.by === undefined && split.validation.length > 0 ? timeSplitHint(table) : undefined;
   if (hint) p.line(`        ${hint}`);

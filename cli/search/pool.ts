@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as workerThreads from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../src/kernels/pool/workerStart.js';
-import { History, JobQueue, modelFromBytes, refitSpec, type JobPlacement, type JobRunner, type Refit, type Table, type TrainingSpec, type TrialOutcome } from '../../src/index.js';
+import { History, JobQueue, errorFromData, type ErrorData, modelFromBytes, refitSpec, type JobPlacement, type JobRunner, type Refit, type Table, type TrainingSpec, type TrialOutcome } from '../../src/index.js';
 import { runTrainingJob, type Reporter, type TrialJob, type TrialRunner } from './trial.js';
 
 /** A parsed table and what identifies it (tableKey). */
@@ -26,7 +26,7 @@ export type FromThread =
   | { type: 'report'; id: number; step: number; value: number }
   | { type: 'done'; id: number; outcome: TrialOutcome }
   | { type: 'refitted'; id: number; refit: RefitTransfer }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; error: ErrorData };
 
 /** A refit as it crosses from a worker thread: the model as model-file bytes (weights, optimiser state and pipeline, bit for bit). */
 export interface RefitTransfer {
@@ -186,7 +186,7 @@ export class TrialPool implements TrialRunner {
           } catch (e) {
             asked.reject(e instanceof Error ? e : new Error(String(e)));
           }
-        } else if (m.type === 'error') asked.reject(new Error(m.message));
+        } else if (m.type === 'error') asked.reject(errorFromData(m.error));
         return;
       }
       const c = current;
@@ -197,7 +197,7 @@ export class TrialPool implements TrialRunner {
       }
       current = undefined;
       if (m.type === 'done') c.resolve(m.outcome);
-      else if (m.type === 'error') c.reject(new Error(m.message));
+      else if (m.type === 'error') c.reject(errorFromData(m.error));
     });
     let dead = false;
     const crash = (message: string): void => {

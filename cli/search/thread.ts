@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setDefaultThreads } from '../../src/kernels/backend.js';
 import { tableFromClone } from '../../src/data/table.js';
 import type { TrainingSpec, TrialOutcome } from '../../src/index.js';
+import { errorToData } from '../../src/core/errors.js';
 import { runJobOnTable, tableKey } from './onTable.js';
 import type { Reporter, TrialJob } from './trial.js';
 import type { FromThread, KeyedTable, RefitTransfer, ThreadData, ToThread } from './pool.js';
@@ -53,7 +54,7 @@ port.on('message', (m: ToThread) => {
   if (m.type === 'refit') {
     refit(m.spec, m.abort).then(
       (r) => port.postMessage({ type: 'refitted', id: m.id, refit: r } satisfies FromThread, [r.bytes.buffer as ArrayBuffer]),
-      (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => send({ type: 'error', id: m.id, error: errorToData(e) }),
     );
     return;
   }
@@ -74,7 +75,7 @@ port.on('message', (m: ToThread) => {
     });
   runJob(m.job, report).then(
     (outcome) => send({ type: 'done', id: m.id, outcome }),
-    (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
+    (e: unknown) => send({ type: 'error', id: m.id, error: errorToData(e) }),
   );
 });
 // Ready now, or once the table being parsed comes.

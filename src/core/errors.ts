@@ -130,3 +130,45 @@ export class UnknownOptionError extends InputError {
     super(message);
   }
 }
+
+/**
+ * An error as plain data, to cross a thread (a worker's fold or trial): its class name, message
+ * and the data its class carries, so the caller rebuilds the same class (errorFromData) instead of
+ * a message to read.
+ */
+export interface ErrorData {
+  readonly name: string;
+  readonly message: string;
+  /** A SpecError's field and problem. */
+  readonly field?: string;
+  readonly problem?: string;
+  /** A DivergenceError's event. */
+  readonly event?: DivergenceData;
+}
+
+/** The data of an error (any thrown value) for errorFromData. */
+export function errorToData(e: unknown): ErrorData {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  if (e instanceof SpecError) return { name: 'SpecError', message: e.message, field: e.field, problem: e.problem };
+  if (e instanceof DivergenceError) {
+    const v = e.event;
+    return { name: 'DivergenceError', message: e.message, ...(v ? { event: { epoch: v.epoch, batch: v.batch, loss: v.loss, kind: v.kind, layer: v.layer, param: v.param } } : {}) };
+  }
+  return { name: e.name, message: e.message };
+}
+
+/** The library error `data` describes, its message led by `context` ('crossValidate: fold 2 failed on worker 1: '). */
+export function errorFromData(data: ErrorData, context = ''): Error {
+  const message = `${context}${data.message}`;
+  switch (data.name) {
+    case 'SpecError': return new SpecError(data.field ?? '', data.problem ?? data.message, message);
+    case 'DivergenceError': return new DivergenceError(message, data.event);
+    case 'InputError': return new InputError(message);
+    case 'ShapeError': return new ShapeError(message);
+    case 'NotFittedError': return new NotFittedError(message);
+    case 'ModelFormatError': return new ModelFormatError(message);
+    case 'UnsupportedError': return new UnsupportedError(message);
+    // A class the library does not know (the CLI's UsageError): a BackpropError under its name.
+    default: return Object.assign(new BackpropError(message), { name: data.name });
+  }
+}

@@ -1,4 +1,4 @@
-import { CapError } from '../core/errors.js';
+import { CapError, InputError, ModelFormatError } from '../core/errors.js';
 import { scanJson, type Json, type JsonLimits } from './json.js';
 
 /**
@@ -12,6 +12,9 @@ export const MAX_LAYERS = 10_000;
 
 /** The native header's JSON limits (nesting, values). */
 export const HEADER_JSON_LIMITS: JsonLimits = { maxDepth: 64, maxNodes: 5_000_000 };
+
+/** The JSON limits of an export's metadata read back as JSON: an ONNX metadata value, TF.js's preprocessing.json. */
+export const METADATA_JSON_LIMITS: JsonLimits = { maxDepth: 20, maxNodes: 1_000_000 };
 
 /** What the ONNX reader accepts; the exporter checks its graph against these before encoding. */
 export const ONNX_CAPS = {
@@ -39,6 +42,8 @@ export const TFJS_CAPS = {
   json: { maxDepth: 64, maxNodes: 2_000_000 } satisfies JsonLimits,
   /** Characters of a layer name. */
   maxLayerNameChars: 200,
+  /** Bytes of preprocessing.json, the pipeline beside model.json (as the native header's cap). */
+  maxPipelineBytes: 32 * 2 ** 20,
 } as const;
 
 /**
@@ -55,4 +60,17 @@ export function checkJsonCaps(value: Json, what: string, limits: JsonLimits): vo
   const problem = scanJson(value, limits);
   if (problem === 'nodes') throw new CapError(`cannot save: ${what} holds more than ${limits.maxNodes} JSON values, the reader's maxNodes; the file would not load, so nothing was written`, 'maxNodes', limits.maxNodes, limits.maxNodes + 1);
   if (problem === 'depth') throw new CapError(`cannot save: ${what} is nested deeper than the reader's maxDepth of ${limits.maxDepth}; the file would not load, so nothing was written`, 'maxDepth', limits.maxDepth, limits.maxDepth + 1);
+}
+
+/**
+ * Runs a reader's own check on what a writer is about to write (R4, R33): the reader's refusal
+ * (ModelFormatError naming the field) becomes the writer's InputError, before anything is written.
+ */
+export function checkAsReader(check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new InputError(`cannot save: ${e.message}; the file would not load`);
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@ import { InputError, ModelFormatError, UnsafePathError } from '../core/errors.js
 import { nodeBuiltins } from '../core/nodeBuiltins.js';
 import type { Sequential } from '../model/sequential.js';
 import { DEFAULT_LIMITS } from './container.js';
+import { METADATA_JSON_LIMITS, TFJS_CAPS } from './caps.js';
 import { modelFromBytes, modelToBytes, type LoadArgs, type ModelFileArgs } from './modelFile.js';
 import { modelToOnnx } from './onnx/export.js';
 import { modelFromOnnx } from './onnx/import.js';
@@ -221,12 +222,13 @@ function loadForeign(path: string, format: 'onnx' | 'tfjs', args: LoadArgs): Loa
     data.set(p, at);
     at += p.length;
   }
-  const loaded = modelFromTfjs(json, data, { ...limits, ...(args.maxLayers ? { maxLayers: args.maxLayers } : {}) });
   const pipelineFile = tfjsPipelineFile(json);
-  if (pipelineFile === undefined) return loaded;
   // The network takes the pipeline's output: without the pipeline beside it, it must not load.
-  const text = new TextDecoder().decode(readChecked(confined(dir, pipelineFile, 'preprocessing file'), DEFAULT_LIMITS.maxHeaderBytes, 'preprocessing file'));
-  const pre = validatePreprocessing(new Reader(pipelineFile), parseUntrustedJson(text, pipelineFile, { maxDepth: 20, maxNodes: 1_000_000 }), loaded.network.inputUnits, loaded.network.outputUnits);
+  const pipeline = pipelineFile === undefined ? undefined
+    : parseUntrustedJson(new TextDecoder().decode(readChecked(confined(dir, pipelineFile, 'preprocessing file'), TFJS_CAPS.maxPipelineBytes, 'preprocessing file')), pipelineFile, METADATA_JSON_LIMITS);
+  const loaded = modelFromTfjs(json, data, { ...limits, ...(args.maxLayers ? { maxLayers: args.maxLayers } : {}), ...(pipeline !== undefined ? { pipeline } : {}) });
+  if (pipelineFile === undefined) return loaded;
+  const pre = validatePreprocessing(new Reader(pipelineFile), pipeline, loaded.network.inputUnits, loaded.network.outputUnits);
   return new LoadedModel(loaded.network, pre, undefined, loaded.metadata, loaded.formatVersion);
 }
 

@@ -5,7 +5,7 @@ import { getLoss, type LossName } from '../losses/index.js';
 import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import { Sequential, sequentialFromConfig } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
-import { MAX_LAYERS, checkCap } from './caps.js';
+import { MAX_LAYERS, checkAsReader, checkCap } from './caps.js';
 import { DEFAULT_LIMITS, FORMAT_VERSION, decodeContainer, encodeContainer, readFloats, readInt32, type ContainerLimits, type StoredTensor, type TensorEntry } from './container.js';
 import { Reader, checkJsonWritable, type Json, type JsonObject } from './json.js';
 import { validateCompile, validateModelConfig, type ExpectedParam } from './validateModel.js';
@@ -114,15 +114,12 @@ export function modelToBytes(model: Sequential, args: ModelFileArgs = {}): Uint8
  * preprocessing), so a file that saves also loads: the writer's limits are the reader's (R4).
  */
 function checkReadable(header: JsonObject, model: Sequential): void {
-  try {
+  checkAsReader(() => {
     // The architecture as the reader will see it (JSON): layer names, sizes, activations (R4, R19).
     validateModelConfig(new Reader('model'), JSON.parse(JSON.stringify(header.model)) as Json, MAX_LAYERS, DEFAULT_LIMITS.maxElements);
     if (header.classes !== undefined) validateClasses(new Reader('classes'), header.classes);
     if (header.preprocessing !== undefined) validatePreprocessing(new Reader('preprocessing'), header.preprocessing, model.inputUnits, model.outputUnits);
-  } catch (e) {
-    if (e instanceof ModelFormatError) throw new InputError(`cannot save: ${e.message}; the file would not load`);
-    throw e;
-  }
+  });
 }
 
 function rngJson(s: RngState): Json {

@@ -4,7 +4,8 @@ import { featureNames as schemaFeatureNames, type TableSchema } from '../data/sc
 import { sequentialFromConfig, type Sequential } from '../model/sequential.js';
 import type { Label } from '../core/labels.js';
 import { validateClasses, validatePreprocessing, type Preprocessing } from './preprocessing.js';
-import { parseUntrustedJson, type Json, type JsonObject, type Reader } from './json.js';
+import { Reader, parseUntrustedJson, type Json, type JsonObject } from './json.js';
+import { METADATA_JSON_LIMITS, checkAsReader, checkJsonCaps } from './caps.js';
 import { LoadedModel } from './loadedModel.js';
 
 /**
@@ -160,13 +161,20 @@ function preprocessingOf(info: PortableInfo): Preprocessing {
 }
 
 /**
+ * An imported file's labels, feature names and schema as JSON; `imputer` is the pipeline's
+ * (TF.js preprocessing.json) when the file has one: its missing indicators are inputs too.
+ */
+type PortableValues = { classes?: Json; featureNames?: Json; schema?: Json; imputer?: Json };
+
+/**
  * Reads labels, feature names and schema from an imported file's metadata (JSON values from an
  * untrusted file), checked against the model's sizes as the native loader checks them.
  */
-function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, inputUnits: number, outputUnits: number): PortableInfo {
+function readPortableInfo(r: Reader, values: PortableValues, inputUnits: number, outputUnits: number): PortableInfo {
   const pre = validatePreprocessing(r, {
     ...(values.schema !== undefined ? { schema: values.schema } : {}),
     ...(values.featureNames !== undefined ? { featureNames: values.featureNames } : {}),
+    ...(values.imputer !== undefined && values.schema !== undefined ? { imputer: values.imputer } : {}),
   }, inputUnits, outputUnits);
   const info: { classes?: Label[]; featureNames?: readonly string[]; schema?: TableSchema } = {};
   if (values.classes !== undefined) {
@@ -185,7 +193,7 @@ function readPortableInfo(r: Reader, values: { classes?: Json; featureNames?: Js
  * metadata holds (absent ones undefined) checked against the built model through `r`, the model
  * compiled for its output, and the load result with the format's own `metadata`.
  */
-export function importedModel(model: Sequential, r: Reader, values: { classes?: Json; featureNames?: Json; schema?: Json }, metadata: JsonObject, formatVersion: number): LoadedModel {
+export function importedModel(model: Sequential, r: Reader, values: PortableValues, metadata: JsonObject, formatVersion: number): LoadedModel {
   checkImportedWeights(model, typeof metadata.format === 'string' ? metadata.format : 'imported');
   const info = readPortableInfo(r, values, model.inputUnits, model.outputUnits);
   if (info.classes !== undefined) model.session.classes = [...info.classes];
@@ -210,7 +218,33 @@ function checkImportedWeights(model: Sequential, format: string): void {
 
 /** Parses a metadata value written as JSON text, with the native loader's guards. */
 export function parseMetadataJson(text: string, what: string): Json {
-  return parseUntrustedJson(text, what, { maxDepth: 20, maxNodes: 1_000_000 });
+  return parseUntrustedJson(text, what, METADATA_JSON_LIMITS);
+}
+
+/**
+ * The native writer's check of a pipeline given to an exporter (R33): one the native file would
+ * refuse (an imputer or scaler of the wrong width, names that do not match the inputs) would be
+ * folded or written into a graph that does not load; refused naming the field, before anything is built.
+ */
+export function checkPreprocessingReadable(model: Sequential, preprocessing: Preprocessing | undefined): void {
+  if (preprocessing === undefined) return;
+  model.requireBuilt('export');
+  const json = JSON.parse(JSON.stringify(preprocessing)) as Json;
+  checkAsReader(() => validatePreprocessing(new Reader('preprocessing'), json, model.inputUnits, model.outputUnits));
+}
+
+/**
+ * The importer's checks on an export's labels, feature names and schema, run by the exporter
+ * before anything is written (R33): what the importer would refuse (feature names that do not
+ * match the inputs, a name past its cap, more columns than a schema may hold, JSON past the
+ * metadata limits when each part is its own JSON value, as in ONNX) is refused now, naming the field.
+ */
+export function checkPortableReadable(model: Sequential, info: PortableInfo, format: string, separateValues: boolean, imputer?: Preprocessing['imputer']): void {
+  const values = JSON.parse(JSON.stringify({ ...info, ...(imputer !== undefined ? { imputer } : {}) })) as PortableValues;
+  if (separateValues) {
+    for (const [key, value] of Object.entries(values)) checkJsonCaps(value as Json, `the ${format} metadata ${key}`, METADATA_JSON_LIMITS);
+  }
+  checkAsReader(() => readPortableInfo(new Reader(`${format} metadata`), values, model.inputUnits, model.outputUnits));
 }
 
 /**

@@ -97,6 +97,7 @@ export class TotalSquares {
   /** Σ(y − ȳ)² of the values added so far. */
   ss = 0;
 
+  /** Takes one more value of the column. */
   add(y: number): void {
     this.n++;
     const delta = y - this.mean;

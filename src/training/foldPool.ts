@@ -1,6 +1,6 @@
 import type * as WorkerThreads from 'node:worker_threads';
 import type * as Os from 'node:os';
-import { BackpropError, UnsupportedError } from '../core/errors.js';
+import { BackpropError, UnsupportedError, errorFromData, errorToData, type ErrorData } from '../core/errors.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
 import type { Table } from '../data/table.js';
 import { startWorker, workerEntry } from '../kernels/pool/workerStart.js';
@@ -23,7 +23,7 @@ export interface FoldWorkerData {
 }
 /** To a fold worker: the table (when started ahead), then folds to train; from it: ready (loaded, table kept), then scores or an error. */
 export type ToFoldWorker = { type: 'table'; table: Table; threads: number } | { type: 'fold'; f: number; spec: TrainingSpec; holdout: Holdout; seed: number };
-export type FromFoldWorker = { type: 'ready' } | { type: 'done'; scores: FoldScores } | { type: 'error'; f: number; message: string };
+export type FromFoldWorker = { type: 'ready' } | { type: 'done'; scores: FoldScores } | { type: 'error'; f: number; error: ErrorData };
 
 
 /** How foldsOnThreads runs: `jobs` at once, `here` false for worker threads only (tests of the workers' path). */
@@ -77,7 +77,7 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
   const queue = new JobQueue<number, FoldScores>();
   const thisThread: JobRunner<number, FoldScores> = {
     run: (f) => scoreHoldout(spec, table, folds[f]!, seed, f + 1, { threads }).catch((e: unknown) => {
-      throw Object.assign(new BackpropError(`crossValidate: fold ${f + 1} failed on this thread: ${e instanceof Error ? e.message : String(e)}`), { cause: e });
+      throw Object.assign(errorFromData(errorToData(e), `crossValidate: fold ${f + 1} failed on this thread: `), { cause: e });
     }),
   };
   if (useHere) queue.join(thisThread);
@@ -125,7 +125,7 @@ export async function foldsOnThreads(spec: TrainingSpec, table: Table, folds: re
       const c = current;
       current = undefined;
       if (m.type === 'done') c?.resolve(m.scores);
-      else c?.reject(new BackpropError(`crossValidate: fold ${m.f + 1} failed on worker ${i + 1}: ${m.message}`));
+      else c?.reject(errorFromData(m.error, `crossValidate: fold ${m.f + 1} failed on worker ${i + 1}: `));
     });
     w.on('error', (e) => fail(new BackpropError(`crossValidate: worker ${i + 1} failed: ${e.message}`)));
     w.on('exit', (code) => {

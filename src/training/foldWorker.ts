@@ -1,4 +1,5 @@
 import type * as WorkerThreads from 'node:worker_threads';
+import { errorToData } from '../core/errors.js';
 import { nodeModule } from '../core/nodeBuiltins.js';
 import { tableFromClone, type Table } from '../data/table.js';
 import { setDefaultThreads } from '../kernels/wasm/backend.js';
@@ -25,7 +26,7 @@ port.on('message', (m: ToFoldWorker) => {
   if (m.type === 'table') return keep(m.table, m.threads);
   scoreHoldout(m.spec, table!, m.holdout, m.seed, m.f + 1, {}).then(
     (scores) => port.postMessage({ type: 'done', scores } satisfies FromFoldWorker),
-    (e: unknown) => port.postMessage({ type: 'error', f: m.f, message: e instanceof Error ? e.message : String(e) } satisfies FromFoldWorker),
+    (e: unknown) => port.postMessage({ type: 'error', f: m.f, error: errorToData(e) } satisfies FromFoldWorker),
   );
 });
 // Ready now, or (started ahead) once the table comes.

@@ -138,6 +138,7 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   // Seeded: the network answers "stay" everywhere, as the baseline does.
   assert.ok(Number(cvMean) <= Number(cvBase) + 1e-9, `cv accuracy ${cvMean} against ${cvBase}`);
   assert.match(cv.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the held-out folds/);
+  assert.match(cv.stdout, /\nImbalanced classes \(the smallest, "leave", is 1\d\.\d % of the rows\): balanced accuracy and macro F1 say more than accuracy; --class-weight balanced weighs the rare classes up\./);
 
   assert.match(cv.stdout, /│ fold +│ rows │ epochs │ accuracy +│ balanced accuracy │ macro F1 +│/);
   assert.match(cv.stdout, /│ baseline \(mean\) │ +│ +│ +[\d.]+ │ +0\.5000 │ +0\.4\d+ │/, 'a constant answer: balanced accuracy 1/2, macro F1 p/(1 + p)');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossValidate, prepareCrossValidationJobs, holdoutsOf, tableFromRecords, trainingSpec, InputError, type JobPlacement } from '../../src/index.js';
+import { crossValidate, prepareCrossValidationJobs, holdoutsOf, tableFromRecords, trainingSpec, InputError, DivergenceError, SpecError, errorFromData, errorToData, type JobPlacement } from '../../src/index.js';
 import { foldsOnThreads, workersAhead } from '../../src/training/foldPool.js';
 
 function csv(name: string): string[][] {
@@ -57,4 +57,20 @@ test('jobs is validated; a fold that fails names the fold and the worker', async
   // A spec whose learning rate diverges at once: each fold's fit throws in its worker.
   const diverging = { ...spec, compile: { ...spec.compile, learningRate: 1e30 } };
   await assert.rejects(crossValidate(diverging, table, 3, { jobs: 2 }), (e: unknown) => e instanceof Error && /crossValidate: fold \d failed on (this thread|worker \d): /.test(e.message));
+  // The error keeps its class and data across the thread (a DivergenceError with its event), as on this thread.
+  const diverged = (where: RegExp) => (e: unknown) => e instanceof DivergenceError && where.test(e.message) && e.event !== undefined && e.event.epoch === 0 && ['loss', 'gradient', 'weight', 'optimizer state', 'exploding'].includes(e.event.kind);
+  const folds = holdoutsOf(table, { folds: 3, seed: 1 });
+  await assert.rejects(foldsOnThreads(diverging, table, folds, 1, { jobs: 1, here: false }), diverged(/^crossValidate: fold \d failed on worker 1: /));
+  await assert.rejects(foldsOnThreads(diverging, table, folds, 1, { jobs: 1, here: true }), diverged(/^crossValidate: fold \d failed on this thread: /));
+});
+
+test('an error crosses a thread as data: the class, a SpecError\'s field and problem, a DivergenceError\'s event', () => {
+  const spec = errorFromData(structuredClone(errorToData(new SpecError('fit.batchSize', 'expected an integer'))), 'fold 1: ');
+  assert.ok(spec instanceof SpecError && spec.field === 'fit.batchSize' && spec.problem === 'expected an integer' && spec.message === 'fold 1: spec.fit.batchSize: expected an integer');
+  const event = { epoch: 2, batch: 3, loss: Infinity, kind: 'loss' as const, layer: 'dense_1', param: undefined };
+  const div = errorFromData(structuredClone(errorToData(new DivergenceError('diverged', event))));
+  assert.ok(div instanceof DivergenceError);
+  assert.deepEqual(div.event, event);
+  assert.ok(errorFromData(errorToData(new InputError('bad'))) instanceof InputError);
+  assert.equal(errorFromData(errorToData('text')).message, 'text');
 });

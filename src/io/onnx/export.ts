@@ -4,7 +4,7 @@ import type { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
 import type { PeriodicEmbedding } from '../../layers/periodicEmbedding.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
-import { checkExportWeights, foldPreprocessing, portableInfo } from '../portable.js';
+import { checkExportWeights, checkPortableReadable, checkPreprocessingReadable, foldPreprocessing, portableInfo } from '../portable.js';
 import type { Preprocessing } from '../preprocessing.js';
 import { encodeOnnx, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './schema.js';
 import { ONNX_ML_OPSET, ONNX_STRING_OPSET, OpBuilder, needsStringOps, pipelineNodes, rawInputs } from './pipelineGraph.js';
@@ -203,6 +203,7 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   if (typeof model !== 'object' || model === null || typeof model.requireBuilt !== 'function') throw new BackpropError('modelToOnnx: expected a Sequential model');
   model.requireBuilt('export');
   const pre = args.preprocessing;
+  checkPreprocessingReadable(model, pre);
   const raw = pre?.schema !== undefined && args.networkOnly !== true;
   const outputName = args.outputName ?? 'output';
   const pipeline = new OpBuilder('pipeline');
@@ -238,6 +239,8 @@ export function modelToOnnx(model: Sequential, args: OnnxExportArgs = {}): Uint8
   g.nodes[g.nodes.length - 1] = { ...last, outputs: [outputName] };
   checkNames(inputs, outputName, [...pipeline.nodes, ...g.nodes].flatMap((n) => n.outputs), [...pipeline.initializers, ...g.initializers].map((t) => t.name));
   const info = portableInfo(model, pre);
+  // A raw-column graph is read back with its pipeline (checked above); the others by their metadata.
+  if (!raw) checkPortableReadable(model, info, 'ONNX', true, pre?.imputer);
   const metadata: { key: string; value: string }[] = [];
   if (info.classes) metadata.push({ key: ONNX_METADATA.classes, value: JSON.stringify(info.classes) });
   if (info.featureNames) metadata.push({ key: ONNX_METADATA.featureNames, value: JSON.stringify(info.featureNames) });

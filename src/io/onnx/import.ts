@@ -250,12 +250,15 @@ function importOnnx(bytes: Uint8Array, args: OnnxImportArgs): LoadedModel {
   const meta: Record<string, string> = {};
   for (const p of onnx.metadata) if (Object.hasOwn(ONNX_METADATA_KEYS, p.key)) meta[p.key] = p.value;
   const json = (key: string): Json | undefined => (meta[key] === undefined ? undefined : parseMetadataJson(meta[key]!, `ONNX metadata ${key}`));
+  // A bare network's pipeline (--network-only) is metadata: its missing indicators are inputs the schema does not list.
+  const pipeline = json(ONNX_METADATA.preprocessing);
+  const imputer = pipeline !== null && typeof pipeline === 'object' && !Array.isArray(pipeline) ? pipeline.imputer : undefined;
   return importedModel(model, new Reader('ONNX metadata_props'), {
-    classes: json(ONNX_METADATA.classes), featureNames: json(ONNX_METADATA.featureNames), schema: json(ONNX_METADATA.schema),
+    classes: json(ONNX_METADATA.classes), featureNames: json(ONNX_METADATA.featureNames), schema: json(ONNX_METADATA.schema), imputer,
   }, { format: 'onnx', producer: `${onnx.producerName} ${onnx.producerVersion}`.trim(), opset }, onnx.irVersion);
 }
 
-const ONNX_METADATA_KEYS: Record<string, true> = { [ONNX_METADATA.classes]: true, [ONNX_METADATA.featureNames]: true, [ONNX_METADATA.schema]: true };
+const ONNX_METADATA_KEYS: Record<string, true> = { [ONNX_METADATA.classes]: true, [ONNX_METADATA.featureNames]: true, [ONNX_METADATA.schema]: true, [ONNX_METADATA.preprocessing]: true };
 
 function clipBounds(node: OnnxNode, constants: Map<string, OnnxTensor>, opset: number): boolean {
   if (opset < 11) return num(node, 'min', -Infinity) === 0 && num(node, 'max', Infinity) === 1;

@@ -4,10 +4,10 @@ import type { Sequential } from '../../model/sequential.js';
 import type { Layer } from '../../layers/layer.js';
 import type { Param } from '../../layers/param.js';
 import { visitLayer, type PerLayerClass } from '../../layers/registry.js';
-import type { JsonObject } from '../json.js';
-import { TFJS_CAPS, checkCap, checkJsonCaps } from '../caps.js';
-import { UnexportableLayerError, checkExportWeights, foldPreprocessing, portableInfo, refuseUnexportable } from '../portable.js';
-import type { Preprocessing } from '../preprocessing.js';
+import { METADATA_JSON_LIMITS, TFJS_CAPS, checkAsReader, checkCap, checkJsonCaps } from '../caps.js';
+import { UnexportableLayerError, checkExportWeights, checkPortableReadable, checkPreprocessingReadable, foldPreprocessing, portableInfo, refuseUnexportable } from '../portable.js';
+import { validatePreprocessing, type Preprocessing } from '../preprocessing.js';
+import { Reader, type JsonObject } from '../json.js';
 
 /** The version of tfjs-layers whose files these are (what `generatedBy` and `keras_version` say). */
 export const TFJS_VERSION = '4.22.0';
@@ -140,6 +140,7 @@ export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsA
   if (typeof model !== 'object' || model === null || typeof model.requireBuilt !== 'function') throw new BackpropError('modelToTfjs: expected a Sequential model');
   refuseUnexportable(model, 'TensorFlow.js');
   const pre = args.preprocessing;
+  checkPreprocessingReadable(model, pre);
   const raw = pre?.schema !== undefined && args.networkOnly !== true;
   const folded = args.networkOnly === true ? foldPreprocessing(model, undefined) : raw ? foldTarget(model, pre) : foldPreprocessing(model, pre);
   checkExportWeights(model, folded, raw ? undefined : pre, 'TensorFlow.js');
@@ -166,6 +167,7 @@ export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsA
   }
   const weightData = littleEndian(floats);
   const info = portableInfo(model, args.preprocessing);
+  checkPortableReadable(model, info, 'TensorFlow.js', false, raw ? pre.imputer : undefined);
   const modelJson: JsonObject = {
     modelTopology: {
       class_name: 'Sequential',
@@ -185,7 +187,16 @@ export function modelToTfjs(model: Sequential, args: TfjsExportArgs = {}): TfjsA
   checkCap('model.json (bytes)', 'maxJsonBytes', new TextEncoder().encode(JSON.stringify(modelJson)).length, TFJS_CAPS.maxJsonBytes);
   if (!raw) return { modelJson, weightSpecs, weightData };
   const { targetScaler: _folded, ...steps } = pre;
-  return { modelJson, weightSpecs, weightData, preprocessing: JSON.parse(JSON.stringify(steps)) as JsonObject };
+  const preprocessing = JSON.parse(JSON.stringify(steps)) as JsonObject;
+  checkPipelineReadable(preprocessing, folded);
+  return { modelJson, weightSpecs, weightData, preprocessing };
+}
+
+/** preprocessing.json checked as the loader reads it (R33): its bytes, its JSON limits and its steps against the network. */
+function checkPipelineReadable(preprocessing: JsonObject, network: Sequential): void {
+  checkJsonCaps(preprocessing, TFJS_PREPROCESSING_FILE, METADATA_JSON_LIMITS);
+  checkCap(`${TFJS_PREPROCESSING_FILE} (bytes)`, 'maxPipelineBytes', new TextEncoder().encode(JSON.stringify(preprocessing)).length, TFJS_CAPS.maxPipelineBytes);
+  checkAsReader(() => validatePreprocessing(new Reader(TFJS_PREPROCESSING_FILE), preprocessing, network.inputUnits, network.outputUnits));
 }
 
 /**

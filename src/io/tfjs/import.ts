@@ -14,6 +14,11 @@ export interface TfjsImportArgs {
   maxLayers?: number;
   /** Most weight values accepted in total; default 2²⁸. */
   maxElements?: number;
+  /**
+   * The parsed preprocessing.json model.json names, when read with it (`loadModel` passes it):
+   * its imputer's missing indicators are network inputs the schema in the metadata does not list.
+   */
+  pipeline?: Json;
 }
 
 /** The limits a model.json is parsed with (as the native header). */
@@ -181,7 +186,8 @@ function importTfjs(modelJson: Json, weightData: Uint8Array, args: TfjsImportArg
   const meta = root.userDefinedMetadata;
   const rm = r.at('userDefinedMetadata');
   const m = meta === undefined || meta === null ? {} : rm.object(meta);
-  return importedModel(model, rm, { classes: m.classes, featureNames: m.featureNames, schema: m.schema }, {
+  const pipeline = args.pipeline !== null && typeof args.pipeline === 'object' && !Array.isArray(args.pipeline) ? args.pipeline : undefined;
+  return importedModel(model, rm, { classes: m.classes, featureNames: m.featureNames, schema: m.schema, imputer: pipeline?.imputer }, {
     format: 'tfjs', generatedBy: typeof root.generatedBy === 'string' ? root.generatedBy.slice(0, 200) : null,
   }, 1);
 }
