@@ -1,4 +1,4 @@
-import type { OutputMetrics, ScalerJSON, SetMetrics } from '../src/index.js';
+import { addToConfusion, confusionCounts, type OutputMetrics, type ScalerJSON, type SetMetrics } from '../src/index.js';
 
 export { measure, regressionMetrics, outputMetrics, type SetMetrics, type OutputMetrics } from '../src/index.js';
 
@@ -10,11 +10,9 @@ export function outputTable(names: readonly string[], sets: readonly (readonly [
   return boxTable(['output', ...present.flatMap(([label]) => [head(label, 'MSE'), head(label, 'MAE'), head(label, 'R²')])], rows);
 }
 
-/** Confusion matrix: counts[true class][predicted class]. */
+/** Confusion matrix: counts[true class][predicted class] (the library's one count). */
 export function confusionMatrix(truth: ArrayLike<number>, predicted: ArrayLike<number>, k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < truth.length; i++) m[truth[i]!]![predicted[i]!]!++;
-  return m;
+  return addToConfusion(confusionCounts(k), truth, predicted);
 }
 
 /** Per-class precision (of predictions of the class, how many right) and recall (of the class, how many found). */

@@ -33,7 +33,7 @@ export {
   type ExponentialDecayArgs, type InverseTimeDecayArgs, type CosineDecayArgs, type PiecewiseConstantDecayArgs, type WarmupCosineDecayArgs, type CosLogDecayArgs,
 } from './optimizers/index.js';
 export {
-  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums, TotalSquares,
+  metrics, getMetric, metricNames, accuracyMetric, argmaxRow, ConfusionCounter, r2FromSums, TotalSquares, addToConfusion, confusionCounts,
   type Metric, type MetricFactory, type MetricSpec, type Average, type ClassScoreArgs, type ConfusionMatrixArgs,
   type ClassCounts, type Layout as TargetLayout, type Values as RegressionValues,
 } from './metrics/index.js';

@@ -1,5 +1,5 @@
 import {
-  classCodes, fingerprintFromJson, macroF1, pipelineInputs, pipelineTargets, r2FromSums, TotalSquares, rowHashes, rowsSeen, scalerFromJSON,
+  addToConfusion, confusionCounts, classCodes, fingerprintFromJson, macroF1, pipelineInputs, pipelineTargets, r2FromSums, TotalSquares, rowHashes, rowsSeen, scalerFromJSON,
   baselineLoss, type BaselineScores, type ClassScores, type LoadedModel,
 } from '../../src/index.js';
 import { modelPlan, readingOf } from '../apply.js';
@@ -55,7 +55,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter);
   const args = { ...readingOf(loaded.metadata), ...(opts.unknown ? { unknown: opts.unknown } : {}) };
   const classes = schema.target.kind === 'classes' ? schema.target.classes : undefined;
-  const confusion = classes ? classes.map(() => new Array<number>(classes.length).fill(0)) : undefined;
+  const confusion = classes ? confusionCounts(classes.length) : undefined;
   const outputs: OutputSums[] = [];
   const saved = savedBaseline(loaded.metadata);
   const baseline = saved !== undefined && (saved.kind === 'majority') === (classes !== undefined) ? saved : undefined;
@@ -87,7 +87,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
     if (t.kind === 'classes') {
       correct += logs.accuracy! * n;
       const predicted = classCodes(model.predictMatrix(x));
-      for (let i = 0; i < n; i++) confusion![t.codes[i]!]![predicted[i]!]!++;
+      addToConfusion(confusion!, t.codes, predicted);
     } else {
       const p = model.predictMatrix(x);
       const pred = targetScaler ? targetScaler.inverseTransform(p, 'float64') : p;

@@ -69,3 +69,18 @@ export function countsFromConfusion(matrix: readonly (readonly number[])[] | Flo
   }
   return { tp, fp, fn };
 }
+
+/**
+ * Adds class codes to a confusion matrix (rows: true class, columns: predicted) and returns it: the
+ * one count behind the scorer's, evaluate's (in memory, block by block when streamed) and the
+ * report's matrices. `into` is a k×k matrix of zeros for a fresh count (`confusionCounts(k)`).
+ */
+export function addToConfusion(into: number[][], truth: ArrayLike<number>, predicted: ArrayLike<number>): number[][] {
+  for (let i = 0; i < truth.length; i++) into[truth[i]!]![predicted[i]!]!++;
+  return into;
+}
+
+/** A k×k confusion matrix of zeros, for addToConfusion. */
+export function confusionCounts(k: number): number[][] {
+  return Array.from({ length: k }, () => new Array<number>(k).fill(0));
+}

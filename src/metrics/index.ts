@@ -11,6 +11,7 @@ export { accuracyMetric, argmaxRow, binaryAccuracyMetric, categoricalAccuracyMet
 export { ConfusionCounter, classScoreMetric } from './classification.js';
 export { mseMetric, maeMetric, r2Metric, r2FromSums, TotalSquares } from './regression.js';
 export type { Average, ClassCounts } from './counts.js';
+export { addToConfusion, confusionCounts } from './counts.js';
 export type { Layout } from './classification.js';
 export type { Values } from './functions.js';
 export type { ClassScoreArgs, ConfusionMatrixArgs } from './functions.js';

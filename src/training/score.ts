@@ -9,7 +9,7 @@ import { InputError } from '../core/errors.js';
 import { kFold, trainTestSplitIndices } from '../data/split.js';
 import { scalerFromJSON } from '../data/scalers.js';
 import type { Table } from '../data/table.js';
-import { averagedScore, countsFromConfusion } from '../metrics/counts.js';
+import { addToConfusion, averagedScore, confusionCounts, countsFromConfusion } from '../metrics/counts.js';
 import type { History } from '../model/history.js';
 import { measure } from './measure.js';
 import { classCodes } from './output.js';
@@ -177,13 +177,9 @@ export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Ho
 
 /** Accuracy, balanced accuracy, F1 and the confusion matrix of class codes (the one class-decision rule: classCodes). */
 export function classScores(truth: readonly number[], predicted: ArrayLike<number>, k: number): { accuracy: number; balanced_accuracy: number; f1: number; confusion: number[][] } {
-  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const confusion = addToConfusion(confusionCounts(k), truth, predicted);
   let correct = 0;
-  truth.forEach((t, i) => {
-    const p = predicted[i]!;
-    confusion[t]![p]!++;
-    if (p === t) correct++;
-  });
+  for (let c = 0; c < k; c++) correct += confusion[c]![c]!;
   let recall = 0;
   let present = 0;
   confusion.forEach((row, c) => {

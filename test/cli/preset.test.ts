@@ -66,7 +66,7 @@ test('--beta2 sets spec.compile.beta2 over the preset; out of range or with an o
   assert.match(typed.why, /typed options win: --beta2 0\.99$/);
   assert.equal(specWithPreset('small', { ...DEFAULTS, beta2: 0.9 }, new Set(['beta2']), table(1000, true)).spec.compile.beta2, 0.9);
   assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, beta2: 1 }, new Set(['beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: /.test(e.message));
-  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, optimizer: 'sgd', beta2: 0.9 }, new Set(['optimizer', 'beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: the sgd optimizer has no beta2 \(adam has one\)/.test(e.message));
+  assert.throws(() => specWithPreset('tabular', { ...DEFAULTS, optimizer: 'sgd', beta2: 0.9 }, new Set(['optimizer', 'beta2']), table(1000, true)), (e: unknown) => e instanceof UsageError && /^--beta2: the sgd optimizer has no beta2 \(adam has one\)$/.test(e.message));
 });
 
 test('--embedding sets spec.architecture.embedding over the preset; a bad field is a usage error naming --embedding', () => {
