@@ -122,10 +122,11 @@ export function rowsSeenNote(seen: RowsSeen, trained?: number): string | undefin
 }
 
 /** The baseline of each held-out part: fitted on the part's training rows, scored on its held-out rows. */
-export function holdoutBaselines(table: Table, holdouts: readonly { readonly train: readonly number[]; readonly test: readonly number[] }[], loss: BaselineLossOptions = {}): BaselineScores[] {
+export function holdoutBaselines(table: Table, holdouts: readonly { readonly train: readonly number[]; readonly test: readonly number[]; readonly testTable?: Table }[], loss: BaselineLossOptions = {}): BaselineScores[] {
   const y = table.y;
   if (y === undefined) return [];
-  return holdouts.map((h) => scoreBaselineOnRows(tableBaseline(y, h.train), y, h.test, loss));
+  // The baseline learns from the training rows and is scored on the held-out rows, of a validation file when there is one.
+  return holdouts.map((h) => scoreBaselineOnRows(tableBaseline(y, h.train), h.testTable?.y ?? y, h.test, loss));
 }
 
 /** The mean of each score over parts (the baselines of cv's folds), as one BaselineScores. */

@@ -16,6 +16,7 @@ import {
   type JsonValue, type OutputPlan, type Table, type Params, type PresetName, type SearchResult, type Space, type TrialRecord, type MethodName, type Pruner, type TrainingSpec, type Scoring, type Refit,
 } from '../../src/index.js';
 import { checkFile } from '../csv.js';
+import { readValidationFile } from '../validationFile.js';
 import { holdoutBaselines, smoothingOf, meanOfBaselines, searchBaselineLine, trainingMetadata } from '../baseline.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric } from '../evaluation.js';
@@ -99,6 +100,13 @@ function dataRef(s: DataFlags, spec: TrainingSpec, inline: boolean): DataRef {
   return { ...(s.data !== undefined ? { file: s.data } : { dataset: s.dataset ?? 'iris' }), hash, tableArgs, synthetic, ...delimiter };
 }
 
+/** The scoring as plain facts for the journal's fingerprint and the JSON event: a validation file by its name and the SHA-256 of its bytes, not its rows. */
+function scoringFacts(scoring: Scoring, file: string | undefined): JsonValue {
+  const { validation, ...rest } = scoring;
+  if (validation === undefined || file === undefined) return { ...rest };
+  return { ...rest, validationData: { file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), rows: validation.rows } };
+}
+
 /** Held-out rows per fold or split below which a score says little: one row more or less right moves accuracy by 10%. */
 const FEW_HELD_OUT_ROWS = 10;
 
@@ -122,9 +130,14 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     }
   }
   if (run.cv !== undefined && run.given.has('validationSplit')) throw new UsageError('give either --cv or --validation-split, not both');
+  const validationFile = run.data.validationData;
+  if (validationFile !== undefined) {
+    if (run.cv !== undefined || run.given.has('validationSplit')) throw new UsageError(`--validation-data scores every trial on ${validationFile}; give it without --cv and --validation-split`);
+    if (run.queue !== undefined) throw new UsageError('--validation-data is not available with --queue: the queue\'s workers receive one table per search', 'run the search with --jobs on this machine, or hold the validation rows out with --validation-split');
+  }
   const resultsPath = run.results ?? run.journal.replace(/\.jsonl$/i, '') + '-results.csv';
   checkOutputs(
-    [{ option: '--journal', path: run.journal }, ...(run.data.data !== undefined ? [{ option: 'the data', path: run.data.data }] : []), ...(run.space !== undefined ? [{ option: '--space', path: run.space }] : [])],
+    [{ option: '--journal', path: run.journal }, ...(run.data.data !== undefined ? [{ option: 'the data', path: run.data.data }] : []), ...(validationFile !== undefined ? [{ option: '--validation-data', path: validationFile }] : []), ...(run.space !== undefined ? [{ option: '--space', path: run.space }] : [])],
     [{ option: '--results', path: resultsPath }, { option: '--results (its JSONL table)', path: resultsJsonl(resultsPath) }, { option: '--out', path: run.out }, ...(run.report !== undefined ? [{ option: '--report', path: run.report }] : [])],
   );
   refuseLegacyJournal(run.journal);
@@ -147,7 +160,12 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     const watcher = run.pruner !== undefined ? '--pruner' : spaceFile !== undefined && 'earlyStopping' in spaceFile ? 'earlyStopping in the space' : undefined;
     ({ spec: base, why } = specWithPreset(run.preset, run.flags, run.given, table, watcher));
     space = spaceFile ?? defaultTrainingSpace(base);
-    scoring = run.cv !== undefined ? { folds: run.cv, seed: base.fit.seed } : { validationSplit: base.fit.validationSplit > 0 ? base.fit.validationSplit : SCORING_SPLIT, seed: base.fit.seed };
+    // A validation file is read as the training file (its schema, missing tokens, decimal mark) and scores every trial.
+    const validation = validationFile !== undefined
+      ? await readValidationFile(validationFile, table, base, data.delimiter)
+      : undefined;
+    scoring = validation !== undefined ? { validation, seed: base.fit.seed }
+      : run.cv !== undefined ? { folds: run.cv, seed: base.fit.seed } : { validationSplit: base.fit.validationSplit > 0 ? base.fit.validationSplit : SCORING_SPLIT, seed: base.fit.seed };
     const plan = prepareTrainingPlan(table, base);
     if (plan.task === 'regression' && CLASS_METRICS.has(run.metric)) throw new UsageError(`--metric ${run.metric} needs a classification target`, 'use loss, mae, rmse or r2');
     if (plan.task !== 'regression' && ['mae', 'rmse', 'r2'].includes(run.metric)) throw new UsageError(`--metric ${run.metric} needs a numeric target`, 'use loss, accuracy, balanced_accuracy or f1');
@@ -160,7 +178,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // What makes two searches the same: the preset (first, so a refusal names it first), the data, how
   // it is read, the fixed spec it resolved to (the seed is the header's), scoring and metric.
   const { seed: _seed, ...fixedFit } = base.fit;
-  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ preset: run.preset, data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring, metric: run.metric })) as JsonValue;
+  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ preset: run.preset, data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring: scoringFacts(scoring, validationFile), metric: run.metric })) as JsonValue;
   const direction = MAXIMIZED.has(run.metric) ? 'maximize' : 'minimize';
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
@@ -174,10 +192,10 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
     io.stderr.write('\nInterrupted: finishing the running trials (Ctrl-C again to quit; the journal resumes either way)\n');
   };
   process.on('SIGINT', onSigint);
-  const parts = run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${scoring.validationSplit}`;
+  const parts = scoring.validation !== undefined ? `scored on the ${scoring.validation.rows} rows of ${validationFile}` : run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${scoring.validationSplit}`;
   printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base)}); ${parts}; ${watchText(base, space, run.pruner !== undefined)}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`        ${why}`);
-  printer.event({ event: 'search', preset: run.preset, why, spec: base, space, scoring, metric: run.metric });
+  printer.event({ event: 'search', preset: run.preset, why, spec: base, space, scoring: scoringFacts(scoring, validationFile), metric: run.metric });
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;

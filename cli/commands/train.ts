@@ -5,6 +5,7 @@ import {
   type Callback, type LoadedModel, type Sequential, type Table, type TableSchema, type OutputPlan, type Split,
 } from '../../src/index.js';
 import { checkFile, readCsvTable } from '../csv.js';
+import { readValidationFile } from '../validationFile.js';
 import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
 import { columnPlan, dataLines, planOptionsOf, taskName, validationFileLines } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
@@ -119,7 +120,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     }
   }
   const validationTable = data.validationData !== undefined
-    ? await readCsvTable(data.validationData, { schema: table.schema, requireTarget: true, ...(spec.preprocessing.missing === 'error' ? { missing: 'error' as const } : {}), ...readingArgs(spec) }, undefined, data.delimiter)
+    ? await readValidationFile(data.validationData, table, spec, data.delimiter)
     : undefined;
   const validationLines = validationTable !== undefined ? validationFileLines(data.validationData!, validationTable) : undefined;
   if (!resumed && table.schema.target !== undefined) {
@@ -406,10 +407,4 @@ export function validationCopiesNote(hashes: Float64Array, train: readonly numbe
   const copies = validation.reduce((n, i) => n + (seen.has(hashes[i]!) ? 1 : 0), 0);
   if (copies === 0 || copies < 0.01 * validation.length) return undefined;
   return `${copies.toLocaleString('en-US')} of the ${validation.length.toLocaleString('en-US')} validation rows are copies of training rows (the file repeats rows): the validation scores are optimistic; remove repeated rows before training to validate on unseen rows.`;
-}
-
-/** How the training file's cells were read (--na-values, --decimal): a --validation-data file is read alike. */
-function readingArgs(spec: TrainingSpec): { naValues?: readonly string[]; decimal?: '.' | ',' } {
-  const { naValues, decimal } = spec.preprocessing;
-  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}) };
 }

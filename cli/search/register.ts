@@ -48,6 +48,7 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('missing'))
     .addOption(sharedOption('indicator'))
     .addOption(sharedOption('delimiter'))
+    .addOption(sharedOption('validationData', 'score every trial on this CSV file (read as the training file) instead of a split or folds of the training rows; trials and the winner train on every training row'))
     .addOption(sharedOption('naValues'))
     .addOption(sharedOption('decimal'))
     .addOption(sharedOption('split'))

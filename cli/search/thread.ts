@@ -27,7 +27,10 @@ function send(m: FromThread): void {
 }
 
 /** The trial on the sent table; another table (not the search's) is read through trial.ts, loaded then. */
-async function runJob(job: TrialJob, report: Reporter): Promise<TrialOutcome> {
+async function runJob(cloned: TrialJob, report: Reporter): Promise<TrialOutcome> {
+  // A validation file's table crosses as a structured clone, as the search's table does.
+  const validation = cloned.scoring.validation;
+  const job = validation !== undefined ? { ...cloned, scoring: { ...cloned.scoring, validation: tableFromClone(validation) } } : cloned;
   if (sent !== undefined && sent.key === tableKey(job.data)) return runJobOnTable(sent.table, job, report);
   const { runTrainingJob } = await import('./trial.js');
   return runTrainingJob(job, report);

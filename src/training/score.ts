@@ -60,13 +60,17 @@ export interface FoldScores {
 /** Rows to train on and rows to score, of one part. */
 export interface Holdout {
   readonly train: readonly number[];
+  /** Rows scored: of `testTable` when given (a validation file read with the table's schema), else of the table. */
   readonly test: readonly number[];
+  readonly testTable?: Table;
 }
 
 /** How held-out parts are chosen: k folds (stratified for classes) or one split of `validationSplit` (default 0.2), fixed by `seed`. */
 export interface Scoring {
   readonly folds?: number;
   readonly validationSplit?: number;
+  /** Score on every row of this table (a validation file read with the table's schema), training on every row of the table. */
+  readonly validation?: Table;
   readonly seed: number;
 }
 
@@ -75,6 +79,10 @@ export type EpochReporter = (step: number, value: number) => boolean | Promise<b
 
 /** The held-out parts of a scoring on a table. */
 export function holdoutsOf(table: Table, scoring: Scoring): Holdout[] {
+  if (scoring.validation !== undefined) {
+    if (scoring.validation.rows === 0) throw new InputError(`${scoring.validation.source}: no rows to score`);
+    return [{ train: Array.from({ length: table.rows }, (_, i) => i), test: Array.from({ length: scoring.validation.rows }, (_, i) => i), testTable: scoring.validation }];
+  }
   if (scoring.folds !== undefined) {
     // k folds mix the future into every training part: a time order is scored on its latest rows only.
     if (table.order !== undefined) throw new InputError(`${table.source}: k-fold scoring trains on rows after the held-out ones, which a split by time (${JSON.stringify(table.order.column)}) is there to prevent; score on the latest rows with a validation split instead of folds`);
@@ -161,11 +169,12 @@ export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Ho
   }
   const { preprocessing, plan } = prepared;
   const targetScaler = preprocessing.targetScaler ? scalerFromJSON(preprocessing.targetScaler) : undefined;
-  const y = table.y!;
-  const raw = (rows: readonly number[]) => (y.kind === 'numeric' ? gatherRows(y.values, rows) : undefined);
-  const x = pipelineInputs(preprocessing, table, holdout.test);
-  const m = measure(model, plan.task, x, pipelineTargets(preprocessing, table, holdout.test, plan), targetScaler, raw(holdout.test));
-  const trainLoss = measure(model, plan.task, prepared.train.x, prepared.train.y, targetScaler, raw(prepared.train.rows)).loss;
+  const scored = holdout.testTable ?? table;
+  const y = scored.y!;
+  const raw = (t: Table, rows: readonly number[]) => (t.y?.kind === 'numeric' ? gatherRows(t.y.values, rows) : undefined);
+  const x = pipelineInputs(preprocessing, scored, holdout.test);
+  const m = measure(model, plan.task, x, pipelineTargets(preprocessing, scored, holdout.test, plan), targetScaler, raw(scored, holdout.test));
+  const trainLoss = measure(model, plan.task, prepared.train.x, prepared.train.y, targetScaler, raw(table, prepared.train.rows)).loss;
   const verdict = trainingVerdict(history, { restoredBest: spec.fit.earlyStopping !== undefined });
   const base = { fold, rows: holdout.test.length, epochs: history.epoch.length, bestEpoch: verdict?.bestEpoch ?? history.epoch.length, verdict: verdict?.kind, pruned, loss: m.loss, trainLoss };
   if (y.kind === 'classes') {

@@ -101,12 +101,8 @@ async function optionsOf(command: string): Promise<Set<string>> {
 
 /** What only train does with its run (where it writes, how it reads a big file, resuming): not a training option. */
 const TRAIN_RUN_ONLY = new Set(['out', 'report', 'resume', 'init', 'stream', 'noStream', 'checkpoint', 'dryRun', 'json', 'help']);
-/** Train options search does not offer yet, with the reason (a report of issue 19's audit). */
-const NOT_YET_IN_SEARCH = new Set([
-  // Search scores each trial on held-out parts of its one table (--validation-split or --cv); a
-  // second file as the held-out part is a scoring the one scorer does not have yet.
-  'validationData',
-]);
+/** Train options search does not offer, with the reason (none today). */
+const NOT_YET_IN_SEARCH = new Set<string>([]);
 
 test('search offers every train option, and each spec option reaches the trials as typed', async () => {
   const train = await optionsOf('train');
@@ -154,8 +150,8 @@ test('search offers every train option, and each spec option reaches the trials 
     keepBest: [['--keep-best'], 'fit.keepBest', true],
     scale: [['--scale', 'minmax'], 'preprocessing.scale', 'minmax'],
   };
-  // Checked in the second run (dropout is the first run's space), or not spec fields.
-  const elsewhere = new Set(['dropout', 'seed', 'preset', 'delimiter', 'noEmbedding', 'noEarlyStopping', 'dataset', 'samples', 'noise']);
+  // Checked in the second run (dropout is the first run's space), in a test of its own (validationData), or not spec fields.
+  const elsewhere = new Set(['dropout', 'seed', 'preset', 'delimiter', 'noEmbedding', 'noEarlyStopping', 'dataset', 'samples', 'noise', 'validationData']);
   const searchOwn = new Set(['space', 'method', 'trials', 'cv', 'metric', 'pruner', 'jobs', 'journal', 'results', 'queue', 'out', 'report', 'json', 'help']);
   assert.deepEqual([...searchOptions].filter((o) => !(o in typed) && !elsewhere.has(o) && !searchOwn.has(o)), [], 'search options this test does not check');
 
@@ -231,4 +227,57 @@ test('a journal of the search before the training spec is refused with that reas
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^backprop: journal ".*old\.jsonl" was written by an earlier backprop, whose search scored trials before it shared cv's scorer \(early stopping could watch the rows a trial was scored on\); its trials cannot be ranked beside this search's \(give another --journal file, or remove this one to start afresh\)$/m);
   assert.equal(readFileSync(journal, 'utf8'), before);
+});
+
+test('search --validation-data scores every trial on that file, read as the training file; the journal knows the file', async () => {
+  const dir = tempDir('search-validation-data');
+  const rng = new Rng(11);
+  const row = () => {
+    const a = rng.normal(), b = rng.normal(), colour = ['red', 'green', 'blue'][Math.floor(rng.uniform() * 3)]!;
+    return { a, b, colour, label: a + 0.5 * b + (colour === 'red' ? 0.8 : 0) + 0.4 * rng.normal() > 0 ? 'yes' : 'no' };
+  };
+  const text = (rows: { a: number; b: number; colour: string; label: string }[], flip = false) =>
+    ['a;b;colour;label', ...rows.map((r) => `${r.a.toFixed(3).replace('.', ',')};${r.b.toFixed(3).replace('.', ',')};${r.colour};${flip ? (r.label === 'yes' ? 'no' : 'yes') : r.label}`)].join('\n') + '\n';
+  const train = Array.from({ length: 240 }, row), held = Array.from({ length: 60 }, row);
+  writeFileSync(join(dir, 'train.csv'), text(train));
+  writeFileSync(join(dir, 'val.csv'), text(held));
+  writeFileSync(join(dir, 'flipped.csv'), text(held, true));
+  // Read as the training file: ';' and the decimal comma apply to the validation file too.
+  const base = (val: string, journal: string) => ['search', join(dir, 'train.csv'), '--delimiter', ';', '--decimal', ',', '--validation-data', join(dir, val), '--metric', 'accuracy',
+    '--method', 'random', '--trials', '1', '--epochs', '20', '--seed', '3', '--journal', join(dir, journal), '--out', join(dir, `${journal}.bpm`), '--jobs', '1'];
+  const value = (journal: string) => (JSON.parse(readFileSync(join(dir, journal.replace('.jsonl', '-results.jsonl')), 'utf8').trim().split('\n')[0]!) as { value: number }).value;
+  const r = await cli(base('val.csv', 'v.jsonl'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Search .*; scored on the 60 rows of .*val\.csv;/m);
+  const accuracy = value('v.jsonl');
+  assert.ok(accuracy > 0.75, `trial 0 accuracy on the validation file ${accuracy}`);
+  // The same trial (same spec, seed and training rows) on the same rows with every label flipped:
+  // each right answer becomes a wrong one, so the score is exactly its complement.
+  const f = await cli(base('flipped.csv', 'f.jsonl'));
+  assert.equal(f.code, 0, f.stderr);
+  assert.ok(Math.abs(value('f.jsonl') - (1 - accuracy)) < 1e-9, `flipped ${value('f.jsonl')} against 1 - ${accuracy}`);
+  // Trials on a worker thread get the validation table too (a structured clone): trial 0 scores the same there.
+  const threads = await cli([...base('val.csv', 't.jsonl').map((x) => (x === '1' ? '3' : x)).slice(0, -2), '--jobs', '2']);
+  assert.equal(threads.code, 0, threads.stderr);
+  const results = readFileSync(join(dir, 't-results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { number: number; value: number });
+  assert.equal(results.length, 3);
+  assert.equal(results.find((t) => t.number === 0)!.value, accuracy);
+  const one = await cli(base('val.csv', 'u.jsonl').map((x) => (x === '1' ? '3' : x)).slice(0, -2).concat(['--jobs', '1']));
+  assert.equal(one.code, 0, one.stderr);
+  const single = readFileSync(join(dir, 'u-results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { number: number; value: number });
+  for (const t of single) assert.equal(results.find((r) => r.number === t.number)!.value, t.value, `trial ${t.number} on --jobs 2 and --jobs 1`);
+  // The journal holds the validation file's hash: another file is another search.
+  const other = await cli(base('flipped.csv', 'v.jsonl'));
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, /belongs to another search: scoring\.validationData\.file: was "[^"]*…, now "[^"]*…; scoring\.validationData\.sha256: was /);
+  // The winner is refit on the training rows only, as train --validation-data trains.
+  // evaluate knows the rows a model was trained on: none of the validation file's, all of the training file's.
+  const onVal = await cli(['evaluate', join(dir, 'v.jsonl.bpm'), join(dir, 'val.csv')]);
+  assert.equal(onVal.code, 0, onVal.stderr);
+  assert.doesNotMatch(onVal.stdout, /rows the model was trained on/);
+  const onTrain = await cli(['evaluate', join(dir, 'v.jsonl.bpm'), join(dir, 'train.csv')]);
+  assert.match(onTrain.stdout, /240 of the 240 rows are rows the model was trained on/);
+  const both = await cli([...base('val.csv', 'b.jsonl'), '--cv', '3']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--validation-data scores every trial on .*val\.csv; give it without --cv and --validation-split/);
 });
