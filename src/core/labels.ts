@@ -41,15 +41,30 @@ export function classDecisions(p: Matrix, args: ClassDecisionArgs = {}): Int32Ar
   const threshold = args.threshold ?? 0.5;
   const units = args.classes === undefined ? p.cols : Math.min(p.cols, args.classes);
   for (let i = 0; i < p.rows; i++) {
-    if (p.cols === 1) {
-      out[i] = args.classes !== undefined && args.classes < 2 ? 0 : p.data[i]! > threshold ? 1 : 0;
-      continue;
-    }
-    let k = 0;
-    for (let c = 1; c < units; c++) if (p.data[i * p.cols + c]! > p.data[i * p.cols + k]!) k = c;
-    out[i] = k;
+    if (p.cols === 1) out[i] = args.classes !== undefined && args.classes < 2 ? 0 : aboveThreshold(p.data[i]!, threshold) ? 1 : 0;
+    else out[i] = argmaxRow(p, i, units);
   }
   return out;
+}
+
+/** The class rule for one output unit: class 1 when its value is above the threshold (0.5; 0 for logits). The training metrics count with it too. */
+export function aboveThreshold(value: number, threshold: number): boolean {
+  return value > threshold;
+}
+
+/** Index of the largest of the first `units` values of row i (the first, on ties): the class rule for several output units (and for one-hot targets). */
+export function argmaxRow(m: Matrix, i: number, units = m.cols): number {
+  const o = i * m.cols;
+  let best = 0;
+  let bestValue = m.data[o]!;
+  for (let c = 1; c < units; c++) {
+    const v = m.data[o + c]!;
+    if (v > bestValue) {
+      bestValue = v;
+      best = c;
+    }
+  }
+  return best;
 }
 
 /**

@@ -2,22 +2,9 @@ import { InputError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric } from './metric.js';
+import { aboveThreshold, argmaxRow } from '../core/labels.js';
 
-/** Index of the largest value in row i (the first, on ties). */
-export function argmaxRow(m: Matrix, i: number): number {
-  const k = m.cols;
-  const o = i * k;
-  let best = 0;
-  let bestValue = m.data[o]!;
-  for (let c = 1; c < k; c++) {
-    const v = m.data[o + c]!;
-    if (v > bestValue) {
-      bestValue = v;
-      best = c;
-    }
-  }
-  return best;
-}
+export { argmaxRow };
 
 /**
  * Accuracy in the form the loss implies: binary (one output, threshold 0.5; 0 for logits),
@@ -41,7 +28,7 @@ export function accuracyMetric(loss: Loss): Metric {
         total += p.rows;
       } else if (elementwise || p.cols === 1) {
         const n = p.rows * p.cols;
-        for (let i = 0; i < n; i++) if (p.data[i]! > threshold === y.data[i]! > 0.5) correct++;
+        for (let i = 0; i < n; i++) if (aboveThreshold(p.data[i]!, threshold) === aboveThreshold(y.data[i]!, 0.5)) correct++;
         total += n;
       } else {
         for (let i = 0; i < p.rows; i++) if (argmaxRow(p, i) === argmaxRow(y, i)) correct++;
@@ -60,7 +47,7 @@ export function binaryAccuracyMetric(loss: Loss): Metric {
     const threshold = loss.config.fromLogits ? 0 : 0.5;
     const n = p.rows * p.cols;
     let right = 0;
-    for (let i = 0; i < n; i++) if (p.data[i]! > threshold === y.data[i]! > 0.5) right++;
+    for (let i = 0; i < n; i++) if (aboveThreshold(p.data[i]!, threshold) === aboveThreshold(y.data[i]!, 0.5)) right++;
     return [right, n];
   });
 }

@@ -1,4 +1,4 @@
-import { argmaxRow } from './accuracy.js';
+import { aboveThreshold, argmaxRow } from '../core/labels.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric, MetricFactory } from './metric.js';
@@ -50,8 +50,8 @@ export class ConfusionCounter {
       }
       const { tp, fp, fn } = this.multi;
       for (let i = 0; i < yPred.rows * k; i++) {
-        const p = yPred.data[i]! > threshold;
-        const t = yTrue.data[i]! > 0.5;
+        const p = aboveThreshold(yPred.data[i]!, threshold);
+        const t = aboveThreshold(yTrue.data[i]!, 0.5);
         const j = i % k;
         if (p && t) tp[j]!++;
         else if (p) fp[j]!++;
@@ -68,8 +68,8 @@ export class ConfusionCounter {
       let truth: number;
       let guess: number;
       if (layout === 'binary') {
-        truth = yTrue.data[i]! > 0.5 ? 1 : 0;
-        guess = yPred.data[i]! > threshold ? 1 : 0;
+        truth = aboveThreshold(yTrue.data[i]!, 0.5) ? 1 : 0;
+        guess = aboveThreshold(yPred.data[i]!, threshold) ? 1 : 0;
       } else {
         truth = layout === 'sparse' ? yTrue.data[i]! : argmaxRow(yTrue, i);
         guess = argmaxRow(yPred, i);
