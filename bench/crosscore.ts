@@ -6,6 +6,7 @@
 // layer's weights (784×256) and the four arrays Adam streams over them.
 //
 //   npx tsx bench/crosscore.ts [--rounds 200]
+import './sources.js';
 import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';

@@ -2,6 +2,7 @@
 // on 2 kernel threads (started before timing), the two measured in alternation:
 //   tsx bench/gemm.ts [--reps 5] [--threads 2]
 // Prints one JSON line per backend and shape: {"backend", "shape", "gflops"}.
+import './sources.js';
 import { parseArgs } from 'node:util';
 import { typescriptBackend } from '../src/kernels/typescript.js';
 import { loadWasmBackend } from '../src/kernels/wasm/backend.js';

@@ -8,6 +8,7 @@
 // proof that jobs 2 does the same work, not more, in less wall time. Trials and folds are sized
 // so that 'auto' gives every model one kernel thread (products under its threshold): the rows
 // measure the jobs, not the kernel threads.
+import './sources.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

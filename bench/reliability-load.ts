@@ -1,6 +1,7 @@
 // Load time of model files at the loader's caps (RELIABILITY R11, L4): a valid model of 10,000
 // layers with Adam slots, and one with a 10 MB JSON header. Run: npx tsx bench/reliability-load.ts
 // [layers...]. Prints one line per case; the figures go into the README, never into a timed test.
+import './sources.js';
 import { layers, modelFromBytes, modelToBytes, sequential, type Layer } from '../src/index.js';
 
 async function deepModel(n: number): Promise<Uint8Array> {

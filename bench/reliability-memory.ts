@@ -2,6 +2,7 @@
 // each in its own process through the bin (as a user runs it, TypeScript through tsx) and through
 // an esbuild bundle (as the published package runs). Prints peak RSS as a multiple of the file size,
 // whole and above an idle node process. Run: npx tsx bench/reliability-memory.ts [rows]
+import './sources.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,6 +7,7 @@
 //
 // Peers come from ../shared/bench (copied to .bench-peers/ and installed with npm ci on first
 // use); PyTorch and scikit-learn run when Debian's python3-torch / python3-sklearn are present.
+import './sources.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,6 +1,7 @@
 // `npx tsx bench/search.ts`: the search's figures for the README, from one run on this machine.
 //  1. Best value found on Branin (30 trials) and Hartmann-6 (60 trials), median over seeds, per method.
 //  2. The search rows of bench/jobs.ts: the compiled CLI with --jobs 1 and --jobs 2.
+import './sources.js';
 import { join } from 'node:path';
 import { search } from '../src/index.js';
 import { jobsLines, jobsTable } from './jobs.js';

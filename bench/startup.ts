@@ -6,6 +6,7 @@
 //
 // Every figure is the median of `reps` fresh processes, the variants interleaved (a, b, a, b, ...)
 // so that they share the machine's load; compare them as ratios within one run.
+import './sources.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

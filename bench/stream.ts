@@ -2,6 +2,7 @@
 // per second of each streamed epoch against the in-memory path's on a file that fits (200 MB or less).
 //   npm run bench:stream -- [--sizes 100,1000] [--presets tabular,small] [--epochs 2] [--keep]
 // Files are generated in $TMPDIR by bench/streamData.ts and deleted afterwards (unless --keep).
+import './sources.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -6,6 +6,7 @@
 //   npx tsx bench/threads-profile.ts [--steps 200] [--rounds 5] [--threads 1,2]
 //   npx tsx bench/threads-profile.ts --infer [--rounds 7]   (predictMatrix on 10,000 rows in
 //     batches of 1,000, as the peers' w2 inference is timed: ms per batch)
+import './sources.js';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { Matrix, layers, optimizers, sequential } from '../src/index.js';

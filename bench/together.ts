@@ -1,5 +1,6 @@
 // Node processes started at once: how the benchmark measures the machine's ceiling (the same
 // one-thread or one-job run twice at once, against one alone).
+import './sources.js';
 import { spawnSync } from 'node:child_process';
 
 const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;

@@ -12,6 +12,7 @@
 //
 // A variant is a preset name or JSON spec parts (with a "label") laid over the tabular preset.
 // Times are seconds of preprocessing + training + prediction summed over the folds, one thread.
+import '../sources.js';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

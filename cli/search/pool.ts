@@ -104,8 +104,8 @@ export interface TrialPoolArgs {
  * A search's jobs: this thread (when `here`) and worker threads, one trial each at a time, a
  * trial going to whichever is free first (JobQueue). This thread starts on the first trial at
  * once; each worker thread joins when it has loaded, so a search shorter than a worker's
- * start-up runs as with one job. From the TypeScript sources the threads load through tsx, as
- * the CLI itself does; from dist/ they load the compiled file.
+ * start-up runs as with one job. From the TypeScript sources the threads load through the loader
+ * BACKPROP_THREAD_PRELOAD names (the CLI sets tsx's); from dist/ they load the compiled file.
  */
 export class TrialPool implements TrialRunner {
   private readonly queue = new JobQueue<Task, TrialOutcome>();
