@@ -143,7 +143,16 @@ export class TrialPool implements TrialRunner {
 
   private spawn(n: number): void {
     const workerData: ThreadData = { threads: this.threadsPerJob, ...(this.table !== undefined ? { table: this.table } : this.args.table === 'later' ? { tableToCome: true } : {}) };
-    const w = startWorker(workerThreads, workerEntry(import.meta.url, 'thread'), { workerData });
+    let w: workerThreads.Worker;
+    try {
+      w = startWorker(workerThreads, workerEntry(import.meta.url, 'thread'), { workerData });
+    } catch (e) {
+      // A thread that cannot even be created (no loader for the sources) is one that failed to start.
+      const message = e instanceof Error ? e.message : String(e);
+      this.warnLost(n, message);
+      this.countGone(message);
+      return;
+    }
     this.threads.push(w);
     let current: { id: number; task: Task; resolve: (o: TrialOutcome) => void; reject: (e: Error) => void } | undefined;
     let joined = false;
@@ -209,12 +218,21 @@ export class TrialPool implements TrialRunner {
       const c = current;
       current = undefined;
       if (c !== undefined) c.reject(new Error(message));
-      else if (!joined && this.started) this.args.onWarning?.(`worker thread ${n} failed to start (${message}); its trials run on the other jobs`);
-      // With no job left (only worker threads, all gone) the trials not started cannot run.
-      if (!this.args.here && ++this.gone === this.args.workers) this.queue.stop(new Error(message));
+      else if (!joined && this.started) this.warnLost(n, message);
+      this.countGone(message);
     };
     w.on('error', (e) => crash(e.message));
     w.on('exit', (code) => { if (this.started) crash(`worker thread exited with code ${code}`); });
+  }
+
+  /** Says that worker thread n failed before it joined: its trials run on the other jobs. */
+  private warnLost(n: number, message: string): void {
+    this.args.onWarning?.(`worker thread ${n} failed to start (${message}); its trials run on the other jobs`);
+  }
+
+  /** With no job left (only worker threads, all gone) the trials not started cannot run. */
+  private countGone(message: string): void {
+    if (!this.args.here && ++this.gone === this.args.workers) this.queue.stop(new Error(message));
   }
 
   /** The table parsed while the threads started (table: 'later'): sent to each, which then joins. */
