@@ -178,7 +178,8 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   // What makes two searches the same: the preset (first, so a refusal names it first), the data, how
   // it is read, the fixed spec it resolved to (the seed is the header's), scoring and metric.
   const { seed: _seed, ...fixedFit } = base.fit;
-  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ preset: run.preset, data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring: scoringFacts(scoring, validationFile), metric: run.metric })) as JsonValue;
+  const facts = scoringFacts(scoring, validationFile);
+  const fingerprint: JsonValue = JSON.parse(JSON.stringify({ preset: run.preset, data: data.hash, delimiter: data.delimiter, fixed: { ...base, fit: fixedFit }, scoring: facts, metric: run.metric })) as JsonValue;
   const direction = MAXIMIZED.has(run.metric) ? 'maximize' : 'minimize';
   // Trial n's spec: the fixed options with its parameters, its weights seeded by its trial seed (trial 0, the defaults, by --seed).
   const trialSpec = (params: Params, seed: number): TrainingSpec => applyTrainingParams({ ...base, fit: { ...base.fit, seed } }, params);
@@ -195,7 +196,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   const parts = scoring.validation !== undefined ? `scored on the ${scoring.validation.rows} rows of ${validationFile}` : run.cv !== undefined ? `${run.cv}-fold cross-validation${table.y?.kind === 'classes' ? ' (stratified)' : ''}` : `validation split ${scoring.validationSplit}`;
   printer.line(`Search  ${run.method}, ${run.trials ?? 'all'} trials of ${Object.keys(space).join(', ')} (trial 0: ${trialZeroText(base)}); ${parts}; ${watchText(base, space, run.pruner !== undefined)}; metric ${run.metric} (${direction === 'maximize' ? 'higher' : 'lower'} is better)`);
   printer.line(`        ${why}`);
-  printer.event({ event: 'search', preset: run.preset, why, spec: base, space, scoring: scoringFacts(scoring, validationFile), metric: run.metric });
+  printer.event({ event: 'search', preset: run.preset, why, spec: base, space, scoring: facts, metric: run.metric });
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;

@@ -44,42 +44,34 @@ export const maeMetric: MetricFactory = meanErrorMetric('mae', Math.abs);
  */
 export const r2Metric: MetricFactory = (loss: Loss): Metric => {
   needDenseTargets('r2', loss);
-  let mean = new Float64Array(0);
-  let ssTot = new Float64Array(0);
+  let ssTot: TotalSquares[] = [];
   let ssRes = new Float64Array(0);
-  let m = 0;
   return {
     name: 'r2',
     reset() {
-      mean.fill(0);
-      ssTot.fill(0);
+      ssTot = ssTot.map(() => new TotalSquares());
       ssRes.fill(0);
-      m = 0;
     },
     update(p, y) {
       const k = p.cols;
-      if (mean.length !== k) {
-        mean = new Float64Array(k);
-        ssTot = new Float64Array(k);
+      if (ssTot.length !== k) {
+        ssTot = Array.from({ length: k }, () => new TotalSquares());
         ssRes = new Float64Array(k);
       }
       for (let i = 0; i < p.rows; i++) {
-        m++;
         for (let j = 0; j < k; j++) {
           const t = y.data[i * k + j]!;
           const d = t - p.data[i * k + j]!;
           ssRes[j]! += d * d;
-          const delta = t - mean[j]!;
-          mean[j]! += delta / m;
-          ssTot[j]! += delta * (t - mean[j]!);
+          ssTot[j]!.add(t);
         }
       }
     },
     result() {
-      if (m === 0) return NaN;
+      if (ssTot.length === 0 || ssTot[0]!.count === 0) return NaN;
       let total = 0;
-      for (let j = 0; j < mean.length; j++) total += r2FromSums(ssRes[j]!, ssTot[j]!);
-      return total / mean.length;
+      for (let j = 0; j < ssTot.length; j++) total += r2FromSums(ssRes[j]!, ssTot[j]!.ss);
+      return total / ssTot.length;
     },
   };
 };
@@ -89,11 +81,15 @@ export const r2Metric: MetricFactory = (loss: Loss): Metric => {
  * and sum of squared deviations): exactly 0 for a constant column, where Σy² − (Σy)²/n, or a
  * mean taken as Σy/n, leave rounding noise (1,000 rows of 123.7 gave 3.6e-7 and 2.5e-25, and R²
  * −2.4e+23 instead of 0). Every R² of the library and the CLI takes its SS_tot from here or from
- * r2Metric's per-column copy of the same update, and its value from r2FromSums.
+ * r2Metric's one per output column, and its value from r2FromSums.
  */
 export class TotalSquares {
   private n = 0;
   private mean = 0;
+  /** Values added so far. */
+  get count(): number {
+    return this.n;
+  }
   /** Σ(y − ȳ)² of the values added so far. */
   ss = 0;
 
