@@ -39,6 +39,35 @@ const NUMBER = 1;
 const COMMA = 2;
 
 /**
+ * The plain spelling of an integer written with a sign or a zero fraction ("1.0", "+2", "3." →
+ * "1", "2", "3"; with a decimal comma "1,0" → "1"), or undefined for any other text. Leading zeros
+ * stay ("007" is a code, not 7). pandas reads such a column as numbers, so "1" and "1.0" are one
+ * category there; here too.
+ */
+export function plainInteger(text: string, decimal: '.' | ','): string | undefined {
+  const m = (decimal === '.' ? /^([+-]?)(\d+)(?:\.0*)?$/ : /^([+-]?)(\d+)(?:,0*)?$/).exec(text);
+  if (m === null) return undefined;
+  const sign = m[1] === '-' && /[1-9]/.test(m[2]!) ? '-' : '';
+  const plain = sign + m[2]!;
+  return plain === text ? undefined : plain;
+}
+
+/** Cells of a categorical column written as another spelling of a category's number ("1.0" read as "1"). */
+export interface Respellings {
+  /** Cells read under another spelling. */
+  cells: number;
+  /** Distinct spellings → the category each was read as (the first few). */
+  readonly examples: Map<string, string>;
+}
+
+/** The one-line note on a categorical column with respelled cells: what was read as what, how many cells, the categories left. */
+export function respellingNote(name: string, r: Respellings, categories: number): string {
+  const shown = [...r.examples].slice(0, 3).map(([spelling, plain]) => `${quote(spelling, 20)} as ${quote(plain, 20)}`).join(', ');
+  const more = r.examples.size > 3 ? ', …' : '';
+  return `${name}: ${r.cells.toLocaleString('en-US')} cell${r.cells === 1 ? '' : 's'} read as the category of the same integer (${shown}${more}): ${categories} categories`;
+}
+
+/**
  * One input column read cell by cell from a stream. An inferred column starts undecided and
  * takes the kind of its first present value (a date in a known format, a number, or text). The
  * kind is settled on all values: a column of numbers except a few (at most MAX_STRAY_SHARE of its
@@ -62,6 +91,8 @@ export class ColumnReader {
   days: ChunkedFloat64 | undefined;
   codes: ChunkedInt32 | undefined;
   readonly categories = new Map<string, number>();
+  /** Cells whose text is another spelling of a category's integer ("1.0" for "1"), read as that category. */
+  readonly respelled: Respellings = { cells: 0, examples: new Map() };
   format: DateFormat | undefined;
   hasTime = false;
   /** More distinct text values than categories may hold: nothing stored. */
@@ -207,10 +238,24 @@ export class ColumnReader {
     if (examples.length < EXAMPLES) examples.push({ line, text: text.slice(0, 60) });
   }
 
-  private addText(text: string, line: number, error: CellErrorFn): void {
+  private addText(cell: string, line: number, error: CellErrorFn): void {
     if (this.overflow) return;
-    if (text.length > MAX_NAME_CHARS) throw error(line, `category ${quote(text)} is over the limit of ${MAX_NAME_CHARS} characters`);
+    if (cell.length > MAX_NAME_CHARS) throw error(line, `category ${quote(cell)} is over the limit of ${MAX_NAME_CHARS} characters`);
+    let text = cell;
     let code = this.categories.get(text);
+    if (code === undefined) {
+      // "1.0" is category "1". A saved model's categories are matched as written first: one saved
+      // before spellings were merged may hold both.
+      const plain = plainInteger(text, this.rules.decimal);
+      if (plain !== undefined) {
+        code = this.categories.get(plain);
+        if (code !== undefined || !this.closed) {
+          this.respelled.cells++;
+          if (this.respelled.examples.size < EXAMPLES) this.respelled.examples.set(text.slice(0, 60), plain);
+          text = plain;
+        }
+      }
+    }
     if (code === undefined) {
       if (this.closed) {
         if (this.unknownPolicy === 'error') {

@@ -5,7 +5,7 @@ import { checkKeys, describe, integerAtLeast, listValues, quote } from '../core/
 import { CellRules, type CellOptions } from './cells.js';
 import { countColumnNote, numericColumnNote } from './columnChecks.js';
 import { ChunkedFloat64, RowBuffer } from './chunked.js';
-import { ColumnReader, MISSING_CODE, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
+import { ColumnReader, MISSING_CODE, respellingNote, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
 import { dateFeatures, dateFormatOf, parseDate, type DateFormat } from './dates.js';
 import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
@@ -414,6 +414,7 @@ export class TableBuilder {
       frequentMissingTokens: this.frequentTokens(rowsRead, spec?.kind === 'numeric'),
       notes: this.fromSchema ? [] : used.flatMap((c) => {
         const othersCategorical = used.length > 1 && used.every((o) => o === c || o.kind === 'categorical');
+        if (c.kind === 'categorical' && c.respelled.cells > 0) return [{ column: c.name, note: respellingNote(c.name, c.respelled, c.categories.size) }];
         const note = c.fixed === undefined && c.kind === 'numeric' ? countColumnNote(c.name, c.exactNumbers!, othersCategorical) ?? numericColumnNote(c.name, c.exactNumbers!, c.present) : undefined;
         return note === undefined ? [] : [{ column: c.name, note }];
       }),

@@ -49,6 +49,24 @@ test('text columns are one-hot encoded in order of first appearance; --categoric
   assert.deepEqual(featureNames(t.schema), t.featureNames);
 });
 
+test('a category written as another spelling of its integer is that category ("1.0", "+1" → "1"; "007" stays), and the Data note counts them', () => {
+  const t = tableFromRecords(csv('code,y\n1,a\n2.0,b\n1.0,a\n+2,b\n3.,a\n007,b\n-0,a\n0,b'), { categorical: ['code'], source: 'c.csv' });
+  assert.deepEqual(t.featureNames, ['code=1', 'code=2', 'code=3', 'code=007', 'code=0']);
+  assert.deepEqual(t.x.toArray().map((r) => r.indexOf(1)), [0, 1, 0, 1, 2, 3, 4, 4]);
+  assert.deepEqual(t.report.notes, [{ column: 'code', note: 'code: 5 cells read as the category of the same integer ("2.0" as "2", "1.0" as "1", "+2" as "2", …): 5 categories' }]);
+  // Inferred categories (text among numbers) merge alike; a decimal comma file merges "1,0".
+  const mixed = tableFromRecords(csv('code,y\n1,a\nx,b\n1.00,a\ny,b'));
+  assert.deepEqual(mixed.featureNames, ['code=1', 'code=x', 'code=y']);
+  const comma = tableFromRecords([['code', 'y'], ['1', 'a'], ['1,0', 'b'], ['2', 'a']], { categorical: ['code'], decimal: ',' });
+  assert.deepEqual(comma.featureNames, ['code=1', 'code=2']);
+  // A saved schema: "2.0" is its category "2"; a schema that holds "1.0" itself (saved before spellings merged) keeps it.
+  const later = tableFromRecords(csv('code\n2.0\n1\n2.000\n5.0'), { schema: t.schema, source: 'new.csv' });
+  assert.deepEqual(later.x.toArray().map((r) => r.indexOf(1)), [1, 0, 1, -1]);
+  assert.deepEqual(later.report.unknown, [{ column: 'code', count: 1, examples: ['5.0'] }]);
+  const old: TableSchema = { inputs: [{ name: 'code', kind: 'categorical', categories: ['1', '1.0'] }] };
+  assert.deepEqual(tableFromRecords(csv('code\n1.0\n1\n1.00'), { schema: old }).x.toArray(), [[0, 1], [1, 0], [1, 0]]);
+});
+
 test('a schema from training reads new files by column name, with fixed categories and classes', () => {
   const train = tableFromRecords(csv('colour,size,y\nred,1,a\nblue,2,b'));
   const schema: TableSchema = train.schema;

@@ -155,15 +155,21 @@ function numericNodes(g: OpBuilder, c: InputColumn, fill: readonly number[] | un
   return { features, missing };
 }
 
-/** Category → its index (missing → the mode, unseen → none), then one-hot by comparing with 0..k−1. */
+/**
+ * Category → its index (missing → the mode, unseen → none), then one-hot by comparing with 0..k−1.
+ * An integer category also answers to its spelling with a zero fraction ("1.0" for "1", as the
+ * reader merges them); other spellings ("1.00", "+1") are unseen here, a string map having no rule.
+ */
 function categoricalNodes(g: OpBuilder, c: CategoricalColumn, pre: Preprocessing, missingKeys: readonly string[]): ColumnNodes {
   const k = c.categories.length;
   const known = new Set(c.categories);
   const missingOnly = missingKeys.filter((s) => !known.has(s));
+  const zero = pre.reading?.decimal === ',' ? ',0' : '.0';
+  const respelled = c.categories.flatMap((cat, i) => (/^-?\d+$/.test(cat) && !known.has(cat + zero) && !missingKeys.includes(cat + zero) ? [[cat + zero, i] as const] : []));
   const MISSING = -1;
   const code = g.op('LabelEncoder', [c.name], [
-    { name: 'keys_strings', kind: 'strings', value: [...c.categories, ...missingOnly] },
-    { name: 'values_int64s', kind: 'ints', value: [...c.categories.map((_, i) => i), ...missingOnly.map(() => MISSING)] },
+    { name: 'keys_strings', kind: 'strings', value: [...c.categories, ...respelled.map(([s]) => s), ...missingOnly] },
+    { name: 'values_int64s', kind: 'ints', value: [...c.categories.map((_, i) => i), ...respelled.map(([, i]) => i), ...missingOnly.map(() => MISSING)] },
     { name: 'default_int64', kind: 'int', value: k },
   ], 'ai.onnx.ml');
   const missing = g.op('Equal', [code, g.tensor('int64', [MISSING], [])]);
