@@ -63,7 +63,7 @@ test('a category written as another spelling of its integer is that category ("1
   const later = tableFromRecords(csv('code\n2.0\n1\n2.000\n5.0'), { schema: t.schema, source: 'new.csv' });
   assert.deepEqual(later.x.toArray().map((r) => r.indexOf(1)), [1, 0, 1, -1]);
   assert.deepEqual(later.report.unknown, [{ column: 'code', count: 1, examples: ['5.0'] }]);
-  const old: TableSchema = { inputs: [{ name: 'code', kind: 'categorical', categories: ['1', '1.0'] }] };
+  const old: TableSchema = { inputs: [{ name: 'code', kind: 'categorical', categories: ['1', '1.0'] }], target: undefined };
   assert.deepEqual(tableFromRecords(csv('code\n1.0\n1\n1.00'), { schema: old }).x.toArray(), [[0, 1], [1, 0], [1, 0]]);
 });
 
