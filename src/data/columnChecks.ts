@@ -27,6 +27,10 @@ const COUNT_NAME = /^['`]?(freq|frequency|count|counts|n|weight|weights|wt|wgt)[
 export const MAX_CODE_VALUES = 12;
 /** Fewer present values than this say nothing about IDs. */
 const MIN_ROWS = 10;
+/** A sorted integer column is a group ID when it has at least this many values (fewer are codes: `few`)… */
+const MIN_GROUPS = MAX_CODE_VALUES + 1;
+/** …and its groups have this many rows on average. */
+const MIN_GROUP_ROWS = 3;
 
 /** The values of one numeric column, NaN where missing. */
 export interface NumberValues {
@@ -45,6 +49,10 @@ interface Profile {
   readonly increasing: boolean;
   /** The distinct values, ascending, when there are at most MAX_CODE_VALUES. */
   readonly few: readonly number[] | undefined;
+  /** No value missing and none smaller than the one before: the file is sorted by this column. */
+  readonly sorted: boolean;
+  /** Runs of equal values in row order (when sorted, the distinct values). */
+  readonly runs: number;
 }
 
 function profile(values: NumberValues): Profile {
@@ -54,12 +62,16 @@ function profile(values: NumberValues): Profile {
   let first = NaN;
   let rowNumber = true;
   let increasing = true;
+  let sorted = true;
+  let runs = 0;
   let previous = -Infinity;
   let few: Set<number> | undefined = new Set();
   values.forEach((v, row) => {
     if (row === 0) first = v;
     if (v !== first + row) rowNumber = false;
     if (!(v > previous)) increasing = false;
+    if (!(v >= previous)) sorted = false;
+    if (v !== previous) runs++;
     previous = v;
     if (Number.isNaN(v)) return;
     if (!Number.isInteger(v)) integers = false;
@@ -70,7 +82,7 @@ function profile(values: NumberValues): Profile {
       if (few.size > MAX_CODE_VALUES) few = undefined;
     }
   });
-  return { integers, lo, hi, rowNumber: rowNumber && (first === 0 || first === 1), increasing, few: few === undefined ? undefined : [...few].sort((a, b) => a - b) };
+  return { integers, lo, hi, rowNumber: rowNumber && (first === 0 || first === 1), increasing, few: few === undefined ? undefined : [...few].sort((a, b) => a - b), sorted, runs };
 }
 
 /** The number of distinct present values (sorted copy: only for the few columns whose name asks). */
@@ -127,7 +139,12 @@ export function numericColumnNote(name: string, values: NumberValues, present: n
     return `${name}: ${p.few.length} integer values (${p.few.join(', ')}) used as numbers; --categorical ${name} if they are codes`;
   }
   const idName = isIdName(name);
-  if (!GROUP_NAME.test(name) && !idName) return undefined;
+  if (!GROUP_NAME.test(name) && !idName) {
+    // Not named like one, but the file is sorted by it, each value one run of rows (R's
+    // ChickWeight: Chick 1…50, 12 rows each): rows grouped by an ID.
+    if (!p.sorted || p.runs < MIN_GROUPS || p.runs * MIN_GROUP_ROWS > present || TIME_NAME.test(name)) return undefined;
+    return `${name}: ${p.runs} integer values (${p.lo}…${p.hi}) in runs of about ${Math.round(present / p.runs)} rows, the file sorted by them, used as numbers; a group ID? --ignore ${name} leaves it out, --categorical ${name} encodes it`;
+  }
   const d = distinctCount(values, present);
   if (d > present / 2) {
     // Named like a number or key but also like a quantity (num, no, number): kept, and said.

@@ -140,6 +140,21 @@ test('codes and group IDs of few integer values are used as numbers with a one-l
   assert.deepEqual(coded.report.notes.map((n) => n.column), ['individual'], 'a column the user typed gets no note');
 });
 
+test('a column the file is sorted by, each integer one run of rows, is noted as a group ID whatever its name (ChickWeight\'s Chick); shuffled or time-named, not', () => {
+  // ChickWeight as R writes it: 50 chicks × 12 times, sorted by Chick; Time 0…22 every other day.
+  const r = rng(4);
+  const rows = [['weight', 'Time', 'Chick', 'Diet']];
+  for (let c = 1; c <= 50; c++) for (let t = 0; t < 12; t++) rows.push([String(40 + Math.round(r() * 200)), String(2 * t), String(c), String(1 + Math.floor((c - 1) / 13))]);
+  const t = read(rows, { target: 'weight' });
+  assert.deepEqual(t.report.notes.find((n) => n.column === 'Chick'), { column: 'Chick', note: 'Chick: 50 integer values (1…50) in runs of about 12 rows, the file sorted by them, used as numbers; a group ID? --ignore Chick leaves it out, --categorical Chick encodes it' });
+  // The same values shuffled say nothing; nor does a sorted column named like a time (days 0…49, 12 rows each).
+  const order = rows.slice(1).map((row) => ({ row, key: r() }));
+  order.sort((a, b) => a.key - b.key);
+  assert.equal(read([rows[0]!, ...order.map((o) => o.row)], { target: 'weight' }).report.notes.find((n) => n.column === 'Chick'), undefined);
+  const days = rows.map((row, i) => (i === 0 ? ['weight', 'Day', 'Diet'] : [row[0]!, row[2]!, row[3]!]));
+  assert.equal(read(days, { target: 'weight' }).report.notes.find((n) => n.column === 'Day'), undefined);
+});
+
 test('the report names every column of the file with its role and kind', () => {
   const rows = [['id', 'when', 'colour', 'size', 'skip', 'y'], ...Array.from({ length: 30 }, (_, i) => [String(i + 1), `2020-01-${String(1 + (i % 28)).padStart(2, '0')}`, ['red', 'blue', 'green'][i % 3]!, String(i * 0.5), 'z', String(i % 2)])];
   const t = read(rows, { ignore: ['skip'] });

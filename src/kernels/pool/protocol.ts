@@ -64,10 +64,11 @@ export const MAX_ARGS = 12;
 export const ERROR_BYTES = 2048;
 
 /**
- * Milliseconds a worker polls for the next call before it sleeps in Atomics.wait: longer than the
- * gaps inside a training step (a batch gathered, the weights saved: a few hundred µs), so a
- * training run keeps it awake, and waking from Atomics.wait (tens of µs, more on a busy machine)
- * is paid once per idle period rather than per call.
+ * Milliseconds a worker polls for the next call before it sleeps in Atomics.wait (waking costs
+ * tens of µs, more on a busy machine). Longer polls that outlast every gap inside a W2 step (the
+ * batch gathered, the weights saved: up to a few hundred µs) were measured no faster: 0.5 and
+ * 2 ms gave 2.38–2.47 ms per 2-thread step against 2.48–2.49 ms (2026-12-07, interleaved), the
+ * two threads being busy 1.9 cores' worth of the step either way.
  */
 export const WORKER_SPIN_MS = 0.05;
 
