@@ -207,7 +207,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const copies = hashes !== undefined && !validationTable ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
   if (copies) notes.push(copies);
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
-  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, verdictFacts(early, epochsDone, hasVal ? metrics.validation : metrics.training, judged.beats === false));
+  const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, verdictFacts(early, epochsDone, hasVal ? metrics.validation : metrics.training, judged.beats === false, hasVal ? metrics.training : undefined));
   // The verdict reads the curve (the training loss without validation rows, by the same stillFalling rule): fit's "still falling" warning would only repeat it.
   notes.push(...history.warnings.filter((w) => !(verdict !== undefined && /Maximum epochs/.test(w))));
   if (judged.sentence) notes.push(judged.sentence);

@@ -30,7 +30,16 @@ export interface VerdictArgs {
   atBaseline?: boolean;
   /** The model fits the monitored rows perfectly (accuracy 1, R² ≈ 1): a larger network cannot do better on them, so none is advised. */
   perfectFit?: boolean;
+  /**
+   * The final score on the training rows and on the validation rows, when there are both: a
+   * flat validation curve with the training rows fit clearly better (accuracy 0.05 or R² 0.1
+   * higher) is variance, not a lack of capacity, so the advice is data or regularisation.
+   */
+  scores?: { readonly metric: 'accuracy' | 'R²'; readonly training: number; readonly validation: number };
 }
+
+/** The score gap between the training and validation rows past which a flat curve is variance. */
+const VARIANCE_GAP = { accuracy: 0.05, 'R²': 0.1 } as const;
 
 /** Reads the curve of `history` (Keras' History.history layout, one value per epoch). */
 export function trainingVerdict(history: { readonly history: Readonly<Record<string, readonly number[]>> }, args: VerdictArgs = {}): Verdict | undefined {
@@ -55,5 +64,11 @@ export function trainingVerdict(history: { readonly history: Readonly<Record<str
   if (falling !== undefined) {
     return { kind: 'improving', bestEpoch: b + 1, monitor, message: `Still improving: the ${name} fell from ${formatScore(falling.from)} to ${formatScore(falling.to)} over the last ${falling.over} epochs; more --epochs may help.` };
   }
-  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${formatScore(best)} at epoch ${b + 1}); training has converged${args.atBaseline ? ' at the baseline\'s level (see above)' : args.perfectFit ? `, fitting the ${name.replace(' loss', ' rows')} perfectly (a larger network cannot do better on them)` : '. A larger network or another learning rate may do better'}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
+  const sc = hasVal ? args.scores : undefined;
+  const variance = sc !== undefined && sc.training - sc.validation >= VARIANCE_GAP[sc.metric];
+  const after = args.atBaseline ? ' at the baseline\'s level (see above)'
+    : args.perfectFit ? `, fitting the ${name.replace(' loss', ' rows')} perfectly (a larger network cannot do better on them)`
+      : variance ? `; the training rows are fit better than the validation rows (${sc.metric} ${formatScore(sc.training)} against ${formatScore(sc.validation)}), so a larger network would not help: more data, --dropout 0.2 or fewer or smaller --layers may`
+        : '. A larger network or another learning rate may do better';
+  return { kind: 'flat', bestEpoch: b + 1, monitor, message: `Flat: the ${name} changed little over the last ${Math.min(window, n)} epochs (best ${formatScore(best)} at epoch ${b + 1}); training has converged${after}.${hasVal ? '' : ' (No validation data: overfitting cannot be seen.)'}` };
 }

@@ -52,3 +52,17 @@ test('a flat curve on rows fitted perfectly advises no larger network; without t
   assert.match(perfect.message, /training has converged, fitting the training rows perfectly \(a larger network cannot do better on them\)\. \(No validation data/);
   assert.doesNotMatch(perfect.message, /larger network or another learning rate may do better/);
 });
+
+test('a flat validation curve with the training rows fit clearly better advises data or regularisation, not a larger network; a small gap or none keeps the capacity advice', () => {
+  const val = [1, 0.6, 0.5, ...Array.from({ length: 20 }, () => 0.45)];
+  const loss = val.map((v) => v / 3);
+  const variance = trainingVerdict(curve(loss, val), { scores: { metric: 'accuracy', training: 0.998, validation: 0.871 } })!;
+  assert.equal(variance.kind, 'flat');
+  assert.match(variance.message, /the training rows are fit better than the validation rows \(accuracy 0\.9980 against 0\.8710\), so a larger network would not help: more data, --dropout 0\.2 or fewer or smaller --layers may\.$/);
+  const close = trainingVerdict(curve(loss, val), { scores: { metric: 'accuracy', training: 0.9, validation: 0.87 } })!;
+  assert.match(close.message, /A larger network or another learning rate may do better\.$/);
+  assert.match(trainingVerdict(curve(loss, val), { scores: { metric: 'R²', training: 0.95, validation: 0.8 } })!.message, /R² 0\.9500 against 0\.8000\)/);
+  assert.match(trainingVerdict(curve(loss, val), { scores: { metric: 'R²', training: 0.85, validation: 0.8 } })!.message, /A larger network/);
+  // Without validation rows the scores say nothing (the training curve is watched).
+  assert.match(trainingVerdict(curve(loss), { scores: { metric: 'accuracy', training: 1, validation: 0.5 } })!.message, /A larger network/);
+});
