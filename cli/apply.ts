@@ -35,6 +35,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Columns to carry through as text (predict --keep). */
   carry?: readonly string[];
+  /** A frequency table's count column: each record read as many times (evaluate). */
+  count?: string;
   /** Leave the table as read (evaluate --report explains the model on it): the inputs are a copy. */
   keepTable?: boolean;
   /** Hash each row as read (before the pipeline scales x in place), to find rows seen in training. */
@@ -52,12 +54,18 @@ export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<T
   return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}) };
 }
 
+/** The count column the model was trained with (train --count), if any: evaluate reads a file that has it alike. */
+export function savedCount(metadata: JsonObject, path = 'the model file'): string | undefined {
+  if (metadata.spec === undefined && metadata.train === undefined) return undefined;
+  return savedRun(metadata, path).spec.preprocessing.count;
+}
+
 /** Reads a CSV with the model's column schema (columns by name, same categories) and applies the model's pipeline. */
 export async function readForModel(loaded: LoadedModel, file: string, requireTarget: boolean, options: ReadOptions = {}): Promise<Applied> {
   const schema = loaded.preprocessing.schema;
   if (schema === undefined) throw new UsageError('the model file has no column schema (it was not written by "backprop train"), so it cannot read CSV files');
   // predict ignores a target column if the file has one (its labels may be new); evaluate needs it.
-  const extra = { ...readingOf(loaded.metadata), ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}) };
+  const extra = { ...readingOf(loaded.metadata), ...(options.unknown ? { unknown: options.unknown } : {}), ...(options.carry ? { carry: options.carry } : {}), ...(options.count ? { count: options.count } : {}) };
   const table = await readCsvTable(file, requireTarget ? { schema, requireTarget, ...extra } : { schema: { inputs: schema.inputs, target: undefined }, ...extra }, undefined, options.delimiter);
   const hashes = options.hashRows ? rowHashes(table) : undefined;
   const pre = loaded.preprocessing;

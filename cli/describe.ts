@@ -130,8 +130,10 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
   const indicators = inputs.filter((c) => c.indicator).map((c) => c.column);
   if (indicators.length > 0) out.push(`missing indicators (0/1 inputs): ${listNames(indicators)}`);
   if (r.leftOut.length > 0) out.push(`left out: ${some(r.leftOut, (l) => `${l.column} (${l.reason})`)}; --keep keeps one`);
-  const ignored = plan.columns.filter((c) => c.role === 'ignored').map((c) => c.column);
+  const counted = r.counted;
+  const ignored = plan.columns.filter((c) => c.role === 'ignored' && c.column !== counted?.column).map((c) => c.column);
   if (ignored.length > 0) out.push(`ignored: ${listNames(ignored)}`);
+  if (counted !== undefined) out.push(`counts: ${counted.column}, ${plural(counted.records, 'record')} read as ${plural(counted.rows, 'row')} (each as many times as its count); not an input`);
   for (const n of r.notes) out.push(`note: ${n.note}`);
   if (r.missing.length > 0) {
     const total = r.missing.reduce((a, m) => a + m.count, 0);

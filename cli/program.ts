@@ -91,6 +91,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('delimiter'))
     .addOption(sharedOption('validationData'))
     .addOption(sharedOption('classWeight'))
+    .addOption(sharedOption('count'))
     .addOption(sharedOption('naValues'))
     .addOption(sharedOption('decimal'))
     .addOption(sharedOption('split'))
@@ -148,6 +149,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(sharedOption('indicator'))
     .addOption(sharedOption('delimiter', 'field separator (default: sniffed)'))
     .addOption(sharedOption('classWeight'))
+    .addOption(sharedOption('count'))
     .addOption(sharedOption('naValues'))
     .addOption(sharedOption('decimal'))
     .addOption(sharedOption('task'))
@@ -186,13 +188,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'print the result as JSON', false)
     .addOption(sharedOption('unknown'))
     .option('--delimiter <char>', 'field separator (default: sniffed)', delimiterOption)
+    .option('--count <column>', 'a frequency table\'s count column: each row scored as many times as its count (default: the count column the model was trained with, when the file has it)')
     .option('--report <file>', 'write an HTML report: the metrics, which columns matter (permutation importance) and partial dependence of the top ones')
     .option('--stream', 'read the file a block at a time in constant memory (automatic above 256 MB)')
     .option('--no-stream', 'read the file whole even when it is large')
     .addOption(new Option('--stream-settings <json>', 'block size when streaming (tests)').hideHelp())
-    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; report?: string; stream?: boolean; streamSettings?: string }, cmd: Command) => {
+    .action(async (model: string, data: string, o: { json: boolean; unknown: 'ignore' | 'error'; delimiter?: string; count?: string; report?: string; stream?: boolean; streamSettings?: string }, cmd: Command) => {
       const stream = cmd.getOptionValueSource('stream') === 'cli' ? o.stream : undefined;
-      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}), ...(stream !== undefined ? { stream } : {}), ...(o.streamSettings !== undefined ? { streamSettings: streamSettingsOption(o.streamSettings) } : {}) });
+      code = await evaluateCommand(model, data, o.json, io, { unknown: o.unknown, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.count ? { count: o.count } : {}), ...(o.report ? { report: o.report, command: ['backprop', ...argv].join(' ') } : {}), ...(stream !== undefined ? { stream } : {}), ...(o.streamSettings !== undefined ? { streamSettings: streamSettingsOption(o.streamSettings) } : {}) });
     });
 
   program

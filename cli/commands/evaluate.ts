@@ -1,5 +1,5 @@
-import { classReport, loadModel, pipelineTargets, readingWarnings, scoreBaselineOnRows, type ClassScores } from '../../src/index.js';
-import { readForModel } from '../apply.js';
+import { ColumnNotFoundError, classReport, loadModel, pipelineTargets, readingWarnings, scoreBaselineOnRows, type ClassScores } from '../../src/index.js';
+import { readForModel, savedCount, type ReadOptions } from '../apply.js';
 import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK, UsageError } from '../errors.js';
@@ -15,16 +15,31 @@ import { writeEvaluationReport } from '../report/evaluationReport.js';
  * beside the baseline of its training rows (majority class or training mean) scored on the same
  * rows; says when the file holds rows the model was trained on.
  */
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string; report?: string; command?: string; stream?: boolean; streamSettings?: Partial<StreamSettings> } = {}): Promise<number> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, io: Io, options: { unknown?: 'ignore' | 'error'; delimiter?: string; report?: string; command?: string; stream?: boolean; streamSettings?: Partial<StreamSettings>; count?: string } = {}): Promise<number> {
   const printer = new Printer(io, json);
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
   if (options.stream ?? statSync(dataPath).size > STREAM_ABOVE_BYTES) {
     if (options.report !== undefined) throw new UsageError('--report is not available when evaluate streams the file (--no-stream reads it whole)');
+    if (options.count !== undefined) throw new UsageError(`--count ${options.count} is not available when evaluate streams the file`, '--no-stream reads it whole');
+    const trained = savedCount(loaded.metadata, modelPath);
+    if (trained !== undefined) io.stderr.write(`Warning: the model was trained with --count ${trained}; streamed, each row of ${dataPath} is scored once (--no-stream reads its counts)\n`);
     return evaluateStreamed(loaded, modelPath, dataPath, options, printer);
   }
-  const a = await readForModel(loaded, dataPath, true, { ...options, hashRows: true, keepTable: options.report !== undefined });
+  const read = (count: string | undefined) => readForModel(loaded, dataPath, true, { ...options, hashRows: true, keepTable: options.report !== undefined, ...(count !== undefined ? { count } : {}) } satisfies ReadOptions);
+  // A model trained with --count reads the counts of a file that has its count column (a file without one: each row once).
+  const trainedCount = options.count === undefined ? savedCount(loaded.metadata, modelPath) : undefined;
+  const a = await read(options.count ?? trainedCount).catch((e: unknown) => {
+    if (trainedCount !== undefined && e instanceof ColumnNotFoundError && e.role === 'count column') return read(undefined);
+    throw e;
+  });
+  const counted = a.table.report.counted;
+  if (counted !== undefined) {
+    const line = `${counted.column}: ${counted.records.toLocaleString('en-US')} records read as ${counted.rows.toLocaleString('en-US')} rows (each as many times as its count${options.count === undefined ? ', as the model was trained' : ''})`;
+    printer.line(`Counts  ${line}`);
+    printer.event({ event: 'counts', ...counted });
+  }
   for (const w of readingWarnings(a.table)) io.stderr.write(`Warning: ${w}\n`);
   const y = pipelineTargets(loaded.preprocessing, a.table, undefined, a.plan);
   // In float32, as train measures its rows (gatherRows).

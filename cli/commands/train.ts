@@ -204,7 +204,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   const stopped = early !== undefined && early.stoppedEpoch >= 0;
   if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${fit.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
-  const copies = hashes !== undefined && !validationTable ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
+  // A count column repeats each record on purpose (identical cases): no note that validation rows repeat training rows.
+  const copies = hashes !== undefined && !validationTable && table.report.counted === undefined ? validationCopiesNote(hashes, split.train, split.validation) : undefined;
   if (copies) notes.push(copies);
   const judged = judgeAgainstBaseline(table, prepared, model, baseline, fit.classWeight !== undefined, metrics);
   const verdict = interrupt.interrupted ? undefined : trainingVerdict(all, verdictFacts(early, epochsDone, hasVal ? metrics.validation : metrics.training, judged.beats === false, hasVal ? metrics.training : undefined));

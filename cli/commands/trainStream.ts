@@ -88,6 +88,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const settings: StreamSettings = { ...STREAM_DEFAULTS, ...run.settings };
   const from = run.from;
   const preset = from ? undefined : run.preset;
+  if (typed.preprocessing.count !== undefined) throw new UsageError(`--count ${typed.preprocessing.count} is not available when the file is streamed (each record would be read as many times as its count into the shuffle buffer); read the file whole with --no-stream`);
   if (typed.fit.classWeight !== undefined) throw new UsageError('--class-weight is not available when the file is streamed (the batches come from a shuffle buffer, not from rows that can be weighted); read the file whole with --no-stream');
   const schemaArgs = from ? { ...tableArgs, schema: from.loaded.preprocessing.schema!, requireTarget: true } : tableArgs;
   const scan = await scanCsv(path, typed, schemaArgs, settings, {

@@ -181,5 +181,5 @@ export function countColumnNote(name: string, values: NumberValues, otherInputsA
   if (!otherInputsAllCategorical || !COUNT_NAME.test(name)) return undefined;
   const p = profile(values);
   if (!(p.lo >= 0)) return undefined;
-  return `${name}: ${p.integers ? 'counts' : 'weights'} (${p.lo}…${p.hi}) beside categorical columns only, as in a frequency table (R's as.data.frame of a table): each row stands for ${name} cases, but ${name} is read as an input, not a row weight; expand to one row per case, or --ignore ${name}`;
+  return `${name}: ${p.integers ? 'counts' : 'weights'} (${p.lo}…${p.hi}) beside categorical columns only, as in a frequency table (R's as.data.frame of a table): each row stands for ${name} cases, but ${name} is read as an input, not a count; ${p.integers ? `--count ${name} reads each row as many times` : 'expand to one row per case'}, or --ignore ${name}`;
 }

@@ -63,6 +63,12 @@ export interface TableArgs {
    * validation split on the latest rows; it stays an input unless ignored. Every row needs one.
    */
   orderBy?: string;
+  /**
+   * A frequency table's count column: each record stands for that many identical rows and is
+   * read that many times (0: none), as expanding the table would (R's as.data.frame of a table
+   * has Freq). Whole numbers ≥ 0 only; the column is not an input.
+   */
+  count?: string;
   /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
@@ -124,6 +130,9 @@ export interface FrequentMissingToken {
 /** A default missing token is worth a word when it is at least this share of the rows read. */
 export const FREQUENT_TOKEN_SHARE = 0.01;
 
+/** Rows a count column may expand a table to (RELIABILITY R84): far past any frequency table, short of exhausting memory. */
+export const MAX_COUNTED_ROWS = 10_000_000;
+
 /** What reading decided and met, for the Data line and warnings. */
 export interface TableReport {
   /** Every column of the file in order, with what reading made of it. */
@@ -140,6 +149,8 @@ export interface TableReport {
   readonly leftOut: readonly { readonly column: string; readonly reason: string }[];
   /** Missing input cells per column (columns with none are not listed). */
   readonly missing: readonly { readonly column: string; readonly count: number }[];
+  /** With `count`: the count column, the records read and the rows they stand for (records of count 0 stand for none). */
+  readonly counted?: { readonly column: string; readonly records: number; readonly rows: number };
   /** Rows left out because the target was missing, and (policy 'drop') because an input was. */
   readonly droppedNoTarget: number;
   readonly droppedMissing: number;
@@ -224,13 +235,15 @@ export class TableBuilder {
   private droppedMissing = 0;
   private readonly carried = new Map<string, { index: number; values: string[] }>();
   private readonly order: { index: number; name: string; values: ChunkedFloat64; format: DateFormat | undefined; decided: boolean } | undefined;
+  /** With `count`: the count column and the records read (each read its count of times). */
+  private readonly counts: { index: number; name: string; records: number } | undefined;
   /** The numeric columns' values, row-major (one slot per input column). */
   private readonly buffer: RowBuffer;
   /** Each column's cell-error function, made once (not a closure per cell: a million rows make no garbage). */
   private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'cellError']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'count', 'cellError']);
     this.rules = new CellRules({ ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}) });
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
@@ -261,6 +274,12 @@ export class TableBuilder {
       const name = args.orderBy;
       this.order = { index: findColumn(this.header, name, this.source, 'column to order by'), name, values: new ChunkedFloat64(), format: undefined, decided: false };
     }
+    if (args.count !== undefined) {
+      const name = args.count;
+      if (typeof name !== 'string') throw new InputError(`table: count must be a column name, got ${describe(name)}`);
+      if (categorical.has(name) || numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the count column; it cannot also be an input`);
+      this.counts = { index: findColumn(this.header, name, this.source, 'count column'), name, records: 0 };
+    }
     for (const name of named(args.carry, 'column to carry')) this.carried.set(name, { index: this.header.indexOf(name), values: [] });
     for (const name of categorical) if (numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} cannot be both categorical and numeric`);
     this.fromSchema = args.schema !== undefined;
@@ -288,17 +307,20 @@ export class TableBuilder {
       return;
     }
 
-    const targetNames = args.target === undefined ? [this.header[this.header.length - 1]!] : typeof args.target === 'string' ? [args.target] : [...args.target];
+    // The last column, or the last but the count column (a frequency table ends in Freq).
+    const lastColumn = this.header.filter((_, i) => i !== this.counts?.index).at(-1) ?? this.header[this.header.length - 1]!;
+    const targetNames = args.target === undefined ? [lastColumn] : typeof args.target === 'string' ? [args.target] : [...args.target];
     const columns: { index: number; name: string }[] = [];
     for (const name of targetNames) {
       const index = findColumn(this.header, name, this.source, 'target column');
       if (columns.some((c) => c.index === index)) throw new InputError(`${this.source}: target column ${JSON.stringify(name)} given twice`);
       if (categorical.has(name) || numeric.has(name)) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be an input`);
+      if (index === this.counts?.index) throw new InputError(`${this.source}: ${JSON.stringify(name)} is the target; it cannot also be the count column`);
       columns.push({ index, name });
     }
     this.targets = new TargetReader(columns, undefined, task, this.source, this.cellError, this.rules);
     this.header.forEach((name, index) => {
-      if (columns.some((c) => c.index === index) || ignored.has(name)) return;
+      if (columns.some((c) => c.index === index) || ignored.has(name) || index === this.counts?.index) return;
       const fixed = categorical.has(name) ? { kind: 'categorical' as const } : numeric.has(name) ? { kind: 'numeric' as const } : undefined;
       this.columns.push(new ColumnReader(index, name, this.dtype, fixed, unknown, maxCategories, this.buffer.column(this.columns.length), this.rules));
     });
@@ -328,16 +350,30 @@ export class TableBuilder {
         return;
       }
     }
-    for (let k = 0; k < this.columns.length; k++) {
-      const c = this.columns[k]!;
-      const cell = fields[c.index]!;
-      if (this.missingPolicy === 'error' && this.rules.isMissing(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
-      c.add(cell, line, this.columnErrors[k]!);
+    const times = this.counts === undefined ? 1 : this.countOf(fields[this.counts.index]!, line);
+    for (let time = 0; time < times; time++) {
+      for (let k = 0; k < this.columns.length; k++) {
+        const c = this.columns[k]!;
+        const cell = fields[c.index]!;
+        if (this.missingPolicy === 'error' && this.rules.isMissing(cell)) throw this.cellError(line, c.index, `${cell.trim() === '' ? 'is blank' : `is ${JSON.stringify(cell.trim())}`} (a missing value; --missing impute fills it in)`);
+        c.add(cell, line, this.columnErrors[k]!);
+      }
+      this.targets.add(fields, line);
+      for (const c of this.carried.values()) c.values.push(fields[c.index]!);
+      if (this.order !== undefined) this.addTime(fields[this.order.index]!, line);
+      this.rows++;
     }
-    this.targets.add(fields, line);
-    for (const c of this.carried.values()) c.values.push(fields[c.index]!);
-    if (this.order !== undefined) this.addTime(fields[this.order.index]!, line);
-    this.rows++;
+  }
+
+  /** A record's count: a whole number ≥ 0, the rows it stands for; their total is capped (MAX_COUNTED_ROWS). */
+  private countOf(cell: string, line: number): number {
+    const c = this.counts!;
+    const r = this.rules.parseNumber(cell);
+    if (!r.ok) throw this.cellError(line, c.index, `the count ${r.reason}; every record needs a count, the rows it stands for (a whole number ≥ 0)`);
+    if (!Number.isInteger(r.value) || r.value < 0) throw this.cellError(line, c.index, `the count is ${r.value}; counts are whole numbers ≥ 0 (the rows a record stands for): weights that are not counts are not supported`);
+    c.records++;
+    if (this.rows + r.value > MAX_COUNTED_ROWS) throw this.cellError(line, c.index, `the counts add up to more than ${MAX_COUNTED_ROWS.toLocaleString('en-US')} rows by this record (${(this.rows + r.value).toLocaleString('en-US')}); a table that large is better read as rows`);
+    return r.value;
   }
 
   /** The row's time: a date in the format of the column's first value, or a number. */
@@ -375,11 +411,12 @@ export class TableBuilder {
   /** The table, once every record has been added. */
   finish(): Table {
     if (this.rows === 0) {
+      if ((this.counts?.records ?? 0) > 0) throw new InputError(`${this.source}: every count in ${quote(this.counts!.name)} is 0 (${this.counts!.records} records); the records stand for no rows`);
       if (this.droppedNoTarget > 0) throw new InputError(`${this.source}: the target is missing in every row (${this.droppedNoTarget} rows); nothing to train on`);
       if (this.droppedMissing > 0) throw new InputError(`${this.source}: every row has a missing value (${this.droppedMissing} rows dropped by --missing drop); try --missing impute`);
       throw new InputError(`${this.source} has a header but no data rows`);
     }
-    const rowsRead = this.rows + this.droppedNoTarget + this.droppedMissing;
+    const rowsRead = (this.counts?.records ?? this.rows) + this.droppedNoTarget + this.droppedMissing;
     if (!this.fromSchema) for (const c of this.columns) c.settle();
     for (const c of this.columns) this.checkDecimalCommas(c);
     const leftOut: { column: string; reason: string }[] = [];
@@ -420,6 +457,7 @@ export class TableBuilder {
       }),
       leftOut,
       missing: used.filter((c) => c.missing > 0).map((c) => ({ column: c.name, count: c.missing })),
+      ...(this.counts !== undefined ? { counted: { column: this.counts.name, records: this.counts.records, rows: this.rows } } : {}),
       droppedNoTarget: this.droppedNoTarget,
       droppedMissing: this.droppedMissing,
       unknown: used.filter((c) => c.unknown > 0).map((c) => ({ column: c.name, count: c.unknown, examples: [...c.unknownExamples] })),

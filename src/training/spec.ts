@@ -54,6 +54,8 @@ export interface PreprocessingSpec {
   readonly decimal?: '.' | ',';
   /** A column of dates or numbers that orders the rows in time: validation on the latest rows (instead of a random split). */
   readonly orderBy?: string;
+  /** A frequency table's count column: each record read as many times as its count (whole numbers ≥ 0); not an input. */
+  readonly count?: string;
   /** Input scaling fitted on the training rows; regression targets are standardised too unless 'none'. */
   readonly scale: ScaleKind;
 }
@@ -189,10 +191,11 @@ function names(where: string, v: unknown): void {
 /** Checks every field of a spec (plain JSON from anywhere) and says which one is wrong. */
 export function checkSpec(spec: TrainingSpec): void {
   const p = spec.preprocessing;
-  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy']);
+  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy', 'count']);
   if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw bad('spec.preprocessing.naValues', `expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
   if (p.decimal !== undefined) oneOf('spec.preprocessing.decimal', p.decimal, ['.', ','] as const);
   if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw bad('spec.preprocessing.orderBy', `expected a column name, got ${describe(p.orderBy)}`);
+  if (p.count !== undefined && typeof p.count !== 'string') throw bad('spec.preprocessing.count', `expected a column name, got ${describe(p.count)}`);
   if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
   if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
   if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw bad('spec.preprocessing.indicator', `expected true or false, got ${describe(p.indicator)}`);
@@ -274,6 +277,7 @@ export function tableArgsOf(p: PreprocessingSpec): TableArgs {
     ...(p.naValues ? { naValues: p.naValues } : {}),
     ...(p.decimal ? { decimal: p.decimal } : {}),
     ...(p.orderBy ? { orderBy: p.orderBy } : {}),
+    ...(p.count ? { count: p.count } : {}),
   };
 }
 

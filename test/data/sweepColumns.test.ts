@@ -3,7 +3,9 @@
 // frequency table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tableFromRecords } from '../../src/index.js';
+import { InputError, tableFromRecords } from '../../src/index.js';
+import { MAX_COUNTED_ROWS } from '../../src/data/table.js';
+import { assertThrowsWith } from '../helpers/assert.js';
 
 const read = (rows: string[][], target: string) => tableFromRecords(rows, { source: 't.csv', target: [target] });
 
@@ -57,7 +59,7 @@ test('Titanic as a data frame: the count column of a frequency table is named as
   const t = read(titanic(), 'Survived');
   assert.deepEqual(t.featureNames.filter((f) => !f.includes('=')), ['Freq']);
   assert.deepEqual(t.report.notes, [
-    { column: 'Freq', note: 'Freq: counts (0…670) beside categorical columns only, as in a frequency table (R\'s as.data.frame of a table): each row stands for Freq cases, but Freq is read as an input, not a row weight; expand to one row per case, or --ignore Freq' },
+    { column: 'Freq', note: 'Freq: counts (0…670) beside categorical columns only, as in a frequency table (R\'s as.data.frame of a table): each row stands for Freq cases, but Freq is read as an input, not a count; --count Freq reads each row as many times, or --ignore Freq' },
   ]);
   assert.deepEqual(read(titanic('n'), 'Survived').report.notes.map((n) => n.column), ['n']);
   // A count beside a numeric input is a count like any other; so is a column of another name, or one below 0.
@@ -80,4 +82,38 @@ test('"number of" names (num_pending of modeldata::hpc_data, num_votes, no_of_ro
     // "num" alone is still a number in the ID sense: 20 values, 3 rows each.
     { column: 'num', note: 'num: 20 integer values, about 3 rows each, used as numbers; a group ID? --ignore num leaves it out, --categorical num encodes it' },
   ]);
+});
+
+test('Titanic with count: "Freq": the 32 records are read as the 2,201 passengers, exactly as the expanded table; the target is the last column but the count', () => {
+  const rows = titanic();
+  const t = tableFromRecords(rows, { source: 't.csv', count: 'Freq' });
+  assert.equal(t.rows, 2201);
+  assert.deepEqual(t.report.counted, { column: 'Freq', records: 32, rows: 2201 });
+  assert.equal(t.report.rowsRead, 32);
+  assert.deepEqual(t.featureNames.filter((f) => !f.includes('=')), [], 'Freq is not an input');
+  assert.ok(t.y?.kind === 'classes');
+  assert.deepEqual(t.y.classes, ['No', 'Yes']);
+  assert.deepEqual(Array.from(t.y.counts), [1490, 711]);
+  assert.deepEqual(t.report.notes, []);
+  // The same table expanded by hand: the same x and y, row for row.
+  const expanded = [rows[0]!.slice(0, 4), ...rows.slice(1).flatMap((r) => Array.from({ length: Number(r[4]) }, () => r.slice(0, 4)))];
+  const e = tableFromRecords(expanded, { source: 'e.csv' });
+  assert.deepEqual(t.featureNames, e.featureNames);
+  assert.deepEqual(Array.from(t.x.data), Array.from(e.x.data));
+  assert.ok(e.y?.kind === 'classes');
+  assert.deepEqual(Array.from(t.y.codes), Array.from(e.y.codes));
+});
+
+test('a count that is not a whole number ≥ 0, is missing, or takes the table past MAX_COUNTED_ROWS is an error naming the line and column; all zeros and a count column as input too', () => {
+  const header = ['a', 'y', 'n'];
+  const with_ = (n: string) => [header, ['1', 'p', '2'], ['2', 'q', n]];
+  assertThrowsWith(() => tableFromRecords(with_('2.5'), { source: 'f.csv', count: 'n' }), InputError, /f\.csv line 3, column 3 \("n"\)/, /the count is 2\.5; counts are whole numbers ≥ 0/);
+  assertThrowsWith(() => tableFromRecords(with_('-1'), { source: 'f.csv', count: 'n' }), InputError, /line 3, column 3/, /the count is -1/);
+  assertThrowsWith(() => tableFromRecords(with_(''), { source: 'f.csv', count: 'n' }), InputError, /line 3, column 3/, /the count is blank; every record needs a count/);
+  assertThrowsWith(() => tableFromRecords(with_(String(MAX_COUNTED_ROWS)), { source: 'f.csv', count: 'n' }), InputError, /line 3, column 3/, /the counts add up to more than 10,000,000 rows by this record \(10,000,002\)/);
+  assertThrowsWith(() => tableFromRecords([header, ['1', 'p', '0'], ['2', 'q', '0']], { source: 'f.csv', count: 'n' }), InputError, /every count in "n" is 0 \(2 records\)/);
+  assertThrowsWith(() => tableFromRecords(with_('1'), { source: 'f.csv', count: 'n', numeric: ['n'] }), InputError, /"n" is the count column; it cannot also be an input/);
+  assertThrowsWith(() => tableFromRecords(with_('1'), { source: 'f.csv', count: 'nn' }), InputError, /no count column "nn"; did you mean "n"\?/);
+  // A record of count 0 stands for no row.
+  assert.equal(tableFromRecords([header, ['1', 'p', '2'], ['2', 'q', '0'], ['3', 'q', '1']], { count: 'n' }).rows, 3);
 });

@@ -112,11 +112,11 @@ test('search offers every train option, and each spec option reaches the trials 
 
   const dir = tempDir('search-every-option');
   const rng = new Rng(5);
-  const lines = ['id;t;code;x;junk;label;w'];
+  const lines = ['id;t;code;x;junk;label;w;n'];
   for (let i = 0; i < 80; i++) {
     const x = rng.normal();
     // Decimal commas, "?" as a missing cell (with --na-values), a time column, a label that is not the last column.
-    lines.push(`r${i};${i};${i % 3};${i % 9 === 0 ? '?' : x.toFixed(3).replace('.', ',')};j${i % 2};${x > 0 ? 'pos' : 'neg'};${(rng.uniform()).toFixed(3).replace('.', ',')}`);
+    lines.push(`r${i};${i};${i % 3};${i % 9 === 0 ? '?' : x.toFixed(3).replace('.', ',')};j${i % 2};${x > 0 ? 'pos' : 'neg'};${(rng.uniform()).toFixed(3).replace('.', ',')};${1 + (i % 2)}`);
   }
   writeFileSync(join(dir, 'd.csv'), lines.join('\n') + '\n');
   writeFileSync(join(dir, 'dropout.json'), JSON.stringify({ dropout: { type: 'categorical', choices: [0.1] } }));
@@ -133,6 +133,7 @@ test('search offers every train option, and each spec option reaches the trials 
     naValues: [['--na-values', '?'], 'preprocessing.naValues', ['?']],
     decimal: [['--decimal', ','], 'preprocessing.decimal', ','],
     split: [['--split', 'time:t'], 'preprocessing.orderBy', 't'],
+    count: [['--count', 'n'], 'preprocessing.count', 'n'],
     task: [['--task', 'classification'], 'preprocessing.task', 'classification'],
     layers: [['--layers', '8,4'], 'architecture.hidden', [8, 4]],
     activation: [['--activation', 'tanh'], 'architecture.activation', 'tanh'],

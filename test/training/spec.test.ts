@@ -113,6 +113,7 @@ test('a bad spec field is a SpecError carrying the field and the problem as data
     [{ fit: { classWeight: { a: -1 } } }, 'fit.classWeight', /^expected a number in \[0, Infinity\], got -1$/],
     [{ preprocessing: { task: 'auto', scale: 'standard', naValues: 'NA' as never } }, 'preprocessing.naValues', /^expected a list of strings such as \["", "NA"\], got "NA"$/],
     [{ preprocessing: { task: 'auto', scale: 'standard', orderBy: 3 as never } }, 'preprocessing.orderBy', /^expected a column name, got 3$/],
+    [{ preprocessing: { task: 'auto', scale: 'standard', count: ['Freq'] as never } }, 'preprocessing.count', /^expected a column name, got array of length 1$/],
   ];
   for (const [parts, field, problem] of cases) {
     assert.throws(() => trainingSpec(parts), (e: unknown) => e instanceof SpecError && e instanceof InputError && e.field === field && problem.test(e.problem));
