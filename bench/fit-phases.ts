@@ -3,23 +3,14 @@
 //   npx tsx bench/fit-phases.ts [--threads 1,2] [--rounds 3]
 import './sources.js';
 import { parseArgs } from 'node:util';
-import { Matrix, layers, optimizers, sequential } from '../src/index.js';
+import { buildW2, w2Data } from './w2.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, threads: { type: 'string', default: '1,2' } } });
-const rows = 60000;
-let s = 12345;
-const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
-const x = new Matrix(rows, 784, Float32Array.from({ length: rows * 784 }, () => (rand() < 0.8 ? 0 : rand())));
-const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, () => Math.floor(rand() * 10)));
+const { x, y } = w2Data(60000);
 
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const threads of values.threads.split(',').map(Number)) {
-    const model = sequential([
-      layers.dense({ units: 256, activation: 'relu', inputShape: [784] }),
-      layers.dense({ units: 128, activation: 'relu' }),
-      layers.dense({ units: 10, activation: 'softmax' }),
-    ], { seed: 1 });
-    model.compile({ optimizer: optimizers.adam({ learningRate: 0.001 }), loss: 'sparseCategoricalCrossentropy' });
+    const model = buildW2();
     const marks: Record<string, number> = {};
     let batches = 0;
     const t0 = performance.now();

@@ -9,7 +9,8 @@
 import './sources.js';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { Matrix, layers, optimizers, sequential } from '../src/index.js';
+import { Matrix } from '../src/index.js';
+import { buildW2, w2Data } from './w2.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { existingKernelPool } from '../src/kernels/pool/pool.js';
 
@@ -21,11 +22,7 @@ const batch = infer ? 1000 : 128;
 const steps = infer ? 10 : Number(values.steps);
 const rows = steps * batch;
 
-// Seeded synthetic digits-like data: the speed of a step does not depend on the values.
-let s = 12345;
-const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
-const x = new Matrix(rows, 784, Float32Array.from({ length: rows * 784 }, () => (rand() < 0.8 ? 0 : rand())));
-const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, () => Math.floor(rand() * 10)));
+const { x, y } = w2Data(rows);
 
 const times = new Map<string, number>();
 let wrapping = true;
@@ -47,20 +44,11 @@ function instrument(k: Kernels): void {
   }
 }
 
-function build() {
-  const model = sequential([
-    layers.dense({ units: 256, activation: 'relu', inputShape: [784] }),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ], { seed: 1 });
-  model.compile({ optimizer: optimizers.adam({ learningRate: 0.001 }), loss: 'sparseCategoricalCrossentropy' });
-  return model;
-}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const load = () => execFileSync('uptime', { encoding: 'utf8' }).replace(/.*load average:\s*/, '').trim();
 
-const models = new Map(counts.map((t) => [t, build()]));
+const models = new Map(counts.map((t) => [t, buildW2()]));
 // Start the pool and attach each model before timing (one short fit each).
 wrapping = false;
 for (const [t, m] of models) {

@@ -1,4 +1,4 @@
-import { canTransformInPlace, pipelineInputs, rowHashes, type JsonObject, type TableArgs, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
+import { canTransformInPlace, pipelineInputs, rowHashes, type JsonObject, type TableArgs, scalerFromJSON, transformInPlace, type LoadedModel, type Matrix, type PreprocessingSpec, type OutputPlan, type Scaler, type Table, type Task } from '../src/index.js';
 import { readCsvTable } from './csv.js';
 import { UsageError } from './errors.js';
 import { savedRun } from './settings.js';
@@ -49,15 +49,18 @@ export interface ReadOptions {
  * read the same cells as missing and the same numbers. A file with no saved run reads the defaults.
  */
 export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal'> {
-  if (metadata.spec === undefined && metadata.train === undefined) return {};
-  const { naValues, decimal } = savedRun(metadata, path).spec.preprocessing;
+  const { naValues, decimal } = savedPreprocessing(metadata, path) ?? {};
   return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}) };
 }
 
 /** The count column the model was trained with (train --count), if any: evaluate reads a file that has it alike. */
 export function savedCount(metadata: JsonObject, path = 'the model file'): string | undefined {
-  if (metadata.spec === undefined && metadata.train === undefined) return undefined;
-  return savedRun(metadata, path).spec.preprocessing.count;
+  return savedPreprocessing(metadata, path)?.count;
+}
+
+/** The preprocessing of the spec train saved, or undefined for a file with no saved run. */
+function savedPreprocessing(metadata: JsonObject, path: string): PreprocessingSpec | undefined {
+  return metadata.spec === undefined && metadata.train === undefined ? undefined : savedRun(metadata, path).spec.preprocessing;
 }
 
 /** Reads a CSV with the model's column schema (columns by name, same categories) and applies the model's pipeline. */

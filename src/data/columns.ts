@@ -37,6 +37,8 @@ export interface NamedCell {
 const TEXT = 0;
 const NUMBER = 1;
 const COMMA = 2;
+/** Other spellings of categories remembered per column (past this, each is parsed again). */
+const MAX_SPELLINGS = 10_000;
 
 /**
  * The plain spelling of an integer written with a sign or a zero fraction ("1.0", "+2", "3." →
@@ -93,6 +95,8 @@ export class ColumnReader {
   readonly categories = new Map<string, number>();
   /** Cells whose text is another spelling of a category's integer ("1.0" for "1"), read as that category. */
   readonly respelled: Respellings = { cells: 0, examples: new Map() };
+  /** Each other spelling met → its category's code, so a million "1.0" cells are one parse (at most MAX_SPELLINGS kept). */
+  private readonly spellings = new Map<string, number>();
   format: DateFormat | undefined;
   hasTime = false;
   /** More distinct text values than categories may hold: nothing stored. */
@@ -243,7 +247,8 @@ export class ColumnReader {
     if (cell.length > MAX_NAME_CHARS) throw error(line, `category ${quote(cell)} is over the limit of ${MAX_NAME_CHARS} characters`);
     let text = cell;
     let code = this.categories.get(text);
-    if (code === undefined) {
+    if (code === undefined && (code = this.spellings.get(text)) !== undefined) this.respelled.cells++;
+    else if (code === undefined) {
       // "1.0" is category "1". A saved model's categories are matched as written first: one saved
       // before spellings were merged may hold both.
       const plain = plainInteger(text, this.rules.decimal);
@@ -252,6 +257,7 @@ export class ColumnReader {
         if (code !== undefined || !this.closed) {
           this.respelled.cells++;
           if (this.respelled.examples.size < EXAMPLES) this.respelled.examples.set(text.slice(0, 60), plain);
+          if (code !== undefined && this.spellings.size < MAX_SPELLINGS) this.spellings.set(text, code);
           text = plain;
         }
       }
@@ -344,6 +350,7 @@ export class ColumnReader {
     this.numbers = numbers;
     this.codes = undefined;
     this.categories.clear();
+    this.spellings.clear();
     this.wordy = 0;
   }
 
