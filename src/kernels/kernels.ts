@@ -96,8 +96,9 @@ export interface Kernels {
   fusedLossGradient(sparse: boolean, p: FloatArray, y: FloatArray, out: FloatArray, m: number, k: number, scale: number): void;
 
   /*
-   * Optimiser updates, fused loops over one tensor. Each returns Σ w·0 over the stored new
-   * weights: 0 when all are finite, NaN otherwise (the step's overflow probe).
+   * Optimiser updates, fused loops over one tensor. Each returns Σ x·0 over every value it
+   * stores (the new weights and the new state: moments, accumulators, velocities): 0 when all
+   * are finite, NaN otherwise (the step's overflow probe, so no pass over the state follows).
    */
   /** w ← w − η·g. */
   sgd(w: FloatArray, g: FloatArray, n: number, lr: number): number;

@@ -2,8 +2,9 @@ import type { FloatArray } from '../core/matrix.js';
 
 /*
  * Optimiser update rules as fused loops over one tensor (the maths is in each optimiser's
- * TSDoc). Each returns Σ w·0 over the stored new weights: 0 when all are finite, NaN otherwise,
- * so the step's overflow check rides along instead of a separate pass.
+ * TSDoc). Each returns Σ x·0 over every value it stores, weights and state, read back (a
+ * float32 array stores a double beyond its range as ±∞): 0 when all are finite, NaN otherwise,
+ * so the step's overflow check rides along instead of passes over the weights and the state.
  */
 
 export function sgd(w: FloatArray, g: FloatArray, n: number, lr: number): number {
@@ -33,7 +34,7 @@ export function sgdMomentum(w: FloatArray, g: FloatArray, v: FloatArray, n: numb
     const vi = mu * v[i]! - lr * g[i]!;
     v[i] = vi;
     w[i]! += nesterov ? mu * vi - lr * g[i]! : vi;
-    probe += w[i]! * 0;
+    probe += w[i]! * 0 + v[i]! * 0;
   }
   return probe;
 }
@@ -47,7 +48,7 @@ export function adam(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
     m[i] = mi;
     v[i] = vi;
     w[i]! -= (alpha * mi) / (Math.sqrt(vi) + eps);
-    probe += w[i]! * 0;
+    probe += w[i]! * 0 + m[i]! * 0 + v[i]! * 0;
   }
   return probe;
 }
@@ -63,10 +64,11 @@ export function rmsprop(w: FloatArray, g: FloatArray, s: FloatArray, u: FloatArr
       const ui = mu * u[i]! + delta;
       u[i] = ui;
       w[i]! -= ui;
+      probe += u[i]! * 0;
     } else {
       w[i]! -= delta;
     }
-    probe += w[i]! * 0;
+    probe += w[i]! * 0 + s[i]! * 0;
   }
   return probe;
 }
@@ -78,7 +80,7 @@ export function adagrad(w: FloatArray, g: FloatArray, s: FloatArray, n: number, 
     const si = s[i]! + gi * gi;
     s[i] = si;
     w[i]! -= (lr * gi) / Math.sqrt(si + eps);
-    probe += w[i]! * 0;
+    probe += w[i]! * 0 + s[i]! * 0;
   }
   return probe;
 }

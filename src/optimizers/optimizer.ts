@@ -80,8 +80,9 @@ export abstract class Optimizer {
 
   /**
    * One update of every trainable parameter from its accumulated gradient. Returns false when
-   * an updated weight is NaN or ±Infinity (an overflow): the training step then restores the
-   * weights it saved. The check rides along in the update loops instead of a separate pass.
+   * an updated weight or state value is NaN or ±Infinity (an overflow): the training step then
+   * restores the weights it saved. The check rides along in the update loops (each kernel
+   * probes every value it stores) instead of passes over the weights and the state.
    */
   step(params: readonly Param[]): boolean {
     const lr = this.currentLearningRate();
@@ -93,8 +94,8 @@ export abstract class Optimizer {
     }
     this.iterations++;
     // A moment that overflowed (g² beyond float32 after inputs of 1e30) leaves the weights finite
-    // but the state unusable and unsaveable: that is divergence too (R18).
-    return probe === 0 && this.firstNonFiniteSlot(params) === undefined;
+    // but the state unusable and unsaveable: that is divergence too (R18), and the probe covers it.
+    return probe === 0;
   }
 
   /** The first parameter whose state (moments, accumulators) holds NaN or ±Infinity, with the slot's name. */
@@ -119,7 +120,8 @@ export abstract class Optimizer {
 
   /**
    * Applies the rule to one tensor with its fused kernel: p.value ← f(p.value, p.grad, slots).
-   * Returns Σ w·0 over the stored new values: 0 when all are finite, NaN otherwise.
+   * Returns Σ x·0 over every value stored, the new weights and the new state (slots): 0 when
+   * all are finite, NaN otherwise; `step` reads divergence from it alone.
    */
   protected abstract update(p: Param, lr: number): number;
 

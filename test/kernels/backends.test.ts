@@ -277,6 +277,24 @@ for (const c of cases) {
         const ns = s + g * g;
         return [w - (0.01 * g) / Math.sqrt(ns + 1e-7), ns, s2];
       });
+      // A gradient whose square overflows (1e22² in float32, 1e160² in float64) leaves the
+      // weights finite and the state infinite: the probe covers the state (R18), so that the
+      // step needs no pass over the moments and accumulators.
+      if (n > 0) {
+        const squared: [string, (t: ReturnType<typeof fresh>) => number][] = [
+          ['adam', (t) => k.adam(t.W, t.G, t.S1, t.S2, n, 0.01, 0.9, 0.999, 1e-7)],
+          ['rmsprop', (t) => k.rmsprop(t.W, t.G, t.S1, t.S2, n, 0.01, 0.9, 0, 1e-7)],
+          ['rmsprop momentum=0.5', (t) => k.rmsprop(t.W, t.G, t.S1, t.S2, n, 0.01, 0.9, 0.5, 1e-7)],
+          ['adagrad', (t) => k.adagrad(t.W, t.G, t.S1, n, 0.01, 1e-7)],
+        ];
+        for (const [name, f] of squared) {
+          const u = fresh();
+          u.G[n - 1] = c.dtype === 'float64' ? 1e160 : 1e22;
+          const probe = f(u);
+          assert.ok(Number.isFinite(u.W[n - 1]!) && !Number.isFinite((name === 'adam' ? u.S2 : u.S1)[n - 1]!), `${c.label} ${name}: weights finite, state overflowed`);
+          assert.ok(Number.isNaN(probe), `${c.label} ${name} n=${n}: an overflowed state makes the probe NaN`);
+        }
+      }
       const t = fresh();
       const w = rounded(t.W), gr = rounded(t.G);
       k.clipByValue(t.G, n, 0.5);

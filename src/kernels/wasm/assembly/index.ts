@@ -672,7 +672,7 @@ export function sgdMomentum(w: usize, g: usize, v: usize, n: i32, lr: f32, mu: f
     const step = nesterov ? f32x4.sub(f32x4.mul(m, nv), eg) : nv;
     const nw = f32x4.add(v128.load(w + off), step);
     v128.store(w + off, nw);
-    probe = f32x4.add(probe, f32x4.mul(nw, zero));
+    probe = f32x4.add(probe, f32x4.add(f32x4.mul(nw, zero), f32x4.mul(nv, zero)));
   }
   let s = hsum(probe);
   for (; i < n; i++) {
@@ -682,7 +682,7 @@ export function sgdMomentum(w: usize, g: usize, v: usize, n: i32, lr: f32, mu: f
     store<f32>(v + off, nv);
     const nw = load<f32>(w + off) + (nesterov ? mu * nv - eg : nv);
     store<f32>(w + off, nw);
-    s += nw * 0;
+    s += nw * 0 + nv * 0;
   }
   return s;
 }
@@ -703,7 +703,7 @@ export function adam(w: usize, g: usize, mp: usize, vp: usize, n: i32, alpha: f3
     v128.store(vp + off, vi);
     const nw = f32x4.sub(v128.load(w + off), f32x4.div(f32x4.mul(a, mi), f32x4.add(f32x4.sqrt(vi), e)));
     v128.store(w + off, nw);
-    probe = f32x4.add(probe, f32x4.mul(nw, zero));
+    probe = f32x4.add(probe, f32x4.add(f32x4.mul(nw, zero), f32x4.add(f32x4.mul(mi, zero), f32x4.mul(vi, zero))));
   }
   let s = hsum(probe);
   for (; i < n; i++) {
@@ -715,7 +715,7 @@ export function adam(w: usize, g: usize, mp: usize, vp: usize, n: i32, alpha: f3
     store<f32>(vp + off, vi);
     const nw = load<f32>(w + off) - (alpha * mi) / (Mathf.sqrt(vi) + eps);
     store<f32>(w + off, nw);
-    s += nw * 0;
+    s += nw * 0 + mi * 0 + vi * 0;
   }
   return s;
 }
@@ -736,7 +736,7 @@ export function rmsprop(w: usize, g: usize, sp: usize, up: usize, n: i32, lr: f3
     }
     const nw = load<f32>(w + off) - step;
     store<f32>(w + off, nw);
-    s += nw * 0;
+    s += nw * 0 + si * 0 + step * 0;
   }
   return s;
 }
@@ -751,7 +751,7 @@ export function adagrad(w: usize, g: usize, sp: usize, n: i32, lr: f32, eps: f32
     store<f32>(sp + off, si);
     const nw = load<f32>(w + off) - (lr * gi) / Mathf.sqrt(si + eps);
     store<f32>(w + off, nw);
-    s += nw * 0;
+    s += nw * 0 + si * 0;
   }
   return s;
 }
