@@ -13,17 +13,25 @@ const reps = Number(values.reps);
 const threads = Number(values.threads);
 const SHAPES: [number, number, number][] = [[128, 784, 256], [128, 256, 128], [1000, 784, 256], [1, 784, 256]];
 
-/** A product of one shape on one Kernels: `run()` times enough calls for ~0.2 s and returns GFLOP/s. */
+/**
+ * A product of one shape on one Kernels: `run()` repeats it for at least 0.1 s and returns
+ * GFLOP/s. Timed by the clock, not a fixed count of calls: a fixed 2e8 FLOP was 4 calls (4 ms)
+ * of the wasm product at 128×784×256, too short for 2 threads to be measured past waking them.
+ */
 function product(k: Kernels, m: number, kk: number, n: number): () => number {
   // Allocate all three first: an allocation may move the memory (views are taken after).
   const blocks = [k.alloc(m * kk), k.alloc(kk * n), k.alloc(m * n)];
   for (const blk of blocks) for (let i = 0; i < blk.data.length; i++) blk.data[i] = ((i * 7919) % 1000) / 1000 - 0.5;
   const flops = 2 * m * kk * n;
-  const calls = Math.max(1, Math.round(2e8 / flops));
   return () => {
     const [a, b, out] = blocks.map((blk) => blk.data) as [Float32Array, Float32Array, Float32Array];
+    k.gemmNN(a, b, out, m, kk, n, false);
+    let calls = 0;
     const t = performance.now();
-    for (let c = 0; c < calls; c++) k.gemmNN(a, b, out, m, kk, n, false);
+    do {
+      k.gemmNN(a, b, out, m, kk, n, false);
+      calls++;
+    } while (performance.now() - t < 100);
     return (flops * calls) / ((performance.now() - t) / 1000) / 1e9;
   };
 }
