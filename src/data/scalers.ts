@@ -1,5 +1,6 @@
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { Matrix, allocate, type DType } from '../core/matrix.js';
+import { quantilesInPlace } from './orderStatistics.js';
 
 /** Rows of numbers, one sample per row. */
 export type Rows = readonly (readonly number[])[];
@@ -177,13 +178,6 @@ export class MinMaxScaler extends AffineScaler {
 }
 
 /** The q-quantile (0 ≤ q ≤ 1) of sorted values, interpolating linearly (numpy's default). */
-function quantile(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
 /** Options of robustScaler. */
 export interface RobustScalerArgs {
   /** Bound c of the smooth clip z / √(1 + (z/c)²) after scaling; default 3 (RealMLP); Infinity for none. */
@@ -206,10 +200,17 @@ export class RobustScaler extends AffineScaler {
   }
   protected stats(at: (i: number) => number, n: number): [number, number] {
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = at(i);
-    v.sort();
-    const iqr = quantile(v, 0.75) - quantile(v, 0.25);
-    return [quantile(v, 0.5), iqr > 0 ? iqr : 0.5 * (v[n - 1]! - v[0]!)];
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = at(i);
+      v[i] = x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    const [q1, median, q3] = quantilesInPlace(v, [0.25, 0.5, 0.75]) as [number, number, number];
+    const iqr = q3 - q1;
+    return [median, iqr > 0 ? iqr : 0.5 * (max - min)];
   }
 }
 

@@ -3,6 +3,7 @@ import { InputError, SchemaMismatchError } from '../core/errors.js';
 import { listValues, quote } from '../core/validate.js';
 import { columnWidth, featureNames, type TableSchema } from '../data/schema.js';
 import { standardScaler, minMaxScaler, robustScaler, scalerFromJSON, smoothClip, type Scaler } from '../data/scalers.js';
+import { medianInPlace } from '../data/orderStatistics.js';
 import type { Table } from '../data/table.js';
 import type { ImputerJSON, Preprocessing } from '../io/preprocessing.js';
 import { targetMatrix, type OutputPlan } from './output.js';
@@ -47,10 +48,7 @@ function median(x: Matrix, rows: readonly number[], c: number, buffer: Float32Ar
     const a = x.data[r * x.cols + c]!;
     if (!Number.isNaN(a)) buffer[n++] = a;
   }
-  if (n === 0) return 0;
-  const v = buffer.subarray(0, n).sort();
-  const m = n >> 1;
-  return n % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  return n === 0 ? 0 : medianInPlace(buffer.subarray(0, n));
 }
 
 /** Learns the imputation (and which columns get an indicator) from the training rows. */
