@@ -45,7 +45,7 @@ export function selectInPlace(v: Values, k: number, from = 0, to = v.length): nu
 }
 
 /**
- * The q-quantiles of v (0 ≤ q ≤ 1, ascending), interpolated between order statistics as
+ * The q-quantiles of v (0 ≤ q ≤ 1; ascending is fastest), interpolated between order statistics as
  * numpy's default ('linear'): at h = (n − 1)·q, v₍⌊h⌋₎ + (h − ⌊h⌋)·(v₍⌊h⌋+1₎ − v₍⌊h⌋₎). Reorders v;
  * n ≥ 1 values, none NaN.
  */
@@ -55,8 +55,9 @@ export function quantilesInPlace(v: Values, qs: readonly number[]): number[] {
   return qs.map((q) => {
     const h = (n - 1) * q;
     const lo = Math.floor(h);
-    // Ascending quantiles: everything before the last one selected is no larger than this one.
-    const a = selectInPlace(v, lo, Math.min(from, lo), n);
+    // After selecting index `from`, nothing before it is larger than what lies after it, so an
+    // ascending quantile selects among the rest; one out of order selects among all.
+    const a = selectInPlace(v, lo, lo >= from ? from : 0, n);
     from = lo;
     if (lo + 1 >= n || h === lo) return a;
     let b = Infinity;
