@@ -174,6 +174,31 @@ if (peers.includes('torch') && pythonHas('torch')) {
     }
   }
 }
+// W2 with 2 kernel threads against PyTorch with 1, in interleaved pairs of processes (PyTorch,
+// then ours, each the median of its reps, as in the rows above: a process's first epoch also
+// pays for compiling): this machine's speed changes from minute to minute, and the rows above
+// measure each peer at its own time. On Node 20 the relaxed-SIMD build (what Node 22+
+// loads by default) is a third member of each pair.
+interface PeerPair { load: string; train: number[]; infer: number[] }
+const pytorchPairs: { flags: string; pairs: PeerPair[] }[] = [];
+if (workloads.includes('w2') && peers.includes('torch') && pythonHas('torch') && backends[0] === 'wasm') {
+  const builds: [string, string[]][] = [['wasm (SIMD)', []]];
+  if (process.versions.node.startsWith('20.')) builds.push(['wasm (relaxed SIMD)', ['--experimental-wasm-relaxed-simd']]);
+  for (const [name] of builds) pytorchPairs.push({ flags: name, pairs: [] });
+  for (let i = 0; i < Number(reps); i++) {
+    const load = loadAverage();
+    const torch = runPython('torch_bench.py', ['--threads', '1', '--workloads', 'w2', '--reps', reps])[0];
+    builds.forEach(([, flags], b) => {
+      const ours = runJs(join(root, 'bench', 'adapter.cjs'), 'w2', [], { BACKPROP_BACKEND: 'wasm', BACKPROP_THREADS: '2' }, flags)[0];
+      if (torch === undefined || ours === undefined) return;
+      pytorchPairs[b]!.pairs.push({
+        load,
+        train: [ours.train_samples_per_s, torch.train_samples_per_s],
+        infer: ours.infer_samples_per_s && torch.infer_samples_per_s ? [ours.infer_samples_per_s, torch.infer_samples_per_s] : [],
+      });
+    });
+  }
+}
 if (peers.includes('sklearn') && pythonHas('sklearn')) {
   for (const r of runPython('sklearn_bench.py', ['--threads', '1', '--workloads', workloads.filter((w) => w !== 'w3').join(','), '--reps', reps])) {
     results.push({ ...r, peer: 'sklearn-1t' });
@@ -228,6 +253,17 @@ if (threadPairs.length > 0) {
   const x = (v: number[]) => (v.length === 0 ? '—' : `${medianOf(v).toFixed(2)}×`);
   for (const p of threadPairs) {
     lines.push(`| ${p.workload} | ${x(p.train)} | ${x(p.infer)} | ${x(p.ceilingTrain)} / ${x(p.ceilingInfer)} | ${p.train.map((v) => v.toFixed(2)).join(', ')} | ${p.startMs.length === 0 ? 'none started' : medianOf(p.startMs).toFixed(0)} | ${p.loads.join(' / ')} |`);
+  }
+  lines.push('');
+}
+if (pytorchPairs.some((p) => p.pairs.length > 0)) {
+  lines.push('## W2: backprop with 2 kernel threads ÷ PyTorch with 1 thread, interleaved', '', `${reps} pairs of processes, PyTorch's run then ours (each the median of ${reps} reps, as above); the ratio of each pair, then their median.`, '',
+    '| backprop build | train, 2t ÷ PyTorch-1t (median) | pairs (train) | infer, 2t ÷ PyTorch-1t (median) | pairs (infer) | samples/s of each pair, train (ours / PyTorch) | load average at each pair |', '|---|---:|---|---:|---|---|---|');
+  for (const { flags, pairs } of pytorchPairs) {
+    const train = pairs.map((p) => p.train[0]! / p.train[1]!);
+    const infer = pairs.filter((p) => p.infer.length === 2).map((p) => p.infer[0]! / p.infer[1]!);
+    const x = (v: number[]) => (v.length === 0 ? '—' : `${medianOf(v).toFixed(2)}×`);
+    lines.push(`| ${flags} | ${x(train)} | ${train.map((v) => v.toFixed(2)).join(', ')} | ${x(infer)} | ${infer.map((v) => v.toFixed(2)).join(', ')} | ${pairs.map((p) => `${fmt(p.train[0]!)} / ${fmt(p.train[1]!)}`).join('; ')} | ${pairs.map((p) => p.load).join(' / ')} |`);
   }
   lines.push('');
 }
