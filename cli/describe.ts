@@ -81,10 +81,10 @@ export function columnPlan(table: Table, o: PlanOptions): ColumnPlan {
   return { columns, warnings: readingWarnings(table) };
 }
 
-/** The warnings of reading, one line each: stray cells (one counted warning, ten quoted), decimal commas, a target mostly missing. */
+/** The warnings of reading, one line each: a header that reads like data, stray cells (one counted warning, ten quoted), decimal commas, a target mostly missing. */
 function readingWarnings(table: Table): string[] {
   const r = table.report;
-  const out: string[] = [];
+  const out: string[] = r.headerNote !== undefined ? [r.headerNote] : [];
   const others = r.strays.map((s) => ({ ...s, count: s.count - s.decimalCommas })).filter((s) => s.count > 0);
   if (others.length > 0) {
     const total = others.reduce((a, s) => a + s.count, 0);

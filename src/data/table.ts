@@ -7,7 +7,8 @@ import { countColumnNote, numericColumnNote } from './columnChecks.js';
 import { ChunkedFloat64, RowBuffer } from './chunked.js';
 import { ColumnReader, MISSING_CODE, respellingNote, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
 import { dateFeatures, dateFormatOf, parseDate, type DateFormat } from './dates.js';
-import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema } from './schema.js';
+import { headerLikeDataNote, numericHeaderHint, type ReadColumn } from './headerCheck.js';
+import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema, type TargetSpec } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
 
 export { MAX_AUTO_CLASSES, MIN_ROWS_PER_CLASS, type TableTarget } from './targetReader.js';
@@ -135,6 +136,8 @@ export const MAX_COUNTED_ROWS = 10_000_000;
 
 /** What reading decided and met, for the Data line and warnings. */
 export interface TableReport {
+  /** When line 1 reads like a row of data (every column's name one of its values): a file without a header row? One line. */
+  readonly headerNote?: string;
   /** Every column of the file in order, with what reading made of it. */
   readonly columns: readonly ColumnDecision[];
   /** Records read: the rows kept and those left out. */
@@ -338,7 +341,7 @@ export class TableBuilder {
   /** Adds one record; `line` is its line number in the source (for messages). */
   add(fields: readonly string[], line: number): void {
     if (fields.length !== this.header.length) {
-      throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as the header), got ${fields.length}`);
+      throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as the header), got ${fields.length}${numericHeaderHint(this.header)}`);
     }
     if (this.missingPolicy !== 'error') {
       if (this.targets.isMissing(fields)) {
@@ -444,7 +447,9 @@ export class TableBuilder {
       c.codes!.forEach((code, row) => (code === MISSING_CODE ? rows.push(row) : 0));
       categoricalMissing.set(c.name, Int32Array.from(rows));
     }
+    const headerNote = this.fromSchema ? undefined : headerLikeDataNote(this.readColumns(used, spec, target), this.rules);
     const report: TableReport = {
+      ...(headerNote !== undefined ? { headerNote } : {}),
       columns: this.decisions(used, leftOut),
       rowsRead,
       strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),
@@ -464,6 +469,23 @@ export class TableBuilder {
       targetReason: reason,
     };
     return { source: this.source, rows: this.rows, schema, featureNames: featureNames(schema), x: this.assembleX(used, schema), y: target, categoricalMissing, report, carried: new Map([...this.carried].map(([k, v]) => [k, v.values])), ...this.rowOrder(), ...this.reading() };
+  }
+
+  /** The kept columns and the target as their values were read, in file order, for the header check. */
+  private readColumns(used: readonly ColumnReader[], spec: TargetSpec | undefined, target: TableTarget | undefined): ReadColumn[] {
+    const inputs = used.flatMap((c): ReadColumn[] => {
+      if (c.kind === 'numeric') return [{ name: c.name, kind: 'numeric', values: c.exactNumbers! }];
+      if (c.kind === 'categorical') return [{ name: c.name, kind: 'categorical', values: c.categories }];
+      if (c.kind === 'date') return [{ name: c.name, kind: 'date', format: c.format! }];
+      return [];
+    });
+    if (spec === undefined || target === undefined) return inputs;
+    if (target.kind === 'classes') return [...inputs, ...spec.names.map((name): ReadColumn => ({ name, kind: 'classes', values: target.classes }))];
+    const { values } = target;
+    return [...inputs, ...target.names.map((name, j): ReadColumn => ({
+      name, kind: 'numeric',
+      values: { length: values.rows, forEach: (fn: (v: number, row: number) => void) => { for (let i = 0; i < values.rows; i++) fn(values.data[i * values.cols + j]!, i); } },
+    }))];
   }
 
   private rowOrder(): { order?: RowOrder } {
@@ -577,10 +599,10 @@ function checkHeader(header: readonly string[], source: string): string[] {
   });
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
-    if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header`);
+    if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header${numericHeaderHint(names)}`);
     if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line 1: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
     const before = seen.get(name);
-    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})`);
+    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})${numericHeaderHint(names)}`);
     seen.set(name, i);
   });
   return names;

@@ -1,0 +1,75 @@
+/**
+ * A header row that reads like a row of data. A file without one (UCI's iris.data, adult.data,
+ * pima-indians-diabetes.data) has its first record taken as the column names, as pandas and
+ * csv-parse take it: one row fewer, columns named "5.1" and a target named "Iris-setosa", and
+ * nothing said. The sign is that every column's name is one of its own values: a number inside
+ * the column's range, one of its categories or classes, or a date in its format. A real header
+ * almost never is (a wide table's year columns need values around their own years, and its first
+ * column's name a value of that column too), so the table says so in one line; it never decides.
+ */
+import type { Label } from '../core/labels.js';
+import { isNumberCell, type CellRules } from './cells.js';
+import { parseDate, type DateFormat } from './dates.js';
+import type { NumberValues } from './columnChecks.js';
+
+/** One column of the file as read: its name in the header and what its values are. */
+export type ReadColumn =
+  | { readonly name: string; readonly kind: 'numeric'; readonly values: NumberValues }
+  | { readonly name: string; readonly kind: 'categorical'; readonly values: ReadonlySet<string> | ReadonlyMap<string, unknown> }
+  | { readonly name: string; readonly kind: 'classes'; readonly values: readonly Label[] }
+  | { readonly name: string; readonly kind: 'date'; readonly format: DateFormat };
+
+/** Names listed in the note before "…". */
+const SHOWN = 8;
+
+/** Whether a column's name is one of its values. */
+function nameIsValue(c: ReadColumn, rules: CellRules): boolean {
+  const name = c.name.trim();
+  switch (c.kind) {
+    case 'categorical':
+      return c.values.has(c.name) || c.values.has(name);
+    case 'classes':
+      return c.values.some((v) => String(v) === name);
+    case 'date':
+      return parseDate(name, c.format).ok;
+    case 'numeric': {
+      const n = rules.parseNumber(name);
+      if (!n.ok) return false;
+      let lo = Infinity;
+      let hi = -Infinity;
+      c.values.forEach((v) => {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      });
+      return n.value >= lo && n.value <= hi;
+    }
+  }
+}
+
+/**
+ * The one-line note when every column's name (at least two columns) is one of its own values,
+ * else undefined. The cheap tests (is the name a number, a category) run on every column before
+ * any column's range is scanned, so a real header costs nothing.
+ */
+export function headerLikeDataNote(columns: readonly ReadColumn[], rules: CellRules): string | undefined {
+  if (columns.length < 2) return undefined;
+  const numeric = (c: ReadColumn) => c.kind === 'numeric';
+  if (!columns.every((c) => (numeric(c) ? rules.parseNumber(c.name.trim()).ok : nameIsValue(c, rules)))) return undefined;
+  if (!columns.filter(numeric).every((c) => nameIsValue(c, rules))) return undefined;
+  const names = columns.map((c) => c.name.trim());
+  const shown = names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? ', …' : '');
+  return `line 1 reads like a row of data, not column names: each of the ${names.length} columns' names is one of its own values (${shown}); if the file has no header row, its first row was read as the names and is not in the data: add a line of column names at the top`;
+}
+
+/**
+ * Words for an error about line 1 when most of its names are numbers: a file without a header
+ * row, or with a line before it (scikit-learn's bundled CSVs begin "506,13" or "178,13,class_0,…",
+ * the row and column counts). Empty when the names are words.
+ */
+export function numericHeaderHint(header: readonly string[]): string {
+  const named = header.map((h) => h.trim()).filter((h) => h !== '');
+  const numbers = named.filter((h) => isNumberCell(h)).length;
+  // Most names numbers, or a count line: numbers first, then words.
+  if (numbers < 2 || (numbers * 2 < named.length && !isNumberCell(named[0]!))) return '';
+  return ` (line 1 holds ${numbers === named.length ? 'only numbers' : `${numbers} numbers among its ${named.length} names`}, ${named.slice(0, 4).join(', ')}${named.length > 4 ? ', …' : ''}: the first line must name the columns; does the file lack a header row, or have a line such as a row count before it?)`;
+}

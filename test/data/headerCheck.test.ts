@@ -1,0 +1,62 @@
+// A file without a header row has its first record read as the column names (as pandas reads
+// it): one row fewer and names like "5.1", silently. The table says so in one line when every
+// column's name is one of its own values; errors about line 1 say when it holds numbers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, tableFromRecords } from '../../src/index.js';
+import { readCsvTable } from '../../cli/csv.js';
+import { ROOT } from '../cli/harness.js';
+
+const bundled = readdirSync(join(ROOT, 'data')).filter((f) => f.endsWith('.csv'));
+const dir = mkdtempSync(join(tmpdir(), 'headerless-'));
+
+test('every bundled table read with its header: no note', async () => {
+  for (const f of bundled) {
+    const t = await readCsvTable(join(ROOT, 'data', f));
+    assert.equal(t.report.headerNote, undefined, f);
+  }
+});
+
+test('the bundled tables without their header row: the note names the first row, and one row is missing', async () => {
+  for (const f of bundled.filter((b) => b !== 'digits.csv')) {
+    const lines = readFileSync(join(ROOT, 'data', f), 'utf8').split('\n');
+    const path = join(dir, f);
+    writeFileSync(path, lines.slice(1).join('\n'));
+    const whole = await readCsvTable(join(ROOT, 'data', f));
+    const t = await readCsvTable(path);
+    assert.equal(t.rows, whole.rows - 1, `${f}: the first row became the names`);
+    const first = lines[1]!.split(',').map((c) => c.replace(/^"|"$/g, '').trim());
+    assert.match(t.report.headerNote ?? '', /^line 1 reads like a row of data, not column names: each of the \d+ columns' names is one of its own values/, f);
+    assert.ok(t.report.headerNote!.includes(first.slice(0, 3).join(', ')), `${f}: quotes the first names`);
+  }
+});
+
+test('iris without its header: the target "setosa" is one of its classes, each measurement inside its range', () => {
+  const t = tableFromRecords([['5.1', '3.5', '1.4', '0.2', 'setosa'], ['4.9', '3.0', '1.4', '0.2', 'setosa'], ['7.0', '3.2', '4.7', '1.4', 'versicolor'], ['6.3', '3.6', '6.0', '2.5', 'virginica']]);
+  assert.equal(t.report.headerNote, "line 1 reads like a row of data, not column names: each of the 5 columns' names is one of its own values (5.1, 3.5, 1.4, 0.2, setosa); if the file has no header row, its first row was read as the names and is not in the data: add a line of column names at the top");
+});
+
+test('names that are numbers outside their columns (years over amounts), or one name a word: no note', () => {
+  const years = tableFromRecords([['2019', '2020', '2021'], ['15.5', '16.1', '17.0'], ['3.2', '3.3', '3.9'], ['80', '81', '90']]);
+  assert.equal(years.report.headerNote, undefined);
+  const word = tableFromRecords([['5.1', '3.5', 'species'], ['4.9', '3.0', 'setosa'], ['7.0', '3.2', 'versicolor'], ['6.3', '3.3', 'virginica']]);
+  assert.equal(word.report.headerNote, undefined);
+  // A target name that is no class, though every input's is a value.
+  const target = tableFromRecords([['1', '2', 'label'], ['1', '2', 'a'], ['0', '3', 'b'], ['2', '1', 'a']]);
+  assert.equal(target.report.headerNote, undefined);
+});
+
+test('errors about line 1 say when it holds numbers: no header row, or a count line before it', () => {
+  assert.throws(() => tableFromRecords([['0', '0', '5', '13'], ['0', '0', '5', '13']]), (e: unknown) =>
+    e instanceof InputError && /line 1: duplicate column name "0" \(columns 1 and 2\) \(line 1 holds only numbers, 0, 0, 5, 13: the first line must name the columns; does the file lack a header row/.test(e.message));
+  // scikit-learn's bundled CSVs: "506,13,,…" then the names, or "178,13,class_0,class_1,class_2" and no names.
+  assert.throws(() => tableFromRecords([['506', '13', '', ''], ['CRIM', 'ZN', 'INDUS', 'MEDV']]), (e: unknown) =>
+    e instanceof InputError && /line 1: column 3 has no name; every column needs a header \(line 1 holds only numbers, 506, 13:/.test(e.message));
+  assert.throws(() => tableFromRecords([['178', '13', 'class_0', 'class_1', 'class_2'], ['14.23', '1.71', '2.43', '15.6', '127', '0']]), (e: unknown) =>
+    e instanceof InputError && /line 2: expected 5 fields \(as the header\), got 6 \(line 1 holds 2 numbers among its 5 names, 178, 13, class_0, class_1, …/.test(e.message));
+  // Words: the errors as they were.
+  assert.throws(() => tableFromRecords([['a', 'a'], ['1', '2']]), (e: unknown) => e instanceof InputError && /duplicate column name "a" \(columns 1 and 2\)$/.test(e.message));
+});
