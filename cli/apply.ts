@@ -44,13 +44,13 @@ export interface ReadOptions {
 }
 
 /**
- * How train read its file's cells (--na-values, --decimal), from the spec it saved in the model
- * file (or an older file's settings, through savedRun), so that evaluate, predict and explain
- * read the same cells as missing and the same numbers. A file with no saved run reads the defaults.
+ * How train read its file (--na-values, --decimal, --no-header), from the spec it saved in the
+ * model file (or an older file's settings, through savedRun), so that evaluate, predict and
+ * explain read the same cells as missing, the same numbers and the same first line. A file with no saved run reads the defaults.
  */
-export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal'> {
-  const { naValues, decimal } = savedPreprocessing(metadata, path) ?? {};
-  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}) };
+export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal' | 'header'> {
+  const { naValues, decimal, header } = savedPreprocessing(metadata, path) ?? {};
+  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}), ...(header === false ? { header } : {}) };
 }
 
 /** The count column the model was trained with (train --count), if any: evaluate reads a file that has it alike. */

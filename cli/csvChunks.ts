@@ -26,18 +26,20 @@ export interface CsvChunkReader {
  * quotes, blank lines skipped, the record-size and UTF-8 guards, space-separated files). Memory
  * holds one block and the records of one 64 KB read: the file is read as blocks are taken.
  * Each call of `blocks()` reads the file again from the start (one pass; the header is skipped).
+ * With `header` false the file has none: the columns are named 0, 1, … and line 1 is a record.
  */
-export async function openCsvChunks(path: string, blockRows: number, delimiter?: string): Promise<CsvChunkReader> {
+export async function openCsvChunks(path: string, blockRows: number, delimiter?: string, header = true): Promise<CsvChunkReader> {
   checkFile(path);
   const sep = delimiter ?? sniffDelimiter(path);
   const size = statSync(path).size;
-  let header: string[] | undefined;
+  let first: string[] | undefined;
   for await (const block of readBlocks(path, sep, 1, true)) {
-    header = block.records[0];
+    first = block.records[0];
     break;
   }
-  if (header === undefined) throw emptyTableError(path);
-  return { header, delimiter: sep, size, blocks: () => readBlocks(path, sep, blockRows, false) };
+  if (first === undefined) throw emptyTableError(path);
+  const names = header ? first : first.map((_, i) => String(i));
+  return { header: names, delimiter: sep, size, blocks: () => readBlocks(path, sep, blockRows, !header) };
 }
 
 async function* readBlocks(path: string, sep: string, blockRows: number, withHeader: boolean): AsyncGenerator<CsvBlock, void, undefined> {

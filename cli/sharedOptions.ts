@@ -37,6 +37,7 @@ const SHARED_OPTIONS = {
   validationData: { flags: '--validation-data <file>', help: 'validate on this CSV file instead of a split of the training file' },
   classWeight: { flags: '--class-weight <weights>', help: 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', parse: classWeightOption, field: 'fit.classWeight' },
   count: { flags: '--count <column>', help: 'a frequency table\'s count column (R\'s Freq): each row is read as many times as its count, a whole number ≥ 0, as if the table were expanded; not an input', field: 'preprocessing.count' },
+  header: { flags: '--no-header', help: "the file has no header row: its first line is data and the columns are named 0, 1, 2, … (pandas' header=None); the target defaults to the last", field: 'preprocessing.header' },
   naValues: { flags: '--na-values <tokens>', help: "exactly the cells that mean missing, comma-separated ('' for blank cells only; default: blank, NA, N/A, ?, NaN, null, None in any case)", parse: naValuesOption, field: 'preprocessing.naValues' },
   decimal: { flags: '--decimal <mark>', help: 'decimal mark of the numbers in the file', choices: ['.', ','], field: 'preprocessing.decimal' },
   split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption, field: 'preprocessing.orderBy' },
@@ -107,14 +108,15 @@ type MutableParts = Record<keyof TrainingSpec, Record<string, unknown>>;
 
 /**
  * The spec parts the options in `flags` set, over `base`: each option with a `field` and a value
- * (not undefined) puts it in that field; `false` of a negatable option unsets it. Values are not
- * checked here: trainingSpec checks every field.
+ * (not undefined) puts it in that field; `false` of a negatable option unsets it, and a bare
+ * `--no-` option (--no-header) sets its field only when given (false). Values are not checked
+ * here: trainingSpec checks every field.
  */
 export function specPartsOfFlags(flags: Flags, base: TrainingSpecParts = {}): TrainingSpecParts {
   const parts: MutableParts = { preprocessing: { ...base.preprocessing }, architecture: { ...base.architecture }, compile: { ...base.compile }, fit: { ...base.fit } };
   for (const [name, def] of Object.entries(SHARED_OPTIONS) as [string, SharedOptionDef][]) {
     const value = flags[name];
-    if (def.field === undefined || value === undefined) continue;
+    if (def.field === undefined || value === undefined || (value === true && def.flags.startsWith('--no-'))) continue;
     const [part, key] = def.field.split('.') as [keyof TrainingSpec, string];
     if (value === false && def.negatable === true) delete parts[part][key];
     else parts[part][key] = value;

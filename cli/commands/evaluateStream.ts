@@ -52,7 +52,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   const plan = modelPlan(loaded);
   const model = loaded.network;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
-  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter);
+  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, readingOf(loaded.metadata).header !== false);
   const args = { ...readingOf(loaded.metadata), ...(opts.unknown ? { unknown: opts.unknown } : {}) };
   const classes = schema.target.kind === 'classes' ? schema.target.classes : undefined;
   const confusion = classes ? confusionCounts(classes.length) : undefined;

@@ -94,7 +94,7 @@ async function predictStreamed(loaded: LoadedModel, modelPath: string, dataPath:
   const pre = loaded.preprocessing;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
   const f = formatter(loaded, plan, targetScaler, opts);
-  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter);
+  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, readingOf(loaded.metadata).header !== false);
   const temp = opts.out !== undefined ? `${opts.out}.tmp-${process.pid}` : undefined;
   const file = temp !== undefined ? createWriteStream(temp) : undefined;
   const write = async (text: string) => {

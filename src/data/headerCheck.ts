@@ -5,7 +5,8 @@
  * nothing said. The sign is that every column's name is one of its own values: a number inside
  * the column's range, one of its categories or classes, or a date in its format. A real header
  * almost never is (a wide table's year columns need values around their own years, and its first
- * column's name a value of that column too), so the table says so in one line; it never decides.
+ * column's name a value of that column too), so the table says so in one line and names
+ * `header: false` (--no-header); it never decides.
  */
 import type { Label } from '../core/labels.js';
 import { isNumberCell, type CellRules } from './cells.js';
@@ -58,7 +59,7 @@ export function headerLikeDataNote(columns: readonly ReadColumn[], rules: CellRu
   if (!columns.filter(numeric).every((c) => nameIsValue(c, rules))) return undefined;
   const names = columns.map((c) => c.name.trim());
   const shown = names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? ', …' : '');
-  return `line 1 reads like a row of data, not column names: each of the ${names.length} columns' names is one of its own values (${shown}); if the file has no header row, its first row was read as the names and is not in the data: add a line of column names at the top`;
+  return `line 1 reads like a row of data, not column names: each of the ${names.length} columns' names is one of its own values (${shown}); if the file has no header row, its first row was read as the names and is not in the data: read it with --no-header (header: false), or add a line of column names`;
 }
 
 /**
@@ -71,5 +72,5 @@ export function numericHeaderHint(header: readonly string[]): string {
   const numbers = named.filter((h) => isNumberCell(h)).length;
   // Most names numbers, or a count line: numbers first, then words.
   if (numbers < 2 || (numbers * 2 < named.length && !isNumberCell(named[0]!))) return '';
-  return ` (line 1 holds ${numbers === named.length ? 'only numbers' : `${numbers} numbers among its ${named.length} names`}, ${named.slice(0, 4).join(', ')}${named.length > 4 ? ', …' : ''}: the first line must name the columns; does the file lack a header row, or have a line such as a row count before it?)`;
+  return ` (line 1 holds ${numbers === named.length ? 'only numbers' : `${numbers} numbers among its ${named.length} names`}, ${named.slice(0, 4).join(', ')}${named.length > 4 ? ', …' : ''}: the first line must name the columns: a file without a header row reads with --no-header (header: false); a line before the header, such as a row count, must go)`;
 }

@@ -70,6 +70,11 @@ export interface TableArgs {
    * has Freq). Whole numbers ≥ 0 only; the column is not an input.
    */
   count?: string;
+  /**
+   * false: the records have no header row (UCI's iris.data): the first record is data, added
+   * as line 1, and the columns are named 0, 1, … as pandas' header=None names them.
+   */
+  header?: boolean;
   /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
@@ -226,6 +231,10 @@ export class TableBuilder {
   private readonly recordError: TableArgs['cellError'];
   private readonly header: readonly string[];
   private readonly columns: ColumnReader[] = [];
+  /** With `header: false`: the first record, until it is added as line 1. */
+  private firstRecord: readonly string[] | undefined;
+  /** With `header: false` the names are the column numbers, not the file's: nothing to check. */
+  private readonly numbered: boolean = false;
   private readonly targets: TargetReader;
   private readonly dtype: DType;
   private readonly missingPolicy: MissingPolicy;
@@ -246,7 +255,7 @@ export class TableBuilder {
   private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'count', 'cellError']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'count', 'cellError', 'header']);
     this.rules = new CellRules({ ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}) });
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
@@ -262,7 +271,13 @@ export class TableBuilder {
     if (!['impute', 'drop', 'error'].includes(this.missingPolicy)) throw new InputError(`table: missing must be 'impute', 'drop' or 'error', got ${describe(this.missingPolicy)}`);
     const unknown = args.unknown ?? 'ignore';
     if (unknown !== 'ignore' && unknown !== 'error') throw new InputError(`table: unknown must be 'ignore' or 'error', got ${describe(unknown)}`);
-    this.header = checkHeader(header, this.source);
+    if (args.header !== undefined && typeof args.header !== 'boolean') throw new InputError(`table: header must be true or false, got ${describe(args.header)}`);
+    if (args.header === false) {
+      // The names the records lack; the record given as the header is the first row (added with the first add or at finish).
+      this.header = header.map((_, i) => String(i));
+      this.firstRecord = header;
+      this.numbered = true;
+    } else this.header = checkHeader(header, this.source);
     const named = (list: readonly string[] | undefined, role: string) => {
       const set = new Set(list ?? []);
       for (const name of set) findColumn(this.header, name, this.source, role);
@@ -340,8 +355,21 @@ export class TableBuilder {
 
   /** Adds one record; `line` is its line number in the source (for messages). */
   add(fields: readonly string[], line: number): void {
+    this.addFirstRecord();
+    this.addRecord(fields, line);
+  }
+
+  /** Without a header row, the record the builder was made with is line 1's row. */
+  private addFirstRecord(): void {
+    const first = this.firstRecord;
+    if (first === undefined) return;
+    this.firstRecord = undefined;
+    this.addRecord(first, 1);
+  }
+
+  private addRecord(fields: readonly string[], line: number): void {
     if (fields.length !== this.header.length) {
-      throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as the header), got ${fields.length}${numericHeaderHint(this.header)}`);
+      throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as ${this.numbered ? 'line 1' : 'the header'}), got ${fields.length}${this.numbered ? '' : numericHeaderHint(this.header)}`);
     }
     if (this.missingPolicy !== 'error') {
       if (this.targets.isMissing(fields)) {
@@ -413,6 +441,7 @@ export class TableBuilder {
 
   /** The table, once every record has been added. */
   finish(): Table {
+    this.addFirstRecord();
     if (this.rows === 0) {
       if ((this.counts?.records ?? 0) > 0) throw new InputError(`${this.source}: every count in ${quote(this.counts!.name)} is 0 (${this.counts!.records} records); the records stand for no rows`);
       if (this.droppedNoTarget > 0) throw new InputError(`${this.source}: the target is missing in every row (${this.droppedNoTarget} rows); nothing to train on`);
@@ -447,7 +476,7 @@ export class TableBuilder {
       c.codes!.forEach((code, row) => (code === MISSING_CODE ? rows.push(row) : 0));
       categoricalMissing.set(c.name, Int32Array.from(rows));
     }
-    const headerNote = this.fromSchema ? undefined : headerLikeDataNote(this.readColumns(used, spec, target), this.rules);
+    const headerNote = this.fromSchema || this.numbered ? undefined : headerLikeDataNote(this.readColumns(used, spec, target), this.rules);
     const report: TableReport = {
       ...(headerNote !== undefined ? { headerNote } : {}),
       columns: this.decisions(used, leftOut),

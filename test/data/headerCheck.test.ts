@@ -36,7 +36,7 @@ test('the bundled tables without their header row: the note names the first row,
 
 test('iris without its header: the target "setosa" is one of its classes, each measurement inside its range', () => {
   const t = tableFromRecords([['5.1', '3.5', '1.4', '0.2', 'setosa'], ['4.9', '3.0', '1.4', '0.2', 'setosa'], ['7.0', '3.2', '4.7', '1.4', 'versicolor'], ['6.3', '3.6', '6.0', '2.5', 'virginica']]);
-  assert.equal(t.report.headerNote, "line 1 reads like a row of data, not column names: each of the 5 columns' names is one of its own values (5.1, 3.5, 1.4, 0.2, setosa); if the file has no header row, its first row was read as the names and is not in the data: add a line of column names at the top");
+  assert.equal(t.report.headerNote, "line 1 reads like a row of data, not column names: each of the 5 columns' names is one of its own values (5.1, 3.5, 1.4, 0.2, setosa); if the file has no header row, its first row was read as the names and is not in the data: read it with --no-header (header: false), or add a line of column names");
 });
 
 test('names that are numbers outside their columns (years over amounts), or one name a word: no note', () => {
@@ -51,7 +51,7 @@ test('names that are numbers outside their columns (years over amounts), or one 
 
 test('errors about line 1 say when it holds numbers: no header row, or a count line before it', () => {
   assert.throws(() => tableFromRecords([['0', '0', '5', '13'], ['0', '0', '5', '13']]), (e: unknown) =>
-    e instanceof InputError && /line 1: duplicate column name "0" \(columns 1 and 2\) \(line 1 holds only numbers, 0, 0, 5, 13: the first line must name the columns; does the file lack a header row/.test(e.message));
+    e instanceof InputError && /line 1: duplicate column name "0" \(columns 1 and 2\) \(line 1 holds only numbers, 0, 0, 5, 13: the first line must name the columns: a file without a header row reads with --no-header \(header: false\)/.test(e.message));
   // scikit-learn's bundled CSVs: "506,13,,…" then the names, or "178,13,class_0,class_1,class_2" and no names.
   assert.throws(() => tableFromRecords([['506', '13', '', ''], ['CRIM', 'ZN', 'INDUS', 'MEDV']]), (e: unknown) =>
     e instanceof InputError && /line 1: column 3 has no name; every column needs a header \(line 1 holds only numbers, 506, 13:/.test(e.message));
@@ -59,4 +59,18 @@ test('errors about line 1 say when it holds numbers: no header row, or a count l
     e instanceof InputError && /line 2: expected 5 fields \(as the header\), got 6 \(line 1 holds 2 numbers among its 5 names, 178, 13, class_0, class_1, …/.test(e.message));
   // Words: the errors as they were.
   assert.throws(() => tableFromRecords([['a', 'a'], ['1', '2']]), (e: unknown) => e instanceof InputError && /duplicate column name "a" \(columns 1 and 2\)$/.test(e.message));
+});
+
+test('header: false reads the first record as a row, names the columns 0, 1, … and checks nothing about them', () => {
+  const records = [['5.1', '3.5', 'setosa'], ['4.9', '3.0', 'setosa'], ['7.0', '3.2', 'versicolor']];
+  const t = tableFromRecords(records, { header: false });
+  assert.equal(t.rows, 3);
+  assert.deepEqual(t.schema.inputs.map((c) => c.name), ['0', '1']);
+  assert.deepEqual(t.schema.target, { kind: 'classes', names: ['2'], classes: ['setosa', 'versicolor'] });
+  assert.deepEqual(Array.from(t.x.data), [5.1, 3.5, 4.9, 3, 7, 3.2]);
+  assert.equal(t.report.headerNote, undefined);
+  // One record: still a row. A bad record on line 1 is named as line 1.
+  assert.equal(tableFromRecords([['1', '2', 'a'], ['2', '3', 'b'], ['3', '4', 'a']], { header: false, target: '2' }).rows, 3);
+  assert.throws(() => tableFromRecords([['1', '2'], ['1', '2', '3']], { header: false }), (e: unknown) => e instanceof InputError && /line 2: expected 2 fields \(as line 1\), got 3$/.test(e.message));
+  assert.throws(() => tableFromRecords(records, { header: 'no' as unknown as boolean }), (e: unknown) => e instanceof InputError && /header must be true or false/.test(e.message));
 });

@@ -114,6 +114,7 @@ test('a bad spec field is a SpecError carrying the field and the problem as data
     [{ preprocessing: { task: 'auto', scale: 'standard', naValues: 'NA' as never } }, 'preprocessing.naValues', /^expected a list of strings such as \["", "NA"\], got "NA"$/],
     [{ preprocessing: { task: 'auto', scale: 'standard', orderBy: 3 as never } }, 'preprocessing.orderBy', /^expected a column name, got 3$/],
     [{ preprocessing: { task: 'auto', scale: 'standard', count: ['Freq'] as never } }, 'preprocessing.count', /^expected a column name, got array of length 1$/],
+    [{ preprocessing: { task: 'auto', scale: 'standard', header: true as never } }, 'preprocessing.header', /^expected false \(a file without a header row\) or no field, got true$/],
   ];
   for (const [parts, field, problem] of cases) {
     assert.throws(() => trainingSpec(parts), (e: unknown) => e instanceof SpecError && e instanceof InputError && e.field === field && problem.test(e.problem));
