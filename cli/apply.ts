@@ -46,7 +46,8 @@ export interface ReadOptions {
 /**
  * How train read its file (--na-values, --decimal, --no-header), from the spec it saved in the
  * model file (or an older file's settings, through savedRun), so that evaluate, predict and
- * explain read the same cells as missing, the same numbers and the same first line. A file with no saved run reads the defaults.
+ * explain read the same cells as missing, the same numbers and the same first line. A file with
+ * no saved run reads the defaults.
  */
 export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal' | 'header'> {
   const { naValues, decimal, header } = savedPreprocessing(metadata, path) ?? {};

@@ -52,8 +52,9 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   const plan = modelPlan(loaded);
   const model = loaded.network;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
-  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, readingOf(loaded.metadata).header !== false);
-  const args = { ...readingOf(loaded.metadata), ...(opts.unknown ? { unknown: opts.unknown } : {}) };
+  const reading = readingOf(loaded.metadata);
+  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, reading.header !== false);
+  const args = { ...reading, ...(opts.unknown ? { unknown: opts.unknown } : {}) };
   const classes = schema.target.kind === 'classes' ? schema.target.classes : undefined;
   const confusion = classes ? confusionCounts(classes.length) : undefined;
   const outputs: OutputSums[] = [];

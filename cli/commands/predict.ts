@@ -94,14 +94,15 @@ async function predictStreamed(loaded: LoadedModel, modelPath: string, dataPath:
   const pre = loaded.preprocessing;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
   const f = formatter(loaded, plan, targetScaler, opts);
-  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, readingOf(loaded.metadata).header !== false);
+  const reading = readingOf(loaded.metadata);
+  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, reading.header !== false);
   const temp = opts.out !== undefined ? `${opts.out}.tmp-${process.pid}` : undefined;
   const file = temp !== undefined ? createWriteStream(temp) : undefined;
   const write = async (text: string) => {
     if (file === undefined) io.stdout.write(text);
     else if (!file.write(text)) await once(file, 'drain');
   };
-  const args = { ...readingOf(loaded.metadata), ...(opts.unknown ? { unknown: opts.unknown } : {}), ...(opts.keep ? { carry: opts.keep } : {}) };
+  const args = { ...reading, ...(opts.unknown ? { unknown: opts.unknown } : {}), ...(opts.keep ? { carry: opts.keep } : {}) };
   const unknown = new Map<string, number>();
   let rows = 0;
   try {
