@@ -143,6 +143,8 @@ export const MAX_COUNTED_ROWS = 10_000_000;
 export interface TableReport {
   /** When line 1 reads like a row of data (every column's name one of its values): a file without a header row? One line. */
   readonly headerNote?: string;
+  /** Read with `header: false`: line 1 was a row, the columns are numbered 0 to this count − 1. */
+  readonly numberedColumns?: number;
   /** Every column of the file in order, with what reading made of it. */
   readonly columns: readonly ColumnDecision[];
   /** Records read: the rows kept and those left out. */
@@ -479,6 +481,7 @@ export class TableBuilder {
     const headerNote = this.fromSchema || this.numbered ? undefined : headerLikeDataNote(this.readColumns(used, spec, target), this.rules);
     const report: TableReport = {
       ...(headerNote !== undefined ? { headerNote } : {}),
+      ...(this.numbered ? { numberedColumns: this.header.length } : {}),
       columns: this.decisions(used, leftOut),
       rowsRead,
       strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),

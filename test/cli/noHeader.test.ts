@@ -29,7 +29,7 @@ test('--no-header: 150 rows, columns 0-4, target "4"; the model learns iris (hel
   const r = runCli(bin, ['train', 'train.data', '--no-header', '--epochs', '40', '--out', 'iris.bpm'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Data {4}train\.data: 100 rows, 4 features, target "4": 3 classes \(setosa 34, versicolor 33, virginica 33\)$/m);
-  assert.match(r.stdout, /numeric \(robustly scaled\): 0, 1, 2, 3$/m);
+  assert.match(r.stdout, /^ {8}no header row \(--no-header\): line 1 read as a row, the columns numbered 0 to 4\n {8}numeric \(robustly scaled\): 0, 1, 2, 3$/m);
   assert.doesNotMatch(r.stdout + r.stderr, /reads like a row of data/);
   for (const stream of ['--no-stream', '--stream']) {
     const e = runCli(bin, ['evaluate', 'iris.bpm', 'held.data', '--json', stream], dir);

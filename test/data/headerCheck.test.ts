@@ -69,6 +69,8 @@ test('header: false reads the first record as a row, names the columns 0, 1, …
   assert.deepEqual(t.schema.target, { kind: 'classes', names: ['2'], classes: ['setosa', 'versicolor'] });
   assert.deepEqual(Array.from(t.x.data), [5.1, 3.5, 4.9, 3, 7, 3.2]);
   assert.equal(t.report.headerNote, undefined);
+  assert.equal(t.report.numberedColumns, 3);
+  assert.equal(tableFromRecords(records).report.numberedColumns, undefined);
   // One record: still a row. A bad record on line 1 is named as line 1.
   assert.equal(tableFromRecords([['1', '2', 'a'], ['2', '3', 'b'], ['3', '4', 'a']], { header: false, target: '2' }).rows, 3);
   assert.throws(() => tableFromRecords([['1', '2'], ['1', '2', '3']], { header: false }), (e: unknown) => e instanceof InputError && /line 2: expected 2 fields \(as line 1\), got 3$/.test(e.message));
