@@ -23,9 +23,11 @@ export type ReadColumn =
 /** Names listed in the note before "…". */
 const SHOWN = 8;
 
-/** Whether a column's name is one of its values. */
-function nameIsValue(c: ReadColumn, rules: CellRules): boolean {
-  const name = c.name.trim();
+/**
+ * Whether a column's name is one of its values, but for a numeric column only whether it is a
+ * number (its value, to be checked against the column's range), without reading the values.
+ */
+function nameMayBeValue(c: ReadColumn, name: string, rules: CellRules): boolean | number {
   switch (c.kind) {
     case 'categorical':
       return c.values.has(c.name) || c.values.has(name);
@@ -35,16 +37,20 @@ function nameIsValue(c: ReadColumn, rules: CellRules): boolean {
       return parseDate(name, c.format).ok;
     case 'numeric': {
       const n = rules.parseNumber(name);
-      if (!n.ok) return false;
-      let lo = Infinity;
-      let hi = -Infinity;
-      c.values.forEach((v) => {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      });
-      return n.value >= lo && n.value <= hi;
+      return n.ok ? n.value : false;
     }
   }
+}
+
+/** Whether x lies inside the range of the values read. */
+function inRange(values: NumberValues, x: number): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  values.forEach((v) => {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  });
+  return x >= lo && x <= hi;
 }
 
 /**
@@ -54,10 +60,10 @@ function nameIsValue(c: ReadColumn, rules: CellRules): boolean {
  */
 export function headerLikeDataNote(columns: readonly ReadColumn[], rules: CellRules): string | undefined {
   if (columns.length < 2) return undefined;
-  const numeric = (c: ReadColumn) => c.kind === 'numeric';
-  if (!columns.every((c) => (numeric(c) ? rules.parseNumber(c.name.trim()).ok : nameIsValue(c, rules)))) return undefined;
-  if (!columns.filter(numeric).every((c) => nameIsValue(c, rules))) return undefined;
   const names = columns.map((c) => c.name.trim());
+  const maybe = columns.map((c, i) => nameMayBeValue(c, names[i]!, rules));
+  if (maybe.some((m) => m === false)) return undefined;
+  if (!columns.every((c, i) => c.kind !== 'numeric' || inRange(c.values, maybe[i] as number))) return undefined;
   const shown = names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? ', …' : '');
   return `line 1 reads like a row of data, not column names: each of the ${names.length} columns' names is one of its own values (${shown}); if the file has no header row, its first row was read as the names and is not in the data: read it with --no-header (header: false), or add a line of column names`;
 }

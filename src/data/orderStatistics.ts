@@ -60,10 +60,16 @@ export function quantilesInPlace(v: Values, qs: readonly number[]): number[] {
     const a = selectInPlace(v, lo, lo >= from ? from : 0, n);
     from = lo;
     if (lo + 1 >= n || h === lo) return a;
-    let b = Infinity;
-    for (let i = lo + 1; i < n; i++) if (v[i]! < b) b = v[i]!;
+    const b = smallestFrom(v, lo + 1);
     return a + (h - lo) * (b - a);
   });
+}
+
+/** The smallest of v[start..): after selecting index start − 1, the next order statistic. */
+function smallestFrom(v: Values, start: number): number {
+  let b = Infinity;
+  for (let i = start; i < v.length; i++) if (v[i]! < b) b = v[i]!;
+  return b;
 }
 
 /** The median of v as (v₍m−1₎ + v₍m₎)/2 for an even count (the imputer's, as it always was). Reorders v; n ≥ 1, no NaN. */
@@ -71,8 +77,5 @@ export function medianInPlace(v: Values): number {
   const n = v.length;
   const m = n >> 1;
   if (n % 2 === 1) return selectInPlace(v, m);
-  const a = selectInPlace(v, m - 1);
-  let b = Infinity;
-  for (let i = m; i < n; i++) if (v[i]! < b) b = v[i]!;
-  return (a + b) / 2;
+  return (selectInPlace(v, m - 1) + smallestFrom(v, m)) / 2;
 }
