@@ -26,6 +26,9 @@ const { x, y } = w2Data(rows);
 
 const times = new Map<string, number>();
 let wrapping = true;
+/** Wrapped calls in progress, and the time of calls made inside others so far. */
+let depth = 0;
+let nested = 0;
 function instrument(k: Kernels): void {
   const target = k as unknown as Record<string, unknown>;
   for (const name of ['gemmNN', 'gemmNT', 'gemmTN', 'addRowVector', 'columnSums', 'multiply', 'activationForward', 'activationBackward',
@@ -33,12 +36,24 @@ function instrument(k: Kernels): void {
     const f = target[name] as (...a: unknown[]) => unknown;
     target[name] = (...a: unknown[]) => {
       if (!wrapping) return f.apply(k, a);
+      // A call made inside another (work deferred into a cut call: the next batch's gather) is
+      // counted apart and taken out of the call it ran in, which is timed on this thread.
+      const inside = depth > 0;
+      depth++;
+      const nestedBefore = nested;
       const t = performance.now();
-      const r = f.apply(k, a);
+      let r: unknown;
+      try {
+        r = f.apply(k, a);
+      } finally {
+        depth--;
+      }
       const dt = performance.now() - t;
+      const self = dt - (nested - nestedBefore);
+      if (inside) nested += dt;
       const shape = name.startsWith('gemm') ? ` ${a[3]}×${a[4]}×${a[5]}` : name.startsWith('activation') ? ` ${String(a[0])} ${a[a.length - 2]}×${a[a.length - 1]}` : name === 'adam' ? ` n=${a[4]}` : '';
-      const key = name + shape;
-      times.set(key, (times.get(key) ?? 0) + dt);
+      const key = (inside ? '(during a cut call) ' : '') + name + shape;
+      times.set(key, (times.get(key) ?? 0) + self);
       return r;
     };
   }

@@ -65,6 +65,15 @@ export interface Kernels {
   threadsBlocker(): string | undefined;
   /** Starts the threads where that cannot happen during a call (a browser's Web Workers); fit awaits it. */
   prepareThreads(): Promise<void>;
+  /**
+   * Work of the calling thread that touches no operand of the calls before `runDeferred` (the
+   * next batch gathered into its own buffers, the weights copied aside): where calls are cut over
+   * threads it runs during the next cut call, after that call's chunks are published, so the
+   * other threads work meanwhile; else now. A task must not call these kernels.
+   */
+  defer(task: () => void): void;
+  /** Runs the deferred work no cut call took (before anything that needs it). */
+  runDeferred(): void;
 
   // Matrix products (gemm.ts). With `accumulate` the product is added to `out`.
   /** out[m×n] = a[m×k] · b[k×n]  (z = X·W). */
@@ -144,7 +153,7 @@ export interface Kernels {
 }
 
 /** The loops of a Kernels without its memory: what `typescriptLoops` holds. */
-export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns' | 'threads' | 'setThreads' | 'threadSetting' | 'threadsBlocker' | 'prepareThreads'>;
+export type KernelLoops = Omit<Kernels, 'name' | 'description' | 'dtype' | 'generation' | 'alloc' | 'reserve' | 'owns' | 'threads' | 'setThreads' | 'threadSetting' | 'threadsBlocker' | 'prepareThreads' | 'defer' | 'runDeferred'>;
 
 /** A backend: a name, the dtypes it computes in, and a way to open memory + kernels for a model. */
 export interface KernelBackend {

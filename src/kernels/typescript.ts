@@ -35,6 +35,11 @@ class TypescriptKernels implements Kernels {
     return 'the TypeScript kernels run on one thread (threads need the wasm backend, float32)';
   }
   async prepareThreads(): Promise<void> {}
+  /** One thread: nothing to overlap with. */
+  defer(task: () => void): void {
+    task();
+  }
+  runDeferred(): void {}
   setThreads(setting: number | 'auto'): void {
     if (setting !== 'auto' && setting > 1) throw new UnsupportedError(`threads ${setting} is not available here: ${this.threadsBlocker()}; use threads: 1`);
   }

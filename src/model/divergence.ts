@@ -15,9 +15,10 @@ export class WeightGuard {
     this.copies = params.map((p) => p.value.slice());
   }
 
-  save(): void {
+  /** Copies every parameter aside (bound: the step defers it to its first cut call). */
+  readonly save = (): void => {
     for (let i = 0; i < this.params.length; i++) this.copies[i]!.set(this.params[i]!.value);
-  }
+  };
 
   restore(): void {
     for (let i = 0; i < this.params.length; i++) this.params[i]!.value.set(this.copies[i]!);

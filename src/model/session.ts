@@ -97,6 +97,8 @@ interface Run {
   readonly threadsBefore: number | 'auto';
   batchSize: number;
   batchWeights: Float64Array | undefined;
+  /** The next batch, gathered ahead into the batch buffers of `pair` for step `step` (kernel threads). */
+  nextBatch: { readonly step: number; readonly start: number; readonly count: number; readonly pair: 0 | 1 } | undefined;
   /** Whether the kernel threads were prepared (started where that needs the event loop). */
   threadsReady: boolean;
   begun: boolean;
@@ -227,6 +229,7 @@ export class TrainingSession {
     if (size === run.batchSize) return;
     run.batchSize = size;
     run.engine.batchBuffers(size);
+    if (run.engine.kernels.threads > 1) run.engine.batchBuffers(size, 1);
     if (run.weights !== undefined) run.batchWeights = new Float64Array(size);
   }
 
@@ -282,6 +285,8 @@ export class TrainingSession {
     const threadsBefore = engine.kernels.threadSetting;
     const threads = args.threads !== undefined ? cappedThreads(engine.kernels, 'fit', args.threads) : undefined;
     if (threads !== undefined) engine.kernels.setThreads(threads.setting);
+    // The second pair of batch buffers, for the batch gathered ahead (threads only; see batch()).
+    if (!stream && engine.kernels.threads > 1) engine.batchBuffers(batchSize, 1);
     const history = new History();
     const finite = Number.isFinite(opts.epochs);
     const callbacks = new CallbackList([history, ...(opts.verbose === 1 && finite ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
@@ -297,7 +302,7 @@ export class TrainingSession {
     this.run = {
       opts, train: data.train, feed: stream ? new DatasetFeed(model, x, opts.stepsPerEpoch, 'fit dataset') : undefined, validationFeed, validation: data.validation, weights: data.weights, warning: data.warning, threadWarning: threads?.warning, engine, order,
       guard: new WeightGuard(engine.params), callbacks, history, metrics, threadsBefore,
-      batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, threadsReady: false,
+      batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, nextBatch: undefined, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
       lossSum: 0, seen: 0, partial: false, diverged: false, epochStart: undefined, stepsAtEpochStart: 0,
       referenceLoss: undefined, explodingBatch: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
@@ -469,7 +474,7 @@ export class TrainingSession {
       if (run.feed !== undefined) await run.feed.beginEpoch(run.epoch);
       else if (run.opts.shuffle) this.shuffleRng.shuffle(run.order);
       for (const m of run.metrics) m.reset();
-      Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false, explodingBatch: undefined });
+      Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false, explodingBatch: undefined, nextBatch: undefined });
     }
     if (!run.threadsReady) {
       // Start the kernel threads now (yielding) when this run's products will be cut over them.
@@ -500,23 +505,50 @@ export class TrainingSession {
     const n = train.x.rows;
     const start = run.position;
     const count = Math.min(run.batchSize, n - start);
-    const [xb, yb] = engine.batchBuffers(count);
     const k = engine.kernels;
-    k.gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
-    k.gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
+    const ready = run.nextBatch;
+    run.nextBatch = undefined;
+    const gathered = ready !== undefined && ready.step === run.steps && ready.start === start && ready.count === count;
+    const pair = gathered ? ready.pair : 0;
+    // With kernel threads, this thread gathers the epoch's next batch into the other pair of
+    // buffers during the step's first cut call, while the other threads start on its chunks.
+    // Its views are taken first, this batch's last: nothing may allocate (or move the memory)
+    // after them, and the views of a shared memory taken before a growth still alias it.
+    const next = start + count;
+    let ahead: (() => void) | undefined;
+    if (k.threads > 1 && next < n) {
+      const nextCount = Math.min(run.batchSize, n - next);
+      const other = pair === 0 ? 1 : 0;
+      const [xn, yn] = engine.batchBuffers(nextCount, other);
+      run.nextBatch = { step: run.steps + 1, start: next, count: nextCount, pair: other };
+      ahead = () => {
+        k.gatherRows(train.x.data, train.x.cols, order, next, nextCount, xn.data);
+        k.gatherRows(train.y.data, train.y.cols, order, next, nextCount, yn.data);
+      };
+    }
+    const [xb, yb] = engine.batchBuffers(count, pair);
+    if (!gathered) {
+      k.gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
+      k.gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
+    }
     if (run.batchWeights) {
       for (let i = 0; i < count; i++) run.batchWeights[i] = run.weights![order[start + i]!]!;
       engine.rowWeights = run.batchWeights;
     }
-    await this.trainStaged(run, xb, yb, count, count, start + count >= n);
+    await this.trainStaged(run, xb, yb, count, count, start + count >= n, ahead, pair);
   }
 
   /** One step on the staged batch (rows, advancing the position by `advance`, or a dataset's block); a divergence ends the epoch. */
-  private async trainStaged(run: Run, xb: Matrix, yb: Matrix, count: number, advance: number, last: boolean): Promise<void> {
+  private async trainStaged(run: Run, xb: Matrix, yb: Matrix, count: number, advance: number, last: boolean, ahead?: () => void, pair: 0 | 1 = 0): Promise<void> {
     const { engine, callbacks, metrics } = run;
     const b = run.batch;
-    if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, callbacks.recorder());
+    if (callbacks.hasBatchHooks) {
+      await callbacks.call('onBatchBegin', b, { batch: b, size: count });
+      // A callback that grew the memory (a larger pass) left the batch's views stale: take them
+      // again, or the step would copy the batch into pair 0, where the next one is gathered.
+      if (!engine.kernels.owns(xb.data)) [xb, yb] = engine.batchBuffers(count, pair);
+    }
+    const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, callbacks.recorder(), ahead);
     // Only this run's steps are weighted (computeGradients and explain use the same engine).
     engine.rowWeights = undefined;
     run.position += advance;
@@ -621,13 +653,24 @@ export class TrainingSession {
 /**
  * One training step on a batch: save weights, forward, loss, backward, check, update, check.
  * Returns the loss, or what went wrong with the weights restored to their state before the step
- * (RELIABILITY T1/T2). Allocates nothing on success.
+ * (RELIABILITY T1/T2). Allocates nothing on success. The saving of the weights and `ahead` (the
+ * next batch's gather) run on this thread during the step's first call cut over the kernel
+ * threads, while the others start on its chunks (Kernels.defer); both are done before the update.
  */
-export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder): number | Failure {
-  guard.save();
-  const out = engine.forward(x, true, recorder);
-  // Gradients are written over (accumulate = false): no zeroing pass needed.
-  const loss = engine.backward(y, false, recorder);
+export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGuard, x: Matrix, y: Matrix, metrics: readonly Metric[], recorder?: StepRecorder, ahead?: () => void): number | Failure {
+  const k = engine.kernels;
+  k.defer(guard.save);
+  if (ahead !== undefined) k.defer(ahead);
+  let out: Matrix;
+  let loss: number;
+  try {
+    out = engine.forward(x, true, recorder);
+    // Gradients are written over (accumulate = false): no zeroing pass needed.
+    loss = engine.backward(y, false, recorder);
+  } finally {
+    // What no cut call took (one thread, small products), and never left for a later call.
+    k.runDeferred();
+  }
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {

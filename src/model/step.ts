@@ -27,6 +27,8 @@ export interface StepRecorder {
  */
 export class Backprop {
   private readonly ws: Workspace;
+  /** The second pair of batch buffers (batchBuffers(rows, 1)). */
+  private nextBatch: Workspace | undefined;
   /** Bytes per row of batch every layer's buffers take, for reserving memory before a pass. */
   private readonly bytesPerRow: number;
   /** The output of the last forward pass. */
@@ -54,10 +56,16 @@ export class Backprop {
     this.kernels.reserve(rows * this.bytesPerRow + 4096);
   }
 
-  /** The buffers a batch of `rows` is gathered into (views on the kernels' memory). */
-  batchBuffers(rows: number): [Matrix, Matrix] {
+  /**
+   * The buffers a batch of `rows` is gathered into (views on the kernels' memory). Pair 1 is a
+   * second pair, for the next batch gathered while this one trains (allocated on first use).
+   */
+  batchBuffers(rows: number, pair: 0 | 1 = 0): [Matrix, Matrix] {
     this.reserve(rows);
-    return [this.ws.matrix('x', rows), this.ws.matrix('y', rows)];
+    if (pair === 0) return [this.ws.matrix('x', rows), this.ws.matrix('y', rows)];
+    this.nextBatch ??= new Workspace(this.kernels, { x: this.layers[0]!.inputUnits, y: this.loss.targets === 'sparse' ? 1 : this.layers[this.layers.length - 1]!.outputUnits });
+    this.kernels.reserve(this.nextBatch.bytesFor(rows) + 128);
+    return [this.nextBatch.matrix('x', rows), this.nextBatch.matrix('y', rows)];
   }
 
   /** `m` itself when the kernels can use it in place, else its copy in the buffer `key`. */

@@ -176,3 +176,40 @@ test('a shared memory grows in place while threads hold it: old views alias it, 
   A[0] = 42;
   assert.equal(a2[0], 42, 'a view from before growth writes the same memory');
 });
+
+test('deferred work runs on the calling thread inside the next cut call, after its chunks are published; else at runDeferred; one thread runs it at once', async () => {
+  const k = open();
+  await k.useThreads(2);
+  const pool = kernelPool();
+  assert.ok(typeof pool === 'object');
+  const [m, kk, n] = [128, 784, 256];
+  k.reserve(4 * (m * kk + kk * n + 2 * m * n) + 65536);
+  const a = put(k, random(m * kk, 5)), b = put(k, random(kk * n, 6));
+  const one = open();
+  one.reserve(4 * (m * kk + kk * n + m * n) + 65536);
+  const expected = one.alloc(m * n).data;
+  one.gemmNN(put(one, a), put(one, b), expected, m, kk, n, false);
+  const out = k.alloc(m * n).data;
+  const seen: number[] = [];
+  k.defer(() => seen.push(Atomics.load(pool.ctrl, 0)));
+  assert.equal(seen.length, 0, 'not run before a cut call');
+  const before = Atomics.load(pool.ctrl, 0);
+  k.gemmNN(a, b, out, m, kk, n, false);
+  assert.deepEqual(seen, [before + 1], 'run once, during the product, after its command was sent');
+  sameBits(expected, out, 'the product around the deferred work');
+  // Nothing cut between defer and runDeferred: it runs there, once.
+  k.defer(() => seen.push(-1));
+  k.runDeferred();
+  k.runDeferred();
+  assert.deepEqual(seen, [before + 1, -1]);
+  // A task that throws: the call's chunks still complete (the pool is not left waiting), the error surfaces, the next call works.
+  k.defer(() => { throw new Error('deferred task failed'); });
+  assert.throws(() => k.gemmNN(a, b, out, m, kk, n, false), /deferred task failed/);
+  k.gemmNN(a, b, out, m, kk, n, false);
+  sameBits(expected, out, 'the product after a failed task');
+  // One thread: nothing to overlap with, so the task runs when deferred.
+  let ran = false;
+  one.setThreads(1);
+  one.defer(() => { ran = true; });
+  assert.equal(ran, true);
+});

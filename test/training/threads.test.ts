@@ -58,6 +58,33 @@ for (const extra of ['dropout', 'batchNorm'] as const) {
   });
 }
 
+test('with 2 threads each next batch is gathered during the step before; weights and losses stay those of 1 thread (ragged last batch, a batch size changed mid-epoch)', async () => {
+  const { x: x7, y: y7 } = seededClasses(700, 64, 3, 8);
+  const runs: { w: number[]; loss: number[]; deferred: number; gathers: number }[] = [];
+  for (const threads of [1, 2]) {
+    const m = build('wasm', 'none');
+    const kernels = m.backprop().kernels;
+    const [defer, gather] = [kernels.defer.bind(kernels), kernels.gatherRows.bind(kernels)];
+    let [deferred, gathers] = [0, 0];
+    kernels.defer = (task) => { deferred++; defer(task); };
+    kernels.gatherRows = (...a) => { gathers++; gather(...a); };
+    const run = m.session.start(x7, y7, { epochs: 3, batchSize: 128, verbose: 0, threads, seed: 9 });
+    await run.step();
+    await run.step();
+    run.setBatchSize(96);
+    const h = await run.finish();
+    runs.push({ w: flat(m.getWeights()), loss: h.history.loss!, deferred, gathers });
+  }
+  assert.deepEqual(runs[1]!.loss, runs[0]!.loss);
+  assert.deepEqual(runs[1]!.w, runs[0]!.w);
+  // Epoch 1: 2 steps of 128, then 96s over the other 444 rows (5 steps); epochs 2 and 3: 8 steps of 96 (the last of 28).
+  const steps = 2 + 5 + 8 + 8;
+  assert.deepEqual([runs[0]!.deferred, runs[0]!.gathers], [steps, 2 * steps], '1 thread: the weights saved and x, y gathered at each step');
+  // 2 threads: each step but an epoch's last also defers the next batch's gather, and the next step
+  // takes it; the one gathered for 128 rows before the batch size changed is gathered again.
+  assert.deepEqual([runs[1]!.deferred, runs[1]!.gathers], [steps + steps - 3, 2 * (steps + 1)], '2 threads: gathers ahead, used');
+});
+
 test('predict and evaluate cut large batches over the threads, with the bits of one thread', async () => {
   const m = build('wasm', 'none');
   await m.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0, threads: 1 });

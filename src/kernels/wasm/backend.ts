@@ -104,6 +104,8 @@ class WasmKernels implements Kernels {
   private lastParts = 1;
   /** Tests: cut every call that has two units of work, however small (`useThreads(n, true)`). */
   private cutSmall = false;
+  /** Work of this thread to run during the next cut call (defer). */
+  private deferred: (() => void)[] = [];
   /** Whether the last product was cut over the threads (the passes after it are cut only then). */
   private productsCut = false;
   /** The kernel threads are being started in the background. */
@@ -330,6 +332,14 @@ class WasmKernels implements Kernels {
     pool.go(op, this.id, parts);
     const f = this.fns[op]!;
     let error: unknown;
+    // Deferred work of this thread first: the other threads claim the chunks meanwhile.
+    if (this.deferred.length > 0) {
+      try {
+        this.runDeferred();
+      } catch (e) {
+        error = e;
+      }
+    }
     const started = performance.now();
     let own = 0;
     for (let c = pool.claim(); c >= 0; c = pool.claim()) {
@@ -355,6 +365,18 @@ class WasmKernels implements Kernels {
     for (let p = 0; p < parts; p++) sum += pool.result(p);
     this.lastParts = parts;
     return sum;
+  }
+
+  defer(task: () => void): void {
+    if (this.threads > 1 && this.attached()) this.deferred.push(task);
+    else task();
+  }
+
+  runDeferred(): void {
+    const tasks = this.deferred;
+    if (tasks.length === 0) return;
+    this.deferred = [];
+    for (const task of tasks) task();
   }
 
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
