@@ -230,6 +230,8 @@ export class TrainingSession {
     run.batchSize = size;
     run.engine.batchBuffers(size);
     if (run.engine.kernels.threads > 1) run.engine.batchBuffers(size, 1);
+    // A batch gathered ahead may be in buffers made again for the new size: gather it anew.
+    run.nextBatch = undefined;
     if (run.weights !== undefined) run.batchWeights = new Float64Array(size);
   }
 

@@ -85,6 +85,22 @@ test('with 2 threads each next batch is gathered during the step before; weights
   assert.deepEqual([runs[1]!.deferred, runs[1]!.gathers], [steps + steps - 3, 2 * (steps + 1)], '2 threads: gathers ahead, used');
 });
 
+test('a batch size grown just before a batch gathered ahead of the same row count: that batch is gathered again into the new buffers (bits of 1 thread)', async () => {
+  const { x: x7, y: y7 } = seededClasses(700, 64, 3, 8);
+  const runs: { w: number[]; loss: number[] }[] = [];
+  for (const threads of [1, 2]) {
+    const m = build('wasm', 'none');
+    const run = m.session.start(x7, y7, { epochs: 2, batchSize: 128, verbose: 0, threads, seed: 3 });
+    // After 5 steps of 128 the last 60 rows were gathered ahead; at batch size 200 the step is still of 60.
+    for (let i = 0; i < 5; i++) await run.step();
+    run.setBatchSize(200);
+    const h = await run.finish();
+    runs.push({ w: flat(m.getWeights()), loss: h.history.loss! });
+  }
+  assert.deepEqual(runs[1]!.loss, runs[0]!.loss);
+  assert.deepEqual(runs[1]!.w, runs[0]!.w);
+});
+
 test('predict and evaluate cut large batches over the threads, with the bits of one thread', async () => {
   const m = build('wasm', 'none');
   await m.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0, threads: 1 });
