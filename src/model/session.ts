@@ -547,7 +547,7 @@ export class TrainingSession {
     if (callbacks.hasBatchHooks) {
       await callbacks.call('onBatchBegin', b, { batch: b, size: count });
       // A callback that grew the memory (a larger pass) left the batch's views stale: take them
-      // again, or the step would copy the batch into pair 0, where the next one is gathered.
+      // again, rather than have the step copy the batch to where passes stage their inputs.
       if (!engine.kernels.owns(xb.data)) [xb, yb] = engine.batchBuffers(count, pair);
     }
     const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, callbacks.recorder(), ahead);

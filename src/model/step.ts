@@ -27,8 +27,8 @@ export interface StepRecorder {
  */
 export class Backprop {
   private readonly ws: Workspace;
-  /** The second pair of batch buffers (batchBuffers(rows, 1)). */
-  private nextBatch: Workspace | undefined;
+  /** The training batches' two pairs of buffers (batchBuffers), apart from `ws`, where a pass stages inputs not in the kernels' memory. */
+  private readonly batches: (Workspace | undefined)[] = [undefined, undefined];
   /** Bytes per row of batch every layer's buffers take, for reserving memory before a pass. */
   private readonly bytesPerRow: number;
   /** The output of the last forward pass. */
@@ -57,15 +57,18 @@ export class Backprop {
   }
 
   /**
-   * The buffers a batch of `rows` is gathered into (views on the kernels' memory). Pair 1 is a
-   * second pair, for the next batch gathered while this one trains (allocated on first use).
+   * The buffers a training batch of `rows` is gathered into (views on the kernels' memory; each
+   * pair allocated on first use). Pair 1 holds the next batch, gathered while this one trains.
+   * Neither is where other passes stage their inputs, so an evaluation a callback runs between
+   * steps leaves the batches alone.
    */
   batchBuffers(rows: number, pair: 0 | 1 = 0): [Matrix, Matrix] {
+    const ws = (this.batches[pair] ??= new Workspace(this.kernels, { x: this.layers[0]!.inputUnits, y: this.loss.targets === 'sparse' ? 1 : this.layers[this.layers.length - 1]!.outputUnits }));
+    this.kernels.reserve(ws.bytesFor(rows) + 128);
+    ws.matrix('x', rows);
+    // Room for a pass after them; the views are taken after any move that makes.
     this.reserve(rows);
-    if (pair === 0) return [this.ws.matrix('x', rows), this.ws.matrix('y', rows)];
-    this.nextBatch ??= new Workspace(this.kernels, { x: this.layers[0]!.inputUnits, y: this.loss.targets === 'sparse' ? 1 : this.layers[this.layers.length - 1]!.outputUnits });
-    this.kernels.reserve(this.nextBatch.bytesFor(rows) + 128);
-    return [this.nextBatch.matrix('x', rows), this.nextBatch.matrix('y', rows)];
+    return [ws.matrix('x', rows), ws.matrix('y', rows)];
   }
 
   /** `m` itself when the kernels can use it in place, else its copy in the buffer `key`. */

@@ -101,6 +101,24 @@ test('a batch size grown just before a batch gathered ahead of the same row coun
   assert.deepEqual(runs[1]!.w, runs[0]!.w);
 });
 
+test('a callback that evaluates other rows before and after each step changes nothing in the training, with 1 or 2 threads', async () => {
+  const { x: x7, y: y7 } = seededClasses(700, 64, 3, 8);
+  const { x: xv, y: yv } = seededClasses(300, 64, 3, 12);
+  const runs: { w: number[]; loss: number[] }[] = [];
+  for (const [threads, evaluating] of [[1, false], [1, true], [2, true]] as const) {
+    const m = build('wasm', 'none');
+    // evaluate stages its rows in the engine's memory: never where the step's batch, or the next one gathered ahead, waits.
+    const evaluate = (): void => void m.evaluate(xv, yv, { batchSize: 300, threads });
+    const callbacks = evaluating ? [{ onBatchBegin: evaluate, onBatchEnd: evaluate }] : [];
+    const h = await m.fit(x7, y7, { epochs: 2, batchSize: 128, verbose: 0, threads, seed: 5, callbacks });
+    runs.push({ w: flat(m.getWeights()), loss: h.history.loss! });
+  }
+  for (const r of runs.slice(1)) {
+    assert.deepEqual(r.loss, runs[0]!.loss);
+    assert.deepEqual(r.w, runs[0]!.w);
+  }
+});
+
 test('predict and evaluate cut large batches over the threads, with the bits of one thread', async () => {
   const m = build('wasm', 'none');
   await m.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0, threads: 1 });
