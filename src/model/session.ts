@@ -20,6 +20,7 @@ import { cappedThreads, describeThreads } from './kernelThreads.js';
 import { EXPLODING_LOSS_FACTOR, WeightGuard, describeDivergence, explodingLoss, firstNonFiniteGradient, type Failure } from './divergence.js';
 import { parseRunArgs, prepareRunData, prepareValidation, type FitArgs } from './runData.js';
 import { DatasetFeed, evaluateDataset, isDataset, type BatchDataset } from './dataset.js';
+import { BatchAhead, gatherBatch } from './batchAhead.js';
 
 /** What compile takes: the optimiser, the loss and the metrics. */
 export interface CompileArgs {
@@ -97,8 +98,8 @@ interface Run {
   readonly threadsBefore: number | 'auto';
   batchSize: number;
   batchWeights: Float64Array | undefined;
-  /** The next batch, gathered ahead into the batch buffers of `pair` for step `step` (kernel threads). */
-  nextBatch: { readonly step: number; readonly start: number; readonly count: number; readonly pair: 0 | 1 } | undefined;
+  /** The next batch gathered during each step (kernel threads, rows in memory). */
+  readonly ahead: BatchAhead | undefined;
   /** Whether the kernel threads were prepared (started where that needs the event loop). */
   threadsReady: boolean;
   begun: boolean;
@@ -231,7 +232,7 @@ export class TrainingSession {
     run.engine.batchBuffers(size);
     if (run.engine.kernels.threads > 1) run.engine.batchBuffers(size, 1);
     // A batch gathered ahead may be in buffers made again for the new size: gather it anew.
-    run.nextBatch = undefined;
+    run.ahead?.forget();
     if (run.weights !== undefined) run.batchWeights = new Float64Array(size);
   }
 
@@ -287,8 +288,9 @@ export class TrainingSession {
     const threadsBefore = engine.kernels.threadSetting;
     const threads = args.threads !== undefined ? cappedThreads(engine.kernels, 'fit', args.threads) : undefined;
     if (threads !== undefined) engine.kernels.setThreads(threads.setting);
-    // The second pair of batch buffers, for the batch gathered ahead (threads only; see batch()).
-    if (!stream && engine.kernels.threads > 1) engine.batchBuffers(batchSize, 1);
+    // With kernel threads each step gathers the next batch into a second pair of buffers.
+    const ahead = !stream && engine.kernels.threads > 1 ? new BatchAhead(engine, data.train, order) : undefined;
+    if (ahead !== undefined) engine.batchBuffers(batchSize, 1);
     const history = new History();
     const finite = Number.isFinite(opts.epochs);
     const callbacks = new CallbackList([history, ...(opts.verbose === 1 && finite ? [new EpochLogger(opts.epochs)] : []), ...(args.callbacks ?? [])], model);
@@ -304,7 +306,7 @@ export class TrainingSession {
     this.run = {
       opts, train: data.train, feed: stream ? new DatasetFeed(model, x, opts.stepsPerEpoch, 'fit dataset') : undefined, validationFeed, validation: data.validation, weights: data.weights, warning: data.warning, threadWarning: threads?.warning, engine, order,
       guard: new WeightGuard(engine.params), callbacks, history, metrics, threadsBefore,
-      batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, nextBatch: undefined, threadsReady: false,
+      batchSize, batchWeights: data.weights ? new Float64Array(batchSize) : undefined, ahead, threadsReady: false,
       begun: false, ended: false, failure: undefined, epoch: opts.initialEpoch, inEpoch: false, batch: 0, position: 0, steps: 0, epochsLogged: 0,
       lossSum: 0, seen: 0, partial: false, diverged: false, epochStart: undefined, stepsAtEpochStart: 0,
       referenceLoss: undefined, explodingBatch: undefined, lastYield: now(), lastLogs: {}, epochLogs: [], advancing: false,
@@ -476,7 +478,8 @@ export class TrainingSession {
       if (run.feed !== undefined) await run.feed.beginEpoch(run.epoch);
       else if (run.opts.shuffle) this.shuffleRng.shuffle(run.order);
       for (const m of run.metrics) m.reset();
-      Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false, explodingBatch: undefined, nextBatch: undefined });
+      Object.assign(run, { inEpoch: true, batch: 0, position: 0, lossSum: 0, seen: 0, partial: false, explodingBatch: undefined });
+      run.ahead?.forget();
     }
     if (!run.threadsReady) {
       // Start the kernel threads now (yielding) when this run's products will be cut over them.
@@ -507,49 +510,24 @@ export class TrainingSession {
     const n = train.x.rows;
     const start = run.position;
     const count = Math.min(run.batchSize, n - start);
-    const k = engine.kernels;
-    const ready = run.nextBatch;
-    run.nextBatch = undefined;
-    const gathered = ready !== undefined && ready.step === run.steps && ready.start === start && ready.count === count;
-    const pair = gathered ? ready.pair : 0;
-    // With kernel threads, this thread gathers the epoch's next batch into the other pair of
-    // buffers during the step's first cut call, while the other threads start on its chunks.
-    // Its views are taken first, this batch's last: nothing may allocate (or move the memory)
-    // after them, and the views of a shared memory taken before a growth still alias it.
     const next = start + count;
-    let ahead: (() => void) | undefined;
-    if (k.threads > 1 && next < n) {
-      const nextCount = Math.min(run.batchSize, n - next);
-      const other = pair === 0 ? 1 : 0;
-      const [xn, yn] = engine.batchBuffers(nextCount, other);
-      run.nextBatch = { step: run.steps + 1, start: next, count: nextCount, pair: other };
-      ahead = () => {
-        k.gatherRows(train.x.data, train.x.cols, order, next, nextCount, xn.data);
-        k.gatherRows(train.y.data, train.y.cols, order, next, nextCount, yn.data);
-      };
-    }
-    const [xb, yb] = engine.batchBuffers(count, pair);
-    if (!gathered) {
-      k.gatherRows(train.x.data, train.x.cols, order, start, count, xb.data);
-      k.gatherRows(train.y.data, train.y.cols, order, start, count, yb.data);
-    }
+    // The next batch's views are taken before this one's (BatchAhead.plan says why).
+    const pair = run.ahead?.take(run.steps, start, count);
+    const ahead = run.ahead !== undefined && next < n ? run.ahead.plan(run.steps + 1, next, Math.min(run.batchSize, n - next), pair === 1 ? 0 : 1) : undefined;
+    const [xb, yb] = engine.batchBuffers(count, pair ?? 0);
+    if (pair === undefined) gatherBatch(engine.kernels, train, order, start, count, xb, yb);
     if (run.batchWeights) {
       for (let i = 0; i < count; i++) run.batchWeights[i] = run.weights![order[start + i]!]!;
       engine.rowWeights = run.batchWeights;
     }
-    await this.trainStaged(run, xb, yb, count, count, start + count >= n, ahead, pair);
+    await this.trainStaged(run, xb, yb, count, count, next >= n, ahead);
   }
 
   /** One step on the staged batch (rows, advancing the position by `advance`, or a dataset's block); a divergence ends the epoch. */
-  private async trainStaged(run: Run, xb: Matrix, yb: Matrix, count: number, advance: number, last: boolean, ahead?: () => void, pair: 0 | 1 = 0): Promise<void> {
+  private async trainStaged(run: Run, xb: Matrix, yb: Matrix, count: number, advance: number, last: boolean, ahead?: () => void): Promise<void> {
     const { engine, callbacks, metrics } = run;
     const b = run.batch;
-    if (callbacks.hasBatchHooks) {
-      await callbacks.call('onBatchBegin', b, { batch: b, size: count });
-      // A callback that grew the memory (a larger pass) left the batch's views stale: take them
-      // again, rather than have the step copy the batch to where passes stage their inputs.
-      if (!engine.kernels.owns(xb.data)) [xb, yb] = engine.batchBuffers(count, pair);
-    }
+    if (callbacks.hasBatchHooks) await callbacks.call('onBatchBegin', b, { batch: b, size: count });
     const loss = takeStep(this.optimizer, engine, run.guard, xb, yb, metrics, callbacks.recorder(), ahead);
     // Only this run's steps are weighted (computeGradients and explain use the same engine).
     engine.rowWeights = undefined;

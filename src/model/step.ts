@@ -29,6 +29,8 @@ export class Backprop {
   private readonly ws: Workspace;
   /** The training batches' two pairs of buffers (batchBuffers), apart from `ws`, where a pass stages inputs not in the kernels' memory. */
   private readonly batches: (Workspace | undefined)[] = [undefined, undefined];
+  /** Columns of a batch's x and (encoded) y. */
+  private readonly batchColumns: { readonly x: number; readonly y: number };
   /** Bytes per row of batch every layer's buffers take, for reserving memory before a pass. */
   private readonly bytesPerRow: number;
   /** The output of the last forward pass. */
@@ -42,7 +44,8 @@ export class Backprop {
   ) {
     const first = layers[0]!;
     const last = layers[layers.length - 1]!;
-    this.ws = new Workspace(kernels, { x: first.inputUnits, y: loss.targets === 'sparse' ? 1 : last.outputUnits, dOut: last.outputUnits });
+    this.batchColumns = { x: first.inputUnits, y: loss.targets === 'sparse' ? 1 : last.outputUnits };
+    this.ws = new Workspace(kernels, { ...this.batchColumns, dOut: last.outputUnits });
     let units = first.inputUnits;
     for (const l of layers) units += l.inputUnits + 4 * l.outputUnits;
     this.bytesPerRow = units * (kernels.dtype === 'float64' ? 8 : 4);
@@ -63,7 +66,7 @@ export class Backprop {
    * steps leaves the batches alone.
    */
   batchBuffers(rows: number, pair: 0 | 1 = 0): [Matrix, Matrix] {
-    const ws = (this.batches[pair] ??= new Workspace(this.kernels, { x: this.layers[0]!.inputUnits, y: this.loss.targets === 'sparse' ? 1 : this.layers[this.layers.length - 1]!.outputUnits }));
+    const ws = (this.batches[pair] ??= new Workspace(this.kernels, this.batchColumns));
     this.kernels.reserve(ws.bytesFor(rows) + 128);
     ws.matrix('x', rows);
     // Room for a pass after them; the views are taken after any move that makes.
