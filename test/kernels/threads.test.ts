@@ -8,7 +8,7 @@ import type { FloatArray } from '../../src/core/matrix.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
 import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { existingKernelPool, kernelPool, KernelThreadError, terminateKernelThreads } from '../../src/kernels/pool/pool.js';
-import { OP } from '../../src/kernels/pool/protocol.js';
+import { CTRL, CTRL_WORDS, OP, claimChunk, publishChunks } from '../../src/kernels/pool/protocol.js';
 
 type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): Promise<number>; threads: number; shared: boolean };
 const wasm = loadWasmBackend();
@@ -136,6 +136,29 @@ test('the pool starts once, serves many models, terminates, and starts again whe
   sameBits(step(open(), 64, [300, 200, 10]).flatMap((a) => [...a]), step(k, 64, [300, 200, 10]).flatMap((a) => [...a]), 'after a restart');
 });
 
+test('chunks are claimed from the thread\'s own group first, then taken from the others, each exactly once', () => {
+  const ctrl = new Int32Array(CTRL_WORDS);
+  const drain = (self: number, count: number) => Array.from({ length: count }, () => claimChunk(ctrl, self));
+  publishChunks(ctrl, 8, 2);
+  // Thread 1 (a worker) starts on chunks 4..7: the rows or range this shape gives it every call.
+  assert.deepEqual(drain(1, 2), [4, 5]);
+  // The caller takes its own group, then what is left of the other's, then finds none.
+  assert.deepEqual(drain(0, 7), [0, 1, 2, 3, 6, 7, -1]);
+  assert.equal(claimChunk(ctrl, 1), -1);
+  // Three threads over 8 chunks: groups [0, 2), [2, 5), [5, 8); a worker numbered past the
+  // call's threads starts on the group of its number modulo them.
+  publishChunks(ctrl, 8, 3);
+  assert.deepEqual(drain(2, 4), [5, 6, 7, 0]);
+  assert.deepEqual(drain(4, 2), [2, 3]);
+  assert.deepEqual(drain(0, 3), [1, 4, -1]);
+  // A call of fewer chunks than threads has one group per chunk; the words of the earlier call's
+  // groups it does not use are exhausted, so a late thread reading the old group count gets nothing twice.
+  publishChunks(ctrl, 2, 3);
+  assert.equal(Atomics.load(ctrl, CTRL.groups), 2);
+  const seen = [claimChunk(ctrl, 2), claimChunk(ctrl, 2), claimChunk(ctrl, 2)];
+  assert.deepEqual(seen, [0, 1, -1]);
+});
+
 test('an error in a kernel thread surfaces on the caller as a KernelThreadError naming the thread', async () => {
   const k = open();
   await k.useThreads(2);
@@ -143,12 +166,12 @@ test('an error in a kernel thread surfaces on the caller as a KernelThreadError 
   assert.ok(typeof pool === 'object');
   // An instance no thread holds: one chunk, left to the worker (the caller claims none here).
   pool.post(0, [0, 0, 0, 4]);
-  pool.go(OP.multiply, 987654, 1);
+  pool.go(OP.multiply, 987654, 1, 2);
   assert.throws(() => pool.finish(1), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /kernel thread 1 failed: .*no kernel instance 987654/.test(e.message));
   // A WebAssembly trap (a read past the memory's end) in the thread's chunk.
   const a = put(k, random(8, 1));
   pool.post(0, [a.byteOffset, 2 ** 31, a.byteOffset, 4]);
-  pool.go(OP.multiply, (k as unknown as { id: number }).id, 1);
+  pool.go(OP.multiply, (k as unknown as { id: number }).id, 1, 2);
   assert.throws(() => pool.finish(1), (e: unknown) => e instanceof KernelThreadError && e.thread === 1 && /RuntimeError/.test(e.message));
   // The pool still works afterwards.
   const b = put(k, random(1 << 17, 2)), out = k.alloc(1 << 17).data;

@@ -75,8 +75,9 @@ class KernelThread {
   /** Claims and runs chunks of the current call until none is left (none, if this thread is late). */
   private work(): void {
     const { ctrl, tasks } = this;
-    for (let c = claimChunk(ctrl); c >= 0; c = claimChunk(ctrl)) {
-      const chunks = Atomics.load(ctrl, CTRL.next) >>> 16;
+    const self = this.init.index;
+    for (let c = claimChunk(ctrl, self); c >= 0; c = claimChunk(ctrl, self)) {
+      const chunks = Atomics.load(ctrl, CTRL.chunks);
       try {
         tasks[c * SLOT + SLOT_RESULT] = this.run(c);
       } catch (e) {

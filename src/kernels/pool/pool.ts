@@ -4,7 +4,7 @@ import { BackpropError } from '../../core/errors.js';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import { startWorker, workerEntry } from './workerStart.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, ERROR_BYTES, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, SLOT_RESULT, claimChunk,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, CTRL_WORDS, ERROR_BYTES, publishChunks, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, SLOT_RESULT, claimChunk,
   type Attach, type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
@@ -40,7 +40,7 @@ interface WorkerHandle {
 
 /** The calling thread's side of the kernel threads. */
 export class KernelPool {
-  readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
+  readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
   readonly tasks: Float64Array;
   private readonly errorBytes = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   private readonly workers: WorkerHandle[] = [];
@@ -78,22 +78,22 @@ export class KernelPool {
   }
 
   /**
-   * Publishes a call of `op` on kernel instance `instance` cut into `chunks` (posted before): the
-   * workers wake and claim chunks; the caller claims its own (`claim`, `complete`), then `finish`es.
+   * Publishes a call of `op` on kernel instance `instance` cut into `chunks` (posted before) for
+   * `threads` threads: the workers wake and claim chunks; the caller claims its own (`claim`,
+   * `complete`), then `finish`es.
    */
-  go(op: number, instance: number, chunks: number): void {
+  go(op: number, instance: number, chunks: number, threads: number): void {
     const { ctrl } = this;
     Atomics.store(ctrl, CTRL.op, op);
     Atomics.store(ctrl, CTRL.instance, instance);
     Atomics.store(ctrl, CTRL.done, 0);
-    // Last: from here on the chunks can be claimed.
-    Atomics.store(ctrl, CTRL.next, chunks * 65536);
+    publishChunks(ctrl, chunks, threads);
     this.command(CMD_RUN);
   }
 
-  /** The next unclaimed chunk of the current call, or −1. */
+  /** The next unclaimed chunk of the current call for the calling thread (thread 0), or −1. */
   claim(): number {
-    return claimChunk(this.ctrl);
+    return claimChunk(this.ctrl, 0);
   }
 
   /** Records chunk `c`'s result and counts it done. */

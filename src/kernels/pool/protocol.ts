@@ -1,9 +1,10 @@
 /*
  * The kernel threads' shared control block (pool.ts on the calling thread, kernelWorker.ts in each
  * worker). No message crosses per call: the caller writes the call's chunks (the arguments of each
- * slice) into the task slots, publishes them in `next` and bumps `word`; then every thread, the
- * caller included, claims chunks one at a time (a compare-and-swap on `next`) until none is left,
- * and counts each one it finishes in `done`. A thread that is late (asleep, or its core taken by
+ * slice) into the task slots, publishes them in one claim word per thread (`publishChunks`) and
+ * bumps `word`; then every thread, the caller included, claims chunks one at a time (a
+ * compare-and-swap on a claim word), its own group's first, until none is left, and counts each
+ * one it finishes in `done`. A thread that is late (asleep, or its core taken by
  * another process) finds nothing left to claim: the caller never waits for a thread that has not
  * started, only for chunks in progress. Which thread runs a chunk never changes its bits.
  */
@@ -20,27 +21,64 @@ export const CTRL = {
   word: 3,
   /** Workers that have started (each adds 1). */
   started: 4,
-  /** The current call's chunk count · 65536 + the next chunk to claim. */
-  next: 5,
+  /** The current call's chunk count. */
+  chunks: 5,
   /** Chunks of the current call finished (by any thread); the caller waits on it. */
   done: 6,
   /** The current call's op (OPS index) and kernel instance id. */
   op: 7,
   instance: 8,
+  /** The current call's claim groups (one per thread it is cut for), whose words follow the block. */
+  groups: 9,
   length: 16,
 } as const;
+
+/**
+ * Int32 index of claim group g's word (its end · 65536 + its next chunk): one cache line each,
+ * after the block, so that threads claiming in their own groups do not share a line.
+ */
+export function groupWord(g: number): number {
+  return CTRL.length + g * 16;
+}
+/** Int32 length of the control block with the group words of up to MAX_CHUNKS groups. */
+export const CTRL_WORDS = groupWord(256);
 
 /** Most chunks one call is cut into (the chunk index takes 16 bits of `next`). */
 export const MAX_CHUNKS = 256;
 
-/** Claims the next chunk of the current call for this thread: its index, or −1 when none is left. */
-export function claimChunk(ctrl: Int32Array): number {
-  for (;;) {
-    const v = Atomics.load(ctrl, CTRL.next);
-    const index = v & 0xffff;
-    if (index >= v >>> 16) return -1;
-    // The swap succeeds only on the current call's word: the chunk's arguments were written before it.
-    if (Atomics.compareExchange(ctrl, CTRL.next, v, v + 1) === v) return index;
+/**
+ * Claims a chunk of the current call for thread `self`: first from its own group (the chunks a
+ * call's cut gives it: the same rows or range of a matrix at every call, so a thread passes over
+ * what it wrote, which is in its core's cache), then from the others in turn (a thread whose core
+ * another process took leaves its group to them). Returns the chunk's index, or −1 when none is left.
+ */
+export function claimChunk(ctrl: Int32Array, self: number): number {
+  const groups = Atomics.load(ctrl, CTRL.groups);
+  for (let i = 0; i < groups; i++) {
+    const at = groupWord((self + i) % groups);
+    for (;;) {
+      const v = Atomics.load(ctrl, at);
+      const index = v & 0xffff;
+      if (index >= v >>> 16) break;
+      // The swap succeeds only on the word loaded: a group word of an earlier call is exhausted.
+      if (Atomics.compareExchange(ctrl, at, v, v + 1) === v) return index;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Publishes a call of `chunks` chunks cut for `threads` threads (after its arguments are written):
+ * thread t's group is chunks [⌊chunks·t/threads⌋, ⌊chunks·(t+1)/threads⌋), the part of the
+ * rows or range that a call of this shape gives it every time.
+ */
+export function publishChunks(ctrl: Int32Array, chunks: number, threads: number): void {
+  const groups = Math.max(1, Math.min(threads, chunks));
+  Atomics.store(ctrl, CTRL.chunks, chunks);
+  Atomics.store(ctrl, CTRL.groups, groups);
+  // Last: from here on group g's chunks can be claimed.
+  for (let g = 0; g < groups; g++) {
+    Atomics.store(ctrl, groupWord(g), Math.floor((chunks * (g + 1)) / groups) * 65536 + Math.floor((chunks * g) / groups));
   }
 }
 

@@ -329,7 +329,7 @@ class WasmKernels implements Kernels {
       fill(p, args);
       pool.post(p, args);
     }
-    pool.go(op, this.id, parts);
+    pool.go(op, this.id, parts, this.threads);
     const f = this.fns[op]!;
     let error: unknown;
     // Deferred work of this thread first: the other threads claim the chunks meanwhile.
