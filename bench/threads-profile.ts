@@ -31,7 +31,7 @@ let depth = 0;
 let nested = 0;
 function instrument(k: Kernels): void {
   const target = k as unknown as Record<string, unknown>;
-  for (const name of ['gemmNN', 'gemmNT', 'gemmTN', 'addRowVector', 'columnSums', 'multiply', 'activationForward', 'activationBackward',
+  for (const name of ['gemmNN', 'gemmNT', 'gemmTN', 'denseForward', 'addRowVector', 'columnSums', 'multiply', 'activationForward', 'activationBackward',
     'fusedLossGradient', 'lossValue', 'adam', 'allFinite', 'gatherRows', 'copyRows']) {
     const f = target[name] as (...a: unknown[]) => unknown;
     target[name] = (...a: unknown[]) => {
@@ -51,7 +51,7 @@ function instrument(k: Kernels): void {
       const dt = performance.now() - t;
       const self = dt - (nested - nestedBefore);
       if (inside) nested += dt;
-      const shape = name.startsWith('gemm') ? ` ${a[3]}×${a[4]}×${a[5]}` : name.startsWith('activation') ? ` ${String(a[0])} ${a[a.length - 2]}×${a[a.length - 1]}` : name === 'adam' ? ` n=${a[4]}` : '';
+      const shape = name.startsWith('gemm') ? ` ${a[3]}×${a[4]}×${a[5]}` : name === 'denseForward' ? ` ${a[5]}×${a[6]}×${a[7]} ${String(a[8])}` : name.startsWith('activation') ? ` ${String(a[0])} ${a[a.length - 2]}×${a[a.length - 1]}` : name === 'adam' ? ` n=${a[4]}` : '';
       const key = (inside ? '(during a cut call) ' : '') + name + shape;
       times.set(key, (times.get(key) ?? 0) + self);
       return r;

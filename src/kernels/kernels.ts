@@ -83,6 +83,12 @@ export interface Kernels {
   /** out[k×n] = x[m×k]ᵀ · d[m×n]  (∂E/∂W = Xᵀ·δ). */
   gemmTN(x: FloatArray, d: FloatArray, out: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
 
+  /**
+   * A dense layer's forward: z[m×n] = x[m×k]·w[k×n] (+ bias), then a = g(z) (a may be z for
+   * 'linear'). The same bits as gemmNN, addRowVector and activationForward in turn; threads apply
+   * the bias and an elementwise g to the block of z each computed, while it is in their cache.
+   */
+  denseForward(x: FloatArray, w: FloatArray, bias: FloatArray | undefined, z: FloatArray, a: FloatArray, m: number, k: number, n: number, kind: ActivationKernel, alpha: number): void;
   /** out[i, j] += bias[j] for an m×n matrix. */
   addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void;
   /** out[j] (+)= Σ_i d[i, j]. */

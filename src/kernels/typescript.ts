@@ -2,6 +2,7 @@ import { allocate, type DType, type FloatArray } from '../core/matrix.js';
 import { UnsupportedError } from '../core/errors.js';
 import { Block, type KernelBackend, type KernelLoops, type Kernels } from './kernels.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
+import { denseForward } from './dense.js';
 import { addRowVector, columnSums, multiply, sumOfSquares, allFinite, gatherRows, copyRows, dropoutMask } from './elementwise.js';
 import { logSoftmaxRows } from './softmax.js';
 import { activationForward, activationBackward } from './activation.js';
@@ -11,7 +12,7 @@ import { batchNormForward, batchNormBackward } from './batchNorm.js';
 
 /** The loops themselves, free of any memory: the reference every other backend is tested against. */
 export const typescriptLoops: KernelLoops = {
-  gemmNN, gemmNT, gemmTN, addRowVector, columnSums, multiply, activationForward, activationBackward, logSoftmaxRows,
+  gemmNN, gemmNT, gemmTN, denseForward, addRowVector, columnSums, multiply, activationForward, activationBackward, logSoftmaxRows,
   lossValue, lossGradient, fusedLossGradient, sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, sumOfSquares,
   penalty, addPenaltyGradient, dropoutMask, batchNormForward, batchNormBackward, allFinite, gatherRows, copyRows,
 };
@@ -46,6 +47,7 @@ class TypescriptKernels implements Kernels {
   gemmNN = gemmNN;
   gemmNT = gemmNT;
   gemmTN = gemmTN;
+  denseForward = denseForward;
   addRowVector = addRowVector;
   columnSums = columnSums;
   multiply = multiply;

@@ -96,9 +96,7 @@ export class Dense extends Layer {
     const linear = this.activation.name === 'linear';
     const z = this.ws.matrix('z', m);
     const a = linear ? z : this.ws.matrix('a', m);
-    k.gemmNN(x.data, this.kernel.value, z.data, m, this.inputUnits, this.units, false);
-    if (this.bias) k.addRowVector(z.data, this.bias.value, m, this.units);
-    if (!linear) this.activation.forward(z.data, a.data, m, this.units, k);
+    k.denseForward(x.data, this.kernel.value, this.bias?.value, z.data, a.data, m, this.inputUnits, this.units, this.activation.name, this.activation.alpha);
     this.z = z;
     this.a = a;
     return a;

@@ -182,6 +182,40 @@ for (const c of cases) {
     ranNative(k);
   });
 
+  test(`${c.label}: a dense forward is the product, the bias and the activation in turn, bit for bit`, async () => {
+    const k = await c.open();
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+      for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${c.label} ${what}: element ${i} is ${a[i]} fused, ${b[i]} in turn`);
+    };
+    // Row blocks and column panels of every size the cuts give, ragged edges, and a batch of 1.
+    const shapes: [number, number, number][] = [[1, 5, 3], [4, 8, 8], [9, 17, 33], [40, 300, 140], [130, 64, 20], [7, 3, 9]];
+    for (const kind of ACTIVATIONS) {
+      for (const [m, kk, n] of shapes) {
+        for (const withBias of [true, false]) {
+          // Room first: views taken before the memory grows are not current (they would run in TypeScript).
+          k.reserve(4 * (m * kk + kk * n + n + 5 * m * n) + 4096);
+          const X = put(k, random(m * kk, 30, 2)), W = put(k, random(kk * n, 31)), bias = withBias ? put(k, random(n, 32)) : undefined;
+          const z1 = put(k, new Float64Array(m * n)), a1 = put(k, new Float64Array(m * n));
+          const z2 = put(k, new Float64Array(m * n)), a2 = put(k, new Float64Array(m * n));
+          k.denseForward(X, W, bias, z1, a1, m, kk, n, kind, 0.2);
+          k.gemmNN(X, W, z2, m, kk, n, false);
+          if (bias) k.addRowVector(z2, bias, m, n);
+          k.activationForward(kind, 0.2, z2, a2, m, n);
+          const what = `${kind} [${m}×${kk}×${n}]${withBias ? ' with bias' : ''}`;
+          same(z1, z2, `${what} z`);
+          same(a1, a2, `${what} a`);
+          if (kind === 'linear') {
+            // a may be z itself (what Dense passes for a linear layer).
+            const z3 = put(k, new Float64Array(m * n));
+            k.denseForward(X, W, bias, z3, z3, m, kk, n, kind, 0.2);
+            same(z3, z2, `${what} a = z`);
+          }
+        }
+      }
+    }
+    ranNative(k);
+  });
+
   test(`${c.label}: loss values and gradients of every kind, fused gradients dense and sparse`, async () => {
     const k = await c.open();
     const EPS = 1e-7;

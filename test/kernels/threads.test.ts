@@ -9,6 +9,7 @@ import type { Kernels } from '../../src/kernels/kernels.js';
 import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { existingKernelPool, kernelPool, KernelThreadError, terminateKernelThreads } from '../../src/kernels/pool/pool.js';
 import { CTRL, CTRL_WORDS, OP, claimChunk, publishChunks } from '../../src/kernels/pool/protocol.js';
+import { finerPanels, MAX_MACS_PER_PANEL } from '../../src/kernels/wasm/split.js';
 
 type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): Promise<number>; threads: number; shared: boolean };
 const wasm = loadWasmBackend();
@@ -42,10 +43,17 @@ function step(k: Kernels, m: number, sizes: number[]): Float32Array[] {
     const w = put(k, random(i * o, 10 + l).map((v) => v * 0.1));
     ws.push(w);
     const z = k.alloc(m * o).data;
-    k.gemmNN(x, w, z, m, i, o, false);
-    k.addRowVector(z, put(k, random(o, 20 + l)), m, o);
     const a = k.alloc(m * o).data;
-    k.activationForward(l === sizes.length - 1 ? 'softmax' : l === 1 ? 'relu' : 'tanh', 0, z, a, m, o);
+    const bias = put(k, random(o, 20 + l));
+    if (l === sizes.length - 1) {
+      // The product, bias and softmax as three calls; the hidden layers' as one (the epilogue on each thread's block).
+      k.gemmNN(x, w, z, m, i, o, false);
+      k.addRowVector(z, bias, m, o);
+      k.activationForward('softmax', 0, z, a, m, o);
+    } else {
+      k.denseForward(x, w, bias, z, a, m, i, o, l === 1 ? 'relu' : 'tanh', 0);
+    }
+    outs.push(Float32Array.from(z));
     outs.push(Float32Array.from(a));
     acts.push(a);
     x = a;
@@ -157,6 +165,18 @@ test('chunks are claimed from the thread\'s own group first, then taken from the
   assert.equal(Atomics.load(ctrl, CTRL.groups), 2);
   const seen = [claimChunk(ctrl, 2), claimChunk(ctrl, 2), claimChunk(ctrl, 2)];
   assert.deepEqual(seen, [0, 1, -1]);
+});
+
+test('column panels are cut finer until each is under 2^21 multiply-adds, keeping 16 columns, within the chunk slots', () => {
+  // W2's first product X·W (128×256 over 784 steps) on 2 threads: 8 panels of 3.2 M → 16 of 1.6 M.
+  assert.equal(finerPanels(8, 128, 256, 784, 256), 16);
+  // δ·Wᵀ of its second layer (128×256 over 128 steps): 0.5 M a panel already.
+  assert.equal(finerPanels(8, 128, 256, 128, 256), 8);
+  // 1,024 columns: doubled to 64 panels of 16 columns (1.6 M each), not further.
+  assert.equal(finerPanels(8, 128, 1024, 784, 256), 64);
+  // Never past the chunk slots.
+  assert.equal(finerPanels(8, 128, 1024, 784, 32), 32);
+  assert.equal(MAX_MACS_PER_PANEL, 2 ** 21);
 });
 
 test('an error in a kernel thread surfaces on the caller as a KernelThreadError naming the thread', async () => {

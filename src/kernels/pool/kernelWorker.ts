@@ -1,7 +1,7 @@
 import type * as WorkerThreads from 'node:worker_threads';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CTRL, ERROR_BYTES, OPS, SLOT, SLOT_ARGS, SLOT_RESULT, WORKER_SPIN_MS, claimChunk,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CTRL, ERROR_BYTES, OPS, SLOT, SLOT_ARGS, SLOT_RESULT, WORKER_SPIN_MS, claimChunk, stamp, traceClock,
   type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
@@ -78,11 +78,13 @@ class KernelThread {
     const self = this.init.index;
     for (let c = claimChunk(ctrl, self); c >= 0; c = claimChunk(ctrl, self)) {
       const chunks = Atomics.load(ctrl, CTRL.chunks);
+      const start = Atomics.load(ctrl, CTRL.tracing) === 1 ? traceClock() : 0;
       try {
         tasks[c * SLOT + SLOT_RESULT] = this.run(c);
       } catch (e) {
         this.fail(e);
       }
+      if (start !== 0) stamp(tasks, c, self, start);
       if (Atomics.add(ctrl, CTRL.done, 1) === chunks - 1) Atomics.notify(ctrl, CTRL.done);
     }
   }
@@ -94,8 +96,8 @@ class KernelThread {
     if (fns === undefined) throw new Error(`no kernel instance ${instance} (its memory was not attached to this thread)`);
     const f = fns[Atomics.load(this.ctrl, CTRL.op)]!;
     const a = c * SLOT + SLOT_ARGS;
-    const r = f(tasks[a]!, tasks[a + 1]!, tasks[a + 2]!, tasks[a + 3]!, tasks[a + 4]!, tasks[a + 5]!,
-      tasks[a + 6]!, tasks[a + 7]!, tasks[a + 8]!, tasks[a + 9]!, tasks[a + 10]!, tasks[a + 11]!);
+    const r = f(tasks[a]!, tasks[a + 1]!, tasks[a + 2]!, tasks[a + 3]!, tasks[a + 4]!, tasks[a + 5]!, tasks[a + 6]!, tasks[a + 7]!,
+      tasks[a + 8]!, tasks[a + 9]!, tasks[a + 10]!, tasks[a + 11]!, tasks[a + 12]!, tasks[a + 13]!, tasks[a + 14]!, tasks[a + 15]!);
     return typeof r === 'number' ? r : 0;
   }
 

@@ -4,7 +4,8 @@ import { BackpropError } from '../../core/errors.js';
 import { nodeModule } from '../../core/nodeBuiltins.js';
 import { startWorker, workerEntry } from './workerStart.js';
 import {
-  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, CTRL_WORDS, ERROR_BYTES, publishChunks, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, SLOT_RESULT, claimChunk,
+  CMD_ATTACH, CMD_EXIT, CMD_PARK, CMD_RUN, CTRL, CTRL_WORDS, ERROR_BYTES, publishChunks, MAX_ARGS, MAX_CHUNKS, OPS, SLOT, SLOT_ARGS, SLOT_RESULT, SLOT_TRACE, claimChunk, traceClock,
+  type TracedCall,
   type Attach, type AttachMessage, type WorkerInit,
 } from './protocol.js';
 
@@ -124,6 +125,27 @@ export class KernelPool {
       done = Atomics.load(ctrl, CTRL.done);
     }
     this.raise();
+  }
+
+  /** Where traced calls go (`trace`); undefined when not tracing. */
+  tracer: ((call: TracedCall) => void) | undefined;
+
+  /**
+   * Hands every cut call from now on to `onCall`, with which thread ran each chunk and when
+   * (`bench/threads-trace.ts`); undefined stops. Each thread then reads the clock twice a chunk.
+   */
+  trace(onCall: ((call: TracedCall) => void) | undefined): void {
+    this.tracer = onCall;
+    Atomics.store(this.ctrl, CTRL.tracing, onCall === undefined ? 0 : 1);
+  }
+
+  /** The last call's trace (its chunks' stamps), published at `published`. */
+  traced(op: number, chunks: number, published: number): TracedCall {
+    const t = this.tasks;
+    return {
+      op: OPS[op]!, published, ended: traceClock(),
+      chunks: Array.from({ length: chunks }, (_, c) => ({ thread: t[c * SLOT + SLOT_TRACE]!, start: t[c * SLOT + SLOT_TRACE + 1]!, end: t[c * SLOT + SLOT_TRACE + 2]! })),
+    };
   }
 
   /** Chunk `c`'s result in the last call (an optimiser's overflow probe, allFinite's answer). */

@@ -30,6 +30,8 @@ export const CTRL = {
   instance: 8,
   /** The current call's claim groups (one per thread it is cut for), whose words follow the block. */
   groups: 9,
+  /** 1 while a benchmark traces calls: each thread stamps the chunks it runs (SLOT_TRACE). */
+  tracing: 10,
   length: 16,
 } as const;
 
@@ -91,12 +93,34 @@ export const CMD_PARK = 3;
 /** Stop. */
 export const CMD_EXIT = 4;
 
-/** Float64 slots per chunk: [12 arguments, result, unused]. */
-export const SLOT = 16;
+/** Float64 slots per chunk: [16 arguments, result, traced: thread, start, end (ms since the epoch), unused]. */
+export const SLOT = 24;
 export const SLOT_ARGS = 0;
-export const SLOT_RESULT = 12;
+export const SLOT_RESULT = 16;
+export const SLOT_TRACE = 17;
 /** Most arguments a task passes. */
-export const MAX_ARGS = 12;
+export const MAX_ARGS = 16;
+
+/** Now, comparable across threads (performance.now() counts from each thread's own origin). */
+export function traceClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Records who ran chunk c and when (a traced call). */
+export function stamp(tasks: Float64Array, c: number, thread: number, start: number): void {
+  const at = c * SLOT + SLOT_TRACE;
+  tasks[at] = thread;
+  tasks[at + 1] = start;
+  tasks[at + 2] = traceClock();
+}
+
+/** A traced call: its op, when it was published and ended on the caller, and who ran each chunk when (ms since the epoch). */
+export interface TracedCall {
+  readonly op: OpName;
+  readonly published: number;
+  readonly ended: number;
+  readonly chunks: readonly { readonly thread: number; readonly start: number; readonly end: number }[];
+}
 
 /** Bytes for a failed task's message. */
 export const ERROR_BYTES = 2048;
@@ -114,7 +138,7 @@ export const WORKER_SPIN_MS = 0.05;
 export const OPS = [
   'gemmNNPart', 'gemmTNPart', 'gemmNTPart', 'columnSumsPart', 'addRowVector', 'multiply',
   'activationForward', 'activationBackward', 'fusedLossGradient', 'scaledDifference',
-  'sgd', 'sgdMomentum', 'adam', 'rmsprop', 'adagrad', 'allFinite',
+  'sgd', 'sgdMomentum', 'adam', 'rmsprop', 'adagrad', 'allFinite', 'denseForwardPart',
 ] as const;
 export type OpName = (typeof OPS)[number];
 export const OP = Object.fromEntries(OPS.map((name, i) => [name, i])) as Record<OpName, number>;

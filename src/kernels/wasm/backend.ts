@@ -4,15 +4,16 @@ import { Block, type ActivationKernel, type KernelBackend, type Kernels, type Lo
 import { typescriptLoops as ts } from '../typescript.js';
 import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
-import { OP, OPS, MAX_ARGS, MAX_CHUNKS, type Attach } from '../pool/protocol.js';
+import { OP, OPS, MAX_ARGS, MAX_CHUNKS, stamp, traceClock, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
-import { CHUNKS_PER_THREAD, cutAt, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
+import { CHUNKS_PER_THREAD, cutAt, finerPanels, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
 
 /** The functions the kernel module exports (pointers are byte offsets into its memory). */
 interface Exports {
   gemmNN(a: number, b: number, out: number, m: number, k: number, n: number, acc: number): void;
   gemmNT(d: number, w: number, out: number, m: number, n: number, k: number, acc: number): void;
   gemmTN(x: number, d: number, out: number, m: number, k: number, n: number, acc: number): void;
+  denseForward(x: number, w: number, z: number, m: number, k: number, n: number, bias: number, kind: number, alpha: number, a: number): void;
   addRowVector(out: number, bias: number, m: number, n: number): void;
   columnSums(d: number, out: number, m: number, n: number, acc: number): void;
   multiply(a: number, b: number, out: number, n: number): void;
@@ -55,6 +56,7 @@ const instances = new FinalizationRegistry<{ pool: KernelPool; id: number }>(({ 
 
 /** Activation codes of the module (assembly/index.ts); the others run the TypeScript loops on the views. */
 const ACTIVATION_CODES: Partial<Record<ActivationKernel, number>> = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, leakyRelu: 4, softmax: 5 };
+const SOFTMAX_CODE = 5;
 
 const PAGE = 65536;
 /** Below this the module keeps its constants (exp tables); allocations start here. */
@@ -329,6 +331,8 @@ class WasmKernels implements Kernels {
       fill(p, args);
       pool.post(p, args);
     }
+    const tracer = pool.tracer;
+    const published = tracer === undefined ? 0 : traceClock();
     pool.go(op, this.id, parts, this.threads);
     const f = this.fns[op]!;
     let error: unknown;
@@ -347,13 +351,15 @@ class WasmKernels implements Kernels {
       let r = 0;
       // After an error the remaining chunks are only counted, so that the workers' wait ends.
       if (error === undefined) {
+        const start = tracer === undefined ? 0 : traceClock();
         try {
           for (let i = 0; i < MAX_ARGS; i++) args[i] = pool.argument(c, i);
           const a = args;
-          r = Number(f(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!) ?? 0);
+          r = Number(f(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!) ?? 0);
         } catch (e) {
           error = e;
         }
+        if (start !== 0) stamp(pool.tasks, c, 0, start);
       }
       pool.complete(c, r);
     }
@@ -361,6 +367,7 @@ class WasmKernels implements Kernels {
     // most 0.1 ms: on a busy machine a chunk's time grows with the waits for a core).
     pool.finish(parts, own === 0 ? 0.05 : Math.min(0.1, Math.max(0.02, (1.5 * (performance.now() - started)) / own)));
     if (error !== undefined) throw error;
+    if (tracer !== undefined) tracer(pool.traced(op, parts, published));
     let sum = 0;
     for (let p = 0; p < parts; p++) sum += pool.result(p);
     this.lastParts = parts;
@@ -381,7 +388,9 @@ class WasmKernels implements Kernels {
 
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
-    const { parts, byColumns } = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
+    const cut = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
+    const { byColumns } = cut;
+    const parts = byColumns ? finerPanels(cut.parts, M, N, T, MAX_CHUNKS) : cut.parts;
     this.productsCut = parts >= 2 && this.ready();
     if (!this.productsCut) return false;
     this.cut(op, parts, (p, a) => {
@@ -487,6 +496,26 @@ class WasmKernels implements Kernels {
       a[0] = x.byteOffset; a[1] = d.byteOffset; a[2] = out.byteOffset; a[3] = m; a[4] = k; a[5] = n; a[6] = acc;
     }, this.x.packs(k, m, n))) return;
     this.x.gemmTN(x.byteOffset, d.byteOffset, out.byteOffset, m, k, n, acc);
+  }
+  denseForward(x: FloatArray, w: FloatArray, bias: FloatArray | undefined, z: FloatArray, a: FloatArray, m: number, k: number, n: number, kind: ActivationKernel, alpha: number): void {
+    const code = ACTIVATION_CODES[kind];
+    if (!this.in4(x, w, z, a) || (bias !== undefined && !this.in2(bias, z))) {
+      // Each call on its own, each in WebAssembly where its operands are.
+      this.gemmNN(x, w, z, m, k, n, false);
+      if (bias !== undefined) this.addRowVector(z, bias, m, n);
+      if (kind !== 'linear' || a !== z) this.activationForward(kind, alpha, z, a, m, n);
+      return;
+    }
+    // The epilogue takes elementwise g the module has; softmax (row-wise) and the TypeScript-only
+    // ones (step, sign, piecewiseLinear) follow as their own pass.
+    const fused = code !== undefined && code !== SOFTMAX_CODE;
+    const g = !fused || (code === 0 && a === z) ? -1 : code;
+    const b = bias === undefined ? 0 : bias.byteOffset;
+    if (!(this.threads > 1 && this.product(OP.denseForwardPart, m, n, k, 4, 8, (p) => {
+      p[0] = x.byteOffset; p[1] = w.byteOffset; p[2] = z.byteOffset; p[3] = m; p[4] = k; p[5] = n; p[6] = 0;
+      p[12] = b; p[13] = g; p[14] = alpha; p[15] = a.byteOffset;
+    }, this.x.packs(m, k, n)))) this.x.denseForward(x.byteOffset, w.byteOffset, z.byteOffset, m, k, n, b, g, alpha, a.byteOffset);
+    if (!fused && (kind !== 'linear' || a !== z)) this.activationForward(kind, alpha, z, a, m, n);
   }
   addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void {
     if (!this.in2(out, bias)) return ts.addRowVector(out, bias, m, n);

@@ -392,6 +392,62 @@ export function addRowVector(out: usize, bias: usize, m: i32, n: i32): void {
   }
 }
 
+/**
+ * A dense layer's forward over rows [r0, r1) × columns [c0, c1) of z (rows `ld` floats apart),
+ * after the product wrote them: z += bias (bias 0: none), then a = g(z) for an elementwise g
+ * (kind < 0: none), row by row while the block is in this thread's cache. The same additions and
+ * the same g as addRowVector and activationForward, so the same bits.
+ */
+function denseEpilogue(z: usize, a: usize, ld: i32, r0: i32, r1: i32, c0: i32, c1: i32, bias: usize, kind: i32, alpha: f32): void {
+  const cols = c1 - c0;
+  const b = bias + (<usize>c0 << 2);
+  const cols4 = cols & ~3;
+  const zero = f32x4.splat(0);
+  const slope = f32x4.splat(kind == RELU ? 0 : alpha);
+  const clamp = kind == RELU || kind == LEAKY_RELU;
+  for (let r = r0; r < r1; r++) {
+    const off = (<usize>r * <usize>ld + <usize>c0) << 2;
+    const zr = z + off, ar = a + off;
+    if (clamp) {
+      // Bias and ReLU in one pass (the common case).
+      let j = 0;
+      for (; j < cols4; j += 4) {
+        const o = <usize>j << 2;
+        let v = v128.load(zr + o);
+        if (bias != 0) {
+          v = f32x4.add(v, v128.load(b + o));
+          v128.store(zr + o, v);
+        }
+        v128.store(ar + o, kind == RELU ? v128.and(v, f32x4.ge(v, zero)) : v128.bitselect(v, f32x4.mul(v, slope), f32x4.ge(v, zero)));
+      }
+      for (; j < cols; j++) {
+        const o = <usize>j << 2;
+        let v = load<f32>(zr + o);
+        if (bias != 0) {
+          v = v + load<f32>(b + o);
+          store<f32>(zr + o, v);
+        }
+        store<f32>(ar + o, v >= 0 ? v : (kind == RELU ? 0 : alpha * v));
+      }
+    } else {
+      if (bias != 0) addRowVector(zr, b, 1, cols);
+      if (kind >= 0) activationForward(kind, alpha, zr, ar, 1, cols);
+    }
+  }
+}
+
+/** z = x·W (+ bias), a = g(z): a dense layer's forward in one call (see denseEpilogue). */
+export function denseForward(x: usize, w: usize, z: usize, m: i32, k: i32, n: i32, bias: usize, kind: i32, alpha: f32, a: usize): void {
+  gemmNN(x, w, z, m, k, n, false);
+  denseEpilogue(z, a, n, 0, m, 0, n, bias, kind, alpha);
+}
+
+/** Rows [r0, r1) × columns [c0, c1) of denseForward (the arguments of gemmNNPart first, then bias, kind, alpha, a). */
+export function denseForwardPart(x: usize, w: usize, z: usize, m: i32, k: i32, n: i32, acc: bool, r0: i32, r1: i32, c0: i32, c1: i32, packed: bool, bias: usize, kind: i32, alpha: f32, a: usize): void {
+  gemmNNPart(x, w, z, m, k, n, acc, r0, r1, c0, c1, packed);
+  denseEpilogue(z, a, n, r0, r1, c0, c1, bias, kind, alpha);
+}
+
 /** out[j] (+)= Σ_i d[i, j]. */
 export function columnSums(d: usize, out: usize, m: i32, n: i32, acc: bool): void {
   columnSumsPart(d, out, m, n, acc, 0, n);
@@ -455,8 +511,8 @@ export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, row
     for (; i < n4; i += 4) {
       const off = <usize>i << 2;
       const v = v128.load(z + off);
-      // z ≥ 0 keeps z (relu: z > 0, the same value at 0), else slope·z
-      v128.store(a + off, v128.bitselect(v, f32x4.mul(v, slope), f32x4.ge(v, zero)));
+      // z ≥ 0 keeps z, else relu's +0 (the scalar tail's, not −0 = z·0) or leaky ReLU's slope·z
+      v128.store(a + off, kind == RELU ? v128.and(v, f32x4.ge(v, zero)) : v128.bitselect(v, f32x4.mul(v, slope), f32x4.ge(v, zero)));
     }
     for (; i < n; i++) {
       const off = <usize>i << 2;
