@@ -66,16 +66,15 @@ export class KernelPool {
     return this.workers.length + 1;
   }
 
-  /** Writes chunk `c`'s arguments for the next `go` (at most 12). */
+  /** Writes chunk `c`'s arguments for the next `go` (at most MAX_ARGS). */
   post(c: number, args: ArrayLike<number>): void {
     const t = this.tasks;
     const a = c * SLOT + SLOT_ARGS;
+    if (args instanceof Float64Array && args.length === MAX_ARGS) {
+      t.set(args, a);
+      return;
+    }
     for (let i = 0; i < MAX_ARGS; i++) t[a + i] = i < args.length ? args[i]! : 0;
-  }
-
-  /** Chunk `c`'s arguments (the caller runs the chunks it claims from here too). */
-  argument(c: number, i: number): number {
-    return this.tasks[c * SLOT + SLOT_ARGS + i]!;
   }
 
   /**

@@ -4,7 +4,7 @@ import { Block, type ActivationKernel, type KernelBackend, type Kernels, type Lo
 import { typescriptLoops as ts } from '../typescript.js';
 import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
-import { OP, OPS, MAX_ARGS, MAX_CHUNKS, stamp, traceClock, type Attach } from '../pool/protocol.js';
+import { OP, OPS, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, stamp, traceClock, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
 import { CHUNKS_PER_THREAD, cutAt, finerPanels, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
 
@@ -353,9 +353,10 @@ class WasmKernels implements Kernels {
       if (error === undefined) {
         const start = tracer === undefined ? 0 : traceClock();
         try {
-          for (let i = 0; i < MAX_ARGS; i++) args[i] = pool.argument(c, i);
-          const a = args;
-          r = Number(f(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!) ?? 0);
+          const t = pool.tasks;
+          const a = c * SLOT + SLOT_ARGS;
+          r = Number(f(t[a]!, t[a + 1]!, t[a + 2]!, t[a + 3]!, t[a + 4]!, t[a + 5]!, t[a + 6]!, t[a + 7]!,
+            t[a + 8]!, t[a + 9]!, t[a + 10]!, t[a + 11]!, t[a + 12]!, t[a + 13]!, t[a + 14]!, t[a + 15]!) ?? 0);
         } catch (e) {
           error = e;
         }
