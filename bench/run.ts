@@ -174,29 +174,34 @@ if (peers.includes('torch') && pythonHas('torch')) {
     }
   }
 }
-// W2 with 2 kernel threads against PyTorch with 1, in interleaved pairs of processes (PyTorch,
-// then ours, each the median of its reps, as in the rows above: a process's first epoch also
-// pays for compiling): this machine's speed changes from minute to minute, and the rows above
-// measure each peer at its own time. On Node 20 the relaxed-SIMD build (what Node 22+
-// loads by default) is a third member of each pair.
+// Against PyTorch with 1 thread, in interleaved pairs of processes (PyTorch, then ours, each the
+// median of its reps, as in the rows above: a process's first epoch also pays for compiling):
+// this machine's speed changes from minute to minute, and the rows above measure each peer at its
+// own time. W2 with our 2 kernel threads (on Node 20 the relaxed-SIMD build, what Node 22+ loads
+// by default, is a third member of each pair); W1 and W3 with our one thread (their products are
+// too small to cut: batch 1, a 4-unit network).
 interface PeerPair { load: string; train: number[]; infer: number[] }
-const pytorchPairs: { flags: string; pairs: PeerPair[] }[] = [];
-if (workloads.includes('w2') && peers.includes('torch') && pythonHas('torch') && backends[0] === 'wasm') {
-  const builds: [string, string[]][] = [['wasm (SIMD)', []]];
-  if (process.versions.node.startsWith('20.')) builds.push(['wasm (relaxed SIMD)', ['--experimental-wasm-relaxed-simd']]);
-  for (const [name] of builds) pytorchPairs.push({ flags: name, pairs: [] });
-  for (let i = 0; i < Number(reps); i++) {
-    const load = loadAverage();
-    const torch = runPython('torch_bench.py', ['--threads', '1', '--workloads', 'w2', '--reps', reps])[0];
-    builds.forEach(([, flags], b) => {
-      const ours = runJs(join(root, 'bench', 'adapter.cjs'), 'w2', [], { BACKPROP_BACKEND: 'wasm', BACKPROP_THREADS: '2' }, flags)[0];
-      if (torch === undefined || ours === undefined) return;
-      pytorchPairs[b]!.pairs.push({
-        load,
-        train: [ours.train_samples_per_s, torch.train_samples_per_s],
-        infer: ours.infer_samples_per_s && torch.infer_samples_per_s ? [ours.infer_samples_per_s, torch.infer_samples_per_s] : [],
+const pytorchPairs: { workload: string; flags: string; threads: number; pairs: PeerPair[] }[] = [];
+if (peers.includes('torch') && pythonHas('torch') && backends[0] === 'wasm') {
+  for (const w of workloads) {
+    const threads = w === 'w2' ? 2 : 1;
+    const builds: [string, string[]][] = [['wasm (SIMD)', []]];
+    if (w === 'w2' && process.versions.node.startsWith('20.')) builds.push(['wasm (relaxed SIMD)', ['--experimental-wasm-relaxed-simd']]);
+    const rows = builds.map(([flags]) => ({ workload: w, flags, threads, pairs: [] as PeerPair[] }));
+    pytorchPairs.push(...rows);
+    for (let i = 0; i < Number(reps); i++) {
+      const load = loadAverage();
+      const torch = runPython('torch_bench.py', ['--threads', '1', '--workloads', w, '--reps', reps])[0];
+      builds.forEach(([, flags], b) => {
+        const ours = runJs(join(root, 'bench', 'adapter.cjs'), w, [], { BACKPROP_BACKEND: 'wasm', BACKPROP_THREADS: String(threads) }, flags)[0];
+        if (torch === undefined || ours === undefined) return;
+        rows[b]!.pairs.push({
+          load,
+          train: [ours.train_samples_per_s, torch.train_samples_per_s],
+          infer: ours.infer_samples_per_s && torch.infer_samples_per_s ? [ours.infer_samples_per_s, torch.infer_samples_per_s] : [],
+        });
       });
-    });
+    }
   }
 }
 if (peers.includes('sklearn') && pythonHas('sklearn')) {
@@ -257,13 +262,13 @@ if (threadPairs.length > 0) {
   lines.push('');
 }
 if (pytorchPairs.some((p) => p.pairs.length > 0)) {
-  lines.push('## W2: backprop with 2 kernel threads ÷ PyTorch with 1 thread, interleaved', '', `${reps} pairs of processes, PyTorch's run then ours (each the median of ${reps} reps, as above); the ratio of each pair, then their median.`, '',
-    '| backprop build | train, 2t ÷ PyTorch-1t (median) | pairs (train) | infer, 2t ÷ PyTorch-1t (median) | pairs (infer) | samples/s of each pair, train (ours / PyTorch) | load average at each pair |', '|---|---:|---|---:|---|---|---|');
-  for (const { flags, pairs } of pytorchPairs) {
+  lines.push('## backprop ÷ PyTorch with 1 thread, interleaved', '', `${reps} pairs of processes per row, PyTorch's run then ours (each the median of ${reps} reps, as above); the ratio of each pair, then their median. Ours with 2 kernel threads on W2, one on W1 and W3.`, '',
+    '| workload | backprop build | threads | train ÷ PyTorch-1t (median) | pairs (train) | infer ÷ PyTorch-1t (median) | pairs (infer) | samples/s of each pair, train (ours / PyTorch) | load average at each pair |', '|---|---|---:|---:|---|---:|---|---|---|');
+  for (const { workload, flags, threads, pairs } of pytorchPairs) {
     const train = pairs.map((p) => p.train[0]! / p.train[1]!);
     const infer = pairs.filter((p) => p.infer.length === 2).map((p) => p.infer[0]! / p.infer[1]!);
     const x = (v: number[]) => (v.length === 0 ? '—' : `${medianOf(v).toFixed(2)}×`);
-    lines.push(`| ${flags} | ${x(train)} | ${train.map((v) => v.toFixed(2)).join(', ')} | ${x(infer)} | ${infer.map((v) => v.toFixed(2)).join(', ')} | ${pairs.map((p) => `${fmt(p.train[0]!)} / ${fmt(p.train[1]!)}`).join('; ')} | ${pairs.map((p) => p.load).join(' / ')} |`);
+    lines.push(`| ${workload} | ${flags} | ${threads} | ${x(train)} | ${train.map((v) => v.toFixed(2)).join(', ')} | ${x(infer)} | ${infer.map((v) => v.toFixed(2)).join(', ')} | ${pairs.map((p) => `${fmt(p.train[0]!)} / ${fmt(p.train[1]!)}`).join('; ')} | ${pairs.map((p) => p.load).join(' / ')} |`);
   }
   lines.push('');
 }
