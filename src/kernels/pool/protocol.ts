@@ -45,7 +45,7 @@ export function groupWord(g: number): number {
 /** Int32 length of the control block with the group words of up to MAX_CHUNKS groups. */
 export const CTRL_WORDS = groupWord(256);
 
-/** Most chunks one call is cut into (the chunk index takes 16 bits of `next`). */
+/** Most chunks one call is cut into (a claim word holds a chunk index and its group's end in 16 bits each). */
 export const MAX_CHUNKS = 256;
 
 /**
