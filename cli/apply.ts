@@ -44,14 +44,14 @@ export interface ReadOptions {
 }
 
 /**
- * How train read its file (--na-values, --decimal, --no-header), from the spec it saved in the
+ * How train read its file (--na-values, --decimal, --no-header, --skip-rows), from the spec it saved in the
  * model file (or an older file's settings, through savedRun), so that evaluate, predict and
  * explain read the same cells as missing, the same numbers and the same first line. A file with
  * no saved run reads the defaults.
  */
-export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal' | 'header'> {
-  const { naValues, decimal, header } = savedPreprocessing(metadata, path) ?? {};
-  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}), ...(header === false ? { header } : {}) };
+export function readingOf(metadata: JsonObject, path = 'the model file'): Pick<TableArgs, 'naValues' | 'decimal' | 'header' | 'skipRows'> {
+  const { naValues, decimal, header, skipRows } = savedPreprocessing(metadata, path) ?? {};
+  return { ...(naValues !== undefined ? { naValues } : {}), ...(decimal !== undefined ? { decimal } : {}), ...(header === false ? { header } : {}), ...(skipRows !== undefined ? { skipRows } : {}) };
 }
 
 /** The count column the model was trained with (train --count), if any: evaluate reads a file that has it alike. */

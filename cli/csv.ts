@@ -117,15 +117,15 @@ export function delimiterName(d: string): string {
  * The field separator of a file, from its first lines: the one of , ; tab | that occurs most
  * outside quotes on the header line, as Python's csv.Sniffer guesses; when none does, spaces if
  * the header and the next lines split on runs of spaces into the same number (≥ 2) of fields;
- * else a comma.
+ * else a comma. `skipRows` lines before the header are not looked at.
  */
-export function sniffDelimiter(path: string): string {
+export function sniffDelimiter(path: string, skipRows = 0): string {
   const fd = openSync(path, 'r');
   let text: string;
   try {
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    text = buf.subarray(0, n).toString('utf8');
+    text = afterLines(buf.subarray(0, n).toString('utf8'), skipRows);
   } finally {
     closeSync(fd);
   }
@@ -140,6 +140,25 @@ export function sniffDelimiter(path: string): string {
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
   if (counts.get(best)! === 0 && spaceSeparated(text)) return WHITESPACE;
   return best;
+}
+
+/** `text` from the start of its line `skip` + 1 ('' when it has fewer lines). */
+function afterLines(text: string, skip: number): string {
+  let at = 0;
+  for (let k = 0; k < skip; k++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return '';
+    at = nl + 1;
+  }
+  return text.slice(at);
+}
+
+/**
+ * csv-parse's options for a file read with `sep`, skipping `skipRows` lines first (its from_line
+ * counts physical lines, so the lines in messages stay the file's).
+ */
+export function parseOptions(sep: string, skipRows = 0, maxRecordChars = MAX_RECORD_CHARS): { bom: true; relax_column_count: true; skip_empty_lines: true; max_record_size: number; delimiter: string; from_line: number } {
+  return { bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars, delimiter: sep, from_line: skipRows + 1 };
 }
 
 /** The header and the next few (complete) lines split on runs of spaces into the same number of fields, at least 2. */
@@ -228,7 +247,7 @@ export function openTable(header: string[], args: TableArgs, sep: string): Table
  */
 export async function readCsvTable(path: string, args: TableArgs = {}, maxRecordChars = MAX_RECORD_CHARS, delimiter?: string): Promise<Table> {
   checkFile(path);
-  const sep = delimiter ?? sniffDelimiter(path);
+  const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   // The model trains in float32; reading as float32 halves the memory of a large file. The line
   // count bounds the rows, so numeric values are read straight into x's buffer (C5).
@@ -237,7 +256,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
   // with 1 MB chunks, 127 MB with 256 KB, about 90 MB with 64 KB and 16 KB (C5).
   const input = createReadStream(path, { highWaterMark: 16 * 1024 });
   const cap = new RecordGuard(maxRecordChars, source);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordChars, delimiter: sep });
+  const parser = parse(parseOptions(sep, args.skipRows, maxRecordChars));
   const collapse = sep === WHITESPACE ? new CollapseWhitespace() : undefined;
   let builder: TableBuilder | undefined;
   // Flowing mode: each record is handled synchronously as csv-parse emits it, so parser.info.lines
@@ -285,7 +304,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
  */
 export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?: string): Table {
   checkFile(path);
-  const sep = delimiter ?? sniffDelimiter(path);
+  const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];
   const bytes = readFileSync(path);
@@ -295,7 +314,7 @@ export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?:
     throw new InputError(`${source} line ${1 + firstBadLine(bytes)}: the file is not UTF-8 text (Latin-1 or another encoding?); save it as UTF-8`);
   }
   try {
-    records = parseSync(sep === WHITESPACE ? new CollapseWhitespace().collapse(bytes) : bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parseSync(sep === WHITESPACE ? new CollapseWhitespace().collapse(bytes) : bytes, { ...parseOptions(sep, args.skipRows), info: true }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     if (e instanceof CsvError) throw new InputError(`${source}: ${e.message}`);
     throw e;

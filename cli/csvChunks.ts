@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse, CsvError } from 'csv-parse';
 import { InputError, emptyTableError } from '../src/index.js';
 import { statSync } from 'node:fs';
-import { CollapseWhitespace, MAX_RECORD_CHARS, RecordGuard, WHITESPACE, checkFile, sniffDelimiter } from './csv.js';
+import { CollapseWhitespace, MAX_RECORD_CHARS, RecordGuard, WHITESPACE, checkFile, parseOptions, sniffDelimiter } from './csv.js';
 
 /** Records of a CSV file read a block at a time: the header, then blocks of records with their lines. */
 export interface CsvBlock {
@@ -27,25 +27,26 @@ export interface CsvChunkReader {
  * holds one block and the records of one 64 KB read: the file is read as blocks are taken.
  * Each call of `blocks()` reads the file again from the start (one pass; the header is skipped).
  * With `header` false the file has none: the columns are named 0, 1, … and line 1 is a record.
+ * `skipRows` lines before the header (or the first record) are skipped.
  */
-export async function openCsvChunks(path: string, blockRows: number, delimiter?: string, header = true): Promise<CsvChunkReader> {
+export async function openCsvChunks(path: string, blockRows: number, delimiter?: string, header = true, skipRows = 0): Promise<CsvChunkReader> {
   checkFile(path);
-  const sep = delimiter ?? sniffDelimiter(path);
+  const sep = delimiter ?? sniffDelimiter(path, skipRows);
   const size = statSync(path).size;
   let first: string[] | undefined;
-  for await (const block of readBlocks(path, sep, 1, true)) {
+  for await (const block of readBlocks(path, sep, 1, true, skipRows)) {
     first = block.records[0];
     break;
   }
   if (first === undefined) throw emptyTableError(path);
   const names = header ? first : first.map((_, i) => String(i));
-  return { header: names, delimiter: sep, size, blocks: () => readBlocks(path, sep, blockRows, !header) };
+  return { header: names, delimiter: sep, size, blocks: () => readBlocks(path, sep, blockRows, !header, skipRows) };
 }
 
-async function* readBlocks(path: string, sep: string, blockRows: number, withHeader: boolean): AsyncGenerator<CsvBlock, void, undefined> {
+async function* readBlocks(path: string, sep: string, blockRows: number, withHeader: boolean, skipRows: number): AsyncGenerator<CsvBlock, void, undefined> {
   const input = createReadStream(path, { highWaterMark: 64 * 1024 });
   const cap = new RecordGuard(MAX_RECORD_CHARS, path);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS, delimiter: sep });
+  const parser = parse(parseOptions(sep, skipRows));
   const collapse = sep === WHITESPACE ? new CollapseWhitespace() : undefined;
   const ready: CsvBlock[] = [];
   let current: { records: string[][]; lines: number[] } = { records: [], lines: [] };

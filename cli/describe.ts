@@ -121,7 +121,8 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
   const inputs = plan.columns.filter((c) => c.role === 'input');
   const out: string[] = [];
   const some = <T>(list: readonly T[], f: (x: T) => string) => list.slice(0, 10).map(f).join('; ') + (list.length > 10 ? `; and ${list.length - 10} more` : '');
-  if (r.numberedColumns !== undefined) out.push(`no header row (--no-header): line 1 read as a row, the columns numbered 0 to ${r.numberedColumns - 1}`);
+  if (r.skippedLines !== undefined) out.push(`skipped ${r.skippedLines === 1 ? 'line 1' : `lines 1 to ${r.skippedLines}`} before the ${r.numberedColumns !== undefined ? 'first row' : 'header'} (--skip-rows ${r.skippedLines})`);
+  if (r.numberedColumns !== undefined) out.push(`no header row (--no-header): line ${1 + (r.skippedLines ?? 0)} read as a row, the columns numbered 0 to ${r.numberedColumns - 1}`);
   const numeric = inputs.filter((c) => c.kind === 'numeric').map((c) => c.column);
   if (numeric.length > 0) out.push(`numeric (${SCALED[o.scale]}): ${listNames(numeric)}`);
   const categorical = inputs.filter((c) => c.kind === 'categorical');

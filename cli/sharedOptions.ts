@@ -38,6 +38,7 @@ const SHARED_OPTIONS = {
   classWeight: { flags: '--class-weight <weights>', help: 'weight classes in the loss: "balanced" (rare classes count more) or JSON such as \'{"snow": 10}\'', parse: classWeightOption, field: 'fit.classWeight' },
   count: { flags: '--count <column>', help: 'a frequency table\'s count column (R\'s Freq): each row is read as many times as its count, a whole number ≥ 0, as if the table were expanded; not an input', field: 'preprocessing.count' },
   header: { flags: '--no-header', help: "the file has no header row: its first line is data and the columns are named 0, 1, 2, … (pandas' header=None); the target defaults to the last", field: 'preprocessing.header' },
+  skipRows: { flags: '--skip-rows <n>', help: "lines before the header to skip, such as a row count or a title (pandas' skiprows=n); evaluate and predict skip them too", parse: integer(1), field: 'preprocessing.skipRows' },
   naValues: { flags: '--na-values <tokens>', help: "exactly the cells that mean missing, comma-separated ('' for blank cells only; default: blank, NA, N/A, ?, NaN, null, None in any case)", parse: naValuesOption, field: 'preprocessing.naValues' },
   decimal: { flags: '--decimal <mark>', help: 'decimal mark of the numbers in the file', choices: ['.', ','], field: 'preprocessing.decimal' },
   split: { flags: '--split <how>', help: 'validation rows: random (stratified), or time:<column> for the latest rows by a date or number column', parse: splitOption, field: 'preprocessing.orderBy' },

@@ -116,7 +116,7 @@ export function blockTable(header: readonly string[], block: CsvBlock, schema: T
 /** Pass 1: decide the columns, fit the pipeline on the training rows (unless `fixed` is given), keep the validation rows. */
 export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs, settings: StreamSettings, opts: ScanOptions = {}): Promise<StreamScan> {
   if (args.orderBy !== undefined) throw new UsageError(`--split time:${args.orderBy} validates on the latest rows by ${JSON.stringify(args.orderBy)}, which needs every row's time before the first epoch: not available when the file is streamed`, 'read the file whole with --no-stream, or use the random split');
-  const reader = await openCsvChunks(path, settings.blockRows, opts.delimiter, args.header !== false);
+  const reader = await openCsvChunks(path, settings.blockRows, opts.delimiter, args.header !== false, args.skipRows);
   const source = args.source ?? path;
   const lines = countLines(path);
   const prefix = openTable(reader.header, readArgs(path, args, Math.min(lines, settings.prefixRows)), reader.delimiter);
@@ -415,7 +415,7 @@ export async function* encodedBlocks(scan: StreamScan, args: TableArgs, seed: nu
 
 /** The columns of a file as a fresh `train` would decide them: its first `prefixRows` records read into a table (all of a smaller file). */
 export async function decideColumns(path: string, args: TableArgs, prefixRows: number, delimiter?: string): Promise<Table> {
-  const reader = await openCsvChunks(path, Math.min(prefixRows, 4096), delimiter, args.header !== false);
+  const reader = await openCsvChunks(path, Math.min(prefixRows, 4096), delimiter, args.header !== false, args.skipRows);
   const builder = openTable(reader.header, readArgs(path, args, prefixRows), reader.delimiter);
   let n = 0;
   const blocks = reader.blocks();

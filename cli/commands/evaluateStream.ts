@@ -53,7 +53,7 @@ export async function evaluateStreamed(loaded: LoadedModel, modelPath: string, d
   const model = loaded.network;
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
   const reading = readingOf(loaded.metadata);
-  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, reading.header !== false);
+  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, reading.header !== false, reading.skipRows);
   const args = { ...reading, ...(opts.unknown ? { unknown: opts.unknown } : {}) };
   const classes = schema.target.kind === 'classes' ? schema.target.classes : undefined;
   const confusion = classes ? confusionCounts(classes.length) : undefined;

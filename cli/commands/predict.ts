@@ -95,7 +95,7 @@ async function predictStreamed(loaded: LoadedModel, modelPath: string, dataPath:
   const targetScaler = pre.targetScaler ? scalerFromJSON(pre.targetScaler) : undefined;
   const f = formatter(loaded, plan, targetScaler, opts);
   const reading = readingOf(loaded.metadata);
-  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, reading.header !== false);
+  const reader = await openCsvChunks(dataPath, settings.blockRows, opts.delimiter, reading.header !== false, reading.skipRows);
   const temp = opts.out !== undefined ? `${opts.out}.tmp-${process.pid}` : undefined;
   const file = temp !== undefined ? createWriteStream(temp) : undefined;
   const write = async (text: string) => {

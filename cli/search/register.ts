@@ -55,6 +55,7 @@ export function registerSearch(program: Command, io: Io, argv: readonly string[]
     .addOption(sharedOption('classWeight'))
     .addOption(sharedOption('count'))
     .addOption(sharedOption('header'))
+    .addOption(sharedOption('skipRows'))
     .addOption(sharedOption('task'))
     .addOption(sharedOption('preset', 'starting point of trial 0 and every trial, as for train: tabular (default for a CSV file) or small (32-16, early stopping; default for bundled and synthetic sets); trial 0 is what train trains with the same options'))
     .option('--space <file>', 'JSON: train option → {"type": "float"|"int"|"categorical", "low", "high", "log", "step", "choices", "when"} (default: lr, layers, activation, batchSize, dropout around the preset\'s)')

@@ -73,10 +73,12 @@ export function headerLikeDataNote(columns: readonly ReadColumn[], rules: CellRu
  * row, or with a line before it (scikit-learn's bundled CSVs begin "506,13" or "178,13,class_0,…",
  * the row and column counts). Empty when the names are words.
  */
-export function numericHeaderHint(header: readonly string[]): string {
+export function numericHeaderHint(header: readonly string[], line = 1, skipped = 0): string {
   const named = header.map((h) => h.trim()).filter((h) => h !== '');
   const numbers = named.filter((h) => isNumberCell(h)).length;
   // Most names numbers, or a count line: numbers first, then words.
   if (numbers < 2 || (numbers * 2 < named.length && !isNumberCell(named[0]!))) return '';
-  return ` (line 1 holds ${numbers === named.length ? 'only numbers' : `${numbers} numbers among its ${named.length} names`}, ${named.slice(0, 4).join(', ')}${named.length > 4 ? ', …' : ''}: the first line must name the columns: a file without a header row reads with --no-header (header: false); a line before the header, such as a row count, must go)`;
+  const holds = `line ${line} holds ${numbers === named.length ? 'only numbers' : `${numbers} numbers among its ${named.length} names`}, ${named.slice(0, 4).join(', ')}${named.length > 4 ? ', …' : ''}`;
+  if (skipped > 0) return ` (${holds}, and was read as the header after ${skipped === 1 ? 'line 1' : `lines 1 to ${skipped}`} skipped (--skip-rows ${skipped}; evaluate and predict skip as the model was trained): does this file begin with ${skipped === 1 ? 'that line' : 'those lines'}?)`;
+  return ` (${holds}: the header must name the columns: a file without a header row reads with --no-header (header: false); a line before the header, such as a row count, is skipped with --skip-rows 1 (skipRows: 1))`;
 }

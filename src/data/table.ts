@@ -75,6 +75,12 @@ export interface TableArgs {
    * as line 1, and the columns are named 0, 1, … as pandas' header=None names them.
    */
   header?: boolean;
+  /**
+   * Lines at the start of the file before its header (or before its first record, with `header:
+   * false`), such as a row count or a title: the file readers and `tableFromRecords` skip them,
+   * as pandas' skiprows=n. Line numbers in messages stay the file's.
+   */
+  skipRows?: number;
   /** Columns whose raw text is kept as is (`table.carried`), e.g. an ID to write next to predictions. */
   carry?: readonly string[];
   /** Element type of `x`: 'float64' (default) keeps every parsed digit; 'float32' halves the memory of a large table. */
@@ -145,6 +151,8 @@ export interface TableReport {
   readonly headerNote?: string;
   /** Read with `header: false`: line 1 was a row, the columns are numbered 0 to this count − 1. */
   readonly numberedColumns?: number;
+  /** Lines skipped before the header (`skipRows`). */
+  readonly skippedLines?: number;
   /** Every column of the file in order, with what reading made of it. */
   readonly columns: readonly ColumnDecision[];
   /** Records read: the rows kept and those left out. */
@@ -235,8 +243,12 @@ export class TableBuilder {
   private readonly columns: ColumnReader[] = [];
   /** With `header: false`: the first record, until it is added as line 1. */
   private firstRecord: readonly string[] | undefined;
+  /** Lines skipped before the header (`skipRows`). */
+  private readonly skipped: number;
   /** With `header: false` the names are the column numbers, not the file's: nothing to check. */
   private readonly numbered: boolean = false;
+  /** The file's line of the header (or, without one, of the first record): after the lines skipped. */
+  private readonly firstLine: number;
   private readonly targets: TargetReader;
   private readonly dtype: DType;
   private readonly missingPolicy: MissingPolicy;
@@ -257,7 +269,7 @@ export class TableBuilder {
   private columnErrors: CellErrorFn[] = [];
 
   constructor(header: readonly string[], args: TableArgs = {}) {
-    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'count', 'cellError', 'header']);
+    checkKeys('table', args, ['source', 'target', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'unknown', 'task', 'schema', 'requireTarget', 'dtype', 'carry', 'maxCategories', 'expectedRows', 'naValues', 'decimal', 'orderBy', 'count', 'cellError', 'header', 'skipRows']);
     this.rules = new CellRules({ ...(args.naValues !== undefined ? { naValues: args.naValues } : {}), ...(args.decimal !== undefined ? { decimal: args.decimal } : {}) });
     const maxCategories = integerAtLeast('table', 'maxCategories', args.maxCategories ?? MAX_CATEGORIES, 1);
     this.dtype = args.dtype ?? 'float64';
@@ -274,12 +286,15 @@ export class TableBuilder {
     const unknown = args.unknown ?? 'ignore';
     if (unknown !== 'ignore' && unknown !== 'error') throw new InputError(`table: unknown must be 'ignore' or 'error', got ${describe(unknown)}`);
     if (args.header !== undefined && typeof args.header !== 'boolean') throw new InputError(`table: header must be true or false, got ${describe(args.header)}`);
+    if (args.skipRows !== undefined && !(Number.isInteger(args.skipRows) && args.skipRows >= 0)) throw new InputError(`table: skipRows must be a whole number of lines ≥ 0, got ${describe(args.skipRows)}`);
+    this.skipped = args.skipRows ?? 0;
+    this.firstLine = 1 + this.skipped;
     if (args.header === false) {
       // The names the records lack; the record given as the header is the first row (added with the first add or at finish).
       this.header = header.map((_, i) => String(i));
       this.firstRecord = header;
       this.numbered = true;
-    } else this.header = checkHeader(header, this.source);
+    } else this.header = checkHeader(header, this.source, this.firstLine, this.skipped);
     const named = (list: readonly string[] | undefined, role: string) => {
       const set = new Set(list ?? []);
       for (const name of set) findColumn(this.header, name, this.source, role);
@@ -310,7 +325,8 @@ export class TableBuilder {
         const index = this.header.indexOf(c.name);
         if (index < 0) {
           const names = schema.inputs.map((i) => i.name);
-          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(names)}; the file has ${listValues(this.header)}`);
+          const skipped = this.skipped > 0 ? ` (line ${this.firstLine} read as the header: ${this.skipped === 1 ? 'line 1 skipped' : `lines 1 to ${this.skipped} skipped`}, as in training with --skip-rows ${this.skipped})` : '';
+          throw new InputError(`${this.source}: column ${quote(c.name)} used to train the model is missing; the model expects ${listValues(names)}; the file has ${listValues(this.header)}${skipped}`);
         }
         this.columns.push(new ColumnReader(index, c.name, this.dtype, c, unknown, maxCategories, this.buffer.column(this.columns.length), this.rules));
       }
@@ -361,17 +377,17 @@ export class TableBuilder {
     this.addRecord(fields, line);
   }
 
-  /** Without a header row, the record the builder was made with is line 1's row. */
+  /** Without a header row, the record the builder was made with is the first line's row (line 1, after any lines skipped). */
   private addFirstRecord(): void {
     const first = this.firstRecord;
     if (first === undefined) return;
     this.firstRecord = undefined;
-    this.addRecord(first, 1);
+    this.addRecord(first, this.firstLine);
   }
 
   private addRecord(fields: readonly string[], line: number): void {
     if (fields.length !== this.header.length) {
-      throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as ${this.numbered ? 'line 1' : 'the header'}), got ${fields.length}${this.numbered ? '' : numericHeaderHint(this.header)}`);
+      throw new InputError(`${this.source} line ${line}: expected ${this.header.length} fields (as ${this.numbered ? `line ${this.firstLine}` : 'the header'}), got ${fields.length}${this.numbered ? '' : numericHeaderHint(this.header, this.firstLine, this.skipped)}`);
     }
     if (this.missingPolicy !== 'error') {
       if (this.targets.isMissing(fields)) {
@@ -482,6 +498,7 @@ export class TableBuilder {
     const report: TableReport = {
       ...(headerNote !== undefined ? { headerNote } : {}),
       ...(this.numbered ? { numberedColumns: this.header.length } : {}),
+      ...(this.skipped > 0 ? { skippedLines: this.skipped } : {}),
       columns: this.decisions(used, leftOut),
       rowsRead,
       strays: used.filter((c) => c.kind === 'numeric' && c.strays > 0).map((c) => ({ column: c.name, count: c.strays, examples: c.strayExamples, decimalCommas: c.decimalCommas, decimalExamples: c.decimalExamples })),
@@ -621,7 +638,8 @@ function listSome(names: readonly string[]): string {
 /** The name of a first column whose header is blank (a saved row index), as pandas names it. */
 export const UNNAMED_FIRST = 'Unnamed: 0';
 
-function checkHeader(header: readonly string[], source: string): string[] {
+/** The names of a header on the file's line `line`, checked. */
+function checkHeader(header: readonly string[], source: string, line: number, skipped: number): string[] {
   if (!Array.isArray(header) || header.length === 0) throw emptyTableError(source);
   const names = header.map((h, i) => {
     if (typeof h !== 'string') throw new InputError(`${source}: header field ${i + 1} is not text`);
@@ -631,10 +649,10 @@ function checkHeader(header: readonly string[], source: string): string[] {
   });
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
-    if (name === '') throw new InputError(`${source} line 1: column ${i + 1} has no name; every column needs a header${numericHeaderHint(names)}`);
-    if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line 1: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
+    if (name === '') throw new InputError(`${source} line ${line}: column ${i + 1} has no name; every column needs a header${numericHeaderHint(names, line, skipped)}`);
+    if (name.length > MAX_NAME_CHARS) throw new InputError(`${source} line ${line}: column ${i + 1} name ${quote(name)} is over the limit of ${MAX_NAME_CHARS} characters`);
     const before = seen.get(name);
-    if (before !== undefined) throw new InputError(`${source} line 1: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})${numericHeaderHint(names)}`);
+    if (before !== undefined) throw new InputError(`${source} line ${line}: duplicate column name ${JSON.stringify(name)} (columns ${before + 1} and ${i + 1})${numericHeaderHint(names, line, skipped)}`);
     seen.set(name, i);
   });
   return names;
@@ -644,8 +662,10 @@ function checkHeader(header: readonly string[], source: string): string[] {
 export function tableFromRecords(records: Iterable<readonly string[]>, args: TableArgs = {}): Table {
   let builder: TableBuilder | undefined;
   let line = 0;
+  const skip = args.skipRows ?? 0;
   for (const record of records) {
     line++;
+    if (line <= skip) continue;
     if (builder === undefined) builder = new TableBuilder(record, args);
     else builder.add(record, line);
   }

@@ -58,6 +58,8 @@ export interface PreprocessingSpec {
   readonly count?: string;
   /** false: the file has no header row; its first record is data and the columns are named 0, 1, … (pandas' header=None). */
   readonly header?: false;
+  /** Lines before the header (a row count, a title) to skip, as pandas' skiprows=n; evaluate and predict skip them too. */
+  readonly skipRows?: number;
   /** Input scaling fitted on the training rows; regression targets are standardised too unless 'none'. */
   readonly scale: ScaleKind;
 }
@@ -193,12 +195,13 @@ function names(where: string, v: unknown): void {
 /** Checks every field of a spec (plain JSON from anywhere) and says which one is wrong. */
 export function checkSpec(spec: TrainingSpec): void {
   const p = spec.preprocessing;
-  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy', 'count', 'header']);
+  checkKeys('spec.preprocessing', p, ['target', 'task', 'categorical', 'numeric', 'ignore', 'keep', 'missing', 'indicator', 'unknown', 'scale', 'naValues', 'decimal', 'orderBy', 'count', 'header', 'skipRows']);
   if (p.naValues !== undefined && (!Array.isArray(p.naValues) || !p.naValues.every((t) => typeof t === 'string'))) throw bad('spec.preprocessing.naValues', `expected a list of strings such as ["", "NA"], got ${describe(p.naValues)}`);
   if (p.decimal !== undefined) oneOf('spec.preprocessing.decimal', p.decimal, ['.', ','] as const);
   if (p.orderBy !== undefined && typeof p.orderBy !== 'string') throw bad('spec.preprocessing.orderBy', `expected a column name, got ${describe(p.orderBy)}`);
   if (p.count !== undefined && typeof p.count !== 'string') throw bad('spec.preprocessing.count', `expected a column name, got ${describe(p.count)}`);
   if (p.header !== undefined && p.header !== false) throw bad('spec.preprocessing.header', `expected false (a file without a header row) or no field, got ${describe(p.header)}`);
+  if (p.skipRows !== undefined && !(Number.isInteger(p.skipRows) && p.skipRows >= 1)) throw bad('spec.preprocessing.skipRows', `expected a whole number of lines ≥ 1 to skip before the header, or no field, got ${describe(p.skipRows)}`);
   if (p.missing !== undefined) oneOf('spec.preprocessing.missing', p.missing, ['impute', 'drop', 'error'] as const);
   if (p.unknown !== undefined) oneOf('spec.preprocessing.unknown', p.unknown, ['ignore', 'error'] as const);
   if (p.indicator !== undefined && typeof p.indicator !== 'boolean') throw bad('spec.preprocessing.indicator', `expected true or false, got ${describe(p.indicator)}`);
@@ -282,6 +285,7 @@ export function tableArgsOf(p: PreprocessingSpec): TableArgs {
     ...(p.orderBy ? { orderBy: p.orderBy } : {}),
     ...(p.count ? { count: p.count } : {}),
     ...(p.header === false ? { header: false } : {}),
+    ...(p.skipRows ? { skipRows: p.skipRows } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // Messy CSV files through the CLI: what the Data and Task lines say, what is trained, what predict does.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, predictRecords } from '../../src/index.js';
 import { ROOT, buildCli, runCli, tempDir } from './harness.js';
@@ -182,4 +182,47 @@ test('wine (178 rows, no validation rows under the tabular preset) fitted perfec
   assert.equal(Number(/│ accuracy +│ +([\d.]+) │/.exec(r.stdout)?.[1]), 1);
   assert.match(r.stdout, /^Flat: the training loss changed little .*training has converged, fitting the training rows perfectly \(a larger network cannot do better on them\)\./m);
   assert.doesNotMatch(r.stdout, /A larger network or another learning rate may do better/);
+});
+
+test('--skip-rows 1 reads a file with a row count before its header (scikit-learn\'s bundled CSVs); evaluate, predict and --stream skip it too', () => {
+  // boston_house_prices.csv begins "506,13,,…" (rows, features), then the names.
+  const rows = Array.from({ length: 120 }, (_, i) => `${(i % 9) * 0.5},${(i * 7) % 13},${((i * 3) % 11) / 2},${(i % 9) * 2 + ((i * 7) % 13) * 0.5 + 10}`);
+  file('counted.csv', `120,3,,\nA,B,C,Y\n${rows.join('\n')}\n`);
+  const refused = runCli(bin, ['train', 'counted.csv', '--out', 'counted.bpm'], dir);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /counted\.csv line 1: column 3 has no name; every column needs a header \(line 1 holds only numbers, 120, 3: .*a line before the header, such as a row count, is skipped with --skip-rows 1/);
+  const r = runCli(bin, ['train', 'counted.csv', '--skip-rows', '1', '--preset', 'small', '--epochs', '5', '--out', 'counted.bpm'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Data {4}counted\.csv: 120 rows, 3 features, target "Y" \(numeric\)\n {8}skipped line 1 before the header \(--skip-rows 1\)/);
+  // The model reads its files the same way; a bad cell's line is the file's line.
+  const e = runCli(bin, ['evaluate', 'counted.bpm', 'counted.csv'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /counted\.csv: 120 rows/);
+  const p = runCli(bin, ['predict', 'counted.bpm', 'counted.csv'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.trim().split('\n').length, 121, 'a header and 120 predictions');
+  const s = runCli(bin, ['train', 'counted.csv', '--skip-rows', '1', '--stream', '--preset', 'small', '--epochs', '2', '--out', 'streamed.bpm'], dir);
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, /skipped line 1 before the header \(--skip-rows 1\)/);
+  // A file without the count line, read as the model was trained: the message says why its first row became the header.
+  file('plain.csv', `A,B,C,Y\n${rows.slice(1).join('\n')}\n`);
+  const plain = runCli(bin, ['evaluate', 'counted.bpm', 'plain.csv'], dir);
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /column "A" used to train the model is missing; .*\(line 2 read as the header: line 1 skipped, as in training with --skip-rows 1\)/);
+  // Its first row of numbers as the header, with a repeated value.
+  file('plain0.csv', `A,B,C,Y\n${rows.join('\n')}\n`);
+  assert.match(runCli(bin, ['evaluate', 'counted.bpm', 'plain0.csv'], dir).stderr, /plain0\.csv line 2: duplicate column name "0" \(columns 1 and 2\) \(line 2 holds only numbers, 0, 0, 0, 10, and was read as the header after line 1 skipped \(--skip-rows 1; evaluate and predict skip as the model was trained\): does this file begin with that line\?\)/);
+  file('bad.csv', `120,3,,\nA,B,C,Y\n${rows.slice(0, 3).join('\n')}\n1,2\n`);
+  const bad = runCli(bin, ['train', 'bad.csv', '--skip-rows', '1', '--out', 'bad.bpm'], dir);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /bad\.csv line 6: expected 4 fields \(as the header\), got 2/);
+  assert.match(runCli(bin, ['train', 'counted.csv', '--skip-rows', '0'], dir).stderr, /--skip-rows/);
+  // search and cv read the file the same way.
+  const search = runCli(bin, ['search', 'counted.csv', '--skip-rows', '1', '--trials', '2', '--epochs', '2', '--preset', 'small', '--jobs', '1', '--journal', 'counted.jsonl', '--out', 'searched.bpm'], dir);
+  assert.equal(search.code, 0, search.stderr);
+  const study = JSON.parse(readFileSync(join(dir, 'counted.jsonl'), 'utf8').split('\n')[0]!) as { fingerprint: { fixed: { preprocessing: { skipRows?: number } } } };
+  assert.equal(study.fingerprint.fixed.preprocessing.skipRows, 1);
+  const cv = runCli(bin, ['cv', 'counted.csv', '--skip-rows', '1', '--folds', '2', '--epochs', '2', '--preset', 'small'], dir);
+  assert.equal(cv.code, 0, cv.stderr);
+  assert.match(cv.stdout, /skipped line 1 before the header \(--skip-rows 1\)/);
 });

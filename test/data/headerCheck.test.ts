@@ -51,12 +51,23 @@ test('names that are numbers outside their columns (years over amounts), or one 
 
 test('errors about line 1 say when it holds numbers: no header row, or a count line before it', () => {
   assert.throws(() => tableFromRecords([['0', '0', '5', '13'], ['0', '0', '5', '13']]), (e: unknown) =>
-    e instanceof InputError && /line 1: duplicate column name "0" \(columns 1 and 2\) \(line 1 holds only numbers, 0, 0, 5, 13: the first line must name the columns: a file without a header row reads with --no-header \(header: false\)/.test(e.message));
+    e instanceof InputError && /line 1: duplicate column name "0" \(columns 1 and 2\) \(line 1 holds only numbers, 0, 0, 5, 13: the header must name the columns: a file without a header row reads with --no-header \(header: false\); a line before the header, such as a row count, is skipped with --skip-rows 1/.test(e.message));
   // scikit-learn's bundled CSVs: "506,13,,…" then the names, or "178,13,class_0,class_1,class_2" and no names.
   assert.throws(() => tableFromRecords([['506', '13', '', ''], ['CRIM', 'ZN', 'INDUS', 'MEDV']]), (e: unknown) =>
     e instanceof InputError && /line 1: column 3 has no name; every column needs a header \(line 1 holds only numbers, 506, 13:/.test(e.message));
   assert.throws(() => tableFromRecords([['178', '13', 'class_0', 'class_1', 'class_2'], ['14.23', '1.71', '2.43', '15.6', '127', '0']]), (e: unknown) =>
     e instanceof InputError && /line 2: expected 5 fields \(as the header\), got 6 \(line 1 holds 2 numbers among its 5 names, 178, 13, class_0, class_1, …/.test(e.message));
+  // skipRows: 1 skips the count line; the lines in messages stay the file's.
+  const counted = tableFromRecords([['506', '13', '', ''], ['CRIM', 'ZN', 'INDUS', 'MEDV'], ['0.1', '18', '2.3', '24'], ['0.2', '0', '7.1', '21.6'], ['0.3', '0', '7.1', '34.7']], { skipRows: 1 });
+  assert.equal(counted.rows, 3);
+  assert.deepEqual(counted.schema.inputs.map((c) => c.name), ['CRIM', 'ZN', 'INDUS']);
+  assert.equal(counted.report.skippedLines, 1);
+  assert.throws(() => tableFromRecords([['506', '13', '', ''], ['CRIM', 'ZN', 'INDUS', 'MEDV'], ['0.1', '18', '2.3', '24'], ['0.2', '0', '7.1']], { skipRows: 1 }), (e: unknown) =>
+    e instanceof InputError && /^data line 4: expected 4 fields \(as the header\), got 3$/.test(e.message));
+  // Without a header row, the first record after the lines skipped is that line's row.
+  assert.throws(() => tableFromRecords([['a title'], ['1', '2', 'x'], ['3', '4']], { skipRows: 1, header: false }), (e: unknown) =>
+    e instanceof InputError && /line 3: expected 3 fields \(as line 2\), got 2/.test(e.message));
+  assert.throws(() => tableFromRecords([['a', 'b'], ['1', '2']], { skipRows: -1 }), (e: unknown) => e instanceof InputError && /skipRows must be a whole number of lines ≥ 0, got -1/.test(e.message));
   // Words: the errors as they were.
   assert.throws(() => tableFromRecords([['a', 'a'], ['1', '2']]), (e: unknown) => e instanceof InputError && /duplicate column name "a" \(columns 1 and 2\)$/.test(e.message));
 });

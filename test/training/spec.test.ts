@@ -115,6 +115,8 @@ test('a bad spec field is a SpecError carrying the field and the problem as data
     [{ preprocessing: { task: 'auto', scale: 'standard', orderBy: 3 as never } }, 'preprocessing.orderBy', /^expected a column name, got 3$/],
     [{ preprocessing: { task: 'auto', scale: 'standard', count: ['Freq'] as never } }, 'preprocessing.count', /^expected a column name, got array of length 1$/],
     [{ preprocessing: { task: 'auto', scale: 'standard', header: true as never } }, 'preprocessing.header', /^expected false \(a file without a header row\) or no field, got true$/],
+    [{ preprocessing: { task: 'auto', scale: 'standard', skipRows: 0 } }, 'preprocessing.skipRows', /^expected a whole number of lines ≥ 1 to skip before the header, or no field, got 0$/],
+    [{ preprocessing: { task: 'auto', scale: 'standard', skipRows: 1.5 } }, 'preprocessing.skipRows', /^expected a whole number of lines ≥ 1 to skip before the header, or no field, got 1\.5$/],
   ];
   for (const [parts, field, problem] of cases) {
     assert.throws(() => trainingSpec(parts), (e: unknown) => e instanceof SpecError && e instanceof InputError && e.field === field && problem.test(e.problem));
