@@ -51,13 +51,23 @@ export function keepTable(key: string, table: Table): void {
   tables.set(key, Promise.resolve(table));
 }
 
+/**
+ * A table from CSV text sent with the trial, read as the file readers read one: its lines before
+ * the header skipped as lines (a blank one among them counts), not as records.
+ */
+function csvTable(csv: string, args: TableArgs, delimiter: string | undefined): Table {
+  const { skipRows, ...rest } = args;
+  const records = parseCsv(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, from_line: (skipRows ?? 0) + 1, ...(delimiter !== undefined ? { delimiter } : {}) }) as string[][];
+  return tableFromRecords(records, { dtype: 'float32', ...rest, source: args.source ?? 'data' });
+}
+
 /** The trial's table, read once per process and data set. */
 export function loadTable(data: DataRef): Promise<Table> {
   const key = tableKey(data);
   let t = tables.get(key);
   if (t === undefined) {
     t = data.csv !== undefined
-      ? Promise.resolve(tableFromRecords(parseCsv(data.csv, { bom: true, relax_column_count: true, skip_empty_lines: true, ...(data.delimiter !== undefined ? { delimiter: data.delimiter } : {}) }) as string[][], { dtype: 'float32', ...data.tableArgs, source: data.tableArgs.source ?? 'data' }))
+      ? Promise.resolve(csvTable(data.csv, data.tableArgs, data.delimiter))
       : loadSource(data.file, data.dataset, data.tableArgs, data.synthetic, data.delimiter).then((s) => s.table);
     tables.set(key, t);
     t.catch(() => tables.delete(key));

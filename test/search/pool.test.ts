@@ -182,3 +182,10 @@ test('closing the pool settles a refit still running on a worker thread (no one 
   await pool.close();
   await settled;
 });
+
+test('a trial\'s CSV text (a queue job\'s data) skips its lines before the header as the file readers do: a blank one among them counts', async () => {
+  const csv = 'a title\n\nA,B,Y\n1,2,3\n4,5,6\n7,8,9\n';
+  const t = await loadTable({ csv, hash: 'skip-rows-blank', tableArgs: { skipRows: 2 }, synthetic: {} });
+  assert.deepEqual(t.schema.inputs.map((c) => c.name), ['A', 'B']);
+  assert.equal(t.rows, 3);
+});
