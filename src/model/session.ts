@@ -230,7 +230,7 @@ export class TrainingSession {
     if (size === run.batchSize) return;
     run.batchSize = size;
     run.engine.batchBuffers(size);
-    if (run.engine.kernels.threads > 1) run.engine.batchBuffers(size, 1);
+    if (run.ahead !== undefined) run.engine.batchBuffers(size, 1);
     // A batch gathered ahead may be in buffers made again for the new size: gather it anew.
     run.ahead?.forget();
     if (run.weights !== undefined) run.batchWeights = new Float64Array(size);

@@ -70,11 +70,8 @@ export class KernelPool {
   post(c: number, args: ArrayLike<number>): void {
     const t = this.tasks;
     const a = c * SLOT + SLOT_ARGS;
-    if (args instanceof Float64Array && args.length === MAX_ARGS) {
-      t.set(args, a);
-      return;
-    }
-    for (let i = 0; i < MAX_ARGS; i++) t[a + i] = i < args.length ? args[i]! : 0;
+    t.set(args, a);
+    if (args.length < MAX_ARGS) t.fill(0, a + args.length, a + MAX_ARGS);
   }
 
   /**

@@ -56,7 +56,6 @@ const instances = new FinalizationRegistry<{ pool: KernelPool; id: number }>(({ 
 
 /** Activation codes of the module (assembly/index.ts); the others run the TypeScript loops on the views. */
 const ACTIVATION_CODES: Partial<Record<ActivationKernel, number>> = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, leakyRelu: 4, softmax: 5 };
-const SOFTMAX_CODE = 5;
 
 const PAGE = 65536;
 /** Below this the module keeps its constants (exp tables); allocations start here. */
@@ -500,8 +499,9 @@ class WasmKernels implements Kernels {
   }
   denseForward(x: FloatArray, w: FloatArray, bias: FloatArray | undefined, z: FloatArray, a: FloatArray, m: number, k: number, n: number, kind: ActivationKernel, alpha: number): void {
     const code = ACTIVATION_CODES[kind];
-    if (!this.in4(x, w, z, a) || (bias !== undefined && !this.in2(bias, z))) {
-      // Each call on its own, each in WebAssembly where its operands are.
+    const buf = this.buffer;
+    if (x.buffer !== buf || w.buffer !== buf || z.buffer !== buf || a.buffer !== buf || (bias !== undefined && bias.buffer !== buf)) {
+      // Each call on its own, each in WebAssembly where its operands are (and each counting its own fallback).
       this.gemmNN(x, w, z, m, k, n, false);
       if (bias !== undefined) this.addRowVector(z, bias, m, n);
       if (kind !== 'linear' || a !== z) this.activationForward(kind, alpha, z, a, m, n);
@@ -509,7 +509,7 @@ class WasmKernels implements Kernels {
     }
     // The epilogue takes elementwise g the module has; softmax (row-wise) and the TypeScript-only
     // ones (step, sign, piecewiseLinear) follow as their own pass.
-    const fused = code !== undefined && code !== SOFTMAX_CODE;
+    const fused = code !== undefined && kind !== 'softmax';
     const g = !fused || (code === 0 && a === z) ? -1 : code;
     const b = bias === undefined ? 0 : bias.byteOffset;
     if (!(this.threads > 1 && this.product(OP.denseForwardPart, m, n, k, 4, 8, (p) => {

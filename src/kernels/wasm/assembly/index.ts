@@ -401,38 +401,10 @@ export function addRowVector(out: usize, bias: usize, m: i32, n: i32): void {
 function denseEpilogue(z: usize, a: usize, ld: i32, r0: i32, r1: i32, c0: i32, c1: i32, bias: usize, kind: i32, alpha: f32): void {
   const cols = c1 - c0;
   const b = bias + (<usize>c0 << 2);
-  const cols4 = cols & ~3;
-  const zero = f32x4.splat(0);
-  const slope = f32x4.splat(kind == RELU ? 0 : alpha);
-  const clamp = kind == RELU || kind == LEAKY_RELU;
   for (let r = r0; r < r1; r++) {
     const off = (<usize>r * <usize>ld + <usize>c0) << 2;
-    const zr = z + off, ar = a + off;
-    if (clamp) {
-      // Bias and ReLU in one pass (the common case).
-      let j = 0;
-      for (; j < cols4; j += 4) {
-        const o = <usize>j << 2;
-        let v = v128.load(zr + o);
-        if (bias != 0) {
-          v = f32x4.add(v, v128.load(b + o));
-          v128.store(zr + o, v);
-        }
-        v128.store(ar + o, kind == RELU ? v128.and(v, f32x4.ge(v, zero)) : v128.bitselect(v, f32x4.mul(v, slope), f32x4.ge(v, zero)));
-      }
-      for (; j < cols; j++) {
-        const o = <usize>j << 2;
-        let v = load<f32>(zr + o);
-        if (bias != 0) {
-          v = v + load<f32>(b + o);
-          store<f32>(zr + o, v);
-        }
-        store<f32>(ar + o, v >= 0 ? v : (kind == RELU ? 0 : alpha * v));
-      }
-    } else {
-      if (bias != 0) addRowVector(zr, b, 1, cols);
-      if (kind >= 0) activationForward(kind, alpha, zr, ar, 1, cols);
-    }
+    if (bias != 0) addRowVector(z + off, b, 1, cols);
+    if (kind >= 0) activationForward(kind, alpha, z + off, a + off, 1, cols);
   }
 }
 
