@@ -87,6 +87,8 @@ export interface Kernels {
    * A dense layer's forward: z[m×n] = x[m×k]·w[k×n] (+ bias), then a = g(z) (a may be z for
    * 'linear'). The same bits as gemmNN, addRowVector and activationForward in turn; threads apply
    * the bias and an elementwise g to the block of z each computed, while it is in their cache.
+   * WebAssembly cuts a training batch over 512+ inputs by steps (wasm/split.ts forwardHalves,
+   * a ≠ z): z is then the sum of the two halves' products, each as gemmNN computes it.
    */
   denseForward(x: FloatArray, w: FloatArray, bias: FloatArray | undefined, z: FloatArray, a: FloatArray, m: number, k: number, n: number, kind: ActivationKernel, alpha: number): void;
   /** out[i, j] += bias[j] for an m×n matrix. */

@@ -9,6 +9,7 @@ import { typescriptBackend } from '../../src/kernels/typescript.js';
 import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { assertAllClose, assertClose } from '../helpers/assert.js';
 import { naiveGemm } from '../helpers/reference.js';
+import { forwardHalves } from '../../src/kernels/wasm/split.js';
 
 const wasm = loadWasmBackend();
 
@@ -187,28 +188,46 @@ for (const c of cases) {
     const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
       for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${c.label} ${what}: element ${i} is ${a[i]} fused, ${b[i]} in turn`);
     };
-    // Row blocks and column panels of every size the cuts give, ragged edges, and a batch of 1.
-    const shapes: [number, number, number][] = [[1, 5, 3], [4, 8, 8], [9, 17, 33], [40, 300, 140], [130, 64, 20], [7, 3, 9]];
+    // Row blocks and column panels of every size the cuts give, ragged edges, and a batch of 1;
+    // the last two are training batches over 512 inputs or more, which WebAssembly cuts by steps.
+    const shapes: [number, number, number][] = [[1, 5, 3], [4, 8, 8], [9, 17, 33], [40, 300, 140], [130, 64, 20], [7, 3, 9], [128, 784, 40], [17, 517, 20]];
+    const halves = c.label.startsWith('wasm');
     for (const kind of ACTIVATIONS) {
       for (const [m, kk, n] of shapes) {
         for (const withBias of [true, false]) {
           // Room first: views taken before the memory grows are not current (they would run in TypeScript).
-          k.reserve(4 * (m * kk + kk * n + n + 5 * m * n) + 4096);
+          k.reserve(4 * (2 * m * kk + 2 * kk * n + n + 9 * m * n) + 4096);
           const X = put(k, random(m * kk, 30, 2)), W = put(k, random(kk * n, 31)), bias = withBias ? put(k, random(n, 32)) : undefined;
           const z1 = put(k, new Float64Array(m * n)), a1 = put(k, new Float64Array(m * n));
           const z2 = put(k, new Float64Array(m * n)), a2 = put(k, new Float64Array(m * n));
           k.denseForward(X, W, bias, z1, a1, m, kk, n, kind, 0.2);
-          k.gemmNN(X, W, z2, m, kk, n, false);
+          const h = halves ? forwardHalves(m, kk, n) : 0;
+          if (h > 0) {
+            // z = x[:, :h]·W[:h] + x[:, h:]·W[h:], each half the product of its own copy (rounded once more: the sum).
+            const half = (from: number, to: number) => {
+              const xs = put(k, Float64Array.from({ length: m * (to - from) }, (_, i) => X[Math.floor(i / (to - from)) * kk + from + (i % (to - from))]!));
+              const out = put(k, new Float64Array(m * n));
+              k.gemmNN(xs, W.subarray(from * n, to * n), out, m, to - from, n, false);
+              return out;
+            };
+            const h0 = half(0, h), h1 = half(h, kk);
+            for (let i = 0; i < m * n; i++) z2[i] = h0[i]! + h1[i]!;
+          } else {
+            k.gemmNN(X, W, z2, m, kk, n, false);
+          }
           if (bias) k.addRowVector(z2, bias, m, n);
           k.activationForward(kind, 0.2, z2, a2, m, n);
           const what = `${kind} [${m}×${kk}×${n}]${withBias ? ' with bias' : ''}`;
           same(z1, z2, `${what} z`);
           same(a1, a2, `${what} a`);
           if (kind === 'linear') {
-            // a may be z itself (what Dense passes for a linear layer).
-            const z3 = put(k, new Float64Array(m * n));
+            // a may be z itself (what Dense passes for a linear layer): never cut by steps (the
+            // second half's sums need a place), so the whole product, the bias in turn.
+            const z3 = put(k, new Float64Array(m * n)), z4 = put(k, new Float64Array(m * n));
             k.denseForward(X, W, bias, z3, z3, m, kk, n, kind, 0.2);
-            same(z3, z2, `${what} a = z`);
+            k.gemmNN(X, W, z4, m, kk, n, false);
+            if (bias) k.addRowVector(z4, bias, m, n);
+            same(z3, z4, `${what} a = z`);
           }
         }
       }

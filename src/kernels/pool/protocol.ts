@@ -139,6 +139,7 @@ export const OPS = [
   'gemmNNPart', 'gemmTNPart', 'gemmNTPart', 'columnSumsPart', 'addRowVector', 'multiply',
   'activationForward', 'activationBackward', 'fusedLossGradient', 'scaledDifference',
   'sgd', 'sgdMomentum', 'adam', 'rmsprop', 'adagrad', 'allFinite', 'denseForwardPart',
+  'gemmNNStepsPart', 'denseSumPart',
 ] as const;
 export type OpName = (typeof OPS)[number];
 export const OP = Object.fromEntries(OPS.map((name, i) => [name, i])) as Record<OpName, number>;

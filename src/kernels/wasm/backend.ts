@@ -6,7 +6,7 @@ import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
 import { OP, OPS, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, stamp, traceClock, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
-import { CHUNKS_PER_THREAD, cutAt, finerPanels, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
+import { CHUNKS_PER_THREAD, cutAt, finerPanels, forwardHalves, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
 
 /** The functions the kernel module exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -14,6 +14,8 @@ interface Exports {
   gemmNT(d: number, w: number, out: number, m: number, n: number, k: number, acc: number): void;
   gemmTN(x: number, d: number, out: number, m: number, k: number, n: number, acc: number): void;
   denseForward(x: number, w: number, z: number, m: number, k: number, n: number, bias: number, kind: number, alpha: number, a: number): void;
+  gemmNNStepsPart(a: number, b: number, out: number, m: number, k: number, n: number, t0: number, t1: number, c0: number, c1: number, packed: number): void;
+  denseSumPart(z: number, a: number, n: number, r0: number, r1: number, bias: number, kind: number, alpha: number): void;
   addRowVector(out: number, bias: number, m: number, n: number): void;
   columnSums(d: number, out: number, m: number, n: number, acc: number): void;
   multiply(a: number, b: number, out: number, n: number): void;
@@ -512,11 +514,42 @@ class WasmKernels implements Kernels {
     const fused = code !== undefined && kind !== 'softmax';
     const g = !fused || (code === 0 && a === z) ? -1 : code;
     const b = bias === undefined ? 0 : bias.byteOffset;
-    if (!(this.threads > 1 && this.product(OP.denseForwardPart, m, n, k, 4, 8, (p) => {
+    const half = a !== z ? forwardHalves(m, k, n) : 0;
+    if (half > 0) this.denseForwardHalves(x.byteOffset, w.byteOffset, z.byteOffset, a.byteOffset, m, k, n, half, b, g, alpha);
+    else if (!(this.threads > 1 && this.product(OP.denseForwardPart, m, n, k, 4, 8, (p) => {
       p[0] = x.byteOffset; p[1] = w.byteOffset; p[2] = z.byteOffset; p[3] = m; p[4] = k; p[5] = n; p[6] = 0;
       p[12] = b; p[13] = g; p[14] = alpha; p[15] = a.byteOffset;
     }, this.x.packs(m, k, n)))) this.x.denseForward(x.byteOffset, w.byteOffset, z.byteOffset, m, k, n, b, g, alpha, a.byteOffset);
     if (!fused && (kind !== 'linear' || a !== z)) this.activationForward(kind, alpha, z, a, m, n);
+  }
+  /**
+   * A dense forward cut by steps (forwardHalves): z = x[:, :half]·W[:half] and a = x[:, half:]·W[half:]
+   * (each half in column panels, the first half's panels one thread's group and the second's the
+   * other's), then z = z + a, bias, a = g(z) in row blocks. The same calls on one thread: the same bits.
+   */
+  private denseForwardHalves(x: number, w: number, z: number, a: number, m: number, k: number, n: number, half: number, bias: number, g: number, alpha: number): void {
+    const packed = this.x.packs(m, half, n) ? 1 : 0;
+    const cut = this.threads > 1 ? productCut(this.chunkLimit, m, n, k, 4, 8, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART)) : { parts: 1 };
+    this.productsCut = cut.parts >= 2 && this.ready();
+    if (!this.productsCut) {
+      this.x.gemmNNStepsPart(x, w, z, m, k, n, 0, half, 0, n, packed);
+      this.x.gemmNNStepsPart(x, w, a, m, k, n, half, k, 0, n, packed);
+      this.x.denseSumPart(z, a, n, 0, m, bias, g, alpha);
+      return;
+    }
+    const panels = Math.max(1, Math.min(n >> 3, finerPanels(Math.ceil(cut.parts / 2), m, n, half, MAX_CHUNKS >> 1)));
+    this.cut(OP.gemmNNStepsPart, 2 * panels, (p, args) => {
+      const second = p >= panels ? 1 : 0;
+      const q = p - second * panels;
+      args[0] = x; args[1] = w; args[2] = second ? a : z; args[3] = m; args[4] = k; args[5] = n;
+      args[6] = second ? half : 0; args[7] = second ? k : half;
+      args[8] = cutAt(q, panels, n, 8); args[9] = cutAt(q + 1, panels, n, 8); args[10] = packed;
+    });
+    const blocks = Math.min(m, this.chunkLimit);
+    this.cut(OP.denseSumPart, blocks, (p, args) => {
+      args[0] = z; args[1] = a; args[2] = n; args[3] = cutAt(p, blocks, m, 1); args[4] = cutAt(p + 1, blocks, m, 1);
+      args[5] = bias; args[6] = g; args[7] = alpha;
+    });
   }
   addRowVector(out: FloatArray, bias: FloatArray, m: number, n: number): void {
     if (!this.in2(out, bias)) return ts.addRowVector(out, bias, m, n);

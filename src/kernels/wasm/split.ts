@@ -3,6 +3,8 @@
  * given thread count always cuts the same way. Each part computes whole elements of the result
  * (row blocks, column panels, element ranges): no sums are split, so every thread count gives
  * the bits of one thread (each element is the same sum in the same order, assembly/index.ts).
+ * The one exception, a dense forward cut by steps (forwardHalves), is split by the shape alone,
+ * on one thread as on many, so it gives every thread count the same bits too.
  */
 
 /**
@@ -80,4 +82,17 @@ export function productCut(threads: number, M: number, N: number, T: number, row
 export function finerPanels(parts: number, M: number, N: number, T: number, most: number): number {
   while ((M * N * T) / parts >= MAX_MACS_PER_PANEL && N >= MIN_COLUMNS_PER_PART * 2 * parts && 2 * parts <= most) parts *= 2;
   return parts;
+}
+
+/**
+ * Where a dense forward z = x·W is cut by steps (rows of W) into two halves summed after (0: not
+ * cut): a training batch (16 to 256 rows) over 512 inputs or more. Each thread then reads the
+ * rows of W that its share of Xᵀ·δ (row blocks) and of the optimiser (ranges) write, so no line
+ * of W moves between cores in a step; cut by columns, half of W's lines did, twice a step. The
+ * shape alone decides (never the thread count), so every thread count gives the same bits: z is
+ * the first half's sum plus the second's. At a multiple of 4 rows, as Xᵀ·δ's row blocks.
+ */
+export function forwardHalves(m: number, k: number, n: number): number {
+  if (m < 16 || m > 256 || k < 512 || n < 16) return 0;
+  return cutAt(1, 2, k, 4);
 }

@@ -420,6 +420,36 @@ export function denseForwardPart(x: usize, w: usize, z: usize, m: i32, k: i32, n
   denseEpilogue(z, a, n, r0, r1, c0, c1, bias, kind, alpha);
 }
 
+/**
+ * Columns [c0, c1) of out = a[:, t0..t1)·b[t0..t1, :], not accumulated: one half of a dense
+ * layer's forward cut by steps (denseForwardHalves in ../backend.ts), so that each thread reads
+ * and its optimiser writes the same rows of W.
+ */
+export function gemmNNStepsPart(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, t0: i32, t1: i32, c0: i32, c1: i32, packed: bool): void {
+  gemmBlock(a + (<usize>t0 << 2), k, 1, b + ((<usize>t0 * <usize>n + <usize>c0) << 2), n, out + (<usize>c0 << 2), m, t1 - t0, c1 - c0, false, packed);
+}
+
+/**
+ * Rows [r0, r1) of a forward cut by steps: z holds the first half's sums and a the second's;
+ * z = z + a, then the epilogue (bias, then a = g(z)). One order of additions for every cut.
+ */
+export function denseSumPart(z: usize, a: usize, n: i32, r0: i32, r1: i32, bias: usize, kind: i32, alpha: f32): void {
+  const from = (<usize>r0 * <usize>n) << 2;
+  const count = (r1 - r0) * n;
+  const c4 = count & ~3;
+  const zs = z + from, as = a + from;
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(zs + off, f32x4.add(v128.load(zs + off), v128.load(as + off)));
+  }
+  for (; i < count; i++) {
+    const off = <usize>i << 2;
+    store<f32>(zs + off, load<f32>(zs + off) + load<f32>(as + off));
+  }
+  denseEpilogue(z, a, n, r0, r1, 0, n, bias, kind, alpha);
+}
+
 /** out[j] (+)= Σ_i d[i, j]. */
 export function columnSums(d: usize, out: usize, m: i32, n: i32, acc: bool): void {
   columnSumsPart(d, out, m, n, acc, 0, n);
