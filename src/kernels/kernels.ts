@@ -69,7 +69,8 @@ export interface Kernels {
    * Work of the calling thread that touches no operand of the calls before `runDeferred` (the
    * next batch gathered into its own buffers, the weights copied aside): where calls are cut over
    * threads it runs during the next cut call, after that call's chunks are published, so the
-   * other threads work meanwhile; else now. A task must not call these kernels.
+   * other threads work meanwhile; else now. A task's own kernel calls run on the calling thread
+   * alone (none is cut while a task runs); they must not touch the operands of the cut call.
    */
   defer(task: () => void): void;
   /** Runs the deferred work no cut call took (before anything that needs it). */

@@ -642,15 +642,20 @@ export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGu
   k.defer(guard.save);
   if (ahead !== undefined) k.defer(ahead);
   let out: Matrix;
-  let loss: number;
+  let loss = NaN;
+  let penalty: number;
   try {
     out = engine.forward(x, true, recorder);
+    // The loss value reads only the forward's output and y: this thread computes it during the
+    // backward's first cut call (W2: 15 µs a step that the other threads spend on its chunks).
+    k.defer(() => { loss = engine.lossValue(y); });
     // Gradients are written over (accumulate = false): no zeroing pass needed.
-    loss = engine.backward(y, false, recorder);
+    penalty = engine.backpropagate(y, false, recorder);
   } finally {
     // What no cut call took (one thread, small products), and never left for a later call.
     k.runDeferred();
   }
+  loss += penalty;
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {

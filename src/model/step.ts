@@ -128,14 +128,6 @@ export class Backprop {
   }
 
   /**
-   * Backpropagates the loss of the last forward pass into every trainable param's grad: added
-   * (gradients accumulate; call zeroGrads first for a fresh step), or with `accumulate = false`
-   * written over (every trainable param belongs to a layer that writes it, so no zeroing pass
-   * is needed). Returns the loss including the regularisation penalty, or without it (and
-   * without its gradient) when `penalties` is false: a threaded fit adds it once, after the
-   * slices' gradients are summed.
-   */
-  /**
    * Per-row weights of the next backward passes (fit's classWeight / sampleWeight), or undefined.
    * They scale each row's δ at the output, so the gradient is that of Σᵢ wᵢ·Lᵢ / m (Keras'
    * weighted loss); the logged loss stays the unweighted mean.
@@ -143,11 +135,22 @@ export class Backprop {
   rowWeights: ArrayLike<number> | undefined;
 
   /**
-   * Back-propagates the loss of the last forward pass into every Param's gradient (overwriting
-   * when `accumulate` is false), with the kernel penalties unless `penalties` is false (a threaded
-   * step adds them once); returns the loss.
+   * Back-propagates the loss of the last forward pass into every trainable param's gradient:
+   * added (gradients accumulate; call zeroGrads first for a fresh step), or with `accumulate =
+   * false` written over (every trainable param belongs to a layer that writes it, so no zeroing
+   * pass is needed), with the kernel penalties unless `penalties` is false; returns the loss
+   * (with the penalties when they were added).
    */
   backward(yTrue: Matrix, accumulate = true, recorder?: StepRecorder, penalties = true): number {
+    const penalty = this.backpropagate(yTrue, accumulate, recorder, penalties);
+    return this.lossValue(yTrue) + penalty;
+  }
+
+  /**
+   * backward without the loss value (which reads only the forward's output, so a training step
+   * computes it meanwhile, takeStep): returns the sum of the penalties added, 0 without them.
+   */
+  backpropagate(yTrue: Matrix, accumulate = true, recorder?: StepRecorder, penalties = true): number {
     const y = this.staged(yTrue, 'y');
     const out = this.output;
     const last = this.layers.length - 1;
@@ -174,7 +177,7 @@ export class Backprop {
       d = this.layers[i]!.backward(d, i > 0 || watch !== undefined, accumulate);
       watch?.call(recorder, i, this.layers[i]!, given, d, false);
     }
-    return this.lossValue(y) + (penalties ? this.addPenaltyGradients() : 0);
+    return penalties ? this.addPenaltyGradients() : 0;
   }
 
   /** Adds every kernel penalty's gradient into its param's grad; returns the sum of the penalties. */

@@ -109,6 +109,8 @@ class WasmKernels implements Kernels {
   private cutSmall = false;
   /** Work of this thread to run during the next cut call (defer). */
   private deferred: (() => void)[] = [];
+  /** A deferred task is running: no call is cut (the pool runs one call at a time). */
+  private inTask = false;
   /** Whether the last product was cut over the threads (the passes after it are cut only then). */
   private productsCut = false;
   /** The kernel threads are being started in the background. */
@@ -385,11 +387,18 @@ class WasmKernels implements Kernels {
     const tasks = this.deferred;
     if (tasks.length === 0) return;
     this.deferred = [];
-    for (const task of tasks) task();
+    // A task runs inside a cut call: its own kernel calls (a loss value) stay on this thread.
+    this.inTask = true;
+    try {
+      for (const task of tasks) task();
+    } finally {
+      this.inTask = false;
+    }
   }
 
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
+    if (this.inTask) return false;
     const cut = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
     const { byColumns } = cut;
     const parts = byColumns ? finerPanels(cut.parts, M, N, T, MAX_CHUNKS) : cut.parts;
@@ -441,7 +450,7 @@ class WasmKernels implements Kernels {
    * 30-256-256-1 network, none of them a product).
    */
   private wide(n: number, minPerPart: number): boolean {
-    return this.threads > 1 && n >= 2 * minPerPart && (this.productsCut || this.cutSmall) && this.attached();
+    return this.threads > 1 && n >= 2 * minPerPart && (this.productsCut || this.cutSmall) && !this.inTask && this.attached();
   }
 
   /** Whether the running kernel threads hold this memory (no start, no attach). */
@@ -530,8 +539,8 @@ class WasmKernels implements Kernels {
   private denseForwardHalves(x: number, w: number, z: number, a: number, m: number, k: number, n: number, half: number, bias: number, g: number, alpha: number): void {
     const packed = this.x.packs(m, half, n) ? 1 : 0;
     const cut = this.threads > 1 ? productCut(this.chunkLimit, m, n, k, 4, 8, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART)) : { parts: 1 };
-    this.productsCut = cut.parts >= 2 && this.ready();
-    if (!this.productsCut) {
+    if (!this.inTask) this.productsCut = cut.parts >= 2 && this.ready();
+    if (this.inTask || !this.productsCut) {
       this.x.gemmNNStepsPart(x, w, z, m, k, n, 0, half, 0, n, packed);
       this.x.gemmNNStepsPart(x, w, a, m, k, n, half, k, 0, n, packed);
       this.x.denseSumPart(z, a, n, 0, m, bias, g, alpha);

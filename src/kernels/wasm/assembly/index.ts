@@ -25,6 +25,22 @@
   store<f32>(p, acc ? load<f32>(p) + v : v);
 }
 
+/** The last 1 to 3 floats of a row at p, in the low lanes (the others 0), reading nothing past them. */
+// @ts-ignore: decorator
+@inline function loadTail(p: usize, rem: i32): v128 {
+  if (rem == 1) return v128.load32_zero(p);
+  const two = v128.load64_zero(p);
+  return rem == 2 ? two : v128.load32_lane(p + 8, two, 2);
+}
+
+/** Stores (or adds) the low `rem` lanes of v at p, 1 to 3 floats. */
+// @ts-ignore: decorator
+@inline function putTail(p: usize, v: v128, rem: i32, acc: bool): void {
+  put1(p, f32x4.extract_lane(v, 0), acc);
+  if (rem >= 2) put1(p + 4, f32x4.extract_lane(v, 1), acc);
+  if (rem == 3) put1(p + 8, f32x4.extract_lane(v, 2), acc);
+}
+
 /**
  * out[M×N] (+)= Σ_t A(i, t)·B[t, :] with A(i, t) at A + 4·(i·rs + t·ts) and B's rows N floats
  * apart: z = X·W (rs = K, ts = 1) and ∂W = Xᵀ·δ (rs = 1, ts = K) share it. 4×8 register tiles:
@@ -81,19 +97,24 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize
       const oj = <usize>j << 2;
       put(o0 + oj, c0, acc); put(o1 + oj, c1, acc); put(o2 + oj, c2, acc); put(o3 + oj, c3, acc);
     }
-    for (; j < N; j++) {
-      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+    if (j < N) {
+      // The last 1–3 columns in the low lanes of one vector: the same multiply-add per element
+      // as the columns before them, so a cut anywhere gives the same bits.
+      const rem = N - j;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
       let bp = B + (<usize>j << 2);
       let ap: usize = 0;
       for (let t = 0; t < T; t++) {
-        const b = load<f32>(bp);
-        s0 += load<f32>(a0 + ap) * b; s1 += load<f32>(a1 + ap) * b;
-        s2 += load<f32>(a2 + ap) * b; s3 += load<f32>(a3 + ap) * b;
+        const b0 = loadTail(bp, rem);
+        c0 = madd(v128.load32_splat(a0 + ap), b0, c0);
+        c1 = madd(v128.load32_splat(a1 + ap), b0, c1);
+        c2 = madd(v128.load32_splat(a2 + ap), b0, c2);
+        c3 = madd(v128.load32_splat(a3 + ap), b0, c3);
         bp += rowB;
         ap += stepA;
       }
       const oj = <usize>j << 2;
-      put1(o0 + oj, s0, acc); put1(o1 + oj, s1, acc); put1(o2 + oj, s2, acc); put1(o3 + oj, s3, acc);
+      putTail(o0 + oj, c0, rem, acc); putTail(o1 + oj, c1, rem, acc); putTail(o2 + oj, c2, rem, acc); putTail(o3 + oj, c3, rem, acc);
     }
   }
   for (; i < M; i++) {
@@ -125,16 +146,17 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize
       }
       put(o0 + (<usize>j << 2), c0, acc);
     }
-    for (; j < N; j++) {
-      let s: f32 = 0;
+    if (j < N) {
+      const rem = N - j;
+      let c0 = f32x4.splat(0);
       let bp = B + (<usize>j << 2);
       let ap: usize = 0;
       for (let t = 0; t < T; t++) {
-        s += load<f32>(a0 + ap) * load<f32>(bp);
+        c0 = madd(v128.load32_splat(a0 + ap), loadTail(bp, rem), c0);
         bp += rowB;
         ap += stepA;
       }
-      put1(o0 + (<usize>j << 2), s, acc);
+      putTail(o0 + (<usize>j << 2), c0, rem, acc);
     }
   }
 }
@@ -301,13 +323,35 @@ export function gemmTNPart(x: usize, d: usize, out: usize, m: i32, k: i32, n: i3
   gemmBlock(x + (<usize>r0 << 2), 1, k, d + (<usize>c0 << 2), n, out + ((<usize>r0 * <usize>n + <usize>c0) << 2), r1 - r0, m, c1 - c0, acc, packed);
 }
 
-/** out[m×k] (+)= d[m×n]·w[k×n]ᵀ: dot products along contiguous rows, 2 rows of d × 4 rows of w. */
+/**
+ * out[m×k] (+)= d[m×n]·w[k×n]ᵀ: dot products along contiguous rows, 2 rows of d × 4 rows of w;
+ * for rows shorter than 16 (δ of a 10-class output), d·(wᵀ) by broadcasts instead (shortRows).
+ */
 export function gemmNT(d: usize, w: usize, out: usize, m: i32, n: i32, k: i32, acc: bool): void {
-  ntBlock(d, w, out, m, n, k, k, acc);
+  gemmNTPart(d, w, out, m, n, k, acc, 0, m, 0, k);
 }
 
-/** Rows [r0, r1) × columns [c0, c1) of gemmNT's m×k result (any cut gives the uncut bits: one dot product per element). */
+/** Whether gemmNT's rows are too short for dot products: the product of the whole shape decides, so every cut gives the same bits. */
+function shortRows(n: i32, k: i32): bool {
+  return n < 16 && scratch !== 0 && (<i64>k * <i64>n) << 2 <= <i64>(KC * NC * 4);
+}
+
+/** Rows [r0, r1) × columns [c0, c1) of gemmNT's m×k result (any cut gives the uncut bits: the same arithmetic per element). */
 export function gemmNTPart(d: usize, w: usize, out: usize, m: i32, n: i32, k: i32, acc: bool, r0: i32, r1: i32, c0: i32, c1: i32): void {
+  if (shortRows(n, k)) {
+    // wᵀ's columns [c0, c1) into this thread's scratch (rows k floats apart, as out's), then a
+    // broadcast product over n steps: each element a sum in step order, whatever the cut.
+    for (let p = c0; p < c1; p++) {
+      const src = w + (<usize>p * <usize>n << 2);
+      let dst = scratch + (<usize>p << 2);
+      for (let j = 0; j < n; j++) {
+        store<f32>(dst, load<f32>(src + (<usize>j << 2)));
+        dst += <usize>k << 2;
+      }
+    }
+    broadcastGemm(d + (<usize>r0 * <usize>n << 2), n, 1, scratch + (<usize>c0 << 2), k, out + ((<usize>r0 * <usize>k + <usize>c0) << 2), r1 - r0, n, c1 - c0, 0, acc);
+    return;
+  }
   ntBlock(d + (<usize>r0 * <usize>n << 2), w + (<usize>c0 * <usize>n << 2), out + ((<usize>r0 * <usize>k + <usize>c0) << 2), r1 - r0, n, c1 - c0, k, acc);
 }
 
