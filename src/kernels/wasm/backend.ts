@@ -399,7 +399,7 @@ class WasmKernels implements Kernels {
   /** A product's M×N result cut by rows (blocks of rowAlign) or columns (panels of colAlign): part p's [r0, r1, c0, c1) go to args[at..at+4). */
   private product(op: number, M: number, N: number, T: number, rowAlign: number, colAlign: number, head: (args: Float64Array) => void, tail: number | undefined): boolean {
     if (this.inTask) return false;
-    const cut = productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
+    const cut = this.productCut(M, N, T, rowAlign, colAlign);
     const { byColumns } = cut;
     const parts = byColumns ? finerPanels(cut.parts, M, N, T, MAX_CHUNKS) : cut.parts;
     this.productsCut = parts >= 2 && this.ready();
@@ -413,6 +413,11 @@ class WasmKernels implements Kernels {
       a[11] = tail ?? 0;
     });
     return true;
+  }
+
+  /** How this model's threads cut an M×N product over T steps (split.ts productCut with this model's limits). */
+  private productCut(M: number, N: number, T: number, rowAlign: number, colAlign: number): { parts: number; byColumns: boolean } {
+    return productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
   }
 
   /**
@@ -538,15 +543,15 @@ class WasmKernels implements Kernels {
    */
   private denseForwardHalves(x: number, w: number, z: number, a: number, m: number, k: number, n: number, half: number, bias: number, g: number, alpha: number): void {
     const packed = this.x.packs(m, half, n) ? 1 : 0;
-    const cut = this.threads > 1 ? productCut(this.chunkLimit, m, n, k, 4, 8, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART)) : { parts: 1 };
-    if (!this.inTask) this.productsCut = cut.parts >= 2 && this.ready();
+    const parts = this.threads > 1 ? this.productCut(m, n, k, 4, 8).parts : 1;
+    if (!this.inTask) this.productsCut = parts >= 2 && this.ready();
     if (this.inTask || !this.productsCut) {
       this.x.gemmNNStepsPart(x, w, z, m, k, n, 0, half, 0, n, packed);
       this.x.gemmNNStepsPart(x, w, a, m, k, n, half, k, 0, n, packed);
       this.x.denseSumPart(z, a, n, 0, m, bias, g, alpha);
       return;
     }
-    const panels = Math.max(1, Math.min(n >> 3, finerPanels(Math.ceil(cut.parts / 2), m, n, half, MAX_CHUNKS >> 1)));
+    const panels = Math.max(1, Math.min(n >> 3, finerPanels(Math.ceil(parts / 2), m, n, half, MAX_CHUNKS >> 1)));
     this.cut(OP.gemmNNStepsPart, 2 * panels, (p, args) => {
       const second = p >= panels ? 1 : 0;
       const q = p - second * panels;
