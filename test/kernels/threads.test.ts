@@ -250,6 +250,21 @@ test('deferred work runs on the calling thread inside the next cut call, after i
   assert.throws(() => k.gemmNN(a, b, out, m, kk, n, false), /deferred task failed/);
   k.gemmNN(a, b, out, m, kk, n, false);
   sameBits(expected, out, 'the product after a failed task');
+  // A task's own kernel calls are not cut (the pool runs one call at a time), even a product
+  // large enough: the same bits, no command sent; the call after it is cut again.
+  const inTask = k.alloc(m * n).data;
+  let commandsInTask = -1;
+  k.defer(() => {
+    const at = Atomics.load(pool.ctrl, 0);
+    k.gemmNN(a, b, inTask, m, kk, n, false);
+    commandsInTask = Atomics.load(pool.ctrl, 0) - at;
+  });
+  k.gemmNN(a, b, out, m, kk, n, false);
+  assert.equal(commandsInTask, 0, 'the task\'s product ran on this thread alone');
+  sameBits(expected, inTask, 'the product inside a task');
+  const after = Atomics.load(pool.ctrl, 0);
+  k.gemmNN(a, b, out, m, kk, n, false);
+  assert.equal(Atomics.load(pool.ctrl, 0) - after, 1, 'the next product is cut');
   // One thread: nothing to overlap with, so the task runs when deferred.
   let ran = false;
   one.setThreads(1);

@@ -79,10 +79,11 @@ test('with 2 threads each next batch is gathered during the step before; weights
   assert.deepEqual(runs[1]!.w, runs[0]!.w);
   // Epoch 1: 2 steps of 128, then 96s over the other 444 rows (5 steps); epochs 2 and 3: 8 steps of 96 (the last of 28).
   const steps = 2 + 5 + 8 + 8;
-  assert.deepEqual([runs[0]!.deferred, runs[0]!.gathers], [steps, 2 * steps], '1 thread: the weights saved and x, y gathered at each step');
+  // Each step defers the weights' copy and the loss value (run at once on one thread).
+  assert.deepEqual([runs[0]!.deferred, runs[0]!.gathers], [2 * steps, 2 * steps], '1 thread: the weights saved, the loss and x, y gathered at each step');
   // 2 threads: each step but an epoch's last also defers the next batch's gather, and the next step
   // takes it; the one gathered for 128 rows before the batch size changed is gathered again.
-  assert.deepEqual([runs[1]!.deferred, runs[1]!.gathers], [steps + steps - 3, 2 * (steps + 1)], '2 threads: gathers ahead, used');
+  assert.deepEqual([runs[1]!.deferred, runs[1]!.gathers], [2 * steps + steps - 3, 2 * (steps + 1)], '2 threads: gathers ahead, used');
 });
 
 test('a batch size grown just before a batch gathered ahead of the same row count: that batch is gathered again into the new buffers (bits of 1 thread)', async () => {
