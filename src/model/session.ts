@@ -642,20 +642,19 @@ export function takeStep(optimizer: Optimizer, engine: Backprop, guard: WeightGu
   k.defer(guard.save);
   if (ahead !== undefined) k.defer(ahead);
   let out: Matrix;
-  let loss = NaN;
   let penalty: number;
   try {
     out = engine.forward(x, true, recorder);
-    // The loss value reads only the forward's output and y: this thread computes it during the
-    // backward's first cut call (W2: 15 µs a step that the other threads spend on its chunks).
-    k.defer(() => { loss = engine.lossValue(y); });
+    // This thread computes the loss value during the backward's first cut call (W2: 15 µs a
+    // step that the other threads spend on its chunks).
+    engine.deferLossValue(y);
     // Gradients are written over (accumulate = false): no zeroing pass needed.
     penalty = engine.backpropagate(y, false, recorder);
   } finally {
     // What no cut call took (one thread, small products), and never left for a later call.
     k.runDeferred();
   }
-  loss += penalty;
+  const loss = engine.deferredLoss + penalty;
   let failure: Failure | undefined;
   if (!Number.isFinite(loss)) failure = { kind: 'loss', loss };
   else {

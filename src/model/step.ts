@@ -146,6 +146,25 @@ export class Backprop {
     return this.lossValue(yTrue) + penalty;
   }
 
+  /** The loss value deferLossValue computed (NaN until its task has run). */
+  deferredLoss = NaN;
+  private lossTarget: Matrix | undefined;
+  /** One task for every step (a step allocates nothing): the loss of the last forward pass against lossTarget. */
+  private readonly lossTask = (): void => {
+    this.deferredLoss = this.lossValue(this.lossTarget!);
+  };
+
+  /**
+   * The loss value of the last forward pass against y as deferred work of the kernels
+   * (Kernels.defer: during the next cut call, or now on one thread); read deferredLoss after
+   * runDeferred. It reads only the forward's output and y, which the backward leaves as they are.
+   */
+  deferLossValue(y: Matrix): void {
+    this.deferredLoss = NaN;
+    this.lossTarget = y;
+    this.kernels.defer(this.lossTask);
+  }
+
   /**
    * backward without the loss value (which reads only the forward's output, so a training step
    * computes it meanwhile, takeStep): returns the sum of the penalties added, 0 without them.

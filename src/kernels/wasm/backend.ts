@@ -108,7 +108,7 @@ class WasmKernels implements Kernels {
   /** Tests: cut every call that has two units of work, however small (`useThreads(n, true)`). */
   private cutSmall = false;
   /** Work of this thread to run during the next cut call (defer). */
-  private deferred: (() => void)[] = [];
+  private readonly deferred: (() => void)[] = [];
   /** A deferred task is running: no call is cut (the pool runs one call at a time). */
   private inTask = false;
   /** Whether the last product was cut over the threads (the passes after it are cut only then). */
@@ -386,12 +386,13 @@ class WasmKernels implements Kernels {
   runDeferred(): void {
     const tasks = this.deferred;
     if (tasks.length === 0) return;
-    this.deferred = [];
     // A task runs inside a cut call: its own kernel calls (a loss value) stay on this thread.
+    // The list is emptied in place (a step allocates nothing), also when a task throws.
     this.inTask = true;
     try {
-      for (const task of tasks) task();
+      for (let i = 0; i < tasks.length; i++) tasks[i]!();
     } finally {
+      tasks.length = 0;
       this.inTask = false;
     }
   }

@@ -479,18 +479,8 @@ export function gemmNNStepsPart(a: usize, b: usize, out: usize, m: i32, k: i32, 
  */
 export function denseSumPart(z: usize, a: usize, n: i32, r0: i32, r1: i32, bias: usize, kind: i32, alpha: f32): void {
   const from = (<usize>r0 * <usize>n) << 2;
-  const count = (r1 - r0) * n;
-  const c4 = count & ~3;
-  const zs = z + from, as = a + from;
-  let i = 0;
-  for (; i < c4; i += 4) {
-    const off = <usize>i << 2;
-    v128.store(zs + off, f32x4.add(v128.load(zs + off), v128.load(as + off)));
-  }
-  for (; i < count; i++) {
-    const off = <usize>i << 2;
-    store<f32>(zs + off, load<f32>(zs + off) + load<f32>(as + off));
-  }
+  // The rows as one long row: z[i] += a[i].
+  addRowVector(z + from, a + from, 1, (r1 - r0) * n);
   denseEpilogue(z, a, n, r0, r1, 0, n, bias, kind, alpha);
 }
 
