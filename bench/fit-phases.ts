@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { buildW2, w2Data } from './w2.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, threads: { type: 'string', default: '1,2' } } });
-const { x, y } = w2Data(60000);
+const { x, y, source } = w2Data(60000);
+console.log(`W2 data: ${source}`);
 
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const threads of values.threads.split(',').map(Number)) {

@@ -22,7 +22,8 @@ const batch = infer ? 1000 : 128;
 const steps = infer ? 10 : Number(values.steps);
 const rows = steps * batch;
 
-const { x, y } = w2Data(rows);
+const { x, y, source } = w2Data(rows);
+console.log(`W2 data: ${source}`);
 
 const times = new Map<string, number>();
 let wrapping = true;

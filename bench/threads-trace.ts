@@ -15,7 +15,8 @@ import type { TracedCall } from '../src/kernels/pool/protocol.js';
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, threads: { type: 'string', default: '2' } } });
 const steps = Number(values.steps);
 const threads = Number(values.threads);
-const { x, y } = w2Data(128 * steps);
+const { x, y, source } = w2Data(128 * steps);
+console.log(`W2 data: ${source}`);
 const model = buildW2();
 const options = { epochs: 1, batchSize: 128, verbose: 0 as const, threads };
 // The threads start and attach in a first fit; the second is traced.

@@ -1,5 +1,6 @@
 // The W2 workload of the kernel-thread diagnostics (threads-profile.ts, fit-phases.ts):
-// 784-256-128-10 ReLU/softmax, Adam 0.001, on seeded digits-like rows.
+// 784-256-128-10 ReLU/softmax, Adam 0.001, on Fashion-MNIST (or seeded digits-like rows).
+import { existsSync, readFileSync } from 'node:fs';
 import { Matrix, layers, optimizers, sequential, type Sequential } from '../src/index.js';
 
 /** The W2 network, compiled. */
@@ -13,11 +14,27 @@ export function buildW2(): Sequential {
   return model;
 }
 
-/** `rows` seeded digits-like rows (80 % zeros) and class labels: a step's speed does not depend on the values. */
-export function w2Data(rows: number): { x: Matrix; y: Matrix } {
+/**
+ * `rows` rows of Fashion-MNIST (pixels / 255, as the harness's W2) when `npm run bench` has
+ * written them (.bench-peers/data, from Debian's dataset-fashion-mnist), else seeded digits-like
+ * rows (80 % zeros), and class labels. The speed of a step depends on the inputs' zeros (the
+ * products leave out steps whose values are all zero), so the profiles say which they read.
+ */
+export function w2Data(rows: number): { x: Matrix; y: Matrix; source: string } {
+  const dir = new URL('../.bench-peers/data/', import.meta.url);
+  const images = new URL('mnist-train-x.u8', dir);
+  const meta = new URL('meta.json', dir);
+  if (existsSync(images) && existsSync(meta) && (JSON.parse(readFileSync(meta, 'utf8')) as { mnist?: { source?: string } }).mnist?.source === 'fashion-mnist') {
+    const pixels = readFileSync(images);
+    const labels = readFileSync(new URL('mnist-train-y.u8', dir));
+    const n = Math.min(rows, labels.length);
+    const x = new Matrix(rows, 784, Float32Array.from({ length: rows * 784 }, (_, i) => pixels[(Math.floor(i / 784) % n) * 784 + (i % 784)]! / 255));
+    const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, (_, i) => labels[i % n]!));
+    return { x, y, source: 'Fashion-MNIST' };
+  }
   let s = 12345;
   const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
   const x = new Matrix(rows, 784, Float32Array.from({ length: rows * 784 }, () => (rand() < 0.8 ? 0 : rand())));
   const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, () => Math.floor(rand() * 10)));
-  return { x, y };
+  return { x, y, source: 'seeded digits-like rows (80 % zeros)' };
 }

@@ -94,6 +94,63 @@ for (const c of cases) {
     ranNative(k);
   });
 
+  if (c.label.startsWith('wasm')) {
+    test(`${c.label}: steps whose four values of A are all zero are left out, with the bits of the product without them`, async () => {
+      const k = await c.open();
+      const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+        assert.equal(a.length, b.length);
+        for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${c.label} ${what}: element ${i} is ${a[i]} with the zero steps, ${b[i]} without them`);
+      };
+      // Zero steps at the start, the end, in runs and alone; a few −0; some zeros in part of a
+      // 4-row strip only (kept); 16+ result rows (packed), ragged rows and panels past 128 columns.
+      const zeroSteps = (T: number) => new Set(Array.from({ length: T }, (_, t) => t).filter((t) => t < 5 || t >= T - 3 || (t >= 40 && t < 57) || t % 7 === 3));
+      for (const [m, T, n] of [[16, 200, 8], [19, 256, 20], [40, 130, 136], [33, 64, 17]] as [number, number, number][]) {
+        const Z = zeroSteps(T);
+        const kept = Array.from({ length: T }, (_, t) => t).filter((t) => !Z.has(t));
+        k.reserve(4 * (4 * m * T + 4 * T * n + 6 * Math.max(m, T) * n) + 4096);
+        // z = X·W: the steps are X's columns.
+        const x = random(m * T, 40, 2).map((v, i) => (Z.has(i % T) ? (i % 11 === 0 ? -0 : 0) : i % 5 === 0 ? 0 : v));
+        const X = put(k, x), W = put(k, random(T * n, 41));
+        const Xk = put(k, Float64Array.from({ length: m * kept.length }, (_, i) => x[Math.floor(i / kept.length) * T + kept[i % kept.length]!]!));
+        const Wk = put(k, Float64Array.from({ length: kept.length * n }, (_, i) => W[kept[Math.floor(i / n)]! * n + (i % n)]!));
+        const full = put(k, new Float64Array(m * n)), without = put(k, new Float64Array(m * n));
+        k.gemmNN(X, W, full, m, T, n, false);
+        k.gemmNN(Xk, Wk, without, m, kept.length, n, false);
+        same(full, without, `XW [${m}×${T}×${n}]`);
+        // ∂W = Xᵀ·δ: the steps are X's rows (the batch); the result's rows are X's columns.
+        const xt = random(T * m, 42, 2).map((v, i) => (Z.has(Math.floor(i / m)) ? 0 : v));
+        const Xt = put(k, xt), D = put(k, random(T * n, 43));
+        const Xtk = put(k, Float64Array.from({ length: kept.length * m }, (_, i) => xt[kept[Math.floor(i / m)]! * m + (i % m)]!));
+        const Dk = put(k, Float64Array.from({ length: kept.length * n }, (_, i) => D[kept[Math.floor(i / n)]! * n + (i % n)]!));
+        const gFull = put(k, new Float64Array(m * n).fill(1)), gWithout = put(k, new Float64Array(m * n).fill(1));
+        k.gemmTN(Xt, D, gFull, T, m, n, true);
+        k.gemmTN(Xtk, Dk, gWithout, kept.length, m, n, true);
+        same(gFull, gWithout, `Xᵀδ accumulate [${m}×${T}×${n}]`);
+      }
+      // Past one block of 256 steps (each block summed apart, then added): against float64.
+      const [m, T, n] = [24, 600, 40];
+      const x = random(m * T, 44).map((v, i) => ((i % T) % 9 < 4 || (i % T) >= 256 && (i % T) < 300 ? 0 : v));
+      const X = put(k, x), W = put(k, random(T * n, 45)), o = put(k, new Float64Array(m * n));
+      k.gemmNN(X, W, o, m, T, n, false);
+      const w = rounded(W);
+      close(o, naiveGemm(m, T, n, (i, p) => x[i * T + p]!, (p, j) => w[p * n + j]!), `XW with zero steps [${m}×${T}×${n}]`, T);
+      // All steps zero: +0 everywhere (never −0), and accumulating adds nothing.
+      const zeros = put(k, new Float64Array(m * T).map((_, i) => (i % 3 === 0 ? -0 : 0)));
+      const oz = put(k, new Float64Array(m * n).fill(5));
+      k.gemmNN(zeros, W, oz, m, T, n, false);
+      assert.ok(Array.from(oz).every((v) => Object.is(v, 0)), 'an all-zero X gives +0');
+      oz.fill(5);
+      k.gemmNN(zeros, W, oz, m, T, n, true);
+      assert.ok(Array.from(oz).every((v) => v === 5), 'accumulating an all-zero X leaves out as it was');
+      // A NaN among zeros is a value, not a zero: its step is kept and its row is NaN.
+      const withNaN = put(k, new Float64Array(m * T));
+      withNaN[5 * T + 77] = NaN;
+      k.gemmNN(withNaN, W, oz, m, T, n, false);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) assert.equal(Number.isNaN(oz[i * n + j]!), i === 5, `row ${i}, column ${j}`);
+      ranNative(k);
+    });
+  }
+
   test(`${c.label}: bias add, column sums, multiply, row gather and copy`, async () => {
     const k = await c.open();
     for (const [m, n] of [[0, 3], [1, 1], [3, 5], [6, 9], [2, 16]] as const) {

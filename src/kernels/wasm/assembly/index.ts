@@ -162,8 +162,8 @@ function broadcastGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize
 }
 
 // Packing: B is copied, KC rows × NC columns at a time, into panels of 8 columns stored
-// contiguously (KC·8 floats each), so the 4×8 kernel reads B sequentially from a block that
-// stays in L2 while every row of A passes over it. Worth it when enough rows reuse the block.
+// contiguously (KC·8 floats each), so the 4×8 kernel reads B from a block that stays in L2
+// while every row of A passes over it. Worth it when enough rows reuse the block.
 const KC = 256;
 const NC = 128;
 /** Fewest rows of the result for which packing B pays for its copy. */
@@ -176,9 +176,9 @@ export function setScratch(ptr: usize, bytes: i32): void {
   scratch = bytes >= packBytes() ? ptr : 0;
 }
 
-/** Bytes of scratch memory the packed products need: the block of B and a 4-row strip of A. */
+/** Bytes of scratch memory the packed products need: the block of B, a 4-row strip of A and its steps' offsets. */
 export function packBytes(): i32 {
-  return KC * NC * 4 + KC * 16;
+  return KC * NC * 4 + KC * 16 + KC * 4;
 }
 
 /** Copies B[t0 .. t0+kc, j0 .. j0+nc] (nc a multiple of 8) into 8-column panels at `scratch`. */
@@ -198,12 +198,16 @@ function packB(B: usize, ld: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
 
 /**
  * The packed path of broadcastGemm for columns [0, N8) (N8 = N rounded down to 8): blocks of
- * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8.
+ * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8. Each
+ * 4-row strip of A is first copied into 4 floats per step, without the steps where all four are
+ * zero (zeroFreeStrip), and read once per panel after that; the kept steps are summed in order.
  */
 function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M: i32, T: i32, N8: i32, acc: bool): void {
   const rowO = <usize>ld << 2;
   const stepA = <usize>ts << 2;
   const rowA = <usize>rs << 2;
+  const stripAt = scratch + <usize>KC * NC * 4;
+  const stepsAt = stripAt + <usize>KC * 16;
   for (let t0 = 0; t0 < T; t0 += KC) {
     const kc = min(KC, T - t0);
     const add = acc || t0 > 0;
@@ -212,43 +216,46 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
       const nc = min(NC, N8 - j0);
       packB(B, ld, t0, kc, j0, nc);
       const A0 = A + <usize>t0 * stepA;
-      // Xᵀ·δ reads A down columns (a new cache line and often a new page every step): its
-      // 4-row strip is copied first into 4 floats per step, read once per panel after that.
-      const strip = rs === 1 && ts !== 1;
-      const stripAt = scratch + <usize>KC * NC * 4;
       let i = 0;
       for (; i + 4 <= M; i += 4) {
-        let a0 = A0 + <usize>i * rowA;
-        let a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
-        let step = stepA;
-        if (strip) {
-          let src = a0, dst = stripAt;
-          for (let t = 0; t < kc; t++) {
-            v128.store(dst, v128.load(src));
-            src += stepA;
-            dst += 16;
-          }
-          a0 = stripAt; a1 = a0 + 4; a2 = a0 + 8; a3 = a0 + 12;
-          step = 16;
-        }
+        const stripEnd = zeroFreeStrip(A0 + <usize>i * rowA, rowA, stepA, kc, stripAt, stepsAt);
+        const dense = stripEnd - stripAt === <usize>kc << 4;
         const o0 = out + <usize>i * rowO + (<usize>j0 << 2);
         const o1 = o0 + rowO, o2 = o1 + rowO, o3 = o2 + rowO;
         let panel = scratch;
         for (let q = 0; q < nc; q += 8) {
           let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
           let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-          let bp = panel;
-          let ap: usize = 0;
-          for (let t = 0; t < kc; t++) {
-            const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-            const x0 = v128.load32_splat(a0 + ap), x1 = v128.load32_splat(a1 + ap);
-            c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
-            c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
-            const x2 = v128.load32_splat(a2 + ap), x3 = v128.load32_splat(a3 + ap);
-            c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
-            c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
-            bp += 32;
-            ap += step;
+          let sp = stripAt;
+          if (dense) {
+            // No step left out: the panel is read in order.
+            let bp = panel;
+            while (sp < stripEnd) {
+              const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+              const x0 = v128.load32_splat(sp), x1 = v128.load32_splat(sp, 4);
+              c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+              c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+              const x2 = v128.load32_splat(sp, 8), x3 = v128.load32_splat(sp, 12);
+              c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+              c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+              sp += 16;
+              bp += 32;
+            }
+          } else {
+            // The kept steps' rows of the panel, by their offsets.
+            let op = stepsAt;
+            while (sp < stripEnd) {
+              const bp = panel + <usize>load<u32>(op);
+              const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+              const x0 = v128.load32_splat(sp), x1 = v128.load32_splat(sp, 4);
+              c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+              c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+              const x2 = v128.load32_splat(sp, 8), x3 = v128.load32_splat(sp, 12);
+              c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+              c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+              sp += 16;
+              op += 4;
+            }
           }
           const oq = <usize>q << 2;
           put(o0 + oq, c00, add); put(o0 + oq + 16, c01, add);
@@ -280,6 +287,80 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
       }
     }
   }
+}
+
+/**
+ * Copies the 4-row strip of A starting at a (rows rowA bytes apart, steps stepA apart) over kc
+ * steps into `strip` as one 4-float entry per step, keeping only the steps where one of the four
+ * values is not zero, and each kept step's byte offset into a packed panel (t·32) at `steps`.
+ * Returns the end of the entries written. A left-out step adds nothing: each of its products
+ * 0·b is ±0 (b finite), and an accumulator that starts at +0 is never −0, so c + ±0 = c, fused
+ * or not: the bits are those of the full sum. This is where ReLU's zeros and an input's empty
+ * pixels cost nothing (a Fashion-MNIST batch leaves out about a fifth of X·W's steps and two
+ * fifths of Xᵀ·δ's). Where b is ±∞ or NaN, 0·b would have been NaN: a fit stops at the step
+ * whose gradient or updated weights are not finite (the updates' probe below), and a model file
+ * holding such weights is refused.
+ */
+function zeroFreeStrip(a: usize, rowA: usize, stepA: usize, kc: i32, strip: usize, steps: usize): usize {
+  const zero = f32x4.splat(0);
+  let dst = strip;
+  let off = steps;
+  if (rowA === 4) {
+    // Xᵀ·δ: a step's four values are adjacent (four columns of one row of X).
+    for (let t = 0; t < kc; t++) {
+      const v = v128.load(a);
+      v128.store(dst, v);
+      store<u32>(off, <u32>t << 5);
+      const keep = <usize>v128.any_true(f32x4.ne(v, zero));
+      dst += keep << 4;
+      off += keep << 2;
+      a += stepA;
+    }
+  } else {
+    // z = X·W: four rows of X, each read four steps at a time (when its steps are adjacent) and
+    // turned into four steps of four rows (a 4×4 transpose); the steps left one at a time.
+    const a1 = a + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+    let ap: usize = 0;
+    let t = 0;
+    for (; stepA === 4 && t + 4 <= kc; t += 4) {
+      const r0 = v128.load(a + ap), r1 = v128.load(a1 + ap), r2 = v128.load(a2 + ap), r3 = v128.load(a3 + ap);
+      const u0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), u1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const u2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), u3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const s0 = i32x4.shuffle(u0, u2, 0, 1, 4, 5), s1 = i32x4.shuffle(u0, u2, 2, 3, 6, 7);
+      const s2 = i32x4.shuffle(u1, u3, 0, 1, 4, 5), s3 = i32x4.shuffle(u1, u3, 2, 3, 6, 7);
+      const tb = <u32>t << 5;
+      v128.store(dst, s0);
+      store<u32>(off, tb);
+      let keep = <usize>v128.any_true(f32x4.ne(s0, zero));
+      dst += keep << 4; off += keep << 2;
+      v128.store(dst, s1);
+      store<u32>(off, tb + 32);
+      keep = <usize>v128.any_true(f32x4.ne(s1, zero));
+      dst += keep << 4; off += keep << 2;
+      v128.store(dst, s2);
+      store<u32>(off, tb + 64);
+      keep = <usize>v128.any_true(f32x4.ne(s2, zero));
+      dst += keep << 4; off += keep << 2;
+      v128.store(dst, s3);
+      store<u32>(off, tb + 96);
+      keep = <usize>v128.any_true(f32x4.ne(s3, zero));
+      dst += keep << 4; off += keep << 2;
+      ap += 16;
+    }
+    for (; t < kc; t++) {
+      let v = v128.load32_zero(a + ap);
+      v = v128.load32_lane(a1 + ap, v, 1);
+      v = v128.load32_lane(a2 + ap, v, 2);
+      v = v128.load32_lane(a3 + ap, v, 3);
+      v128.store(dst, v);
+      store<u32>(off, <u32>t << 5);
+      const keep = <usize>v128.any_true(f32x4.ne(v, zero));
+      dst += keep << 4;
+      off += keep << 2;
+      ap += stepA;
+    }
+  }
+  return dst;
 }
 
 /** Whether an M×N result over T steps takes the packed path (for its full 8-column panels). */
