@@ -9,7 +9,7 @@ import type { Kernels } from '../../src/kernels/kernels.js';
 import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { existingKernelPool, kernelPool, KernelThreadError, terminateKernelThreads } from '../../src/kernels/pool/pool.js';
 import { CTRL, CTRL_WORDS, OP, claimChunk, publishChunks } from '../../src/kernels/pool/protocol.js';
-import { finerPanels, MAX_MACS_PER_PANEL } from '../../src/kernels/wasm/split.js';
+import { finerPanels, halfBlocks, MAX_MACS_PER_PANEL } from '../../src/kernels/wasm/split.js';
 
 type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): Promise<number>; threads: number; shared: boolean };
 const wasm = loadWasmBackend();
@@ -177,6 +177,20 @@ test('column panels are cut finer until each is under 2^21 multiply-adds, keepin
   // Never past the chunk slots.
   assert.equal(finerPanels(8, 128, 1024, 784, 32), 32);
   assert.equal(MAX_MACS_PER_PANEL, 2 ** 21);
+});
+
+test('each half of a forward cut by steps is cut into row blocks of 32 rows or more first, then column groups', () => {
+  // W2's first layer on 2 threads: 8 chunks a half, 4 row blocks of 32 rows × 2 groups of 128 columns.
+  assert.deepEqual(halfBlocks(128, 256, 8), { rows: 4, columns: 2 });
+  assert.deepEqual(halfBlocks(64, 256, 8), { rows: 2, columns: 4 });
+  assert.deepEqual(halfBlocks(256, 256, 8), { rows: 8, columns: 1 });
+  // Under 64 rows: column groups only; never more groups than 8-column panels.
+  assert.deepEqual(halfBlocks(16, 256, 8), { rows: 1, columns: 8 });
+  assert.deepEqual(halfBlocks(17, 20, 8), { rows: 1, columns: 2 });
+  for (const [m, n, chunks] of [[128, 40, 8], [200, 64, 16], [33, 9, 4], [256, 1024, 64]] as const) {
+    const { rows, columns } = halfBlocks(m, n, chunks);
+    assert.ok(rows * columns <= chunks && columns <= Math.max(1, n >> 3) && (rows === 1 || m / rows >= 32), `${m}×${n} in ${chunks}: ${rows} × ${columns}`);
+  }
 });
 
 test('an error in a kernel thread surfaces on the caller as a KernelThreadError naming the thread', async () => {

@@ -318,11 +318,13 @@ describe('playground in chromium', { skip: missing, timeout: SUITE_GUARD_MS }, (
     const widest = Math.max(...jumps);
     console.log(`# full speed, spirals 8-8 relu: ${seen.length} page answers while the worker trained ${seen.at(-1)} epochs (at most ${widest} epochs apart); ${draws - draws0} redraws in ${frames} animation frames`);
     assert.ok(draws - draws0 <= frames + 1, `${draws - draws0} redraws in ${frames} frames`);
-    // A main thread blocked while training answers once, at the end. Counted in distinct epochs
-    // shown mid-run, not in the widest gap: that gap measures how long this test's own process
-    // stalls on a loaded machine (177 epochs seen at load 25), not the page.
+    // A main thread blocked while training answers once, at the end: no epoch shown mid-run.
+    // Counted in distinct epochs shown mid-run, not in the widest gap: that gap measures how long
+    // this test's own process stalls on a loaded machine (177 epochs seen at load 25), not the
+    // page; and 4 of them, not more: with two test suites at once the test's process got 19
+    // answers, 7 of them distinct epochs mid-run.
     const during = new Set(seen.filter((e) => e > 0 && e < EPOCHS));
-    assert.ok(during.size >= 8, `the page showed ${during.size} distinct epochs while the worker trained ${EPOCHS} (answers: ${seen.length})`);
+    assert.ok(during.size >= 4, `the page showed ${during.size} distinct epochs while the worker trained ${EPOCHS} (answers: ${seen.length})`);
     await page.close();
   });
 

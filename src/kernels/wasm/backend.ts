@@ -6,7 +6,7 @@ import { InputError, UnsupportedError } from '../../core/errors.js';
 import { existingKernelPool, kernelCores, kernelPool, type KernelPool } from '../pool/pool.js';
 import { OP, OPS, MAX_ARGS, MAX_CHUNKS, SLOT, SLOT_ARGS, stamp, traceClock, type Attach } from '../pool/protocol.js';
 import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './binary.js';
-import { CHUNKS_PER_THREAD, cutAt, finerPanels, forwardHalves, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
+import { CHUNKS_PER_THREAD, cutAt, finerPanels, forwardHalves, halfBlocks, MIN_COSTLY_ELEMENTS_PER_PART, MIN_ELEMENTS_PER_PART, MIN_MACS_PER_PART, MIN_MACS_TO_CUT, partsFor, productCut } from './split.js';
 
 /** The functions the kernel module exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -14,7 +14,7 @@ interface Exports {
   gemmNT(d: number, w: number, out: number, m: number, n: number, k: number, acc: number): void;
   gemmTN(x: number, d: number, out: number, m: number, k: number, n: number, acc: number): void;
   denseForward(x: number, w: number, z: number, m: number, k: number, n: number, bias: number, kind: number, alpha: number, a: number): void;
-  gemmNNStepsPart(a: number, b: number, out: number, m: number, k: number, n: number, t0: number, t1: number, c0: number, c1: number, packed: number): void;
+  gemmNNStepsPart(a: number, b: number, out: number, m: number, k: number, n: number, t0: number, t1: number, r0: number, r1: number, c0: number, c1: number, packed: number): void;
   denseSumPart(z: number, a: number, n: number, r0: number, r1: number, bias: number, kind: number, alpha: number): void;
   addRowVector(out: number, bias: number, m: number, n: number): void;
   columnSums(d: number, out: number, m: number, n: number, acc: number): void;
@@ -539,26 +539,30 @@ class WasmKernels implements Kernels {
   }
   /**
    * A dense forward cut by steps (forwardHalves): z = x[:, :half]·W[:half] and a = x[:, half:]·W[half:]
-   * (each half in column panels, the first half's panels one thread's group and the second's the
-   * other's), then z = z + a, bias, a = g(z) in row blocks. The same calls on one thread: the same bits.
+   * (each half in blocks of rows and columns, halfBlocks; the first half's blocks one thread's
+   * group and the second's the other's), then z = z + a, bias, a = g(z) in row blocks. The same
+   * calls on one thread: the same bits.
    */
   private denseForwardHalves(x: number, w: number, z: number, a: number, m: number, k: number, n: number, half: number, bias: number, g: number, alpha: number): void {
     const packed = this.x.packs(m, half, n) ? 1 : 0;
     const parts = this.threads > 1 ? this.productCut(m, n, k, 4, 8).parts : 1;
     if (!this.inTask) this.productsCut = parts >= 2 && this.ready();
     if (this.inTask || !this.productsCut) {
-      this.x.gemmNNStepsPart(x, w, z, m, k, n, 0, half, 0, n, packed);
-      this.x.gemmNNStepsPart(x, w, a, m, k, n, half, k, 0, n, packed);
+      this.x.gemmNNStepsPart(x, w, z, m, k, n, 0, half, 0, m, 0, n, packed);
+      this.x.gemmNNStepsPart(x, w, a, m, k, n, half, k, 0, m, 0, n, packed);
       this.x.denseSumPart(z, a, n, 0, m, bias, g, alpha);
       return;
     }
-    const panels = Math.max(1, Math.min(n >> 3, finerPanels(Math.ceil(parts / 2), m, n, half, MAX_CHUNKS >> 1)));
-    this.cut(OP.gemmNNStepsPart, 2 * panels, (p, args) => {
-      const second = p >= panels ? 1 : 0;
-      const q = p - second * panels;
+    const { rows, columns } = halfBlocks(m, n, Math.max(1, finerPanels(Math.ceil(parts / 2), m, n, half, MAX_CHUNKS >> 1)));
+    const each = rows * columns;
+    this.cut(OP.gemmNNStepsPart, 2 * each, (p, args) => {
+      const second = p >= each ? 1 : 0;
+      const q = p - second * each;
+      const r = Math.floor(q / columns), c = q - r * columns;
       args[0] = x; args[1] = w; args[2] = second ? a : z; args[3] = m; args[4] = k; args[5] = n;
       args[6] = second ? half : 0; args[7] = second ? k : half;
-      args[8] = cutAt(q, panels, n, 8); args[9] = cutAt(q + 1, panels, n, 8); args[10] = packed;
+      args[8] = cutAt(r, rows, m, 4); args[9] = cutAt(r + 1, rows, m, 4);
+      args[10] = cutAt(c, columns, n, 8); args[11] = cutAt(c + 1, columns, n, 8); args[12] = packed;
     });
     const blocks = Math.min(m, this.chunkLimit);
     this.cut(OP.denseSumPart, blocks, (p, args) => {

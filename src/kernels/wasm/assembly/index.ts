@@ -176,7 +176,7 @@ export function setScratch(ptr: usize, bytes: i32): void {
   scratch = bytes >= packBytes() ? ptr : 0;
 }
 
-/** Bytes of scratch memory the packed products need: the block of B, a 4-row strip of A and its steps' offsets. */
+/** Bytes of scratch memory the packed products need: the block of B, a 4-row strip of A and its kept steps. */
 export function packBytes(): i32 {
   return KC * NC * 4 + KC * 16 + KC * 4;
 }
@@ -198,16 +198,19 @@ function packB(B: usize, ld: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
 
 /**
  * The packed path of broadcastGemm for columns [0, N8) (N8 = N rounded down to 8): blocks of
- * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8. Each
- * 4-row strip of A is first copied into 4 floats per step, without the steps where all four are
- * zero (zeroFreeStrip), and read once per panel after that; the kept steps are summed in order.
+ * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8. The steps
+ * where all four values of a 4-row strip of A are zero are left out (see zeroSteps) when that
+ * saves more than it costs; the kept steps are summed in order either way.
  */
 function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M: i32, T: i32, N8: i32, acc: bool): void {
   const rowO = <usize>ld << 2;
   const stepA = <usize>ts << 2;
   const rowA = <usize>rs << 2;
+  // Xᵀ·δ reads A down columns (a new cache line and often a new page every step): its 4-row
+  // strip is always copied first into 4 floats per step, read once per panel after that.
+  const copied = rs === 1 && ts !== 1;
   const stripAt = scratch + <usize>KC * NC * 4;
-  const stepsAt = stripAt + <usize>KC * 16;
+  const keptAt = stripAt + <usize>KC * 16;
   for (let t0 = 0; t0 < T; t0 += KC) {
     const kc = min(KC, T - t0);
     const add = acc || t0 > 0;
@@ -218,33 +221,46 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
       const A0 = A + <usize>t0 * stepA;
       let i = 0;
       for (; i + 4 <= M; i += 4) {
-        const stripEnd = zeroFreeStrip(A0 + <usize>i * rowA, rowA, stepA, kc, stripAt, stepsAt);
-        const dense = stripEnd - stripAt === <usize>kc << 4;
+        let a0 = A0 + <usize>i * rowA;
+        let step = stepA;
+        // The strip's entries end at stripEnd when they are compacted (kept steps only, with their
+        // panel offsets at keptAt); 0 when A (or its full copy) is read straight.
+        let stripEnd: usize = 0;
+        if (copied) {
+          stripEnd = copyStrip(a0, stepA, kc, stripAt, keptAt);
+          a0 = stripAt;
+          step = 16;
+          if (stripEnd === stripAt + (<usize>kc << 4)) stripEnd = 0;
+        } else if (stepA === 4) {
+          const kept = keptSteps(a0, rowA, kc, keptAt);
+          // Gathering a kept step costs about half a panel's pass over it; it pays when the
+          // panels that read the strip leave out more.
+          if ((kc - kept) * (nc >> 3) * 2 > kept) stripEnd = gatherStrip(a0, rowA, kept, stripAt, keptAt);
+        }
+        const a1 = a0 + (copied ? 4 : rowA), a2 = a1 + (copied ? 4 : rowA), a3 = a2 + (copied ? 4 : rowA);
         const o0 = out + <usize>i * rowO + (<usize>j0 << 2);
         const o1 = o0 + rowO, o2 = o1 + rowO, o3 = o2 + rowO;
         let panel = scratch;
         for (let q = 0; q < nc; q += 8) {
           let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
           let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-          let sp = stripAt;
-          if (dense) {
-            // No step left out: the panel is read in order.
+          if (stripEnd === 0) {
             let bp = panel;
-            while (sp < stripEnd) {
+            let ap: usize = 0;
+            for (let t = 0; t < kc; t++) {
               const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-              const x0 = v128.load32_splat(sp), x1 = v128.load32_splat(sp, 4);
+              const x0 = v128.load32_splat(a0 + ap), x1 = v128.load32_splat(a1 + ap);
               c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
               c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
-              const x2 = v128.load32_splat(sp, 8), x3 = v128.load32_splat(sp, 12);
+              const x2 = v128.load32_splat(a2 + ap), x3 = v128.load32_splat(a3 + ap);
               c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
               c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
-              sp += 16;
               bp += 32;
+              ap += step;
             }
           } else {
-            // The kept steps' rows of the panel, by their offsets.
-            let op = stepsAt;
-            while (sp < stripEnd) {
+            let op = keptAt;
+            for (let sp = stripAt; sp < stripEnd; sp += 16) {
               const bp = panel + <usize>load<u32>(op);
               const b0 = v128.load(bp), b1 = v128.load(bp, 16);
               const x0 = v128.load32_splat(sp), x1 = v128.load32_splat(sp, 4);
@@ -253,7 +269,6 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
               const x2 = v128.load32_splat(sp, 8), x3 = v128.load32_splat(sp, 12);
               c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
               c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
-              sp += 16;
               op += 4;
             }
           }
@@ -289,76 +304,71 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
   }
 }
 
-/**
- * Copies the 4-row strip of A starting at a (rows rowA bytes apart, steps stepA apart) over kc
- * steps into `strip` as one 4-float entry per step, keeping only the steps where one of the four
- * values is not zero, and each kept step's byte offset into a packed panel (t·32) at `steps`.
- * Returns the end of the entries written. A left-out step adds nothing: each of its products
- * 0·b is ±0 (b finite), and an accumulator that starts at +0 is never −0, so c + ±0 = c, fused
- * or not: the bits are those of the full sum. This is where ReLU's zeros and an input's empty
- * pixels cost nothing (a Fashion-MNIST batch leaves out about a fifth of X·W's steps and two
- * fifths of Xᵀ·δ's). Where b is ±∞ or NaN, 0·b would have been NaN: a fit stops at the step
- * whose gradient or updated weights are not finite (the updates' probe below), and a model file
- * holding such weights is refused.
- */
-function zeroFreeStrip(a: usize, rowA: usize, stepA: usize, kc: i32, strip: usize, steps: usize): usize {
+// Zero steps. A step of a 4-row strip whose four values are all zero adds nothing: each of its
+// products 0·b is ±0 (b finite), and an accumulator that starts at +0 is never −0, so c + ±0 = c,
+// fused or not. Leaving it out gives the bits of the full sum, so whether a strip leaves its zero
+// steps out never changes a result. This is where ReLU's zeros and an input's empty pixels cost
+// nothing (a Fashion-MNIST batch of 128 has about a fifth of X·W's steps and two fifths of
+// Xᵀ·δ's zero). Where b is ±∞ or NaN, 0·b would have been NaN: a fit stops at the step whose
+// gradient or updated weights are not finite (the updates' probe below), and a model file
+// holding such weights is refused. The kept steps' byte offsets into a panel (t·32) go to `kept`.
+
+/** Xᵀ·δ's strip: copies the four adjacent values of each step at a (steps stepA apart) to `strip`, compacted to the kept steps; returns the entries' end. */
+function copyStrip(a: usize, stepA: usize, kc: i32, strip: usize, kept: usize): usize {
   const zero = f32x4.splat(0);
   let dst = strip;
-  let off = steps;
-  if (rowA === 4) {
-    // Xᵀ·δ: a step's four values are adjacent (four columns of one row of X).
-    for (let t = 0; t < kc; t++) {
-      const v = v128.load(a);
-      v128.store(dst, v);
-      store<u32>(off, <u32>t << 5);
-      const keep = <usize>v128.any_true(f32x4.ne(v, zero));
-      dst += keep << 4;
-      off += keep << 2;
-      a += stepA;
-    }
-  } else {
-    // z = X·W: four rows of X, each read four steps at a time (when its steps are adjacent) and
-    // turned into four steps of four rows (a 4×4 transpose); the steps left one at a time.
-    const a1 = a + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
-    let ap: usize = 0;
-    let t = 0;
-    for (; stepA === 4 && t + 4 <= kc; t += 4) {
-      const r0 = v128.load(a + ap), r1 = v128.load(a1 + ap), r2 = v128.load(a2 + ap), r3 = v128.load(a3 + ap);
-      const u0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), u1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-      const u2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), u3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const s0 = i32x4.shuffle(u0, u2, 0, 1, 4, 5), s1 = i32x4.shuffle(u0, u2, 2, 3, 6, 7);
-      const s2 = i32x4.shuffle(u1, u3, 0, 1, 4, 5), s3 = i32x4.shuffle(u1, u3, 2, 3, 6, 7);
-      const tb = <u32>t << 5;
-      v128.store(dst, s0);
-      store<u32>(off, tb);
-      let keep = <usize>v128.any_true(f32x4.ne(s0, zero));
-      dst += keep << 4; off += keep << 2;
-      v128.store(dst, s1);
-      store<u32>(off, tb + 32);
-      keep = <usize>v128.any_true(f32x4.ne(s1, zero));
-      dst += keep << 4; off += keep << 2;
-      v128.store(dst, s2);
-      store<u32>(off, tb + 64);
-      keep = <usize>v128.any_true(f32x4.ne(s2, zero));
-      dst += keep << 4; off += keep << 2;
-      v128.store(dst, s3);
-      store<u32>(off, tb + 96);
-      keep = <usize>v128.any_true(f32x4.ne(s3, zero));
-      dst += keep << 4; off += keep << 2;
-      ap += 16;
-    }
-    for (; t < kc; t++) {
-      let v = v128.load32_zero(a + ap);
-      v = v128.load32_lane(a1 + ap, v, 1);
-      v = v128.load32_lane(a2 + ap, v, 2);
-      v = v128.load32_lane(a3 + ap, v, 3);
-      v128.store(dst, v);
-      store<u32>(off, <u32>t << 5);
-      const keep = <usize>v128.any_true(f32x4.ne(v, zero));
-      dst += keep << 4;
-      off += keep << 2;
-      ap += stepA;
-    }
+  let off = kept;
+  for (let t = 0; t < kc; t++) {
+    const v = v128.load(a);
+    v128.store(dst, v);
+    store<u32>(off, <u32>t << 5);
+    const keep = <usize>v128.any_true(f32x4.ne(v, zero));
+    dst += keep << 4;
+    off += keep << 2;
+    a += stepA;
+  }
+  return dst;
+}
+
+/** X·W's strip, rows `row` bytes apart and steps adjacent: lists the kept steps' offsets at `kept`, returns how many. */
+function keptSteps(a: usize, row: usize, kc: i32, kept: usize): i32 {
+  const zero = f32x4.splat(0);
+  let out = kept;
+  let t = 0;
+  // Each row read four steps at a time: lane s of the OR of the four rows' tests is step t + s.
+  for (; t + 4 <= kc; t += 4) {
+    const p = a + (<usize>t << 2);
+    const any = v128.or(
+      v128.or(f32x4.ne(v128.load(p), zero), f32x4.ne(v128.load(p + row), zero)),
+      v128.or(f32x4.ne(v128.load(p + 2 * row), zero), f32x4.ne(v128.load(p + 3 * row), zero)),
+    );
+    const bits = <usize>i32x4.bitmask(any);
+    const tb = <u32>t << 5;
+    store<u32>(out, tb); out += (bits & 1) << 2;
+    store<u32>(out, tb + 32); out += ((bits >> 1) & 1) << 2;
+    store<u32>(out, tb + 64); out += ((bits >> 2) & 1) << 2;
+    store<u32>(out, tb + 96); out += (bits >> 3) << 2;
+  }
+  for (; t < kc; t++) {
+    const p = a + (<usize>t << 2);
+    store<u32>(out, <u32>t << 5);
+    out += <usize>(load<f32>(p) != 0 || load<f32>(p + row) != 0 || load<f32>(p + 2 * row) != 0 || load<f32>(p + 3 * row) != 0) << 2;
+  }
+  return <i32>((out - kept) >> 2);
+}
+
+/** Gathers the four values of each kept step (keptSteps' list) into `strip`; returns the entries' end. */
+function gatherStrip(a: usize, row: usize, count: i32, strip: usize, kept: usize): usize {
+  let dst = strip;
+  const end = kept + (<usize>count << 2);
+  for (let kp = kept; kp < end; kp += 4) {
+    const p = a + (<usize>load<u32>(kp) >> 3);
+    let v = v128.load32_zero(p);
+    v = v128.load32_lane(p + row, v, 1);
+    v = v128.load32_lane(p + 2 * row, v, 2);
+    v = v128.load32_lane(p + 3 * row, v, 3);
+    v128.store(dst, v);
+    dst += 16;
   }
   return dst;
 }
@@ -546,12 +556,12 @@ export function denseForwardPart(x: usize, w: usize, z: usize, m: i32, k: i32, n
 }
 
 /**
- * Columns [c0, c1) of out = a[:, t0..t1)·b[t0..t1, :], not accumulated: one half of a dense
- * layer's forward cut by steps (denseForwardHalves in ../backend.ts), so that each thread reads
- * and its optimiser writes the same rows of W.
+ * Rows [r0, r1) × columns [c0, c1) of out = a[:, t0..t1)·b[t0..t1, :], not accumulated: a block
+ * of one half of a dense layer's forward cut by steps (denseForwardHalves in ../backend.ts), so
+ * that each thread reads and its optimiser writes the same rows of W.
  */
-export function gemmNNStepsPart(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, t0: i32, t1: i32, c0: i32, c1: i32, packed: bool): void {
-  gemmBlock(a + (<usize>t0 << 2), k, 1, b + ((<usize>t0 * <usize>n + <usize>c0) << 2), n, out + (<usize>c0 << 2), m, t1 - t0, c1 - c0, false, packed);
+export function gemmNNStepsPart(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, t0: i32, t1: i32, r0: i32, r1: i32, c0: i32, c1: i32, packed: bool): void {
+  gemmBlock(a + ((<usize>r0 * <usize>k + <usize>t0) << 2), k, 1, b + ((<usize>t0 * <usize>n + <usize>c0) << 2), n, out + ((<usize>r0 * <usize>n + <usize>c0) << 2), r1 - r0, t1 - t0, c1 - c0, false, packed);
 }
 
 /**
