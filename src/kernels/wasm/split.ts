@@ -106,7 +106,7 @@ export function forwardHalves(m: number, k: number, n: number): number {
  */
 export function halfBlocks(m: number, n: number, chunks: number): { rows: number; columns: number } {
   let rows = 1;
-  while (rows * 2 <= chunks && (m >> 2) >= rows * 2 * 8) rows *= 2;
+  while (rows * 2 <= chunks && m >= 64 * rows) rows *= 2;
   const columns = Math.max(1, Math.min(Math.floor(chunks / rows), n >> 3));
   return { rows, columns };
 }
