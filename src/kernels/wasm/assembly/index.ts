@@ -198,9 +198,9 @@ function packB(B: usize, ld: i32, t0: i32, kc: i32, j0: i32, nc: i32): void {
 
 /**
  * The packed path of broadcastGemm for columns [0, N8) (N8 = N rounded down to 8): blocks of
- * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8. The steps
- * where all four values of a 4-row strip of A are zero are left out (see zeroSteps) when that
- * saves more than it costs; the kept steps are summed in order either way.
+ * KC steps × NC columns, 4×8 register tiles over the packed panels, rows left over 1×8. The
+ * steps where all four values of a 4-row strip of A are zero are left out (Zero steps, below)
+ * when that saves more than it costs; the kept steps are summed in order either way.
  */
 function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M: i32, T: i32, N8: i32, acc: bool): void {
   const rowO = <usize>ld << 2;
@@ -223,6 +223,7 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
       for (; i + 4 <= M; i += 4) {
         let a0 = A0 + <usize>i * rowA;
         let step = stepA;
+        let row = rowA;
         // The strip's entries end at stripEnd when they are compacted (kept steps only, with their
         // panel offsets at keptAt); 0 when A (or its full copy) is read straight.
         let stripEnd: usize = 0;
@@ -230,6 +231,7 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
           stripEnd = copyStrip(a0, stepA, kc, stripAt, keptAt);
           a0 = stripAt;
           step = 16;
+          row = 4;
           if (stripEnd === stripAt + (<usize>kc << 4)) stripEnd = 0;
         } else if (stepA === 4) {
           const kept = keptSteps(a0, rowA, kc, keptAt);
@@ -237,7 +239,7 @@ function packedGemm(A: usize, rs: i32, ts: i32, B: usize, ld: i32, out: usize, M
           // panels that read the strip leave out more.
           if ((kc - kept) * (nc >> 3) * 2 > kept) stripEnd = gatherStrip(a0, rowA, kept, stripAt, keptAt);
         }
-        const a1 = a0 + (copied ? 4 : rowA), a2 = a1 + (copied ? 4 : rowA), a3 = a2 + (copied ? 4 : rowA);
+        const a1 = a0 + row, a2 = a1 + row, a3 = a2 + row;
         const o0 = out + <usize>i * rowO + (<usize>j0 << 2);
         const o1 = o0 + rowO, o2 = o1 + rowO, o3 = o2 + rowO;
         let panel = scratch;
