@@ -43,7 +43,7 @@ export function describeThreads(model: Model, batchSize: number, setting: number
   let most = 1;
   let largest: [number, number, number] = [0, 0, 0];
   for (const [m, t, n] of products(model, batchSize)) {
-    most = Math.max(most, productCut(want, m, n, t, 4, 8, MIN_MACS_PER_PART, minTotal).parts);
+    most = Math.max(most, productCut(want, want, m, n, t, 4, 8, MIN_MACS_PER_PART, minTotal).parts);
     if (m * t * n > largest[0] * largest[1] * largest[2]) largest = [m, t, n];
   }
   const shape = largest.join('×');

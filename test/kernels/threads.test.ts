@@ -9,7 +9,7 @@ import type { Kernels } from '../../src/kernels/kernels.js';
 import { loadWasmBackend } from '../../src/kernels/wasm/backend.js';
 import { existingKernelPool, kernelPool, KernelThreadError, terminateKernelThreads } from '../../src/kernels/pool/pool.js';
 import { CTRL, CTRL_WORDS, OP, claimChunk, publishChunks } from '../../src/kernels/pool/protocol.js';
-import { finerPanels, halfBlocks, MAX_MACS_PER_PANEL } from '../../src/kernels/wasm/split.js';
+import { finerPanels, halfBlocks, MAX_MACS_PER_PANEL, productCut } from '../../src/kernels/wasm/split.js';
 
 type Threaded = Kernels & { useThreads(count: number, cutSmall?: boolean): Promise<number>; threads: number; shared: boolean };
 const wasm = loadWasmBackend();
@@ -165,6 +165,22 @@ test('chunks are claimed from the thread\'s own group first, then taken from the
   assert.equal(Atomics.load(ctrl, CTRL.groups), 2);
   const seen = [claimChunk(ctrl, 2), claimChunk(ctrl, 2), claimChunk(ctrl, 2)];
   assert.deepEqual(seen, [0, 1, -1]);
+});
+
+test('a product is cut into row blocks of 32 rows or more while each thread gets one, else into column panels', () => {
+  // W2 on 2 threads (8 chunks): the first layer's Xᵀ·δ (784×256 over 128 steps) in 8 row blocks.
+  assert.deepEqual(productCut(2, 8, 784, 256, 128, 4, 8), { parts: 8, byColumns: false });
+  // The second layer's forward (128×128 over 256) and Xᵀ·δ (256×128 over 128): 4 and 8 blocks of
+  // 32 rows, not 8 panels of 16 columns that each read all of A again.
+  assert.deepEqual(productCut(2, 8, 128, 128, 256, 4, 8), { parts: 4, byColumns: false });
+  assert.deepEqual(productCut(2, 8, 256, 128, 128, 4, 8), { parts: 8, byColumns: false });
+  // 8 threads (32 chunks) on the same 128 rows: 4 row blocks would leave threads idle, so 16 parts
+  // (panels of 16 columns where there are 256 columns, else blocks of 8 rows).
+  assert.deepEqual(productCut(8, 32, 128, 256, 128, 4, 8), { parts: 16, byColumns: true });
+  assert.deepEqual(productCut(8, 32, 128, 128, 256, 4, 8), { parts: 16, byColumns: false });
+  // Under 64 rows: columns; under the minimum work: not cut.
+  assert.deepEqual(productCut(2, 8, 48, 256, 784, 4, 8), { parts: 8, byColumns: true });
+  assert.deepEqual(productCut(2, 8, 32, 16, 16, 4, 8), { parts: 1, byColumns: false });
 });
 
 test('column panels are cut finer until each is under 2^21 multiply-adds, keeping 16 columns, within the chunk slots', () => {

@@ -418,7 +418,7 @@ class WasmKernels implements Kernels {
 
   /** How this model's threads cut an M×N product over T steps (split.ts productCut with this model's limits). */
   private productCut(M: number, N: number, T: number, rowAlign: number, colAlign: number): { parts: number; byColumns: boolean } {
-    return productCut(this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
+    return productCut(this.threads, this.chunkLimit, M, N, T, rowAlign, colAlign, this.min(MIN_MACS_PER_PART), this.min(this.setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART));
   }
 
   /**
@@ -545,14 +545,16 @@ class WasmKernels implements Kernels {
    */
   private denseForwardHalves(x: number, w: number, z: number, a: number, m: number, k: number, n: number, half: number, bias: number, g: number, alpha: number): void {
     const packed = this.x.packs(m, half, n) ? 1 : 0;
-    const parts = this.threads > 1 ? this.productCut(m, n, k, 4, 8).parts : 1;
-    if (!this.inTask) this.productsCut = parts >= 2 && this.ready();
+    const cut = this.threads > 1 && this.productCut(m, n, k, 4, 8).parts >= 2;
+    if (!this.inTask) this.productsCut = cut && this.ready();
     if (this.inTask || !this.productsCut) {
       this.x.gemmNNStepsPart(x, w, z, m, k, n, 0, half, 0, m, 0, n, packed);
       this.x.gemmNNStepsPart(x, w, a, m, k, n, half, k, 0, m, 0, n, packed);
       this.x.denseSumPart(z, a, n, 0, m, bias, g, alpha);
       return;
     }
+    // Chunks as a product of this size would be cut into, shared by the two halves.
+    const parts = partsFor(this.chunkLimit, m * n * k, this.min(MIN_MACS_PER_PART));
     const { rows, columns } = halfBlocks(m, n, Math.max(1, finerPanels(Math.ceil(parts / 2), m, n, half, MAX_CHUNKS >> 1)));
     const each = rows * columns;
     this.cut(OP.gemmNNStepsPart, 2 * each, (p, args) => {
