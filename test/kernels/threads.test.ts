@@ -195,17 +195,18 @@ test('column panels are cut finer until each is under 2^21 multiply-adds, keepin
   assert.equal(MAX_MACS_PER_PANEL, 2 ** 21);
 });
 
-test('each half of a forward cut by steps is cut into row blocks of 32 rows or more first, then column groups', () => {
-  // W2's first layer on 2 threads: 8 chunks a half, 4 row blocks of 32 rows × 2 groups of 128 columns.
-  assert.deepEqual(halfBlocks(128, 256, 8), { rows: 4, columns: 2 });
-  assert.deepEqual(halfBlocks(64, 256, 8), { rows: 2, columns: 4 });
-  assert.deepEqual(halfBlocks(256, 256, 8), { rows: 8, columns: 1 });
-  // Under 64 rows: column groups only; never more groups than 8-column panels.
+test('each half of a forward cut by steps is cut into 128-column groups, then row blocks of 64 rows or more, then narrower groups', () => {
+  // W2's first layer on 2 threads: 4 chunks a half, 2 row blocks of 64 rows × 2 groups of 128 columns.
+  assert.deepEqual(halfBlocks(128, 256, 4), { rows: 2, columns: 2 });
+  assert.deepEqual(halfBlocks(256, 256, 4), { rows: 2, columns: 2 });
+  assert.deepEqual(halfBlocks(256, 128, 4), { rows: 4, columns: 1 });
+  // Under 128 rows: column groups only, narrower than 128 for the chunks left; never more groups than 8-column panels.
+  assert.deepEqual(halfBlocks(64, 256, 4), { rows: 1, columns: 4 });
   assert.deepEqual(halfBlocks(16, 256, 8), { rows: 1, columns: 8 });
   assert.deepEqual(halfBlocks(17, 20, 8), { rows: 1, columns: 2 });
-  for (const [m, n, chunks] of [[128, 40, 8], [200, 64, 16], [33, 9, 4], [256, 1024, 64]] as const) {
+  for (const [m, n, chunks] of [[128, 40, 8], [200, 64, 16], [33, 9, 4], [256, 1024, 64], [128, 256, 1]] as const) {
     const { rows, columns } = halfBlocks(m, n, chunks);
-    assert.ok(rows * columns <= chunks && columns <= Math.max(1, n >> 3) && (rows === 1 || m / rows >= 32), `${m}×${n} in ${chunks}: ${rows} × ${columns}`);
+    assert.ok(rows * columns <= chunks && columns <= Math.max(1, n >> 3) && (rows === 1 || m / rows >= 64), `${m}×${n} in ${chunks}: ${rows} × ${columns}`);
   }
 });
 

@@ -555,7 +555,7 @@ class WasmKernels implements Kernels {
     }
     // Chunks as a product of this size would be cut into, shared by the two halves.
     const parts = partsFor(this.chunkLimit, m * n * k, this.min(MIN_MACS_PER_PART));
-    const { rows, columns } = halfBlocks(m, n, Math.max(1, finerPanels(Math.ceil(parts / 2), m, n, half, MAX_CHUNKS >> 1)));
+    const { rows, columns } = halfBlocks(m, n, Math.ceil(parts / 2));
     const each = rows * columns;
     this.cut(OP.gemmNNStepsPart, 2 * each, (p, args) => {
       const second = p >= each ? 1 : 0;
