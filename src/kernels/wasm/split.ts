@@ -106,9 +106,12 @@ export function forwardHalves(m: number, k: number, n: number): number {
   return cutAt(1, 2, k, 4);
 }
 
+/** Columns of B the packed product copies at a time (NC in assembly/index.ts). */
+const PACKED_COLUMNS = 128;
+
 /**
  * How each half of a forward cut by steps is cut into at most `chunks` blocks: whole 128-column
- * groups first (the width the kernel packs B in: a block packs its columns of the half's B once
+ * groups first (PACKED_COLUMNS, the width the kernel packs B in: a block packs its columns of the half's B once
  * for all its rows), then row blocks of 64 rows or more (multiples of 4), then narrower column
  * groups (multiples of 8) for the chunks left. W2's first layer on 2 threads: 2 × 2 blocks of 64
  * rows × 128 columns. On one thread, the summed blocks against the uncut halves (Fashion-MNIST,
@@ -116,7 +119,7 @@ export function forwardHalves(m: number, k: number, n: number): number {
  * only); a 2-thread W2 step 2.1–3.0 % faster than in 4 × 2 (in-process A/B, alternating).
  */
 export function halfBlocks(m: number, n: number, chunks: number): { rows: number; columns: number } {
-  const groups = Math.max(1, Math.min(chunks, Math.ceil(n / 128)));
+  const groups = Math.max(1, Math.min(chunks, Math.ceil(n / PACKED_COLUMNS)));
   let rows = 1;
   while (rows * 2 * groups <= chunks && m >= 64 * rows * 2) rows *= 2;
   const columns = Math.max(1, Math.min(Math.floor(chunks / rows), n >> 3));
