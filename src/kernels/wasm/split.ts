@@ -110,13 +110,14 @@ export function forwardHalves(m: number, k: number, n: number): number {
 const PACKED_COLUMNS = 128;
 
 /**
- * How each half of a forward cut by steps is cut into at most `chunks` blocks: whole 128-column
- * groups first (PACKED_COLUMNS, the width the kernel packs B in: a block packs its columns of the half's B once
- * for all its rows), then row blocks of 64 rows or more (multiples of 4), then narrower column
- * groups (multiples of 8) for the chunks left. W2's first layer on 2 threads: 2 × 2 blocks of 64
- * rows × 128 columns. On one thread, the summed blocks against the uncut halves (Fashion-MNIST,
- * 2026-12-07): 2 × 2 1.04×, 4 × 2 blocks of 32 rows 1.11× (each packs the half's B for 32 rows
- * only); a 2-thread W2 step 2.1–3.0 % faster than in 4 × 2 (in-process A/B, alternating).
+ * How each half of a forward cut by steps is cut into at most `chunks` blocks: whole groups of
+ * PACKED_COLUMNS columns first (the width the kernel packs B in: a block packs its columns of
+ * the half's B once for all its rows), then row blocks of 64 rows or more (multiples of 4), then
+ * narrower column groups (multiples of 8) for the chunks left. W2's first layer on 2 threads:
+ * 2 × 2 blocks of 64 rows × 128 columns. On one thread, the summed blocks against the uncut
+ * halves (Fashion-MNIST, 2026-12-07): 2 × 2 1.04×, 4 × 2 blocks of 32 rows 1.11× (each packs
+ * the half's B for 32 rows only); a 2-thread W2 step 2.1–3.0 % faster than in 4 × 2 (in-process
+ * A/B, alternating).
  */
 export function halfBlocks(m: number, n: number, chunks: number): { rows: number; columns: number } {
   const groups = Math.max(1, Math.min(chunks, Math.ceil(n / PACKED_COLUMNS)));
