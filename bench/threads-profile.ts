@@ -1,20 +1,24 @@
 // Where a W2 training step (784-256-128-10, batch 128, Adam) spends its time with 1 and with 2
 // kernel threads: every kernel call of the model is timed by name and shape, on the calling
-// thread (a cut call's time includes waiting for the other threads). The pool is started before
-// timing. Threads are run in interleaved rounds; medians are printed, with the load average.
+// thread (a cut call's time includes waiting for the other threads). Each round runs each thread
+// count in a process of its own (its pool started and the model warmed up before timing), the
+// counts one after the other, so that the machine's changes of speed fall on all of them; medians
+// of the rounds are printed, with the load average. A process per count keeps one count's memory,
+// threads and compiled code out of the other's timings.
 //
 //   npx tsx bench/threads-profile.ts [--steps 200] [--rounds 5] [--threads 1,2]
 //   npx tsx bench/threads-profile.ts --infer [--rounds 7]   (predictMatrix on 10,000 rows in
 //     batches of 1,000, as the peers' w2 inference is timed: ms per batch)
 import './sources.js';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Matrix } from '../src/index.js';
 import { buildW2, w2Data } from './w2.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { existingKernelPool } from '../src/kernels/pool/pool.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1,2' }, infer: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1,2' }, infer: { type: 'boolean', default: false }, child: { type: 'string' } } });
 const infer = values.infer;
 const rounds = Number(values.rounds);
 const counts = values.threads.split(',').map(Number);
@@ -22,8 +26,8 @@ const batch = infer ? 1000 : 128;
 const steps = infer ? 10 : Number(values.steps);
 const rows = steps * batch;
 
-const { x, y, source } = w2Data(rows);
-console.log(`W2 data: ${source}`);
+/** What one process measures for its thread count: ms per step (or batch) of each kind of call, of the whole, and CPU time. */
+interface Round { perCall: Record<string, number>; total: number; cpu: number; starts: number; source: string }
 
 const times = new Map<string, number>();
 let wrapping = true;
@@ -64,39 +68,58 @@ function instrument(k: Kernels): void {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const load = () => execFileSync('uptime', { encoding: 'utf8' }).replace(/.*load average:\s*/, '').trim();
 
-const models = new Map(counts.map((t) => [t, buildW2()]));
-// Start the pool and attach each model before timing (one short fit each).
-wrapping = false;
-for (const [t, m] of models) {
+/** One round for `threads` in this process: the pool started and the model warmed up untimed, then timed. */
+async function measure(threads: number): Promise<Round> {
+  const { x, y, source } = w2Data(rows);
+  const m = buildW2();
   instrument(m.backprop().kernels);
-  await m.fit(new Matrix(256, 784, x.data.subarray(0, 256 * 784)), new Matrix(256, 1, y.data.subarray(0, 256)), { epochs: 1, batchSize: 128, verbose: 0, threads: t });
-  if (infer) m.predictMatrix(x, { batchSize: batch, threads: t });
+  wrapping = false;
+  const warm = Math.min(rows, 128 * 50);
+  await m.fit(new Matrix(warm, 784, x.data.subarray(0, warm * 784)), new Matrix(warm, 1, y.data.subarray(0, warm)), { epochs: 1, batchSize: 128, verbose: 0, threads });
+  if (infer) m.predictMatrix(x, { batchSize: batch, threads });
+  wrapping = true;
+  times.clear();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  if (infer) m.predictMatrix(x, { batchSize: batch, threads });
+  else await m.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0, threads, shuffle: true });
+  const total = (performance.now() - t0) / steps;
+  const c = process.cpuUsage(c0);
+  return { perCall: Object.fromEntries([...times].map(([key, v]) => [key, v / steps])), total, cpu: (c.user + c.system) / 1000 / steps, starts: existingKernelPool()?.starts ?? 0, source };
 }
-wrapping = true;
+
+if (values.child !== undefined) {
+  console.log(JSON.stringify(await measure(Number(values.child))));
+  process.exit(0);
+}
+
 const perCall = new Map<number, Map<string, number[]>>(counts.map((t) => [t, new Map()]));
 const total = new Map<number, number[]>(counts.map((t) => [t, []]));
 /** CPU time of the whole process (every thread, polling included) per step. */
 const cpu = new Map<number, number[]>(counts.map((t) => [t, []]));
 const loads: string[] = [load()];
+let source = '';
+let starts = 0;
 for (let r = 0; r < rounds; r++) {
-  for (const [t, m] of models) {
-    times.clear();
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    if (infer) m.predictMatrix(x, { batchSize: batch, threads: t });
-    else await m.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0, threads: t, shuffle: true });
-    total.get(t)!.push((performance.now() - t0) / steps);
-    const c = process.cpuUsage(c0);
-    cpu.get(t)!.push((c.user + c.system) / 1000 / steps);
-    for (const [key, v] of times) {
+  for (const t of counts) {
+    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(t), '--steps', String(steps), ...(infer ? ['--infer'] : [])];
+    const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`the ${t}-thread round failed: ${run.stderr.split('\n').slice(-5).join(' ')}`);
+    const round = JSON.parse(run.stdout.trim().split('\n').pop()!) as Round;
+    ({ source } = round);
+    starts = Math.max(starts, round.starts);
+    total.get(t)!.push(round.total);
+    cpu.get(t)!.push(round.cpu);
+    for (const [key, v] of Object.entries(round.perCall)) {
       const list = perCall.get(t)!.get(key) ?? [];
-      list.push(v / steps);
+      list.push(v);
       perCall.get(t)!.set(key, list);
     }
   }
 }
 loads.push(load());
-console.log(`W2 ${infer ? 'inference' : 'step'} profile (ms per ${infer ? `batch of ${batch}` : 'step'}, median of ${rounds} rounds of ${steps} ${infer ? 'batches' : 'steps'}); pool started ${existingKernelPool()?.starts ?? 0} time(s); load average ${loads.join(' → ')}`);
+console.log(`W2 data: ${source}`);
+console.log(`W2 ${infer ? 'inference' : 'step'} profile (ms per ${infer ? `batch of ${batch}` : 'step'}, median of ${rounds} rounds of ${steps} ${infer ? 'batches' : 'steps'}, each thread count in a process of its own); pool started ${starts} time(s) a process; load average ${loads.join(' → ')}`);
 const keys = [...new Set(counts.flatMap((t) => [...perCall.get(t)!.keys()]))].sort((a, b) => median(perCall.get(1)?.get(b) ?? [0]) - median(perCall.get(1)?.get(a) ?? [0]));
 console.log(['call'.padEnd(40), ...counts.map((t) => `${t}t`.padStart(9)), counts.length > 1 ? '  ratio' : ''].join(''));
 const kernelSum = new Map<number, number>(counts.map((t) => [t, 0]));
