@@ -178,3 +178,13 @@ export function dataLines(label: string, table: Table, o: PlanOptions): string[]
     ...columnPlan(table, o).warnings.map((w) => `Warning ${w}`),
   ];
 }
+
+/**
+ * How long a run trains, for the Model line: "at most 64 epochs (early stopping: ...)", "1 epoch".
+ * `watched` is the loss early stopping and keepBest look at ('validation' or 'training').
+ */
+export function stoppingText(fit: { readonly epochs: number; readonly earlyStopping?: number; readonly keepBest?: boolean }, watched: string): string {
+  const epochs = `${fit.epochs} epoch${fit.epochs === 1 ? '' : 's'}`;
+  if (fit.earlyStopping !== undefined) return `at most ${epochs} (early stopping: patience ${fit.earlyStopping} on the ${watched} loss, best weights kept)`;
+  return fit.keepBest === true ? `${epochs} (the epoch of lowest ${watched} loss kept)` : epochs;
+}

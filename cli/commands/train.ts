@@ -7,7 +7,7 @@ import {
 import { checkFile, readCsvTable } from '../csv.js';
 import { readValidationFile } from '../validationFile.js';
 import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
-import { columnPlan, dataLines, planOptionsOf, taskName, validationFileLines } from '../describe.js';
+import { columnPlan, dataLines, planOptionsOf, stoppingText, taskName, validationFileLines } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -322,7 +322,7 @@ function printHeader(p: Printer, source: DataSource, table: Table, plan: OutputP
   const hint = data.validationData === undefined && split.by === undefined && split.validation.length > 0 ? timeSplitHint(table) : undefined;
   if (hint) p.line(`        ${hint}`);
   const watched = validationRows > 0 ? 'validation' : 'training';
-  const stopping = s.earlyStopping !== undefined ? `at most ${s.epochs} epochs (early stopping: patience ${s.earlyStopping} on the ${watched} loss, best weights kept)` : s.keepBest === true ? `${s.epochs} epochs (the epoch of lowest ${watched} loss kept)` : `${s.epochs} epochs`;
+  const stopping = stoppingText(s, watched);
   const schedule = opt.getConfig().learningRate;
   const rate = typeof schedule === 'object' && schedule !== null ? scheduleText(schedule as { name: string; config: Record<string, unknown> }) : `learning rate ${opt.currentLearningRate()}`;
   p.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${opt.name} (${rate}), batch size ${s.batchSize}, ${stopping}; ${model.backend} kernels on ${describeThreads(model, s.batchSize, model.backprop().kernels.threadSetting).text}`);

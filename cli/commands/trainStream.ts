@@ -9,7 +9,7 @@ import { verdictFacts } from '../verdictFacts.js';
 import { writeTrainingReport } from '../report/write.js';
 import { openRowCache, rowWidth, type CacheChoice, type RowCache } from '../streamCache.js';
 import type { Flags } from '../sharedOptions.js';
-import { dataLines, planOptionsOf, taskName } from '../describe.js';
+import { dataLines, planOptionsOf, stoppingText, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import type { Printer, Io } from '../io.js';
@@ -136,7 +136,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const hasVal = scan.validation !== undefined;
   const early = earlyStoppingOf({ spec, validation: scan.validation });
   const watched = hasVal ? 'validation' : 'training';
-  const stopping = fit.earlyStopping !== undefined ? `at most ${fit.epochs} epochs (early stopping: patience ${fit.earlyStopping} on the ${watched} loss, best weights kept)` : fit.keepBest === true ? `${fit.epochs} epochs (the epoch of lowest ${watched} loss kept)` : `${fit.epochs} epochs`;
+  const stopping = stoppingText(fit, watched);
   printer.line(`Model   ${describeNetwork(model)}, ${model.countParams().toLocaleString('en-US')} parameters; ${model.session.optimizer.name}${spec.compile.schedule === 'warmupCosine' ? ` (warm-up + cosine schedule over ${steps.toLocaleString('en-US')} steps)` : ''}, batch size ${fit.batchSize}, ${stopping}`);
   if (why !== undefined) printer.line(`        ${why}`);
   if (from) printer.line(from.resume ? `Resume  from epoch ${initialEpoch}` : 'Init    weights and pipeline from the given model (optimiser state reset); the scores below are this run\'s only');
