@@ -1,3 +1,4 @@
+import { countOf } from '../src/core/format.js';
 import { readingWarnings as unseenWarnings, type ColumnDecision, type FrequentMissingToken, type ScaleKind, type Table, type Task, type TrainingSpec } from '../src/index.js';
 
 const TASK_NAMES: Record<Task, string> = { binary: 'binary classification', multiclass: 'multi-class classification', regression: 'regression' };
@@ -184,7 +185,7 @@ export function dataLines(label: string, table: Table, o: PlanOptions): string[]
  * `watched` is the loss early stopping and keepBest look at ('validation' or 'training').
  */
 export function stoppingText(fit: { readonly epochs: number; readonly earlyStopping?: number; readonly keepBest?: boolean }, watched: string): string {
-  const epochs = `${fit.epochs} epoch${fit.epochs === 1 ? '' : 's'}`;
+  const epochs = countOf(fit.epochs, 'epoch');
   if (fit.earlyStopping !== undefined) return `at most ${epochs} (early stopping: patience ${fit.earlyStopping} on the ${watched} loss, best weights kept)`;
   return fit.keepBest === true ? `${epochs} (the epoch of lowest ${watched} loss kept)` : epochs;
 }

@@ -1,3 +1,4 @@
+import { countOf } from '../../src/core/format.js';
 import { capAtCores, crossValidate, prepareCrossValidationJobs, type JobPlacement, holdoutsOf, macroF1, meanStd, tableArgsOf, type FoldScores, type TrainingSpec } from '../../src/index.js';
 import { readCsvTable } from '../csv.js';
 import { baselineCell, baselineNote, smoothingOf, holdoutBaselines, imbalanceNote, imbalanceOf, meanOfBaselines } from '../baseline.js';
@@ -42,7 +43,7 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
   const watch = fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : fit.keepBest === true && fit.validationSplit > 0 ? `the best epoch on ${Math.round(fit.validationSplit * 100)}% of the training folds kept` : 'no early stopping';
   printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} at once (this thread and ${Math.min(jobs, folds) - 1} worker thread${Math.min(jobs, folds) === 2 ? '' : 's'}, which join once loaded)`}`);
-  printer.line(`Model   ${spec.architecture.hidden.join('-') || 'no hidden layer'}, batch ${fit.batchSize}, ${fit.epochs} epochs${chosen.why ? `; ${chosen.why}` : ''}`);
+  printer.line(`Model   ${spec.architecture.hidden.join('-') || 'no hidden layer'}, batch ${fit.batchSize}, ${countOf(fit.epochs, 'epoch')}${chosen.why ? `; ${chosen.why}` : ''}`);
   let placement: JobPlacement | undefined;
   const scores = await crossValidate(spec, table, folds, {
     jobs,

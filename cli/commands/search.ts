@@ -6,6 +6,7 @@
  * table under the options typed); the best configuration is then trained as `train` trains it,
  * through the library, and the summary says how it compares with trial 0.
  */
+import { countOf } from '../../src/core/format.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
@@ -290,7 +291,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   });
   const which = result.best.number === 0 ? 'the default configuration' : `trial ${result.best.number}`;
   const rowsText = refit.split.validation.length === 0 ? `on all ${table.rows} rows` : `as train does: ${trainRows.length} of the ${table.rows} rows, ${refit.split.validation.length} held out for ${refit.spec.fit.keepBest === true ? 'its best epoch' : 'early stopping'}`;
-  printer.line(`Model   ${which} trained ${rowsText} (${refit.history.epoch.length} epochs${begunEarly !== undefined ? `, begun on ${begunEarly.where === 'here' ? 'this thread' : 'a worker thread'} while the last trials ran` : ''}), saved to ${run.out}`);
+  printer.line(`Model   ${which} trained ${rowsText} (${countOf(refit.history.epoch.length, 'epoch')}${begunEarly !== undefined ? `, begun on ${begunEarly.where === 'here' ? 'this thread' : 'a worker thread'} while the last trials ran` : ''}), saved to ${run.out}`);
   if (run.report !== undefined) {
     writeSearchReport(run.report, { command: run.command, result, metric: run.metric, space, rows });
     printer.line(`Report written to ${run.report}`);
@@ -364,7 +365,7 @@ function describeParams(p: Params): string {
 /** What trial 0 is, for the Search line: what train trains with the same options, named (the next line gives the preset's why). */
 function trialZeroText(base: TrainingSpec): string {
   const layers = base.architecture.hidden.length > 0 ? base.architecture.hidden.join(',') : 'none';
-  return `what train trains with these options, layers ${layers}, ${base.preprocessing.scale} scaling, ${base.fit.epochs} epochs, batch ${base.fit.batchSize}`;
+  return `what train trains with these options, layers ${layers}, ${base.preprocessing.scale} scaling, ${countOf(base.fit.epochs, 'epoch')}, batch ${base.fit.batchSize}`;
 }
 
 /**
@@ -379,7 +380,7 @@ function watchText(spec: TrainingSpec, space: Space, pruning: boolean): string {
   const pruner = pruning && fit.validationSplit > 0 ? `; the pruner watches ${share} of the first part` : '';
   if (!watchesValidation(spec) || fit.validationSplit <= 0) return `${who} trains on all the other rows, no early stopping${pruner}`;
   const stops = fit.keepBest === true
-    ? `${who} keeps its epoch of lowest loss on ${share}${fit.earlyStopping !== undefined ? `, stopping ${fit.earlyStopping} epochs after it` : ''}`
+    ? `${who} keeps its epoch of lowest loss on ${share}${fit.earlyStopping !== undefined ? `, stopping ${countOf(fit.earlyStopping, 'epoch')} after it` : ''}`
     : `${who} stops early on ${share} (patience ${fit.earlyStopping})`;
   return `${stops}${pruning ? '; the pruner watches them in the first part' : ''}`;
 }

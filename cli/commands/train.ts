@@ -1,3 +1,4 @@
+import { countOf } from '../../src/core/format.js';
 import {
   beatsBaseline, describeThreads,
   rowHashes, rowsFingerprint, tableBaseline, scoreBaselineOnRows, type Baseline, type BaselineScores, type ClassScores, type PreparedTraining, type TrainingSpec,
@@ -95,7 +96,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     checkStreamable(data);
     if (run.stream === undefined && size > STREAM_ABOVE_BYTES) printer.line(`Stream  ${file} is ${(size / 1e6).toFixed(0)} MB, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
     const from = initFrom ? { loaded: initFrom, resume: false, initialEpoch: 0 } : resumed ? { loaded: resumed, resume: true, initialEpoch: resumed.training?.epoch ?? 0 } : undefined;
-    if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${from.initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
+    if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${countOf(from.initialEpoch, 'epoch')}; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
     return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}), ...(run.checkpoint !== undefined ? { checkpoint: run.checkpoint } : {}), ...(run.report !== undefined ? { report: { path: run.report, command: run.command } } : {}), preset: { name: presetOf(run.flags.preset, data), flags: run.flags, given: run.given } }, printer, io);
   }
 
@@ -116,7 +117,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     const h = resumed.training?.history;
     if (h) past = { epoch: [...h.epoch], history: Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, [...v]])) };
     if (fit.epochs <= initialEpoch) {
-      throw new UsageError(`${run.resume} has already trained ${initialEpoch} epochs; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
+      throw new UsageError(`${run.resume} has already trained ${countOf(initialEpoch, 'epoch')}; ask for more with --epochs (e.g. --epochs ${initialEpoch + 10})`);
     }
   }
   const validationTable = data.validationData !== undefined
@@ -202,7 +203,8 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   saveModel(model, run.out, fileArgs);
   const notes: string[] = [];
   const stopped = early !== undefined && early.stoppedEpoch >= 0;
-  if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${fit.earlyStopping} epochs); weights restored from epoch ${early.bestEpoch + 1}.`);
+  // Only earlyStopping stops a run (keepBest alone watches with a patience longer than the run).
+  if (stopped) notes.push(`Early stopping after epoch ${early.stoppedEpoch + 1} (no improvement for ${countOf(fit.earlyStopping!, 'epoch')}); weights restored from epoch ${early.bestEpoch + 1}.`);
   if (split.note) notes.push(split.note);
   // A count column repeats each record on purpose (identical cases): no note that validation rows repeat training rows.
   const copies = hashes !== undefined && !validationTable && table.report.counted === undefined ? validationCopiesNote(hashes, split.train, split.validation) : undefined;

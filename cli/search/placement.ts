@@ -1,3 +1,4 @@
+import { countOf } from '../../src/core/format.js';
 import type { JobPlacement } from '../../src/index.js';
 
 /**
@@ -6,8 +7,7 @@ import type { JobPlacement } from '../../src/index.js';
  */
 export function placementLine(p: JobPlacement, noun: 'trial' | 'fold'): string {
   const total = p.here + p.workers.reduce((a, b) => a + b, 0);
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const onWorkers = p.workers.length === 0 ? '' : `, ${p.workers.length === 1 ? p.workers[0] : p.workers.join('+')} on ${plural(p.workers.length, 'worker thread')}`;
-  const loading = p.loading === 0 ? '' : `; ${plural(p.loading, 'worker thread')} still loading when they were done (a run this short gains nothing from more jobs)`;
-  return `Jobs    ${plural(total, noun)}: ${p.here} on this thread${onWorkers}${loading}`;
+  const onWorkers = p.workers.length === 0 ? '' : `, ${p.workers.length === 1 ? p.workers[0] : p.workers.join('+')} on ${countOf(p.workers.length, 'worker thread')}`;
+  const loading = p.loading === 0 ? '' : `; ${countOf(p.loading, 'worker thread')} still loading when they were done (a run this short gains nothing from more jobs)`;
+  return `Jobs    ${countOf(total, noun)}: ${p.here} on this thread${onWorkers}${loading}`;
 }

@@ -6,6 +6,7 @@
  * coordinator restarted, is computed and counted once. bullmq and ioredis are optional
  * dependencies, loaded only here.
  */
+import { countOf } from '../../src/core/format.js';
 import { createHash } from 'node:crypto';
 import { InputError, type TrialOutcome } from '../../src/index.js';
 import type { Reporter, TrialJob, TrialRunner } from './trial.js';
@@ -304,5 +305,5 @@ function describeResult(data: unknown, result: QueueResult | undefined): string 
   const value = Number(result.outcome.value).toPrecision(4);
   const epochs = result.outcome.attrs?.epochs_run;
   if (result.prunedAt !== undefined) return `${trial} pruned at epoch ${result.prunedAt} (${metric} ${value})`;
-  return `${trial}, ${metric} ${value}${typeof epochs === 'number' ? ` after ${epochs} epochs` : ''}`;
+  return `${trial}, ${metric} ${value}${typeof epochs === 'number' ? ` after ${countOf(epochs, 'epoch')}` : ''}`;
 }

@@ -1,3 +1,4 @@
+import { countOf } from '../core/format.js';
 import { InputError } from '../core/errors.js';
 import { booleanOption, checkKeys, describe, integerAtLeast } from '../core/validate.js';
 import type { Sequential } from '../model/sequential.js';
@@ -110,7 +111,7 @@ export class EarlyStopping implements Callback {
   }
 
   onTrainEnd(): void {
-    if (this.stoppedEpoch >= 0 && this.verbose) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping (${this.monitor} did not improve for ${this.wait} epochs)`);
+    if (this.stoppedEpoch >= 0 && this.verbose) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping (${this.monitor} did not improve for ${countOf(this.wait, 'epoch')})`);
     if (this.restoreBestWeights && this.bestWeights.taken) {
       if (this.verbose) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
       this.bestWeights.restore(this.model!);

@@ -2,3 +2,8 @@
 export function formatScore(v: number): string {
   return v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5) ? v.toFixed(4) : v.toExponential(3);
 }
+
+/** A count and its noun for people: "1 epoch", "12 epochs" (nouns whose plural adds an s). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,3 +1,4 @@
+import { countOf } from '../core/format.js';
 import { toMatrix, type MatrixLike } from '../core/matrix.js';
 import { InputError, NotFittedError, ShapeError } from '../core/errors.js';
 import { lookupName } from '../core/names.js';
@@ -123,8 +124,8 @@ export class Perceptron {
     const epochs = errorsPerEpoch.length;
     const finalErrors = this.predict(X).reduce((n, p, i) => n + (p === labels[i] ? 0 : 1), 0);
     const message = converged
-      ? `converged after ${epochs} epoch${epochs === 1 ? '' : 's'}: the data are linearly separable (w = [${w.join(', ')}], b = ${b})`
-      : `not linearly separable: after ${epochs} epochs every epoch still made mistakes and the final line misclassifies ${finalErrors} of ${X.rows}` +
+      ? `converged after ${countOf(epochs, 'epoch')}: the data are linearly separable (w = [${w.join(', ')}], b = ${b})`
+      : `not linearly separable: after ${countOf(epochs, 'epoch')} every epoch still made mistakes and the final line misclassifies ${finalErrors} of ${X.rows}` +
         (cycleFrom !== undefined ? ` (the weights repeat from epoch ${cycleFrom}: the rule cycles forever)` : '') +
         '; a single perceptron draws one straight line, and these classes need more (use an MLP with a hidden layer)';
     return { converged, epochs, errorsPerEpoch, finalErrors, weights: [...w], bias: b, cycleFrom, message };

@@ -1,3 +1,4 @@
+import { countOf } from '../core/format.js';
 import { InputError } from '../core/errors.js';
 import { nearestName } from '../core/names.js';
 import { trainingSpec, type TrainingSpec, type TrainingSpecParts } from './spec.js';
@@ -118,8 +119,8 @@ export function presetSpec(name: string, data: PresetData): PresetChoice {
   const embedding = holdout ? undefined : tabularEmbedding(numeric);
   const wide = tabularWideSmall(rows, numeric);
   const inputs = embedding
-    ? `, ${plural(numeric, 'numeric column')} through a periodic embedding of ${embedding.units} values each`
-    : wide ? `, ${plural(numeric, 'numeric column')} standardised and dropout ${TABULAR_WIDE_SMALL_DROPOUT} (over ${TABULAR_EMBEDDING_COLUMNS} to embed; both raised every such table)` : '';
+    ? `, ${countOf(numeric, 'numeric column')} through a periodic embedding of ${embedding.units} values each`
+    : wide ? `, ${countOf(numeric, 'numeric column')} standardised and dropout ${TABULAR_WIDE_SMALL_DROPOUT} (over ${TABULAR_EMBEDDING_COLUMNS} to embed; both raised every such table)` : '';
   const how = holdout
     ? `the epoch of lowest validation loss kept, stopping ${TABULAR_PATIENCE} epochs after it (20 % held out)`
     : `every row trained on with an L2 penalty of ${TABULAR_SMALL_L2} (under ${TABULAR_HOLDOUT_ROWS} rows a hold-out costs more than it saves)${inputs}`;
@@ -133,10 +134,6 @@ export function presetSpec(name: string, data: PresetData): PresetChoice {
     },
     why: `preset tabular for ${rows.toLocaleString('en-US')} rows: ${epochs} epochs, batch ${batchSize}, ${how}`,
   };
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Spec parts laid over others, part by part (later parts win). */
