@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mnistSource } from './benchData.js';
 import { jobsLines, jobsTable, loadAverage, type JobsRow } from './jobs.js';
 import { nodeAtOnce } from './together.js';
 
@@ -70,11 +71,6 @@ function prepare(): void {
 const fashionMnistDir = process.env.FMNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 function fashionMnistInstalled(): boolean {
   return existsSync(join(fashionMnistDir, 'train-images-idx3-ubyte.gz'));
-}
-/** What W2 and W3 read: 'fashion-mnist' or 'synthetic' (the harness's meta.json), undefined before the data is written. */
-function mnistSource(): string | undefined {
-  const meta = join(work, 'data', 'meta.json');
-  return existsSync(meta) ? (JSON.parse(readFileSync(meta, 'utf8')) as { mnist?: { source?: string } }).mnist?.source : undefined;
 }
 
 function jsonLines(stdout: string): Result[] {

@@ -1,6 +1,7 @@
 // The W2 workload of the kernel-thread diagnostics (threads-profile.ts, fit-phases.ts):
 // 784-256-128-10 ReLU/softmax, Adam 0.001, on Fashion-MNIST (or seeded digits-like rows).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { benchDataDir, mnistSource } from './benchData.js';
 import { Matrix, layers, optimizers, sequential, type Sequential } from '../src/index.js';
 
 /** The W2 network, compiled. */
@@ -21,12 +22,9 @@ export function buildW2(): Sequential {
  * products leave out steps whose values are all zero), so the profiles say which they read.
  */
 export function w2Data(rows: number): { x: Matrix; y: Matrix; source: string } {
-  const dir = new URL('../.bench-peers/data/', import.meta.url);
-  const images = new URL('mnist-train-x.u8', dir);
-  const meta = new URL('meta.json', dir);
-  if (existsSync(images) && existsSync(meta) && (JSON.parse(readFileSync(meta, 'utf8')) as { mnist?: { source?: string } }).mnist?.source === 'fashion-mnist') {
-    const pixels = readFileSync(images);
-    const labels = readFileSync(new URL('mnist-train-y.u8', dir));
+  if (mnistSource() === 'fashion-mnist') {
+    const pixels = readFileSync(`${benchDataDir}mnist-train-x.u8`);
+    const labels = readFileSync(`${benchDataDir}mnist-train-y.u8`);
     const n = Math.min(rows, labels.length);
     const x = new Matrix(rows, 784, Float32Array.from({ length: rows * 784 }, (_, i) => pixels[(Math.floor(i / 784) % n) * 784 + (i % 784)]! / 255));
     const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, (_, i) => labels[i % n]!));

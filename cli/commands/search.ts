@@ -6,9 +6,9 @@
  * table under the options typed); the best configuration is then trained as `train` trains it,
  * through the library, and the summary says how it compares with trial 0.
  */
-import { countOf } from '../../src/core/format.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { countOf } from '../../src/core/format.js';
 import {
   capAtCores, setDefaultThreads,
   bundledFile, datasets, search, InputError, planOutput, applyTrainingParams, compareWithDefault, defaultTrainingParams, holdoutsOf, refitSpec, saveModel, tableArgsOf,

@@ -6,8 +6,8 @@
  * coordinator restarted, is computed and counted once. bullmq and ioredis are optional
  * dependencies, loaded only here.
  */
-import { countOf } from '../../src/core/format.js';
 import { createHash } from 'node:crypto';
+import { countOf } from '../../src/core/format.js';
 import { InputError, type TrialOutcome } from '../../src/index.js';
 import type { Reporter, TrialJob, TrialRunner } from './trial.js';
 import { describeRemoteError, type RemoteError } from './remote.js';
