@@ -128,6 +128,8 @@ export interface Kernels {
   rmsprop(w: FloatArray, g: FloatArray, s: FloatArray, u: FloatArray, n: number, lr: number, rho: number, mu: number, eps: number): number;
   /** s ← s + g²; w ← w − ηg/√(s + ε). */
   adagrad(w: FloatArray, g: FloatArray, s: FloatArray, n: number, lr: number, eps: number): number;
+  /** x ← 0 where |x| < below, NaN left as it is (the optimisers' state: see flushBelow in kernels/optimizer.ts). */
+  flushBelow(x: FloatArray, n: number, below: number): void;
   /** g ← clamp(g, −c, c). */
   clipByValue(g: FloatArray, n: number, c: number): void;
   /** x ← s·x. */

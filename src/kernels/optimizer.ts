@@ -85,6 +85,18 @@ export function adagrad(w: FloatArray, g: FloatArray, s: FloatArray, n: number, 
   return probe;
 }
 
+/**
+ * Sets the values below `below` in magnitude to 0 (NaN stays NaN, for the overflow probe). The
+ * optimisers run it over their state every STATE_FLUSH_EVERY steps: a moment whose gradient stays
+ * 0 (a dead ReLU, an input column that is 0 in every batch) decays by β each step into float32's
+ * subnormal range and stays there, since β·(the smallest subnormal) rounds back to it for β > ½;
+ * on x86 every step over a subnormal runs slower (W2's Adam took 2.3× as long after 8 epochs of
+ * Fashion-MNIST).
+ */
+export function flushBelow(x: FloatArray, n: number, below: number): void {
+  for (let i = 0; i < n; i++) if (Math.abs(x[i]!) < below) x[i] = 0;
+}
+
 export function clipByValue(g: FloatArray, n: number, c: number): void {
   for (let i = 0; i < n; i++) g[i] = Math.min(c, Math.max(-c, g[i]!));
 }

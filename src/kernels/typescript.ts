@@ -7,13 +7,13 @@ import { addRowVector, columnSums, multiply, sumOfSquares, allFinite, gatherRows
 import { logSoftmaxRows } from './softmax.js';
 import { activationForward, activationBackward } from './activation.js';
 import { lossValue, lossGradient, fusedLossGradient } from './loss.js';
-import { sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, penalty, addPenaltyGradient } from './optimizer.js';
+import { sgd, sgdMomentum, adam, rmsprop, adagrad, flushBelow, clipByValue, scale, penalty, addPenaltyGradient } from './optimizer.js';
 import { batchNormForward, batchNormBackward } from './batchNorm.js';
 
 /** The loops themselves, free of any memory: the reference every other backend is tested against. */
 export const typescriptLoops: KernelLoops = {
   gemmNN, gemmNT, gemmTN, denseForward, addRowVector, columnSums, multiply, activationForward, activationBackward, logSoftmaxRows,
-  lossValue, lossGradient, fusedLossGradient, sgd, sgdMomentum, adam, rmsprop, adagrad, clipByValue, scale, sumOfSquares,
+  lossValue, lossGradient, fusedLossGradient, sgd, sgdMomentum, adam, rmsprop, adagrad, flushBelow, clipByValue, scale, sumOfSquares,
   penalty, addPenaltyGradient, dropoutMask, batchNormForward, batchNormBackward, allFinite, gatherRows, copyRows,
 };
 
@@ -60,6 +60,7 @@ class TypescriptKernels implements Kernels {
   sgd = sgd;
   sgdMomentum = sgdMomentum;
   adam = adam;
+  flushBelow = flushBelow;
   rmsprop = rmsprop;
   adagrad = adagrad;
   clipByValue = clipByValue;

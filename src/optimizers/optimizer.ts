@@ -33,6 +33,11 @@ export interface SavedOptimizerState extends OptimizerState {
   readonly slots: Readonly<Record<string, number[][]>>;
 }
 
+/** Every this many steps the optimiser's state is flushed (flushState). */
+export const STATE_FLUSH_EVERY = 64;
+/** 2⁻¹⁰⁰: state values below it become 0. */
+export const STATE_FLUSH_BELOW = 2 ** -100;
+
 /**
  * Owns per-parameter state (keyed by the Param, never by position), the step count, clipping
  * and the learning-rate schedule; subclasses write one update rule.
@@ -93,9 +98,20 @@ export abstract class Optimizer {
       probe += this.update(p, lr);
     }
     this.iterations++;
+    if (this.iterations % STATE_FLUSH_EVERY === 0) this.flushState();
     // A moment that overflowed (g² beyond float32 after inputs of 1e30) leaves the weights finite
     // but the state unusable and unsaveable: that is divergence too (R18), and the probe covers it.
     return probe === 0;
+  }
+
+  /**
+   * Sets the state's values below 2⁻¹⁰⁰ in magnitude to 0 (kernels/optimizer.ts: flushBelow says
+   * why). With Adam's ε = 10⁻⁷ such a moment moves its weight by under 10⁻²³·η; in STATE_FLUSH_EVERY
+   * steps, a moment decaying at β = 0.9 falls from 2⁻¹⁰⁰ by less than 2⁻¹⁰, far from float32's
+   * subnormal values (below 2⁻¹²⁶).
+   */
+  private flushState(): void {
+    for (const [p, slots] of this.state) for (const s of slots) p.kernels.flushBelow(s.data, p.size, STATE_FLUSH_BELOW);
   }
 
   /** The first parameter whose state (moments, accumulators) holds NaN or ±Infinity, with the slot's name. */

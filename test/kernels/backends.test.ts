@@ -424,6 +424,24 @@ for (const c of cases) {
     ranNative(k);
   });
 
+  test(`${c.label}: flushBelow sets values under the bound to 0 and keeps the rest, NaN and ±∞ included`, async () => {
+    const k = await c.open();
+    const below = 2 ** -100;
+    // Subnormal float32 values (what a decaying moment ends at), values either side of the bound, specials.
+    const values = [1.4e-45, -1.4e-45, 1e-40, 7e-31, -7e-31, below, -below, 8e-31, 1e-3, -2.5, 0, -0, NaN, Infinity, -Infinity];
+    for (const n of [0, 1, 3, 4, 13, 64]) {
+      const x = put(k, Array.from({ length: n }, (_, i) => values[(i * 7) % values.length]!));
+      const before = rounded(x);
+      k.flushBelow(x, n, below);
+      for (let i = 0; i < n; i++) {
+        const v = before[i]!;
+        const want = Math.abs(v) < below ? 0 : v;
+        assert.ok(Object.is(x[i], want === 0 ? Math.abs(want) : want) || (v === 0 && x[i] === 0), `${c.label} flushBelow n=${n} at ${i}: ${v} gave ${x[i]}, want ${want}`);
+      }
+    }
+    ranNative(k);
+  });
+
   test(`${c.label}: finiteness probe finds NaN and ±∞ anywhere, including the tail`, async () => {
     const k = await c.open();
     for (const n of [0, 1, 5, 8, 37, 71]) {

@@ -188,3 +188,40 @@ test('bad clipping values are refused with the value named', () => {
   assertThrowsWith(() => optimizers.adam({ clipNorm: 0 }), InputError, /clipNorm must be a finite number > 0, got 0/);
   assertThrowsWith(() => optimizers.adam({ clipValue: -1 }), InputError, /clipValue .* got -1/);
 });
+
+// A column that is non-zero in the first row only: from step 2 on its weight's gradient is 0 and
+// each moment decays by β a step. Without the flush, β = 0.9 takes the moment below float32's
+// smallest normal value (2⁻¹²⁶) after about 800 steps and leaves it at the smallest subnormal
+// (0.9 × 2⁻¹⁴⁹ rounds back to 2⁻¹⁴⁹), where every step over it runs slower on x86.
+for (const [name, make] of [
+  ['adam', () => optimizers.adam({ learningRate: 0.01 })],
+  ['momentum', () => optimizers.sgd({ learningRate: 0.01, momentum: 0.9 })],
+  ['rmsprop', () => optimizers.rmsprop({ learningRate: 0.01, rho: 0.9, momentum: 0.9 })],
+] as const) {
+  test(`${name}: a moment whose gradient stays 0 is flushed to 0 every 64 steps, never left subnormal`, async () => {
+    const rows = 1024;
+    const x = Array.from({ length: rows }, (_, i) => [1, i === 0 ? 1 : 0]);
+    // Targets that vary, so that the live weight's gradient never settles at 0.
+    const y = Array.from({ length: rows }, (_, i) => [0.5 + 0.1 * Math.sin(i)]);
+    const model = sequential([layers.dense({ units: 1, inputShape: [2] })], { seed: 3 });
+    model.compile({ optimizer: make(), loss: 'mse' });
+    const firstMoment: number[] = [];
+    let liveMoment = 0;
+    // 1,024 steps of batch 1, in order; the state is read after steps 832 and 1,024 (the first
+    // would hold subnormal moments without the flush).
+    await model.fit(x, y, { epochs: 1, batchSize: 1, shuffle: false, verbose: 0, callbacks: [{ onBatchEnd: (batch: number) => {
+      if (batch !== 831 && batch !== 1023) return;
+      const state = model.optimizer!.getState(model.params());
+      let subnormal = 0;
+      for (const s of Object.values(state.slots).flat()) for (const v of s) if (v !== 0 && Math.abs(v) < 2 ** -126) subnormal++;
+      assert.equal(subnormal, 0, `${name}: subnormal state values after step ${batch + 1}`);
+      const kernel = Object.entries(state.slots).find(([key]) => key.endsWith('/kernel'))![1];
+      firstMoment.push(kernel[0]![1]!);
+      liveMoment = kernel[0]![0]!;
+    } }] } as never);
+    // The second input's first moment is exactly 0 (below 2⁻¹⁰⁰ from about step 640, flushed at 640).
+    assert.deepEqual(firstMoment, [0, 0], `${name}: the zero-gradient weight's first moment`);
+    // The weight of the column that is always 1 keeps its moment.
+    assert.notEqual(liveMoment, 0, `${name}: the live weight's first moment`);
+  });
+}

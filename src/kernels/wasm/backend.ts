@@ -30,6 +30,7 @@ interface Exports {
   adam(w: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number): number;
   rmsprop(w: number, g: number, s: number, u: number, n: number, lr: number, rho: number, mu: number, eps: number): number;
   adagrad(w: number, g: number, s: number, n: number, lr: number, eps: number): number;
+  flushBelow(x: number, n: number, below: number): void;
   allFinite(x: number, n: number): number;
   setScratch(ptr: number, bytes: number): void;
   packBytes(): number;
@@ -688,6 +689,11 @@ class WasmKernels implements Kernels {
     if (!this.in3(w, g, s)) return ts.adagrad(w, g, s, n, lr, eps);
     if (this.wide(n, this.min(MIN_COSTLY_ELEMENTS_PER_PART))) return this.streams(OP.adagrad, n, this.min(MIN_COSTLY_ELEMENTS_PER_PART), 3, w.byteOffset, g.byteOffset, s.byteOffset, 0, lr, eps);
     return this.x.adagrad(w.byteOffset, g.byteOffset, s.byteOffset, n, lr, eps);
+  }
+  /** Uncut: it runs once in STATE_FLUSH_EVERY steps. */
+  flushBelow(x: FloatArray, n: number, below: number): void {
+    if (x.buffer !== this.buffer) return ts.flushBelow(x, n, below);
+    this.x.flushBelow(x.byteOffset, n, below);
   }
   // Clipping, penalties, dropout masks (drawn from the seeded JavaScript Rng), batch norm, row
   // gathers: TypeScript loops run directly on the views of this memory (no copies).

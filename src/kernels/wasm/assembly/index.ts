@@ -941,6 +941,22 @@ export function adagrad(w: usize, g: usize, sp: usize, n: i32, lr: f32, eps: f32
   return s;
 }
 
+/** x[i] ← 0 where |x[i]| < below (an optimiser's state, now and then: kernels/optimizer.ts says why); NaN stays. */
+export function flushBelow(x: usize, n: i32, below: f32): void {
+  const n4 = n & ~3;
+  const tiny = f32x4.splat(below);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const at = x + (<usize>i << 2);
+    const v = v128.load(at);
+    v128.store(at, v128.andnot(v, f32x4.lt(f32x4.abs(v), tiny)));
+  }
+  for (; i < n; i++) {
+    const at = x + (<usize>i << 2);
+    if (Mathf.abs(load<f32>(at)) < below) store<f32>(at, 0);
+  }
+}
+
 /** 1 when every x[i] is finite: Σ x·0 is 0 for finite values, NaN for NaN or ±∞. */
 export function allFinite(x: usize, n: i32): bool {
   const n16 = n & ~15;
