@@ -47,6 +47,16 @@ export { allFinite } from '../core/matrix.js';
 
 /** Copies rows `indices[start..start+count)` of src (m×n) into the first `count` rows of out. */
 export function gatherRows(src: FloatArray, n: number, indices: Int32Array, start: number, count: number, out: FloatArray): void {
+  // Rows narrower than 32 values are copied value by value: a subarray per row costs more
+  // (128 rows of 1 value, a batch's class labels: 10.4 µs with set, 0.65 µs so; even at 32 values).
+  if (n < 32) {
+    let o = 0;
+    for (let r = 0; r < count; r++) {
+      const from = indices[start + r]! * n;
+      for (let j = 0; j < n; j++) out[o++] = src[from + j]!;
+    }
+    return;
+  }
   for (let r = 0; r < count; r++) {
     const from = indices[start + r]! * n;
     out.set(src.subarray(from, from + n), r * n);

@@ -175,6 +175,14 @@ for (const c of cases) {
     const out = put(k, new Float64Array(9));
     k.gatherRows(src, 3, Int32Array.from([3, 0, 2]), 0, 3, out);
     close(out, [9, 10, 11, 0, 1, 2, 6, 7, 8], 'gather');
+    // Rows of 1 and 31 values are copied value by value, of 32 and 40 by row: both, from an offset into the order.
+    for (const width of [1, 31, 32, 40]) {
+      const table = Float64Array.from({ length: 5 * width }, (_, i) => i + 0.5);
+      const order = Int32Array.from([4, 1, 3, 0]);
+      const rows = put(k, new Float64Array(3 * width));
+      k.gatherRows(table, width, order, 1, 3, rows);
+      close(rows, [1, 3, 0].flatMap((r) => Array.from({ length: width }, (_, j) => r * width + j + 0.5)), `gather rows of ${width}`);
+    }
     k.copyRows(src, 3, 1, 2, out);
     close(out.subarray(0, 6), [3, 4, 5, 6, 7, 8], 'copy');
     ranNative(k);
