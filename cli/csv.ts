@@ -2,6 +2,7 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
+import { countOf } from '../src/core/format.js';
 import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
 
@@ -234,7 +235,7 @@ export function openTable(header: string[], args: TableArgs, sep: string): Table
     return new TableBuilder(header, args);
   } catch (e) {
     if (e instanceof ColumnNotFoundError && e.role === 'target column') {
-      throw new ColumnNotFoundError(`${e.message} (the header was split on ${delimiterName(sep)} into ${header.length} column${header.length === 1 ? '' : 's'}; --delimiter sets the separator, e.g. --delimiter ';')`, e.column, e.role);
+      throw new ColumnNotFoundError(`${e.message} (the header was split on ${delimiterName(sep)} into ${countOf(header.length, 'column')}; --delimiter sets the separator, e.g. --delimiter ';')`, e.column, e.role);
     }
     throw e;
   }

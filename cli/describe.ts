@@ -17,7 +17,7 @@ export function classBalance(table: Table): string {
 /** "150 rows, 4 features (1 categorical column one-hot encoded), target "species" — 3 classes (...)". */
 export function describeTable(table: Table): string {
   const categorical = table.schema.inputs.filter((c) => c.kind === 'categorical');
-  const features = `${table.featureNames.length} feature${table.featureNames.length === 1 ? '' : 's'}`;
+  const features = countOf(table.featureNames.length, 'feature');
   const cat = categorical.length > 0 ? ` (${categorical.slice(0, 10).map((c) => c.name).join(', ')}${categorical.length > 10 ? ` and ${categorical.length - 10} more` : ''} one-hot encoded)` : '';
   const target = table.schema.target;
   let t = '';
@@ -140,7 +140,7 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
   for (const n of r.notes) out.push(`note: ${n.note}`);
   if (r.missing.length > 0) {
     const total = r.missing.reduce((a, m) => a + m.count, 0);
-    out.push(`missing: ${total} cell${total === 1 ? '' : 's'} (${some(r.missing, (m) => `${m.column} ${m.count}`)}) ${o.missing === 'impute' ? 'filled in: median for numbers, most frequent for categories (fitted on the training rows)' : ''}`.trimEnd());
+    out.push(`missing: ${countOf(total, 'cell')} (${some(r.missing, (m) => `${m.column} ${m.count}`)}) ${o.missing === 'impute' ? 'filled in: median for numbers, most frequent for categories (fitted on the training rows)' : ''}`.trimEnd());
   }
   // One line per token: an R file's "NA" in 26 text columns (AER::STAR) is one fact, not 26 lines.
   const tokens = new Map<string, FrequentMissingToken[]>();
@@ -153,8 +153,8 @@ export function describeReading(table: Table, o: PlanOptions): string[] {
     if (list.length === 1) out.push(`${one.column}: ${plural(one.count, 'cell')} ${JSON.stringify(token)} read as missing; --na-values to keep it as a value`);
     else out.push(`${JSON.stringify(token)} read as missing in ${list.length} text columns (${list.slice(0, 10).map((t) => `${t.column} ${t.count.toLocaleString('en-US')}`).join(', ')}${list.length > 10 ? `, and ${list.length - 10} more` : ''} cells); --na-values to keep it as a value`);
   }
-  if (r.droppedMissing > 0) out.push(`${r.droppedMissing} row${r.droppedMissing === 1 ? '' : 's'} with missing values left out (--missing drop)`);
-  if (r.droppedNoTarget > 0) out.push(`${r.droppedNoTarget} row${r.droppedNoTarget === 1 ? '' : 's'} without a target left out`);
+  if (r.droppedMissing > 0) out.push(`${countOf(r.droppedMissing, 'row')} with missing values left out (--missing drop)`);
+  if (r.droppedNoTarget > 0) out.push(`${countOf(r.droppedNoTarget, 'row')} without a target left out`);
   return out;
 }
 
@@ -188,4 +188,9 @@ export function stoppingText(fit: { readonly epochs: number; readonly earlyStopp
   const epochs = countOf(fit.epochs, 'epoch');
   if (fit.earlyStopping !== undefined) return `at most ${epochs} (early stopping: patience ${fit.earlyStopping} on the ${watched} loss, best weights kept)`;
   return fit.keepBest === true ? `${epochs} (the epoch of lowest ${watched} loss kept)` : epochs;
+}
+
+/** What an interrupted run kept when its last epoch was cut short and discarded (train, and train --stream). */
+export function discardedEpochText(discarded: number, epochsDone: number, checkpoint: boolean): string {
+  return `Epoch ${discarded + 1} was interrupted part-way and discarded: the model${checkpoint ? ' and checkpoint hold' : ' holds'} ${countOf(epochsDone, 'complete epoch')}`;
 }

@@ -42,7 +42,7 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   for (const line of dataLines(data.data, table, planOptionsOf(spec))) printer.line(line);
   printer.line(`Task    ${taskName(plan.task)}${table.report.targetReason ? `; ${table.report.targetReason}` : ''}`);
   const watch = fit.earlyStopping !== undefined ? `early stopping on ${Math.round(fit.validationSplit * 100)}% of the training folds` : fit.keepBest === true && fit.validationSplit > 0 ? `the best epoch on ${Math.round(fit.validationSplit * 100)}% of the training folds kept` : 'no early stopping';
-  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} at once (this thread and ${Math.min(jobs, folds) - 1} worker thread${Math.min(jobs, folds) === 2 ? '' : 's'}, which join once loaded)`}`);
+  printer.line(`CV      ${folds} folds${plan.task === 'regression' ? '' : ' (stratified)'}, seed ${fit.seed}; in each, ${watch}; ${jobs === 1 ? 'one fold at a time' : `${Math.min(jobs, folds)} at once (this thread and ${countOf(Math.min(jobs, folds) - 1, 'worker thread')}, which join once loaded)`}`);
   printer.line(`Model   ${spec.architecture.hidden.join('-') || 'no hidden layer'}, batch ${fit.batchSize}, ${countOf(fit.epochs, 'epoch')}${chosen.why ? `; ${chosen.why}` : ''}`);
   let placement: JobPlacement | undefined;
   const scores = await crossValidate(spec, table, folds, {

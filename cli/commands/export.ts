@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { countOf } from '../../src/core/format.js';
 import { loadModel, saveModel, formatOfPath, TFJS_PREPROCESSING_FILE, TFJS_WEIGHTS_FILE, type Preprocessing } from '../../src/index.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK, UsageError } from '../errors.js';
@@ -57,7 +58,7 @@ function onnxTypesLine(inputs: readonly { readonly name: string; readonly kind: 
   const numeric = inputs.filter((c) => c.kind === 'numeric');
   const text = inputs.filter((c) => c.kind !== 'numeric').map((c) => c.name);
   const parts = [
-    numeric.length > 0 ? `float32 [N, 1] for the ${numeric.length} numeric column${numeric.length === 1 ? '' : 's'} (NaN = missing)` : undefined,
+    numeric.length > 0 ? `float32 [N, 1] for the ${countOf(numeric.length, 'numeric column')} (NaN = missing)` : undefined,
     text.length > 0 ? `string [N, 1] for ${text.slice(0, 10).join(', ')}${text.length > 10 ? `, and ${text.length - 10} more` : ''} (categories and dates as the CSV writes them, '' = missing)` : undefined,
   ];
   return parts.filter((p) => p !== undefined).join('; ');

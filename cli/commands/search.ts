@@ -201,7 +201,7 @@ export async function searchCommand(run: SearchRun, io: Io): Promise<number> {
   printer.line(`Runs on ${run.queue !== undefined ? `the queue ${run.queue}` : run.jobs === 1 ? 'this thread' : `${run.jobs} jobs (this thread and ${run.jobs - 1} worker thread${run.jobs === 2 ? '' : 's'})`}; journal ${run.journal}`);
   if (heldOut < FEW_HELD_OUT_ROWS) {
     const advice = run.cv !== undefined ? 'the data set is too small for these scores to rank configurations; gather more rows' : `use --cv 5, which scores every one of the ${table.rows} rows once`;
-    printer.line(`Warning each trial is scored on ${heldOut} held-out row${heldOut === 1 ? '' : 's'}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
+    printer.line(`Warning each trial is scored on ${countOf(heldOut, 'held-out row')}${run.cv !== undefined ? ' per fold' : ''}: its scores are mostly noise; ${advice}`);
     printer.event({ event: 'warning', kind: 'few-held-out-rows', rows: heldOut });
   }
   // On --jobs J, the winner's refit begins on the first job with no trial left (refitSpec's bits do not depend on when or where).

@@ -8,7 +8,7 @@ import {
 import { checkFile, readCsvTable } from '../csv.js';
 import { readValidationFile } from '../validationFile.js';
 import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, modelClassScores, trainingMetadata } from '../baseline.js';
-import { columnPlan, dataLines, planOptionsOf, stoppingText, taskName, validationFileLines } from '../describe.js';
+import { columnPlan, dataLines, discardedEpochText, planOptionsOf, stoppingText, taskName, validationFileLines } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, measure, outputTable, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -185,7 +185,7 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
   if (interrupt.interrupted) {
     saveModel(model, run.out, fileArgs);
     if (history.discardedEpoch !== undefined) {
-      io.stderr.write(`Epoch ${history.discardedEpoch + 1} was interrupted part-way and discarded: the model${run.checkpoint !== undefined ? ' and checkpoint hold' : ' holds'} ${epochsDone} complete epoch${epochsDone === 1 ? '' : 's'}\n`);
+      io.stderr.write(`${discardedEpochText(history.discardedEpoch, epochsDone, run.checkpoint !== undefined)}\n`);
     }
     const resumeHint = `backprop train ${data.data ?? (data.dataset ? `--dataset ${data.dataset}` : '')} --resume ${run.out} --epochs ${fit.epochs}`.replace(/\s+/g, ' ');
     printer.event({ event: 'interrupted', epoch: epochsDone, checkpoint: run.out });

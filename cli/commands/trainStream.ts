@@ -9,7 +9,7 @@ import { verdictFacts } from '../verdictFacts.js';
 import { writeTrainingReport } from '../report/write.js';
 import { openRowCache, rowWidth, type CacheChoice, type RowCache } from '../streamCache.js';
 import type { Flags } from '../sharedOptions.js';
-import { dataLines, planOptionsOf, stoppingText, taskName } from '../describe.js';
+import { dataLines, discardedEpochText, planOptionsOf, stoppingText, taskName } from '../describe.js';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../errors.js';
 import { boxTable, formatMetric, regressionLossNote, type SetMetrics } from '../evaluation.js';
 import type { Printer, Io } from '../io.js';
@@ -169,7 +169,7 @@ async function streamedRun(path: string, typed: TrainingSpec, data: DataFlags, t
   const fileArgs = { preprocessing, training: { epoch: epochsDone, history: mergeHistory(past, history) }, metadata };
   saveModel(model, run.out, fileArgs);
   if (interrupt.interrupted) {
-    if (history.discardedEpoch !== undefined) io.stderr.write(`Epoch ${history.discardedEpoch + 1} was interrupted part-way and discarded: the model${run.checkpoint !== undefined ? ' and checkpoint hold' : ' holds'} ${epochsDone} complete epoch${epochsDone === 1 ? '' : 's'}\n`);
+    if (history.discardedEpoch !== undefined) io.stderr.write(`${discardedEpochText(history.discardedEpoch, epochsDone, run.checkpoint !== undefined)}\n`);
     printer.event({ event: 'interrupted', epoch: epochsDone, checkpoint: run.out });
     io.stderr.write(`Interrupted at epoch ${epochsDone}/${fit.epochs}: checkpoint saved to ${run.out}. Resume with: backprop train ${path} --stream --resume ${run.out} --epochs ${fit.epochs}\n`);
     return EXIT_INTERRUPTED;

@@ -3,6 +3,7 @@
  * each in a sandboxed child process, printing each trial it starts and how it ended, until
  * SIGINT or SIGTERM (which finish the running trials first, then exit 0).
  */
+import { countOf } from '../../src/core/format.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
 import type { Io } from '../io.js';
 import { showAddress, startWorker } from '../search/queue.js';
@@ -16,7 +17,7 @@ export interface WorkerRun {
 export async function workerCommand(run: WorkerRun, io: Io): Promise<number> {
   const stamp = (): string => new Date().toISOString().slice(11, 19);
   const worker = await startWorker(run.queue, { concurrency: run.concurrency, lockSeconds: run.lockSeconds, onEvent: (text) => io.stdout.write(`${stamp()} ${text}\n`) });
-  io.stdout.write(`${stamp()} worker ready on ${showAddress(run.queue)} (${run.concurrency} trial${run.concurrency === 1 ? '' : 's'} at a time, pid ${process.pid})\n`);
+  io.stdout.write(`${stamp()} worker ready on ${showAddress(run.queue)} (${countOf(run.concurrency, 'trial')} at a time, pid ${process.pid})\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (): void => {

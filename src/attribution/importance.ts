@@ -1,3 +1,4 @@
+import { countOf } from '../core/format.js';
 import { Rng, checkSeed } from '../core/rng.js';
 import { checkKeys, integerAtLeast } from '../core/validate.js';
 import type { Table } from '../data/table.js';
@@ -72,7 +73,7 @@ export function permutationImportance(m: ModelWithPipeline, table: Table, args: 
   const seed = checkSeed(where, args.seed ?? 0);
   const given = args.rows === undefined ? range(table.rows) : checkRows(args.rows, table, where);
   const maxRows = integerAtLeast(where, 'maxRows', args.maxRows ?? given.length, 1);
-  if (given.length < 2) throw new ExplanationInputError(`${where}: ${given.length} row${given.length === 1 ? '' : 's'} of ${table.source} to score; shuffling needs at least 2`, { field: 'rows' });
+  if (given.length < 2) throw new ExplanationInputError(`${where}: ${countOf(given.length, 'row')} of ${table.source} to score; shuffling needs at least 2`, { field: 'rows' });
   const columns = args.columns === undefined ? all : args.columns.map((c) => findRawColumn(all, c, where));
   const rng = new Rng(seed);
   const rows = sampleRows(given, maxRows, rng);

@@ -1,3 +1,4 @@
+import { countOf } from '../core/format.js';
 import { InputError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
 import { kernelCores } from '../kernels/pool/pool.js';
@@ -37,7 +38,7 @@ function products(model: Model, batchSize: number): [number, number, number][] {
 export function describeThreads(model: Model, batchSize: number, setting: number | 'auto'): { threads: number; text: string } {
   const k = model.backprop().kernels;
   const blocker = k.threadsBlocker();
-  if (blocker !== undefined) return { threads: 1, text: setting === 'auto' ? `1 thread (${blocker})` : `${setting} thread${setting === 1 ? '' : 's'}` };
+  if (blocker !== undefined) return { threads: 1, text: setting === 'auto' ? `1 thread (${blocker})` : countOf(setting, 'thread') };
   const want = setting === 'auto' ? kernelCores() : setting;
   const minTotal = setting === 'auto' ? MIN_MACS_TO_CUT : 2 * MIN_MACS_PER_PART;
   let most = 1;
@@ -51,7 +52,7 @@ export function describeThreads(model: Model, batchSize: number, setting: number
   // A count asked for cuts what is large enough; when nothing is, the threads are not started.
   if (setting !== 'auto') {
     if (setting > 1 && most < 2) return { threads: 1, text: `1 thread (threads ${setting} asked, but ${small})` };
-    return { threads: setting, text: `${setting} thread${setting === 1 ? '' : 's'}` };
+    return { threads: setting, text: countOf(setting, 'thread') };
   }
   if (want === 1) return { threads: 1, text: '1 thread (auto: 1 core)' };
   if (most < 2) return { threads: 1, text: `1 thread (auto: ${small})` };

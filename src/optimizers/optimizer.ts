@@ -107,7 +107,7 @@ export abstract class Optimizer {
   /**
    * Sets the state's values below 2⁻¹⁰⁰ in magnitude to 0 (kernels/optimizer.ts: flushBelow says
    * why). With Adam's ε = 10⁻⁷ such a moment moves its weight by under 10⁻²³·η; in STATE_FLUSH_EVERY
-   * steps, a moment decaying at β = 0.9 falls from 2⁻¹⁰⁰ by less than 2⁻¹⁰, far from float32's
+   * steps, a moment decaying at β = 0.9 shrinks by a factor of about 2¹⁰ (0.9⁶⁴), far above float32's
    * subnormal values (below 2⁻¹²⁶).
    */
   private flushState(): void {

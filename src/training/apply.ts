@@ -1,3 +1,4 @@
+import { countOf } from '../core/format.js';
 import { InputError, RecordError } from '../core/errors.js';
 import { overflowReason } from '../core/matrix.js';
 import { checkKeys, describe } from '../core/validate.js';
@@ -54,7 +55,7 @@ export function decodeOutputs(m: ModelWithPipeline, p: Matrix): Omit<Predictions
 /** Warnings a table read with a model's schema carries (unseen categories). */
 export function readingWarnings(table: Table): string[] {
   // The examples are the first ten distinct values: "..." only when there may be more of them (14 cells of one "Taxi" are not).
-  return table.report.unknown.map((u) => `${u.column}: ${u.count} value${u.count === 1 ? '' : 's'} not seen in training (${u.examples.map((e) => JSON.stringify(e)).join(', ')}${u.count > u.examples.length && u.examples.length >= UNKNOWN_EXAMPLES ? ', ...' : ''}) encoded as all zeros`);
+  return table.report.unknown.map((u) => `${u.column}: ${countOf(u.count, 'value')} not seen in training (${u.examples.map((e) => JSON.stringify(e)).join(', ')}${u.count > u.examples.length && u.examples.length >= UNKNOWN_EXAMPLES ? ', ...' : ''}) encoded as all zeros`);
 }
 
 /** Predictions for a table read with the model's schema (what `backprop predict` does with a CSV file). */
