@@ -228,14 +228,19 @@ export class CollapseWhitespace extends Transform {
 
 /**
  * The TableBuilder for a file's header; when the target is not found, the error says how the
- * header was split (a wrong delimiter is the usual cause) and names --delimiter.
+ * header was split (a wrong delimiter is the usual cause) and names --delimiter. Without a header
+ * the columns are numbered from the first line, which is what it says then (a count or title on
+ * that line, as scikit-learn's CSVs have, gives too few columns: --skip-rows).
  */
 export function openTable(header: string[], args: TableArgs, sep: string): TableBuilder {
   try {
     return new TableBuilder(header, args);
   } catch (e) {
     if (e instanceof ColumnNotFoundError && e.role === 'target column') {
-      throw new ColumnNotFoundError(`${e.message} (the header was split on ${delimiterName(sep)} into ${countOf(header.length, 'column')}; --delimiter sets the separator, e.g. --delimiter ';')`, e.column, e.role);
+      const split = args.header === false
+        ? `there is no header, so the columns are numbered 0 to ${header.length - 1} from the first line, which was split on ${delimiterName(sep)} into ${countOf(header.length, 'column')}; --skip-rows skips lines before the data, --delimiter sets the separator`
+        : `the header was split on ${delimiterName(sep)} into ${countOf(header.length, 'column')}; --delimiter sets the separator, e.g. --delimiter ';'`;
+      throw new ColumnNotFoundError(`${e.message} (${split})`, e.column, e.role);
     }
     throw e;
   }

@@ -46,6 +46,11 @@ test('a target not found names the delimiter the header was split on and suggest
   // The column and its role travel as data (ColumnNotFoundError), so the hint is chosen by role,
   // not by reading the message: a column to order by whose name reads like the target's message gets none.
   await assert.rejects(readCsvTable(path, { target: 'y' }), (e: unknown) => e instanceof ColumnNotFoundError && e.column === 'y' && e.role === 'target column');
+  // Without a header the columns are numbered from the first line: a count on it (scikit-learn's
+  // breast_cancer.csv: "569,30,malignant,benign" over rows of 31 values) leaves too few columns.
+  const counted = file('counted.csv', '3,2,a,b\n1,2,3,4,5,0\n4,5,6,7,8,1\n7,8,9,1,2,0\n');
+  await assertRejectsWith(() => readCsvTable(counted, { header: false, target: '5' }), InputError, /no target column "5"/,
+    /there is no header, so the columns are numbered 0 to 3 from the first line, which was split on "," into 4 columns; --skip-rows skips lines before the data/);
   const ordered = file('ordered.csv', 'a,b,y\n1,2,3\n4,5,6\n');
   const odd = 't: no target column y';
   await assert.rejects(readCsvTable(ordered, { orderBy: odd }), (e: unknown) => e instanceof ColumnNotFoundError && e.role === 'column to order by' && e.column === odd && !/--delimiter/.test(e.message));
