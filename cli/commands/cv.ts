@@ -55,15 +55,17 @@ export async function cvCommand(flagsSpec: TrainingSpec, data: DataFlags & { dat
   const keys: [keyof FoldScores, string][] = plan.task === 'regression' ? [['r2', 'R²'], ['rmse', 'RMSE'], ['mae', 'MAE']] : imbalance ? [['accuracy', 'accuracy'], ['balanced_accuracy', 'balanced accuracy']] : [['accuracy', 'accuracy']];
   // Imbalanced classes: macro F1 of each fold from its confusion matrix (the scorer's F1 of two classes is the second class's).
   const macro = imbalance ? scores.map((s) => macroF1(s.confusion ?? [])) : [];
-  const rows = scores.map((s, f) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number)), ...(imbalance ? [formatMetric(macro[f])] : [])]);
+  // The fold's training time on the thread that ran it (side by side with other jobs, a fold takes longer than alone).
+  const seconds = (s: FoldScores) => (s.fit_time + s.score_time).toFixed(2);
+  const rows = scores.map((s, f) => [String(s.fold), String(s.rows), String(s.epochs), ...keys.map(([k]) => formatMetric(s[k] as number)), ...(imbalance ? [formatMetric(macro[f])] : []), seconds(s)]);
   const summary = keys.map(([k]) => meanStd(scores.map((s) => s[k] as number)));
   const macroSummary = imbalance ? [meanStd(macro)] : [];
-  rows.push(['mean ± std', '', '', ...[...summary, ...macroSummary].map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`)]);
+  rows.push(['mean ± std', '', '', ...[...summary, ...macroSummary].map((m) => `${formatMetric(m.mean)} ± ${formatMetric(m.std)}`), '']);
   // The baseline of each fold (majority class / mean of its training folds, scored on the held-out fold), averaged.
   const baseline = meanOfBaselines(holdoutBaselines(table, holdoutsOf(table, { folds, seed: fit.seed }), smoothingOf(spec)));
-  if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k === 'balanced_accuracy' ? 'balancedAccuracy' : (k as 'accuracy' | 'r2' | 'rmse' | 'mae'))), ...(imbalance ? [baselineCell(baseline, 'macroF1')] : [])]);
+  if (baseline !== undefined) rows.push(['baseline (mean)', '', '', ...keys.map(([k]) => baselineCell(baseline, k === 'balanced_accuracy' ? 'balancedAccuracy' : (k as 'accuracy' | 'r2' | 'rmse' | 'mae'))), ...(imbalance ? [baselineCell(baseline, 'macroF1')] : []), '']);
   printer.line();
-  printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label), ...(imbalance ? ['macro F1'] : [])], rows));
+  printer.line(boxTable(['fold', 'rows', 'epochs', ...keys.map(([, label]) => label), ...(imbalance ? ['macro F1'] : []), 'seconds'], rows));
   const mean = Object.fromEntries(keys.map(([k], i) => [k, summary[i]!.mean])) as { accuracy?: number; balanced_accuracy?: number; rmse?: number };
   const note = baselineNote({ ...mean, ...(mean.balanced_accuracy !== undefined ? { balancedAccuracy: mean.balanced_accuracy } : {}) }, baseline, 'held-out folds (means over the folds)');
   if (note !== undefined) printer.line(note);

@@ -55,6 +55,10 @@ export interface FoldScores {
   readonly r2?: number;
   readonly rmse?: number;
   readonly mae?: number;
+  /** Seconds spent fitting the pipeline and training the model on the part's training rows (scikit-learn's cross_validate fit_time): wall time on the thread that ran the part. */
+  readonly fit_time: number;
+  /** Seconds spent scoring the held-out and the training rows (cross_validate's score_time). */
+  readonly score_time: number;
 }
 
 /** Rows to train on and rows to score, of one part. */
@@ -147,6 +151,7 @@ export function watchesValidation(spec: TrainingSpec): boolean {
 /** Trains on one part's training rows and scores its held-out rows (fold: 1-based, for messages and the scores). */
 export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Holdout, seed: number, fold: number, args: ScoreArgs): Promise<FoldScores> {
   if (holdout.test.length === 0) throw new InputError(`${table.source}: fold ${fold} has no rows to score`);
+  const fitStart = performance.now();
   const prepared = prepareTraining(spec, table, { split: innerSplit(spec, table, holdout.train, seed, watchesValidation(spec) || args.report !== undefined) });
   const model = prepared.network.model;
   if (args.threads !== undefined) model.backprop().kernels.setThreads(args.threads);
@@ -167,6 +172,8 @@ export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Ho
   } else {
     history = await run.finish();
   }
+  const scoreStart = performance.now();
+  const fit_time = (scoreStart - fitStart) / 1000;
   const { preprocessing, plan } = prepared;
   const targetScaler = preprocessing.targetScaler ? scalerFromJSON(preprocessing.targetScaler) : undefined;
   const scored = holdout.testTable ?? table;
@@ -177,11 +184,8 @@ export async function scoreHoldout(spec: TrainingSpec, table: Table, holdout: Ho
   const trainLoss = measure(model, plan.task, prepared.train.x, prepared.train.y, targetScaler, raw(table, prepared.train.rows)).loss;
   const verdict = trainingVerdict(history, { restoredBest: spec.fit.earlyStopping !== undefined });
   const base = { fold, rows: holdout.test.length, epochs: history.epoch.length, bestEpoch: verdict?.bestEpoch ?? history.epoch.length, verdict: verdict?.kind, pruned, loss: m.loss, trainLoss };
-  if (y.kind === 'classes') {
-    const codes = classCodes(model.predictMatrix(x));
-    return { ...base, ...classScores(holdout.test.map((r) => y.codes[r]!), codes, y.classes.length) };
-  }
-  return { ...base, r2: m.r2!, rmse: m.rmse!, mae: m.mae! };
+  const scores = y.kind === 'classes' ? { ...base, ...classScores(holdout.test.map((r) => y.codes[r]!), classCodes(model.predictMatrix(x)), y.classes.length) } : { ...base, r2: m.r2!, rmse: m.rmse!, mae: m.mae! };
+  return { ...scores, fit_time, score_time: (performance.now() - scoreStart) / 1000 };
 }
 
 /** Accuracy, balanced accuracy, F1 and the confusion matrix of class codes (the one class-decision rule: classCodes). */

@@ -140,7 +140,11 @@ test('a model no better than its baseline is told so by train and by evaluate, w
   assert.match(cv.stdout, /\nNo better than the baseline: always answering "stay" scores accuracy [\d.]+ on the held-out folds/);
   assert.match(cv.stdout, /\nImbalanced classes \(the smallest, "leave", is 1\d\.\d % of the rows\): balanced accuracy and macro F1 say more than accuracy; --class-weight balanced weighs the rare classes up\./);
 
-  assert.match(cv.stdout, /│ fold +│ rows │ epochs │ accuracy +│ balanced accuracy │ macro F1 +│/);
+  assert.match(cv.stdout, /│ fold +│ rows │ epochs │ accuracy +│ balanced accuracy │ macro F1 +│ seconds │/);
+  // Each fold's seconds (fit_time + score_time on the thread that ran it), to the hundredth (a fast machine may print 0.00).
+  const seconds = [...cv.stdout.matchAll(/│ +\d │ +\d+ │ +20 │.*│ +([\d.]+) │\n/g)].map((m) => Number(m[1]));
+  assert.equal(seconds.length, 3, cv.stdout);
+  for (const v of seconds) assert.ok(v >= 0 && v < 600, `fold seconds ${v}`);
   assert.match(cv.stdout, /│ baseline \(mean\) │ +│ +│ +[\d.]+ │ +0\.5000 │ +0\.4\d+ │/, 'a constant answer: balanced accuracy 1/2, macro F1 p/(1 + p)');
 
   // search: the same held-out rows for the baseline; with accuracy, a network answering "stay" ties it.
