@@ -5,8 +5,13 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { countOf } from '../src/core/format.js';
 import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
+import { fileHead, notDelimitedText } from './fileKind.js';
 
-/** Fails with a usage error (exit 2) when `path` is not a readable file. */
+/**
+ * Fails with a usage error (exit 2) when `path` is not a readable file, and, for a data file,
+ * with an input error naming what it is when its first bytes say it is not delimited text (a
+ * workbook, a compressed file, JSON: fileKind.ts).
+ */
 export function checkFile(path: string, what = 'data file'): void {
   let isFile = false;
   try {
@@ -15,6 +20,9 @@ export function checkFile(path: string, what = 'data file'): void {
     throw new UsageError(`${what} ${JSON.stringify(path)} does not exist`, 'check the path');
   }
   if (!isFile) throw new UsageError(`${what} ${JSON.stringify(path)} is not a file`);
+  if (what !== 'data file') return;
+  const kind = notDelimitedText(fileHead(path), path);
+  if (kind !== undefined) throw new InputError(`${path} is ${kind}`);
 }
 
 /**
