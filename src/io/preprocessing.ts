@@ -2,6 +2,7 @@ import type { ScalerJSON } from '../data/scalers.js';
 import type { CellOptions } from '../data/cells.js';
 import type { InputColumn, TableSchema, TargetSpec } from '../data/schema.js';
 import { MAX_NAME_CHARS, featureNames as schemaFeatureNames } from '../data/schema.js';
+import { DATE_FORMATS } from '../data/dates.js';
 import type { Label } from '../core/labels.js';
 import type { Json, Reader } from './json.js';
 
@@ -119,7 +120,7 @@ function validateSchema(r: Reader, v: Json): TableSchema {
     if (kind === 'numeric') return { name, kind };
     if (kind === 'date') {
       if (typeof co.time !== 'boolean') throw rc.at('time').fail('must be true or false');
-      return { name, kind, format: rc.at('format').oneOf(co.format, ['iso', 'ymd-slash', 'dmy-dot'] as const), time: co.time };
+      return { name, kind, format: rc.at('format').oneOf(co.format, DATE_FORMATS), time: co.time };
     }
     const categories = distinctStrings(rc.at('categories'), co.categories);
     return { name, kind, categories };

@@ -76,6 +76,22 @@ test('dates (ISO, yyyy/mm/dd, dd.mm.yyyy, with a time) become year and cyclical 
   assert.throws(() => read('d,y\n2020-01-01,a\n2020-02-30,b'), /"2020-02-30" is not a valid date/);
 });
 
+test('dates with the month name (vega stocks.csv "Jan 1 2000", R and Excel "01-Jan-2000") are dates with the features of their ISO spelling, not categories', () => {
+  const iso = read('when,y\n2000-01-01,a\n2012-02-29,b\n1969-09-30,a\n2024-12-31,b');
+  const monthFirst = tableFromRecords([['when', 'y'], ['Jan 1 2000', 'a'], ['February 29, 2012', 'b'], ['SEPT. 30 1969', 'a'], ['dec 31 2024', 'b']], { source: 't.csv' });
+  assert.deepEqual(monthFirst.schema.inputs[0], { name: 'when', kind: 'date', format: 'mon-d-y', time: false });
+  const dayFirst = read('when,y\n01-Jan-2000,a\n29-FEB-2012,b\n30-sep-1969,a\n31-December-2024,b');
+  assert.deepEqual(dayFirst.schema.inputs[0], { name: 'when', kind: 'date', format: 'd-mon-y', time: false });
+  const spaced = read('when,y\n1 Jan 2000,a\n29 Feb. 2012,b\n30 Sep 1969,a\n31 December 2024,b');
+  for (const t of [monthFirst, dayFirst, spaced]) assert.deepEqual([...t.x.data], [...iso.x.data]);
+  // A month that does not exist, a day past the month's end, mixed case, one separator of each kind: errors or not dates.
+  assert.throws(() => read('d,y\nJan 1 2000,a\nFeb 30 2000,b'), /line 3, column 1 \("d"\): "Feb 30 2000" is not a valid date/);
+  assert.throws(() => read('d,y\nJan 1 2000,a\n2000-01-02,b'), /"2000-01-02" is written yyyy-mm-dd but the column's dates are Mon d yyyy \(mixed date formats\)/);
+  assert.equal(read('d,y\njAN 1 2000,a\nFeb 2 2000,b').schema.inputs[0]!.kind, 'categorical');
+  assert.equal(read('d,y\n01-Jan 2000,a\n02-Jan 2000,b').schema.inputs[0]!.kind, 'categorical');
+  assert.equal(read('d,y\nMarch,a\nApril,b').schema.inputs[0]!.kind, 'categorical');
+});
+
 test('20 rows of 9 distinct integer targets are regression, and the table says why; 3 integers in 150 rows are classes', () => {
   const small = read(['a,y', ...Array.from({ length: 20 }, (_, i) => `${i * 0.5},${i % 9}`)].join('\n'));
   assert.equal(small.y?.kind, 'numeric');

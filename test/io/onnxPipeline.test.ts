@@ -60,7 +60,7 @@ test('ONNX raw columns: an integer category answers to its ".0" spelling as pred
   assert.ok(largestDifference([ours[0]!], [ours[3]!]) > 1e-4, 'the categories move the prediction, so the test tests them');
 });
 
-test('ONNX raw columns, dates (ISO, yyyy/mm/dd, dd.mm.yyyy with times; leap days, before 1970, missing): onnxruntime = predict within 1e-5', async () => {
+test('ONNX raw columns, dates (ISO, yyyy/mm/dd, dd.mm.yyyy with times; Mon d yyyy and d-Mon-yyyy in lower, Title or UPPER case; leap days, before 1970, missing): onnxruntime = predict within 1e-5', async () => {
   const iso = csvText('when,v,y', 70, (i) => `${1990 + (i % 30)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 5) % 28)).padStart(2, '0')},${i % 4},${i % 3 === 0 ? 'a' : 'b'}`);
   const isoModel = await trainedOn(iso);
   const slash = csvText('when,v,y', 70, (i) => `${1990 + (i % 30)}/${1 + (i % 12)}/${1 + ((i * 5) % 28)},${i % 4},${(i * 0.3) % 2}`);
@@ -68,10 +68,20 @@ test('ONNX raw columns, dates (ISO, yyyy/mm/dd, dd.mm.yyyy with times; leap days
   const dotted = csvText('when,v,y', 70, (i) => `${String(1 + ((i * 5) % 28)).padStart(2, '0')}.${String(1 + (i % 12)).padStart(2, '0')}.${1990 + (i % 30)} ${i % 24}:${String((i * 7) % 60).padStart(2, '0')},${i % 4},${i % 2 ? 'x' : 'y'}`);
   const dottedModel = await trainedOn(dotted);
   assert.deepEqual(dottedModel.preprocessing.schema!.inputs[0], { name: 'when', kind: 'date', format: 'dmy-dot', time: true });
+  // Month names: vega's stocks.csv writes "Jan 1 2000", R and Excel "01-Jan-2000".
+  const names = ['Jan', 'February', 'mar', 'Apr.', 'MAY', 'June', 'jul', 'Aug', 'Sept', 'Oct', 'nov.', 'December'];
+  const monthFirst = csvText('when,v,y', 70, (i) => `${names[i % 12]} ${1 + ((i * 5) % 28)} ${1990 + (i % 30)},${i % 4},${(i * 0.3) % 2}`);
+  const monthFirstModel = await trainedOn(monthFirst);
+  assert.deepEqual(monthFirstModel.preprocessing.schema!.inputs[0], { name: 'when', kind: 'date', format: 'mon-d-y', time: false });
+  const dayFirst = csvText('when,v,y', 70, (i) => `${String(1 + ((i * 5) % 28)).padStart(2, '0')}-${names[(i * 7) % 12]!.replace('.', '')}-${1990 + (i % 30)},${i % 4},${i % 2 ? 'x' : 'y'}`);
+  const dayFirstModel = await trainedOn(dayFirst);
+  assert.equal(dayFirstModel.preprocessing.schema!.inputs[0]!.kind === 'date' && dayFirstModel.preprocessing.schema!.inputs[0]!.format, 'd-mon-y');
   const cases = [
     { model: isoModel, dates: ['2012-02-29', '2000-12-31', '1900-03-01', '1969-12-31', '1970-01-01', '2024-07-15T13:45:10Z', '2023-01-01 23:59', '', 'NA', '1815-06-18'] },
     { model: slashModel, dates: ['2012/2/29', '2000/12/31', '1901/1/1', '2024/07/15 06:30:15', '', '2100/3/1'] },
     { model: dottedModel, dates: ['29.02.2012 12:00', '31.12.2000 00:00:59', '01.01.1960', '15.07.2024 23:59:30.75', '', '1.3.2100 1:02'] },
+    { model: monthFirstModel, dates: ['Feb 29 2012', 'December 31, 2000', 'jan. 1 1900', 'SEPT 30 1969', 'Jul 4, 1970', '', 'NA', 'may 15 2024', 'MAR. 1 2100'] },
+    { model: dayFirstModel, dates: ['29-Feb-2012', '31-dec-2000', '1 Jan 1900', '30-SEP-1969', '4 July 1970', '', '15-Aug.-2024', '01-Mar-2100'] },
   ];
   for (const { model, dates } of cases) {
     const bytes = modelToOnnx(model.network, { preprocessing: model.preprocessing });

@@ -1,5 +1,6 @@
 import { NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
 import { CellRules, MISSING_TOKENS } from '../../data/cells.js';
+import { MONTH_SPELLINGS } from '../../data/dates.js';
 import { columnWidth, featureNames, type CategoricalColumn, type DateColumn, type InputColumn } from '../../data/schema.js';
 import type { Preprocessing } from '../preprocessing.js';
 import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInfo } from './schema.js';
@@ -190,6 +191,16 @@ function missingString(g: OpBuilder, input: string, missingKeys: readonly string
   return g.cast(flag, 9 /* BOOL */);
 }
 
+/** A month's name (N×1 strings, as MONTH_SPELLINGS spell it) → its number 1-12 as double, 0 for another word. */
+function monthOf(g: OpBuilder, words: string): string {
+  const number = g.op('LabelEncoder', [words], [
+    { name: 'keys_strings', kind: 'strings', value: MONTH_SPELLINGS.map(([w]) => w) },
+    { name: 'values_int64s', kind: 'ints', value: MONTH_SPELLINGS.map(([, m]) => m) },
+    { name: 'default_int64', kind: 'int', value: 0 },
+  ], 'ai.onnx.ml');
+  return g.cast(number, DOUBLE);
+}
+
 /** Days before each month in a common year. */
 const MONTH_STARTS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 /** Leap days counted up to 1969 (see leapDays): days since 1970 start from there. */
@@ -198,7 +209,8 @@ const LEAP_DAYS_1969 = 477;
 /**
  * A date cell → its features as dateFeatures (src/data/dates.ts) computes them, in double:
  * the cell split at T / space into date and time, the date at its separator into year, month,
- * day (each read as a number after a leading "0", so an empty part is 0), day of the year from
+ * day (each read as a number after a leading "0", so an empty part is 0; a month's name looked
+ * up among its spellings), day of the year from
  * the month starts and the leap rule, days since 1970 for the weekday.
  */
 function dateNodes(g: OpBuilder, c: DateColumn, fill: readonly number[] | undefined, missingKeys: readonly string[]): ColumnNodes {
@@ -211,11 +223,24 @@ function dateNodes(g: OpBuilder, c: DateColumn, fill: readonly number[] | undefi
   const d = (v: number): string => g.tensor('double', [v], []);
   const bin = (op: string, a: string, b: string): string => g.op(op, [a, b]);
 
-  const byT = split(c.name, 'T', 'T');
-  const bySpace = split(gatherPart(byT, 0), ' ', ' ');
-  const dateParts = split(gatherPart(bySpace, 0), separator, separator + separator);
-  const p = [0, 1, 2].map((i) => number(gatherPart(dateParts, i)));
-  const [year, month, day] = c.format === 'dmy-dot' ? [p[2]!, p[1]!, p[0]!] : [p[0]!, p[1]!, p[2]!];
+  // A numeric date's date and time parts (split at T, then at a space); month-name dates have no time.
+  const numeric = c.format !== 'mon-d-y' && c.format !== 'd-mon-y';
+  const byT = numeric ? split(c.name, 'T', 'T') : '';
+  const bySpace = numeric ? split(gatherPart(byT, 0), ' ', ' ') : '';
+  let year: string, month: string, day: string;
+  if (!numeric) {
+    // "January 31, 2012" without its comma, "31-Jan-2012" with spaces: then split at the spaces.
+    const [from, to] = c.format === 'mon-d-y' ? [',', ''] : ['-', ' '];
+    const pieces = split(c.name, from, from + from + from);
+    const joined = g.op('StringConcat', [g.op('StringConcat', [g.op('StringConcat', [gatherPart(pieces, 0), g.strings([to])]), g.op('StringConcat', [gatherPart(pieces, 1), g.strings([to])])]), gatherPart(pieces, 2)]);
+    const words = split(joined, ' ', '   ');
+    const [monthAt, dayAt] = c.format === 'mon-d-y' ? [0, 1] : [1, 0];
+    [year, month, day] = [number(gatherPart(words, 2)), monthOf(g, gatherPart(words, monthAt)), number(gatherPart(words, dayAt))];
+  } else {
+    const dateParts = split(gatherPart(bySpace, 0), separator, separator + separator);
+    const p = [0, 1, 2].map((i) => number(gatherPart(dateParts, i)));
+    [year, month, day] = c.format === 'dmy-dot' ? [p[2]!, p[1]!, p[0]!] : [p[0]!, p[1]!, p[2]!];
+  }
 
   const floorDiv = (x: string, k: number): string => g.op('Floor', [bin('Div', x, d(k))]);
   // Leap years up to and including x: ⌊x/4⌋ − ⌊x/100⌋ + ⌊x/400⌋.
@@ -233,7 +258,7 @@ function dateNodes(g: OpBuilder, c: DateColumn, fill: readonly number[] | undefi
   const shifted = bin('Add', days, d(4));
   const weekday = bin('Div', bin('Sub', shifted, bin('Mul', floorDiv(shifted, 7), d(7))), d(7));
   const cycles = [bin('Div', monthIndex, d(12)), yearday, weekday];
-  if (c.time) {
+  if (c.time && numeric) {
     const time = g.op('StringConcat', [gatherPart(byT, 1), gatherPart(bySpace, 1)]);
     const tp = split(time, ':', '::');
     const [h, m, s] = [0, 1, 2].map((i) => number(gatherPart(tp, i)));
