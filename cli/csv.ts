@@ -5,7 +5,8 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { countOf } from '../src/core/format.js';
 import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
-import { fileHead, notDelimitedText } from './fileKind.js';
+import { notDelimitedText } from './fileKind.js';
+import { gzipError, isGzipped, readTextBytes, textHead, textStream } from './textFile.js';
 
 /**
  * Fails with a usage error (exit 2) when `path` is not a readable file, and, for a data file,
@@ -21,7 +22,8 @@ export function checkFile(path: string, what = 'data file'): void {
   }
   if (!isFile) throw new UsageError(`${what} ${JSON.stringify(path)} is not a file`);
   if (what !== 'data file') return;
-  const kind = notDelimitedText(fileHead(path), path);
+  // A gzip-compressed file is judged by its text (a compressed workbook or JSON is still not CSV).
+  const kind = notDelimitedText(textHead(path, 512), path);
   if (kind !== undefined) throw new InputError(`${path} is ${kind}`);
 }
 
@@ -95,8 +97,9 @@ function firstBadLine(chunk: Buffer): number {
   }
 }
 
-/** Line breaks in a file, plus one (an upper bound on its records), read in 1 MB blocks. */
-export function countLines(path: string): number {
+/** Line breaks in a file, plus one (an upper bound on its records), read in 1 MB blocks; undefined for a gzip-compressed file (not decompressed twice). */
+export function countLines(path: string): number | undefined {
+  if (isGzipped(path)) return undefined;
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(1 << 20);
@@ -129,15 +132,7 @@ export function delimiterName(d: string): string {
  * else a comma. `skipRows` lines before the header are not looked at.
  */
 export function sniffDelimiter(path: string, skipRows = 0): string {
-  const fd = openSync(path, 'r');
-  let text: string;
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    text = afterLines(buf.subarray(0, n).toString('utf8'), skipRows);
-  } finally {
-    closeSync(fd);
-  }
+  const text = afterLines(textHead(path, 64 * 1024).toString('utf8'), skipRows);
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let quoted = false;
   for (const ch of text) {
@@ -265,10 +260,11 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
   const source = args.source ?? path;
   // The model trains in float32; reading as float32 halves the memory of a large file. The line
   // count bounds the rows, so numeric values are read straight into x's buffer (C5).
-  const tableArgs: TableArgs = { dtype: 'float32', expectedRows: countLines(path), ...args, source };
+  const lines = countLines(path);
+  const tableArgs: TableArgs = { dtype: 'float32', ...(lines !== undefined ? { expectedRows: lines } : {}), ...args, source };
   // csv-parse's records of one chunk are alive together: reading the 1e6-row file peaked at 160 MB
   // with 1 MB chunks, 127 MB with 256 KB, about 90 MB with 64 KB and 16 KB (C5).
-  const input = createReadStream(path, { highWaterMark: 16 * 1024 });
+  const { text: input, file } = textStream(path, 16 * 1024);
   const cap = new RecordGuard(maxRecordChars, source);
   const parser = parse(parseOptions(sep, args.skipRows, maxRecordChars));
   const collapse = sep === WHITESPACE ? new CollapseWhitespace() : undefined;
@@ -302,8 +298,9 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
     if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('E')) {
       throw new InputError(`cannot read ${source}: ${e.message}`);
     }
-    throw e;
+    throw gzipError(e, source);
   } finally {
+    file.destroy();
     input.destroy();
     cap.destroy();
     collapse?.destroy();
@@ -321,7 +318,7 @@ export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?:
   const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];
-  const bytes = readFileSync(path);
+  const bytes = readTextBytes(path);
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

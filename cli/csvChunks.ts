@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { parse, CsvError } from 'csv-parse';
 import { InputError, emptyTableError } from '../src/index.js';
 import { statSync } from 'node:fs';
 import { CollapseWhitespace, MAX_RECORD_CHARS, RecordGuard, WHITESPACE, checkFile, parseOptions, sniffDelimiter } from './csv.js';
+import { gzipError, textStream } from './textFile.js';
 
 /** Records of a CSV file read a block at a time: the header, then blocks of records with their lines. */
 export interface CsvBlock {
@@ -44,7 +44,7 @@ export async function openCsvChunks(path: string, blockRows: number, delimiter?:
 }
 
 async function* readBlocks(path: string, sep: string, blockRows: number, withHeader: boolean, skipRows: number): AsyncGenerator<CsvBlock, void, undefined> {
-  const input = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const { text: input, file } = textStream(path, 64 * 1024);
   const cap = new RecordGuard(MAX_RECORD_CHARS, path);
   const parser = parse(parseOptions(sep, skipRows));
   const collapse = sep === WHITESPACE ? new CollapseWhitespace() : undefined;
@@ -81,7 +81,8 @@ async function* readBlocks(path: string, sep: string, blockRows: number, withHea
   try {
     // Pull-based: the next 64 KB is read only once the blocks its predecessor made are taken.
     for await (const chunk of input) {
-      bytes += (chunk as Buffer).length;
+      // The file's bytes read (compressed ones for a gzip file), as its size counts them.
+      bytes = file.bytesRead;
       cap.write(chunk);
       if (failure !== undefined) throw readError(failure, path);
       while (ready.length > 0) yield ready.shift()!;
@@ -94,6 +95,7 @@ async function* readBlocks(path: string, sep: string, blockRows: number, withHea
   } catch (e) {
     throw readError(e, path);
   } finally {
+    file.destroy();
     input.destroy();
     cap.destroy();
     collapse?.destroy();
@@ -109,5 +111,5 @@ function readError(e: unknown, source: string): unknown {
     return new InputError(`${source}${line ? ` line ${line}` : ''}: ${message}`);
   }
   if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('E')) return new InputError(`cannot read ${source}: ${e.message}`);
-  return e;
+  return gzipError(e, source);
 }

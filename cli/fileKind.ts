@@ -1,4 +1,3 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 
 /*
@@ -58,17 +57,5 @@ function isText(head: Uint8Array): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The first `bytes` bytes of the file at `path`. */
-export function fileHead(path: string, bytes = 512): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
   }
 }

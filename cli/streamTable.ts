@@ -4,6 +4,7 @@ import {
 } from '../src/index.js';
 import { openCsvChunks, type CsvBlock, type CsvChunkReader } from './csvChunks.js';
 import { countLines, openTable } from './csv.js';
+import { countTextLines } from './textFile.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -118,7 +119,8 @@ export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs,
   if (args.orderBy !== undefined) throw new UsageError(`--split time:${args.orderBy} validates on the latest rows by ${JSON.stringify(args.orderBy)}, which needs every row's time before the first epoch: not available when the file is streamed`, 'read the file whole with --no-stream, or use the random split');
   const reader = await openCsvChunks(path, settings.blockRows, opts.delimiter, args.header !== false, args.skipRows);
   const source = args.source ?? path;
-  const lines = countLines(path);
+  // A gzip file's lines are counted through gunzip (one more pass over its text).
+  const lines = countLines(path) ?? (await countTextLines(path));
   const prefix = openTable(reader.header, readArgs(path, args, Math.min(lines, settings.prefixRows)), reader.delimiter);
   let prefixRecords = 0;
   let state: Decided | undefined;

@@ -1,4 +1,5 @@
-import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { textSize } from '../textFile.js';
 import { once } from 'node:events';
 import { classCodes, loadModel, pipelineInputs, scalerFromJSON, readingWarnings, writeFileAtomic, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table } from '../../src/index.js';
 import { csvField, formatFloat32, modelPlan, readForModel, readingOf } from '../apply.js';
@@ -63,7 +64,7 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  const streamed = opts.stream ?? statSync(dataPath).size > STREAM_ABOVE_BYTES;
+  const streamed = opts.stream ?? textSize(dataPath) > STREAM_ABOVE_BYTES;
   if (streamed) {
     if (opts.json) throw new UsageError('--json holds the whole output in one object; it is not available when predict streams (write with --out)');
     return predictStreamed(loaded, modelPath, dataPath, opts, printer, io);

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readTextBytes } from '../textFile.js';
 import { countOf } from '../../src/core/format.js';
 import {
   capAtCores, setDefaultThreads,
@@ -91,7 +92,7 @@ function dataRef(s: DataFlags, spec: TrainingSpec, inline: boolean): DataRef {
   let text: string;
   if (s.data !== undefined) {
     checkFile(s.data);
-    text = readFileSync(s.data, 'utf8');
+    text = readTextBytes(s.data).toString('utf8');
   } else {
     const name = s.dataset ?? 'iris';
     text = datasets.bundledNames.includes(name) ? readFileSync(bundledFile(name), 'utf8') : syntheticRecords(name, synthetic).map((r) => r.join(',')).join('\n');
