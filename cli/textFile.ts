@@ -37,7 +37,7 @@ export function textHead(path: string, bytes: number): Buffer {
   const fd = openSync(path, 'r');
   try {
     const gz = isGzipped(path);
-    // Compressed text is rarely less than a quarter of its size: read 4× as much and inflate what it holds.
+    // gzip never makes text much larger, so 4× as many compressed bytes hold `bytes` of text with room to spare.
     const buf = Buffer.alloc(gz ? 4 * bytes : bytes);
     const n = readSync(fd, buf, 0, buf.length, 0);
     if (!gz) return buf.subarray(0, n);
