@@ -141,7 +141,7 @@ test('backprop cv prints per-fold scores and their mean ± std (stratified folds
   const t = runCli(bin, ['cv', 'few-val.csv', '--folds', '4', '--epochs', '5'], dir);
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /CV {6}4 folds \(stratified\), seed 1/);
-  assert.match(t.stdout, /│ mean ± std +│ +│ +│ [\d.]+ ± [\d.e-]+ │\n│ baseline \(mean\) │ +│ +│ +[\d.]+ │/);
+  assert.match(t.stdout, /│ mean ± std +│ +│ +│ [\d.]+ ± [\d.e-]+ │ +│\n│ baseline \(mean\) │ +│ +│ +[\d.]+ │ +│\n/);
 });
 
 test('explain model.bpm data.csv --row n --step and gradcheck read the CSV with the model\'s own preprocessing', async () => {
