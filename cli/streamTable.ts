@@ -3,7 +3,7 @@ import {
   type Baseline, type BaselineScores, type Label, type RowsFingerprint, type OutputPlan, type Preprocessing, type Table, type TableArgs, type TableReport, type TableSchema, type TrainingSpec,
 } from '../src/index.js';
 import { openCsvChunks, type CsvBlock, type CsvChunkReader } from './csvChunks.js';
-import { countLines, openTable } from './csv.js';
+import { openTable } from './csv.js';
 import { countTextLines } from './textFile.js';
 import { UsageError } from './errors.js';
 
@@ -119,8 +119,8 @@ export async function scanCsv(path: string, spec: TrainingSpec, args: TableArgs,
   if (args.orderBy !== undefined) throw new UsageError(`--split time:${args.orderBy} validates on the latest rows by ${JSON.stringify(args.orderBy)}, which needs every row's time before the first epoch: not available when the file is streamed`, 'read the file whole with --no-stream, or use the random split');
   const reader = await openCsvChunks(path, settings.blockRows, opts.delimiter, args.header !== false, args.skipRows);
   const source = args.source ?? path;
-  // A gzip file's lines are counted through gunzip (one more pass over its text).
-  const lines = countLines(path) ?? (await countTextLines(path));
+  // Counted through gunzip for a gzip file (one more pass over its text).
+  const lines = await countTextLines(path);
   const prefix = openTable(reader.header, readArgs(path, args, Math.min(lines, settings.prefixRows)), reader.delimiter);
   let prefixRecords = 0;
   let state: Decided | undefined;

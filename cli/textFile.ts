@@ -10,12 +10,17 @@ import { InputError } from '../src/index.js';
  * messages are the text's lines; progress counts the compressed bytes read.
  */
 
+/** Whether bytes from a file's start begin gzip's magic number. */
+function gzipMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 /** Whether the file at `path` is gzip-compressed. */
 export function isGzipped(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const head = new Uint8Array(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return gzipMagic(head.subarray(0, readSync(fd, head, 0, 2, 0)));
   } finally {
     closeSync(fd);
   }
@@ -24,7 +29,7 @@ export function isGzipped(path: string): boolean {
 /** The file's text as bytes, whole: decompressed when gzip-compressed (the sync readers' small files). */
 export function readTextBytes(path: string): Buffer {
   const bytes = readFileSync(path);
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  if (!gzipMagic(bytes)) return bytes;
   try {
     return gunzipSync(bytes);
   } catch (e) {
@@ -36,13 +41,12 @@ export function readTextBytes(path: string): Buffer {
 export function textHead(path: string, bytes: number): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const gz = isGzipped(path);
     // gzip never makes text much larger, so 4× as many compressed bytes hold `bytes` of text with room to spare.
-    const buf = Buffer.alloc(gz ? 4 * bytes : bytes);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    if (!gz) return buf.subarray(0, n);
+    const buf = Buffer.alloc(4 * bytes);
+    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    if (!gzipMagic(head)) return head.subarray(0, bytes);
     try {
-      return gunzipSync(buf.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, bytes);
+      return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, bytes);
     } catch (e) {
       throw gzipError(e, path);
     }

@@ -11,11 +11,16 @@ export type DateFormat = 'iso' | 'ymd-slash' | 'dmy-dot' | 'mon-d-y' | 'd-mon-y'
 /** The formats and the order they are tried in. */
 export const DATE_FORMATS: readonly DateFormat[] = ['iso', 'ymd-slash', 'dmy-dot', 'mon-d-y', 'd-mon-y'];
 
+/** Whether a format spells the month's name (and has no time of day); the others are all digits. */
+export function namesMonth(format: DateFormat): boolean {
+  return format === 'mon-d-y' || format === 'd-mon-y';
+}
+
 /**
  * Each month's names as a cell may spell them, lower case, without the dot an abbreviation may
  * carry: the one list the parser and the ONNX export's month lookup are built from.
  */
-export const MONTH_NAMES: readonly (readonly string[])[] = [
+const MONTH_NAMES: readonly (readonly string[])[] = [
   ['jan', 'january'], ['feb', 'february'], ['mar', 'march'], ['apr', 'april'], ['may'], ['jun', 'june'],
   ['jul', 'july'], ['aug', 'august'], ['sep', 'sept', 'september'], ['oct', 'october'], ['nov', 'november'], ['dec', 'december'],
 ];
@@ -70,7 +75,7 @@ export function parseDate(text: string, format: DateFormat): ParsedDate {
   const check = new Date(ms);
   if (mo < 1 || mo > 12 || check.getUTCDate() !== d) return { ok: false, reason: `${JSON.stringify(text)} is not a valid date` };
   // The month-name formats have no time (their groups 4 and 5 are other parts).
-  const hasTime = format !== 'mon-d-y' && format !== 'd-mon-y' && m[4] !== undefined;
+  const hasTime = !namesMonth(format) && m[4] !== undefined;
   const seconds = hasTime ? Number(m[4]) * 3600 + Number(m[5]) * 60 + Number(m[6] ?? 0) : 0;
   return { ok: true, days: ms / 86_400_000 + seconds / 86_400, hasTime };
 }

@@ -1,6 +1,6 @@
 import { NonFiniteWeightError, UnsupportedError } from '../../core/errors.js';
 import { CellRules, MISSING_TOKENS } from '../../data/cells.js';
-import { MONTH_SPELLINGS } from '../../data/dates.js';
+import { MONTH_SPELLINGS, namesMonth } from '../../data/dates.js';
 import { columnWidth, featureNames, type CategoricalColumn, type DateColumn, type InputColumn } from '../../data/schema.js';
 import type { Preprocessing } from '../preprocessing.js';
 import type { OnnxAttribute, OnnxElementType, OnnxNode, OnnxTensor, OnnxValueInfo } from './schema.js';
@@ -224,7 +224,7 @@ function dateNodes(g: OpBuilder, c: DateColumn, fill: readonly number[] | undefi
   const bin = (op: string, a: string, b: string): string => g.op(op, [a, b]);
 
   // A numeric date's date and time parts (split at T, then at a space); month-name dates have no time.
-  const numeric = c.format !== 'mon-d-y' && c.format !== 'd-mon-y';
+  const numeric = !namesMonth(c.format);
   const byT = numeric ? split(c.name, 'T', 'T') : '';
   const bySpace = numeric ? split(gatherPart(byT, 0), ' ', ' ') : '';
   let year: string, month: string, day: string;
@@ -232,7 +232,7 @@ function dateNodes(g: OpBuilder, c: DateColumn, fill: readonly number[] | undefi
     // "January 31, 2012" without its comma, "31-Jan-2012" with spaces: then split at the spaces.
     const [from, to] = c.format === 'mon-d-y' ? [',', ''] : ['-', ' '];
     const pieces = split(c.name, from, from + from + from);
-    const joined = g.op('StringConcat', [g.op('StringConcat', [g.op('StringConcat', [gatherPart(pieces, 0), g.strings([to])]), g.op('StringConcat', [gatherPart(pieces, 1), g.strings([to])])]), gatherPart(pieces, 2)]);
+    const joined = [g.strings([to]), gatherPart(pieces, 1), g.strings([to]), gatherPart(pieces, 2)].reduce((a, b) => g.op('StringConcat', [a, b]), gatherPart(pieces, 0));
     const words = split(joined, ' ', '   ');
     const [monthAt, dayAt] = c.format === 'mon-d-y' ? [0, 1] : [1, 0];
     [year, month, day] = [number(gatherPart(words, 2)), monthOf(g, gatherPart(words, monthAt)), number(gatherPart(words, dayAt))];
