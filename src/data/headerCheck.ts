@@ -69,6 +69,29 @@ export function headerLikeDataNote(columns: readonly ReadColumn[], rules: CellRu
 }
 
 /**
+ * The one-line note when the header's first two names are whole numbers and the rest words, as
+ * scikit-learn's bundled CSVs begin ("150,4,setosa,versicolor,virginica": the row count, the
+ * column count, the class names), else undefined. Such a line has as many fields as the rows of
+ * iris.csv, so it reads without an error, its numbers naming the columns. The first counts the
+ * rows after it (`rows`, the records read), or more than them with the second counting the
+ * columns but one (a file cut short); a header of years does neither.
+ * Names that are all numbers are left to headerLikeDataNote.
+ */
+export function countLineNote(header: readonly string[], rows: number): string | undefined {
+  const names = header.map((h) => h.trim());
+  const whole = (h: string) => /^\d+$/.test(h);
+  if (names.length < 3 || !whole(names[0]!) || !whole(names[1]!) || names.every((h) => isNumberCell(h))) return undefined;
+  // A count line counts the rows after it (or more, the file cut short) and maybe the columns
+  // but the target; small numbers that count only columns are as likely names.
+  const [first, second] = [Number(names[0]), Number(names[1])];
+  const columns = second === names.length - 1;
+  if (first !== rows && !(columns && first > rows)) return undefined;
+  const counted = [first === rows ? `${first} is the number of rows after it` : `${first} is more than the ${rows} rows after it`, ...(columns ? [`${second} the number of columns but one`] : [])];
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '');
+  return `line 1 begins with numbers (${shown}), as a count line does (${counted.join(', ')}); its fields were read as the column names: if the header is on line 2, read with --skip-rows 1 (skipRows: 1); if there is none, with --skip-rows 1 --no-header (header: false)`;
+}
+
+/**
  * Words for an error about line 1 when most of its names are numbers: a file without a header
  * row, or with a line before it (scikit-learn's bundled CSVs begin "506,13" or "178,13,class_0,…",
  * the row and column counts). Empty when the names are words.

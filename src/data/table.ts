@@ -7,7 +7,7 @@ import { countColumnNote, numericColumnNote } from './columnChecks.js';
 import { ChunkedFloat64, RowBuffer } from './chunked.js';
 import { ColumnReader, MISSING_CODE, respellingNote, type CellErrorFn, type ColumnKind, type NamedCell } from './columns.js';
 import { dateFeatures, dateFormatOf, parseDate, type DateFormat } from './dates.js';
-import { headerLikeDataNote, numericHeaderHint, type ReadColumn } from './headerCheck.js';
+import { countLineNote, headerLikeDataNote, numericHeaderHint, type ReadColumn } from './headerCheck.js';
 import { MAX_NAME_CHARS, columnWidth, featureNames, type InputColumn, type TableSchema, type TargetSpec } from './schema.js';
 import { TargetReader, type TableTarget } from './targetReader.js';
 
@@ -494,7 +494,7 @@ export class TableBuilder {
       c.codes!.forEach((code, row) => (code === MISSING_CODE ? rows.push(row) : 0));
       categoricalMissing.set(c.name, Int32Array.from(rows));
     }
-    const headerNote = this.fromSchema || this.numbered ? undefined : headerLikeDataNote(this.readColumns(used, spec, target), this.rules);
+    const headerNote = this.fromSchema || this.numbered ? undefined : headerLikeDataNote(this.readColumns(used, spec, target), this.rules) ?? (this.skipped === 0 ? countLineNote(this.header, rowsRead) : undefined);
     const report: TableReport = {
       ...(headerNote !== undefined ? { headerNote } : {}),
       ...(this.numbered ? { numberedColumns: this.header.length } : {}),

@@ -72,6 +72,25 @@ test('errors about line 1 say when it holds numbers: no header row, or a count l
   assert.throws(() => tableFromRecords([['a', 'a'], ['1', '2']]), (e: unknown) => e instanceof InputError && /duplicate column name "a" \(columns 1 and 2\)$/.test(e.message));
 });
 
+test("a count line that fits the rows (scikit-learn's iris.csv: 150,4,setosa,…) reads without an error: the note says what it counts and how to skip it", () => {
+  const rows = [['5.1', '3.5', '1.4', '0.2', '0'], ['4.9', '3.0', '1.4', '0.2', '0'], ['7.0', '3.2', '4.7', '1.4', '1'], ['6.3', '3.3', '6.0', '2.5', '2'], ['5.9', '3.0', '5.1', '1.8', '2']];
+  const t = tableFromRecords([['5', '4', 'setosa', 'versicolor', 'virginica'], ...rows]);
+  assert.equal(t.rows, 5);
+  assert.equal(t.report.headerNote, 'line 1 begins with numbers (5, 4, setosa, versicolor, virginica), as a count line does (5 is the number of rows after it, 4 the number of columns but one); its fields were read as the column names: if the header is on line 2, read with --skip-rows 1 (skipRows: 1); if there is none, with --skip-rows 1 --no-header (header: false)');
+  // What the note says to do reads every row, the columns numbered.
+  const fixed = tableFromRecords([['5', '4', 'setosa', 'versicolor', 'virginica'], ...rows], { skipRows: 1, header: false });
+  assert.equal(fixed.rows, 5);
+  assert.equal(fixed.report.headerNote, undefined);
+  assert.deepEqual(fixed.schema.target?.names, ['4']);
+  // The rows counted, or more rows (a file cut short) and the columns; else a header.
+  assert.match(tableFromRecords([['5', '9', 'a', 'b', 'c'], ...rows]).report.headerNote ?? '', /\(5 is the number of rows after it\)/);
+  assert.match(tableFromRecords([['150', '4', 'a', 'b', 'c'], ...rows]).report.headerNote ?? '', /\(150 is more than the 5 rows after it, 4 the number of columns but one\)/);
+  assert.equal(tableFromRecords([['150', '3', 'a', 'b', 'c'], ...rows]).report.headerNote, undefined);
+  assert.equal(tableFromRecords([['1', '4', 'a', 'b', 'c'], ...rows]).report.headerNote, undefined);
+  assert.equal(tableFromRecords([['2019', '2020', 'a', 'b', 'region'], ...rows]).report.headerNote, undefined);
+  assert.equal(tableFromRecords([['150', '4', 'setosa', 'versicolor', 'virginica'], ...rows], { skipRows: 0, target: 'virginica' }).report.headerNote?.slice(0, 30), 'line 1 begins with numbers (15');
+});
+
 test('header: false reads the first record as a row, names the columns 0, 1, … and checks nothing about them', () => {
   const records = [['5.1', '3.5', 'setosa'], ['4.9', '3.0', 'setosa'], ['7.0', '3.2', 'versicolor']];
   const t = tableFromRecords(records, { header: false });
