@@ -5,7 +5,8 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { countOf } from '../src/core/format.js';
 import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
-import { notDelimitedText } from './fileKind.js';
+import { jsonOpening, notDelimitedText } from './fileKind.js';
+import { jsonFileOpening, readJsonTable } from './jsonFile.js';
 import { gzipError, isGzipped, readTextBytes, textHead, textStream } from './textFile.js';
 
 /**
@@ -22,9 +23,19 @@ export function checkFile(path: string, what = 'data file'): void {
   }
   if (!isFile) throw new UsageError(`${what} ${JSON.stringify(path)} is not a file`);
   if (what !== 'data file') return;
-  // A gzip-compressed file is judged by its text (a compressed workbook or JSON is still not CSV).
-  const kind = notDelimitedText(textHead(path, 512), path);
+  // A gzip-compressed file is judged by its text (a compressed workbook is still not CSV); JSON
+  // is read by readCsvTable (jsonFile.ts) and refused by the readers that stream (checkStreamedFile).
+  const head = textHead(path, 512);
+  if (jsonOpening(head, path) !== undefined) return;
+  const kind = notDelimitedText(head, path);
   if (kind !== undefined) throw new InputError(`${path} is ${kind}`);
+}
+
+/** checkFile for the readers that take a block at a time: JSON, read whole, is refused with the way out. */
+export function checkStreamedFile(path: string): void {
+  checkFile(path);
+  const kind = notDelimitedText(textHead(path, 512), path);
+  if (kind !== undefined) throw new InputError(`${path} is ${kind.replace(/^JSON \(([^)]*)\), not CSV: /, 'JSON ($1): it is read whole, not a block at a time as --stream reads; read it without --stream, or ')}`);
 }
 
 /**
@@ -256,6 +267,8 @@ export function openTable(header: string[], args: TableArgs, sep: string): Table
  */
 export async function readCsvTable(path: string, args: TableArgs = {}, maxRecordChars = MAX_RECORD_CHARS, delimiter?: string): Promise<Table> {
   checkFile(path);
+  // As the CSV below: float32, the model's precision.
+  if (jsonFileOpening(path) !== undefined) return readJsonTable(path, { dtype: 'float32', ...args }, delimiter);
   const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   // The model trains in float32; reading as float32 halves the memory of a large file. The line
@@ -315,6 +328,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
  */
 export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?: string): Table {
   checkFile(path);
+  if (jsonFileOpening(path) !== undefined) return readJsonTable(path, args, delimiter);
   const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];

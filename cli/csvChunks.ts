@@ -1,7 +1,7 @@
 import { parse, CsvError } from 'csv-parse';
 import { InputError, emptyTableError } from '../src/index.js';
 import { statSync } from 'node:fs';
-import { CollapseWhitespace, MAX_RECORD_CHARS, RecordGuard, WHITESPACE, checkFile, parseOptions, sniffDelimiter } from './csv.js';
+import { CollapseWhitespace, MAX_RECORD_CHARS, RecordGuard, WHITESPACE, checkStreamedFile, parseOptions, sniffDelimiter } from './csv.js';
 import { gzipError, textStream } from './textFile.js';
 
 /** Records of a CSV file read a block at a time: the header, then blocks of records with their lines. */
@@ -30,7 +30,7 @@ export interface CsvChunkReader {
  * `skipRows` lines before the header (or the first record) are skipped.
  */
 export async function openCsvChunks(path: string, blockRows: number, delimiter?: string, header = true, skipRows = 0): Promise<CsvChunkReader> {
-  checkFile(path);
+  checkStreamedFile(path);
   const sep = delimiter ?? sniffDelimiter(path, skipRows);
   const size = statSync(path).size;
   let first: string[] | undefined;

@@ -38,15 +38,22 @@ export function notDelimitedText(head: Uint8Array, path: string): string | undef
     if (s.printable && isText(head)) continue;
     return `${s.what}, not CSV: ${s.fix.replace('FILE', path)}`;
   }
-  // JSON: an array or object first, in a file named so or whose first line opens a record.
+  const json = jsonOpening(head, path);
+  if (json === undefined) return undefined;
+  const records = json === '[' ? 'an array of records' : 'JSON Lines or one object';
+  return `JSON (${records}), not CSV: write it as CSV (pandas: pd.read_json(path${json === '{' ? ', lines=True' : ''}).to_csv(out, index=False)); in JavaScript, tableFromObjects builds a table from rows`;
+}
+
+/**
+ * '[' or '{' when a file's head is JSON: an array or object first, in a file named so or whose
+ * first line opens a record; else undefined (a CSV whose first column is named "[x]" stays CSV).
+ */
+export function jsonOpening(head: Uint8Array, path: string): '[' | '{' | undefined {
   const text = new TextDecoder().decode(head.subarray(0, 256)).replace(/^\uFEFF/, '');
   const first = text.trimStart()[0];
   if (first !== '[' && first !== '{') return undefined;
   const line = text.trimStart().split(/\r?\n/, 1)[0]!.trim();
-  const lines = JSON_EXTENSIONS.has(extname(path).toLowerCase()) || /^(\[|\{|\[\s*\{.*|\{\s*".*)$/.test(line);
-  if (!lines) return undefined;
-  const records = first === '[' ? 'an array of records' : 'JSON Lines or one object';
-  return `JSON (${records}), not CSV: write it as CSV (pandas: pd.read_json(path${first === '{' ? ', lines=True' : ''}).to_csv(out, index=False)); in JavaScript, tableFromRecords builds a table from rows`;
+  return JSON_EXTENSIONS.has(extname(path.replace(/\.gz$/i, '')).toLowerCase()) || /^(\[|\{|\[\s*\{.*|\{\s*".*)$/.test(line) ? first : undefined;
 }
 
 /** Whether `head` reads as text: no NUL byte and valid UTF-8 (a character cut at its end allowed). */

@@ -4,7 +4,8 @@ import {
 } from '../src/index.js';
 import { openCsvChunks, type CsvBlock, type CsvChunkReader } from './csvChunks.js';
 import { openTable } from './csv.js';
-import { countTextLines } from './textFile.js';
+import { countTextLines, textSize } from './textFile.js';
+import { jsonFileOpening, readJsonTable } from './jsonFile.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -20,6 +21,11 @@ import { UsageError } from './errors.js';
 
 /** Above this size (bytes) `backprop train` streams the file without being asked (--stream forces it). */
 export const STREAM_ABOVE_BYTES = 256 * 1024 * 1024;
+
+/** Whether a data file is read a block at a time without --stream: CSV text above STREAM_ABOVE_BYTES (JSON is always read whole). */
+export function streamsBySize(path: string): boolean {
+  return textSize(path) > STREAM_ABOVE_BYTES && jsonFileOpening(path) === undefined;
+}
 
 export interface StreamSettings {
   /** Records per block read. */
@@ -417,6 +423,8 @@ export async function* encodedBlocks(scan: StreamScan, args: TableArgs, seed: nu
 
 /** The columns of a file as a fresh `train` would decide them: its first `prefixRows` records read into a table (all of a smaller file). */
 export async function decideColumns(path: string, args: TableArgs, prefixRows: number, delimiter?: string): Promise<Table> {
+  // JSON is read whole, its prefix with it.
+  if (jsonFileOpening(path) !== undefined) return readJsonTable(path, args, delimiter);
   const reader = await openCsvChunks(path, Math.min(prefixRows, 4096), delimiter, args.header !== false, args.skipRows);
   const builder = openTable(reader.header, readArgs(path, args, prefixRows), reader.delimiter);
   let n = 0;

@@ -3,8 +3,7 @@ import { readForModel, savedCount, type ReadOptions } from '../apply.js';
 import { baselineCell, baselineLossOf, baselineNote, lossRowName, imbalanceNote, imbalanceOf, predictedClasses, savedBaseline, trainingRowsNote } from '../baseline.js';
 import { checkFile } from '../csv.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { textSize } from '../textFile.js';
-import { STREAM_ABOVE_BYTES, type StreamSettings } from '../streamTable.js';
+import { streamsBySize, type StreamSettings } from '../streamTable.js';
 import { evaluateStreamed } from './evaluateStream.js';
 import { boxTable, confusionMatrix, formatMetric, measure, outputTable, classTable, leftOutText, precisionRecall, regressionLossNote } from '../evaluation.js';
 import { Printer, type Io } from '../io.js';
@@ -20,7 +19,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  if (options.stream ?? textSize(dataPath) > STREAM_ABOVE_BYTES) {
+  if (options.stream ?? streamsBySize(dataPath)) {
     if (options.report !== undefined) throw new UsageError('--report is not available when evaluate streams the file (--no-stream reads it whole)');
     if (options.count !== undefined) throw new UsageError(`--count ${options.count} is not available when evaluate streams the file`, '--no-stream reads it whole');
     const trained = savedCount(loaded.metadata, modelPath);

@@ -1,5 +1,4 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { textSize } from '../textFile.js';
 import { once } from 'node:events';
 import { classCodes, loadModel, pipelineInputs, scalerFromJSON, readingWarnings, writeFileAtomic, type LoadedModel, type Matrix, type OutputPlan, type Scaler, type Table } from '../../src/index.js';
 import { csvField, formatFloat32, modelPlan, readForModel, readingOf } from '../apply.js';
@@ -7,7 +6,7 @@ import { checkFile } from '../csv.js';
 import { openCsvChunks } from '../csvChunks.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { Printer, type Io } from '../io.js';
-import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, blockTable, type StreamSettings } from '../streamTable.js';
+import { STREAM_DEFAULTS, streamsBySize, blockTable, type StreamSettings } from '../streamTable.js';
 
 export interface PredictOptions {
   out?: string;
@@ -64,7 +63,7 @@ export async function predictCommand(modelPath: string, dataPath: string, opts: 
   checkFile(modelPath, 'model file');
   checkFile(dataPath);
   const loaded = loadModel(modelPath);
-  const streamed = opts.stream ?? textSize(dataPath) > STREAM_ABOVE_BYTES;
+  const streamed = opts.stream ?? streamsBySize(dataPath);
   if (streamed) {
     if (opts.json) throw new UsageError('--json holds the whole output in one object; it is not available when predict streams (write with --out)');
     return predictStreamed(loaded, modelPath, dataPath, opts, printer, io);

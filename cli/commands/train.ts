@@ -22,7 +22,7 @@ import { presetOf, specWithPreset } from '../preset.js';
 import { verdictFacts } from '../verdictFacts.js';
 import { loadSource, type DataSource } from '../source.js';
 import { isGzipped, textSize } from '../textFile.js';
-import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, columnDifferences, decideColumns, type StreamSettings } from '../streamTable.js';
+import { STREAM_ABOVE_BYTES, STREAM_DEFAULTS, columnDifferences, decideColumns, streamsBySize, type StreamSettings } from '../streamTable.js';
 import { checkStreamable, trainStreamed } from './trainStream.js';
 import { epochCheckpoints, mergeHistory, type HistoryData } from '../checkpoints.js';
 
@@ -89,12 +89,12 @@ export async function trainCommand(run: TrainRun, io: Io): Promise<number> {
     if (differences.length > 0) throw new InitColumnsError(file, run.init!, differences);
   }
   if (file !== undefined) checkFile(file);
-  const size = file !== undefined && run.stream !== false ? textSize(file) : 0;
-  const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || size > STREAM_ABOVE_BYTES;
+  const bySize = file !== undefined && run.stream !== false && streamsBySize(file);
+  const streamed = run.stream === true || (resumed?.metadata.streamed === true && run.stream !== false) || bySize;
   if (streamed) {
     if (file === undefined) throw new UsageError('--stream needs a data file');
     checkStreamable(data);
-    if (run.stream === undefined && size > STREAM_ABOVE_BYTES) printer.line(`Stream  ${file} ${isGzipped(file) ? 'holds' : 'is'} ${(size / 1e6).toFixed(0)} MB${isGzipped(file) ? ' of text' : ''}, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
+    if (run.stream === undefined && bySize) printer.line(`Stream  ${file} ${isGzipped(file) ? 'holds' : 'is'} ${(textSize(file) / 1e6).toFixed(0)} MB${isGzipped(file) ? ' of text' : ''}, above ${STREAM_ABOVE_BYTES / 1e6} MB: read a block at a time in bounded memory (--no-stream reads it whole)`);
     const from = initFrom ? { loaded: initFrom, resume: false, initialEpoch: 0 } : resumed ? { loaded: resumed, resume: true, initialEpoch: resumed.training?.epoch ?? 0 } : undefined;
     if (from?.resume && spec.fit.epochs <= from.initialEpoch) throw new UsageError(`${run.resume} has already trained ${countOf(from.initialEpoch, 'epoch')}; ask for more with --epochs (e.g. --epochs ${from.initialEpoch + 10})`);
     return trainStreamed(file, spec, data, tableArgsOf(spec.preprocessing), { out: run.out, json: run.json, dryRun: run.dryRun === true, ...(from ? { from } : {}), ...(run.streamSettings ? { settings: run.streamSettings } : {}), ...(run.checkpoint !== undefined ? { checkpoint: run.checkpoint } : {}), ...(run.report !== undefined ? { report: { path: run.report, command: run.command } } : {}), preset: { name: presetOf(run.flags.preset, data), flags: run.flags, given: run.given } }, printer, io);

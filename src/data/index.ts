@@ -11,6 +11,7 @@ export { dateFormatOf, parseDate, dateFeatures, dateFeatureSuffixes, type DateFo
 export { MAX_INFERRED_CATEGORIES, MAX_STRAY_SHARE, type ColumnKind, type NamedCell } from './columns.js';
 export { featureNames, columnWidth, numericFeatureIndices, sortLabels, MAX_NAME_CHARS, type TableSchema, type InputColumn, type NumericColumn, type CategoricalColumn, type DateColumn, type TargetSpec } from './schema.js';
 export { TableBuilder, tableFromRecords, tableFromClone, findColumn, emptyTableError, MAX_AUTO_CLASSES, MAX_CATEGORIES, FREQUENT_TOKEN_SHARE, UNNAMED_FIRST, type Table, type TableArgs, type RowOrder, type ColumnDecision, type StrayCells, type FrequentMissingToken, type TableTarget, type TableReport, type MissingPolicy, type UnknownPolicy } from './table.js';
+export { tableFromObjects, MAX_OBJECT_KEYS, type ObjectRows } from './objects.js';
 export { rowHashes, rowsFingerprint, FingerprintBuilder, rowsSeen, fingerprintFromJson, FINGERPRINT_SIZE, type RowsFingerprint, type RowsSeen, type HashableRows } from './fingerprint.js';
 export { QuantileSketch } from './quantileSketch.js';
 export { ShuffleBuffer } from './shuffleBuffer.js';
