@@ -5,7 +5,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { countOf } from '../src/core/format.js';
 import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
-import { jsonOpening, notDelimitedText } from './fileKind.js';
+import { jsonAsCsv, jsonKind, jsonOpening, notDelimitedText } from './fileKind.js';
 import { jsonFileOpening, readJsonTable } from './jsonFile.js';
 import { gzipError, isGzipped, readTextBytes, textHead, textStream } from './textFile.js';
 
@@ -34,8 +34,8 @@ export function checkFile(path: string, what = 'data file'): void {
 /** checkFile for the readers that take a block at a time: JSON, read whole, is refused with the way out. */
 export function checkStreamedFile(path: string): void {
   checkFile(path);
-  const kind = notDelimitedText(textHead(path, 512), path);
-  if (kind !== undefined) throw new InputError(`${path} is ${kind.replace(/^JSON \(([^)]*)\), not CSV: /, 'JSON ($1): it is read whole, not a block at a time as --stream reads; read it without --stream, or ')}`);
+  const json = jsonOpening(textHead(path, 512), path);
+  if (json !== undefined) throw new InputError(`${path} is ${jsonKind(json)}: it is read whole, not a block at a time as --stream reads; read it without --stream, or ${jsonAsCsv(json)}`);
 }
 
 /**

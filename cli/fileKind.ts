@@ -39,9 +39,17 @@ export function notDelimitedText(head: Uint8Array, path: string): string | undef
     return `${s.what}, not CSV: ${s.fix.replace('FILE', path)}`;
   }
   const json = jsonOpening(head, path);
-  if (json === undefined) return undefined;
-  const records = json === '[' ? 'an array of records' : 'JSON Lines or one object';
-  return `JSON (${records}), not CSV: write it as CSV (pandas: pd.read_json(path${json === '{' ? ', lines=True' : ''}).to_csv(out, index=False)); in JavaScript, tableFromObjects builds a table from rows`;
+  return json === undefined ? undefined : `${jsonKind(json)}, not CSV: ${jsonAsCsv(json)}`;
+}
+
+/** What a JSON data file holds, from its opening character. */
+export function jsonKind(opening: '[' | '{'): string {
+  return `JSON (${opening === '[' ? 'an array of records' : 'JSON Lines or one object'})`;
+}
+
+/** How to turn a JSON data file into CSV, from its opening character. */
+export function jsonAsCsv(opening: '[' | '{'): string {
+  return `write it as CSV (pandas: pd.read_json(path${opening === '{' ? ', lines=True' : ''}).to_csv(out, index=False)); in JavaScript, tableFromObjects builds a table from rows`;
 }
 
 /**
