@@ -6,15 +6,16 @@ import { countOf } from '../src/core/format.js';
 import { ColumnNotFoundError, InputError, TableBuilder, emptyTableError, type Table, type TableArgs } from '../src/index.js';
 import { UsageError } from './errors.js';
 import { jsonAsCsv, jsonKind, jsonOpening, notDelimitedText } from './fileKind.js';
-import { jsonFileOpening, readJsonTable } from './jsonFile.js';
+import { readJsonTable } from './jsonFile.js';
 import { gzipError, isGzipped, readTextBytes, textHead, textStream } from './textFile.js';
 
 /**
  * Fails with a usage error (exit 2) when `path` is not a readable file, and, for a data file,
  * with an input error naming what it is when its first bytes say it is not delimited text (a
- * workbook, a compressed file, JSON: fileKind.ts).
+ * workbook, a compressed file: fileKind.ts). Returns '[' or '{' for a JSON data file (jsonFile.ts
+ * reads it), else undefined.
  */
-export function checkFile(path: string, what = 'data file'): void {
+export function checkFile(path: string, what = 'data file'): '[' | '{' | undefined {
   let isFile = false;
   try {
     isFile = statSync(path).isFile();
@@ -22,19 +23,20 @@ export function checkFile(path: string, what = 'data file'): void {
     throw new UsageError(`${what} ${JSON.stringify(path)} does not exist`, 'check the path');
   }
   if (!isFile) throw new UsageError(`${what} ${JSON.stringify(path)} is not a file`);
-  if (what !== 'data file') return;
+  if (what !== 'data file') return undefined;
   // A gzip-compressed file is judged by its text (a compressed workbook is still not CSV); JSON
   // is read by readCsvTable (jsonFile.ts) and refused by the readers that stream (checkStreamedFile).
   const head = textHead(path, 512);
-  if (jsonOpening(head, path) !== undefined) return;
+  const json = jsonOpening(head, path);
+  if (json !== undefined) return json;
   const kind = notDelimitedText(head, path);
   if (kind !== undefined) throw new InputError(`${path} is ${kind}`);
+  return undefined;
 }
 
 /** checkFile for the readers that take a block at a time: JSON, read whole, is refused with the way out. */
 export function checkStreamedFile(path: string): void {
-  checkFile(path);
-  const json = jsonOpening(textHead(path, 512), path);
+  const json = checkFile(path);
   if (json !== undefined) throw new InputError(`${path} is ${jsonKind(json)}: it is read whole, not a block at a time as --stream reads; read it without --stream, or ${jsonAsCsv(json)}`);
 }
 
@@ -266,9 +268,8 @@ export function openTable(header: string[], args: TableArgs, sep: string): Table
  * numbers, not the text (RELIABILITY C1–C5). Errors name the file and line.
  */
 export async function readCsvTable(path: string, args: TableArgs = {}, maxRecordChars = MAX_RECORD_CHARS, delimiter?: string): Promise<Table> {
-  checkFile(path);
   // As the CSV below: float32, the model's precision.
-  if (jsonFileOpening(path) !== undefined) return readJsonTable(path, { dtype: 'float32', ...args }, delimiter);
+  if (checkFile(path) !== undefined) return readJsonTable(path, { dtype: 'float32', ...args }, delimiter);
   const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   // The model trains in float32; reading as float32 halves the memory of a large file. The line
@@ -327,8 +328,7 @@ export async function readCsvTable(path: string, args: TableArgs = {}, maxRecord
  * with the same parsing options and errors as readCsvTable.
  */
 export function readCsvTableSync(path: string, args: TableArgs = {}, delimiter?: string): Table {
-  checkFile(path);
-  if (jsonFileOpening(path) !== undefined) return readJsonTable(path, args, delimiter);
+  if (checkFile(path) !== undefined) return readJsonTable(path, args, delimiter);
   const sep = delimiter ?? sniffDelimiter(path, args.skipRows);
   const source = args.source ?? path;
   let records: { record: string[]; info: { lines: number } }[];
