@@ -139,12 +139,22 @@ export function readJsonTable(path: string, args: TableArgs = {}, delimiter?: st
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new InputError(`${source}: the file is not UTF-8 text; JSON is UTF-8`);
   }
+  return jsonTableFromText(text, path, { ...args, source });
+}
+
+/**
+ * The table of a JSON data file's text (a search's queue job carries it so): `name` is the file's
+ * name, whose extension says JSON Lines (.jsonl, .ndjson).
+ */
+export function jsonTableFromText(whole: string, name: string, args: TableArgs = {}): Table {
+  const source = args.source ?? name;
+  const text = whole.replace(/^\uFEFF/, '');
   const opening = text.trimStart()[0];
-  const lineMode = ['.jsonl', '.ndjson'].includes(extname(path.replace(/\.gz$/i, '')).toLowerCase());
+  const lineMode = ['.jsonl', '.ndjson'].includes(extname(name.replace(/\.gz$/i, '')).toLowerCase());
   if (opening === '[' && !lineMode) {
     let parsed: unknown;
     try {

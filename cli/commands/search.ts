@@ -90,15 +90,17 @@ function dataRef(s: DataFlags, spec: TrainingSpec, inline: boolean): DataRef {
   const delimiter = s.delimiter !== undefined ? { delimiter: s.delimiter } : {};
   const synthetic = { ...(s.samples !== undefined ? { samples: s.samples } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), seed: spec.fit.seed };
   let text: string;
+  let json = {};
   if (s.data !== undefined) {
-    checkFile(s.data);
+    // A JSON file's text is sent as JSON, read there as here (jsonFile.ts).
+    if (checkFile(s.data) !== undefined) json = { json: true };
     text = readTextBytes(s.data).toString('utf8');
   } else {
     const name = s.dataset ?? 'iris';
     text = datasets.bundledNames.includes(name) ? readFileSync(bundledFile(name), 'utf8') : syntheticRecords(name, synthetic).map((r) => r.join(',')).join('\n');
   }
   const hash = createHash('sha256').update(text).digest('hex');
-  if (inline) return { csv: text, hash, tableArgs: { ...tableArgs, source: s.data ?? s.dataset ?? 'iris' }, synthetic, ...delimiter };
+  if (inline) return { csv: text, ...json, hash, tableArgs: { ...tableArgs, source: s.data ?? s.dataset ?? 'iris' }, synthetic, ...delimiter };
   return { ...(s.data !== undefined ? { file: s.data } : { dataset: s.dataset ?? 'iris' }), hash, tableArgs, synthetic, ...delimiter };
 }
 

@@ -4,6 +4,7 @@ import {
   type JobPlacement, type Params, type Table, type TableArgs, type TrainingMetric, type TrainingSpec, type TrialOutcome, type TrialScoring,
 } from '../../src/index.js';
 import { loadSource, type SyntheticOptions } from '../source.js';
+import { jsonTableFromText } from '../jsonFile.js';
 import { runJobOnTable, tableKey } from './onTable.js';
 
 export { tableKey };
@@ -12,7 +13,10 @@ export { tableKey };
 export interface DataRef {
   readonly file?: string;
   readonly dataset?: string;
+  /** The data's text, for a trial on another machine: CSV, or JSON when `json` is true. */
   readonly csv?: string;
+  /** The text is a JSON data file's (read as jsonFile.ts reads the file named tableArgs.source). */
+  readonly json?: boolean;
   /** SHA-256 of the data, so a worker caches one table per data set. */
   readonly hash: string;
   readonly tableArgs: TableArgs;
@@ -67,7 +71,7 @@ export function loadTable(data: DataRef): Promise<Table> {
   let t = tables.get(key);
   if (t === undefined) {
     t = data.csv !== undefined
-      ? Promise.resolve(csvTable(data.csv, data.tableArgs, data.delimiter))
+      ? Promise.resolve(data.json === true ? jsonTableFromText(data.csv, data.tableArgs.source ?? 'data.json', { dtype: 'float32', ...data.tableArgs }) : csvTable(data.csv, data.tableArgs, data.delimiter))
       : loadSource(data.file, data.dataset, data.tableArgs, data.synthetic, data.delimiter).then((s) => s.table);
     tables.set(key, t);
     t.catch(() => tables.delete(key));

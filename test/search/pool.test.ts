@@ -189,3 +189,14 @@ test('a trial\'s CSV text (a queue job\'s data) skips its lines before the heade
   assert.deepEqual(t.schema.inputs.map((c) => c.name), ['A', 'B']);
   assert.equal(t.rows, 3);
 });
+
+test("a queue job's JSON text (a JSON data file) reads as the file does, not as CSV", async () => {
+  const records = [{ A: 1, B: 2, Y: 'a' }, { A: 4, B: 5, Y: 'b' }, { A: 7, B: 8, Y: 'a' }, { A: 2, B: 1, Y: 'b' }];
+  const fromCsv = await loadTable({ csv: 'A,B,Y\n1,2,a\n4,5,b\n7,8,a\n2,1,b\n', hash: 'json-as-csv', tableArgs: { source: 'r.csv' }, synthetic: {} });
+  for (const [csv, source] of [[JSON.stringify(records, null, 1), 'r.json'], [records.map((r) => JSON.stringify(r)).join('\n'), 'r.jsonl']] as const) {
+    const t = await loadTable({ csv, json: true, hash: `json-${source}`, tableArgs: { source }, synthetic: {} });
+    assert.deepEqual(t.schema, fromCsv.schema, source);
+    assert.deepEqual(Array.from(t.x.data), Array.from(fromCsv.x.data), source);
+    assert.deepEqual(t.y, fromCsv.y, source);
+  }
+});
