@@ -82,8 +82,12 @@ function rowsOfObject(o: Record<string, unknown>, source: string): { rows: unkno
   }
   const nested = keys.length > 0 && keys.every((k) => typeof o[k] === 'object' && o[k] !== null && !Array.isArray(o[k]));
   if (!nested) {
-    const arrays = keys.filter((k) => Array.isArray(o[k]));
-    const hint = arrays.length === 1 ? `; its rows may be the array under ${JSON.stringify(arrays[0])}: write that array alone, or JSON Lines` : '';
+    // Which of its arrays holds objects (GeoJSON's "features" beside its "bbox" of numbers).
+    const arrays = keys.filter((k) => Array.isArray(o[k]) && (o[k] as unknown[]).some((x) => typeof x === 'object' && x !== null && !Array.isArray(x)));
+    const geo = o.type === 'FeatureCollection' && arrays.includes('features')
+      ? '; it is GeoJSON: its rows are the features\' "properties" (geopandas: gpd.read_file(path).drop(columns="geometry").to_csv(out, index=False))'
+      : '';
+    const hint = geo !== '' ? geo : arrays.length === 1 ? `; its rows may be the array under ${JSON.stringify(arrays[0])}: write that array alone, or JSON Lines` : '';
     throw new InputError(`${source} is one JSON object that is not a table (pandas writes tables as an array of records, JSON Lines, or an object of columns: orient 'records', lines=True, 'columns', 'index' or 'split')${hint}`);
   }
   const inner = keys.map((k) => Object.keys(o[k] as object));

@@ -258,6 +258,8 @@ export class TableBuilder {
   private readonly fromSchema: boolean;
   private rows = 0;
   private droppedNoTarget = 0;
+  /** Whether the target is the last column because none was named (an error about it says --target). */
+  private targetByDefault = false;
   private droppedMissing = 0;
   private readonly carried = new Map<string, { index: number; values: string[] }>();
   private readonly order: { index: number; name: string; values: ChunkedFloat64; format: DateFormat | undefined; decided: boolean } | undefined;
@@ -345,6 +347,7 @@ export class TableBuilder {
 
     // The last column, or the last but the count column (a frequency table ends in Freq).
     const lastColumn = this.header.filter((_, i) => i !== this.counts?.index).at(-1) ?? this.header[this.header.length - 1]!;
+    this.targetByDefault = args.target === undefined;
     const targetNames = args.target === undefined ? [lastColumn] : typeof args.target === 'string' ? [args.target] : [...args.target];
     const columns: { index: number; name: string }[] = [];
     for (const name of targetNames) {
@@ -550,10 +553,16 @@ export class TableBuilder {
     try {
       return this.targets.finish(this.rows);
     } catch (e) {
+      if (!(e instanceof InputError)) throw e;
       const lost = this.frequentTokens(rowsRead).filter((t) => t.target);
-      if (!(e instanceof InputError) || lost.length === 0) throw e;
-      const what = lost.map((t) => `${t.count} rows whose target is ${JSON.stringify(t.token)}`).join(', ');
-      throw new InputError(`${e.message} (${what} were read as missing and left out; --na-values sets which tokens mean missing, e.g. --na-values '' for blank cells only)`);
+      if (lost.length > 0) {
+        const what = lost.map((t) => `${t.count} rows whose target is ${JSON.stringify(t.token)}`).join(', ');
+        throw new InputError(`${e.message} (${what} were read as missing and left out; --na-values sets which tokens mean missing, e.g. --na-values '' for blank cells only)`);
+      }
+      // "Every row" is every row that has a target: say how many had none (a JSON key most records lack).
+      if (this.droppedNoTarget === 0) throw e;
+      const other = this.targetByDefault ? '; the target is the last column unless --target (target) names another' : '';
+      throw new InputError(`${e.message} (${this.droppedNoTarget} of the ${rowsRead} rows have no target value and were left out${other})`);
     }
   }
 

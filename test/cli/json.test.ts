@@ -68,6 +68,8 @@ test('bad JSON and values with no cell: InputErrors naming the file, line and ke
   await assert.rejects(readCsvTable(join(dir, 'values.json')), (e: unknown) => e instanceof InputError && /is an array of arrays \(pandas' orient 'values'\), which names no column/.test(e.message));
   write('api.json', '{"count": 2, "results": [{"a": 1}, {"a": 2}]}');
   await assert.rejects(readCsvTable(join(dir, 'api.json')), (e: unknown) => e instanceof InputError && /is one JSON object that is not a table .*; its rows may be the array under "results"/.test(e.message));
+  write('quakes.json', '{"type": "FeatureCollection", "bbox": [1, 2, 3, 4], "features": [{"type": "Feature", "properties": {"mag": 1.2}, "geometry": null}]}');
+  await assert.rejects(readCsvTable(join(dir, 'quakes.json')), (e: unknown) => e instanceof InputError && /is one JSON object that is not a table .*; it is GeoJSON: its rows are the features' "properties" \(geopandas: /.test(e.message));
   write('split-bad.json', '{"columns": ["a", "y"], "data": [[1, 0], [2]]}');
   await assert.rejects(readCsvTable(join(dir, 'split-bad.json')), (e: unknown) => e instanceof InputError && /row 2 of "data" is 1 values; orient 'split' has 2/.test(e.message));
   // The options of delimited text are refused by name.

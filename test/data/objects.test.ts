@@ -56,3 +56,10 @@ test('a cell error inside the table names the line the caller gave', () => {
   const rows = [{ a: 1, y: 0 }, { a: 2, y: 1 }, { a: 3, y: 0 }, { a: 'Infinity', y: 1 }];
   assert.throws(() => tableFromObjects({ rows, line: (i) => 2 * i + 2 }, { source: 'f.json' }), (e: unknown) => e instanceof InputError && /^f\.json line 8, column 1 \("a"\)/.test(e.message));
 });
+
+test('a target key that most rows lack (the last one first seen): the error counts the rows left out and names --target', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => ({ name: `m${i}`, start: 1500 + 10 * i, ...(i === 3 ? { commonwealth: true } : {}) }));
+  assert.throws(() => tableFromObjects(rows), (e: unknown) => e instanceof InputError &&
+    e.message === 'data, target column "commonwealth": every row has the class "true"; a classifier needs at least two classes (11 of the 12 rows have no target value and were left out; the target is the last column unless --target (target) names another)');
+  assert.throws(() => tableFromObjects(rows, { target: 'commonwealth' }), (e: unknown) => e instanceof InputError && /\(11 of the 12 rows have no target value and were left out\)$/.test(e.message));
+});
