@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { countTextLines, textHead, textSize } from '../../cli/textFile.js';
-import { buildCli, runCli, tempDir, ROOT } from './harness.js';
+import { buildCli, outputOf, runCli, tempDir, ROOT } from './harness.js';
 
 let bin = '';
 const dir = tempDir('gzip');
@@ -36,8 +36,6 @@ test('the text of a gzip file: its size from the trailer (for the choice to stre
   assert.deepEqual(textHead(join(dir, 'cut.csv.gz'), 64), text.subarray(0, 64), 'the head of a file cut short still reads');
 });
 
-/** The lines of stdout from the Data line on, without the file's name (the same file either way). */
-const report = (stdout: string, name: string): string => stdout.split(name).join('FILE');
 
 test('train, evaluate and predict on a .gz give the bits of the plain file, whole and streamed', () => {
   const plain = runCli(bin, ['train', 'wine.csv', '--epochs', '5', '--out', 'plain.bpm'], dir);
@@ -45,7 +43,7 @@ test('train, evaluate and predict on a .gz give the bits of the plain file, whol
   for (const name of ['wine.csv.gz', 'wine.data']) {
     const gz = runCli(bin, ['train', name, '--epochs', '5', '--out', 'gz.bpm'], dir);
     assert.equal(gz.code, 0, gz.stderr);
-    assert.equal(report(gz.stdout, name).replace(/ - \d+ms/g, ''), report(plain.stdout, 'wine.csv').replace(/ - \d+ms/g, '').replace('plain.bpm', 'gz.bpm'), name);
+    assert.equal(outputOf(gz.stdout, name), outputOf(plain.stdout, 'wine.csv').replace('plain.bpm', 'gz.bpm'), name);
     assert.match(gz.stdout, /^Data {4}\S+: 178 rows, 13 features, target "cultivar": 3 classes/m);
   }
   const predictPlain = runCli(bin, ['predict', 'plain.bpm', 'wine.csv'], dir);
@@ -55,7 +53,7 @@ test('train, evaluate and predict on a .gz give the bits of the plain file, whol
   assert.equal(predictGz.stdout.trim().split('\n').length, 179, 'a header and 178 predictions');
   const evaluateGz = runCli(bin, ['evaluate', 'plain.bpm', 'wine.csv.gz'], dir);
   assert.equal(evaluateGz.code, 0, evaluateGz.stderr);
-  assert.equal(report(evaluateGz.stdout, 'wine.csv.gz'), report(runCli(bin, ['evaluate', 'plain.bpm', 'wine.csv'], dir).stdout, 'wine.csv'));
+  assert.equal(outputOf(evaluateGz.stdout, 'wine.csv.gz'), outputOf(runCli(bin, ['evaluate', 'plain.bpm', 'wine.csv'], dir).stdout, 'wine.csv'));
   // Streamed (the bounded-memory path: pass 1 counts the lines through gunzip, then reads blocks).
   const streamPlain = runCli(bin, ['train', 'wine.csv', '--stream', '--epochs', '3', '--out', 'sp.bpm', '--json'], dir);
   const streamGz = runCli(bin, ['train', 'wine.csv.gz', '--stream', '--epochs', '3', '--out', 'sg.bpm', '--json'], dir);

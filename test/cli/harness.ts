@@ -55,3 +55,8 @@ export function tempDir(prefix: string): string {
 export function events(stdout: string): Record<string, unknown>[] {
   return stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** A command's stdout with the data file's name replaced and the epochs' times left out: two runs on the same rows under two names compare equal. */
+export function outputOf(stdout: string, name: string): string {
+  return stdout.split(name).join('FILE').replace(/ - \d+ms/g, '');
+}

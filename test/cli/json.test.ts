@@ -11,7 +11,7 @@ import { InputError } from '../../src/index.js';
 import { UsageError } from '../../cli/errors.js';
 import { readCsvTable, readCsvTableSync } from '../../cli/csv.js';
 import { arrayElementLines } from '../../cli/jsonFile.js';
-import { buildCli, runCli, tempDir, ROOT } from './harness.js';
+import { buildCli, outputOf, runCli, tempDir, ROOT } from './harness.js';
 
 let bin = '';
 const dir = tempDir('json');
@@ -77,8 +77,6 @@ test('bad JSON and values with no cell: InputErrors naming the file, line and ke
   await assert.rejects(readCsvTable(join(dir, 'iris.json'), { header: false }, undefined, ';'), (e: unknown) => e instanceof UsageError && /--delimiter, --no-header read delimited text/.test(e.message));
 });
 
-/** stdout with the file's name replaced, and the epochs' times left out. */
-const report = (stdout: string, name: string): string => stdout.split(name).join('FILE').replace(/ - \d+ms/g, '');
 
 test('train, evaluate and predict on JSON give what the CSV gives; --stream refuses JSON with the way out', () => {
   const plain = runCli(bin, ['train', 'iris.csv', '--epochs', '5', '--out', 'csv.bpm'], dir);
@@ -86,7 +84,7 @@ test('train, evaluate and predict on JSON give what the CSV gives; --stream refu
   for (const f of ['iris.json', 'iris.jsonl.gz']) {
     const json = runCli(bin, ['train', f, '--epochs', '5', '--out', 'csv.bpm'], dir);
     assert.equal(json.code, 0, json.stderr);
-    assert.equal(report(json.stdout, f), report(plain.stdout, 'iris.csv'), f);
+    assert.equal(outputOf(json.stdout, f), outputOf(plain.stdout, 'iris.csv'), f);
   }
   const predictCsv = runCli(bin, ['predict', 'csv.bpm', 'iris.csv', '--probabilities'], dir);
   const predictJson = runCli(bin, ['predict', 'csv.bpm', 'iris.jsonl', '--probabilities'], dir);
@@ -95,7 +93,7 @@ test('train, evaluate and predict on JSON give what the CSV gives; --stream refu
   assert.equal(predictJson.stdout.trim().split('\n').length, 151);
   const evaluate = runCli(bin, ['evaluate', 'csv.bpm', 'split.json'], dir);
   assert.equal(evaluate.code, 0, evaluate.stderr);
-  assert.equal(report(evaluate.stdout, 'split.json'), report(runCli(bin, ['evaluate', 'csv.bpm', 'iris.csv'], dir).stdout, 'iris.csv'));
+  assert.equal(outputOf(evaluate.stdout, 'split.json'), outputOf(runCli(bin, ['evaluate', 'csv.bpm', 'iris.csv'], dir).stdout, 'iris.csv'));
   const streamed = runCli(bin, ['train', 'iris.json', '--stream', '--epochs', '2'], dir);
   assert.equal(streamed.code, 1);
   assert.match(streamed.stderr, /iris\.json is JSON \(an array of records\): it is read whole, not a block at a time as --stream reads; read it without --stream, or write it as CSV/);
